@@ -1,0 +1,35 @@
+// (adapter) SQS FIFO batch --> use case ingest-event --> domain/ingest
+import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import { logger } from '../../shared/observability/logger.js';
+
+/**
+ * Builds the ingest handler. Records of one message group stop at the group's first
+ * failure (FIFO order), other groups go on; the failed ones are reported back so that
+ * only they are retried.
+ */
+export function createIngestHandler(hooks: IngestHooks = {}) {
+  const processor = new SqsFifoPartialProcessorAsync();
+  const recordHandler = async (record: SQSRecord) => {
+    const meta = { messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1') };
+    try {
+      const result = await ingestEvent(record.body, meta, hooks);
+      logger.info('event ingested', { messageId: record.messageId, ...result });
+      return result;
+    } catch (error) {
+      if (error instanceof PredecessorMissing) {
+        logger.warn('event deferred', { messageId: record.messageId, eventId: error.eventId, reason: error.reason, receiveCount: meta.receiveCount });
+      } else {
+        logger.error('event failed', { messageId: record.messageId, error: (error as Error).name, message: (error as Error).message });
+      }
+      throw error;
+    }
+  };
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) =>
+    processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false }),
+  );
+}
+
+export const handler = createIngestHandler();

@@ -1,0 +1,209 @@
+// local: what Lambda's DynamoDB Streams event source mapping does, on DynamoDB Local.
+// Documented behaviour kept here: records of a shard arrive in order, in batches; a
+// handler that throws gets the batch again (split in half first when bisecting), up to
+// `retryAttempts`, after which the batch goes to the on-failure destination and the
+// shard moves on; with ReportBatchItemFailures the checkpoint moves to the lowest failed
+// sequence number, so that record and everything after it come again.
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { lambdaContext } from './lambda-context.js';
+import type { Runner } from './sqs-runner.js';
+
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamRunnerOptions {
+  dynamo: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  tableName: string;
+  handler: StreamHandler;
+  functionName: string;
+  batchSize: number;
+  retryAttempts: number;
+  bisectBatchOnError?: boolean;
+  /** Keeps the shard positions across restarts (`npm start`); tests leave it out. */
+  checkpointFile?: string;
+  /** The on-failure destination: gets a batch that used up its retries. */
+  onFailure?: (records: DynamoDBRecord[], error: unknown) => Promise<void> | void;
+  onError?: (error: unknown) => void;
+  pollIntervalMs?: number;
+}
+
+/** The record shape Lambda hands over (numbers for dates, the stream ARN as source). */
+function toLambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
+  const d = r.dynamodb ?? {};
+  return {
+    eventID: r.eventID,
+    eventName: r.eventName as DynamoDBRecord['eventName'],
+    eventVersion: r.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: r.awsRegion,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? d.ApproximateCreationDateTime.getTime() / 1000 : undefined,
+      Keys: d.Keys as never,
+      NewImage: d.NewImage as never,
+      OldImage: d.OldImage as never,
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType as never,
+    },
+  };
+}
+
+interface ShardState {
+  shardId: string;
+  parentShardId?: string;
+  iterator?: string;
+  /** Fetched, not yet done: the head is what the next invocation starts with. */
+  pending: DynamoDBRecord[];
+  closed: boolean;
+  attempts: number;
+}
+
+export function startStreamRunner(opts: StreamRunnerOptions): Runner {
+  let running = true;
+  let busy = false;
+  let idleWaiters: Array<() => void> = [];
+  const checkpoints: Record<string, string> =
+    opts.checkpointFile && existsSync(opts.checkpointFile) ? JSON.parse(readFileSync(opts.checkpointFile, 'utf8')) : {};
+  const shards = new Map<string, ShardState>();
+  let streamArn: string | undefined;
+
+  const saveCheckpoint = (shardId: string, sequenceNumber: string | undefined) => {
+    if (!sequenceNumber) return;
+    checkpoints[shardId] = sequenceNumber;
+    if (opts.checkpointFile) writeFileSync(opts.checkpointFile, JSON.stringify(checkpoints));
+  };
+
+  async function discoverShards(): Promise<void> {
+    if (!streamArn) {
+      const table = await opts.dynamo.send(new DescribeTableCommand({ TableName: opts.tableName }));
+      streamArn = table.Table?.LatestStreamArn;
+      if (!streamArn) throw new Error(`table ${opts.tableName} has no stream`);
+    }
+    let start: string | undefined;
+    do {
+      const out = await opts.streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
+      for (const shard of out.StreamDescription?.Shards ?? []) addShard(shard);
+      start = out.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+  }
+
+  function addShard(shard: Shard): void {
+    if (!shard.ShardId || shards.has(shard.ShardId)) return;
+    shards.set(shard.ShardId, { shardId: shard.ShardId, parentShardId: shard.ParentShardId, pending: [], closed: false, attempts: 0 });
+  }
+
+  /** A child shard waits until its parent is drained, as Lambda does. */
+  function ready(state: ShardState): boolean {
+    const parent = state.parentShardId ? shards.get(state.parentShardId) : undefined;
+    return !parent || (parent.closed && parent.pending.length === 0);
+  }
+
+  async function fetch(state: ShardState): Promise<void> {
+    if (state.closed) return;
+    if (!state.iterator) {
+      const after = checkpoints[state.shardId];
+      const out = await opts.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: state.shardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      state.iterator = out.ShardIterator;
+    }
+    if (!state.iterator) {
+      state.closed = true;
+      return;
+    }
+    const out = await opts.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
+    state.pending.push(...(out.Records ?? []).map((r) => toLambdaRecord(r, streamArn ?? '')));
+    state.iterator = out.NextShardIterator;
+    if (!state.iterator) state.closed = true;
+  }
+
+  async function invoke(batch: DynamoDBRecord[]): Promise<{ failedFrom?: number; error?: unknown }> {
+    try {
+      const response = await opts.handler({ Records: batch }, lambdaContext(opts.functionName, 60_000));
+      const failures = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+      if (failures.length === 0) return {};
+      const index = batch.findIndex((r) => failures.includes(r.dynamodb?.SequenceNumber ?? ''));
+      return { failedFrom: index < 0 ? 0 : index, error: new Error('partial batch failure') };
+    } catch (error) {
+      opts.onError?.(error);
+      return { failedFrom: 0, error };
+    }
+  }
+
+  /** One invocation on the head of the shard; returns whether progress was made. */
+  async function processHead(state: ShardState): Promise<boolean> {
+    if (state.pending.length === 0) return false;
+    const size = opts.bisectBatchOnError && state.attempts > 0 ? Math.max(1, Math.ceil(opts.batchSize / 2 ** state.attempts)) : opts.batchSize;
+    const batch = state.pending.slice(0, size);
+    const { failedFrom, error } = await invoke(batch);
+    const succeeded = failedFrom === undefined ? batch.length : failedFrom;
+    if (succeeded > 0) {
+      state.pending.splice(0, succeeded);
+      saveCheckpoint(state.shardId, batch[succeeded - 1]?.dynamodb?.SequenceNumber);
+      state.attempts = 0;
+      return true;
+    }
+    state.attempts++;
+    if (state.attempts > opts.retryAttempts) {
+      const dropped = state.pending.splice(0, batch.length);
+      saveCheckpoint(state.shardId, dropped[dropped.length - 1]?.dynamodb?.SequenceNumber);
+      state.attempts = 0;
+      await opts.onFailure?.(dropped, error);
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** state.attempts)));
+    return true;
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let progressed = false;
+      try {
+        busy = true;
+        await discoverShards();
+        for (const state of shards.values()) {
+          if (!running) break;
+          if (!ready(state)) continue;
+          if (state.pending.length === 0) await fetch(state);
+          while (running && (await processHead(state))) progressed = true;
+        }
+      } catch (error) {
+        if (running) opts.onError?.(error);
+      } finally {
+        busy = false;
+      }
+      if (!progressed) {
+        for (const w of idleWaiters) w();
+        idleWaiters = [];
+        await new Promise((r) => setTimeout(r, opts.pollIntervalMs ?? 100));
+      }
+    }
+  }
+
+  const looping = loop();
+  return {
+    async stop() {
+      running = false;
+      await looping;
+    },
+    /** Resolves after a full pass over every shard found nothing new. */
+    idle() {
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}

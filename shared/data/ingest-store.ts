@@ -1,0 +1,209 @@
+// data: what the ingest reads and writes in the Records table.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LoadedState, Needs, Write } from '../domain/ingest/decision.js';
+import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import { documentClient } from './clients.js';
+import { config } from './config.js';
+import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
+
+/** The idempotency marker of an applied event; its body is the audit trail. */
+export interface AppliedEvent {
+  eventId: string;
+  type: string;
+  hash: string;
+  source: string;
+  occurredAt: string;
+  appliedAt: string;
+  body: string;
+}
+
+export interface RejectedEvent {
+  id: string;
+  reason: string;
+  message: string;
+  body: string;
+  eventId?: string;
+  type?: string;
+  rejectedAt: string;
+}
+
+export async function findApplied(eventId: string): Promise<AppliedEvent | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: eventKey(eventId), ConsistentRead: true }));
+  return out.Item ? stripStorage<AppliedEvent>(out.Item) : undefined;
+}
+
+type Loader = { key: Record<string, string>; look: string; put: (item: Record<string, unknown>) => void };
+
+/** Loads what `needs` names and `state` does not have yet; returns whether anything was loaded. */
+export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boolean> {
+  const loaders: Loader[] = [];
+  const want = <T>(kind: string, ids: string[], key: (id: string) => Record<string, string>, map: Map<string, T>) => {
+    for (const id of ids) {
+      const look = `${kind}:${id}`;
+      if (state.looked.has(look) || loaders.some((l) => l.look === look)) continue;
+      loaders.push({ key: key(id), look, put: (item) => map.set(id, stripStorage<T>(item)) });
+    }
+  };
+  if (!state.allOrgsLoaded) want<OrgRecord>('org', needs.orgs, orgKey, state.orgs);
+  want<MemberRecord>('member', needs.members, memberKey, state.members);
+  want<DossierRecord>('dossier', needs.dossiers, dossierKey, state.dossiers);
+  want<TransferRecord>('transfer', needs.transfers, transferKey, state.transfers);
+  let loaded = loaders.length > 0;
+  await batchGet(loaders);
+  for (const l of loaders) state.looked.add(l.look);
+
+  if (needs.allOrgs && !state.allOrgsLoaded) {
+    for (const org of await loadAllOrgs()) state.orgs.set(org.orgId, org);
+    state.allOrgsLoaded = true;
+    loaded = true;
+  }
+  for (const orgId of needs.activeMembersOf ?? []) {
+    if (state.activeMembers.has(orgId)) continue;
+    state.activeMembers.set(orgId, await countActiveMembers(orgId));
+    loaded = true;
+  }
+  return loaded;
+}
+
+async function batchGet(loaders: Loader[]): Promise<void> {
+  const table = config.recordsTable();
+  for (let i = 0; i < loaders.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = loaders.slice(i, i + 100).map((l) => l.key);
+    while (keys && keys.length > 0) {
+      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[table] ?? []) {
+        loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
+      }
+      keys = out.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+}
+
+/** The whole org tree: one partition, a few hundred items for a province. */
+export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
+  const orgs: OrgRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: config.recordsTable(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'ORGS' },
+        ConsistentRead: consistent,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) orgs.push(stripStorage<OrgRecord>(item));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return orgs;
+}
+
+async function countActiveMembers(orgId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: config.recordsTable(),
+        IndexName: 'byCell',
+        KeyConditionExpression: 'cellKey = :c AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':c': cellPartition(orgId), ':m': 'MEMBER' },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+export type CommitResult = 'committed' | 'already-applied' | 'stale';
+
+/**
+ * Writes the state change and the event's marker in one transaction, so that a crash
+ * can never leave one without the other and a retry finds the marker and does nothing.
+ */
+export async function commit(marker: AppliedEvent, writes: Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
+  const table = config.recordsTable();
+  const items = writes.map((w) => {
+    if (w.entity === 'fact') {
+      return w.op === 'put' ? { Put: { TableName: table, Item: toItem('fact', w.record as never) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
+    }
+    const item = toItem(w.entity, w.record);
+    return {
+      Put: {
+        TableName: table,
+        Item: item,
+        ...(w.expectedVersion === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } }),
+      },
+    };
+  });
+  const markerIndex = items.length;
+  items.push({ Put: { TableName: table, Item: { ...marker, ...eventKey(marker.eventId), entity: 'event' }, ConditionExpression: 'attribute_not_exists(pk)' } } as never);
+  if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(marker.eventId) } });
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'committed';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[markerIndex]?.Code === 'ConditionalCheckFailed') return 'already-applied';
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'stale';
+    }
+    throw error;
+  }
+}
+
+export async function storeRejected(rejected: RejectedEvent): Promise<void> {
+  await documentClient().send(
+    new PutCommand({ TableName: config.recordsTable(), Item: { ...rejected, ...rejectedKey(rejected.id), entity: 'rejected' } }),
+  );
+}
+
+/** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
+export async function storeDeferred(eventId: string, reason: string, message: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: config.recordsTable(),
+      Key: deferredKey(eventId),
+      UpdateExpression: 'SET reason = :r, message = :m, lastTriedAt = :t, entity = :e ADD attempts :one',
+      ExpressionAttributeValues: { ':r': reason, ':m': message, ':t': new Date().toISOString(), ':e': 'deferred', ':one': 1 },
+    }),
+  );
+}
+
+export async function listRejected(): Promise<RejectedEvent[]> {
+  return queryPartition<RejectedEvent>('REJECTED');
+}
+
+export async function listDeferred(): Promise<Array<{ eventId: string; reason: string; message: string; attempts: number }>> {
+  const items = await queryPartition<{ reason: string; message: string; attempts: number; sk?: string }>('DEFERRED', true);
+  return items.map((i) => ({ eventId: i.sk ?? '', reason: i.reason, message: i.message, attempts: i.attempts }));
+}
+
+export async function deleteRejected(id: string): Promise<void> {
+  await documentClient().send(new DeleteCommand({ TableName: config.recordsTable(), Key: rejectedKey(id) }));
+}
+
+async function queryPartition<T>(pk: string, keepSk = false): Promise<T[]> {
+  const out: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: config.recordsTable(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push((keepSk ? { ...stripStorage<T>(item), sk: item.sk } : stripStorage<T>(item)) as T);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}

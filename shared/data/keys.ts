@@ -1,0 +1,80 @@
+// data: how each record sits in the Records table (single-table design).
+//
+//   pk                      sk            what
+//   ORGS                    ORG#<id>      an organization (one partition: the tree loads in one query)
+//   MEMBER#<id>             MEMBER        a member
+//   DOSSIER#<id>            DOSSIER       an admission dossier
+//   TRANSFER#<id>           TRANSFER      a transfer
+//   FACT#<cell>#<year>      <factId>      one event's contribution to a yearly figure
+//   EVENT#<id>              EVENT         an applied event: the idempotency marker and the audit trail
+//   REJECTED                <eventId>     an event that can never apply, with its reason
+//   DEFERRED                <eventId>     an event waiting for its predecessor, with its reason
+//
+// `cellKey` (index byCell) is set while a record counts for a cell now: an active member,
+// an open dossier, a transfer awaiting receipt (sending cell) or a temporary attendee
+// (receiving cell). It is what a cell's current figures are recounted from.
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+
+export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
+export const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'MEMBER' });
+export const dossierKey = (dossierId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: 'DOSSIER' });
+export const transferKey = (transferId: string) => ({ pk: `TRANSFER#${transferId}`, sk: 'TRANSFER' });
+export const factPartition = (cellId: string, year: number) => `FACT#${cellId}#${year}`;
+export const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>) => ({ pk: factPartition(f.cellId, f.year), sk: f.factId });
+export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
+export const deferredKey = (eventId: string) => ({ pk: 'DEFERRED', sk: eventId });
+export const cellPartition = (cellId: string) => `CELL#${cellId}`;
+
+export type Entity = 'org' | 'member' | 'dossier' | 'transfer' | 'fact';
+
+/** Attributes that are storage, not record: stripped when reading. */
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn'] as const;
+
+export function stripStorage<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const a of STORAGE_ATTRIBUTES) delete copy[a];
+  return copy as T;
+}
+
+/** The cell a record counts for now, if any (see the table above). */
+export function cellOf(entity: Entity, record: object): string | undefined {
+  switch (entity) {
+    case 'member': {
+      const m = record as MemberRecord;
+      return m.status === 'probationary' || m.status === 'official' ? m.cellId : undefined;
+    }
+    case 'dossier': {
+      const d = record as DossierRecord;
+      return d.status === 'open' ? d.cellId : undefined;
+    }
+    case 'transfer': {
+      const t = record as TransferRecord;
+      if (t.status === 'issued' && !t.toExternal) return t.fromOrgId;
+      if (t.status === 'received' && t.kind === 'temporary') return t.toOrgId;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The item stored for a record: its key, its entity and, while it counts for a cell, `cellKey`. */
+export function toItem(entity: Entity, record: OrgRecord | MemberRecord | DossierRecord | TransferRecord | FactRecord): Record<string, unknown> {
+  const key = (() => {
+    switch (entity) {
+      case 'org':
+        return orgKey((record as OrgRecord).orgId);
+      case 'member':
+        return memberKey((record as MemberRecord).memberId);
+      case 'dossier':
+        return dossierKey((record as DossierRecord).dossierId);
+      case 'transfer':
+        return transferKey((record as TransferRecord).transferId);
+      case 'fact':
+        return factKey(record as FactRecord);
+    }
+  })();
+  const cell = cellOf(entity, record);
+  return { ...record, ...key, entity, ...(cell ? { cellKey: cellPartition(cell) } : {}) };
+}

@@ -1,0 +1,113 @@
+// domain: which records an event needs, and what applying it decides.
+import type { DomainEvent } from '../events.js';
+import type { Decision, LoadedState, Needs } from './decision.js';
+import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
+import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, recognizeMember, updateMember } from './members.js';
+import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
+import { cancelTransfer, issueTransfer, receiveTransfer, returnTransfer } from './transfers.js';
+
+const none = (): Needs => ({ orgs: [], members: [], dossiers: [], transfers: [] });
+
+/**
+ * The records to load before `decide`. It is asked again with what was loaded so far,
+ * because some needs follow from records (a transfer's member and cells).
+ */
+export function needsFor(event: DomainEvent, state: LoadedState): Needs {
+  const needs = none();
+  switch (event.type) {
+    case 'org.registered':
+    case 'org.renamed':
+    case 'org.moved':
+    case 'target.set':
+      return { ...needs, allOrgs: true };
+    case 'org.dissolved': {
+      const loaded = state.allOrgsLoaded ? rollsOf(state.orgs, event.data.orgId) : [];
+      return { ...needs, allOrgs: true, activeMembersOf: event.data.mergedInto === undefined ? loaded : [] };
+    }
+    case 'dossier.received':
+      return { ...needs, orgs: [event.data.orgId], dossiers: [event.data.dossierId] };
+    case 'dossier.stepCompleted':
+    case 'dossier.closed':
+      return { ...needs, dossiers: [event.data.dossierId] };
+    case 'member.admitted':
+      return {
+        ...needs,
+        orgs: [event.data.orgId],
+        members: [event.data.memberId],
+        dossiers: event.data.dossierId ? [event.data.dossierId] : [],
+      };
+    case 'member.imported':
+      return { ...needs, orgs: [event.data.orgId], members: [event.data.memberId] };
+    case 'member.recognized':
+    case 'member.updated':
+    case 'member.exempted':
+    case 'member.exited':
+    case 'member.evaluated':
+    case 'member.badgeAwarded':
+      return { ...needs, members: [event.data.memberId] };
+    case 'transfer.issued':
+      return { ...needs, orgs: [event.data.toOrgId], members: [event.data.memberId], transfers: [event.data.transferId] };
+    case 'transfer.received': {
+      const known = state.transfers.get(event.data.transferId);
+      const d = event.data;
+      if (known) return { ...needs, transfers: [d.transferId], members: [known.memberId], orgs: [known.toOrgId] };
+      return {
+        ...needs,
+        transfers: [d.transferId],
+        orgs: [d.fromOrgId, d.toOrgId].filter((x): x is string => x !== undefined),
+        members: d.member ? [d.member.memberId] : [],
+      };
+    }
+    case 'transfer.cancelled':
+    case 'transfer.returned': {
+      const known = state.transfers.get(event.data.transferId);
+      return { ...needs, transfers: [event.data.transferId], members: known ? [known.memberId] : [] };
+    }
+  }
+}
+
+/** Applies the contract's rules for one event to the records it needs. */
+export function decide(event: DomainEvent, state: LoadedState): Decision {
+  switch (event.type) {
+    case 'org.registered':
+      return registerOrg(event, state);
+    case 'org.renamed':
+      return renameOrg(event, state);
+    case 'org.moved':
+      return moveOrg(event, state);
+    case 'org.dissolved':
+      return dissolveOrg(event, state);
+    case 'target.set':
+      return setTarget(event, state);
+    case 'dossier.received':
+      return receiveDossier(event, state);
+    case 'dossier.stepCompleted':
+      return completeDossierStep(event, state);
+    case 'dossier.closed':
+      return closeDossier(event, state);
+    case 'member.admitted':
+      return admitMember(event, state);
+    case 'member.imported':
+      return importMember(event, state);
+    case 'member.recognized':
+      return recognizeMember(event, state);
+    case 'member.updated':
+      return updateMember(event, state);
+    case 'member.exempted':
+      return exemptMember(event, state);
+    case 'member.exited':
+      return exitMember(event, state);
+    case 'member.evaluated':
+      return evaluateMember(event, state);
+    case 'member.badgeAwarded':
+      return awardBadge(event, state);
+    case 'transfer.issued':
+      return issueTransfer(event, state);
+    case 'transfer.received':
+      return receiveTransfer(event, state);
+    case 'transfer.cancelled':
+      return cancelTransfer(event, state);
+    case 'transfer.returned':
+      return returnTransfer(event, state);
+  }
+}

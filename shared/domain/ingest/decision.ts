@@ -1,0 +1,95 @@
+// domain: what applying one event decides. The handler loads what `needsFor` asks,
+// calls `decide`, and writes the result in one transaction with the event's marker.
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../records.js';
+
+/** Stable, machine-readable reasons an event can never apply (CONTRACT §1). */
+export type RejectReason =
+  | 'not-json'
+  | 'unknown-type'
+  | 'schema'
+  | 'conflict'
+  | 'out-of-scope'
+  | 'org-exists'
+  | 'bad-parent'
+  | 'cycle'
+  | 'not-empty'
+  | 'org-dissolved'
+  | 'not-a-cell'
+  | 'member-exists'
+  | 'dossier-exists'
+  | 'dossier-closed'
+  | 'step-backwards'
+  | 'wrong-cell'
+  | 'not-probationary'
+  | 'not-active'
+  | 'already-awarded'
+  | 'transfer-exists'
+  | 'transfer-open'
+  | 'transfer-not-pending'
+  | 'not-temporary'
+  | 'date-order';
+
+/** Reasons to try again later: a predecessor has not arrived yet. */
+export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer';
+
+/** Records an event needs to be decided; asked again after each load until complete. */
+export interface Needs {
+  orgs: string[];
+  /** Org events need the whole tree (cycles, children, merges). */
+  allOrgs?: boolean;
+  members: string[];
+  dossiers: string[];
+  transfers: string[];
+  /** Dissolving an org without a merge target needs the active member counts of its rolls. */
+  activeMembersOf?: string[];
+}
+
+/** What the handler loaded. A missing key means "looked up, does not exist". */
+export interface LoadedState {
+  orgs: Map<string, OrgRecord>;
+  allOrgsLoaded: boolean;
+  members: Map<string, MemberRecord>;
+  dossiers: Map<string, DossierRecord>;
+  transfers: Map<string, TransferRecord>;
+  activeMembers: Map<string, number>;
+  /** Keys already looked up, so that "absent" and "not loaded" differ. */
+  looked: Set<string>;
+}
+
+export function emptyState(): LoadedState {
+  return {
+    orgs: new Map(),
+    allOrgsLoaded: false,
+    members: new Map(),
+    dossiers: new Map(),
+    transfers: new Map(),
+    activeMembers: new Map(),
+    looked: new Set(),
+  };
+}
+
+/**
+ * One record write. `expectedVersion` is the version that was read (null: the record
+ * must not exist yet), so a concurrent change makes the transaction fail and retry.
+ */
+export type Write =
+  | { entity: 'org'; record: OrgRecord; expectedVersion: number | null }
+  | { entity: 'member'; record: MemberRecord; expectedVersion: number | null }
+  | { entity: 'dossier'; record: DossierRecord; expectedVersion: number | null }
+  | { entity: 'transfer'; record: TransferRecord; expectedVersion: number | null }
+  | { entity: 'fact'; op: 'put'; record: FactRecord }
+  | { entity: 'fact'; op: 'delete'; record: Pick<FactRecord, 'cellId' | 'year' | 'factId'> };
+
+export type Decision =
+  | { outcome: 'apply'; writes: Write[] }
+  | { outcome: 'reject'; reason: RejectReason; message: string }
+  | { outcome: 'retry'; reason: RetryReason; message: string };
+
+export const apply = (...writes: Write[]): Decision => ({ outcome: 'apply', writes });
+export const reject = (reason: RejectReason, message: string): Decision => ({ outcome: 'reject', reason, message });
+export const retry = (reason: RetryReason, message: string): Decision => ({ outcome: 'retry', reason, message });
+
+/** The next version of a record that was read at `previous` (null: new). */
+export function bump<T extends { version: number }>(record: Omit<T, 'version'>, previous: { version: number } | undefined): T {
+  return { ...record, version: (previous?.version ?? 0) + 1 } as T;
+}

@@ -1,0 +1,61 @@
+// domain: the rules of the admission dossier events (CONTRACT §4).
+import type { EventOf } from '../events.js';
+import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
+import { dossierDueOn } from '../rules/index.js';
+import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
+import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
+
+const daysBetween = (from: BusinessDate, to: BusinessDate): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/** tiếp nhận: the 60-day clock starts on `receivedOn`. */
+export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedState): Decision {
+  const { dossierId, personId, orgId, receivedOn, profile } = e.data;
+  const cell = activeCell(state, orgId);
+  if (isDecision(cell)) return cell;
+  if (state.dossiers.has(dossierId)) return reject('dossier-exists', `dossier ${dossierId} already exists`);
+  const record = bump<DossierRecord>(
+    {
+      dossierId,
+      personId,
+      cellId: cell.orgId,
+      receivedOn,
+      dueOn: dossierDueOn(receivedOn),
+      step: 'received',
+      steps: { received: receivedOn },
+      status: 'open',
+      profile,
+    },
+    undefined,
+  );
+  return apply({ entity: 'dossier', record, expectedVersion: null });
+}
+
+/** thụ lý → báo cáo → xét duyệt: steps only move forward (skipping one is allowed). */
+export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: LoadedState): Decision {
+  const dossier = openDossier(state, e.data.dossierId);
+  if (isDecision(dossier)) return dossier;
+  const { step, on } = e.data;
+  if (DOSSIER_STEPS.indexOf(step) <= DOSSIER_STEPS.indexOf(dossier.step)) {
+    return reject('step-backwards', `dossier ${dossier.dossierId} is already at ${dossier.step}; ${step} would not move it forward`);
+  }
+  if (on < dossier.receivedOn) return reject('date-order', 'the step is dated before the dossier was received');
+  const record = bump<DossierRecord>({ ...dossier, step, steps: { ...dossier.steps, [step]: on } }, dossier);
+  return apply({ entity: 'dossier', record, expectedVersion: dossier.version });
+}
+
+/** kết thúc hồ sơ without admission. */
+export function closeDossier(e: EventOf<'dossier.closed'>, state: LoadedState): Decision {
+  const dossier = openDossier(state, e.data.dossierId);
+  if (isDecision(dossier)) return dossier;
+  if (e.data.on < dossier.receivedOn) return reject('date-order', 'the dossier is closed before it was received');
+  return apply(...closeDossierWrites(dossier, e.data.outcome, e.data.on));
+}
+
+/** Closing writes the dossier and the fact that feeds closedInYear and the median. */
+export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate): Write[] {
+  return [
+    { entity: 'dossier', record: bump<DossierRecord>({ ...dossier, status: outcome, closedOn: on }, dossier), expectedVersion: dossier.version },
+    putFact(dossier.cellId, on, `dossierClosed#${dossier.dossierId}`, { kind: 'dossierClosed', outcome, days: daysBetween(dossier.receivedOn, on) }),
+  ];
+}

@@ -1,0 +1,59 @@
+// domain: finding the records an event names, or the decision when they are not fit.
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, Fact, BusinessDate } from '../records.js';
+import { reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
+import { isCell } from './orgs.js';
+
+export const isDecision = (x: object): x is Decision => 'outcome' in x;
+
+/** A registered, active cell: the only place members and dossiers live. */
+export function activeCell(state: LoadedState, orgId: string): OrgRecord | Decision {
+  const org = state.orgs.get(orgId);
+  if (!org) return retry('missing-org', `organization ${orgId} is not registered (yet)`);
+  if (org.status === 'dissolved') return reject('org-dissolved', `organization ${orgId} is dissolved`);
+  if (!isCell(org)) return reject('not-a-cell', `organization ${orgId} is a ${org.level}; members belong to cells only`);
+  return org;
+}
+
+export function knownMember(state: LoadedState, memberId: string): MemberRecord | Decision {
+  return state.members.get(memberId) ?? retry('missing-member', `member ${memberId} is not known (yet)`);
+}
+
+/** Probationary or official: the statuses that are on a cell's rolls. */
+export function isActive(member: MemberRecord): boolean {
+  return member.status === 'probationary' || member.status === 'official';
+}
+
+export function activeMember(state: LoadedState, memberId: string): MemberRecord | Decision {
+  const member = knownMember(state, memberId);
+  if (isDecision(member)) return member;
+  if (!isActive(member)) return reject('not-active', `member ${memberId} is ${member.status}, not an active member`);
+  return member;
+}
+
+export function knownDossier(state: LoadedState, dossierId: string): DossierRecord | Decision {
+  return state.dossiers.get(dossierId) ?? retry('missing-dossier', `dossier ${dossierId} is not known (yet)`);
+}
+
+export function openDossier(state: LoadedState, dossierId: string): DossierRecord | Decision {
+  const dossier = knownDossier(state, dossierId);
+  if (isDecision(dossier)) return dossier;
+  if (dossier.status !== 'open') return reject('dossier-closed', `dossier ${dossierId} is already closed (${dossier.status})`);
+  return dossier;
+}
+
+export function knownTransfer(state: LoadedState, transferId: string): TransferRecord | Decision {
+  return state.transfers.get(transferId) ?? retry('missing-transfer', `transfer ${transferId} is not known (yet)`);
+}
+
+/** Year of a business date. */
+export const yearOf = (date: BusinessDate): number => Number(date.slice(0, 4));
+
+/** A fact put, attributed to `cellId` and to the year of `on`. */
+export function putFact(cellId: string, on: BusinessDate, factId: string, fact: Fact, year = yearOf(on)): Write {
+  const record: FactRecord = { cellId, year, factId, on, fact };
+  return { entity: 'fact', op: 'put', record };
+}
+
+export function deleteFact(cellId: string, year: number, factId: string): Write {
+  return { entity: 'fact', op: 'delete', record: { cellId, year, factId } };
+}

@@ -1,0 +1,127 @@
+// domain: the rules of the organization events (CONTRACT §2).
+import type { EventOf } from '../events.js';
+import { CELL_LEVELS, type OrgLevel, type OrgRecord } from '../records.js';
+import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
+
+/** Which levels an active org of each level may hold (CONTRACT §2, "may hold"). */
+const ALLOWED_CHILDREN: Record<OrgLevel, readonly OrgLevel[]> = {
+  province: ['upper-grassroots', 'grassroots-committee', 'grassroots-cell'],
+  'upper-grassroots': ['grassroots-committee', 'grassroots-cell'],
+  'grassroots-committee': ['sub-committee', 'cell'],
+  'sub-committee': ['cell'],
+  'grassroots-cell': [],
+  cell: [],
+};
+
+export function mayHold(parent: OrgLevel, child: OrgLevel): boolean {
+  return ALLOWED_CHILDREN[parent].includes(child);
+}
+
+export function isCell(org: OrgRecord): boolean {
+  return CELL_LEVELS.includes(org.level);
+}
+
+/** Whether `candidate` is `orgId` or lies under it (walks up from the candidate). */
+function isInSubtree(orgs: Map<string, OrgRecord>, orgId: string, candidate: string): boolean {
+  const seen = new Set<string>();
+  for (let id: string | null = candidate; id && !seen.has(id); id = orgs.get(id)?.parentId ?? null) {
+    if (id === orgId) return true;
+    seen.add(id);
+  }
+  return false;
+}
+
+function childrenOf(orgs: Map<string, OrgRecord>, orgId: string): OrgRecord[] {
+  return [...orgs.values()].filter((o) => o.parentId === orgId);
+}
+
+/** The org itself and every dissolved org merged under it, recursively: where its members may be. */
+export function rollsOf(orgs: Map<string, OrgRecord>, orgId: string): string[] {
+  const hidden = childrenOf(orgs, orgId).filter((o) => o.status === 'dissolved');
+  return [orgId, ...hidden.flatMap((o) => rollsOf(orgs, o.orgId))];
+}
+
+/** The active org an event names, or why not. */
+function activeOrg(state: LoadedState, orgId: string): OrgRecord | Decision {
+  const org = state.orgs.get(orgId);
+  if (!org) return retry('missing-org', `organization ${orgId} is not registered (yet)`);
+  if (org.status === 'dissolved') return reject('org-dissolved', `organization ${orgId} is dissolved`);
+  return org;
+}
+
+const isDecision = (x: OrgRecord | Decision): x is Decision => 'outcome' in x;
+
+export function registerOrg(e: EventOf<'org.registered'>, state: LoadedState): Decision {
+  const { orgId, parentId, name, level } = e.data;
+  if (state.orgs.has(orgId)) return reject('org-exists', `organization ${orgId} is already registered`);
+  if (parentId !== null) {
+    const parent = activeOrg(state, parentId);
+    if (isDecision(parent)) return parent;
+    if (!mayHold(parent.level, level)) {
+      return reject('bad-parent', `a ${parent.level} cannot hold a ${level}`);
+    }
+  }
+  const record = bump<OrgRecord>({ orgId, parentId, name, level, status: 'active', targets: {} }, undefined);
+  return apply({ entity: 'org', record, expectedVersion: null });
+}
+
+export function renameOrg(e: EventOf<'org.renamed'>, state: LoadedState): Decision {
+  const org = activeOrg(state, e.data.orgId);
+  if (isDecision(org)) return org;
+  return apply({ entity: 'org', record: bump({ ...org, name: e.data.name }, org), expectedVersion: org.version });
+}
+
+export function setTarget(e: EventOf<'target.set'>, state: LoadedState): Decision {
+  const org = activeOrg(state, e.data.orgId);
+  if (isDecision(org)) return org;
+  const targets = { ...org.targets, [String(e.data.year)]: e.data.admissions };
+  return apply({ entity: 'org', record: bump({ ...org, targets }, org), expectedVersion: org.version });
+}
+
+export function moveOrg(e: EventOf<'org.moved'>, state: LoadedState): Decision {
+  const org = activeOrg(state, e.data.orgId);
+  if (isDecision(org)) return org;
+  const parent = activeOrg(state, e.data.parentId);
+  if (isDecision(parent)) return parent;
+  if (isInSubtree(state.orgs, org.orgId, parent.orgId)) {
+    return reject('cycle', `moving ${org.orgId} under ${parent.orgId} would put it inside itself`);
+  }
+  if (!mayHold(parent.level, org.level)) return reject('bad-parent', `a ${parent.level} cannot hold a ${org.level}`);
+  return apply({ entity: 'org', record: bump({ ...org, parentId: parent.orgId }, org), expectedVersion: org.version });
+}
+
+/**
+ * A dissolved org stays in the tree as a hidden child: without a merge target under its
+ * old parent, so its history still counts there; with one, under the target, so its
+ * members, open dossiers and history roll up there "figures and all".
+ */
+export function dissolveOrg(e: EventOf<'org.dissolved'>, state: LoadedState): Decision {
+  const org = activeOrg(state, e.data.orgId);
+  if (isDecision(org)) return org;
+  const children = childrenOf(state.orgs, org.orgId);
+  const { mergedInto, on } = e.data;
+  if (mergedInto === undefined) {
+    if (children.some((c) => c.status === 'active')) {
+      return reject('not-empty', `organization ${org.orgId} still holds organizations; dissolve them or give mergedInto`);
+    }
+    const members = rollsOf(state.orgs, org.orgId).reduce((n, id) => n + (state.activeMembers.get(id) ?? 0), 0);
+    if (members > 0) return reject('not-empty', `organization ${org.orgId} still has ${members} active members; give mergedInto`);
+    const record = bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on }, org);
+    return apply({ entity: 'org', record, expectedVersion: org.version });
+  }
+  const target = activeOrg(state, mergedInto);
+  if (isDecision(target)) return target;
+  if (isInSubtree(state.orgs, org.orgId, target.orgId)) {
+    return reject('cycle', `${org.orgId} cannot be merged into ${target.orgId}, which lies inside it`);
+  }
+  if (isCell(org) !== isCell(target)) {
+    return reject('bad-parent', `a ${org.level} can only be merged into an org of the same kind, not a ${target.level}`);
+  }
+  const misfit = children.find((c) => c.status === 'active' && !mayHold(target.level, c.level));
+  if (misfit) return reject('bad-parent', `${target.orgId} (${target.level}) cannot hold ${misfit.orgId} (${misfit.level})`);
+  const writes: Write[] = [
+    { entity: 'org', record: bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on, mergedInto, parentId: mergedInto }, org), expectedVersion: org.version },
+    ...children.map((c): Write => ({ entity: 'org', record: bump({ ...c, parentId: mergedInto }, c), expectedVersion: c.version })),
+  ];
+  return apply(...writes);
+}

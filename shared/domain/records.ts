@@ -1,0 +1,172 @@
+// domain: the records the ingest writes and every other part reads.
+// Pure types: no AWS import. Keys live in shared/data/keys.ts.
+
+/** A business date `YYYY-MM-DD` in Vietnam time. */
+export type BusinessDate = string;
+
+export type OrgLevel =
+  | 'province'
+  | 'upper-grassroots'
+  | 'grassroots-committee'
+  | 'sub-committee'
+  | 'grassroots-cell'
+  | 'cell';
+
+/** Levels that hold members (chi bộ). */
+export const CELL_LEVELS: readonly OrgLevel[] = ['grassroots-cell', 'cell'];
+
+export type Sex = 'female' | 'male';
+export type Education =
+  | 'lower-secondary'
+  | 'upper-secondary'
+  | 'vocational'
+  | 'college'
+  | 'university'
+  | 'postgraduate';
+export type Occupation =
+  | 'student'
+  | 'private-enterprise'
+  | 'enterprise-owner'
+  | 'state-sector'
+  | 'armed-forces'
+  | 'farmer'
+  | 'contract-freelance'
+  | 'retired'
+  | 'other';
+
+/** CONTRACT §3. `fullName` and `birthDate` are personal data: never logged. */
+export interface Profile {
+  fullName?: string;
+  sex: Sex;
+  birthDate: BusinessDate;
+  ethnicity: string;
+  religion?: string | null;
+  education: Education;
+  occupation: Occupation;
+  youthUnion: boolean;
+}
+
+/** Every stored record carries a version for optimistic concurrency. */
+export interface Versioned {
+  version: number;
+}
+
+export interface OrgRecord extends Versioned {
+  orgId: string;
+  parentId: string | null;
+  name: string;
+  level: OrgLevel;
+  status: 'active' | 'dissolved';
+  dissolvedOn?: BusinessDate;
+  mergedInto?: string;
+  /** Admission targets by year (chỉ tiêu kết nạp). */
+  targets: Record<string, number>;
+}
+
+export type MemberStatus =
+  | 'probationary'
+  | 'official'
+  /** Official transfer issued to an org of this system, not yet received. */
+  | 'in-transit'
+  /** Official transfer completed to an external org: off our rolls. */
+  | 'transferred-out'
+  | 'exited';
+
+export type ExitReason = 'expelled' | 'struck-off' | 'resigned' | 'deceased';
+export type Rating = 'excellent' | 'good' | 'completed' | 'not-completed';
+
+export interface MemberRecord extends Versioned {
+  memberId: string;
+  /** The cell whose rolls hold the member (for in-transit: the sending cell). */
+  cellId: string;
+  status: MemberStatus;
+  profile: Profile;
+  admittedOn: BusinessDate;
+  ceremonyOn?: BusinessDate;
+  /** Set while probationary: the day probation ends. */
+  probationEndsOn?: BusinessDate;
+  recognizedOn?: BusinessDate;
+  exemptedOn?: BusinessDate;
+  exit?: { reason: ExitReason; on: BusinessDate };
+  /** The status to return to when an in-transit transfer is cancelled. */
+  statusBeforeTransit?: 'probationary' | 'official';
+  /** Open official transfer, if any. */
+  transferId?: string;
+  /** year → rating and the cell it was counted in. */
+  ratings: Record<string, { rating: Rating; cellId: string }>;
+  /** milestone years → award date. */
+  badges: Record<string, BusinessDate>;
+  dossierId?: string;
+  readmitted?: boolean;
+  /** How the member came onto our rolls. */
+  origin: 'admitted' | 'imported' | 'transferred-in';
+}
+
+export type DossierStep = 'received' | 'processing' | 'reported' | 'reviewed';
+export const DOSSIER_STEPS: readonly DossierStep[] = ['received', 'processing', 'reported', 'reviewed'];
+export type DossierOutcome = 'admitted' | 'rejected' | 'withdrawn';
+
+export interface DossierRecord extends Versioned {
+  dossierId: string;
+  personId: string;
+  cellId: string;
+  receivedOn: BusinessDate;
+  dueOn: BusinessDate;
+  /** The last step completed (`received` when none). */
+  step: DossierStep;
+  steps: Partial<Record<DossierStep, BusinessDate>>;
+  status: 'open' | DossierOutcome;
+  closedOn?: BusinessDate;
+  profile: Profile;
+}
+
+export type TransferKind = 'official' | 'temporary';
+
+export interface TransferRecord extends Versioned {
+  transferId: string;
+  memberId: string;
+  kind: TransferKind;
+  fromOrgId: string;
+  toOrgId: string;
+  /** Whether each end is an org of this system when the transfer was seen. */
+  fromExternal: boolean;
+  toExternal: boolean;
+  issuedOn?: BusinessDate;
+  /** The deadline to be received; only for a destination inside this system. */
+  dueOn?: BusinessDate;
+  receivedOn?: BusinessDate;
+  status: 'issued' | 'received' | 'cancelled' | 'returned' | 'completed';
+  endedOn?: BusinessDate;
+  /** For a temporary attendee from outside: not on our rolls, no member record. */
+  attendee?: { status: 'probationary' | 'official'; profile: Profile };
+}
+
+/**
+ * A fact is one event's contribution to a yearly figure, attributed to the cell the
+ * member (or dossier) was in at the time and to the year of its business date.
+ */
+export type Fact =
+  | {
+      kind: 'admission';
+      female: boolean;
+      youthUnion: boolean;
+      occupation: Occupation;
+      readmitted: boolean;
+    }
+  | { kind: 'recognition' }
+  | { kind: 'transferOut'; transferKind: TransferKind; counterpart: string }
+  | { kind: 'transferIn'; transferKind: TransferKind; counterpart: string }
+  | { kind: 'exit'; reason: ExitReason }
+  | { kind: 'dossierClosed'; outcome: DossierOutcome; days: number }
+  | { kind: 'rating'; rating: Rating }
+  | { kind: 'badge'; years: number };
+
+export interface FactRecord {
+  cellId: string;
+  year: number;
+  /** Stable per fact, so that an undo (transfer.cancelled) or a re-rating replaces it. */
+  factId: string;
+  /** The business date that places it in `year`. */
+  on: BusinessDate;
+  fact: Fact;
+}

@@ -1,0 +1,259 @@
+// domain: which reminders the daily job sends (CONTRACT §8). Pure: the job reads the
+// open items, turns each into a `ReminderSubject`, passes its date and the keys already
+// sent, publishes what comes back and stores the returned keys.
+//
+// Once-only and "catch-up sends one, earlier thresholds never" hold by construction:
+// - a reminder is identified by a key (kind, subject, threshold, dueOn); a key in the
+//   sent set is never produced again;
+// - per item only the most urgent reminder that applies on the job's date is produced,
+//   and a less urgent one counts as done as soon as a more urgent key of the same item
+//   (same dueOn) is in the sent set. So there is no state "skipped" to remember: the
+//   sent keys alone say what is superseded.
+
+import type { BusinessDate } from './records.js';
+import { addDays, addYears, compareDates, daysBetween } from './dates.js';
+
+/** The notification kinds of CONTRACT §8. */
+export type ReminderKind =
+  | 'dossier.dueSoon'
+  | 'dossier.overdue'
+  | 'probation.ending'
+  | 'probation.overdue'
+  | 'transfer.late'
+  | 'badge.upcoming';
+
+/** The message published on the notifications topic, exactly the fields of §8 (ids only, no personal data). */
+export interface Reminder {
+  kind: ReminderKind;
+  /** The cell the reminder is for; for `transfer.late`, the sending cell. */
+  orgId: string;
+  /** The dossierId, memberId or transferId. */
+  subjectId: string;
+  /** The date the reminder is about. */
+  dueOn: BusinessDate;
+  /** `dueOn` minus the job's date, in calendar days (negative when past). */
+  daysLeft: number;
+  /** The days-before threshold for `dossier.dueSoon`, else null. */
+  threshold: number | null;
+  /** The job's date. */
+  remindOn: BusinessDate;
+}
+
+/** A reminder to publish and the key to record as sent once it is published. */
+export interface KeyedReminder {
+  key: string;
+  reminder: Reminder;
+}
+
+/** A badge milestone (Huy hiệu Đảng) not yet awarded: `years` of membership reached `on`. */
+export interface BadgeMilestone {
+  years: number;
+  on: BusinessDate;
+}
+
+/**
+ * One open item that may need reminding. Closed items (a closed dossier, a recognized or
+ * exited member, a received or cancelled transfer, an external destination) are simply
+ * not subjects: the job does not build one for them.
+ */
+export type ReminderSubject =
+  | {
+      kind: 'dossier';
+      dossierId: string;
+      cellId: string;
+      dueOn: BusinessDate;
+      /** Days before `dueOn`, as stored on the dossier (order irrelevant). */
+      thresholds: readonly number[];
+    }
+  | {
+      kind: 'probation';
+      memberId: string;
+      cellId: string;
+      probationEndsOn: BusinessDate;
+      recognitionDueOn: BusinessDate;
+      /** Calendar days before `probationEndsOn` at which `probation.ending` starts. */
+      noticeDays: number;
+    }
+  | {
+      kind: 'transfer';
+      transferId: string;
+      /** The sending cell. */
+      cellId: string;
+      /** The day the transfer must be received by. */
+      dueOn: BusinessDate;
+    }
+  | {
+      kind: 'badge';
+      memberId: string;
+      cellId: string;
+      /** Milestones not yet awarded. */
+      milestones: readonly BadgeMilestone[];
+      /** Calendar days before a milestone at which `badge.upcoming` starts. */
+      noticeDays: number;
+    };
+
+/** Badge milestones in years of membership (CONTRACT §5). */
+export const BADGE_MILESTONE_YEARS: readonly number[] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
+
+/**
+ * The badge milestones of a member admitted on `admittedOn` that are not yet awarded:
+ * `admittedOn + N years` (29 February → 28 February) for each N not in `awardedYears`.
+ */
+export function pendingBadgeMilestones(admittedOn: BusinessDate, awardedYears: Iterable<number | string>): BadgeMilestone[] {
+  const awarded = new Set([...awardedYears].map(Number));
+  return BADGE_MILESTONE_YEARS.filter((years) => !awarded.has(years)).map((years) => ({ years, on: addYears(admittedOn, years) }));
+}
+
+/**
+ * The stable identity of a reminder: item, kind, threshold and the due date it was
+ * computed from. A corrected `dueOn` gives new keys, so the corrected deadline is
+ * reminded afresh. The subject id is URI-encoded so that no id can forge a separator.
+ */
+export function reminderKey(kind: ReminderKind, subjectId: string, threshold: number | null, dueOn: BusinessDate): string {
+  return `${kind}#${encodeURIComponent(subjectId)}#${threshold ?? '-'}#${dueOn}`;
+}
+
+function subjectIdOf(subject: ReminderSubject): string {
+  switch (subject.kind) {
+    case 'dossier':
+      return subject.dossierId;
+    case 'probation':
+    case 'badge':
+      return subject.memberId;
+    case 'transfer':
+      return subject.transferId;
+  }
+}
+
+function assertNoticeDays(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`noticeDays must be an integer ≥ 0, got ${n}`);
+}
+
+/** Positive, distinct thresholds, most urgent (smallest) first. */
+function urgentFirst(thresholds: readonly number[]): number[] {
+  return [...new Set(thresholds.filter((t) => Number.isSafeInteger(t) && t > 0))].sort((a, b) => a - b);
+}
+
+function make(
+  subject: ReminderSubject,
+  kind: ReminderKind,
+  dueOn: BusinessDate,
+  threshold: number | null,
+  on: BusinessDate,
+): KeyedReminder {
+  const subjectId = subjectIdOf(subject);
+  return {
+    key: reminderKey(kind, subjectId, threshold, dueOn),
+    reminder: { kind, orgId: subject.cellId, subjectId, dueOn, daysLeft: daysBetween(on, dueOn), threshold, remindOn: on },
+  };
+}
+
+/**
+ * The reminders `subject` produces on the job date `on`, given the keys already sent.
+ * At most one per item (per milestone for badges): the most urgent that applies.
+ *
+ * - `dossier.dueSoon` when 0 < daysLeft ≤ a threshold, with the smallest such threshold
+ *   (after missed days: the most urgent passed, real daysLeft); nothing if that threshold
+ *   or a more urgent one, or the overdue, was already sent for this `dueOn`.
+ * - `dossier.overdue` once when daysLeft ≤ 0; it supersedes any unsent dueSoon.
+ * - `probation.ending` once when 0 < days to `probationEndsOn` ≤ `noticeDays`.
+ * - `probation.overdue` once when `on` is after `recognitionDueOn` (dueOn = that date).
+ * - `transfer.late` once when `on` is after the transfer's `dueOn`.
+ * - `badge.upcoming` once per milestone when 0 < days to it ≤ `noticeDays`.
+ *
+ * @throws RangeError on an invalid date or notice.
+ */
+export function remindersFor(subject: ReminderSubject, on: BusinessDate, sentKeys: ReadonlySet<string>): KeyedReminder[] {
+  switch (subject.kind) {
+    case 'dossier': {
+      const id = subject.dossierId;
+      const overdueKey = reminderKey('dossier.overdue', id, null, subject.dueOn);
+      if (sentKeys.has(overdueKey)) return [];
+      const daysLeft = daysBetween(on, subject.dueOn);
+      if (daysLeft <= 0) return [make(subject, 'dossier.overdue', subject.dueOn, null, on)];
+      const thresholds = urgentFirst(subject.thresholds);
+      const index = thresholds.findIndex((t) => daysLeft <= t);
+      if (index < 0) return [];
+      // Done when this threshold or any more urgent one was sent for this dueOn.
+      const done = thresholds.slice(0, index + 1).some((t) => sentKeys.has(reminderKey('dossier.dueSoon', id, t, subject.dueOn)));
+      return done ? [] : [make(subject, 'dossier.dueSoon', subject.dueOn, thresholds[index] ?? null, on)];
+    }
+    case 'probation': {
+      assertNoticeDays(subject.noticeDays);
+      const id = subject.memberId;
+      const overdueKey = reminderKey('probation.overdue', id, null, subject.recognitionDueOn);
+      if (sentKeys.has(overdueKey)) return [];
+      if (compareDates(on, subject.recognitionDueOn) > 0) return [make(subject, 'probation.overdue', subject.recognitionDueOn, null, on)];
+      const daysLeft = daysBetween(on, subject.probationEndsOn);
+      if (daysLeft <= 0 || daysLeft > subject.noticeDays) return [];
+      if (sentKeys.has(reminderKey('probation.ending', id, null, subject.probationEndsOn))) return [];
+      return [make(subject, 'probation.ending', subject.probationEndsOn, null, on)];
+    }
+    case 'transfer': {
+      if (compareDates(on, subject.dueOn) <= 0) return [];
+      if (sentKeys.has(reminderKey('transfer.late', subject.transferId, null, subject.dueOn))) return [];
+      return [make(subject, 'transfer.late', subject.dueOn, null, on)];
+    }
+    case 'badge': {
+      assertNoticeDays(subject.noticeDays);
+      const out: KeyedReminder[] = [];
+      const seen = new Set<BusinessDate>();
+      for (const milestone of [...subject.milestones].sort((a, b) => compareDates(a.on, b.on))) {
+        if (seen.has(milestone.on)) continue;
+        seen.add(milestone.on);
+        const daysLeft = daysBetween(on, milestone.on);
+        if (daysLeft <= 0 || daysLeft > subject.noticeDays) continue;
+        if (sentKeys.has(reminderKey('badge.upcoming', subject.memberId, null, milestone.on))) continue;
+        out.push(make(subject, 'badge.upcoming', milestone.on, null, on));
+      }
+      return out;
+    }
+  }
+}
+
+/** All reminders of many subjects on `on`: {@link remindersFor} for each. */
+export function remindersDue(subjects: Iterable<ReminderSubject>, on: BusinessDate, sentKeys: ReadonlySet<string>): KeyedReminder[] {
+  const out: KeyedReminder[] = [];
+  for (const subject of subjects) out.push(...remindersFor(subject, on, sentKeys));
+  return out;
+}
+
+/** The dates on which a reminder of `subject` can start to apply. */
+function windowStarts(subject: ReminderSubject): BusinessDate[] {
+  switch (subject.kind) {
+    case 'dossier':
+      return [...urgentFirst(subject.thresholds).map((t) => addDays(subject.dueOn, -t)), subject.dueOn];
+    case 'probation':
+      return [
+        ...(subject.noticeDays > 0 ? [addDays(subject.probationEndsOn, -subject.noticeDays)] : []),
+        addDays(subject.recognitionDueOn, 1),
+      ];
+    case 'transfer':
+      return [addDays(subject.dueOn, 1)];
+    case 'badge':
+      return subject.noticeDays > 0 ? subject.milestones.map((m) => addDays(m.on, -subject.noticeDays)) : [];
+  }
+}
+
+/**
+ * The earliest date on which `subject` would produce a reminder not yet sent, or null
+ * if it never will (everything sent or superseded). The job stores it as the item's
+ * index key and each day reads only the items whose date has come.
+ *
+ * Pass `after` (the date the job just ran for) to get a date strictly after it: windows
+ * that closed unsent (a `probation.ending` or `badge.upcoming` missed entirely) are then
+ * skipped. Without `after` the answer can lie in the past, meaning "due now".
+ *
+ * Exact by construction: whether {@link remindersFor} produces anything changes from
+ * "no" to "yes" only on a window's first day, so checking those days (and `after + 1`)
+ * in order finds the answer.
+ */
+export function nextRemindOn(subject: ReminderSubject, sentKeys: ReadonlySet<string>, after?: BusinessDate): BusinessDate | null {
+  const starts = windowStarts(subject);
+  const candidates = after === undefined ? starts : [addDays(after, 1), ...starts.filter((d) => compareDates(d, after) > 0)];
+  const ordered = [...new Set(candidates)].sort(compareDates);
+  for (const date of ordered) {
+    if (remindersFor(subject, date, sentKeys).length > 0) return date;
+  }
+  return null;
+}

@@ -1,0 +1,288 @@
+// domain: deadline rules as data (CONTRACT §7).
+//
+// The periods changed in 2021, January 2025 and July 2025 and will change again, so none
+// of them is written in code: each lives in a rule set with an effective date, loaded
+// from rule-sets.json and validated on load. Adding a rule change, or next year's
+// holidays, is an edit of that file only. Which set applies is decided by the business
+// date that starts the clock (the dossier's `receivedOn`, the transfer's `issuedOn`, …),
+// so a rule change never moves a deadline that was already running.
+
+import { z } from 'zod';
+import type { BusinessDate } from '../records.js';
+import { addDays, addMonths, compareDates, daysBetween, isBusinessDate, isWeekend } from '../dates.js';
+import rawRuleSets from './rule-sets.json' with { type: 'json' };
+
+/** How a period is counted. */
+export type PeriodUnit = 'calendar' | 'working';
+
+/**
+ * A length of time. `working` days are Monday–Friday less the rule set's holidays;
+ * `calendar` days are every day.
+ */
+export interface Period {
+  days: number;
+  unit: PeriodUnit;
+}
+
+/** One version of the deadline rules, in force from `effectiveFrom` until the next set. */
+export interface RuleSet {
+  id: string;
+  effectiveFrom: BusinessDate;
+  /** Days public bodies are closed (holidays, nghỉ bù, swapped days off), sorted. */
+  holidays: readonly BusinessDate[];
+  /** From `receivedOn` to the dossier's `dueOn` (QT-TC.07: 60 calendar days). */
+  dossierDeadline: Period;
+  /** Days before `dueOn` at which `dossier.dueSoon` is sent, most distant first. */
+  dossierThresholds: readonly number[];
+  /** From `ceremonyOn` (or `admittedOn`) to the end of probation. */
+  probation: { months: number };
+  /** From the end of probation to the day recognition is due. */
+  recognitionDue: Period;
+  /** From `issuedOn` to the day an official transfer must be received. */
+  transferReceipt: Period;
+  /** How long before a badge milestone `badge.upcoming` is sent. */
+  badgeNotice: Period;
+  /** How long before the end of probation `probation.ending` is sent. */
+  probationNotice: Period;
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema of rule-sets.json
+
+const dateSchema = z.string().refine(isBusinessDate, { message: 'must be a real date written YYYY-MM-DD' });
+
+const periodSchema = z.strictObject({
+  days: z.number().int().min(0),
+  unit: z.enum(['calendar', 'working']),
+});
+
+const holidaySchema = z.strictObject({
+  on: dateSchema,
+  name: z.string().min(1),
+  /** Not yet decreed when written: check against the official announcement. */
+  provisional: z.boolean().optional(),
+});
+
+// Strict objects everywhere: a misspelt key in hand-edited data must fail the load,
+// not silently fall back to nothing.
+const ruleSetSchema = z.strictObject({
+  id: z.string().min(1),
+  effectiveFrom: dateSchema,
+  description: z.string().optional(),
+  /** A calendar's name in `calendars`, or the holidays themselves. */
+  holidays: z.union([z.string().min(1), z.array(z.union([dateSchema, holidaySchema]))]),
+  dossierDeadline: periodSchema,
+  dossierThresholds: z.array(z.number().int().positive()),
+  probation: z.strictObject({ months: z.number().int().positive() }),
+  recognitionDue: periodSchema,
+  transferReceipt: periodSchema,
+  badgeNotice: periodSchema,
+  probationNotice: periodSchema,
+});
+
+const ruleSetFileSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    calendars: z.record(z.string(), z.array(holidaySchema)).optional(),
+    ruleSets: z.array(ruleSetSchema).min(1),
+  })
+  .superRefine((file, ctx) => {
+    const ids = new Set<string>();
+    const starts = new Set<string>();
+    file.ruleSets.forEach((set, i) => {
+      if (ids.has(set.id)) ctx.addIssue({ code: 'custom', path: ['ruleSets', i, 'id'], message: `duplicate rule set id ${set.id}` });
+      ids.add(set.id);
+      // Two sets starting the same day would make "which set applies" ambiguous.
+      if (starts.has(set.effectiveFrom)) {
+        ctx.addIssue({ code: 'custom', path: ['ruleSets', i, 'effectiveFrom'], message: `two rule sets start on ${set.effectiveFrom}` });
+      }
+      starts.add(set.effectiveFrom);
+      if (typeof set.holidays === 'string' && !(file.calendars && Object.hasOwn(file.calendars, set.holidays))) {
+        ctx.addIssue({ code: 'custom', path: ['ruleSets', i, 'holidays'], message: `unknown calendar ${set.holidays}` });
+      }
+    });
+  });
+
+/** The shape of a rule-set data file, before calendars are resolved. */
+export type RuleSetFile = z.input<typeof ruleSetFileSchema>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Validates a rule-set data file (the shape of rule-sets.json) and returns its sets,
+ * calendars resolved, holidays sorted and deduplicated, thresholds sorted most distant
+ * first, ordered by `effectiveFrom`, deeply frozen.
+ * @throws z.ZodError naming every problem, so a bad data change fails at load time.
+ */
+export function parseRuleSets(data: unknown): readonly RuleSet[] {
+  const file = ruleSetFileSchema.parse(data);
+  const sets = file.ruleSets.map((set): RuleSet => {
+    const listed = typeof set.holidays === 'string' ? (file.calendars?.[set.holidays] ?? []) : set.holidays;
+    const holidays = [...new Set(listed.map((h) => (typeof h === 'string' ? h : h.on)))].sort(compareDates);
+    return {
+      id: set.id,
+      effectiveFrom: set.effectiveFrom,
+      holidays,
+      dossierDeadline: { ...set.dossierDeadline },
+      dossierThresholds: [...new Set(set.dossierThresholds)].sort((a, b) => b - a),
+      probation: { ...set.probation },
+      recognitionDue: { ...set.recognitionDue },
+      transferReceipt: { ...set.transferReceipt },
+      badgeNotice: { ...set.badgeNotice },
+      probationNotice: { ...set.probationNotice },
+    };
+  });
+  sets.sort((a, b) => compareDates(a.effectiveFrom, b.effectiveFrom));
+  return deepFreeze(sets);
+}
+
+/**
+ * The rule sets shipped in rule-sets.json (2021-01-01, 2025-01-01, 2025-07-01).
+ * Validated when this module loads: a broken data file stops the cold start instead of
+ * producing wrong deadlines.
+ */
+export const DEFAULT_RULE_SETS: readonly RuleSet[] = parseRuleSets(rawRuleSets);
+
+// ---------------------------------------------------------------------------------------
+// Choosing a set and counting periods
+
+/**
+ * The rule set in force on `date`: the one whose `effectiveFrom` is the latest on or
+ * before it. Pass the business date that starts the clock. A date before every set gets
+ * the earliest set, so that history older than the first recorded rule change (imported
+ * members, backfilled dossiers) still gets deadlines.
+ * @throws RangeError on an invalid date or an empty list.
+ */
+export function ruleSetFor(date: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): RuleSet {
+  if (!isBusinessDate(date)) throw new RangeError(`not a business date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  let chosen: RuleSet | undefined;
+  let earliest: RuleSet | undefined;
+  // No ordering assumed: callers may hand-build a list in any order.
+  for (const set of sets) {
+    if (!earliest || compareDates(set.effectiveFrom, earliest.effectiveFrom) < 0) earliest = set;
+    if (compareDates(set.effectiveFrom, date) <= 0 && (!chosen || compareDates(set.effectiveFrom, chosen.effectiveFrom) > 0)) {
+      chosen = set;
+    }
+  }
+  const result = chosen ?? earliest;
+  if (!result) throw new RangeError('no rule sets given');
+  return result;
+}
+
+// The holiday lookup is rebuilt only when a different holiday list is used.
+const holidayIndex = new WeakMap<readonly BusinessDate[], ReadonlySet<BusinessDate>>();
+
+function holidaysOf(ruleSet: RuleSet): ReadonlySet<BusinessDate> {
+  let index = holidayIndex.get(ruleSet.holidays);
+  if (!index) {
+    index = new Set(ruleSet.holidays);
+    holidayIndex.set(ruleSet.holidays, index);
+  }
+  return index;
+}
+
+/** Monday to Friday and not one of the rule set's holidays. */
+export function isWorkingDay(date: BusinessDate, ruleSet: RuleSet): boolean {
+  return !isWeekend(date) && !holidaysOf(ruleSet).has(date);
+}
+
+function stepWorkingDays(start: BusinessDate, count: number, direction: 1 | -1, ruleSet: RuleSet): BusinessDate {
+  let date = start;
+  for (let left = count; left > 0; ) {
+    date = addDays(date, direction);
+    if (isWorkingDay(date, ruleSet)) left -= 1;
+  }
+  return date;
+}
+
+function assertPeriod(period: Period): void {
+  if (!Number.isSafeInteger(period.days) || period.days < 0) throw new RangeError(`period days must be an integer ≥ 0, got ${period.days}`);
+}
+
+/**
+ * The end of `period` started on `start`. Calendar days: `start + days`. Working days:
+ * the `days`-th working day after `start` (`start` itself never counts, whatever day it
+ * is; 0 days is `start`), so 30 working days from a Friday begin with the Monday.
+ */
+export function addPeriod(start: BusinessDate, period: Period, ruleSet: RuleSet): BusinessDate {
+  assertPeriod(period);
+  if (period.unit === 'calendar') return addDays(start, period.days);
+  return stepWorkingDays(start, period.days, 1, ruleSet);
+}
+
+/**
+ * The start of `period` that ends on `end`, counted backwards: `end − days` for calendar
+ * days, the `days`-th working day before `end` for working days. Used for notices ("N days
+ * before the milestone").
+ */
+export function subtractPeriod(end: BusinessDate, period: Period, ruleSet: RuleSet): BusinessDate {
+  assertPeriod(period);
+  if (period.unit === 'calendar') return addDays(end, -period.days);
+  return stepWorkingDays(end, period.days, -1, ruleSet);
+}
+
+// ---------------------------------------------------------------------------------------
+// The deadlines ingest and the reminder job ask for
+
+/** A dossier's deadline `dueOn` (CONTRACT §4), by the rules in force on `receivedOn`. */
+export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
+  const set = ruleSetFor(receivedOn, sets);
+  return addPeriod(receivedOn, set.dossierDeadline, set);
+}
+
+/**
+ * The `dossier.dueSoon` thresholds (days before `dueOn`) for a dossier received on
+ * `receivedOn`, most distant first. A fresh array: the caller may keep it on the record,
+ * so that a later rule change does not alter the reminders of a running dossier.
+ */
+export function dossierThresholds(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): number[] {
+  return [...ruleSetFor(receivedOn, sets).dossierThresholds];
+}
+
+/**
+ * The day probation ends (CONTRACT §5): the probation months after `ceremonyOn`, or after
+ * `admittedOn` when there was no ceremony, clamped to month end (admitted 2020-02-29 →
+ * 2021-02-28). The rules in force on that start date apply.
+ */
+export function probationEndsOn(
+  admittedOn: BusinessDate,
+  ceremonyOn?: BusinessDate | null,
+  sets: readonly RuleSet[] = DEFAULT_RULE_SETS,
+): BusinessDate {
+  const start = ceremonyOn ?? admittedOn;
+  return addMonths(start, ruleSetFor(start, sets).probation.months);
+}
+
+/** The day recognition is due (§7: 30 working days after probation ends), by the rules in force when probation ends. */
+export function recognitionDueOn(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
+  const set = ruleSetFor(probationEndsOn, sets);
+  return addPeriod(probationEndsOn, set.recognitionDue, set);
+}
+
+/** The day an official transfer must be received (§7: 30 working days after `issuedOn`). */
+export function transferDueOn(issuedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
+  const set = ruleSetFor(issuedOn, sets);
+  return addPeriod(issuedOn, set.transferReceipt, set);
+}
+
+/**
+ * How many calendar days before `probationEndsOn` `probation.ending` is sent. A notice
+ * counts back from the date it warns of, so the set in force on that date applies; a
+ * working-day notice is converted to the calendar days it spans there.
+ */
+export function probationNoticeDays(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): number {
+  const set = ruleSetFor(probationEndsOn, sets);
+  return daysBetween(subtractPeriod(probationEndsOn, set.probationNotice, set), probationEndsOn);
+}
+
+/** How many calendar days before a badge milestone `badge.upcoming` is sent (rules in force on the milestone). */
+export function badgeNoticeDays(milestoneOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): number {
+  const set = ruleSetFor(milestoneOn, sets);
+  return daysBetween(subtractPeriod(milestoneOn, set.badgeNotice, set), milestoneOn);
+}

@@ -1,0 +1,85 @@
+// The one definition of the stateful resources. infra/ declares them in CloudFormation
+// from here and local/ creates them in the emulators from here: no second copy to drift.
+
+/** A DynamoDB attribute used in a key. All our keys are strings. */
+export interface KeyDef {
+  name: string;
+}
+
+export interface IndexDef {
+  indexName: string;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+  /** Which attributes the index carries; 'ALL' keeps the handlers simple. */
+  projection: 'ALL' | 'KEYS_ONLY';
+}
+
+export interface TableDef {
+  /** Logical id in CDK and the table name's stem locally. */
+  id: string;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+  indexes: IndexDef[];
+  /** DynamoDB Streams view, when something reacts to the table's changes. */
+  stream?: 'NEW_AND_OLD_IMAGES';
+}
+
+export interface QueueDef {
+  id: string;
+  fifo: boolean;
+  /** Seconds; AWS asks ≥ 6 × the consuming function's timeout. */
+  visibilityTimeout: number;
+  /** Receives after which a message moves to the dead-letter queue. */
+  maxReceiveCount?: number;
+  deadLetterQueue?: string;
+}
+
+/**
+ * Member, dossier, transfer and org records, the facts that feed yearly figures,
+ * the audit trail (applied events) and the rejected events. The stream drives the
+ * figures.
+ */
+export const RECORDS_TABLE: TableDef = {
+  id: 'Records',
+  partitionKey: { name: 'pk' },
+  sortKey: { name: 'sk' },
+  indexes: [
+    // What a cell holds now: active members, open dossiers, pending and attending transfers.
+    { indexName: 'byCell', partitionKey: { name: 'cellKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
+    // Sparse: only items with a reminder still to send, bucketed by month of the next one.
+    { indexName: 'byRemindOn', partitionKey: { name: 'remindMonth' }, sortKey: { name: 'remindOn' }, projection: 'ALL' },
+  ],
+  stream: 'NEW_AND_OLD_IMAGES',
+};
+
+/** Per-org figures (own and whole-subtree) and the reminders already sent. */
+export const FIGURES_TABLE: TableDef = {
+  id: 'Figures',
+  partitionKey: { name: 'pk' },
+  sortKey: { name: 'sk' },
+  indexes: [],
+};
+
+export const TABLES = [RECORDS_TABLE, FIGURES_TABLE] as const;
+
+/** Ingest: SQS FIFO, the subject as message group (CONTRACT §1). */
+export const INGEST_DLQ: QueueDef = { id: 'IngestDlq.fifo', fifo: true, visibilityTimeout: 30 };
+export const INGEST_QUEUE: QueueDef = {
+  id: 'Ingest.fifo',
+  fifo: true,
+  visibilityTimeout: 180,
+  maxReceiveCount: 5,
+  deadLetterQueue: INGEST_DLQ.id,
+};
+
+/** Reminders go out here (an SNS topic in the cloud, a queue locally to read them from). */
+export const NOTIFICATIONS_QUEUE: QueueDef = { id: 'Notifications', fifo: false, visibilityTimeout: 30 };
+
+export const QUEUES = [INGEST_DLQ, INGEST_QUEUE, NOTIFICATIONS_QUEUE] as const;
+
+/** Event source settings shared by the cloud mappings and the local runners. */
+export const INGEST_SOURCE = { batchSize: 10, functionTimeoutSeconds: 30 } as const;
+export const FIGURES_SOURCE = { batchSize: 100, retryAttempts: 10, functionTimeoutSeconds: 60 } as const;
+
+/** The daily reminders job: 07:00 Asia/Ho_Chi_Minh. */
+export const REMINDERS_SCHEDULE = { hour: 7, minute: 0, timeZone: 'Asia/Ho_Chi_Minh' } as const;

@@ -1,0 +1,106 @@
+// use case: apply one message from the ingest queue exactly once.
+// (adapter) functions/ingest --> use case --> domain/ingest
+import { createHash } from 'node:crypto';
+import { decide, needsFor } from '../domain/ingest/decide.js';
+import { emptyState, type RetryReason } from '../domain/ingest/decision.js';
+import { parseEvent, type DomainEvent } from '../domain/events.js';
+import { commit, findApplied, loadNeeds, storeDeferred, storeRejected } from '../data/ingest-store.js';
+
+export type IngestOutcome =
+  | { outcome: 'applied'; eventId: string; type: string }
+  | { outcome: 'duplicate'; eventId: string; type: string }
+  | { outcome: 'rejected'; eventId?: string; reason: string };
+
+/** Thrown to have the message retried: its predecessor has not arrived yet. */
+export class PredecessorMissing extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly reason: RetryReason,
+  ) {
+    super(`event ${eventId} waits: ${reason}`);
+    this.name = 'PredecessorMissing';
+  }
+}
+
+export interface IngestHooks {
+  /** Called after the decision and before the write: lets tests inject a crash there. */
+  beforeWrite?: (event: DomainEvent) => void | Promise<void>;
+}
+
+/** The same event delivered as NFC or NFD text has the same hash. */
+export function eventHash(event: DomainEvent): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const MAX_STALE_RETRIES = 5;
+
+/**
+ * Parse → check the marker → load → decide → one transaction. A rejected event is stored
+ * with its reason and the message is done; a missing predecessor throws so that the
+ * queue retries it and, after maxReceiveCount, moves it to the DLQ.
+ */
+export async function ingestEvent(body: string, meta: { messageId: string; receiveCount: number }, hooks: IngestHooks = {}): Promise<IngestOutcome> {
+  const parsed = parseEvent(body);
+  const now = new Date().toISOString();
+  if (!parsed.ok) {
+    const eventId = idOf(body);
+    await storeRejected({ id: eventId ?? `message:${meta.messageId}`, eventId, reason: parsed.reason, message: parsed.message, body, rejectedAt: now });
+    return { outcome: 'rejected', eventId, reason: parsed.reason };
+  }
+  const event = parsed.event;
+  const hash = eventHash(event);
+  for (let attempt = 0; ; attempt++) {
+    const applied = await findApplied(event.id);
+    if (applied) {
+      if (applied.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      await storeRejected({
+        id: `${event.id}#conflict#${hash.slice(0, 12)}`,
+        eventId: event.id,
+        type: event.type,
+        reason: 'conflict',
+        message: `event ${event.id} was already applied with a different body; the first one stands`,
+        body,
+        rejectedAt: now,
+      });
+      return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
+    }
+    const state = emptyState();
+    while (await loadNeeds(needsFor(event, state), state)) {
+      // Some needs follow from what was just loaded (a transfer's member): ask again.
+    }
+    const decision = decide(event, state);
+    if (decision.outcome === 'reject') {
+      await storeRejected({ id: event.id, eventId: event.id, type: event.type, reason: decision.reason, message: decision.message, body, rejectedAt: now });
+      return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
+    }
+    if (decision.outcome === 'retry') {
+      await storeDeferred(event.id, decision.reason, decision.message);
+      throw new PredecessorMissing(event.id, decision.reason);
+    }
+    await hooks.beforeWrite?.(event);
+    const marker = { eventId: event.id, type: event.type, hash, source: event.source, occurredAt: event.occurredAt, appliedAt: now, body };
+    const result = await commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 });
+    if (result === 'committed') return { outcome: 'applied', eventId: event.id, type: event.type };
+    // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
+    if (attempt >= MAX_STALE_RETRIES) throw new Error(`event ${event.id}: records kept changing underneath, retry later`);
+  }
+}
+
+/** The envelope id of a body that failed the schema, when it has a usable one. */
+function idOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown })?.id;
+    return typeof id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,34 @@
+// Test harness: a local stack of its own (tables, queues, runners) on the shared emulators.
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { sqsClient } from '../../shared/data/clients.js';
+import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
+
+export type TestStack = LocalStack & {
+  /** Sends envelopes (objects or raw strings) to the ingest queue as producers would. */
+  send(events: Array<object | string>): Promise<void>;
+};
+
+export async function startTestStack(opts: Partial<Omit<LocalStackOptions, 'endpoints' | 'prefix'>> = {}): Promise<TestStack> {
+  const stack = await startLocalStack({
+    endpoints: inject('emulators'),
+    prefix: `t${randomUUID().slice(0, 8)}`,
+    visibilityTimeout: 1,
+    ...opts,
+  });
+  return {
+    ...stack,
+    async send(events) {
+      for (let i = 0; i < events.length; i += 10) {
+        const entries = events.slice(i, i + 10).map((e, j) => {
+          const body = typeof e === 'string' ? e : JSON.stringify(e);
+          const group = typeof e === 'string' ? 'raw' : subjectOf(e as DomainEvent);
+          return { Id: String(j), MessageBody: body, MessageGroupId: group, MessageDeduplicationId: randomUUID() };
+        });
+        await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: stack.env.INGEST_QUEUE_URL!, Entries: entries }));
+      }
+    },
+  };
+}

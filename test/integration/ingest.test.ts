@@ -1,0 +1,141 @@
+// The ingest on the emulators: SQS FIFO → local event source runner → handler → DynamoDB Local.
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqsClient } from '../../shared/data/clients.js';
+import { createIngestHandler } from '../../functions/ingest/handler.js';
+import { listWaiting, redriveDlq } from '../../shared/data/operations.js';
+import { validEvent } from '../helpers/events.js';
+import { getMember, partition } from '../helpers/records.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const orgs = () => [
+  validEvent('org.registered', { data: { orgId: 'HP', parentId: null, name: 'Thành phố', level: 'province' } }),
+  validEvent('org.registered', { data: { orgId: 'Q1', parentId: 'HP', name: 'Quận 1', level: 'upper-grassroots' } }),
+  validEvent('org.registered', { data: { orgId: 'C1', parentId: 'Q1', name: 'Chi bộ 1', level: 'grassroots-cell' } }),
+  validEvent('org.registered', { data: { orgId: 'C2', parentId: 'Q1', name: 'Chi bộ 2', level: 'grassroots-cell' } }),
+];
+
+describe('ingest on the emulators', () => {
+  let stack: TestStack;
+  let crashNext = 0;
+
+  beforeAll(async () => {
+    // Prepare: a handler whose next N writes crash between the decision and the transaction.
+    const ingest = createIngestHandler({
+      beforeWrite: () => {
+        if (crashNext > 0) {
+          crashNext--;
+          throw new Error('injected crash before the write');
+        }
+      },
+    });
+    stack = await startTestStack({ figures: false, handlers: { ingest } });
+    await stack.send(orgs());
+    await stack.settle();
+  });
+  afterAll(async () => stack?.stop());
+
+  it('applies an admission: the member is on the cell rolls as probationary', async () => {
+    // Act
+    await stack.send([validEvent('member.admitted', { data: { memberId: 'A1', orgId: 'C1' } })]);
+    await stack.settle();
+    // Assess
+    const member = await getMember('A1');
+    expect(member).toMatchObject({ memberId: 'A1', cellId: 'C1', status: 'probationary', probationEndsOn: '2022-03-10' });
+  });
+
+  it('changes nothing the second time the same file is sent', async () => {
+    // Prepare
+    const file = [
+      validEvent('member.admitted', { data: { memberId: 'B1', orgId: 'C1', admittedOn: '2021-05-01', ceremonyOn: undefined } }),
+      validEvent('member.evaluated', { data: { memberId: 'B1', year: 2021, rating: 'good' } }),
+    ];
+    await stack.send(file);
+    await stack.settle();
+    const first = await getMember('B1');
+    // Act
+    await stack.send(file);
+    await stack.settle();
+    // Assess
+    expect(await getMember('B1')).toEqual(first);
+    expect(first?.version).toBe(2);
+  });
+
+  it('applies the other nine of a batch with one poison message and stores the poison with its reason', async () => {
+    // Prepare
+    const good = Array.from({ length: 9 }, (_, i) => validEvent('member.admitted', { data: { memberId: `P${i}`, orgId: 'C2' } }));
+    const poison = validEvent('member.recognized', { data: { memberId: 'P0', recognizedOn: '2022-01-01' } });
+    (poison.data as Record<string, unknown>).surprise = true;
+    // Act
+    await stack.send([...good.slice(0, 5), poison, ...good.slice(5)]);
+    await stack.settle();
+    // Assess
+    for (let i = 0; i < 9; i++) expect((await getMember(`P${i}`))?.status).toBe('probationary');
+    const rejected = await partition('REJECTED');
+    expect(rejected.find((r) => r.eventId === poison.id)).toMatchObject({ reason: 'schema' });
+  });
+
+  it('stores a line that is not JSON as rejected instead of crashing', async () => {
+    // Act
+    await stack.send(['{ not json']);
+    await stack.settle();
+    // Assess
+    const rejected = await partition('REJECTED');
+    expect(rejected.some((r) => r.reason === 'not-json' && r.body === '{ not json')).toBe(true);
+  });
+
+  it('rejects the same id with a different body as a conflict; the first one stands', async () => {
+    // Prepare
+    const first = validEvent('member.admitted', { data: { memberId: 'K1', orgId: 'C1' } });
+    const second = { ...first, data: { ...first.data, orgId: 'C2' } };
+    // Act
+    await stack.send([first]);
+    await stack.settle();
+    await stack.send([second]);
+    await stack.settle();
+    // Assess
+    expect((await getMember('K1'))?.cellId).toBe('C1');
+    expect((await partition('REJECTED')).some((r) => r.eventId === first.id && r.reason === 'conflict')).toBe(true);
+  });
+
+  it('leaves exactly one effect after a crash between the decision and the write, then a retry', async () => {
+    // Prepare
+    crashNext = 1;
+    // Act
+    await stack.send([validEvent('member.admitted', { data: { memberId: 'X1', orgId: 'C1', admittedOn: '2021-06-01', ceremonyOn: undefined } })]);
+    await stack.settle();
+    // Assess
+    const member = await getMember('X1');
+    expect(member?.version).toBe(1);
+    const facts = await partition('FACT#C1#2021');
+    expect(facts.filter((f) => f.factId === 'admission#X1#2021-06-01')).toHaveLength(1);
+  });
+
+  it('retries a recognition that comes before its admission, parks it in the DLQ, and applies it on redrive after the admit', async () => {
+    // Prepare
+    const admit = validEvent('member.admitted', { data: { memberId: 'R1', orgId: 'C1' } });
+    const recognize = validEvent('member.recognized', { data: { memberId: 'R1', recognizedOn: '2022-03-15' } });
+    // Act: the recognition alone, until its retries run out
+    await stack.send([recognize]);
+    await stack.settle();
+    const deferred = await partition('DEFERRED');
+    const dlqMessages = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    // Assess: in the DLQ with its reason on record
+    expect(deferred.find((d) => d.sk === recognize.id)).toMatchObject({ reason: 'missing-member', attempts: 5 });
+    expect(dlqMessages.Messages?.map((m) => JSON.parse(m.Body ?? '{}').id)).toContain(recognize.id);
+    // Act: the admit arrives, then the operator redrives the DLQ
+    await stack.send([admit]);
+    await stack.settle();
+    const moved = await redriveDlq(stack.env.INGEST_DLQ_URL!, stack.env.INGEST_QUEUE_URL!);
+    await stack.settle();
+    // Assess
+    expect(moved).toBe(1);
+    expect(await getMember('R1')).toMatchObject({ status: 'official', recognizedOn: '2022-03-15' });
+    expect((await listWaiting()).some((d) => d.eventId === recognize.id)).toBe(false);
+  });
+
+  it('leaves nothing in flight once settled', async () => {
+    const out = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: stack.env.INGEST_QUEUE_URL, AttributeNames: ['All'] }));
+    expect(out.Attributes?.ApproximateNumberOfMessages).toBe('0');
+  });
+});

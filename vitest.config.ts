@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Starts DynamoDB Local and fauxqs once per run; each test file gets its own tables.
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Two cores: more workers only fight over DynamoDB Local.
+    maxWorkers: 2,
+  },
+});
