@@ -37,6 +37,23 @@ export interface StreamRunnerOptions {
   pollIntervalMs?: number;
 }
 
+/**
+ * The streams client decodes an empty map `{"M":{}}` as `{}`, which Lambda never hands
+ * over and `unmarshall` rejects; this puts the `M` back, at any depth.
+ */
+function restoreEmptyMaps(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!image) return image;
+  const fix = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object') return value;
+    const v = value as Record<string, unknown>;
+    if (Object.keys(v).length === 0) return { M: {} };
+    if (v.M && typeof v.M === 'object') return { M: restoreEmptyMaps(v.M as Record<string, unknown>) };
+    if (Array.isArray(v.L)) return { L: v.L.map(fix) };
+    return v;
+  };
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, fix(v)]));
+}
+
 /** The record shape Lambda hands over (numbers for dates, the stream ARN as source). */
 function toLambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
   const d = r.dynamodb ?? {};
@@ -50,8 +67,8 @@ function toLambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
     dynamodb: {
       ApproximateCreationDateTime: d.ApproximateCreationDateTime ? d.ApproximateCreationDateTime.getTime() / 1000 : undefined,
       Keys: d.Keys as never,
-      NewImage: d.NewImage as never,
-      OldImage: d.OldImage as never,
+      NewImage: restoreEmptyMaps(d.NewImage) as never,
+      OldImage: restoreEmptyMaps(d.OldImage) as never,
       SequenceNumber: d.SequenceNumber,
       SizeBytes: d.SizeBytes,
       StreamViewType: d.StreamViewType as never,
@@ -67,11 +84,12 @@ interface ShardState {
   pending: DynamoDBRecord[];
   closed: boolean;
   attempts: number;
+  /** The last record fetched, where a fresh iterator resumes. */
+  lastFetched?: string;
 }
 
 export function startStreamRunner(opts: StreamRunnerOptions): Runner {
   let running = true;
-  let busy = false;
   let idleWaiters: Array<() => void> = [];
   const checkpoints: Record<string, string> =
     opts.checkpointFile && existsSync(opts.checkpointFile) ? JSON.parse(readFileSync(opts.checkpointFile, 'utf8')) : {};
@@ -112,7 +130,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): Runner {
   async function fetch(state: ShardState): Promise<void> {
     if (state.closed) return;
     if (!state.iterator) {
-      const after = checkpoints[state.shardId];
+      const after = state.lastFetched ?? checkpoints[state.shardId];
       const out = await opts.streams.send(
         new GetShardIteratorCommand({
           StreamArn: streamArn,
@@ -126,8 +144,21 @@ export function startStreamRunner(opts: StreamRunnerOptions): Runner {
       state.closed = true;
       return;
     }
-    const out = await opts.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
-    state.pending.push(...(out.Records ?? []).map((r) => toLambdaRecord(r, streamArn ?? '')));
+    let out;
+    try {
+      out = await opts.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
+    } catch (error) {
+      // DynamoDB Local answers this for an iterator taken while the shard was empty
+      // (aws/aws-sdk-java#2923): take a fresh one from the last record fetched.
+      if ((error as Error).name === 'TrimmedDataAccessException' || (error as Error).name === 'ExpiredIteratorException') {
+        state.iterator = undefined;
+        return;
+      }
+      throw error;
+    }
+    const fetched = (out.Records ?? []).map((r) => toLambdaRecord(r, streamArn ?? ''));
+    state.pending.push(...fetched);
+    state.lastFetched = fetched[fetched.length - 1]?.dynamodb?.SequenceNumber ?? state.lastFetched;
     state.iterator = out.NextShardIterator;
     if (!state.iterator) state.closed = true;
   }
@@ -174,7 +205,6 @@ export function startStreamRunner(opts: StreamRunnerOptions): Runner {
     while (running) {
       let progressed = false;
       try {
-        busy = true;
         await discoverShards();
         for (const state of shards.values()) {
           if (!running) break;
@@ -184,8 +214,6 @@ export function startStreamRunner(opts: StreamRunnerOptions): Runner {
         }
       } catch (error) {
         if (running) opts.onError?.(error);
-      } finally {
-        busy = false;
       }
       if (!progressed) {
         for (const w of idleWaiters) w();

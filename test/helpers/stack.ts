@@ -16,6 +16,7 @@ export async function startTestStack(opts: Partial<Omit<LocalStackOptions, 'endp
     endpoints: inject('emulators'),
     prefix: `t${randomUUID().slice(0, 8)}`,
     visibilityTimeout: 1,
+    log: process.env.DANGVIEN_DEBUG ? (line) => console.error(line) : undefined,
     ...opts,
   });
   return {

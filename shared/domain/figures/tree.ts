@@ -103,9 +103,14 @@ export class OrgTree {
     const roots = rootId === undefined ? this.roots().map((r) => r.orgId) : [rootId];
     const out: string[] = [];
     const seen = new Set<string>();
-    for (const root of roots) for (const id of this.subtree(root).reverse()) if (!seen.has(id)) (seen.add(id), out.push(id));
+    const visit = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      out.push(id);
+    };
+    for (const root of roots) this.subtree(root).reverse().forEach(visit);
     // Orgs only reachable through a cycle (corrupt data): still listed, once.
-    for (const id of [...this.byId.keys()].sort(compare)) if (!seen.has(id) && rootId === undefined) out.push(id);
+    if (rootId === undefined) [...this.byId.keys()].sort(compare).forEach(visit);
     return out;
   }
 

@@ -1,0 +1,32 @@
+// (adapter) DynamoDB Streams batch of the Records table --> use case refresh-figures
+import middy from '@middy/core';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { staleFrom } from '../../shared/data/changes.js';
+import { logger } from '../../shared/observability/logger.js';
+import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
+
+export interface FiguresHooks {
+  /** Called before the refresh: lets tests inject a crash in the figures Lambda. */
+  beforeRefresh?: () => void | Promise<void>;
+}
+
+type Image = Record<string, AttributeValue> | undefined;
+const image = (i: unknown) => (i ? unmarshall(i as Record<string, AttributeValue>) : undefined);
+
+/**
+ * The whole batch is one coalesced refresh. It is idempotent (a recount), so on any
+ * error the batch is simply failed and delivered again.
+ */
+export function createFiguresHandler(hooks: FiguresHooks = {}) {
+  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>().handler(async (event) => {
+    const stale = staleFrom(event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })));
+    await hooks.beforeRefresh?.();
+    const done = await refreshFigures(stale);
+    logger.debug('figures refreshed', { records: event.Records.length, ...done });
+    return { batchItemFailures: [] };
+  });
+}
+
+export const handler = createFiguresHandler();

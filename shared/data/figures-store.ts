@@ -1,0 +1,104 @@
+// data: the Figures table (per-org figures, own and whole-subtree) and the reads that
+// recount a cell: what it holds now (index byCell) and its facts of a year.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, ScanCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { OrgFigures } from '../domain/figures/index.js';
+import type { FactRecord } from '../domain/records.js';
+import { documentClient } from './clients.js';
+import { config } from './config.js';
+import { cellPartition, factPartition, stripStorage } from './keys.js';
+
+/** `own`: a cell's recount of its own records; `subtree`: the org and everything under it. */
+export type FiguresKind = 'own' | 'subtree';
+
+export interface StoredFigures {
+  orgId: string;
+  kind: FiguresKind;
+  figures: OrgFigures;
+  /** Bumped by every write; a write states the version it read (optimistic concurrency). */
+  version: number;
+}
+
+const figuresKey = (orgId: string, kind: FiguresKind) => ({ pk: `ORG#${orgId}`, sk: kind.toUpperCase() });
+
+/** Reads figure items by (org, kind); absent ones are simply not in the map. */
+export async function readFigures(wanted: Array<{ orgId: string; kind: FiguresKind }>, consistent = true): Promise<Map<string, StoredFigures>> {
+  const table = config.figuresTable();
+  const found = new Map<string, StoredFigures>();
+  const unique = [...new Map(wanted.map((w) => [`${w.kind}:${w.orgId}`, w])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((w) => figuresKey(w.orgId, w.kind));
+    while (keys?.length) {
+      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: consistent } } }));
+      for (const item of out.Responses?.[table] ?? []) {
+        const stored = stripStorage<StoredFigures>(item);
+        found.set(`${stored.kind}:${stored.orgId}`, stored);
+      }
+      keys = out.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return found;
+}
+
+export const figuresId = (orgId: string, kind: FiguresKind) => `${kind}:${orgId}`;
+
+/**
+ * Writes figures only if nobody wrote them since they were read at `readVersion`
+ * (undefined: not there yet). Returns false when someone did: read again and redo.
+ */
+export async function writeFigures(orgId: string, kind: FiguresKind, figures: OrgFigures, readVersion: number | undefined): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: config.figuresTable(),
+        Item: { ...figuresKey(orgId, kind), orgId, kind, figures, version: (readVersion ?? 0) + 1, updatedAt: new Date().toISOString() },
+        ...(readVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': readVersion } }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Every figure item (for `recompute`). */
+export async function readAllFigures(): Promise<StoredFigures[]> {
+  const out: StoredFigures[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(new ScanCommand({ TableName: config.figuresTable(), ExclusiveStartKey: start, ConsistentRead: true }));
+    for (const item of page.Items ?? []) if (typeof item.pk === 'string' && item.pk.startsWith('ORG#')) out.push(stripStorage<StoredFigures>(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */
+export async function queryCellItems(cellId: string): Promise<Record<string, unknown>[]> {
+  return queryAll({ TableName: config.recordsTable(), IndexName: 'byCell', KeyConditionExpression: 'cellKey = :c', ExpressionAttributeValues: { ':c': cellPartition(cellId) } });
+}
+
+/** A cell's facts of one year, read consistently from the base table. */
+export async function queryFacts(cellId: string, year: number): Promise<FactRecord[]> {
+  const items = await queryAll({
+    TableName: config.recordsTable(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': factPartition(cellId, year) },
+    ConsistentRead: true,
+  });
+  return items.map((i) => stripStorage<FactRecord>(i));
+}
+
+async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    out.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}

@@ -1,0 +1,8 @@
+// domain/figures: per-org figures (own and whole-subtree) and the report of CONTRACT §9.
+// Pure domain code: no AWS import, no I/O, no clock.
+
+export * from './types.js';
+export * from './count.js';
+export * from './merge.js';
+export * from './tree.js';
+export * from './report.js';

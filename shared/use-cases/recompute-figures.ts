@@ -1,0 +1,63 @@
+// use case: rebuild every figure from the records (`dangvien recompute`), or only
+// compare (`--check`). It reads the whole Records table once: an operator's tool.
+import { countCellFigures, diffFigures, mergeSubtree, OrgTree, type OrgFigures } from '../domain/figures/index.js';
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import { readAllFigures, writeFigures, type FiguresKind } from '../data/figures-store.js';
+import { scanRecords } from '../data/records-scan.js';
+
+export interface Difference {
+  orgId: string;
+  kind: FiguresKind;
+  lines: string[];
+}
+
+/** Every figure recounted from the records alone. */
+export async function recountEverything(): Promise<Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>> {
+  const orgs: OrgRecord[] = [];
+  const holdings = new Map<string, { members: MemberRecord[]; dossiers: DossierRecord[]; transfers: TransferRecord[]; facts: FactRecord[] }>();
+  const of = (cellId: string) => {
+    let h = holdings.get(cellId);
+    if (!h) holdings.set(cellId, (h = { members: [], dossiers: [], transfers: [], facts: [] }));
+    return h;
+  };
+  await scanRecords((entity, record, cellId) => {
+    if (entity === 'org') orgs.push(record as OrgRecord);
+    else if (entity === 'fact') of((record as FactRecord).cellId).facts.push(record as FactRecord);
+    else if (cellId && entity === 'member') of(cellId).members.push(record as MemberRecord);
+    else if (cellId && entity === 'dossier') of(cellId).dossiers.push(record as DossierRecord);
+    else if (cellId && entity === 'transfer') of(cellId).transfers.push(record as TransferRecord);
+  });
+  const tree = new OrgTree(orgs);
+  const out = new Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>();
+  for (const [cellId, h] of holdings) out.set(`own:${cellId}`, { orgId: cellId, kind: 'own', figures: countCellFigures({ cellId, ...h }) });
+  for (const id of tree.bottomUp()) {
+    const figures = mergeSubtree(
+      id,
+      out.get(`own:${id}`)?.figures,
+      tree.children(id).map((c) => out.get(`subtree:${c.orgId}`)?.figures),
+      (other) => tree.isInSubtree(id, other),
+    );
+    out.set(`subtree:${id}`, { orgId: id, kind: 'subtree', figures });
+  }
+  return out;
+}
+
+/** Compares the stored figures with a recount; with `write`, replaces the ones that differ. */
+export async function recomputeFigures(opts: { write: boolean }): Promise<Difference[]> {
+  const [recounted, stored] = await Promise.all([recountEverything(), readAllFigures()]);
+  const storedById = new Map(stored.map((s) => [`${s.kind}:${s.orgId}`, s]));
+  const differences: Difference[] = [];
+  for (const [id, fresh] of recounted) {
+    const lines = diffFigures(storedById.get(id)?.figures, fresh.figures);
+    if (lines.length === 0) continue;
+    differences.push({ orgId: fresh.orgId, kind: fresh.kind, lines });
+    if (opts.write) await writeFigures(fresh.orgId, fresh.kind, fresh.figures, storedById.get(id)?.version);
+  }
+  for (const s of stored) {
+    const id = `${s.kind}:${s.orgId}`;
+    if (recounted.has(id)) continue;
+    const lines = diffFigures(s.figures, undefined);
+    if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
+  }
+  return differences;
+}

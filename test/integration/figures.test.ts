@@ -1,0 +1,90 @@
+// Figures on the emulators: record changes → stream runner → figures handler → report.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRejected } from '../../shared/data/ingest-store.js';
+import { listWaiting } from '../../shared/data/operations.js';
+import { buildReport } from '../../shared/use-cases/build-report.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { validEvent, validProfile } from '../helpers/events.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const org = (orgId: string, parentId: string | null, level: string) =>
+  validEvent('org.registered', { data: { orgId, parentId, name: `Tổ chức ${orgId}`, level } as never });
+const admit = (memberId: string, orgId: string, admittedOn = '2021-03-02', profile = {}) =>
+  validEvent('member.admitted', { data: { memberId, orgId, admittedOn, ceremonyOn: undefined, profile: validProfile(profile) } });
+
+describe('figures on the emulators', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    // Prepare: HP > Q1 > {G1 > {S1 > C11, C12}, C2}; Q2 > C3
+    await stack.send([
+      org('HP', null, 'province'),
+      org('Q1', 'HP', 'upper-grassroots'),
+      org('Q2', 'HP', 'upper-grassroots'),
+      org('G1', 'Q1', 'grassroots-committee'),
+      org('C11', 'G1', 'cell'),
+      org('C12', 'G1', 'cell'),
+      org('C2', 'Q1', 'grassroots-cell'),
+      org('C3', 'Q2', 'grassroots-cell'),
+      validEvent('target.set', { data: { orgId: 'HP', year: 2021, admissions: 3 } }),
+    ]);
+    await stack.settle();
+  });
+  afterAll(async () => stack?.stop());
+
+  it('counts admissions in every ancestor, with the breakdowns and the target', async () => {
+    // Act
+    await stack.send([admit('A1', 'C11', '2021-03-02', { sex: 'female' }), admit('A2', 'C12'), admit('A3', 'C3', '2021-04-01', { occupation: 'student', youthUnion: false })]);
+    await stack.settle();
+    // Assess
+    const hp = await buildReport('HP', { date: '2021-12-31' });
+    expect(hp.members).toMatchObject({ total: 3, probationary: 3, female: 1 });
+    expect(hp.admissions).toMatchObject({ total: 3, female: 1, student: 1, youthUnion: 2, target: 3, achievementPct: 100 });
+    expect(hp.organizations).toEqual({ grassroots: 3, grassrootsCommittees: 1, grassrootsCells: 2, cells: 2 });
+    expect(hp.children.map((c) => [c.orgId, c.members.total])).toEqual([['Q1', 2], ['Q2', 1]]);
+    const g1 = await buildReport('G1', { date: '2021-12-31' });
+    expect(g1.members.total).toBe(2);
+  });
+
+  it('counts a transfer inside a subtree as neither in nor out there, but across the boundary below it', async () => {
+    // Act: C11 → C12 (both under G1), then C12 → C3 (across Q1/Q2)
+    await stack.send([
+      validEvent('transfer.issued', { data: { transferId: 'T1', memberId: 'A1', kind: 'official', fromOrgId: 'C11', toOrgId: 'C12', issuedOn: '2021-06-01' } }),
+    ]);
+    await stack.settle();
+    const inTransit = await buildReport('G1', { date: '2021-06-02' });
+    await stack.send([validEvent('transfer.received', { data: { transferId: 'T1', receivedOn: '2021-06-05' } })]);
+    await stack.settle();
+    // Assess
+    expect(inTransit.members).toMatchObject({ total: 1, inTransit: 1 });
+    const g1 = await buildReport('G1', { date: '2021-12-31' });
+    expect(g1.transfers).toMatchObject({ officialIn: 0, officialOut: 0 });
+    expect(g1.members).toMatchObject({ total: 2, inTransit: 0 });
+    const c11 = await buildReport('C11', { date: '2021-12-31' });
+    expect(c11.transfers).toMatchObject({ officialOut: 1, officialIn: 0 });
+  });
+
+  it('moves a subtree with its figures: the old and the new ancestors are both right', async () => {
+    // Act: the district Q1 is abolished, G1 moved under the province, C2 merged into C3
+    await stack.send([
+      validEvent('org.moved', { data: { orgId: 'G1', parentId: 'HP' } }),
+      validEvent('org.dissolved', { data: { orgId: 'C2', on: '2025-07-01', mergedInto: 'C3' } }),
+      validEvent('org.dissolved', { data: { orgId: 'Q1', on: '2025-07-01', mergedInto: undefined } }),
+    ]);
+    await stack.settle();
+    // Assess
+    expect(await listRejected()).toEqual([]);
+    expect(await listWaiting()).toEqual([]);
+    const hp = await buildReport('HP', { date: '2025-07-02', year: 2021 });
+    expect(hp.children.map((c) => c.orgId)).toEqual(['G1', 'Q2']);
+    expect(hp.members.total).toBe(3);
+    expect(hp.admissions.total).toBe(3);
+    const q2 = await buildReport('Q2', { date: '2025-07-02', year: 2021 });
+    expect(q2.members.total).toBe(1);
+    expect(q2.organizations.grassrootsCells).toBe(1);
+  });
+
+  it('finds no difference between the stored figures and a recount from the records', async () => {
+    expect(await recomputeFigures({ write: false })).toEqual([]);
+  });
+});

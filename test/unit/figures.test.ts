@@ -1,0 +1,764 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  OrgTree,
+  achievementPct,
+  countCellCurrent,
+  countCellFigures,
+  countCellYear,
+  diffFigures,
+  emptyFigures,
+  medianOfCounts,
+  mergeSubtree,
+  normalizeFigures,
+  renderReport,
+  stableEquals,
+  sumCounts,
+  type OrgFigures,
+} from '../../shared/domain/figures/index.js';
+import type {
+  DossierRecord,
+  Fact,
+  FactRecord,
+  MemberRecord,
+  OrgLevel,
+  OrgRecord,
+  Profile,
+  TransferRecord,
+} from '../../shared/domain/records.js';
+
+// ---------------------------------------------------------------- builders
+
+function org(orgId: string, parentId: string | null, level: OrgLevel, extra: Partial<OrgRecord> = {}): OrgRecord {
+  return { version: 1, orgId, parentId, name: `Org ${orgId}`, level, status: 'active', targets: {}, ...extra };
+}
+
+function profile(extra: Partial<Profile> = {}): Profile {
+  return {
+    sex: 'male',
+    birthDate: '1990-01-01',
+    ethnicity: 'Kinh',
+    religion: null,
+    education: 'university',
+    occupation: 'state-sector',
+    youthUnion: false,
+    ...extra,
+  };
+}
+
+function member(memberId: string, cellId: string, extra: Partial<MemberRecord> = {}): MemberRecord {
+  return {
+    version: 1,
+    memberId,
+    cellId,
+    status: 'official',
+    profile: profile(),
+    admittedOn: '2015-05-19',
+    recognizedOn: '2016-05-19',
+    ratings: {},
+    badges: {},
+    origin: 'admitted',
+    ...extra,
+  };
+}
+
+function dossier(dossierId: string, cellId: string, extra: Partial<DossierRecord> = {}): DossierRecord {
+  return {
+    version: 1,
+    dossierId,
+    personId: `P-${dossierId}`,
+    cellId,
+    receivedOn: '2021-01-04',
+    dueOn: '2021-03-05',
+    step: 'received',
+    steps: { received: '2021-01-04' },
+    status: 'open',
+    profile: profile(),
+    ...extra,
+  };
+}
+
+function transfer(transferId: string, extra: Partial<TransferRecord>): TransferRecord {
+  return {
+    version: 1,
+    transferId,
+    memberId: `M-${transferId}`,
+    kind: 'official',
+    fromOrgId: 'C1',
+    toOrgId: 'C2',
+    fromExternal: false,
+    toExternal: false,
+    issuedOn: '2021-06-01',
+    dueOn: '2021-07-13',
+    status: 'issued',
+    ...extra,
+  };
+}
+
+let factSeq = 0;
+function fact(cellId: string, f: Fact, on = '2021-06-01'): FactRecord {
+  factSeq += 1;
+  return { cellId, year: Number(on.slice(0, 4)), factId: `F${factSeq}`, on, fact: f };
+}
+
+const out = (counterpart: string, transferKind: 'official' | 'temporary' = 'official'): Fact => ({
+  kind: 'transferOut',
+  transferKind,
+  counterpart,
+});
+const inn = (counterpart: string, transferKind: 'official' | 'temporary' = 'official'): Fact => ({
+  kind: 'transferIn',
+  transferKind,
+  counterpart,
+});
+const admission = (extra: Partial<Extract<Fact, { kind: 'admission' }>> = {}): Fact => ({
+  kind: 'admission',
+  female: false,
+  youthUnion: false,
+  occupation: 'other',
+  readmitted: false,
+  ...extra,
+});
+
+/** Own figures of every cell from its facts, then subtree figures bottom-up. */
+function subtreeFigures(tree: OrgTree, facts: readonly FactRecord[], current: Record<string, OrgFigures['current']> = {}) {
+  const sub = new Map<string, OrgFigures>();
+  for (const id of tree.bottomUp()) {
+    const o = tree.get(id);
+    const own =
+      o && (o.level === 'cell' || o.level === 'grassroots-cell')
+        ? { ...countCellFigures({ cellId: id, members: [], dossiers: [], transfers: [], facts }), ...(current[id] ? { current: current[id] } : {}) }
+        : undefined;
+    const kids = tree.children(id).map((c) => sub.get(c.orgId));
+    sub.set(
+      id,
+      mergeSubtree(id, own, kids, (x) => tree.isInSubtree(id, x)),
+    );
+  }
+  return sub;
+}
+
+function get<T>(m: Map<string, T>, key: string): T {
+  const v = m.get(key);
+  if (v === undefined) throw new Error(`missing ${key}`);
+  return v;
+}
+
+// A small city: HP ▸ Q1 (district) ▸ G1 (grassroots committee) ▸ C1, C2 (cells);
+// HP ▸ Q1 ▸ GC (grassroots cell); HP ▸ Q2 ▸ G2 ▸ C3; dissolved orgs sprinkled in.
+function city(): OrgRecord[] {
+  return [
+    org('HP', null, 'province', { targets: { '2021': 6 } }),
+    org('Q1', 'HP', 'upper-grassroots'),
+    org('Q2', 'HP', 'upper-grassroots'),
+    org('G1', 'Q1', 'grassroots-committee', { targets: { '2021': 16 } }),
+    org('C1', 'G1', 'cell'),
+    org('C2', 'G1', 'cell', { targets: { '2021': 0 } }),
+    org('GC', 'Q1', 'grassroots-cell'),
+    org('G2', 'Q2', 'grassroots-committee'),
+    org('C3', 'G2', 'cell'),
+    // Dissolved without a merge: still under its old parent, never counted.
+    org('GX', 'Q2', 'grassroots-committee', { status: 'dissolved', dissolvedOn: '2020-01-01' }),
+    // Dissolved cell merged into C1: a hidden child of C1.
+    org('CD', 'C1', 'cell', { status: 'dissolved', dissolvedOn: '2021-07-01', mergedInto: 'C1' }),
+  ];
+}
+
+// ---------------------------------------------------------------- current figures
+
+describe('countCellCurrent', () => {
+  it('counts active members with their breakdowns; exempted still counts, exited and in-transit do not', () => {
+    // Prepare
+    const nfdKinh = 'Kinh'.normalize('NFD');
+    const nfdTay = 'Tày'.normalize('NFD');
+    const members = [
+      member('M1', 'C1', { profile: profile({ sex: 'female', youthUnion: true, ethnicity: nfdTay, religion: 'Phật giáo' }) }),
+      member('M2', 'C1', { status: 'probationary', recognizedOn: undefined, profile: profile({ ethnicity: nfdKinh, religion: '  ' }) }),
+      member('M3', 'C1', { exemptedOn: '2020-01-01', profile: profile({ ethnicity: 'Mường', religion: '' }) }),
+      member('M4', 'C1', { status: 'exited', exit: { reason: 'deceased', on: '2021-01-01' } }),
+      member('M5', 'C1', { status: 'in-transit', transferId: 'T9' }),
+      member('M6', 'C1', { status: 'transferred-out' }),
+      member('M7', 'C2'),
+    ];
+
+    // Act
+    const cur = countCellCurrent({ cellId: 'C1', members, dossiers: [], transfers: [] });
+
+    // Assess
+    expect(cur.members).toEqual({
+      total: 3,
+      official: 2,
+      probationary: 1,
+      female: 1,
+      youthUnion: 1,
+      ethnicMinority: 2,
+      religious: 1,
+      exempted: 1,
+      inTransit: 0,
+      temporaryAttendees: 0,
+    });
+  });
+
+  it('counts an official transfer in transit on the sending side only, and not one to an external org', () => {
+    // Prepare
+    const transfers = [
+      transfer('T1', { fromOrgId: 'C1', toOrgId: 'C2', dueOn: '2021-07-13' }),
+      transfer('T2', { fromOrgId: 'C1', toOrgId: 'EXT', toExternal: true, status: 'completed', dueOn: undefined }),
+      transfer('T3', { fromOrgId: 'C1', toOrgId: 'C2', status: 'cancelled' }),
+      transfer('T4', { fromOrgId: 'C1', toOrgId: 'C2', status: 'received', receivedOn: '2021-06-10' }),
+    ];
+
+    // Act
+    const sender = countCellCurrent({ cellId: 'C1', members: [], dossiers: [], transfers });
+    const receiver = countCellCurrent({ cellId: 'C2', members: [], dossiers: [], transfers });
+
+    // Assess
+    expect(sender.members.inTransit).toBe(1);
+    expect(sender.members.total).toBe(0);
+    expect(sender.pendingTransfers).toEqual({ '2021-07-13': 1 });
+    expect(receiver.members.inTransit).toBe(0);
+    expect(receiver.pendingTransfers).toEqual({});
+  });
+
+  it('counts temporary attendees on the receiving side, whatever the sender; a pending temporary one is not in transit', () => {
+    // Prepare
+    const transfers = [
+      transfer('T1', { kind: 'temporary', fromOrgId: 'C1', toOrgId: 'C2', status: 'received', receivedOn: '2021-06-05' }),
+      transfer('T2', {
+        kind: 'temporary',
+        fromOrgId: 'EXT',
+        fromExternal: true,
+        toOrgId: 'C2',
+        status: 'received',
+        dueOn: undefined,
+        attendee: { status: 'official', profile: profile() },
+      }),
+      transfer('T3', { kind: 'temporary', fromOrgId: 'C1', toOrgId: 'C2', status: 'returned', endedOn: '2021-08-01' }),
+      transfer('T4', { kind: 'temporary', fromOrgId: 'C1', toOrgId: 'C2', status: 'issued', dueOn: '2021-08-01' }),
+    ];
+
+    // Act
+    const sender = countCellCurrent({ cellId: 'C1', members: [], dossiers: [], transfers });
+    const receiver = countCellCurrent({ cellId: 'C2', members: [], dossiers: [], transfers });
+
+    // Assess
+    expect(receiver.members.temporaryAttendees).toBe(2);
+    expect(sender.members.temporaryAttendees).toBe(0);
+    expect(sender.members.inTransit).toBe(0);
+    expect(sender.pendingTransfers).toEqual({ '2021-08-01': 1 });
+  });
+
+  it('counts open dossiers by last step and by deadline', () => {
+    // Prepare
+    const dossiers = [
+      dossier('D1', 'C1'),
+      dossier('D2', 'C1', { step: 'reported', dueOn: '2021-03-10' }),
+      dossier('D3', 'C1', { step: 'reported', dueOn: '2021-03-10' }),
+      dossier('D4', 'C1', { status: 'admitted', closedOn: '2021-02-01' }),
+      dossier('D5', 'C2'),
+    ];
+
+    // Act
+    const cur = countCellCurrent({ cellId: 'C1', members: [], dossiers, transfers: [] });
+
+    // Assess
+    expect(cur.dossiers).toEqual({
+      open: 3,
+      byStep: { received: 1, processing: 0, reported: 2, reviewed: 0 },
+      dueOn: { '2021-03-05': 1, '2021-03-10': 2 },
+    });
+  });
+});
+
+// ---------------------------------------------------------------- yearly figures
+
+describe('countCellYear', () => {
+  it('maps every kind of fact to its yearly figure', () => {
+    // Prepare
+    const facts = [
+      fact('C1', admission({ female: true, youthUnion: true, occupation: 'student' })),
+      fact('C1', admission({ occupation: 'private-enterprise', readmitted: true })),
+      fact('C1', admission({ occupation: 'enterprise-owner' })),
+      fact('C1', admission({ occupation: 'contract-freelance' })),
+      fact('C1', { kind: 'recognition' }),
+      fact('C1', out('C2')),
+      fact('C1', out('EXT', 'temporary')),
+      fact('C1', inn('C3')),
+      fact('C1', inn('C3')),
+      fact('C1', inn('C2', 'temporary')),
+      fact('C1', { kind: 'exit', reason: 'expelled' }),
+      fact('C1', { kind: 'exit', reason: 'struck-off' }),
+      fact('C1', { kind: 'exit', reason: 'resigned' }),
+      fact('C1', { kind: 'exit', reason: 'deceased' }),
+      fact('C1', { kind: 'dossierClosed', outcome: 'admitted', days: 40 }),
+      fact('C1', { kind: 'dossierClosed', outcome: 'rejected', days: 40 }),
+      fact('C1', { kind: 'dossierClosed', outcome: 'withdrawn', days: 12 }),
+      fact('C1', { kind: 'rating', rating: 'excellent' }),
+      fact('C1', { kind: 'rating', rating: 'good' }),
+      fact('C1', { kind: 'rating', rating: 'completed' }),
+      fact('C1', { kind: 'rating', rating: 'not-completed' }),
+      fact('C1', { kind: 'badge', years: 30 }),
+    ];
+
+    // Act
+    const y = countCellYear(facts);
+
+    // Assess
+    expect(y).toEqual({
+      admissions: {
+        total: 4,
+        female: 1,
+        youthUnion: 1,
+        student: 1,
+        privateEnterprise: 1,
+        enterpriseOwner: 1,
+        contractFreelance: 1,
+        readmitted: 1,
+      },
+      recognitions: 1,
+      transfers: { officialOut: { C2: 1 }, officialIn: { C3: 2 }, temporaryOut: { EXT: 1 }, temporaryIn: { C2: 1 } },
+      exits: { expelled: 1, struckOff: 1, resigned: 1, deceased: 1 },
+      dossiersClosed: { '12': 1, '40': 2 },
+      ratings: { excellent: 1, good: 1, completed: 1, notCompleted: 1 },
+      badges: 1,
+    });
+  });
+
+  it('groups a cell’s facts by year and ignores other cells’ facts', () => {
+    // Prepare
+    const facts = [fact('C1', admission(), '2021-03-01'), fact('C1', admission(), '2022-03-01'), fact('C2', admission(), '2021-03-01')];
+
+    // Act
+    const f = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts });
+
+    // Assess
+    expect(Object.keys(f.years)).toEqual(['2021', '2022']);
+    expect(f.years['2021']?.admissions.total).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------- the tree
+
+describe('OrgTree', () => {
+  it('counts organizations by level in the subtree, the root included, dissolved ones excluded', () => {
+    // Prepare
+    const tree = new OrgTree(city());
+
+    // Act
+    const all = tree.countOrganizations('HP');
+    const q2 = tree.countOrganizations('Q2');
+    const gc = tree.countOrganizations('GC');
+
+    // Assess
+    expect(all).toEqual({ grassroots: 3, grassrootsCommittees: 2, grassrootsCells: 1, cells: 3 });
+    expect(q2).toEqual({ grassroots: 1, grassrootsCommittees: 1, grassrootsCells: 0, cells: 1 });
+    expect(gc).toEqual({ grassroots: 1, grassrootsCommittees: 0, grassrootsCells: 1, cells: 0 });
+  });
+
+  it('lists hidden dissolved children, ancestors nearest first, subtrees and the effective cell', () => {
+    // Prepare
+    const tree = new OrgTree([...city(), org('CE', 'CD', 'cell', { status: 'dissolved', mergedInto: 'CD' })]);
+
+    // Act
+    const children = tree.children('C1').map((o) => o.orgId);
+    const ancestors = tree.ancestors('CD').map((o) => o.orgId);
+
+    // Assess
+    expect(children).toEqual(['CD']);
+    expect(ancestors).toEqual(['C1', 'G1', 'Q1', 'HP']);
+    expect(tree.isInSubtree('Q1', 'CD')).toBe(true);
+    expect(tree.isInSubtree('Q2', 'CD')).toBe(false);
+    expect(tree.isInSubtree('HP', 'HP')).toBe(true);
+    expect(tree.isInSubtree('HP', 'EXT')).toBe(false);
+    expect(tree.effectiveCell('CE')).toBe('C1');
+    expect(tree.effectiveCell('C3')).toBe('C3');
+    expect(tree.effectiveCell('GX')).toBeUndefined();
+    expect(tree.effectiveCell('EXT')).toBeUndefined();
+    const order = tree.bottomUp();
+    expect(order.indexOf('CE')).toBeLessThan(order.indexOf('CD'));
+    expect(order.indexOf('C1')).toBeLessThan(order.indexOf('HP'));
+    expect(order).toHaveLength(12);
+  });
+
+  it('never loops on a cycle in corrupt data', () => {
+    // Prepare
+    const tree = new OrgTree([org('A', 'B', 'cell'), org('B', 'A', 'cell')]);
+
+    // Act
+    const ancestors = tree.ancestors('A').map((o) => o.orgId);
+
+    // Assess
+    expect(ancestors).toEqual(['B']);
+    expect(tree.isInSubtree('A', 'B')).toBe(true);
+    expect(tree.bottomUp().sort()).toEqual(['A', 'B']);
+  });
+});
+
+// ---------------------------------------------------------------- rolling up
+
+describe('mergeSubtree', () => {
+  it('counts a move between two cells of one subtree as out/in at each cell but neither at their common ancestor', () => {
+    // Prepare
+    const tree = new OrgTree(city());
+    const facts = [
+      fact('C1', out('C2')),
+      fact('C2', inn('C1')),
+      fact('C1', out('C3')),
+      fact('C3', inn('C1')),
+      fact('C1', out('EXT')),
+    ];
+
+    // Act
+    const sub = subtreeFigures(tree, facts);
+    const t = (id: string) => {
+      const { officialOut, officialIn } = get(sub, id).years['2021']?.transfers ?? { officialOut: {}, officialIn: {} };
+      return { officialOut, officialIn };
+    };
+
+    // Assess
+    expect(t('C1')).toEqual({ officialOut: { C2: 1, C3: 1, EXT: 1 }, officialIn: {} });
+    expect(t('C2')).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
+    expect(t('G1')).toEqual({ officialOut: { C3: 1, EXT: 1 }, officialIn: {} });
+    expect(t('Q2')).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
+    expect(t('HP')).toEqual({ officialOut: { EXT: 1 }, officialIn: {} });
+    const hp = renderReport({ org: tree.get('HP') as OrgRecord, tree, figures: get(sub, 'HP'), children: [], year: 2021, date: '2021-12-31', dueSoonDays: 15 });
+    expect(hp.transfers).toMatchObject({ officialIn: 0, officialOut: 1 });
+  });
+
+  it('rolls a dissolved cell merged into another up under the target, history and all', () => {
+    // Prepare
+    const tree = new OrgTree(city());
+    const facts = [
+      fact('CD', admission({ female: true }), '2021-03-01'),
+      fact('CD', out('C1'), '2021-04-01'),
+      fact('C1', inn('CD'), '2021-04-05'),
+      fact('C1', admission(), '2021-08-01'),
+    ];
+    const current = { C1: countCellCurrent({ cellId: 'C1', members: [member('M1', 'C1'), member('M2', 'C1')], dossiers: [], transfers: [] }) };
+
+    // Act
+    const sub = subtreeFigures(tree, facts, current);
+
+    // Assess
+    const c1 = get(sub, 'C1');
+    expect(c1.years['2021']?.admissions.total).toBe(2);
+    expect(c1.years['2021']?.admissions.female).toBe(1);
+    expect(c1.years['2021']?.transfers.officialIn).toEqual({});
+    expect(c1.years['2021']?.transfers.officialOut).toEqual({});
+    expect(get(sub, 'HP').years['2021']?.admissions.total).toBe(2);
+    expect(get(sub, 'HP').current.members.total).toBe(2);
+    const report = renderReport({
+      org: tree.get('G1') as OrgRecord,
+      tree,
+      figures: get(sub, 'G1'),
+      children: tree.children('G1').map((o) => ({ org: o, figures: sub.get(o.orgId) })),
+      year: 2021,
+      date: '2021-12-31',
+      dueSoonDays: 15,
+    });
+    expect(report.children.map((c) => [c.orgId, c.admissions.total])).toEqual([
+      ['C1', 2],
+      ['C2', 0],
+    ]);
+    expect(report.organizations.cells).toBe(2);
+  });
+
+  it('sums current figures, histograms and every yearly figure', () => {
+    // Prepare
+    const a = countCellFigures({
+      cellId: 'C1',
+      members: [member('M1', 'C1')],
+      dossiers: [dossier('D1', 'C1')],
+      transfers: [transfer('T1', {})],
+      facts: [fact('C1', { kind: 'dossierClosed', outcome: 'admitted', days: 30 })],
+    });
+    const b = countCellFigures({
+      cellId: 'C2',
+      members: [member('M2', 'C2', { status: 'probationary' })],
+      dossiers: [dossier('D2', 'C2')],
+      transfers: [],
+      facts: [fact('C2', { kind: 'dossierClosed', outcome: 'rejected', days: 30 }), fact('C2', { kind: 'badge', years: 40 })],
+    });
+
+    // Act
+    const merged = mergeSubtree('G1', undefined, [a, b], () => false);
+
+    // Assess
+    expect(merged.current.members).toMatchObject({ total: 2, official: 1, probationary: 1, inTransit: 1 });
+    expect(merged.current.dossiers.dueOn).toEqual({ '2021-03-05': 2 });
+    expect(merged.current.pendingTransfers).toEqual({ '2021-07-13': 1 });
+    expect(merged.years['2021']?.dossiersClosed).toEqual({ '30': 2 });
+    expect(merged.years['2021']?.badges).toBe(1);
+  });
+
+  it('gives, at every org, officialOut/In equal to a brute-force count of moves across its boundary', () => {
+    const arbitrary = fc
+      .integer({ min: 1, max: 10 })
+      .chain((n) =>
+        fc.record({
+          n: fc.constant(n),
+          parents: fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1))))),
+          dissolved: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+          facts: fc.array(
+            fc.record({
+              cell: fc.nat(n - 1),
+              direction: fc.constantFrom('out' as const, 'in' as const),
+              transferKind: fc.constantFrom('official' as const, 'temporary' as const),
+              counterpart: fc.oneof(fc.nat(n - 1).map((i) => `O${i}`), fc.constantFrom('EXT1', 'EXT2')),
+              year: fc.constantFrom(2021, 2022),
+            }),
+            { maxLength: 40 },
+          ),
+        }),
+      );
+    fc.assert(
+      fc.property(arbitrary, ({ n, parents, dissolved, facts }) => {
+        // Prepare
+        const parentOf = (i: number): number | null => (parents[i] ?? null) as number | null;
+        const orgs = Array.from({ length: n }, (_, i) => {
+          const p = parentOf(i);
+          return org(`O${i}`, p === null ? null : `O${p}`, 'cell', dissolved[i] ? { status: 'dissolved' } : {});
+        });
+        const factRecords = facts.map((f) =>
+          fact(`O${f.cell}`, f.direction === 'out' ? out(f.counterpart, f.transferKind) : inn(f.counterpart, f.transferKind), `${f.year}-05-01`),
+        );
+        const tree = new OrgTree(orgs);
+        // Brute force: is org j (or an external id) in the subtree of org i, by the parent array.
+        const inSub = (root: number, id: string): boolean => {
+          if (!/^O\d+$/.test(id)) return false;
+          let j: number | null = Number(id.slice(1));
+          while (j !== null) {
+            if (j === root) return true;
+            j = parentOf(j);
+          }
+          return false;
+        };
+
+        // Act
+        const sub = subtreeFigures(tree, factRecords);
+
+        // Assess
+        for (let i = 0; i < n; i++) {
+          for (const year of [2021, 2022]) {
+            const t = get(sub, `O${i}`).years[String(year)]?.transfers;
+            const count = (dir: 'out' | 'in', kind: 'official' | 'temporary') =>
+              facts.filter(
+                (f) => f.year === year && f.direction === dir && f.transferKind === kind && inSub(i, `O${f.cell}`) && !inSub(i, f.counterpart),
+              ).length;
+            expect(sumCounts(t?.officialOut ?? {})).toBe(count('out', 'official'));
+            expect(sumCounts(t?.officialIn ?? {})).toBe(count('in', 'official'));
+            expect(sumCounts(t?.temporaryOut ?? {})).toBe(count('out', 'temporary'));
+            expect(sumCounts(t?.temporaryIn ?? {})).toBe(count('in', 'temporary'));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------- normalising and comparing
+
+describe('normalizeFigures, diffFigures, stableEquals', () => {
+  it('compares equal after a JSON round trip, with zero entries and empty years dropped', () => {
+    // Prepare
+    const a = countCellFigures({ cellId: 'C1', members: [member('M1', 'C1')], dossiers: [], transfers: [], facts: [fact('C1', out('C2'))] });
+    const b = JSON.parse(JSON.stringify(a)) as OrgFigures & { years: Record<string, unknown> };
+    (b.years['2021'] as OrgFigures['years'][string]).transfers.officialIn = { C9: 0 };
+    b.years['2019'] = countCellYear([]); // an all-zero year, as an undo could leave
+
+    // Act
+    const diff = diffFigures(a, b);
+
+    // Assess
+    expect(diff).toEqual([]);
+    expect(stableEquals(a, b)).toBe(true);
+    expect(Object.keys(normalizeFigures(b).years)).toEqual(['2021']);
+    expect(normalizeFigures(b)).toEqual(normalizeFigures(a));
+    expect(stableEquals(emptyFigures(), {})).toBe(true);
+  });
+
+  it('names every path that differs', () => {
+    // Prepare
+    const a = countCellFigures({ cellId: 'C1', members: [member('M1', 'C1')], dossiers: [], transfers: [], facts: [fact('C1', out('C2'))] });
+    const b = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: [fact('C1', out('C3'))] });
+
+    // Act
+    const diff = diffFigures(a, b);
+
+    // Assess
+    expect(diff).toEqual([
+      'current.members.official: 1 → 0',
+      'current.members.total: 1 → 0',
+      'years.2021.transfers.officialOut[C2]: 1 → 0',
+      'years.2021.transfers.officialOut[C3]: 0 → 1',
+    ]);
+    expect(stableEquals(a, b)).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------- the report
+
+describe('renderReport', () => {
+  function report(opts: { figures?: OrgFigures; org?: OrgRecord; year?: number; date?: string; children?: { org: OrgRecord; figures: OrgFigures }[] } = {}) {
+    const orgs = city();
+    const tree = new OrgTree(orgs);
+    return renderReport({
+      org: opts.org ?? (tree.get('HP') as OrgRecord),
+      tree,
+      figures: opts.figures ?? emptyFigures(),
+      children: opts.children ?? [],
+      year: opts.year ?? 2021,
+      date: opts.date ?? '2021-12-31',
+      dueSoonDays: 15,
+    });
+  }
+
+  it('has the keys of CONTRACT §9 in order, and zeros for a year without figures', () => {
+    // Prepare
+    const figures = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: [fact('C1', admission(), '2020-01-01')] });
+
+    // Act
+    const r = report({ figures, year: 2021 });
+
+    // Assess
+    expect(Object.keys(r)).toEqual([
+      'orgId', 'name', 'level', 'asOf', 'year', 'organizations', 'members', 'admissions', 'recognitions',
+      'transfers', 'exits', 'dossiers', 'ratings', 'badges', 'children',
+    ]);
+    expect(Object.keys(r.organizations)).toEqual(['grassroots', 'grassrootsCommittees', 'grassrootsCells', 'cells']);
+    expect(Object.keys(r.members)).toEqual([
+      'total', 'official', 'probationary', 'female', 'youthUnion', 'ethnicMinority', 'religious', 'exempted', 'inTransit', 'temporaryAttendees',
+    ]);
+    expect(Object.keys(r.admissions)).toEqual([
+      'total', 'female', 'youthUnion', 'student', 'privateEnterprise', 'enterpriseOwner', 'contractFreelance', 'readmitted', 'target', 'achievementPct',
+    ]);
+    expect(Object.keys(r.transfers)).toEqual(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late']);
+    expect(Object.keys(r.dossiers)).toEqual(['open', 'byStep', 'dueSoon', 'overdue', 'closedInYear', 'medianDaysToClose']);
+    expect(Object.keys(r.dossiers.byStep)).toEqual(['received', 'processing', 'reported', 'reviewed']);
+    expect(Object.keys(r.exits)).toEqual(['expelled', 'struckOff', 'resigned', 'deceased']);
+    expect(Object.keys(r.ratings)).toEqual(['excellent', 'good', 'completed', 'notCompleted']);
+    expect(r).toMatchObject({
+      orgId: 'HP',
+      name: 'Org HP',
+      level: 'province',
+      asOf: '2021-12-31',
+      year: 2021,
+      organizations: { grassroots: 3, grassrootsCommittees: 2, grassrootsCells: 1, cells: 3 },
+      admissions: { total: 0, target: 6, achievementPct: 0 },
+      recognitions: { total: 0 },
+      transfers: { officialIn: 0, officialOut: 0, temporaryIn: 0, temporaryOut: 0, late: 0 },
+      dossiers: { closedInYear: 0, medianDaysToClose: 0 },
+      badges: { awarded: 0 },
+      children: [],
+    });
+  });
+
+  it('rounds achievementPct to one decimal, half up; null without a target or with a target of 0', () => {
+    // Prepare
+    const tree = new OrgTree(city());
+    const admissions = (n: number) =>
+      countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: Array.from({ length: n }, () => fact('C1', admission())) });
+
+    // Act
+    const hp = report({ figures: admissions(5) }); // 5 / 6
+    const g1 = report({ org: tree.get('G1') as OrgRecord, figures: admissions(1) }); // 1 / 16 = 6.25
+    const c2 = report({ org: tree.get('C2') as OrgRecord, figures: admissions(1) }); // target 0
+    const c3 = report({ org: tree.get('C3') as OrgRecord, figures: admissions(1) }); // no target
+
+    // Assess
+    expect(hp.admissions).toMatchObject({ total: 5, target: 6, achievementPct: 83.3 });
+    expect(g1.admissions).toMatchObject({ target: 16, achievementPct: 6.3 });
+    expect(c2.admissions).toMatchObject({ target: 0, achievementPct: null });
+    expect(c3.admissions).toMatchObject({ target: null, achievementPct: null });
+    expect(achievementPct(7, 6)).toBe(116.7);
+    expect(achievementPct(2, 3)).toBe(66.7);
+  });
+
+  it('takes the median of days to close: the middle one, the mean of the two middle ones, 0 when none', () => {
+    // Prepare
+    const closed = (days: number[]) =>
+      countCellFigures({
+        cellId: 'C1',
+        members: [],
+        dossiers: [],
+        transfers: [],
+        facts: days.map((d) => fact('C1', { kind: 'dossierClosed', outcome: 'admitted', days: d })),
+      });
+
+    // Act
+    const odd = report({ figures: closed([50, 10, 30]) }).dossiers;
+    const even = report({ figures: closed([10, 40, 30, 60]) }).dossiers;
+    const none = report({ figures: closed([]) }).dossiers;
+
+    // Assess
+    expect(odd).toMatchObject({ closedInYear: 3, medianDaysToClose: 30 });
+    expect(even).toMatchObject({ closedInYear: 4, medianDaysToClose: 35 });
+    expect(none).toMatchObject({ closedInYear: 0, medianDaysToClose: 0 });
+    expect(medianOfCounts({ '3': 1, '4': 1 })).toBe(3.5);
+    expect(medianOfCounts({ '9': 2, '2': 1 })).toBe(9);
+  });
+
+  it('judges dueSoon, overdue and late on the given date', () => {
+    // Prepare
+    const date = '2021-03-01';
+    const dossiers = [
+      dossier('D1', 'C1', { dueOn: '2021-03-16' }), // 15 days left: due soon
+      dossier('D2', 'C1', { dueOn: '2021-03-17' }), // 16 days left: neither
+      dossier('D3', 'C1', { dueOn: '2021-03-02' }), // 1 day left: due soon
+      dossier('D4', 'C1', { dueOn: '2021-03-01', step: 'reviewed' }), // due today: overdue
+      dossier('D5', 'C1', { dueOn: '2021-02-27' }), // past (across a month end): overdue
+    ];
+    const transfers = [
+      transfer('T1', { dueOn: '2021-02-28' }), // deadline passed: late
+      transfer('T2', { dueOn: '2021-03-01' }), // deadline today: not late yet
+      transfer('T3', { kind: 'temporary', dueOn: '2021-01-15' }), // temporary, late too
+    ];
+    const figures = countCellFigures({ cellId: 'C1', members: [], dossiers, transfers, facts: [] });
+
+    // Act
+    const r = report({ figures, date, year: 2021 });
+    const later = report({ figures, date: '2021-03-20', year: 2021 });
+
+    // Assess
+    expect(r.asOf).toBe(date);
+    expect(r.dossiers).toMatchObject({ open: 5, byStep: { received: 4, processing: 0, reported: 0, reviewed: 1 }, dueSoon: 2, overdue: 2 });
+    expect(r.transfers.late).toBe(2);
+    expect(r.members.inTransit).toBe(2);
+    expect(later.dossiers).toMatchObject({ dueSoon: 0, overdue: 5 });
+    expect(later.transfers.late).toBe(3);
+  });
+
+  it('lists the active children only, sorted by orgId, with their members and admissions', () => {
+    // Prepare
+    const tree = new OrgTree(city());
+    const withMembers = (cellId: string, n: number, admitted: number) =>
+      countCellFigures({
+        cellId,
+        members: Array.from({ length: n }, (_, i) => member(`${cellId}-${i}`, cellId)),
+        dossiers: [],
+        transfers: [],
+        facts: Array.from({ length: admitted }, () => fact(cellId, admission())),
+      });
+    const children = [
+      { org: tree.get('Q2') as OrgRecord, figures: withMembers('C3', 2, 0) },
+      { org: tree.get('GX') as OrgRecord, figures: withMembers('GX', 0, 4) },
+      { org: tree.get('Q1') as OrgRecord, figures: withMembers('C1', 3, 1) },
+    ];
+
+    // Act
+    const r = report({ children });
+
+    // Assess
+    expect(r.children.map((c) => c.orgId)).toEqual(['Q1', 'Q2']);
+    expect(r.children[0]).toEqual({
+      orgId: 'Q1',
+      name: 'Org Q1',
+      level: 'upper-grassroots',
+      members: expect.objectContaining({ total: 3, official: 3 }),
+      admissions: expect.objectContaining({ total: 1, target: null, achievementPct: null }),
+    });
+    expect(Object.keys(r.children[0] ?? {})).toEqual(['orgId', 'name', 'level', 'members', 'admissions']);
+    expect(r.children[1]?.members.total).toBe(2);
+  });
+});
