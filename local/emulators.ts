@@ -33,6 +33,8 @@ export async function startEmulators(opts: { dataDir?: string; dynamoPort?: numb
 /** Points this process's AWS SDK clients at the emulators (fake credentials, one region). */
 export function useEmulators(e: { dynamodbEndpoint: string; sqsEndpoint: string }): void {
   process.env.AWS_REGION ??= 'ap-southeast-1';
+  // Node 20 is this project's local runtime by choice; the SDK's notice about 2027 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   process.env.AWS_ENDPOINT_URL_DYNAMODB = e.dynamodbEndpoint;

@@ -1,2 +1,47 @@
-// Placeholder so that the CDK stack synthesizes; the real handler replaces this file.
-export const handler = async () => ({});
+// (adapter) EventBridge Scheduler, daily at 07:00 Vietnam time --> use case send-reminders --> domain/reminders
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
+import { logger } from '../../shared/observability/logger.js';
+import { runRemindersJob, type RemindersJobOptions } from '../../shared/use-cases/send-reminders.js';
+
+/**
+ * What the schedule sends. Scheduler's Lambda target passes its own payload, so `time`
+ * is optional: without it the job runs for today. `date` (YYYY-MM-DD) runs it as of
+ * that business date instead, for a catch-up or a test.
+ */
+export interface RemindersEvent {
+  time?: string;
+  date?: string;
+}
+
+/** Counts only: the reminders themselves went to the topic. */
+export interface RemindersOutcome {
+  date: string;
+  sent: number;
+  recovered: number;
+  due: number;
+  itemsRead: number;
+}
+
+/** The job's business date: the event's `date`, else the day in Vietnam at the event's `time` (or now). */
+export function jobDate(event: RemindersEvent, now: () => number = Date.now): string {
+  if (event.date !== undefined) {
+    if (!isBusinessDate(event.date)) throw new RangeError(`date must be a business date (YYYY-MM-DD), got ${JSON.stringify(event.date)}`);
+    return event.date;
+  }
+  return todayInVietnam(new Date(event.time ?? now()));
+}
+
+/** Builds the handler; tests pass hooks and a clock through to the job. */
+export function createRemindersHandler(options: RemindersJobOptions = {}) {
+  return middy<RemindersEvent, RemindersOutcome, Error, Context>().handler(async (event) => {
+    const date = jobDate(event ?? {});
+    const run = await runRemindersJob(date, options);
+    const outcome = { date, sent: run.reminders.length, recovered: run.recovered, due: run.due, itemsRead: run.itemsRead };
+    logger.info('reminders sent', { ...outcome });
+    return outcome;
+  });
+}
+
+export const handler = createRemindersHandler();

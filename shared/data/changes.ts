@@ -1,5 +1,6 @@
 // data: which figures a batch of record changes makes stale, read off the stream images.
 // Coalesced: a batch of a hundred changes to one cell recounts that cell once.
+import { isDeepStrictEqual } from 'node:util';
 
 /** A stream record's images, unmarshalled. */
 export interface Change {
@@ -10,6 +11,7 @@ export interface Change {
 /** A record that moved into or out of a cell: the recount must see it as it is now. */
 export interface Expectation {
   pk: string;
+  sk: string;
   version: number;
   /** Whether, at `version`, the record counts for the cell. */
   inCell: boolean;
@@ -33,6 +35,22 @@ const CELL_PREFIX = 'CELL#';
 const cellFrom = (image?: Record<string, unknown>) =>
   typeof image?.cellKey === 'string' && image.cellKey.startsWith(CELL_PREFIX) ? image.cellKey.slice(CELL_PREFIX.length) : undefined;
 
+/** Index attributes the reminders job moves on without touching the record (no figure depends on them). */
+const REMINDER_INDEX_ATTRIBUTES = ['remindOn', 'remindMonth'];
+
+const withoutReminderIndex = (image: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(image).filter(([name]) => !REMINDER_INDEX_ATTRIBUTES.includes(name)));
+
+/**
+ * Whether a change only moved the record's place in index byRemindOn (the reminders job
+ * does that without bumping the version): then nothing is stale.
+ */
+function onlyReminderIndexMoved({ oldImage, newImage }: Change): boolean {
+  if (oldImage === undefined || newImage === undefined) return false;
+  const moved = REMINDER_INDEX_ATTRIBUTES.some((name) => !isDeepStrictEqual(oldImage[name], newImage[name]));
+  return moved && isDeepStrictEqual(withoutReminderIndex(oldImage), withoutReminderIndex(newImage));
+}
+
 export function staleFrom(changes: Change[]): Stale {
   const stale: Stale = { cells: new Map(), orgs: new Set() };
   const cell = (id: string) => {
@@ -40,19 +58,26 @@ export function staleFrom(changes: Change[]): Stale {
     if (!s) stale.cells.set(id, (s = { current: false, years: new Set(), expectations: [] }));
     return s;
   };
-  for (const { oldImage, newImage } of changes) {
+  for (const change of changes) {
+    if (onlyReminderIndexMoved(change)) continue;
+    const { oldImage, newImage } = change;
     const image = newImage ?? oldImage;
     const entity = image?.entity;
     if (entity === 'member' || entity === 'dossier' || entity === 'transfer') {
       const before = cellFrom(oldImage);
       const after = cellFrom(newImage);
       const pk = String(image?.pk);
+      const sk = String(image?.sk);
       const version = Number(newImage?.version ?? oldImage?.version ?? 0);
       for (const id of new Set([before, after])) {
         if (!id) continue;
         const s = cell(id);
         s.current = true;
-        s.expectations.push({ pk, version, inCell: after === id && newImage !== undefined });
+        // Only the latest change of a record in this batch says where it is now.
+        const expectation = { pk, sk, version, inCell: after === id && newImage !== undefined };
+        const earlier = s.expectations.findIndex((e) => e.pk === pk);
+        if (earlier < 0) s.expectations.push(expectation);
+        else if (s.expectations[earlier]!.version <= version) s.expectations[earlier] = expectation;
       }
     } else if (entity === 'fact') {
       const { cellId, year } = image as { cellId: string; year: number };

@@ -1,7 +1,7 @@
 // data: the Figures table (per-org figures, own and whole-subtree) and the reads that
 // recount a cell: what it holds now (index byCell) and its facts of a year.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, QueryCommand, ScanCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { OrgFigures } from '../domain/figures/index.js';
 import type { FactRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
@@ -79,6 +79,12 @@ export async function readAllFigures(): Promise<StoredFigures[]> {
 /** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */
 export async function queryCellItems(cellId: string): Promise<Record<string, unknown>[]> {
   return queryAll({ TableName: config.recordsTable(), IndexName: 'byCell', KeyConditionExpression: 'cellKey = :c', ExpressionAttributeValues: { ':c': cellPartition(cellId) } });
+}
+
+/** The version of a record now, read consistently (0 when it does not exist). */
+export async function currentVersion({ pk, sk }: { pk: string; sk: string }): Promise<number> {
+  const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }));
+  return Number(out.Item?.version ?? 0);
 }
 
 /** A cell's facts of one year, read consistently from the base table. */

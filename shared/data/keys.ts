@@ -13,7 +13,11 @@
 // `cellKey` (index byCell) is set while a record counts for a cell now: an active member,
 // an open dossier, a transfer awaiting receipt (sending cell) or a temporary attendee
 // (receiving cell). It is what a cell's current figures are recounted from.
+//
+// `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
+// need a reminder: the first day it may, see reminder-index.ts.
 import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import { indexAttributes } from './reminder-index.js';
 
 export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
 export const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'MEMBER' });
@@ -59,7 +63,10 @@ export function cellOf(entity: Entity, record: object): string | undefined {
   }
 }
 
-/** The item stored for a record: its key, its entity and, while it counts for a cell, `cellKey`. */
+/**
+ * The item stored for a record: its key, its entity, while it counts for a cell
+ * `cellKey`, and while it may need a reminder `remindOn`/`remindMonth`.
+ */
 export function toItem(entity: Entity, record: OrgRecord | MemberRecord | DossierRecord | TransferRecord | FactRecord): Record<string, unknown> {
   const key = (() => {
     switch (entity) {
@@ -76,5 +83,5 @@ export function toItem(entity: Entity, record: OrgRecord | MemberRecord | Dossie
     }
   })();
   const cell = cellOf(entity, record);
-  return { ...record, ...key, entity, ...(cell ? { cellKey: cellPartition(cell) } : {}) };
+  return { ...record, ...key, entity, ...(cell ? { cellKey: cellPartition(cell) } : {}), ...indexAttributes(entity, record) };
 }

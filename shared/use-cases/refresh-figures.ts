@@ -9,7 +9,7 @@
 import { countCellCurrent, countCellYear, mergeSubtree, normalizeFigures, OrgTree, type OrgFigures } from '../domain/figures/index.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
 import type { Expectation, Stale, StaleCell } from '../data/changes.js';
-import { figuresId, queryCellItems, queryFacts, readFigures, writeFigures } from '../data/figures-store.js';
+import { currentVersion, figuresId, queryCellItems, queryFacts, readFigures, writeFigures } from '../data/figures-store.js';
 import { loadAllOrgs } from '../data/ingest-store.js';
 import { stripStorage } from '../data/keys.js';
 
@@ -62,7 +62,9 @@ async function cellHoldings(cellId: string, expectations: Expectation[]) {
     const found = byPk.get(e.pk);
     const seen = found ? Number(found.version) : undefined;
     const upToDate = e.inCell ? seen !== undefined && seen >= e.version : seen === undefined || seen > e.version;
-    if (!upToDate) throw new IndexLagging(cellId);
+    // A record that changed again since is recounted again when that change's stream
+    // record comes; only a lag behind this change's own version must wait.
+    if (!upToDate && (await currentVersion(e)) <= e.version) throw new IndexLagging(cellId);
   }
   const of = <T>(entity: string) => items.filter((i) => i.entity === entity).map((i) => stripStorage<T>(i));
   return { members: of<MemberRecord>('member'), dossiers: of<DossierRecord>('dossier'), transfers: of<TransferRecord>('transfer') };

@@ -1,0 +1,45 @@
+// cli: which stack a command talks to. By default the local one whose data directory
+// is `--data DIR`, `$DANGVIEN_DATA` or `.local/`; with `--stack-outputs FILE` (from
+// `cdk deploy --outputs-file FILE`) the deployed one, with the usual AWS credentials.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { useEmulators } from '../local/emulators.js';
+import { ENDPOINTS_FILE, type LocalEndpoints } from '../local/endpoints.js';
+import { resetClients } from '../shared/data/clients.js';
+
+export class UsageError extends Error {}
+
+export interface Target {
+  kind: 'local' | 'aws';
+  env: Record<string, string>;
+  /** The local HTTP API (for waiting until the local stack has settled). */
+  apiUrl?: string;
+}
+
+export function resolveTarget(opts: { data?: string; stackOutputs?: string }): Target {
+  if (opts.stackOutputs) {
+    const raw = JSON.parse(readFileSync(opts.stackOutputs, 'utf8')) as Record<string, Record<string, string>>;
+    const outputs = Object.values(raw)[0] ?? {};
+    const env = {
+      RECORDS_TABLE_NAME: outputs.RecordsTableName ?? '',
+      FIGURES_TABLE_NAME: outputs.FiguresTableName ?? '',
+      INGEST_QUEUE_URL: outputs.IngestQueueUrl ?? '',
+      INGEST_DLQ_URL: outputs.DlqUrl ?? '',
+      NOTIFICATIONS_TOPIC_ARN: outputs.NotificationsTopicArn ?? '',
+    };
+    if (outputs.Region) process.env.AWS_REGION = outputs.Region;
+    Object.assign(process.env, env);
+    resetClients();
+    return { kind: 'aws', env };
+  }
+  const dataDir = resolve(opts.data ?? process.env.DANGVIEN_DATA ?? '.local');
+  const file = join(dataDir, ENDPOINTS_FILE);
+  if (!existsSync(file)) {
+    throw new UsageError(`no local stack is running with data in ${dataDir}: start one with \`npm start\` (or pass --data DIR / --stack-outputs FILE)`);
+  }
+  const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
+  useEmulators(endpoints);
+  Object.assign(process.env, endpoints.env);
+  resetClients();
+  return { kind: 'local', env: endpoints.env, apiUrl: endpoints.apiUrl };
+}

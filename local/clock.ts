@@ -1,0 +1,68 @@
+// local: EventBridge Scheduler's part: the daily reminders job at 07:00 Vietnam time,
+// handed to the same handler module the Lambda runs. Also prints what the
+// notifications topic delivers, as a subscriber would see it.
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { REMINDERS_SCHEDULE } from '../shared/resources.js';
+import { sqsClient } from '../shared/data/clients.js';
+import { lambdaContext } from './runners/lambda-context.js';
+
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/** The next 07:00 in Vietnam after `now` (Vietnam has no daylight saving time). */
+export function nextRun(now: Date): Date {
+  const local = new Date(now.getTime() + VIETNAM_OFFSET_MS);
+  const run = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), REMINDERS_SCHEDULE.hour, REMINDERS_SCHEDULE.minute) - VIETNAM_OFFSET_MS;
+  return new Date(run > now.getTime() ? run : run + 86_400_000);
+}
+
+/** The scheduled event EventBridge Scheduler hands to the function. */
+function scheduledEvent(time: Date) {
+  return { version: '0', id: `local-${time.getTime()}`, 'detail-type': 'Scheduled Event', source: 'aws.scheduler', account: 'local', time: time.toISOString(), region: 'local', resources: [], detail: {} };
+}
+
+/** Runs the job once now (a missed day catches up) and then every day at 07:00; returns the stop function. */
+export async function startDailyClock(opts: { log: (line: string) => void; now?: () => Date }): Promise<() => Promise<void>> {
+  const now = opts.now ?? (() => new Date());
+  const { handler } = await import('../functions/reminders/handler.js');
+  const fire = async () => {
+    try {
+      await (handler as (e: unknown, c: unknown) => Promise<unknown>)(scheduledEvent(now()), lambdaContext('reminders', 300_000));
+    } catch (error) {
+      opts.log(`reminders job failed: ${(error as Error).message}`);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    const at = nextRun(now());
+    timer = setTimeout(async () => {
+      await fire();
+      schedule();
+    }, at.getTime() - now().getTime());
+    opts.log(`reminders job: next run ${at.toISOString()} (07:00 Asia/Ho_Chi_Minh)`);
+  };
+  await fire();
+  schedule();
+  return async () => clearTimeout(timer);
+}
+
+/** Long-polls the local subscriber queue of the notifications topic and hands over each reminder. */
+export function startNotificationPrinter(queueUrl: string, print: (reminder: unknown) => void): () => Promise<void> {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        for (const m of out.Messages ?? []) {
+          print(JSON.parse(m.Body ?? 'null'));
+          await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        }
+      } catch {
+        if (running) await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}

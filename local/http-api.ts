@@ -1,0 +1,67 @@
+// local: the HTTP API on 127.0.0.1, standing in for API Gateway in front of the very
+// same report handler. `/_local/settled` lets the CLI wait until everything is applied.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createServer, type Server } from 'node:http';
+import { lambdaContext } from './runners/lambda-context.js';
+
+type ApiHandler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+export interface LocalApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+const REPORT_ROUTE = /^\/orgs\/([^/]+)\/report$/;
+
+/** The API Gateway v2 event for a request, as much of it as our handler reads. */
+function toEvent(method: string, url: URL, orgId: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'GET /orgs/{orgId}/report',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers: {},
+    queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined,
+    pathParameters: { orgId: decodeURIComponent(orgId) },
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
+      requestId: 'local',
+      routeKey: 'GET /orgs/{orgId}/report',
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+  };
+}
+
+export async function startLocalApi(opts: { port: number; reportHandler: ApiHandler; settle: () => Promise<void> }): Promise<LocalApi> {
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${opts.port}`);
+    try {
+      if (req.method === 'GET' && url.pathname === '/_local/settled') {
+        await opts.settle();
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"settled":true}');
+        return;
+      }
+      const match = REPORT_ROUTE.exec(url.pathname);
+      if (req.method !== 'GET' || !match) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found' }));
+        return;
+      }
+      const result = (await opts.reportHandler(toEvent(req.method, url, match[1]!), lambdaContext('report-api', 10_000))) as APIGatewayProxyStructuredResultV2;
+      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body ?? '');
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${opts.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

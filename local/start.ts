@@ -1,0 +1,101 @@
+// `npm start`: the backend on the embedded default. Emulators on loopback, the handlers
+// behind local event-source runners, the daily job on a local clock, the HTTP API.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { todayInVietnam } from '../shared/domain/dates.js';
+import { sendEvents, outgoing } from '../shared/data/producer.js';
+import { buildReport } from '../shared/use-cases/build-report.js';
+import { DEMO_ROOT, demoPhases } from './demo.js';
+import { hasDbFiles } from './dynamodb-local.js';
+import { startEmulators } from './emulators.js';
+import { startLocalApi } from './http-api.js';
+import { freePort } from './ports.js';
+import { startDailyClock, startNotificationPrinter } from './clock.js';
+import { startLocalStack } from './stack.js';
+import { ENDPOINTS_FILE, type LocalEndpoints } from './endpoints.js';
+
+const USAGE = `npm start [-- --empty] [-- --no-schedule] [-- --data DIR] [-- --port PORT]
+  --empty        skip the demo city on a first start
+  --no-schedule  leave the daily reminders job to \`dangvien remind\`
+  --data DIR     keep the data (and the endpoints the CLI reads) in DIR instead of .local/
+  --port PORT    the HTTP API's port on 127.0.0.1 (default: a free one)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      empty: { type: 'boolean', default: false },
+      'no-schedule': { type: 'boolean', default: false },
+      data: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const dataDir = resolve(values.data ?? process.env.DANGVIEN_DATA ?? '.local');
+  mkdirSync(dataDir, { recursive: true });
+  const firstStart = !hasDbFiles(join(dataDir, 'dynamodb'));
+  const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  // Lambda's own logs (Powertools JSON) would drown the console: warnings and up only.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+  const started = Date.now();
+  const emulators = await startEmulators({ dataDir });
+  let stopping = false;
+  const cleanups: Array<() => Promise<void>> = [() => emulators.stop()];
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    rmSync(join(dataDir, ENDPOINTS_FILE), { force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  try {
+    const stack = await startLocalStack({
+      endpoints: emulators,
+      prefix: 'dangvien',
+      checkpointFile: join(dataDir, 'stream-checkpoints.json'),
+      log,
+    });
+    cleanups.push(() => stack.stop());
+    const reportHandler = (await import('../functions/report-api/handler.js')).handler;
+    const api = await startLocalApi({
+      port: values.port ? Number(values.port) : await freePort(),
+      reportHandler: reportHandler as never,
+      settle: () => stack.settle(),
+    });
+    cleanups.push(() => api.close());
+    const endpoints: LocalEndpoints = { ...emulators, apiUrl: api.url, env: stack.env, pid: process.pid };
+    writeFileSync(join(dataDir, ENDPOINTS_FILE), JSON.stringify(endpoints, null, 2));
+    cleanups.push(startNotificationPrinter(stack.env.NOTIFICATIONS_QUEUE_URL!, (r) => log(`reminder ${JSON.stringify(r)}`)));
+
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ingest queue ${stack.env.INGEST_QUEUE_URL}`);
+    log(`HTTP API ${api.url}/orgs/{orgId}/report · DynamoDB Local ${emulators.dynamodbEndpoint} · SQS/SNS ${emulators.sqsEndpoint} · data ${dataDir}`);
+    log('send events with: npx dangvien send FILE.ndjson --wait   (Ctrl-C stops everything)');
+
+    if (firstStart && !values.empty) {
+      const today = todayInVietnam(new Date());
+      const phases = demoPhases(today);
+      log(`first start: loading the demo city (${phases.flat().length} events)…`);
+      for (const part of phases) {
+        await sendEvents(stack.env.INGEST_QUEUE_URL!, part.map((e) => outgoing(JSON.stringify(e))));
+        await stack.settle();
+      }
+      console.log(JSON.stringify(await buildReport(DEMO_ROOT, { date: today }), null, 2));
+      log(`demo city loaded: the report above is ${api.url}/orgs/${DEMO_ROOT}/report`);
+    }
+    if (!values['no-schedule']) cleanups.push(await startDailyClock({ log }));
+  } catch (error) {
+    console.error(`npm start failed: ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,178 @@
+// use case: the daily reminders job (CONTRACT §8), each reminder exactly once.
+// (adapter) functions/reminders --> use case --> domain/reminders
+//
+// 1. Drain the outbox: reminders a crashed run recorded but may not have published.
+// 2. Read the records that are due: index byRemindOn, every month bucket from the epoch
+//    (2021-01, reminder-index.ts) to the job's month, `remindOn <= date`. Each query is
+//    a key condition, so only due items are read; an empty bucket costs one cheap query
+//    and no item. We chose this over a stored "earliest bucket" cursor: the ingest
+//    writes index attributes through a pure function (`toItem`) and may backfill a
+//    record due years ago, into a bucket below any cursor the job kept; a stale cursor
+//    would hide that record forever, while the bucket count grows by only 12 a year.
+// 3. Per record: read it again consistently (the index lags), load the keys already
+//    sent, let the domain say what is due (`remindersFor`), and for each reminder:
+//    record it (SENT marker + OUTBOX item, one conditional transaction) → publish →
+//    delete the OUTBOX item. The conditional marker is what makes two runs at once
+//    publish once: only one transaction can create it.
+// 4. Move the record on in the index to its next reminder date (`nextRemindOn` after
+//    the job's date), only if its version is unchanged.
+//
+// Nothing else to refresh: the time-dependent figures (dossiers dueSoon/overdue,
+// transfers late) are judged at read time, from stored due-date histograms, on whatever
+// date the report asks for; the job need not touch them (CONTRACT §8's "refreshes").
+import { randomUUID } from 'node:crypto';
+import { addDays, isBusinessDate } from '../domain/dates.js';
+import { OrgTree } from '../domain/figures/tree.js';
+import { remindersFor, type Reminder } from '../domain/reminders.js';
+import { loadAllOrgs } from '../data/ingest-store.js';
+import { stripStorage } from '../data/keys.js';
+import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../data/reminder-index.js';
+import {
+  claimOutbox,
+  deleteOutbox,
+  getRecords,
+  listOutbox,
+  loadSentKeys,
+  moveInIndex,
+  outboxId,
+  publishReminder,
+  queryDue,
+  recordReminder,
+} from '../data/reminder-store.js';
+
+/** Long enough for a run to publish what it recorded: above the function's 5-minute timeout. */
+export const DEFAULT_LEASE_MS = 6 * 60_000;
+
+export interface RemindersHooks {
+  /** Called after a reminder is recorded and before it is published: lets tests inject a crash there. */
+  afterRecord?: (reminder: Reminder) => void | Promise<void>;
+}
+
+export interface RemindersJobOptions {
+  hooks?: RemindersHooks;
+  /** The wall clock for outbox leases, in ms (tests move it on to let a lease run out). */
+  now?: () => number;
+  /** How long an outbox item stays leased to the run that holds it. */
+  leaseMs?: number;
+  /** Records processed at once. */
+  concurrency?: number;
+}
+
+/** What a run did; reminders carry ids and dates only (CONTRACT §8). */
+export interface RemindersJobResult {
+  date: string;
+  /** Every reminder this run published: leftovers of an earlier run first, then the day's. */
+  reminders: Reminder[];
+  /** How many of them were leftovers from the outbox. */
+  recovered: number;
+  /** Records the index gave as due. */
+  due: number;
+  /** Items read in all (the job's cost), and by kind. */
+  itemsRead: number;
+  read: { outbox: number; index: number; records: number; sent: number; orgs: number };
+}
+
+/**
+ * Runs the reminders job as of `date` (a business date, Vietnam time).
+ * @throws RangeError on an invalid date; anything the stores throw (the run is then
+ * safe to repeat: what it recorded but did not publish is in the outbox).
+ */
+export async function runRemindersJob(date: string, options: RemindersJobOptions = {}): Promise<RemindersJobResult> {
+  if (!isBusinessDate(date)) throw new RangeError(`not a business date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  const now = options.now ?? Date.now;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const runId = randomUUID();
+  const read = { outbox: 0, index: 0, records: 0, sent: 0, orgs: 0 };
+  const reminders: Reminder[] = [];
+
+  // 1. Leftovers first: they are older than anything due today.
+  const outbox = await listOutbox();
+  read.outbox = outbox.read;
+  for (const item of outbox.items) {
+    const at = now();
+    if (!(await claimOutbox(item.id, runId, at, at + leaseMs))) continue;
+    await publishReminder(item.reminder);
+    await deleteOutbox(item.id, runId);
+    reminders.push(item.reminder);
+  }
+  const recovered = reminders.length;
+
+  // 2. The records due, bucket by bucket.
+  const buckets = await mapLimit(monthsFrom(REMINDERS_EPOCH_MONTH, date.slice(0, 7)), 8, (month) => queryDue(month, date));
+  const keys = new Map<string, { pk: string; sk: string }>();
+  for (const bucket of buckets) {
+    read.index += bucket.read;
+    for (const item of bucket.items) keys.set(String(item.pk), { pk: String(item.pk), sk: String(item.sk) });
+  }
+  if (keys.size === 0) return result();
+
+  const records = await getRecords([...keys.values()]);
+  read.records = records.read;
+  const orgs = await loadAllOrgs(false);
+  read.orgs = orgs.length;
+  const tree = new OrgTree(orgs);
+
+  // 3–4. Each record on its own: a failure stops taking new ones and is rethrown once
+  // those in flight are done, so a crash leaves whole records either done or not.
+  await mapLimit(records.items, options.concurrency ?? 8, async (item) => {
+    const entity = String(item.entity);
+    const record = stripStorage<{ version: number }>(item);
+    const recordPk = String(item.pk);
+    const subjects = reminderSubjects(entity, record);
+    const sent = await loadSentKeys(recordPk);
+    read.sent += sent.read;
+    const sentKeys = new Set(sent.items);
+    for (const subject of subjects) {
+      for (const { key, reminder: computed } of remindersFor(subject, date, sentKeys)) {
+        // The cell that stands for the subject's cell now (a merged cell's successor).
+        const reminder: Reminder = { ...computed, orgId: tree.effectiveCell(computed.orgId) ?? computed.orgId };
+        const outcome = await recordReminder(recordPk, key, reminder, runId, now() + leaseMs);
+        sentKeys.add(key);
+        if (outcome === 'already-sent') continue;
+        await options.hooks?.afterRecord?.(reminder);
+        await publishReminder(reminder);
+        await deleteOutbox(outboxId(recordPk, key), runId);
+        reminders.push(reminder);
+      }
+    }
+    const next = earliestRemindOn(subjects, sentKeys, date);
+    if (next !== (item.remindOn ?? null)) await moveInIndex({ pk: recordPk, sk: String(item.sk) }, record.version, next);
+  });
+  return result();
+
+  function result(): RemindersJobResult {
+    const itemsRead = read.outbox + read.index + read.records + read.sent + read.orgs;
+    return { date, reminders, recovered, due: keys.size, itemsRead, read };
+  }
+}
+
+/** `YYYY-MM` months from `first` to `last`, both included; just `first` when `last` is earlier. */
+function monthsFrom(first: string, last: string): string[] {
+  const out = [first];
+  let month = first;
+  while (month < last) {
+    month = addDays(`${month}-28`, 4).slice(0, 7);
+    out.push(month);
+  }
+  return out;
+}
+
+/** Runs `fn` over `items`, `limit` at a time, in order of start; rethrows the first failure once the rest in flight settle. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const index = next++;
+      try {
+        out[index] = await fn(items[index] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+  return out;
+}
