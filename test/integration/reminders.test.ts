@@ -3,7 +3,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRemindersHandler } from '../../functions/reminders/handler.js';
+import { createRemindersHandler, jobDate } from '../../functions/reminders/handler.js';
 import { staleFrom } from '../../shared/data/changes.js';
 import { documentClient, sqsClient } from '../../shared/data/clients.js';
 import { dossierKey, memberKey, toItem, transferKey } from '../../shared/data/keys.js';
@@ -248,6 +248,16 @@ async function writeDirectly(items: Record<string, unknown>[]): Promise<void> {
   };
   await Promise.all(Array.from({ length: 8 }, worker));
 }
+
+describe('the reminders handler', () => {
+  it('runs for the day in Vietnam at the schedule time, unless the event names a date', () => {
+    // Assess: 23:30 UTC is 06:30 the next day in Vietnam.
+    expect(jobDate({ time: '2026-02-16T23:30:00Z' })).toBe('2026-02-17');
+    expect(jobDate({}, () => Date.parse('2026-02-16T16:59:59Z'))).toBe('2026-02-16');
+    expect(jobDate({ time: '2026-02-16T23:30:00Z', date: '2026-01-31' })).toBe('2026-01-31');
+    expect(() => jobDate({ date: '2026-02-30' })).toThrow(RangeError);
+  });
+});
 
 describe('the reminders job under failure', () => {
   let stack: TestStack;
