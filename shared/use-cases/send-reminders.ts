@@ -19,7 +19,8 @@
 //
 // Nothing else to refresh: the time-dependent figures (dossiers dueSoon/overdue,
 // transfers late) are judged at read time, from stored due-date histograms, on whatever
-// date the report asks for; the job need not touch them (CONTRACT §8's "refreshes").
+// date the report asks for, so CONTRACT §8's "the job also refreshes the time-dependent
+// figures" needs no work here.
 import { randomUUID } from 'node:crypto';
 import { addDays, isBusinessDate } from '../domain/dates.js';
 import { OrgTree } from '../domain/figures/tree.js';
