@@ -35,6 +35,8 @@ export function useEmulators(e: { dynamodbEndpoint: string; sqsEndpoint: string 
   process.env.AWS_REGION ??= 'ap-southeast-1';
   // Node 20 is this project's local runtime by choice; the SDK's notice about 2027 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // No CloudWatch here to read EMF metrics: they would only fill the console.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   process.env.AWS_ENDPOINT_URL_DYNAMODB = e.dynamodbEndpoint;

@@ -2,7 +2,8 @@
 // (adapter) functions/ingest --> use case --> domain/ingest
 import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
-import { emptyState, type RetryReason } from '../domain/ingest/decision.js';
+import { emptyState, reject, type Decision, type LoadedState, type RetryReason } from '../domain/ingest/decision.js';
+import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
 import { parseEvent, type DomainEvent } from '../domain/events.js';
 import { commit, findApplied, loadNeeds, storeDeferred, storeRejected } from '../data/ingest-store.js';
 
@@ -21,6 +22,9 @@ export class PredecessorMissing extends Error {
     this.name = 'PredecessorMissing';
   }
 }
+
+/** Who sent the message, when producer scoping is on. */
+export type Sender = { scoping: false } | { scoping: true; senderId?: string; producer?: Producer };
 
 export interface IngestHooks {
   /** Called after the decision and before the write: lets tests inject a crash there. */
@@ -48,7 +52,11 @@ const MAX_STALE_RETRIES = 5;
  * with its reason and the message is done; a missing predecessor throws so that the
  * queue retries it and, after maxReceiveCount, moves it to the DLQ.
  */
-export async function ingestEvent(body: string, meta: { messageId: string; receiveCount: number }, hooks: IngestHooks = {}): Promise<IngestOutcome> {
+export async function ingestEvent(
+  body: string,
+  meta: { messageId: string; receiveCount: number; sender?: Sender },
+  hooks: IngestHooks = {},
+): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
   if (!parsed.ok) {
@@ -74,10 +82,11 @@ export async function ingestEvent(body: string, meta: { messageId: string; recei
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     const state = emptyState();
-    while (await loadNeeds(needsFor(event, state), state)) {
+    const scoping = meta.sender?.scoping === true;
+    while (await loadNeeds({ ...needsFor(event, state), ...(scoping ? { allOrgs: true } : {}) }, state)) {
       // Some needs follow from what was just loaded (a transfer's member): ask again.
     }
-    const decision = decide(event, state);
+    const decision = meta.sender?.scoping ? scopeDecision(event, state, meta.sender) ?? decide(event, state) : decide(event, state);
     if (decision.outcome === 'reject') {
       await storeRejected({ id: event.id, eventId: event.id, type: event.type, reason: decision.reason, message: decision.message, body, rejectedAt: now });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
@@ -93,6 +102,14 @@ export async function ingestEvent(body: string, meta: { messageId: string; recei
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new Error(`event ${event.id}: records kept changing underneath, retry later`);
   }
+}
+
+/** An out-of-scope rejection, or undefined when the sender may write what the event touches. */
+function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
+  if (!sender.producer) return reject('out-of-scope', `sender ${sender.senderId ?? '(none)'} is not a registered producer`);
+  const touched = orgsTouched(event, state);
+  if (inScope(sender.producer, touched, state.orgs)) return undefined;
+  return reject('out-of-scope', `producer ${sender.producer.name} may not write ${touched.join(', ')}`);
 }
 
 /** The envelope id of a body that failed the schema, when it has a usable one. */

@@ -767,6 +767,20 @@ const cases: Record<EventType, Case[]> = {
       when: () => receive(),
       then: rejected('org-dissolved'),
     },
+    {
+      // BUG (order): whether the destination is external is decided once, at issue, by
+      // whether its org.registered has been applied. org.* events travel in the `orgs`
+      // FIFO group and transfers in the member's, so a transfer to a newly registered cell
+      // can overtake the registration (CONTRACT §1: handlers must stay correct when order
+      // breaks). It then completes at issue as if external (member transferred-out), and
+      // the receipt is refused transfer-not-pending: the member is on no cell's rolls.
+      name: 'a transfer issued before its receiving cell’s registration was applied is received there',
+      knownBug: 'external decided at issue time',
+      given: () => [reg('HP', null, 'province'), reg('Q1', 'HP', 'upper-grassroots'), reg('C1', 'Q1', 'grassroots-cell'), importMember(), issue(), reg('C2', 'Q1', 'grassroots-cell')],
+      when: () => receive(),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C2' }),
+    },
   ],
 
   'transfer.cancelled': [

@@ -4,6 +4,7 @@ import type { Decision, LoadedState, Needs } from './decision.js';
 import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
 import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, recognizeMember, updateMember } from './members.js';
 import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
+import { mergeChain } from './lookups.js';
 import { cancelTransfer, issueTransfer, receiveTransfer, returnTransfer } from './transfers.js';
 
 const none = (): Needs => ({ orgs: [], members: [], dossiers: [], transfers: [] });
@@ -13,6 +14,12 @@ const none = (): Needs => ({ orgs: [], members: [], dossiers: [], transfers: [] 
  * because some needs follow from records (a transfer's member and cells).
  */
 export function needsFor(event: DomainEvent, state: LoadedState): Needs {
+  const needs = recordsNeeded(event, state);
+  // A dissolved cell's members are on the rolls of its merge target: load the chain.
+  return { ...needs, orgs: [...new Set([...needs.orgs, ...needs.orgs.flatMap((id) => mergeChain(state, id))])] };
+}
+
+function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
   const needs = none();
   switch (event.type) {
     case 'org.registered':
@@ -45,8 +52,10 @@ export function needsFor(event: DomainEvent, state: LoadedState): Needs {
     case 'member.evaluated':
     case 'member.badgeAwarded':
       return { ...needs, members: [event.data.memberId] };
-    case 'transfer.issued':
-      return { ...needs, orgs: [event.data.toOrgId], members: [event.data.memberId], transfers: [event.data.transferId] };
+    case 'transfer.issued': {
+      const member = state.members.get(event.data.memberId);
+      return { ...needs, orgs: [event.data.toOrgId, ...(member ? [member.cellId] : [])], members: [event.data.memberId], transfers: [event.data.transferId] };
+    }
     case 'transfer.received': {
       const known = state.transfers.get(event.data.transferId);
       const d = event.data;

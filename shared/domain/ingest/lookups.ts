@@ -14,6 +14,31 @@ export function activeCell(state: LoadedState, orgId: string): OrgRecord | Decis
   return org;
 }
 
+/**
+ * The cell whose rolls a member of `cellId` is on now: a cell dissolved with
+ * `mergedInto` hands its members to the target (CONTRACT §2), followed as far as loaded.
+ */
+export function effectiveCellId(state: LoadedState, cellId: string): string {
+  const seen = new Set<string>();
+  let id = cellId;
+  for (let org = state.orgs.get(id); org?.status === 'dissolved' && org.mergedInto && !seen.has(id); org = state.orgs.get(id)) {
+    seen.add(id);
+    id = org.mergedInto;
+  }
+  return id;
+}
+
+/** The orgs after `orgId` along `mergedInto`, as far as they are loaded: what to load next. */
+export function mergeChain(state: LoadedState, orgId: string): string[] {
+  const chain: string[] = [];
+  let id = orgId;
+  for (let org = state.orgs.get(id); org?.status === 'dissolved' && org.mergedInto && !chain.includes(org.mergedInto); org = state.orgs.get(id)) {
+    id = org.mergedInto;
+    chain.push(id);
+  }
+  return chain;
+}
+
 export function knownMember(state: LoadedState, memberId: string): MemberRecord | Decision {
   return state.members.get(memberId) ?? retry('missing-member', `member ${memberId} is not known (yet)`);
 }

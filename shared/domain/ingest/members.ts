@@ -91,7 +91,7 @@ export function recognizeMember(e: EventOf<'member.recognized'>, state: LoadedSt
   const { probationEndsOn: _ended, ...rest } = member;
   return apply(
     { entity: 'member', record: bump<MemberRecord>({ ...rest, status: 'official', recognizedOn }, member), expectedVersion: member.version },
-    putFact(member.cellId, recognizedOn, `recognition#${member.memberId}`, { kind: 'recognition' }),
+    putFact(member.cellId, recognizedOn, `recognition#${member.memberId}#${recognizedOn}`, { kind: 'recognition' }),
   );
 }
 

@@ -5,7 +5,7 @@ import type { EventOf } from '../events.js';
 import type { MemberRecord, TransferRecord } from '../records.js';
 import { probationEndsOn, transferDueOn } from '../rules/index.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
-import { activeCell, activeMember, deleteFact, isDecision, knownMember, knownTransfer, putFact, yearOf } from './lookups.js';
+import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact, yearOf } from './lookups.js';
 
 const outFactId = (t: { transferId: string }) => `transferOut#${t.transferId}`;
 const inFactId = (t: { transferId: string }) => `transferIn#${t.transferId}`;
@@ -15,8 +15,9 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   if (state.transfers.has(transferId)) return reject('transfer-exists', `transfer ${transferId} already exists`);
   const member = activeMember(state, memberId);
   if (isDecision(member)) return member;
-  if (member.cellId !== fromOrgId) {
-    return reject('wrong-cell', `member ${memberId} is on the rolls of ${member.cellId}, not ${fromOrgId}`);
+  const onRollsOf = effectiveCellId(state, member.cellId);
+  if (member.cellId !== fromOrgId && onRollsOf !== fromOrgId) {
+    return reject('wrong-cell', `member ${memberId} is on the rolls of ${onRollsOf}, not ${fromOrgId}`);
   }
   // An org that is not registered is external (another province's system, abroad).
   const toExternal = !state.orgs.has(toOrgId);
@@ -104,6 +105,11 @@ function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, stat
     return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
   }
   if (transfer.issuedOn && receivedOn < transfer.issuedOn) return reject('date-order', 'receivedOn is before issuedOn');
+  // Merged away while the transfer was under way: the target's rolls take the member.
+  // Dissolved outright: nobody can receive; the sending side can still cancel.
+  const to = state.orgs.get(effectiveCellId(state, transfer.toOrgId));
+  if (!to) return retry('missing-org', `organization ${transfer.toOrgId} is not loaded`);
+  if (to.status === 'dissolved') return reject('org-dissolved', `organization ${transfer.toOrgId} was dissolved; cancel the transfer instead`);
   const writes: Write[] = [
     { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'received', receivedOn }, transfer), expectedVersion: transfer.version },
     putFact(transfer.toOrgId, receivedOn, inFactId(transfer), { kind: 'transferIn', transferKind: transfer.kind, counterpart: transfer.fromOrgId }),
