@@ -100,6 +100,10 @@ export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
   return orgs;
 }
 
+/**
+ * Members on the cell's rolls, and those in transit from it (a cancel would bring them
+ * back): each has an item in index byCell, the member or its pending official transfer.
+ */
 async function countActiveMembers(orgId: string): Promise<number> {
   let count = 0;
   let start: Record<string, unknown> | undefined;
@@ -108,8 +112,9 @@ async function countActiveMembers(orgId: string): Promise<number> {
       new QueryCommand({
         TableName: config.recordsTable(),
         IndexName: 'byCell',
-        KeyConditionExpression: 'cellKey = :c AND begins_with(sk, :m)',
-        ExpressionAttributeValues: { ':c': cellPartition(orgId), ':m': 'MEMBER' },
+        KeyConditionExpression: 'cellKey = :c',
+        FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
+        ExpressionAttributeValues: { ':c': cellPartition(orgId), ':member': 'member', ':transfer': 'transfer', ':official': 'official', ':cell': orgId },
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),

@@ -144,7 +144,7 @@ export class DomainHarness {
     }
     for (const cellId of needs.activeMembersOf ?? []) {
       if (state.activeMembers.has(cellId)) continue;
-      state.activeMembers.set(cellId, this.activeCount(cellId));
+      state.activeMembers.set(cellId, this.rollsCount(cellId));
       loaded = true;
     }
     return loaded;
@@ -209,12 +209,19 @@ export class DomainHarness {
 
   // ------------------------------------------------------------------ queries for tests
 
-  /** Members on `cellId`'s rolls now (probationary or official), as the byCell index counts them. */
+  /** Members on `cellId`'s rolls now (probationary or official). */
   activeCount(cellId: string): number {
     let n = 0;
     for (const m of this.members.values()) {
       if (m.cellId === cellId && (m.status === 'probationary' || m.status === 'official')) n += 1;
     }
+    return n;
+  }
+
+  /** What the store counts before a dissolution: the active members and those in transit from the cell. */
+  rollsCount(cellId: string): number {
+    let n = this.activeCount(cellId);
+    for (const m of this.members.values()) if (m.cellId === cellId && m.status === 'in-transit') n += 1;
     return n;
   }
 

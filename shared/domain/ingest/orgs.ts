@@ -105,7 +105,7 @@ export function dissolveOrg(e: EventOf<'org.dissolved'>, state: LoadedState): De
       return reject('not-empty', `organization ${org.orgId} still holds organizations; dissolve them or give mergedInto`);
     }
     const members = rollsOf(state.orgs, org.orgId).reduce((n, id) => n + (state.activeMembers.get(id) ?? 0), 0);
-    if (members > 0) return reject('not-empty', `organization ${org.orgId} still has ${members} active members; give mergedInto`);
+    if (members > 0) return reject('not-empty', `organization ${org.orgId} still has ${members} members on its rolls or in transit from it; give mergedInto`);
     const record = bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on }, org);
     return apply({ entity: 'org', record, expectedVersion: org.version });
   }

@@ -24,7 +24,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   if (!toExternal) {
     const to = activeCell(state, toOrgId);
     if (isDecision(to)) return to;
-    if (to.orgId === fromOrgId) return reject('wrong-cell', 'a transfer must go to another cell');
+    if (to.orgId === fromOrgId || to.orgId === onRollsOf) return reject('wrong-cell', 'a transfer must go to another cell');
   }
   const record = bump<TransferRecord>(
     {
@@ -48,7 +48,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   ];
   if (kind === 'official') {
     const moved: MemberRecord = toExternal
-      ? bump({ ...member, status: 'transferred-out', transferId }, member)
+      ? bump({ ...member, status: 'transferred-out', statusBeforeTransit: member.status as 'probationary' | 'official', transferId }, member)
       : bump({ ...member, status: 'in-transit', statusBeforeTransit: member.status as 'probationary' | 'official', transferId }, member);
     writes.push({ entity: 'member', record: moved, expectedVersion: member.version });
   }
@@ -101,6 +101,16 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
 }
 
 function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, state: LoadedState): Decision {
+  // Issued before its destination's registration was applied (org events travel in
+  // their own message group), it was taken as external; received here, it was not.
+  const registeredSince = transfer.status === 'completed' && transfer.toExternal && state.orgs.has(transfer.toOrgId);
+  if (registeredSince) {
+    const member = state.members.get(transfer.memberId);
+    if (member?.status !== 'transferred-out' || member.transferId !== transfer.transferId) {
+      return reject('transfer-not-pending', `member ${transfer.memberId} is no longer out on transfer ${transfer.transferId}`);
+    }
+    return receiveKnownTransfer({ ...transfer, status: 'issued', toExternal: false }, receivedOn, state);
+  }
   if (transfer.status !== 'issued' || transfer.toExternal) {
     return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
   }
