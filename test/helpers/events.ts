@@ -202,3 +202,8 @@ export function validExternalArrival(overrides: EventOverrides<'transfer.receive
 function dropUndefined<O extends object>(o: O): O {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as O;
 }
+
+/** An `org.registered` envelope for a test tree. */
+export function registerOrg(orgId: string, parentId: string | null, level: EventOf<'org.registered'>['data']['level']): EventOf<'org.registered'> {
+  return validEvent('org.registered', { data: { orgId, parentId, name: `Tổ chức ${orgId}`, level } });
+}

@@ -4,11 +4,9 @@ import { listRejected } from '../../shared/data/ingest-store.js';
 import { listWaiting } from '../../shared/data/operations.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
-import { validEvent, validProfile } from '../helpers/events.js';
+import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-const org = (orgId: string, parentId: string | null, level: string) =>
-  validEvent('org.registered', { data: { orgId, parentId, name: `Tổ chức ${orgId}`, level } as never });
 const admit = (memberId: string, orgId: string, admittedOn = '2021-03-02', profile = {}) =>
   validEvent('member.admitted', { data: { memberId, orgId, admittedOn, ceremonyOn: undefined, profile: validProfile(profile) } });
 
@@ -18,14 +16,14 @@ describe('figures on the emulators', () => {
     stack = await startTestStack();
     // Prepare: HP > Q1 > {G1 > {S1 > C11, C12}, C2}; Q2 > C3
     await stack.send([
-      org('HP', null, 'province'),
-      org('Q1', 'HP', 'upper-grassroots'),
-      org('Q2', 'HP', 'upper-grassroots'),
-      org('G1', 'Q1', 'grassroots-committee'),
-      org('C11', 'G1', 'cell'),
-      org('C12', 'G1', 'cell'),
-      org('C2', 'Q1', 'grassroots-cell'),
-      org('C3', 'Q2', 'grassroots-cell'),
+      registerOrg('HP', null, 'province'),
+      registerOrg('Q1', 'HP', 'upper-grassroots'),
+      registerOrg('Q2', 'HP', 'upper-grassroots'),
+      registerOrg('G1', 'Q1', 'grassroots-committee'),
+      registerOrg('C11', 'G1', 'cell'),
+      registerOrg('C12', 'G1', 'cell'),
+      registerOrg('C2', 'Q1', 'grassroots-cell'),
+      registerOrg('C3', 'Q2', 'grassroots-cell'),
       validEvent('target.set', { data: { orgId: 'HP', year: 2021, admissions: 3 } }),
     ]);
     await stack.settle();

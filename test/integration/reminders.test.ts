@@ -12,7 +12,7 @@ import type { DossierRecord, OrgRecord } from '../../shared/domain/records.js';
 import type { Reminder } from '../../shared/domain/reminders.js';
 import { dossierDueOn } from '../../shared/domain/rules/index.js';
 import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/send-reminders.js';
-import { validEvent, validProfile } from '../helpers/events.js';
+import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 type Row = [kind: string, subjectId: string, orgId: string, dueOn: string, daysLeft: number, threshold: number | null];
@@ -49,8 +49,6 @@ function days(first: string, last: string): string[] {
   return out;
 }
 
-const org = (orgId: string, parentId: string | null, level: string) =>
-  validEvent('org.registered', { data: { orgId, parentId, name: `Tổ chức ${orgId}`, level } as never });
 const receive = (dossierId: string, orgId: string, receivedOn: string) =>
   validEvent('dossier.received', { data: { dossierId, personId: `P-${dossierId}`, orgId, receivedOn, profile: validProfile({ fullName: 'Nguyễn Thị Hoa', birthDate: '1999-09-09' }) } });
 const importOfficial = (memberId: string, orgId: string, admittedOn = '2010-05-19') =>
@@ -67,7 +65,7 @@ describe('the reminders job, day by day', () => {
   beforeAll(async () => {
     stack = await startTestStack({ figures: false });
     // Prepare: HP > Q1 > C1, C2, C3; C3 is later merged into C1.
-    await stack.send([org('HP', null, 'province'), org('Q1', 'HP', 'upper-grassroots'), org('C1', 'Q1', 'grassroots-cell'), org('C2', 'Q1', 'grassroots-cell'), org('C3', 'Q1', 'grassroots-cell')]);
+    await stack.send([registerOrg('HP', null, 'province'), registerOrg('Q1', 'HP', 'upper-grassroots'), registerOrg('C1', 'Q1', 'grassroots-cell'), registerOrg('C2', 'Q1', 'grassroots-cell'), registerOrg('C3', 'Q1', 'grassroots-cell')]);
     await stack.settle();
     await stack.send([
       // Open dossiers: due 2026-01-30, 2026-02-18, 2026-02-08 (closed on the way), 2026-02-03 (in C3).

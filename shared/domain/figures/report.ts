@@ -1,7 +1,7 @@
 // domain/figures: the report of CONTRACT §9, rendered from stored figures.
 
 import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
-import { dayDiff } from './date-diff.js';
+import { daysBetween } from '../dates.js';
 import { normalizeFigures, type DeepPartial } from './merge.js';
 import type { OrganizationCounts, OrgTree } from './tree.js';
 import {
@@ -109,7 +109,7 @@ export function dossierDeadlines(dueOn: Counts, date: BusinessDate, dueSoonDays:
   let dueSoon = 0;
   let overdue = 0;
   for (const [due, n] of Object.entries(dueOn)) {
-    const daysLeft = dayDiff(date, due);
+    const daysLeft = daysBetween(date, due);
     if (daysLeft <= 0) overdue += n;
     else if (daysLeft <= dueSoonDays) dueSoon += n;
   }
@@ -119,7 +119,7 @@ export function dossierDeadlines(dueOn: Counts, date: BusinessDate, dueSoonDays:
 /** Pending transfers whose receipt deadline is before `date`. */
 export function lateTransfers(pending: Counts, date: BusinessDate): number {
   let late = 0;
-  for (const [due, n] of Object.entries(pending)) if (dayDiff(date, due) < 0) late += n;
+  for (const [due, n] of Object.entries(pending)) if (daysBetween(date, due) < 0) late += n;
   return late;
 }
 

@@ -1,12 +1,10 @@
 // domain: the rules of the admission dossier events (CONTRACT §4).
 import type { EventOf } from '../events.js';
 import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
+import { daysBetween } from '../dates.js';
 import { dossierDueOn } from '../rules/index.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
 import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
-
-const daysBetween = (from: BusinessDate, to: BusinessDate): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** tiếp nhận: the 60-day clock starts on `receivedOn`. */
 export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedState): Decision {

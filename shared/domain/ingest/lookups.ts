@@ -1,5 +1,6 @@
 // domain: finding the records an event names, or the decision when they are not fit.
 import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, Fact, BusinessDate } from '../records.js';
+import { yearOf } from '../dates.js';
 import { reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
 import { isCell } from './orgs.js';
 
@@ -69,9 +70,6 @@ export function openDossier(state: LoadedState, dossierId: string): DossierRecor
 export function knownTransfer(state: LoadedState, transferId: string): TransferRecord | Decision {
   return state.transfers.get(transferId) ?? retry('missing-transfer', `transfer ${transferId} is not known (yet)`);
 }
-
-/** Year of a business date. */
-export const yearOf = (date: BusinessDate): number => Number(date.slice(0, 4));
 
 /** A fact put, attributed to `cellId` and to the year of `on`. */
 export function putFact(cellId: string, on: BusinessDate, factId: string, fact: Fact, year = yearOf(on)): Write {

@@ -5,7 +5,8 @@ import type { EventOf } from '../events.js';
 import type { MemberRecord, TransferRecord } from '../records.js';
 import { probationEndsOn, transferDueOn } from '../rules/index.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
-import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact, yearOf } from './lookups.js';
+import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact } from './lookups.js';
+import { yearOf } from '../dates.js';
 
 const outFactId = (t: { transferId: string }) => `transferOut#${t.transferId}`;
 const inFactId = (t: { transferId: string }) => `transferIn#${t.transferId}`;
