@@ -1,6 +1,6 @@
 // data: what the ingest reads and writes in the Records table.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
@@ -127,29 +127,26 @@ async function countActiveMembers(orgId: string): Promise<number> {
 
 export type CommitResult = 'committed' | 'already-applied' | 'stale';
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 /**
  * Writes the state change and the event's marker in one transaction, so that a crash
  * can never leave one without the other and a retry finds the marker and does nothing.
  */
 export async function commit(marker: AppliedEvent, writes: Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
   const table = config.recordsTable();
-  const items = writes.map((w) => {
+  const items: TransactItem[] = writes.map((w): TransactItem => {
     if (w.entity === 'fact') {
-      return w.op === 'put' ? { Put: { TableName: table, Item: toItem('fact', w.record as never) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
+      return w.op === 'put' ? { Put: { TableName: table, Item: toItem('fact', w.record) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
     }
-    const item = toItem(w.entity, w.record);
-    return {
-      Put: {
-        TableName: table,
-        Item: item,
-        ...(w.expectedVersion === null
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } }),
-      },
-    };
+    const condition =
+      w.expectedVersion === null
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
+    return { Put: { TableName: table, Item: toItem(w.entity, w.record), ...condition } };
   });
   const markerIndex = items.length;
-  items.push({ Put: { TableName: table, Item: { ...marker, ...eventKey(marker.eventId), entity: 'event' }, ConditionExpression: 'attribute_not_exists(pk)' } } as never);
+  items.push({ Put: { TableName: table, Item: { ...marker, ...eventKey(marker.eventId), entity: 'event' }, ConditionExpression: 'attribute_not_exists(pk)' } });
   if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(marker.eventId) } });
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
