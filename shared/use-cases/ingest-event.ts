@@ -27,6 +27,8 @@ export class PredecessorMissing extends Error {
 export type Sender = { scoping: false } | { scoping: true; senderId?: string; producer?: Producer };
 
 export interface IngestHooks {
+  /** Called after the idempotency check: lets tests run another delivery in between. */
+  afterMarkerCheck?: (event: DomainEvent) => void | Promise<void>;
   /** Called after the decision and before the write: lets tests inject a crash there. */
   beforeWrite?: (event: DomainEvent) => void | Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function ingestEvent(
       });
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
+    await hooks.afterMarkerCheck?.(event);
     const state = emptyState();
     const scoping = meta.sender?.scoping === true;
     while (await loadNeeds({ ...needsFor(event, state), ...(scoping ? { allOrgs: true } : {}) }, state)) {
@@ -88,6 +91,9 @@ export async function ingestEvent(
     }
     const decision = meta.sender?.scoping ? scopeDecision(event, state, meta.sender) ?? decide(event, state) : decide(event, state);
     if (decision.outcome === 'reject') {
+      // Another delivery of this very event may have committed since the marker check
+      // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
+      if ((await findApplied(event.id))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
       await storeRejected({ id: event.id, eventId: event.id, type: event.type, reason: decision.reason, message: decision.message, body, rejectedAt: now });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }

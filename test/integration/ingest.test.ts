@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../shared/data/clients.js';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
+import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
 import { listWaiting, redriveDlq } from '../../shared/data/operations.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
@@ -132,6 +133,18 @@ describe('ingest on the emulators', () => {
     expect(moved).toBe(1);
     expect(await getMember('R1')).toMatchObject({ status: 'official', recognizedOn: '2022-03-15' });
     expect((await listWaiting()).some((d) => d.eventId === recognize.id)).toBe(false);
+  });
+
+  it('counts a delivery that overlaps another delivery of the same event as a duplicate, not a rejection', async () => {
+    // Prepare: the second delivery passes its idempotency check, then the first one commits
+    const body = JSON.stringify(validEvent('member.imported', { data: { memberId: 'TWICE', orgId: 'C1' } }));
+    const meta = { messageId: 'm-twice', receiveCount: 1 };
+    // Act
+    const second = await ingestEvent(body, meta, { afterMarkerCheck: async () => void (await ingestEvent(body, meta)) });
+    // Assess
+    expect(second.outcome).toBe('duplicate');
+    expect((await partition('REJECTED')).some((r) => r.body === body)).toBe(false);
+    expect((await getMember('TWICE'))?.version).toBe(1);
   });
 
   it('leaves nothing in flight once settled', async () => {
