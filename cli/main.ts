@@ -47,8 +47,18 @@ Every command has --help.${COMMON}`,
   recompute: `dangvien recompute [--check]
   Recounts every figure from the records. Without --check the stored figures that
   differ are replaced; with --check they are only listed, and the exit code is 1 if any differ.${COMMON}`,
-  import: `dangvien import FILE.csv
-  Bulk import of a legacy member export. Not built yet: see the open issue.`,
+  import: `dangvien import FILE.csv [--timeout SECONDS]
+  Bulk import of a legacy member export: one row per member, a header row naming the
+  columns (any order): memberId, cellId, status (official|probationary), admittedOn,
+  recognizedOn (official only), fullName (optional), sex (female|male), birthDate,
+  ethnicity, religion (optional, empty = none), education, occupation, youthUnion (true|false).
+  Each row passes the same checks as a member.imported event (schema, dates, a registered
+  active cell, a member not yet there); bad rows are reported on stderr with their line
+  numbers and skipped. Rows are written in batches with a marker each, so running the
+  same file again (after Ctrl-C, a crash, or a fix elsewhere) continues where it stopped
+  and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the
+  local stack it returns once the figures have followed (--timeout, default 1800 s).
+  Exit 1 when interrupted, 2 when the file cannot be read or its header is wrong.${COMMON}`,
 };
 
 class CheckFailed extends Error {}
@@ -140,8 +150,14 @@ async function main(argv: string[]): Promise<void> {
       if (values.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
       return;
     }
-    case 'import':
-      throw new UsageError('dangvien import is not built yet (issue: benchmarks at city scale and a bulk import)');
+    case 'import': {
+      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--timeout SECONDS]');
+      const { importFile } = await import('./import.js');
+      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000 });
+      console.log(JSON.stringify(summary, null, 2));
+      if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
+      return;
+    }
     default:
       throw new UsageError(`unknown command ${command}; see dangvien --help`);
   }

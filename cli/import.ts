@@ -1,0 +1,102 @@
+// cli: `dangvien import FILE.csv`, the bulk import of a legacy member export.
+// (adapter) --> use case import-members --> domain/ingest
+import { readFileSync } from 'node:fs';
+import { ImportFileError, importMembers, type ImportProgress, type ImportSummary } from '../shared/use-cases/import-members.js';
+import { UsageError, type Target } from './target.js';
+
+export interface ImportFileOptions {
+  /** How long to wait for the local stack's figures to catch up after the last row. */
+  timeoutMs: number;
+  /** Where the progress bar and notes go (stderr). */
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * Imports the file, with a progress bar on stderr. The first Ctrl-C stops after the
+ * chunk in flight (the summary says `interrupted`; the same command continues), a
+ * second one exits at once (still safe: see the markers in import-members.ts). On the
+ * local stack it then waits until the figures have followed (`/_local/settled`).
+ */
+export async function importFile(file: string, target: Target, opts: ImportFileOptions): Promise<ImportSummary> {
+  const stderr = opts.stderr ?? process.stderr;
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    stderr.write('\nstopping after the rows in flight… (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const bar = progressBar(stderr);
+  let summary: ImportSummary;
+  try {
+    summary = await importMembers(content, { signal: controller.signal, onProgress: bar.update });
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  } finally {
+    bar.done();
+    process.off('SIGINT', onSigint);
+  }
+  for (const b of summary.badRows) stderr.write(`line ${b.line}: ${b.reason}: ${b.message}; skipped\n`);
+  if (!summary.interrupted && target.kind === 'local' && target.apiUrl) {
+    stderr.write('waiting for the figures to follow…\n');
+    await waitSettled(target.apiUrl, opts.timeoutMs);
+  }
+  return summary;
+}
+
+/** The local stack answers `/_local/settled` once nothing is queued or in flight; it gives up after 2 minutes, so ask again. */
+async function waitSettled(apiUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${apiUrl}/_local/settled`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`the figures had not caught up after ${Math.round(timeoutMs / 1000)} s; \`dangvien recompute --check\` tells when they have`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** A one-line bar redrawn in place on a terminal; a line per 10 % otherwise (CI logs). */
+function progressBar(out: NodeJS.WriteStream): { update: (p: ImportProgress) => void; done: () => void } {
+  const started = Date.now();
+  let lastTenth = -1;
+  let drawn = false;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const render = (p: ImportProgress) => {
+    const fraction = p.rows === 0 ? 1 : p.rowsDone / p.rows;
+    const seconds = (Date.now() - started) / 1000;
+    const rate = seconds > 0 ? p.rowsDone / seconds : 0;
+    const eta = rate > 0 ? Math.round((p.rows - p.rowsDone) / rate) : undefined;
+    const width = 24;
+    const filled = Math.round(fraction * width);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    const etaText = eta === undefined ? '' : ` · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')}`;
+    return `${bar} ${(fraction * 100).toFixed(1).padStart(5)}% ${fmt(p.rowsDone)}/${fmt(p.rows)} rows · ${fmt(Math.round(rate))} rows/s · ${fmt(p.imported)} imported, ${fmt(p.skipped)} already there, ${fmt(p.bad)} bad${etaText}`;
+  };
+  return {
+    update(p) {
+      if (out.isTTY) {
+        out.write(`\r${render(p)}\x1b[K`);
+        drawn = true;
+        return;
+      }
+      const tenth = p.rows === 0 ? 10 : Math.floor((p.rowsDone / p.rows) * 10);
+      if (tenth !== lastTenth) {
+        lastTenth = tenth;
+        out.write(`${render(p)}\n`);
+      }
+    },
+    done() {
+      if (drawn) out.write('\n');
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// The bulk import on the emulators: a legacy CSV → member items + markers → stream → figures.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../shared/use-cases/build-report.js';
+import { ImportFileError, importMembers, MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { baseOrgs } from '../helpers/events.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const HEADER = MEMBER_CSV_COLUMNS.join(',');
+
+/** One CSV line in the documented column order; `over` replaces fields by name. */
+function row(memberId: string, cellId: string, over: Partial<Record<(typeof MEMBER_CSV_COLUMNS)[number], string>> = {}): string {
+  const fields: Record<string, string> = {
+    memberId,
+    cellId,
+    status: 'official',
+    admittedOn: '1995-05-19',
+    recognizedOn: '1996-05-19',
+    fullName: 'Nguyễn Văn An',
+    sex: 'male',
+    birthDate: '1970-02-03',
+    ethnicity: 'Kinh',
+    religion: '',
+    education: 'university',
+    occupation: 'state-sector',
+    youthUnion: 'false',
+    ...over,
+  };
+  return MEMBER_CSV_COLUMNS.map((c) => fields[c]).join(',');
+}
+
+const csv = (...lines: string[]) => `${[HEADER, ...lines].join('\r\n')}\r\n`;
+
+/** Members M<from>…M<to-1>, alternating between the two cells. */
+const members = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => row(`M${from + i}`, (from + i) % 2 ? 'C1' : 'C2'));
+
+describe('dangvien import', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    await stack.send(baseOrgs());
+    await stack.settle();
+  });
+  afterAll(async () => stack?.stop());
+
+  // Prepare: four good rows (a quoted name with a comma, an NFD name) and four bad ones
+  const legacy = csv(
+    row('A1', 'C1'), // line 2
+    row('A2', 'C1', { status: 'probationary', recognizedOn: '', admittedOn: '2020-11-02', sex: 'female', youthUnion: 'true', fullName: '"Trần, Thị Bình"' }), // 3
+    row('A3', 'C2', { ethnicity: 'Tày', religion: 'Phật giáo', fullName: 'Lê Văn Cường'.normalize('NFD') }), // 4
+    row('A4', 'C2', { birthDate: '1990-02-30' }), // 5: no such date
+    row('A5', 'C9'), // 6: no such cell
+    row('A1', 'C2'), // 7: A1 again
+    row('A6', 'C1', { sex: 'nam' }), // 8: not a value of the contract
+    row('A7', 'C2', { sex: 'female' }), // 9
+  );
+
+  it('imports the good rows, reports the bad ones by line, and the figures follow', async () => {
+    // Act
+    const summary = await importMembers(legacy);
+    await stack.settle();
+    // Assess
+    expect(summary).toMatchObject({ rows: 8, imported: 4, skipped: 0 });
+    expect(summary.badRows.map((b) => [b.line, b.reason])).toEqual([
+      [5, 'schema'],
+      [6, 'missing-org'],
+      [7, 'member-exists'],
+      [8, 'schema'],
+    ]);
+    expect(summary.badRows[0]!.message).toContain('birthDate');
+    expect(summary.badRows[3]!.message).toContain('sex');
+    expect(JSON.stringify(summary)).not.toContain('1990-02-30');
+    expect(await recomputeFigures({ write: false })).toEqual([]);
+    const hp = await buildReport('HP', { date: '2021-01-31' });
+    expect(hp.members).toMatchObject({ total: 4, official: 3, probationary: 1, female: 2, ethnicMinority: 1, religious: 1 });
+    expect(hp.admissions.total).toBe(0);
+  });
+
+  it('imports nothing new when the same file runs again', async () => {
+    // Act
+    const again = await importMembers(legacy);
+    await stack.settle();
+    // Assess
+    expect(again).toMatchObject({ imported: 0, skipped: 4 });
+    expect(again.badRows.map((b) => b.line)).toEqual([5, 6, 7, 8]);
+    expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(4);
+  });
+
+  it('resumes a run that crashed between the members and their markers, and counts everyone once', async () => {
+    // Prepare: 4 chunks of 5; the crash comes before the second chunk's markers
+    const file = csv(...members(100, 120));
+    let markerWrites = 0;
+    const crash = async () => {
+      await expect(
+        importMembers(file, {
+          chunkSize: 5,
+          concurrency: 1,
+          beforeBatchWrite: (what) => {
+            if (what === 'markers' && ++markerWrites === 2) throw new Error('simulated crash');
+          },
+        }),
+      ).rejects.toThrow('simulated crash');
+    };
+    await crash();
+    // Act
+    const resumed = await importMembers(file, { chunkSize: 5 });
+    await stack.settle();
+    // Assess: chunk 1 was done; chunk 2's members were there without markers
+    expect(resumed).toMatchObject({ rows: 20, imported: 15, skipped: 5, badRows: [] });
+    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(24);
+  });
+
+  it('stops cleanly on a signal and continues from there', async () => {
+    // Prepare
+    const file = csv(...members(200, 212));
+    const controller = new AbortController();
+    // Act
+    const first = await importMembers(file, { chunkSize: 4, onProgress: (p) => p.rowsDone >= 4 && controller.abort(), signal: controller.signal });
+    const second = await importMembers(file, { chunkSize: 4 });
+    await stack.settle();
+    // Assess
+    expect(first).toMatchObject({ imported: 4, interrupted: true });
+    expect(second).toMatchObject({ imported: 8, skipped: 4, badRows: [] });
+    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(36);
+  });
+
+  it('refuses a file whose header names an unknown column, before reading any row', async () => {
+    await expect(importMembers(`${HEADER},salary\n${row('Z1', 'C1')},1\n`)).rejects.toBeInstanceOf(ImportFileError);
+  });
+});
