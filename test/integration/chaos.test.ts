@@ -16,8 +16,11 @@ import { startTestStack, type TestStack } from '../helpers/stack.js';
 const SEED = Number(process.env.CHAOS_SEED ?? 20_210_101);
 const EVENTS = 2_500;
 const CRASH_RATE = 0.15;
-/** The delivery takes 40–75 s on two cores (emulators included); the limit leaves room. */
-const DELIVERY_TIMEOUT_MS = 170_000;
+/**
+ * The delivery takes 40–85 s on two cores (emulators included), three times that on a
+ * machine busy with something else; the limit is a hang guard, not a speed check.
+ */
+const DELIVERY_TIMEOUT_MS = 600_000;
 
 // ---------------------------------------------------------------------------
 // The reference: a plain fold over the generated events, sharing no code with the product.
