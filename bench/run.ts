@@ -422,7 +422,6 @@ async function main(): Promise<void> {
   );
   meter.installOnDynamo(dynamoClient());
   meter.installOnSqs(sqsClient());
-  limitScans(dynamoClient());
   const queueUrl = stack.env.INGEST_QUEUE_URL!;
   const settle = (what: string) => withComponent('settle', () => stack.settle({ timeoutMs: 60 * 60_000 })).then(() => log(`${what}: settled`));
 
@@ -705,24 +704,6 @@ async function main(): Promise<void> {
     await emulators.stop();
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/**
- * DynamoDB Local answers a Scan without `Limit` by reading the whole table into its heap
- * before cutting the 1 MB page: at 127k members (≈ 400k items) it fails with
- * InternalFailure (OutOfMemoryError, even with -Xmx1g), so `recompute` cannot scan.
- * DynamoDB pages at 1 MB anyway; a Limit changes where pages end, not what a paginated
- * scan returns. Only this process's scans get one.
- */
-function limitScans(client: DynamoDBClient): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { Limit?: number };
-      if ((context as { commandName?: string }).commandName === 'ScanCommand' && input.Limit === undefined) input.Limit = 2000;
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchScanLimit', override: true },
-  );
 }
 
 async function waitFor(ids: string[], map: Map<string, number> | Set<string>, timeoutMs = 600_000): Promise<void> {

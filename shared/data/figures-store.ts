@@ -1,12 +1,13 @@
 // data: the Figures table (per-org figures, own and whole-subtree) and the reads that
 // recount a cell: what it holds now (index byCell) and its facts of a year.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { OrgFigures } from '../domain/figures/index.js';
 import type { FactRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { cellPartition, factPartition, stripStorage } from './keys.js';
+import { scanAll } from './scan-all.js';
 
 /** `own`: a cell's recount of its own records; `subtree`: the org and everything under it. */
 export type FiguresKind = 'own' | 'subtree';
@@ -66,14 +67,13 @@ export async function writeFigures(orgId: string, kind: FiguresKind, figures: Or
 
 /** Every figure item (for `recompute`). */
 export async function readAllFigures(): Promise<StoredFigures[]> {
-  const out: StoredFigures[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(new ScanCommand({ TableName: config.figuresTable(), ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const item of page.Items ?? []) if (typeof item.pk === 'string' && item.pk.startsWith('ORG#')) out.push(stripStorage<StoredFigures>(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items: Record<string, unknown>[] = [];
+  await scanAll(config.figuresTable(), (item) => {
+    if (typeof item.pk === 'string' && item.pk.startsWith('ORG#')) items.push(item);
+  });
+  // Segments finish in any order; operators diff what `recompute --check` prints.
+  items.sort((a, b) => `${String(a.pk)}|${String(a.sk)}`.localeCompare(`${String(b.pk)}|${String(b.sk)}`));
+  return items.map((item) => stripStorage<StoredFigures>(item));
 }
 
 /** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */
