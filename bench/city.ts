@@ -11,16 +11,12 @@
 // Rates per member and year are round figures of the right size for a Vietnamese
 // province (about 3 % admitted, 1 % deceased, 2 % transferred), not official statistics.
 import { addDays, addMonths, addYears, compareDates, isWeekend } from '../shared/domain/dates.js';
-import { BADGE_YEARS } from '../shared/domain/events.js';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { BADGE_YEARS, type UncheckedEnvelope } from '../shared/domain/events.js';
 import { MEMBER_CSV_COLUMNS } from '../shared/use-cases/import-members.js';
 
-export interface Envelope {
-  id: string;
-  type: string;
-  occurredAt: string;
-  source: string;
-  data: Record<string, unknown>;
-}
+export type Envelope = UncheckedEnvelope;
 
 export interface CityOptions {
   /** Members in the legacy export (good rows). */
@@ -63,16 +59,10 @@ const SOURCE = 'csdl-dang-vien';
 // ---------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: small, fast, good enough for test data, and the same everywhere. */
+/** The same city for the same seed on every machine and Node version. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const generator = xoroshiro128plus(seed);
+  const next = () => uniformFloat64(generator);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const chance = (p: number) => next() < p;

@@ -423,6 +423,9 @@ const envelopeShape = {
  */
 export const EnvelopeSchema = z.strictObject({ ...envelopeShape, type: z.string(), data: z.unknown() });
 
+/** An envelope as a producer writes it, before any check: what generators and tools build. */
+export type UncheckedEnvelope = Omit<z.input<typeof EnvelopeSchema>, 'data'> & { data: Record<string, unknown> };
+
 /** The full envelope schema of one event type, `data` included. */
 function envelopeOf<T extends EventType>(type: T) {
   return z.strictObject({ ...envelopeShape, type: z.literal(type), data: dataSchemas[type] });

@@ -10,27 +10,20 @@
 // previous event of each record it touches). The caller uses them to deliver events whose
 // predecessor is in another message group only after that predecessor has been applied.
 //
-// Deliberately independent of shared/domain: plain objects, own dates, own rules.
+// Deliberately independent of shared/domain's rules: plain objects, own dates, own rules
+// (only the envelope's type is shared).
 
-/** mulberry32: a tiny, fast, seeded PRNG with values in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { UncheckedEnvelope } from '../../shared/domain/events.js';
+
+/** A seeded source of values in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
-export interface Envelope {
-  id: string;
-  type: string;
-  occurredAt: string;
-  source: string;
-  data: Record<string, unknown>;
-}
+export type Envelope = UncheckedEnvelope;
 
 export interface GeneratedEvent {
   envelope: Envelope;
@@ -136,7 +129,7 @@ export interface GenerateOptions {
 }
 
 export function generateCity({ seed, events: wanted }: GenerateOptions): City {
-  const rng = mulberry32(seed);
+  const rng = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
   const chance = (p: number) => rng() < p;
   const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
