@@ -1,6 +1,7 @@
 // cli: `dangvien import FILE.csv`, the bulk import of a legacy member export.
 // (adapter) --> use case import-members --> domain/ingest
 import { readFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
 import { ImportFileError, importMembers, type ImportProgress, type ImportSummary } from '../shared/use-cases/import-members.js';
 import { UsageError, type Target } from './target.js';
 
@@ -65,38 +66,34 @@ async function waitSettled(apiUrl: string, timeoutMs: number): Promise<void> {
   }
 }
 
-/** A one-line bar redrawn in place on a terminal; a line per 10 % otherwise (CI logs). */
+/**
+ * cli-progress redraws the bar in place on a terminal; elsewhere (CI logs, a pipe) it
+ * prints a line every few seconds instead of every update.
+ */
 function progressBar(out: NodeJS.WriteStream): { update: (p: ImportProgress) => void; done: () => void } {
   const started = Date.now();
-  let lastTenth = -1;
-  let drawn = false;
-  const fmt = (n: number) => n.toLocaleString('en-US');
-  const render = (p: ImportProgress) => {
-    const fraction = p.rows === 0 ? 1 : p.rowsDone / p.rows;
-    const seconds = (Date.now() - started) / 1000;
-    const rate = seconds > 0 ? p.rowsDone / seconds : 0;
-    const eta = rate > 0 ? Math.round((p.rows - p.rowsDone) / rate) : undefined;
-    const width = 24;
-    const filled = Math.round(fraction * width);
-    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const etaText = eta === undefined ? '' : ` · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')}`;
-    return `${bar} ${(fraction * 100).toFixed(1).padStart(5)}% ${fmt(p.rowsDone)}/${fmt(p.rows)} rows · ${fmt(Math.round(rate))} rows/s · ${fmt(p.imported)} imported, ${fmt(p.skipped)} already there, ${fmt(p.bad)} bad${etaText}`;
-  };
+  const bar = new SingleBar({
+    stream: out,
+    format: '{bar} {percentage}% {value}/{total} rows · {rate} rows/s · {imported} imported, {skipped} already there, {bad} bad · ETA {eta_formatted}',
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    barsize: 24,
+    noTTYOutput: true,
+    notTTYSchedule: 5_000,
+    formatValue: (v, _options, type) => (type === 'percentage' ? String(v) : v.toLocaleString('en-US')),
+  });
+  let startedBar = false;
   return {
     update(p) {
-      if (out.isTTY) {
-        out.write(`\r${render(p)}\x1b[K`);
-        drawn = true;
-        return;
-      }
-      const tenth = p.rows === 0 ? 10 : Math.floor((p.rowsDone / p.rows) * 10);
-      if (tenth !== lastTenth) {
-        lastTenth = tenth;
-        out.write(`${render(p)}\n`);
-      }
+      const seconds = (Date.now() - started) / 1000;
+      const payload = { rate: seconds > 0 ? Math.round(p.rowsDone / seconds) : 0, imported: p.imported, skipped: p.skipped, bad: p.bad };
+      if (!startedBar) {
+        bar.start(p.rows, p.rowsDone, payload);
+        startedBar = true;
+      } else bar.update(p.rowsDone, payload);
     },
     done() {
-      if (drawn) out.write('\n');
+      if (startedBar) bar.stop();
     },
   };
 }

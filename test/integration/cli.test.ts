@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -76,5 +77,29 @@ describe('the dangvien CLI against a local stack', () => {
     expect(rejected.every((r) => !('body' in r))).toBe(true);
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ differences: 0 });
+  });
+
+  it('imports a CSV: a summary on stdout, the bad rows by line and the progress on stderr, the figures after it', async () => {
+    // Prepare: two members of C1 and a row for a cell that does not exist
+    const header = MEMBER_CSV_COLUMNS.join(',');
+    const line = (memberId: string, cellId: string) =>
+      [memberId, cellId, 'official', '2001-05-19', '2002-05-19', 'Phạm Thị Hoa', 'female', '1975-01-02', 'Kinh', '', 'university', 'state-sector', 'false'].join(',');
+    const file = join(data, 'members.csv');
+    writeFileSync(file, [header, line('IMP1', 'C1'), line('IMP2', 'NOPE'), line('IMP3', 'C1')].join('\n'));
+    const before = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
+    // Act
+    const imported = await dangvien('import', file);
+    await stack.settle();
+    const report = await dangvien('report', 'HP', '--date', '2021-12-31');
+    const missing = await dangvien('import', join(data, 'nope.csv'));
+    // Assess
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 3, imported: 2, skipped: 0, badRows: [{ line: 3, reason: 'missing-org' }] });
+    expect(imported.stderr).toMatch(/line 3: missing-org/);
+    expect(imported.stderr).toMatch(/100% 3\/3 rows/);
+    expect(imported.stderr).not.toContain('Phạm');
+    expect(JSON.parse(report.stdout).members.female).toBe(before.members.female + 2);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.csv');
   });
 });
