@@ -198,7 +198,7 @@ export function fileHashOf(content: string | Buffer): string {
 }
 
 /** The header's columns, by position; throws on an unknown, repeated or missing column. */
-function readHeader(record: CsvRecord | undefined): MemberCsvColumn[] {
+export function readHeader(record: CsvRecord | undefined): MemberCsvColumn[] {
   if (!record) throw new ImportFileError('the file is empty: the first line must name the columns');
   const known = new Set<string>(MEMBER_CSV_COLUMNS);
   const columns = record.fields.map((f) => f.trim());
@@ -217,7 +217,7 @@ function readHeader(record: CsvRecord | undefined): MemberCsvColumn[] {
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
 
 /** The `member.imported` data a row stands for; empty cells become absent (religion: none). */
-function rowData(columns: MemberCsvColumn[], fields: string[]): Record<string, unknown> {
+export function rowData(columns: MemberCsvColumn[], fields: string[]): Record<string, unknown> {
   const v: Partial<Record<MemberCsvColumn, string>> = {};
   columns.forEach((c, i) => {
     v[c] = (fields[i] ?? '').trim();

@@ -1,0 +1,45 @@
+// The benchmark's synthetic city: the same for a seed, the size asked, and a story the
+// domain accepts from the first event to the last (no rejection would hide in the bench's
+// throughput figures as cheap work).
+import { describe, expect, it } from 'vitest';
+import { generateCity } from '../../bench/city.js';
+import { parseCsv, readHeader, rowData } from '../../shared/use-cases/import-members.js';
+import { DomainHarness } from '../helpers/domain-harness.js';
+
+describe('the benchmark city', () => {
+  const city = generateCity({ members: 1500, seed: 7, badRows: true });
+
+  it('is the same city for the same seed and another for another seed', () => {
+    const again = generateCity({ members: 1500, seed: 7, badRows: true });
+    const other = generateCity({ members: 1500, seed: 8, badRows: true });
+    expect(again.csv).toBe(city.csv);
+    expect(again.events).toEqual(city.events);
+    expect(other.csv).not.toBe(city.csv);
+  });
+
+  it('has 35 subordinate committees under the province and one export row per member, plus the bad rows', () => {
+    const [, ...rows] = parseCsv(city.csv);
+    expect(city.stats.orgs['upper-grassroots']).toBe(35);
+    expect(city.stats.orgs.province).toBe(1);
+    expect(rows).toHaveLength(1500 + city.badRows.length);
+    expect(city.badRows.map((b) => b.reason).sort()).toEqual(['member-exists', 'missing-org', 'schema', 'schema']);
+  });
+
+  it('tells a story the domain accepts: every org, every good row and every event of the year applies', () => {
+    // Arrange: the tree and the export, as the bench registers and imports them
+    const harness = new DomainHarness().given(city.orgEvents);
+    const [header, ...rows] = parseCsv(city.csv);
+    const columns = readHeader(header);
+    const badLines = new Set(city.badRows.map((b) => b.line));
+    const imported = rows
+      .filter((r) => !badLines.has(r.line))
+      .map((r) => ({ id: `import-${r.line}`, type: 'member.imported', occurredAt: `${city.year - 1}-12-31T17:00:00Z`, source: 'legacy-import', data: rowData(columns, r.fields) }));
+    harness.given(imported);
+    // Act
+    const results = harness.runAll(city.events);
+    // Assess
+    const notApplied = results.filter((r) => r.outcome !== 'applied');
+    expect(notApplied).toEqual([]);
+    expect(results.length).toBeGreaterThan(300);
+  });
+});
