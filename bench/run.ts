@@ -521,8 +521,13 @@ async function main(): Promise<void> {
     // 3. The year at full speed: the producer keeps at most 2,000 events queued
     log(`sending ${mainEvents.length} events at full speed…`);
     p = phase();
-    await produce(mainEvents, { maxBacklog: 2000 });
-    await settle('events');
+    const progress = setInterval(() => log(`events: ${counters.ingest.records - p.counters.ingest.records}/${mainEvents.length} processed`), 30_000);
+    try {
+      await produce(mainEvents, { maxBacklog: 2000 });
+      await settle('events');
+    } finally {
+      clearInterval(progress);
+    }
     const mainPhase = phaseEnd(p);
     const mainLatencies = mainEvents.map((e) => (reflectedAt.get(e.id) ?? NaN) - enqueuedAt.get(e.id)!).filter(Number.isFinite);
     const throughput = mainEvents.length / mainPhase.seconds;
