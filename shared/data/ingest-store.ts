@@ -5,7 +5,7 @@ import type { LoadedState, Needs, Write } from '../domain/ingest/decision.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
-import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
+import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
 
 /** The idempotency marker of an applied event; its body is the audit trail. */
 export interface AppliedEvent {
@@ -129,6 +129,11 @@ export type CommitResult = 'committed' | 'already-applied' | 'stale';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Tells the org tree's readers to load it again (org-tree.ts). */
+export function orgTreeChanged(table: string): TransactItem {
+  return { Update: { TableName: table, Key: orgTreeVersionKey, UpdateExpression: 'ADD treeVersion :one', ExpressionAttributeValues: { ':one': 1 } } };
+}
+
 /**
  * Writes the state change and the event's marker in one transaction, so that a crash
  * can never leave one without the other and a retry finds the marker and does nothing.
@@ -145,6 +150,7 @@ export async function commit(marker: AppliedEvent, writes: Write[], opts: { clea
         : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
     return { Put: { TableName: table, Item: toItem(w.entity, w.record), ...condition } };
   });
+  if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;
   items.push({ Put: { TableName: table, Item: { ...marker, ...eventKey(marker.eventId), entity: 'event' }, ConditionExpression: 'attribute_not_exists(pk)' } });
   if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(marker.eventId) } });

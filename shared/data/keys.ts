@@ -2,6 +2,7 @@
 //
 //   pk                      sk            what
 //   ORGS                    ORG#<id>      an organization (one partition: the tree loads in one query)
+//   ORGTREE                 VERSION       a counter bumped with every org write (org-tree.ts)
 //   MEMBER#<id>             MEMBER        a member
 //   DOSSIER#<id>            DOSSIER       an admission dossier
 //   TRANSFER#<id>           TRANSFER      a transfer
@@ -29,6 +30,8 @@ export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVE
 export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
 export const deferredKey = (eventId: string) => ({ pk: 'DEFERRED', sk: eventId });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
+/** Bumped by every transaction that writes an org (see org-tree.ts). */
+export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 
 export type Entity = 'org' | 'member' | 'dossier' | 'transfer' | 'fact';
 

@@ -1,10 +1,10 @@
 // use case: the report of CONTRACT §9 for one org, from the stored subtree figures.
 // (adapter) CLI `report` / functions/report-api --> use case --> domain/figures
-import { OrgTree, renderReport, type Report } from '../domain/figures/index.js';
+import { renderReport, type Report } from '../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../domain/dates.js';
 import { dossierThresholds } from '../domain/rules/index.js';
 import { figuresId, readFigures } from '../data/figures-store.js';
-import { loadAllOrgs } from '../data/ingest-store.js';
+import { currentOrgTree } from '../data/org-tree.js';
 
 export class UnknownOrg extends Error {
   constructor(readonly orgId: string) {
@@ -21,7 +21,7 @@ export interface ReportOptions {
 }
 
 export async function buildReport(orgId: string, opts: ReportOptions = {}): Promise<Report> {
-  const tree = new OrgTree(await loadAllOrgs(false));
+  const tree = await currentOrgTree();
   const org = tree.get(orgId);
   if (!org) throw new UnknownOrg(orgId);
   const date = opts.date ?? todayInVietnam(new Date());

@@ -6,11 +6,11 @@
 // often it runs. Each write states the version it read, so of two concurrent writers
 // to one org the slower one finds the version moved, reads again and redoes the merge
 // with what the faster one wrote: the last successful write has seen every child.
-import { countCellCurrent, countCellYear, mergeSubtree, normalizeFigures, OrgTree, type OrgFigures } from '../domain/figures/index.js';
+import { countCellCurrent, countCellYear, mergeSubtree, normalizeFigures, type OrgFigures, type OrgTree } from '../domain/figures/index.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
 import type { Expectation, Stale, StaleCell } from '../data/changes.js';
 import { currentVersion, figuresId, queryCellItems, queryFacts, readFigures, writeFigures } from '../data/figures-store.js';
-import { loadAllOrgs } from '../data/ingest-store.js';
+import { currentOrgTree } from '../data/org-tree.js';
 import { stripStorage } from '../data/keys.js';
 
 /** The index byCell lags the table a little; the stream batch is retried until it has caught up. */
@@ -25,7 +25,7 @@ const MAX_CONFLICTS = 20;
 
 export async function refreshFigures(stale: Stale): Promise<{ cells: number; orgs: number }> {
   if (stale.cells.size === 0 && stale.orgs.size === 0) return { cells: 0, orgs: 0 };
-  const tree = new OrgTree(await loadAllOrgs());
+  const tree = await currentOrgTree();
   await Promise.all([...stale.cells].map(([cellId, what]) => recountCell(cellId, what)));
   const touched = new Set<string>();
   for (const id of [...stale.cells.keys(), ...stale.orgs]) {

@@ -5,6 +5,7 @@ import { documentClient } from '../../shared/data/clients.js';
 import { config } from '../../shared/data/config.js';
 import { readFigures, writeFigures } from '../../shared/data/figures-store.js';
 import { listRejected } from '../../shared/data/ingest-store.js';
+import { currentOrgTree } from '../../shared/data/org-tree.js';
 import { scanAll } from '../../shared/data/scan-all.js';
 import { listWaiting } from '../../shared/data/operations.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
@@ -85,6 +86,26 @@ describe('figures on the emulators', () => {
     const q2 = await buildReport('Q2', { date: '2025-07-02', year: 2021 });
     expect(q2.members.total).toBe(1);
     expect(q2.organizations.grassrootsCells).toBe(1);
+  });
+
+  it('reads the org tree again only after an org changed, and a new cell shows in the reports at once', async () => {
+    // Arrange
+    const before = await currentOrgTree();
+    const cellsBefore = (await buildReport('G1', { date: '2021-12-31' })).organizations.cells;
+    // Act
+    const reused = await currentOrgTree();
+    await stack.send([admit('A9', 'C12')]);
+    await stack.settle();
+    const afterMember = await currentOrgTree();
+    await stack.send([registerOrg('C13', 'G1', 'cell')]);
+    await stack.settle();
+    const afterOrg = await currentOrgTree();
+    // Assess
+    expect(reused).toBe(before);
+    expect(afterMember).toBe(before);
+    expect(afterOrg).not.toBe(before);
+    expect(afterOrg.has('C13')).toBe(true);
+    expect((await buildReport('G1', { date: '2021-12-31' })).organizations.cells).toBe(cellsBefore + 1);
   });
 
   it('finds no difference between the stored figures and a recount from the records', async () => {
