@@ -523,7 +523,10 @@ async function main(): Promise<void> {
     // 3. The year at full speed: the producer keeps at most 2,000 events queued
     log(`sending ${mainEvents.length} events at full speed…`);
     p = phase();
-    const progress = setInterval(() => log(`events: ${counters.ingest.records - p.counters.ingest.records}/${mainEvents.length} processed`), 30_000);
+    const progress = setInterval(() => {
+      const reflected = mainEvents.filter((e) => reflectedAt.has(e.id)).length;
+      log(`events: ${counters.ingest.records - p.counters.ingest.records}/${mainEvents.length} through the ingest, ${reflected} in the figures`);
+    }, 30_000);
     try {
       await produce(mainEvents, { maxBacklog: 2000 });
       await settle('events');
