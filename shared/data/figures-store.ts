@@ -65,15 +65,13 @@ export async function writeFigures(orgId: string, kind: FiguresKind, figures: Or
   }
 }
 
-/** Every figure item (for `recompute`). */
+/** Every figure item (for `recompute`), in no particular order. */
 export async function readAllFigures(): Promise<StoredFigures[]> {
-  const items: Record<string, unknown>[] = [];
+  const out: StoredFigures[] = [];
   await scanAll(config.figuresTable(), (item) => {
-    if (typeof item.pk === 'string' && item.pk.startsWith('ORG#')) items.push(item);
+    if (typeof item.pk === 'string' && item.pk.startsWith('ORG#')) out.push(stripStorage<StoredFigures>(item));
   });
-  // Segments finish in any order; operators diff what `recompute --check` prints.
-  items.sort((a, b) => `${String(a.pk)}|${String(a.sk)}`.localeCompare(`${String(b.pk)}|${String(b.sk)}`));
-  return items.map((item) => stripStorage<StoredFigures>(item));
+  return out;
 }
 
 /** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */

@@ -59,5 +59,6 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
     const lines = diffFigures(s.figures, undefined);
     if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
   }
-  return differences;
+  // The scans come back in no particular order; operators compare what --check prints.
+  return differences.sort((a, b) => a.orgId.localeCompare(b.orgId) || a.kind.localeCompare(b.kind));
 }

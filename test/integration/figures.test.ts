@@ -130,19 +130,22 @@ describe('figures on the emulators', () => {
   });
 
   it('finds a figure changed behind its back, names it, and repairs it', async () => {
-    // Arrange: Q1's subtree loses a member in storage only
-    const stored = (await readFigures([{ orgId: 'Q1', kind: 'subtree' }])).get('subtree:Q1')!;
-    const wrong = structuredClone(stored.figures);
-    wrong.current.members.total += 1;
-    expect(await writeFigures('Q1', 'subtree', wrong, stored.version)).toBe(true);
+    // Arrange: Q2's and then Q1's subtree gain a member in storage only
+    const stored = await readFigures([{ orgId: 'Q1', kind: 'subtree' }, { orgId: 'Q2', kind: 'subtree' }]);
+    for (const orgId of ['Q2', 'Q1']) {
+      const { figures, version } = stored.get(`subtree:${orgId}`)!;
+      const wrong = structuredClone(figures);
+      wrong.current.members.total += 1;
+      expect(await writeFigures(orgId, 'subtree', wrong, version)).toBe(true);
+    }
     // Act
     const found = await recomputeFigures({ write: false });
     const repaired = await recomputeFigures({ write: true });
-    // Assess
-    expect(found.map((d) => `${d.kind}:${d.orgId}`)).toEqual(['subtree:Q1']);
+    // Assess: named in org order, whatever order the scans came back in
+    expect(found.map((d) => `${d.kind}:${d.orgId}`)).toEqual(['subtree:Q1', 'subtree:Q2']);
     expect(found[0]!.lines.join('\n')).toContain('members.total');
-    expect(repaired).toHaveLength(1);
+    expect(repaired).toHaveLength(2);
     expect(await recomputeFigures({ write: false })).toEqual([]);
-    expect((await buildReport('Q1', { date: '2021-12-31' })).members.total).toBe(stored.figures.current.members.total);
+    expect((await buildReport('Q1', { date: '2021-12-31' })).members.total).toBe(stored.get('subtree:Q1')!.figures.current.members.total);
   });
 });
