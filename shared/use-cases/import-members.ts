@@ -216,8 +216,13 @@ export function readHeader(record: CsvRecord | undefined): MemberCsvColumn[] {
 
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
 
+/** The `member.imported` event a row stands for; its id makes a re-run of the same file find it. */
+export function rowEvent(columns: MemberCsvColumn[], { line, fields }: CsvRecord, fileHash: string, occurredAt: string) {
+  return { id: `import:${fileHash}:${line}`, type: 'member.imported', occurredAt, source: IMPORT_SOURCE, data: rowData(columns, fields) };
+}
+
 /** The `member.imported` data a row stands for; empty cells become absent (religion: none). */
-export function rowData(columns: MemberCsvColumn[], fields: string[]): Record<string, unknown> {
+function rowData(columns: MemberCsvColumn[], fields: string[]): Record<string, unknown> {
   const v: Partial<Record<MemberCsvColumn, string>> = {};
   columns.forEach((c, i) => {
     v[c] = (fields[i] ?? '').trim();
@@ -292,7 +297,7 @@ export async function importMembers(content: string | Buffer, opts: ImportOption
         bad(line, 'columns', `expected ${columns.length} fields, found ${fields.length}`);
         continue;
       }
-      const body = JSON.stringify({ id: `import:${hash}:${line}`, type: 'member.imported', occurredAt: appliedAt, source: IMPORT_SOURCE, data: rowData(columns, fields) });
+      const body = JSON.stringify(rowEvent(columns, { line, fields }, hash, appliedAt));
       const parsed = parseEvent(body);
       if (!parsed.ok) bad(line, parsed.reason, inColumns(parsed.message));
       else pending.push({ line, event: parsed.event as Imported, body });

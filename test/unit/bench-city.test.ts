@@ -3,7 +3,7 @@
 // throughput figures as cheap work).
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../../bench/city.js';
-import { parseCsv, readHeader, rowData } from '../../shared/use-cases/import-members.js';
+import { fileHashOf, parseCsv, readHeader, rowEvent } from '../../shared/use-cases/import-members.js';
 import { DomainHarness } from '../helpers/domain-harness.js';
 
 describe('the benchmark city', () => {
@@ -31,9 +31,7 @@ describe('the benchmark city', () => {
     const [header, ...rows] = parseCsv(city.csv);
     const columns = readHeader(header);
     const badLines = new Set(city.badRows.map((b) => b.line));
-    const imported = rows
-      .filter((r) => !badLines.has(r.line))
-      .map((r) => ({ id: `import-${r.line}`, type: 'member.imported', occurredAt: `${city.year - 1}-12-31T17:00:00Z`, source: 'legacy-import', data: rowData(columns, r.fields) }));
+    const imported = rows.filter((r) => !badLines.has(r.line)).map((r) => rowEvent(columns, r, fileHashOf(city.csv), `${city.year - 1}-12-31T17:00:00Z`));
     harness.given(imported);
     // Act
     const results = harness.runAll(city.events);
