@@ -3,7 +3,7 @@
 // `cdk deploy --outputs-file FILE`) the deployed one, with the usual AWS credentials.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { useEmulators } from '../local/emulators.js';
+import { useEmulators } from '../local/use-emulators.js';
 import { ENDPOINTS_FILE, type LocalEndpoints } from '../local/endpoints.js';
 import { resetClients } from '../shared/data/clients.js';
 

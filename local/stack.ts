@@ -4,7 +4,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, FIGURES_SOURCE, NOTIFICATIONS_QUEUE, RECORDS_TABLE, FIGURES_TABLE } from '../shared/resources.js';
 import { dynamoClient, resetClients, snsClient, sqsClient, streamsClient } from '../shared/data/clients.js';
 import { provision, type Provisioned } from './provision.js';
-import { useEmulators } from './emulators.js';
+import { useEmulators } from './use-emulators.js';
 import { startSqsRunner, type Runner, type SqsHandler } from './runners/sqs-runner.js';
 import { startStreamRunner, type StreamHandler } from './runners/stream-runner.js';
 

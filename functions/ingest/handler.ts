@@ -36,7 +36,7 @@ export function createIngestHandler(hooks: IngestHooks = {}) {
       if (error instanceof PredecessorMissing) {
         logger.warn('event deferred', { messageId: record.messageId, eventId: error.eventId, reason: error.reason, receiveCount: meta.receiveCount });
       } else {
-        logger.error('event failed', { messageId: record.messageId, error: (error as Error).name, message: (error as Error).message });
+        logger.error('event failed', { messageId: record.messageId, error: (error as Error).name, errorMessage: (error as Error).message });
       }
       throw error;
     }

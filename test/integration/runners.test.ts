@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { documentClient, dynamoClient, resetClients, snsClient, sqsClient, streamsClient } from '../../shared/data/clients.js';
 import { INGEST_DLQ, INGEST_QUEUE, RECORDS_TABLE } from '../../shared/resources.js';
-import { useEmulators } from '../../local/emulators.js';
+import { useEmulators } from '../../local/use-emulators.js';
 import { provision, type Provisioned } from '../../local/provision.js';
 import { startSqsRunner, type Runner } from '../../local/runners/sqs-runner.js';
 import { startStreamRunner } from '../../local/runners/stream-runner.js';
