@@ -62,6 +62,9 @@ async function main(): Promise<void> {
       endpoints: emulators,
       prefix: 'dangvien',
       checkpointFile: join(dataDir, 'stream-checkpoints.json'),
+      // Seconds before a message a crashed handler held comes back (AWS's rule by default;
+      // tests and demos that kill the stack on purpose shorten it).
+      visibilityTimeout: process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined,
       log,
     });
     cleanups.push(() => stack.stop());
