@@ -31,7 +31,8 @@ import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { startStreamRunner, type StreamHandler } from '../local/runners/stream-runner.js';
 import type { SqsHandler } from '../local/runners/sqs-runner.js';
 import { FIGURES_SOURCE, FIGURES_TABLE, RECORDS_TABLE, type TableDef } from '../shared/resources.js';
-import { dynamoClient, sqsClient, streamsClient } from '../shared/data/clients.js';
+import { dynamoClient, sqsClient } from '../shared/data/clients.js';
+import { localStreamsClient } from '../local/streams-client.js';
 import { outgoing, sendEvents } from '../shared/data/producer.js';
 import { listRejected } from '../shared/data/ingest-store.js';
 import { listWaiting } from '../shared/data/operations.js';
@@ -563,7 +564,7 @@ async function main(): Promise<void> {
     const naiveRunner = withComponent('runner', () =>
       startStreamRunner({
         dynamo: dynamoClient(),
-        streams: streamsClient(),
+        streams: localStreamsClient(),
         tableName: stack.env.RECORDS_TABLE_NAME!,
         handler: (async (event: DynamoDBStreamEvent) => {
           const t1 = performance.now();

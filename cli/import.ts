@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { ImportFileError, importMembers, type ImportProgress, type ImportSummary } from '../shared/use-cases/import-members.js';
-import { UsageError, type Target } from './target.js';
+import { UsageError } from './errors.js';
+import type { Target } from './target.js';
 
 export interface ImportFileOptions {
   /** How long to wait for the local stack's figures to catch up after the last row. */

@@ -1,12 +1,13 @@
 // cli: `dangvien`, the operator's tool (CONTRACT §10). JSON on stdout where a program
 // reads it; exit 0 on success, 1 on a failed check, 2 on bad usage or input.
+//
+// This entry point parses the arguments and answers --help and --version itself; a
+// command's module (and with it the AWS SDK) is loaded only when that command runs.
 import { parseArgs } from 'node:util';
-import { BusinessDateSchema } from '../shared/domain/events.js';
-import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/operations.js';
-import { buildReport, UnknownOrg } from '../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
-import { sendFile } from './send.js';
-import { resolveTarget, UsageError } from './target.js';
+import { CheckFailed, UsageError } from './errors.js';
+
+/** Set by scripts/build-cli.mjs from package.json. */
+declare const __DANGVIEN_VERSION__: string;
 
 const COMMON = `
 Target (default: the local stack of \`npm start\`):
@@ -25,6 +26,7 @@ Commands:
   dlq redrive                         move the dead-letter queue back to the ingest queue
   recompute [--check]                 rebuild every figure from the records; --check only compares
   import FILE.csv                     bulk import of a legacy member export
+  --version                           the version
 
 Every command has --help.${COMMON}`,
   send: `dangvien send FILE.ndjson [--wait] [--timeout SECONDS]
@@ -61,115 +63,36 @@ Every command has --help.${COMMON}`,
   Exit 1 when interrupted, 2 when the file cannot be read or its header is wrong.${COMMON}`,
 };
 
-class CheckFailed extends Error {}
+export const OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+  wait: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  year: { type: 'string' },
+  date: { type: 'string' },
+  check: { type: 'boolean', default: false },
+  data: { type: 'string' },
+  'stack-outputs': { type: 'string' },
+} as const;
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      wait: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      year: { type: 'string' },
-      date: { type: 'string' },
-      check: { type: 'boolean', default: false },
-      data: { type: 'string' },
-      'stack-outputs': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [command, ...args] = positionals;
+  if (values.version) {
+    console.log(__DANGVIEN_VERSION__);
+    return;
+  }
   if (!command || values.help) {
     console.log(HELP[command ?? 'main'] ?? HELP.main);
     return;
   }
-  const target = () => resolveTarget({ data: values.data, stackOutputs: values['stack-outputs'] });
-  const date = (required: boolean) => {
-    if (values.date === undefined) {
-      if (required) throw new UsageError('--date YYYY-MM-DD is required');
-      return undefined;
-    }
-    if (!BusinessDateSchema.safeParse(values.date).success) throw new UsageError(`--date must be a calendar date YYYY-MM-DD`);
-    return values.date;
-  };
-  switch (command) {
-    case 'send': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien send FILE.ndjson [--wait]');
-      const summary = await sendFile(args[0]!, target(), {
-        wait: values.wait,
-        timeoutMs: Number(values.timeout ?? 300) * 1000,
-        warn: (s) => console.error(s),
-      });
-      console.log(JSON.stringify(summary));
-      if (summary.pending) throw new CheckFailed(`${summary.pending} events still wait for a predecessor: see \`dangvien rejected list\``);
-      return;
-    }
-    case 'report': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien report ORG [--year YYYY] [--date YYYY-MM-DD]');
-      const year = values.year === undefined ? undefined : Number(values.year);
-      if (year !== undefined && !(Number.isInteger(year) && year >= 1930 && year <= 2200)) throw new UsageError('--year must be a year such as 2021');
-      const d = date(false);
-      target();
-      console.log(JSON.stringify(await buildReport(args[0]!, { year, date: d }), null, 2));
-      return;
-    }
-    case 'remind': {
-      const d = date(true)!;
-      target();
-      const { runRemindersJob } = await import('../shared/use-cases/send-reminders.js');
-      const result = await runRemindersJob(d);
-      for (const r of result.reminders) console.log(JSON.stringify(r));
-      return;
-    }
-    case 'rejected': {
-      const [sub, ...ids] = args;
-      target();
-      if (sub === 'list') {
-        const rejected = (await listRejected()).map(({ body: _body, ...r }) => r);
-        console.log(JSON.stringify({ rejected, waiting: await listWaiting() }, null, 2));
-        return;
-      }
-      if (sub === 'redrive' && ids.length > 0) {
-        const result = await redriveRejected(ids, process.env.INGEST_QUEUE_URL!);
-        console.log(JSON.stringify(result));
-        if (result.unknown.length > 0) throw new UsageError(`not among the rejected: ${result.unknown.join(', ')}`);
-        return;
-      }
-      throw new UsageError('usage: dangvien rejected list | dangvien rejected redrive ID…');
-    }
-    case 'dlq': {
-      if (args[0] !== 'redrive') throw new UsageError('usage: dangvien dlq redrive');
-      target();
-      console.log(JSON.stringify({ moved: await redriveDlq(process.env.INGEST_DLQ_URL!, process.env.INGEST_QUEUE_URL!) }));
-      return;
-    }
-    case 'recompute': {
-      target();
-      const differences = await recomputeFigures({ write: !values.check });
-      console.log(JSON.stringify({ differences: differences.length, details: differences }, null, 2));
-      if (values.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
-      return;
-    }
-    case 'import': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--timeout SECONDS]');
-      const { importFile } = await import('./import.js');
-      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000 });
-      console.log(JSON.stringify(summary, null, 2));
-      if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
-      return;
-    }
-    default:
-      throw new UsageError(`unknown command ${command}; see dangvien --help`);
-  }
+  const { runCommand } = await import('./commands.js');
+  await runCommand(command, args, values);
 }
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    if (error instanceof UnknownOrg) {
-      console.error(error.message);
-      process.exit(2);
-    }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error((error as Error).message);
       process.exit(2);

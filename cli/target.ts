@@ -6,8 +6,7 @@ import { join, resolve } from 'node:path';
 import { useEmulators } from '../local/use-emulators.js';
 import { ENDPOINTS_FILE, type LocalEndpoints } from '../local/endpoints.js';
 import { resetClients } from '../shared/data/clients.js';
-
-export class UsageError extends Error {}
+import { UsageError } from './errors.js';
 
 export interface Target {
   kind: 'local' | 'aws';

@@ -2,7 +2,8 @@
 // local runners that behave like AWS's event source mappings, on the emulators.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, FIGURES_SOURCE, NOTIFICATIONS_QUEUE, RECORDS_TABLE, FIGURES_TABLE } from '../shared/resources.js';
-import { dynamoClient, resetClients, snsClient, sqsClient, streamsClient } from '../shared/data/clients.js';
+import { dynamoClient, resetClients, snsClient, sqsClient } from '../shared/data/clients.js';
+import { localStreamsClient } from './streams-client.js';
 import { provision, type Provisioned } from './provision.js';
 import { useEmulators } from './use-emulators.js';
 import { startSqsRunner, type Runner, type SqsHandler } from './runners/sqs-runner.js';
@@ -81,7 +82,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     runners.push(
       startStreamRunner({
         dynamo: dynamoClient(),
-        streams: streamsClient(),
+        streams: localStreamsClient(),
         tableName: env.RECORDS_TABLE_NAME!,
         handler: figuresHandler as StreamHandler,
         functionName: 'figures',

@@ -1,7 +1,6 @@
 // data: the AWS SDK clients, built once per process from the environment.
 // Locally the endpoints point at the emulators on loopback; in Lambda they are unset.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -10,7 +9,6 @@ const region = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ??
 
 let dynamo: DynamoDBClient | undefined;
 let doc: DynamoDBDocumentClient | undefined;
-let streams: DynamoDBStreamsClient | undefined;
 let sqs: SQSClient | undefined;
 let sns: SNSClient | undefined;
 
@@ -26,14 +24,6 @@ export function documentClient(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true },
   });
   return doc;
-}
-
-export function streamsClient(): DynamoDBStreamsClient {
-  streams ??= new DynamoDBStreamsClient({
-    region: region(),
-    endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODBSTREAMS ?? process.env.AWS_ENDPOINT_URL_DYNAMODB,
-  });
-  return streams;
 }
 
 /**
@@ -54,8 +44,7 @@ export function snsClient(): SNSClient {
 /** Forget the clients, so that a changed environment (another local stack) takes effect. */
 export function resetClients(): void {
   dynamo?.destroy();
-  streams?.destroy();
   sqs?.destroy();
   sns?.destroy();
-  dynamo = doc = streams = sqs = sns = undefined;
+  dynamo = doc = sqs = sns = undefined;
 }

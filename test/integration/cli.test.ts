@@ -1,6 +1,6 @@
 // `dangvien` as an operator runs it: JSON on stdout, exit 0 / 1 / 2 (CONTRACT §10).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +34,16 @@ describe('the dangvien CLI against a local stack', () => {
     await stack.settle();
   });
   afterAll(async () => stack?.stop());
+
+  it('answers --version with the package version and --help with the commands, exit 0, without a stack', async () => {
+    // Act
+    const version = await dangvien('--version');
+    const help = await dangvien('--help');
+    // Assess
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('send FILE.ndjson');
+  });
 
   it('sends a file and waits: accepted, duplicates and rejected, a bad line named by its number', async () => {
     // Prepare

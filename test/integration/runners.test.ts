@@ -5,7 +5,8 @@ import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { documentClient, dynamoClient, resetClients, snsClient, sqsClient, streamsClient } from '../../shared/data/clients.js';
+import { documentClient, dynamoClient, resetClients, snsClient, sqsClient } from '../../shared/data/clients.js';
+import { localStreamsClient } from '../../local/streams-client.js';
 import { INGEST_DLQ, INGEST_QUEUE, RECORDS_TABLE } from '../../shared/resources.js';
 import { useEmulators } from '../../local/use-emulators.js';
 import { provision, type Provisioned } from '../../local/provision.js';
@@ -77,7 +78,7 @@ describe('local event source runners', () => {
     runners.push(
       startStreamRunner({
         dynamo: dynamoClient(),
-        streams: streamsClient(),
+        streams: localStreamsClient(),
         tableName: p.tables[RECORDS_TABLE.id]!,
         functionName: 'test',
         batchSize: 10,

@@ -1,0 +1,111 @@
+// cli: what each `dangvien` command does, loaded by cli/main.ts once a command is named.
+import { BusinessDateSchema } from '../shared/domain/events.js';
+import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/operations.js';
+import { buildReport, UnknownOrg } from '../shared/use-cases/build-report.js';
+import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
+import { CheckFailed, UsageError } from './errors.js';
+import { sendFile } from './send.js';
+import { resolveTarget } from './target.js';
+
+
+/** The parsed options (cli/main.ts OPTIONS). */
+export interface CommandOptions {
+  wait?: boolean;
+  timeout?: string;
+  year?: string;
+  date?: string;
+  check?: boolean;
+  data?: string;
+  'stack-outputs'?: string;
+}
+
+/** Runs one command; throws UsageError (exit 2) or CheckFailed (exit 1) as the contract asks. */
+export async function runCommand(command: string, args: string[], values: CommandOptions): Promise<void> {
+  try {
+    await run(command, args, values);
+  } catch (error) {
+    if (error instanceof UnknownOrg) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function run(command: string, args: string[], values: CommandOptions): Promise<void> {
+  const target = () => resolveTarget({ data: values.data, stackOutputs: values['stack-outputs'] });
+  const date = (required: boolean) => {
+    if (values.date === undefined) {
+      if (required) throw new UsageError('--date YYYY-MM-DD is required');
+      return undefined;
+    }
+    if (!BusinessDateSchema.safeParse(values.date).success) throw new UsageError(`--date must be a calendar date YYYY-MM-DD`);
+    return values.date;
+  };
+  switch (command) {
+    case 'send': {
+      if (args.length !== 1) throw new UsageError('usage: dangvien send FILE.ndjson [--wait]');
+      const summary = await sendFile(args[0]!, target(), {
+        wait: values.wait ?? false,
+        timeoutMs: Number(values.timeout ?? 300) * 1000,
+        warn: (s) => console.error(s),
+      });
+      console.log(JSON.stringify(summary));
+      if (summary.pending) throw new CheckFailed(`${summary.pending} events still wait for a predecessor: see \`dangvien rejected list\``);
+      return;
+    }
+    case 'report': {
+      if (args.length !== 1) throw new UsageError('usage: dangvien report ORG [--year YYYY] [--date YYYY-MM-DD]');
+      const year = values.year === undefined ? undefined : Number(values.year);
+      if (year !== undefined && !(Number.isInteger(year) && year >= 1930 && year <= 2200)) throw new UsageError('--year must be a year such as 2021');
+      const d = date(false);
+      target();
+      console.log(JSON.stringify(await buildReport(args[0]!, { year, date: d }), null, 2));
+      return;
+    }
+    case 'remind': {
+      const d = date(true)!;
+      target();
+      const { runRemindersJob } = await import('../shared/use-cases/send-reminders.js');
+      const result = await runRemindersJob(d);
+      for (const r of result.reminders) console.log(JSON.stringify(r));
+      return;
+    }
+    case 'rejected': {
+      const [sub, ...ids] = args;
+      target();
+      if (sub === 'list') {
+        const rejected = (await listRejected()).map(({ body: _body, ...r }) => r);
+        console.log(JSON.stringify({ rejected, waiting: await listWaiting() }, null, 2));
+        return;
+      }
+      if (sub === 'redrive' && ids.length > 0) {
+        const result = await redriveRejected(ids, process.env.INGEST_QUEUE_URL!);
+        console.log(JSON.stringify(result));
+        if (result.unknown.length > 0) throw new UsageError(`not among the rejected: ${result.unknown.join(', ')}`);
+        return;
+      }
+      throw new UsageError('usage: dangvien rejected list | dangvien rejected redrive ID…');
+    }
+    case 'dlq': {
+      if (args[0] !== 'redrive') throw new UsageError('usage: dangvien dlq redrive');
+      target();
+      console.log(JSON.stringify({ moved: await redriveDlq(process.env.INGEST_DLQ_URL!, process.env.INGEST_QUEUE_URL!) }));
+      return;
+    }
+    case 'recompute': {
+      target();
+      const differences = await recomputeFigures({ write: !values.check });
+      console.log(JSON.stringify({ differences: differences.length, details: differences }, null, 2));
+      if (values.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
+      return;
+    }
+    case 'import': {
+      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--timeout SECONDS]');
+      const { importFile } = await import('./import.js');
+      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000 });
+      console.log(JSON.stringify(summary, null, 2));
+      if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command ${command}; see dangvien --help`);
+  }
+}
