@@ -105,6 +105,13 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
       if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
       return;
     }
+    case 'status': {
+      const { readStatus } = await import('./status.js');
+      const status = await readStatus(target());
+      console.log(JSON.stringify(status, null, 2));
+      if (!status.healthy) throw new CheckFailed(`needs attention: ${status.attention.length} item(s)`);
+      return;
+    }
     default:
       throw new UsageError(`unknown command ${command}; see dangvien --help`);
   }

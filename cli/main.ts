@@ -26,6 +26,7 @@ Commands:
   dlq redrive                         move the dead-letter queue back to the ingest queue
   recompute [--check]                 rebuild every figure from the records; --check only compares
   import FILE.csv                     bulk import of a legacy member export
+  status                              is it healthy? queues, waiting and rejected events, figures lag, last reminders run
   --version                           the version
 
 Every command has --help.${COMMON}`,
@@ -46,6 +47,11 @@ Every command has --help.${COMMON}`,
   redrive: sends the stored bodies again (fix the producer, or the org tree, first).${COMMON}`,
   dlq: `dangvien dlq redrive
   Moves every message of the ingest dead-letter queue back to the ingest queue.${COMMON}`,
+  status: `dangvien status
+  One JSON answer: the ingest queue (visible, in flight, age of the oldest message), the
+  dead-letter queue, the rejected and waiting events, how far the figures lag behind the
+  records, the last completed run of the daily reminders job, and "attention": what
+  needs a person. Exit 0 when healthy, 1 when something needs a person.${COMMON}`,
   recompute: `dangvien recompute [--check]
   Recounts every figure from the records. Without --check the stored figures that
   differ are replaced; with --check they are only listed, and the exit code is 1 if any differ.${COMMON}`,

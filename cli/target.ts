@@ -25,6 +25,7 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
       INGEST_QUEUE_URL: outputs.IngestQueueUrl ?? '',
       INGEST_DLQ_URL: outputs.DlqUrl ?? '',
       NOTIFICATIONS_TOPIC_ARN: outputs.NotificationsTopicArn ?? '',
+      FIGURES_FUNCTION_NAME: outputs.FiguresFunctionName ?? '',
     };
     if (outputs.Region) process.env.AWS_REGION = outputs.Region;
     Object.assign(process.env, env);

@@ -10,6 +10,8 @@ import { freePort } from './ports.js';
 export interface Emulators {
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** What SQS tells only through CloudWatch: the age of a queue's oldest message, in seconds. */
+  oldestMessageAgeSeconds(queueUrl: string): number;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startEmulators(opts: { dataDir?: string; dynamoPort?: numb
   return {
     dynamodbEndpoint: dynamo.endpoint,
     sqsEndpoint: fauxqs.endpoint,
+    oldestMessageAgeSeconds: (queueUrl) => fauxqs.oldestMessageAgeSeconds(queueUrl),
     async stop() {
       await Promise.allSettled([dynamo.stop(), fauxqs.close()]);
     },

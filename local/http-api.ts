@@ -1,5 +1,6 @@
 // local: the HTTP API on 127.0.0.1, standing in for API Gateway in front of the very
-// same report handler. `/_local/settled` lets the CLI wait until everything is applied.
+// same report handler. `/_local/settled` lets the CLI wait until everything is applied;
+// `/_local/status` answers what CloudWatch would in AWS (queue age, figures lag).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import { lambdaContext } from './runners/lambda-context.js';
@@ -39,13 +40,30 @@ function toEvent(method: string, url: URL, orgId: string): APIGatewayProxyEventV
   };
 }
 
-export async function startLocalApi(opts: { port: number; reportHandler: ApiHandler; settle: () => Promise<void> }): Promise<LocalApi> {
+/** What only the local stack knows, for `dangvien status`: CloudWatch's numbers in AWS. */
+export interface LocalStatus {
+  /** Seconds since the oldest message on the ingest queue was sent. */
+  ingestOldestAgeSeconds: number;
+  /** How far the figures are behind the records (the stream's iterator age), in seconds. */
+  figuresLagSeconds: number;
+}
+
+export async function startLocalApi(opts: {
+  port: number;
+  reportHandler: ApiHandler;
+  settle: () => Promise<void>;
+  status: () => LocalStatus;
+}): Promise<LocalApi> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${opts.port}`);
     try {
       if (req.method === 'GET' && url.pathname === '/_local/settled') {
         await opts.settle();
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"settled":true}');
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/_local/status') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(opts.status()));
         return;
       }
       const match = REPORT_ROUTE.exec(url.pathname);

@@ -7,7 +7,7 @@ import { localStreamsClient } from './streams-client.js';
 import { provision, type Provisioned } from './provision.js';
 import { useEmulators } from './use-emulators.js';
 import { startSqsRunner, type Runner, type SqsHandler } from './runners/sqs-runner.js';
-import { startStreamRunner, type StreamHandler } from './runners/stream-runner.js';
+import { startStreamRunner, type StreamHandler, type StreamRunner } from './runners/stream-runner.js';
 
 export interface Endpoints {
   dynamodbEndpoint: string;
@@ -35,6 +35,8 @@ export interface LocalStack {
   provisioned: Provisioned;
   /** The environment the handlers read (table names, queue URL, topic). */
   env: Record<string, string>;
+  /** How far the figures are behind the records, in seconds (the stream's iterator age). */
+  figuresLagSeconds(): number;
   /** Resolves once the ingest queue is empty and nothing is in flight, figures included. */
   settle(opts?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -77,10 +79,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       onError,
     }),
   ];
+  let streamRunner: StreamRunner | undefined;
   if (opts.figures !== false) {
     const figuresHandler = opts.handlers?.figures ?? (await import('../functions/figures/handler.js')).handler;
-    runners.push(
-      startStreamRunner({
+    streamRunner = startStreamRunner({
         dynamo: dynamoClient(),
         streams: localStreamsClient(),
         tableName: env.RECORDS_TABLE_NAME!,
@@ -92,8 +94,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         checkpointFile: opts.checkpointFile,
         onFailure: (records) => log(`figures: ${records.length} stream records sent to the on-failure destination`),
         onError,
-      }),
-    );
+      });
+    runners.push(streamRunner);
   }
 
   async function queueEmpty(): Promise<boolean> {
@@ -110,6 +112,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     provisioned,
     env,
+    figuresLagSeconds: () => streamRunner?.lagSeconds() ?? 0,
     async settle({ timeoutMs = 120_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       // Twice in a row quiet: a stream record can land just after a runner went idle.

@@ -73,6 +73,10 @@ async function main(): Promise<void> {
       port: values.port ? Number(values.port) : await freePort(),
       reportHandler: reportHandler as never,
       settle: () => stack.settle(),
+      status: () => ({
+        ingestOldestAgeSeconds: emulators.oldestMessageAgeSeconds(stack.env.INGEST_QUEUE_URL!),
+        figuresLagSeconds: stack.figuresLagSeconds(),
+      }),
     });
     cleanups.push(() => api.close());
     const endpoints: LocalEndpoints = { ...emulators, apiUrl: api.url, env: stack.env, pid: process.pid };

@@ -88,7 +88,16 @@ interface ShardState {
   lastFetched?: string;
 }
 
-export function startStreamRunner(opts: StreamRunnerOptions): Runner {
+/** A stream runner, which also tells how far behind the table its consumer is. */
+export interface StreamRunner extends Runner {
+  /**
+   * Seconds since the oldest record fetched and not yet handled was written (0 when the
+   * consumer has caught up): Lambda's IteratorAge for this mapping, as the figures lag.
+   */
+  lagSeconds(now?: number): number;
+}
+
+export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   let running = true;
   let idleWaiters: Array<() => void> = [];
   const checkpoints: Record<string, string> =
@@ -228,6 +237,14 @@ export function startStreamRunner(opts: StreamRunnerOptions): Runner {
     async stop() {
       running = false;
       await looping;
+    },
+    lagSeconds(now = Date.now()) {
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const state of shards.values()) {
+        const created = state.pending[0]?.dynamodb?.ApproximateCreationDateTime;
+        if (created !== undefined) oldest = Math.min(oldest, created * 1000);
+      }
+      return Number.isFinite(oldest) ? Math.max(0, Math.round((now - oldest) / 1000)) : 0;
     },
     /** Resolves after a full pass over every shard found nothing new. */
     idle() {

@@ -179,7 +179,7 @@ export async function storeDeferred(eventId: string, reason: string, message: st
     new UpdateCommand({
       TableName: config.recordsTable(),
       Key: deferredKey(eventId),
-      UpdateExpression: 'SET reason = :r, message = :m, lastTriedAt = :t, entity = :e ADD attempts :one',
+      UpdateExpression: 'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e ADD attempts :one',
       ExpressionAttributeValues: { ':r': reason, ':m': message, ':t': new Date().toISOString(), ':e': 'deferred', ':one': 1 },
     }),
   );
@@ -189,9 +189,19 @@ export async function listRejected(): Promise<RejectedEvent[]> {
   return queryPartition<RejectedEvent>('REJECTED');
 }
 
-export async function listDeferred(): Promise<Array<{ eventId: string; reason: string; message: string; attempts: number }>> {
-  const items = await queryPartition<{ reason: string; message: string; attempts: number; sk?: string }>('DEFERRED', true);
-  return items.map((i) => ({ eventId: i.sk ?? '', reason: i.reason, message: i.message, attempts: i.attempts }));
+/** An event waiting for its predecessor, as an operator sees it. */
+export interface WaitingEvent {
+  eventId: string;
+  reason: string;
+  message: string;
+  attempts: number;
+  /** When it first waited (ISO-8601). */
+  since: string;
+}
+
+export async function listDeferred(): Promise<WaitingEvent[]> {
+  const items = await queryPartition<{ reason: string; message: string; attempts: number; firstTriedAt?: string; lastTriedAt: string; sk?: string }>('DEFERRED', true);
+  return items.map((i) => ({ eventId: i.sk ?? '', reason: i.reason, message: i.message, attempts: i.attempts, since: i.firstTriedAt ?? i.lastTriedAt }));
 }
 
 export async function deleteRejected(id: string): Promise<void> {

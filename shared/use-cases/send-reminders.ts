@@ -27,6 +27,7 @@ import { OrgTree } from '../domain/figures/tree.js';
 import { remindersFor, type Reminder } from '../domain/reminders.js';
 import { loadAllOrgs } from '../data/ingest-store.js';
 import { stripStorage } from '../data/keys.js';
+import { recordCompletedRun } from '../data/run-status.js';
 import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../data/reminder-index.js';
 import {
   claimOutbox,
@@ -105,7 +106,7 @@ export async function runRemindersJob(date: string, options: RemindersJobOptions
     read.index += bucket.read;
     for (const item of bucket.items) keys.set(String(item.pk), { pk: String(item.pk), sk: String(item.sk) });
   }
-  if (keys.size === 0) return result();
+  if (keys.size === 0) return completed();
 
   const records = await getRecords([...keys.values()]);
   read.records = records.read;
@@ -139,7 +140,13 @@ export async function runRemindersJob(date: string, options: RemindersJobOptions
     const next = earliestRemindOn(subjects, sentKeys, date);
     if (next !== (item.remindOn ?? null)) await moveInIndex({ pk: recordPk, sk: String(item.sk) }, record.version, next);
   });
-  return result();
+  return completed();
+
+  /** The heartbeat: a run that ends here completed (`dangvien status`, the missed-run alarm). */
+  async function completed(): Promise<RemindersJobResult> {
+    await recordCompletedRun('reminders', date);
+    return result();
+  }
 
   function result(): RemindersJobResult {
     const itemsRead = read.outbox + read.index + read.records + read.sent + read.orgs;

@@ -1,0 +1,82 @@
+// `dangvien status` as an operator runs it: healthy after a day's run, then a DLQ
+// message, a waiting event and a missed reminders day make it say so and exit 1.
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { startLocalApi, type LocalApi } from '../../local/http-api.js';
+import { freePort } from '../../local/ports.js';
+import { sqsClient } from '../../shared/data/clients.js';
+import { recordCompletedRun } from '../../shared/data/run-status.js';
+import { todayInVietnam } from '../../shared/domain/dates.js';
+import { registerOrg, validEvent } from '../helpers/events.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const run = promisify(execFile);
+
+describe('dangvien status', () => {
+  let stack: TestStack;
+  let api: LocalApi;
+  let data: string;
+  const dangvien = async (...args: string[]) => {
+    try {
+      const { stdout } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], { env: { ...process.env, DANGVIEN_DATA: '' } });
+      return { code: 0, stdout, json: () => JSON.parse(stdout) as Record<string, unknown> };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr, json: () => JSON.parse(e.stdout) as Record<string, unknown> };
+    }
+  };
+
+  beforeAll(async () => {
+    // Prepare: a stack, its local API (status included) and the endpoints file `npm start` leaves
+    stack = await startTestStack();
+    api = await startLocalApi({
+      port: await freePort(),
+      reportHandler: async () => ({ statusCode: 404 }),
+      settle: () => stack.settle(),
+      status: () => ({ ingestOldestAgeSeconds: 0, figuresLagSeconds: stack.figuresLagSeconds() }),
+    });
+    data = mkdtempSync(join(tmpdir(), 'dangvien-status-'));
+    writeFileSync(join(data, ENDPOINTS_FILE), JSON.stringify({ ...inject('emulators'), apiUrl: api.url, env: stack.env, pid: process.pid }));
+    await stack.send([registerOrg('HP', null, 'province'), registerOrg('C1', 'HP', 'grassroots-cell')]);
+    await stack.settle();
+  });
+  afterAll(async () => {
+    await api?.close();
+    await stack?.stop();
+  });
+
+  it('is healthy (exit 0) once the day’s reminders have run and nothing waits', async () => {
+    // Prepare
+    expect((await dangvien('remind', '--date', todayInVietnam(new Date()))).code).toBe(0);
+    // Act
+    const status = await dangvien('status');
+    // Assess
+    expect(status.code).toBe(0);
+    expect(status.json()).toMatchObject({ healthy: true, attention: [], deadLetterQueue: { messages: 0 }, waiting: { count: 0 } });
+  });
+
+  it('reports a DLQ message, a waiting event and a missed reminders day, and exits 1', async () => {
+    // Prepare: an event in the DLQ, a recognition of a member not yet admitted, no run for two days
+    await sqsClient().send(
+      new SendMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MessageBody: '{}', MessageGroupId: 'status-test', MessageDeduplicationId: 'status-test' }),
+    );
+    await stack.send([validEvent('member.recognized', { id: 'status-waiting', data: { memberId: 'NOT-YET', recognizedOn: '2022-03-10' } })]);
+    await new Promise((r) => setTimeout(r, 1500));
+    await recordCompletedRun('reminders', '2026-01-01', new Date(Date.now() - 2 * 86_400_000));
+    // Act
+    const status = await dangvien('status');
+    // Assess
+    expect(status.code).toBe(1);
+    expect(status.json()).toMatchObject({ healthy: false, deadLetterQueue: { messages: 1 }, reminders: { lastRunDate: '2026-01-01' } });
+    expect((status.json().waiting as { count: number }).count).toBe(1);
+    const attention = (status.json().attention as string[]).join('\n');
+    expect(attention).toContain('dead-letter queue');
+    expect(attention).toContain('reminders job last completed a run');
+  });
+});
