@@ -66,6 +66,7 @@ async function createQueue(client: SQSClient, def: QueueDef, prefix: string, que
   const dlq = def.deadLetterQueue ? queues[def.deadLetterQueue] : undefined;
   const attributes: Record<string, string> = { VisibilityTimeout: String(visibilityTimeout ?? def.visibilityTimeout) };
   if (def.fifo) attributes.FifoQueue = 'true';
+  if (def.maxMessageSizeBytes) attributes.MaximumMessageSize = String(def.maxMessageSizeBytes);
   if (dlq && def.maxReceiveCount) {
     attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: def.maxReceiveCount });
   }

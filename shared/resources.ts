@@ -31,6 +31,8 @@ export interface QueueDef {
   visibilityTimeout: number;
   /** Receives after which a message moves to the dead-letter queue. */
   maxReceiveCount?: number;
+  /** The largest message body accepted, in bytes. */
+  maxMessageSizeBytes?: number;
   deadLetterQueue?: string;
 }
 
@@ -62,14 +64,22 @@ export const FIGURES_TABLE: TableDef = {
 
 export const TABLES = [RECORDS_TABLE, FIGURES_TABLE] as const;
 
+/**
+ * The largest event body (CONTRACT §1: 256 KiB). SQS would take 1 MiB, but a body must
+ * fit, with its keys, in one DynamoDB item (400 KB) when it is stored as rejected or
+ * waiting, or it could never be recorded and would loop through the retries.
+ */
+export const MAX_EVENT_BYTES = 262_144;
+
 /** Ingest: SQS FIFO, the subject as message group (CONTRACT §1). */
-export const INGEST_DLQ: QueueDef = { id: 'IngestDlq.fifo', fifo: true, visibilityTimeout: 30 };
+export const INGEST_DLQ: QueueDef = { id: 'IngestDlq.fifo', fifo: true, visibilityTimeout: 30, maxMessageSizeBytes: MAX_EVENT_BYTES };
 export const INGEST_QUEUE: QueueDef = {
   id: 'Ingest.fifo',
   fifo: true,
   visibilityTimeout: 180,
   maxReceiveCount: 5,
   deadLetterQueue: INGEST_DLQ.id,
+  maxMessageSizeBytes: MAX_EVENT_BYTES,
 };
 
 /** Reminders go out here (an SNS topic in the cloud, a queue locally to read them from). */
