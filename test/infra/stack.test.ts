@@ -1,13 +1,16 @@
 // test: the synthesized CloudFormation says what the architecture promises — tables and
 // queues exactly as shared/resources.ts defines them, the event sources' failure
 // handling, the schedule, least privilege, and no unacknowledged cdk-nag finding.
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DangVienStack } from '../../infra/dangvien-stack.js';
+import type { DangVienStack } from '../../infra/dangvien-stack.js';
+import { createApp } from '../../infra/deployment.js';
+import { repoRoot } from '../../infra/paths.js';
 import {
   FIGURES_SOURCE,
   INGEST_DLQ,
@@ -27,10 +30,19 @@ interface Statement {
 let stack: DangVienStack;
 let template: Template;
 
+/** The feature flags `cdk synth` reads from cdk.json: the tests synthesize what deploys. */
+const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(`${repoRoot}/cdk.json`, 'utf8')) as { context: Record<string, unknown> }).context;
+
+/** The app as `cdk synth -c …` builds it, bundling skipped (no esbuild run, ≈3 s). */
+function synth(context: Record<string, unknown> = {}) {
+  return createApp({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], account: '123456789012', region: 'ap-southeast-1', stackName: 'Test', ...context },
+  });
+}
+
 beforeAll(() => {
-  // Prepare: one stack for the whole file; bundling skipped (no esbuild run, ≈3 s).
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  stack = new DangVienStack(app, 'Test', { env: { account: '123456789012', region: 'ap-southeast-1' } });
+  // Prepare: one stack for most of the file.
+  stack = synth().stack;
   template = Template.fromStack(stack);
 });
 
@@ -246,7 +258,9 @@ describe('functions', () => {
 describe('least privilege', () => {
   it('ingest has no DynamoDB access to the Figures table', () => {
     expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.figuresTable)).toEqual([]);
-    expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.recordsTable)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.recordsTable)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    );
   });
 
   it('the report API only reads', () => {
@@ -258,7 +272,7 @@ describe('least privilege', () => {
   it('figures reads the records and writes only the figures', () => {
     const role = stack.figures.handler.role;
     for (const write of WRITE_ACTIONS) expect(dynamoActionsOn(role, stack.records.recordsTable)).not.toContain(write);
-    expect(dynamoActionsOn(role, stack.records.figuresTable)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(dynamoActionsOn(role, stack.records.figuresTable)).toContain('dynamodb:PutItem');
   });
 
   it('only the reminders job may publish notifications', () => {
