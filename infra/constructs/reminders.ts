@@ -110,6 +110,10 @@ export class Reminders extends Construct {
       }),
     });
 
+    // The schedule names its group by a generated literal name, not a reference, so
+    // CloudFormation would not otherwise know to create the group first.
+    this.schedule.node.addDependency(this.scheduleGroup);
+
     acknowledge(
       scheduleRole,
       `AwsSolutions-IAM5[${arnFinding(this.handler.function, ':*')}]`,
