@@ -429,6 +429,8 @@ describe('operations alarms', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
+    // Powertools names the service dimension from POWERTOOLS_SERVICE_NAME.
+    expect((resource(stack.reminders.handler.function).Properties as any).Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('reminders');
     // CloudWatch's limit for periods of an hour or more: 7 days of evaluation range.
     expect(heartbeat.Period * heartbeat.EvaluationPeriods).toBeLessThanOrEqual(7 * 86_400);
   });
