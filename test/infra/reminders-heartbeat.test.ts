@@ -17,7 +17,7 @@ describe('reminders heartbeat', () => {
 
   function watchMetrics() {
     const added = vi.spyOn(metrics, 'addMetric');
-    const published = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+    const published = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
     return { added, published };
   }
 
