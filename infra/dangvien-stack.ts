@@ -13,8 +13,12 @@ import { Reminders } from './constructs/reminders.js';
 export interface DangVienStackProps extends StackProps {
   /** The ingest function's maximum concurrency on its event source. @default 5 */
   readonly ingestMaxConcurrency?: number;
-  /** An SSM parameter naming the accepted producers (PRODUCERS_PARAMETER). @default none */
+  /** Whether ingest checks each event against the producer registry. @default true */
+  readonly producerScoping?: boolean;
+  /** An existing SSM parameter holding the producer registry. @default one of the stack's own, empty */
   readonly producersParameterName?: string;
+  /** An operator's e-mail address, subscribed to the alarms topic. @default none */
+  readonly alarmEmail?: string;
 }
 
 /** The party member records backend. The outputs are what `dangvien` needs to talk to it. */
@@ -33,6 +37,7 @@ export class DangVienStack extends Stack {
     this.ingest = new Ingest(this, 'Ingest', {
       records: this.records,
       maxConcurrency: props.ingestMaxConcurrency,
+      producerScoping: props.producerScoping,
       producersParameterName: props.producersParameterName,
     });
     this.figures = new Figures(this, 'Figures', { records: this.records });
@@ -50,6 +55,18 @@ export class DangVienStack extends Stack {
         'report-api': this.api.handler.function,
       },
       httpApi: this.api.httpApi,
+      tables: { records: this.records.recordsTable, figures: this.records.figuresTable },
+      notificationsTopic: this.reminders.topic,
+      scheduleGroup: this.reminders.scheduleGroup,
+      scheduleDeadLetterQueue: this.reminders.scheduleDeadLetterQueue,
+      logGroups: {
+        ingest: this.ingest.handler.logGroup,
+        figures: this.figures.handler.logGroup,
+        reminders: this.reminders.handler.logGroup,
+        'report-api': this.api.handler.logGroup,
+      },
+      ingestLogGroup: this.ingest.handler.logGroup,
+      alarmEmail: props.alarmEmail,
     });
 
     const output = (name: string, value: string, description: string) => new CfnOutput(this, name, { value, description });
@@ -60,6 +77,10 @@ export class DangVienStack extends Stack {
     output('NotificationsTopicArn', this.reminders.topic.topicArn, 'Reminders (CONTRACT §8)');
     output('ApiUrl', this.api.stage.url, 'GET {ApiUrl}orgs/{orgId}/report, signed with SigV4');
     output('AlarmsTopicArn', this.monitoring.alarmTopic.topicArn, 'Subscribe operators here');
+    if (this.ingest.producers) {
+      output('ProducersParameterName', this.ingest.producers.parameterName, 'The producer registry (CONTRACT §11); only operators may write it');
+    }
+    output('IngestKeyArn', this.ingest.key.keyArn, 'Producers need kms:GenerateDataKey and kms:Decrypt on it, through SQS');
     output('Region', this.region, 'The region of all of the above');
   }
 }

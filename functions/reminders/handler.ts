@@ -1,8 +1,11 @@
 // (adapter) EventBridge Scheduler, daily at 07:00 Vietnam time --> use case send-reminders --> domain/reminders
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
 import { logger } from '../../shared/observability/logger.js';
+import { metrics } from '../../shared/observability/metrics.js';
 import { runRemindersJob, type RemindersJobOptions } from '../../shared/use-cases/send-reminders.js';
 
 /**
@@ -35,13 +38,17 @@ export function jobDate(event: RemindersEvent, now: () => number = Date.now): st
 
 /** Builds the handler; tests pass hooks and a clock through to the job. */
 export function createRemindersHandler(options: RemindersJobOptions = {}) {
-  return middy<RemindersEvent, RemindersOutcome, Error, Context>().handler(async (event) => {
-    const date = jobDate(event ?? {});
-    const run = await runRemindersJob(date, options);
-    const outcome = { date, sent: run.reminders.length, recovered: run.recovered, due: run.due, itemsRead: run.itemsRead };
-    logger.info('reminders sent', { ...outcome });
-    return outcome;
-  });
+  return middy<RemindersEvent, RemindersOutcome, Error, Context>()
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      const date = jobDate(event ?? {});
+      const run = await runRemindersJob(date, options);
+      const outcome = { date, sent: run.reminders.length, recovered: run.recovered, due: run.due, itemsRead: run.itemsRead };
+      logger.info('reminders sent', { ...outcome });
+      // The heartbeat the RemindersNotRun alarm watches: added only once the run completed.
+      metrics.addMetric('RemindersRunCompleted', MetricUnit.Count, 1);
+      return outcome;
+    });
 }
 
 export const handler = createRemindersHandler();

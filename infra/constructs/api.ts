@@ -7,7 +7,7 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, arnFinding } from '../nag.js';
+import { grantItems, grantTableKey } from '../access.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
 
@@ -34,6 +34,9 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
   }),
 );
 
+/** The Records partitions the report reads: the orgs and the org tree's counter (shared/data/keys.ts). */
+export const REPORT_PARTITIONS = ['ORGS', 'ORGTREE'] as const;
+
 /** The HTTP API, its access log and the report function behind it. */
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -56,8 +59,12 @@ export class Api extends Construct {
         FIGURES_TABLE_NAME: figuresTable.tableName,
       },
     });
-    recordsTable.grantReadData(this.handler);
-    figuresTable.grantReadData(this.handler);
+    // build-report.ts reads the org tree (org-tree.ts: the ORGTREE counter with GetItem,
+    // the ORGS partition with Query) and the subtree figures of an org and its children
+    // (BatchGetItem). Nothing else of the Records table: no member, dossier or event.
+    grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: [...REPORT_PARTITIONS] });
+    grantItems(this.handler, figuresTable, { actions: ['GetItem', 'BatchGetItem', 'Query'] });
+    grantTableKey(this.handler, props.records.key, 'read');
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'Party member work reports',
@@ -81,12 +88,5 @@ export class Api extends Construct {
         format: ACCESS_LOG_FORMAT,
       },
     });
-
-    const role = this.handler.role;
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[${arnFinding(recordsTable, '/index/*')}]`,
-      'The report reads the org tree and open items through the Records table\'s indexes; CDK grants a table\'s indexes as index/* under that one table (read actions only).',
-    );
   }
 }

@@ -2,13 +2,15 @@
 // message group, CONTRACT §1); the ingest function applies them to the Records table;
 // a message that keeps failing moves to the dead-letter queue for an operator.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, type QueueDef } from '../../shared/resources.js';
-import { acknowledgeKmsGrantWildcards, arnFinding, acknowledge } from '../nag.js';
+import { customerKey, grantItems, grantTableKey } from '../access.js';
+import { acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
 
@@ -25,11 +27,21 @@ export interface IngestProps {
    */
   readonly maxConcurrency?: number;
   /**
-   * The name of an SSM String parameter listing the accepted producers, passed to the
-   * function as PRODUCERS_PARAMETER. Optional: without it every producer is accepted.
+   * Whether each event is checked against the producer registry (CONTRACT §11). Only an
+   * explicit `false` turns it off: then no registry and no PRODUCERS_PARAMETER, and every
+   * sender may write everything.
+   * @default true
+   */
+  readonly producerScoping?: boolean;
+  /**
+   * The name of an existing SSM String parameter holding the producer registry.
+   * @default a parameter created here holding `{"producers":[]}`: nobody may write until registered
    */
   readonly producersParameterName?: string;
 }
+
+/** The registry a new deployment starts with: fail closed, every event rejected as out of scope. */
+export const EMPTY_PRODUCER_REGISTRY = '{"producers":[]}';
 
 /** One queue from its definition, with its dead-letter queue when it names one. */
 export function queueFrom(scope: Construct, def: QueueDef, key: kms.IKey, built: ReadonlyMap<string, sqs.IQueue>): sqs.Queue {
@@ -62,6 +74,8 @@ export class Ingest extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly handler: DangVienFunction;
+  /** The producer registry the function reads, unless scoping is off. */
+  readonly producers?: ssm.IStringParameter;
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
@@ -71,10 +85,13 @@ export class Ingest extends Construct {
       throw new Error(`${INGEST_QUEUE.id}: visibility timeout ${INGEST_QUEUE.visibilityTimeout}s is under 6 × the function timeout ${timeout}s`);
     }
 
-    this.key = new kms.Key(this, 'Key', {
+    // Producers (GenerateDataKey + Decrypt to send), the ingest function and the
+    // operators (Decrypt to receive and re-drive) use the key only through SQS, each
+    // with an IAM policy of its own allowing it.
+    this.key = customerKey(this, 'Key', {
       description: 'Encrypts the ingest queue and its dead-letter queue',
-      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      useThrough: [{ sid: 'MessagesThroughSQS', service: 'sqs', actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'] }],
     });
     const built = new Map<string, sqs.Queue>();
     // Dead-letter queues first: the queues that use them refer to them.
@@ -83,9 +100,8 @@ export class Ingest extends Construct {
     this.queue = built.get(INGEST_QUEUE.id)!;
 
     const records = props.records;
-    const producers = props.producersParameterName
-      ? ssm.StringParameter.fromStringParameterName(this, 'Producers', props.producersParameterName)
-      : undefined;
+    this.producers = props.producerScoping === false ? undefined : this.producerRegistry(props.producersParameterName);
+    const producers = this.producers;
 
     this.handler = new DangVienFunction(this, 'Handler', {
       handlerName: 'ingest',
@@ -99,8 +115,16 @@ export class Ingest extends Construct {
         ...(producers ? { PRODUCERS_PARAMETER: producers.parameterName } : {}),
       },
     });
-    records.recordsTable.grantReadWriteData(this.handler);
-    producers?.grantRead(this.handler);
+    // What ingest-store.ts calls: the applied marker (GetItem), the records an event
+    // names (BatchGetItem), the org tree and a cell's members (Query on the table and on
+    // index byCell), the transaction of a change (its Puts, the org-tree counter's Update,
+    // the deferred note's Delete), a rejected event (PutItem) and a deferred one (UpdateItem).
+    grantItems(this.handler, records.recordsTable, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byCell'] });
+    grantTableKey(this.handler, records.key, 'write');
+    if (producers) {
+      this.handler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [producers.parameterArn] }));
+    }
 
     this.handler.function.addEventSource(
       new SqsEventSource(this.queue, {
@@ -110,12 +134,22 @@ export class Ingest extends Construct {
       }),
     );
 
-    const role = this.handler.role;
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[${arnFinding(records.recordsTable, '/index/*')}]`,
-      'The ingest function queries index byCell of the Records table (what a cell holds now); CDK grants a table\'s indexes as index/* under that one table.',
-    );
-    acknowledgeKmsGrantWildcards(role, ['kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+    acknowledgeKmsGrantWildcards(this.handler.role, ['kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+  }
+
+  /**
+   * The named registry, or one of our own that starts empty. CloudFormation cannot create
+   * a SecureString, so ours is a plain String: it holds no secret (role ids, names,
+   * sources and org ids), and what matters is who may change it. Producers are never
+   * granted ssm:PutParameter; only the operators' role, which already administers the
+   * stack, may write it. Being plain also keeps it readable without a KMS grant.
+   */
+  private producerRegistry(name: string | undefined): ssm.IStringParameter {
+    if (name) return ssm.StringParameter.fromStringParameterName(this, 'Producers', name);
+    return new ssm.StringParameter(this, 'Producers', {
+      description: 'dangvien producer registry (CONTRACT §11): who may write which subtrees. Empty: every event is rejected until its producer is registered.',
+      stringValue: EMPTY_PRODUCER_REGISTRY,
+      tier: ssm.ParameterTier.STANDARD,
+    });
   }
 }

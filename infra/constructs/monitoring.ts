@@ -1,15 +1,43 @@
 // infra: what an operator watches. Alarms go to an alarms topic (subscribe a pager or
 // an email to it); the dashboard shows the flow from queue to figures in one place.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { customerKey } from '../access.js';
+
+/**
+ * The heartbeat the reminders function emits (EMF, Powertools Metrics) after each
+ * completed run: functions/reminders/handler.ts names the same metric.
+ */
+export const REMINDERS_HEARTBEAT = { namespace: 'DangVien', metricName: 'RemindersRunCompleted', service: 'reminders' } as const;
+
+/**
+ * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
+ * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
+ * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
+ * through the figures' iterator age instead.
+ */
+const TABLE_OPERATIONS = [
+  dynamodb.Operation.GET_ITEM,
+  dynamodb.Operation.BATCH_GET_ITEM,
+  dynamodb.Operation.QUERY,
+  dynamodb.Operation.SCAN,
+  dynamodb.Operation.PUT_ITEM,
+  dynamodb.Operation.UPDATE_ITEM,
+  dynamodb.Operation.DELETE_ITEM,
+  dynamodb.Operation.BATCH_WRITE_ITEM,
+  dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+];
 
 export interface MonitoringProps {
   readonly ingestQueue: sqs.IQueue;
@@ -31,6 +59,20 @@ export interface MonitoringProps {
   readonly maxEventAge?: Duration;
   /** @default 5 minutes */
   readonly maxIteratorAge?: Duration;
+  /** Each table by a short name, for throttles and system errors. */
+  readonly tables: Readonly<Record<string, dynamodb.ITable>>;
+  /** The reminders topic: a notification it failed to deliver is a reminder lost to a subscriber. */
+  readonly notificationsTopic: sns.ITopic;
+  /** The daily schedule's own group: its Scheduler metrics are that schedule's. */
+  readonly scheduleGroup: scheduler.IScheduleGroup;
+  /** Invocations of the daily schedule that Scheduler gave up on. */
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
+  /** The functions' log groups, by the same short names, for the saved queries. */
+  readonly logGroups: Readonly<Record<string, logs.ILogGroup>>;
+  /** The ingest function's log group (its `event ingested` lines carry outcome and reason). */
+  readonly ingestLogGroup: logs.ILogGroup;
+  /** Subscribed to the alarms topic by e-mail when given. */
+  readonly alarmEmail?: string;
 }
 
 /** Alarms, the topic they notify and a dashboard. */
@@ -38,22 +80,42 @@ export class Monitoring extends Construct {
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
+  /** No reminders run completed in the last 26 hours. */
+  readonly remindersHeartbeat: cloudwatch.Alarm;
+  /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
+  readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
 
-    const key = new kms.Key(this, 'Key', {
+    const stack = Stack.of(this);
+    // Only CloudWatch, for this account's alarms, publishes to the alarms topic; an
+    // operator's test publish goes through SNS with an IAM policy of its own.
+    const key = customerKey(this, 'Key', {
       description: 'Encrypts the alarms topic',
-      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
+      useThrough: [{ sid: 'PublishThroughSNS', service: 'sns', actions: ['kms:GenerateDataKey*', 'kms:Decrypt', 'kms:DescribeKey'] }],
     });
-    // CloudWatch publishes alarm notifications to an encrypted topic only if the key lets it.
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch publishes alarm notifications to an encrypted topic only if the key lets
+    // it; the conditions keep other accounts' alarms from using our key (confused deputy).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmNotificationsFromCloudWatch',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       displayName: 'Party member records: operator alarms',
       masterKey: key,
       enforceSSL: true,
     });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.alarmTopic);
 
     const alarm = (alarmId: string, description: string, options: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.IMetric }): cloudwatch.Alarm => {
@@ -125,6 +187,93 @@ export class Monitoring extends Construct {
     const serverErrors = props.httpApi.metricServerError(fiveMinuteSum);
     alarm('ApiServerErrors', 'The report API answered 5xx.', { metric: serverErrors, ...anyAtAll });
 
+    // The heartbeat. CloudWatch keeps an alarm's whole evaluation range within 7 days,
+    // and within 1 day for periods under an hour; a period longer than the gap we want to
+    // see would only look at fixed windows. So: 1-hour periods, 26 of them, all 26 must
+    // breach (SUM < 1, i.e. no completed run in that hour) — the alarm fires when no run
+    // completed in the last 26 hours (the daily run, Scheduler's 2 hours of retries and
+    // slack), and clears with the next run. Missing data is BREACHING: a function that
+    // never runs emits nothing at all, which must alarm, including on the first day
+    // after a deployment (a brand-new stack alarms until its first run).
+    const runsCompleted = new cloudwatch.Metric({
+      namespace: REMINDERS_HEARTBEAT.namespace,
+      metricName: REMINDERS_HEARTBEAT.metricName,
+      dimensionsMap: { service: REMINDERS_HEARTBEAT.service },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+    });
+    this.remindersHeartbeat = alarm(
+      'RemindersNotRun',
+      'No reminders run completed in the last 26 hours: the daily job did not run or failed. Check the schedule and the reminders function; run `dangvien remind` or invoke the function to catch up.',
+      {
+        metric: runsCompleted,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 26,
+        datapointsToAlarm: 26,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+
+    const tableWidgets: cloudwatch.IWidget[] = [];
+    for (const [name, table] of Object.entries(props.tables)) {
+      const prefix = name.charAt(0).toUpperCase() + name.slice(1);
+      const throttled = table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) });
+      const systemErrors = table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) });
+      alarm(`${prefix}TableThrottled`, `Requests to the ${name} table were throttled (a hot partition or the account's table limits).`, { metric: throttled, ...anyAtAll });
+      alarm(`${prefix}TableSystemErrors`, `DynamoDB answered requests to the ${name} table with a server error (HTTP 500).`, { metric: systemErrors, ...anyAtAll });
+      // One graph each: both expressions name their per-operation metrics alike (getitem, …).
+      tableWidgets.push(
+        new cloudwatch.GraphWidget({ title: `${name} table: throttled requests`, left: [throttled], width: 6 }),
+        new cloudwatch.GraphWidget({ title: `${name} table: system errors`, left: [systemErrors], width: 6 }),
+      );
+    }
+
+    const notificationsFailed = props.notificationsTopic.metricNumberOfNotificationsFailed(fiveMinuteSum);
+    alarm('NotificationsFailed', 'SNS failed to deliver reminders to a subscriber of the notifications topic (after its retries).', {
+      metric: notificationsFailed,
+      ...anyAtAll,
+    });
+
+    const scheduleTargetErrors = props.scheduleGroup.metricTargetErrors(fiveMinuteSum);
+    const scheduleDropped = props.scheduleGroup.metricDropped(fiveMinuteSum);
+    const scheduleDlqFailed = props.scheduleGroup.metricFailedToBeSentToDLQ(undefined, fiveMinuteSum);
+    alarm('ScheduleTargetErrors', 'EventBridge Scheduler could not invoke the reminders function (it retries up to 3 times within 2 hours).', {
+      metric: scheduleTargetErrors,
+      ...anyAtAll,
+    });
+    alarm('ScheduleInvocationsDropped', 'EventBridge Scheduler gave up on a daily reminders run and dropped it.', { metric: scheduleDropped, ...anyAtAll });
+    alarm('ScheduleDeadLettersFailed', 'EventBridge Scheduler could not write a failed run to the schedule\'s dead-letter queue.', {
+      metric: scheduleDlqFailed,
+      ...anyAtAll,
+    });
+    const scheduleDlqDepth = props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
+    alarm('ScheduleDeadLetterQueueNotEmpty', 'A daily reminders run failed every attempt and waits in the schedule\'s dead-letter queue: run the day with `dangvien remind`, then purge the queue.', {
+      metric: scheduleDlqDepth,
+      ...anyAtAll,
+    });
+
+    const followEvent = new logs.QueryDefinition(this, 'FollowOneEvent', {
+      queryDefinitionName: `${stack.stackName}/follow-one-event`,
+      queryString: new logs.QueryString({
+        fields: ['@timestamp', 'service', 'level', 'message', 'eventId', 'messageId', 'outcome', 'reason', 'receiveCount'],
+        filterStatements: ['eventId = "REPLACE-WITH-EVENT-ID"'],
+        sort: '@timestamp asc',
+        limit: 1000,
+      }),
+      logGroups: Object.values(props.logGroups),
+    });
+    const rejectionsByReason = new logs.QueryDefinition(this, 'RejectionsByReason', {
+      queryDefinitionName: `${stack.stackName}/rejections-by-reason`,
+      queryString: new logs.QueryString({
+        filterStatements: ['outcome = "rejected"'],
+        statsStatements: ['count(*) as rejections by reason'],
+        sort: 'rejections desc',
+      }),
+      logGroups: [props.ingestLogGroup],
+    });
+    this.queries = { followEvent, rejectionsByReason };
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(24),
       widgets: [
@@ -147,6 +296,16 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({ title: 'Figures lag (iterator age, ms)', left: [iteratorAge], width: 6 }),
         ],
         errorWidgets,
+        [
+          new cloudwatch.GraphWidget({ title: 'Reminders runs completed (hourly)', left: [runsCompleted], width: 6 }),
+          new cloudwatch.GraphWidget({
+            title: 'Daily schedule: target errors, dropped, dead letters',
+            left: [scheduleTargetErrors, scheduleDropped, scheduleDlqFailed, scheduleDlqDepth],
+            width: 6,
+          }),
+          new cloudwatch.GraphWidget({ title: 'Notifications failed', left: [notificationsFailed], width: 6 }),
+        ],
+        tableWidgets,
         [
           new cloudwatch.GraphWidget({
             title: 'Report API',

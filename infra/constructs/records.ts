@@ -3,9 +3,10 @@
 // Figures: the per-org counts the report reads.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FIGURES_TABLE, RECORDS_TABLE, TABLES, type KeyDef, type TableDef } from '../../shared/resources.js';
+import { customerKey } from '../access.js';
 
 const PROJECTION: Record<TableDef['indexes'][number]['projection'], dynamodb.ProjectionType> = {
   ALL: dynamodb.ProjectionType.ALL,
@@ -60,10 +61,19 @@ export class Records extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', {
+    // Used only through DynamoDB: by the functions (each role's policy names its tables)
+    // and by the operators' `dangvien` against AWS (recompute, person erase), whose IAM
+    // policies allow it. The figures function's stream reads are added by name (figures.ts).
+    this.key = customerKey(this, 'Key', {
       description: 'Encrypts the party member records and figures tables',
-      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      useThrough: [
+        {
+          sid: 'TableDataThroughDynamoDB',
+          service: 'dynamodb',
+          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant'],
+        },
+      ],
     });
     this.tables = new Map(TABLES.map((def) => [def.id, tableFrom(this, def, this.key)]));
     this.recordsTable = this.table(RECORDS_TABLE);

@@ -3,12 +3,14 @@
 // and refreshes the figures that depend on the date.
 import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { REMINDERS_SCHEDULE } from '../../shared/resources.js';
+import { customerKey, grantItems, grantTableKey } from '../access.js';
 import { acknowledge, acknowledgeKmsGrantWildcards, arnFinding } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
@@ -24,15 +26,20 @@ export class Reminders extends Construct {
   readonly topic: sns.Topic;
   readonly handler: DangVienFunction;
   readonly schedule: scheduler.Schedule;
+  /** The schedule's own group, so that its Scheduler metrics are this schedule's alone. */
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** Invocations Scheduler gave up on (retries and maximum event age spent). */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: RemindersProps) {
     super(scope, id);
     const { recordsTable, figuresTable } = props.records;
 
-    this.key = new kms.Key(this, 'Key', {
+    // The reminders function publishes through SNS; nothing else uses the key.
+    this.key = customerKey(this, 'Key', {
       description: 'Encrypts the reminders notifications topic',
-      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      useThrough: [{ sid: 'PublishThroughSNS', service: 'sns', actions: ['kms:GenerateDataKey*', 'kms:Decrypt', 'kms:DescribeKey'] }],
     });
     this.topic = new sns.Topic(this, 'Notifications', {
       displayName: 'Party member work reminders',
@@ -53,10 +60,16 @@ export class Reminders extends Construct {
         NOTIFICATIONS_TOPIC_ARN: this.topic.topicArn,
       },
     });
-    // Reads the byRemindOn index and moves each item's next reminder on (Records);
-    // remembers the reminders sent and refreshes dueSoon/overdue/late (Figures).
-    recordsTable.grantReadWriteData(this.handler);
-    figuresTable.grantReadWriteData(this.handler);
+    // What send-reminders.ts calls through reminder-store.ts and ingest-store.ts. Records:
+    // the due items (Query on index byRemindOn), the org tree (Query on the table), the
+    // items again, consistently (BatchGetItem), moving an item on in the index
+    // (UpdateItem). Figures: the SENT markers and the outbox (Query), recording a reminder
+    // (a transaction of two Puts: PutItem), claiming an outbox item (UpdateItem) and
+    // removing it (DeleteItem).
+    grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byRemindOn'] });
+    grantItems(this.handler, recordsTable, { actions: ['Query', 'BatchGetItem', 'UpdateItem'] });
+    grantItems(this.handler, figuresTable, { actions: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    grantTableKey(this.handler, props.records.key, 'write');
     this.topic.grantPublish(this.handler);
 
     // Our own role rather than the stack-wide one the target would create: its grant
@@ -67,7 +80,21 @@ export class Reminders extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     });
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', { removalPolicy: RemovalPolicy.DESTROY });
+    // The invocation Scheduler gives up on: a payload without personal data (the
+    // schedule's own), so SQS-managed encryption suffices.
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.scheduleDeadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter queue: the daily schedule\'s target sends here the invocations it gave up on.',
+    );
     this.schedule = new scheduler.Schedule(this, 'Daily', {
+      scheduleGroup: this.scheduleGroup,
       description: 'Runs the reminders job every day at 07:00 Vietnam time',
       schedule: scheduler.ScheduleExpression.cron({
         minute: String(REMINDERS_SCHEDULE.minute),
@@ -79,8 +106,13 @@ export class Reminders extends Construct {
         role: scheduleRole,
         retryAttempts: 3,
         maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.scheduleDeadLetterQueue,
       }),
     });
+
+    // The schedule names its group by a generated literal name, not a reference, so
+    // CloudFormation would not otherwise know to create the group first.
+    this.schedule.node.addDependency(this.scheduleGroup);
 
     acknowledge(
       scheduleRole,
@@ -89,11 +121,6 @@ export class Reminders extends Construct {
     );
 
     const role = this.handler.role;
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[${arnFinding(recordsTable, '/index/*')}]`,
-      'The reminders job reads index byRemindOn of the Records table (the items with a reminder to send, by month); CDK grants a table\'s indexes as index/* under that one table.',
-    );
     acknowledgeKmsGrantWildcards(role, ['kms:GenerateDataKey*', 'kms:ReEncrypt*']);
   }
 }

@@ -1,13 +1,16 @@
 // test: the synthesized CloudFormation says what the architecture promises — tables and
 // queues exactly as shared/resources.ts defines them, the event sources' failure
 // handling, the schedule, least privilege, and no unacknowledged cdk-nag finding.
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DangVienStack } from '../../infra/dangvien-stack.js';
+import type { DangVienStack } from '../../infra/dangvien-stack.js';
+import { createApp } from '../../infra/deployment.js';
+import { repoRoot } from '../../infra/paths.js';
 import {
   FIGURES_SOURCE,
   INGEST_DLQ,
@@ -27,10 +30,19 @@ interface Statement {
 let stack: DangVienStack;
 let template: Template;
 
+/** The feature flags `cdk synth` reads from cdk.json: the tests synthesize what deploys. */
+const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(`${repoRoot}/cdk.json`, 'utf8')) as { context: Record<string, unknown> }).context;
+
+/** The app as `cdk synth -c …` builds it, bundling skipped (no esbuild run, ≈3 s). */
+function synth(context: Record<string, unknown> = {}) {
+  return createApp({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], account: '123456789012', region: 'ap-southeast-1', stackName: 'Test', ...context },
+  });
+}
+
 beforeAll(() => {
-  // Prepare: one stack for the whole file; bundling skipped (no esbuild run, ≈3 s).
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  stack = new DangVienStack(app, 'Test', { env: { account: '123456789012', region: 'ap-southeast-1' } });
+  // Prepare: one stack for most of the file.
+  stack = synth().stack;
   template = Template.fromStack(stack);
 });
 
@@ -246,7 +258,9 @@ describe('functions', () => {
 describe('least privilege', () => {
   it('ingest has no DynamoDB access to the Figures table', () => {
     expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.figuresTable)).toEqual([]);
-    expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.recordsTable)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.recordsTable)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    );
   });
 
   it('the report API only reads', () => {
@@ -258,7 +272,7 @@ describe('least privilege', () => {
   it('figures reads the records and writes only the figures', () => {
     const role = stack.figures.handler.role;
     for (const write of WRITE_ACTIONS) expect(dynamoActionsOn(role, stack.records.recordsTable)).not.toContain(write);
-    expect(dynamoActionsOn(role, stack.records.figuresTable)).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    expect(dynamoActionsOn(role, stack.records.figuresTable)).toContain('dynamodb:PutItem');
   });
 
   it('only the reminders job may publish notifications', () => {
@@ -299,5 +313,305 @@ describe('outputs', () => {
     expect(outputs).toEqual(
       expect.arrayContaining(['IngestQueueUrl', 'DlqUrl', 'RecordsTableName', 'FiguresTableName', 'NotificationsTopicArn', 'ApiUrl', 'Region']),
     );
+  });
+});
+
+describe('deployment settings', () => {
+  const stackTags = (s: DangVienStack) => s.tags.tagValues();
+
+  it('tags every taggable resource and the stack with project and environment', () => {
+    // Act
+    const taggable = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && TagManager.isTaggable(c));
+
+    // Assess
+    expect(taggable.length).toBeGreaterThan(20);
+    for (const resource of taggable) {
+      expect(TagManager.of(resource)?.tagValues(), resource.node.path).toMatchObject({ project: 'dangvien', environment: 'dev' });
+    }
+    expect(stackTags(stack)).toEqual({ project: 'dangvien', environment: 'dev' });
+  });
+
+  it.each([
+    [{ stackName: 'DangVien-prod' }, 'prod'],
+    [{ stackName: 'DangVien-Staging' }, 'staging'],
+    [{ stackName: 'DangVien' }, 'dev'],
+    [{ stackName: 'DangVien-prod', environment: 'uat' }, 'uat'],
+  ])('with %j the environment is %s', (context, environment) => {
+    expect(stackTags(synth(context).stack).environment).toBe(environment);
+  });
+
+  it.each([
+    [{ stackName: 'DangVien-prod' }, true],
+    [{ stackName: 'DangVien-PROD-hp' }, true],
+    [{ stackName: 'DangVien-dev' }, false],
+    [{ stackName: 'DangVien-dev', terminationProtection: 'true' }, true],
+    [{ stackName: 'DangVien-dev', terminationProtection: true }, true],
+  ])('with %j termination protection is %s', (context, on) => {
+    expect(synth(context).stack.terminationProtection).toBe(on);
+  });
+
+  it('the tests synthesize with the feature flags cdk.json gives a new app', () => {
+    expect(stack.node.tryGetContext('@aws-cdk/aws-iam:minimizePolicies')).toBe(true);
+    expect(Object.keys(CDK_JSON_CONTEXT).length).toBeGreaterThan(50);
+  });
+});
+
+describe('producer registry', () => {
+  it('by default the stack creates an empty registry (nobody may write) and tells the ingest function', () => {
+    // Act
+    const parameter = resource(stack.ingest.producers!);
+    const env = (resource(stack.ingest.handler.function).Properties as any).Environment.Variables;
+
+    // Assess
+    expect(parameter.Properties).toMatchObject({ Type: 'String', Value: '{"producers":[]}' });
+    expect(env.PRODUCERS_PARAMETER).toEqual({ Ref: logicalId(stack.ingest.producers!) });
+    const gets = statementsOf(stack.ingest.handler.role).filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
+    expect(gets).toHaveLength(1);
+    expect(actionsOf(gets[0]!)).toEqual(['ssm:GetParameter']);
+    expect(JSON.stringify(gets[0]!.Resource)).toContain(logicalId(stack.ingest.producers!));
+  });
+
+  it('only the ingest role may read it, and no role may write it', () => {
+    for (const part of [stack.figures, stack.reminders, stack.api]) {
+      expect(statementsOf(part.handler.role).flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([]);
+    }
+    expect(statementsOf(stack.ingest.handler.role).flatMap(actionsOf)).not.toContain('ssm:PutParameter');
+  });
+
+  it('-c producersParameterName names an existing registry instead', () => {
+    // Act
+    const named = synth({ producersParameterName: '/dangvien/producers' }).stack;
+    const t = Template.fromStack(named);
+
+    // Assess
+    t.resourceCountIs('AWS::SSM::Parameter', 0);
+    expect(JSON.stringify(t.toJSON())).toContain('parameter/dangvien/producers');
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PRODUCERS_PARAMETER: '/dangvien/producers' }) },
+    });
+  });
+
+  it('-c producerScoping=off: no registry, no PRODUCERS_PARAMETER, no ssm grant', () => {
+    // Act
+    const off = synth({ producerScoping: 'off' }).stack;
+    const t = Template.fromStack(off);
+
+    // Assess
+    t.resourceCountIs('AWS::SSM::Parameter', 0);
+    for (const fn of Object.values(t.findResources('AWS::Lambda::Function'))) {
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {})).not.toContain('PRODUCERS_PARAMETER');
+    }
+    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('ssm:');
+  });
+
+  it('refuses a producerScoping it does not know', () => {
+    expect(() => synth({ producerScoping: 'maybe' })).toThrow(/producerScoping/);
+  });
+});
+
+describe('operations alarms', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, any> }[];
+
+  it('the reminders heartbeat alarms when no run completed in 26 hours, missing data included', () => {
+    // Act
+    const heartbeat = resource(stack.monitoring.remindersHeartbeat).Properties as Record<string, any>;
+
+    // Assess
+    expect(heartbeat).toMatchObject({
+      Namespace: 'DangVien',
+      MetricName: 'RemindersRunCompleted',
+      Dimensions: [{ Name: 'service', Value: 'reminders' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    // Powertools names the service dimension from POWERTOOLS_SERVICE_NAME.
+    expect((resource(stack.reminders.handler.function).Properties as any).Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('reminders');
+    // CloudWatch's limit for periods of an hour or more: 7 days of evaluation range.
+    expect(heartbeat.Period * heartbeat.EvaluationPeriods).toBeLessThanOrEqual(7 * 86_400);
+  });
+
+  it('the reminders handler emits the heartbeat the alarm watches', () => {
+    const source = readFileSync(`${repoRoot}/functions/reminders/handler.ts`, 'utf8');
+    expect(source).toContain("addMetric('RemindersRunCompleted'");
+    expect(source).toContain('logMetrics(metrics)');
+  });
+
+  it('watches throttles and system errors of both tables', () => {
+    for (const table of [stack.records.recordsTable, stack.records.figuresTable]) {
+      const on = alarms().filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${logicalId(table)}"`));
+      const names = on.flatMap((a) => (a.Properties.Metrics as any[]).map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean));
+      expect(new Set(names)).toEqual(new Set(['ThrottledRequests', 'SystemErrors']));
+      // At most 10 metrics in one alarm's metric math.
+      for (const a of on) expect((a.Properties.Metrics as unknown[]).length).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('watches failed notifications, the schedule and its dead-letter queue', () => {
+    const names = alarms().map((a) => a.Properties.MetricName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'NumberOfNotificationsFailed',
+        'TargetErrorCount',
+        'InvocationDroppedCount',
+        'InvocationsFailedToBeSentToDeadLetterCount',
+      ]),
+    );
+    const dlqDepth = alarms().find((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes(logicalId(stack.reminders.scheduleDeadLetterQueue)));
+    expect(dlqDepth?.Properties.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+  });
+
+  it('the schedule sends what it gives up on to an encrypted, TLS-only dead-letter queue', () => {
+    const schedule = resource(stack.reminders.schedule) as { Properties: Record<string, any>; DependsOn?: string[] };
+    expect(schedule.Properties.GroupName).toBe(resource(stack.reminders.scheduleGroup).Properties.Name);
+    expect(schedule.DependsOn).toContain(logicalId(stack.reminders.scheduleGroup));
+    expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack.reminders.scheduleDeadLetterQueue), 'Arn'] } });
+    expect(resource(stack.reminders.scheduleDeadLetterQueue).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(stack.reminders.scheduleDeadLetterQueue) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('every alarm notifies the one alarms topic, on alarm and on recovery', () => {
+    const topic = { Ref: logicalId(stack.monitoring.alarmTopic) };
+    expect(alarms().length).toBe(stack.monitoring.alarms.length);
+    for (const a of alarms()) {
+      expect(a.Properties.AlarmActions).toEqual([topic]);
+      expect(a.Properties.OKActions).toEqual([topic]);
+    }
+  });
+
+  it('every alarm is on the dashboard', () => {
+    const body = JSON.stringify(resource(stack.monitoring.dashboard).Properties.DashboardBody);
+    for (const a of stack.monitoring.alarms) expect(body).toContain(logicalId(a));
+  });
+
+  it('subscribes the operator given by -c alarmEmail, and nobody by default', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const t = Template.fromStack(synth({ alarmEmail: 'ops@example.org' }).stack);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+    expect(() => synth({ alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);
+  });
+
+  it('saves the Logs Insights queries "follow one event" and "rejections by reason"', () => {
+    const follow = resource(stack.monitoring.queries.followEvent).Properties as Record<string, any>;
+    const rejections = resource(stack.monitoring.queries.rejectionsByReason).Properties as Record<string, any>;
+    expect(follow.QueryString).toMatch(/fields @timestamp, service, .*eventId.*outcome.*reason/);
+    expect(follow.QueryString).toContain('filter eventId = ');
+    expect(follow.LogGroupNames).toHaveLength(4);
+    expect(rejections.QueryString).toContain('filter outcome = "rejected"');
+    expect(rejections.QueryString).toContain('by reason');
+  });
+});
+
+describe('least privilege, statement by statement', () => {
+  /** Every DynamoDB action a role has, as `action on <table|index>` (+ leading keys). */
+  function grants(role: iam.IRole): string[] {
+    const tables = { [logicalId(stack.records.recordsTable)]: 'Records', [logicalId(stack.records.figuresTable)]: 'Figures' };
+    return statementsOf(role).flatMap((s) => {
+      const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
+        const text = JSON.stringify(r);
+        const table = Object.entries(tables).find(([id]) => text.includes(`"${id}"`))?.[1];
+        if (!table) return undefined;
+        const index = /\/index\/([^"]+)"/.exec(text)?.[1];
+        if (text.includes('StreamArn')) return `${table} stream`;
+        return index ? `${table}/${index}` : table;
+      });
+      const keys = (s as any).Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+      return actionsOf(s)
+        .filter((a) => a.startsWith('dynamodb:') && !/Stream|Shard|GetRecords/.test(a))
+        .flatMap((a) => resources.filter((r) => r && !r.endsWith('stream')).map((r) => `${a.slice(9)} on ${r}${keys ? ` [${keys.join(',')}]` : ''}`));
+    });
+  }
+
+  it('no function may Scan or BatchWriteItem', () => {
+    for (const part of [stack.ingest, stack.figures, stack.reminders, stack.api]) {
+      const actions = statementsOf(part.handler.role).flatMap(actionsOf);
+      expect(actions.filter((a) => /^dynamodb:(Scan|BatchWriteItem|\*)$/.test(a)), part.node.path).toEqual([]);
+    }
+  });
+
+  it('the report reads only the org tree partitions of Records, and reads Figures', () => {
+    expect(new Set(grants(stack.api.handler.role))).toEqual(
+      new Set(['GetItem on Records [ORGS,ORGTREE]', 'Query on Records [ORGS,ORGTREE]', 'GetItem on Figures', 'BatchGetItem on Figures', 'Query on Figures']),
+    );
+  });
+
+  it('the reminders job has exactly what send-reminders calls', () => {
+    expect(new Set(grants(stack.reminders.handler.role))).toEqual(
+      new Set([
+        'Query on Records/byRemindOn',
+        'Query on Records',
+        'BatchGetItem on Records',
+        'UpdateItem on Records',
+        'Query on Figures',
+        'PutItem on Figures',
+        'UpdateItem on Figures',
+        'DeleteItem on Figures',
+      ]),
+    );
+  });
+
+  it('ingest has exactly what ingest-event calls, on Records only', () => {
+    expect(new Set(grants(stack.ingest.handler.role))).toEqual(
+      new Set([
+        'GetItem on Records',
+        'BatchGetItem on Records',
+        'Query on Records',
+        'PutItem on Records',
+        'UpdateItem on Records',
+        'DeleteItem on Records',
+        'Query on Records/byCell',
+      ]),
+    );
+  });
+
+  it('figures has exactly what refresh-figures calls', () => {
+    expect(new Set(grants(stack.figures.handler.role))).toEqual(
+      new Set(['GetItem on Records', 'Query on Records', 'Query on Records/byCell', 'BatchGetItem on Figures', 'PutItem on Figures']),
+    );
+  });
+
+  it('the table key is used only through DynamoDB by the functions', () => {
+    for (const part of [stack.ingest, stack.figures, stack.reminders, stack.api]) {
+      const onKey = statementsOf(part.handler.role).filter((s) => mentions(s, stack.records.key));
+      const viaDynamo = onKey.filter((s) => JSON.stringify((s as any).Condition ?? {}).includes('kms:ViaService'));
+      expect(viaDynamo.length, part.node.path).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('key policies', () => {
+  const policyOf = (key: IConstruct) => (resource(key).Properties.KeyPolicy as { Statement: any[] }).Statement;
+  const keys = () => [stack.records.key, stack.ingest.key, stack.reminders.key, stack.monitoring.alarmTopic.masterKey!];
+
+  it('no key gives the account kms:* : the account administers, data use is named', () => {
+    for (const key of keys()) {
+      const statements = policyOf(key);
+      expect(statements.flatMap((s) => [s.Action].flat()), key.node.path).not.toContain('kms:*');
+      const admin = statements.find((s) => s.Sid === 'KeyAdministrationByTheAccount');
+      expect(admin.Action).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion', 'kms:Describe*', 'kms:Enable*']));
+      expect([admin.Action].flat()).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
+      // Every other account-wide statement is through one service, from this account.
+      for (const s of statements.filter((x) => x.Sid !== 'KeyAdministrationByTheAccount' && JSON.stringify(x.Principal).includes(':root'))) {
+        expect(s.Condition.StringEquals, `${key.node.path} ${s.Sid}`).toMatchObject({ 'kms:ViaService': expect.anything(), 'kms:CallerAccount': '123456789012' });
+      }
+    }
+  });
+
+  it('the ingest key is used through SQS and the records key through DynamoDB', () => {
+    expect(JSON.stringify(policyOf(stack.ingest.key))).toContain('sqs.ap-southeast-1.amazonaws.com');
+    expect(JSON.stringify(policyOf(stack.records.key))).toContain('dynamodb.ap-southeast-1.amazonaws.com');
+  });
+
+  it('CloudWatch may use the alarms key only for this account\'s alarms', () => {
+    const cloudwatch = policyOf(stack.monitoring.alarmTopic.masterKey!).find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudwatch.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    expect(JSON.stringify(cloudwatch.Condition.ArnLike)).toContain(':alarm:*');
   });
 });
