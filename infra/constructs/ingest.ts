@@ -56,6 +56,7 @@ export function queueFrom(scope: Construct, def: QueueDef, key: kms.IKey, built:
   return new sqs.Queue(scope, def.id.replace(/\.fifo$/, ''), {
     fifo: def.fifo ? true : undefined,
     visibilityTimeout: Duration.seconds(def.visibilityTimeout),
+    maxMessageSizeBytes: def.maxMessageSizeBytes,
     retentionPeriod: RETENTION,
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,

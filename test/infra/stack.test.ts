@@ -132,13 +132,14 @@ describe('ingest', () => {
     expect(queue.Properties).toMatchObject({
       FifoQueue: true,
       VisibilityTimeout: INGEST_QUEUE.visibilityTimeout,
+      MaximumMessageSize: 262_144,
       KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.ingest.key), 'Arn'] },
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.ingest.deadLetterQueue), 'Arn'] },
         maxReceiveCount: INGEST_QUEUE.maxReceiveCount,
       },
     });
-    expect(dlq.Properties).toMatchObject({ FifoQueue: INGEST_DLQ.fifo, VisibilityTimeout: INGEST_DLQ.visibilityTimeout });
+    expect(dlq.Properties).toMatchObject({ FifoQueue: INGEST_DLQ.fifo, VisibilityTimeout: INGEST_DLQ.visibilityTimeout, MaximumMessageSize: 262_144 });
   });
 
   it('every queue refuses requests without TLS', () => {
