@@ -472,7 +472,7 @@ class Model {
       case 'cancel': {
         const t = this.transfers.get(cmd.t);
         if (!t) return later('missing-transfer');
-        if (t.status !== 'issued') return no('transfer-not-pending');
+        if (t.status !== 'issued') return no('not-pending');
         t.status = 'cancelled';
         if (t.issuedOn) this.transfersOut.remove(t.from, t.issuedOn, cmd.t);
         if (t.official) {
@@ -486,7 +486,7 @@ class Model {
         if (!t) return later('missing-transfer');
         if (t.official) return no('not-temporary');
         const underWay = t.status === 'received' || (t.status === 'issued' && t.toExternal);
-        if (!underWay) return no('transfer-not-pending');
+        if (!underWay) return no('not-pending');
         t.status = 'returned';
         return done;
       }
@@ -500,7 +500,7 @@ class Model {
     // Taken as external because its destination registered only after the issue.
     if (t.status === 'completed' && t.toExternal && this.orgs.has(t.to)) {
       const m = this.members.get(t.member);
-      if (m?.status !== 'transferred-out' || m.outOn !== id) return no('transfer-not-pending');
+      if (m?.status !== 'transferred-out' || m.outOn !== id) return no('not-pending');
       t.status = 'issued';
       t.toExternal = false;
       m.status = 'in-transit';
@@ -512,7 +512,7 @@ class Model {
       }
       return outcome;
     }
-    if (t.status !== 'issued' || t.toExternal) return no('transfer-not-pending');
+    if (t.status !== 'issued' || t.toExternal) return no('not-pending');
     if (t.issuedOn !== undefined && on < t.issuedOn) return no('date-order');
     // Dissolved outright while the transfer was under way: no one can receive it.
     if (this.orgs.get(this.rollsCell(t.to))?.dissolved) return no('org-dissolved');

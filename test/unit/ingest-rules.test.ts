@@ -756,10 +756,10 @@ const cases: Record<EventType, Case[]> = {
       when: () => validExternalArrival({ data: { fromOrgId: 'C3' } }),
       then: retried('missing-transfer'),
     },
-    { name: 'received twice', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => receive('T1', '2022-06-11'), then: rejected('transfer-not-pending') },
-    { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('transfer-not-pending') },
-    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('transfer-not-pending') },
-    { name: 'a cancelled transfer', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => receive(), then: rejected('transfer-not-pending') },
+    { name: 'received twice', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => receive('T1', '2022-06-11'), then: rejected('not-pending') },
+    { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('not-pending') },
+    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('not-pending') },
+    { name: 'a cancelled transfer', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => receive(), then: rejected('not-pending') },
     { name: 'received before issued', given: () => [...baseOrgs(), importMember(), issue()], when: () => receive('T1', '2022-05-31'), then: rejected('date-order') },
     { name: 'an official arrival of a member on our rolls', given: () => [...baseOrgs(), importMember('M2', 'C2')], when: () => validExternalArrival(), then: rejected('member-exists') },
     { name: 'an arrival into an unknown cell', given: baseOrgs, when: () => validExternalArrival({ data: { toOrgId: 'C9' } }), then: retried('missing-org') },
@@ -793,7 +793,7 @@ const cases: Record<EventType, Case[]> = {
       // FIFO group and transfers in the member's, so a transfer to a newly registered cell
       // can overtake the registration (CONTRACT §1: handlers must stay correct when order
       // breaks). It then completes at issue as if external (member transferred-out), and
-      // the receipt is refused transfer-not-pending: the member is on no cell's rolls.
+      // the receipt is refused not-pending: the member is on no cell's rolls.
       name: 'a transfer issued before its receiving cell’s registration was applied is received there',
       given: () => [reg('HP', null, 'province'), reg('Q1', 'HP', 'upper-grassroots'), reg('C1', 'Q1', 'grassroots-cell'), importMember(), issue(), reg('C2', 'Q1', 'grassroots-cell')],
       when: () => receive(),
@@ -831,9 +831,9 @@ const cases: Record<EventType, Case[]> = {
       },
     },
     { name: 'an unknown transfer', given: baseOrgs, when: () => cancel(), then: retried('missing-transfer') },
-    { name: 'a received transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => cancel(), then: rejected('transfer-not-pending') },
-    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => cancel(), then: rejected('transfer-not-pending') },
-    { name: 'cancelled twice', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => cancel(), then: rejected('transfer-not-pending') },
+    { name: 'a received transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => cancel(), then: rejected('not-pending') },
+    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => cancel(), then: rejected('not-pending') },
+    { name: 'cancelled twice', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => cancel(), then: rejected('not-pending') },
   ],
 
   'transfer.returned': [
@@ -851,8 +851,8 @@ const cases: Record<EventType, Case[]> = {
     { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => giveBack(), then: applied },
     { name: 'a temporary attendee from outside', given: () => [...baseOrgs(), validExternalArrival({ data: { kind: 'temporary' } })], when: () => giveBack('T2'), then: applied },
     { name: 'an official transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => giveBack(), then: rejected('not-temporary') },
-    { name: 'a temporary transfer not yet received', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })], when: () => giveBack(), then: rejected('transfer-not-pending') },
-    { name: 'returned twice', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' }), receive(), giveBack()], when: () => giveBack(), then: rejected('transfer-not-pending') },
+    { name: 'a temporary transfer not yet received', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })], when: () => giveBack(), then: rejected('not-pending') },
+    { name: 'returned twice', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' }), receive(), giveBack()], when: () => giveBack(), then: rejected('not-pending') },
     { name: 'an unknown transfer', given: baseOrgs, when: () => giveBack(), then: retried('missing-transfer') },
   ],
 };

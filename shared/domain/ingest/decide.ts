@@ -1,6 +1,6 @@
 // domain: which records an event needs, and what applying it decides.
 import type { DomainEvent } from '../events.js';
-import type { Decision, LoadedState, Needs } from './decision.js';
+import { reject, type Decision, type LoadedState, type Needs } from './decision.js';
 import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
 import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, recognizeMember, updateMember } from './members.js';
 import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
@@ -75,8 +75,26 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
   }
 }
 
-/** Applies the contract's rules for one event to the records it needs. */
+/**
+ * Applies the contract's rules for one event to the records it needs. Never throws for
+ * what an event carries: date arithmetic that leaves the range dates can hold (a
+ * `RangeError` from dates.ts, e.g. a deadline derived past year 9999) is rejected as
+ * `date-out-of-range`. Any other exception is a bug and is thrown as it is.
+ */
 export function decide(event: DomainEvent, state: LoadedState): Decision {
+  try {
+    return dispatch(event, state);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      // The message of a RangeError from dates.ts may quote a date from the event:
+      // not copied, since rejected events' messages are shown to operators.
+      return reject('date-out-of-range', `a date of this ${event.type} or one derived from it is outside the range dates can hold`);
+    }
+    throw err;
+  }
+}
+
+function dispatch(event: DomainEvent, state: LoadedState): Decision {
   switch (event.type) {
     case 'org.registered':
       return registerOrg(event, state);

@@ -108,12 +108,12 @@ function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, stat
   if (registeredSince) {
     const member = state.members.get(transfer.memberId);
     if (member?.status !== 'transferred-out' || member.transferId !== transfer.transferId) {
-      return reject('transfer-not-pending', `member ${transfer.memberId} is no longer out on transfer ${transfer.transferId}`);
+      return reject('not-pending', `member ${transfer.memberId} is no longer out on transfer ${transfer.transferId}`);
     }
     return receiveKnownTransfer({ ...transfer, status: 'issued', toExternal: false }, receivedOn, state);
   }
   if (transfer.status !== 'issued' || transfer.toExternal) {
-    return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
+    return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
   }
   if (transfer.issuedOn && receivedOn < transfer.issuedOn) return reject('date-order', 'receivedOn is before issuedOn');
   // Merged away while the transfer was under way: the target's rolls take the member.
@@ -140,7 +140,7 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
   const transfer = knownTransfer(state, e.data.transferId);
   if (isDecision(transfer)) return transfer;
   if (transfer.status !== 'issued') {
-    return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.status}; only an issued transfer can be cancelled`);
+    return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}; only an issued transfer can be cancelled`);
   }
   const writes: Write[] = [
     { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer), expectedVersion: transfer.version },
@@ -161,7 +161,7 @@ export function returnTransfer(e: EventOf<'transfer.returned'>, state: LoadedSta
   if (isDecision(transfer)) return transfer;
   if (transfer.kind !== 'temporary') return reject('not-temporary', `transfer ${transfer.transferId} is official; only a temporary one returns`);
   const open = transfer.status === 'received' || (transfer.status === 'issued' && transfer.toExternal);
-  if (!open) return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.status}, not under way`);
+  if (!open) return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}, not under way`);
   const record = bump<TransferRecord>({ ...transfer, status: 'returned', endedOn: e.data.on }, transfer);
   return apply({ entity: 'transfer', record, expectedVersion: transfer.version });
 }
