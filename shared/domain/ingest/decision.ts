@@ -28,6 +28,8 @@ export type RejectReason =
   /** CONTRACT §6: the transfer is not awaiting what the event does (received, ended, complete at issue). */
   | 'not-pending'
   | 'not-temporary'
+  /** CONTRACT §1: the optional `memberId` of a transfer event names another member than the transfer's. */
+  | 'transfer-mismatch'
   | 'date-order'
   /** CONTRACT §4: an admission names a dossier that is not open in the admission's cell. */
   | 'dossier-mismatch'

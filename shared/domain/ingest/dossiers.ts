@@ -33,11 +33,16 @@ export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedStat
 export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: LoadedState): Decision {
   const dossier = openDossier(state, e.data.dossierId);
   if (isDecision(dossier)) return dossier;
-  const { step, on } = e.data;
+  const { step, on, personId } = e.data;
+  if (personId !== undefined && personId !== dossier.personId) {
+    return reject('dossier-mismatch', `dossier ${dossier.dossierId} is not the dossier of person ${personId}`);
+  }
   if (DOSSIER_STEPS.indexOf(step) <= DOSSIER_STEPS.indexOf(dossier.step)) {
     return reject('step-backwards', `dossier ${dossier.dossierId} is already at ${dossier.step}; ${step} would not move it forward`);
   }
   if (on < dossier.receivedOn) return reject('date-order', 'the step is dated before the dossier was received');
+  // CONTRACT §4: steps only move forward, and their dates never go back.
+  if (on < lastStepOn(dossier)) return reject('date-order', `the step is dated before the previous step (${dossier.step})`);
   const record = bump<DossierRecord>({ ...dossier, step, steps: { ...dossier.steps, [step]: on } }, dossier);
   return apply({ entity: 'dossier', record, expectedVersion: dossier.version });
 }
@@ -46,8 +51,17 @@ export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: 
 export function closeDossier(e: EventOf<'dossier.closed'>, state: LoadedState): Decision {
   const dossier = openDossier(state, e.data.dossierId);
   if (isDecision(dossier)) return dossier;
+  if (e.data.personId !== undefined && e.data.personId !== dossier.personId) {
+    return reject('dossier-mismatch', `dossier ${dossier.dossierId} is not the dossier of person ${e.data.personId}`);
+  }
   if (e.data.on < dossier.receivedOn) return reject('date-order', 'the dossier is closed before it was received');
+  if (e.data.on < lastStepOn(dossier)) return reject('date-order', `the dossier is closed before its last step (${dossier.step})`);
   return apply(...closeDossierWrites(dossier, e.data.outcome, e.data.on));
+}
+
+/** The date of the last step completed (`receivedOn` when none): no later step or closing may be before it. */
+export function lastStepOn(dossier: DossierRecord): BusinessDate {
+  return dossier.steps[dossier.step] ?? dossier.receivedOn;
 }
 
 /** Closing writes the dossier and the fact that feeds closedInYear and the median. */
