@@ -2,7 +2,8 @@
 import type { EventOf } from '../events.js';
 import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
-import { dossierDueOn } from '../rules/index.js';
+import { dossierDeadline } from '../rules/index.js';
+import { dueOnFields } from './transfers.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
 import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
 
@@ -18,7 +19,7 @@ export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedStat
       personId,
       cellId: cell.orgId,
       receivedOn,
-      dueOn: dossierDueOn(receivedOn),
+      ...dueOnFields(dossierDeadline(receivedOn)),
       step: 'received',
       steps: { received: receivedOn },
       status: 'open',

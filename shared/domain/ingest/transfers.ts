@@ -3,10 +3,15 @@
 // at receipt; in between the member is in transit, counted by the sending side only.
 import type { EventOf } from '../events.js';
 import type { MemberRecord, TransferRecord } from '../records.js';
-import { probationEndsOn, transferDueOn } from '../rules/index.js';
+import { probationEndsOn, transferDeadline, type Deadline } from '../rules/index.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
 import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact } from './lookups.js';
 import { yearOf } from '../dates.js';
+
+/** A deadline as stored: `dueOnProvisional` only when the calendar may still move it (CONTRACT §7). */
+export function dueOnFields({ dueOn, provisional }: Deadline): { dueOn: string; dueOnProvisional?: true } {
+  return provisional ? { dueOn, dueOnProvisional: true } : { dueOn };
+}
 
 const outFactId = (t: { transferId: string }) => `transferOut#${t.transferId}`;
 const inFactId = (t: { transferId: string }) => `transferIn#${t.transferId}`;
@@ -37,7 +42,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
       fromExternal: false,
       toExternal,
       issuedOn,
-      ...(toExternal ? {} : { dueOn: transferDueOn(issuedOn) }),
+      ...(toExternal ? {} : dueOnFields(transferDeadline(issuedOn))),
       // No one here can see an external destination receive an official transfer.
       status: kind === 'official' && toExternal ? 'completed' : 'issued',
     },
