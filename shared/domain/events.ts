@@ -3,6 +3,7 @@
 // Pure: no AWS import, no logging. Messages built here never carry a field's value,
 // because they are stored with rejected events and shown to operators (personal data).
 
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type {
   DossierOutcome,
@@ -42,7 +43,16 @@ export const IdSchema = z.string().regex(ID_PATTERN, { error: 'not an id (1-128 
  * A business date `YYYY-MM-DD` that exists in the calendar (2021-02-30 is rejected):
  * zod's ISO date check validates month lengths and leap years, not just the shape.
  */
-export const BusinessDateSchema = z.iso.date();
+export const BusinessDateSchema = z.iso
+  .date()
+  // CONTRACT §1: a business date lies between 1900-01-01 and 2199-12-31. Beyond that
+  // a date is a typo (`0000-01-01`, `9999-…`) and derived dates would leave the range
+  // date arithmetic can represent. A pattern, so that the JSON Schema says it too.
+  .regex(/^(?:19|20|21)\d{2}-/, { error: 'date out of range (1900-01-01 to 2199-12-31)' });
+
+/** The first and last business dates the contract allows (CONTRACT §1). */
+export const FIRST_BUSINESS_DATE = '1900-01-01';
+export const LAST_BUSINESS_DATE = '2199-12-31';
 
 /**
  * An instant, ISO-8601 with an offset (`Z` counts as one). A local time without an
@@ -57,7 +67,22 @@ export const InstantSchema = z.iso.datetime({ offset: true });
  * still apply after normalising and the JSON Schema export can represent it.
  */
 function text(max: number) {
-  return z.string().normalize('NFC').min(1).max(max);
+  return z.string().normalize('NFC').min(1).max(max).regex(SAFE_TEXT, { error: UNSAFE_TEXT_MESSAGE });
+}
+
+/**
+ * Text that no field may hold (CONTRACT §1): C0 and C1 control characters
+ * (U+0000–U+001F, U+007F–U+009F), bidirectional controls (U+202A–U+202E,
+ * U+2066–U+2069), zero-width characters (U+200B–U+200D, U+FEFF) and unpaired
+ * surrogates. With the `u` flag a surrogate range matches only a lone surrogate (a
+ * pair is one code point), so emoji and other astral characters pass.
+ */
+export const SAFE_TEXT = /^[^\u0000-\u001F\u007F-\u009F\u200B-\u200D\u202A-\u202E\u2066-\u2069\uFEFF\uD800-\uDFFF]*$/u;
+const UNSAFE_TEXT_MESSAGE = 'holds a control, bidirectional or zero-width character or an unpaired surrogate';
+
+/** A name (a person's fullName, an org's name): text that is not blank (CONTRACT §1). */
+function name(max: number) {
+  return text(max).regex(/\S/u, { error: 'must not be blank' });
 }
 
 /**
@@ -65,7 +90,7 @@ function text(max: number) {
  * fails here rather than creating a figure no report will ever show; 1930 is the
  * founding of the Party.
  */
-const YearSchema = z.int().min(1930).max(2200);
+const YearSchema = z.int().min(1930).max(2199);
 
 // ---------------------------------------------------------------------------
 // Enumerations (CONTRACT §2–§6)
@@ -139,7 +164,7 @@ export const BADGE_YEARS = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90] as c
  * means "none", which is different from "not given".
  */
 export const ProfileSchema = z.strictObject({
-  fullName: text(200).optional(),
+  fullName: name(200).optional(),
   sex: z.enum(SEXES),
   birthDate: BusinessDateSchema,
   ethnicity: text(100),
@@ -210,14 +235,14 @@ const orgRegistered = z
   .strictObject({
     orgId: IdSchema,
     parentId: IdSchema.nullable(),
-    name: text(300),
+    name: name(300),
     level: z.enum(ORG_LEVELS),
   })
   .superRefine((d, ctx) => {
     if (d.parentId === d.orgId) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'must differ from orgId' });
   });
 
-const orgRenamed = z.strictObject({ orgId: IdSchema, name: text(300) });
+const orgRenamed = z.strictObject({ orgId: IdSchema, name: name(300) });
 
 // A move always has a parent: no restructuring so far has made a subtree a new root,
 // and allowing null would let a typo detach a whole district from its province.
@@ -241,10 +266,13 @@ const dossierReceived = z.strictObject({
   profile: ProfileSchema,
 });
 
+// `personId` / `memberId` on the events that do not otherwise name the person: only
+// for the message group (CONTRACT §1); the ingest checks them against the record.
 const dossierStepCompleted = z.strictObject({
   dossierId: IdSchema,
   step: z.enum(COMPLETABLE_STEPS),
   on: BusinessDateSchema,
+  personId: IdSchema.optional(),
 });
 
 const dossierClosed = z.strictObject({
@@ -252,6 +280,7 @@ const dossierClosed = z.strictObject({
   outcome: z.enum(CLOSING_OUTCOMES),
   on: BusinessDateSchema,
   note: text(1000).optional(),
+  personId: IdSchema.optional(),
 });
 
 const memberAdmitted = z
@@ -324,6 +353,8 @@ const transferReceived = z
   .strictObject({
     transferId: IdSchema,
     receivedOn: BusinessDateSchema,
+    /** The member of a transfer issued here, for the message group (CONTRACT §1). */
+    memberId: IdSchema.optional(),
     fromOrgId: IdSchema.optional(),
     toOrgId: IdSchema.optional(),
     kind: z.enum(TRANSFER_KINDS).optional(),
@@ -344,11 +375,15 @@ const transferReceived = z
     }
     distinctEnds(ctx, d);
     if (d.member !== undefined) recognitionMatchesStatus(ctx, d.member, ['member']);
+    // An arrival from outside names its member in `member`; two ids could disagree.
+    if (d.member !== undefined && d.memberId !== undefined && d.memberId !== d.member.memberId) {
+      ctx.addIssue({ code: 'custom', path: ['memberId'], message: 'must equal member.memberId' });
+    }
   });
 
-const transferCancelled = z.strictObject({ transferId: IdSchema, on: BusinessDateSchema });
+const transferCancelled = z.strictObject({ transferId: IdSchema, on: BusinessDateSchema, memberId: IdSchema.optional() });
 
-const transferReturned = z.strictObject({ transferId: IdSchema, on: BusinessDateSchema });
+const transferReturned = z.strictObject({ transferId: IdSchema, on: BusinessDateSchema, memberId: IdSchema.optional() });
 
 /**
  * The `data` schema of every event type. Parsing yields NFC text; the key order is the
@@ -411,9 +446,12 @@ assertSame<Same<(typeof EVENT_TYPES)[number], EventType>>();
 const envelopeShape = {
   id: IdSchema,
   occurredAt: InstantSchema,
-  // Only the length is fixed by the contract; control characters are refused because
-  // the source is shown in operator listings.
-  source: z.string().min(1).max(64).regex(/^[^\x00-\x1f\x7f-\x9f]+$/),
+  // CONTRACT §1: the producer's id, 1–64 characters of the id alphabet.
+  source: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, { error: 'not a source (1-64 characters of A-Z a-z 0-9 . _ : -)' }),
 };
 
 /**
@@ -526,6 +564,34 @@ function isEventType(t: unknown): t is EventType {
   return typeof t === 'string' && Object.hasOwn(dataSchemas, t);
 }
 
+/** The largest message body (CONTRACT §1: 256 KiB, SQS's limit), in bytes of UTF-8. */
+export const MAX_BODY_BYTES = 262_144;
+
+/** The length of `s` in UTF-8 (a lone surrogate counts 3: it is sent as U+FFFD). */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Whether a body is over {@link MAX_BODY_BYTES}. UTF-8 takes at least one and at most
+ * three bytes per UTF-16 code unit, so most bodies are decided by their length alone.
+ */
+function tooLarge(body: string): boolean {
+  if (body.length > MAX_BODY_BYTES) return true;
+  if (body.length * 3 <= MAX_BODY_BYTES) return false;
+  return utf8Length(body) > MAX_BODY_BYTES;
+}
+
 /**
  * Parses one message body. Never throws: a body that can never apply is reported with
  * a machine-readable reason and a message naming the failing fields (by path) without
@@ -534,6 +600,10 @@ function isEventType(t: unknown): t is EventType {
  * a known type is `unknown-type` (likely a newer producer, worth telling apart).
  */
 export function parseEvent(body: string): ParseResult {
+  if (typeof body !== 'string') return { ok: false, reason: 'not-json', message: 'body is not text' };
+  if (tooLarge(body)) {
+    return { ok: false, reason: 'schema', message: `(body): too large (at most ${String(MAX_BODY_BYTES)} bytes in UTF-8)` };
+  }
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -557,13 +627,36 @@ export function parseEvent(body: string): ParseResult {
   return { ok: true, event: parsed.data as DomainEvent };
 }
 
+/** SQS's limit on a MessageGroupId (characters). */
+export const MAX_GROUP_ID_LENGTH = 128;
+
+/** The characters SQS allows in a MessageGroupId: alphanumerics and ASCII punctuation. */
+const GROUP_ID_PATTERN = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
+
+/**
+ * A subject as a MessageGroupId: unchanged when it is one already (every id of
+ * CONTRACT §1 is), else `h:` and the first 64 hex digits of its SHA-256 — the same
+ * subject always gives the same group, so a person's events stay in one group.
+ */
+export function groupIdOf(subject: string): string {
+  if (GROUP_ID_PATTERN.test(subject)) return subject;
+  return `h:${createHash('sha256').update(subject, 'utf8').digest('hex')}`;
+}
+
 /**
  * The SQS FIFO MessageGroupId of an event (CONTRACT §1): `orgs` for structural events,
- * else the person. Events that carry only a dossier or transfer id are grouped by it
- * (`dossier:<id>`, `transfer:<id>`), since the producer may not have the person at hand;
- * handlers do not rely on cross-group order anyway.
+ * else the person — `personId` of a dossier, `memberId` of a member or transfer —
+ * whenever the event names it (on `dossier.stepCompleted`, `dossier.closed`,
+ * `transfer.cancelled`, `transfer.returned` and `transfer.received` in the optional
+ * field). Only an event that does not name the person falls back to `dossier:<id>` /
+ * `transfer:<id>`. Always at most 128 characters SQS accepts: a longer subject is
+ * hashed (see {@link groupIdOf}).
  */
 export function subjectOf(event: DomainEvent): string {
+  return groupIdOf(rawSubjectOf(event));
+}
+
+function rawSubjectOf(event: DomainEvent): string {
   switch (event.type) {
     case 'org.registered':
     case 'org.renamed':
@@ -575,7 +668,7 @@ export function subjectOf(event: DomainEvent): string {
       return event.data.personId;
     case 'dossier.stepCompleted':
     case 'dossier.closed':
-      return `dossier:${event.data.dossierId}`;
+      return event.data.personId ?? `dossier:${event.data.dossierId}`;
     case 'member.admitted':
     case 'member.imported':
     case 'member.recognized':
@@ -587,9 +680,9 @@ export function subjectOf(event: DomainEvent): string {
     case 'transfer.issued':
       return event.data.memberId;
     case 'transfer.received':
-      return event.data.member?.memberId ?? `transfer:${event.data.transferId}`;
+      return event.data.member?.memberId ?? event.data.memberId ?? `transfer:${event.data.transferId}`;
     case 'transfer.cancelled':
     case 'transfer.returned':
-      return `transfer:${event.data.transferId}`;
+      return event.data.memberId ?? `transfer:${event.data.transferId}`;
   }
 }

@@ -92,6 +92,11 @@ export interface MemberRecord extends Versioned {
   statusBeforeTransit?: 'probationary' | 'official';
   /** Open official transfer, if any. */
   transferId?: string;
+  /**
+   * The member's temporary transfers issued here and not yet ended (returned or
+   * cancelled), so that `member.exited` can end them (CONTRACT §5). Absent: none.
+   */
+  temporaryTransferIds?: string[];
   /** year → rating and the cell it was counted in. */
   ratings: Record<string, { rating: Rating; cellId: string }>;
   /** milestone years → award date. */
@@ -118,6 +123,8 @@ export interface DossierRecord extends Versioned {
   status: 'open' | DossierOutcome;
   closedOn?: BusinessDate;
   profile: Profile;
+  /** As {@link TransferRecord.dueOnProvisional}, for a rule set that counts the dossier deadline in working days. */
+  dueOnProvisional?: boolean;
 }
 
 export type TransferKind = 'official' | 'temporary';
@@ -135,8 +142,21 @@ export interface TransferRecord extends Versioned {
   /** The deadline to be received; only for a destination inside this system. */
   dueOn?: BusinessDate;
   receivedOn?: BusinessDate;
+  /**
+   * `completed`: nothing here will ever see it received — an official transfer to an
+   * external org (complete at issue), or one in transit when its member exited
+   * (`endedOn`, `endedBy: 'exit'`).
+   */
   status: 'issued' | 'received' | 'cancelled' | 'returned' | 'completed';
   endedOn?: BusinessDate;
+  /** Set when the transfer was ended by the member's exit (CONTRACT §5), not by an event of its own. */
+  endedBy?: 'exit';
+  /**
+   * Whether `dueOn` counts working days over a year the holiday calendar does not
+   * (yet) confirm (CONTRACT §7): recompute it with `transferDueOn` when the calendar
+   * is extended. Absent: final.
+   */
+  dueOnProvisional?: boolean;
   /** For a temporary attendee from outside: not on our rolls, no member record. */
   attendee?: { status: 'probationary' | 'official'; profile: Profile };
 }

@@ -395,7 +395,8 @@ const cases: Record<EventType, Case[]> = {
     { name: 'in a committee', given: world, when: () => admitM1({ orgId: 'GC' }), then: rejected('not-a-cell') },
     { name: 'in a dissolved cell', given: () => [...baseOrgs(), dissolve('C2')], when: () => admitM1({ orgId: 'C2' }), then: rejected('org-dissolved') },
     { name: 'its dossier has not arrived yet', given: baseOrgs, when: () => admitM1({ dossierId: 'D1' }), then: retried('missing-dossier') },
-    { name: 'its dossier is closed', given: () => [...baseOrgs(), dossierD1(), validEvent('dossier.closed')], when: () => admitM1({ dossierId: 'D1' }), then: rejected('dossier-closed') },
+    { name: 'its dossier is closed', given: () => [...baseOrgs(), dossierD1(), validEvent('dossier.closed')], when: () => admitM1({ dossierId: 'D1' }), then: rejected('dossier-mismatch') },
+    { name: 'its dossier is in another cell', given: () => [...baseOrgs(), dossierD1()], when: () => admitM1({ dossierId: 'D1', orgId: 'C2' }), then: rejected('dossier-mismatch') },
     {
       name: 'admitted before its dossier was received',
       given: () => [...baseOrgs(), dossierD1()],
@@ -457,21 +458,26 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-probationary'),
     },
     { name: 'an unknown member', given: baseOrgs, when: () => validEvent('member.recognized'), then: retried('missing-member') },
-    { name: 'recognized before admitted', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }), then: rejected('date-order') },
+    { name: 'recognized before admitted', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }), then: rejected('before-admission') },
+    { name: 'recognized before probation ends', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.recognized', { data: { recognizedOn: '2022-03-09' } }), then: rejected('probation-not-ended') },
     {
       // Regression: the recognition fact was once keyed by member only, so a readmitted
       // member recognized twice in one year and cell counted once (CONTRACT §9).
-      name: 'a readmitted member recognized a second time in the same year counts twice',
+      // A second recognition can no longer fall in the same year as the first: each waits for a 12-month probation (CONTRACT §5).
+      name: 'a readmitted member recognized a second time counts again',
       given: () => [
         ...baseOrgs(),
-        admitM1({ admittedOn: '2021-01-05', ceremonyOn: undefined }),
-        validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }),
+        admitM1({ admittedOn: '2020-01-05', ceremonyOn: undefined }),
+        validEvent('member.recognized', { data: { recognizedOn: '2021-01-05' } }),
         exitMember('M1', '2021-04-01'),
         admitM1({ admittedOn: '2021-05-04', ceremonyOn: undefined, readmitted: true }),
       ],
-      when: () => validEvent('member.recognized', { data: { recognizedOn: '2021-11-01' } }),
+      when: () => validEvent('member.recognized', { data: { recognizedOn: '2022-05-04' } }),
       then: applied,
-      assess: (h) => expect(facts(h, 'C1', 2021, 'recognition')).toHaveLength(2),
+      assess: (h) => {
+        expect(facts(h, 'C1', 2021, 'recognition')).toHaveLength(1);
+        expect(facts(h, 'C1', 2022, 'recognition')).toHaveLength(1);
+      },
     },
   ],
 
@@ -510,7 +516,7 @@ const cases: Record<EventType, Case[]> = {
       },
     },
     { name: 'an exited member', given: () => [...baseOrgs(), importMember(), exitMember()], when: () => validEvent('member.exempted'), then: rejected('not-active') },
-    { name: 'a member in transit', given: () => [...baseOrgs(), importMember(), issue()], when: () => validEvent('member.exempted'), then: rejected('not-active') },
+    { name: 'a member in transit (still a member, CONTRACT §5)', given: () => [...baseOrgs(), importMember(), issue()], when: () => validEvent('member.exempted'), then: applied },
     { name: 'an unknown member', when: () => validEvent('member.exempted'), then: retried('missing-member') },
   ],
 
@@ -529,7 +535,7 @@ const cases: Record<EventType, Case[]> = {
       },
     },
     { name: 'twice', given: () => [...baseOrgs(), admitM1(), exitMember()], when: () => exitMember('M1', '2021-07-01'), then: rejected('not-active') },
-    { name: 'a member in transit', given: () => [...baseOrgs(), admitM1(), issue()], when: () => exitMember('M1', '2022-06-05'), then: rejected('not-active') },
+    { name: 'a member in transit (the transfer ends with the exit, CONTRACT §5)', given: () => [...baseOrgs(), admitM1(), issue()], when: () => exitMember('M1', '2022-06-05'), then: applied },
     {
       name: 'a member transferred out to another system',
       given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })],
@@ -537,7 +543,7 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-active'),
     },
     { name: 'an unknown member', when: () => exitMember(), then: retried('missing-member') },
-    { name: 'before the admission', given: () => [...baseOrgs(), admitM1()], when: () => exitMember('M1', '2021-03-01'), then: rejected('date-order') },
+    { name: 'before the admission', given: () => [...baseOrgs(), admitM1()], when: () => exitMember('M1', '2021-03-01'), then: rejected('before-admission') },
     { name: 'an unknown reason', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.exited', { data: { reason: 'retired' as never } }), then: rejected('schema') },
   ],
 
@@ -570,7 +576,7 @@ const cases: Record<EventType, Case[]> = {
       },
     },
     { name: 'an exited member', given: () => [...baseOrgs(), admitM1(), exitMember()], when: () => validEvent('member.evaluated'), then: rejected('not-active') },
-    { name: 'a member in transit', given: () => [...baseOrgs(), admitM1(), issue()], when: () => validEvent('member.evaluated'), then: rejected('not-active') },
+    { name: 'a member in transit (counts for the sending cell, CONTRACT §5)', given: () => [...baseOrgs(), admitM1(), issue()], when: () => validEvent('member.evaluated'), then: applied },
     { name: 'an unknown member', when: () => validEvent('member.evaluated'), then: retried('missing-member') },
     { name: 'an unknown rating', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.evaluated', { data: { rating: 'bad' as never } }), then: rejected('schema') },
   ],
@@ -589,13 +595,13 @@ const cases: Record<EventType, Case[]> = {
     {
       name: 'another milestone',
       given: () => [...baseOrgs(), importMember(), validEvent('member.badgeAwarded')],
-      when: () => validEvent('member.badgeAwarded', { data: { years: 40 } }),
+      when: () => validEvent('member.badgeAwarded', { data: { years: 40, awardedOn: '2030-09-02' } }),
       then: applied,
-      assess: (h) => expect(facts(h, 'C1', 2021, 'badge')).toHaveLength(2),
+      assess: (h) => expect([facts(h, 'C1', 2021, 'badge'), facts(h, 'C1', 2030, 'badge')].map((f) => f.length)).toEqual([1, 1]),
     },
     { name: 'the same milestone twice', given: () => [...baseOrgs(), importMember(), validEvent('member.badgeAwarded')], when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2021-11-07' } }), then: rejected('already-awarded') },
     { name: 'an exited member', given: () => [...baseOrgs(), importMember(), exitMember()], when: () => validEvent('member.badgeAwarded'), then: rejected('not-active') },
-    { name: 'a member in transit', given: () => [...baseOrgs(), importMember(), issue({ issuedOn: '2021-06-01' })], when: () => validEvent('member.badgeAwarded'), then: rejected('not-active') },
+    { name: 'a member in transit (counts for the sending cell, CONTRACT §5)', given: () => [...baseOrgs(), importMember(), issue({ issuedOn: '2021-06-01' })], when: () => validEvent('member.badgeAwarded'), then: applied },
     { name: 'an unknown member', when: () => validEvent('member.badgeAwarded'), then: retried('missing-member') },
     { name: 'not a milestone', given: () => [...baseOrgs(), importMember()], when: () => validEvent('member.badgeAwarded', { data: { years: 35 as never } }), then: rejected('schema') },
   ],
@@ -624,7 +630,7 @@ const cases: Record<EventType, Case[]> = {
       when: () => issue({ kind: 'temporary' }),
       then: applied,
       assess: (h) => {
-        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', version: 1 });
+        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', version: 2, temporaryTransferIds: ['T1'] });
         expect(h.transfers.get('T1')).toMatchObject({ status: 'issued', kind: 'temporary' });
         expect(h.activeCount('C1')).toBe(1);
         expect(h.inTransitCounts()).toEqual({});
@@ -710,7 +716,7 @@ const cases: Record<EventType, Case[]> = {
       when: () => receive(),
       then: applied,
       assess: (h) => {
-        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', version: 1 });
+        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', version: 2, temporaryTransferIds: ['T1'] });
         expect(h.transfers.get('T1')).toMatchObject({ status: 'received', kind: 'temporary', toOrgId: 'C2' });
         expect(h.attendeeCounts()).toEqual({ C2: 1 });
         expect(h.activeCount('C2')).toBe(0);
@@ -756,10 +762,10 @@ const cases: Record<EventType, Case[]> = {
       when: () => validExternalArrival({ data: { fromOrgId: 'C3' } }),
       then: retried('missing-transfer'),
     },
-    { name: 'received twice', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => receive('T1', '2022-06-11'), then: rejected('transfer-not-pending') },
-    { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('transfer-not-pending') },
-    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('transfer-not-pending') },
-    { name: 'a cancelled transfer', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => receive(), then: rejected('transfer-not-pending') },
+    { name: 'received twice', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => receive('T1', '2022-06-11'), then: rejected('not-pending') },
+    { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('not-pending') },
+    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('not-pending') },
+    { name: 'a cancelled transfer', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => receive(), then: rejected('not-pending') },
     { name: 'received before issued', given: () => [...baseOrgs(), importMember(), issue()], when: () => receive('T1', '2022-05-31'), then: rejected('date-order') },
     { name: 'an official arrival of a member on our rolls', given: () => [...baseOrgs(), importMember('M2', 'C2')], when: () => validExternalArrival(), then: rejected('member-exists') },
     { name: 'an arrival into an unknown cell', given: baseOrgs, when: () => validExternalArrival({ data: { toOrgId: 'C9' } }), then: retried('missing-org') },
@@ -788,17 +794,14 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('org-dissolved'),
     },
     {
-      // BUG (order): whether the destination is external is decided once, at issue, by
-      // whether its org.registered has been applied. org.* events travel in the `orgs`
-      // FIFO group and transfers in the member's, so a transfer to a newly registered cell
-      // can overtake the registration (CONTRACT §1: handlers must stay correct when order
-      // breaks). It then completes at issue as if external (member transferred-out), and
-      // the receipt is refused transfer-not-pending: the member is on no cell's rolls.
-      name: 'a transfer issued before its receiving cell’s registration was applied is received there',
+      // CONTRACT §6: whether the destination is external is decided at issue, for good
+      // (producers register an org before sending transfers to it). A transfer complete
+      // at issue is never received, even if an org with that id is registered since.
+      name: 'a transfer complete at issue (destination external then) is not received after the org is registered',
       given: () => [reg('HP', null, 'province'), reg('Q1', 'HP', 'upper-grassroots'), reg('C1', 'Q1', 'grassroots-cell'), importMember(), issue(), reg('C2', 'Q1', 'grassroots-cell')],
       when: () => receive(),
-      then: applied,
-      assess: (h) => expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C2' }),
+      then: rejected('not-pending'),
+      assess: (h) => expect(h.members.get('M1')).toMatchObject({ status: 'transferred-out', cellId: 'C1' }),
     },
   ],
 
@@ -826,14 +829,15 @@ const cases: Record<EventType, Case[]> = {
       then: applied,
       assess: (h) => {
         expect(h.transfers.get('T1')).toMatchObject({ status: 'cancelled' });
-        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', version: 1 });
+        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', version: 3 });
+        expect(h.members.get('M1')?.temporaryTransferIds).toBeUndefined();
         expect(h.facts.size).toBe(0);
       },
     },
     { name: 'an unknown transfer', given: baseOrgs, when: () => cancel(), then: retried('missing-transfer') },
-    { name: 'a received transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => cancel(), then: rejected('transfer-not-pending') },
-    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => cancel(), then: rejected('transfer-not-pending') },
-    { name: 'cancelled twice', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => cancel(), then: rejected('transfer-not-pending') },
+    { name: 'a received transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => cancel(), then: rejected('not-pending') },
+    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => cancel(), then: rejected('not-pending') },
+    { name: 'cancelled twice', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => cancel(), then: rejected('not-pending') },
   ],
 
   'transfer.returned': [
@@ -851,8 +855,8 @@ const cases: Record<EventType, Case[]> = {
     { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => giveBack(), then: applied },
     { name: 'a temporary attendee from outside', given: () => [...baseOrgs(), validExternalArrival({ data: { kind: 'temporary' } })], when: () => giveBack('T2'), then: applied },
     { name: 'an official transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => giveBack(), then: rejected('not-temporary') },
-    { name: 'a temporary transfer not yet received', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })], when: () => giveBack(), then: rejected('transfer-not-pending') },
-    { name: 'returned twice', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' }), receive(), giveBack()], when: () => giveBack(), then: rejected('transfer-not-pending') },
+    { name: 'a temporary transfer not yet received', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })], when: () => giveBack(), then: rejected('not-pending') },
+    { name: 'returned twice', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' }), receive(), giveBack()], when: () => giveBack(), then: rejected('not-pending') },
     { name: 'an unknown transfer', given: baseOrgs, when: () => giveBack(), then: retried('missing-transfer') },
   ],
 };

@@ -3,14 +3,24 @@
 import type { DossierRecord, FactRecord, MemberRecord, Profile, TransferRecord } from '../records.js';
 import { bump, emptyCurrent, emptyYear, type CurrentFigures, type OrgFigures, type YearFigures } from './types.js';
 
-/** Anything but `Kinh` (compared in NFC, surrounding blanks ignored) is an ethnic minority. */
-export function isEthnicMinority(profile: Pick<Profile, 'ethnicity'>): boolean {
-  return profile.ethnicity.normalize('NFC').trim() !== 'Kinh';
+/** Text as compared by the figures: NFC, surrounding blanks trimmed, case folded (Vietnamese letters included). */
+function folded(text: string): string {
+  return text.normalize('NFC').trim().toLocaleLowerCase('vi');
 }
 
-/** A religion that is neither null/absent nor blank. */
+/** CONTRACT §9: every ethnicity but Kinh is an ethnic minority, compared without regard to case (`kinh`, ` KINH `). */
+export function isEthnicMinority(profile: Pick<Profile, 'ethnicity'>): boolean {
+  return folded(profile.ethnicity) !== 'kinh';
+}
+
+/** What counts as "no religion" (CONTRACT §9), folded: Vietnamese `không` and English `none`. */
+const NO_RELIGION: ReadonlySet<string> = new Set(['không', 'none']);
+
+/** CONTRACT §9: a religion that is not null/absent, blank or "none" (`Không`, `không`, in NFC or NFD). */
 export function isReligious(profile: Pick<Profile, 'religion'>): boolean {
-  return typeof profile.religion === 'string' && profile.religion.trim() !== '';
+  if (typeof profile.religion !== 'string') return false;
+  const r = folded(profile.religion);
+  return r !== '' && !NO_RELIGION.has(r);
 }
 
 export interface CellCurrentInput {

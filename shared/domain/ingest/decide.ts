@@ -1,8 +1,8 @@
 // domain: which records an event needs, and what applying it decides.
 import type { DomainEvent } from '../events.js';
-import type { Decision, LoadedState, Needs } from './decision.js';
+import { reject, type Decision, type LoadedState, type Needs } from './decision.js';
 import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
-import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, recognizeMember, updateMember } from './members.js';
+import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, openTransferIdsOf, recognizeMember, updateMember } from './members.js';
 import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
 import { mergeChain } from './lookups.js';
 import { cancelTransfer, issueTransfer, receiveTransfer, returnTransfer } from './transfers.js';
@@ -28,27 +28,36 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
     case 'target.set':
       return { ...needs, allOrgs: true };
     case 'org.dissolved': {
-      const loaded = state.allOrgsLoaded ? rollsOf(state.orgs, event.data.orgId) : [];
-      return { ...needs, allOrgs: true, activeMembersOf: event.data.mergedInto === undefined ? loaded : [] };
+      // Without a merge target it must be empty: no active or in-transit member and no
+      // open dossier on its rolls (its own and those of cells merged into it).
+      const rolls = state.allOrgsLoaded && event.data.mergedInto === undefined ? rollsOf(state.orgs, event.data.orgId) : [];
+      return { ...needs, allOrgs: true, activeMembersOf: rolls, openDossiersOf: rolls };
     }
     case 'dossier.received':
       return { ...needs, orgs: [event.data.orgId], dossiers: [event.data.dossierId] };
     case 'dossier.stepCompleted':
     case 'dossier.closed':
       return { ...needs, dossiers: [event.data.dossierId] };
-    case 'member.admitted':
+    case 'member.admitted': {
+      // The dossier's cell (and where it was merged) decides whether it is the admission's.
+      const dossier = event.data.dossierId ? state.dossiers.get(event.data.dossierId) : undefined;
       return {
         ...needs,
-        orgs: [event.data.orgId],
+        orgs: [event.data.orgId, ...(dossier ? [dossier.cellId] : [])],
         members: [event.data.memberId],
         dossiers: event.data.dossierId ? [event.data.dossierId] : [],
       };
+    }
     case 'member.imported':
       return { ...needs, orgs: [event.data.orgId], members: [event.data.memberId] };
+    case 'member.exited': {
+      // An exit ends the member's open transfers (CONTRACT §5): load them.
+      const member = state.members.get(event.data.memberId);
+      return { ...needs, members: [event.data.memberId], transfers: member ? openTransferIdsOf(member) : [] };
+    }
     case 'member.recognized':
     case 'member.updated':
     case 'member.exempted':
-    case 'member.exited':
     case 'member.evaluated':
     case 'member.badgeAwarded':
       return { ...needs, members: [event.data.memberId] };
@@ -75,8 +84,26 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
   }
 }
 
-/** Applies the contract's rules for one event to the records it needs. */
+/**
+ * Applies the contract's rules for one event to the records it needs. Never throws for
+ * what an event carries: date arithmetic that leaves the range dates can hold (a
+ * `RangeError` from dates.ts, e.g. a deadline derived past year 9999) is rejected as
+ * `date-out-of-range`. Any other exception is a bug and is thrown as it is.
+ */
 export function decide(event: DomainEvent, state: LoadedState): Decision {
+  try {
+    return dispatch(event, state);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      // The message of a RangeError from dates.ts may quote a date from the event:
+      // not copied, since rejected events' messages are shown to operators.
+      return reject('date-out-of-range', `a date of this ${event.type} or one derived from it is outside the range dates can hold`);
+    }
+    throw err;
+  }
+}
+
+function dispatch(event: DomainEvent, state: LoadedState): Decision {
   switch (event.type) {
     case 'org.registered':
       return registerOrg(event, state);

@@ -25,9 +25,22 @@ export type RejectReason =
   | 'already-awarded'
   | 'transfer-exists'
   | 'transfer-open'
-  | 'transfer-not-pending'
+  /** CONTRACT §6: the transfer is not awaiting what the event does (received, ended, complete at issue). */
+  | 'not-pending'
   | 'not-temporary'
-  | 'date-order';
+  /** CONTRACT §1: the optional `memberId` of a transfer event names another member than the transfer's. */
+  | 'transfer-mismatch'
+  | 'date-order'
+  /** CONTRACT §4: an admission names a dossier that is not open in the admission's cell. */
+  | 'dossier-mismatch'
+  /** CONTRACT §5: a member event dated (or a rating's year) before the member's admittedOn. */
+  | 'before-admission'
+  /** CONTRACT §5: recognizedOn before the end of probation. */
+  | 'probation-not-ended'
+  /** CONTRACT §5: a badge before admittedOn + years − 1 year. */
+  | 'too-early'
+  /** A date derived from the event (a deadline, the end of probation) is out of the range dates can hold. */
+  | 'date-out-of-range';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer';
@@ -42,6 +55,12 @@ export interface Needs {
   transfers: string[];
   /** Dissolving an org without a merge target needs the active member counts of its rolls. */
   activeMembersOf?: string[];
+  /**
+   * Dissolving an org without a merge target needs the number of open dossiers
+   * (`status` `open`) whose `cellId` is each of these orgs; loaded into
+   * {@link LoadedState.openDossiers} (see {@link countOpenDossiers}).
+   */
+  openDossiersOf?: string[];
 }
 
 /** What the handler loaded. A missing key means "looked up, does not exist". */
@@ -52,6 +71,8 @@ export interface LoadedState {
   dossiers: Map<string, DossierRecord>;
   transfers: Map<string, TransferRecord>;
   activeMembers: Map<string, number>;
+  /** Open dossiers per cell id, for the cells `openDossiersOf` named; a cell not in the map was not loaded. */
+  openDossiers: Map<string, number>;
   /** Keys already looked up, so that "absent" and "not loaded" differ. */
   looked: Set<string>;
 }
@@ -64,6 +85,7 @@ export function emptyState(): LoadedState {
     dossiers: new Map(),
     transfers: new Map(),
     activeMembers: new Map(),
+    openDossiers: new Map(),
     looked: new Set(),
   };
 }
@@ -92,4 +114,14 @@ export const retry = (reason: RetryReason, message: string): Decision => ({ outc
 /** The next version of a record that was read at `previous` (null: new). */
 export function bump<T extends { version: number }>(record: Omit<T, 'version'>, previous: { version: number } | undefined): T {
   return { ...record, version: (previous?.version ?? 0) + 1 } as T;
+}
+
+/**
+ * The pure default of what a loader puts in {@link LoadedState.openDossiers} for one
+ * cell: the dossiers whose `cellId` is `cellId` and whose `status` is `open`.
+ */
+export function countOpenDossiers(dossiers: Iterable<Pick<DossierRecord, 'cellId' | 'status'>>, cellId: string): number {
+  let n = 0;
+  for (const d of dossiers) if (d.cellId === cellId && d.status === 'open') n += 1;
+  return n;
 }

@@ -2,7 +2,8 @@
 import type { EventOf } from '../events.js';
 import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
-import { dossierDueOn } from '../rules/index.js';
+import { dossierDeadline } from '../rules/index.js';
+import { dueOnFields } from './transfers.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
 import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
 
@@ -18,7 +19,7 @@ export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedStat
       personId,
       cellId: cell.orgId,
       receivedOn,
-      dueOn: dossierDueOn(receivedOn),
+      ...dueOnFields(dossierDeadline(receivedOn)),
       step: 'received',
       steps: { received: receivedOn },
       status: 'open',
@@ -33,11 +34,16 @@ export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedStat
 export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: LoadedState): Decision {
   const dossier = openDossier(state, e.data.dossierId);
   if (isDecision(dossier)) return dossier;
-  const { step, on } = e.data;
+  const { step, on, personId } = e.data;
+  if (personId !== undefined && personId !== dossier.personId) {
+    return reject('dossier-mismatch', `dossier ${dossier.dossierId} is not the dossier of person ${personId}`);
+  }
   if (DOSSIER_STEPS.indexOf(step) <= DOSSIER_STEPS.indexOf(dossier.step)) {
     return reject('step-backwards', `dossier ${dossier.dossierId} is already at ${dossier.step}; ${step} would not move it forward`);
   }
   if (on < dossier.receivedOn) return reject('date-order', 'the step is dated before the dossier was received');
+  // CONTRACT §4: steps only move forward, and their dates never go back.
+  if (on < lastStepOn(dossier)) return reject('date-order', `the step is dated before the previous step (${dossier.step})`);
   const record = bump<DossierRecord>({ ...dossier, step, steps: { ...dossier.steps, [step]: on } }, dossier);
   return apply({ entity: 'dossier', record, expectedVersion: dossier.version });
 }
@@ -46,8 +52,17 @@ export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: 
 export function closeDossier(e: EventOf<'dossier.closed'>, state: LoadedState): Decision {
   const dossier = openDossier(state, e.data.dossierId);
   if (isDecision(dossier)) return dossier;
+  if (e.data.personId !== undefined && e.data.personId !== dossier.personId) {
+    return reject('dossier-mismatch', `dossier ${dossier.dossierId} is not the dossier of person ${e.data.personId}`);
+  }
   if (e.data.on < dossier.receivedOn) return reject('date-order', 'the dossier is closed before it was received');
+  if (e.data.on < lastStepOn(dossier)) return reject('date-order', `the dossier is closed before its last step (${dossier.step})`);
   return apply(...closeDossierWrites(dossier, e.data.outcome, e.data.on));
+}
+
+/** The date of the last step completed (`receivedOn` when none): no later step or closing may be before it. */
+export function lastStepOn(dossier: DossierRecord): BusinessDate {
+  return dossier.steps[dossier.step] ?? dossier.receivedOn;
 }
 
 /** Closing writes the dossier and the fact that feeds closedInYear and the median. */

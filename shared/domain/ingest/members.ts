@@ -1,10 +1,11 @@
 // domain: the rules of the member events (CONTRACT §5).
 import type { EventOf } from '../events.js';
-import type { MemberRecord } from '../records.js';
+import type { BusinessDate, MemberRecord, TransferRecord } from '../records.js';
+import { addYears, yearOf } from '../dates.js';
 import { probationEndsOn } from '../rules/index.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
-import { activeCell, activeMember, deleteFact, isDecision, knownMember, openDossier, putFact } from './lookups.js';
-import { closeDossierWrites } from './dossiers.js';
+import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, knownMember, putFact } from './lookups.js';
+import { closeDossierWrites, lastStepOn } from './dossiers.js';
 
 /** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
@@ -20,9 +21,18 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
   }
   const writes: Write[] = [];
   if (dossierId !== undefined) {
-    const dossier = openDossier(state, dossierId);
+    // CONTRACT §4: the dossier must be open and in the cell of the admission (a cell
+    // merged into the admission's cell hands its open dossiers over, CONTRACT §2).
+    const dossier = knownDossier(state, dossierId);
     if (isDecision(dossier)) return dossier;
+    if (dossier.status !== 'open') {
+      return reject('dossier-mismatch', `dossier ${dossierId} is not open (${dossier.status}); an admission closes an open dossier only`);
+    }
+    if (dossier.cellId !== cell.orgId && effectiveCellId(state, dossier.cellId) !== cell.orgId) {
+      return reject('dossier-mismatch', `dossier ${dossierId} is in ${effectiveCellId(state, dossier.cellId)}, not in ${cell.orgId}, the cell of the admission`);
+    }
     if (admittedOn < dossier.receivedOn) return reject('date-order', 'admittedOn is before the dossier was received');
+    if (admittedOn < lastStepOn(dossier)) return reject('date-order', `admittedOn is before the dossier's last step (${dossier.step})`);
     writes.push(...closeDossierWrites(dossier, 'admitted', admittedOn));
   }
   const record = bump<MemberRecord>(
@@ -79,7 +89,25 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
   return apply({ entity: 'member', record, expectedVersion: null });
 }
 
-/** công nhận đảng viên chính thức: only a probationary member. */
+/**
+ * A member the events of CONTRACT §5 apply to: probationary, official, or in transit
+ * (still a member, counted by the sending cell). Exited or gone to another system: not.
+ */
+function currentMember(state: LoadedState, memberId: string): MemberRecord | Decision {
+  const member = knownMember(state, memberId);
+  if (isDecision(member)) return member;
+  if (member.status !== 'probationary' && member.status !== 'official' && member.status !== 'in-transit') {
+    return reject('not-active', `member ${memberId} is ${member.status}, not a member of this system now`);
+  }
+  return member;
+}
+
+/** CONTRACT §5: no member event is dated before the member's admittedOn. */
+function beforeAdmission(member: MemberRecord, on: BusinessDate, what: string): Decision | undefined {
+  return on < member.admittedOn ? reject('before-admission', `${what} is before member ${member.memberId} was admitted`) : undefined;
+}
+
+/** công nhận đảng viên chính thức: only a probationary member, not before probation ends. */
 export function recognizeMember(e: EventOf<'member.recognized'>, state: LoadedState): Decision {
   const member = knownMember(state, e.data.memberId);
   if (isDecision(member)) return member;
@@ -87,7 +115,10 @@ export function recognizeMember(e: EventOf<'member.recognized'>, state: LoadedSt
     return reject('not-probationary', `member ${member.memberId} is ${member.status}, not probationary`);
   }
   const { recognizedOn } = e.data;
-  if (recognizedOn < member.admittedOn) return reject('date-order', 'recognizedOn is before admittedOn');
+  const early = beforeAdmission(member, recognizedOn, 'recognizedOn');
+  if (early) return early;
+  const ends = member.probationEndsOn ?? probationEndsOn(member.admittedOn, member.ceremonyOn);
+  if (recognizedOn < ends) return reject('probation-not-ended', `recognizedOn is before the end of probation (${ends})`);
   const { probationEndsOn: _ended, ...rest } = member;
   return apply(
     { entity: 'member', record: bump<MemberRecord>({ ...rest, status: 'official', recognizedOn }, member), expectedVersion: member.version },
@@ -105,29 +136,67 @@ export function updateMember(e: EventOf<'member.updated'>, state: LoadedState): 
 
 /** miễn sinh hoạt: still a member, still counted. */
 export function exemptMember(e: EventOf<'member.exempted'>, state: LoadedState): Decision {
-  const member = activeMember(state, e.data.memberId);
+  const member = currentMember(state, e.data.memberId);
   if (isDecision(member)) return member;
+  const early = beforeAdmission(member, e.data.on, 'the exemption');
+  if (early) return early;
   return apply({ entity: 'member', record: bump({ ...member, exemptedOn: e.data.on }, member), expectedVersion: member.version });
 }
 
-/** Off the rolls for good; the record is kept. */
+/**
+ * Off the rolls for good; the record is kept. Whatever transfer of the member is still
+ * open ends with the exit (CONTRACT §5): a temporary one as if returned on the exit
+ * date, an official one in transit as `completed` (`endedBy: 'exit'`): its transferOut
+ * fact stands (the member did leave the sending cell's rolls on `issuedOn`) and the exit
+ * counts for the sending cell, so nothing stays in transit, attending or late.
+ */
 export function exitMember(e: EventOf<'member.exited'>, state: LoadedState): Decision {
-  const member = activeMember(state, e.data.memberId);
+  const member = currentMember(state, e.data.memberId);
   if (isDecision(member)) return member;
   const { reason, on } = e.data;
-  if (on < member.admittedOn) return reject('date-order', 'the exit is before admittedOn');
-  const { probationEndsOn: _ended, ...rest } = member;
+  const early = beforeAdmission(member, on, 'the exit');
+  if (early) return early;
+  const writes: Write[] = [];
+  for (const transferId of openTransferIdsOf(member)) {
+    const transfer = state.transfers.get(transferId);
+    if (!transfer) continue; // looked up and absent: nothing open to end
+    if (!isOpen(transfer)) continue;
+    if (transfer.issuedOn !== undefined && on < transfer.issuedOn) {
+      return reject('date-order', `the exit is before transfer ${transfer.transferId} was issued`);
+    }
+    const ended: TransferRecord =
+      transfer.kind === 'temporary'
+        ? bump<TransferRecord>({ ...transfer, status: 'returned', endedOn: on, endedBy: 'exit' }, transfer)
+        : bump<TransferRecord>({ ...transfer, status: 'completed', endedOn: on, endedBy: 'exit' }, transfer);
+    writes.push({ entity: 'transfer', record: ended, expectedVersion: transfer.version });
+  }
+  const { probationEndsOn: _ended, statusBeforeTransit: _before, transferId: _open, temporaryTransferIds: _temporary, ...rest } = member;
   return apply(
     { entity: 'member', record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on } }, member), expectedVersion: member.version },
+    ...writes,
     putFact(member.cellId, on, `exit#${member.memberId}#${on}`, { kind: 'exit', reason }),
   );
 }
 
+/** The transfers of a member that may still be open: the official one in transit and the temporary ones. */
+export function openTransferIdsOf(member: MemberRecord): string[] {
+  const ids = [...(member.status === 'in-transit' && member.transferId ? [member.transferId] : []), ...(member.temporaryTransferIds ?? [])];
+  return [...new Set(ids)];
+}
+
+/** Issued and not yet ended, or a temporary one under way (received, or to an external org). */
+function isOpen(t: TransferRecord): boolean {
+  return t.status === 'issued' || (t.status === 'received' && t.kind === 'temporary');
+}
+
 /** The annual rating; a second rating of the same year replaces the first, wherever it was counted. */
 export function evaluateMember(e: EventOf<'member.evaluated'>, state: LoadedState): Decision {
-  const member = activeMember(state, e.data.memberId);
+  const member = currentMember(state, e.data.memberId);
   if (isDecision(member)) return member;
   const { year, rating } = e.data;
+  if (year < yearOf(member.admittedOn)) {
+    return reject('before-admission', `the rating's year is before member ${member.memberId} was admitted`);
+  }
   const previous = member.ratings[String(year)];
   const factId = `rating#${member.memberId}`;
   const writes: Write[] = [];
@@ -140,11 +209,15 @@ export function evaluateMember(e: EventOf<'member.evaluated'>, state: LoadedStat
   return apply(...writes);
 }
 
-/** Huy hiệu Đảng: each milestone once. */
+/** Huy hiệu Đảng: each milestone once, not before admittedOn + years − 1 year. */
 export function awardBadge(e: EventOf<'member.badgeAwarded'>, state: LoadedState): Decision {
-  const member = activeMember(state, e.data.memberId);
+  const member = currentMember(state, e.data.memberId);
   if (isDecision(member)) return member;
   const { years, awardedOn } = e.data;
+  const early = beforeAdmission(member, awardedOn, 'the award');
+  if (early) return early;
+  const earliest = addYears(member.admittedOn, years - 1);
+  if (awardedOn < earliest) return reject('too-early', `the ${years}-year badge may be awarded from ${earliest}`);
   if (member.badges[String(years)]) return reject('already-awarded', `member ${member.memberId} already has the ${years}-year badge`);
   const badges = { ...member.badges, [String(years)]: awardedOn };
   return apply(
@@ -152,4 +225,3 @@ export function awardBadge(e: EventOf<'member.badgeAwarded'>, state: LoadedState
     putFact(member.cellId, awardedOn, `badge#${member.memberId}#${years}`, { kind: 'badge', years }),
   );
 }
-

@@ -104,8 +104,13 @@ export function dissolveOrg(e: EventOf<'org.dissolved'>, state: LoadedState): De
     if (children.some((c) => c.status === 'active')) {
       return reject('not-empty', `organization ${org.orgId} still holds organizations; dissolve them or give mergedInto`);
     }
-    const members = rollsOf(state.orgs, org.orgId).reduce((n, id) => n + (state.activeMembers.get(id) ?? 0), 0);
+    const rolls = rollsOf(state.orgs, org.orgId);
+    const members = rolls.reduce((n, id) => n + (state.activeMembers.get(id) ?? 0), 0);
     if (members > 0) return reject('not-empty', `organization ${org.orgId} still has ${members} members on its rolls or in transit from it; give mergedInto`);
+    // CONTRACT §2: no open dossier either. A cell whose count was not loaded counts 0
+    // (a loader that does not know `openDossiersOf` yet): see LoadedState.openDossiers.
+    const dossiers = rolls.reduce((n, id) => n + (state.openDossiers.get(id) ?? 0), 0);
+    if (dossiers > 0) return reject('not-empty', `organization ${org.orgId} still has ${dossiers} open dossiers; close them or give mergedInto`);
     const record = bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on }, org);
     return apply({ entity: 'org', record, expectedVersion: org.version });
   }

@@ -3,10 +3,15 @@
 // at receipt; in between the member is in transit, counted by the sending side only.
 import type { EventOf } from '../events.js';
 import type { MemberRecord, TransferRecord } from '../records.js';
-import { probationEndsOn, transferDueOn } from '../rules/index.js';
+import { probationEndsOn, transferDeadline, type Deadline } from '../rules/index.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
 import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact } from './lookups.js';
 import { yearOf } from '../dates.js';
+
+/** A deadline as stored: `dueOnProvisional` only when the calendar may still move it (CONTRACT §7). */
+export function dueOnFields({ dueOn, provisional }: Deadline): { dueOn: string; dueOnProvisional?: true } {
+  return provisional ? { dueOn, dueOnProvisional: true } : { dueOn };
+}
 
 const outFactId = (t: { transferId: string }) => `transferOut#${t.transferId}`;
 const inFactId = (t: { transferId: string }) => `transferIn#${t.transferId}`;
@@ -37,7 +42,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
       fromExternal: false,
       toExternal,
       issuedOn,
-      ...(toExternal ? {} : { dueOn: transferDueOn(issuedOn) }),
+      ...(toExternal ? {} : dueOnFields(transferDeadline(issuedOn))),
       // No one here can see an external destination receive an official transfer.
       status: kind === 'official' && toExternal ? 'completed' : 'issued',
     },
@@ -47,6 +52,12 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
     { entity: 'transfer', record, expectedVersion: null },
     putFact(fromOrgId, issuedOn, outFactId(record), { kind: 'transferOut', transferKind: kind, counterpart: toOrgId }),
   ];
+  if (kind === 'temporary') {
+    // The member stays on the sending cell's rolls; the record lists the open temporary
+    // transfer so that an exit can end it (CONTRACT §5).
+    const temporaryTransferIds = [...(member.temporaryTransferIds ?? []), transferId];
+    writes.push({ entity: 'member', record: bump<MemberRecord>({ ...member, temporaryTransferIds }, member), expectedVersion: member.version });
+  }
   if (kind === 'official') {
     const moved: MemberRecord = toExternal
       ? bump({ ...member, status: 'transferred-out', statusBeforeTransit: member.status as 'probationary' | 'official', transferId }, member)
@@ -56,10 +67,36 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   return apply(...writes);
 }
 
+/** The optional `memberId` of a transfer event (CONTRACT §1) must name the transfer's member. */
+function memberMismatch(transfer: TransferRecord, memberId: string | undefined): Decision | undefined {
+  if (memberId === undefined || memberId === transfer.memberId) return undefined;
+  return reject('transfer-mismatch', `transfer ${transfer.transferId} is not a transfer of member ${memberId}`);
+}
+
+/** The member record without `transferId` among its open temporary transfers (unchanged when not listed). */
+function withoutTemporary(member: MemberRecord, transferId: string): MemberRecord | undefined {
+  const ids = member.temporaryTransferIds ?? [];
+  if (!ids.includes(transferId)) return undefined;
+  const rest = ids.filter((id) => id !== transferId);
+  const { temporaryTransferIds: _ids, ...base } = member;
+  return bump<MemberRecord>(rest.length > 0 ? { ...base, temporaryTransferIds: rest } : base, member);
+}
+
+/** The write that takes an ended temporary transfer off its member's open list, if the member lists it. */
+function endTemporaryWrites(state: LoadedState, transfer: TransferRecord): Write[] {
+  const member = state.members.get(transfer.memberId);
+  const updated = member && withoutTemporary(member, transfer.transferId);
+  return member && updated ? [{ entity: 'member', record: updated, expectedVersion: member.version }] : [];
+}
+
 export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedState): Decision {
   const { transferId, receivedOn } = e.data;
   const known = state.transfers.get(transferId);
-  if (known) return receiveKnownTransfer(known, receivedOn, state);
+  if (known) {
+    const mismatch = memberMismatch(known, e.data.memberId);
+    if (mismatch) return mismatch;
+    return receiveKnownTransfer(known, receivedOn, state);
+  }
   const { fromOrgId, toOrgId, kind, member } = e.data;
   if (fromOrgId === undefined || toOrgId === undefined || kind === undefined) {
     return retry('missing-transfer', `transfer ${transferId} is not known (yet) and carries no arrival details`);
@@ -68,6 +105,13 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
   if (state.orgs.has(fromOrgId)) return retry('missing-transfer', `transfer ${transferId} from ${fromOrgId} has not been issued (yet)`);
   const to = activeCell(state, toOrgId);
   if (isDecision(to)) return to;
+  // CONTRACT §6: a memberId this system holds comes back from outside only when that
+  // member left by an official transfer to an external org; a member who exited (even
+  // deceased) comes back only by readmission, and one on our rolls cannot arrive.
+  const existing = member ? state.members.get(member.memberId) : undefined;
+  if (existing && existing.status !== 'transferred-out') {
+    return reject('member-exists', `member ${existing.memberId} is ${existing.status} in this system; ${existing.status === 'exited' ? 'readmission (member.admitted with readmitted) brings them back' : 'only a member who left for an external org arrives from outside'}`);
+  }
   const base = { transferId, kind, fromOrgId, toOrgId: to.orgId, fromExternal: true, toExternal: false, receivedOn, status: 'received' as const };
   const fact = putFact(to.orgId, receivedOn, inFactId({ transferId }), { kind: 'transferIn', transferKind: kind, counterpart: fromOrgId });
   if (kind === 'temporary') {
@@ -76,10 +120,6 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
     return apply({ entity: 'transfer', record, expectedVersion: null }, fact);
   }
   if (!member) return reject('schema', 'an official arrival from outside must carry member (memberId, status, admittedOn, profile)');
-  const existing = state.members.get(member.memberId);
-  if (existing && existing.status !== 'transferred-out' && existing.status !== 'exited') {
-    return reject('member-exists', `member ${member.memberId} is already on the rolls of ${existing.cellId}`);
-  }
   const arrived = bump<MemberRecord>(
     {
       memberId: member.memberId,
@@ -102,18 +142,12 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
 }
 
 function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, state: LoadedState): Decision {
-  // Issued before its destination's registration was applied (org events travel in
-  // their own message group), it was taken as external; received here, it was not.
-  const registeredSince = transfer.status === 'completed' && transfer.toExternal && state.orgs.has(transfer.toOrgId);
-  if (registeredSince) {
-    const member = state.members.get(transfer.memberId);
-    if (member?.status !== 'transferred-out' || member.transferId !== transfer.transferId) {
-      return reject('transfer-not-pending', `member ${transfer.memberId} is no longer out on transfer ${transfer.transferId}`);
-    }
-    return receiveKnownTransfer({ ...transfer, status: 'issued', toExternal: false }, receivedOn, state);
-  }
+  // CONTRACT §6: whether the destination is external was decided at issue, for good: a
+  // transfer complete at issue is never received, even if an org with that id has been
+  // registered since, and a temporary one to an external org ends only by return or
+  // cancellation.
   if (transfer.status !== 'issued' || transfer.toExternal) {
-    return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
+    return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
   }
   if (transfer.issuedOn && receivedOn < transfer.issuedOn) return reject('date-order', 'receivedOn is before issuedOn');
   // Merged away while the transfer was under way: the target's rolls take the member.
@@ -135,12 +169,25 @@ function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, stat
   return apply(...writes);
 }
 
-/** Undoes an issued transfer exactly: the member is back on the sending cell's rolls, the "out" never happened. */
+/**
+ * Undoes an issued transfer exactly: the member is back on the sending cell's rolls, the
+ * "out" never happened. A temporary transfer already received ends instead (CONTRACT
+ * §6), like a return: the attendance did happen, its facts stand.
+ */
 export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedState): Decision {
   const transfer = knownTransfer(state, e.data.transferId);
   if (isDecision(transfer)) return transfer;
+  const mismatch = memberMismatch(transfer, e.data.memberId);
+  if (mismatch) return mismatch;
+  if (transfer.kind === 'temporary' && transfer.status === 'received') {
+    if (transfer.receivedOn && e.data.on < transfer.receivedOn) return reject('date-order', 'the cancellation is before the transfer was received');
+    return apply(
+      { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer), expectedVersion: transfer.version },
+      ...endTemporaryWrites(state, transfer),
+    );
+  }
   if (transfer.status !== 'issued') {
-    return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.status}; only an issued transfer can be cancelled`);
+    return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}; only an issued transfer or a received temporary one can be cancelled`);
   }
   const writes: Write[] = [
     { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer), expectedVersion: transfer.version },
@@ -151,6 +198,8 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
     if (isDecision(member)) return member;
     const { statusBeforeTransit, transferId: _open, ...rest } = member;
     writes.push({ entity: 'member', record: bump<MemberRecord>({ ...rest, status: statusBeforeTransit ?? 'official' }, member), expectedVersion: member.version });
+  } else {
+    writes.push(...endTemporaryWrites(state, transfer));
   }
   return apply(...writes);
 }
@@ -159,9 +208,11 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
 export function returnTransfer(e: EventOf<'transfer.returned'>, state: LoadedState): Decision {
   const transfer = knownTransfer(state, e.data.transferId);
   if (isDecision(transfer)) return transfer;
+  const mismatch = memberMismatch(transfer, e.data.memberId);
+  if (mismatch) return mismatch;
   if (transfer.kind !== 'temporary') return reject('not-temporary', `transfer ${transfer.transferId} is official; only a temporary one returns`);
   const open = transfer.status === 'received' || (transfer.status === 'issued' && transfer.toExternal);
-  if (!open) return reject('transfer-not-pending', `transfer ${transfer.transferId} is ${transfer.status}, not under way`);
+  if (!open) return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}, not under way`);
   const record = bump<TransferRecord>({ ...transfer, status: 'returned', endedOn: e.data.on }, transfer);
-  return apply({ entity: 'transfer', record, expectedVersion: transfer.version });
+  return apply({ entity: 'transfer', record, expectedVersion: transfer.version }, ...endTemporaryWrites(state, transfer));
 }

@@ -9,7 +9,7 @@
 
 import { z } from 'zod';
 import type { BusinessDate } from '../records.js';
-import { addDays, addMonths, compareDates, daysBetween, isBusinessDate, isWeekend } from '../dates.js';
+import { addDays, addMonths, compareDates, daysBetween, isBusinessDate, isWeekend, yearOf } from '../dates.js';
 import rawRuleSets from './rule-sets.json' with { type: 'json' };
 
 /** How a period is counted. */
@@ -30,6 +30,12 @@ export interface RuleSet {
   effectiveFrom: BusinessDate;
   /** Days public bodies are closed (holidays, nghỉ bù, swapped days off), sorted. */
   holidays: readonly BusinessDate[];
+  /** Weekend days worked to make up a swapped day off (làm bù): working days, sorted. */
+  makeUpDays: readonly BusinessDate[];
+  /** Years the holiday calendar lists (has entries for), ascending: a working-day count is exact only there. */
+  calendarYears: readonly number[];
+  /** Years among `calendarYears` with an entry still marked provisional (not yet decreed). */
+  provisionalYears: readonly number[];
   /** From `receivedOn` to the dossier's `dueOn` (QT-TC.07: 60 calendar days). */
   dossierDeadline: Period;
   /** Days before `dueOn` at which `dossier.dueSoon` is sent, most distant first. */
@@ -61,6 +67,8 @@ const holidaySchema = z.strictObject({
   name: z.string().min(1),
   /** Not yet decreed when written: check against the official announcement. */
   provisional: z.boolean().optional(),
+  /** A weekend day worked to make up a swapped day off (làm bù): a working day, not a holiday. */
+  workingDay: z.boolean().optional(),
 });
 
 // Strict objects everywhere: a misspelt key in hand-edited data must fail the load,
@@ -89,6 +97,15 @@ const ruleSetFileSchema = z
   .superRefine((file, ctx) => {
     const ids = new Set<string>();
     const starts = new Set<string>();
+    // A day is either closed or worked: listed both ways, the count would depend on order.
+    for (const [name, list] of Object.entries(file.calendars ?? {})) {
+      const closed = new Set(list.filter((h) => !h.workingDay).map((h) => h.on));
+      list.forEach((h, i) => {
+        if (h.workingDay && closed.has(h.on)) {
+          ctx.addIssue({ code: 'custom', path: ['calendars', name, i], message: `${h.on} is listed both as a holiday and as a working day` });
+        }
+      });
+    }
     file.ruleSets.forEach((set, i) => {
       if (ids.has(set.id)) ctx.addIssue({ code: 'custom', path: ['ruleSets', i, 'id'], message: `duplicate rule set id ${set.id}` });
       ids.add(set.id);
@@ -124,11 +141,17 @@ export function parseRuleSets(data: unknown): readonly RuleSet[] {
   const file = ruleSetFileSchema.parse(data);
   const sets = file.ruleSets.map((set): RuleSet => {
     const listed = typeof set.holidays === 'string' ? (file.calendars?.[set.holidays] ?? []) : set.holidays;
-    const holidays = [...new Set(listed.map((h) => (typeof h === 'string' ? h : h.on)))].sort(compareDates);
+    const entries = listed.map((h) => (typeof h === 'string' ? { on: h } : h));
+    const holidays = [...new Set(entries.filter((h) => !('workingDay' in h && h.workingDay)).map((h) => h.on))].sort(compareDates);
+    const makeUpDays = [...new Set(entries.filter((h) => 'workingDay' in h && h.workingDay).map((h) => h.on))].sort(compareDates);
+    const years = (list: readonly { on: string }[]) => [...new Set(list.map((h) => yearOf(h.on)))].sort((a, b) => a - b);
     return {
       id: set.id,
       effectiveFrom: set.effectiveFrom,
       holidays,
+      makeUpDays,
+      calendarYears: years(entries),
+      provisionalYears: years(entries.filter((h) => 'provisional' in h && h.provisional)),
       dossierDeadline: { ...set.dossierDeadline },
       dossierThresholds: [...new Set(set.dossierThresholds)].sort((a, b) => b - a),
       probation: { ...set.probation },
@@ -176,20 +199,60 @@ export function ruleSetFor(date: BusinessDate, sets: readonly RuleSet[] = DEFAUL
 }
 
 // The holiday lookup is rebuilt only when a different holiday list is used.
-const holidayIndex = new WeakMap<readonly BusinessDate[], ReadonlySet<BusinessDate>>();
+const dayIndex = new WeakMap<readonly BusinessDate[], ReadonlySet<BusinessDate>>();
 
-function holidaysOf(ruleSet: RuleSet): ReadonlySet<BusinessDate> {
-  let index = holidayIndex.get(ruleSet.holidays);
+function indexOf(days: readonly BusinessDate[] | undefined): ReadonlySet<BusinessDate> {
+  if (days === undefined) return new Set();
+  let index = dayIndex.get(days);
   if (!index) {
-    index = new Set(ruleSet.holidays);
-    holidayIndex.set(ruleSet.holidays, index);
+    index = new Set(days);
+    dayIndex.set(days, index);
   }
   return index;
 }
 
-/** Monday to Friday and not one of the rule set's holidays. */
+/**
+ * Monday to Friday and not one of the rule set's holidays, or a weekend day worked to
+ * make up a swapped day off (làm bù, e.g. Saturday 2024-05-04).
+ */
 export function isWorkingDay(date: BusinessDate, ruleSet: RuleSet): boolean {
-  return !isWeekend(date) && !holidaysOf(ruleSet).has(date);
+  if (indexOf(ruleSet.makeUpDays).has(date)) return true;
+  return !isWeekend(date) && !indexOf(ruleSet.holidays).has(date);
+}
+
+/**
+ * Whether the rule set's holiday calendar covers the year of `date` (lists it), so that
+ * a working-day count through it is exact. `false` for a year not yet listed: the
+ * count then knows only weekends.
+ */
+export function calendarCovers(date: BusinessDate, ruleSet: RuleSet = ruleSetFor(date)): boolean {
+  return (ruleSet.calendarYears ?? []).includes(yearOf(date));
+}
+
+/**
+ * A deadline, and whether it may still change: `provisional` when it counts working
+ * days through a year the calendar does not list yet, or lists with provisional
+ * entries. Store the flag with the date and recompute a provisional deadline (with the
+ * same function and start date) when rule-sets.json is extended; a final one never moves.
+ */
+export interface Deadline {
+  dueOn: BusinessDate;
+  provisional: boolean;
+}
+
+/** Whether a period from `start` to `end` counts days the calendar does not (finally) know. */
+function spansUnknownDays(start: BusinessDate, end: BusinessDate, period: Period, ruleSet: RuleSet): boolean {
+  if (period.unit === 'calendar' || period.days === 0) return false;
+  const known = new Set(ruleSet.calendarYears ?? []);
+  const provisional = new Set(ruleSet.provisionalYears ?? []);
+  for (let y = yearOf(start); y <= yearOf(end); y++) if (!known.has(y) || provisional.has(y)) return true;
+  return false;
+}
+
+/** {@link addPeriod} with whether its result is provisional (see {@link Deadline}). */
+export function deadlineOf(start: BusinessDate, period: Period, ruleSet: RuleSet): Deadline {
+  const dueOn = addPeriod(start, period, ruleSet);
+  return { dueOn, provisional: spansUnknownDays(start, dueOn, period, ruleSet) };
 }
 
 function stepWorkingDays(start: BusinessDate, count: number, direction: 1 | -1, ruleSet: RuleSet): BusinessDate {
@@ -229,6 +292,24 @@ export function subtractPeriod(end: BusinessDate, period: Period, ruleSet: RuleS
 
 // ---------------------------------------------------------------------------------------
 // The deadlines ingest and the reminder job ask for
+
+/** {@link dossierDueOn} with whether it is provisional (CONTRACT §7; see {@link Deadline}). */
+export function dossierDeadline(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): Deadline {
+  const set = ruleSetFor(receivedOn, sets);
+  return deadlineOf(receivedOn, set.dossierDeadline, set);
+}
+
+/** {@link recognitionDueOn} with whether it is provisional. */
+export function recognitionDeadline(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): Deadline {
+  const set = ruleSetFor(probationEndsOn, sets);
+  return deadlineOf(probationEndsOn, set.recognitionDue, set);
+}
+
+/** {@link transferDueOn} with whether it is provisional. */
+export function transferDeadline(issuedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): Deadline {
+  const set = ruleSetFor(issuedOn, sets);
+  return deadlineOf(issuedOn, set.transferReceipt, set);
+}
 
 /** A dossier's deadline `dueOn` (CONTRACT §4), by the rules in force on `receivedOn`. */
 export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
