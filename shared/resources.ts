@@ -1,5 +1,6 @@
 // The one definition of the stateful resources. infra/ declares them in CloudFormation
 // from here and local/ creates them in the emulators from here: no second copy to drift.
+import { MAX_BODY_BYTES } from './domain/events.js';
 
 /** A DynamoDB attribute used in a key. All our keys are strings. */
 export interface KeyDef {
@@ -69,7 +70,7 @@ export const TABLES = [RECORDS_TABLE, FIGURES_TABLE] as const;
  * fit, with its keys, in one DynamoDB item (400 KB) when it is stored as rejected or
  * waiting, or it could never be recorded and would loop through the retries.
  */
-export const MAX_EVENT_BYTES = 262_144;
+const MAX_EVENT_BYTES = MAX_BODY_BYTES;
 
 /** Ingest: SQS FIFO, the subject as message group (CONTRACT §1). */
 export const INGEST_DLQ: QueueDef = { id: 'IngestDlq.fifo', fifo: true, visibilityTimeout: 30, maxMessageSizeBytes: MAX_EVENT_BYTES };

@@ -1,23 +1,31 @@
 // (adapter) SQS FIFO batch --> use case ingest-event --> domain/ingest
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import { loadProducers, producerFor } from '../../shared/data/producers.js';
 import { logger } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { loadProducers, producerFor } from '../../shared/data/producers.js';
+import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import { envelopeIdOf } from '../../shared/domain/events.js';
+import { isThrottling, retryWhileThrottled } from './throttling.js';
+import { waitBeforeRetry } from './visibility.js';
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
 
 /**
  * Builds the ingest handler. Records of one message group stop at the group's first
  * failure (FIFO order), other groups go on; the failed ones are reported back so that
- * only they are retried.
+ * only they are retried. An event whose predecessor is missing comes back within
+ * seconds (its visibility is shortened, doubling with each receive), not after the
+ * queue's whole visibility timeout.
  */
 export function createIngestHandler(hooks: IngestHooks = {}) {
   const processor = new SqsFifoPartialProcessorAsync();
+  /** Groups of this invocation held up by a waiting event, with that event's receive count. */
+  let waitingGroups = new Map<string, number>();
   const recordHandler = async (record: SQSRecord) => {
     const registry = await loadProducers();
     const senderId = record.attributes.SenderId;
@@ -26,24 +34,38 @@ export function createIngestHandler(hooks: IngestHooks = {}) {
       receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
       sender: registry ? { scoping: true as const, senderId, producer: producerFor(registry, senderId) } : { scoping: false as const },
     };
+    // Every line about this message carries its event id (Logs Insights: `filter eventId = …`).
+    logger.appendKeys({ eventId: envelopeIdOf(record.body) ?? null, messageId: record.messageId });
     try {
-      const result = await ingestEvent(record.body, meta, hooks);
-      logger.info('event ingested', { messageId: record.messageId, ...result });
+      const result = await retryWhileThrottled(() => ingestEvent(record.body, meta, hooks));
+      logger.info('event ingested', { ...result });
       metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
       return result;
     } catch (error) {
       metrics.addMetric(error instanceof PredecessorMissing ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
       if (error instanceof PredecessorMissing) {
-        logger.warn('event deferred', { messageId: record.messageId, eventId: error.eventId, reason: error.reason, receiveCount: meta.receiveCount });
+        logger.warn('event deferred', { reason: error.reason, receiveCount: meta.receiveCount });
+        waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
       } else {
-        logger.error('event failed', { messageId: record.messageId, error: (error as Error).name, errorMessage: (error as Error).message });
+        logger.error('event failed', { error: (error as Error).name, errorMessage: (error as Error).message, throttled: isThrottling(error) });
       }
       throw error;
+    } finally {
+      logger.removeKeys(['eventId', 'messageId']);
     }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
-    .handler(async (event, context) => processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false }));
+    .handler(async (event, context) => {
+      waitingGroups = new Map();
+      const response = await processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+      // The waiting event and the records of its group skipped after it come back together, soon.
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      const held = event.Records.filter((r) => failed.has(r.messageId) && waitingGroups.has(r.attributes.MessageGroupId ?? ''));
+      await Promise.all(held.map((r) => waitBeforeRetry(r, waitingGroups.get(r.attributes.MessageGroupId ?? '') ?? 1)));
+      return response;
+    });
 }
 
 export const handler = createIngestHandler();

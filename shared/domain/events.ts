@@ -628,6 +628,21 @@ export function parseEvent(body: string): ParseResult {
 }
 
 /** SQS's limit on a MessageGroupId (characters). */
+/**
+ * The envelope id of a body, when it has a usable one (else undefined), without
+ * validating the rest: what a log line or a rejection of an unparsable body is keyed by.
+ * A body over {@link MAX_BODY_BYTES} is not even parsed.
+ */
+export function envelopeIdOf(body: string): string | undefined {
+  if (utf8Length(body) > MAX_BODY_BYTES) return undefined;
+  try {
+    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && ID_PATTERN.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const MAX_GROUP_ID_LENGTH = 128;
 
 /** The characters SQS allows in a MessageGroupId: alphanumerics and ASCII punctuation. */

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState, type RetryReason } from '../domain/ingest/decision.js';
 import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
-import { parseEvent, type DomainEvent } from '../domain/events.js';
+import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
 import { commit, findApplied, loadNeeds, storeDeferred, storeRejected } from '../data/ingest-store.js';
 
 export type IngestOutcome =
@@ -62,7 +62,7 @@ export async function ingestEvent(
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
   if (!parsed.ok) {
-    const eventId = idOf(body);
+    const eventId = envelopeIdOf(body);
     await storeRejected({ id: eventId ?? `message:${meta.messageId}`, eventId, reason: parsed.reason, message: parsed.message, body, rejectedAt: now });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
@@ -118,12 +118,3 @@ function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderI
   return reject('out-of-scope', `producer ${sender.producer.name} may not write ${touched.join(', ')}`);
 }
 
-/** The envelope id of a body that failed the schema, when it has a usable one. */
-function idOf(body: string): string | undefined {
-  try {
-    const id = (JSON.parse(body) as { id?: unknown })?.id;
-    return typeof id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,8 +1,13 @@
 // Personal data (names, birth dates) never reaches a log line, whatever happens to the event.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../shared/observability/logger.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+// Before any module builds the logger: Powertools resets the level to the configured one
+// on every invocation (injectLambdaContext), so the level must be the configured one.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+});
 
 const NAME = 'Nguyễn Thị Bí Mật';
 const BIRTH = '1987-06-05';
@@ -22,13 +27,11 @@ describe('logs carry no personal data', () => {
       }) as typeof stream.write;
       restore.push(() => (stream.write = original as typeof stream.write));
     }
-    logger.setLogLevel('DEBUG');
     stack = await startTestStack();
   });
   afterAll(async () => {
     await stack?.stop();
     for (const r of restore) r();
-    logger.setLogLevel('WARN');
   });
 
   it('logs ids and reasons only, for applied, rejected, conflicting and waiting events', async () => {
@@ -54,5 +57,24 @@ describe('logs carry no personal data', () => {
     expect(log).toContain('event deferred');
     expect(log.normalize('NFC')).not.toContain(NAME);
     expect(log).not.toContain(BIRTH);
+  });
+
+  it('puts the request id, the cold-start flag and the event id on every line about an event', () => {
+    // Prepare: the JSON lines the ingest function wrote during the run above
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.function_name === 'ingest');
+    // Assess: a follow-one-event query (`filter eventId = …`) finds each event's lines
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) {
+      expect(line).toHaveProperty('function_request_id');
+      expect(line).toHaveProperty('cold_start');
+      expect(line).toHaveProperty('eventId');
+    }
+    const admittedLines = lines.filter((l) => typeof l.eventId === 'string' && l.eventId.startsWith('ev-member.admitted'));
+    expect(admittedLines.map((l) => l.message)).toContain('event ingested');
   });
 });

@@ -1,0 +1,32 @@
+// (adapter) How soon an event that waits for its predecessor is tried again. The queue's
+// visibility timeout (180 s, six times the function's) is right for a crashed handler,
+// far too long for an event that overtook its predecessor by a moment (a member before
+// its cell's registration): its visibility is shortened to 2, 4, 8, 16… seconds by
+// receive, so that it is retried within seconds and still reaches the DLQ after
+// maxReceiveCount receives when the predecessor never comes.
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { sqsClient } from '../../shared/data/clients.js';
+import { config } from '../../shared/data/config.js';
+import { logger } from '../../shared/observability/logger.js';
+
+/**
+ * Seconds before the `receiveCount`-th receive of a waiting event is tried again: 2^n,
+ * at most a minute, and never longer than the queue's own visibility timeout when the
+ * deployment says it is shorter (INGEST_RETRY_MAX_SECONDS; the local stack's tests use 1 s).
+ */
+export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(process.env.INGEST_RETRY_MAX_SECONDS ?? 60)): number {
+  return Math.min(2 ** Math.max(1, receiveCount), maxSeconds);
+}
+
+/** Makes a record that will be reported as failed visible again after `retryDelaySeconds`. */
+export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle'>, receiveCount: number): Promise<void> {
+  try {
+    await sqsClient().send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: config.ingestQueueUrl(), ReceiptHandle: record.receiptHandle, VisibilityTimeout: retryDelaySeconds(receiveCount) }),
+    );
+  } catch (error) {
+    // The message then waits the queue's whole visibility timeout: slower, never lost.
+    logger.warn('could not shorten the wait before a retry', { error: (error as Error).name });
+  }
+}
