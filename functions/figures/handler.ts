@@ -1,11 +1,14 @@
 // (adapter) DynamoDB Streams batch of the Records table --> use case refresh-figures
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { staleFrom } from '../../shared/data/changes.js';
-import { logger } from '../../shared/observability/logger.js';
+import { loggerFor } from '../../shared/observability/logger.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
+
+const logger = loggerFor('figures');
 
 export interface FiguresHooks {
   /** Called before the refresh: lets tests inject a crash in the figures Lambda. */
@@ -20,7 +23,9 @@ const image = (i: unknown) => (i ? unmarshall(i as Record<string, AttributeValue
  * error the batch is simply failed and delivered again.
  */
 export function createFiguresHandler(hooks: FiguresHooks = {}) {
-  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>().handler(async (event) => {
+  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event) => {
     const stale = staleFrom(event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })));
     await hooks.beforeRefresh?.();
     const done = await refreshFigures(stale);

@@ -6,12 +6,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadProducers, producerFor } from '../../shared/data/producers.js';
-import { logger } from '../../shared/observability/logger.js';
+import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
 import { envelopeIdOf } from '../../shared/domain/events.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
 import { waitBeforeRetry } from './visibility.js';
+
+const logger = loggerFor('ingest');
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
 
@@ -35,7 +37,8 @@ export function createIngestHandler(hooks: IngestHooks = {}) {
       sender: registry ? { scoping: true as const, senderId, producer: producerFor(registry, senderId) } : { scoping: false as const },
     };
     // Every line about this message carries its event id (Logs Insights: `filter eventId = …`).
-    logger.appendKeys({ eventId: envelopeIdOf(record.body) ?? null, messageId: record.messageId });
+    // A body without a usable id is known by its message, as its rejection is stored (`message:<id>`).
+    logger.appendKeys({ eventId: envelopeIdOf(record.body) ?? `message:${record.messageId}`, messageId: record.messageId });
     try {
       const result = await retryWhileThrottled(() => ingestEvent(record.body, meta, hooks));
       logger.info('event ingested', { ...result });

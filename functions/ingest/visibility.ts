@@ -8,7 +8,9 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../../shared/data/clients.js';
 import { config } from '../../shared/data/config.js';
-import { logger } from '../../shared/observability/logger.js';
+import { loggerFor } from '../../shared/observability/logger.js';
+
+const logger = loggerFor('ingest');
 
 /**
  * Seconds before the `receiveCount`-th receive of a waiting event is tried again: 2^n,

@@ -1,12 +1,15 @@
 // (adapter) EventBridge Scheduler, daily at 07:00 Vietnam time --> use case send-reminders --> domain/reminders
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
-import { logger } from '../../shared/observability/logger.js';
+import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { runRemindersJob, type RemindersJobOptions } from '../../shared/use-cases/send-reminders.js';
+
+const logger = loggerFor('reminders');
 
 /**
  * What the schedule sends. Scheduler's Lambda target passes its own payload, so `time`
@@ -39,6 +42,7 @@ export function jobDate(event: RemindersEvent, now: () => number = Date.now): st
 /** Builds the handler; tests pass hooks and a clock through to the job. */
 export function createRemindersHandler(options: RemindersJobOptions = {}) {
   return middy<RemindersEvent, RemindersOutcome, Error, Context>()
+    .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const date = jobDate(event ?? {});

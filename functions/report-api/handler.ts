@@ -1,10 +1,13 @@
 // (adapter) API Gateway HTTP API `GET /orgs/{orgId}/report` --> use case build-report
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { BusinessDateSchema } from '../../shared/domain/events.js';
-import { logger } from '../../shared/observability/logger.js';
+import { loggerFor } from '../../shared/observability/logger.js';
 import { buildReport, UnknownOrg } from '../../shared/use-cases/build-report.js';
+
+const logger = loggerFor('report-api');
 
 const QuerySchema = z.strictObject({
   year: z.coerce.number().int().min(1930).max(2200).optional(),
@@ -17,7 +20,9 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
   body: JSON.stringify(body),
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>().handler(async (event) => {
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
   const orgId = event.pathParameters?.orgId;
   if (!orgId) return json(400, { message: 'orgId is required in the path' });
   const query = QuerySchema.safeParse(event.queryStringParameters ?? {});

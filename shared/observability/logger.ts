@@ -1,5 +1,14 @@
-// Structured JSON logs (Powertools Logger). Callers log ids, types and reasons only:
-// names and birth dates never reach a log line (CONTRACT: personal data).
+// Structured JSON logs (Powertools Logger), one logger per function: each handler puts
+// its own Lambda context (request id, cold start) on its lines, also where the local
+// stack runs every handler in one process. Callers log ids, types and reasons only:
+// names and birth dates never reach a log line (CONTRACT §11).
 import { Logger } from '@aws-lambda-powertools/logger';
 
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'dangvien' });
+const loggers = new Map<string, Logger>();
+
+/** The logger of one function (`ingest`, `figures`, `reminders`, `report-api`), its service name. */
+export function loggerFor(service: string): Logger {
+  let logger = loggers.get(service);
+  if (!logger) loggers.set(service, (logger = new Logger({ serviceName: service })));
+  return logger;
+}
