@@ -41,7 +41,9 @@ export function createIngestHandler(hooks: IngestHooks = {}) {
     logger.appendKeys({ eventId: envelopeIdOf(record.body) ?? `message:${record.messageId}`, messageId: record.messageId });
     try {
       const result = await retryWhileThrottled(() => ingestEvent(record.body, meta, hooks));
-      logger.info('event ingested', { ...result });
+      // The event id is already on the line (appendKeys), also for a body without one.
+      const { eventId: _eventId, ...outcome } = result;
+      logger.info('event ingested', outcome);
       metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
       return result;
     } catch (error) {
