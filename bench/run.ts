@@ -38,6 +38,7 @@ import { listRejected } from '../shared/data/ingest-store.js';
 import { listWaiting } from '../shared/data/operations.js';
 import { readFigures } from '../shared/data/figures-store.js';
 import { buildReport } from '../shared/use-cases/build-report.js';
+import { dynamoMemberImportStore } from '../shared/data/member-import-store.js';
 import { importMembers } from '../shared/use-cases/import-members.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
 import { diffFigures, OrgTree } from '../shared/domain/figures/index.js';
@@ -486,7 +487,7 @@ async function main(): Promise<void> {
     p = phase();
     let lastTenth = -1;
     const summary = await withComponent('import', () =>
-      importMembers(city.csv, {
+      importMembers(city.csv, dynamoMemberImportStore(), {
         onProgress: (q) => {
           const tenth = Math.floor((q.rowsDone / Math.max(1, q.rows)) * 10);
           if (tenth !== lastTenth) log(`import: ${q.rowsDone}/${q.rows} rows`);

@@ -24,7 +24,7 @@ Commands:
   rejected redrive ID…                send rejected events again after a fix
   dlq redrive                         move the dead-letter queue back to the ingest queue
   recompute [--check]                 rebuild every figure from the records; --check only compares
-  import FILE.csv                     bulk import of a legacy member export
+  import FILE.csv [--dry-run]         bulk import of a legacy member export
 
 Every command has --help.${COMMON}`,
   send: `dangvien send FILE.ndjson [--wait] [--timeout SECONDS]
@@ -47,18 +47,27 @@ Every command has --help.${COMMON}`,
   recompute: `dangvien recompute [--check]
   Recounts every figure from the records. Without --check the stored figures that
   differ are replaced; with --check they are only listed, and the exit code is 1 if any differ.${COMMON}`,
-  import: `dangvien import FILE.csv [--timeout SECONDS]
+  import: `dangvien import FILE.csv [--dry-run] [--timeout SECONDS]
   Bulk import of a legacy member export: one row per member, a header row naming the
   columns (any order): memberId, cellId, status (official|probationary), admittedOn,
   recognizedOn (official only), fullName (optional), sex (female|male), birthDate,
   ethnicity, religion (optional, empty = none), education, occupation, youthUnion (true|false).
+  The header may use the Vietnamese names instead, in any case, with or without
+  diacritics: Số thẻ đảng viên / Mã đảng viên, Chi bộ / Mã chi bộ, Trạng thái,
+  Ngày vào Đảng / Ngày kết nạp, Ngày chính thức / Ngày công nhận chính thức, Họ và tên,
+  Giới tính, Ngày sinh, Dân tộc, Tôn giáo, Trình độ học vấn / Học vấn, Nghề nghiệp, Đoàn viên.
+  The file must be UTF-8 (Excel: "CSV UTF-8"; a byte order mark is fine), fields
+  separated by , or ; (as the header line shows), quoted per RFC 4180.
   Each row passes the same checks as a member.imported event (schema, dates, a registered
   active cell, a member not yet there); bad rows are reported on stderr with their line
   numbers and skipped. Rows are written in batches with a marker each, so running the
   same file again (after Ctrl-C, a crash, or a fix elsewhere) continues where it stopped
   and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the
   local stack it returns once the figures have followed (--timeout, default 1800 s).
-  Exit 1 when interrupted, 2 when the file cannot be read or its header is wrong.${COMMON}`,
+  --dry-run checks every row the same way against the stored org tree and members,
+  writes nothing and prints {rows, wouldImport, skipped, badRows}.
+  Exit 1 when interrupted, 2 when the file cannot be read (missing, not UTF-8, a quote
+  never closed) or its header is wrong.${COMMON}`,
 };
 
 class CheckFailed extends Error {}
@@ -74,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
       year: { type: 'string' },
       date: { type: 'string' },
       check: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       data: { type: 'string' },
       'stack-outputs': { type: 'string' },
     },
@@ -151,9 +161,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'import': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--timeout SECONDS]');
+      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--dry-run] [--timeout SECONDS]');
       const { importFile } = await import('./import.js');
-      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000 });
+      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000, dryRun: values['dry-run'] });
       console.log(JSON.stringify(summary, null, 2));
       if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
       return;
