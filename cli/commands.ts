@@ -15,6 +15,7 @@ export interface CommandOptions {
   year?: string;
   date?: string;
   check?: boolean;
+  'dry-run'?: boolean;
   data?: string;
   'stack-outputs'?: string;
 }
@@ -98,9 +99,9 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
       return;
     }
     case 'import': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--timeout SECONDS]');
+      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--dry-run] [--timeout SECONDS]');
       const { importFile } = await import('./import.js');
-      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000 });
+      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000, dryRun: values['dry-run'] });
       console.log(JSON.stringify(summary, null, 2));
       if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
       return;

@@ -2,7 +2,8 @@
 // (adapter) --> use case import-members --> domain/ingest
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { ImportFileError, importMembers, type ImportProgress, type ImportSummary } from '../shared/use-cases/import-members.js';
+import { dynamoMemberImportStore } from '../shared/data/member-import-store.js';
+import { checkImport, ImportFileError, importMembers, type DryRunSummary, type ImportProgress, type ImportSummary } from '../shared/use-cases/import-members.js';
 import { UsageError } from './errors.js';
 import type { Target } from './target.js';
 
@@ -11,6 +12,8 @@ export interface ImportFileOptions {
   timeoutMs: number;
   /** Where the progress bar and notes go (stderr). */
   stderr?: NodeJS.WriteStream;
+  /** Check every row as the import would, write nothing (`--dry-run`). */
+  dryRun?: boolean;
 }
 
 /**
@@ -18,8 +21,10 @@ export interface ImportFileOptions {
  * chunk in flight (the summary says `interrupted`; the same command continues), a
  * second one exits at once (still safe: see the markers in import-members.ts). On the
  * local stack it then waits until the figures have followed (`/_local/settled`).
+ * With `dryRun`, the rows are checked against the stored tree and members and
+ * nothing is written: the summary says how many would be imported.
  */
-export async function importFile(file: string, target: Target, opts: ImportFileOptions): Promise<ImportSummary> {
+export async function importFile(file: string, target: Target, opts: ImportFileOptions): Promise<ImportSummary | DryRunSummary> {
   const stderr = opts.stderr ?? process.stderr;
   let content: Buffer;
   try {
@@ -35,9 +40,11 @@ export async function importFile(file: string, target: Target, opts: ImportFileO
   };
   process.on('SIGINT', onSigint);
   const bar = progressBar(stderr);
-  let summary: ImportSummary;
+  let summary: ImportSummary | DryRunSummary;
+  const store = dynamoMemberImportStore();
+  const run = { signal: controller.signal, onProgress: bar.update };
   try {
-    summary = await importMembers(content, { signal: controller.signal, onProgress: bar.update });
+    summary = opts.dryRun ? await checkImport(content, store, run) : await importMembers(content, store, run);
   } catch (error) {
     if (error instanceof ImportFileError) throw new UsageError(`${file}: ${error.message}`);
     throw error;
@@ -46,7 +53,7 @@ export async function importFile(file: string, target: Target, opts: ImportFileO
     process.off('SIGINT', onSigint);
   }
   for (const b of summary.badRows) stderr.write(`line ${b.line}: ${b.reason}: ${b.message}; skipped\n`);
-  if (!summary.interrupted && target.kind === 'local' && target.apiUrl) {
+  if (!opts.dryRun && !summary.interrupted && target.kind === 'local' && target.apiUrl) {
     stderr.write('waiting for the figures to follow…\n');
     await waitSettled(target.apiUrl, opts.timeoutMs);
   }

@@ -25,7 +25,7 @@ Commands:
   rejected redrive ID…                send rejected events again after a fix
   dlq redrive                         move the dead-letter queue back to the ingest queue
   recompute [--check]                 rebuild every figure from the records; --check only compares
-  import FILE.csv                     bulk import of a legacy member export
+  import FILE.csv [--dry-run]         bulk import of a legacy member export
   status                              is it healthy? queues, waiting and rejected events, figures lag, last reminders run
   --version                           the version
 
@@ -66,7 +66,10 @@ Every command has --help.${COMMON}`,
   same file again (after Ctrl-C, a crash, or a fix elsewhere) continues where it stopped
   and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the
   local stack it returns once the figures have followed (--timeout, default 1800 s).
-  Exit 1 when interrupted, 2 when the file cannot be read or its header is wrong.${COMMON}`,
+  --dry-run checks every row the same way against the stored org tree and members,
+  writes nothing and prints {rows, wouldImport, skipped, badRows}.
+  Exit 1 when interrupted, 2 when the file cannot be read (missing, not UTF-8, a quote
+  never closed) or its header is wrong.${COMMON}`,
 };
 
 export const OPTIONS = {
@@ -77,6 +80,7 @@ export const OPTIONS = {
   year: { type: 'string' },
   date: { type: 'string' },
   check: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
   data: { type: 'string' },
   'stack-outputs': { type: 'string' },
 } as const;

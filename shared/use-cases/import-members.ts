@@ -1,12 +1,13 @@
 // use case: bulk import of a legacy member export (`dangvien import FILE.csv`).
 // (adapter) cli/import --> use case --> domain/ingest (importMember, through decide)
+//                                   --> MemberImportStore (data/member-import-store.ts)
 //
-// One CSV row per member. Every row goes through exactly what a `member.imported`
-// event goes through — the envelope's zod schema (NFC, dates that exist, the profile
-// enums, recognizedOn ⇔ official) and the domain rule (`decide` with the loaded state:
-// the cell must be a registered, active cell; the member must not exist) — but the
-// writes are batched (BatchWriteItem, 25 items a request) instead of one transaction
-// per event, which is what makes 127,000 members a matter of minutes.
+// One CSV row per member (the file's format: import/member-csv.ts). Every row goes
+// through exactly what a `member.imported` event goes through — the envelope's zod
+// schema (NFC, dates that exist, the profile enums, recognizedOn ⇔ official) and the
+// domain rule (`decide` with the loaded state: the cell must be a registered, active
+// cell; the member must not exist) — but the writes are batched instead of one
+// transaction per event, which is what makes 127,000 members a matter of minutes.
 //
 // Resumable and never double-counting: each row that is written gets an audit marker
 // `EVENT#import:<fileHash>:<line>` (the same item an applied event leaves, body
@@ -17,71 +18,44 @@
 // makes) and only adds the marker. The figures are not written here: they follow the
 // member items through the Records stream, like any other change.
 //
-// BatchWriteItem has no conditions. "The member must not exist" is checked with a
+// A dry run (`checkImport`) reads and decides exactly as the import does and writes
+// nothing: what it reports is what the import would do now.
+//
+// Batched writes have no conditions. "The member must not exist" is checked with a
 // consistent read just before the write; a member created by the live feed in between
 // would be overwritten. Import before the live feed starts sending members.
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { decide } from '../domain/ingest/decide.js';
-import { emptyState, type LoadedState } from '../domain/ingest/decision.js';
+import { emptyState, type Decision, type LoadedState } from '../domain/ingest/decision.js';
 import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
-import { documentClient } from '../data/clients.js';
-import { config } from '../data/config.js';
-import { loadAllOrgs } from '../data/ingest-store.js';
-import { eventKey, memberKey, stripStorage, toItem } from '../data/keys.js';
+import { inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
 import { eventHash } from './ingest-event.js';
 
-/**
- * The columns of the legacy export, in the order `dangvien import` documents them.
- * The header row names them (any order); the optional ones may be left out.
- *
- * | column | rule |
- * |---|---|
- * | memberId | the member's id (số thẻ đảng viên): 1–128 of `A-Z a-z 0-9 . _ : -` |
- * | cellId | the cell (chi bộ) whose rolls hold the member: a registered, active `cell` or `grassroots-cell` |
- * | status | `official` or `probationary` |
- * | admittedOn | YYYY-MM-DD, the admission decision |
- * | recognizedOn | YYYY-MM-DD, required for `official`, empty for `probationary`; not before admittedOn |
- * | fullName | optional, ≤ 200 characters (NFC or NFD; stored NFC) |
- * | sex | `female` or `male` |
- * | birthDate | YYYY-MM-DD |
- * | ethnicity | e.g. `Kinh`, `Tày`, `Mường` |
- * | religion | optional; empty means none |
- * | education | `lower-secondary`, `upper-secondary`, `vocational`, `college`, `university`, `postgraduate` |
- * | occupation | `student`, `private-enterprise`, `enterprise-owner`, `state-sector`, `armed-forces`, `farmer`, `contract-freelance`, `retired`, `other` |
- * | youthUnion | `true` or `false` (also `1`/`0`): đoàn viên at admission |
- */
-export const MEMBER_CSV_COLUMNS = [
-  'memberId',
-  'cellId',
-  'status',
-  'admittedOn',
-  'recognizedOn',
-  'fullName',
-  'sex',
-  'birthDate',
-  'ethnicity',
-  'religion',
-  'education',
-  'occupation',
-  'youthUnion',
-] as const;
+export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../import/member-csv.js';
 
-export type MemberCsvColumn = (typeof MEMBER_CSV_COLUMNS)[number];
+/** An applied-event marker as the import leaves it: what the ingest stores for an event, body included. */
+export interface ImportMarker {
+  eventId: string;
+  type: 'member.imported';
+  hash: string;
+  source: string;
+  occurredAt: string;
+  appliedAt: string;
+  body: string;
+}
 
-const OPTIONAL_COLUMNS: ReadonlySet<MemberCsvColumn> = new Set(['recognizedOn', 'fullName', 'religion']);
-
-/** The source of the `member.imported` events an import stands for. */
-export const IMPORT_SOURCE = 'legacy-import';
-
-/** A file that cannot be imported at all (no header, unknown or missing columns). */
-export class ImportFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImportFileError';
-  }
+/** What the import reads and writes (the port; data/member-import-store.ts is the DynamoDB one). */
+export interface MemberImportStore {
+  /** The whole org tree, read consistently. */
+  loadOrgs(): Promise<OrgRecord[]>;
+  /** Which of these event ids have a marker. */
+  findMarkers(eventIds: string[]): Promise<Set<string>>;
+  /** The stored members among these ids (consistent reads). */
+  findMembers(memberIds: string[]): Promise<Map<string, MemberRecord>>;
+  putMembers(members: MemberRecord[]): Promise<void>;
+  /** Called only once the members of the same rows are written. */
+  putMarkers(markers: ImportMarker[]): Promise<void>;
 }
 
 /** A row that was not imported, with its line in the file (the header is line 1). */
@@ -105,6 +79,16 @@ export interface ImportSummary {
   interrupted?: boolean;
 }
 
+/** What {@link checkImport} reports: the import's summary had it run now. */
+export interface DryRunSummary {
+  rows: number;
+  wouldImport: number;
+  skipped: number;
+  badRows: BadRow[];
+  /** Set when the check was stopped (signal) before the end of the file. */
+  interrupted?: boolean;
+}
+
 export interface ImportProgress {
   rowsDone: number;
   rows: number;
@@ -116,145 +100,28 @@ export interface ImportProgress {
 export interface ImportOptions {
   /** Rows read, decided and written together (default 1000). */
   chunkSize?: number;
-  /** BatchWriteItem / BatchGetItem requests in flight at once (default 16). */
-  concurrency?: number;
   /** Stops cleanly after the chunk in flight (Ctrl-C). */
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
-  /** Called before each BatchWriteItem request: lets tests simulate a crash there. */
-  beforeBatchWrite?: (what: 'members' | 'markers', items: number) => void | Promise<void>;
-}
-
-// ---------------------------------------------------------------------------
-// The file
-
-/** A record of the CSV with the line it starts on. */
-export interface CsvRecord {
-  line: number;
-  fields: string[];
 }
 
 /**
- * RFC 4180: comma-separated, `"` quotes (a quoted field may hold commas, `""` and line
- * breaks), CRLF or LF. A leading UTF-8 byte order mark is ignored; blank lines are skipped.
+ * Imports the rows of `content` (a CSV with the columns of `MEMBER_CSV_COLUMNS`).
+ * Bad rows are reported and skipped; a row already imported by an earlier run of the same
+ * file is skipped. Throws `ImportFileError` when the file as a whole is unusable.
  */
-export function parseCsv(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  const n = text.length;
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let field = '';
-    let quoted = false;
-    let atFieldStart = true;
-    let ended = false;
-    while (i < n && !ended) {
-      const c = text[i]!;
-      if (quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-          } else {
-            quoted = false;
-            i += 1;
-          }
-        } else {
-          if (c === '\n') line += 1;
-          field += c;
-          i += 1;
-        }
-      } else if (c === '"' && atFieldStart) {
-        quoted = true;
-        atFieldStart = false;
-        i += 1;
-      } else if (c === ',') {
-        fields.push(field);
-        field = '';
-        atFieldStart = true;
-        i += 1;
-      } else if (c === '\n' || c === '\r') {
-        i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-        line += 1;
-        ended = true;
-      } else {
-        field += c;
-        atFieldStart = false;
-        i += 1;
-      }
-    }
-    fields.push(field);
-    if (fields.length === 1 && fields[0]!.trim() === '') continue;
-    records.push({ line: startLine, fields });
-  }
-  return records;
+export async function importMembers(content: string | Uint8Array, store: MemberImportStore, opts: ImportOptions = {}): Promise<ImportSummary> {
+  return run(readMemberCsv(content), store, opts, true);
 }
 
-/** The first 16 hex digits of the file's SHA-256: the same bytes, the same markers. */
-export function fileHashOf(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex').slice(0, 16);
+/**
+ * Everything {@link importMembers} checks (the file, the schema, the domain rules against
+ * the stored org tree and members), and nothing written.
+ */
+export async function checkImport(content: string | Uint8Array, store: MemberImportStore, opts: ImportOptions = {}): Promise<DryRunSummary> {
+  const { rows, imported, skipped, badRows, interrupted } = await run(readMemberCsv(content), store, opts, false);
+  return { rows, wouldImport: imported, skipped, badRows, ...(interrupted ? { interrupted } : {}) };
 }
-
-/** The header's columns, by position; throws on an unknown, repeated or missing column. */
-export function readHeader(record: CsvRecord | undefined): MemberCsvColumn[] {
-  if (!record) throw new ImportFileError('the file is empty: the first line must name the columns');
-  const known = new Set<string>(MEMBER_CSV_COLUMNS);
-  const columns = record.fields.map((f) => f.trim());
-  const unknown = columns.filter((c) => !known.has(c));
-  if (unknown.length > 0) {
-    const shown = unknown.map((c) => (/^[A-Za-z0-9_ -]{1,40}$/.test(c) ? c : '<unprintable>')).join(', ');
-    throw new ImportFileError(`line 1: unknown column(s) ${shown}; the columns are ${MEMBER_CSV_COLUMNS.join(', ')}`);
-  }
-  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
-  if (repeated.length > 0) throw new ImportFileError(`line 1: column(s) named twice: ${[...new Set(repeated)].join(', ')}`);
-  const missing = MEMBER_CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !columns.includes(c));
-  if (missing.length > 0) throw new ImportFileError(`line 1: missing column(s) ${missing.join(', ')}`);
-  return columns as MemberCsvColumn[];
-}
-
-const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
-
-/** The `member.imported` event a row stands for; its id makes a re-run of the same file find it. */
-export function rowEvent(columns: MemberCsvColumn[], { line, fields }: CsvRecord, fileHash: string, occurredAt: string) {
-  return { id: `import:${fileHash}:${line}`, type: 'member.imported', occurredAt, source: IMPORT_SOURCE, data: rowData(columns, fields) };
-}
-
-/** The `member.imported` data a row stands for; empty cells become absent (religion: none). */
-function rowData(columns: MemberCsvColumn[], fields: string[]): Record<string, unknown> {
-  const v: Partial<Record<MemberCsvColumn, string>> = {};
-  columns.forEach((c, i) => {
-    v[c] = (fields[i] ?? '').trim();
-  });
-  const opt = (s: string | undefined) => (s === undefined || s === '' ? undefined : s);
-  const youth = v.youthUnion === undefined || v.youthUnion === '' ? undefined : (BOOLEANS[v.youthUnion.toLowerCase()] ?? v.youthUnion);
-  return {
-    memberId: opt(v.memberId),
-    orgId: opt(v.cellId),
-    status: opt(v.status),
-    admittedOn: opt(v.admittedOn),
-    recognizedOn: opt(v.recognizedOn),
-    profile: {
-      fullName: opt(v.fullName),
-      sex: opt(v.sex),
-      birthDate: opt(v.birthDate),
-      ethnicity: opt(v.ethnicity),
-      religion: opt(v.religion) ?? null,
-      education: opt(v.education),
-      occupation: opt(v.occupation),
-      youthUnion: youth,
-    },
-  };
-}
-
-/** The schema's paths in the file's words: `data.profile.birthDate` → `birthDate`, `data.orgId` → `cellId`. */
-function inColumns(message: string): string {
-  return message.replace(/data\.profile\./g, '').replace(/data\.orgId/g, 'cellId').replace(/data\./g, '');
-}
-
-// ---------------------------------------------------------------------------
-// The import
 
 type Imported = EventOf<'member.imported'>;
 
@@ -264,93 +131,123 @@ interface Pending {
   body: string;
 }
 
-/**
- * Imports the rows of `content` (a CSV with the columns of {@link MEMBER_CSV_COLUMNS}).
- * Bad rows are reported and skipped; a row already imported by an earlier run of the same
- * file is skipped. Throws {@link ImportFileError} when the file as a whole is unusable.
- */
-export async function importMembers(content: string | Buffer, opts: ImportOptions = {}): Promise<ImportSummary> {
+/** The state of one run across its chunks. */
+interface Run {
+  file: MemberCsv;
+  store: MemberImportStore;
+  summary: ImportSummary;
+  /** The members this run has seen go in, by line: a second row for one of them is a duplicate. */
+  claimed: Map<string, number>;
+  orgs: Map<string, OrgRecord>;
+  appliedAt: string;
+}
+
+async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
   const chunkSize = opts.chunkSize ?? 1000;
-  const concurrency = opts.concurrency ?? 16;
-  const text = typeof content === 'string' ? content : content.toString('utf8');
-  const hash = fileHashOf(content);
-  const [header, ...records] = parseCsv(text);
-  const columns = readHeader(header);
-
-  const summary: ImportSummary = { rows: records.length, imported: 0, skipped: 0, badRows: [] };
-  const bad = (line: number, reason: string, message: string) => summary.badRows.push({ line, reason, message });
-  // The members this run has seen go in, by line: a second row for one of them is a duplicate.
-  const claimed = new Map<string, number>();
-  const orgs = new Map((await loadAllOrgs()).map((o) => [o.orgId, o]));
-  const appliedAt = new Date().toISOString();
-  let rowsDone = 0;
-  opts.onProgress?.({ rowsDone, rows: records.length, imported: 0, skipped: 0, bad: 0 });
-
-  for (let start = 0; start < records.length; start += chunkSize) {
-    if (opts.signal?.aborted) return { ...summary, badRows: byLine(summary.badRows), interrupted: true };
-    const chunk = records.slice(start, start + chunkSize);
-
-    // 1. The schema, row by row, as the queue would parse a member.imported event.
-    const pending: Pending[] = [];
-    for (const { line, fields } of chunk) {
-      if (fields.length !== columns.length) {
-        bad(line, 'columns', `expected ${columns.length} fields, found ${fields.length}`);
-        continue;
-      }
-      const body = JSON.stringify(rowEvent(columns, { line, fields }, hash, appliedAt));
-      const parsed = parseEvent(body);
-      if (!parsed.ok) bad(line, parsed.reason, inColumns(parsed.message));
-      else pending.push({ line, event: parsed.event as Imported, body });
+  const rows = file.rows.length;
+  const orgs = new Map((await store.loadOrgs()).map((o) => [o.orgId, o]));
+  const r: Run = { file, store, summary: { rows, imported: 0, skipped: 0, badRows: [] }, claimed: new Map(), orgs, appliedAt: new Date().toISOString() };
+  const progress = (rowsDone: number) =>
+    opts.onProgress?.({ rowsDone, rows, imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length });
+  progress(0);
+  for (let start = 0; start < rows; start += chunkSize) {
+    if (opts.signal?.aborted) return { ...r.summary, badRows: byLine(r.summary.badRows), interrupted: true };
+    const { members, markers } = await decideChunk(r, file.rows.slice(start, start + chunkSize));
+    if (write) {
+      // Members first, then their markers (see the top of the file).
+      if (members.length > 0) await store.putMembers(members);
+      if (markers.length > 0) await store.putMarkers(markers);
     }
-
-    // 2. What is already there: this file's markers, and the members.
-    const [markers, members] = await Promise.all([
-      existingKeys(pending.map((p) => eventKey(p.event.id)), concurrency),
-      existingMembers(pending.map((p) => p.event.data.memberId), concurrency),
-    ]);
-
-    // 3. The domain rule, row by row in file order, on the loaded state.
-    const memberItems: Record<string, unknown>[] = [];
-    const markerItems: Record<string, unknown>[] = [];
-    for (const p of pending) {
-      const { memberId } = p.event.data;
-      if (markers.has(eventKey(p.event.id).pk)) {
-        summary.skipped += 1;
-        if (!claimed.has(memberId)) claimed.set(memberId, p.line);
-        continue;
-      }
-      const earlier = claimed.get(memberId);
-      if (earlier !== undefined) {
-        bad(p.line, 'member-exists', `member ${memberId} already exists (line ${earlier} of this file)`);
-        continue;
-      }
-      const stored = members.get(memberId);
-      const fresh = decide(p.event, stateWith(orgs, undefined));
-      if (fresh.outcome === 'apply' && stored && isDeepStrictEqual(plain(fresh.writes[0]!.record), plain(stored))) {
-        // An earlier run of this file wrote the member and was stopped before its marker.
-        markerItems.push(markerItem(p, appliedAt));
-        claimed.set(memberId, p.line);
-        summary.imported += 1;
-        continue;
-      }
-      const decision = stored ? decide(p.event, stateWith(orgs, stored)) : fresh;
-      if (decision.outcome !== 'apply') {
-        bad(p.line, decision.reason, decision.message);
-        continue;
-      }
-      for (const w of decision.writes) memberItems.push(toItem(w.entity, w.record as never));
-      markerItems.push(markerItem(p, appliedAt));
-      claimed.set(memberId, p.line);
-      summary.imported += 1;
-    }
-
-    // 4. Members first, then their markers (see the top of the file).
-    await batchWrite(memberItems, 'members', concurrency, opts.beforeBatchWrite);
-    await batchWrite(markerItems, 'markers', concurrency, opts.beforeBatchWrite);
-    rowsDone += chunk.length;
-    opts.onProgress?.({ rowsDone, rows: records.length, imported: summary.imported, skipped: summary.skipped, bad: summary.badRows.length });
+    progress(Math.min(rows, start + chunkSize));
   }
-  return { ...summary, badRows: byLine(summary.badRows) };
+  return { ...r.summary, badRows: byLine(r.summary.badRows) };
+}
+
+/** One chunk: the schema row by row, what is already stored, then the domain rule in file order. */
+async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: MemberRecord[]; markers: ImportMarker[] }> {
+  const pending = parseRows(r, chunk);
+  const [marked, stored] = await Promise.all([
+    r.store.findMarkers(pending.map((p) => p.event.id)),
+    r.store.findMembers(pending.map((p) => p.event.data.memberId)),
+  ]);
+  const members: MemberRecord[] = [];
+  const markers: ImportMarker[] = [];
+  for (const p of pending) {
+    const outcome = decideRow(r, p, marked.has(p.event.id), stored.get(p.event.data.memberId));
+    if (outcome === 'skipped') continue;
+    members.push(...outcome.members);
+    markers.push(markerOf(p, r.appliedAt));
+  }
+  return { members, markers };
+}
+
+/** The rows that pass the schema, as the queue would parse a member.imported event; the others are bad rows. */
+function parseRows(r: Run, chunk: CsvRecord[]): Pending[] {
+  const { columns, fileHash } = r.file;
+  const pending: Pending[] = [];
+  for (const record of chunk) {
+    if (record.fields.length !== columns.length) {
+      bad(r, record.line, 'columns', `expected ${columns.length} fields, found ${record.fields.length}`);
+      continue;
+    }
+    const body = JSON.stringify(rowEvent(columns, record, fileHash, r.appliedAt));
+    const parsed = parseEvent(body);
+    if (!parsed.ok) bad(r, record.line, parsed.reason, inColumns(parsed.message));
+    else pending.push({ line: record.line, event: parsed.event as Imported, body });
+  }
+  return pending;
+}
+
+/**
+ * One row on the loaded state: already imported (skipped), a bad row (skipped, reported),
+ * or the members to write with its marker (none when an earlier run wrote them).
+ */
+function decideRow(r: Run, p: Pending, marked: boolean, stored: MemberRecord | undefined): 'skipped' | { members: MemberRecord[] } {
+  const { memberId } = p.event.data;
+  if (marked) {
+    r.summary.skipped += 1;
+    if (!r.claimed.has(memberId)) r.claimed.set(memberId, p.line);
+    return 'skipped';
+  }
+  const earlier = r.claimed.get(memberId);
+  if (earlier !== undefined) {
+    bad(r, p.line, 'member-exists', `member ${memberId} already exists (line ${earlier} of this file)`);
+    return 'skipped';
+  }
+  const fresh = safeDecide(p.event, stateWith(r.orgs, undefined));
+  const ours = fresh.outcome === 'apply' && stored && isDeepStrictEqual(plain(fresh.writes[0]!.record), plain(stored));
+  const decision = stored && !ours ? safeDecide(p.event, stateWith(r.orgs, stored)) : fresh;
+  if (decision.outcome !== 'apply') {
+    bad(r, p.line, decision.reason, decision.message);
+    return 'skipped';
+  }
+  r.claimed.set(memberId, p.line);
+  r.summary.imported += 1;
+  // An earlier run of this file wrote the member and was stopped before its marker: only the marker is missing.
+  return { members: ours ? [] : decision.writes.map(memberOf) };
+}
+
+/**
+ * `decide`, with a date the domain cannot compute with (a probation end past year 9999…)
+ * as a bad row instead of an exception that would stop the whole file. The message
+ * names no value: RangeError's would.
+ */
+function safeDecide(event: Imported, state: LoadedState): Decision {
+  try {
+    return decide(event, state);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { outcome: 'reject', reason: 'schema', message: 'a date is outside the range the rules compute with (1900-01-01 to 2199-12-31)' };
+  }
+}
+
+function memberOf(w: Extract<Decision, { outcome: 'apply' }>['writes'][number]): MemberRecord {
+  if (w.entity !== 'member') throw new Error(`member.imported wrote a ${w.entity}: the import writes members only`);
+  return w.record;
+}
+
+function bad(r: Run, line: number, reason: string, message: string): void {
+  r.summary.badRows.push({ line, reason, message });
 }
 
 const byLine = (rows: BadRow[]) => [...rows].sort((a, b) => a.line - b.line);
@@ -363,80 +260,10 @@ function stateWith(orgs: Map<string, OrgRecord>, member: MemberRecord | undefine
   return { ...emptyState(), orgs, allOrgsLoaded: true, members: new Map(member ? [[member.memberId, member]] : []) };
 }
 
-/** The applied-event marker of a row: what the ingest stores for an event, body included (the audit trail). */
-function markerItem(p: Pending, appliedAt: string): Record<string, unknown> {
+function markerOf(p: Pending, appliedAt: string): ImportMarker {
   const { id, type, source, occurredAt } = p.event;
-  return { eventId: id, type, hash: eventHash(p.event), source, occurredAt, appliedAt, body: p.body, ...eventKey(id), entity: 'event' };
+  return { eventId: id, type, hash: eventHash(p.event), source, occurredAt, appliedAt, body: p.body };
 }
 
 /** A record as it comes back from the table (no undefined fields). */
 const plain = (record: object) => JSON.parse(JSON.stringify(record)) as unknown;
-
-// ---------------------------------------------------------------------------
-// Batched reads and writes
-
-async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    try {
-      while (!failed && next < items.length) await work(items[next++]!);
-    } catch (error) {
-      // Stop handing out work: a crash stops everything, and so does this.
-      failed = true;
-      throw error;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-
-function slices<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Which of these keys exist (consistent reads, key attributes only); answers their `pk`s. */
-async function existingKeys(keys: Array<{ pk: string; sk: string }>, concurrency: number): Promise<Set<string>> {
-  const found = new Set<string>();
-  await batchGet(keys, concurrency, { ProjectionExpression: 'pk' }, (item) => found.add(String(item.pk)));
-  return found;
-}
-
-async function existingMembers(memberIds: string[], concurrency: number): Promise<Map<string, MemberRecord>> {
-  const found = new Map<string, MemberRecord>();
-  const keys = [...new Set(memberIds)].map(memberKey);
-  await batchGet(keys, concurrency, {}, (item) => {
-    const member = stripStorage<MemberRecord>(item);
-    found.set(member.memberId, member);
-  });
-  return found;
-}
-
-async function batchGet(keys: Array<Record<string, string>>, concurrency: number, extra: { ProjectionExpression?: string }, put: (item: Record<string, unknown>) => void): Promise<void> {
-  const table = config.recordsTable();
-  await inParallel(slices(keys, 100), concurrency, async (slice) => {
-    let todo: Record<string, unknown>[] | undefined = slice;
-    for (let attempt = 0; todo?.length; attempt++) {
-      if (attempt > 0) await pause(attempt);
-      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: todo, ConsistentRead: true, ...extra } } }));
-      for (const item of out.Responses?.[table] ?? []) put(item);
-      todo = out.UnprocessedKeys?.[table]?.Keys;
-    }
-  });
-}
-
-async function batchWrite(items: Record<string, unknown>[], what: 'members' | 'markers', concurrency: number, before?: ImportOptions['beforeBatchWrite']): Promise<void> {
-  const table = config.recordsTable();
-  await inParallel(slices(items, 25), concurrency, async (slice) => {
-    await before?.(what, slice.length);
-    let todo = slice.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; todo.length > 0; attempt++) {
-      if (attempt > 0) await pause(attempt);
-      const out: BatchWriteCommandOutput = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: todo } }));
-      todo = (out.UnprocessedItems?.[table] ?? []) as typeof todo;
-    }
-  });
-}

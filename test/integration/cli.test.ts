@@ -112,4 +112,26 @@ describe('the dangvien CLI against a local stack', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.csv');
   });
+
+  it('checks a `;` file with Vietnamese columns in a dry run, writes nothing, and refuses a file that is not UTF-8', async () => {
+    // Prepare: Excel's Vietnamese export (`;`, a byte order mark); then the same header in TCVN3
+    const header = 'Số thẻ đảng viên;Chi bộ;Trạng thái;Ngày vào Đảng;Ngày chính thức;Họ và tên;Giới tính;Ngày sinh;Dân tộc;Tôn giáo;Trình độ học vấn;Nghề nghiệp;Đoàn viên';
+    const row = ['DRY1', 'C1', 'official', '2001-05-19', '2002-05-19', 'Phạm Thị Hoa', 'female', '1975-01-02', 'Kinh', '', 'university', 'state-sector', 'false'].join(';');
+    const file = join(data, 'dry.csv');
+    writeFileSync(file, `\uFEFF${header}\r\n${row}\r\n`);
+    const legacy = join(data, 'tcvn3.csv');
+    writeFileSync(legacy, Buffer.from([...Buffer.from('H'), 0xe4, ...Buffer.from(' v'), 0xb5, ...Buffer.from(' t'), 0xaa, ...Buffer.from('n;Ng'), 0xb5, ...Buffer.from('y sinh\n')]));
+    const before = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
+    // Act
+    const dry = await dangvien('import', file, '--dry-run');
+    await stack.settle();
+    const after = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
+    const notUtf8 = await dangvien('import', legacy);
+    // Assess
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({ rows: 1, wouldImport: 1, skipped: 0, badRows: [] });
+    expect(after.members).toEqual(before.members);
+    expect(notUtf8.code).toBe(2);
+    expect(notUtf8.stderr).toMatch(/line 1: the file is not UTF-8; it looks like TCVN3/);
+  });
 });

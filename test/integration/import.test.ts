@@ -1,7 +1,8 @@
 // The bulk import on the emulators: a legacy CSV → member items + markers → stream → figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/use-cases/build-report.js';
-import { ImportFileError, importMembers, MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members.js';
+import { dynamoMemberImportStore } from '../../shared/data/member-import-store.js';
+import { checkImport, ImportFileError, importMembers, MEMBER_CSV_COLUMNS, type ImportOptions } from '../../shared/use-cases/import-members.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { baseOrgs } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -28,6 +29,9 @@ function row(memberId: string, cellId: string, over: Partial<Record<(typeof MEMB
   };
   return MEMBER_CSV_COLUMNS.map((c) => fields[c]).join(',');
 }
+
+/** The import on the emulators' Records table. */
+const importFile = (content: string, opts: ImportOptions = {}) => importMembers(content, dynamoMemberImportStore(), opts);
 
 const csv = (...lines: string[]) => `${[HEADER, ...lines].join('\r\n')}\r\n`;
 
@@ -57,7 +61,7 @@ describe('dangvien import', () => {
 
   it('imports the good rows, reports the bad ones by line, and the figures follow', async () => {
     // Act
-    const summary = await importMembers(legacy);
+    const summary = await importFile(legacy);
     await stack.settle();
     // Assess
     expect(summary).toMatchObject({ rows: 8, imported: 4, skipped: 0 });
@@ -78,7 +82,7 @@ describe('dangvien import', () => {
 
   it('imports nothing new when the same file runs again', async () => {
     // Act
-    const again = await importMembers(legacy);
+    const again = await importFile(legacy);
     await stack.settle();
     // Assess
     expect(again).toMatchObject({ imported: 0, skipped: 4 });
@@ -92,18 +96,21 @@ describe('dangvien import', () => {
     let markerWrites = 0;
     const crash = async () => {
       await expect(
-        importMembers(file, {
-          chunkSize: 5,
-          concurrency: 1,
-          beforeBatchWrite: (what) => {
-            if (what === 'markers' && ++markerWrites === 2) throw new Error('simulated crash');
-          },
-        }),
+        importMembers(
+          file,
+          dynamoMemberImportStore({
+            concurrency: 1,
+            beforeBatchWrite: (what) => {
+              if (what === 'markers' && ++markerWrites === 2) throw new Error('simulated crash');
+            },
+          }),
+          { chunkSize: 5 },
+        ),
       ).rejects.toThrow('simulated crash');
     };
     await crash();
     // Act
-    const resumed = await importMembers(file, { chunkSize: 5 });
+    const resumed = await importFile(file, { chunkSize: 5 });
     await stack.settle();
     // Assess: chunk 1 was done; chunk 2's members were there without markers
     expect(resumed).toMatchObject({ rows: 20, imported: 15, skipped: 5, badRows: [] });
@@ -116,8 +123,8 @@ describe('dangvien import', () => {
     const file = csv(...members(200, 212));
     const controller = new AbortController();
     // Act
-    const first = await importMembers(file, { chunkSize: 4, onProgress: (p) => p.rowsDone >= 4 && controller.abort(), signal: controller.signal });
-    const second = await importMembers(file, { chunkSize: 4 });
+    const first = await importFile(file, { chunkSize: 4, onProgress: (p) => p.rowsDone >= 4 && controller.abort(), signal: controller.signal });
+    const second = await importFile(file, { chunkSize: 4 });
     await stack.settle();
     // Assess
     expect(first).toMatchObject({ imported: 4, interrupted: true });
@@ -126,7 +133,25 @@ describe('dangvien import', () => {
     expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(36);
   });
 
+  it('checks a file in a dry run against the stored tree and members, and writes nothing', async () => {
+    // Prepare: a new member, one already imported above, a missing cell, a date the rules cannot compute with
+    const file = csv(row('D1', 'C1'), row('A1', 'C2'), row('D2', 'C9'), row('D3', 'C2', { admittedOn: '9999-12-31', status: 'probationary', recognizedOn: '' }));
+    const before = await buildReport('HP', { date: '2021-01-31' });
+    // Act
+    const dry = await checkImport(file, dynamoMemberImportStore());
+    await stack.settle();
+    // Assess
+    expect(dry).toMatchObject({ rows: 4, wouldImport: 1, skipped: 0 });
+    expect(dry.badRows.map((b) => [b.line, b.reason])).toEqual([
+      [3, 'member-exists'],
+      [4, 'missing-org'],
+      [5, 'schema'],
+    ]);
+    expect((await buildReport('HP', { date: '2021-01-31' })).members).toEqual(before.members);
+    expect(await importFile(file)).toMatchObject({ imported: 1, skipped: 0 });
+  });
+
   it('refuses a file whose header names an unknown column, before reading any row', async () => {
-    await expect(importMembers(`${HEADER},salary\n${row('Z1', 'C1')},1\n`)).rejects.toBeInstanceOf(ImportFileError);
+    await expect(importFile(`${HEADER},salary\n${row('Z1', 'C1')},1\n`)).rejects.toBeInstanceOf(ImportFileError);
   });
 });

@@ -3,7 +3,7 @@
 // throughput figures as cheap work).
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../../bench/city.js';
-import { fileHashOf, parseCsv, readHeader, rowEvent } from '../../shared/use-cases/import-members.js';
+import { fileHashOf, parseCsv, readHeader, rowEvent } from '../../shared/import/member-csv.js';
 import { DomainHarness } from '../helpers/domain-harness.js';
 
 describe('the benchmark city', () => {

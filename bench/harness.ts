@@ -1,0 +1,217 @@
+// bench: the embedded stack with the real handlers wrapped to count, time and see what
+// they finish; the producer that sends the city's events in story order; and phases
+// (what the meter and the counters say between two moments).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { startEmulators, type Emulators } from '../local/emulators.js';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import type { StreamHandler } from '../local/runners/stream-runner.js';
+import type { SqsHandler } from '../local/runners/sqs-runner.js';
+import { dynamoClient, sqsClient } from '../shared/data/clients.js';
+import { outgoing, sendEvents } from '../shared/data/producer.js';
+import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
+import type { City, Envelope } from './city.js';
+
+export interface FunctionCounters {
+  invocations: number;
+  records: number;
+  failedRecords: number;
+  ms: number;
+}
+const zero = (): FunctionCounters => ({ invocations: 0, records: 0, failedRecords: 0, ms: 0 });
+const minus = (a: FunctionCounters, b: FunctionCounters): FunctionCounters => ({
+  invocations: a.invocations - b.invocations,
+  records: a.records - b.records,
+  failedRecords: a.failedRecords - b.failedRecords,
+  ms: a.ms - b.ms,
+});
+
+export type Counted = 'ingest' | 'figures' | 'naive';
+
+/** What happened between a phase's start and its end. */
+export interface PhaseResult extends Record<Counted, FunctionCounters> {
+  seconds: number;
+  capacity: Snapshot;
+}
+
+interface PhaseStart {
+  at: number;
+  capacity: Snapshot;
+  counters: Record<Counted, FunctionCounters>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The running bench stack and what it has seen. */
+export class BenchStack {
+  readonly meter = new CapacityMeter((name) => name.replace(/^bench-/, ''));
+  readonly counters: Record<Counted, FunctionCounters> = { ingest: zero(), figures: zero(), naive: zero() };
+  /** Event id → when it was handed to the queue. */
+  readonly enqueuedAt = new Map<string, number>();
+  /** Events the ingest is done with (applied, duplicate or rejected): their successors may go. */
+  readonly processed = new Set<string>();
+  /** Event id → when the figures handler saw its marker. */
+  readonly reflectedAt = new Map<string, number>();
+  /** The same for the naive baseline's handler. */
+  readonly naiveReflectedAt = new Map<string, number>();
+  stack!: LocalStack;
+
+  private constructor(
+    readonly emulators: Emulators,
+    readonly work: string,
+    private readonly city: City,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Starts the emulators and the stack with the wrapped handlers. */
+  static async start(city: City, concurrency: number, log: (line: string) => void): Promise<BenchStack> {
+    const emulators = await startEmulators();
+    log(`emulators up: DynamoDB Local ${emulators.dynamodbEndpoint}, fauxqs ${emulators.sqsEndpoint}`);
+    const bench = new BenchStack(emulators, mkdtempSync(join(tmpdir(), 'dangvien-bench-')), city, log);
+    const handlers = { ingest: await bench.countedIngest(), figures: await bench.countedFigures() };
+    bench.stack = await withComponent('runner', () =>
+      startLocalStack({ endpoints: emulators, prefix: 'bench', visibilityTimeout: 10, concurrency, checkpointFile: bench.checkpointFile, handlers, log }),
+    );
+    bench.meter.installOnDynamo(dynamoClient());
+    bench.meter.installOnSqs(sqsClient());
+    return bench;
+  }
+
+  get checkpointFile(): string {
+    return join(this.work, 'stream-checkpoints.json');
+  }
+
+  async stop(): Promise<void> {
+    await this.stack?.stop().catch(() => undefined);
+    await this.emulators.stop();
+    rmSync(this.work, { recursive: true, force: true });
+  }
+
+  /** The real ingest handler, counting and noting which events it is done with. */
+  private async countedIngest(): Promise<SqsHandler> {
+    const real = (await import('../functions/ingest/handler.js')).handler as unknown as SqsHandler;
+    return async (event: SQSEvent, context: Context) => {
+      const t0 = performance.now();
+      try {
+        const response = (await withComponent('ingest', () => real(event, context))) as SQSBatchResponse | undefined;
+        const failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        for (const r of event.Records) if (!failedIds.has(r.messageId)) this.noteProcessed(r.body);
+        this.counters.ingest.records += event.Records.length - failedIds.size;
+        this.counters.ingest.failedRecords += failedIds.size;
+        return response;
+      } finally {
+        this.counters.ingest.invocations += 1;
+        this.counters.ingest.ms += performance.now() - t0;
+      }
+    };
+  }
+
+  private noteProcessed(body: string): void {
+    try {
+      this.processed.add(String((JSON.parse(body) as { id?: unknown }).id));
+    } catch {
+      // not JSON: nothing depends on it
+    }
+  }
+
+  /** The real figures handler, counting and noting when each event's marker reached it. */
+  private async countedFigures(): Promise<StreamHandler> {
+    const real = (await import('../functions/figures/handler.js')).handler as unknown as StreamHandler;
+    return async (event, context) => {
+      const t0 = performance.now();
+      try {
+        const response = await withComponent('figures', () => real(event, context));
+        const now = Date.now();
+        for (const id of markersOf(event)) if (!this.reflectedAt.has(id)) this.reflectedAt.set(id, now);
+        this.counters.figures.records += event.Records.length;
+        return response;
+      } finally {
+        this.counters.figures.invocations += 1;
+        this.counters.figures.ms += performance.now() - t0;
+      }
+    };
+  }
+
+  /** Waits until nothing is queued or in flight. */
+  settle(what: string): Promise<void> {
+    return withComponent('settle', () => this.stack.settle({ timeoutMs: 60 * 60_000 })).then(() => this.log(`${what}: settled`));
+  }
+
+  /** Hands events to the queue in batches of ten, as a producer does, noting when. */
+  async send(chunk: Envelope[]): Promise<void> {
+    const now = Date.now();
+    for (const e of chunk) this.enqueuedAt.set(e.id, now);
+    const queueUrl = this.stack.env.INGEST_QUEUE_URL!;
+    await withComponent('producer', () => sendEvents(queueUrl, chunk.map((e) => outgoing(JSON.stringify(e)))));
+  }
+
+  /** Whether the story predecessor (`city.after`) of an event is processed. */
+  ready(e: Envelope): boolean {
+    const before = this.city.after[e.id];
+    return before === undefined || this.processed.has(before);
+  }
+
+  /**
+   * Sends in order, at most `maxBacklog` unprocessed at a time; an event whose story
+   * predecessor is not processed yet waits for it, as it would in the world (the step
+   * is taken days after the dossier arrives), and the rest go on.
+   */
+  async produce(events: Envelope[], opts: { maxBacklog?: number } = {}): Promise<void> {
+    const held: Envelope[] = [];
+    let i = 0;
+    while (i < events.length || held.length > 0) {
+      const chunk: Envelope[] = [];
+      for (let k = 0; k < held.length && chunk.length < 10; ) {
+        if (this.ready(held[k]!)) chunk.push(...held.splice(k, 1));
+        else k++;
+      }
+      while (chunk.length < 10 && i < events.length) {
+        const e = events[i++]!;
+        if (this.ready(e)) chunk.push(e);
+        else held.push(e);
+      }
+      if (chunk.length === 0) {
+        await sleep(10);
+        continue;
+      }
+      while (opts.maxBacklog !== undefined && this.enqueuedAt.size - this.counters.ingest.records > opts.maxBacklog) await sleep(10);
+      await this.send(chunk);
+    }
+  }
+
+  /** Sends one event once its predecessor is processed. */
+  async sendAfterPredecessor(e: Envelope): Promise<void> {
+    const before = this.city.after[e.id];
+    if (before) await waitFor([before], this.processed);
+    await this.send([e]);
+  }
+
+  phase(): PhaseStart {
+    return { at: performance.now(), capacity: this.meter.snapshot(), counters: structuredClone(this.counters) };
+  }
+
+  phaseEnd(p: PhaseStart): PhaseResult {
+    return {
+      seconds: (performance.now() - p.at) / 1000,
+      capacity: this.meter.since(p.capacity),
+      ingest: minus(this.counters.ingest, p.counters.ingest),
+      figures: minus(this.counters.figures, p.counters.figures),
+      naive: minus(this.counters.naive, p.counters.naive),
+    };
+  }
+}
+
+const markersOf = (event: DynamoDBStreamEvent) =>
+  event.Records.map((r) => r.dynamodb?.Keys?.pk?.S ?? '').filter((pk) => pk.startsWith('EVENT#')).map((pk) => pk.slice('EVENT#'.length));
+
+/** Waits until every id is in `map`. */
+export async function waitFor(ids: string[], map: Map<string, number> | Set<string>, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ids.every((id) => map.has(id))) {
+    if (Date.now() > deadline) throw new Error(`${ids.filter((id) => !map.has(id)).length} events never reflected`);
+    await sleep(10);
+  }
+}

@@ -1,0 +1,211 @@
+// bench: the run's figures — per-event costs, the results JSON and the table printed at the end.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BundleResult } from './bundles.js';
+import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
+import type { Envelope } from './city.js';
+import type { Counted, PhaseResult } from './harness.js';
+import type { CheckResult, EventYearResult, ImportPhaseResult, NaiveResult, OrgTreeResult, PacedResult } from './phases.js';
+
+// Prices: AWS list prices, us-east-1, on demand (DynamoDB after the November 2024 cut).
+// The stack's default region, ap-southeast-1, is about 13 % dearer for DynamoDB.
+export const PRICES = {
+  region: 'us-east-1',
+  dynamoWriteRequestUnit: 0.625 / 1e6,
+  dynamoReadRequestUnit: 0.125 / 1e6,
+  lambdaRequest: 0.2 / 1e6,
+  lambdaArmGbSecond: 0.0000133334,
+  sqsFifoRequest: 0.5 / 1e6,
+} as const;
+/** Memory of the ingest and figures functions (infra/constructs/ingest.ts, figures.ts). */
+const LAMBDA_MEMORY_GB = 1;
+
+export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export type PerEvent = ReturnType<typeof perEvent>;
+
+/** Capacity, requests, invocations, handler time and cost per event of a phase, for the components and functions named. */
+export function perEvent(phase: PhaseResult, events: number, components: string[], fns: Counted[]) {
+  const t = totals(phase.capacity, components);
+  const invocations = fns.reduce((n, f) => n + phase[f].invocations, 0);
+  const ms = fns.reduce((n, f) => n + phase[f].ms, 0);
+  const sqs = sqsBilledRequests(phase.capacity, ['producer', 'runner']);
+  const cost = {
+    dynamodb: ((t.read * PRICES.dynamoReadRequestUnit + t.write * PRICES.dynamoWriteRequestUnit) / events) * 1e6,
+    lambdaRequests: ((invocations * PRICES.lambdaRequest) / events) * 1e6,
+    sqs: ((sqs * PRICES.sqsFifoRequest) / events) * 1e6,
+    lambdaComputeUpperBound: (((ms / 1000) * LAMBDA_MEMORY_GB * PRICES.lambdaArmGbSecond) / events) * 1e6,
+  };
+  return {
+    capacityUnits: round(t.total / events, 2),
+    readUnits: round(t.read / events, 2),
+    writeUnits: round(t.write / events, 2),
+    requests: round(t.requests / events, 2),
+    invocations: round(invocations / events, 3),
+    sqsRequests: round(sqs / events, 3),
+    handlerMs: round(ms / events, 1),
+    costPerMillionEvents: {
+      dynamodb: round(cost.dynamodb),
+      lambdaRequests: round(cost.lambdaRequests),
+      sqs: round(cost.sqs),
+      total: round(cost.dynamodb + cost.lambdaRequests + cost.sqs),
+      lambdaComputeUpperBound: round(cost.lambdaComputeUpperBound),
+    },
+  };
+}
+
+const byOperation = (s: Snapshot) => s.dynamo.map((l) => ({ ...l, capacityUnits: round(l.capacityUnits, 1) }));
+
+export function countTypes(events: Envelope[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of events) out[e.type] = (out[e.type] ?? 0) + 1;
+  return out;
+}
+
+export function orgsJson(o: OrgTreeResult) {
+  return { events: o.events, via: o.via, seconds: round(o.phase.seconds, 1), eventsPerSecond: round(o.events / o.phase.seconds, 1) };
+}
+
+export function importJson(i: ImportPhaseResult) {
+  const { summary, phase } = i;
+  const importTotals = totals(phase.capacity, ['import']);
+  const figuresTotals = totals(phase.capacity, ['figures']);
+  return {
+    rows: summary.rows,
+    imported: summary.imported,
+    skipped: summary.skipped,
+    badRows: summary.badRows,
+    badRowsAsExpected: i.badRowsAsExpected,
+    writeSeconds: round(i.writeSeconds, 1),
+    rowsPerSecond: round(summary.rows / i.writeSeconds, 0),
+    figuresCaughtUpSeconds: round(phase.seconds - i.writeSeconds, 1),
+    totalSeconds: round(phase.seconds, 1),
+    reportMembersTotal: i.reportMembersTotal,
+    reportMatches: i.reportMembersTotal === summary.imported,
+    capacityUnitsPerMember: { import: round(importTotals.total / summary.imported, 2), figures: round(figuresTotals.total / summary.imported, 2) },
+    figuresInvocations: phase.figures.invocations,
+    byOperation: byOperation(phase.capacity),
+  };
+}
+
+/** The results JSON's sections from the events on (events, latency, naive, ratio, check). */
+export function eventsJson(m: {
+  events: EventYearResult & { sent: Envelope[] };
+  latency: PacedResult & { sent: Envelope[] };
+  naive: NaiveResult & { sent: Envelope[] };
+}) {
+  const { events, latency, naive } = m;
+  const both: Counted[] = ['ingest', 'figures'];
+  const eff = perEvent(events.phase, events.sent.length, both, both);
+  const effOneByOne = perEvent(naive.phase, naive.sent.length, both, both);
+  const nai = perEvent(naive.phase, naive.sent.length, ['ingest', 'naive'], ['ingest', 'naive']);
+  const naiveRate = naive.sent.length / naive.phase.seconds;
+  return {
+    events: {
+      sent: events.sent.length,
+      seconds: round(events.phase.seconds, 1),
+      eventsPerSecond: round(events.eventsPerSecond, 1),
+      latencyUnderFullLoadMs: { p50: percentile(events.latencies, 50), p99: percentile(events.latencies, 99) },
+      deferredDeliveries: events.phase.ingest.failedRecords,
+      perEvent: eff,
+      byOperation: byOperation(events.phase.capacity),
+      sqs: events.phase.capacity.sqs,
+      figuresInvocations: events.phase.figures.invocations,
+      ingestInvocations: events.phase.ingest.invocations,
+      byType: countTypes(events.sent),
+    },
+    latency: {
+      events: latency.sent.length,
+      ratePerSecond: latency.ratePerSecond,
+      p50Ms: percentile(latency.latencies, 50),
+      p99Ms: percentile(latency.latencies, 99),
+      maxMs: Math.max(...latency.latencies),
+      perEvent: perEvent(latency.phase, latency.sent.length, both, both),
+    },
+    naive: {
+      events: naive.sent.length,
+      types: countTypes(naive.sent),
+      seconds: round(naive.phase.seconds, 1),
+      eventsPerSecond: round(naiveRate, 3),
+      p50Ms: percentile(naive.latencies, 50),
+      p99Ms: percentile(naive.latencies, 99),
+      perEvent: nai,
+      naiveFiguresOnly: round(totals(naive.phase.capacity, ['naive']).total / naive.sent.length, 1),
+      sameEventsDangvien: { perEvent: effOneByOne, p50Ms: percentile(naive.sameEventsLatencies, 50), p99Ms: percentile(naive.sameEventsLatencies, 99) },
+      byOperation: byOperation(naive.phase.capacity),
+      rootFiguresAgree: naive.rootDifferences.length === 0,
+      rootDifferences: naive.rootDifferences,
+    },
+    ratio: {
+      capacityUnitsPerEvent: round(nai.capacityUnits / eff.capacityUnits, 0),
+      capacityUnitsPerEventSameEventsOneByOne: round(nai.capacityUnits / effOneByOne.capacityUnits, 0),
+      eventsPerSecond: round(events.eventsPerSecond / naiveRate, 0),
+      p50: round(percentile(naive.latencies, 50) / percentile(latency.latencies, 50), 0),
+    },
+  };
+}
+
+export function checkJson(c: CheckResult) {
+  const r = c.finalReport;
+  return {
+    recomputeDifferences: c.recomputeDifferences,
+    recomputeSeconds: round(c.recomputeSeconds, 1),
+    rejected: c.rejected,
+    waiting: c.waiting,
+    finalMembersTotal: r.members.total,
+    finalAdmissions: r.admissions.total,
+    finalReport: { members: r.members, admissions: r.admissions, organizations: r.organizations, dossiers: r.dossiers, transfers: r.transfers },
+  };
+}
+
+/** Writes the results JSON and returns its path. */
+export function writeResults(file: string, results: Record<string, unknown>): string {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+/** The results as the README's tables. */
+export function render(r: Record<string, any>, members: number): string {
+  const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+  const usd = (n: number) => `$${fmt(n, 2)}`;
+  const e = r.events;
+  const n = r.naive;
+  const lines = [
+    `### ${fmt(members)} members — ${r.city.orgEvents} orgs, ${fmt(r.city.eventsUsed)} events of ${r.city.year}`,
+    '',
+    '| | dangvien (recount the cell, merge up) | naive (recount every subtree on the path, per event) | naive ÷ dangvien |',
+    '|---|---:|---:|---:|',
+    `| events/s end to end | ${fmt(e.eventsPerSecond, 1)} | ${fmt(n.eventsPerSecond, 2)} | 1/${fmt(r.ratio.eventsPerSecond)} |`,
+    `| enqueue → report, p50 / p99 | ${fmt(r.latency.p50Ms)} / ${fmt(r.latency.p99Ms)} ms | ${fmt(n.p50Ms)} / ${fmt(n.p99Ms)} ms | ${fmt(r.ratio.p50)}× |`,
+    `| capacity units per event | ${fmt(e.perEvent.capacityUnits, 1)} (${fmt(e.perEvent.readUnits, 1)} R + ${fmt(e.perEvent.writeUnits, 1)} W) | ${fmt(n.perEvent.capacityUnits, 0)} (${fmt(n.perEvent.readUnits, 0)} R + ${fmt(n.perEvent.writeUnits, 0)} W) | ${fmt(r.ratio.capacityUnitsPerEvent)}× |`,
+    `| … the same ${n.events} events, one at a time | ${fmt(n.sameEventsDangvien.perEvent.capacityUnits, 1)} | ${fmt(n.perEvent.capacityUnits, 0)} | ${fmt(r.ratio.capacityUnitsPerEventSameEventsOneByOne)}× |`,
+    `| Lambda invocations / SQS requests per event | ${fmt(e.perEvent.invocations, 2)} / ${fmt(e.perEvent.sqsRequests, 2)} | ${fmt(n.perEvent.invocations, 2)} / ${fmt(n.perEvent.sqsRequests, 2)} | |`,
+    `| AWS cost per million events (DynamoDB + Lambda requests + SQS) | ${usd(e.perEvent.costPerMillionEvents.total)} | ${usd(n.perEvent.costPerMillionEvents.total)} | ${fmt(n.perEvent.costPerMillionEvents.total / e.perEvent.costPerMillionEvents.total)}× |`,
+    `| … Lambda compute at this machine's handler times (upper bound) | ${usd(e.perEvent.costPerMillionEvents.lambdaComputeUpperBound)} | ${usd(n.perEvent.costPerMillionEvents.lambdaComputeUpperBound)} | |`,
+    '',
+    `| bulk import | |`,
+    '|---|---:|',
+    `| rows (bad rows reported and skipped) | ${fmt(r.import.rows)} (${r.import.badRows.length}: lines ${r.import.badRows.map((b: { line: number }) => b.line).join(', ')}) |`,
+    `| write time, rows/s | ${fmt(r.import.writeSeconds, 1)} s, ${fmt(r.import.rowsPerSecond)} |`,
+    `| figures caught up after the last write | ${fmt(r.import.figuresCaughtUpSeconds, 1)} s |`,
+    `| capacity units per member (import + figures) | ${fmt(r.import.capacityUnitsPerMember.import, 1)} + ${fmt(r.import.capacityUnitsPerMember.figures, 1)} |`,
+    `| report members.total after the import | ${fmt(r.import.reportMembersTotal)} (${r.import.reportMatches ? 'exact' : 'WRONG'}) |`,
+    `| \`recompute --check\` at the end | ${r.check.recomputeDifferences === 0 ? 'clean' : `${r.check.recomputeDifferences} differences`} (${fmt(r.check.recomputeSeconds, 1)} s); ${r.check.rejected} rejected, ${r.check.waiting} waiting |`,
+    '',
+    `| this machine | |`,
+    '|---|---:|',
+    `| org tree (${r.orgs.events} events, one FIFO group) | ${fmt(r.orgs.seconds, 1)} s |`,
+    `| DynamoDB Local: 2-item TransactWriteItems, ${r.ceiling.workers} workers | ${fmt(r.ceiling.transactionsPerSecond)}/s (${r.ceiling.capacityUnitsPerTransaction} WCU each) |`,
+    ...r.bundles.map((b: BundleResult) => `| λ ${b.function}: bundle, zipped, cold init | ${fmt(b.bytes / 1024)} KiB, ${fmt(b.zippedBytes / 1024)} KiB, ${fmt(b.coldInitMs)} ms |`),
+    `| whole run | ${fmt(r.totalSeconds / 60, 1)} min |`,
+  ];
+  return lines.join('\n');
+}
+

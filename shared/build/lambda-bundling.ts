@@ -1,0 +1,58 @@
+// build: how every Lambda function is bundled — the one definition that the CDK construct
+// (infra/constructs/dangvien-function.ts, through NodejsFunction's `bundling`) and the
+// bench's bundle measurement (bench/bundles.ts, through esbuild directly) both read, so
+// that the sizes and cold starts the bench reports are those of what is deployed.
+// No aws-cdk-lib import: the bench and the tests load this without the CDK.
+
+/**
+ * ESM bundles have no `require`, but some CommonJS dependencies call it for Node
+ * built-ins; esbuild then emits a `require` shim that throws at run time. The banner
+ * gives the bundle a real one (aws-cdk#29310).
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+
+/** The modules the Lambda runtime provides: the AWS SDK v3; Powertools, middy and zod are bundled. */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'] as const;
+
+/**
+ * The bundling settings, in the words of NodejsFunction's `BundlingOptions` (the string
+ * values are those of its `OutputFormat.ESM` and `SourceMapMode.EXTERNAL`).
+ */
+export const LAMBDA_BUNDLING = {
+  format: 'esm',
+  /** As `Runtime.NODEJS_24_X` (DangVienFunction.RUNTIME). */
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: 'external',
+  sourcesContent: false,
+  externalModules: [...RUNTIME_PROVIDED_MODULES],
+} as const;
+
+/** Whether the AWS SDK is left to the runtime (as deployed) or bundled with the function. */
+export type SdkBundling = 'external' | 'bundled';
+
+/**
+ * The same settings as esbuild's build options (what NodejsFunction runs), for one entry;
+ * `sdk: 'bundled'` puts the AWS SDK into the bundle instead of leaving it to the runtime.
+ */
+export function esbuildOptions(entry: string, outfile: string, sdk: SdkBundling = 'external') {
+  const b = LAMBDA_BUNDLING;
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    format: b.format,
+    target: b.target,
+    mainFields: [...b.mainFields],
+    banner: { js: b.banner },
+    minify: b.minify,
+    sourcemap: b.sourceMapMode,
+    sourcesContent: b.sourcesContent,
+    external: sdk === 'external' ? [...b.externalModules] : [],
+  };
+}

@@ -1,0 +1,88 @@
+// The import use case on an in-memory store: deciding, resuming and the dry run, without emulators.
+import { describe, expect, it } from 'vitest';
+import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
+import { checkImport, importMembers, MEMBER_CSV_COLUMNS, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members.js';
+
+/** A store in memory that counts its writes. */
+class MemoryStore implements MemberImportStore {
+  readonly members = new Map<string, MemberRecord>();
+  readonly markers = new Map<string, ImportMarker>();
+  writes = 0;
+  constructor(private readonly orgs: OrgRecord[]) {}
+  loadOrgs = async () => this.orgs;
+  findMarkers = async (ids: string[]) => new Set(ids.filter((id) => this.markers.has(id)));
+  findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
+  putMembers = async (members: MemberRecord[]) => {
+    this.writes += members.length;
+    for (const m of members) this.members.set(m.memberId, m);
+  };
+  putMarkers = async (markers: ImportMarker[]) => {
+    this.writes += markers.length;
+    for (const m of markers) this.markers.set(m.eventId, m);
+  };
+}
+
+const org = (orgId: string, parentId: string | null, level: OrgRecord['level']): OrgRecord => ({ orgId, parentId, level, name: orgId, status: 'active', targets: {}, version: 1 });
+const TREE = [org('HP', null, 'province'), org('C1', 'HP', 'grassroots-cell')];
+
+/** A file of rows in the documented order; `over` replaces fields of a row by column. */
+function file(...rows: Array<[memberId: string, over?: Partial<Record<(typeof MEMBER_CSV_COLUMNS)[number], string>>]>): string {
+  const base = { cellId: 'C1', status: 'official', admittedOn: '1995-05-19', recognizedOn: '1996-05-19', fullName: 'Nguyễn Văn An', sex: 'male', birthDate: '1970-02-03', ethnicity: 'Kinh', religion: '', education: 'university', occupation: 'state-sector', youthUnion: 'false' };
+  const lines = rows.map(([memberId, over]) => {
+    const v: Record<string, string> = { ...base, memberId, ...over };
+    return MEMBER_CSV_COLUMNS.map((c) => v[c]).join(',');
+  });
+  return [MEMBER_CSV_COLUMNS.join(','), ...lines].join('\n');
+}
+
+describe('importMembers on a store', () => {
+  it('turns a date the rules cannot compute with into a bad row and imports the rest', async () => {
+    // Prepare: a probation that would end after year 9999
+    const store = new MemoryStore(TREE);
+    const csv = file(['M1'], ['M2', { status: 'probationary', recognizedOn: '', admittedOn: '9999-12-31' }], ['M3']);
+    // Act
+    const summary = await importMembers(csv, store);
+    // Assess
+    expect(summary).toMatchObject({ rows: 3, imported: 2, skipped: 0 });
+    expect(summary.badRows).toEqual([{ line: 3, reason: 'schema', message: expect.not.stringContaining('9999') }]);
+    expect([...store.members.keys()].sort()).toEqual(['M1', 'M3']);
+  });
+
+  it('checks in a dry run what the import would do, and writes nothing', async () => {
+    // Prepare: M1 is already there, from another file that said something else about them
+    const store = new MemoryStore(TREE);
+    await importMembers(file(['M1', { fullName: 'Trần Văn Ba' }]), store);
+    const writesBefore = store.writes;
+    const csv = file(['M1'], ['M2'], ['M3', { cellId: 'NOPE' }], ['M2'], ['M4', { sex: 'nam' }]);
+    // Act
+    const dry = await checkImport(csv, store);
+    // Assess
+    expect(store.writes).toBe(writesBefore);
+    expect(dry).toEqual({
+      rows: 5,
+      wouldImport: 1,
+      skipped: 0,
+      badRows: [
+        { line: 2, reason: 'member-exists', message: expect.any(String) },
+        { line: 4, reason: 'missing-org', message: expect.any(String) },
+        { line: 5, reason: 'member-exists', message: expect.stringContaining('line 3') },
+        { line: 6, reason: 'schema', message: expect.stringContaining('sex') },
+      ],
+    });
+    const real = await importMembers(csv, store);
+    expect({ imported: real.imported, badRows: real.badRows.length }).toEqual({ imported: dry.wouldImport, badRows: dry.badRows.length });
+  });
+
+  it('a re-run skips what is marked and only marks a member written without its marker', async () => {
+    // Prepare: a first run that lost the markers of its only chunk
+    const store = new MemoryStore(TREE);
+    const csv = file(['M1'], ['M2']);
+    await importMembers(csv, store);
+    store.markers.delete([...store.markers.keys()][1]!);
+    // Act
+    const again = await importMembers(csv, store);
+    // Assess
+    expect(again).toMatchObject({ rows: 2, imported: 1, skipped: 1, badRows: [] });
+    expect(store.markers.size).toBe(2);
+  });
+});
