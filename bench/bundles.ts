@@ -1,5 +1,5 @@
-// bench: the Lambda bundles as deployed — sizes and cold init, with the AWS SDK left to
-// the runtime (as deployed) or bundled with the function. `npm run bench -- --bundles-only`
+// bench: the Lambda bundles as deployed — sizes and cold init, with the AWS SDK bundled
+// with the function (as deployed) or left to the runtime. `npm run bench -- --bundles-only`
 // runs just this, without the emulators.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ const median = (values: number[]) => {
  * Bundles each handler with the deployed settings (shared/build/lambda-bundling.ts) and
  * times its import in `runs` fresh processes.
  */
-export async function measureBundles(root: string, sdk: SdkBundling = 'external', runs = 5): Promise<BundleResult[]> {
+export async function measureBundles(root: string, sdk: SdkBundling = 'bundled', runs = 5): Promise<BundleResult[]> {
   const { build } = await import('esbuild');
   // Inside node_modules so that the external @aws-sdk/* resolve as they would in the runtime.
   const outDir = join(root, 'node_modules', '.cache', 'dangvien-bench', sdk);

@@ -7,15 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../../shared/build/lambda-bundling.js';
 import { handlerEntry, lockFile, repoRoot } from '../paths.js';
 
-/**
- * ESM bundles have no `require`, but some CommonJS dependencies call it for Node
- * built-ins; esbuild then emits a `require` shim that throws at run time. The banner
- * gives the bundle a real one (aws-cdk#29310).
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
 /** The level the handlers log at: Powertools reads LOG_LEVEL, Lambda the JSON logging config. */
 const LOG_LEVEL = 'INFO';
@@ -104,16 +98,18 @@ export class DangVienFunction extends Construct implements iam.IGrantable {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      // One definition with the bench's bundle measurement (shared/build/lambda-bundling.ts):
+      // everything bundled, the AWS SDK included, so what runs is what the tests ran.
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        target: LAMBDA_BUNDLING.target,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        banner: LAMBDA_BUNDLING.banner,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
         sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        // The runtime ships AWS SDK v3; Powertools, middy and zod are bundled.
-        externalModules: ['@aws-sdk/*'],
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;
