@@ -23,7 +23,7 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startEmulators } from '../local/emulators.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
@@ -48,6 +48,7 @@ import { emptyState } from '../shared/domain/ingest/decision.js';
 import { eventKey, toItem } from '../shared/data/keys.js';
 import { documentClient } from '../shared/data/clients.js';
 import { config } from '../shared/data/config.js';
+import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import { CapacityMeter, sqsBilledRequests, totals, withComponent, type Snapshot } from './capacity.js';
 import { generateCity, type Envelope } from './city.js';
@@ -296,21 +297,7 @@ async function registerOrgsDirect(events: Envelope[]): Promise<void> {
 }
 
 async function batchWrite(items: Record<string, unknown>[]): Promise<void> {
-  const table = config.recordsTable();
-  const slices: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) slices.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < slices.length) {
-        let todo = slices[next++]!.map((Item) => ({ PutRequest: { Item } }));
-        while (todo.length > 0) {
-          const out: BatchWriteCommandOutput = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: todo } }));
-          todo = (out.UnprocessedItems?.[table] ?? []) as typeof todo;
-        }
-      }
-    }),
-  );
+  await batchWriteAll(config.recordsTable(), items, { concurrency: 8 });
 }
 
 // ---------------------------------------------------------------------------

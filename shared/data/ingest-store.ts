@@ -1,10 +1,11 @@
 // data: what the ingest reads and writes in the Records table.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
+import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
 
 /** The idempotency marker of an applied event; its body is the audit trail. */
@@ -67,37 +68,19 @@ export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boole
 }
 
 async function batchGet(loaders: Loader[]): Promise<void> {
-  const table = config.recordsTable();
-  for (let i = 0; i < loaders.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = loaders.slice(i, i + 100).map((l) => l.key);
-    while (keys && keys.length > 0) {
-      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[table] ?? []) {
-        loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
-      }
-      keys = out.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
+  const items = await batchGetAll(config.recordsTable(), loaders.map((l) => l.key), { consistentRead: true });
+  for (const item of items) loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
 }
 
 /** The whole org tree: one partition, a few hundred items for a province. */
 export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
-  const orgs: OrgRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'ORGS' },
-        ConsistentRead: consistent,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) orgs.push(stripStorage<OrgRecord>(item));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return orgs;
+  const { items } = await queryAll({
+    TableName: config.recordsTable(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'ORGS' },
+    ConsistentRead: consistent,
+  });
+  return items.map((item) => stripStorage<OrgRecord>(item));
 }
 
 /**
@@ -105,23 +88,14 @@ export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
  * back): each has an item in index byCell, the member or its pending official transfer.
  */
 async function countActiveMembers(orgId: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        IndexName: 'byCell',
-        KeyConditionExpression: 'cellKey = :c',
-        FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
-        ExpressionAttributeValues: { ':c': cellPartition(orgId), ':member': 'member', ':transfer': 'transfer', ':official': 'official', ':cell': orgId },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const { count } = await queryAll({
+    TableName: config.recordsTable(),
+    IndexName: 'byCell',
+    KeyConditionExpression: 'cellKey = :c',
+    FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
+    ExpressionAttributeValues: { ':c': cellPartition(orgId), ':member': 'member', ':transfer': 'transfer', ':official': 'official', ':cell': orgId },
+    Select: 'COUNT',
+  });
   return count;
 }
 
@@ -199,19 +173,6 @@ export async function deleteRejected(id: string): Promise<void> {
 }
 
 async function queryPartition<T>(pk: string, keepSk = false): Promise<T[]> {
-  const out: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push((keepSk ? { ...stripStorage<T>(item), sk: item.sk } : stripStorage<T>(item)) as T);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const { items } = await queryAll({ TableName: config.recordsTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+  return items.map((item) => (keepSk ? { ...stripStorage<T>(item), sk: item.sk } : stripStorage<T>(item)) as T);
 }

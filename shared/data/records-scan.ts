@@ -1,7 +1,7 @@
 // data: one pass over every record (for `recompute`), with the cell each counts for now.
 import { config } from './config.js';
 import { stripStorage, type Entity } from './keys.js';
-import { scanAll } from './scan-all.js';
+import { scanAll } from './dynamo-toolkit.js';
 
 const ENTITIES = new Set<string>(['org', 'member', 'dossier', 'transfer', 'fact']);
 

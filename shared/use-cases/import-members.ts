@@ -22,13 +22,12 @@
 // would be overwritten. Import before the live feed starts sending members.
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { decide } from '../domain/ingest/decide.js';
 import { emptyState, type LoadedState } from '../domain/ingest/decision.js';
 import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
-import { documentClient } from '../data/clients.js';
 import { config } from '../data/config.js';
+import { batchGetAll, batchWriteAll } from '../data/dynamo-toolkit.js';
 import { loadAllOrgs } from '../data/ingest-store.js';
 import { eventKey, memberKey, stripStorage, toItem } from '../data/keys.js';
 import { eventHash } from './ingest-event.js';
@@ -375,29 +374,6 @@ const plain = (record: object) => JSON.parse(JSON.stringify(record)) as unknown;
 // ---------------------------------------------------------------------------
 // Batched reads and writes
 
-async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    try {
-      while (!failed && next < items.length) await work(items[next++]!);
-    } catch (error) {
-      // Stop handing out work: a crash stops everything, and so does this.
-      failed = true;
-      throw error;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-
-function slices<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** Which of these keys exist (consistent reads, key attributes only); answers their `pk`s. */
 async function existingKeys(keys: Array<{ pk: string; sk: string }>, concurrency: number): Promise<Set<string>> {
   const found = new Set<string>();
@@ -416,27 +392,10 @@ async function existingMembers(memberIds: string[], concurrency: number): Promis
 }
 
 async function batchGet(keys: Array<Record<string, string>>, concurrency: number, extra: { ProjectionExpression?: string }, put: (item: Record<string, unknown>) => void): Promise<void> {
-  const table = config.recordsTable();
-  await inParallel(slices(keys, 100), concurrency, async (slice) => {
-    let todo: Record<string, unknown>[] | undefined = slice;
-    for (let attempt = 0; todo?.length; attempt++) {
-      if (attempt > 0) await pause(attempt);
-      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: todo, ConsistentRead: true, ...extra } } }));
-      for (const item of out.Responses?.[table] ?? []) put(item);
-      todo = out.UnprocessedKeys?.[table]?.Keys;
-    }
-  });
+  const items = await batchGetAll(config.recordsTable(), keys, { consistentRead: true, concurrency, ...(extra.ProjectionExpression ? { projection: extra.ProjectionExpression } : {}) });
+  for (const item of items) put(item);
 }
 
 async function batchWrite(items: Record<string, unknown>[], what: 'members' | 'markers', concurrency: number, before?: ImportOptions['beforeBatchWrite']): Promise<void> {
-  const table = config.recordsTable();
-  await inParallel(slices(items, 25), concurrency, async (slice) => {
-    await before?.(what, slice.length);
-    let todo = slice.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; todo.length > 0; attempt++) {
-      if (attempt > 0) await pause(attempt);
-      const out: BatchWriteCommandOutput = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: todo } }));
-      todo = (out.UnprocessedItems?.[table] ?? []) as typeof todo;
-    }
-  });
+  await batchWriteAll(config.recordsTable(), items, { concurrency, ...(before ? { beforeRequest: (n: number) => before(what, n) } : {}) });
 }

@@ -27,6 +27,7 @@ import { OrgTree } from '../domain/figures/tree.js';
 import { remindersFor, type Reminder } from '../domain/reminders.js';
 import { loadAllOrgs } from '../data/ingest-store.js';
 import { stripStorage } from '../data/keys.js';
+import { mapLimit } from '../data/dynamo-toolkit.js';
 import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../data/reminder-index.js';
 import {
   claimOutbox,
@@ -155,25 +156,5 @@ function monthsFrom(first: string, last: string): string[] {
     month = addDays(`${month}-28`, 4).slice(0, 7);
     out.push(month);
   }
-  return out;
-}
-
-/** Runs `fn` over `items`, `limit` at a time, in order of start; rethrows the first failure once the rest in flight settle. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        out[index] = await fn(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
   return out;
 }

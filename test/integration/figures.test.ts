@@ -6,7 +6,7 @@ import { config } from '../../shared/data/config.js';
 import { readFigures, writeFigures } from '../../shared/data/figures-store.js';
 import { listRejected } from '../../shared/data/ingest-store.js';
 import { currentOrgTree } from '../../shared/data/org-tree.js';
-import { scanAll } from '../../shared/data/scan-all.js';
+import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { listWaiting } from '../../shared/data/operations.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
