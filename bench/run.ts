@@ -45,10 +45,11 @@ import { loadAllOrgs, orgTreeChanged } from '../shared/data/ingest-store.js';
 import { parseEvent } from '../shared/domain/events.js';
 import { decide } from '../shared/domain/ingest/decide.js';
 import { emptyState } from '../shared/domain/ingest/decision.js';
-import { eventKey, toItem } from '../shared/data/keys.js';
+import { toItem } from '../shared/data/keys.js';
 import { documentClient } from '../shared/data/clients.js';
 import { config } from '../shared/data/config.js';
 import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
+import { appliedEvent, markerItem } from '../shared/data/event-marker.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import { CapacityMeter, sqsBilledRequests, totals, withComponent, type Snapshot } from './capacity.js';
 import { generateCity, type Envelope } from './city.js';
@@ -288,7 +289,7 @@ async function registerOrgsDirect(events: Envelope[]): Promise<void> {
       const item = toItem('org', w.record);
       records.set(`${String(item.pk)}|${String(item.sk)}`, item);
     }
-    markers.push({ eventId: e.id, type: e.type, hash: eventHash(parsed.event), source: e.source, occurredAt: e.occurredAt, appliedAt, body, ...eventKey(e.id), entity: 'event' });
+    markers.push(markerItem(appliedEvent(parsed.event, eventHash(parsed.event), body, appliedAt)));
   }
   await batchWrite([...records.values()]);
   await batchWrite(markers);

@@ -6,18 +6,8 @@ import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
+import { markerItem, type AppliedEvent } from './event-marker.js';
 import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
-
-/** The idempotency marker of an applied event; its body is the audit trail. */
-export interface AppliedEvent {
-  eventId: string;
-  type: string;
-  hash: string;
-  source: string;
-  occurredAt: string;
-  appliedAt: string;
-  body: string;
-}
 
 export interface RejectedEvent {
   id: string;
@@ -126,7 +116,7 @@ export async function commit(marker: AppliedEvent, writes: Write[], opts: { clea
   });
   if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;
-  items.push({ Put: { TableName: table, Item: { ...marker, ...eventKey(marker.eventId), entity: 'event' }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  items.push({ Put: { TableName: table, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } });
   if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(marker.eventId) } });
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));

@@ -28,6 +28,7 @@ import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
 import { config } from '../data/config.js';
 import { batchGetAll, batchWriteAll } from '../data/dynamo-toolkit.js';
+import { appliedEvent, markerItem as eventMarkerItem } from '../data/event-marker.js';
 import { loadAllOrgs } from '../data/ingest-store.js';
 import { eventKey, memberKey, stripStorage, toItem } from '../data/keys.js';
 import { eventHash } from './ingest-event.js';
@@ -364,8 +365,7 @@ function stateWith(orgs: Map<string, OrgRecord>, member: MemberRecord | undefine
 
 /** The applied-event marker of a row: what the ingest stores for an event, body included (the audit trail). */
 function markerItem(p: Pending, appliedAt: string): Record<string, unknown> {
-  const { id, type, source, occurredAt } = p.event;
-  return { eventId: id, type, hash: eventHash(p.event), source, occurredAt, appliedAt, body: p.body, ...eventKey(id), entity: 'event' };
+  return eventMarkerItem(appliedEvent(p.event, eventHash(p.event), p.body, appliedAt));
 }
 
 /** A record as it comes back from the table (no undefined fields). */

@@ -5,6 +5,7 @@ import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState, type RetryReason } from '../domain/ingest/decision.js';
 import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
 import { parseEvent, type DomainEvent } from '../domain/events.js';
+import { appliedEvent } from '../data/event-marker.js';
 import { commit, findApplied, loadNeeds, storeDeferred, storeRejected } from '../data/ingest-store.js';
 
 export type IngestOutcome =
@@ -102,7 +103,7 @@ export async function ingestEvent(
       throw new PredecessorMissing(event.id, decision.reason);
     }
     await hooks.beforeWrite?.(event);
-    const marker = { eventId: event.id, type: event.type, hash, source: event.source, occurredAt: event.occurredAt, appliedAt: now, body };
+    const marker = appliedEvent(event, hash, body, now);
     const result = await commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 });
     if (result === 'committed') return { outcome: 'applied', eventId: event.id, type: event.type };
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
