@@ -2,7 +2,7 @@
 // reads it; exit 0 on success, 1 on a failed check, 2 on bad usage or input.
 import { parseArgs } from 'node:util';
 import { BusinessDateSchema } from '../shared/domain/events.js';
-import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/operations.js';
+import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/redrive.js';
 import { buildReport, UnknownOrg } from '../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
 import { sendFile } from './send.js';

@@ -7,7 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
 import { logger } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { loadProducers, producerFor } from '../../shared/data/producers.js';
+import { loadProducers, producerFor } from '../../shared/data/producer-registry.js';
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
 

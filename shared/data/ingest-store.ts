@@ -1,7 +1,7 @@
 // data: what the ingest reads and writes in the Records table.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { LoadedState, Needs, Write } from '../domain/ingest/decision.js';
+import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';

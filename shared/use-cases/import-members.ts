@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { decide } from '../domain/ingest/decide.js';
-import { emptyState, type LoadedState } from '../domain/ingest/decision.js';
+import { emptyState, type LoadedState } from '../domain/ingest/decision-types.js';
 import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
 import { config } from '../data/config.js';

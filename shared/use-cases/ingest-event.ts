@@ -2,7 +2,7 @@
 // (adapter) functions/ingest --> use case --> domain/ingest
 import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
-import { emptyState, reject, type Decision, type LoadedState, type RetryReason } from '../domain/ingest/decision.js';
+import { emptyState, reject, type Decision, type LoadedState, type RetryReason } from '../domain/ingest/decision-types.js';
 import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
 import { parseEvent, type DomainEvent } from '../domain/events.js';
 import { appliedEvent } from '../data/event-marker.js';

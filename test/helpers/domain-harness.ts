@@ -16,7 +16,7 @@ import {
   type RejectReason,
   type RetryReason,
   type Write,
-} from '../../shared/domain/ingest/decision.js';
+} from '../../shared/domain/ingest/decision-types.js';
 import { parseEvent, type DomainEvent } from '../../shared/domain/events.js';
 import type { DossierRecord, Fact, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
 

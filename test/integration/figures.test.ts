@@ -7,7 +7,7 @@ import { readFigures, writeFigures } from '../../shared/data/figures-store.js';
 import { listRejected } from '../../shared/data/ingest-store.js';
 import { currentOrgTree } from '../../shared/data/org-tree.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
-import { listWaiting } from '../../shared/data/operations.js';
+import { listWaiting } from '../../shared/data/redrive.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../shared/data/clients.js';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
-import { listWaiting, redriveDlq } from '../../shared/data/operations.js';
+import { listWaiting, redriveDlq } from '../../shared/data/redrive.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

@@ -3,7 +3,7 @@ import type { EventOf } from '../events.js';
 import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
 import { dossierDueOn } from '../rules/index.js';
-import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
+import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
 
 /** tiếp nhận: the 60-day clock starts on `receivedOn`. */

@@ -2,7 +2,7 @@
 import type { EventOf } from '../events.js';
 import type { MemberRecord } from '../records.js';
 import { probationEndsOn } from '../rules/index.js';
-import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
+import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, activeMember, deleteFact, isDecision, knownMember, openDossier, putFact } from './lookups.js';
 import { closeDossierWrites } from './dossiers.js';
 

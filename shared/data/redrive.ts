@@ -6,7 +6,7 @@ import { config } from './config.js';
 import { batchGetAll } from './dynamo-toolkit.js';
 import { deleteRejected, listDeferred, listRejected, type RejectedEvent } from './ingest-store.js';
 import { eventKey } from './keys.js';
-import { outgoing, sendEvents } from './producer.js';
+import { outgoing, sendEvents } from './queue-sender.js';
 
 export { listRejected };
 
