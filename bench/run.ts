@@ -286,7 +286,7 @@ async function registerOrgsDirect(events: Envelope[]): Promise<void> {
     for (const w of decision.writes) {
       if (w.entity !== 'org') throw new Error(`${e.id}: an org event wrote a ${w.entity}`);
       state.orgs.set(w.record.orgId, w.record);
-      const item = toItem('org', w.record);
+      const item = toItem(w);
       records.set(`${String(item.pk)}|${String(item.sk)}`, item);
     }
     markers.push(markerItem(appliedEvent(parsed.event, eventHash(parsed.event), body, appliedAt)));

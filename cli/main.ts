@@ -116,8 +116,8 @@ async function main(argv: string[]): Promise<void> {
     case 'remind': {
       const d = date(true)!;
       target();
-      const { runRemindersJob } = await import('../shared/use-cases/send-reminders.js');
-      const result = await runRemindersJob(d);
+      const [{ runRemindersJob }, { dynamoRemindersStore }] = await Promise.all([import('../shared/use-cases/send-reminders.js'), import('../shared/data/reminder-store.js')]);
+      const result = await runRemindersJob(dynamoRemindersStore, d);
       for (const r of result.reminders) console.log(JSON.stringify(r));
       return;
     }

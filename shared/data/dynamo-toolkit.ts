@@ -148,12 +148,12 @@ export interface BatchGetOptions extends BatchOptions {
  * answer, which is in no particular order.
  * @throws UnprocessedItemsError when keys remain after `retry.maxAttempts` requests.
  */
-export async function batchGetAll(table: string, keys: readonly Key[], opts: BatchGetOptions = {}): Promise<Item[]> {
+export async function batchGetAll(table: string, keys: readonly object[], opts: BatchGetOptions = {}): Promise<Item[]> {
   const client = opts.client ?? documentClient();
   const policy = opts.retry ?? DEFAULT_RETRY;
   const extra = { ...(opts.consistentRead === undefined ? {} : { ConsistentRead: opts.consistentRead }), ...(opts.projection ? { ProjectionExpression: opts.projection } : {}) };
   const found: Item[] = [];
-  await mapLimit(chunks(keys, 100), opts.concurrency ?? 1, async (chunk) => {
+  await mapLimit(chunks(keys as readonly Key[], 100), opts.concurrency ?? 1, async (chunk) => {
     await untilProcessed('BatchGetItem', chunk, policy, async (todo) => {
       const out: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: todo, ...extra } } }));
       found.push(...(out.Responses?.[table] ?? []));

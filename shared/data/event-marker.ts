@@ -2,19 +2,10 @@
 // existence is the idempotency check; its body is the audit trail. The ingest's commit,
 // the bulk import and the bench all write it, so that all three leave the same item.
 import type { DomainEvent } from '../domain/events.js';
+import type { AppliedEvent } from '../use-cases/ports.js';
 import { eventKey } from './keys.js';
 
-/** The idempotency marker of an applied event; its body is the audit trail. */
-export interface AppliedEvent {
-  eventId: string;
-  type: string;
-  /** `eventHash` of the parsed event: a redelivery with another body is a conflict. */
-  hash: string;
-  source: string;
-  occurredAt: string;
-  appliedAt: string;
-  body: string;
-}
+export type { AppliedEvent };
 
 /** The marker of `event`, applied at `appliedAt` from the message `body`. */
 export function appliedEvent(event: Pick<DomainEvent, 'id' | 'type' | 'source' | 'occurredAt'>, hash: string, body: string, appliedAt: string): AppliedEvent {

@@ -3,38 +3,29 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrgFigures } from '../domain/figures/index.js';
+import { figuresId, type CellHolding, type FiguresKind, type FiguresStore, type StoredFigures } from '../use-cases/ports.js';
 import type { FactRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
-import { cellPartition, factPartition, stripStorage } from './keys.js';
+import { cellPartition, factPartition, storedRecordOf, stripStorage } from './keys.js';
+import { currentOrgTree } from './org-tree.js';
+
+export { figuresId, type FiguresKind, type StoredFigures };
 import { batchGetAll, queryAll, scanAll } from './dynamo-toolkit.js';
-
-/** `own`: a cell's recount of its own records; `subtree`: the org and everything under it. */
-export type FiguresKind = 'own' | 'subtree';
-
-export interface StoredFigures {
-  orgId: string;
-  kind: FiguresKind;
-  figures: OrgFigures;
-  /** Bumped by every write; a write states the version it read (optimistic concurrency). */
-  version: number;
-}
 
 const figuresKey = (orgId: string, kind: FiguresKind) => ({ pk: `ORG#${orgId}`, sk: kind.toUpperCase() });
 
 /** Reads figure items by (org, kind); absent ones are simply not in the map. */
-export async function readFigures(wanted: Array<{ orgId: string; kind: FiguresKind }>, consistent = true): Promise<Map<string, StoredFigures>> {
+export async function readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>, consistent = true): Promise<Map<string, StoredFigures>> {
   const found = new Map<string, StoredFigures>();
-  const unique = [...new Map(wanted.map((w) => [`${w.kind}:${w.orgId}`, w])).values()];
+  const unique = [...new Map(wanted.map((w) => [figuresId(w.orgId, w.kind), w])).values()];
   const items = await batchGetAll(config.figuresTable(), unique.map((w) => figuresKey(w.orgId, w.kind)), { consistentRead: consistent });
   for (const item of items) {
     const stored = stripStorage<StoredFigures>(item);
-    found.set(`${stored.kind}:${stored.orgId}`, stored);
+    found.set(figuresId(stored.orgId, stored.kind), stored);
   }
   return found;
 }
-
-export const figuresId = (orgId: string, kind: FiguresKind) => `${kind}:${orgId}`;
 
 /**
  * Writes figures only if nobody wrote them since they were read at `readVersion`
@@ -73,6 +64,16 @@ export async function queryCellItems(cellId: string): Promise<Record<string, unk
   return items;
 }
 
+/** What a cell holds now, as records (see {@link queryCellItems}). */
+export async function queryCellHoldings(cellId: string): Promise<CellHolding[]> {
+  const holdings: CellHolding[] = [];
+  for (const item of await queryCellItems(cellId)) {
+    const stored = storedRecordOf(item);
+    if (stored && stored.entity !== 'fact') holdings.push({ pk: String(item.pk), stored });
+  }
+  return holdings;
+}
+
 /** The version of a record now, read consistently (0 when it does not exist). */
 export async function currentVersion({ pk, sk }: { pk: string; sk: string }): Promise<number> {
   const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }));
@@ -89,3 +90,13 @@ export async function queryFacts(cellId: string, year: number): Promise<FactReco
   });
   return items.map((i) => stripStorage<FactRecord>(i));
 }
+
+/** The figures' store in DynamoDB (the default of the figures handler, the report and the CLI). */
+export const dynamoFiguresStore: FiguresStore = {
+  readFigures,
+  writeFigures,
+  queryCellItems: queryCellHoldings,
+  queryFacts,
+  currentVersion,
+  currentOrgTree,
+};

@@ -6,18 +6,11 @@ import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
-import { markerItem, type AppliedEvent } from './event-marker.js';
-import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
+import type { AppliedEvent, CommitResult, IngestStore, RejectedEvent } from '../use-cases/ports.js';
+import { markerItem } from './event-marker.js';
 
-export interface RejectedEvent {
-  id: string;
-  reason: string;
-  message: string;
-  body: string;
-  eventId?: string;
-  type?: string;
-  rejectedAt: string;
-}
+export type { RejectedEvent };
+import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
 
 export async function findApplied(eventId: string): Promise<AppliedEvent | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: eventKey(eventId), ConsistentRead: true }));
@@ -89,8 +82,6 @@ async function countActiveMembers(orgId: string): Promise<number> {
   return count;
 }
 
-export type CommitResult = 'committed' | 'already-applied' | 'stale';
-
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Tells the org tree's readers to load it again (org-tree.ts). */
@@ -102,17 +93,17 @@ export function orgTreeChanged(table: string): TransactItem {
  * Writes the state change and the event's marker in one transaction, so that a crash
  * can never leave one without the other and a retry finds the marker and does nothing.
  */
-export async function commit(marker: AppliedEvent, writes: Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
+export async function commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
   const table = config.recordsTable();
   const items: TransactItem[] = writes.map((w): TransactItem => {
     if (w.entity === 'fact') {
-      return w.op === 'put' ? { Put: { TableName: table, Item: toItem('fact', w.record) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
+      return w.op === 'put' ? { Put: { TableName: table, Item: toItem({ entity: 'fact', record: w.record }) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
     }
     const condition =
       w.expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
-    return { Put: { TableName: table, Item: toItem(w.entity, w.record), ...condition } };
+    return { Put: { TableName: table, Item: toItem(w), ...condition } };
   });
   if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;
@@ -148,6 +139,9 @@ export async function storeDeferred(eventId: string, reason: string, message: st
     }),
   );
 }
+
+/** The ingest's store in the Records table (the default of the ingest handler). */
+export const dynamoIngestStore: IngestStore = { findApplied, loadNeeds, commit, storeRejected, storeDeferred };
 
 export async function listRejected(): Promise<RejectedEvent[]> {
   return queryPartition<RejectedEvent>('REJECTED');

@@ -19,13 +19,12 @@ import type { Reminder } from '../domain/reminders.js';
 import { documentClient, snsClient } from './clients.js';
 import { config } from './config.js';
 import { backoffMs, batchGetAll, queryAll } from './dynamo-toolkit.js';
+import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, RemindersStore } from '../use-cases/ports.js';
+import { loadAllOrgs } from './ingest-store.js';
+import { storedRecordOf } from './keys.js';
 import { remindMonthOf } from './reminder-index.js';
 
-/** Items and how many were read to get them (the job's cost). */
-export interface Read<T> {
-  items: T[];
-  read: number;
-}
+export type { OutboxItem, Read, RecordOutcome };
 
 const OUTBOX = 'OUTBOX';
 const sentPartition = (recordPk: string) => `SENT#${recordPk}`;
@@ -37,20 +36,25 @@ export const outboxId = (recordPk: string, key: string) => `${sentPartition(reco
  * `date`: a key condition, so only those items are read. The index is eventually
  * consistent; callers read the records again with {@link getRecords}.
  */
-export async function queryDue(month: string, date: string): Promise<Read<Record<string, unknown>>> {
+export async function queryDue(month: string, date: string): Promise<Read<RecordKey>> {
   const { items, scanned } = await queryAll({
     TableName: config.recordsTable(),
     IndexName: 'byRemindOn',
     KeyConditionExpression: 'remindMonth = :m AND remindOn <= :d',
     ExpressionAttributeValues: { ':m': month, ':d': date },
   });
-  return { items, read: scanned };
+  return { items: items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) })), read: scanned };
 }
 
 /** The records with these keys as they are now (consistent reads); absent ones are left out. */
-export async function getRecords(keys: Array<{ pk: string; sk: string }>): Promise<Read<Record<string, unknown>>> {
+export async function getRecords(keys: readonly RecordKey[]): Promise<Read<RemindableRecord>> {
   const items = await batchGetAll(config.recordsTable(), keys, { consistentRead: true });
-  return { items, read: items.length };
+  const records: RemindableRecord[] = [];
+  for (const item of items) {
+    const stored = storedRecordOf(item);
+    if (stored) records.push({ key: { pk: String(item.pk), sk: String(item.sk) }, stored, remindOn: typeof item.remindOn === 'string' ? item.remindOn : null });
+  }
+  return { items: records, read: items.length };
 }
 
 /** The keys of the reminders already recorded for a record (all its subjects). */
@@ -58,8 +62,6 @@ export async function loadSentKeys(recordPk: string): Promise<Read<string>> {
   const items = await queryPartition(config.figuresTable(), sentPartition(recordPk));
   return { items: items.map((i) => String(i.sk)), read: items.length };
 }
-
-export type RecordOutcome = 'recorded' | 'already-sent';
 
 const MAX_CONFLICT_RETRIES = 8;
 
@@ -106,14 +108,6 @@ export async function recordReminder(recordPk: string, key: string, reminder: Re
       await sleep(backoffMs(attempt + 1, { baseMs: 40, capMs: 5_000 }));
     }
   }
-}
-
-/** A reminder recorded but not yet known to be published. */
-export interface OutboxItem {
-  id: string;
-  reminder: Reminder;
-  owner: string;
-  leaseUntil: number;
 }
 
 /** Everything in the outbox (normally empty: only crashes leave items behind). */
@@ -212,3 +206,18 @@ async function queryPartition(table: string, pk: string): Promise<Record<string,
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The reminders job's store: Records, Figures and the notifications topic (the default of the reminders handler and the CLI). */
+export const dynamoRemindersStore: RemindersStore = {
+  listOutbox,
+  claimOutbox,
+  deleteOutbox,
+  outboxId,
+  queryDue,
+  getRecords,
+  loadSentKeys,
+  recordReminder,
+  moveInIndex,
+  publishReminder,
+  loadOrgs: () => loadAllOrgs(false),
+};

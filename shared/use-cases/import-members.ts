@@ -338,7 +338,10 @@ export async function importMembers(content: string | Buffer, opts: ImportOption
         bad(p.line, decision.reason, decision.message);
         continue;
       }
-      for (const w of decision.writes) memberItems.push(toItem(w.entity, w.record as never));
+      for (const w of decision.writes) {
+        if (w.entity === 'fact' && w.op === 'delete') throw new Error(`line ${p.line}: an import never deletes a fact`);
+        memberItems.push(toItem(w));
+      }
       markerItems.push(markerItem(p, appliedAt));
       claimed.set(memberId, p.line);
       summary.imported += 1;
