@@ -4,7 +4,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import { ingestEvent, PredecessorMissingError, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import type { IngestStore } from '../../shared/use-cases/ports.js';
+import { dynamoIngestStore } from '../../shared/data/ingest-store.js';
 import { logger } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { loadProducers, producerFor } from '../../shared/data/producer-registry.js';
@@ -16,7 +18,7 @@ const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate',
  * failure (FIFO order), other groups go on; the failed ones are reported back so that
  * only they are retried.
  */
-export function createIngestHandler(hooks: IngestHooks = {}) {
+export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore = dynamoIngestStore) {
   const processor = new SqsFifoPartialProcessorAsync();
   const recordHandler = async (record: SQSRecord) => {
     const registry = await loadProducers();
@@ -27,13 +29,13 @@ export function createIngestHandler(hooks: IngestHooks = {}) {
       sender: registry ? { scoping: true as const, senderId, producer: producerFor(registry, senderId) } : { scoping: false as const },
     };
     try {
-      const result = await ingestEvent(record.body, meta, hooks);
+      const result = await ingestEvent(store, record.body, meta, hooks);
       logger.info('event ingested', { messageId: record.messageId, ...result });
       metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
       return result;
     } catch (error) {
-      metrics.addMetric(error instanceof PredecessorMissing ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
-      if (error instanceof PredecessorMissing) {
+      metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
+      if (error instanceof PredecessorMissingError) {
         logger.warn('event deferred', { messageId: record.messageId, eventId: error.eventId, reason: error.reason, receiveCount: meta.receiveCount });
       } else {
         logger.error('event failed', { messageId: record.messageId, error: (error as Error).name, message: (error as Error).message });
