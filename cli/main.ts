@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { BusinessDateSchema } from '../shared/domain/events.js';
 import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/redrive.js';
-import { buildReport, UnknownOrg } from '../shared/use-cases/build-report.js';
+import { buildReport, UnknownOrgError } from '../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
 import { sendFile } from './send.js';
 import { resolveTarget, UsageError } from './target.js';
@@ -166,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    if (error instanceof UnknownOrg) {
+    if (error instanceof UnknownOrgError) {
       console.error(error.message);
       process.exit(2);
     }

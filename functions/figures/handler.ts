@@ -5,6 +5,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { staleFrom } from '../../shared/data/changes.js';
 import { logger } from '../../shared/observability/logger.js';
+import { dynamoFiguresStore } from '../../shared/data/figures-store.js';
+import type { FiguresStore } from '../../shared/use-cases/ports.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
 
 export interface FiguresHooks {
@@ -19,11 +21,11 @@ const image = (i: unknown) => (i ? unmarshall(i as Record<string, AttributeValue
  * The whole batch is one coalesced refresh. It is idempotent (a recount), so on any
  * error the batch is simply failed and delivered again.
  */
-export function createFiguresHandler(hooks: FiguresHooks = {}) {
+export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresStore = dynamoFiguresStore) {
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>().handler(async (event) => {
     const stale = staleFrom(event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })));
     await hooks.beforeRefresh?.();
-    const done = await refreshFigures(stale);
+    const done = await refreshFigures(store, stale);
     logger.debug('figures refreshed', { records: event.Records.length, ...done });
     return { batchItemFailures: [] };
   });
