@@ -65,8 +65,6 @@ interface Case {
   then: Expected;
   /** Checks of the records and facts after `when`. */
   assess?: (h: DomainHarness) => void | Promise<void>;
-  /** A known domain bug: the case states the contract and is expected to fail today (see the comment at the case). */
-  knownBug?: string;
 }
 
 const cases: Record<EventType, Case[]> = {
@@ -875,7 +873,7 @@ function snapshot(h: DomainHarness): string {
 describe('ingest rules, per event type', () => {
   it('covers every event type with an accepted and a refused path', () => {
     for (const type of EVENT_TYPES) {
-      const list = cases[type].filter((c) => c.knownBug === undefined);
+      const list = cases[type];
       expect(list.some((c) => c.then.outcome === 'applied'), type).toBe(true);
       expect(list.some((c) => c.then.outcome !== 'applied'), type).toBe(true);
     }
@@ -883,8 +881,7 @@ describe('ingest rules, per event type', () => {
 
   describe.each(EVENT_TYPES)('%s', (type) => {
     for (const c of cases[type]) {
-      const test = c.knownBug === undefined ? it : it.fails;
-      test(`${c.then.outcome === 'applied' ? 'applies' : `${c.then.outcome === 'retry' ? 'waits' : 'rejects'} (${c.then.reason})`}: ${c.name}`, async () => {
+      it(`${c.then.outcome === 'applied' ? 'applies' : `${c.then.outcome === 'retry' ? 'waits' : 'rejects'} (${c.then.reason})`}: ${c.name}`, async () => {
         // Prepare
         const h = await new DomainHarness().given(c.given?.() ?? []);
         const before = snapshot(h);
