@@ -11,7 +11,7 @@ import { startLocalStack, type LocalStack } from '../local/stack.js';
 import type { StreamHandler } from '../local/runners/stream-runner.js';
 import type { SqsHandler } from '../local/runners/sqs-runner.js';
 import { dynamoClient, sqsClient } from '../shared/data/clients.js';
-import { outgoing, sendEvents } from '../shared/data/producer.js';
+import { outgoing, sendEvents } from '../shared/data/queue-sender.js';
 import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
 import type { City, Envelope } from './city.js';
 

@@ -1,13 +1,15 @@
 // bench: the org tree without the queue: each event decided by the same domain code on the
 // tree so far, the records and markers the ingest would commit written in batches.
-import { BatchWriteCommand, TransactWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/data/clients.js';
 import { config } from '../shared/data/config.js';
 import { orgTreeChanged } from '../shared/data/ingest-store.js';
-import { eventKey, toItem } from '../shared/data/keys.js';
+import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
+import { appliedEvent, markerItem } from '../shared/data/event-marker.js';
+import { toItem } from '../shared/data/keys.js';
 import { parseEvent } from '../shared/domain/events.js';
 import { decide } from '../shared/domain/ingest/decide.js';
-import { emptyState } from '../shared/domain/ingest/decision.js';
+import { emptyState } from '../shared/domain/ingest/decision-types.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import type { Envelope } from './city.js';
 
@@ -27,10 +29,10 @@ export async function registerOrgsDirect(events: Envelope[]): Promise<void> {
     for (const w of decision.writes) {
       if (w.entity !== 'org') throw new Error(`${e.id}: an org event wrote a ${w.entity}`);
       state.orgs.set(w.record.orgId, w.record);
-      const item = toItem('org', w.record);
+      const item = toItem(w);
       records.set(`${String(item.pk)}|${String(item.sk)}`, item);
     }
-    markers.push({ eventId: e.id, type: e.type, hash: eventHash(parsed.event), source: e.source, occurredAt: e.occurredAt, appliedAt, body, ...eventKey(e.id), entity: 'event' });
+    markers.push(markerItem(appliedEvent(parsed.event, eventHash(parsed.event), body, appliedAt)));
   }
   await batchWrite([...records.values()]);
   await batchWrite(markers);
@@ -38,21 +40,5 @@ export async function registerOrgsDirect(events: Envelope[]): Promise<void> {
   await documentClient().send(new TransactWriteCommand({ TransactItems: [orgTreeChanged(config.recordsTable())] }));
 }
 
-async function batchWrite(items: Record<string, unknown>[]): Promise<void> {
-  const table = config.recordsTable();
-  const slices: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) slices.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < slices.length) {
-        let todo = slices[next++]!.map((Item) => ({ PutRequest: { Item } }));
-        while (todo.length > 0) {
-          const out: BatchWriteCommandOutput = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: todo } }));
-          todo = (out.UnprocessedItems?.[table] ?? []) as typeof todo;
-        }
-      }
-    }),
-  );
-}
+const batchWrite = (items: Record<string, unknown>[]) => batchWriteAll(config.recordsTable(), items, { concurrency: 8 });
 

@@ -9,7 +9,7 @@ import { localStreamsClient } from '../local/streams-client.js';
 import { readFigures } from '../shared/data/figures-store.js';
 import { listRejected, loadAllOrgs } from '../shared/data/ingest-store.js';
 import { dynamoMemberImportStore } from '../shared/data/member-import-store.js';
-import { listWaiting } from '../shared/data/operations.js';
+import { listWaiting } from '../shared/data/redrive.js';
 import { diffFigures, OrgTree } from '../shared/domain/figures/index.js';
 import { FIGURES_SOURCE, FIGURES_TABLE } from '../shared/resources.js';
 import { buildReport } from '../shared/use-cases/build-report.js';

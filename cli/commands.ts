@@ -1,7 +1,7 @@
 // cli: what each `dangvien` command does, loaded by cli/main.ts once a command is named.
 import { BusinessDateSchema } from '../shared/domain/events.js';
-import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/operations.js';
-import { buildReport, UnknownOrg } from '../shared/use-cases/build-report.js';
+import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/redrive.js';
+import { buildReport, UnknownOrgError } from '../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
 import { CheckFailed, UsageError } from './errors.js';
 import { sendFile } from './send.js';
@@ -25,7 +25,7 @@ export async function runCommand(command: string, args: string[], values: Comman
   try {
     await run(command, args, values);
   } catch (error) {
-    if (error instanceof UnknownOrg) throw new UsageError(error.message);
+    if (error instanceof UnknownOrgError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -64,8 +64,8 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     case 'remind': {
       const d = date(true)!;
       target();
-      const { runRemindersJob } = await import('../shared/use-cases/send-reminders.js');
-      const result = await runRemindersJob(d);
+      const [{ runRemindersJob }, { dynamoRemindersStore }] = await Promise.all([import('../shared/use-cases/send-reminders.js'), import('../shared/data/reminder-store.js')]);
+      const result = await runRemindersJob(dynamoRemindersStore, d);
       for (const r of result.reminders) console.log(JSON.stringify(r));
       return;
     }

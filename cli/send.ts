@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parseEvent } from '../shared/domain/events.js';
 import { findApplied, listRejected } from '../shared/data/ingest-store.js';
-import { appliedIds } from '../shared/data/operations.js';
-import { outgoing, sendEvents, type Outgoing } from '../shared/data/producer.js';
+import { appliedIds } from '../shared/data/redrive.js';
+import { outgoing, sendEvents, type Outgoing } from '../shared/data/queue-sender.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import type { Target } from './target.js';
 

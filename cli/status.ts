@@ -6,7 +6,7 @@ import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@a
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../shared/data/clients.js';
 import { listRejected } from '../shared/data/ingest-store.js';
-import { listWaiting } from '../shared/data/operations.js';
+import { listWaiting } from '../shared/data/redrive.js';
 import { lastCompletedRun } from '../shared/data/run-status.js';
 import { needsAttention, type HealthSnapshot } from '../shared/domain/health.js';
 import type { LocalStatus } from '../local/http-api.js';

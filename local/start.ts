@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { todayInVietnam } from '../shared/domain/dates.js';
-import { sendEvents, outgoing } from '../shared/data/producer.js';
+import { sendEvents, outgoing } from '../shared/data/queue-sender.js';
 import { buildReport } from '../shared/use-cases/build-report.js';
 import { DEMO_ROOT, demoPhases } from './demo.js';
 import { hasDbFiles } from './dynamodb-local.js';

@@ -6,6 +6,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { staleFrom } from '../../shared/data/changes.js';
 import { loggerFor } from '../../shared/observability/logger.js';
+import { dynamoFiguresStore } from '../../shared/data/figures-store.js';
+import type { FiguresStore } from '../../shared/use-cases/ports.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
 
 const logger = loggerFor('figures');
@@ -22,13 +24,13 @@ const image = (i: unknown) => (i ? unmarshall(i as Record<string, AttributeValue
  * The whole batch is one coalesced refresh. It is idempotent (a recount), so on any
  * error the batch is simply failed and delivered again.
  */
-export function createFiguresHandler(hooks: FiguresHooks = {}) {
+export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresStore = dynamoFiguresStore) {
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
     const stale = staleFrom(event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })));
     await hooks.beforeRefresh?.();
-    const done = await refreshFigures(stale);
+    const done = await refreshFigures(store, stale);
     logger.debug('figures refreshed', { records: event.Records.length, ...done });
     return { batchItemFailures: [] };
   });

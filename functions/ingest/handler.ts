@@ -5,11 +5,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadProducers, producerFor } from '../../shared/data/producers.js';
+import { loadProducers, producerFor } from '../../shared/data/producer-registry.js';
+import { dynamoIngestStore } from '../../shared/data/ingest-store.js';
+import { envelopeIdOf } from '../../shared/domain/events.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { ingestEvent, PredecessorMissing, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
-import { envelopeIdOf } from '../../shared/domain/events.js';
+import { ingestEvent, PredecessorMissingError, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import type { IngestStore } from '../../shared/use-cases/ports.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
 import { waitBeforeRetry } from './visibility.js';
 
@@ -24,7 +26,7 @@ const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate',
  * seconds (its visibility is shortened, doubling with each receive), not after the
  * queue's whole visibility timeout.
  */
-export function createIngestHandler(hooks: IngestHooks = {}) {
+export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore = dynamoIngestStore) {
   const processor = new SqsFifoPartialProcessorAsync();
   /** Groups of this invocation held up by a waiting event, with that event's receive count. */
   let waitingGroups = new Map<string, number>();
@@ -40,15 +42,15 @@ export function createIngestHandler(hooks: IngestHooks = {}) {
     // A body without a usable id is known by its message, as its rejection is stored (`message:<id>`).
     logger.appendKeys({ eventId: envelopeIdOf(record.body) ?? `message:${record.messageId}`, messageId: record.messageId });
     try {
-      const result = await retryWhileThrottled(() => ingestEvent(record.body, meta, hooks));
+      const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta, hooks));
       // The event id is already on the line (appendKeys), also for a body without one.
       const { eventId: _eventId, ...outcome } = result;
       logger.info('event ingested', outcome);
       metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
       return result;
     } catch (error) {
-      metrics.addMetric(error instanceof PredecessorMissing ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
-      if (error instanceof PredecessorMissing) {
+      metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
+      if (error instanceof PredecessorMissingError) {
         logger.warn('event deferred', { reason: error.reason, receiveCount: meta.receiveCount });
         waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
       } else {

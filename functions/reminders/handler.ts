@@ -7,6 +7,8 @@ import type { Context } from 'aws-lambda';
 import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
+import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
+import type { RemindersStore } from '../../shared/use-cases/ports.js';
 import { runRemindersJob, type RemindersJobOptions } from '../../shared/use-cases/send-reminders.js';
 
 const logger = loggerFor('reminders');
@@ -39,14 +41,14 @@ export function jobDate(event: RemindersEvent, now: () => number = Date.now): st
   return todayInVietnam(new Date(event.time ?? now()));
 }
 
-/** Builds the handler; tests pass hooks and a clock through to the job. */
-export function createRemindersHandler(options: RemindersJobOptions = {}) {
+/** Builds the handler; tests pass hooks and a clock through to the job, or another store. */
+export function createRemindersHandler(options: RemindersJobOptions = {}, store: RemindersStore = dynamoRemindersStore) {
   return middy<RemindersEvent, RemindersOutcome, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const date = jobDate(event ?? {});
-      const run = await runRemindersJob(date, options);
+      const run = await runRemindersJob(store, date, options);
       const outcome = { date, sent: run.reminders.length, recovered: run.recovered, due: run.due, itemsRead: run.itemsRead };
       logger.info('reminders sent', { ...outcome });
       // The heartbeat the RemindersNotRun alarm watches: added only once the run completed.

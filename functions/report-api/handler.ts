@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { z } from 'zod';
 import { BusinessDateSchema } from '../../shared/domain/events.js';
 import { loggerFor } from '../../shared/observability/logger.js';
-import { buildReport, UnknownOrg } from '../../shared/use-cases/build-report.js';
+import { buildReport, UnknownOrgError } from '../../shared/use-cases/build-report.js';
 
 const logger = loggerFor('report-api');
 
@@ -32,7 +32,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Er
   try {
     return json(200, await buildReport(orgId, query.data));
   } catch (error) {
-    if (error instanceof UnknownOrg) return json(404, { message: error.message });
+    if (error instanceof UnknownOrgError) return json(404, { message: error.message });
     logger.error('report failed', { orgId, error: (error as Error).name });
     throw error;
   }

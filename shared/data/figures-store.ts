@@ -1,47 +1,31 @@
 // data: the Figures table (per-org figures, own and whole-subtree) and the reads that
 // recount a cell: what it holds now (index byCell) and its facts of a year.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrgFigures } from '../domain/figures/index.js';
+import { figuresId, type CellHolding, type FiguresKind, type FiguresStore, type StoredFigures } from '../use-cases/ports.js';
 import type { FactRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
-import { cellPartition, factPartition, stripStorage } from './keys.js';
-import { scanAll } from './scan-all.js';
+import { cellPartition, factPartition, storedRecordOf, stripStorage } from './keys.js';
+import { currentOrgTree } from './org-tree.js';
 
-/** `own`: a cell's recount of its own records; `subtree`: the org and everything under it. */
-export type FiguresKind = 'own' | 'subtree';
-
-export interface StoredFigures {
-  orgId: string;
-  kind: FiguresKind;
-  figures: OrgFigures;
-  /** Bumped by every write; a write states the version it read (optimistic concurrency). */
-  version: number;
-}
+export { figuresId, type FiguresKind, type StoredFigures };
+import { batchGetAll, queryAll, scanAll } from './dynamo-toolkit.js';
 
 const figuresKey = (orgId: string, kind: FiguresKind) => ({ pk: `ORG#${orgId}`, sk: kind.toUpperCase() });
 
 /** Reads figure items by (org, kind); absent ones are simply not in the map. */
-export async function readFigures(wanted: Array<{ orgId: string; kind: FiguresKind }>, consistent = true): Promise<Map<string, StoredFigures>> {
-  const table = config.figuresTable();
+export async function readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>, consistent = true): Promise<Map<string, StoredFigures>> {
   const found = new Map<string, StoredFigures>();
-  const unique = [...new Map(wanted.map((w) => [`${w.kind}:${w.orgId}`, w])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((w) => figuresKey(w.orgId, w.kind));
-    while (keys?.length) {
-      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: consistent } } }));
-      for (const item of out.Responses?.[table] ?? []) {
-        const stored = stripStorage<StoredFigures>(item);
-        found.set(`${stored.kind}:${stored.orgId}`, stored);
-      }
-      keys = out.UnprocessedKeys?.[table]?.Keys;
-    }
+  const unique = [...new Map(wanted.map((w) => [figuresId(w.orgId, w.kind), w])).values()];
+  const items = await batchGetAll(config.figuresTable(), unique.map((w) => figuresKey(w.orgId, w.kind)), { consistentRead: consistent });
+  for (const item of items) {
+    const stored = stripStorage<StoredFigures>(item);
+    found.set(figuresId(stored.orgId, stored.kind), stored);
   }
   return found;
 }
-
-export const figuresId = (orgId: string, kind: FiguresKind) => `${kind}:${orgId}`;
 
 /**
  * Writes figures only if nobody wrote them since they were read at `readVersion`
@@ -76,7 +60,18 @@ export async function readAllFigures(): Promise<StoredFigures[]> {
 
 /** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */
 export async function queryCellItems(cellId: string): Promise<Record<string, unknown>[]> {
-  return queryAll({ TableName: config.recordsTable(), IndexName: 'byCell', KeyConditionExpression: 'cellKey = :c', ExpressionAttributeValues: { ':c': cellPartition(cellId) } });
+  const { items } = await queryAll({ TableName: config.recordsTable(), IndexName: 'byCell', KeyConditionExpression: 'cellKey = :c', ExpressionAttributeValues: { ':c': cellPartition(cellId) } });
+  return items;
+}
+
+/** What a cell holds now, as records (see {@link queryCellItems}). */
+export async function queryCellHoldings(cellId: string): Promise<CellHolding[]> {
+  const holdings: CellHolding[] = [];
+  for (const item of await queryCellItems(cellId)) {
+    const stored = storedRecordOf(item);
+    if (stored && stored.entity !== 'fact') holdings.push({ pk: String(item.pk), stored });
+  }
+  return holdings;
 }
 
 /** The version of a record now, read consistently (0 when it does not exist). */
@@ -87,7 +82,7 @@ export async function currentVersion({ pk, sk }: { pk: string; sk: string }): Pr
 
 /** A cell's facts of one year, read consistently from the base table. */
 export async function queryFacts(cellId: string, year: number): Promise<FactRecord[]> {
-  const items = await queryAll({
+  const { items } = await queryAll({
     TableName: config.recordsTable(),
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': factPartition(cellId, year) },
@@ -96,13 +91,12 @@ export async function queryFacts(cellId: string, year: number): Promise<FactReco
   return items.map((i) => stripStorage<FactRecord>(i));
 }
 
-async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
+/** The figures' store in DynamoDB (the default of the figures handler, the report and the CLI). */
+export const dynamoFiguresStore: FiguresStore = {
+  readFigures,
+  writeFigures,
+  queryCellItems: queryCellHoldings,
+  queryFacts,
+  currentVersion,
+  currentOrgTree,
+};

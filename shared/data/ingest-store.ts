@@ -1,32 +1,16 @@
 // data: what the ingest reads and writes in the Records table.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { LoadedState, Needs, Write } from '../domain/ingest/decision.js';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
+import { batchGetAll, queryAll } from './dynamo-toolkit.js';
+import type { AppliedEvent, CommitResult, IngestStore, RejectedEvent } from '../use-cases/ports.js';
+import { markerItem } from './event-marker.js';
+
+export type { RejectedEvent };
 import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
-
-/** The idempotency marker of an applied event; its body is the audit trail. */
-export interface AppliedEvent {
-  eventId: string;
-  type: string;
-  hash: string;
-  source: string;
-  occurredAt: string;
-  appliedAt: string;
-  body: string;
-}
-
-export interface RejectedEvent {
-  id: string;
-  reason: string;
-  message: string;
-  body: string;
-  eventId?: string;
-  type?: string;
-  rejectedAt: string;
-}
 
 export async function findApplied(eventId: string): Promise<AppliedEvent | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: eventKey(eventId), ConsistentRead: true }));
@@ -63,41 +47,28 @@ export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boole
     state.activeMembers.set(orgId, await countActiveMembers(orgId));
     loaded = true;
   }
+  for (const orgId of needs.openDossiersOf ?? []) {
+    if (state.openDossiers.has(orgId)) continue;
+    state.openDossiers.set(orgId, await countOpenDossiers(orgId));
+    loaded = true;
+  }
   return loaded;
 }
 
 async function batchGet(loaders: Loader[]): Promise<void> {
-  const table = config.recordsTable();
-  for (let i = 0; i < loaders.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = loaders.slice(i, i + 100).map((l) => l.key);
-    while (keys && keys.length > 0) {
-      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[table] ?? []) {
-        loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
-      }
-      keys = out.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
+  const items = await batchGetAll(config.recordsTable(), loaders.map((l) => l.key), { consistentRead: true });
+  for (const item of items) loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
 }
 
 /** The whole org tree: one partition, a few hundred items for a province. */
 export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
-  const orgs: OrgRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'ORGS' },
-        ConsistentRead: consistent,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) orgs.push(stripStorage<OrgRecord>(item));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return orgs;
+  const { items } = await queryAll({
+    TableName: config.recordsTable(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'ORGS' },
+    ConsistentRead: consistent,
+  });
+  return items.map((item) => stripStorage<OrgRecord>(item));
 }
 
 /**
@@ -105,27 +76,29 @@ export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
  * back): each has an item in index byCell, the member or its pending official transfer.
  */
 async function countActiveMembers(orgId: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        IndexName: 'byCell',
-        KeyConditionExpression: 'cellKey = :c',
-        FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
-        ExpressionAttributeValues: { ':c': cellPartition(orgId), ':member': 'member', ':transfer': 'transfer', ':official': 'official', ':cell': orgId },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const { count } = await queryAll({
+    TableName: config.recordsTable(),
+    IndexName: 'byCell',
+    KeyConditionExpression: 'cellKey = :c',
+    FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
+    ExpressionAttributeValues: { ':c': cellPartition(orgId), ':member': 'member', ':transfer': 'transfer', ':official': 'official', ':cell': orgId },
+    Select: 'COUNT',
+  });
   return count;
 }
 
-export type CommitResult = 'committed' | 'already-applied' | 'stale';
+/** Open dossiers of the cell: each has an item in index byCell while it is open. */
+async function countOpenDossiers(orgId: string): Promise<number> {
+  const { count } = await queryAll({
+    TableName: config.recordsTable(),
+    IndexName: 'byCell',
+    KeyConditionExpression: 'cellKey = :c',
+    FilterExpression: 'entity = :dossier',
+    ExpressionAttributeValues: { ':c': cellPartition(orgId), ':dossier': 'dossier' },
+    Select: 'COUNT',
+  });
+  return count;
+}
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -138,21 +111,21 @@ export function orgTreeChanged(table: string): TransactItem {
  * Writes the state change and the event's marker in one transaction, so that a crash
  * can never leave one without the other and a retry finds the marker and does nothing.
  */
-export async function commit(marker: AppliedEvent, writes: Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
+export async function commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
   const table = config.recordsTable();
   const items: TransactItem[] = writes.map((w): TransactItem => {
     if (w.entity === 'fact') {
-      return w.op === 'put' ? { Put: { TableName: table, Item: toItem('fact', w.record) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
+      return w.op === 'put' ? { Put: { TableName: table, Item: toItem({ entity: 'fact', record: w.record }) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
     }
     const condition =
       w.expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
-    return { Put: { TableName: table, Item: toItem(w.entity, w.record), ...condition } };
+    return { Put: { TableName: table, Item: toItem(w), ...condition } };
   });
   if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;
-  items.push({ Put: { TableName: table, Item: { ...marker, ...eventKey(marker.eventId), entity: 'event' }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  items.push({ Put: { TableName: table, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } });
   if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(marker.eventId) } });
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
@@ -185,6 +158,9 @@ export async function storeDeferred(eventId: string, reason: string, message: st
   );
 }
 
+/** The ingest's store in the Records table (the default of the ingest handler). */
+export const dynamoIngestStore: IngestStore = { findApplied, loadNeeds, commit, storeRejected, storeDeferred };
+
 export async function listRejected(): Promise<RejectedEvent[]> {
   return queryPartition<RejectedEvent>('REJECTED');
 }
@@ -209,19 +185,6 @@ export async function deleteRejected(id: string): Promise<void> {
 }
 
 async function queryPartition<T>(pk: string, keepSk = false): Promise<T[]> {
-  const out: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push((keepSk ? { ...stripStorage<T>(item), sk: item.sk } : stripStorage<T>(item)) as T);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const { items } = await queryAll({ TableName: config.recordsTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+  return items.map((item) => (keepSk ? { ...stripStorage<T>(item), sk: item.sk } : stripStorage<T>(item)) as T);
 }

@@ -17,7 +17,7 @@
 //
 // `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
 // need a reminder: the first day it may, see reminder-index.ts.
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
 import { indexAttributes } from './reminder-index.js';
 
 export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
@@ -33,7 +33,7 @@ export const cellPartition = (cellId: string) => `CELL#${cellId}`;
 /** Bumped by every transaction that writes an org (see org-tree.ts). */
 export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 
-export type Entity = 'org' | 'member' | 'dossier' | 'transfer' | 'fact';
+export type { Entity };
 
 /** Attributes that are storage, not record: stripped when reading. */
 const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn'] as const;
@@ -45,18 +45,16 @@ export function stripStorage<T>(item: Record<string, unknown>): T {
 }
 
 /** The cell a record counts for now, if any (see the table above). */
-export function cellOf(entity: Entity, record: object): string | undefined {
-  switch (entity) {
+export function cellOf(stored: StoredRecord): string | undefined {
+  switch (stored.entity) {
     case 'member': {
-      const m = record as MemberRecord;
+      const m = stored.record;
       return m.status === 'probationary' || m.status === 'official' ? m.cellId : undefined;
     }
-    case 'dossier': {
-      const d = record as DossierRecord;
-      return d.status === 'open' ? d.cellId : undefined;
-    }
+    case 'dossier':
+      return stored.record.status === 'open' ? stored.record.cellId : undefined;
     case 'transfer': {
-      const t = record as TransferRecord;
+      const t = stored.record;
       if (t.status === 'issued' && !t.toExternal) return t.fromOrgId;
       if (t.status === 'received' && t.kind === 'temporary') return t.toOrgId;
       return undefined;
@@ -66,25 +64,39 @@ export function cellOf(entity: Entity, record: object): string | undefined {
   }
 }
 
+/** The key of a record's item. */
+export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
+  switch (stored.entity) {
+    case 'org':
+      return orgKey(stored.record.orgId);
+    case 'member':
+      return memberKey(stored.record.memberId);
+    case 'dossier':
+      return dossierKey(stored.record.dossierId);
+    case 'transfer':
+      return transferKey(stored.record.transferId);
+    case 'fact':
+      return factKey(stored.record);
+  }
+}
+
 /**
  * The item stored for a record: its key, its entity, while it counts for a cell
  * `cellKey`, and while it may need a reminder `remindOn`/`remindMonth`.
  */
-export function toItem(entity: Entity, record: OrgRecord | MemberRecord | DossierRecord | TransferRecord | FactRecord): Record<string, unknown> {
-  const key = (() => {
-    switch (entity) {
-      case 'org':
-        return orgKey((record as OrgRecord).orgId);
-      case 'member':
-        return memberKey((record as MemberRecord).memberId);
-      case 'dossier':
-        return dossierKey((record as DossierRecord).dossierId);
-      case 'transfer':
-        return transferKey((record as TransferRecord).transferId);
-      case 'fact':
-        return factKey(record as FactRecord);
-    }
-  })();
-  const cell = cellOf(entity, record);
-  return { ...record, ...key, entity, ...(cell ? { cellKey: cellPartition(cell) } : {}), ...indexAttributes(entity, record) };
+export function toItem(stored: StoredRecord): Record<string, unknown> {
+  const cell = cellOf(stored);
+  return { ...stored.record, ...keyOf(stored), entity: stored.entity, ...(cell ? { cellKey: cellPartition(cell) } : {}), ...indexAttributes(stored) };
 }
+
+/**
+ * The record an item of the Records table holds, or undefined for an item that is not a
+ * record (a marker, a rejection, the tree's counter). The one place an item's `entity`
+ * is trusted to say what its attributes are.
+ */
+export function storedRecordOf(item: Record<string, unknown>): StoredRecord | undefined {
+  if (!ENTITIES.has(item.entity as Entity)) return undefined;
+  return { entity: item.entity, record: stripStorage(item) } as StoredRecord;
+}
+
+const ENTITIES: ReadonlySet<Entity> = new Set(['org', 'member', 'dossier', 'transfer', 'fact']);

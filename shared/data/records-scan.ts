@@ -1,14 +1,14 @@
 // data: one pass over every record (for `recompute`), with the cell each counts for now.
+import type { StoredRecord } from '../domain/records.js';
 import { config } from './config.js';
-import { stripStorage, type Entity } from './keys.js';
-import { scanAll } from './scan-all.js';
+import { scanAll } from './dynamo-toolkit.js';
+import { storedRecordOf } from './keys.js';
 
-const ENTITIES = new Set<string>(['org', 'member', 'dossier', 'transfer', 'fact']);
-
-export async function scanRecords(visit: (entity: Entity, record: unknown, cellId: string | undefined) => void): Promise<void> {
+export async function scanRecords(visit: (stored: StoredRecord, cellId: string | undefined) => void): Promise<void> {
   await scanAll(config.recordsTable(), (item) => {
-    if (!ENTITIES.has(String(item.entity))) return;
+    const stored = storedRecordOf(item);
+    if (!stored) return;
     const cellKey = typeof item.cellKey === 'string' ? item.cellKey.slice('CELL#'.length) : undefined;
-    visit(item.entity as Entity, stripStorage(item), cellKey);
+    visit(stored, cellKey);
   });
 }

@@ -10,7 +10,7 @@
 // only the records that are due. Dates before REMINDERS_EPOCH_MONTH (backfilled history)
 // all share the epoch's bucket: the job queries every bucket from the epoch to the
 // job's month, and no record can hide in an older one.
-import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
+import type { StoredRecord } from '../domain/records.js';
 import { nextRemindOn, pendingBadgeMilestones, type ReminderSubject } from '../domain/reminders.js';
 import { badgeNoticeDays, dossierThresholds, probationNoticeDays, recognitionDueOn } from '../domain/rules/index.js';
 import { compareDates } from '../domain/dates.js';
@@ -21,9 +21,6 @@ import { compareDates } from '../domain/dates.js';
  * bucket, under its real `remindOn`.
  */
 export const REMINDERS_EPOCH_MONTH = '2021-01';
-
-/** The entities that can remind (orgs and facts never do). */
-type Remindable = 'member' | 'dossier' | 'transfer';
 
 /** The month bucket (`YYYY-MM`) of a reminder date, never older than the epoch. */
 export function remindMonthOf(remindOn: string): string {
@@ -37,15 +34,15 @@ export function remindMonthOf(remindOn: string): string {
  * member (badge milestones not yet awarded, one subject per notice length), a transfer
  * awaiting receipt at an org of this system. Anything else gives none.
  */
-export function reminderSubjects(entity: string, record: object): ReminderSubject[] {
-  switch (entity as Remindable) {
+export function reminderSubjects(stored: StoredRecord): ReminderSubject[] {
+  switch (stored.entity) {
     case 'dossier': {
-      const d = record as DossierRecord;
+      const d = stored.record;
       if (d.status !== 'open') return [];
       return [{ kind: 'dossier', dossierId: d.dossierId, cellId: d.cellId, dueOn: d.dueOn, thresholds: dossierThresholds(d.receivedOn) }];
     }
     case 'member': {
-      const m = record as MemberRecord;
+      const m = stored.record;
       if (m.status !== 'probationary' && m.status !== 'official') return [];
       const out: ReminderSubject[] = [];
       if (m.status === 'probationary' && m.probationEndsOn) {
@@ -71,7 +68,7 @@ export function reminderSubjects(entity: string, record: object): ReminderSubjec
       return out;
     }
     case 'transfer': {
-      const t = record as TransferRecord;
+      const t = stored.record;
       if (t.status !== 'issued' || t.toExternal || !t.dueOn) return [];
       return [{ kind: 'transfer', transferId: t.transferId, cellId: t.fromOrgId, dueOn: t.dueOn }];
     }
@@ -99,7 +96,7 @@ export function earliestRemindOn(subjects: readonly ReminderSubject[], sentKeys:
  * moves it on from there). `{}` when it never reminds: the index is sparse, so closed
  * records are not in it at all.
  */
-export function indexAttributes(entity: string, record: object): { remindOn?: string; remindMonth?: string } {
-  const remindOn = earliestRemindOn(reminderSubjects(entity, record), new Set());
+export function indexAttributes(stored: StoredRecord): { remindOn?: string; remindMonth?: string } {
+  const remindOn = earliestRemindOn(reminderSubjects(stored), new Set());
   return remindOn === null ? {} : { remindOn, remindMonth: remindMonthOf(remindOn) };
 }

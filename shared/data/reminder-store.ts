@@ -13,26 +13,19 @@
 // both publish it while its writer is alive.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type BatchGetCommandOutput,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { Reminder } from '../domain/reminders.js';
+import { recordCompletedRun } from './run-status.js';
 import { documentClient, snsClient } from './clients.js';
 import { config } from './config.js';
+import { backoffMs, batchGetAll, queryAll } from './dynamo-toolkit.js';
+import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, RemindersStore } from '../use-cases/ports.js';
+import { loadAllOrgs } from './ingest-store.js';
+import { storedRecordOf } from './keys.js';
 import { remindMonthOf } from './reminder-index.js';
 
-/** Items and how many were read to get them (the job's cost). */
-export interface Read<T> {
-  items: T[];
-  read: number;
-}
+export type { OutboxItem, Read, RecordOutcome };
 
 const OUTBOX = 'OUTBOX';
 const sentPartition = (recordPk: string) => `SENT#${recordPk}`;
@@ -44,40 +37,25 @@ export const outboxId = (recordPk: string, key: string) => `${sentPartition(reco
  * `date`: a key condition, so only those items are read. The index is eventually
  * consistent; callers read the records again with {@link getRecords}.
  */
-export async function queryDue(month: string, date: string): Promise<Read<Record<string, unknown>>> {
-  const items: Record<string, unknown>[] = [];
-  let read = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await documentClient().send(
-      new QueryCommand({
-        TableName: config.recordsTable(),
-        IndexName: 'byRemindOn',
-        KeyConditionExpression: 'remindMonth = :m AND remindOn <= :d',
-        ExpressionAttributeValues: { ':m': month, ':d': date },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    read += page.ScannedCount ?? page.Items?.length ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return { items, read };
+export async function queryDue(month: string, date: string): Promise<Read<RecordKey>> {
+  const { items, scanned } = await queryAll({
+    TableName: config.recordsTable(),
+    IndexName: 'byRemindOn',
+    KeyConditionExpression: 'remindMonth = :m AND remindOn <= :d',
+    ExpressionAttributeValues: { ':m': month, ':d': date },
+  });
+  return { items: items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) })), read: scanned };
 }
 
 /** The records with these keys as they are now (consistent reads); absent ones are left out. */
-export async function getRecords(keys: Array<{ pk: string; sk: string }>): Promise<Read<Record<string, unknown>>> {
-  const table = config.recordsTable();
-  const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    while (batch?.length) {
-      const out: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: batch, ConsistentRead: true } } }));
-      items.push(...(out.Responses?.[table] ?? []));
-      batch = out.UnprocessedKeys?.[table]?.Keys;
-    }
+export async function getRecords(keys: readonly RecordKey[]): Promise<Read<RemindableRecord>> {
+  const items = await batchGetAll(config.recordsTable(), keys, { consistentRead: true });
+  const records: RemindableRecord[] = [];
+  for (const item of items) {
+    const stored = storedRecordOf(item);
+    if (stored) records.push({ key: { pk: String(item.pk), sk: String(item.sk) }, stored, remindOn: typeof item.remindOn === 'string' ? item.remindOn : null });
   }
-  return { items, read: items.length };
+  return { items: records, read: items.length };
 }
 
 /** The keys of the reminders already recorded for a record (all its subjects). */
@@ -85,8 +63,6 @@ export async function loadSentKeys(recordPk: string): Promise<Read<string>> {
   const items = await queryPartition(config.figuresTable(), sentPartition(recordPk));
   return { items: items.map((i) => String(i.sk)), read: items.length };
 }
-
-export type RecordOutcome = 'recorded' | 'already-sent';
 
 const MAX_CONFLICT_RETRIES = 8;
 
@@ -130,17 +106,9 @@ export async function recordReminder(recordPk: string, key: string, reminder: Re
       const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
       if (codes.includes('ConditionalCheckFailed')) return 'already-sent';
       if (!codes.includes('TransactionConflict') || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      await sleep(20 * 2 ** attempt + Math.random() * 20);
+      await sleep(backoffMs(attempt + 1, { baseMs: 40, capMs: 5_000 }));
     }
   }
-}
-
-/** A reminder recorded but not yet known to be published. */
-export interface OutboxItem {
-  id: string;
-  reminder: Reminder;
-  owner: string;
-  leaseUntil: number;
 }
 
 /** Everything in the outbox (normally empty: only crashes leave items behind). */
@@ -234,16 +202,24 @@ export async function publishReminder(reminder: Reminder): Promise<void> {
 }
 
 async function queryPartition(table: string, pk: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await documentClient().send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
-    );
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const { items } = await queryAll({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+  return items;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The reminders job's store: Records, Figures and the notifications topic (the default of the reminders handler and the CLI). */
+export const dynamoRemindersStore: RemindersStore = {
+  listOutbox,
+  claimOutbox,
+  deleteOutbox,
+  outboxId,
+  queryDue,
+  getRecords,
+  loadSentKeys,
+  recordReminder,
+  moveInIndex,
+  publishReminder,
+  loadOrgs: () => loadAllOrgs(false),
+  recordCompletedRun: (date) => recordCompletedRun('reminders', date),
+};

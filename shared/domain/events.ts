@@ -184,8 +184,6 @@ export const ProfilePatchSchema = ProfileSchema.partial()
 
 /** A full profile as events carry it after parsing (NFC text). */
 export type ProfileInput = z.output<typeof ProfileSchema>;
-/** A partial profile as `member.updated` carries it after parsing. */
-export type ProfilePatch = z.output<typeof ProfilePatchSchema>;
 assertSame<ProfileInput extends Profile ? (Profile extends ProfileInput ? true : false) : false>();
 
 // ---------------------------------------------------------------------------

@@ -190,3 +190,16 @@ export interface FactRecord {
   on: BusinessDate;
   fact: Fact;
 }
+
+/** A record with the kind of record it is: what the Records table stores, one item each. */
+export type StoredRecord =
+  | { entity: 'org'; record: OrgRecord }
+  | { entity: 'member'; record: MemberRecord }
+  | { entity: 'dossier'; record: DossierRecord }
+  | { entity: 'transfer'; record: TransferRecord }
+  | { entity: 'fact'; record: FactRecord };
+
+export type Entity = StoredRecord['entity'];
+
+/** The records written under optimistic concurrency (a fact is never updated, only put or deleted). */
+export type VersionedRecord = Exclude<StoredRecord, { entity: 'fact' }>;

@@ -4,14 +4,10 @@ import { renderReport, type Report } from '../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../domain/dates.js';
 import { dossierThresholds } from '../domain/rules/index.js';
 import { figuresId, readFigures } from '../data/figures-store.js';
+import { UnknownOrgError } from './errors.js';
 import { currentOrgTree } from '../data/org-tree.js';
 
-export class UnknownOrg extends Error {
-  constructor(readonly orgId: string) {
-    super(`organization ${orgId} is not registered`);
-    this.name = 'UnknownOrg';
-  }
-}
+export { UnknownOrgError };
 
 export interface ReportOptions {
   /** Defaults to the year of `date`. */
@@ -23,7 +19,7 @@ export interface ReportOptions {
 export async function buildReport(orgId: string, opts: ReportOptions = {}): Promise<Report> {
   const tree = await currentOrgTree();
   const org = tree.get(orgId);
-  if (!org) throw new UnknownOrg(orgId);
+  if (!org) throw new UnknownOrgError(orgId);
   const date = opts.date ?? todayInVietnam(new Date());
   const year = opts.year ?? yearOf(date);
   const children = tree.children(orgId).filter((c) => c.status === 'active');

@@ -26,7 +26,7 @@
 // would be overwritten. Import before the live feed starts sending members.
 import { isDeepStrictEqual } from 'node:util';
 import { decide } from '../domain/ingest/decide.js';
-import { emptyState, type Decision, type LoadedState } from '../domain/ingest/decision.js';
+import { emptyState, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
 import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
 import { inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';

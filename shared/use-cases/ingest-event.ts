@@ -2,26 +2,19 @@
 // (adapter) functions/ingest --> use case --> domain/ingest
 import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
-import { emptyState, reject, type Decision, type LoadedState, type RetryReason } from '../domain/ingest/decision.js';
+import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
 import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
-import { commit, findApplied, loadNeeds, storeDeferred, storeRejected } from '../data/ingest-store.js';
+import { appliedEvent } from '../data/event-marker.js';
+import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
+import type { IngestStore } from './ports.js';
+
+export { PredecessorMissingError };
 
 export type IngestOutcome =
   | { outcome: 'applied'; eventId: string; type: string }
   | { outcome: 'duplicate'; eventId: string; type: string }
   | { outcome: 'rejected'; eventId?: string; reason: string };
-
-/** Thrown to have the message retried: its predecessor has not arrived yet. */
-export class PredecessorMissing extends Error {
-  constructor(
-    readonly eventId: string,
-    readonly reason: RetryReason,
-  ) {
-    super(`event ${eventId} waits: ${reason}`);
-    this.name = 'PredecessorMissing';
-  }
-}
 
 /** Who sent the message, when producer scoping is on. */
 export type Sender = { scoping: false } | { scoping: true; senderId?: string; producer?: Producer };
@@ -53,8 +46,11 @@ const MAX_STALE_RETRIES = 5;
  * Parse → check the marker → load → decide → one transaction. A rejected event is stored
  * with its reason and the message is done; a missing predecessor throws so that the
  * queue retries it and, after maxReceiveCount, moves it to the DLQ.
+ * @throws PredecessorMissingError to have the message retried later.
+ * @throws ConcurrentUpdateError when the records kept changing underneath.
  */
 export async function ingestEvent(
+  store: IngestStore,
   body: string,
   meta: { messageId: string; receiveCount: number; sender?: Sender },
   hooks: IngestHooks = {},
@@ -63,16 +59,16 @@ export async function ingestEvent(
   const now = new Date().toISOString();
   if (!parsed.ok) {
     const eventId = envelopeIdOf(body);
-    await storeRejected({ id: eventId ?? `message:${meta.messageId}`, eventId, reason: parsed.reason, message: parsed.message, body, rejectedAt: now });
+    await store.storeRejected({ id: eventId ?? `message:${meta.messageId}`, eventId, reason: parsed.reason, message: parsed.message, body, rejectedAt: now });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
   const event = parsed.event;
   const hash = eventHash(event);
   for (let attempt = 0; ; attempt++) {
-    const applied = await findApplied(event.id);
+    const applied = await store.findApplied(event.id);
     if (applied) {
       if (applied.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
-      await storeRejected({
+      await store.storeRejected({
         id: `${event.id}#conflict#${hash.slice(0, 12)}`,
         eventId: event.id,
         type: event.type,
@@ -86,27 +82,27 @@ export async function ingestEvent(
     await hooks.afterMarkerCheck?.(event);
     const state = emptyState();
     const scoping = meta.sender?.scoping === true;
-    while (await loadNeeds({ ...needsFor(event, state), ...(scoping ? { allOrgs: true } : {}) }, state)) {
+    while (await store.loadNeeds({ ...needsFor(event, state), ...(scoping ? { allOrgs: true } : {}) }, state)) {
       // Some needs follow from what was just loaded (a transfer's member): ask again.
     }
     const decision = meta.sender?.scoping ? scopeDecision(event, state, meta.sender) ?? decide(event, state) : decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
-      if ((await findApplied(event.id))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
-      await storeRejected({ id: event.id, eventId: event.id, type: event.type, reason: decision.reason, message: decision.message, body, rejectedAt: now });
+      if ((await store.findApplied(event.id))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      await store.storeRejected({ id: event.id, eventId: event.id, type: event.type, reason: decision.reason, message: decision.message, body, rejectedAt: now });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
-      await storeDeferred(event.id, decision.reason, decision.message);
-      throw new PredecessorMissing(event.id, decision.reason);
+      await store.storeDeferred(event.id, decision.reason, decision.message);
+      throw new PredecessorMissingError(event.id, decision.reason);
     }
     await hooks.beforeWrite?.(event);
-    const marker = { eventId: event.id, type: event.type, hash, source: event.source, occurredAt: event.occurredAt, appliedAt: now, body };
-    const result = await commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 });
+    const marker = appliedEvent(event, hash, body, now);
+    const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 });
     if (result === 'committed') return { outcome: 'applied', eventId: event.id, type: event.type };
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
-    if (attempt >= MAX_STALE_RETRIES) throw new Error(`event ${event.id}: records kept changing underneath, retry later`);
+    if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
 }
 

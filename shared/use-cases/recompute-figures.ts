@@ -20,12 +20,12 @@ export async function recountEverything(): Promise<Map<string, { orgId: string; 
     if (!h) holdings.set(cellId, (h = { members: [], dossiers: [], transfers: [], facts: [] }));
     return h;
   };
-  await scanRecords((entity, record, cellId) => {
-    if (entity === 'org') orgs.push(record as OrgRecord);
-    else if (entity === 'fact') of((record as FactRecord).cellId).facts.push(record as FactRecord);
-    else if (cellId && entity === 'member') of(cellId).members.push(record as MemberRecord);
-    else if (cellId && entity === 'dossier') of(cellId).dossiers.push(record as DossierRecord);
-    else if (cellId && entity === 'transfer') of(cellId).transfers.push(record as TransferRecord);
+  await scanRecords((stored, cellId) => {
+    if (stored.entity === 'org') orgs.push(stored.record);
+    else if (stored.entity === 'fact') of(stored.record.cellId).facts.push(stored.record);
+    else if (cellId && stored.entity === 'member') of(cellId).members.push(stored.record);
+    else if (cellId && stored.entity === 'dossier') of(cellId).dossiers.push(stored.record);
+    else if (cellId && stored.entity === 'transfer') of(cellId).transfers.push(stored.record);
   });
   const tree = new OrgTree(orgs);
   const out = new Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>();

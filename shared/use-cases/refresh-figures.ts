@@ -9,24 +9,21 @@
 import { countCellCurrent, countCellYear, mergeSubtree, normalizeFigures, type OrgFigures, type OrgTree } from '../domain/figures/index.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
 import type { Expectation, Stale, StaleCell } from '../data/changes.js';
-import { currentVersion, figuresId, queryCellItems, queryFacts, readFigures, writeFigures } from '../data/figures-store.js';
-import { currentOrgTree } from '../data/org-tree.js';
-import { stripStorage } from '../data/keys.js';
+import { ConcurrentUpdateError, IndexLaggingError } from './errors.js';
+import { figuresId, type FiguresStore } from './ports.js';
 
-/** The index byCell lags the table a little; the stream batch is retried until it has caught up. */
-export class IndexLagging extends Error {
-  constructor(readonly cellId: string) {
-    super(`index byCell does not show the latest changes of cell ${cellId} yet`);
-    this.name = 'IndexLagging';
-  }
-}
+export { IndexLaggingError };
 
 const MAX_CONFLICTS = 20;
 
-export async function refreshFigures(stale: Stale): Promise<{ cells: number; orgs: number }> {
+/**
+ * @throws IndexLaggingError when index byCell has not caught up yet (the batch is retried).
+ * @throws ConcurrentUpdateError when an org's figures kept being written by others.
+ */
+export async function refreshFigures(store: FiguresStore, stale: Stale): Promise<{ cells: number; orgs: number }> {
   if (stale.cells.size === 0 && stale.orgs.size === 0) return { cells: 0, orgs: 0 };
-  const tree = await currentOrgTree();
-  await Promise.all([...stale.cells].map(([cellId, what]) => recountCell(cellId, what)));
+  const tree = await store.currentOrgTree();
+  await Promise.all([...stale.cells].map(([cellId, what]) => recountCell(store, cellId, what)));
   const touched = new Set<string>();
   for (const id of [...stale.cells.keys(), ...stale.orgs]) {
     if (!tree.has(id)) continue;
@@ -38,42 +35,46 @@ export async function refreshFigures(stale: Stale): Promise<{ cells: number; org
   const levels = new Map<number, string[]>();
   for (const id of touched) levels.set(depth(id), [...(levels.get(depth(id)) ?? []), id]);
   for (const d of [...levels.keys()].sort((a, b) => b - a)) {
-    await Promise.all(levels.get(d)!.map((id) => mergeOrg(tree, id)));
+    await Promise.all(levels.get(d)!.map((id) => mergeOrg(store, tree, id)));
   }
   return { cells: stale.cells.size, orgs: touched.size };
 }
 
-async function recountCell(cellId: string, what: StaleCell): Promise<void> {
+async function recountCell(store: FiguresStore, cellId: string, what: StaleCell): Promise<void> {
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const stored = (await readFigures([{ orgId: cellId, kind: 'own' }])).get(figuresId(cellId, 'own'));
+    const stored = (await store.readFigures([{ orgId: cellId, kind: 'own' }])).get(figuresId(cellId, 'own'));
     const figures: OrgFigures = normalizeFigures(stored?.figures);
-    if (what.current) figures.current = countCellCurrent({ cellId, ...(await cellHoldings(cellId, what.expectations)) });
-    for (const year of what.years) figures.years[String(year)] = countCellYear(await queryFacts(cellId, year));
-    if (await writeFigures(cellId, 'own', normalizeFigures(figures), stored?.version)) return;
+    if (what.current) figures.current = countCellCurrent({ cellId, ...(await cellHoldings(store, cellId, what.expectations)) });
+    for (const year of what.years) figures.years[String(year)] = countCellYear(await store.queryFacts(cellId, year));
+    if (await store.writeFigures(cellId, 'own', normalizeFigures(figures), stored?.version)) return;
   }
-  throw new Error(`figures of cell ${cellId} kept changing underneath`);
+  throw new ConcurrentUpdateError(`figures ${figuresId(cellId, 'own')}`, MAX_CONFLICTS);
 }
 
 /** The cell's records now, checked against the changes that triggered the recount. */
-async function cellHoldings(cellId: string, expectations: Expectation[]) {
-  const items = await queryCellItems(cellId);
-  const byPk = new Map(items.map((i) => [String(i.pk), i]));
+async function cellHoldings(store: FiguresStore, cellId: string, expectations: Expectation[]) {
+  const holdings = await store.queryCellItems(cellId);
+  const byPk = new Map(holdings.map((h) => [h.pk, h.stored.record.version]));
   for (const e of expectations) {
-    const found = byPk.get(e.pk);
-    const seen = found ? Number(found.version) : undefined;
+    const seen = byPk.get(e.pk);
     const upToDate = e.inCell ? seen !== undefined && seen >= e.version : seen === undefined || seen > e.version;
     // A record that changed again since is recounted again when that change's stream
     // record comes; only a lag behind this change's own version must wait.
-    if (!upToDate && (await currentVersion(e)) <= e.version) throw new IndexLagging(cellId);
+    if (!upToDate && (await store.currentVersion(e)) <= e.version) throw new IndexLaggingError(cellId);
   }
-  const of = <T>(entity: string) => items.filter((i) => i.entity === entity).map((i) => stripStorage<T>(i));
-  return { members: of<MemberRecord>('member'), dossiers: of<DossierRecord>('dossier'), transfers: of<TransferRecord>('transfer') };
+  const held = { members: [] as MemberRecord[], dossiers: [] as DossierRecord[], transfers: [] as TransferRecord[] };
+  for (const { stored } of holdings) {
+    if (stored.entity === 'member') held.members.push(stored.record);
+    else if (stored.entity === 'dossier') held.dossiers.push(stored.record);
+    else if (stored.entity === 'transfer') held.transfers.push(stored.record);
+  }
+  return held;
 }
 
-async function mergeOrg(tree: OrgTree, orgId: string): Promise<void> {
+async function mergeOrg(store: FiguresStore, tree: OrgTree, orgId: string): Promise<void> {
   const children = tree.children(orgId).map((c) => c.orgId);
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const read = await readFigures([
+    const read = await store.readFigures([
       { orgId, kind: 'own' },
       { orgId, kind: 'subtree' },
       ...children.map((id) => ({ orgId: id, kind: 'subtree' as const })),
@@ -84,7 +85,7 @@ async function mergeOrg(tree: OrgTree, orgId: string): Promise<void> {
       children.map((id) => read.get(figuresId(id, 'subtree'))?.figures),
       (other) => tree.isInSubtree(orgId, other),
     );
-    if (await writeFigures(orgId, 'subtree', merged, read.get(figuresId(orgId, 'subtree'))?.version)) return;
+    if (await store.writeFigures(orgId, 'subtree', merged, read.get(figuresId(orgId, 'subtree'))?.version)) return;
   }
-  throw new Error(`figures of ${orgId} kept changing underneath`);
+  throw new ConcurrentUpdateError(`figures ${figuresId(orgId, 'subtree')}`, MAX_CONFLICTS);
 }

@@ -25,22 +25,9 @@ import { randomUUID } from 'node:crypto';
 import { addDays, isBusinessDate } from '../domain/dates.js';
 import { OrgTree } from '../domain/figures/tree.js';
 import { remindersFor, type Reminder } from '../domain/reminders.js';
-import { loadAllOrgs } from '../data/ingest-store.js';
-import { stripStorage } from '../data/keys.js';
-import { recordCompletedRun } from '../data/run-status.js';
+import { mapLimit } from '../data/dynamo-toolkit.js';
 import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../data/reminder-index.js';
-import {
-  claimOutbox,
-  deleteOutbox,
-  getRecords,
-  listOutbox,
-  loadSentKeys,
-  moveInIndex,
-  outboxId,
-  publishReminder,
-  queryDue,
-  recordReminder,
-} from '../data/reminder-store.js';
+import type { RecordKey, RemindersStore } from './ports.js';
 
 /** Long enough for a run to publish what it recorded: above the function's 5-minute timeout. */
 export const DEFAULT_LEASE_MS = 6 * 60_000;
@@ -79,7 +66,7 @@ export interface RemindersJobResult {
  * @throws RangeError on an invalid date; anything the stores throw (the run is then
  * safe to repeat: what it recorded but did not publish is in the outbox).
  */
-export async function runRemindersJob(date: string, options: RemindersJobOptions = {}): Promise<RemindersJobResult> {
+export async function runRemindersJob(store: RemindersStore, date: string, options: RemindersJobOptions = {}): Promise<RemindersJobResult> {
   if (!isBusinessDate(date)) throw new RangeError(`not a business date (YYYY-MM-DD): ${JSON.stringify(date)}`);
   const now = options.now ?? Date.now;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -88,63 +75,62 @@ export async function runRemindersJob(date: string, options: RemindersJobOptions
   const reminders: Reminder[] = [];
 
   // 1. Leftovers first: they are older than anything due today.
-  const outbox = await listOutbox();
+  const outbox = await store.listOutbox();
   read.outbox = outbox.read;
   for (const item of outbox.items) {
     const at = now();
-    if (!(await claimOutbox(item.id, runId, at, at + leaseMs))) continue;
-    await publishReminder(item.reminder);
-    await deleteOutbox(item.id, runId);
+    if (!(await store.claimOutbox(item.id, runId, at, at + leaseMs))) continue;
+    await store.publishReminder(item.reminder);
+    await store.deleteOutbox(item.id, runId);
     reminders.push(item.reminder);
   }
   const recovered = reminders.length;
 
   // 2. The records due, bucket by bucket.
-  const buckets = await mapLimit(monthsFrom(REMINDERS_EPOCH_MONTH, date.slice(0, 7)), 8, (month) => queryDue(month, date));
-  const keys = new Map<string, { pk: string; sk: string }>();
+  const buckets = await mapLimit(monthsFrom(REMINDERS_EPOCH_MONTH, date.slice(0, 7)), 8, (month) => store.queryDue(month, date));
+  const keys = new Map<string, RecordKey>();
   for (const bucket of buckets) {
     read.index += bucket.read;
-    for (const item of bucket.items) keys.set(String(item.pk), { pk: String(item.pk), sk: String(item.sk) });
+    for (const key of bucket.items) keys.set(key.pk, key);
   }
   if (keys.size === 0) return completed();
 
-  const records = await getRecords([...keys.values()]);
+  const records = await store.getRecords([...keys.values()]);
   read.records = records.read;
-  const orgs = await loadAllOrgs(false);
+  const orgs = await store.loadOrgs();
   read.orgs = orgs.length;
   const tree = new OrgTree(orgs);
 
   // 3–4. Each record on its own: a failure stops taking new ones and is rethrown once
   // those in flight are done, so a crash leaves whole records either done or not.
-  await mapLimit(records.items, options.concurrency ?? 8, async (item) => {
-    const entity = String(item.entity);
-    const record = stripStorage<{ version: number }>(item);
-    const recordPk = String(item.pk);
-    const subjects = reminderSubjects(entity, record);
-    const sent = await loadSentKeys(recordPk);
+  await mapLimit(records.items, options.concurrency ?? 8, async ({ key: recordKey, stored, remindOn }) => {
+    const recordPk = recordKey.pk;
+    const subjects = reminderSubjects(stored);
+    const sent = await store.loadSentKeys(recordPk);
     read.sent += sent.read;
     const sentKeys = new Set(sent.items);
     for (const subject of subjects) {
       for (const { key, reminder: computed } of remindersFor(subject, date, sentKeys)) {
         // The cell that stands for the subject's cell now (a merged cell's successor).
         const reminder: Reminder = { ...computed, orgId: tree.effectiveCell(computed.orgId) ?? computed.orgId };
-        const outcome = await recordReminder(recordPk, key, reminder, runId, now() + leaseMs);
+        const outcome = await store.recordReminder(recordPk, key, reminder, runId, now() + leaseMs);
         sentKeys.add(key);
         if (outcome === 'already-sent') continue;
         await options.hooks?.afterRecord?.(reminder);
-        await publishReminder(reminder);
-        await deleteOutbox(outboxId(recordPk, key), runId);
+        await store.publishReminder(reminder);
+        await store.deleteOutbox(store.outboxId(recordPk, key), runId);
         reminders.push(reminder);
       }
     }
     const next = earliestRemindOn(subjects, sentKeys, date);
-    if (next !== (item.remindOn ?? null)) await moveInIndex({ pk: recordPk, sk: String(item.sk) }, record.version, next);
+    // Facts, the one record without a version, never remind.
+    if (next !== remindOn && stored.entity !== 'fact') await store.moveInIndex(recordKey, stored.record.version, next);
   });
   return completed();
 
   /** The heartbeat: a run that ends here completed (`dangvien status`, the missed-run alarm). */
   async function completed(): Promise<RemindersJobResult> {
-    await recordCompletedRun('reminders', date);
+    await store.recordCompletedRun(date);
     return result();
   }
 
@@ -162,25 +148,5 @@ function monthsFrom(first: string, last: string): string[] {
     month = addDays(`${month}-28`, 4).slice(0, 7);
     out.push(month);
   }
-  return out;
-}
-
-/** Runs `fn` over `items`, `limit` at a time, in order of start; rethrows the first failure once the rest in flight settle. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        out[index] = await fn(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
   return out;
 }

@@ -1,85 +1,57 @@
-// An in-memory stand-in for the Records table and the ingest use case, for testing the
-// pure domain (shared/domain/ingest) without the emulators. It follows the real ingest
-// (shared/use-cases/ingest-event.ts, shared/data/ingest-store.ts) step by step:
-//   parse the body → idempotency marker → loop needsFor/load until nothing new →
-//   decide → write everything in one all-or-nothing "transaction".
-// Like DynamoDB, the transaction checks each record write's `expectedVersion` (null:
-// must not exist yet) and refuses two operations on the same item. It also checks what
-// the real store does not: that each write bumps the version by exactly one.
-
-import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
-import {
-  emptyState,
-  type Decision,
-  type LoadedState,
-  type Needs,
-  type RejectReason,
-  type RetryReason,
-  type Write,
-} from '../../shared/domain/ingest/decision.js';
-import { parseEvent, type DomainEvent } from '../../shared/domain/events.js';
+// The real ingest use case (shared/use-cases/ingest-event.ts) on an in-memory store
+// (in-memory-stores.ts), for testing the domain rules and idempotency without the
+// emulators: parse the body → idempotency marker → loop needsFor/load until nothing
+// new → decide → one all-or-nothing commit. What differs from production is only where
+// the records live.
+import type { RejectReason, RetryReason, Write } from '../../shared/domain/ingest/decision-types.js';
+import type { DomainEvent } from '../../shared/domain/events.js';
 import type { DossierRecord, Fact, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
+import { PredecessorMissingError } from '../../shared/use-cases/errors.js';
+import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
+import { InMemoryIngestStore } from './in-memory-stores.js';
+
+export { TransactionError } from './in-memory-stores.js';
 
 /** What running one message did. */
 export type RunResult =
-  | { outcome: 'applied'; eventId: string; writes: Write[] }
+  | { outcome: 'applied'; eventId: string; writes: readonly Write[] }
   | { outcome: 'duplicate'; eventId: string }
   | { outcome: 'rejected'; eventId?: string; reason: RejectReason; message: string }
   | { outcome: 'retry'; eventId: string; reason: RetryReason; message: string };
 
-/** A write the "transaction" refused: a domain bug, never a business outcome. */
-export class TransactionError extends Error {
-  override name = 'TransactionError';
-}
-
-const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>): string => `${f.cellId}#${String(f.year)}#${f.factId}`;
-
-/** Deep copy, so that `decide` can never change the store by mutating what it was given. */
-const copy = <T>(x: T): T => structuredClone(x);
-
-/** The same canonical form for equal bodies whatever their key order (the real ingest hashes a canonical form too). */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export class DomainHarness {
-  readonly orgs = new Map<string, OrgRecord>();
-  readonly members = new Map<string, MemberRecord>();
-  readonly dossiers = new Map<string, DossierRecord>();
-  readonly transfers = new Map<string, TransferRecord>();
+  readonly store = new InMemoryIngestStore();
+  readonly orgs: Map<string, OrgRecord> = this.store.orgs;
+  readonly members: Map<string, MemberRecord> = this.store.members;
+  readonly dossiers: Map<string, DossierRecord> = this.store.dossiers;
+  readonly transfers: Map<string, TransferRecord> = this.store.transfers;
   /** Keyed `cellId#year#factId`, like the FACT#<cell>#<year> / <factId> items. */
-  readonly facts = new Map<string, FactRecord>();
-  /** Applied event id → canonical body (the idempotency marker). */
-  readonly applied = new Map<string, string>();
+  readonly facts: Map<string, FactRecord> = this.store.facts;
   /** Every result, in order. */
   readonly log: RunResult[] = [];
+  private messages = 0;
 
   /** Runs one message: a parsed event, or anything else (sent as its JSON). */
-  run(event: DomainEvent | object): RunResult {
-    const result = this.runOnce(event);
+  async run(event: DomainEvent | object): Promise<RunResult> {
+    const result = await this.runOnce(JSON.stringify(event));
     this.log.push(result);
     return result;
   }
 
   /** Runs messages in order; returns their results. */
-  runAll(events: readonly (DomainEvent | object)[]): RunResult[] {
-    return events.map((e) => this.run(e));
+  async runAll(events: readonly (DomainEvent | object)[]): Promise<RunResult[]> {
+    const results: RunResult[] = [];
+    for (const e of events) results.push(await this.run(e));
+    return results;
   }
 
   /**
    * Runs messages that must all apply (a test's "given"): throws, naming the message,
    * on any other outcome, so that a broken setup does not pass as the case under test.
    */
-  given(events: readonly (DomainEvent | object)[]): this {
+  async given(events: readonly (DomainEvent | object)[]): Promise<this> {
     for (const e of events) {
-      const r = this.run(e);
+      const r = await this.run(e);
       if (r.outcome !== 'applied') {
         throw new Error(`setup event ${JSON.stringify(e)} did not apply: ${JSON.stringify(r)}`);
       }
@@ -87,127 +59,36 @@ export class DomainHarness {
     return this;
   }
 
-  private runOnce(message: DomainEvent | object): RunResult {
-    const parsed = parseEvent(JSON.stringify(message));
-    if (!parsed.ok) return { outcome: 'rejected', reason: parsed.reason, message: parsed.message };
-    const event = parsed.event;
-    const body = canonical(event);
-    const marker = this.applied.get(event.id);
-    if (marker !== undefined) {
-      if (marker === body) return { outcome: 'duplicate', eventId: event.id };
-      return { outcome: 'rejected', eventId: event.id, reason: 'conflict', message: `event ${event.id} was already applied with a different body` };
-    }
-    const state = this.load(event);
-    const decision: Decision = decide(event, state);
-    switch (decision.outcome) {
-      case 'reject':
-        return { outcome: 'rejected', eventId: event.id, reason: decision.reason, message: decision.message };
-      case 'retry':
-        return { outcome: 'retry', eventId: event.id, reason: decision.reason, message: decision.message };
-      case 'apply':
-        this.commit(decision.writes);
-        this.applied.set(event.id, body);
-        return { outcome: 'applied', eventId: event.id, writes: decision.writes };
-    }
-  }
-
-  /** Asks `needsFor` until it names nothing new, as the real ingest does. */
-  private load(event: DomainEvent): LoadedState {
-    const state = emptyState();
-    for (let round = 0; this.loadNeeds(needsFor(event, state), state); round++) {
-      if (round > 20) throw new Error(`needsFor keeps asking for more (${event.type})`);
-    }
-    return state;
-  }
-
-  /** Mirrors ingest-store `loadNeeds`: returns whether anything was loaded. */
-  private loadNeeds(needs: Needs, state: LoadedState): boolean {
-    let loaded = false;
-    const want = <T>(kind: string, ids: readonly string[], from: Map<string, T>, into: Map<string, T>) => {
-      for (const id of ids) {
-        const look = `${kind}:${id}`;
-        if (state.looked.has(look)) continue;
-        state.looked.add(look);
-        loaded = true;
-        const record = from.get(id);
-        if (record !== undefined) into.set(id, copy(record));
+  private async runOnce(body: string): Promise<RunResult> {
+    this.messages += 1;
+    this.store.lastRejected = undefined;
+    try {
+      const out = await ingestEvent(this.store, body, { messageId: `message-${this.messages}`, receiveCount: 1 });
+      switch (out.outcome) {
+        case 'applied':
+          return { outcome: 'applied', eventId: out.eventId, writes: this.store.lastWrites };
+        case 'duplicate':
+          return { outcome: 'duplicate', eventId: out.eventId };
+        case 'rejected':
+          return {
+            outcome: 'rejected',
+            ...(out.eventId === undefined ? {} : { eventId: out.eventId }),
+            reason: out.reason as RejectReason,
+            message: this.rejectionMessage(),
+          };
       }
-    };
-    if (!state.allOrgsLoaded) want('org', needs.orgs, this.orgs, state.orgs);
-    want('member', needs.members, this.members, state.members);
-    want('dossier', needs.dossiers, this.dossiers, state.dossiers);
-    want('transfer', needs.transfers, this.transfers, state.transfers);
-    if (needs.allOrgs && !state.allOrgsLoaded) {
-      for (const org of this.orgs.values()) state.orgs.set(org.orgId, copy(org));
-      state.allOrgsLoaded = true;
-      loaded = true;
-    }
-    for (const cellId of needs.activeMembersOf ?? []) {
-      if (state.activeMembers.has(cellId)) continue;
-      state.activeMembers.set(cellId, this.rollsCount(cellId));
-      loaded = true;
-    }
-    return loaded;
-  }
-
-  /**
-   * Writes all or nothing. Throws {@link TransactionError} on a version mismatch, a
-   * version that is not bumped by one, or two operations on one item.
-   */
-  commit(writes: readonly Write[]): void {
-    const seen = new Set<string>();
-    for (const w of writes) {
-      const key = w.entity === 'fact' ? `fact:${factKey(w.record)}` : `${w.entity}:${this.idOf(w)}`;
-      if (seen.has(key)) throw new TransactionError(`two operations on ${key} in one transaction`);
-      seen.add(key);
-      if (w.entity === 'fact') continue;
-      const current = this.tableOf(w.entity).get(this.idOf(w));
-      if (w.expectedVersion === null) {
-        if (current !== undefined) throw new TransactionError(`${key} exists (version ${String(current.version)}), expected none`);
-      } else if (current === undefined || current.version !== w.expectedVersion) {
-        throw new TransactionError(`${key} is at version ${String(current?.version)}, expected ${String(w.expectedVersion)}`);
-      }
-      if (w.record.version !== (w.expectedVersion ?? 0) + 1) {
-        throw new TransactionError(`${key} written at version ${String(w.record.version)} after ${String(w.expectedVersion)}`);
-      }
-    }
-    for (const w of writes) {
-      if (w.entity === 'fact') {
-        if (w.op === 'put') this.facts.set(factKey(w.record), copy(w.record));
-        else this.facts.delete(factKey(w.record));
-      } else {
-        (this.tableOf(w.entity) as Map<string, typeof w.record>).set(this.idOf(w), copy(w.record));
-      }
+    } catch (error) {
+      if (!(error instanceof PredecessorMissingError)) throw error;
+      return { outcome: 'retry', eventId: error.eventId, reason: error.reason, message: this.store.deferred.get(error.eventId)?.message ?? '' };
     }
   }
 
-  private idOf(w: Exclude<Write, { entity: 'fact' }>): string {
-    switch (w.entity) {
-      case 'org':
-        return w.record.orgId;
-      case 'member':
-        return w.record.memberId;
-      case 'dossier':
-        return w.record.dossierId;
-      case 'transfer':
-        return w.record.transferId;
-    }
+  /** The message of the rejection the last run stored. */
+  private rejectionMessage(): string {
+    return this.store.lastRejected?.message ?? '';
   }
 
-  private tableOf(entity: 'org' | 'member' | 'dossier' | 'transfer'): Map<string, { version: number }> {
-    switch (entity) {
-      case 'org':
-        return this.orgs;
-      case 'member':
-        return this.members;
-      case 'dossier':
-        return this.dossiers;
-      case 'transfer':
-        return this.transfers;
-    }
-  }
-
-  // ------------------------------------------------------------------ queries for tests
+// ------------------------------------------------------------------ queries for tests
 
   /** Members on `cellId`'s rolls now (probationary or official). */
   activeCount(cellId: string): number {
@@ -218,11 +99,9 @@ export class DomainHarness {
     return n;
   }
 
-  /** What the store counts before a dissolution: the active members and those in transit from the cell. */
+  /** What the store counts before a dissolution: the members on the cell's rolls and those in transit from it. */
   rollsCount(cellId: string): number {
-    let n = this.activeCount(cellId);
-    for (const m of this.members.values()) if (m.cellId === cellId && m.status === 'in-transit') n += 1;
-    return n;
+    return this.store.rollsCount(cellId);
   }
 
   /** Facts of one cell and year, optionally of one kind, sorted by factId. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFiguresHandler } from '../../functions/figures/handler.js';
 import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
 import { listRejected } from '../../shared/data/ingest-store.js';
-import { listWaiting } from '../../shared/data/operations.js';
+import { listWaiting } from '../../shared/data/redrive.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { generateCity, seededRandom, type City, type Envelope } from '../helpers/city-generator.js';

@@ -3,8 +3,9 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../shared/data/clients.js';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
+import { dynamoIngestStore } from '../../shared/data/ingest-store.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
-import { listWaiting, redriveDlq } from '../../shared/data/operations.js';
+import { listWaiting, redriveDlq } from '../../shared/data/redrive.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -140,7 +141,7 @@ describe('ingest on the emulators', () => {
     const body = JSON.stringify(validEvent('member.imported', { data: { memberId: 'TWICE', orgId: 'C1' } }));
     const meta = { messageId: 'm-twice', receiveCount: 1 };
     // Act
-    const second = await ingestEvent(body, meta, { afterMarkerCheck: async () => void (await ingestEvent(body, meta)) });
+    const second = await ingestEvent(dynamoIngestStore, body, meta, { afterMarkerCheck: async () => void (await ingestEvent(dynamoIngestStore, body, meta)) });
     // Assess
     expect(second.outcome).toBe('duplicate');
     expect((await partition('REJECTED')).some((r) => r.body === body)).toBe(false);

@@ -11,6 +11,7 @@ import { addDays, compareDates } from '../../shared/domain/dates.js';
 import type { DossierRecord, OrgRecord } from '../../shared/domain/records.js';
 import type { Reminder } from '../../shared/domain/reminders.js';
 import { dossierDueOn } from '../../shared/domain/rules/index.js';
+import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
 import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/send-reminders.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -147,9 +148,9 @@ describe('the reminders job, day by day', () => {
     const rerun: Record<string, Row[]> = {};
     // Act
     for (const date of walk) {
-      const first = await runRemindersJob(date);
+      const first = await runRemindersJob(dynamoRemindersStore, date);
       queued[date] = await publishedRowsKeeping(bodies);
-      const again = await runRemindersJob(date);
+      const again = await runRemindersJob(dynamoRemindersStore, date);
       rerun[date] = [...again.reminders.map(row), ...(await publishedRowsKeeping(bodies))];
       sent[date] = sortRows(first.reminders.map(row));
       if (afterRun[date]) {
@@ -223,12 +224,12 @@ function dossierItem(dossierId: string, receivedOn: string): Record<string, unkn
     profile: validProfile() as DossierRecord['profile'],
     version: 1,
   };
-  return toItem('dossier', record);
+  return toItem({ entity: 'dossier', record });
 }
 
 const cellItem = (): Record<string, unknown> => {
   const record: OrgRecord = { orgId: 'C1', parentId: null, name: 'Chi bộ 1', level: 'grassroots-cell', status: 'active', targets: {}, version: 1 };
-  return toItem('org', record);
+  return toItem({ entity: 'org', record });
 };
 
 async function writeDirectly(items: Record<string, unknown>[]): Promise<void> {
@@ -269,7 +270,7 @@ describe('the reminders job under failure', () => {
     // Prepare: twenty dossiers whose 15-day threshold falls on 2027-03-17.
     await writeDirectly(Array.from({ length: 20 }, (_, i) => dossierItem(`CC${String(i).padStart(2, '0')}`, '2027-01-31')));
     // Act
-    const [a, b] = await Promise.all([runRemindersJob('2027-03-17'), runRemindersJob('2027-03-17')]);
+    const [a, b] = await Promise.all([runRemindersJob(dynamoRemindersStore, '2027-03-17'), runRemindersJob(dynamoRemindersStore, '2027-03-17')]);
     // Assess
     const rows = await publishedRows();
     expect(rows.map((r) => r[1])).toEqual(Array.from({ length: 20 }, (_, i) => `CC${String(i).padStart(2, '0')}`));
@@ -296,11 +297,11 @@ describe('the reminders job under failure', () => {
     // Act
     await expect(crashing({ date: '2027-03-18' }, {} as never)).rejects.toThrow('injected crash');
     const afterCrash = await publishedRows();
-    const withinLease = await runRemindersJob('2027-03-18');
+    const withinLease = await runRemindersJob(dynamoRemindersStore, '2027-03-18');
     const afterWithinLease = await publishedRows();
-    const recovering = await runRemindersJob('2027-03-18', { now: afterLease });
+    const recovering = await runRemindersJob(dynamoRemindersStore, '2027-03-18', { now: afterLease });
     const afterRecovery = await publishedRows();
-    const nextDay = await runRemindersJob('2027-03-19', { now: afterLease });
+    const nextDay = await runRemindersJob(dynamoRemindersStore, '2027-03-19', { now: afterLease });
     // Assess
     expect(afterCrash).toEqual([]);
     // The crashed run's lease still holds: the other dossier is sent, the leftover waits.
@@ -327,8 +328,8 @@ describe('the reminders job at scale', () => {
     const notDue = Array.from({ length: 4_997 }, (_, i) => dossierItem(`LATER${i}`, addDays('2028-05-02', i % 240)));
     await writeDirectly([...due, ...notDue]);
     // Act
-    const first = await runRemindersJob('2028-06-15');
-    const second = await runRemindersJob('2028-06-15');
+    const first = await runRemindersJob(dynamoRemindersStore, '2028-06-15');
+    const second = await runRemindersJob(dynamoRemindersStore, '2028-06-15');
     // Assess
     expect(sortRows(first.reminders.map(row)).map((r) => r[1])).toEqual(['DUE1', 'DUE2', 'DUE3']);
     expect(first.read.index).toBe(3);

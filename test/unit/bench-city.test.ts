@@ -25,16 +25,16 @@ describe('the benchmark city', () => {
     expect(city.badRows.map((b) => b.reason).sort()).toEqual(['member-exists', 'missing-org', 'schema', 'schema']);
   });
 
-  it('tells a story the domain accepts: every org, every good row and every event of the year applies', () => {
+  it('tells a story the domain accepts: every org, every good row and every event of the year applies', async () => {
     // Arrange: the tree and the export, as the bench registers and imports them
-    const harness = new DomainHarness().given(city.orgEvents);
+    const harness = await new DomainHarness().given(city.orgEvents);
     const [header, ...rows] = parseCsv(city.csv);
     const columns = readHeader(header);
     const badLines = new Set(city.badRows.map((b) => b.line));
     const imported = rows.filter((r) => !badLines.has(r.line)).map((r) => rowEvent(columns, r, fileHashOf(city.csv), `${city.year - 1}-12-31T17:00:00Z`));
-    harness.given(imported);
+    await harness.given(imported);
     // Act
-    const results = harness.runAll(city.events);
+    const results = await harness.runAll(city.events);
     // Assess
     const notApplied = results.filter((r) => r.outcome !== 'applied');
     expect(notApplied).toEqual([]);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type DomainEvent } from '../../shared/domain/events.js';
 import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
-import { countOpenDossiers, emptyState, type LoadedState } from '../../shared/domain/ingest/decision.js';
+import { countOpenDossiers, emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { isEthnicMinority, isReligious } from '../../shared/domain/figures/count.js';
 import { DomainHarness, outcomeOf } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validExternalArrival, validProfile } from '../helpers/events.js';
@@ -13,86 +13,86 @@ const importM1 = () => validEvent('member.imported');
 const issue = (data = {}) => validEvent('transfer.issued', { data });
 const exit = (on: string, memberId = 'M1') => validEvent('member.exited', { data: { memberId, on } });
 
-function run(given: object[], when: object) {
-  const h = new DomainHarness().given(given);
-  return { h, result: outcomeOf(h.run(when)) };
+async function run(given: object[], when: object) {
+  const h = await new DomainHarness().given(given);
+  return { h, result: outcomeOf(await h.run(when)) };
 }
 
 describe('§4 dossiers', () => {
-  it('a step dated before the previous step is rejected date-order', () => {
+  it('a step dated before the previous step is rejected date-order', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received'), validEvent('dossier.stepCompleted', { data: { step: 'processing', on: '2021-01-20' } })];
 
     // Act
-    const { result } = run(given, validEvent('dossier.stepCompleted', { data: { step: 'reported', on: '2021-01-19' } }));
+    const { result } = await run(given, validEvent('dossier.stepCompleted', { data: { step: 'reported', on: '2021-01-19' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'date-order' });
   });
 
-  it('a step on the same day as the previous one applies', () => {
+  it('a step on the same day as the previous one applies', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received'), validEvent('dossier.stepCompleted', { data: { step: 'processing', on: '2021-01-20' } })];
 
     // Act
-    const { result } = run(given, validEvent('dossier.stepCompleted', { data: { step: 'reported', on: '2021-01-20' } }));
+    const { result } = await run(given, validEvent('dossier.stepCompleted', { data: { step: 'reported', on: '2021-01-20' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'applied' });
   });
 
-  it('a closing before the last step is rejected date-order', () => {
+  it('a closing before the last step is rejected date-order', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received'), validEvent('dossier.stepCompleted', { data: { on: '2021-01-20' } })];
 
     // Act
-    const { result } = run(given, validEvent('dossier.closed', { data: { on: '2021-01-19' } }));
+    const { result } = await run(given, validEvent('dossier.closed', { data: { on: '2021-01-19' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'date-order' });
   });
 
-  it('an admission naming a dossier of another cell is rejected dossier-mismatch and closes nothing', () => {
+  it('an admission naming a dossier of another cell is rejected dossier-mismatch and closes nothing', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received')];
 
     // Act
-    const { h, result } = run(given, admitM1({ orgId: 'C2', dossierId: 'D1' }));
+    const { h, result } = await run(given, admitM1({ orgId: 'C2', dossierId: 'D1' }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'dossier-mismatch' });
     expect(h.dossiers.get('D1')?.status).toBe('open');
   });
 
-  it('an admission naming a closed dossier is rejected dossier-mismatch', () => {
+  it('an admission naming a closed dossier is rejected dossier-mismatch', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received'), validEvent('dossier.closed')];
 
     // Act
-    const { result } = run(given, admitM1({ dossierId: 'D1' }));
+    const { result } = await run(given, admitM1({ dossierId: 'D1' }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'dossier-mismatch' });
   });
 
-  it('an admission into the cell a dossier’s cell was merged into closes it', () => {
+  it('an admission into the cell a dossier’s cell was merged into closes it', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received', { data: { orgId: 'C2' } }), validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-01-10', mergedInto: 'C1' } })];
 
     // Act
-    const { h, result } = run(given, admitM1({ dossierId: 'D1' }));
+    const { h, result } = await run(given, admitM1({ dossierId: 'D1' }));
 
     // Assess
     expect(result).toEqual({ outcome: 'applied' });
     expect(h.dossiers.get('D1')?.status).toBe('admitted');
   });
 
-  it('a personId that is not the dossier’s is rejected dossier-mismatch', () => {
+  it('a personId that is not the dossier’s is rejected dossier-mismatch', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('dossier.received')];
 
     // Act
-    const { result } = run(given, validEvent('dossier.closed', { data: { personId: 'someone-else' } }));
+    const { result } = await run(given, validEvent('dossier.closed', { data: { personId: 'someone-else' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'dossier-mismatch' });
@@ -111,40 +111,42 @@ describe('§5 members', () => {
     ['a 30-year badge a day before admittedOn + 29 years', () => [...baseOrgs(), importM1()], () => validEvent('member.badgeAwarded', { data: { years: 30, awardedOn: '2020-03-01' } }), 'too-early'],
   ];
   for (const [name, given, when, reason] of cases) {
-    it(`${name} is rejected ${reason}`, () => {
+    it(`${name} is rejected ${reason}`, async () => {
       // Prepare, Act
-      const { result } = run(given(), when());
+      const { result } = await run(given(), when());
 
       // Assess
       expect(result).toEqual({ outcome: 'rejected', reason });
     });
   }
 
-  it('a recognition on the day probation ends and a badge on admittedOn + years − 1 apply', () => {
+  it('a recognition on the day probation ends and a badge on admittedOn + years − 1 apply', async () => {
     // Prepare
-    const h = new DomainHarness().given([...baseOrgs(), admitM1(), validEvent('member.imported', { data: { memberId: 'M2' } })]);
+    const h = await new DomainHarness().given([...baseOrgs(), admitM1(), validEvent('member.imported', { data: { memberId: 'M2' } })]);
 
     // Act
     const results = [
-      outcomeOf(h.run(validEvent('member.recognized', { data: { recognizedOn: '2022-03-10' } }))),
-      outcomeOf(h.run(validEvent('member.badgeAwarded', { data: { memberId: 'M2', years: 30, awardedOn: '2020-03-02' } }))),
+      outcomeOf(await h.run(validEvent('member.recognized', { data: { recognizedOn: '2022-03-10' } }))),
+      outcomeOf(await h.run(validEvent('member.badgeAwarded', { data: { memberId: 'M2', years: 30, awardedOn: '2020-03-02' } }))),
     ];
 
     // Assess
     expect(results).toEqual([{ outcome: 'applied' }, { outcome: 'applied' }]);
   });
 
-  it('member events apply to a member in transit and count for the sending cell', () => {
+  it('member events apply to a member in transit and count for the sending cell', async () => {
     // Prepare
-    const h = new DomainHarness().given([...baseOrgs(), importM1(), issue({ issuedOn: '2021-06-01' })]);
+    const h = await new DomainHarness().given([...baseOrgs(), importM1(), issue({ issuedOn: '2021-06-01' })]);
 
     // Act
-    const results = [
-      validEvent('member.updated'),
-      validEvent('member.evaluated', { data: { year: 2021 } }),
-      validEvent('member.badgeAwarded', { data: { awardedOn: '2021-09-02' } }),
-      validEvent('member.exempted', { data: { on: '2021-07-01' } }),
-    ].map((e) => outcomeOf(h.run(e)));
+    const results = (
+      await h.runAll([
+        validEvent('member.updated'),
+        validEvent('member.evaluated', { data: { year: 2021 } }),
+        validEvent('member.badgeAwarded', { data: { awardedOn: '2021-09-02' } }),
+        validEvent('member.exempted', { data: { on: '2021-07-01' } }),
+      ])
+    ).map(outcomeOf);
 
     // Assess
     expect(results.every((r) => r.outcome === 'applied')).toBe(true);
@@ -153,12 +155,12 @@ describe('§5 members', () => {
     expect(h.members.get('M1')).toMatchObject({ status: 'in-transit', cellId: 'C1', exemptedOn: '2021-07-01' });
   });
 
-  it('an exit in transit closes the official transfer: nothing in transit or late, the exit counts for the sending cell', () => {
+  it('an exit in transit closes the official transfer: nothing in transit or late, the exit counts for the sending cell', async () => {
     // Prepare
-    const h = new DomainHarness().given([...baseOrgs(), importM1(), issue()]);
+    const h = await new DomainHarness().given([...baseOrgs(), importM1(), issue()]);
 
     // Act
-    const result = outcomeOf(h.run(exit('2022-06-05')));
+    const result = outcomeOf(await h.run(exit('2022-06-05')));
 
     // Assess
     expect(result).toEqual({ outcome: 'applied' });
@@ -168,12 +170,12 @@ describe('§5 members', () => {
     expect(h.factsOf('C1', 2022, 'transferOut')).toHaveLength(1);
     expect(h.members.get('M1')).toMatchObject({ status: 'exited', cellId: 'C1' });
     expect(h.members.get('M1')?.transferId).toBeUndefined();
-    expect(outcomeOf(h.run(validEvent('transfer.received')))).toEqual({ outcome: 'rejected', reason: 'not-pending' });
+    expect(outcomeOf(await h.run(validEvent('transfer.received')))).toEqual({ outcome: 'rejected', reason: 'not-pending' });
   });
 
-  it('an exit ends open temporary transfers as if returned on the exit date', () => {
+  it('an exit ends open temporary transfers as if returned on the exit date', async () => {
     // Prepare: one received inside, one to an external org
-    const h = new DomainHarness().given([
+    const h = await new DomainHarness().given([
       ...baseOrgs(),
       importM1(),
       issue({ kind: 'temporary' }),
@@ -183,7 +185,7 @@ describe('§5 members', () => {
     expect(h.attendeeCounts()).toEqual({ C2: 1 });
 
     // Act
-    const result = outcomeOf(h.run(exit('2022-08-01')));
+    const result = outcomeOf(await h.run(exit('2022-08-01')));
 
     // Assess
     expect(result).toEqual({ outcome: 'applied' });
@@ -193,12 +195,12 @@ describe('§5 members', () => {
     expect(h.members.get('M1')?.temporaryTransferIds).toBeUndefined();
   });
 
-  it('an exit dated before an open transfer was issued is rejected date-order', () => {
+  it('an exit dated before an open transfer was issued is rejected date-order', async () => {
     // Prepare
     const given = [...baseOrgs(), importM1(), issue()];
 
     // Act
-    const { result } = run(given, exit('2022-05-31'));
+    const { result } = await run(given, exit('2022-05-31'));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'date-order' });
@@ -206,37 +208,37 @@ describe('§5 members', () => {
 });
 
 describe('§6 transfers', () => {
-  it('a transfer complete at issue is not received after its destination is registered (not-pending)', () => {
+  it('a transfer complete at issue is not received after its destination is registered (not-pending)', async () => {
     // Prepare
     const given = [...baseOrgs(), importM1(), issue({ toOrgId: 'C7' }), validEvent('org.registered', { data: { orgId: 'C7', parentId: 'Q1', name: 'C7', level: 'grassroots-cell' } })];
 
     // Act
-    const { h, result } = run(given, validEvent('transfer.received'));
+    const { h, result } = await run(given, validEvent('transfer.received'));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'not-pending' });
     expect(h.members.get('M1')?.status).toBe('transferred-out');
   });
 
-  it('a temporary transfer to an external org is not received (not-pending), but returns or is cancelled', () => {
+  it('a temporary transfer to an external org is not received (not-pending), but returns or is cancelled', async () => {
     // Prepare
     const given = [...baseOrgs(), importM1(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })];
 
     // Act
-    const received = run(given, validEvent('transfer.received')).result;
-    const returned = run(given, validEvent('transfer.returned')).result;
-    const cancelled = run(given, validEvent('transfer.cancelled')).result;
+    const received = (await run(given, validEvent('transfer.received'))).result;
+    const returned = (await run(given, validEvent('transfer.returned'))).result;
+    const cancelled = (await run(given, validEvent('transfer.cancelled'))).result;
 
     // Assess
     expect([received, returned, cancelled]).toEqual([{ outcome: 'rejected', reason: 'not-pending' }, { outcome: 'applied' }, { outcome: 'applied' }]);
   });
 
-  it('a received temporary transfer can be cancelled: no longer an attendee', () => {
+  it('a received temporary transfer can be cancelled: no longer an attendee', async () => {
     // Prepare
     const given = [...baseOrgs(), importM1(), issue({ kind: 'temporary' }), validEvent('transfer.received')];
 
     // Act
-    const { h, result } = run(given, validEvent('transfer.cancelled', { data: { on: '2022-07-01' } }));
+    const { h, result } = await run(given, validEvent('transfer.cancelled', { data: { on: '2022-07-01' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'applied' });
@@ -244,34 +246,34 @@ describe('§6 transfers', () => {
     expect(h.transfers.get('T1')).toMatchObject({ status: 'cancelled', endedOn: '2022-07-01' });
   });
 
-  it('an arrival from outside of a member who exited (even deceased) is rejected member-exists', () => {
+  it('an arrival from outside of a member who exited (even deceased) is rejected member-exists', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('member.imported', { data: { memberId: 'M2' } }), validEvent('member.exited', { data: { memberId: 'M2', reason: 'deceased', on: '2021-06-01' } })];
 
     // Act
-    const { result } = run(given, validExternalArrival());
+    const { result } = await run(given, validExternalArrival());
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'member-exists' });
   });
 
-  it('a temporary arrival from outside of a member on our rolls is rejected member-exists', () => {
+  it('a temporary arrival from outside of a member on our rolls is rejected member-exists', async () => {
     // Prepare
     const given = [...baseOrgs(), validEvent('member.imported', { data: { memberId: 'M2', orgId: 'C2' } })];
 
     // Act
-    const { result } = run(given, validExternalArrival({ data: { kind: 'temporary' } }));
+    const { result } = await run(given, validExternalArrival({ data: { kind: 'temporary' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'member-exists' });
   });
 
-  it('a memberId on a transfer event that is not the transfer’s member is rejected transfer-mismatch', () => {
+  it('a memberId on a transfer event that is not the transfer’s member is rejected transfer-mismatch', async () => {
     // Prepare
     const given = [...baseOrgs(), importM1(), issue()];
 
     // Act
-    const { result } = run(given, validEvent('transfer.cancelled', { data: { memberId: 'M9' } }));
+    const { result } = await run(given, validEvent('transfer.cancelled', { data: { memberId: 'M9' } }));
 
     // Assess
     expect(result).toEqual({ outcome: 'rejected', reason: 'transfer-mismatch' });
@@ -297,9 +299,9 @@ describe('§2 org.dissolved without mergedInto needs no open dossier', () => {
     return r.event;
   };
 
-  it('asks for the open dossier counts of the org and the cells merged into it', () => {
+  it('asks for the open dossier counts of the org and the cells merged into it', async () => {
     // Prepare
-    const h = new DomainHarness().given([...baseOrgs()]);
+    const h = await new DomainHarness().given([...baseOrgs()]);
     const event = parsed(validEvent('org.dissolved', { data: { orgId: 'C1', on: '2021-02-01', mergedInto: undefined } }));
     const state = stateFor(h, event);
 
@@ -310,14 +312,14 @@ describe('§2 org.dissolved without mergedInto needs no open dossier', () => {
     expect(needs.openDossiersOf).toEqual(['C1']);
   });
 
-  it('is rejected not-empty while a dossier is open, applies once it is closed', () => {
+  it('is rejected not-empty while a dossier is open, applies once it is closed', async () => {
     // Prepare
-    const h = new DomainHarness().given([...baseOrgs(), validEvent('dossier.received')]);
+    const h = await new DomainHarness().given([...baseOrgs(), validEvent('dossier.received')]);
     const event = parsed(validEvent('org.dissolved', { data: { orgId: 'C1', on: '2021-02-01', mergedInto: undefined } }));
 
     // Act
     const open = decide(event, stateFor(h, event));
-    h.given([validEvent('dossier.closed')]);
+    await h.given([validEvent('dossier.closed')]);
     const closed = decide(event, stateFor(h, event));
 
     // Assess
@@ -325,18 +327,18 @@ describe('§2 org.dissolved without mergedInto needs no open dossier', () => {
     expect(closed.outcome).toBe('apply');
   });
 
-  it('with mergedInto, a cell’s members and open dossiers roll up to the target', () => {
+  it('with mergedInto, a cell’s members and open dossiers roll up to the target', async () => {
     // Prepare
-    const h = new DomainHarness().given([...baseOrgs(), validEvent('dossier.received', { data: { orgId: 'C2' } }), validEvent('member.imported', { data: { orgId: 'C2' } })]);
+    const h = await new DomainHarness().given([...baseOrgs(), validEvent('dossier.received', { data: { orgId: 'C2' } }), validEvent('member.imported', { data: { orgId: 'C2' } })]);
 
     // Act
-    const result = outcomeOf(h.run(validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-02-01', mergedInto: 'C1' } })));
+    const result = outcomeOf(await h.run(validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-02-01', mergedInto: 'C1' } })));
 
     // Assess: C2 hangs under C1, so C1's subtree counts its member and dossier; the next steps apply.
     expect(result).toEqual({ outcome: 'applied' });
     expect(h.orgs.get('C2')).toMatchObject({ status: 'dissolved', parentId: 'C1', mergedInto: 'C1' });
-    expect(outcomeOf(h.run(validEvent('dossier.stepCompleted')))).toEqual({ outcome: 'applied' });
-    expect(outcomeOf(h.run(validEvent('transfer.issued', { data: { fromOrgId: 'C1', toOrgId: 'EXT-DN' } })))).toEqual({ outcome: 'applied' });
+    expect(outcomeOf(await h.run(validEvent('dossier.stepCompleted')))).toEqual({ outcome: 'applied' });
+    expect(outcomeOf(await h.run(validEvent('transfer.issued', { data: { fromOrgId: 'C1', toOrgId: 'EXT-DN' } })))).toEqual({ outcome: 'applied' });
   });
 });
 

@@ -5,12 +5,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, parseEvent } from '../../shared/domain/events.js';
 import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
-import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision.js';
+import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { DomainHarness } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validExternalArrival } from '../helpers/events.js';
 
 /** A small world: orgs, a member, a dossier, a transfer. */
-const world = new DomainHarness().given([
+const world = await new DomainHarness().given([
   ...baseOrgs(),
   validEvent('dossier.received'),
   validEvent('member.imported'),

@@ -15,7 +15,7 @@
 // the rolls of an active org).
 
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainHarness, outcomeOf } from '../helpers/domain-harness.js';
 import { validEvent, validProfile } from '../helpers/events.js';
 
@@ -767,7 +767,7 @@ function resolve(cmd: Exclude<Cmd, { k: 'resend' }>, model: Model): Exclude<Cmd,
 }
 
 /** Runs a scenario through both, asserting agreement; returns the outcomes seen (`kind:outcome[:reason]`). */
-function check({ parentOf, cmds }: Scenario): Set<string> {
+async function check({ parentOf, cmds }: Scenario): Promise<Set<string>> {
   const seen = new Set<string>();
   const h = new DomainHarness();
   const model = new Model(parentOf);
@@ -777,9 +777,9 @@ function check({ parentOf, cmds }: Scenario): Set<string> {
   const trace: string[] = [];
 
   /** Delivers to both; true when the event must wait. */
-  const deliver = (s: Sent): boolean => {
+  const deliver = async (s: Sent): Promise<boolean> => {
     const expected = model.deliver(s.cmd, s.event.id);
-    const actual = outcomeOf(h.run(s.event));
+    const actual = outcomeOf(await h.run(s.event));
     const kind = s.cmd.k === 'dissolve' && s.cmd.into !== null ? 'merge' : s.cmd.k;
     const label = `${kind}:${actual.outcome}${actual.reason ? `:${actual.reason}` : ''}`;
     trace.push(`${show(s.cmd)} [${s.event.id}] → ${label}`);
@@ -792,11 +792,11 @@ function check({ parentOf, cmds }: Scenario): Set<string> {
   };
 
   /** The queue redrives every waiting event, up to MAX_RECEIVES deliveries (then it is in the DLQ). */
-  const redrive = () => {
+  const redrive = async () => {
     const waiting = pending;
     pending = [];
     for (const w of waiting) {
-      if (deliver(w.s) && w.receives + 1 < MAX_RECEIVES) pending.push({ s: w.s, receives: w.receives + 1 });
+      if ((await deliver(w.s)) && w.receives + 1 < MAX_RECEIVES) pending.push({ s: w.s, receives: w.receives + 1 });
     }
   };
 
@@ -809,10 +809,10 @@ function check({ parentOf, cmds }: Scenario): Set<string> {
     }
     if (s === undefined) continue;
     sent.push(s);
-    if (deliver(s)) pending.push({ s, receives: 1 });
-    redrive();
+    if (await deliver(s)) pending.push({ s, receives: 1 });
+    await redrive();
   }
-  redrive();
+  await redrive();
 
   // The figures agree.
   const where = `after:\n  ${trace.join('\n  ')}`;
@@ -842,31 +842,33 @@ function check({ parentOf, cmds }: Scenario): Set<string> {
 }
 
 describe('ingest against a reference model', () => {
-  // The harness is being taught to load open dossier counts (Needs.openDossiersOf); until
-  // it does, a dissolution cannot see them and the model does not ask for them either.
-  const probe = new DomainHarness();
-  probe.given([validEvent('org.registered', { data: { orgId: 'X', parentId: null, name: 'X', level: 'province' } }), validEvent('org.registered', { data: { orgId: 'XC', parentId: 'X', name: 'XC', level: 'grassroots-cell' } })]);
-  probe.given([validEvent('dossier.received', { data: { orgId: 'XC' } })]);
-  harnessCountsOpenDossiers = outcomeOf(probe.run(validEvent('org.dissolved', { data: { orgId: 'XC', on: '2022-01-01', mergedInto: undefined } }))).outcome === 'rejected';
+  // Whether the harness's store loads open dossier counts (Needs.openDossiersOf): the
+  // model asks a dissolution for them only when it does.
+  beforeAll(async () => {
+    const probe = new DomainHarness();
+    await probe.given([validEvent('org.registered', { data: { orgId: 'X', parentId: null, name: 'X', level: 'province' } }), validEvent('org.registered', { data: { orgId: 'XC', parentId: 'X', name: 'XC', level: 'grassroots-cell' } })]);
+    await probe.given([validEvent('dossier.received', { data: { orgId: 'XC' } })]);
+    harnessCountsOpenDossiers = outcomeOf(await probe.run(validEvent('org.dissolved', { data: { orgId: 'XC', on: '2022-01-01', mergedInto: undefined } }))).outcome === 'rejected';
+  });
 
-  it('agrees with the model on every delivery and on the figures', () => {
+  it('agrees with the model on every delivery and on the figures', async () => {
     // Prepare: random scenarios (universe, out-of-order registrations, stories, noise, swaps).
-    const property = fc.property(scenario, (sc) => {
+    const property = fc.asyncProperty(scenario, async (sc) => {
       // Act and Assess: check() delivers every event to both and compares as it goes.
-      check(sc);
+      await check(sc);
     });
 
     // Act, Assess: fast-check reports the shrunk scenario and the trace of deliveries on a mismatch.
-    fc.assert(property, { numRuns: 200 });
+    await fc.assert(property, { numRuns: 200 });
   });
 
-  it('the generator reaches every outcome (guards against a vacuous property)', () => {
+  it('the generator reaches every outcome (guards against a vacuous property)', async () => {
     // Prepare
     const seen = new Set<string>();
     const samples = fc.sample(scenario, { numRuns: 200, seed: 42 });
 
     // Act
-    for (const sc of samples) for (const o of check(sc)) seen.add(o);
+    for (const sc of samples) for (const o of await check(sc)) seen.add(o);
 
     // Assess
     const kinds = ['register', 'rename', 'target', 'move', 'dissolve', 'merge', 'dossier', 'step', 'close', 'admit', 'import', 'recognize', 'update', 'exempt', 'exit', 'evaluate', 'badge', 'issue', 'receive', 'arrive', 'cancel', 'return'];

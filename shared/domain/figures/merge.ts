@@ -128,13 +128,6 @@ function addInto(into: OrgFigures, from: OrgFigures): void {
   }
 }
 
-/** The plain sum of figures (every field and map entry added; nothing dropped). */
-export function addFigures(...all: readonly (DeepPartial<OrgFigures> | null | undefined)[]): OrgFigures {
-  const acc = normalizeFigures(undefined);
-  for (const f of all) addInto(acc, normalizeFigures(f));
-  return normalizeFigures(acc);
-}
-
 /**
  * The whole-subtree figures of `orgId`: its own figures (a cell's; `undefined` for other
  * levels) plus its children's subtree figures (hidden dissolved children included).

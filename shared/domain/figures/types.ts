@@ -102,7 +102,6 @@ export interface OrgFigures {
 }
 
 export const TRANSFER_MAPS = ['officialOut', 'officialIn', 'temporaryOut', 'temporaryIn'] as const;
-export type TransferMap = (typeof TRANSFER_MAPS)[number];
 
 export function emptyMembers(): MemberFigures {
   return {

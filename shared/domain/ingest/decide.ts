@@ -1,6 +1,6 @@
 // domain: which records an event needs, and what applying it decides.
 import type { DomainEvent } from '../events.js';
-import { reject, type Decision, type LoadedState, type Needs } from './decision.js';
+import { reject, type Decision, type LoadedState, type Needs } from './decision-types.js';
 import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
 import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, openTransferIdsOf, recognizeMember, updateMember } from './members.js';
 import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';

@@ -4,7 +4,7 @@ import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierReco
 import { daysBetween } from '../dates.js';
 import { dossierDeadline } from '../rules/index.js';
 import { dueOnFields } from './transfers.js';
-import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
+import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
 
 /** tiếp nhận: the 60-day clock starts on `receivedOn`. */

@@ -3,7 +3,7 @@ import type { EventOf } from '../events.js';
 import type { BusinessDate, MemberRecord, TransferRecord } from '../records.js';
 import { addYears, yearOf } from '../dates.js';
 import { probationEndsOn } from '../rules/index.js';
-import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision.js';
+import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, knownMember, putFact } from './lookups.js';
 import { closeDossierWrites, lastStepOn } from './dossiers.js';
 

@@ -1,7 +1,7 @@
 // domain: the rules of the organization events (CONTRACT §2).
 import type { EventOf } from '../events.js';
 import { CELL_LEVELS, type OrgLevel, type OrgRecord } from '../records.js';
-import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
+import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 
 /** Which levels an active org of each level may hold (CONTRACT §2, "may hold"). */
 const ALLOWED_CHILDREN: Record<OrgLevel, readonly OrgLevel[]> = {

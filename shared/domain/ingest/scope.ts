@@ -3,7 +3,7 @@
 // rejected as `out-of-scope`.
 import type { DomainEvent } from '../events.js';
 import type { OrgRecord } from '../records.js';
-import type { LoadedState } from './decision.js';
+import type { LoadedState } from './decision-types.js';
 
 /** A registered producer: who it is (SQS SenderId) and the roots of what it may write. */
 export interface Producer {

@@ -4,7 +4,7 @@
 import type { EventOf } from '../events.js';
 import type { MemberRecord, TransferRecord } from '../records.js';
 import { probationEndsOn, transferDeadline, type Deadline } from '../rules/index.js';
-import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision.js';
+import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact } from './lookups.js';
 import { yearOf } from '../dates.js';
 

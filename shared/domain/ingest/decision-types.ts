@@ -1,6 +1,6 @@
 // domain: what applying one event decides. The handler loads what `needsFor` asks,
 // calls `decide`, and writes the result in one transaction with the event's marker.
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../records.js';
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../records.js';
 
 /** Stable, machine-readable reasons an event can never apply (CONTRACT §1). */
 export type RejectReason =
@@ -95,10 +95,7 @@ export function emptyState(): LoadedState {
  * must not exist yet), so a concurrent change makes the transaction fail and retry.
  */
 export type Write =
-  | { entity: 'org'; record: OrgRecord; expectedVersion: number | null }
-  | { entity: 'member'; record: MemberRecord; expectedVersion: number | null }
-  | { entity: 'dossier'; record: DossierRecord; expectedVersion: number | null }
-  | { entity: 'transfer'; record: TransferRecord; expectedVersion: number | null }
+  | (VersionedRecord & { expectedVersion: number | null })
   | { entity: 'fact'; op: 'put'; record: FactRecord }
   | { entity: 'fact'; op: 'delete'; record: Pick<FactRecord, 'cellId' | 'year' | 'factId'> };
 

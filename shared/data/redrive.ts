@@ -1,12 +1,12 @@
 // data: what an operator does with events that did not apply: list them with their
 // reasons, and send them again after a fix (CONTRACT §1, §10).
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { documentClient, sqsClient } from './clients.js';
+import { sqsClient } from './clients.js';
 import { config } from './config.js';
+import { batchGetAll } from './dynamo-toolkit.js';
 import { deleteRejected, listDeferred, listRejected, type RejectedEvent } from './ingest-store.js';
 import { eventKey } from './keys.js';
-import { outgoing, sendEvents } from './producer.js';
+import { outgoing, sendEvents } from './queue-sender.js';
 
 export { listRejected };
 
@@ -30,20 +30,8 @@ export async function listWaiting(): Promise<Awaited<ReturnType<typeof listDefer
 
 /** Which of these event ids have been applied. */
 export async function appliedIds(ids: string[]): Promise<Set<string>> {
-  const table = config.recordsTable();
-  const applied = new Set<string>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(eventKey);
-    while (keys?.length) {
-      const out: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'eventId' } } }),
-      );
-      for (const item of out.Responses?.[table] ?? []) applied.add(item.eventId as string);
-      keys = out.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
-  return applied;
+  const items = await batchGetAll(config.recordsTable(), [...new Set(ids)].map(eventKey), { projection: 'eventId' });
+  return new Set(items.map((item) => item.eventId as string));
 }
 
 /**

@@ -1,0 +1,157 @@
+// use cases: what each use case needs from storage, as interfaces. A use case receives
+// its store; the handler or CLI passes the DynamoDB one (shared/data), unit tests an
+// in-memory one (test/helpers/in-memory-stores.ts) and so run the real use case.
+// Types and one key helper: importing this module loads no SDK.
+import type { OrgFigures, OrgTree } from '../domain/figures/index.js';
+import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
+import type { FactRecord, OrgRecord, StoredRecord, VersionedRecord } from '../domain/records.js';
+import type { Reminder } from '../domain/reminders.js';
+
+// ---------------------------------------------------------------------------
+// ingestEvent
+
+/** The idempotency marker of an applied event; its body is the audit trail. */
+export interface AppliedEvent {
+  eventId: string;
+  type: string;
+  /** `eventHash` of the parsed event: a redelivery with another body is a conflict. */
+  hash: string;
+  source: string;
+  occurredAt: string;
+  appliedAt: string;
+  body: string;
+}
+
+/** An event that can never apply, kept with its reason for an operator to fix and re-drive. */
+export interface RejectedEvent {
+  id: string;
+  reason: string;
+  message: string;
+  body: string;
+  eventId?: string;
+  type?: string;
+  rejectedAt: string;
+}
+
+/**
+ * `already-applied`: the event's marker exists (another delivery committed first);
+ * `stale`: a record changed since it was read (a version condition failed). Nothing was
+ * written in either case.
+ */
+export type CommitResult = 'committed' | 'already-applied' | 'stale';
+
+export interface IngestStore {
+  /** The marker of `eventId`, read consistently. */
+  findApplied(eventId: string): Promise<AppliedEvent | undefined>;
+  /** Loads what `needs` names and `state` does not have yet; answers whether anything was loaded. */
+  loadNeeds(needs: Needs, state: LoadedState): Promise<boolean>;
+  /**
+   * All of `writes` and the marker, or nothing. Each record write holds only if the record
+   * is still at `expectedVersion` (null: absent), the marker only if absent.
+   * `clearDeferred` also forgets why the event waited.
+   */
+  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult>;
+  storeRejected(rejected: RejectedEvent): Promise<void>;
+  /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
+  storeDeferred(eventId: string, reason: string, message: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// refreshFigures, buildReport
+
+/** `own`: a cell's recount of its own records; `subtree`: the org and everything under it. */
+export type FiguresKind = 'own' | 'subtree';
+
+export interface StoredFigures {
+  orgId: string;
+  kind: FiguresKind;
+  figures: OrgFigures;
+  /** Bumped by every write; a write states the version it read (optimistic concurrency). */
+  version: number;
+}
+
+/** A record the index byCell holds for a cell, with its item's partition key. */
+export interface CellHolding {
+  pk: string;
+  stored: VersionedRecord;
+}
+
+/** What reading the figures needs (the report). */
+export interface FiguresReader {
+  /** Figures by (org, kind), keyed `kind:orgId` ({@link figuresId}); absent ones are not in the map. */
+  readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>, consistent?: boolean): Promise<Map<string, StoredFigures>>;
+  /** The org tree as of now. */
+  currentOrgTree(): Promise<OrgTree>;
+}
+
+export interface FiguresStore extends FiguresReader {
+  /** Writes only if nobody wrote since `readVersion` was read (undefined: absent); false when someone did. */
+  writeFigures(orgId: string, kind: FiguresKind, figures: OrgFigures, readVersion: number | undefined): Promise<boolean>;
+  /** What a cell holds now, from index byCell: eventually consistent, so callers verify. */
+  queryCellItems(cellId: string): Promise<CellHolding[]>;
+  /** A cell's facts of one year, read consistently. */
+  queryFacts(cellId: string, year: number): Promise<FactRecord[]>;
+  /** The version of a record now, read consistently (0 when it does not exist). */
+  currentVersion(key: { pk: string; sk: string }): Promise<number>;
+}
+
+/** The key of a figures item in the maps {@link FiguresReader.readFigures} answers. */
+export const figuresId = (orgId: string, kind: FiguresKind) => `${kind}:${orgId}`;
+
+// ---------------------------------------------------------------------------
+// runRemindersJob
+
+/** Items and how many were read to get them (the job's cost). */
+export interface Read<T> {
+  items: T[];
+  read: number;
+}
+
+export interface RecordKey {
+  pk: string;
+  sk: string;
+}
+
+/** A record as the reminders job reads it: where it sits in index byRemindOn now. */
+export interface RemindableRecord {
+  key: RecordKey;
+  stored: StoredRecord;
+  /** Its place in index byRemindOn (null: not in it). */
+  remindOn: string | null;
+}
+
+/** A reminder recorded but not yet known to be published. */
+export interface OutboxItem {
+  id: string;
+  reminder: Reminder;
+  owner: string;
+  leaseUntil: number;
+}
+
+export type RecordOutcome = 'recorded' | 'already-sent';
+
+export interface RemindersStore {
+  /** Everything in the outbox (normally empty: only crashes leave items behind). */
+  listOutbox(): Promise<Read<OutboxItem>>;
+  /** Takes an outbox item whose lease ran out before `now`; false when gone or still leased. */
+  claimOutbox(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean>;
+  /** Removes a published reminder from the outbox, unless another run has taken it over since. */
+  deleteOutbox(id: string, owner: string): Promise<void>;
+  /** The outbox id of the reminder `key` of a record. */
+  outboxId(recordPk: string, key: string): string;
+  /** The keys of one month bucket of index byRemindOn due on or before `date` (eventually consistent). */
+  queryDue(month: string, date: string): Promise<Read<RecordKey>>;
+  /** The records with these keys as they are now (consistent reads); absent ones are left out. */
+  getRecords(keys: readonly RecordKey[]): Promise<Read<RemindableRecord>>;
+  /** The keys of the reminders already recorded for a record. */
+  loadSentKeys(recordPk: string): Promise<Read<string>>;
+  /** Records a reminder as sent and puts it in the outbox leased to `owner`, in one step. */
+  recordReminder(recordPk: string, key: string, reminder: Reminder, owner: string, leaseUntil: number): Promise<RecordOutcome>;
+  /** Moves a record in index byRemindOn (null: out of it) if it is still at `version`. */
+  moveInIndex(key: RecordKey, version: number, remindOn: string | null): Promise<boolean>;
+  publishReminder(reminder: Reminder): Promise<void>;
+  /** The whole org tree, eventually consistent (a merged cell's successor is all the job needs). */
+  loadOrgs(): Promise<OrgRecord[]>;
+  /** The heartbeat: the job completed a run for `date` (`dangvien status`). */
+  recordCompletedRun(date: string): Promise<void>;
+}

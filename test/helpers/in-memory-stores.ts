@@ -1,0 +1,166 @@
+// An in-memory IngestStore (shared/use-cases/ports.ts) with the semantics of the
+// DynamoDB one (shared/data/ingest-store.ts), so that unit tests run the real
+// `ingestEvent` in milliseconds:
+//   - a commit is all or nothing: every record write's `expectedVersion` (null: must not
+//     exist yet) and the marker's attribute_not_exists are checked before anything is
+//     written; a marker that exists answers 'already-applied', any other failed
+//     condition 'stale', as the transaction's cancellation reasons do;
+//   - two operations on one item in one commit are refused, as DynamoDB refuses them;
+//   - what is read is a deep copy, so the domain can never change the store by mutating it.
+// It also checks what DynamoDB does not: that each write bumps the version by exactly
+// one (a domain bug, thrown as TransactionError).
+import { countOpenDossiers, type LoadedState, type Needs, type Write } from '../../shared/domain/ingest/decision-types.js';
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../../shared/domain/records.js';
+import { cellOf } from '../../shared/data/keys.js';
+import type { AppliedEvent, CommitResult, IngestStore, RejectedEvent } from '../../shared/use-cases/ports.js';
+
+/** A write no DynamoDB transaction would accept, or one that bumps a version wrongly: a bug, never a business outcome. */
+export class TransactionError extends Error {
+  override name = 'TransactionError';
+}
+
+export interface DeferredEvent {
+  reason: string;
+  message: string;
+  attempts: number;
+}
+
+const factId = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>): string => `${f.cellId}#${String(f.year)}#${f.factId}`;
+const copy = <T>(x: T): T => structuredClone(x);
+
+export class InMemoryIngestStore implements IngestStore {
+  readonly orgs = new Map<string, OrgRecord>();
+  readonly members = new Map<string, MemberRecord>();
+  readonly dossiers = new Map<string, DossierRecord>();
+  readonly transfers = new Map<string, TransferRecord>();
+  /** Keyed `cellId#year#factId`, like the FACT#<cell>#<year> / <factId> items. */
+  readonly facts = new Map<string, FactRecord>();
+  /** The markers, by event id. */
+  readonly applied = new Map<string, AppliedEvent>();
+  readonly rejected = new Map<string, RejectedEvent>();
+  readonly deferred = new Map<string, DeferredEvent>();
+  /** Bumped by every commit that writes an org, as the ORGTREE counter is. */
+  treeVersion = 0;
+  /** The writes of the last successful commit (tests look at what an event wrote). */
+  lastWrites: readonly Write[] = [];
+  /** The last rejection stored (tests look at its message). */
+  lastRejected: RejectedEvent | undefined;
+
+  async findApplied(eventId: string): Promise<AppliedEvent | undefined> {
+    const marker = this.applied.get(eventId);
+    return marker && copy(marker);
+  }
+
+  async loadNeeds(needs: Needs, state: LoadedState): Promise<boolean> {
+    let loaded = false;
+    const want = <T>(kind: string, ids: readonly string[], from: Map<string, T>, into: Map<string, T>) => {
+      for (const id of ids) {
+        const look = `${kind}:${id}`;
+        if (state.looked.has(look)) continue;
+        state.looked.add(look);
+        loaded = true;
+        const record = from.get(id);
+        if (record !== undefined) into.set(id, copy(record));
+      }
+    };
+    if (!state.allOrgsLoaded) want('org', needs.orgs, this.orgs, state.orgs);
+    want('member', needs.members, this.members, state.members);
+    want('dossier', needs.dossiers, this.dossiers, state.dossiers);
+    want('transfer', needs.transfers, this.transfers, state.transfers);
+    if (needs.allOrgs && !state.allOrgsLoaded) {
+      for (const org of this.orgs.values()) state.orgs.set(org.orgId, copy(org));
+      state.allOrgsLoaded = true;
+      loaded = true;
+    }
+    for (const cellId of needs.activeMembersOf ?? []) {
+      if (state.activeMembers.has(cellId)) continue;
+      state.activeMembers.set(cellId, this.rollsCount(cellId));
+      loaded = true;
+    }
+    for (const cellId of needs.openDossiersOf ?? []) {
+      if (state.openDossiers.has(cellId)) continue;
+      state.openDossiers.set(cellId, countOpenDossiers(this.dossiers.values(), cellId));
+      loaded = true;
+    }
+    return loaded;
+  }
+
+  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
+    const seen = new Set<string>();
+    let stale = false;
+    for (const w of writes) {
+      const key = w.entity === 'fact' ? `fact:${factId(w.record)}` : `${w.entity}:${idOf(w)}`;
+      if (seen.has(key)) throw new TransactionError(`two operations on ${key} in one transaction`);
+      seen.add(key);
+      if (w.entity === 'fact') continue;
+      const current = this.tableOf(w.entity).get(idOf(w));
+      if (w.expectedVersion === null ? current !== undefined : current?.version !== w.expectedVersion) stale = true;
+      if (w.record.version !== (w.expectedVersion ?? 0) + 1) {
+        throw new TransactionError(`${key} written at version ${String(w.record.version)} after ${String(w.expectedVersion)}`);
+      }
+    }
+    if (this.applied.has(marker.eventId)) return 'already-applied';
+    if (stale) return 'stale';
+    for (const w of writes) {
+      if (w.entity === 'fact') {
+        if (w.op === 'put') this.facts.set(factId(w.record), copy(w.record));
+        else this.facts.delete(factId(w.record));
+      } else {
+        (this.tableOf(w.entity) as Map<string, VersionedRecord['record']>).set(idOf(w), copy(w.record));
+      }
+    }
+    if (writes.some((w) => w.entity === 'org')) this.treeVersion += 1;
+    this.applied.set(marker.eventId, copy(marker));
+    if (opts.clearDeferred) this.deferred.delete(marker.eventId);
+    this.lastWrites = writes;
+    return 'committed';
+  }
+
+  async storeRejected(rejected: RejectedEvent): Promise<void> {
+    this.rejected.set(rejected.id, copy(rejected));
+    this.lastRejected = copy(rejected);
+  }
+
+  async storeDeferred(eventId: string, reason: string, message: string): Promise<void> {
+    this.deferred.set(eventId, { reason, message, attempts: (this.deferred.get(eventId)?.attempts ?? 0) + 1 });
+  }
+
+  /**
+   * What the DynamoDB store counts before a dissolution (index byCell with its filter): the
+   * members that count for the cell, and the official transfers awaiting receipt from it.
+   */
+  rollsCount(cellId: string): number {
+    let n = 0;
+    for (const record of this.members.values()) if (cellOf({ entity: 'member', record }) === cellId) n += 1;
+    for (const record of this.transfers.values()) {
+      if (record.kind === 'official' && record.fromOrgId === cellId && cellOf({ entity: 'transfer', record }) === cellId) n += 1;
+    }
+    return n;
+  }
+
+  private tableOf(entity: VersionedRecord['entity']): Map<string, { version: number }> {
+    switch (entity) {
+      case 'org':
+        return this.orgs;
+      case 'member':
+        return this.members;
+      case 'dossier':
+        return this.dossiers;
+      case 'transfer':
+        return this.transfers;
+    }
+  }
+}
+
+function idOf(w: VersionedRecord): string {
+  switch (w.entity) {
+    case 'org':
+      return w.record.orgId;
+    case 'member':
+      return w.record.memberId;
+    case 'dossier':
+      return w.record.dossierId;
+    case 'transfer':
+      return w.record.transferId;
+  }
+}
