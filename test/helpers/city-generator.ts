@@ -413,7 +413,9 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     if (candidates.length === 0) return false;
     const t = pick(candidates);
     const m = members.get(t.memberId)!;
-    t.last = emit('transfer.received', { transferId: t.id, receivedOn: dateOf(today) }, [t.last]);
+    // The member is named (CONTRACT §1) so that the event is grouped, and ordered, with the person's others.
+    t.last = emit('transfer.received', { transferId: t.id, receivedOn: dateOf(today), memberId: m.id }, [t.last, m.last]);
+    Object.assign(m, { last: t.last, lastDay: today });
     t.status = 'received';
     t.startDay = today;
     if (t.kind === 'official') {
@@ -430,10 +432,9 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     if (candidates.length === 0) return false;
     const t = pick(candidates);
     const m = members.get(t.memberId)!;
-    t.last = emit('transfer.cancelled', { transferId: t.id, on: dateOf(today) }, [t.last]);
-    if (t.kind === 'official') {
-      Object.assign(m, { status: m.statusBeforeTransit, last: t.last, lastDay: today });
-    }
+    t.last = emit('transfer.cancelled', { transferId: t.id, on: dateOf(today), memberId: m.id }, [t.last, m.last]);
+    Object.assign(m, { last: t.last, lastDay: today });
+    if (t.kind === 'official') m.status = m.statusBeforeTransit!;
     delete m.openTransfer;
     transfers.delete(t.id);
     return true;
@@ -443,8 +444,9 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const candidates = pendingTransfers((t) => t.kind === 'temporary' && (t.status === 'received' || t.external));
     if (candidates.length === 0) return false;
     const t = pick(candidates);
-    t.last = emit('transfer.returned', { transferId: t.id, on: dateOf(today) }, [t.last]);
     const m = members.get(t.memberId);
+    t.last = emit('transfer.returned', { transferId: t.id, on: dateOf(today), ...(m ? { memberId: m.id } : {}) }, [t.last, m?.last]);
+    if (m) Object.assign(m, { last: t.last, lastDay: today });
     if (m?.openTransfer === t.id) delete m.openTransfer;
     transfers.delete(t.id);
     return true;
