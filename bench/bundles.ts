@@ -42,7 +42,13 @@ export async function measureBundles(root: string, sdk: SdkBundling = 'bundled',
     const outfile = join(outDir, `${name}.mjs`);
     await build({ ...esbuildOptions(entry, outfile, sdk), logLevel: 'silent' });
     const code = readFileSync(outfile);
-    out.push({ function: name, sdk, bytes: code.length, zippedBytes: deflateRawSync(code, { level: 9 }).length, coldInitMs: Math.round(coldInit(outfile, name, runs)) });
+    out.push({
+      function: name,
+      sdk,
+      bytes: code.length,
+      zippedBytes: deflateRawSync(code, { level: 9 }).length,
+      coldInitMs: Math.round(coldInit(outfile, name, runs)),
+    });
   }
   return out;
 }
@@ -57,8 +63,21 @@ function coldInit(outfile: string, name: string, runs: number): number {
   for (let i = -1; i < runs; i++) {
     const probe = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`],
-      { env: { ...process.env, AWS_REGION: 'ap-southeast-1', POWERTOOLS_SERVICE_NAME: name, RECORDS_TABLE_NAME: 'x', FIGURES_TABLE_NAME: 'x' }, encoding: 'utf8' },
+      [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`,
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_REGION: 'ap-southeast-1',
+          POWERTOOLS_SERVICE_NAME: name,
+          RECORDS_TABLE_NAME: 'x',
+          FIGURES_TABLE_NAME: 'x',
+        },
+        encoding: 'utf8',
+      },
     );
     const ms = Number(probe.stdout.trim().split('\n').pop());
     if (i >= 0 && Number.isFinite(ms)) times.push(ms);

@@ -114,7 +114,15 @@ export class CapacityMeter {
     );
   }
 
-  private add(component: string, tableName: string, operation: string, kind: 'read' | 'write', units: number, failed: boolean, countRequest = true): void {
+  private add(
+    component: string,
+    tableName: string,
+    operation: string,
+    kind: 'read' | 'write',
+    units: number,
+    failed: boolean,
+    countRequest = true,
+  ): void {
     const table = this.tableLabel(tableName);
     const op = operation.replace(/Command$/, '');
     const key = `${component}|${table}|${op}`;
@@ -138,7 +146,12 @@ export class CapacityMeter {
     const dynamo = now.dynamo
       .map((l) => {
         const o = old.get(key(l));
-        return { ...l, requests: l.requests - (o?.requests ?? 0), capacityUnits: l.capacityUnits - (o?.capacityUnits ?? 0), failed: l.failed - (o?.failed ?? 0) };
+        return {
+          ...l,
+          requests: l.requests - (o?.requests ?? 0),
+          capacityUnits: l.capacityUnits - (o?.capacityUnits ?? 0),
+          failed: l.failed - (o?.failed ?? 0),
+        };
       })
       .filter((l) => l.requests > 0 || l.capacityUnits > 0);
     const sqsKey = (l: SqsLine) => `${l.component}|${l.operation}`;
@@ -159,11 +172,20 @@ export interface Snapshot {
 }
 
 /** Totals of a snapshot, optionally of some components only. */
-export function totals(s: Snapshot, components?: string[]): { read: number; write: number; total: number; requests: number; failed: number } {
+export function totals(
+  s: Snapshot,
+  components?: string[],
+): { read: number; write: number; total: number; requests: number; failed: number } {
   const lines = s.dynamo.filter((l) => !components || components.includes(l.component));
   const read = lines.filter((l) => l.kind === 'read').reduce((n, l) => n + l.capacityUnits, 0);
   const write = lines.filter((l) => l.kind === 'write').reduce((n, l) => n + l.capacityUnits, 0);
-  return { read, write, total: read + write, requests: lines.reduce((n, l) => n + l.requests, 0), failed: lines.reduce((n, l) => n + l.failed, 0) };
+  return {
+    read,
+    write,
+    total: read + write,
+    requests: lines.reduce((n, l) => n + l.requests, 0),
+    failed: lines.reduce((n, l) => n + l.failed, 0),
+  };
 }
 
 /** SQS requests that AWS would bill (empty long polls left out: a Lambda poller's idle cost is not per event). */

@@ -97,25 +97,114 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 // Names
 
 const COMMITTEES = [
-  'quận Hồng Bàng', 'quận Ngô Quyền', 'quận Lê Chân', 'quận Hải An', 'quận Kiến An', 'quận Đồ Sơn', 'quận Dương Kinh',
-  'huyện Thủy Nguyên', 'huyện An Dương', 'huyện An Lão', 'huyện Kiến Thụy', 'huyện Tiên Lãng', 'huyện Vĩnh Bảo', 'huyện Cát Hải',
-  'huyện Bạch Long Vĩ', 'Khối các cơ quan thành phố', 'Khối Doanh nghiệp thành phố', 'Quân sự thành phố', 'Công an thành phố',
-  'Bộ đội Biên phòng thành phố', 'Cảng Hải Phòng', 'Trường Đại học Hàng hải Việt Nam', 'Trường Đại học Hải Phòng',
-  'Trường Đại học Y Dược Hải Phòng', 'Cục Hải quan thành phố', 'Cục Thuế thành phố', 'Kho bạc Nhà nước thành phố',
-  'Bảo hiểm xã hội thành phố', 'Ngân hàng Nhà nước chi nhánh Hải Phòng', 'Cục Thống kê thành phố', 'Công ty Cấp nước Hải Phòng',
-  'Công ty Điện lực Hải Phòng', 'Tổng công ty Công nghiệp tàu thủy Bạch Đằng', 'Vùng Cảnh sát biển 1', 'Bộ Tư lệnh Vùng 1 Hải quân',
+  'quận Hồng Bàng',
+  'quận Ngô Quyền',
+  'quận Lê Chân',
+  'quận Hải An',
+  'quận Kiến An',
+  'quận Đồ Sơn',
+  'quận Dương Kinh',
+  'huyện Thủy Nguyên',
+  'huyện An Dương',
+  'huyện An Lão',
+  'huyện Kiến Thụy',
+  'huyện Tiên Lãng',
+  'huyện Vĩnh Bảo',
+  'huyện Cát Hải',
+  'huyện Bạch Long Vĩ',
+  'Khối các cơ quan thành phố',
+  'Khối Doanh nghiệp thành phố',
+  'Quân sự thành phố',
+  'Công an thành phố',
+  'Bộ đội Biên phòng thành phố',
+  'Cảng Hải Phòng',
+  'Trường Đại học Hàng hải Việt Nam',
+  'Trường Đại học Hải Phòng',
+  'Trường Đại học Y Dược Hải Phòng',
+  'Cục Hải quan thành phố',
+  'Cục Thuế thành phố',
+  'Kho bạc Nhà nước thành phố',
+  'Bảo hiểm xã hội thành phố',
+  'Ngân hàng Nhà nước chi nhánh Hải Phòng',
+  'Cục Thống kê thành phố',
+  'Công ty Cấp nước Hải Phòng',
+  'Công ty Điện lực Hải Phòng',
+  'Tổng công ty Công nghiệp tàu thủy Bạch Đằng',
+  'Vùng Cảnh sát biển 1',
+  'Bộ Tư lệnh Vùng 1 Hải quân',
 ] as const;
 /** Relative sizes: the urban districts and the big rural districts hold most members. */
-const COMMITTEE_WEIGHTS = [6, 7, 8, 5, 5, 2, 2, 12, 7, 6, 6, 6, 7, 2, 0.3, 4, 4, 2, 2.5, 1, 1.5, 0.8, 0.8, 0.6, 0.5, 0.5, 0.3, 0.3, 0.3, 0.2, 0.3, 0.4, 0.6, 0.4, 0.6];
+const COMMITTEE_WEIGHTS = [
+  6, 7, 8, 5, 5, 2, 2, 12, 7, 6, 6, 6, 7, 2, 0.3, 4, 4, 2, 2.5, 1, 1.5, 0.8, 0.8, 0.6, 0.5, 0.5, 0.3, 0.3, 0.3, 0.2, 0.3, 0.4, 0.6, 0.4,
+  0.6,
+];
 
 const FAMILY: ReadonlyArray<readonly [string, number]> = [
-  ['Nguyễn', 38], ['Trần', 11], ['Lê', 9.5], ['Phạm', 7], ['Hoàng', 5], ['Vũ', 4], ['Phan', 4], ['Đặng', 2], ['Bùi', 2],
-  ['Đỗ', 1.5], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1], ['Lý', 0.5], ['Đinh', 1], ['Đào', 1], ['Mạc', 0.5], ['Lương', 0.5],
+  ['Nguyễn', 38],
+  ['Trần', 11],
+  ['Lê', 9.5],
+  ['Phạm', 7],
+  ['Hoàng', 5],
+  ['Vũ', 4],
+  ['Phan', 4],
+  ['Đặng', 2],
+  ['Bùi', 2],
+  ['Đỗ', 1.5],
+  ['Hồ', 1.3],
+  ['Ngô', 1.3],
+  ['Dương', 1],
+  ['Lý', 0.5],
+  ['Đinh', 1],
+  ['Đào', 1],
+  ['Mạc', 0.5],
+  ['Lương', 0.5],
 ];
 const MIDDLE_MALE = ['Văn', 'Đức', 'Minh', 'Quốc', 'Hữu', 'Xuân', 'Thanh', 'Công', 'Mạnh', 'Ngọc'];
 const MIDDLE_FEMALE = ['Thị', 'Thị', 'Thị', 'Thu', 'Ngọc', 'Thanh', 'Hồng', 'Phương', 'Minh', 'Kim'];
-const GIVEN_MALE = ['An', 'Bình', 'Cường', 'Dũng', 'Đạt', 'Hải', 'Hùng', 'Huy', 'Khánh', 'Long', 'Nam', 'Phong', 'Quang', 'Sơn', 'Thắng', 'Thành', 'Toàn', 'Trung', 'Tuấn', 'Việt'];
-const GIVEN_FEMALE = ['Anh', 'Châu', 'Dung', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'Nga', 'Ngân', 'Nhung', 'Oanh', 'Phượng', 'Thảo', 'Trang', 'Yến'];
+const GIVEN_MALE = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Đạt',
+  'Hải',
+  'Hùng',
+  'Huy',
+  'Khánh',
+  'Long',
+  'Nam',
+  'Phong',
+  'Quang',
+  'Sơn',
+  'Thắng',
+  'Thành',
+  'Toàn',
+  'Trung',
+  'Tuấn',
+  'Việt',
+];
+const GIVEN_FEMALE = [
+  'Anh',
+  'Châu',
+  'Dung',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hằng',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Mai',
+  'Nga',
+  'Ngân',
+  'Nhung',
+  'Oanh',
+  'Phượng',
+  'Thảo',
+  'Trang',
+  'Yến',
+];
 const MINORITIES = ['Tày', 'Mường', 'Hoa', 'Nùng', 'Thái', 'Dao', 'Sán Dìu'];
 const EXTERNAL_ORGS = ['EXT-HN', 'EXT-HD', 'EXT-QN', 'EXT-TB', 'EXT-ND', 'EXT-HCM', 'EXT-NN'];
 const BADGE_OCCASIONS = ['02-03', '05-19', '09-02', '11-07'];
@@ -144,21 +233,49 @@ function profileFor(r: Rng, admittedYear: number, ageAtAdmission: number, opts: 
   const age = opts.year - birthYear;
   const education =
     admittedYear >= 2000
-      ? r.weighted([['university', 60], ['postgraduate', 10], ['college', 10], ['vocational', 8], ['upper-secondary', 12]] as const)
-      : r.weighted([['upper-secondary', 40], ['lower-secondary', 15], ['vocational', 15], ['college', 10], ['university', 18], ['postgraduate', 2]] as const);
+      ? r.weighted([
+          ['university', 60],
+          ['postgraduate', 10],
+          ['college', 10],
+          ['vocational', 8],
+          ['upper-secondary', 12],
+        ] as const)
+      : r.weighted([
+          ['upper-secondary', 40],
+          ['lower-secondary', 15],
+          ['vocational', 15],
+          ['college', 10],
+          ['university', 18],
+          ['postgraduate', 2],
+        ] as const);
   const occupation =
     age >= 60
-      ? r.weighted([['retired', 85], ['other', 6], ['farmer', 6], ['state-sector', 3]] as const)
+      ? r.weighted([
+          ['retired', 85],
+          ['other', 6],
+          ['farmer', 6],
+          ['state-sector', 3],
+        ] as const)
       : r.weighted([
-          ['state-sector', 38], ['armed-forces', 10], ['private-enterprise', 15], ['enterprise-owner', 2], ['farmer', 10],
-          ['contract-freelance', 5], ['student', age <= 24 ? 20 : 0], ['other', 10],
+          ['state-sector', 38],
+          ['armed-forces', 10],
+          ['private-enterprise', 15],
+          ['enterprise-owner', 2],
+          ['farmer', 10],
+          ['contract-freelance', 5],
+          ['student', age <= 24 ? 20 : 0],
+          ['other', 10],
         ] as const);
   return {
     fullName: fullName(r, sex),
     sex,
     birthDate: `${birthYear}-${pad(r.int(1, 12), 2)}-${pad(r.int(1, 28), 2)}`,
     ethnicity: r.chance(0.012) ? r.pick(MINORITIES) : 'Kinh',
-    religion: r.weighted([[null, 96.5], ['Công giáo', 2.2], ['Phật giáo', 1.3]] as const),
+    religion: r.weighted([
+      [null, 96.5],
+      ['Công giáo', 2.2],
+      ['Phật giáo', 1.3],
+    ] as const),
     education,
     occupation,
     youthUnion: ageAtAdmission <= 30 ? r.chance(0.88) : r.chance(0.1),
@@ -187,7 +304,13 @@ export function generateCity(opts: CityOptions): City {
   const orgCount: Record<string, number> = {};
   const register = (orgId: string, parentId: string | null, name: string, level: string) => {
     orgCount[level] = (orgCount[level] ?? 0) + 1;
-    orgEvents.push({ id: `org-${orgId}`, type: 'org.registered', occurredAt: `${year - 1}-01-02T08:00:00+07:00`, source: SOURCE, data: { orgId, parentId, name, level } });
+    orgEvents.push({
+      id: `org-${orgId}`,
+      type: 'org.registered',
+      occurredAt: `${year - 1}-01-02T08:00:00+07:00`,
+      source: SOURCE,
+      data: { orgId, parentId, name, level },
+    });
   };
   register(ROOT_ID, null, 'Đảng bộ thành phố Hải Phòng', 'province');
 
@@ -221,12 +344,23 @@ export function generateCity(opts: CityOptions): City {
   // Admission targets for the year: the city's and each subordinate committee's.
   const admissionsPlanned = Math.round(0.032 * n);
   const target = (orgId: string, admissions: number) =>
-    orgEvents.push({ id: `target-${orgId}-${year}`, type: 'target.set', occurredAt: `${year}-01-04T08:00:00+07:00`, source: SOURCE, data: { orgId, year, admissions } });
+    orgEvents.push({
+      id: `target-${orgId}-${year}`,
+      type: 'target.set',
+      occurredAt: `${year}-01-04T08:00:00+07:00`,
+      source: SOURCE,
+      data: { orgId, year, admissions },
+    });
   target(ROOT_ID, Math.round(admissionsPlanned * 1.05));
-  COMMITTEES.forEach((_, c) => target(`${ROOT_ID}-${pad(c + 1, 2)}`, Math.max(1, Math.round((admissionsPlanned * 1.05 * COMMITTEE_WEIGHTS[c]!) / weightSum))));
+  COMMITTEES.forEach((_, c) =>
+    target(`${ROOT_ID}-${pad(c + 1, 2)}`, Math.max(1, Math.round((admissionsPlanned * 1.05 * COMMITTEE_WEIGHTS[c]!) / weightSum))),
+  );
 
   // --- Members on the rolls at the end of the year before ----------------------
-  const sizes = apportion(n, units.map((u) => u.weight));
+  const sizes = apportion(
+    n,
+    units.map((u) => u.weight),
+  );
   const members: Member[] = [];
   let nextMember = 1;
   const newMemberId = () => `DV${pad(nextMember++, 8)}`;
@@ -236,24 +370,52 @@ export function generateCity(opts: CityOptions): City {
       const probationary = r.chance(0.03);
       if (probationary) {
         const admittedOn = workday(lastYear, r.int(10, 350));
-        members.push({ memberId: newMemberId(), cellId: u.cellId, status: 'probationary', admittedOn, profile: profileFor(r, lastYear, r.int(19, 32), { femaleShare: 0.45, year }) });
+        members.push({
+          memberId: newMemberId(),
+          cellId: u.cellId,
+          status: 'probationary',
+          admittedOn,
+          profile: profileFor(r, lastYear, r.int(19, 32), { femaleShare: 0.45, year }),
+        });
         continue;
       }
       // Years of membership: most members joined in the last thirty years, some in the 1940s–70s.
       const yearsIn = Math.min(lastYear - 1945, 2 + Math.floor(-Math.log(1 - r.next()) * 17));
       const admittedYear = lastYear - yearsIn;
       // Nobody on the rolls is older than 98.
-      const age = Math.min(admittedYear - (year - 98), r.weighted([[r.int(18, 20), 10], [r.int(21, 30), 68], [r.int(31, 40), 17], [r.int(41, 50), 5]] as const));
+      const age = Math.min(
+        admittedYear - (year - 98),
+        r.weighted([
+          [r.int(18, 20), 10],
+          [r.int(21, 30), 68],
+          [r.int(31, 40), 17],
+          [r.int(41, 50), 5],
+        ] as const),
+      );
       const admittedOn = `${admittedYear}-${pad(r.int(1, 12), 2)}-${pad(r.int(1, 28), 2)}`;
       const recognizedOn = addDays(addMonths(admittedOn, 12), r.int(0, 40));
-      members.push({ memberId: newMemberId(), cellId: u.cellId, status: 'official', admittedOn, recognizedOn, profile: profileFor(r, admittedYear, age, { femaleShare: 0.34, year }) });
+      members.push({
+        memberId: newMemberId(),
+        cellId: u.cellId,
+        status: 'official',
+        admittedOn,
+        recognizedOn,
+        profile: profileFor(r, admittedYear, age, { femaleShare: 0.34, year }),
+      });
     }
   });
 
   // --- The CSV ----------------------------------------------------------------
   const csvLines: string[] = [MEMBER_CSV_COLUMNS.join(',')];
   const badRows: City['badRows'] = [];
-  const badAt = opts.badRows ? new Map([[Math.floor(n * 0.2), 'schema'], [Math.floor(n * 0.45), 'missing-org'], [Math.floor(n * 0.7), 'member-exists'], [Math.floor(n * 0.9), 'schema']]) : new Map<number, string>();
+  const badAt = opts.badRows
+    ? new Map([
+        [Math.floor(n * 0.2), 'schema'],
+        [Math.floor(n * 0.45), 'missing-org'],
+        [Math.floor(n * 0.7), 'member-exists'],
+        [Math.floor(n * 0.9), 'schema'],
+      ])
+    : new Map<number, string>();
   let badIndex = 0;
   members.forEach((m, i) => {
     const reason = badAt.get(i);
@@ -308,23 +470,46 @@ export function generateCity(opts: CityOptions): City {
     const personId = newMemberId();
     const cellId = r.weighted(unitWeights);
     const receivedOn = workday(year, r.int(4, 350));
-    const age = r.weighted([[r.int(18, 22), 25], [r.int(23, 30), 55], [r.int(31, 45), 20]] as const);
+    const age = r.weighted([
+      [r.int(18, 22), 25],
+      [r.int(23, 30), 55],
+      [r.int(31, 45), 20],
+    ] as const);
     const profile = profileFor(r, year, age, { femaleShare: 0.45, year });
     if (profile.occupation === 'retired') profile.occupation = 'state-sector';
-    if (r.chance(0.2) && age <= 35) profile.occupation = r.weighted([['private-enterprise', 6], ['student', age <= 24 ? 4 : 0], ['contract-freelance', 2], ['enterprise-owner', 1]] as const);
+    if (r.chance(0.2) && age <= 35)
+      profile.occupation = r.weighted([
+        ['private-enterprise', 6],
+        ['student', age <= 24 ? 4 : 0],
+        ['contract-freelance', 2],
+        ['enterprise-owner', 1],
+      ] as const);
     let last = emit(receivedOn, 'dossier.received', { dossierId, personId, orgId: cellId, receivedOn, profile });
     const slow = r.chance(0.06);
     const processing = addDays(receivedOn, r.int(5, 12));
     const reported = addDays(processing, r.int(7, 15) + (slow ? 20 : 0));
     const reviewed = addDays(reported, r.int(5, 12));
-    const steps: Array<[string, string]> = [['processing', processing], ['reported', reported], ['reviewed', reviewed]];
-    const outcome = r.weighted([['admitted', 94], ['rejected', 3], ['withdrawn', 3]] as const);
+    const steps: Array<[string, string]> = [
+      ['processing', processing],
+      ['reported', reported],
+      ['reviewed', reviewed],
+    ];
+    const outcome = r.weighted([
+      ['admitted', 94],
+      ['rejected', 3],
+      ['withdrawn', 3],
+    ] as const);
     const stopAfter = outcome === 'admitted' ? 3 : r.int(0, 2);
     for (const [step, on] of steps.slice(0, stopAfter)) last = emit(on, 'dossier.stepCompleted', { dossierId, step, on }, last);
     if (outcome === 'admitted') {
       const admittedOn = addDays(reviewed, r.int(5, 15));
       const ceremonyOn = r.chance(0.7) ? addDays(admittedOn, r.int(3, 14)) : undefined;
-      emit(admittedOn, 'member.admitted', { memberId: personId, orgId: cellId, admittedOn, ...(ceremonyOn ? { ceremonyOn } : {}), profile, dossierId }, last);
+      emit(
+        admittedOn,
+        'member.admitted',
+        { memberId: personId, orgId: cellId, admittedOn, ...(ceremonyOn ? { ceremonyOn } : {}), profile, dossierId },
+        last,
+      );
     } else {
       const on = addDays(steps[stopAfter]?.[1] ?? processing, r.int(2, 8));
       emit(on, 'dossier.closed', { dossierId, outcome, on }, last);
@@ -348,25 +533,62 @@ export function generateCity(opts: CityOptions): City {
   const transferId = () => `CS${year}-${pad(nextTransfer++, 6)}`;
 
   // Exits: mostly deaths among the oldest members.
-  for (const m of take(count(0.0085), old)) { const on = workday(year, r.int(2, 362)); emit(on, 'member.exited', { memberId: m.memberId, reason: 'deceased', on }); }
-  for (const m of take(count(0.0015))) { const on = workday(year, r.int(2, 362)); emit(on, 'member.exited', { memberId: m.memberId, reason: 'deceased', on }); }
-  for (const [reason, rate] of [['struck-off', 0.0012], ['resigned', 0.0003], ['expelled', 0.0003]] as const) {
-    for (const m of take(count(rate), (x) => !old(x))) { const on = workday(year, r.int(2, 362)); emit(on, 'member.exited', { memberId: m.memberId, reason, on }); }
+  for (const m of take(count(0.0085), old)) {
+    const on = workday(year, r.int(2, 362));
+    emit(on, 'member.exited', { memberId: m.memberId, reason: 'deceased', on });
+  }
+  for (const m of take(count(0.0015))) {
+    const on = workday(year, r.int(2, 362));
+    emit(on, 'member.exited', { memberId: m.memberId, reason: 'deceased', on });
+  }
+  for (const [reason, rate] of [
+    ['struck-off', 0.0012],
+    ['resigned', 0.0003],
+    ['expelled', 0.0003],
+  ] as const) {
+    for (const m of take(count(rate), (x) => !old(x))) {
+      const on = workday(year, r.int(2, 362));
+      emit(on, 'member.exited', { memberId: m.memberId, reason, on });
+    }
   }
   // Official transfers inside the city: received after a few days, some late or cancelled.
   for (const m of take(count(0.014))) {
     const id = transferId();
     const issuedOn = workday(year, r.int(5, 345));
     const toOrgId = otherCell(m.cellId);
-    const issued = emit(issuedOn, 'transfer.issued', { transferId: id, memberId: m.memberId, kind: 'official', fromOrgId: m.cellId, toOrgId, issuedOn });
-    const fate = r.weighted([['received', 95], ['late', 3], ['cancelled', 2]] as const);
-    if (fate === 'received') { const on = addDays(issuedOn, r.int(2, 25)); emit(on, 'transfer.received', { transferId: id, receivedOn: on }, issued); }
-    if (fate === 'cancelled') { const on = addDays(issuedOn, r.int(2, 10)); emit(on, 'transfer.cancelled', { transferId: id, on }, issued); }
+    const issued = emit(issuedOn, 'transfer.issued', {
+      transferId: id,
+      memberId: m.memberId,
+      kind: 'official',
+      fromOrgId: m.cellId,
+      toOrgId,
+      issuedOn,
+    });
+    const fate = r.weighted([
+      ['received', 95],
+      ['late', 3],
+      ['cancelled', 2],
+    ] as const);
+    if (fate === 'received') {
+      const on = addDays(issuedOn, r.int(2, 25));
+      emit(on, 'transfer.received', { transferId: id, receivedOn: on }, issued);
+    }
+    if (fate === 'cancelled') {
+      const on = addDays(issuedOn, r.int(2, 10));
+      emit(on, 'transfer.cancelled', { transferId: id, on }, issued);
+    }
   }
   // Out of the city (complete when issued) and in from other provinces.
   for (const m of take(count(0.0035))) {
     const issuedOn = workday(year, r.int(5, 360));
-    emit(issuedOn, 'transfer.issued', { transferId: transferId(), memberId: m.memberId, kind: 'official', fromOrgId: m.cellId, toOrgId: r.pick(EXTERNAL_ORGS), issuedOn });
+    emit(issuedOn, 'transfer.issued', {
+      transferId: transferId(),
+      memberId: m.memberId,
+      kind: 'official',
+      fromOrgId: m.cellId,
+      toOrgId: r.pick(EXTERNAL_ORGS),
+      issuedOn,
+    });
   }
   for (let k = 0; k < count(0.0035); k++) {
     const receivedOn = workday(year, r.int(5, 360));
@@ -378,17 +600,33 @@ export function generateCity(opts: CityOptions): City {
       fromOrgId: r.pick(EXTERNAL_ORGS),
       toOrgId: r.weighted(unitWeights),
       kind: 'official',
-      member: { memberId: newMemberId(), status: 'official', admittedOn, recognizedOn: addMonths(admittedOn, 12), profile: profileFor(r, admittedYear, r.int(20, 35), { femaleShare: 0.36, year }) },
+      member: {
+        memberId: newMemberId(),
+        status: 'official',
+        admittedOn,
+        recognizedOn: addMonths(admittedOn, 12),
+        profile: profileFor(r, admittedYear, r.int(20, 35), { femaleShare: 0.36, year }),
+      },
     });
   }
   // Temporary: inside the city (received, half of them back within months), and attendees from outside.
   for (const m of take(count(0.002))) {
     const id = transferId();
     const issuedOn = workday(year, r.int(5, 300));
-    const issued = emit(issuedOn, 'transfer.issued', { transferId: id, memberId: m.memberId, kind: 'temporary', fromOrgId: m.cellId, toOrgId: otherCell(m.cellId), issuedOn });
+    const issued = emit(issuedOn, 'transfer.issued', {
+      transferId: id,
+      memberId: m.memberId,
+      kind: 'temporary',
+      fromOrgId: m.cellId,
+      toOrgId: otherCell(m.cellId),
+      issuedOn,
+    });
     const receivedOn = addDays(issuedOn, r.int(2, 10));
     const received = emit(receivedOn, 'transfer.received', { transferId: id, receivedOn }, issued);
-    if (r.chance(0.5)) { const on = addDays(receivedOn, r.int(40, 150)); emit(on, 'transfer.returned', { transferId: id, on }, received); }
+    if (r.chance(0.5)) {
+      const on = addDays(receivedOn, r.int(40, 150));
+      emit(on, 'transfer.returned', { transferId: id, on }, received);
+    }
   }
   for (let k = 0; k < count(0.0008); k++) {
     const id = transferId();
@@ -401,12 +639,24 @@ export function generateCity(opts: CityOptions): City {
       fromOrgId: r.pick(EXTERNAL_ORGS),
       toOrgId: r.weighted(unitWeights),
       kind: 'temporary',
-      member: { memberId: `${id}-M`, status: 'official', admittedOn, recognizedOn: addMonths(admittedOn, 12), profile: profileFor(r, admittedYear, r.int(20, 35), { femaleShare: 0.4, year }) },
+      member: {
+        memberId: `${id}-M`,
+        status: 'official',
+        admittedOn,
+        recognizedOn: addMonths(admittedOn, 12),
+        profile: profileFor(r, admittedYear, r.int(20, 35), { femaleShare: 0.4, year }),
+      },
     });
-    if (r.chance(0.5)) { const on = addDays(receivedOn, r.int(40, 150)); emit(on, 'transfer.returned', { transferId: id, on }, received); }
+    if (r.chance(0.5)) {
+      const on = addDays(receivedOn, r.int(40, 150));
+      emit(on, 'transfer.returned', { transferId: id, on }, received);
+    }
   }
   // Exemptions (miễn sinh hoạt) for the oldest, corrections of profiles.
-  for (const m of take(count(0.002), old)) { const on = workday(year, r.int(2, 362)); emit(on, 'member.exempted', { memberId: m.memberId, on }); }
+  for (const m of take(count(0.002), old)) {
+    const on = workday(year, r.int(2, 362));
+    emit(on, 'member.exempted', { memberId: m.memberId, on });
+  }
   for (const m of take(count(0.004))) {
     const on = workday(year, r.int(2, 362));
     const profile = r.chance(0.5) ? { education: 'university' } : { occupation: old(m) ? 'retired' : 'private-enterprise' };

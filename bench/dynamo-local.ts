@@ -20,17 +20,27 @@ export interface CeilingResult {
 
 /** Creates `name` with the keys, indexes and stream of `def`, and waits until it is active. */
 export async function createTable(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
-  const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : []), ...def.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];
+  const keys = [
+    def.partitionKey,
+    ...(def.sortKey ? [def.sortKey] : []),
+    ...def.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
+  ];
   await client.send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [...new Set(keys.map((k) => k.name))].map((n) => ({ AttributeName: n, AttributeType: 'S' })),
-      KeySchema: [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }, ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : [])],
+      KeySchema: [
+        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+        ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
       GlobalSecondaryIndexes: def.indexes.length
         ? def.indexes.map((i) => ({
             IndexName: i.indexName,
-            KeySchema: [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' as const }, ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : [])],
+            KeySchema: [
+              { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
+              ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
+            ],
             Projection: { ProjectionType: i.projection },
           }))
         : undefined,
@@ -44,7 +54,6 @@ export async function createTable(client: DynamoDBClient, def: TableDef, name: s
   }
 }
 
-
 /** DynamoDB Local's transaction rate, on an instance of its own. */
 export async function measureCeiling(): Promise<CeilingResult> {
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
@@ -56,7 +65,11 @@ export async function measureCeiling(): Promise<CeilingResult> {
 }
 
 async function transactionRate(endpoint: string): Promise<CeilingResult> {
-  const client = new DynamoDBClient({ region: process.env.AWS_REGION ?? 'ap-southeast-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    region: process.env.AWS_REGION ?? 'ap-southeast-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const doc = DynamoDBDocumentClient.from(client);
   const table = 'bench-ceiling';
   await createTable(client, RECORDS_TABLE, table);
@@ -74,8 +87,20 @@ async function transactionRate(endpoint: string): Promise<CeilingResult> {
           new TransactWriteCommand({
             ReturnConsumedCapacity: 'TOTAL',
             TransactItems: [
-              { Put: { TableName: table, Item: { pk: `MEMBER#${id}`, sk: 'MEMBER', cellKey: `CELL#C${k % 50}`, entity: 'member', version: 1, filler }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: table, Item: { pk: `EVENT#${id}`, sk: 'EVENT', entity: 'event', body: filler }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { pk: `MEMBER#${id}`, sk: 'MEMBER', cellKey: `CELL#C${k % 50}`, entity: 'member', version: 1, filler },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { pk: `EVENT#${id}`, sk: 'EVENT', entity: 'event', body: filler },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
             ],
           }),
         );
@@ -86,6 +111,10 @@ async function transactionRate(endpoint: string): Promise<CeilingResult> {
   );
   await client.send(new DeleteTableCommand({ TableName: table }));
   client.destroy();
-  return { workers, seconds, transactionsPerSecond: round(done / seconds, 0), capacityUnitsPerTransaction: round(units / Math.max(1, done), 2) };
+  return {
+    workers,
+    seconds,
+    transactionsPerSecond: round(done / seconds, 0),
+    capacityUnitsPerTransaction: round(units / Math.max(1, done), 2),
+  };
 }
-

@@ -73,7 +73,15 @@ export class BenchStack {
     const bench = new BenchStack(emulators, mkdtempSync(join(tmpdir(), 'dangvien-bench-')), city, log);
     const handlers = { ingest: await bench.countedIngest(), figures: await bench.countedFigures() };
     bench.stack = await withComponent('runner', () =>
-      startLocalStack({ endpoints: emulators, prefix: 'bench', visibilityTimeout: 10, concurrency, checkpointFile: bench.checkpointFile, handlers, log }),
+      startLocalStack({
+        endpoints: emulators,
+        prefix: 'bench',
+        visibilityTimeout: 10,
+        concurrency,
+        checkpointFile: bench.checkpointFile,
+        handlers,
+        log,
+      }),
     );
     bench.meter.installOnDynamo(dynamoClient());
     bench.meter.installOnSqs(sqsClient());
@@ -145,7 +153,12 @@ export class BenchStack {
     const now = Date.now();
     for (const e of chunk) this.enqueuedAt.set(e.id, now);
     const queueUrl = this.stack.env.INGEST_QUEUE_URL!;
-    await withComponent('producer', () => sendEvents(queueUrl, chunk.map((e) => outgoing(JSON.stringify(e)))));
+    await withComponent('producer', () =>
+      sendEvents(
+        queueUrl,
+        chunk.map((e) => outgoing(JSON.stringify(e))),
+      ),
+    );
   }
 
   /** Whether the story predecessor (`city.after`) of an event is processed. */
@@ -205,7 +218,9 @@ export class BenchStack {
 }
 
 const markersOf = (event: DynamoDBStreamEvent) =>
-  event.Records.map((r) => r.dynamodb?.Keys?.pk?.S ?? '').filter((pk) => pk.startsWith('EVENT#')).map((pk) => pk.slice('EVENT#'.length));
+  event.Records.map((r) => r.dynamodb?.Keys?.pk?.S ?? '')
+    .filter((pk) => pk.startsWith('EVENT#'))
+    .map((pk) => pk.slice('EVENT#'.length));
 
 /** Waits until every id is in `map`. */
 export async function waitFor(ids: string[], map: Map<string, number> | Set<string>, timeoutMs = 600_000): Promise<void> {

@@ -70,7 +70,10 @@ async function recountOnEveryEvent(cells: Set<string>, orgs: Set<string>, table:
   for (const orgId of affected) {
     const figures = await recountSubtree(tree, orgId);
     await documentClient().send(
-      new PutCommand({ TableName: table, Item: { pk: `ORG#${orgId}`, sk: 'SUBTREE', orgId, kind: 'subtree', figures, updatedAt: new Date().toISOString() } }),
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `ORG#${orgId}`, sk: 'SUBTREE', orgId, kind: 'subtree', figures, updatedAt: new Date().toISOString() },
+      }),
     );
   }
 }
@@ -85,7 +88,12 @@ export async function recountSubtree(tree: OrgTree, orgId: string): Promise<OrgF
     const of = <T>(entity: string) => items.filter((i) => i.entity === entity).map((i) => stripStorage<T>(i));
     own.set(id, {
       ...emptyFigures(),
-      current: countCellCurrent({ cellId: id, members: of<MemberRecord>('member'), dossiers: of<DossierRecord>('dossier'), transfers: of<TransferRecord>('transfer') }),
+      current: countCellCurrent({
+        cellId: id,
+        members: of<MemberRecord>('member'),
+        dossiers: of<DossierRecord>('dossier'),
+        transfers: of<TransferRecord>('transfer'),
+      }),
     });
   }
   const merged = new Map<string, OrgFigures>();

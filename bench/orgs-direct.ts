@@ -41,4 +41,3 @@ export async function registerOrgsDirect(events: Envelope[]): Promise<void> {
 }
 
 const batchWrite = (items: Record<string, unknown>[]) => batchWriteAll(config.recordsTable(), items, { concurrency: 8 });
-

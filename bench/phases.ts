@@ -70,7 +70,13 @@ export async function importPhase(bench: BenchStack, city: City, log: Log): Prom
   const phase = bench.phaseEnd(p);
   const afterImport = await buildReport(city.rootId, { date: `${city.year - 1}-12-31` });
   const lines = (rows: Array<{ line: number; reason: string }>) => JSON.stringify(rows.map((b) => [b.line, b.reason]));
-  return { summary, writeSeconds, phase, reportMembersTotal: afterImport.members.total, badRowsAsExpected: lines(summary.badRows) === lines(city.badRows) };
+  return {
+    summary,
+    writeSeconds,
+    phase,
+    reportMembersTotal: afterImport.members.total,
+    badRowsAsExpected: lines(summary.badRows) === lines(city.badRows),
+  };
 }
 
 export interface EventYearResult {
@@ -86,7 +92,9 @@ export async function eventYearPhase(bench: BenchStack, events: Envelope[], log:
   const p = bench.phase();
   const progress = setInterval(() => {
     const reflected = events.filter((e) => bench.reflectedAt.has(e.id)).length;
-    log(`events: ${bench.counters.ingest.records - p.counters.ingest.records}/${events.length} through the ingest, ${reflected} in the figures`);
+    log(
+      `events: ${bench.counters.ingest.records - p.counters.ingest.records}/${events.length} through the ingest, ${reflected} in the figures`,
+    );
   }, 30_000);
   try {
     await bench.produce(events, { maxBacklog: 2000 });
@@ -118,7 +126,11 @@ export async function pacedLatencyPhase(bench: BenchStack, events: Envelope[], t
     if (due > Date.now()) await sleep(due - Date.now());
     await bench.sendAfterPredecessor(e);
   }
-  await waitFor(events.map((e) => e.id), bench.reflectedAt, 600_000);
+  await waitFor(
+    events.map((e) => e.id),
+    bench.reflectedAt,
+    600_000,
+  );
   await bench.settle('paced');
   const phase = bench.phaseEnd(p);
   return { ratePerSecond: rate, latencies: events.map((e) => bench.reflectedAt.get(e.id)! - bench.enqueuedAt.get(e.id)!), phase };
@@ -159,7 +171,12 @@ export async function naiveBaselinePhase(bench: BenchStack, city: City, events: 
   const naiveRoot = await withComponent('check', () => recountSubtree(tree, city.rootId));
   const realRoot = (await readFigures([{ orgId: city.rootId, kind: 'subtree' }])).get(`subtree:${city.rootId}`)?.figures;
   // Both count the current figures only the same way; the yearly ones the naive way skips.
-  return { phase, latencies, sameEventsLatencies, rootDifferences: diffFigures({ current: naiveRoot.current }, { current: realRoot?.current }) };
+  return {
+    phase,
+    latencies,
+    sameEventsLatencies,
+    rootDifferences: diffFigures({ current: naiveRoot.current }, { current: realRoot?.current }),
+  };
 }
 
 /** The naive figures consumer on a table of its own, counted as `naive`. */

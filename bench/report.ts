@@ -88,7 +88,10 @@ export function importJson(i: ImportPhaseResult) {
     totalSeconds: round(phase.seconds, 1),
     reportMembersTotal: i.reportMembersTotal,
     reportMatches: i.reportMembersTotal === summary.imported,
-    capacityUnitsPerMember: { import: round(importTotals.total / summary.imported, 2), figures: round(figuresTotals.total / summary.imported, 2) },
+    capacityUnitsPerMember: {
+      import: round(importTotals.total / summary.imported, 2),
+      figures: round(figuresTotals.total / summary.imported, 2),
+    },
     figuresInvocations: phase.figures.invocations,
     byOperation: byOperation(phase.capacity),
   };
@@ -137,7 +140,11 @@ export function eventsJson(m: {
       p99Ms: percentile(naive.latencies, 99),
       perEvent: nai,
       naiveFiguresOnly: round(totals(naive.phase.capacity, ['naive']).total / naive.sent.length, 1),
-      sameEventsDangvien: { perEvent: effOneByOne, p50Ms: percentile(naive.sameEventsLatencies, 50), p99Ms: percentile(naive.sameEventsLatencies, 99) },
+      sameEventsDangvien: {
+        perEvent: effOneByOne,
+        p50Ms: percentile(naive.sameEventsLatencies, 50),
+        p99Ms: percentile(naive.sameEventsLatencies, 99),
+      },
       byOperation: byOperation(naive.phase.capacity),
       rootFiguresAgree: naive.rootDifferences.length === 0,
       rootDifferences: naive.rootDifferences,
@@ -160,7 +167,13 @@ export function checkJson(c: CheckResult) {
     waiting: c.waiting,
     finalMembersTotal: r.members.total,
     finalAdmissions: r.admissions.total,
-    finalReport: { members: r.members, admissions: r.admissions, organizations: r.organizations, dossiers: r.dossiers, transfers: r.transfers },
+    finalReport: {
+      members: r.members,
+      admissions: r.admissions,
+      organizations: r.organizations,
+      dossiers: r.dossiers,
+      transfers: r.transfers,
+    },
   };
 }
 
@@ -173,7 +186,8 @@ export function writeResults(file: string, results: Record<string, unknown>): st
 
 /** The results as the README's tables. */
 export function render(r: Record<string, any>, members: number): string {
-  const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+  const fmt = (n: number, d = 0) =>
+    Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–';
   const usd = (n: number) => `$${fmt(n, 2)}`;
   const e = r.events;
   const n = r.naive;
@@ -203,9 +217,11 @@ export function render(r: Record<string, any>, members: number): string {
     '|---|---:|',
     `| org tree (${r.orgs.events} events, one FIFO group) | ${fmt(r.orgs.seconds, 1)} s |`,
     `| DynamoDB Local: 2-item TransactWriteItems, ${r.ceiling.workers} workers | ${fmt(r.ceiling.transactionsPerSecond)}/s (${r.ceiling.capacityUnitsPerTransaction} WCU each) |`,
-    ...r.bundles.map((b: BundleResult) => `| λ ${b.function}: bundle, zipped, cold init | ${fmt(b.bytes / 1024)} KiB, ${fmt(b.zippedBytes / 1024)} KiB, ${fmt(b.coldInitMs)} ms |`),
+    ...r.bundles.map(
+      (b: BundleResult) =>
+        `| λ ${b.function}: bundle, zipped, cold init | ${fmt(b.bytes / 1024)} KiB, ${fmt(b.zippedBytes / 1024)} KiB, ${fmt(b.coldInitMs)} ms |`,
+    ),
     `| whole run | ${fmt(r.totalSeconds / 60, 1)} min |`,
   ];
   return lines.join('\n');
 }
-

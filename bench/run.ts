@@ -118,7 +118,9 @@ function generate(opts: Options): { city: City; split: EventSplit } {
   const main = used.slice(0, used.length - latencyCount - naiveCount);
   const paced = used.slice(main.length, main.length + latencyCount);
   const naive = used.slice(main.length + latencyCount);
-  log(`city: ${opts.members} members, ${city.orgEvents.length} org events, ${city.events.length} events in ${city.year} (${used.length} used), generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  log(
+    `city: ${opts.members} members, ${city.orgEvents.length} org events, ${city.events.length} events in ${city.year} (${used.length} used), generated in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   return { city, split: { used, main, paced, naive } };
 }
 
@@ -140,7 +142,14 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, platform: process.platform },
     prices: PRICES,
-    city: { ...city.stats, seed: opts.seed, year: city.year, orgEvents: city.orgEvents.length, yearEvents: city.events.length, eventsUsed: split.used.length },
+    city: {
+      ...city.stats,
+      seed: opts.seed,
+      year: city.year,
+      orgEvents: city.orgEvents.length,
+      yearEvents: city.events.length,
+      eventsUsed: split.used.length,
+    },
   };
   // Bundles first, while the machine is idle; then the emulator's ceiling on its own instance
   log('bundling the Lambdas and timing their cold init…');
@@ -173,12 +182,17 @@ async function runPhases(bench: BenchStack, city: City, split: EventSplit, opts:
   const imported = await importPhase(bench, city, log);
   const importResult = importJson(imported);
   log(`import: ${JSON.stringify(importResult, (k, v) => (k === 'badRows' ? undefined : v))}`);
-  if (!imported.badRowsAsExpected || !importResult.reportMatches) throw new Error('the import did not give the expected result: see results.import');
+  if (!imported.badRowsAsExpected || !importResult.reportMatches)
+    throw new Error('the import did not give the expected result: see results.import');
   const events = await eventYearPhase(bench, split.main, log);
   const latency = await pacedLatencyPhase(bench, split.paced, events.eventsPerSecond, log);
   const naive = await naiveBaselinePhase(bench, city, split.naive, log);
   const check = await recomputeCheckPhase(city, log);
-  const later = eventsJson({ events: { ...events, sent: split.main }, latency: { ...latency, sent: split.paced }, naive: { ...naive, sent: split.naive } });
+  const later = eventsJson({
+    events: { ...events, sent: split.main },
+    latency: { ...latency, sent: split.paced },
+    naive: { ...naive, sent: split.naive },
+  });
   return { orgs: orgsJson(orgs), import: importResult, ...later, check: checkJson(check) };
 }
 

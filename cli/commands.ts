@@ -7,7 +7,6 @@ import { CheckFailed, UsageError } from './errors.js';
 import { sendFile } from './send.js';
 import { resolveTarget } from './target.js';
 
-
 /** The parsed options (cli/main.ts OPTIONS). */
 export interface CommandOptions {
   wait?: boolean;
@@ -55,7 +54,8 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     case 'report': {
       if (args.length !== 1) throw new UsageError('usage: dangvien report ORG [--year YYYY] [--date YYYY-MM-DD]');
       const year = values.year === undefined ? undefined : Number(values.year);
-      if (year !== undefined && !(Number.isInteger(year) && year >= 1930 && year <= 2200)) throw new UsageError('--year must be a year such as 2021');
+      if (year !== undefined && !(Number.isInteger(year) && year >= 1930 && year <= 2200))
+        throw new UsageError('--year must be a year such as 2021');
       const d = date(false);
       target();
       console.log(JSON.stringify(await buildReport(args[0]!, { year, date: d }), null, 2));
@@ -64,7 +64,10 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     case 'remind': {
       const d = date(true)!;
       target();
-      const [{ runRemindersJob }, { dynamoRemindersStore }] = await Promise.all([import('../shared/use-cases/send-reminders.js'), import('../shared/data/reminder-store.js')]);
+      const [{ runRemindersJob }, { dynamoRemindersStore }] = await Promise.all([
+        import('../shared/use-cases/send-reminders.js'),
+        import('../shared/data/reminder-store.js'),
+      ]);
       const result = await runRemindersJob(dynamoRemindersStore, d);
       for (const r of result.reminders) console.log(JSON.stringify(r));
       return;

@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { dynamoMemberImportStore } from '../shared/data/member-import-store.js';
-import { checkImport, ImportFileError, importMembers, type DryRunSummary, type ImportProgress, type ImportSummary } from '../shared/use-cases/import-members.js';
+import {
+  checkImport,
+  ImportFileError,
+  importMembers,
+  type DryRunSummary,
+  type ImportProgress,
+  type ImportSummary,
+} from '../shared/use-cases/import-members.js';
 import { UsageError } from './errors.js';
 import type { Target } from './target.js';
 
@@ -69,7 +76,10 @@ async function waitSettled(apiUrl: string, timeoutMs: number): Promise<void> {
       () => false,
     );
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`the figures had not caught up after ${Math.round(timeoutMs / 1000)} s; \`dangvien recompute --check\` tells when they have`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the figures had not caught up after ${Math.round(timeoutMs / 1000)} s; \`dangvien recompute --check\` tells when they have`,
+      );
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -82,7 +92,8 @@ function progressBar(out: NodeJS.WriteStream): { update: (p: ImportProgress) => 
   const started = Date.now();
   const bar = new SingleBar({
     stream: out,
-    format: '{bar} {percentage}% {value}/{total} rows · {rate} rows/s · {imported} imported, {skipped} already there, {bad} bad · ETA {eta_formatted}',
+    format:
+      '{bar} {percentage}% {value}/{total} rows · {rate} rows/s · {imported} imported, {skipped} already there, {bad} bad · ETA {eta_formatted}',
     barCompleteChar: '█',
     barIncompleteChar: '░',
     barsize: 24,

@@ -22,7 +22,11 @@ export interface BadLine {
   reason: string;
 }
 
-export async function sendFile(file: string, target: Target, opts: { wait: boolean; timeoutMs: number; warn: (s: string) => void }): Promise<SendSummary> {
+export async function sendFile(
+  file: string,
+  target: Target,
+  opts: { wait: boolean; timeoutMs: number; warn: (s: string) => void },
+): Promise<SendSummary> {
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
   const items: Array<Outgoing & { line: number }> = [];
   const bad: BadLine[] = [];

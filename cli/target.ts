@@ -35,7 +35,9 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
   const dataDir = resolve(opts.data ?? process.env.DANGVIEN_DATA ?? '.local');
   const file = join(dataDir, ENDPOINTS_FILE);
   if (!existsSync(file)) {
-    throw new UsageError(`no local stack is running with data in ${dataDir}: start one with \`npm start\` (or pass --data DIR / --stack-outputs FILE)`);
+    throw new UsageError(
+      `no local stack is running with data in ${dataDir}: start one with \`npm start\` (or pass --data DIR / --stack-outputs FILE)`,
+    );
   }
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
   useEmulators(endpoints);

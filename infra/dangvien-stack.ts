@@ -77,9 +77,17 @@ export class DangVienStack extends Stack {
     output('NotificationsTopicArn', this.reminders.topic.topicArn, 'Reminders (CONTRACT §8)');
     output('ApiUrl', this.api.stage.url, 'GET {ApiUrl}orgs/{orgId}/report, signed with SigV4');
     output('AlarmsTopicArn', this.monitoring.alarmTopic.topicArn, 'Subscribe operators here');
-    output('FiguresFunctionName', this.figures.handler.function.functionName, 'Its IteratorAge is how far the figures lag the records (dangvien status)');
+    output(
+      'FiguresFunctionName',
+      this.figures.handler.function.functionName,
+      'Its IteratorAge is how far the figures lag the records (dangvien status)',
+    );
     if (this.ingest.producers) {
-      output('ProducersParameterName', this.ingest.producers.parameterName, 'The producer registry (CONTRACT §11); only operators may write it');
+      output(
+        'ProducersParameterName',
+        this.ingest.producers.parameterName,
+        'The producer registry (CONTRACT §11); only operators may write it',
+      );
     }
     output('IngestKeyArn', this.ingest.key.keyArn, 'Producers need kms:GenerateDataKey and kms:Decrypt on it, through SQS');
     output('Region', this.region, 'The region of all of the above');

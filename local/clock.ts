@@ -11,13 +11,25 @@ const VIETNAM_OFFSET_MS = 7 * 3600_000;
 /** The next 07:00 in Vietnam after `now` (Vietnam has no daylight saving time). */
 export function nextRun(now: Date): Date {
   const local = new Date(now.getTime() + VIETNAM_OFFSET_MS);
-  const run = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), REMINDERS_SCHEDULE.hour, REMINDERS_SCHEDULE.minute) - VIETNAM_OFFSET_MS;
+  const run =
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), REMINDERS_SCHEDULE.hour, REMINDERS_SCHEDULE.minute) -
+    VIETNAM_OFFSET_MS;
   return new Date(run > now.getTime() ? run : run + 86_400_000);
 }
 
 /** The scheduled event EventBridge Scheduler hands to the function. */
 function scheduledEvent(time: Date) {
-  return { version: '0', id: `local-${time.getTime()}`, 'detail-type': 'Scheduled Event', source: 'aws.scheduler', account: 'local', time: time.toISOString(), region: 'local', resources: [], detail: {} };
+  return {
+    version: '0',
+    id: `local-${time.getTime()}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.scheduler',
+    account: 'local',
+    time: time.toISOString(),
+    region: 'local',
+    resources: [],
+    detail: {},
+  };
 }
 
 /** Runs the job once now (a missed day catches up) and then every day at 07:00; returns the stop function. */

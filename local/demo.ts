@@ -7,7 +7,16 @@ type Envelope = { id: string; type: string; occurredAt: string; source: string; 
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi'];
 const GIVEN = ['Văn An', 'Thị Bình', 'Minh Châu', 'Thu Dung', 'Quốc Huy', 'Thị Lan', 'Đức Long', 'Ngọc Mai'];
-const OCCUPATIONS = ['state-sector', 'private-enterprise', 'student', 'farmer', 'retired', 'contract-freelance', 'armed-forces', 'enterprise-owner'];
+const OCCUPATIONS = [
+  'state-sector',
+  'private-enterprise',
+  'student',
+  'farmer',
+  'retired',
+  'contract-freelance',
+  'armed-forces',
+  'enterprise-owner',
+];
 
 export const DEMO_ROOT = 'HP';
 
@@ -37,7 +46,13 @@ export function demoPhases(today: string): Envelope[][] {
 export function demoCity(today: string): Envelope[] {
   const events: Envelope[] = [];
   const emit = (type: string, on: string, data: Record<string, unknown>) =>
-    events.push({ id: `demo-${String(events.length + 1).padStart(4, '0')}`, type, occurredAt: `${on}T08:00:00+07:00`, source: 'demo', data });
+    events.push({
+      id: `demo-${String(events.length + 1).padStart(4, '0')}`,
+      type,
+      occurredAt: `${on}T08:00:00+07:00`,
+      source: 'demo',
+      data,
+    });
   const profile = (i: number) => ({
     fullName: `${FAMILY[i % FAMILY.length]} ${GIVEN[(i * 3) % GIVEN.length]}`,
     sex: i % 3 === 1 ? 'female' : i % 5 === 0 ? 'female' : 'male',
@@ -59,9 +74,19 @@ export function demoCity(today: string): Envelope[] {
   const cells: string[] = [];
   for (const d of districts) {
     emit('org.registered', longAgo, { orgId: d.id, parentId: 'HP', name: d.name, level: 'upper-grassroots' });
-    emit('org.registered', longAgo, { orgId: `${d.id}-P1`, parentId: d.id, name: `Đảng bộ phường ${d.id}-1`, level: 'grassroots-committee' });
+    emit('org.registered', longAgo, {
+      orgId: `${d.id}-P1`,
+      parentId: d.id,
+      name: `Đảng bộ phường ${d.id}-1`,
+      level: 'grassroots-committee',
+    });
     for (const n of [1, 2]) {
-      emit('org.registered', longAgo, { orgId: `${d.id}-P1-C${n}`, parentId: `${d.id}-P1`, name: `Chi bộ khu dân cư số ${n}`, level: 'cell' });
+      emit('org.registered', longAgo, {
+        orgId: `${d.id}-P1-C${n}`,
+        parentId: `${d.id}-P1`,
+        name: `Chi bộ khu dân cư số ${n}`,
+        level: 'cell',
+      });
       cells.push(`${d.id}-P1-C${n}`);
     }
     emit('org.registered', longAgo, { orgId: `${d.id}-S1`, parentId: d.id, name: `Chi bộ trường THPT ${d.id}`, level: 'grassroots-cell' });
@@ -75,7 +100,14 @@ export function demoCity(today: string): Envelope[] {
   for (const cell of cells) {
     for (let k = 0; k < 6; k++, person++) {
       const admittedOn = `${1975 + (person % 45)}-0${1 + (person % 9)}-15`;
-      emit('member.imported', longAgo, { memberId: `M${person}`, orgId: cell, status: 'official', admittedOn, recognizedOn: addMonths(admittedOn, 12), profile: profile(person) });
+      emit('member.imported', longAgo, {
+        memberId: `M${person}`,
+        orgId: cell,
+        status: 'official',
+        admittedOn,
+        recognizedOn: addMonths(admittedOn, 12),
+        profile: profile(person),
+      });
     }
   }
 
@@ -83,19 +115,38 @@ export function demoCity(today: string): Envelope[] {
   for (let k = 0; k < 5; k++, person++) {
     const receivedOn = addDays(today, -150 + k * 10);
     const cell = cells[k % cells.length]!;
-    emit('dossier.received', receivedOn, { dossierId: `D${person}`, personId: `M${person}`, orgId: cell, receivedOn, profile: profile(person) });
+    emit('dossier.received', receivedOn, {
+      dossierId: `D${person}`,
+      personId: `M${person}`,
+      orgId: cell,
+      receivedOn,
+      profile: profile(person),
+    });
     emit('dossier.stepCompleted', addDays(receivedOn, 7), { dossierId: `D${person}`, step: 'processing', on: addDays(receivedOn, 7) });
     emit('dossier.stepCompleted', addDays(receivedOn, 20), { dossierId: `D${person}`, step: 'reported', on: addDays(receivedOn, 20) });
     emit('dossier.stepCompleted', addDays(receivedOn, 30), { dossierId: `D${person}`, step: 'reviewed', on: addDays(receivedOn, 30) });
     const admittedOn = addDays(receivedOn, 40 + k);
-    emit('member.admitted', admittedOn, { memberId: `M${person}`, orgId: cell, admittedOn, profile: profile(person), dossierId: `D${person}` });
+    emit('member.admitted', admittedOn, {
+      memberId: `M${person}`,
+      orgId: cell,
+      admittedOn,
+      profile: profile(person),
+      dossierId: `D${person}`,
+    });
   }
 
   // Open dossiers: one overdue, one due within the reminder window, two on time.
   for (const [k, age] of [65, 50, 20, 5].entries()) {
     const receivedOn = addDays(today, -age);
-    emit('dossier.received', receivedOn, { dossierId: `D-open-${k}`, personId: `P-open-${k}`, orgId: cells[k]!, receivedOn, profile: profile(person + k) });
-    if (age > 10) emit('dossier.stepCompleted', addDays(receivedOn, 5), { dossierId: `D-open-${k}`, step: 'processing', on: addDays(receivedOn, 5) });
+    emit('dossier.received', receivedOn, {
+      dossierId: `D-open-${k}`,
+      personId: `P-open-${k}`,
+      orgId: cells[k]!,
+      receivedOn,
+      profile: profile(person + k),
+    });
+    if (age > 10)
+      emit('dossier.stepCompleted', addDays(receivedOn, 5), { dossierId: `D-open-${k}`, step: 'processing', on: addDays(receivedOn, 5) });
   }
 
   // A probationary member whose probation ends within the month.
@@ -104,17 +155,46 @@ export function demoCity(today: string): Envelope[] {
   emit('member.admitted', admittedOn, { memberId: probationer, orgId: cells[1]!, admittedOn, profile: profile(person) });
 
   // Transfers: received across districts, one still in transit, one abroad, one temporary.
-  emit('transfer.issued', addDays(today, -40), { transferId: 'TR-1', memberId: 'M0', kind: 'official', fromOrgId: cells[0]!, toOrgId: cells[3]!, issuedOn: addDays(today, -40) });
+  emit('transfer.issued', addDays(today, -40), {
+    transferId: 'TR-1',
+    memberId: 'M0',
+    kind: 'official',
+    fromOrgId: cells[0]!,
+    toOrgId: cells[3]!,
+    issuedOn: addDays(today, -40),
+  });
   emit('transfer.received', addDays(today, -35), { transferId: 'TR-1', receivedOn: addDays(today, -35) });
-  emit('transfer.issued', addDays(today, -50), { transferId: 'TR-2', memberId: 'M7', kind: 'official', fromOrgId: cells[1]!, toOrgId: cells[4]!, issuedOn: addDays(today, -50) });
-  emit('transfer.issued', addDays(today, -20), { transferId: 'TR-3', memberId: 'M13', kind: 'official', fromOrgId: cells[2]!, toOrgId: 'DANANG-EXT', issuedOn: addDays(today, -20) });
-  emit('transfer.issued', addDays(today, -15), { transferId: 'TR-4', memberId: 'M20', kind: 'temporary', fromOrgId: cells[3]!, toOrgId: cells[5]!, issuedOn: addDays(today, -15) });
+  emit('transfer.issued', addDays(today, -50), {
+    transferId: 'TR-2',
+    memberId: 'M7',
+    kind: 'official',
+    fromOrgId: cells[1]!,
+    toOrgId: cells[4]!,
+    issuedOn: addDays(today, -50),
+  });
+  emit('transfer.issued', addDays(today, -20), {
+    transferId: 'TR-3',
+    memberId: 'M13',
+    kind: 'official',
+    fromOrgId: cells[2]!,
+    toOrgId: 'DANANG-EXT',
+    issuedOn: addDays(today, -20),
+  });
+  emit('transfer.issued', addDays(today, -15), {
+    transferId: 'TR-4',
+    memberId: 'M20',
+    kind: 'temporary',
+    fromOrgId: cells[3]!,
+    toOrgId: cells[5]!,
+    issuedOn: addDays(today, -15),
+  });
   emit('transfer.received', addDays(today, -12), { transferId: 'TR-4', receivedOn: addDays(today, -12) });
 
   // An exit, an exemption, ratings for last year and a badge.
   emit('member.exited', addDays(today, -60), { memberId: 'M25', reason: 'deceased', on: addDays(today, -60) });
   emit('member.exempted', addDays(today, -90), { memberId: 'M26', on: addDays(today, -90) });
-  for (let m = 1; m < 12; m++) emit('member.evaluated', `${year}-01-10`, { memberId: `M${m}`, year: year - 1, rating: m % 4 === 0 ? 'excellent' : 'good' });
+  for (let m = 1; m < 12; m++)
+    emit('member.evaluated', `${year}-01-10`, { memberId: `M${m}`, year: year - 1, rating: m % 4 === 0 ? 'excellent' : 'good' });
   emit('member.badgeAwarded', addDays(today, -30), { memberId: 'M2', years: 30, awardedOn: addDays(today, -30) });
   return events;
 }

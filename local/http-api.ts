@@ -71,7 +71,10 @@ export async function startLocalApi(opts: {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found' }));
         return;
       }
-      const result = (await opts.reportHandler(toEvent(req.method, url, match[1]!), lambdaContext('report-api', 10_000))) as APIGatewayProxyStructuredResultV2;
+      const result = (await opts.reportHandler(
+        toEvent(req.method, url, match[1]!),
+        lambdaContext('report-api', 10_000),
+      )) as APIGatewayProxyStructuredResultV2;
       res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body ?? '');
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));

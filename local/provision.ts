@@ -1,11 +1,6 @@
 // local: creates our tables, queues and topic in the emulators from shared/resources.ts,
 // the same definitions the CDK stack deploys. Safe to run again on existing data.
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceInUseException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, type QueueDef, type TableDef } from '../shared/resources.js';
@@ -27,7 +22,11 @@ export function resourceName(prefix: string, id: string): string {
 }
 
 async function createTable(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
-  const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : []), ...def.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];
+  const keys = [
+    def.partitionKey,
+    ...(def.sortKey ? [def.sortKey] : []),
+    ...def.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
+  ];
   const attributeNames = [...new Set(keys.map((k) => k.name))];
   try {
     await client.send(
@@ -62,7 +61,13 @@ async function createTable(client: DynamoDBClient, def: TableDef, name: string):
   }
 }
 
-async function createQueue(client: SQSClient, def: QueueDef, prefix: string, queues: Record<string, ProvisionedQueue>, visibilityTimeout?: number): Promise<ProvisionedQueue> {
+async function createQueue(
+  client: SQSClient,
+  def: QueueDef,
+  prefix: string,
+  queues: Record<string, ProvisionedQueue>,
+  visibilityTimeout?: number,
+): Promise<ProvisionedQueue> {
   const dlq = def.deadLetterQueue ? queues[def.deadLetterQueue] : undefined;
   const attributes: Record<string, string> = { VisibilityTimeout: String(visibilityTimeout ?? def.visibilityTimeout) };
   if (def.fifo) attributes.FifoQueue = 'true';

@@ -1,7 +1,15 @@
 // local: the embedded default. The very handler modules the Lambdas run, driven by
 // local runners that behave like AWS's event source mappings, on the emulators.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, FIGURES_SOURCE, NOTIFICATIONS_QUEUE, RECORDS_TABLE, FIGURES_TABLE } from '../shared/resources.js';
+import {
+  INGEST_DLQ,
+  INGEST_QUEUE,
+  INGEST_SOURCE,
+  FIGURES_SOURCE,
+  NOTIFICATIONS_QUEUE,
+  RECORDS_TABLE,
+  FIGURES_TABLE,
+} from '../shared/resources.js';
 import { dynamoClient, resetClients, snsClient, sqsClient } from '../shared/data/clients.js';
 import { localStreamsClient } from './streams-client.js';
 import { provision, type Provisioned } from './provision.js';
@@ -85,18 +93,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (opts.figures !== false) {
     const figuresHandler = opts.handlers?.figures ?? (await import('../functions/figures/handler.js')).handler;
     streamRunner = startStreamRunner({
-        dynamo: dynamoClient(),
-        streams: localStreamsClient(),
-        tableName: env.RECORDS_TABLE_NAME!,
-        handler: figuresHandler as StreamHandler,
-        functionName: 'figures',
-        batchSize: FIGURES_SOURCE.batchSize,
-        retryAttempts: FIGURES_SOURCE.retryAttempts,
-        bisectBatchOnError: true,
-        checkpointFile: opts.checkpointFile,
-        onFailure: (records) => log(`figures: ${records.length} stream records sent to the on-failure destination`),
-        onError,
-      });
+      dynamo: dynamoClient(),
+      streams: localStreamsClient(),
+      tableName: env.RECORDS_TABLE_NAME!,
+      handler: figuresHandler as StreamHandler,
+      functionName: 'figures',
+      batchSize: FIGURES_SOURCE.batchSize,
+      retryAttempts: FIGURES_SOURCE.retryAttempts,
+      bisectBatchOnError: true,
+      checkpointFile: opts.checkpointFile,
+      onFailure: (records) => log(`figures: ${records.length} stream records sent to the on-failure destination`),
+      onError,
+    });
     runners.push(streamRunner);
   }
 
@@ -108,7 +116,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       }),
     );
     const a = out.Attributes ?? {};
-    return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed) === 0;
+    return (
+      Number(a.ApproximateNumberOfMessages) +
+        Number(a.ApproximateNumberOfMessagesNotVisible) +
+        Number(a.ApproximateNumberOfMessagesDelayed) ===
+      0
+    );
   }
 
   return {

@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     cleanups.push(startNotificationPrinter(stack.env.NOTIFICATIONS_QUEUE_URL!, (r) => log(`reminder ${JSON.stringify(r)}`)));
 
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ingest queue ${stack.env.INGEST_QUEUE_URL}`);
-    log(`HTTP API ${api.url}/orgs/{orgId}/report · DynamoDB Local ${emulators.dynamodbEndpoint} · SQS/SNS ${emulators.sqsEndpoint} · data ${dataDir}`);
+    log(
+      `HTTP API ${api.url}/orgs/{orgId}/report · DynamoDB Local ${emulators.dynamodbEndpoint} · SQS/SNS ${emulators.sqsEndpoint} · data ${dataDir}`,
+    );
     log('send events with: npx dangvien send FILE.ndjson --wait   (Ctrl-C stops everything)');
 
     if (firstStart && !values.empty) {
@@ -92,7 +94,10 @@ async function main(): Promise<void> {
       const phases = demoPhases(today);
       log(`first start: loading the demo city (${phases.flat().length} events)…`);
       for (const part of phases) {
-        await sendEvents(stack.env.INGEST_QUEUE_URL!, part.map((e) => outgoing(JSON.stringify(e))));
+        await sendEvents(
+          stack.env.INGEST_QUEUE_URL!,
+          part.map((e) => outgoing(JSON.stringify(e))),
+        );
         await stack.settle();
       }
       console.log(JSON.stringify(await buildReport(DEMO_ROOT, { date: today }), null, 2));

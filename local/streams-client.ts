@@ -6,5 +6,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 /** A streams client for the emulator this process points at (AWS_ENDPOINT_URL_DYNAMODB). */
 export function localStreamsClient(): DynamoDBStreamsClient {
   const region = process.env.AWS_REGION ?? 'ap-southeast-1';
-  return new DynamoDBStreamsClient({ region, endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODBSTREAMS ?? process.env.AWS_ENDPOINT_URL_DYNAMODB });
+  return new DynamoDBStreamsClient({
+    region,
+    endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODBSTREAMS ?? process.env.AWS_ENDPOINT_URL_DYNAMODB,
+  });
 }

@@ -28,12 +28,14 @@ export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresSto
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
-    const stale = staleFrom(event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })));
-    await hooks.beforeRefresh?.();
-    const done = await refreshFigures(store, stale);
-    logger.debug('figures refreshed', { records: event.Records.length, ...done });
-    return { batchItemFailures: [] };
-  });
+      const stale = staleFrom(
+        event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })),
+      );
+      await hooks.beforeRefresh?.();
+      const done = await refreshFigures(store, stale);
+      logger.debug('figures refreshed', { records: event.Records.length, ...done });
+      return { batchItemFailures: [] };
+    });
 }
 
 export const handler = createFiguresHandler();

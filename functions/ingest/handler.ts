@@ -54,7 +54,11 @@ export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore 
         logger.warn('event deferred', { reason: error.reason, receiveCount: meta.receiveCount });
         waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
       } else {
-        logger.error('event failed', { error: (error as Error).name, errorMessage: (error as Error).message, throttled: isThrottling(error) });
+        logger.error('event failed', {
+          error: (error as Error).name,
+          errorMessage: (error as Error).message,
+          throttled: isThrottling(error),
+        });
       }
       throw error;
     } finally {
@@ -66,7 +70,11 @@ export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore 
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
       waitingGroups = new Map();
-      const response = await processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+      const response = await processPartialResponse(event, recordHandler, processor, {
+        context,
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      });
       // The waiting event and the records of its group skipped after it come back together, soon.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       const held = event.Records.filter((r) => failed.has(r.messageId) && waitingGroups.has(r.attributes.MessageGroupId ?? ''));

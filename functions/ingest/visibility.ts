@@ -25,7 +25,11 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(proc
 export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle'>, receiveCount: number): Promise<void> {
   try {
     await sqsClient().send(
-      new ChangeMessageVisibilityCommand({ QueueUrl: config.ingestQueueUrl(), ReceiptHandle: record.receiptHandle, VisibilityTimeout: retryDelaySeconds(receiveCount) }),
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: config.ingestQueueUrl(),
+        ReceiptHandle: record.receiptHandle,
+        VisibilityTimeout: retryDelaySeconds(receiveCount),
+      }),
     );
   } catch (error) {
     // The message then waits the queue's whole visibility timeout: slower, never lost.

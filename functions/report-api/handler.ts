@@ -23,17 +23,19 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
-  const orgId = event.pathParameters?.orgId;
-  if (!orgId) return json(400, { message: 'orgId is required in the path' });
-  const query = QuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success) {
-    return json(400, { message: `bad query: ${query.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}` });
-  }
-  try {
-    return json(200, await buildReport(orgId, query.data));
-  } catch (error) {
-    if (error instanceof UnknownOrgError) return json(404, { message: error.message });
-    logger.error('report failed', { orgId, error: (error as Error).name });
-    throw error;
-  }
-});
+    const orgId = event.pathParameters?.orgId;
+    if (!orgId) return json(400, { message: 'orgId is required in the path' });
+    const query = QuerySchema.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) {
+      return json(400, {
+        message: `bad query: ${query.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`,
+      });
+    }
+    try {
+      return json(200, await buildReport(orgId, query.data));
+    } catch (error) {
+      if (error instanceof UnknownOrgError) return json(404, { message: error.message });
+      logger.error('report failed', { orgId, error: (error as Error).name });
+      throw error;
+    }
+  });

@@ -10,7 +10,6 @@ import { Construct } from 'constructs';
 import { LAMBDA_BUNDLING } from '../../shared/build/lambda-bundling.js';
 import { handlerEntry, lockFile, repoRoot } from '../paths.js';
 
-
 /** The level the handlers log at: Powertools reads LOG_LEVEL, Lambda the JSON logging config. */
 const LOG_LEVEL = 'INFO';
 

@@ -93,7 +93,7 @@ export class Figures extends Construct {
     acknowledge(
       role,
       'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams cannot be scoped to a resource (the Service Authorization Reference lists no resource type for it); Lambda\'s stream poller calls it. Every other stream action is scoped to the Records table\'s stream ARN.',
+      "dynamodb:ListStreams cannot be scoped to a resource (the Service Authorization Reference lists no resource type for it); Lambda's stream poller calls it. Every other stream action is scoped to the Records table's stream ARN.",
     );
     acknowledgeKmsGrantWildcards(role, ['kms:GenerateDataKey*', 'kms:ReEncrypt*']);
   }

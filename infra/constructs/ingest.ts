@@ -83,7 +83,9 @@ export class Ingest extends Construct {
     const timeout = INGEST_SOURCE.functionTimeoutSeconds;
     if (INGEST_QUEUE.visibilityTimeout < 6 * timeout) {
       // AWS: a visibility timeout under 6 × the function timeout redelivers messages still being processed.
-      throw new Error(`${INGEST_QUEUE.id}: visibility timeout ${INGEST_QUEUE.visibilityTimeout}s is under 6 × the function timeout ${timeout}s`);
+      throw new Error(
+        `${INGEST_QUEUE.id}: visibility timeout ${INGEST_QUEUE.visibilityTimeout}s is under 6 × the function timeout ${timeout}s`,
+      );
     }
 
     // Producers (GenerateDataKey + Decrypt to send), the ingest function and the
@@ -120,11 +122,15 @@ export class Ingest extends Construct {
     // names (BatchGetItem), the org tree and a cell's members (Query on the table and on
     // index byCell), the transaction of a change (its Puts, the org-tree counter's Update,
     // the deferred note's Delete), a rejected event (PutItem) and a deferred one (UpdateItem).
-    grantItems(this.handler, records.recordsTable, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    grantItems(this.handler, records.recordsTable, {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    });
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byCell'] });
     grantTableKey(this.handler, records.key, 'write');
     if (producers) {
-      this.handler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [producers.parameterArn] }));
+      this.handler.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [producers.parameterArn] }),
+      );
     }
 
     this.handler.function.addEventSource(
@@ -148,7 +154,8 @@ export class Ingest extends Construct {
   private producerRegistry(name: string | undefined): ssm.IStringParameter {
     if (name) return ssm.StringParameter.fromStringParameterName(this, 'Producers', name);
     return new ssm.StringParameter(this, 'Producers', {
-      description: 'dangvien producer registry (CONTRACT §11): who may write which subtrees. Empty: every event is rejected until its producer is registered.',
+      description:
+        'dangvien producer registry (CONTRACT §11): who may write which subtrees. Empty: every event is rejected until its producer is registered.',
       stringValue: EMPTY_PRODUCER_REGISTRY,
       tier: ssm.ParameterTier.STANDARD,
     });

@@ -106,7 +106,14 @@ export class Monitoring extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
@@ -118,7 +125,11 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.alarmTopic);
 
-    const alarm = (alarmId: string, description: string, options: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.IMetric }): cloudwatch.Alarm => {
+    const alarm = (
+      alarmId: string,
+      description: string,
+      options: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.IMetric },
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: description,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -139,15 +150,23 @@ export class Monitoring extends Construct {
     const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
 
     const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
-    alarm('DeadLetterQueueNotEmpty', 'Events failed every retry and wait in the ingest dead-letter queue: see `dangvien rejected list` and the DLQ, fix, re-drive.', {
-      metric: dlqDepth,
-      ...anyAtAll,
-    });
+    alarm(
+      'DeadLetterQueueNotEmpty',
+      'Events failed every retry and wait in the ingest dead-letter queue: see `dangvien rejected list` and the DLQ, fix, re-drive.',
+      {
+        metric: dlqDepth,
+        ...anyAtAll,
+      },
+    );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
-    alarm('FailedStreamBatches', 'The figures function gave up on stream records: the figures are behind the records; run `dangvien recompute`.', {
-      metric: failedBatches,
-      ...anyAtAll,
-    });
+    alarm(
+      'FailedStreamBatches',
+      'The figures function gave up on stream records: the figures are behind the records; run `dangvien recompute`.',
+      {
+        metric: failedBatches,
+        ...anyAtAll,
+      },
+    );
 
     const maxEventAge = props.maxEventAge ?? Duration.minutes(30);
     const oldestEvent = props.ingestQueue.metricApproximateAgeOfOldestMessage(oneMinuteMax);
@@ -173,7 +192,10 @@ export class Monitoring extends Construct {
       const errors = fn.metricErrors(fiveMinuteSum);
       const throttles = fn.metricThrottles(fiveMinuteSum);
       alarm(`${prefix}Errors`, `The ${name} function failed (threw or timed out).`, { metric: errors, ...anyAtAll });
-      alarm(`${prefix}Throttles`, `The ${name} function was throttled: the account's concurrency is exhausted.`, { metric: throttles, ...anyAtAll });
+      alarm(`${prefix}Throttles`, `The ${name} function was throttled: the account's concurrency is exhausted.`, {
+        metric: throttles,
+        ...anyAtAll,
+      });
       errorWidgets.push(
         new cloudwatch.GraphWidget({
           title: `${name}: invocations, errors, throttles`,
@@ -220,8 +242,14 @@ export class Monitoring extends Construct {
       const prefix = name.charAt(0).toUpperCase() + name.slice(1);
       const throttled = table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) });
       const systemErrors = table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: Duration.minutes(5) });
-      alarm(`${prefix}TableThrottled`, `Requests to the ${name} table were throttled (a hot partition or the account's table limits).`, { metric: throttled, ...anyAtAll });
-      alarm(`${prefix}TableSystemErrors`, `DynamoDB answered requests to the ${name} table with a server error (HTTP 500).`, { metric: systemErrors, ...anyAtAll });
+      alarm(`${prefix}TableThrottled`, `Requests to the ${name} table were throttled (a hot partition or the account's table limits).`, {
+        metric: throttled,
+        ...anyAtAll,
+      });
+      alarm(`${prefix}TableSystemErrors`, `DynamoDB answered requests to the ${name} table with a server error (HTTP 500).`, {
+        metric: systemErrors,
+        ...anyAtAll,
+      });
       // One graph each: both expressions name their per-operation metrics alike (getitem, …).
       tableWidgets.push(
         new cloudwatch.GraphWidget({ title: `${name} table: throttled requests`, left: [throttled], width: 6 }),
@@ -238,20 +266,31 @@ export class Monitoring extends Construct {
     const scheduleTargetErrors = props.scheduleGroup.metricTargetErrors(fiveMinuteSum);
     const scheduleDropped = props.scheduleGroup.metricDropped(fiveMinuteSum);
     const scheduleDlqFailed = props.scheduleGroup.metricFailedToBeSentToDLQ(undefined, fiveMinuteSum);
-    alarm('ScheduleTargetErrors', 'EventBridge Scheduler could not invoke the reminders function (it retries up to 3 times within 2 hours).', {
-      metric: scheduleTargetErrors,
+    alarm(
+      'ScheduleTargetErrors',
+      'EventBridge Scheduler could not invoke the reminders function (it retries up to 3 times within 2 hours).',
+      {
+        metric: scheduleTargetErrors,
+        ...anyAtAll,
+      },
+    );
+    alarm('ScheduleInvocationsDropped', 'EventBridge Scheduler gave up on a daily reminders run and dropped it.', {
+      metric: scheduleDropped,
       ...anyAtAll,
     });
-    alarm('ScheduleInvocationsDropped', 'EventBridge Scheduler gave up on a daily reminders run and dropped it.', { metric: scheduleDropped, ...anyAtAll });
-    alarm('ScheduleDeadLettersFailed', 'EventBridge Scheduler could not write a failed run to the schedule\'s dead-letter queue.', {
+    alarm('ScheduleDeadLettersFailed', "EventBridge Scheduler could not write a failed run to the schedule's dead-letter queue.", {
       metric: scheduleDlqFailed,
       ...anyAtAll,
     });
     const scheduleDlqDepth = props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
-    alarm('ScheduleDeadLetterQueueNotEmpty', 'A daily reminders run failed every attempt and waits in the schedule\'s dead-letter queue: run the day with `dangvien remind`, then purge the queue.', {
-      metric: scheduleDlqDepth,
-      ...anyAtAll,
-    });
+    alarm(
+      'ScheduleDeadLetterQueueNotEmpty',
+      "A daily reminders run failed every attempt and waits in the schedule's dead-letter queue: run the day with `dangvien remind`, then purge the queue.",
+      {
+        metric: scheduleDlqDepth,
+        ...anyAtAll,
+      },
+    );
 
     const followEvent = new logs.QueryDefinition(this, 'FollowOneEvent', {
       queryDefinitionName: `${stack.stackName}/follow-one-event`,

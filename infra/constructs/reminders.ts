@@ -50,7 +50,7 @@ export class Reminders extends Construct {
     this.handler = new DangVienFunction(this, 'Handler', {
       handlerName: 'reminders',
       serviceName: 'reminders',
-      description: 'Sends the day\'s reminders and refreshes the date-dependent figures',
+      description: "Sends the day's reminders and refreshes the date-dependent figures",
       // A catch-up after missed days walks several months of the byRemindOn index.
       timeout: Duration.minutes(5),
       memorySize: 1024,
@@ -91,7 +91,7 @@ export class Reminders extends Construct {
     acknowledge(
       this.scheduleDeadLetterQueue,
       'AwsSolutions-SQS3',
-      'This queue is itself a dead-letter queue: the daily schedule\'s target sends here the invocations it gave up on.',
+      "This queue is itself a dead-letter queue: the daily schedule's target sends here the invocations it gave up on.",
     );
     this.schedule = new scheduler.Schedule(this, 'Daily', {
       scheduleGroup: this.scheduleGroup,
@@ -117,7 +117,7 @@ export class Reminders extends Construct {
     acknowledge(
       scheduleRole,
       `AwsSolutions-IAM5[${arnFinding(this.handler.function, ':*')}]`,
-      'CDK\'s grantInvoke covers the function and its versions and aliases (<function ARN>:*); the role can invoke this one function only.',
+      "CDK's grantInvoke covers the function and its versions and aliases (<function ARN>:*); the role can invoke this one function only.",
     );
 
     const role = this.handler.role;

@@ -188,7 +188,8 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   /** One invocation on the head of the shard; returns whether progress was made. */
   async function processHead(state: ShardState): Promise<boolean> {
     if (state.pending.length === 0) return false;
-    const size = opts.bisectBatchOnError && state.attempts > 0 ? Math.max(1, Math.ceil(opts.batchSize / 2 ** state.attempts)) : opts.batchSize;
+    const size =
+      opts.bisectBatchOnError && state.attempts > 0 ? Math.max(1, Math.ceil(opts.batchSize / 2 ** state.attempts)) : opts.batchSize;
     const batch = state.pending.slice(0, size);
     const { failedFrom, error } = await invoke(batch);
     const succeeded = failedFrom === undefined ? batch.length : failedFrom;

@@ -58,7 +58,11 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseMs: 25, capMs: 
  * time up to min(cap, base·2^(attempt−1)). Full jitter spreads the retries of many
  * callers throttled at once, instead of having them all come back together.
  */
-export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'> = DEFAULT_RETRY, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseMs' | 'capMs'> = DEFAULT_RETRY,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }
@@ -121,7 +125,9 @@ export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey
   do {
     const remaining = opts.limit === undefined ? undefined : opts.limit - result.items.length;
     const pageLimit = remaining === undefined ? opts.pageSize : Math.min(remaining, opts.pageSize ?? remaining);
-    const page: QueryCommandOutput = await client.send(new QueryCommand({ ...input, ...(pageLimit === undefined ? {} : { Limit: pageLimit }), ExclusiveStartKey: start }));
+    const page: QueryCommandOutput = await client.send(
+      new QueryCommand({ ...input, ...(pageLimit === undefined ? {} : { Limit: pageLimit }), ExclusiveStartKey: start }),
+    );
     result.items.push(...(page.Items ?? []));
     result.count += page.Count ?? page.Items?.length ?? 0;
     result.scanned += page.ScannedCount ?? page.Items?.length ?? 0;
@@ -151,7 +157,10 @@ export interface BatchGetOptions extends BatchOptions {
 export async function batchGetAll(table: string, keys: readonly object[], opts: BatchGetOptions = {}): Promise<Item[]> {
   const client = opts.client ?? documentClient();
   const policy = opts.retry ?? DEFAULT_RETRY;
-  const extra = { ...(opts.consistentRead === undefined ? {} : { ConsistentRead: opts.consistentRead }), ...(opts.projection ? { ProjectionExpression: opts.projection } : {}) };
+  const extra = {
+    ...(opts.consistentRead === undefined ? {} : { ConsistentRead: opts.consistentRead }),
+    ...(opts.projection ? { ProjectionExpression: opts.projection } : {}),
+  };
   const found: Item[] = [];
   await mapLimit(chunks(keys as readonly Key[], 100), opts.concurrency ?? 1, async (chunk) => {
     await untilProcessed('BatchGetItem', chunk, policy, async (todo) => {
@@ -179,15 +188,25 @@ export async function batchWriteAll(table: string, items: readonly Item[], opts:
   await mapLimit(chunks(items, 25), opts.concurrency ?? 1, async (chunk) => {
     await opts.beforeRequest?.(chunk.length);
     type WriteRequest = { PutRequest: { Item: Item } };
-    await untilProcessed<WriteRequest>('BatchWriteItem', chunk.map((Item) => ({ PutRequest: { Item } })), policy, async (todo) => {
-      const out: BatchWriteCommandOutput = await client.send(new BatchWriteCommand({ RequestItems: { [table]: todo } }));
-      return (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
-    });
+    await untilProcessed<WriteRequest>(
+      'BatchWriteItem',
+      chunk.map((Item) => ({ PutRequest: { Item } })),
+      policy,
+      async (todo) => {
+        const out: BatchWriteCommandOutput = await client.send(new BatchWriteCommand({ RequestItems: { [table]: todo } }));
+        return (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+      },
+    );
   });
 }
 
 /** Sends `todo` and what comes back unprocessed again, with backoff, up to the policy's attempts. */
-async function untilProcessed<T>(operation: UnprocessedItemsError['operation'], todo: T[], policy: RetryPolicy, send: (todo: T[]) => Promise<T[]>): Promise<void> {
+async function untilProcessed<T>(
+  operation: UnprocessedItemsError['operation'],
+  todo: T[],
+  policy: RetryPolicy,
+  send: (todo: T[]) => Promise<T[]>,
+): Promise<void> {
   for (let attempt = 1; todo.length > 0; attempt++) {
     if (attempt > policy.maxAttempts) throw new UnprocessedItemsError(operation, todo.length, policy.maxAttempts);
     if (attempt > 1) await sleep(backoffMs(attempt - 1, policy));
@@ -213,7 +232,10 @@ export async function scanAll(tableName: string, visit: (item: Item) => void, op
   const client = opts.client ?? documentClient();
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
-      const pages = paginateScan({ client, pageSize: opts.pageSize ?? 1000 }, { TableName: tableName, ConsistentRead: true, Segment: segment, TotalSegments: segments });
+      const pages = paginateScan(
+        { client, pageSize: opts.pageSize ?? 1000 },
+        { TableName: tableName, ConsistentRead: true, Segment: segment, TotalSegments: segments },
+      );
       for await (const page of pages) for (const item of page.Items ?? []) visit(item);
     }),
   );

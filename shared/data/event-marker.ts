@@ -8,7 +8,12 @@ import { eventKey } from './keys.js';
 export type { AppliedEvent };
 
 /** The marker of `event`, applied at `appliedAt` from the message `body`. */
-export function appliedEvent(event: Pick<DomainEvent, 'id' | 'type' | 'source' | 'occurredAt'>, hash: string, body: string, appliedAt: string): AppliedEvent {
+export function appliedEvent(
+  event: Pick<DomainEvent, 'id' | 'type' | 'source' | 'occurredAt'>,
+  hash: string,
+  body: string,
+  appliedAt: string,
+): AppliedEvent {
   return { eventId: event.id, type: event.type, hash, source: event.source, occurredAt: event.occurredAt, appliedAt, body };
 }
 

@@ -16,10 +16,17 @@ import { batchGetAll, queryAll, scanAll } from './dynamo-toolkit.js';
 const figuresKey = (orgId: string, kind: FiguresKind) => ({ pk: `ORG#${orgId}`, sk: kind.toUpperCase() });
 
 /** Reads figure items by (org, kind); absent ones are simply not in the map. */
-export async function readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>, consistent = true): Promise<Map<string, StoredFigures>> {
+export async function readFigures(
+  wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>,
+  consistent = true,
+): Promise<Map<string, StoredFigures>> {
   const found = new Map<string, StoredFigures>();
   const unique = [...new Map(wanted.map((w) => [figuresId(w.orgId, w.kind), w])).values()];
-  const items = await batchGetAll(config.figuresTable(), unique.map((w) => figuresKey(w.orgId, w.kind)), { consistentRead: consistent });
+  const items = await batchGetAll(
+    config.figuresTable(),
+    unique.map((w) => figuresKey(w.orgId, w.kind)),
+    { consistentRead: consistent },
+  );
   for (const item of items) {
     const stored = stripStorage<StoredFigures>(item);
     found.set(figuresId(stored.orgId, stored.kind), stored);
@@ -31,7 +38,12 @@ export async function readFigures(wanted: ReadonlyArray<{ orgId: string; kind: F
  * Writes figures only if nobody wrote them since they were read at `readVersion`
  * (undefined: not there yet). Returns false when someone did: read again and redo.
  */
-export async function writeFigures(orgId: string, kind: FiguresKind, figures: OrgFigures, readVersion: number | undefined): Promise<boolean> {
+export async function writeFigures(
+  orgId: string,
+  kind: FiguresKind,
+  figures: OrgFigures,
+  readVersion: number | undefined,
+): Promise<boolean> {
   try {
     await documentClient().send(
       new PutCommand({
@@ -60,7 +72,12 @@ export async function readAllFigures(): Promise<StoredFigures[]> {
 
 /** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */
 export async function queryCellItems(cellId: string): Promise<Record<string, unknown>[]> {
-  const { items } = await queryAll({ TableName: config.recordsTable(), IndexName: 'byCell', KeyConditionExpression: 'cellKey = :c', ExpressionAttributeValues: { ':c': cellPartition(cellId) } });
+  const { items } = await queryAll({
+    TableName: config.recordsTable(),
+    IndexName: 'byCell',
+    KeyConditionExpression: 'cellKey = :c',
+    ExpressionAttributeValues: { ':c': cellPartition(cellId) },
+  });
   return items;
 }
 
@@ -76,7 +93,9 @@ export async function queryCellHoldings(cellId: string): Promise<CellHolding[]> 
 
 /** The version of a record now, read consistently (0 when it does not exist). */
 export async function currentVersion({ pk, sk }: { pk: string; sk: string }): Promise<number> {
-  const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: config.recordsTable(), Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }),
+  );
   return Number(out.Item?.version ?? 0);
 }
 

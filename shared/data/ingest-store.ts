@@ -1,6 +1,13 @@
 // data: what the ingest reads and writes in the Records table.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
@@ -10,10 +17,25 @@ import type { AppliedEvent, CommitResult, IngestStore, RejectedEvent } from '../
 import { markerItem } from './event-marker.js';
 
 export type { RejectedEvent };
-import { cellPartition, deferredKey, dossierKey, eventKey, factKey, memberKey, orgKey, orgTreeVersionKey, rejectedKey, stripStorage, toItem, transferKey } from './keys.js';
+import {
+  cellPartition,
+  deferredKey,
+  dossierKey,
+  eventKey,
+  factKey,
+  memberKey,
+  orgKey,
+  orgTreeVersionKey,
+  rejectedKey,
+  stripStorage,
+  toItem,
+  transferKey,
+} from './keys.js';
 
 export async function findApplied(eventId: string): Promise<AppliedEvent | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: eventKey(eventId), ConsistentRead: true }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: config.recordsTable(), Key: eventKey(eventId), ConsistentRead: true }),
+  );
   return out.Item ? stripStorage<AppliedEvent>(out.Item) : undefined;
 }
 
@@ -56,7 +78,11 @@ export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boole
 }
 
 async function batchGet(loaders: Loader[]): Promise<void> {
-  const items = await batchGetAll(config.recordsTable(), loaders.map((l) => l.key), { consistentRead: true });
+  const items = await batchGetAll(
+    config.recordsTable(),
+    loaders.map((l) => l.key),
+    { consistentRead: true },
+  );
   for (const item of items) loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
 }
 
@@ -81,7 +107,13 @@ async function countActiveMembers(orgId: string): Promise<number> {
     IndexName: 'byCell',
     KeyConditionExpression: 'cellKey = :c',
     FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
-    ExpressionAttributeValues: { ':c': cellPartition(orgId), ':member': 'member', ':transfer': 'transfer', ':official': 'official', ':cell': orgId },
+    ExpressionAttributeValues: {
+      ':c': cellPartition(orgId),
+      ':member': 'member',
+      ':transfer': 'transfer',
+      ':official': 'official',
+      ':cell': orgId,
+    },
     Select: 'COUNT',
   });
   return count;
@@ -104,7 +136,14 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** Tells the org tree's readers to load it again (org-tree.ts). */
 export function orgTreeChanged(table: string): TransactItem {
-  return { Update: { TableName: table, Key: orgTreeVersionKey, UpdateExpression: 'ADD treeVersion :one', ExpressionAttributeValues: { ':one': 1 } } };
+  return {
+    Update: {
+      TableName: table,
+      Key: orgTreeVersionKey,
+      UpdateExpression: 'ADD treeVersion :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
 }
 
 /**
@@ -115,7 +154,9 @@ export async function commit(marker: AppliedEvent, writes: readonly Write[], opt
   const table = config.recordsTable();
   const items: TransactItem[] = writes.map((w): TransactItem => {
     if (w.entity === 'fact') {
-      return w.op === 'put' ? { Put: { TableName: table, Item: toItem({ entity: 'fact', record: w.record }) } } : { Delete: { TableName: table, Key: factKey(w.record) } };
+      return w.op === 'put'
+        ? { Put: { TableName: table, Item: toItem({ entity: 'fact', record: w.record }) } }
+        : { Delete: { TableName: table, Key: factKey(w.record) } };
     }
     const condition =
       w.expectedVersion === null
@@ -152,7 +193,8 @@ export async function storeDeferred(eventId: string, reason: string, message: st
     new UpdateCommand({
       TableName: config.recordsTable(),
       Key: deferredKey(eventId),
-      UpdateExpression: 'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e ADD attempts :one',
+      UpdateExpression:
+        'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e ADD attempts :one',
       ExpressionAttributeValues: { ':r': reason, ':m': message, ':t': new Date().toISOString(), ':e': 'deferred', ':one': 1 },
     }),
   );
@@ -176,8 +218,21 @@ export interface WaitingEvent {
 }
 
 export async function listDeferred(): Promise<WaitingEvent[]> {
-  const items = await queryPartition<{ reason: string; message: string; attempts: number; firstTriedAt?: string; lastTriedAt: string; sk?: string }>('DEFERRED', true);
-  return items.map((i) => ({ eventId: i.sk ?? '', reason: i.reason, message: i.message, attempts: i.attempts, since: i.firstTriedAt ?? i.lastTriedAt }));
+  const items = await queryPartition<{
+    reason: string;
+    message: string;
+    attempts: number;
+    firstTriedAt?: string;
+    lastTriedAt: string;
+    sk?: string;
+  }>('DEFERRED', true);
+  return items.map((i) => ({
+    eventId: i.sk ?? '',
+    reason: i.reason,
+    message: i.message,
+    attempts: i.attempts,
+    since: i.firstTriedAt ?? i.lastTriedAt,
+  }));
 }
 
 export async function deleteRejected(id: string): Promise<void> {
@@ -185,6 +240,10 @@ export async function deleteRejected(id: string): Promise<void> {
 }
 
 async function queryPartition<T>(pk: string, keepSk = false): Promise<T[]> {
-  const { items } = await queryAll({ TableName: config.recordsTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+  const { items } = await queryAll({
+    TableName: config.recordsTable(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+  });
   return items.map((item) => (keepSk ? { ...stripStorage<T>(item), sk: item.sk } : stripStorage<T>(item)) as T);
 }

@@ -86,7 +86,13 @@ export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
  */
 export function toItem(stored: StoredRecord): Record<string, unknown> {
   const cell = cellOf(stored);
-  return { ...stored.record, ...keyOf(stored), entity: stored.entity, ...(cell ? { cellKey: cellPartition(cell) } : {}), ...indexAttributes(stored) };
+  return {
+    ...stored.record,
+    ...keyOf(stored),
+    entity: stored.entity,
+    ...(cell ? { cellKey: cellPartition(cell) } : {}),
+    ...indexAttributes(stored),
+  };
 }
 
 /**

@@ -36,7 +36,11 @@ export function dynamoMemberImportStore(opts: DynamoMemberImportStoreOptions = {
       const items = await batchGetAll(table(), [...new Set(memberIds)].map(memberKey), { concurrency, consistentRead: true });
       return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
     },
-    putMembers: (members) => write('members', members.map((record) => toItem({ entity: 'member', record }))),
+    putMembers: (members) =>
+      write(
+        'members',
+        members.map((record) => toItem({ entity: 'member', record })),
+      ),
     putMarkers: (markers) => write('markers', markers.map(markerItem)),
   };
 }

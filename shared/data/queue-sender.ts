@@ -37,7 +37,12 @@ export async function sendEvents(queueUrl: string, items: Outgoing[], opts: { de
         QueueUrl: queueUrl,
         Entries: chunk.map((item, j) => {
           const group = (item.event && safeSubject(item.event)) || fallbackGroup(item.body);
-          const dedup = opts.dedupe === false || !item.event ? createHash('sha256').update(`${item.body}:${Date.now()}:${i + j}`).digest('hex') : item.event.id;
+          const dedup =
+            opts.dedupe === false || !item.event
+              ? createHash('sha256')
+                  .update(`${item.body}:${Date.now()}:${i + j}`)
+                  .digest('hex')
+              : item.event.id;
           return { Id: String(j), MessageBody: item.body, MessageGroupId: group, MessageDeduplicationId: dedup.slice(0, 128) };
         }),
       }),

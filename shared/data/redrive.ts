@@ -17,7 +17,11 @@ export async function redriveRejected(ids: string[], queueUrl: string): Promise<
   const found = ids.map((id) => byId.get(id)).filter((r): r is RejectedEvent => r !== undefined);
   // A rejection stored again after the resend means the fix did not hold: delete first.
   for (const r of found) await deleteRejected(r.id);
-  await sendEvents(queueUrl, found.map((r) => outgoing(r.body)), { dedupe: false });
+  await sendEvents(
+    queueUrl,
+    found.map((r) => outgoing(r.body)),
+    { dedupe: false },
+  );
   return { redriven: found.map((r) => r.id), unknown: ids.filter((id) => !byId.has(id)) };
 }
 
@@ -41,12 +45,21 @@ export async function appliedIds(ids: string[]): Promise<Set<string>> {
 export async function redriveDlq(dlqUrl: string, queueUrl: string): Promise<number> {
   let moved = 0;
   for (;;) {
-    const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }));
+    const out = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
+    );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return moved;
-    await sendEvents(queueUrl, messages.map((m) => outgoing(m.Body ?? '')), { dedupe: false });
+    await sendEvents(
+      queueUrl,
+      messages.map((m) => outgoing(m.Body ?? '')),
+      { dedupe: false },
+    );
     await sqsClient().send(
-      new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
     );
     moved += messages.length;
   }

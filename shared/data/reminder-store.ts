@@ -53,7 +53,12 @@ export async function getRecords(keys: readonly RecordKey[]): Promise<Read<Remin
   const records: RemindableRecord[] = [];
   for (const item of items) {
     const stored = storedRecordOf(item);
-    if (stored) records.push({ key: { pk: String(item.pk), sk: String(item.sk) }, stored, remindOn: typeof item.remindOn === 'string' ? item.remindOn : null });
+    if (stored)
+      records.push({
+        key: { pk: String(item.pk), sk: String(item.sk) },
+        stored,
+        remindOn: typeof item.remindOn === 'string' ? item.remindOn : null,
+      });
   }
   return { items: records, read: items.length };
 }
@@ -76,7 +81,13 @@ const MAX_CONFLICT_RETRIES = 8;
  * lease ran out). A transaction conflict with a concurrent run is retried: the other
  * run's write then shows as `already-sent`.
  */
-export async function recordReminder(recordPk: string, key: string, reminder: Reminder, owner: string, leaseUntil: number): Promise<RecordOutcome> {
+export async function recordReminder(
+  recordPk: string,
+  key: string,
+  reminder: Reminder,
+  owner: string,
+  leaseUntil: number,
+): Promise<RecordOutcome> {
   const table = config.figuresTable();
   const input = {
     ClientRequestToken: createHash('sha256').update(`${owner}|${recordPk}|${key}`).digest('hex').slice(0, 36),
@@ -84,14 +95,29 @@ export async function recordReminder(recordPk: string, key: string, reminder: Re
       {
         Put: {
           TableName: table,
-          Item: { pk: sentPartition(recordPk), sk: key, entity: 'reminder-sent', kind: reminder.kind, subjectId: reminder.subjectId, dueOn: reminder.dueOn, sentOn: reminder.remindOn },
+          Item: {
+            pk: sentPartition(recordPk),
+            sk: key,
+            entity: 'reminder-sent',
+            kind: reminder.kind,
+            subjectId: reminder.subjectId,
+            dueOn: reminder.dueOn,
+            sentOn: reminder.remindOn,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
       {
         Put: {
           TableName: table,
-          Item: { pk: OUTBOX, sk: outboxId(recordPk, key), entity: 'reminder-outbox', message: JSON.stringify(reminder), owner, leaseUntil },
+          Item: {
+            pk: OUTBOX,
+            sk: outboxId(recordPk, key),
+            entity: 'reminder-outbox',
+            message: JSON.stringify(reminder),
+            owner,
+            leaseUntil,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -115,7 +141,12 @@ export async function recordReminder(recordPk: string, key: string, reminder: Re
 export async function listOutbox(): Promise<Read<OutboxItem>> {
   const items = await queryPartition(config.figuresTable(), OUTBOX);
   return {
-    items: items.map((i) => ({ id: String(i.sk), reminder: JSON.parse(String(i.message)) as Reminder, owner: String(i.owner), leaseUntil: Number(i.leaseUntil) })),
+    items: items.map((i) => ({
+      id: String(i.sk),
+      reminder: JSON.parse(String(i.message)) as Reminder,
+      owner: String(i.owner),
+      leaseUntil: Number(i.leaseUntil),
+    })),
     read: items.length,
   };
 }
@@ -176,7 +207,10 @@ export async function moveInIndex(key: { pk: string; sk: string }, version: numb
         Key: { pk: key.pk, sk: key.sk },
         ...(remindOn === null
           ? { UpdateExpression: 'REMOVE remindOn, remindMonth', ExpressionAttributeValues: { ':v': version } }
-          : { UpdateExpression: 'SET remindOn = :on, remindMonth = :m', ExpressionAttributeValues: { ':v': version, ':on': remindOn, ':m': remindMonthOf(remindOn) } }),
+          : {
+              UpdateExpression: 'SET remindOn = :on, remindMonth = :m',
+              ExpressionAttributeValues: { ':v': version, ':on': remindOn, ':m': remindMonthOf(remindOn) },
+            }),
         ConditionExpression: 'version = :v',
       }),
     );
@@ -202,7 +236,12 @@ export async function publishReminder(reminder: Reminder): Promise<void> {
 }
 
 async function queryPartition(table: string, pk: string): Promise<Record<string, unknown>[]> {
-  const { items } = await queryAll({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+  const { items } = await queryAll({
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ConsistentRead: true,
+  });
   return items;
 }
 

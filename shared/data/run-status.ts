@@ -21,7 +21,10 @@ const runKey = (job: ScheduledJob) => ({ pk: 'STATUS', sk: `RUN#${job}` });
 /** Records that `job` completed a run for `date`. */
 export async function recordCompletedRun(job: ScheduledJob, date: string, completedAt = new Date()): Promise<void> {
   await documentClient().send(
-    new PutCommand({ TableName: config.figuresTable(), Item: { ...runKey(job), entity: 'run', job, date, completedAt: completedAt.toISOString() } }),
+    new PutCommand({
+      TableName: config.figuresTable(),
+      Item: { ...runKey(job), entity: 'run', job, date, completedAt: completedAt.toISOString() },
+    }),
   );
 }
 

@@ -190,13 +190,7 @@ assertSame<ProfileInput extends Profile ? (Profile extends ProfileInput ? true :
 // Payloads (CONTRACT §2–§6)
 
 /** Adds an issue at `path` when `later` is before `earlier` (ISO dates compare as text). */
-function notBefore(
-  ctx: z.RefinementCtx,
-  later: string | undefined,
-  earlier: string,
-  path: string,
-  what: string,
-): void {
+function notBefore(ctx: z.RefinementCtx, later: string | undefined, earlier: string, path: string, what: string): void {
   if (later !== undefined && later < earlier) {
     ctx.addIssue({ code: 'custom', path: [path], message: `must not be before ${what}` });
   }
@@ -248,11 +242,9 @@ const orgMoved = z.strictObject({ orgId: IdSchema, parentId: IdSchema }).superRe
   if (d.parentId === d.orgId) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'must differ from orgId' });
 });
 
-const orgDissolved = z
-  .strictObject({ orgId: IdSchema, on: BusinessDateSchema, mergedInto: IdSchema.optional() })
-  .superRefine((d, ctx) => {
-    if (d.mergedInto === d.orgId) ctx.addIssue({ code: 'custom', path: ['mergedInto'], message: 'must differ from orgId' });
-  });
+const orgDissolved = z.strictObject({ orgId: IdSchema, on: BusinessDateSchema, mergedInto: IdSchema.optional() }).superRefine((d, ctx) => {
+  if (d.mergedInto === d.orgId) ctx.addIssue({ code: 'custom', path: ['mergedInto'], message: 'must differ from orgId' });
+});
 
 const targetSet = z.strictObject({ orgId: IdSchema, year: YearSchema, admissions: z.int().min(0) });
 
@@ -490,9 +482,7 @@ export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
 export type ParseFailureReason = 'not-json' | 'unknown-type' | 'schema';
 
 /** The result of {@link parseEvent}. */
-export type ParseResult =
-  | { ok: true; event: DomainEvent }
-  | { ok: false; reason: ParseFailureReason; message: string };
+export type ParseResult = { ok: true; event: DomainEvent } | { ok: false; reason: ParseFailureReason; message: string };
 
 // ---------------------------------------------------------------------------
 // Messages without values
@@ -509,9 +499,7 @@ const valueFreeError: z.core.$ZodErrorMap = (iss) => {
     case 'invalid_value':
       return `expected ${iss.values.length === 1 ? '' : 'one of '}${iss.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_big':
-      return iss.origin === 'string'
-        ? `too long (at most ${String(iss.maximum)} characters)`
-        : `must be at most ${String(iss.maximum)}`;
+      return iss.origin === 'string' ? `too long (at most ${String(iss.maximum)} characters)` : `must be at most ${String(iss.maximum)}`;
     case 'too_small':
       return iss.origin === 'string'
         ? iss.minimum === 1

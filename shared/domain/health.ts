@@ -43,9 +43,15 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
     out.push(`${s.deadLetterQueue.messages} event(s) in the dead-letter queue: \`dangvien rejected list\`, fix, \`dangvien dlq redrive\``);
   }
   if (s.ingest.oldestAgeSeconds > limits.ingestOldestAgeSeconds) {
-    out.push(`the oldest event on the ingest queue waited ${Math.round(s.ingest.oldestAgeSeconds / 60)} min: the ingest is not keeping up or is failing`);
+    out.push(
+      `the oldest event on the ingest queue waited ${Math.round(s.ingest.oldestAgeSeconds / 60)} min: the ingest is not keeping up or is failing`,
+    );
   }
-  if (s.waiting.count > 0 && s.waiting.oldestSince !== null && hoursBetween(s.waiting.oldestSince, s.checkedAt) * 60 > limits.waitingMinutes) {
+  if (
+    s.waiting.count > 0 &&
+    s.waiting.oldestSince !== null &&
+    hoursBetween(s.waiting.oldestSince, s.checkedAt) * 60 > limits.waitingMinutes
+  ) {
     out.push(`${s.waiting.count} event(s) wait for a predecessor, the oldest since ${s.waiting.oldestSince}: \`dangvien rejected list\``);
   }
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
@@ -54,7 +60,9 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
   if (s.reminders.completedAt === null) {
     out.push('the daily reminders job has not completed a run yet: `dangvien remind --date YYYY-MM-DD`');
   } else if (hoursBetween(s.reminders.completedAt, s.checkedAt) > limits.remindersHours) {
-    out.push(`the daily reminders job last completed a run at ${s.reminders.completedAt} (for ${s.reminders.lastRunDate}): run it for the missed day`);
+    out.push(
+      `the daily reminders job last completed a run at ${s.reminders.completedAt} (for ${s.reminders.lastRunDate}): run it for the missed day`,
+    );
   }
   return out;
 }

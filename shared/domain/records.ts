@@ -4,25 +4,13 @@
 /** A business date `YYYY-MM-DD` in Vietnam time. */
 export type BusinessDate = string;
 
-export type OrgLevel =
-  | 'province'
-  | 'upper-grassroots'
-  | 'grassroots-committee'
-  | 'sub-committee'
-  | 'grassroots-cell'
-  | 'cell';
+export type OrgLevel = 'province' | 'upper-grassroots' | 'grassroots-committee' | 'sub-committee' | 'grassroots-cell' | 'cell';
 
 /** Levels that hold members (chi bộ). */
 export const CELL_LEVELS: readonly OrgLevel[] = ['grassroots-cell', 'cell'];
 
 export type Sex = 'female' | 'male';
-export type Education =
-  | 'lower-secondary'
-  | 'upper-secondary'
-  | 'vocational'
-  | 'college'
-  | 'university'
-  | 'postgraduate';
+export type Education = 'lower-secondary' | 'upper-secondary' | 'vocational' | 'college' | 'university' | 'postgraduate';
 export type Occupation =
   | 'student'
   | 'private-enterprise'

@@ -182,11 +182,20 @@ function quotingError(error: CsvError, text: string, lastLine: number): ImportFi
   const line = (error as CsvError & { lines?: number }).lines ?? lastLine + 1;
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new ImportFileError('quoting', `line ${firstRecordLineAfter(text, lastLine)}: a quote (") opens a field and is never closed; nothing after it could be read`);
+      return new ImportFileError(
+        'quoting',
+        `line ${firstRecordLineAfter(text, lastLine)}: a quote (") opens a field and is never closed; nothing after it could be read`,
+      );
     case 'INVALID_OPENING_QUOTE':
-      return new ImportFileError('quoting', `line ${line}: a quote (") in the middle of a field; quote the whole field and double the quotes inside it ("")`);
+      return new ImportFileError(
+        'quoting',
+        `line ${line}: a quote (") in the middle of a field; quote the whole field and double the quotes inside it ("")`,
+      );
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return new ImportFileError('quoting', `line ${line}: text right after a closing quote ("); quote the whole field and double the quotes inside it ("")`);
+      return new ImportFileError(
+        'quoting',
+        `line ${line}: text right after a closing quote ("); quote the whole field and double the quotes inside it ("")`,
+      );
     default:
       return new ImportFileError('quoting', `line ${line}: the file is not valid CSV (${error.code})`);
   }
@@ -201,13 +210,7 @@ function firstRecordLineAfter(text: string, lastLine: number): number {
 
 /** A header cell as it is compared: NFC, no diacritics (đ → d), lowercase, single spaces. */
 export function columnKey(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return name.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 const COLUMN_BY_KEY: ReadonlyMap<string, MemberCsvColumn> = new Map(
@@ -223,7 +226,10 @@ export function readHeader(record: CsvRecord | undefined): MemberCsvColumn[] {
   const names = record.fields.map((f) => f.trim());
   const unknown = names.filter((n) => !COLUMN_BY_KEY.has(columnKey(n)));
   if (unknown.length > 0) {
-    throw new ImportFileError('header', `line 1: unknown column(s) ${unknown.map(printable).join(', ')}; the columns are ${MEMBER_CSV_COLUMNS.join(', ')} (or their Vietnamese names)`);
+    throw new ImportFileError(
+      'header',
+      `line 1: unknown column(s) ${unknown.map(printable).join(', ')}; the columns are ${MEMBER_CSV_COLUMNS.join(', ')} (or their Vietnamese names)`,
+    );
   }
   const columns = names.map((n) => COLUMN_BY_KEY.get(columnKey(n))!);
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
@@ -269,5 +275,8 @@ function rowData(columns: MemberCsvColumn[], fields: string[]): Record<string, u
 
 /** The schema's paths in the file's words: `data.profile.birthDate` → `birthDate`, `data.orgId` → `cellId`. */
 export function inColumns(message: string): string {
-  return message.replace(/data\.profile\./g, '').replace(/data\.orgId/g, 'cellId').replace(/data\./g, '');
+  return message
+    .replace(/data\.profile\./g, '')
+    .replace(/data\.orgId/g, 'cellId')
+    .replace(/data\./g, '');
 }

@@ -23,7 +23,10 @@ export async function buildReport(orgId: string, opts: ReportOptions = {}): Prom
   const date = opts.date ?? todayInVietnam(new Date());
   const year = opts.year ?? yearOf(date);
   const children = tree.children(orgId).filter((c) => c.status === 'active');
-  const stored = await readFigures([orgId, ...children.map((c) => c.orgId)].map((id) => ({ orgId: id, kind: 'subtree' as const })), false);
+  const stored = await readFigures(
+    [orgId, ...children.map((c) => c.orgId)].map((id) => ({ orgId: id, kind: 'subtree' as const })),
+    false,
+  );
   return renderReport({
     org,
     tree,

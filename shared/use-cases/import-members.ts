@@ -110,7 +110,11 @@ export interface ImportOptions {
  * Bad rows are reported and skipped; a row already imported by an earlier run of the same
  * file is skipped. Throws `ImportFileError` when the file as a whole is unusable.
  */
-export async function importMembers(content: string | Uint8Array, store: MemberImportStore, opts: ImportOptions = {}): Promise<ImportSummary> {
+export async function importMembers(
+  content: string | Uint8Array,
+  store: MemberImportStore,
+  opts: ImportOptions = {},
+): Promise<ImportSummary> {
   return run(readMemberCsv(content), store, opts, true);
 }
 
@@ -118,7 +122,11 @@ export async function importMembers(content: string | Uint8Array, store: MemberI
  * Everything {@link importMembers} checks (the file, the schema, the domain rules against
  * the stored org tree and members), and nothing written.
  */
-export async function checkImport(content: string | Uint8Array, store: MemberImportStore, opts: ImportOptions = {}): Promise<DryRunSummary> {
+export async function checkImport(
+  content: string | Uint8Array,
+  store: MemberImportStore,
+  opts: ImportOptions = {},
+): Promise<DryRunSummary> {
   const { rows, imported, skipped, badRows, interrupted } = await run(readMemberCsv(content), store, opts, false);
   return { rows, wouldImport: imported, skipped, badRows, ...(interrupted ? { interrupted } : {}) };
 }
@@ -146,7 +154,14 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
   const chunkSize = opts.chunkSize ?? 1000;
   const rows = file.rows.length;
   const orgs = new Map((await store.loadOrgs()).map((o) => [o.orgId, o]));
-  const r: Run = { file, store, summary: { rows, imported: 0, skipped: 0, badRows: [] }, claimed: new Map(), orgs, appliedAt: new Date().toISOString() };
+  const r: Run = {
+    file,
+    store,
+    summary: { rows, imported: 0, skipped: 0, badRows: [] },
+    claimed: new Map(),
+    orgs,
+    appliedAt: new Date().toISOString(),
+  };
   const progress = (rowsDone: number) =>
     opts.onProgress?.({ rowsDone, rows, imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length });
   progress(0);
@@ -237,7 +252,11 @@ function safeDecide(event: Imported, state: LoadedState): Decision {
     return decide(event, state);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return { outcome: 'reject', reason: 'schema', message: 'a date is outside the range the rules compute with (1900-01-01 to 2199-12-31)' };
+    return {
+      outcome: 'reject',
+      reason: 'schema',
+      message: 'a date is outside the range the rules compute with (1900-01-01 to 2199-12-31)',
+    };
   }
 }
 

@@ -34,7 +34,9 @@ export function eventHash(event: DomainEvent): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -59,7 +61,14 @@ export async function ingestEvent(
   const now = new Date().toISOString();
   if (!parsed.ok) {
     const eventId = envelopeIdOf(body);
-    await store.storeRejected({ id: eventId ?? `message:${meta.messageId}`, eventId, reason: parsed.reason, message: parsed.message, body, rejectedAt: now });
+    await store.storeRejected({
+      id: eventId ?? `message:${meta.messageId}`,
+      eventId,
+      reason: parsed.reason,
+      message: parsed.message,
+      body,
+      rejectedAt: now,
+    });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
   const event = parsed.event;
@@ -85,12 +94,20 @@ export async function ingestEvent(
     while (await store.loadNeeds({ ...needsFor(event, state), ...(scoping ? { allOrgs: true } : {}) }, state)) {
       // Some needs follow from what was just loaded (a transfer's member): ask again.
     }
-    const decision = meta.sender?.scoping ? scopeDecision(event, state, meta.sender) ?? decide(event, state) : decide(event, state);
+    const decision = meta.sender?.scoping ? (scopeDecision(event, state, meta.sender) ?? decide(event, state)) : decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
       if ((await store.findApplied(event.id))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
-      await store.storeRejected({ id: event.id, eventId: event.id, type: event.type, reason: decision.reason, message: decision.message, body, rejectedAt: now });
+      await store.storeRejected({
+        id: event.id,
+        eventId: event.id,
+        type: event.type,
+        reason: decision.reason,
+        message: decision.message,
+        body,
+        rejectedAt: now,
+      });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
@@ -113,4 +130,3 @@ function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderI
   if (inScope(sender.producer, touched, state.orgs)) return undefined;
   return reject('out-of-scope', `producer ${sender.producer.name} may not write ${touched.join(', ')}`);
 }
-

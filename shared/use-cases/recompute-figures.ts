@@ -14,7 +14,10 @@ export interface Difference {
 /** Every figure recounted from the records alone. */
 export async function recountEverything(): Promise<Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>> {
   const orgs: OrgRecord[] = [];
-  const holdings = new Map<string, { members: MemberRecord[]; dossiers: DossierRecord[]; transfers: TransferRecord[]; facts: FactRecord[] }>();
+  const holdings = new Map<
+    string,
+    { members: MemberRecord[]; dossiers: DossierRecord[]; transfers: TransferRecord[]; facts: FactRecord[] }
+  >();
   const of = (cellId: string) => {
     let h = holdings.get(cellId);
     if (!h) holdings.set(cellId, (h = { members: [], dossiers: [], transfers: [], facts: [] }));

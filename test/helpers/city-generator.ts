@@ -116,7 +116,17 @@ const STEPS = ['processing', 'reported', 'reviewed'] as const;
 const EXIT_REASONS = ['expelled', 'struck-off', 'resigned', 'deceased'] as const;
 const RATINGS = ['excellent', 'good', 'completed', 'not-completed'] as const;
 const BADGES = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90] as const;
-const OCCUPATIONS = ['student', 'private-enterprise', 'enterprise-owner', 'state-sector', 'armed-forces', 'farmer', 'contract-freelance', 'retired', 'other'] as const;
+const OCCUPATIONS = [
+  'student',
+  'private-enterprise',
+  'enterprise-owner',
+  'state-sector',
+  'armed-forces',
+  'farmer',
+  'contract-freelance',
+  'retired',
+  'other',
+] as const;
 const EDUCATIONS = ['lower-secondary', 'upper-secondary', 'vocational', 'college', 'university', 'postgraduate'] as const;
 const ETHNICITIES = ['Kinh', 'Kinh', 'Kinh', 'Kinh', 'Tày', 'Mường', 'Khmer', 'Hoa'] as const;
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi'] as const;
@@ -196,7 +206,10 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const id = `chaos-${pad(seq, 6)}`;
     const minutes = 7 * 60 + minuteOfDay++;
     const occurredAt = `${dateOf(today)}T${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}:00+07:00`;
-    out.push({ envelope: { id, type, occurredAt, source: 'csdl-dang-vien', data }, after: after.filter((x): x is string => x !== undefined) });
+    out.push({
+      envelope: { id, type, occurredAt, source: 'csdl-dang-vien', data },
+      after: after.filter((x): x is string => x !== undefined),
+    });
     return id;
   };
 
@@ -236,8 +249,23 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
       const d = between(1, 28);
       const admittedOn = `2020-${pad(m)}-${pad(d)}`;
       const probationEnds = dayOf(`2021-${pad(m)}-${pad(d)}`);
-      const last = emit('member.imported', { memberId: id, orgId: cell, status: 'probationary', admittedOn, profile: profile({ young: true }) }, []);
-      members.set(id, { id, cell, status: 'probationary', admittedYear: 2020, probationEnds, exempted: false, badges: new Set(), rated: new Set(), last, lastDay: today });
+      const last = emit(
+        'member.imported',
+        { memberId: id, orgId: cell, status: 'probationary', admittedOn, profile: profile({ young: true }) },
+        [],
+      );
+      members.set(id, {
+        id,
+        cell,
+        status: 'probationary',
+        admittedYear: 2020,
+        probationEnds,
+        exempted: false,
+        badges: new Set(),
+        rated: new Set(),
+        last,
+        lastDay: today,
+      });
     } else {
       const adm = legacyAdmission();
       const recognizedOn = `${adm.year + 1}-${adm.date.slice(5)}`;
@@ -246,7 +274,17 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
         { memberId: id, orgId: cell, status: 'official', admittedOn: adm.date, recognizedOn, profile: profile({ old: adm.year < 1992 }) },
         [],
       );
-      members.set(id, { id, cell, status: 'official', admittedYear: adm.year, exempted: false, badges: new Set(), rated: new Set(), last, lastDay: today });
+      members.set(id, {
+        id,
+        cell,
+        status: 'official',
+        admittedYear: adm.year,
+        exempted: false,
+        badges: new Set(),
+        rated: new Set(),
+        last,
+        lastDay: today,
+      });
     }
     return true;
   };
@@ -257,7 +295,17 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const data: Record<string, unknown> = { memberId: id, orgId: cell, admittedOn: dateOf(today), profile: profile({ young: true }) };
     if (chance(0.5) && today + 14 <= LAST_DAY) data.ceremonyOn = dateOf(today + between(0, 14));
     const last = emit('member.admitted', data, []);
-    members.set(id, { id, cell, status: 'probationary', admittedYear: 2021, exempted: false, badges: new Set(), rated: new Set(), last, lastDay: today });
+    members.set(id, {
+      id,
+      cell,
+      status: 'probationary',
+      admittedYear: 2021,
+      exempted: false,
+      badges: new Set(),
+      rated: new Set(),
+      last,
+      lastDay: today,
+    });
     return true;
   };
 
@@ -265,7 +313,11 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const personId = newMemberId();
     const id = `D${pad(++dossierSeq, 5)}`;
     const cell = pick(cells);
-    const last = emit('dossier.received', { dossierId: id, personId, orgId: cell, receivedOn: dateOf(today), profile: profile({ young: true }) }, []);
+    const last = emit(
+      'dossier.received',
+      { dossierId: id, personId, orgId: cell, receivedOn: dateOf(today), profile: profile({ young: true }) },
+      [],
+    );
     dossiers.set(id, { id, personId, cell, step: 0, open: true, last, lastDay: today });
     return true;
   };
@@ -288,12 +340,28 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const candidates = openDossiers((d) => d.step === 3);
     if (candidates.length === 0) return false;
     const d = pick(candidates);
-    const data: Record<string, unknown> = { memberId: d.personId, orgId: d.cell, admittedOn: dateOf(today), profile: profile({ young: true }), dossierId: d.id };
+    const data: Record<string, unknown> = {
+      memberId: d.personId,
+      orgId: d.cell,
+      admittedOn: dateOf(today),
+      profile: profile({ young: true }),
+      dossierId: d.id,
+    };
     if (chance(0.6) && today + 10 <= LAST_DAY) data.ceremonyOn = dateOf(today + between(1, 10));
     const last = emit('member.admitted', data, [d.last]);
     d.open = false;
     d.last = last;
-    members.set(d.personId, { id: d.personId, cell: d.cell, status: 'probationary', admittedYear: 2021, exempted: false, badges: new Set(), rated: new Set(), last, lastDay: today });
+    members.set(d.personId, {
+      id: d.personId,
+      cell: d.cell,
+      status: 'probationary',
+      admittedYear: 2021,
+      exempted: false,
+      badges: new Set(),
+      rated: new Set(),
+      last,
+      lastDay: today,
+    });
     return true;
   };
 
@@ -302,7 +370,11 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     if (candidates.length === 0) return false;
     const d = pick(candidates);
     const outcome = chance(0.5) ? 'rejected' : 'withdrawn';
-    d.last = emit('dossier.closed', { dossierId: d.id, outcome, on: dateOf(today), ...(chance(0.3) ? { note: 'Ghi chú kết thúc hồ sơ' } : {}) }, [d.last]);
+    d.last = emit(
+      'dossier.closed',
+      { dossierId: d.id, outcome, on: dateOf(today), ...(chance(0.3) ? { note: 'Ghi chú kết thúc hồ sơ' } : {}) },
+      [d.last],
+    );
     d.open = false;
     return true;
   };
@@ -314,7 +386,9 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
   };
 
   const recognize = (): boolean => {
-    const candidates = activeMembers().filter((m) => m.status === 'probationary' && m.probationEnds !== undefined && m.probationEnds <= today);
+    const candidates = activeMembers().filter(
+      (m) => m.status === 'probationary' && m.probationEnds !== undefined && m.probationEnds <= today,
+    );
     if (candidates.length === 0) return false;
     const m = pick(candidates);
     memberEvent(m, 'member.recognized', { memberId: m.id, recognizedOn: dateOf(today) });
@@ -376,7 +450,11 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const candidates = activeMembers();
     if (candidates.length === 0) return false;
     const m = pick(candidates);
-    const patch = chance(0.5) ? { sex: chance(0.5) ? 'female' : 'male' } : chance(0.5) ? { youthUnion: chance(0.5) } : { education: pick(EDUCATIONS) };
+    const patch = chance(0.5)
+      ? { sex: chance(0.5) ? 'female' : 'male' }
+      : chance(0.5)
+        ? { youthUnion: chance(0.5) }
+        : { education: pick(EDUCATIONS) };
     memberEvent(m, 'member.updated', { memberId: m.id, profile: patch });
     return true;
   };
@@ -462,10 +540,29 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const adm = probationary ? { date: `2020-${pad(between(1, 12))}-${pad(between(1, 28))}`, year: 2020 } : legacyAdmission();
     const member = probationary
       ? { memberId: id, status: 'probationary', admittedOn: adm.date, profile: profile({ young: true }) }
-      : { memberId: id, status: 'official', admittedOn: adm.date, recognizedOn: `${adm.year + 1}-${adm.date.slice(5)}`, profile: profile() };
+      : {
+          memberId: id,
+          status: 'official',
+          admittedOn: adm.date,
+          recognizedOn: `${adm.year + 1}-${adm.date.slice(5)}`,
+          profile: profile(),
+        };
     const transferId = `TX${pad(++transferSeq, 5)}`;
-    const last = emit('transfer.received', { transferId, receivedOn: dateOf(today), fromOrgId: pick(EXTERNAL_ORGS), toOrgId: cell, kind: 'official', member }, [back?.last]);
-    const m: Member = back ?? { id, cell, status: 'official', admittedYear: adm.year, exempted: false, badges: new Set(), rated: new Set(), lastDay: today };
+    const last = emit(
+      'transfer.received',
+      { transferId, receivedOn: dateOf(today), fromOrgId: pick(EXTERNAL_ORGS), toOrgId: cell, kind: 'official', member },
+      [back?.last],
+    );
+    const m: Member = back ?? {
+      id,
+      cell,
+      status: 'official',
+      admittedYear: adm.year,
+      exempted: false,
+      badges: new Set(),
+      rated: new Set(),
+      lastDay: today,
+    };
     Object.assign(m, { cell, status: member.status, admittedYear: adm.year, exempted: false, last, lastDay: today });
     if (probationary) m.probationEnds = dayOf(`2021-${adm.date.slice(5)}`);
     else delete m.probationEnds;
@@ -479,9 +576,29 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     const cell = pick(cells);
     const transferId = `TX${pad(++transferSeq, 5)}`;
     const adm = legacyAdmission();
-    const member = { memberId: attendee, status: 'official', admittedOn: adm.date, recognizedOn: `${adm.year + 1}-${adm.date.slice(5)}`, profile: profile() };
-    const last = emit('transfer.received', { transferId, receivedOn: dateOf(today), fromOrgId: pick(EXTERNAL_ORGS), toOrgId: cell, kind: 'temporary', member }, []);
-    transfers.set(transferId, { id: transferId, memberId: attendee, kind: 'temporary', from: 'EXT', to: cell, external: false, status: 'received', startDay: today, last });
+    const member = {
+      memberId: attendee,
+      status: 'official',
+      admittedOn: adm.date,
+      recognizedOn: `${adm.year + 1}-${adm.date.slice(5)}`,
+      profile: profile(),
+    };
+    const last = emit(
+      'transfer.received',
+      { transferId, receivedOn: dateOf(today), fromOrgId: pick(EXTERNAL_ORGS), toOrgId: cell, kind: 'temporary', member },
+      [],
+    );
+    transfers.set(transferId, {
+      id: transferId,
+      memberId: attendee,
+      kind: 'temporary',
+      from: 'EXT',
+      to: cell,
+      external: false,
+      status: 'received',
+      startDay: today,
+      last,
+    });
     return true;
   };
 
@@ -519,7 +636,7 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
       continue;
     }
     const remainingDays = LAST_DAY - today + 1;
-    const budget = Math.max(0, Math.round((wanted - out.length) / remainingDays * (0.6 + 0.8 * rng())));
+    const budget = Math.max(0, Math.round(((wanted - out.length) / remainingDays) * (0.6 + 0.8 * rng())));
     const actions = actionsOn(today);
     const total = actions.reduce((s, [w]) => s + w, 0);
     let done = 0;

@@ -79,7 +79,12 @@ export class DomainHarness {
       }
     } catch (error) {
       if (!(error instanceof PredecessorMissingError)) throw error;
-      return { outcome: 'retry', eventId: error.eventId, reason: error.reason, message: this.store.deferred.get(error.eventId)?.message ?? '' };
+      return {
+        outcome: 'retry',
+        eventId: error.eventId,
+        reason: error.reason,
+        message: this.store.deferred.get(error.eventId)?.message ?? '',
+      };
     }
   }
 
@@ -88,7 +93,7 @@ export class DomainHarness {
     return this.store.lastRejected?.message ?? '';
   }
 
-// ------------------------------------------------------------------ queries for tests
+  // ------------------------------------------------------------------ queries for tests
 
   /** Members on `cellId`'s rolls now (probationary or official). */
   activeCount(cellId: string): number {

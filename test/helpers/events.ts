@@ -204,6 +204,10 @@ function dropUndefined<O extends object>(o: O): O {
 }
 
 /** An `org.registered` envelope for a test tree. */
-export function registerOrg(orgId: string, parentId: string | null, level: EventOf<'org.registered'>['data']['level']): EventOf<'org.registered'> {
+export function registerOrg(
+  orgId: string,
+  parentId: string | null,
+  level: EventOf<'org.registered'>['data']['level'],
+): EventOf<'org.registered'> {
   return validEvent('org.registered', { data: { orgId, parentId, name: `Tổ chức ${orgId}`, level } });
 }

@@ -15,6 +15,13 @@ export const getTransfer = (id: string) => get<TransferRecord>(transferKey(id));
 
 /** Every item of one partition (facts of a cell and year, the rejected, the deferred). */
 export async function partition(pk: string): Promise<Record<string, unknown>[]> {
-  const out = await documentClient().send(new QueryCommand({ TableName: process.env.RECORDS_TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: process.env.RECORDS_TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    }),
+  );
   return out.Items ?? [];
 }

@@ -36,7 +36,14 @@ const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(`${repoRoot}/cdk.json`, 'utf8'
 /** The app as `cdk synth -c …` builds it, bundling skipped (no esbuild run, ≈3 s). */
 function synth(context: Record<string, unknown> = {}) {
   return createApp({
-    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], account: '123456789012', region: 'ap-southeast-1', stackName: 'Test', ...context },
+    context: {
+      ...CDK_JSON_CONTEXT,
+      'aws:cdk:bundling-stacks': [],
+      account: '123456789012',
+      region: 'ap-southeast-1',
+      stackName: 'Test',
+      ...context,
+    },
   });
 }
 
@@ -53,7 +60,12 @@ function logicalId(construct: IConstruct): string {
   return Stack.of(cfn).resolve(cfn.logicalId) as string;
 }
 
-function resource(construct: IConstruct): { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string } {
+function resource(construct: IConstruct): {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+} {
   const found = template.toJSON().Resources[logicalId(construct)];
   if (!found) throw new Error(`no resource for ${construct.node.path}`);
   return found;
@@ -86,7 +98,9 @@ describe('tables', () => {
     // Prepare
     const key = (k: KeyDef, type: 'HASH' | 'RANGE') => ({ AttributeName: k.name, KeyType: type });
     const keySchema = (pk: KeyDef, sk?: KeyDef) => [key(pk, 'HASH'), ...(sk ? [key(sk, 'RANGE')] : [])];
-    const names = new Set([def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter((k) => k).map((k) => k!.name));
+    const names = new Set(
+      [def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter((k) => k).map((k) => k!.name),
+    );
 
     // Act
     const table = resource(stack.records.tables.get(def.id)!);
@@ -97,25 +111,32 @@ describe('tables', () => {
     expect(props.KeySchema).toEqual(keySchema(def.partitionKey, def.sortKey));
     expect(new Set(props.AttributeDefinitions)).toEqual(new Set([...names].map((n) => ({ AttributeName: n, AttributeType: 'S' }))));
     expect(props.GlobalSecondaryIndexes ?? []).toEqual(
-      def.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: i.projection } })),
+      def.indexes.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: keySchema(i.partitionKey, i.sortKey),
+        Projection: { ProjectionType: i.projection },
+      })),
     );
     expect(props.StreamSpecification).toEqual(def.stream ? { StreamViewType: def.stream } : undefined);
   });
 
-  it.each(TABLES.map((def) => [def.id, def] as const))('%s is on demand, recoverable, protected, retained and encrypted with our key', (_id, def) => {
-    // Act
-    const table = resource(stack.records.tables.get(def.id)!);
+  it.each(TABLES.map((def) => [def.id, def] as const))(
+    '%s is on demand, recoverable, protected, retained and encrypted with our key',
+    (_id, def) => {
+      // Act
+      const table = resource(stack.records.tables.get(def.id)!);
 
-    // Assess
-    expect(table.Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      DeletionProtectionEnabled: true,
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.records.key), 'Arn'] } },
-    });
-    expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.UpdateReplacePolicy).toBe('Retain');
-  });
+      // Assess
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.records.key), 'Arn'] } },
+      });
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    },
+  );
 
   it('the keys rotate', () => {
     template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -139,7 +160,11 @@ describe('ingest', () => {
         maxReceiveCount: INGEST_QUEUE.maxReceiveCount,
       },
     });
-    expect(dlq.Properties).toMatchObject({ FifoQueue: INGEST_DLQ.fifo, VisibilityTimeout: INGEST_DLQ.visibilityTimeout, MaximumMessageSize: 262_144 });
+    expect(dlq.Properties).toMatchObject({
+      FifoQueue: INGEST_DLQ.fifo,
+      VisibilityTimeout: INGEST_DLQ.visibilityTimeout,
+      MaximumMessageSize: 262_144,
+    });
   });
 
   it('every queue refuses requests without TLS', () => {
@@ -147,9 +172,7 @@ describe('ingest', () => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: logicalId(queue) }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -219,7 +242,10 @@ describe('report api', () => {
     template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', {}, 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(stack.api.accessLogs), 'Arn'] }, Format: Match.stringLikeRegexp('requestId') },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logicalId(stack.api.accessLogs), 'Arn'] },
+        Format: Match.stringLikeRegexp('requestId'),
+      },
     });
   });
 });
@@ -251,7 +277,9 @@ describe('functions', () => {
     const env = (handler: { function: IConstruct }) => Object.keys((resource(handler.function).Properties as any).Environment.Variables);
     expect(env(stack.ingest.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'INGEST_QUEUE_URL']));
     expect(env(stack.figures.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME']));
-    expect(env(stack.reminders.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME', 'NOTIFICATIONS_TOPIC_ARN']));
+    expect(env(stack.reminders.handler)).toEqual(
+      expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME', 'NOTIFICATIONS_TOPIC_ARN']),
+    );
     expect(env(stack.api.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME']));
   });
 });
@@ -312,7 +340,15 @@ describe('outputs', () => {
   it('gives the CLI what it needs to reach the stack', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
     expect(outputs).toEqual(
-      expect.arrayContaining(['IngestQueueUrl', 'DlqUrl', 'RecordsTableName', 'FiguresTableName', 'NotificationsTopicArn', 'ApiUrl', 'Region']),
+      expect.arrayContaining([
+        'IngestQueueUrl',
+        'DlqUrl',
+        'RecordsTableName',
+        'FiguresTableName',
+        'NotificationsTopicArn',
+        'ApiUrl',
+        'Region',
+      ]),
     );
   });
 });
@@ -374,7 +410,11 @@ describe('producer registry', () => {
 
   it('only the ingest role may read it, and no role may write it', () => {
     for (const part of [stack.figures, stack.reminders, stack.api]) {
-      expect(statementsOf(part.handler.role).flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([]);
+      expect(
+        statementsOf(part.handler.role)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('ssm:')),
+      ).toEqual([]);
     }
     expect(statementsOf(stack.ingest.handler.role).flatMap(actionsOf)).not.toContain('ssm:PutParameter');
   });
@@ -462,7 +502,9 @@ describe('operations alarms', () => {
         'InvocationsFailedToBeSentToDeadLetterCount',
       ]),
     );
-    const dlqDepth = alarms().find((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes(logicalId(stack.reminders.scheduleDeadLetterQueue)));
+    const dlqDepth = alarms().find((a) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes(logicalId(stack.reminders.scheduleDeadLetterQueue)),
+    );
     expect(dlqDepth?.Properties.MetricName).toBe('ApproximateNumberOfMessagesVisible');
   });
 
@@ -470,11 +512,15 @@ describe('operations alarms', () => {
     const schedule = resource(stack.reminders.schedule) as { Properties: Record<string, any>; DependsOn?: string[] };
     expect(schedule.Properties.GroupName).toBe(resource(stack.reminders.scheduleGroup).Properties.Name);
     expect(schedule.DependsOn).toContain(logicalId(stack.reminders.scheduleGroup));
-    expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack.reminders.scheduleDeadLetterQueue), 'Arn'] } });
+    expect(schedule.Properties.Target.DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': [logicalId(stack.reminders.scheduleDeadLetterQueue), 'Arn'] },
+    });
     expect(resource(stack.reminders.scheduleDeadLetterQueue).Properties).toMatchObject({ SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(stack.reminders.scheduleDeadLetterQueue) }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
@@ -526,20 +572,31 @@ describe('least privilege, statement by statement', () => {
       const keys = (s as any).Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'] as string[] | undefined;
       return actionsOf(s)
         .filter((a) => a.startsWith('dynamodb:') && !/Stream|Shard|GetRecords/.test(a))
-        .flatMap((a) => resources.filter((r) => r && !r.endsWith('stream')).map((r) => `${a.slice(9)} on ${r}${keys ? ` [${keys.join(',')}]` : ''}`));
+        .flatMap((a) =>
+          resources.filter((r) => r && !r.endsWith('stream')).map((r) => `${a.slice(9)} on ${r}${keys ? ` [${keys.join(',')}]` : ''}`),
+        );
     });
   }
 
   it('no function may Scan or BatchWriteItem', () => {
     for (const part of [stack.ingest, stack.figures, stack.reminders, stack.api]) {
       const actions = statementsOf(part.handler.role).flatMap(actionsOf);
-      expect(actions.filter((a) => /^dynamodb:(Scan|BatchWriteItem|\*)$/.test(a)), part.node.path).toEqual([]);
+      expect(
+        actions.filter((a) => /^dynamodb:(Scan|BatchWriteItem|\*)$/.test(a)),
+        part.node.path,
+      ).toEqual([]);
     }
   });
 
   it('the report reads only the org tree partitions of Records, and reads Figures', () => {
     expect(new Set(grants(stack.api.handler.role))).toEqual(
-      new Set(['GetItem on Records [ORGS,ORGTREE]', 'Query on Records [ORGS,ORGTREE]', 'GetItem on Figures', 'BatchGetItem on Figures', 'Query on Figures']),
+      new Set([
+        'GetItem on Records [ORGS,ORGTREE]',
+        'Query on Records [ORGS,ORGTREE]',
+        'GetItem on Figures',
+        'BatchGetItem on Figures',
+        'Query on Figures',
+      ]),
     );
   });
 
@@ -594,13 +651,21 @@ describe('key policies', () => {
   it('no key gives the account kms:* : the account administers, data use is named', () => {
     for (const key of keys()) {
       const statements = policyOf(key);
-      expect(statements.flatMap((s) => [s.Action].flat()), key.node.path).not.toContain('kms:*');
+      expect(
+        statements.flatMap((s) => [s.Action].flat()),
+        key.node.path,
+      ).not.toContain('kms:*');
       const admin = statements.find((s) => s.Sid === 'KeyAdministrationByTheAccount');
       expect(admin.Action).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion', 'kms:Describe*', 'kms:Enable*']));
       expect([admin.Action].flat()).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
       // Every other account-wide statement is through one service, from this account.
-      for (const s of statements.filter((x) => x.Sid !== 'KeyAdministrationByTheAccount' && JSON.stringify(x.Principal).includes(':root'))) {
-        expect(s.Condition.StringEquals, `${key.node.path} ${s.Sid}`).toMatchObject({ 'kms:ViaService': expect.anything(), 'kms:CallerAccount': '123456789012' });
+      for (const s of statements.filter(
+        (x) => x.Sid !== 'KeyAdministrationByTheAccount' && JSON.stringify(x.Principal).includes(':root'),
+      )) {
+        expect(s.Condition.StringEquals, `${key.node.path} ${s.Sid}`).toMatchObject({
+          'kms:ViaService': expect.anything(),
+          'kms:CallerAccount': '123456789012',
+        });
       }
     }
   });
@@ -610,7 +675,7 @@ describe('key policies', () => {
     expect(JSON.stringify(policyOf(stack.records.key))).toContain('dynamodb.ap-southeast-1.amazonaws.com');
   });
 
-  it('CloudWatch may use the alarms key only for this account\'s alarms', () => {
+  it("CloudWatch may use the alarms key only for this account's alarms", () => {
     const cloudwatch = policyOf(stack.monitoring.alarmTopic.masterKey!).find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
     expect(cloudwatch.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
     expect(JSON.stringify(cloudwatch.Condition.ArnLike)).toContain(':alarm:*');

@@ -9,7 +9,8 @@ import { config } from '../../shared/data/config.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 /** DynamoDB's item size for string attributes: the UTF-8 bytes of every name and value. */
-const itemBytes = (item: Record<string, string>) => Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+const itemBytes = (item: Record<string, string>) =>
+  Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 
 describe('capacity accounting on DynamoDB Local', () => {
   let stack: TestStack;
@@ -20,9 +21,19 @@ describe('capacity accounting on DynamoDB Local', () => {
 
   it('counts a query of index byCell as DynamoDB bills it', async () => {
     // Arrange: 200 member-sized items in one cell
-    const items = Array.from({ length: 200 }, (_, i) => ({ pk: `MEMBER#CAP${i}`, sk: 'MEMBER', cellKey: 'CELL#CAP', entity: 'probe', filler: 'x'.repeat(400) }));
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      pk: `MEMBER#CAP${i}`,
+      sk: 'MEMBER',
+      cellKey: 'CELL#CAP',
+      entity: 'probe',
+      filler: 'x'.repeat(400),
+    }));
     for (let i = 0; i < items.length; i += 25) {
-      await documentClient().send(new BatchWriteCommand({ RequestItems: { [config.recordsTable()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      await documentClient().send(
+        new BatchWriteCommand({
+          RequestItems: { [config.recordsTable()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
     }
     const bytes = items.reduce((n, item) => n + itemBytes(item), 0);
     // Act

@@ -153,7 +153,14 @@ function referenceReports(city: City, year: number): (orgId: string) => Expected
         } else {
           // An arrival from outside.
           ins.push({ kind: d.kind, cell: d.toOrgId, counterpart: d.fromOrgId, on: d.receivedOn });
-          transfers.set(d.transferId, { memberId: d.member.memberId, kind: d.kind, from: d.fromOrgId, to: d.toOrgId, toExternal: false, status: 'received' });
+          transfers.set(d.transferId, {
+            memberId: d.member.memberId,
+            kind: d.kind,
+            from: d.fromOrgId,
+            to: d.toOrgId,
+            toExternal: false,
+            status: 'received',
+          });
           if (d.kind === 'official') {
             members.set(d.member.memberId, { cell: d.toOrgId, status: d.member.status, profile: { ...d.member.profile }, exempted: false });
           }

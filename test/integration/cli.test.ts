@@ -17,7 +17,9 @@ describe('the dangvien CLI against a local stack', () => {
   let data: string;
   const dangvien = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], { env: { ...process.env, DANGVIEN_DATA: '' } });
+      const { stdout, stderr } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], {
+        env: { ...process.env, DANGVIEN_DATA: '' },
+      });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -93,7 +95,21 @@ describe('the dangvien CLI against a local stack', () => {
     // Prepare: two members of C1 and a row for a cell that does not exist
     const header = MEMBER_CSV_COLUMNS.join(',');
     const line = (memberId: string, cellId: string) =>
-      [memberId, cellId, 'official', '2001-05-19', '2002-05-19', 'Phạm Thị Hoa', 'female', '1975-01-02', 'Kinh', '', 'university', 'state-sector', 'false'].join(',');
+      [
+        memberId,
+        cellId,
+        'official',
+        '2001-05-19',
+        '2002-05-19',
+        'Phạm Thị Hoa',
+        'female',
+        '1975-01-02',
+        'Kinh',
+        '',
+        'university',
+        'state-sector',
+        'false',
+      ].join(',');
     const file = join(data, 'members.csv');
     writeFileSync(file, [header, line('IMP1', 'C1'), line('IMP2', 'NOPE'), line('IMP3', 'C1')].join('\n'));
     const before = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
@@ -115,12 +131,40 @@ describe('the dangvien CLI against a local stack', () => {
 
   it('checks a `;` file with Vietnamese columns in a dry run, writes nothing, and refuses a file that is not UTF-8', async () => {
     // Prepare: Excel's Vietnamese export (`;`, a byte order mark); then the same header in TCVN3
-    const header = 'Số thẻ đảng viên;Chi bộ;Trạng thái;Ngày vào Đảng;Ngày chính thức;Họ và tên;Giới tính;Ngày sinh;Dân tộc;Tôn giáo;Trình độ học vấn;Nghề nghiệp;Đoàn viên';
-    const row = ['DRY1', 'C1', 'official', '2001-05-19', '2002-05-19', 'Phạm Thị Hoa', 'female', '1975-01-02', 'Kinh', '', 'university', 'state-sector', 'false'].join(';');
+    const header =
+      'Số thẻ đảng viên;Chi bộ;Trạng thái;Ngày vào Đảng;Ngày chính thức;Họ và tên;Giới tính;Ngày sinh;Dân tộc;Tôn giáo;Trình độ học vấn;Nghề nghiệp;Đoàn viên';
+    const row = [
+      'DRY1',
+      'C1',
+      'official',
+      '2001-05-19',
+      '2002-05-19',
+      'Phạm Thị Hoa',
+      'female',
+      '1975-01-02',
+      'Kinh',
+      '',
+      'university',
+      'state-sector',
+      'false',
+    ].join(';');
     const file = join(data, 'dry.csv');
     writeFileSync(file, `\uFEFF${header}\r\n${row}\r\n`);
     const legacy = join(data, 'tcvn3.csv');
-    writeFileSync(legacy, Buffer.from([...Buffer.from('H'), 0xe4, ...Buffer.from(' v'), 0xb5, ...Buffer.from(' t'), 0xaa, ...Buffer.from('n;Ng'), 0xb5, ...Buffer.from('y sinh\n')]));
+    writeFileSync(
+      legacy,
+      Buffer.from([
+        ...Buffer.from('H'),
+        0xe4,
+        ...Buffer.from(' v'),
+        0xb5,
+        ...Buffer.from(' t'),
+        0xaa,
+        ...Buffer.from('n;Ng'),
+        0xb5,
+        ...Buffer.from('y sinh\n'),
+      ]),
+    );
     const before = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
     // Act
     const dry = await dangvien('import', file, '--dry-run');

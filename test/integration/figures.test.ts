@@ -38,14 +38,21 @@ describe('figures on the emulators', () => {
 
   it('counts admissions in every ancestor, with the breakdowns and the target', async () => {
     // Act
-    await stack.send([admit('A1', 'C11', '2021-03-02', { sex: 'female' }), admit('A2', 'C12'), admit('A3', 'C3', '2021-04-01', { occupation: 'student', youthUnion: false })]);
+    await stack.send([
+      admit('A1', 'C11', '2021-03-02', { sex: 'female' }),
+      admit('A2', 'C12'),
+      admit('A3', 'C3', '2021-04-01', { occupation: 'student', youthUnion: false }),
+    ]);
     await stack.settle();
     // Assess
     const hp = await buildReport('HP', { date: '2021-12-31' });
     expect(hp.members).toMatchObject({ total: 3, probationary: 3, female: 1 });
     expect(hp.admissions).toMatchObject({ total: 3, female: 1, student: 1, youthUnion: 2, target: 3, achievementPct: 100 });
     expect(hp.organizations).toEqual({ grassroots: 3, grassrootsCommittees: 1, grassrootsCells: 2, cells: 2 });
-    expect(hp.children.map((c) => [c.orgId, c.members.total])).toEqual([['Q1', 2], ['Q2', 1]]);
+    expect(hp.children.map((c) => [c.orgId, c.members.total])).toEqual([
+      ['Q1', 2],
+      ['Q2', 1],
+    ]);
     const g1 = await buildReport('G1', { date: '2021-12-31' });
     expect(g1.members.total).toBe(2);
   });
@@ -53,7 +60,9 @@ describe('figures on the emulators', () => {
   it('counts a transfer inside a subtree as neither in nor out there, but across the boundary below it', async () => {
     // Act: C11 → C12 (both under G1), then C12 → C3 (across Q1/Q2)
     await stack.send([
-      validEvent('transfer.issued', { data: { transferId: 'T1', memberId: 'A1', kind: 'official', fromOrgId: 'C11', toOrgId: 'C12', issuedOn: '2021-06-01' } }),
+      validEvent('transfer.issued', {
+        data: { transferId: 'T1', memberId: 'A1', kind: 'official', fromOrgId: 'C11', toOrgId: 'C12', issuedOn: '2021-06-01' },
+      }),
     ]);
     await stack.settle();
     const inTransit = await buildReport('G1', { date: '2021-06-02' });
@@ -117,7 +126,9 @@ describe('figures on the emulators', () => {
     const all: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await documentClient().send(new ScanCommand({ TableName: config.recordsTable(), ExclusiveStartKey: start, ConsistentRead: true }));
+      const page = await documentClient().send(
+        new ScanCommand({ TableName: config.recordsTable(), ExclusiveStartKey: start, ConsistentRead: true }),
+      );
       for (const item of page.Items ?? []) all.push(`${String(item.pk)}|${String(item.sk)}`);
       start = page.LastEvaluatedKey;
     } while (start);
@@ -131,7 +142,10 @@ describe('figures on the emulators', () => {
 
   it('finds a figure changed behind its back, names it, and repairs it', async () => {
     // Arrange: Q2's and then Q1's subtree gain a member in storage only
-    const stored = await readFigures([{ orgId: 'Q1', kind: 'subtree' }, { orgId: 'Q2', kind: 'subtree' }]);
+    const stored = await readFigures([
+      { orgId: 'Q1', kind: 'subtree' },
+      { orgId: 'Q2', kind: 'subtree' },
+    ]);
     for (const orgId of ['Q2', 'Q1']) {
       const { figures, version } = stored.get(`subtree:${orgId}`)!;
       const wrong = structuredClone(figures);

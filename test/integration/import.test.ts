@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { dynamoMemberImportStore } from '../../shared/data/member-import-store.js';
-import { checkImport, ImportFileError, importMembers, MEMBER_CSV_COLUMNS, type ImportOptions } from '../../shared/use-cases/import-members.js';
+import {
+  checkImport,
+  ImportFileError,
+  importMembers,
+  MEMBER_CSV_COLUMNS,
+  type ImportOptions,
+} from '../../shared/use-cases/import-members.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { baseOrgs } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -36,7 +42,8 @@ const importFile = (content: string, opts: ImportOptions = {}) => importMembers(
 const csv = (...lines: string[]) => `${[HEADER, ...lines].join('\r\n')}\r\n`;
 
 /** Members M<from>…M<to-1>, alternating between the two cells. */
-const members = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => row(`M${from + i}`, (from + i) % 2 ? 'C1' : 'C2'));
+const members = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => row(`M${from + i}`, (from + i) % 2 ? 'C1' : 'C2'));
 
 describe('dangvien import', () => {
   let stack: TestStack;
@@ -50,7 +57,14 @@ describe('dangvien import', () => {
   // Prepare: four good rows (a quoted name with a comma, an NFD name) and four bad ones
   const legacy = csv(
     row('A1', 'C1'), // line 2
-    row('A2', 'C1', { status: 'probationary', recognizedOn: '', admittedOn: '2020-11-02', sex: 'female', youthUnion: 'true', fullName: '"Trần, Thị Bình"' }), // 3
+    row('A2', 'C1', {
+      status: 'probationary',
+      recognizedOn: '',
+      admittedOn: '2020-11-02',
+      sex: 'female',
+      youthUnion: 'true',
+      fullName: '"Trần, Thị Bình"',
+    }), // 3
     row('A3', 'C2', { ethnicity: 'Tày', religion: 'Phật giáo', fullName: 'Lê Văn Cường'.normalize('NFD') }), // 4
     row('A4', 'C2', { birthDate: '1990-02-30' }), // 5: no such date
     row('A5', 'C9'), // 6: no such cell
@@ -123,7 +137,11 @@ describe('dangvien import', () => {
     const file = csv(...members(200, 212));
     const controller = new AbortController();
     // Act
-    const first = await importFile(file, { chunkSize: 4, onProgress: (p) => p.rowsDone >= 4 && controller.abort(), signal: controller.signal });
+    const first = await importFile(file, {
+      chunkSize: 4,
+      onProgress: (p) => p.rowsDone >= 4 && controller.abort(),
+      signal: controller.signal,
+    });
     const second = await importFile(file, { chunkSize: 4 });
     await stack.settle();
     // Assess
@@ -135,7 +153,12 @@ describe('dangvien import', () => {
 
   it('checks a file in a dry run against the stored tree and members, and writes nothing', async () => {
     // Prepare: a new member, one already imported above, a missing cell, a date the rules cannot compute with
-    const file = csv(row('D1', 'C1'), row('A1', 'C2'), row('D2', 'C9'), row('D3', 'C2', { admittedOn: '9999-12-31', status: 'probationary', recognizedOn: '' }));
+    const file = csv(
+      row('D1', 'C1'),
+      row('A1', 'C2'),
+      row('D2', 'C9'),
+      row('D3', 'C2', { admittedOn: '9999-12-31', status: 'probationary', recognizedOn: '' }),
+    );
     const before = await buildReport('HP', { date: '2021-01-31' });
     // Act
     const dry = await checkImport(file, dynamoMemberImportStore());

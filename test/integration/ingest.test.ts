@@ -104,7 +104,9 @@ describe('ingest on the emulators', () => {
     // Prepare
     crashNext = 1;
     // Act
-    await stack.send([validEvent('member.admitted', { data: { memberId: 'X1', orgId: 'C1', admittedOn: '2021-06-01', ceremonyOn: undefined } })]);
+    await stack.send([
+      validEvent('member.admitted', { data: { memberId: 'X1', orgId: 'C1', admittedOn: '2021-06-01', ceremonyOn: undefined } }),
+    ]);
     await stack.settle();
     // Assess
     const member = await getMember('X1');
@@ -121,7 +123,9 @@ describe('ingest on the emulators', () => {
     await stack.send([recognize]);
     await stack.settle();
     const deferred = await partition('DEFERRED');
-    const dlqMessages = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    const dlqMessages = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+    );
     // Assess: in the DLQ with its reason on record
     expect(deferred.find((d) => d.sk === recognize.id)).toMatchObject({ reason: 'missing-member', attempts: 5 });
     expect(dlqMessages.Messages?.map((m) => JSON.parse(m.Body ?? '{}').id)).toContain(recognize.id);
@@ -141,7 +145,9 @@ describe('ingest on the emulators', () => {
     const body = JSON.stringify(validEvent('member.imported', { data: { memberId: 'TWICE', orgId: 'C1' } }));
     const meta = { messageId: 'm-twice', receiveCount: 1 };
     // Act
-    const second = await ingestEvent(dynamoIngestStore, body, meta, { afterMarkerCheck: async () => void (await ingestEvent(dynamoIngestStore, body, meta)) });
+    const second = await ingestEvent(dynamoIngestStore, body, meta, {
+      afterMarkerCheck: async () => void (await ingestEvent(dynamoIngestStore, body, meta)),
+    });
     // Assess
     expect(second.outcome).toBe('duplicate');
     expect((await partition('REJECTED')).some((r) => r.body === body)).toBe(false);

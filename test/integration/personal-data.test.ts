@@ -38,7 +38,9 @@ describe('logs carry no personal data', () => {
     // Prepare
     const profile = validProfile({ fullName: NAME, birthDate: BIRTH });
     const admitted = validEvent('member.admitted', { data: { memberId: 'PII1', orgId: 'C1', profile } });
-    const badSchema = validEvent('member.admitted', { data: { memberId: 'PII2', orgId: 'C1', profile: { ...profile, sex: 'x' as never } } });
+    const badSchema = validEvent('member.admitted', {
+      data: { memberId: 'PII2', orgId: 'C1', profile: { ...profile, sex: 'x' as never } },
+    });
     const conflict = { ...admitted, data: { ...admitted.data, orgId: 'C2' } };
     const waiting = validEvent('dossier.received', { data: { dossierId: 'PIID', personId: 'PII3', orgId: 'NOT-YET', profile } });
     // Act

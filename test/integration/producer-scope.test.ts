@@ -20,7 +20,13 @@ const sqsEvent = (senderId: string, ...bodies: object[]): SQSEvent => ({
     messageId: `m-${senderId}-${i}-${Math.random()}`,
     receiptHandle: 'r',
     body: JSON.stringify(body),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: senderId, ApproximateFirstReceiveTimestamp: '0', MessageGroupId: `g${i}` },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: senderId,
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: `g${i}`,
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -38,7 +44,15 @@ describe('producer scoping by SQS SenderId', () => {
     // Prepare: the city's system may write everything, district Q1's role only Q1's subtree
     const dir = mkdtempSync(join(tmpdir(), 'producers-'));
     const file = join(dir, 'producers.json');
-    writeFileSync(file, JSON.stringify({ producers: [{ senderId: CITY, name: 'city', orgs: ['*'] }, { senderId: DISTRICT_ROLE, name: 'district Q1', orgs: ['Q1'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        producers: [
+          { senderId: CITY, name: 'city', orgs: ['*'] },
+          { senderId: DISTRICT_ROLE, name: 'district Q1', orgs: ['Q1'] },
+        ],
+      }),
+    );
     process.env.DANGVIEN_PRODUCERS_FILE = file;
     stack = await startTestStack({ figures: false });
     await invoke(

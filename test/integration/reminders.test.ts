@@ -31,7 +31,10 @@ async function published(): Promise<string[]> {
     if (messages.length === 0) return bodies;
     bodies.push(...messages.map((m) => m.Body ?? ''));
     await sqsClient().send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
     );
   }
 }
@@ -51,11 +54,27 @@ function days(first: string, last: string): string[] {
 }
 
 const receive = (dossierId: string, orgId: string, receivedOn: string) =>
-  validEvent('dossier.received', { data: { dossierId, personId: `P-${dossierId}`, orgId, receivedOn, profile: validProfile({ fullName: 'Nguyễn Thị Hoa', birthDate: '1999-09-09' }) } });
+  validEvent('dossier.received', {
+    data: {
+      dossierId,
+      personId: `P-${dossierId}`,
+      orgId,
+      receivedOn,
+      profile: validProfile({ fullName: 'Nguyễn Thị Hoa', birthDate: '1999-09-09' }),
+    },
+  });
 const importOfficial = (memberId: string, orgId: string, admittedOn = '2010-05-19') =>
   validEvent('member.imported', { data: { memberId, orgId, status: 'official', admittedOn, recognizedOn: addDays(admittedOn, 365) } });
 const admit = (memberId: string, orgId: string, admittedOn: string) =>
-  validEvent('member.admitted', { data: { memberId, orgId, admittedOn, ceremonyOn: undefined, profile: validProfile({ fullName: 'Lê Văn Minh', birthDate: '2001-01-01' }) } });
+  validEvent('member.admitted', {
+    data: {
+      memberId,
+      orgId,
+      admittedOn,
+      ceremonyOn: undefined,
+      profile: validProfile({ fullName: 'Lê Văn Minh', birthDate: '2001-01-01' }),
+    },
+  });
 const issue = (transferId: string, memberId: string, fromOrgId: string, toOrgId: string, issuedOn: string) =>
   validEvent('transfer.issued', { data: { transferId, memberId, kind: 'official', fromOrgId, toOrgId, issuedOn } });
 
@@ -66,7 +85,13 @@ describe('the reminders job, day by day', () => {
   beforeAll(async () => {
     stack = await startTestStack({ figures: false });
     // Prepare: HP > Q1 > C1, C2, C3; C3 is later merged into C1.
-    await stack.send([registerOrg('HP', null, 'province'), registerOrg('Q1', 'HP', 'upper-grassroots'), registerOrg('C1', 'Q1', 'grassroots-cell'), registerOrg('C2', 'Q1', 'grassroots-cell'), registerOrg('C3', 'Q1', 'grassroots-cell')]);
+    await stack.send([
+      registerOrg('HP', null, 'province'),
+      registerOrg('Q1', 'HP', 'upper-grassroots'),
+      registerOrg('C1', 'Q1', 'grassroots-cell'),
+      registerOrg('C2', 'Q1', 'grassroots-cell'),
+      registerOrg('C3', 'Q1', 'grassroots-cell'),
+    ]);
     await stack.settle();
     await stack.send([
       // Open dossiers: due 2026-01-30, 2026-02-18, 2026-02-08 (closed on the way), 2026-02-03 (in C3).
@@ -184,8 +209,26 @@ describe('the reminders job, day by day', () => {
     // Assess
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) {
-      expect(Object.keys(JSON.parse(body) as object).sort()).toEqual(['daysLeft', 'dueOn', 'kind', 'orgId', 'remindOn', 'subjectId', 'threshold']);
-      for (const personal of ['Nguyễn', 'Lê Văn Minh', 'Hoa', '1999-09-09', '2001-01-01', '1995-05-20', 'fullName', 'birthDate', 'profile']) {
+      expect(Object.keys(JSON.parse(body) as object).sort()).toEqual([
+        'daysLeft',
+        'dueOn',
+        'kind',
+        'orgId',
+        'remindOn',
+        'subjectId',
+        'threshold',
+      ]);
+      for (const personal of [
+        'Nguyễn',
+        'Lê Văn Minh',
+        'Hoa',
+        '1999-09-09',
+        '2001-01-01',
+        '1995-05-20',
+        'fullName',
+        'birthDate',
+        'profile',
+      ]) {
         expect(body).not.toContain(personal);
       }
     }
@@ -228,7 +271,15 @@ function dossierItem(dossierId: string, receivedOn: string): Record<string, unkn
 }
 
 const cellItem = (): Record<string, unknown> => {
-  const record: OrgRecord = { orgId: 'C1', parentId: null, name: 'Chi bộ 1', level: 'grassroots-cell', status: 'active', targets: {}, version: 1 };
+  const record: OrgRecord = {
+    orgId: 'C1',
+    parentId: null,
+    name: 'Chi bộ 1',
+    level: 'grassroots-cell',
+    status: 'active',
+    targets: {},
+    version: 1,
+  };
   return toItem({ entity: 'org', record });
 };
 
@@ -270,7 +321,10 @@ describe('the reminders job under failure', () => {
     // Prepare: twenty dossiers whose 15-day threshold falls on 2027-03-17.
     await writeDirectly(Array.from({ length: 20 }, (_, i) => dossierItem(`CC${String(i).padStart(2, '0')}`, '2027-01-31')));
     // Act
-    const [a, b] = await Promise.all([runRemindersJob(dynamoRemindersStore, '2027-03-17'), runRemindersJob(dynamoRemindersStore, '2027-03-17')]);
+    const [a, b] = await Promise.all([
+      runRemindersJob(dynamoRemindersStore, '2027-03-17'),
+      runRemindersJob(dynamoRemindersStore, '2027-03-17'),
+    ]);
     // Assess
     const rows = await publishedRows();
     expect(rows.map((r) => r[1])).toEqual(Array.from({ length: 20 }, (_, i) => `CC${String(i).padStart(2, '0')}`));
@@ -308,7 +362,10 @@ describe('the reminders job under failure', () => {
     expect(afterWithinLease.map((r) => r[1])).toEqual([crashed === 'CR1' ? 'CR2' : 'CR1']);
     expect(withinLease.recovered).toBe(0);
     expect(afterRecovery).toEqual([['dossier.dueSoon', crashed, 'C1', '2027-04-02', 15, 15]]);
-    expect(recovering).toMatchObject({ recovered: 1, reminders: [expect.objectContaining({ subjectId: crashed, remindOn: '2027-03-18' })] });
+    expect(recovering).toMatchObject({
+      recovered: 1,
+      reminders: [expect.objectContaining({ subjectId: crashed, remindOn: '2027-03-18' })],
+    });
     expect(nextDay.reminders).toEqual([]);
     expect(await published()).toEqual([]);
   });

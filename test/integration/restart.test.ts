@@ -61,7 +61,9 @@ function target(data: string): LocalEndpoints {
 function persistedIngestMessages(data: string): number {
   const db = new DatabaseSync(join(data, 'sqs', 'fauxqs.db'), { readOnly: true });
   try {
-    const row = db.prepare("SELECT COUNT(*) AS n FROM sqs_messages WHERE queue_name LIKE '%Ingest.fifo' AND queue_name NOT LIKE '%Dlq%'").get() as { n: number };
+    const row = db
+      .prepare("SELECT COUNT(*) AS n FROM sqs_messages WHERE queue_name LIKE '%Ingest.fifo' AND queue_name NOT LIKE '%Dlq%'")
+      .get() as { n: number };
     return row.n;
   } finally {
     db.close();
@@ -81,14 +83,24 @@ describe('npm start killed and started again', () => {
     running = first.child;
     await first.ready;
     const endpoints = target(data);
-    const tree = [registerOrg('HP', null, 'province'), registerOrg('Q1', 'HP', 'upper-grassroots'), registerOrg('C1', 'Q1', 'grassroots-cell')];
-    await sendEvents(endpoints.env.INGEST_QUEUE_URL!, tree.map((e) => outgoing(JSON.stringify(e))));
+    const tree = [
+      registerOrg('HP', null, 'province'),
+      registerOrg('Q1', 'HP', 'upper-grassroots'),
+      registerOrg('C1', 'Q1', 'grassroots-cell'),
+    ];
+    await sendEvents(
+      endpoints.env.INGEST_QUEUE_URL!,
+      tree.map((e) => outgoing(JSON.stringify(e))),
+    );
     await fetch(`${endpoints.apiUrl}/_local/settled`);
     const admissions = Array.from({ length: 150 }, (_, i) =>
       validEvent('member.admitted', { id: `restart-${i}`, data: { memberId: `R${i}`, orgId: 'C1', dossierId: undefined } }),
     );
     const all = [...tree, ...admissions];
-    await sendEvents(endpoints.env.INGEST_QUEUE_URL!, admissions.map((e) => outgoing(JSON.stringify(e))));
+    await sendEvents(
+      endpoints.env.INGEST_QUEUE_URL!,
+      admissions.map((e) => outgoing(JSON.stringify(e))),
+    );
 
     // Act: kill -9 the whole stack (node, the runners, java) with work still queued
     await killGroup(first.child, 'SIGKILL');

@@ -6,11 +6,21 @@ import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const imported = (memberId: string, orgId: string, sex: 'female' | 'male' = 'male') =>
-  validEvent('member.imported', { data: { memberId, orgId, status: 'official', admittedOn: '2010-01-01', recognizedOn: '2011-01-01', profile: validProfile({ sex }) } });
-const issue = (transferId: string, memberId: string, kind: 'official' | 'temporary', fromOrgId: string, toOrgId: string, issuedOn: string) =>
-  validEvent('transfer.issued', { data: { transferId, memberId, kind, fromOrgId, toOrgId, issuedOn } });
+  validEvent('member.imported', {
+    data: { memberId, orgId, status: 'official', admittedOn: '2010-01-01', recognizedOn: '2011-01-01', profile: validProfile({ sex }) },
+  });
+const issue = (
+  transferId: string,
+  memberId: string,
+  kind: 'official' | 'temporary',
+  fromOrgId: string,
+  toOrgId: string,
+  issuedOn: string,
+) => validEvent('transfer.issued', { data: { transferId, memberId, kind, fromOrgId, toOrgId, issuedOn } });
 const receive = (transferId: string, receivedOn: string) =>
-  validEvent('transfer.received', { data: { transferId, receivedOn, fromOrgId: undefined, toOrgId: undefined, kind: undefined, member: undefined } });
+  validEvent('transfer.received', {
+    data: { transferId, receivedOn, fromOrgId: undefined, toOrgId: undefined, kind: undefined, member: undefined },
+  });
 
 describe('figures across a year end, temporary attendance and a province merge', () => {
   let stack: TestStack;
@@ -38,7 +48,11 @@ describe('figures across a year end, temporary attendance and a province merge',
     // Act
     await stack.send([issue('T1', 'M1', 'official', 'C1', 'C3', '2021-12-20')]);
     await stack.settle();
-    const atYearEnd = { hp: await buildReport('HP', { date: '2021-12-31' }), q1: await buildReport('Q1', { date: '2021-12-31' }), q2: await buildReport('Q2', { date: '2021-12-31' }) };
+    const atYearEnd = {
+      hp: await buildReport('HP', { date: '2021-12-31' }),
+      q1: await buildReport('Q1', { date: '2021-12-31' }),
+      q2: await buildReport('Q2', { date: '2021-12-31' }),
+    };
     await stack.send([receive('T1', '2022-01-05')]);
     await stack.settle();
     // Assess

@@ -28,7 +28,9 @@ describe('local event source runners', () => {
   beforeAll(async () => {
     useEmulators(inject('emulators'));
     resetClients();
-    p = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, `r${randomUUID().slice(0, 8)}`, { visibilityTimeout: 1 });
+    p = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, `r${randomUUID().slice(0, 8)}`, {
+      visibilityTimeout: 1,
+    });
   });
   afterAll(async () => {
     await Promise.all(runners.map((r) => r.stop()));
@@ -55,12 +57,19 @@ describe('local event source runners', () => {
     await sqsClient().send(
       new SendMessageBatchCommand({
         QueueUrl: queue.url,
-        Entries: ['ok-1', 'poison', 'ok-2'].map((body, i) => ({ Id: String(i), MessageBody: body, MessageGroupId: `g${i}`, MessageDeduplicationId: randomUUID() })),
+        Entries: ['ok-1', 'poison', 'ok-2'].map((body, i) => ({
+          Id: String(i),
+          MessageBody: body,
+          MessageGroupId: `g${i}`,
+          MessageDeduplicationId: randomUUID(),
+        })),
       }),
     );
     const dlqBodies: string[] = [];
     await until(async () => {
-      const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: p.queues[INGEST_DLQ.id]!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const out = await sqsClient().send(
+        new ReceiveMessageCommand({ QueueUrl: p.queues[INGEST_DLQ.id]!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       dlqBodies.push(...(out.Messages ?? []).map((m) => m.Body ?? ''));
       return dlqBodies.length > 0;
     });

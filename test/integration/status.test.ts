@@ -24,7 +24,9 @@ describe('dangvien status', () => {
   let data: string;
   const dangvien = async (...args: string[]) => {
     try {
-      const { stdout } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], { env: { ...process.env, DANGVIEN_DATA: '' } });
+      const { stdout } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], {
+        env: { ...process.env, DANGVIEN_DATA: '' },
+      });
       return { code: 0, stdout, json: () => JSON.parse(stdout) as Record<string, unknown> };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -42,7 +44,10 @@ describe('dangvien status', () => {
       status: () => ({ ingestOldestAgeSeconds: 0, figuresLagSeconds: stack.figuresLagSeconds() }),
     });
     data = mkdtempSync(join(tmpdir(), 'dangvien-status-'));
-    writeFileSync(join(data, ENDPOINTS_FILE), JSON.stringify({ ...inject('emulators'), apiUrl: api.url, env: stack.env, pid: process.pid }));
+    writeFileSync(
+      join(data, ENDPOINTS_FILE),
+      JSON.stringify({ ...inject('emulators'), apiUrl: api.url, env: stack.env, pid: process.pid }),
+    );
     await stack.send([registerOrg('HP', null, 'province'), registerOrg('C1', 'HP', 'grassroots-cell')]);
     await stack.settle();
   });
@@ -64,9 +69,16 @@ describe('dangvien status', () => {
   it('reports a DLQ message, a waiting event and a missed reminders day, and exits 1', async () => {
     // Prepare: an event in the DLQ, a recognition of a member not yet admitted, no run for two days
     await sqsClient().send(
-      new SendMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MessageBody: '{}', MessageGroupId: 'status-test', MessageDeduplicationId: 'status-test' }),
+      new SendMessageCommand({
+        QueueUrl: stack.env.INGEST_DLQ_URL,
+        MessageBody: '{}',
+        MessageGroupId: 'status-test',
+        MessageDeduplicationId: 'status-test',
+      }),
     );
-    await stack.send([validEvent('member.recognized', { id: 'status-waiting', data: { memberId: 'NOT-YET', recognizedOn: '2022-03-10' } })]);
+    await stack.send([
+      validEvent('member.recognized', { id: 'status-waiting', data: { memberId: 'NOT-YET', recognizedOn: '2022-03-10' } }),
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     await recordCompletedRun('reminders', '2026-01-01', new Date(Date.now() - 2 * 86_400_000));
     // Act

@@ -31,7 +31,9 @@ describe('the benchmark city', () => {
     const [header, ...rows] = parseCsv(city.csv);
     const columns = readHeader(header);
     const badLines = new Set(city.badRows.map((b) => b.line));
-    const imported = rows.filter((r) => !badLines.has(r.line)).map((r) => rowEvent(columns, r, fileHashOf(city.csv), `${city.year - 1}-12-31T17:00:00Z`));
+    const imported = rows
+      .filter((r) => !badLines.has(r.line))
+      .map((r) => rowEvent(columns, r, fileHashOf(city.csv), `${city.year - 1}-12-31T17:00:00Z`));
     await harness.given(imported);
     // Act
     const results = await harness.runAll(city.events);

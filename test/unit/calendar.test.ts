@@ -2,7 +2,15 @@
 // coverage, provisional deadlines, and a guard that next year's holidays are added in time.
 import { describe, expect, it } from 'vitest';
 import { todayInVietnam, yearOf } from '../../shared/domain/dates.js';
-import { calendarCovers, DEFAULT_RULE_SETS, isWorkingDay, parseRuleSets, ruleSetFor, transferDeadline, transferDueOn } from '../../shared/domain/rules/index.js';
+import {
+  calendarCovers,
+  DEFAULT_RULE_SETS,
+  isWorkingDay,
+  parseRuleSets,
+  ruleSetFor,
+  transferDeadline,
+  transferDueOn,
+} from '../../shared/domain/rules/index.js';
 
 describe('make-up working days (làm bù)', () => {
   for (const day of ['2024-05-04', '2025-04-26', '2026-01-10']) {
@@ -41,7 +49,12 @@ describe('make-up working days (làm bù)', () => {
   it('a day listed both as a holiday and as a working day fails the load', () => {
     // Prepare
     const file = {
-      calendars: { c: [{ on: '2024-05-04', name: 'x' }, { on: '2024-05-04', name: 'y', workingDay: true }] },
+      calendars: {
+        c: [
+          { on: '2024-05-04', name: 'x' },
+          { on: '2024-05-04', name: 'y', workingDay: true },
+        ],
+      },
       ruleSets: [{ ...rawOf(DEFAULT_RULE_SETS[0]!), holidays: 'c' }],
     };
 
@@ -53,7 +66,13 @@ describe('make-up working days (làm bù)', () => {
 describe('coverage and provisional deadlines', () => {
   it('calendarCovers the listed years, not the others', () => {
     // Prepare, Act, Assess
-    expect(['2020-06-01', '2026-06-01', '2027-06-01', '2028-06-01', '2019-06-01'].map((d) => calendarCovers(d))).toEqual([true, true, true, false, false]);
+    expect(['2020-06-01', '2026-06-01', '2027-06-01', '2028-06-01', '2019-06-01'].map((d) => calendarCovers(d))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('a working-day deadline within confirmed years is final', () => {

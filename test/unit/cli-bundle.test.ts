@@ -11,7 +11,11 @@ const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import
 };
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 describe('the built dangvien CLI', () => {
   it('imports only Node built-ins and runtime dependencies, never a devDependency', async () => {

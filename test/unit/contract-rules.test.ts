@@ -21,7 +21,11 @@ async function run(given: object[], when: object) {
 describe('§4 dossiers', () => {
   it('a step dated before the previous step is rejected date-order', async () => {
     // Prepare
-    const given = [...baseOrgs(), validEvent('dossier.received'), validEvent('dossier.stepCompleted', { data: { step: 'processing', on: '2021-01-20' } })];
+    const given = [
+      ...baseOrgs(),
+      validEvent('dossier.received'),
+      validEvent('dossier.stepCompleted', { data: { step: 'processing', on: '2021-01-20' } }),
+    ];
 
     // Act
     const { result } = await run(given, validEvent('dossier.stepCompleted', { data: { step: 'reported', on: '2021-01-19' } }));
@@ -32,7 +36,11 @@ describe('§4 dossiers', () => {
 
   it('a step on the same day as the previous one applies', async () => {
     // Prepare
-    const given = [...baseOrgs(), validEvent('dossier.received'), validEvent('dossier.stepCompleted', { data: { step: 'processing', on: '2021-01-20' } })];
+    const given = [
+      ...baseOrgs(),
+      validEvent('dossier.received'),
+      validEvent('dossier.stepCompleted', { data: { step: 'processing', on: '2021-01-20' } }),
+    ];
 
     // Act
     const { result } = await run(given, validEvent('dossier.stepCompleted', { data: { step: 'reported', on: '2021-01-20' } }));
@@ -77,7 +85,11 @@ describe('§4 dossiers', () => {
 
   it('an admission into the cell a dossier’s cell was merged into closes it', async () => {
     // Prepare
-    const given = [...baseOrgs(), validEvent('dossier.received', { data: { orgId: 'C2' } }), validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-01-10', mergedInto: 'C1' } })];
+    const given = [
+      ...baseOrgs(),
+      validEvent('dossier.received', { data: { orgId: 'C2' } }),
+      validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-01-10', mergedInto: 'C1' } }),
+    ];
 
     // Act
     const { h, result } = await run(given, admitM1({ dossierId: 'D1' }));
@@ -101,14 +113,44 @@ describe('§4 dossiers', () => {
 
 describe('§5 members', () => {
   const cases: Array<[string, () => object[], () => object, string]> = [
-    ['an exemption before admittedOn', () => [...baseOrgs(), admitM1()], () => validEvent('member.exempted', { data: { on: '2021-03-01' } }), 'before-admission'],
+    [
+      'an exemption before admittedOn',
+      () => [...baseOrgs(), admitM1()],
+      () => validEvent('member.exempted', { data: { on: '2021-03-01' } }),
+      'before-admission',
+    ],
     ['an exit before admittedOn', () => [...baseOrgs(), admitM1()], () => exit('2021-03-01'), 'before-admission'],
-    ['a rating for a year before the admission', () => [...baseOrgs(), admitM1()], () => validEvent('member.evaluated', { data: { year: 2020 } }), 'before-admission'],
-    ['a badge before admittedOn', () => [...baseOrgs(), importM1()], () => validEvent('member.badgeAwarded', { data: { awardedOn: '1990-01-01' } }), 'before-admission'],
-    ['a recognition before admittedOn', () => [...baseOrgs(), admitM1()], () => validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }), 'before-admission'],
-    ['a recognition before the end of probation (ceremony + 12 months)', () => [...baseOrgs(), admitM1()], () => validEvent('member.recognized', { data: { recognizedOn: '2022-03-09' } }), 'probation-not-ended'],
+    [
+      'a rating for a year before the admission',
+      () => [...baseOrgs(), admitM1()],
+      () => validEvent('member.evaluated', { data: { year: 2020 } }),
+      'before-admission',
+    ],
+    [
+      'a badge before admittedOn',
+      () => [...baseOrgs(), importM1()],
+      () => validEvent('member.badgeAwarded', { data: { awardedOn: '1990-01-01' } }),
+      'before-admission',
+    ],
+    [
+      'a recognition before admittedOn',
+      () => [...baseOrgs(), admitM1()],
+      () => validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }),
+      'before-admission',
+    ],
+    [
+      'a recognition before the end of probation (ceremony + 12 months)',
+      () => [...baseOrgs(), admitM1()],
+      () => validEvent('member.recognized', { data: { recognizedOn: '2022-03-09' } }),
+      'probation-not-ended',
+    ],
     // admitted 1991-03-02: the 30-year badge from 2020-03-02 (admittedOn + 30 − 1 years).
-    ['a 30-year badge a day before admittedOn + 29 years', () => [...baseOrgs(), importM1()], () => validEvent('member.badgeAwarded', { data: { years: 30, awardedOn: '2020-03-01' } }), 'too-early'],
+    [
+      'a 30-year badge a day before admittedOn + 29 years',
+      () => [...baseOrgs(), importM1()],
+      () => validEvent('member.badgeAwarded', { data: { years: 30, awardedOn: '2020-03-01' } }),
+      'too-early',
+    ],
   ];
   for (const [name, given, when, reason] of cases) {
     it(`${name} is rejected ${reason}`, async () => {
@@ -210,7 +252,12 @@ describe('§5 members', () => {
 describe('§6 transfers', () => {
   it('a transfer complete at issue is not received after its destination is registered (not-pending)', async () => {
     // Prepare
-    const given = [...baseOrgs(), importM1(), issue({ toOrgId: 'C7' }), validEvent('org.registered', { data: { orgId: 'C7', parentId: 'Q1', name: 'C7', level: 'grassroots-cell' } })];
+    const given = [
+      ...baseOrgs(),
+      importM1(),
+      issue({ toOrgId: 'C7' }),
+      validEvent('org.registered', { data: { orgId: 'C7', parentId: 'Q1', name: 'C7', level: 'grassroots-cell' } }),
+    ];
 
     // Act
     const { h, result } = await run(given, validEvent('transfer.received'));
@@ -230,7 +277,11 @@ describe('§6 transfers', () => {
     const cancelled = (await run(given, validEvent('transfer.cancelled'))).result;
 
     // Assess
-    expect([received, returned, cancelled]).toEqual([{ outcome: 'rejected', reason: 'not-pending' }, { outcome: 'applied' }, { outcome: 'applied' }]);
+    expect([received, returned, cancelled]).toEqual([
+      { outcome: 'rejected', reason: 'not-pending' },
+      { outcome: 'applied' },
+      { outcome: 'applied' },
+    ]);
   });
 
   it('a received temporary transfer can be cancelled: no longer an attendee', async () => {
@@ -248,7 +299,11 @@ describe('§6 transfers', () => {
 
   it('an arrival from outside of a member who exited (even deceased) is rejected member-exists', async () => {
     // Prepare
-    const given = [...baseOrgs(), validEvent('member.imported', { data: { memberId: 'M2' } }), validEvent('member.exited', { data: { memberId: 'M2', reason: 'deceased', on: '2021-06-01' } })];
+    const given = [
+      ...baseOrgs(),
+      validEvent('member.imported', { data: { memberId: 'M2' } }),
+      validEvent('member.exited', { data: { memberId: 'M2', reason: 'deceased', on: '2021-06-01' } }),
+    ];
 
     // Act
     const { result } = await run(given, validExternalArrival());
@@ -329,7 +384,11 @@ describe('§2 org.dissolved without mergedInto needs no open dossier', () => {
 
   it('with mergedInto, a cell’s members and open dossiers roll up to the target', async () => {
     // Prepare
-    const h = await new DomainHarness().given([...baseOrgs(), validEvent('dossier.received', { data: { orgId: 'C2' } }), validEvent('member.imported', { data: { orgId: 'C2' } })]);
+    const h = await new DomainHarness().given([
+      ...baseOrgs(),
+      validEvent('dossier.received', { data: { orgId: 'C2' } }),
+      validEvent('member.imported', { data: { orgId: 'C2' } }),
+    ]);
 
     // Act
     const result = outcomeOf(await h.run(validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-02-01', mergedInto: 'C1' } })));
@@ -338,7 +397,9 @@ describe('§2 org.dissolved without mergedInto needs no open dossier', () => {
     expect(result).toEqual({ outcome: 'applied' });
     expect(h.orgs.get('C2')).toMatchObject({ status: 'dissolved', parentId: 'C1', mergedInto: 'C1' });
     expect(outcomeOf(await h.run(validEvent('dossier.stepCompleted')))).toEqual({ outcome: 'applied' });
-    expect(outcomeOf(await h.run(validEvent('transfer.issued', { data: { fromOrgId: 'C1', toOrgId: 'EXT-DN' } })))).toEqual({ outcome: 'applied' });
+    expect(outcomeOf(await h.run(validEvent('transfer.issued', { data: { fromOrgId: 'C1', toOrgId: 'EXT-DN' } })))).toEqual({
+      outcome: 'applied',
+    });
   });
 });
 
@@ -349,8 +410,17 @@ describe('decide never throws on date arithmetic', () => {
     if (!event.ok) throw new Error(event.message);
     const state = emptyState();
     state.members.set('M1', {
-      memberId: 'M1', cellId: 'C1', status: 'probationary', profile: validProfile(), admittedOn: '2021-03-02',
-      probationEndsOn: undefined, ceremonyOn: '9999-12-31', ratings: {}, badges: {}, origin: 'admitted', version: 1,
+      memberId: 'M1',
+      cellId: 'C1',
+      status: 'probationary',
+      profile: validProfile(),
+      admittedOn: '2021-03-02',
+      probationEndsOn: undefined,
+      ceremonyOn: '9999-12-31',
+      ratings: {},
+      badges: {},
+      origin: 'admitted',
+      version: 1,
     });
 
     // Act
@@ -375,7 +445,19 @@ describe('§9 counting', () => {
 
   it('religious: not null, blank or "none" (Không, không, in NFD too)', () => {
     // Prepare
-    const values: Array<string | null | undefined> = [null, undefined, '', '  ', 'Không', 'không', 'KHÔNG', 'Không'.normalize('NFD'), ' none ', 'Phật giáo', 'Công giáo'];
+    const values: Array<string | null | undefined> = [
+      null,
+      undefined,
+      '',
+      '  ',
+      'Không',
+      'không',
+      'KHÔNG',
+      'Không'.normalize('NFD'),
+      ' none ',
+      'Phật giáo',
+      'Công giáo',
+    ];
 
     // Act
     const religious = values.map((religion) => isReligious({ religion }));

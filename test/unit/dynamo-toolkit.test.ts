@@ -3,7 +3,15 @@
 // (never more than `limit` at once, nothing new after a failure, rethrown after the rest).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, batchGetAll, batchWriteAll, mapLimit, queryAll, UnprocessedItemsError, DynamoToolkitError } from '../../shared/data/dynamo-toolkit.js';
+import {
+  backoffMs,
+  batchGetAll,
+  batchWriteAll,
+  mapLimit,
+  queryAll,
+  UnprocessedItemsError,
+  DynamoToolkitError,
+} from '../../shared/data/dynamo-toolkit.js';
 
 const FAST = { maxAttempts: 4, baseMs: 1, capMs: 2 };
 
@@ -38,7 +46,10 @@ describe('batchGetAll', () => {
     const { client, inputs } = scriptedClient((input, call) => {
       const asked = input.RequestItems.T.Keys as Array<{ pk: string }>;
       const left = call === 1 ? asked.slice(-1) : [];
-      return { Responses: { T: asked.filter((k) => !left.includes(k)).map((k) => ({ ...k, v: 1 })) }, UnprocessedKeys: left.length ? { T: { Keys: left } } : {} };
+      return {
+        Responses: { T: asked.filter((k) => !left.includes(k)).map((k) => ({ ...k, v: 1 })) },
+        UnprocessedKeys: left.length ? { T: { Keys: left } } : {},
+      };
     });
     // Act
     const items = await batchGetAll('T', keys, { client, retry: FAST, consistentRead: true });
@@ -50,7 +61,10 @@ describe('batchGetAll', () => {
 
   it('throws a named error once the attempts run out', async () => {
     // Prepare: DynamoDB never processes anything
-    const { client, inputs } = scriptedClient((input) => ({ Responses: { T: [] }, UnprocessedKeys: { T: { Keys: input.RequestItems.T.Keys } } }));
+    const { client, inputs } = scriptedClient((input) => ({
+      Responses: { T: [] },
+      UnprocessedKeys: { T: { Keys: input.RequestItems.T.Keys } },
+    }));
     // Act
     const read = batchGetAll('T', [{ pk: 'a', sk: 'b' }], { client, retry: FAST });
     // Assess
@@ -64,7 +78,9 @@ describe('batchWriteAll', () => {
   it('sends 25 items a request and the unprocessed ones again', async () => {
     // Prepare
     const items = Array.from({ length: 60 }, (_, i) => ({ pk: `K${i}`, sk: 'S' }));
-    const { client, inputs } = scriptedClient((input, call) => ({ UnprocessedItems: call === 2 ? { T: input.RequestItems.T.slice(0, 3) } : {} }));
+    const { client, inputs } = scriptedClient((input, call) => ({
+      UnprocessedItems: call === 2 ? { T: input.RequestItems.T.slice(0, 3) } : {},
+    }));
     const sizes: number[] = [];
     // Act
     await batchWriteAll('T', items, { client, retry: FAST, beforeRequest: (n) => void sizes.push(n) });

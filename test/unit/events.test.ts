@@ -116,19 +116,23 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
     { name: 'exited is not an import status', make: () => withData('member.imported', { status: 'exited' }), path: 'data.status' },
   ],
   'member.recognized': [
-    { name: '29 February of a common year', make: () => withData('member.recognized', { recognizedOn: '2022-02-29' }), path: 'data.recognizedOn' },
+    {
+      name: '29 February of a common year',
+      make: () => withData('member.recognized', { recognizedOn: '2022-02-29' }),
+      path: 'data.recognizedOn',
+    },
   ],
   'member.updated': [
     { name: 'empty profile', make: () => withData('member.updated', { profile: {} }), path: 'data.profile' },
     { name: 'empty name', make: () => withData('member.updated', { profile: { fullName: '' } }), path: 'data.profile.fullName' },
-    { name: 'the cell is not a profile field', make: () => withData('member.updated', { profile: { orgId: 'C2' } }), path: 'data.profile.orgId' },
+    {
+      name: 'the cell is not a profile field',
+      make: () => withData('member.updated', { profile: { orgId: 'C2' } }),
+      path: 'data.profile.orgId',
+    },
   ],
-  'member.exempted': [
-    { name: 'impossible date', make: () => withData('member.exempted', { on: '2023-02-29' }), path: 'data.on' },
-  ],
-  'member.exited': [
-    { name: 'unknown reason', make: () => withData('member.exited', { reason: 'retired' }), path: 'data.reason' },
-  ],
+  'member.exempted': [{ name: 'impossible date', make: () => withData('member.exempted', { on: '2023-02-29' }), path: 'data.on' }],
+  'member.exited': [{ name: 'unknown reason', make: () => withData('member.exited', { reason: 'retired' }), path: 'data.reason' }],
   'member.evaluated': [
     { name: 'unknown rating', make: () => withData('member.evaluated', { rating: 'bad' }), path: 'data.rating' },
     { name: 'year out of range', make: () => withData('member.evaluated', { year: 20211 }), path: 'data.year' },
@@ -173,18 +177,16 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
       path: 'data.member.profile.sex',
     },
   ],
-  'transfer.cancelled': [
-    { name: 'impossible date', make: () => withData('transfer.cancelled', { on: '2022-13-01' }), path: 'data.on' },
-  ],
+  'transfer.cancelled': [{ name: 'impossible date', make: () => withData('transfer.cancelled', { on: '2022-13-01' }), path: 'data.on' }],
   'transfer.returned': [
     { name: 'date with a time', make: () => withData('transfer.returned', { on: '2022-09-01T00:00:00+07:00' }), path: 'data.on' },
   ],
 };
 
 /** The first required field of each type's data: removing it must fail. */
-const firstField: { [T in EventType]: string } = Object.fromEntries(
-  EVENT_TYPES.map((t) => [t, Object.keys(dataSchemas[t].shape)[0]]),
-) as { [T in EventType]: string };
+const firstField: { [T in EventType]: string } = Object.fromEntries(EVENT_TYPES.map((t) => [t, Object.keys(dataSchemas[t].shape)[0]])) as {
+  [T in EventType]: string;
+};
 
 describe('EVENT_TYPES', () => {
   it('lists every type of the contract once, each with a data schema', () => {
@@ -257,7 +259,10 @@ describe('optional and alternative shapes', () => {
     ['dossier.closed without note', validEvent('dossier.closed', { data: { note: undefined } })],
     ['member.admitted minimal', validEvent('member.admitted', { data: { ceremonyOn: undefined } })],
     ['member.admitted with dossier, readmitted', validEvent('member.admitted', { data: { dossierId: 'D1', readmitted: true } })],
-    ['profile without fullName and religion', validEvent('dossier.received', { data: { profile: validProfile({ fullName: undefined, religion: undefined }) } })],
+    [
+      'profile without fullName and religion',
+      validEvent('dossier.received', { data: { profile: validProfile({ fullName: undefined, religion: undefined }) } }),
+    ],
     ['profile with a religion', validEvent('dossier.received', { data: { profile: validProfile({ religion: 'Phật giáo' }) } })],
     ['member.imported probationary', validEvent('member.imported', { data: { status: 'probationary', recognizedOn: undefined } })],
     ['member.updated religion back to none', validEvent('member.updated', { data: { profile: { religion: null } } })],
@@ -364,12 +369,38 @@ describe('NFC normalisation', () => {
   });
 
   it.each([
-    ['dossier.received fullName', validEvent('dossier.received', { data: { profile: validProfile({ fullName: nfd }) } }), (e: DomainEvent) => (e.type === 'dossier.received' ? e.data.profile.fullName : undefined)],
-    ['member.updated fullName', validEvent('member.updated', { data: { profile: { fullName: nfd } } }), (e: DomainEvent) => (e.type === 'member.updated' ? e.data.profile.fullName : undefined)],
-    ['member.admitted ethnicity', validEvent('member.admitted', { data: { profile: validProfile({ ethnicity: nfd }) } }), (e: DomainEvent) => (e.type === 'member.admitted' ? e.data.profile.ethnicity : undefined)],
-    ['org.registered name', validEvent('org.registered', { data: { name: nfd } }), (e: DomainEvent) => (e.type === 'org.registered' ? e.data.name : undefined)],
-    ['dossier.closed note', validEvent('dossier.closed', { data: { note: nfd } }), (e: DomainEvent) => (e.type === 'dossier.closed' ? e.data.note : undefined)],
-    ['arrival member fullName', validExternalArrival({ data: { member: { memberId: 'M2', status: 'probationary', admittedOn: '2022-01-01', profile: validProfile({ fullName: nfd }) } } }), (e: DomainEvent) => (e.type === 'transfer.received' ? e.data.member?.profile.fullName : undefined)],
+    [
+      'dossier.received fullName',
+      validEvent('dossier.received', { data: { profile: validProfile({ fullName: nfd }) } }),
+      (e: DomainEvent) => (e.type === 'dossier.received' ? e.data.profile.fullName : undefined),
+    ],
+    [
+      'member.updated fullName',
+      validEvent('member.updated', { data: { profile: { fullName: nfd } } }),
+      (e: DomainEvent) => (e.type === 'member.updated' ? e.data.profile.fullName : undefined),
+    ],
+    [
+      'member.admitted ethnicity',
+      validEvent('member.admitted', { data: { profile: validProfile({ ethnicity: nfd }) } }),
+      (e: DomainEvent) => (e.type === 'member.admitted' ? e.data.profile.ethnicity : undefined),
+    ],
+    [
+      'org.registered name',
+      validEvent('org.registered', { data: { name: nfd } }),
+      (e: DomainEvent) => (e.type === 'org.registered' ? e.data.name : undefined),
+    ],
+    [
+      'dossier.closed note',
+      validEvent('dossier.closed', { data: { note: nfd } }),
+      (e: DomainEvent) => (e.type === 'dossier.closed' ? e.data.note : undefined),
+    ],
+    [
+      'arrival member fullName',
+      validExternalArrival({
+        data: { member: { memberId: 'M2', status: 'probationary', admittedOn: '2022-01-01', profile: validProfile({ fullName: nfd }) } },
+      }),
+      (e: DomainEvent) => (e.type === 'transfer.received' ? e.data.member?.profile.fullName : undefined),
+    ],
   ])('%s comes out NFC', (_name, event, pick) => {
     // Prepare
     const text = JSON.stringify(event);
@@ -398,7 +429,13 @@ describe('rejection messages carry no personal value', () => {
   it('names the failing fields but not their values', () => {
     // Prepare
     const secretName = 'Lê Bí Mật'.repeat(30);
-    const profile = { ...validProfile(), fullName: secretName, birthDate: '1990-02-30', ethnicity: 'Ẩn Danh Tộc', sex: 'Ẩn Danh Giới' as never };
+    const profile = {
+      ...validProfile(),
+      fullName: secretName,
+      birthDate: '1990-02-30',
+      ethnicity: 'Ẩn Danh Tộc',
+      sex: 'Ẩn Danh Giới' as never,
+    };
     const event = validEvent('dossier.received', { data: { profile } });
 
     // Act
@@ -415,29 +452,25 @@ describe('rejection messages carry no personal value', () => {
 
   it('holds for any value in any field of any type', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...EVENT_TYPES),
-        fc.string({ minLength: 1, maxLength: 300 }),
-        fc.nat(),
-        (type, raw, pick) => {
-          // Prepare: a marker that cannot occur in a message by chance, put in every
-          // field of the data (and of the profile, when there is one)
-          const secret = `QQ${raw}QQ`;
-          const b = body(type);
-          const keys = Object.keys(b.data);
-          const key = keys[pick % keys.length] ?? 'extra';
-          b.data[key] = typeof b.data[key] === 'object' && b.data[key] !== null
+      fc.property(fc.constantFrom(...EVENT_TYPES), fc.string({ minLength: 1, maxLength: 300 }), fc.nat(), (type, raw, pick) => {
+        // Prepare: a marker that cannot occur in a message by chance, put in every
+        // field of the data (and of the profile, when there is one)
+        const secret = `QQ${raw}QQ`;
+        const b = body(type);
+        const keys = Object.keys(b.data);
+        const key = keys[pick % keys.length] ?? 'extra';
+        b.data[key] =
+          typeof b.data[key] === 'object' && b.data[key] !== null
             ? Object.fromEntries(Object.keys(b.data[key]).map((k) => [k, secret]))
             : secret;
-          b.data.extra = secret;
+        b.data.extra = secret;
 
-          // Act
-          const result = mustReject(b);
+        // Act
+        const result = mustReject(b);
 
-          // Assess
-          expect(result.message).not.toContain('QQ');
-        },
-      ),
+        // Assess
+        expect(result.message).not.toContain('QQ');
+      }),
       { numRuns: 300 },
     );
   });

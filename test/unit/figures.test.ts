@@ -127,7 +127,10 @@ function subtreeFigures(tree: OrgTree, facts: readonly FactRecord[], current: Re
     const o = tree.get(id);
     const own =
       o && (o.level === 'cell' || o.level === 'grassroots-cell')
-        ? { ...countCellFigures({ cellId: id, members: [], dossiers: [], transfers: [], facts }), ...(current[id] ? { current: current[id] } : {}) }
+        ? {
+            ...countCellFigures({ cellId: id, members: [], dossiers: [], transfers: [], facts }),
+            ...(current[id] ? { current: current[id] } : {}),
+          }
         : undefined;
     const kids = tree.children(id).map((c) => sub.get(c.orgId));
     sub.set(
@@ -400,13 +403,7 @@ describe('mergeSubtree', () => {
   it('counts a move between two cells of one subtree as out/in at each cell but neither at their common ancestor', () => {
     // Prepare
     const tree = new OrgTree(city());
-    const facts = [
-      fact('C1', out('C2')),
-      fact('C2', inn('C1')),
-      fact('C1', out('C3')),
-      fact('C3', inn('C1')),
-      fact('C1', out('EXT')),
-    ];
+    const facts = [fact('C1', out('C2')), fact('C2', inn('C1')), fact('C1', out('C3')), fact('C3', inn('C1')), fact('C1', out('EXT'))];
 
     // Act
     const sub = subtreeFigures(tree, facts);
@@ -421,7 +418,15 @@ describe('mergeSubtree', () => {
     expect(t('G1')).toEqual({ officialOut: { C3: 1, EXT: 1 }, officialIn: {} });
     expect(t('Q2')).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
     expect(t('HP')).toEqual({ officialOut: { EXT: 1 }, officialIn: {} });
-    const hp = renderReport({ org: tree.get('HP') as OrgRecord, tree, figures: get(sub, 'HP'), children: [], year: 2021, date: '2021-12-31', dueSoonDays: 15 });
+    const hp = renderReport({
+      org: tree.get('HP') as OrgRecord,
+      tree,
+      figures: get(sub, 'HP'),
+      children: [],
+      year: 2021,
+      date: '2021-12-31',
+      dueSoonDays: 15,
+    });
     expect(hp.transfers).toMatchObject({ officialIn: 0, officialOut: 1 });
   });
 
@@ -434,7 +439,9 @@ describe('mergeSubtree', () => {
       fact('C1', inn('CD'), '2021-04-05'),
       fact('C1', admission(), '2021-08-01'),
     ];
-    const current = { C1: countCellCurrent({ cellId: 'C1', members: [member('M1', 'C1'), member('M2', 'C1')], dossiers: [], transfers: [] }) };
+    const current = {
+      C1: countCellCurrent({ cellId: 'C1', members: [member('M1', 'C1'), member('M2', 'C1')], dossiers: [], transfers: [] }),
+    };
 
     // Act
     const sub = subtreeFigures(tree, facts, current);
@@ -492,25 +499,26 @@ describe('mergeSubtree', () => {
   });
 
   it('gives, at every org, officialOut/In equal to a brute-force count of moves across its boundary', () => {
-    const arbitrary = fc
-      .integer({ min: 1, max: 10 })
-      .chain((n) =>
-        fc.record({
-          n: fc.constant(n),
-          parents: fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1))))),
-          dissolved: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-          facts: fc.array(
-            fc.record({
-              cell: fc.nat(n - 1),
-              direction: fc.constantFrom('out' as const, 'in' as const),
-              transferKind: fc.constantFrom('official' as const, 'temporary' as const),
-              counterpart: fc.oneof(fc.nat(n - 1).map((i) => `O${i}`), fc.constantFrom('EXT1', 'EXT2')),
-              year: fc.constantFrom(2021, 2022),
-            }),
-            { maxLength: 40 },
-          ),
-        }),
-      );
+    const arbitrary = fc.integer({ min: 1, max: 10 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        parents: fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1))))),
+        dissolved: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+        facts: fc.array(
+          fc.record({
+            cell: fc.nat(n - 1),
+            direction: fc.constantFrom('out' as const, 'in' as const),
+            transferKind: fc.constantFrom('official' as const, 'temporary' as const),
+            counterpart: fc.oneof(
+              fc.nat(n - 1).map((i) => `O${i}`),
+              fc.constantFrom('EXT1', 'EXT2'),
+            ),
+            year: fc.constantFrom(2021, 2022),
+          }),
+          { maxLength: 40 },
+        ),
+      }),
+    );
     fc.assert(
       fc.property(arbitrary, ({ n, parents, dissolved, facts }) => {
         // Prepare
@@ -520,7 +528,11 @@ describe('mergeSubtree', () => {
           return org(`O${i}`, p === null ? null : `O${p}`, 'cell', dissolved[i] ? { status: 'dissolved' } : {});
         });
         const factRecords = facts.map((f) =>
-          fact(`O${f.cell}`, f.direction === 'out' ? out(f.counterpart, f.transferKind) : inn(f.counterpart, f.transferKind), `${f.year}-05-01`),
+          fact(
+            `O${f.cell}`,
+            f.direction === 'out' ? out(f.counterpart, f.transferKind) : inn(f.counterpart, f.transferKind),
+            `${f.year}-05-01`,
+          ),
         );
         const tree = new OrgTree(orgs);
         // Brute force: is org j (or an external id) in the subtree of org i, by the parent array.
@@ -543,7 +555,8 @@ describe('mergeSubtree', () => {
             const t = get(sub, `O${i}`).years[String(year)]?.transfers;
             const count = (dir: 'out' | 'in', kind: 'official' | 'temporary') =>
               facts.filter(
-                (f) => f.year === year && f.direction === dir && f.transferKind === kind && inSub(i, `O${f.cell}`) && !inSub(i, f.counterpart),
+                (f) =>
+                  f.year === year && f.direction === dir && f.transferKind === kind && inSub(i, `O${f.cell}`) && !inSub(i, f.counterpart),
               ).length;
             expect(sumCounts(t?.officialOut ?? {})).toBe(count('out', 'official'));
             expect(sumCounts(t?.officialIn ?? {})).toBe(count('in', 'official'));
@@ -562,7 +575,13 @@ describe('mergeSubtree', () => {
 describe('normalizeFigures, diffFigures, stableEquals', () => {
   it('compares equal after a JSON round trip, with zero entries and empty years dropped', () => {
     // Prepare
-    const a = countCellFigures({ cellId: 'C1', members: [member('M1', 'C1')], dossiers: [], transfers: [], facts: [fact('C1', out('C2'))] });
+    const a = countCellFigures({
+      cellId: 'C1',
+      members: [member('M1', 'C1')],
+      dossiers: [],
+      transfers: [],
+      facts: [fact('C1', out('C2'))],
+    });
     const b = JSON.parse(JSON.stringify(a)) as OrgFigures & { years: Record<string, unknown> };
     (b.years['2021'] as OrgFigures['years'][string]).transfers.officialIn = { C9: 0 };
     b.years['2019'] = countCellYear([]); // an all-zero year, as an undo could leave
@@ -580,7 +599,13 @@ describe('normalizeFigures, diffFigures, stableEquals', () => {
 
   it('names every path that differs', () => {
     // Prepare
-    const a = countCellFigures({ cellId: 'C1', members: [member('M1', 'C1')], dossiers: [], transfers: [], facts: [fact('C1', out('C2'))] });
+    const a = countCellFigures({
+      cellId: 'C1',
+      members: [member('M1', 'C1')],
+      dossiers: [],
+      transfers: [],
+      facts: [fact('C1', out('C2'))],
+    });
     const b = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: [fact('C1', out('C3'))] });
 
     // Act
@@ -600,7 +625,15 @@ describe('normalizeFigures, diffFigures, stableEquals', () => {
 // ---------------------------------------------------------------- the report
 
 describe('renderReport', () => {
-  function report(opts: { figures?: OrgFigures; org?: OrgRecord; year?: number; date?: string; children?: { org: OrgRecord; figures: OrgFigures }[] } = {}) {
+  function report(
+    opts: {
+      figures?: OrgFigures;
+      org?: OrgRecord;
+      year?: number;
+      date?: string;
+      children?: { org: OrgRecord; figures: OrgFigures }[];
+    } = {},
+  ) {
     const orgs = city();
     const tree = new OrgTree(orgs);
     return renderReport({
@@ -616,22 +649,59 @@ describe('renderReport', () => {
 
   it('has the keys of CONTRACT §9 in order, and zeros for a year without figures', () => {
     // Prepare
-    const figures = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: [fact('C1', admission(), '2020-01-01')] });
+    const figures = countCellFigures({
+      cellId: 'C1',
+      members: [],
+      dossiers: [],
+      transfers: [],
+      facts: [fact('C1', admission(), '2020-01-01')],
+    });
 
     // Act
     const r = report({ figures, year: 2021 });
 
     // Assess
     expect(Object.keys(r)).toEqual([
-      'orgId', 'name', 'level', 'asOf', 'year', 'organizations', 'members', 'admissions', 'recognitions',
-      'transfers', 'exits', 'dossiers', 'ratings', 'badges', 'children',
+      'orgId',
+      'name',
+      'level',
+      'asOf',
+      'year',
+      'organizations',
+      'members',
+      'admissions',
+      'recognitions',
+      'transfers',
+      'exits',
+      'dossiers',
+      'ratings',
+      'badges',
+      'children',
     ]);
     expect(Object.keys(r.organizations)).toEqual(['grassroots', 'grassrootsCommittees', 'grassrootsCells', 'cells']);
     expect(Object.keys(r.members)).toEqual([
-      'total', 'official', 'probationary', 'female', 'youthUnion', 'ethnicMinority', 'religious', 'exempted', 'inTransit', 'temporaryAttendees',
+      'total',
+      'official',
+      'probationary',
+      'female',
+      'youthUnion',
+      'ethnicMinority',
+      'religious',
+      'exempted',
+      'inTransit',
+      'temporaryAttendees',
     ]);
     expect(Object.keys(r.admissions)).toEqual([
-      'total', 'female', 'youthUnion', 'student', 'privateEnterprise', 'enterpriseOwner', 'contractFreelance', 'readmitted', 'target', 'achievementPct',
+      'total',
+      'female',
+      'youthUnion',
+      'student',
+      'privateEnterprise',
+      'enterpriseOwner',
+      'contractFreelance',
+      'readmitted',
+      'target',
+      'achievementPct',
     ]);
     expect(Object.keys(r.transfers)).toEqual(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late']);
     expect(Object.keys(r.dossiers)).toEqual(['open', 'byStep', 'dueSoon', 'overdue', 'closedInYear', 'medianDaysToClose']);
@@ -658,7 +728,13 @@ describe('renderReport', () => {
     // Prepare
     const tree = new OrgTree(city());
     const admissions = (n: number) =>
-      countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: Array.from({ length: n }, () => fact('C1', admission())) });
+      countCellFigures({
+        cellId: 'C1',
+        members: [],
+        dossiers: [],
+        transfers: [],
+        facts: Array.from({ length: n }, () => fact('C1', admission())),
+      });
 
     // Act
     const hp = report({ figures: admissions(5) }); // 5 / 6

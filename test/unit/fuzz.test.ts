@@ -36,7 +36,20 @@ function loaded(event: Parameters<typeof needsFor>[0]): LoadedState {
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('Nguyễn'.normalize('NFD'), '\u0000', '\u202e', '\u200b', '\ufeff', '\ud800', ' ', '', 'Kinh', 'Không', '__proto__', 'constructor'),
+  fc.constantFrom(
+    'Nguyễn'.normalize('NFD'),
+    '\u0000',
+    '\u202e',
+    '\u200b',
+    '\ufeff',
+    '\ud800',
+    ' ',
+    '',
+    'Kinh',
+    'Không',
+    '__proto__',
+    'constructor',
+  ),
   fc.constantFrom('0000-01-01', '9999-12-31', '9999-12-01', '1899-12-31', '2199-12-31', '2021-02-29', '2021-03-02', '1991-03-02'),
 );
 const hostileNumber = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(1e308, -1e308, 2 ** 53, 30, 40, 2021, 9999, 0, -1));
@@ -48,7 +61,9 @@ const garbage: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString')), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString')), tie('value'), {
+      maxKeys: 4,
+    }),
   ),
 })).value;
 
@@ -56,9 +71,32 @@ const garbage: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const mutated = fc
   .record({
     type: fc.constantFrom(...EVENT_TYPES),
-    field: fc.constantFrom('orgId', 'memberId', 'dossierId', 'transferId', 'on', 'admittedOn', 'ceremonyOn', 'awardedOn', 'issuedOn', 'receivedOn', 'recognizedOn', 'year', 'years', 'name', 'profile', 'note', 'mergedInto', 'personId', '__proto__', 'constructor'),
+    field: fc.constantFrom(
+      'orgId',
+      'memberId',
+      'dossierId',
+      'transferId',
+      'on',
+      'admittedOn',
+      'ceremonyOn',
+      'awardedOn',
+      'issuedOn',
+      'receivedOn',
+      'recognizedOn',
+      'year',
+      'years',
+      'name',
+      'profile',
+      'note',
+      'mergedInto',
+      'personId',
+      '__proto__',
+      'constructor',
+    ),
     value: garbage,
-    envelope: fc.option(fc.record({ key: fc.constantFrom('id', 'source', 'occurredAt', 'type', '__proto__'), value: garbage }), { nil: undefined }),
+    envelope: fc.option(fc.record({ key: fc.constantFrom('id', 'source', 'occurredAt', 'type', '__proto__'), value: garbage }), {
+      nil: undefined,
+    }),
   })
   .map(({ type, field, value, envelope }) => {
     const e = validEvent(type) as unknown as Record<string, unknown>;
@@ -71,7 +109,11 @@ const mutated = fc
 
 /** Valid events with far dates, which parse and must then be decided without a throw. */
 const farDates = fc
-  .record({ type: fc.constantFrom(...EVENT_TYPES), date: fc.constantFrom('1900-01-01', '2199-12-31', '2199-11-30', '2150-06-01'), field: fc.constantFrom('on', 'admittedOn', 'ceremonyOn', 'awardedOn', 'issuedOn', 'receivedOn', 'recognizedOn') })
+  .record({
+    type: fc.constantFrom(...EVENT_TYPES),
+    date: fc.constantFrom('1900-01-01', '2199-12-31', '2199-11-30', '2150-06-01'),
+    field: fc.constantFrom('on', 'admittedOn', 'ceremonyOn', 'awardedOn', 'issuedOn', 'receivedOn', 'recognizedOn'),
+  })
   .map(({ type, date, field }) => {
     const e = validEvent(type) as unknown as { data: Record<string, unknown> };
     if (field in e.data) e.data[field] = date;
@@ -83,7 +125,18 @@ const body = fc.oneof(
   { weight: 2, arbitrary: farDates },
   { weight: 1, arbitrary: garbage.map((g) => JSON.stringify(g) ?? 'undefined') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary' }) },
-  { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"polluted":true},"type":"org.renamed"}', '{"constructor":{"prototype":{"x":1}}}', '[]', 'null', '1e999', '"x"', `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"__proto__":{"polluted":true},"type":"org.renamed"}',
+      '{"constructor":{"prototype":{"x":1}}}',
+      '[]',
+      'null',
+      '1e999',
+      '"x"',
+      `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    ),
+  },
 );
 
 describe('fuzz: parseEvent and decide never throw', () => {
@@ -111,7 +164,9 @@ describe('fuzz: parseEvent and decide never throw', () => {
     fc.assert(property, { numRuns: 10_000, seed: 20261202 });
 
     // Assess: the generator reaches every kind of end, and no prototype was polluted
-    expect([...outcomes.keys()].sort()).toEqual(expect.arrayContaining(['decide:apply', 'decide:reject', 'parse:not-json', 'parse:schema', 'parse:unknown-type']));
+    expect([...outcomes.keys()].sort()).toEqual(
+      expect.arrayContaining(['decide:apply', 'decide:reject', 'parse:not-json', 'parse:schema', 'parse:unknown-type']),
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

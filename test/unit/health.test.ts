@@ -20,11 +20,27 @@ describe('needsAttention', () => {
 
   it.each([
     ['a message in the DLQ', (s: HealthSnapshot) => ({ ...s, deadLetterQueue: { messages: 1 } }), 'dead-letter queue'],
-    ['an ingest queue 31 minutes old', (s: HealthSnapshot) => ({ ...s, ingest: { ...s.ingest, oldestAgeSeconds: 31 * 60 } }), 'oldest event'],
-    ['an event waiting for 16 minutes', (s: HealthSnapshot) => ({ ...s, waiting: { count: 2, oldestSince: '2026-12-02T07:44:00.000Z' } }), 'wait for a predecessor'],
+    [
+      'an ingest queue 31 minutes old',
+      (s: HealthSnapshot) => ({ ...s, ingest: { ...s.ingest, oldestAgeSeconds: 31 * 60 } }),
+      'oldest event',
+    ],
+    [
+      'an event waiting for 16 minutes',
+      (s: HealthSnapshot) => ({ ...s, waiting: { count: 2, oldestSince: '2026-12-02T07:44:00.000Z' } }),
+      'wait for a predecessor',
+    ],
     ['figures 6 minutes behind', (s: HealthSnapshot) => ({ ...s, figuresLagSeconds: 360 }), 'behind the records'],
-    ['no reminders run for 27 hours', (s: HealthSnapshot) => ({ ...s, reminders: { lastRunDate: '2026-11-30', completedAt: '2026-12-01T05:00:00.000Z' } }), 'last completed a run'],
-    ['a reminders job that never ran', (s: HealthSnapshot) => ({ ...s, reminders: { lastRunDate: null, completedAt: null } }), 'not completed a run yet'],
+    [
+      'no reminders run for 27 hours',
+      (s: HealthSnapshot) => ({ ...s, reminders: { lastRunDate: '2026-11-30', completedAt: '2026-12-01T05:00:00.000Z' } }),
+      'last completed a run',
+    ],
+    [
+      'a reminders job that never ran',
+      (s: HealthSnapshot) => ({ ...s, reminders: { lastRunDate: null, completedAt: null } }),
+      'not completed a run yet',
+    ],
   ])('names %s', (_what, change, words) => {
     // Act
     const attention = needsAttention(change(healthy()));

@@ -1,7 +1,13 @@
 // The import use case on an in-memory store: deciding, resuming and the dry run, without emulators.
 import { describe, expect, it } from 'vitest';
 import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
-import { checkImport, importMembers, MEMBER_CSV_COLUMNS, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members.js';
+import {
+  checkImport,
+  importMembers,
+  MEMBER_CSV_COLUMNS,
+  type ImportMarker,
+  type MemberImportStore,
+} from '../../shared/use-cases/import-members.js';
 
 /** A store in memory that counts its writes. */
 class MemoryStore implements MemberImportStore {
@@ -22,12 +28,33 @@ class MemoryStore implements MemberImportStore {
   };
 }
 
-const org = (orgId: string, parentId: string | null, level: OrgRecord['level']): OrgRecord => ({ orgId, parentId, level, name: orgId, status: 'active', targets: {}, version: 1 });
+const org = (orgId: string, parentId: string | null, level: OrgRecord['level']): OrgRecord => ({
+  orgId,
+  parentId,
+  level,
+  name: orgId,
+  status: 'active',
+  targets: {},
+  version: 1,
+});
 const TREE = [org('HP', null, 'province'), org('C1', 'HP', 'grassroots-cell')];
 
 /** A file of rows in the documented order; `over` replaces fields of a row by column. */
 function file(...rows: Array<[memberId: string, over?: Partial<Record<(typeof MEMBER_CSV_COLUMNS)[number], string>>]>): string {
-  const base = { cellId: 'C1', status: 'official', admittedOn: '1995-05-19', recognizedOn: '1996-05-19', fullName: 'Nguyễn Văn An', sex: 'male', birthDate: '1970-02-03', ethnicity: 'Kinh', religion: '', education: 'university', occupation: 'state-sector', youthUnion: 'false' };
+  const base = {
+    cellId: 'C1',
+    status: 'official',
+    admittedOn: '1995-05-19',
+    recognizedOn: '1996-05-19',
+    fullName: 'Nguyễn Văn An',
+    sex: 'male',
+    birthDate: '1970-02-03',
+    ethnicity: 'Kinh',
+    religion: '',
+    education: 'university',
+    occupation: 'state-sector',
+    youthUnion: 'false',
+  };
   const lines = rows.map(([memberId, over]) => {
     const v: Record<string, string> = { ...base, memberId, ...over };
     return MEMBER_CSV_COLUMNS.map((c) => v[c]).join(',');

@@ -34,7 +34,14 @@ const OWN = 'own';
 const UNKNOWN = 'C9';
 
 type Level = 'province' | 'upper-grassroots' | 'grassroots-cell';
-const LEVEL: Record<string, Level> = { R: 'province', P1: 'upper-grassroots', P2: 'upper-grassroots', C1: 'grassroots-cell', C2: 'grassroots-cell', C3: 'grassroots-cell' };
+const LEVEL: Record<string, Level> = {
+  R: 'province',
+  P1: 'upper-grassroots',
+  P2: 'upper-grassroots',
+  C1: 'grassroots-cell',
+  C2: 'grassroots-cell',
+  C3: 'grassroots-cell',
+};
 
 /** Contract §2 "may hold", for the levels of this universe. */
 const HOLDS: Record<Level, readonly Level[]> = {
@@ -89,7 +96,9 @@ const STEPS = ['processing', 'reported', 'reviewed'] as const;
 function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, string | null>): object {
   switch (cmd.k) {
     case 'register':
-      return validEvent('org.registered', { data: { orgId: cmd.org, parentId: parentOf[cmd.org] ?? null, name: `Org ${cmd.org}`, level: LEVEL[cmd.org] ?? 'grassroots-cell' } });
+      return validEvent('org.registered', {
+        data: { orgId: cmd.org, parentId: parentOf[cmd.org] ?? null, name: `Org ${cmd.org}`, level: LEVEL[cmd.org] ?? 'grassroots-cell' },
+      });
     case 'rename':
       return validEvent('org.renamed', { data: { orgId: cmd.org, name: `Renamed ${cmd.org}` } });
     case 'target':
@@ -99,7 +108,9 @@ function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, st
     case 'dissolve':
       return validEvent('org.dissolved', { data: { orgId: cmd.org, on: '2022-12-31', mergedInto: cmd.into ?? undefined } });
     case 'dossier':
-      return validEvent('dossier.received', { data: { dossierId: cmd.d, personId: `person-${cmd.d}`, orgId: cmd.cell, receivedOn: dateOf(cmd.day) } });
+      return validEvent('dossier.received', {
+        data: { dossierId: cmd.d, personId: `person-${cmd.d}`, orgId: cmd.cell, receivedOn: dateOf(cmd.day) },
+      });
     case 'step':
       return validEvent('dossier.stepCompleted', { data: { dossierId: cmd.d, step: STEPS[cmd.step - 1], on: dateOf(cmd.day) } });
     case 'close':
@@ -118,7 +129,13 @@ function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, st
     case 'import':
       return validEvent('member.imported', {
         // An official legacy member was admitted long ago (so that a badge can be due, CONTRACT §5).
-        data: { memberId: cmd.m, orgId: cmd.cell, status: cmd.official ? 'official' : 'probationary', admittedOn: importedOn(cmd), recognizedOn: cmd.official ? LEGACY_RECOGNIZED_ON : undefined },
+        data: {
+          memberId: cmd.m,
+          orgId: cmd.cell,
+          status: cmd.official ? 'official' : 'probationary',
+          admittedOn: importedOn(cmd),
+          recognizedOn: cmd.official ? LEGACY_RECOGNIZED_ON : undefined,
+        },
       });
     case 'recognize':
       return validEvent('member.recognized', { data: { memberId: cmd.m, recognizedOn: dateOf(cmd.day) } });
@@ -134,7 +151,14 @@ function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, st
       return validEvent('member.badgeAwarded', { data: { memberId: cmd.m, years: cmd.years, awardedOn: dateOf(cmd.day) } });
     case 'issue':
       return validEvent('transfer.issued', {
-        data: { transferId: cmd.t, memberId: cmd.m, kind: cmd.official ? 'official' : 'temporary', fromOrgId: cmd.from, toOrgId: cmd.to, issuedOn: dateOf(cmd.day) },
+        data: {
+          transferId: cmd.t,
+          memberId: cmd.m,
+          kind: cmd.official ? 'official' : 'temporary',
+          fromOrgId: cmd.from,
+          toOrgId: cmd.to,
+          issuedOn: dateOf(cmd.day),
+        },
       });
     case 'receive':
       return validEvent('transfer.received', { data: { transferId: cmd.t, receivedOn: dateOf(cmd.day) } });
@@ -164,7 +188,11 @@ function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, st
 
 // ------------------------------------------------------------------------------ the model
 
-type Outcome = { outcome: 'applied' } | { outcome: 'duplicate' } | { outcome: 'rejected'; reason: string } | { outcome: 'retry'; reason: string };
+type Outcome =
+  | { outcome: 'applied' }
+  | { outcome: 'duplicate' }
+  | { outcome: 'rejected'; reason: string }
+  | { outcome: 'retry'; reason: string };
 const done: Outcome = { outcome: 'applied' };
 const no = (reason: string): Outcome => ({ outcome: 'rejected', reason });
 const later = (reason: string): Outcome => ({ outcome: 'retry', reason });
@@ -341,9 +369,13 @@ class Model {
         if (cmd.into === null) {
           if (children.some((c) => !c.dissolved)) return no('not-empty');
           // In transit from it counts too: a cancel would bring the member back.
-          if ([...this.members.values()].some((m) => (onRolls(m.status) || m.status === 'in-transit') && this.rollsCell(m.cell) === cmd.org)) return no('not-empty');
+          if (
+            [...this.members.values()].some((m) => (onRolls(m.status) || m.status === 'in-transit') && this.rollsCell(m.cell) === cmd.org)
+          )
+            return no('not-empty');
           // No open dossier either (CONTRACT §2), once the harness loads the counts.
-          if (harnessCountsOpenDossiers && [...this.dossiers.values()].some((d) => d.open && this.rollsCell(d.cell) === cmd.org)) return no('not-empty');
+          if (harnessCountsOpenDossiers && [...this.dossiers.values()].some((d) => d.open && this.rollsCell(d.cell) === cmd.org))
+            return no('not-empty');
           o.dissolved = true;
           return done;
         }
@@ -404,7 +436,13 @@ class Model {
           dossier.open = false;
           this.dossiersClosed.add(dossier.cell, on, cmd.dossier);
         }
-        this.members.set(cmd.m, { status: 'probationary', cell: cmd.cell, admittedOn: on, badges: existing?.badges ?? new Set(), probationEndsOn: yearLater(cmd.ceremony === null ? on : dateOf(cmd.day + cmd.ceremony)) });
+        this.members.set(cmd.m, {
+          status: 'probationary',
+          cell: cmd.cell,
+          admittedOn: on,
+          badges: existing?.badges ?? new Set(),
+          probationEndsOn: yearLater(cmd.ceremony === null ? on : dateOf(cmd.day + cmd.ceremony)),
+        });
         this.admissions.add(cmd.cell, on, `${cmd.m}@${on}`);
         return done;
       }
@@ -412,7 +450,13 @@ class Model {
         const c = this.cell(cmd.cell);
         if ('outcome' in c) return c;
         if (this.members.has(cmd.m)) return no('member-exists');
-        this.members.set(cmd.m, { status: cmd.official ? 'official' : 'probationary', cell: cmd.cell, admittedOn: importedOn(cmd), badges: new Set(), probationEndsOn: cmd.official ? undefined : yearLater(importedOn(cmd)) });
+        this.members.set(cmd.m, {
+          status: cmd.official ? 'official' : 'probationary',
+          cell: cmd.cell,
+          admittedOn: importedOn(cmd),
+          badges: new Set(),
+          probationEndsOn: cmd.official ? undefined : yearLater(importedOn(cmd)),
+        });
         return done;
       }
       case 'recognize': {
@@ -446,7 +490,10 @@ class Model {
         if (on < m.admittedOn) return no('before-admission');
         // The exit ends whatever transfer of the member is still open (CONTRACT §5).
         const open = [...this.transfers.values()].filter(
-          (t) => t.member === cmd.m && t.issuedOn !== undefined && (t.official ? t.status === 'issued' && m.status === 'in-transit' : t.status === 'issued' || t.status === 'received'),
+          (t) =>
+            t.member === cmd.m &&
+            t.issuedOn !== undefined &&
+            (t.official ? t.status === 'issued' && m.status === 'in-transit' : t.status === 'issued' || t.status === 'received'),
         );
         if (open.some((t) => on < (t.issuedOn as string))) return no('date-order');
         for (const t of open) t.status = t.official ? 'completed' : 'returned';
@@ -507,9 +554,23 @@ class Model {
         const existing = this.members.get(cmd.m);
         if (existing && existing.status !== 'transferred-out') return no('member-exists');
         if (cmd.official) {
-          this.members.set(cmd.m, { status: cmd.memberOfficial ? 'official' : 'probationary', cell: cmd.to, admittedOn: '2015-01-01', badges: existing?.badges ?? new Set(), probationEndsOn: cmd.memberOfficial ? undefined : '2016-01-01' });
+          this.members.set(cmd.m, {
+            status: cmd.memberOfficial ? 'official' : 'probationary',
+            cell: cmd.to,
+            admittedOn: '2015-01-01',
+            badges: existing?.badges ?? new Set(),
+            probationEndsOn: cmd.memberOfficial ? undefined : '2016-01-01',
+          });
         }
-        this.transfers.set(cmd.t, { member: cmd.m, official: cmd.official, from: cmd.from, to: cmd.to, toExternal: false, status: 'received', receivedOn: dateOf(cmd.day) });
+        this.transfers.set(cmd.t, {
+          member: cmd.m,
+          official: cmd.official,
+          from: cmd.from,
+          to: cmd.to,
+          toExternal: false,
+          status: 'received',
+          receivedOn: dateOf(cmd.day),
+        });
         this.transfersIn.add(cmd.to, dateOf(cmd.day), cmd.t);
         return done;
       }
@@ -595,7 +656,10 @@ const memberPlace = fc.constantFrom<string>(...CELLS, ...CELLS, 'P1', UNKNOWN);
 const command: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('register' as const), org: fc.constantFrom(...PARENTS, ...CELLS) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('rename' as const, 'target' as const), org: anyOrg }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('move' as const), org: fc.constantFrom(ROOT, ...PARENTS, ...CELLS), parent: anyOrg }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('move' as const), org: fc.constantFrom(ROOT, ...PARENTS, ...CELLS), parent: anyOrg }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -715,19 +779,26 @@ const scenario: fc.Arbitrary<Scenario> = fc
   .record({
     twoParents: fc.boolean(),
     cellParents: fc.tuple(fc.constantFrom(...PARENTS), fc.constantFrom(...PARENTS), fc.constantFrom(...PARENTS)),
-    chunks: fc.array(fc.oneof({ weight: 3, arbitrary: command.map((c) => [c]) }, { weight: 2, arbitrary: story }), { minLength: 5, maxLength: 30, size: 'max' }),
+    chunks: fc.array(fc.oneof({ weight: 3, arbitrary: command.map((c) => [c]) }, { weight: 2, arbitrary: story }), {
+      minLength: 5,
+      maxLength: 30,
+      size: 'max',
+    }),
     /** Adjacent swaps: events that overtake their predecessor. */
     swaps: fc.array(fc.nat(), { maxLength: 6 }),
     /** Where the registration of each parent and cell goes into the sequence: early, out of order on purpose. */
     at: fc.array(fc.nat({ max: 12 }), { minLength: 5, maxLength: 5 }),
     /** Legacy members imported early, so that later events find someone to act on. */
-    legacy: fc.array(fc.record({ m: member, cell: fc.constantFrom<string>(...CELLS), official: fc.boolean(), at: fc.nat({ max: 15 }) }), { maxLength: 3 }),
+    legacy: fc.array(fc.record({ m: member, cell: fc.constantFrom<string>(...CELLS), official: fc.boolean(), at: fc.nat({ max: 15 }) }), {
+      maxLength: 3,
+    }),
     /** Most producers send in business-date order; the others send dates at random. */
     chronological: fc.boolean(),
   })
   .map(({ twoParents, cellParents, chunks, swaps, at, legacy, chronological }) => {
     const withLegacy = chunks.flat();
-    for (const l of legacy) withLegacy.splice(l.at % (withLegacy.length + 1), 0, { k: 'import', m: l.m, cell: l.cell, official: l.official, day: 0 });
+    for (const l of legacy)
+      withLegacy.splice(l.at % (withLegacy.length + 1), 0, { k: 'import', m: l.m, cell: l.cell, official: l.official, day: 0 });
     const dated = chronological ? inDateOrder(withLegacy) : withLegacy;
     const cmds = [...dated];
     for (const i of swaps) {
@@ -760,7 +831,8 @@ function resolve(cmd: Exclude<Cmd, { k: 'resend' }>, model: Model): Exclude<Cmd,
   if (cmd.k === 'issue' && cmd.from === OWN) return { ...cmd, from: model.members.get(cmd.m)?.cell ?? 'C1' };
   if (cmd.k === 'receive' && cmd.soon) {
     const issuedOn = model.transfers.get(cmd.t)?.issuedOn;
-    const issuedDay = issuedOn === undefined ? undefined : Math.round((Date.parse(`${issuedOn}T00:00:00Z`) - Date.UTC(2021, 0, 1)) / 86_400_000);
+    const issuedDay =
+      issuedOn === undefined ? undefined : Math.round((Date.parse(`${issuedOn}T00:00:00Z`) - Date.UTC(2021, 0, 1)) / 86_400_000);
     return { ...cmd, soon: false, day: issuedDay === undefined ? cmd.day : issuedDay + (cmd.day % 40) };
   }
   return cmd;
@@ -819,7 +891,9 @@ async function check({ parentOf, cmds }: Scenario): Promise<Set<string>> {
   for (const m of MEMBERS) {
     const record = h.members.get(m);
     const expected = model.members.get(m);
-    expect(record && { status: record.status, cell: record.cellId }, `${m} ${where}`).toEqual(expected && { status: expected.status, cell: expected.cell });
+    expect(record && { status: record.status, cell: record.cellId }, `${m} ${where}`).toEqual(
+      expected && { status: expected.status, cell: expected.cell },
+    );
   }
   for (const c of CELLS) expect(h.activeCount(c), `active in ${c} ${where}`).toBe(model.activeCount(c));
   expect(h.factCounts('admission'), `admissions ${where}`).toEqual(model.admissions.counts());
@@ -846,9 +920,14 @@ describe('ingest against a reference model', () => {
   // model asks a dissolution for them only when it does.
   beforeAll(async () => {
     const probe = new DomainHarness();
-    await probe.given([validEvent('org.registered', { data: { orgId: 'X', parentId: null, name: 'X', level: 'province' } }), validEvent('org.registered', { data: { orgId: 'XC', parentId: 'X', name: 'XC', level: 'grassroots-cell' } })]);
+    await probe.given([
+      validEvent('org.registered', { data: { orgId: 'X', parentId: null, name: 'X', level: 'province' } }),
+      validEvent('org.registered', { data: { orgId: 'XC', parentId: 'X', name: 'XC', level: 'grassroots-cell' } }),
+    ]);
     await probe.given([validEvent('dossier.received', { data: { orgId: 'XC' } })]);
-    harnessCountsOpenDossiers = outcomeOf(await probe.run(validEvent('org.dissolved', { data: { orgId: 'XC', on: '2022-01-01', mergedInto: undefined } }))).outcome === 'rejected';
+    harnessCountsOpenDossiers =
+      outcomeOf(await probe.run(validEvent('org.dissolved', { data: { orgId: 'XC', on: '2022-01-01', mergedInto: undefined } })))
+        .outcome === 'rejected';
   });
 
   it('agrees with the model on every delivery and on the figures', async () => {
@@ -871,11 +950,45 @@ describe('ingest against a reference model', () => {
     for (const sc of samples) for (const o of await check(sc)) seen.add(o);
 
     // Assess
-    const kinds = ['register', 'rename', 'target', 'move', 'dissolve', 'merge', 'dossier', 'step', 'close', 'admit', 'import', 'recognize', 'update', 'exempt', 'exit', 'evaluate', 'badge', 'issue', 'receive', 'arrive', 'cancel', 'return'];
+    const kinds = [
+      'register',
+      'rename',
+      'target',
+      'move',
+      'dissolve',
+      'merge',
+      'dossier',
+      'step',
+      'close',
+      'admit',
+      'import',
+      'recognize',
+      'update',
+      'exempt',
+      'exit',
+      'evaluate',
+      'badge',
+      'issue',
+      'receive',
+      'arrive',
+      'cancel',
+      'return',
+    ];
     for (const k of kinds) {
       expect(seen, k).toContain(`${k}:applied`);
     }
-    for (const o of ['admit:retry:missing-org', 'receive:retry:missing-transfer', 'issue:rejected:wrong-cell', 'move:rejected:cycle', 'dissolve:rejected:not-empty', 'merge:rejected:bad-parent', 'merge:rejected:cycle', 'return:rejected:not-temporary', 'step:rejected:step-backwards', 'recognize:rejected:not-probationary']) {
+    for (const o of [
+      'admit:retry:missing-org',
+      'receive:retry:missing-transfer',
+      'issue:rejected:wrong-cell',
+      'move:rejected:cycle',
+      'dissolve:rejected:not-empty',
+      'merge:rejected:bad-parent',
+      'merge:rejected:cycle',
+      'return:rejected:not-temporary',
+      'step:rejected:step-backwards',
+      'recognize:rejected:not-probationary',
+    ]) {
       expect(seen, o).toContain(o);
     }
   });

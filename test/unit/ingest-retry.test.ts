@@ -12,8 +12,14 @@ describe('an event waiting for its predecessor', () => {
 });
 
 describe('throttling', () => {
-  const throttledTransaction = Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }] });
-  const conflict = Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+  const throttledTransaction = Object.assign(new Error('cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+  });
+  const conflict = Object.assign(new Error('cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+  });
 
   it('is told from other failures: a transaction cancelled for throttling is, a condition failure is not', () => {
     expect(isThrottling(throttledTransaction)).toBe(true);
@@ -34,13 +40,23 @@ describe('throttling', () => {
     await expect(retryWhileThrottled(throttledTwice)).resolves.toBe('applied');
     expect(calls).toBe(3);
     let other = 0;
-    await expect(retryWhileThrottled(async () => { other += 1; throw conflict; })).rejects.toBe(conflict);
+    await expect(
+      retryWhileThrottled(async () => {
+        other += 1;
+        throw conflict;
+      }),
+    ).rejects.toBe(conflict);
     expect(other).toBe(1);
   });
 
   it('gives up after its bounded attempts', async () => {
     let calls = 0;
-    await expect(retryWhileThrottled(async () => { calls += 1; throw throttledTransaction; }, 3)).rejects.toBe(throttledTransaction);
+    await expect(
+      retryWhileThrottled(async () => {
+        calls += 1;
+        throw throttledTransaction;
+      }, 3),
+    ).rejects.toBe(throttledTransaction);
     expect(calls).toBe(3);
   });
 });

@@ -17,15 +17,9 @@ import { baseOrgs, validEvent, validExternalArrival, validProfile, type EventOve
 const reg = (orgId: string, parentId: string | null, level: OrgLevel) =>
   validEvent('org.registered', { data: { orgId, parentId, name: `Tổ chức ${orgId}`, level } });
 
-const world = () => [
-  ...baseOrgs(),
-  reg('Q2', 'HP', 'upper-grassroots'),
-  reg('GC', 'Q1', 'grassroots-committee'),
-  reg('CC', 'GC', 'cell'),
-];
+const world = () => [...baseOrgs(), reg('Q2', 'HP', 'upper-grassroots'), reg('GC', 'Q1', 'grassroots-committee'), reg('CC', 'GC', 'cell')];
 
-const dissolve = (orgId: string, mergedInto?: string) =>
-  validEvent('org.dissolved', { data: { orgId, on: '2021-01-02', mergedInto } });
+const dissolve = (orgId: string, mergedInto?: string) => validEvent('org.dissolved', { data: { orgId, on: '2021-01-02', mergedInto } });
 
 /** M1 admitted into C1 on 2021-03-02 (ceremony 2021-03-10): probationary. */
 const admitM1 = (data: EventOverrides<'member.admitted'>['data'] = {}) => validEvent('member.admitted', { data });
@@ -37,8 +31,16 @@ const exitMember = (memberId = 'M1', on = '2021-06-01') => validEvent('member.ex
 
 const dossierD1 = () => validEvent('dossier.received');
 
-const issue = (data: Partial<{ transferId: string; kind: 'official' | 'temporary'; fromOrgId: string; toOrgId: string; issuedOn: string; memberId: string }> = {}) =>
-  validEvent('transfer.issued', { data });
+const issue = (
+  data: Partial<{
+    transferId: string;
+    kind: 'official' | 'temporary';
+    fromOrgId: string;
+    toOrgId: string;
+    issuedOn: string;
+    memberId: string;
+  }> = {},
+) => validEvent('transfer.issued', { data });
 
 const receive = (transferId = 'T1', receivedOn = '2022-06-10') => validEvent('transfer.received', { data: { transferId, receivedOn } });
 
@@ -48,10 +50,7 @@ const giveBack = (transferId = 'T1') => validEvent('transfer.returned', { data: 
 
 // ---------------------------------------------------------------------------- the table
 
-type Expected =
-  | { outcome: 'applied' }
-  | { outcome: 'rejected'; reason: string }
-  | { outcome: 'retry'; reason: string };
+type Expected = { outcome: 'applied' } | { outcome: 'rejected'; reason: string } | { outcome: 'retry'; reason: string };
 
 const applied: Expected = { outcome: 'applied' };
 const rejected = (reason: string): Expected => ({ outcome: 'rejected', reason });
@@ -73,7 +72,8 @@ const cases: Record<EventType, Case[]> = {
       name: 'a root is registered active, version 1',
       when: () => reg('HP', null, 'province'),
       then: applied,
-      assess: (h) => expect(h.orgs.get('HP')).toMatchObject({ parentId: null, level: 'province', status: 'active', targets: {}, version: 1 }),
+      assess: (h) =>
+        expect(h.orgs.get('HP')).toMatchObject({ parentId: null, level: 'province', status: 'active', targets: {}, version: 1 }),
     },
     {
       name: 'a cell is registered under its parent',
@@ -84,8 +84,18 @@ const cases: Record<EventType, Case[]> = {
     },
     { name: 'the same orgId twice', given: baseOrgs, when: () => reg('C1', 'Q1', 'grassroots-cell'), then: rejected('org-exists') },
     { name: 'the parent has not arrived yet', when: () => reg('C1', 'Q1', 'grassroots-cell'), then: retried('missing-org') },
-    { name: 'an org under a cell (cells hold members only)', given: baseOrgs, when: () => reg('X', 'C1', 'cell'), then: rejected('bad-parent') },
-    { name: 'a chi bộ trực thuộc directly under a district', given: baseOrgs, when: () => reg('X', 'Q1', 'cell'), then: rejected('bad-parent') },
+    {
+      name: 'an org under a cell (cells hold members only)',
+      given: baseOrgs,
+      when: () => reg('X', 'C1', 'cell'),
+      then: rejected('bad-parent'),
+    },
+    {
+      name: 'a chi bộ trực thuộc directly under a district',
+      given: baseOrgs,
+      when: () => reg('X', 'Q1', 'cell'),
+      then: rejected('bad-parent'),
+    },
     {
       name: 'under a dissolved parent',
       given: () => [...world(), dissolve('Q2')],
@@ -104,7 +114,12 @@ const cases: Record<EventType, Case[]> = {
       assess: (h) => expect(h.orgs.get('C1')).toMatchObject({ name: 'Chi bộ Tổ dân phố 1', parentId: 'Q1', status: 'active', version: 2 }),
     },
     { name: 'an unknown org', when: () => validEvent('org.renamed'), then: retried('missing-org') },
-    { name: 'a dissolved org', given: () => [...baseOrgs(), dissolve('C2')], when: () => validEvent('org.renamed', { data: { orgId: 'C2' } }), then: rejected('org-dissolved') },
+    {
+      name: 'a dissolved org',
+      given: () => [...baseOrgs(), dissolve('C2')],
+      when: () => validEvent('org.renamed', { data: { orgId: 'C2' } }),
+      then: rejected('org-dissolved'),
+    },
   ],
 
   'org.moved': [
@@ -119,14 +134,54 @@ const cases: Record<EventType, Case[]> = {
         expect(h.activeCount('C1')).toBe(1);
       },
     },
-    { name: 'a district under its own cell', given: baseOrgs, when: () => validEvent('org.moved', { data: { orgId: 'Q1', parentId: 'C1' } }), then: rejected('cycle') },
-    { name: 'the root under its grandchild', given: baseOrgs, when: () => validEvent('org.moved', { data: { orgId: 'HP', parentId: 'C2' } }), then: rejected('cycle') },
-    { name: 'a grassroots cell under a grassroots committee', given: world, when: () => validEvent('org.moved', { data: { orgId: 'C1', parentId: 'GC' } }), then: rejected('bad-parent') },
-    { name: 'a district under a district', given: world, when: () => validEvent('org.moved', { data: { orgId: 'Q2', parentId: 'Q1' } }), then: rejected('bad-parent') },
-    { name: 'to an unknown parent', given: baseOrgs, when: () => validEvent('org.moved', { data: { orgId: 'C1', parentId: 'Q9' } }), then: retried('missing-org') },
-    { name: 'an unknown org', given: baseOrgs, when: () => validEvent('org.moved', { data: { orgId: 'C9', parentId: 'Q1' } }), then: retried('missing-org') },
-    { name: 'under a dissolved parent', given: () => [...world(), dissolve('Q2')], when: () => validEvent('org.moved', { data: { orgId: 'C1', parentId: 'Q2' } }), then: rejected('org-dissolved') },
-    { name: 'a dissolved org', given: () => [...world(), dissolve('C2')], when: () => validEvent('org.moved', { data: { orgId: 'C2', parentId: 'Q2' } }), then: rejected('org-dissolved') },
+    {
+      name: 'a district under its own cell',
+      given: baseOrgs,
+      when: () => validEvent('org.moved', { data: { orgId: 'Q1', parentId: 'C1' } }),
+      then: rejected('cycle'),
+    },
+    {
+      name: 'the root under its grandchild',
+      given: baseOrgs,
+      when: () => validEvent('org.moved', { data: { orgId: 'HP', parentId: 'C2' } }),
+      then: rejected('cycle'),
+    },
+    {
+      name: 'a grassroots cell under a grassroots committee',
+      given: world,
+      when: () => validEvent('org.moved', { data: { orgId: 'C1', parentId: 'GC' } }),
+      then: rejected('bad-parent'),
+    },
+    {
+      name: 'a district under a district',
+      given: world,
+      when: () => validEvent('org.moved', { data: { orgId: 'Q2', parentId: 'Q1' } }),
+      then: rejected('bad-parent'),
+    },
+    {
+      name: 'to an unknown parent',
+      given: baseOrgs,
+      when: () => validEvent('org.moved', { data: { orgId: 'C1', parentId: 'Q9' } }),
+      then: retried('missing-org'),
+    },
+    {
+      name: 'an unknown org',
+      given: baseOrgs,
+      when: () => validEvent('org.moved', { data: { orgId: 'C9', parentId: 'Q1' } }),
+      then: retried('missing-org'),
+    },
+    {
+      name: 'under a dissolved parent',
+      given: () => [...world(), dissolve('Q2')],
+      when: () => validEvent('org.moved', { data: { orgId: 'C1', parentId: 'Q2' } }),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'a dissolved org',
+      given: () => [...world(), dissolve('C2')],
+      when: () => validEvent('org.moved', { data: { orgId: 'C2', parentId: 'Q2' } }),
+      then: rejected('org-dissolved'),
+    },
   ],
 
   'org.dissolved': [
@@ -146,7 +201,12 @@ const cases: Record<EventType, Case[]> = {
       when: () => dissolve('C2'),
       then: applied,
     },
-    { name: 'a cell with an active member, no merge', given: () => [...baseOrgs(), importMember()], when: () => dissolve('C1'), then: rejected('not-empty') },
+    {
+      name: 'a cell with an active member, no merge',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => dissolve('C1'),
+      then: rejected('not-empty'),
+    },
     { name: 'an org with an active child org, no merge', given: baseOrgs, when: () => dissolve('Q1'), then: rejected('not-empty') },
     {
       name: 'a cell holding the members of a cell merged into it, no merge',
@@ -189,10 +249,20 @@ const cases: Record<EventType, Case[]> = {
     },
     { name: 'merged into an org inside it', given: baseOrgs, when: () => dissolve('Q1', 'C1'), then: rejected('cycle') },
     { name: 'a cell merged into a district', given: world, when: () => dissolve('C1', 'Q2'), then: rejected('bad-parent') },
-    { name: 'a committee merged into a district that cannot hold its cells', given: world, when: () => dissolve('GC', 'Q2'), then: rejected('bad-parent') },
+    {
+      name: 'a committee merged into a district that cannot hold its cells',
+      given: world,
+      when: () => dissolve('GC', 'Q2'),
+      then: rejected('bad-parent'),
+    },
     { name: 'merged into an unknown org', given: baseOrgs, when: () => dissolve('C2', 'C9'), then: retried('missing-org') },
     { name: 'an unknown org', given: baseOrgs, when: () => dissolve('C9'), then: retried('missing-org') },
-    { name: 'merged into a dissolved org', given: () => [...world(), dissolve('Q2')], when: () => dissolve('Q1', 'Q2'), then: rejected('org-dissolved') },
+    {
+      name: 'merged into a dissolved org',
+      given: () => [...world(), dissolve('Q2')],
+      when: () => dissolve('Q1', 'Q2'),
+      then: rejected('org-dissolved'),
+    },
     { name: 'twice', given: () => [...baseOrgs(), dissolve('C2')], when: () => dissolve('C2'), then: rejected('org-dissolved') },
     { name: 'merged into itself', given: baseOrgs, when: () => dissolve('C2', 'C2'), then: rejected('schema') },
   ],
@@ -213,8 +283,18 @@ const cases: Record<EventType, Case[]> = {
       assess: (h) => expect(h.orgs.get('HP')?.targets).toEqual({ '2021': 1000, '2022': 900 }),
     },
     { name: 'an unknown org', when: () => validEvent('target.set'), then: retried('missing-org') },
-    { name: 'a dissolved org', given: () => [...world(), dissolve('Q2')], when: () => validEvent('target.set', { data: { orgId: 'Q2' } }), then: rejected('org-dissolved') },
-    { name: 'a negative target', given: baseOrgs, when: () => validEvent('target.set', { data: { admissions: -1 } }), then: rejected('schema') },
+    {
+      name: 'a dissolved org',
+      given: () => [...world(), dissolve('Q2')],
+      when: () => validEvent('target.set', { data: { orgId: 'Q2' } }),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'a negative target',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { admissions: -1 } }),
+      then: rejected('schema'),
+    },
   ],
 
   'dossier.received': [
@@ -236,8 +316,18 @@ const cases: Record<EventType, Case[]> = {
         }),
     },
     { name: 'the cell has not arrived yet', when: dossierD1, then: retried('missing-org') },
-    { name: 'in a district, not a cell', given: baseOrgs, when: () => validEvent('dossier.received', { data: { orgId: 'Q1' } }), then: rejected('not-a-cell') },
-    { name: 'in a dissolved cell', given: () => [...baseOrgs(), dissolve('C2')], when: () => validEvent('dossier.received', { data: { orgId: 'C2' } }), then: rejected('org-dissolved') },
+    {
+      name: 'in a district, not a cell',
+      given: baseOrgs,
+      when: () => validEvent('dossier.received', { data: { orgId: 'Q1' } }),
+      then: rejected('not-a-cell'),
+    },
+    {
+      name: 'in a dissolved cell',
+      given: () => [...baseOrgs(), dissolve('C2')],
+      when: () => validEvent('dossier.received', { data: { orgId: 'C2' } }),
+      then: rejected('org-dissolved'),
+    },
     { name: 'the same dossierId twice', given: () => [...baseOrgs(), dossierD1()], when: dossierD1, then: rejected('dossier-exists') },
   ],
 
@@ -247,7 +337,12 @@ const cases: Record<EventType, Case[]> = {
       given: () => [...baseOrgs(), dossierD1()],
       when: () => validEvent('dossier.stepCompleted'),
       then: applied,
-      assess: (h) => expect(h.dossiers.get('D1')).toMatchObject({ step: 'processing', steps: { received: '2021-01-04', processing: '2021-01-11' }, status: 'open' }),
+      assess: (h) =>
+        expect(h.dossiers.get('D1')).toMatchObject({
+          step: 'processing',
+          steps: { received: '2021-01-04', processing: '2021-01-11' },
+          status: 'open',
+        }),
     },
     {
       name: 'skipping a step forward',
@@ -281,7 +376,12 @@ const cases: Record<EventType, Case[]> = {
       when: () => validEvent('dossier.stepCompleted', { data: { on: '2021-01-03' } }),
       then: rejected('date-order'),
     },
-    { name: 'received is not a step to complete', given: () => [...baseOrgs(), dossierD1()], when: () => validEvent('dossier.stepCompleted', { data: { step: 'received' as never } }), then: rejected('schema') },
+    {
+      name: 'received is not a step to complete',
+      given: () => [...baseOrgs(), dossierD1()],
+      when: () => validEvent('dossier.stepCompleted', { data: { step: 'received' as never } }),
+      then: rejected('schema'),
+    },
   ],
 
   'dossier.closed': [
@@ -304,7 +404,9 @@ const cases: Record<EventType, Case[]> = {
       then: applied,
       assess: (h) => {
         expect(h.dossiers.get('D1')).toMatchObject({ status: 'rejected' });
-        expect(facts(h, 'C1', 2022, 'dossierClosed').map((f) => f.fact)).toEqual([{ kind: 'dossierClosed', outcome: 'rejected', days: 21 }]);
+        expect(facts(h, 'C1', 2022, 'dossierClosed').map((f) => f.fact)).toEqual([
+          { kind: 'dossierClosed', outcome: 'rejected', days: 21 },
+        ]);
       },
     },
     { name: 'an unknown dossier', when: () => validEvent('dossier.closed'), then: retried('missing-dossier') },
@@ -314,9 +416,24 @@ const cases: Record<EventType, Case[]> = {
       when: () => validEvent('dossier.closed', { data: { on: '2021-03-05' } }),
       then: rejected('dossier-closed'),
     },
-    { name: 'closed twice', given: () => [...baseOrgs(), dossierD1(), validEvent('dossier.closed')], when: () => validEvent('dossier.closed'), then: rejected('dossier-closed') },
-    { name: 'closed before it was received', given: () => [...baseOrgs(), dossierD1()], when: () => validEvent('dossier.closed', { data: { on: '2021-01-01' } }), then: rejected('date-order') },
-    { name: 'closed as admitted (only member.admitted does that)', given: () => [...baseOrgs(), dossierD1()], when: () => validEvent('dossier.closed', { data: { outcome: 'admitted' as never } }), then: rejected('schema') },
+    {
+      name: 'closed twice',
+      given: () => [...baseOrgs(), dossierD1(), validEvent('dossier.closed')],
+      when: () => validEvent('dossier.closed'),
+      then: rejected('dossier-closed'),
+    },
+    {
+      name: 'closed before it was received',
+      given: () => [...baseOrgs(), dossierD1()],
+      when: () => validEvent('dossier.closed', { data: { on: '2021-01-01' } }),
+      then: rejected('date-order'),
+    },
+    {
+      name: 'closed as admitted (only member.admitted does that)',
+      given: () => [...baseOrgs(), dossierD1()],
+      when: () => validEvent('dossier.closed', { data: { outcome: 'admitted' as never } }),
+      then: rejected('schema'),
+    },
   ],
 
   'member.admitted': [
@@ -362,7 +479,9 @@ const cases: Record<EventType, Case[]> = {
       assess: (h) => {
         expect(h.dossiers.get('D1')).toMatchObject({ status: 'admitted', closedOn: '2021-03-02', step: 'reviewed' });
         expect(h.members.get('M1')).toMatchObject({ dossierId: 'D1', status: 'probationary' });
-        expect(facts(h, 'C1', 2021, 'dossierClosed').map((f) => f.fact)).toEqual([{ kind: 'dossierClosed', outcome: 'admitted', days: 57 }]);
+        expect(facts(h, 'C1', 2021, 'dossierClosed').map((f) => f.fact)).toEqual([
+          { kind: 'dossierClosed', outcome: 'admitted', days: 57 },
+        ]);
         expect(facts(h, 'C1', 2021, 'admission')).toHaveLength(1);
       },
     },
@@ -387,21 +506,51 @@ const cases: Record<EventType, Case[]> = {
       when: () => admitM1({ admittedOn: '2021-09-01', ceremonyOn: undefined }),
       then: rejected('member-exists'),
     },
-    { name: 'readmitted but still active', given: () => [...baseOrgs(), admitM1()], when: () => admitM1({ readmitted: true }), then: rejected('member-exists') },
+    {
+      name: 'readmitted but still active',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => admitM1({ readmitted: true }),
+      then: rejected('member-exists'),
+    },
     { name: 'the cell has not arrived yet', when: () => admitM1(), then: retried('missing-org') },
     { name: 'in a district (members only in cells)', given: baseOrgs, when: () => admitM1({ orgId: 'Q1' }), then: rejected('not-a-cell') },
     { name: 'in a committee', given: world, when: () => admitM1({ orgId: 'GC' }), then: rejected('not-a-cell') },
-    { name: 'in a dissolved cell', given: () => [...baseOrgs(), dissolve('C2')], when: () => admitM1({ orgId: 'C2' }), then: rejected('org-dissolved') },
-    { name: 'its dossier has not arrived yet', given: baseOrgs, when: () => admitM1({ dossierId: 'D1' }), then: retried('missing-dossier') },
-    { name: 'its dossier is closed', given: () => [...baseOrgs(), dossierD1(), validEvent('dossier.closed')], when: () => admitM1({ dossierId: 'D1' }), then: rejected('dossier-mismatch') },
-    { name: 'its dossier is in another cell', given: () => [...baseOrgs(), dossierD1()], when: () => admitM1({ dossierId: 'D1', orgId: 'C2' }), then: rejected('dossier-mismatch') },
+    {
+      name: 'in a dissolved cell',
+      given: () => [...baseOrgs(), dissolve('C2')],
+      when: () => admitM1({ orgId: 'C2' }),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'its dossier has not arrived yet',
+      given: baseOrgs,
+      when: () => admitM1({ dossierId: 'D1' }),
+      then: retried('missing-dossier'),
+    },
+    {
+      name: 'its dossier is closed',
+      given: () => [...baseOrgs(), dossierD1(), validEvent('dossier.closed')],
+      when: () => admitM1({ dossierId: 'D1' }),
+      then: rejected('dossier-mismatch'),
+    },
+    {
+      name: 'its dossier is in another cell',
+      given: () => [...baseOrgs(), dossierD1()],
+      when: () => admitM1({ dossierId: 'D1', orgId: 'C2' }),
+      then: rejected('dossier-mismatch'),
+    },
     {
       name: 'admitted before its dossier was received',
       given: () => [...baseOrgs(), dossierD1()],
       when: () => admitM1({ dossierId: 'D1', admittedOn: '2021-01-02' }),
       then: rejected('date-order'),
     },
-    { name: 'a ceremony before the admission', given: baseOrgs, when: () => admitM1({ ceremonyOn: '2021-03-01' }), then: rejected('schema') },
+    {
+      name: 'a ceremony before the admission',
+      given: baseOrgs,
+      when: () => admitM1({ ceremonyOn: '2021-03-01' }),
+      then: rejected('schema'),
+    },
   ],
 
   'member.imported': [
@@ -411,7 +560,13 @@ const cases: Record<EventType, Case[]> = {
       when: () => importMember(),
       then: applied,
       assess: (h) => {
-        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', admittedOn: '1991-03-02', recognizedOn: '1992-03-02', origin: 'imported' });
+        expect(h.members.get('M1')).toMatchObject({
+          status: 'official',
+          cellId: 'C1',
+          admittedOn: '1991-03-02',
+          recognizedOn: '1992-03-02',
+          origin: 'imported',
+        });
         expect(h.activeCount('C1')).toBe(1);
         expect(h.facts.size).toBe(0);
       },
@@ -426,12 +581,27 @@ const cases: Record<EventType, Case[]> = {
         expect(h.facts.size).toBe(0);
       },
     },
-    { name: 'the same member twice', given: () => [...baseOrgs(), importMember()], when: () => importMember(), then: rejected('member-exists') },
+    {
+      name: 'the same member twice',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => importMember(),
+      then: rejected('member-exists'),
+    },
     { name: 'an admitted member', given: () => [...baseOrgs(), admitM1()], when: () => importMember(), then: rejected('member-exists') },
     { name: 'the cell has not arrived yet', when: () => importMember(), then: retried('missing-org') },
     { name: 'into a district', given: baseOrgs, when: () => importMember('M1', 'Q1'), then: rejected('not-a-cell') },
-    { name: 'into a dissolved cell', given: () => [...baseOrgs(), dissolve('C2')], when: () => importMember('M1', 'C2'), then: rejected('org-dissolved') },
-    { name: 'official without recognizedOn', given: baseOrgs, when: () => validEvent('member.imported', { data: { recognizedOn: undefined } }), then: rejected('schema') },
+    {
+      name: 'into a dissolved cell',
+      given: () => [...baseOrgs(), dissolve('C2')],
+      when: () => importMember('M1', 'C2'),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'official without recognizedOn',
+      given: baseOrgs,
+      when: () => validEvent('member.imported', { data: { recognizedOn: undefined } }),
+      then: rejected('schema'),
+    },
   ],
 
   'member.recognized': [
@@ -447,8 +617,18 @@ const cases: Record<EventType, Case[]> = {
         expect(facts(h, 'C1', 2022)).toEqual([{ cellId: 'C1', year: 2022, on: '2022-03-10', fact: { kind: 'recognition' } }]);
       },
     },
-    { name: 'an official member', given: () => [...baseOrgs(), importMember()], when: () => validEvent('member.recognized'), then: rejected('not-probationary') },
-    { name: 'an exited member', given: () => [...baseOrgs(), admitM1(), exitMember()], when: () => validEvent('member.recognized'), then: rejected('not-probationary') },
+    {
+      name: 'an official member',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => validEvent('member.recognized'),
+      then: rejected('not-probationary'),
+    },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), admitM1(), exitMember()],
+      when: () => validEvent('member.recognized'),
+      then: rejected('not-probationary'),
+    },
     {
       name: 'a member in transit',
       given: () => [...baseOrgs(), admitM1(), issue()],
@@ -456,8 +636,18 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-probationary'),
     },
     { name: 'an unknown member', given: baseOrgs, when: () => validEvent('member.recognized'), then: retried('missing-member') },
-    { name: 'recognized before admitted', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }), then: rejected('before-admission') },
-    { name: 'recognized before probation ends', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.recognized', { data: { recognizedOn: '2022-03-09' } }), then: rejected('probation-not-ended') },
+    {
+      name: 'recognized before admitted',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.recognized', { data: { recognizedOn: '2021-03-01' } }),
+      then: rejected('before-admission'),
+    },
+    {
+      name: 'recognized before probation ends',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.recognized', { data: { recognizedOn: '2022-03-09' } }),
+      then: rejected('probation-not-ended'),
+    },
     {
       // Regression: the recognition fact was once keyed by member only, so a readmitted
       // member recognized twice in one year and cell counted once (CONTRACT §9).
@@ -491,9 +681,19 @@ const cases: Record<EventType, Case[]> = {
         expect(h.facts.size).toBe(1); // only the admission: a correction is no yearly event
       },
     },
-    { name: 'an exited member may still be corrected', given: () => [...baseOrgs(), admitM1(), exitMember()], when: () => validEvent('member.updated'), then: applied },
+    {
+      name: 'an exited member may still be corrected',
+      given: () => [...baseOrgs(), admitM1(), exitMember()],
+      when: () => validEvent('member.updated'),
+      then: applied,
+    },
     { name: 'an unknown member', when: () => validEvent('member.updated'), then: retried('missing-member') },
-    { name: 'an empty correction', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.updated', { data: { profile: {} } }), then: rejected('schema') },
+    {
+      name: 'an empty correction',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.updated', { data: { profile: {} } }),
+      then: rejected('schema'),
+    },
     {
       name: 'a change of cell this way',
       given: () => [...baseOrgs(), admitM1()],
@@ -513,8 +713,18 @@ const cases: Record<EventType, Case[]> = {
         expect(h.activeCount('C1')).toBe(1);
       },
     },
-    { name: 'an exited member', given: () => [...baseOrgs(), importMember(), exitMember()], when: () => validEvent('member.exempted'), then: rejected('not-active') },
-    { name: 'a member in transit (still a member, CONTRACT §5)', given: () => [...baseOrgs(), importMember(), issue()], when: () => validEvent('member.exempted'), then: applied },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), importMember(), exitMember()],
+      when: () => validEvent('member.exempted'),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'a member in transit (still a member, CONTRACT §5)',
+      given: () => [...baseOrgs(), importMember(), issue()],
+      when: () => validEvent('member.exempted'),
+      then: applied,
+    },
     { name: 'an unknown member', when: () => validEvent('member.exempted'), then: retried('missing-member') },
   ],
 
@@ -529,11 +739,23 @@ const cases: Record<EventType, Case[]> = {
         expect(m).toMatchObject({ status: 'exited', exit: { reason: 'resigned', on: '2021-06-01' }, cellId: 'C1' });
         expect(m?.probationEndsOn).toBeUndefined();
         expect(h.activeCount('C1')).toBe(0);
-        expect(facts(h, 'C1', 2021, 'exit')).toEqual([{ cellId: 'C1', year: 2021, on: '2021-06-01', fact: { kind: 'exit', reason: 'resigned' } }]);
+        expect(facts(h, 'C1', 2021, 'exit')).toEqual([
+          { cellId: 'C1', year: 2021, on: '2021-06-01', fact: { kind: 'exit', reason: 'resigned' } },
+        ]);
       },
     },
-    { name: 'twice', given: () => [...baseOrgs(), admitM1(), exitMember()], when: () => exitMember('M1', '2021-07-01'), then: rejected('not-active') },
-    { name: 'a member in transit (the transfer ends with the exit, CONTRACT §5)', given: () => [...baseOrgs(), admitM1(), issue()], when: () => exitMember('M1', '2022-06-05'), then: applied },
+    {
+      name: 'twice',
+      given: () => [...baseOrgs(), admitM1(), exitMember()],
+      when: () => exitMember('M1', '2021-07-01'),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'a member in transit (the transfer ends with the exit, CONTRACT §5)',
+      given: () => [...baseOrgs(), admitM1(), issue()],
+      when: () => exitMember('M1', '2022-06-05'),
+      then: applied,
+    },
     {
       name: 'a member transferred out to another system',
       given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })],
@@ -541,8 +763,18 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-active'),
     },
     { name: 'an unknown member', when: () => exitMember(), then: retried('missing-member') },
-    { name: 'before the admission', given: () => [...baseOrgs(), admitM1()], when: () => exitMember('M1', '2021-03-01'), then: rejected('before-admission') },
-    { name: 'an unknown reason', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.exited', { data: { reason: 'retired' as never } }), then: rejected('schema') },
+    {
+      name: 'before the admission',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => exitMember('M1', '2021-03-01'),
+      then: rejected('before-admission'),
+    },
+    {
+      name: 'an unknown reason',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.exited', { data: { reason: 'retired' as never } }),
+      then: rejected('schema'),
+    },
   ],
 
   'member.evaluated': [
@@ -573,10 +805,25 @@ const cases: Record<EventType, Case[]> = {
         expect(facts(h, 'C2', 2022, 'rating').map((f) => f.fact)).toEqual([{ kind: 'rating', rating: 'excellent' }]);
       },
     },
-    { name: 'an exited member', given: () => [...baseOrgs(), admitM1(), exitMember()], when: () => validEvent('member.evaluated'), then: rejected('not-active') },
-    { name: 'a member in transit (counts for the sending cell, CONTRACT §5)', given: () => [...baseOrgs(), admitM1(), issue()], when: () => validEvent('member.evaluated'), then: applied },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), admitM1(), exitMember()],
+      when: () => validEvent('member.evaluated'),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'a member in transit (counts for the sending cell, CONTRACT §5)',
+      given: () => [...baseOrgs(), admitM1(), issue()],
+      when: () => validEvent('member.evaluated'),
+      then: applied,
+    },
     { name: 'an unknown member', when: () => validEvent('member.evaluated'), then: retried('missing-member') },
-    { name: 'an unknown rating', given: () => [...baseOrgs(), admitM1()], when: () => validEvent('member.evaluated', { data: { rating: 'bad' as never } }), then: rejected('schema') },
+    {
+      name: 'an unknown rating',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.evaluated', { data: { rating: 'bad' as never } }),
+      then: rejected('schema'),
+    },
   ],
 
   'member.badgeAwarded': [
@@ -597,11 +844,31 @@ const cases: Record<EventType, Case[]> = {
       then: applied,
       assess: (h) => expect([facts(h, 'C1', 2021, 'badge'), facts(h, 'C1', 2030, 'badge')].map((f) => f.length)).toEqual([1, 1]),
     },
-    { name: 'the same milestone twice', given: () => [...baseOrgs(), importMember(), validEvent('member.badgeAwarded')], when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2021-11-07' } }), then: rejected('already-awarded') },
-    { name: 'an exited member', given: () => [...baseOrgs(), importMember(), exitMember()], when: () => validEvent('member.badgeAwarded'), then: rejected('not-active') },
-    { name: 'a member in transit (counts for the sending cell, CONTRACT §5)', given: () => [...baseOrgs(), importMember(), issue({ issuedOn: '2021-06-01' })], when: () => validEvent('member.badgeAwarded'), then: applied },
+    {
+      name: 'the same milestone twice',
+      given: () => [...baseOrgs(), importMember(), validEvent('member.badgeAwarded')],
+      when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2021-11-07' } }),
+      then: rejected('already-awarded'),
+    },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), importMember(), exitMember()],
+      when: () => validEvent('member.badgeAwarded'),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'a member in transit (counts for the sending cell, CONTRACT §5)',
+      given: () => [...baseOrgs(), importMember(), issue({ issuedOn: '2021-06-01' })],
+      when: () => validEvent('member.badgeAwarded'),
+      then: applied,
+    },
     { name: 'an unknown member', when: () => validEvent('member.badgeAwarded'), then: retried('missing-member') },
-    { name: 'not a milestone', given: () => [...baseOrgs(), importMember()], when: () => validEvent('member.badgeAwarded', { data: { years: 35 as never } }), then: rejected('schema') },
+    {
+      name: 'not a milestone',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => validEvent('member.badgeAwarded', { data: { years: 35 as never } }),
+      then: rejected('schema'),
+    },
   ],
 
   'transfer.issued': [
@@ -611,8 +878,21 @@ const cases: Record<EventType, Case[]> = {
       when: () => issue(),
       then: applied,
       assess: (h) => {
-        expect(h.members.get('M1')).toMatchObject({ status: 'in-transit', cellId: 'C1', statusBeforeTransit: 'probationary', transferId: 'T1' });
-        expect(h.transfers.get('T1')).toMatchObject({ status: 'issued', kind: 'official', fromOrgId: 'C1', toOrgId: 'C2', toExternal: false, fromExternal: false, issuedOn: '2022-06-01' });
+        expect(h.members.get('M1')).toMatchObject({
+          status: 'in-transit',
+          cellId: 'C1',
+          statusBeforeTransit: 'probationary',
+          transferId: 'T1',
+        });
+        expect(h.transfers.get('T1')).toMatchObject({
+          status: 'issued',
+          kind: 'official',
+          fromOrgId: 'C1',
+          toOrgId: 'C2',
+          toExternal: false,
+          fromExternal: false,
+          issuedOn: '2022-06-01',
+        });
         expect(h.transfers.get('T1')?.dueOn).toBeDefined();
         expect(h.activeCount('C1')).toBe(0);
         expect(h.activeCount('C2')).toBe(0);
@@ -632,7 +912,9 @@ const cases: Record<EventType, Case[]> = {
         expect(h.transfers.get('T1')).toMatchObject({ status: 'issued', kind: 'temporary' });
         expect(h.activeCount('C1')).toBe(1);
         expect(h.inTransitCounts()).toEqual({});
-        expect(facts(h, 'C1', 2022, 'transferOut').map((f) => f.fact)).toEqual([{ kind: 'transferOut', transferKind: 'temporary', counterpart: 'C2' }]);
+        expect(facts(h, 'C1', 2022, 'transferOut').map((f) => f.fact)).toEqual([
+          { kind: 'transferOut', transferKind: 'temporary', counterpart: 'C2' },
+        ]);
       },
     },
     {
@@ -646,7 +928,9 @@ const cases: Record<EventType, Case[]> = {
         expect(h.transfers.get('T1')?.dueOn).toBeUndefined();
         expect(h.activeCount('C1')).toBe(0);
         expect(h.inTransitCounts()).toEqual({});
-        expect(facts(h, 'C1', 2022, 'transferOut').map((f) => f.fact)).toEqual([{ kind: 'transferOut', transferKind: 'official', counterpart: 'EXT-DN' }]);
+        expect(facts(h, 'C1', 2022, 'transferOut').map((f) => f.fact)).toEqual([
+          { kind: 'transferOut', transferKind: 'official', counterpart: 'EXT-DN' },
+        ]);
       },
     },
     {
@@ -659,14 +943,49 @@ const cases: Record<EventType, Case[]> = {
         expect(h.activeCount('C1')).toBe(1);
       },
     },
-    { name: 'the same transferId twice', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })], when: () => issue(), then: rejected('transfer-exists') },
+    {
+      name: 'the same transferId twice',
+      given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })],
+      when: () => issue(),
+      then: rejected('transfer-exists'),
+    },
     { name: 'an unknown member', given: baseOrgs, when: () => issue(), then: retried('missing-member') },
-    { name: 'an exited member', given: () => [...baseOrgs(), importMember(), exitMember()], when: () => issue(), then: rejected('not-active') },
-    { name: 'a member already in transit', given: () => [...baseOrgs(), importMember(), issue()], when: () => issue({ transferId: 'T2', toOrgId: 'EXT-DN' }), then: rejected('not-active') },
-    { name: 'from a cell the member is not in', given: () => [...baseOrgs(), reg('C3', 'Q1', 'grassroots-cell'), importMember()], when: () => issue({ fromOrgId: 'C2', toOrgId: 'C3' }), then: rejected('wrong-cell') },
-    { name: 'to a district', given: () => [...baseOrgs(), importMember()], when: () => issue({ toOrgId: 'Q1' }), then: rejected('not-a-cell') },
-    { name: 'to a dissolved cell', given: () => [...baseOrgs(), importMember(), dissolve('C2')], when: () => issue(), then: rejected('org-dissolved') },
-    { name: 'to the sending cell', given: () => [...baseOrgs(), importMember()], when: () => issue({ toOrgId: 'C1' }), then: rejected('schema') },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), importMember(), exitMember()],
+      when: () => issue(),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'a member already in transit',
+      given: () => [...baseOrgs(), importMember(), issue()],
+      when: () => issue({ transferId: 'T2', toOrgId: 'EXT-DN' }),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'from a cell the member is not in',
+      given: () => [...baseOrgs(), reg('C3', 'Q1', 'grassroots-cell'), importMember()],
+      when: () => issue({ fromOrgId: 'C2', toOrgId: 'C3' }),
+      then: rejected('wrong-cell'),
+    },
+    {
+      name: 'to a district',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => issue({ toOrgId: 'Q1' }),
+      then: rejected('not-a-cell'),
+    },
+    {
+      name: 'to a dissolved cell',
+      given: () => [...baseOrgs(), importMember(), dissolve('C2')],
+      when: () => issue(),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'to the sending cell',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => issue({ toOrgId: 'C1' }),
+      then: rejected('schema'),
+    },
     {
       // BUG (minor): a member of C2, merged into C1, is on C1's rolls; a transfer "from C2
       // to C1" is a transfer from a cell to itself (CONTRACT §6, and the schema refuses
@@ -718,7 +1037,9 @@ const cases: Record<EventType, Case[]> = {
         expect(h.transfers.get('T1')).toMatchObject({ status: 'received', kind: 'temporary', toOrgId: 'C2' });
         expect(h.attendeeCounts()).toEqual({ C2: 1 });
         expect(h.activeCount('C2')).toBe(0);
-        expect(facts(h, 'C2', 2022, 'transferIn').map((f) => f.fact)).toEqual([{ kind: 'transferIn', transferKind: 'temporary', counterpart: 'C1' }]);
+        expect(facts(h, 'C2', 2022, 'transferIn').map((f) => f.fact)).toEqual([
+          { kind: 'transferIn', transferKind: 'temporary', counterpart: 'C1' },
+        ]);
       },
     },
     {
@@ -727,7 +1048,14 @@ const cases: Record<EventType, Case[]> = {
       when: () => validExternalArrival(),
       then: applied,
       assess: (h) => {
-        expect(h.members.get('M2')).toMatchObject({ status: 'official', cellId: 'C1', origin: 'transferred-in', admittedOn: '2010-05-19', recognizedOn: '2011-05-19', version: 1 });
+        expect(h.members.get('M2')).toMatchObject({
+          status: 'official',
+          cellId: 'C1',
+          origin: 'transferred-in',
+          admittedOn: '2010-05-19',
+          recognizedOn: '2011-05-19',
+          version: 1,
+        });
         expect(h.transfers.get('T2')).toMatchObject({ status: 'received', fromExternal: true, toExternal: false, memberId: 'M2' });
         expect(h.activeCount('C1')).toBe(1);
         expect(facts(h, 'C1', 2022).map((f) => f.fact)).toEqual([{ kind: 'transferIn', transferKind: 'official', counterpart: 'EXT-DN' }]);
@@ -747,29 +1075,94 @@ const cases: Record<EventType, Case[]> = {
     {
       name: 'a member who left for another system comes back',
       given: () => [...baseOrgs(), importMember(), validEvent('member.badgeAwarded'), issue({ toOrgId: 'EXT-DN' })],
-      when: () => validExternalArrival({ data: { member: { memberId: 'M1', status: 'official', admittedOn: '1991-03-02', recognizedOn: '1992-03-02', profile: validProfile() } } }),
+      when: () =>
+        validExternalArrival({
+          data: {
+            member: { memberId: 'M1', status: 'official', admittedOn: '1991-03-02', recognizedOn: '1992-03-02', profile: validProfile() },
+          },
+        }),
       then: applied,
       assess: (h) => {
-        expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1', origin: 'transferred-in', badges: { '30': '2021-09-02' } });
+        expect(h.members.get('M1')).toMatchObject({
+          status: 'official',
+          cellId: 'C1',
+          origin: 'transferred-in',
+          badges: { '30': '2021-09-02' },
+        });
       },
     },
-    { name: 'an unknown transfer without arrival details (the issue is still to come)', given: baseOrgs, when: () => receive(), then: retried('missing-transfer') },
+    {
+      name: 'an unknown transfer without arrival details (the issue is still to come)',
+      given: baseOrgs,
+      when: () => receive(),
+      then: retried('missing-transfer'),
+    },
     {
       name: 'arrival details from an org of this system (the issue is still to come)',
       given: () => [...baseOrgs(), reg('C3', 'Q1', 'grassroots-cell')],
       when: () => validExternalArrival({ data: { fromOrgId: 'C3' } }),
       then: retried('missing-transfer'),
     },
-    { name: 'received twice', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => receive('T1', '2022-06-11'), then: rejected('not-pending') },
-    { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('not-pending') },
-    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => receive(), then: rejected('not-pending') },
-    { name: 'a cancelled transfer', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => receive(), then: rejected('not-pending') },
-    { name: 'received before issued', given: () => [...baseOrgs(), importMember(), issue()], when: () => receive('T1', '2022-05-31'), then: rejected('date-order') },
-    { name: 'an official arrival of a member on our rolls', given: () => [...baseOrgs(), importMember('M2', 'C2')], when: () => validExternalArrival(), then: rejected('member-exists') },
-    { name: 'an arrival into an unknown cell', given: baseOrgs, when: () => validExternalArrival({ data: { toOrgId: 'C9' } }), then: retried('missing-org') },
-    { name: 'an arrival into a district', given: baseOrgs, when: () => validExternalArrival({ data: { toOrgId: 'Q1' } }), then: rejected('not-a-cell') },
-    { name: 'an arrival into a dissolved cell', given: () => [...baseOrgs(), dissolve('C2')], when: () => validExternalArrival({ data: { toOrgId: 'C2' } }), then: rejected('org-dissolved') },
-    { name: 'arrival details in part', given: baseOrgs, when: () => validExternalArrival({ data: { member: undefined } }), then: rejected('schema') },
+    {
+      name: 'received twice',
+      given: () => [...baseOrgs(), importMember(), issue(), receive()],
+      when: () => receive('T1', '2022-06-11'),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'a temporary transfer to an external org',
+      given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })],
+      when: () => receive(),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'an official transfer to an external org (complete at issue)',
+      given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })],
+      when: () => receive(),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'a cancelled transfer',
+      given: () => [...baseOrgs(), importMember(), issue(), cancel()],
+      when: () => receive(),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'received before issued',
+      given: () => [...baseOrgs(), importMember(), issue()],
+      when: () => receive('T1', '2022-05-31'),
+      then: rejected('date-order'),
+    },
+    {
+      name: 'an official arrival of a member on our rolls',
+      given: () => [...baseOrgs(), importMember('M2', 'C2')],
+      when: () => validExternalArrival(),
+      then: rejected('member-exists'),
+    },
+    {
+      name: 'an arrival into an unknown cell',
+      given: baseOrgs,
+      when: () => validExternalArrival({ data: { toOrgId: 'C9' } }),
+      then: retried('missing-org'),
+    },
+    {
+      name: 'an arrival into a district',
+      given: baseOrgs,
+      when: () => validExternalArrival({ data: { toOrgId: 'Q1' } }),
+      then: rejected('not-a-cell'),
+    },
+    {
+      name: 'an arrival into a dissolved cell',
+      given: () => [...baseOrgs(), dissolve('C2')],
+      when: () => validExternalArrival({ data: { toOrgId: 'C2' } }),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'arrival details in part',
+      given: baseOrgs,
+      when: () => validExternalArrival({ data: { member: undefined } }),
+      then: rejected('schema'),
+    },
     {
       name: 'into a cell merged into another while the member was in transit: the target’s rolls take the member',
       given: () => [...baseOrgs(), reg('C3', 'Q1', 'grassroots-cell'), importMember(), issue(), dissolve('C2', 'C3')],
@@ -796,7 +1189,14 @@ const cases: Record<EventType, Case[]> = {
       // (producers register an org before sending transfers to it). A transfer complete
       // at issue is never received, even if an org with that id is registered since.
       name: 'a transfer complete at issue (destination external then) is not received after the org is registered',
-      given: () => [reg('HP', null, 'province'), reg('Q1', 'HP', 'upper-grassroots'), reg('C1', 'Q1', 'grassroots-cell'), importMember(), issue(), reg('C2', 'Q1', 'grassroots-cell')],
+      given: () => [
+        reg('HP', null, 'province'),
+        reg('Q1', 'HP', 'upper-grassroots'),
+        reg('C1', 'Q1', 'grassroots-cell'),
+        importMember(),
+        issue(),
+        reg('C2', 'Q1', 'grassroots-cell'),
+      ],
       when: () => receive(),
       then: rejected('not-pending'),
       assess: (h) => expect(h.members.get('M1')).toMatchObject({ status: 'transferred-out', cellId: 'C1' }),
@@ -833,9 +1233,24 @@ const cases: Record<EventType, Case[]> = {
       },
     },
     { name: 'an unknown transfer', given: baseOrgs, when: () => cancel(), then: retried('missing-transfer') },
-    { name: 'a received transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => cancel(), then: rejected('not-pending') },
-    { name: 'an official transfer to an external org (complete at issue)', given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })], when: () => cancel(), then: rejected('not-pending') },
-    { name: 'cancelled twice', given: () => [...baseOrgs(), importMember(), issue(), cancel()], when: () => cancel(), then: rejected('not-pending') },
+    {
+      name: 'a received transfer',
+      given: () => [...baseOrgs(), importMember(), issue(), receive()],
+      when: () => cancel(),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'an official transfer to an external org (complete at issue)',
+      given: () => [...baseOrgs(), importMember(), issue({ toOrgId: 'EXT-DN' })],
+      when: () => cancel(),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'cancelled twice',
+      given: () => [...baseOrgs(), importMember(), issue(), cancel()],
+      when: () => cancel(),
+      then: rejected('not-pending'),
+    },
   ],
 
   'transfer.returned': [
@@ -850,11 +1265,36 @@ const cases: Record<EventType, Case[]> = {
         expect(h.members.get('M1')).toMatchObject({ status: 'official', cellId: 'C1' });
       },
     },
-    { name: 'a temporary transfer to an external org', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })], when: () => giveBack(), then: applied },
-    { name: 'a temporary attendee from outside', given: () => [...baseOrgs(), validExternalArrival({ data: { kind: 'temporary' } })], when: () => giveBack('T2'), then: applied },
-    { name: 'an official transfer', given: () => [...baseOrgs(), importMember(), issue(), receive()], when: () => giveBack(), then: rejected('not-temporary') },
-    { name: 'a temporary transfer not yet received', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })], when: () => giveBack(), then: rejected('not-pending') },
-    { name: 'returned twice', given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' }), receive(), giveBack()], when: () => giveBack(), then: rejected('not-pending') },
+    {
+      name: 'a temporary transfer to an external org',
+      given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary', toOrgId: 'EXT-DN' })],
+      when: () => giveBack(),
+      then: applied,
+    },
+    {
+      name: 'a temporary attendee from outside',
+      given: () => [...baseOrgs(), validExternalArrival({ data: { kind: 'temporary' } })],
+      when: () => giveBack('T2'),
+      then: applied,
+    },
+    {
+      name: 'an official transfer',
+      given: () => [...baseOrgs(), importMember(), issue(), receive()],
+      when: () => giveBack(),
+      then: rejected('not-temporary'),
+    },
+    {
+      name: 'a temporary transfer not yet received',
+      given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' })],
+      when: () => giveBack(),
+      then: rejected('not-pending'),
+    },
+    {
+      name: 'returned twice',
+      given: () => [...baseOrgs(), importMember(), issue({ kind: 'temporary' }), receive(), giveBack()],
+      when: () => giveBack(),
+      then: rejected('not-pending'),
+    },
     { name: 'an unknown transfer', given: baseOrgs, when: () => giveBack(), then: retried('missing-transfer') },
   ],
 };
@@ -878,8 +1318,14 @@ describe('ingest rules, per event type', () => {
   it('covers every event type with an accepted and a refused path', () => {
     for (const type of EVENT_TYPES) {
       const list = cases[type];
-      expect(list.some((c) => c.then.outcome === 'applied'), type).toBe(true);
-      expect(list.some((c) => c.then.outcome !== 'applied'), type).toBe(true);
+      expect(
+        list.some((c) => c.then.outcome === 'applied'),
+        type,
+      ).toBe(true);
+      expect(
+        list.some((c) => c.then.outcome !== 'applied'),
+        type,
+      ).toBe(true);
     }
   });
 

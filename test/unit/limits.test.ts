@@ -57,7 +57,8 @@ describe('§1 text fields hold no control, bidirectional or zero-width character
 
     // Assess
     expect(result.ok).toBe(true);
-    if (result.ok && result.event.type === 'dossier.received') expect(result.event.data.profile.fullName).toBe('Nguyễn Văn An 𠀀 😀'.normalize('NFC'));
+    if (result.ok && result.event.type === 'dossier.received')
+      expect(result.event.data.profile.fullName).toBe('Nguyễn Văn An 𠀀 😀'.normalize('NFC'));
   });
 });
 

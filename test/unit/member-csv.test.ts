@@ -13,8 +13,23 @@ import {
 import { decodeUtf8, guessLegacyVietnamese } from '../../shared/import/text-encoding.js';
 
 const HEADER = MEMBER_CSV_COLUMNS.join(',');
-const ROW = ['M1', 'C1', 'official', '1995-05-19', '1996-05-19', 'Nguyễn Văn An', 'male', '1970-02-03', 'Kinh', '', 'university', 'state-sector', 'false'];
-const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const ROW = [
+  'M1',
+  'C1',
+  'official',
+  '1995-05-19',
+  '1996-05-19',
+  'Nguyễn Văn An',
+  'male',
+  '1970-02-03',
+  'Kinh',
+  '',
+  'university',
+  'state-sector',
+  'false',
+];
+const bytes = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 
 /** What `fn` throws, as an ImportFileError. */
 function fileError(fn: () => unknown): ImportFileError {
@@ -39,8 +54,14 @@ describe('the member CSV', () => {
   });
 
   it('keeps `,` inside a `;` file and `;` inside a `,` file as text', () => {
-    expect(parseCsv('a;b\n1,5;x\n').map((r) => r.fields)).toEqual([['a', 'b'], ['1,5', 'x']]);
-    expect(parseCsv('a,b\n1;5,x\n').map((r) => r.fields)).toEqual([['a', 'b'], ['1;5', 'x']]);
+    expect(parseCsv('a;b\n1,5;x\n').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1,5', 'x'],
+    ]);
+    expect(parseCsv('a,b\n1;5,x\n').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1;5', 'x'],
+    ]);
   });
 
   it('quotes per RFC 4180: delimiters, doubled quotes and line breaks inside, each record named by its first line', () => {
@@ -57,7 +78,9 @@ describe('the member CSV', () => {
 
   it('reports a quote that is never closed with the line it opens on, instead of swallowing the rest of the file', () => {
     // Prepare: three rows; the second opens a quote and never closes it
-    const file = [HEADER, ROW.join(','), ['M2', 'C1', 'official', '1995-05-19', '1996-05-19', '"Lê Văn'].join(','), ROW.join(',')].join('\n');
+    const file = [HEADER, ROW.join(','), ['M2', 'C1', 'official', '1995-05-19', '1996-05-19', '"Lê Văn'].join(','), ROW.join(',')].join(
+      '\n',
+    );
     // Act
     const error = fileError(() => readMemberCsv(file));
     // Assess
@@ -89,8 +112,43 @@ describe('the member CSV', () => {
 
   it('names TCVN3 (ABC) and VNI-Windows when the bytes look like them', () => {
     // Prepare: "Họ và tên,Ngày sinh\nNguyễn Văn Đức,..." in each code page
-    const tcvn3 = bytes('H', [0xe4], ' v', [0xb5], ' t', [0xaa], 'n,Ng', [0xb5], 'y sinh\nNguy', [0xd4], 'n V', [0xb4] /* not used */, 'n ', [0xa7], [0xf8], 'c\n');
-    const vni = bytes('Ho', [0xef], ' va', [0xf8], ' te', [0xe2], 'n,Nga', [0xf8], 'y sinh\nNguye', [0xe3], 'n Va', [0xea], 'n ', [0xd1], 'u', [0xf9], 'c\n');
+    const tcvn3 = bytes(
+      'H',
+      [0xe4],
+      ' v',
+      [0xb5],
+      ' t',
+      [0xaa],
+      'n,Ng',
+      [0xb5],
+      'y sinh\nNguy',
+      [0xd4],
+      'n V',
+      [0xb4] /* not used */,
+      'n ',
+      [0xa7],
+      [0xf8],
+      'c\n',
+    );
+    const vni = bytes(
+      'Ho',
+      [0xef],
+      ' va',
+      [0xf8],
+      ' te',
+      [0xe2],
+      'n,Nga',
+      [0xf8],
+      'y sinh\nNguye',
+      [0xe3],
+      'n Va',
+      [0xea],
+      'n ',
+      [0xd1],
+      'u',
+      [0xf9],
+      'c\n',
+    );
     const latin1 = bytes('name\nJos', [0xe9], ' M', [0xfc], 'ller, Fran', [0xe7], 'ois\n');
     // Act & Assess
     expect(guessLegacyVietnamese(tcvn3)).toBe('TCVN3');
@@ -102,12 +160,43 @@ describe('the member CSV', () => {
 
   it('takes the Vietnamese column names, in any case, NFC or NFD, with or without diacritics', () => {
     // Prepare
-    const vietnamese = ['Số thẻ đảng viên', 'Chi bộ', 'Trạng thái', 'Ngày vào Đảng', 'Ngày chính thức', 'HỌ VÀ TÊN', 'Giới tính'.normalize('NFD'), 'ngay sinh', 'Dân tộc', 'Tôn giáo', 'Trình độ học vấn', 'Nghề nghiệp', ' Đoàn  viên '];
+    const vietnamese = [
+      'Số thẻ đảng viên',
+      'Chi bộ',
+      'Trạng thái',
+      'Ngày vào Đảng',
+      'Ngày chính thức',
+      'HỌ VÀ TÊN',
+      'Giới tính'.normalize('NFD'),
+      'ngay sinh',
+      'Dân tộc',
+      'Tôn giáo',
+      'Trình độ học vấn',
+      'Nghề nghiệp',
+      ' Đoàn  viên ',
+    ];
     // Act
     const columns = readHeader({ line: 1, fields: vietnamese });
     // Assess
     expect(columns).toEqual([...MEMBER_CSV_COLUMNS]);
-    expect(readHeader({ line: 1, fields: ['Mã đảng viên', 'Mã chi bộ', 'status', 'Ngày kết nạp', 'Ngày công nhận chính thức', 'sex', 'birthDate', 'ethnicity', 'Học vấn', 'occupation', 'youthUnion'] })).toContain('admittedOn');
+    expect(
+      readHeader({
+        line: 1,
+        fields: [
+          'Mã đảng viên',
+          'Mã chi bộ',
+          'status',
+          'Ngày kết nạp',
+          'Ngày công nhận chính thức',
+          'sex',
+          'birthDate',
+          'ethnicity',
+          'Học vấn',
+          'occupation',
+          'youthUnion',
+        ],
+      }),
+    ).toContain('admittedOn');
   });
 
   it('has one column per alias, however it is folded', () => {
@@ -118,7 +207,9 @@ describe('the member CSV', () => {
   it('refuses an unknown, repeated or missing column by name', () => {
     expect(fileError(() => readHeader({ line: 1, fields: [...MEMBER_CSV_COLUMNS, 'Lương'] })).message).toMatch(/unknown column\(s\) Lương/);
     expect(fileError(() => readHeader({ line: 1, fields: [...MEMBER_CSV_COLUMNS, 'Họ và tên'] })).message).toMatch(/named twice: fullName/);
-    expect(fileError(() => readHeader({ line: 1, fields: MEMBER_CSV_COLUMNS.filter((c) => c !== 'sex') })).message).toMatch(/missing column\(s\) sex/);
+    expect(fileError(() => readHeader({ line: 1, fields: MEMBER_CSV_COLUMNS.filter((c) => c !== 'sex') })).message).toMatch(
+      /missing column\(s\) sex/,
+    );
     expect(fileError(() => readMemberCsv('')).problem).toBe('empty');
   });
 
@@ -126,6 +217,11 @@ describe('the member CSV', () => {
     // Act
     const event = rowEvent([...MEMBER_CSV_COLUMNS], { line: 7, fields: ROW }, 'abc', '2021-01-01T00:00:00Z');
     // Assess
-    expect(event).toMatchObject({ id: 'import:abc:7', type: 'member.imported', source: 'legacy-import', data: { memberId: 'M1', orgId: 'C1', profile: { religion: null, youthUnion: false } } });
+    expect(event).toMatchObject({
+      id: 'import:abc:7',
+      type: 'member.imported',
+      source: 'legacy-import',
+      data: { memberId: 'M1', orgId: 'C1', profile: { religion: null, youthUnion: false } },
+    });
   });
 });

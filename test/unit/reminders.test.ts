@@ -185,7 +185,17 @@ describe('transfer reminders', () => {
     // Assess
     expect(runs.map((r) => r.map((k) => k.reminder))).toEqual([
       [],
-      [{ kind: 'transfer.late', orgId: 'CB-SEND', subjectId: 'T1', dueOn: '2025-03-10', daysLeft: -1, threshold: null, remindOn: '2025-03-11' }],
+      [
+        {
+          kind: 'transfer.late',
+          orgId: 'CB-SEND',
+          subjectId: 'T1',
+          dueOn: '2025-03-10',
+          daysLeft: -1,
+          threshold: null,
+          remindOn: '2025-03-11',
+        },
+      ],
       [],
     ]);
   });
@@ -282,27 +292,31 @@ const subjectArb: fc.Arbitrary<ReminderSubject> = fc.oneof(
       grace: fc.integer({ min: 0, max: 50 }),
       noticeDays: fc.integer({ min: 0, max: 40 }),
     })
-    .map(({ end, grace, noticeDays }): ReminderSubject => ({
-      kind: 'probation',
-      memberId: 'M',
-      cellId: 'C',
-      probationEndsOn: day(end),
-      recognitionDueOn: day(end + grace),
-      noticeDays,
-    })),
+    .map(
+      ({ end, grace, noticeDays }): ReminderSubject => ({
+        kind: 'probation',
+        memberId: 'M',
+        cellId: 'C',
+        probationEndsOn: day(end),
+        recognitionDueOn: day(end + grace),
+        noticeDays,
+      }),
+    ),
   fc.integer({ min: 0, max: 90 }).map((d): ReminderSubject => ({ kind: 'transfer', transferId: 'T', cellId: 'C', dueOn: day(d) })),
   fc
     .record({
       offsets: fc.uniqueArray(fc.integer({ min: 0, max: 120 }), { maxLength: 3 }),
       noticeDays: fc.integer({ min: 0, max: 90 }),
     })
-    .map(({ offsets, noticeDays }): ReminderSubject => ({
-      kind: 'badge',
-      memberId: 'M',
-      cellId: 'C',
-      milestones: offsets.map((o, i) => ({ years: 30 + 10 * i, on: day(o) })),
-      noticeDays,
-    })),
+    .map(
+      ({ offsets, noticeDays }): ReminderSubject => ({
+        kind: 'badge',
+        memberId: 'M',
+        cellId: 'C',
+        milestones: offsets.map((o, i) => ({ years: 30 + 10 * i, on: day(o) })),
+        noticeDays,
+      }),
+    ),
 );
 
 /** Increasing job dates with gaps (missed days), from before the first window to after the last. */
@@ -367,7 +381,9 @@ describe('properties', () => {
         const inWindow = (from: string, to: string | null) =>
           dates.some((d) => compareDates(d, from) >= 0 && (to === null || compareDates(d, to) <= 0));
         // Act
-        const sent = runJob(subject, dates).flat().map((k) => k.reminder);
+        const sent = runJob(subject, dates)
+          .flat()
+          .map((k) => k.reminder);
         // Assess
         const count = (kind: string, dueOn?: string) => sent.filter((r) => r.kind === kind && (!dueOn || r.dueOn === dueOn)).length;
         switch (subject.kind) {
@@ -376,7 +392,8 @@ describe('properties', () => {
             break;
           case 'probation': {
             const endingWindow =
-              subject.noticeDays > 0 && inWindow(addDays(subject.probationEndsOn, -subject.noticeDays), addDays(subject.probationEndsOn, -1));
+              subject.noticeDays > 0 &&
+              inWindow(addDays(subject.probationEndsOn, -subject.noticeDays), addDays(subject.probationEndsOn, -1));
             expect(count('probation.ending')).toBe(endingWindow ? 1 : 0);
             expect(count('probation.overdue')).toBe(inWindow(addDays(subject.recognitionDueOn, 1), null) ? 1 : 0);
             break;

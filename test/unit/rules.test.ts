@@ -34,9 +34,7 @@ const DEFAULTS = {
 function file(overrides: Partial<RuleSetFile> = {}): RuleSetFile {
   return {
     calendars: { test: [{ on: '2025-01-29', name: 'Tết' }] },
-    ruleSets: [
-      { id: 'a', effectiveFrom: '2021-01-01', holidays: 'test', ...structuredClone(DEFAULTS), dossierThresholds: [15, 7, 3] },
-    ],
+    ruleSets: [{ id: 'a', effectiveFrom: '2021-01-01', holidays: 'test', ...structuredClone(DEFAULTS), dossierThresholds: [15, 7, 3] }],
     ...overrides,
   };
 }

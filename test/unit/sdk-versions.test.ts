@@ -6,8 +6,15 @@ import { describe, expect, it } from 'vitest';
 describe('the AWS SDK in package-lock.json', () => {
   it('has exactly one version of @aws-sdk/core and of @smithy/core', () => {
     // Prepare
-    const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, { version: string }> };
-    const versionsOf = (name: string) => new Set(Object.entries(lock.packages).filter(([path]) => path.endsWith(`node_modules/${name}`)).map(([, p]) => p.version));
+    const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    };
+    const versionsOf = (name: string) =>
+      new Set(
+        Object.entries(lock.packages)
+          .filter(([path]) => path.endsWith(`node_modules/${name}`))
+          .map(([, p]) => p.version),
+      );
     // Assess
     expect([...versionsOf('@aws-sdk/core')]).toHaveLength(1);
     expect([...versionsOf('@smithy/core')]).toHaveLength(1);

@@ -1,14 +1,6 @@
 // domain/figures: summing figures up the tree, normalising and comparing them.
 
-import {
-  TRANSFER_MAPS,
-  emptyCurrent,
-  emptyYear,
-  type Counts,
-  type CurrentFigures,
-  type OrgFigures,
-  type YearFigures,
-} from './types.js';
+import { TRANSFER_MAPS, emptyCurrent, emptyYear, type Counts, type CurrentFigures, type OrgFigures, type YearFigures } from './types.js';
 
 /** Anything stored: the figures as read back, perhaps written by an older version. */
 export type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | null } : T;

@@ -2,7 +2,17 @@
 import type { DomainEvent } from '../events.js';
 import { reject, type Decision, type LoadedState, type Needs } from './decision-types.js';
 import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
-import { admitMember, awardBadge, evaluateMember, exemptMember, exitMember, importMember, openTransferIdsOf, recognizeMember, updateMember } from './members.js';
+import {
+  admitMember,
+  awardBadge,
+  evaluateMember,
+  exemptMember,
+  exitMember,
+  importMember,
+  openTransferIdsOf,
+  recognizeMember,
+  updateMember,
+} from './members.js';
 import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
 import { mergeChain } from './lookups.js';
 import { cancelTransfer, issueTransfer, receiveTransfer, returnTransfer } from './transfers.js';
@@ -63,7 +73,12 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
       return { ...needs, members: [event.data.memberId] };
     case 'transfer.issued': {
       const member = state.members.get(event.data.memberId);
-      return { ...needs, orgs: [event.data.toOrgId, ...(member ? [member.cellId] : [])], members: [event.data.memberId], transfers: [event.data.transferId] };
+      return {
+        ...needs,
+        orgs: [event.data.toOrgId, ...(member ? [member.cellId] : [])],
+        members: [event.data.memberId],
+        transfers: [event.data.transferId],
+      };
     }
     case 'transfer.received': {
       const known = state.transfers.get(event.data.transferId);

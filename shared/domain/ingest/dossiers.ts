@@ -68,7 +68,15 @@ export function lastStepOn(dossier: DossierRecord): BusinessDate {
 /** Closing writes the dossier and the fact that feeds closedInYear and the median. */
 export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate): Write[] {
   return [
-    { entity: 'dossier', record: bump<DossierRecord>({ ...dossier, status: outcome, closedOn: on }, dossier), expectedVersion: dossier.version },
-    putFact(dossier.cellId, on, `dossierClosed#${dossier.dossierId}`, { kind: 'dossierClosed', outcome, days: daysBetween(dossier.receivedOn, on) }),
+    {
+      entity: 'dossier',
+      record: bump<DossierRecord>({ ...dossier, status: outcome, closedOn: on }, dossier),
+      expectedVersion: dossier.version,
+    },
+    putFact(dossier.cellId, on, `dossierClosed#${dossier.dossierId}`, {
+      kind: 'dossierClosed',
+      outcome,
+      days: daysBetween(dossier.receivedOn, on),
+    }),
   ];
 }

@@ -33,7 +33,11 @@ export function effectiveCellId(state: LoadedState, cellId: string): string {
 export function mergeChain(state: LoadedState, orgId: string): string[] {
   const chain: string[] = [];
   let id = orgId;
-  for (let org = state.orgs.get(id); org?.status === 'dissolved' && org.mergedInto && !chain.includes(org.mergedInto); org = state.orgs.get(id)) {
+  for (
+    let org = state.orgs.get(id);
+    org?.status === 'dissolved' && org.mergedInto && !chain.includes(org.mergedInto);
+    org = state.orgs.get(id)
+  ) {
     id = org.mergedInto;
     chain.push(id);
   }

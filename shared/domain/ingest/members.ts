@@ -14,7 +14,10 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
   if (isDecision(cell)) return cell;
   const existing = state.members.get(memberId);
   if (existing && !(readmitted && existing.status === 'exited')) {
-    return reject('member-exists', `member ${memberId} already exists (${existing.status})${existing.status === 'exited' ? '; set readmitted for kết nạp lại' : ''}`);
+    return reject(
+      'member-exists',
+      `member ${memberId} already exists (${existing.status})${existing.status === 'exited' ? '; set readmitted for kết nạp lại' : ''}`,
+    );
   }
   if (ceremonyOn !== undefined && ceremonyOn < admittedOn) {
     return reject('date-order', 'ceremonyOn is before admittedOn');
@@ -29,7 +32,10 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       return reject('dossier-mismatch', `dossier ${dossierId} is not open (${dossier.status}); an admission closes an open dossier only`);
     }
     if (dossier.cellId !== cell.orgId && effectiveCellId(state, dossier.cellId) !== cell.orgId) {
-      return reject('dossier-mismatch', `dossier ${dossierId} is in ${effectiveCellId(state, dossier.cellId)}, not in ${cell.orgId}, the cell of the admission`);
+      return reject(
+        'dossier-mismatch',
+        `dossier ${dossierId} is in ${effectiveCellId(state, dossier.cellId)}, not in ${cell.orgId}, the cell of the admission`,
+      );
     }
     if (admittedOn < dossier.receivedOn) return reject('date-order', 'admittedOn is before the dossier was received');
     if (admittedOn < lastStepOn(dossier)) return reject('date-order', `admittedOn is before the dossier's last step (${dossier.step})`);
@@ -121,7 +127,11 @@ export function recognizeMember(e: EventOf<'member.recognized'>, state: LoadedSt
   if (recognizedOn < ends) return reject('probation-not-ended', `recognizedOn is before the end of probation (${ends})`);
   const { probationEndsOn: _ended, ...rest } = member;
   return apply(
-    { entity: 'member', record: bump<MemberRecord>({ ...rest, status: 'official', recognizedOn }, member), expectedVersion: member.version },
+    {
+      entity: 'member',
+      record: bump<MemberRecord>({ ...rest, status: 'official', recognizedOn }, member),
+      expectedVersion: member.version,
+    },
     putFact(member.cellId, recognizedOn, `recognition#${member.memberId}#${recognizedOn}`, { kind: 'recognition' }),
   );
 }
@@ -172,7 +182,11 @@ export function exitMember(e: EventOf<'member.exited'>, state: LoadedState): Dec
   }
   const { probationEndsOn: _ended, statusBeforeTransit: _before, transferId: _open, temporaryTransferIds: _temporary, ...rest } = member;
   return apply(
-    { entity: 'member', record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on } }, member), expectedVersion: member.version },
+    {
+      entity: 'member',
+      record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on } }, member),
+      expectedVersion: member.version,
+    },
     ...writes,
     putFact(member.cellId, on, `exit#${member.memberId}#${on}`, { kind: 'exit', reason }),
   );

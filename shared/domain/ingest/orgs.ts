@@ -106,11 +106,16 @@ export function dissolveOrg(e: EventOf<'org.dissolved'>, state: LoadedState): De
     }
     const rolls = rollsOf(state.orgs, org.orgId);
     const members = rolls.reduce((n, id) => n + (state.activeMembers.get(id) ?? 0), 0);
-    if (members > 0) return reject('not-empty', `organization ${org.orgId} still has ${members} members on its rolls or in transit from it; give mergedInto`);
+    if (members > 0)
+      return reject(
+        'not-empty',
+        `organization ${org.orgId} still has ${members} members on its rolls or in transit from it; give mergedInto`,
+      );
     // CONTRACT §2: no open dossier either. A cell whose count was not loaded counts 0
     // (a loader that does not know `openDossiersOf` yet): see LoadedState.openDossiers.
     const dossiers = rolls.reduce((n, id) => n + (state.openDossiers.get(id) ?? 0), 0);
-    if (dossiers > 0) return reject('not-empty', `organization ${org.orgId} still has ${dossiers} open dossiers; close them or give mergedInto`);
+    if (dossiers > 0)
+      return reject('not-empty', `organization ${org.orgId} still has ${dossiers} open dossiers; close them or give mergedInto`);
     const record = bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on }, org);
     return apply({ entity: 'org', record, expectedVersion: org.version });
   }
@@ -125,7 +130,11 @@ export function dissolveOrg(e: EventOf<'org.dissolved'>, state: LoadedState): De
   const misfit = children.find((c) => c.status === 'active' && !mayHold(target.level, c.level));
   if (misfit) return reject('bad-parent', `${target.orgId} (${target.level}) cannot hold ${misfit.orgId} (${misfit.level})`);
   const writes: Write[] = [
-    { entity: 'org', record: bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on, mergedInto, parentId: mergedInto }, org), expectedVersion: org.version },
+    {
+      entity: 'org',
+      record: bump<OrgRecord>({ ...org, status: 'dissolved', dissolvedOn: on, mergedInto, parentId: mergedInto }, org),
+      expectedVersion: org.version,
+    },
     ...children.map((c): Write => ({ entity: 'org', record: bump({ ...c, parentId: mergedInto }, c), expectedVersion: c.version })),
   ];
   return apply(...writes);

@@ -56,11 +56,18 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
     // The member stays on the sending cell's rolls; the record lists the open temporary
     // transfer so that an exit can end it (CONTRACT §5).
     const temporaryTransferIds = [...(member.temporaryTransferIds ?? []), transferId];
-    writes.push({ entity: 'member', record: bump<MemberRecord>({ ...member, temporaryTransferIds }, member), expectedVersion: member.version });
+    writes.push({
+      entity: 'member',
+      record: bump<MemberRecord>({ ...member, temporaryTransferIds }, member),
+      expectedVersion: member.version,
+    });
   }
   if (kind === 'official') {
     const moved: MemberRecord = toExternal
-      ? bump({ ...member, status: 'transferred-out', statusBeforeTransit: member.status as 'probationary' | 'official', transferId }, member)
+      ? bump(
+          { ...member, status: 'transferred-out', statusBeforeTransit: member.status as 'probationary' | 'official', transferId },
+          member,
+        )
       : bump({ ...member, status: 'in-transit', statusBeforeTransit: member.status as 'probationary' | 'official', transferId }, member);
     writes.push({ entity: 'member', record: moved, expectedVersion: member.version });
   }
@@ -110,13 +117,28 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
   // deceased) comes back only by readmission, and one on our rolls cannot arrive.
   const existing = member ? state.members.get(member.memberId) : undefined;
   if (existing && existing.status !== 'transferred-out') {
-    return reject('member-exists', `member ${existing.memberId} is ${existing.status} in this system; ${existing.status === 'exited' ? 'readmission (member.admitted with readmitted) brings them back' : 'only a member who left for an external org arrives from outside'}`);
+    return reject(
+      'member-exists',
+      `member ${existing.memberId} is ${existing.status} in this system; ${existing.status === 'exited' ? 'readmission (member.admitted with readmitted) brings them back' : 'only a member who left for an external org arrives from outside'}`,
+    );
   }
-  const base = { transferId, kind, fromOrgId, toOrgId: to.orgId, fromExternal: true, toExternal: false, receivedOn, status: 'received' as const };
+  const base = {
+    transferId,
+    kind,
+    fromOrgId,
+    toOrgId: to.orgId,
+    fromExternal: true,
+    toExternal: false,
+    receivedOn,
+    status: 'received' as const,
+  };
   const fact = putFact(to.orgId, receivedOn, inFactId({ transferId }), { kind: 'transferIn', transferKind: kind, counterpart: fromOrgId });
   if (kind === 'temporary') {
     const attendee = member ? { status: member.status, profile: member.profile } : undefined;
-    const record = bump<TransferRecord>({ ...base, memberId: member?.memberId ?? transferId, ...(attendee ? { attendee } : {}) }, undefined);
+    const record = bump<TransferRecord>(
+      { ...base, memberId: member?.memberId ?? transferId, ...(attendee ? { attendee } : {}) },
+      undefined,
+    );
     return apply({ entity: 'transfer', record, expectedVersion: null }, fact);
   }
   if (!member) return reject('schema', 'an official arrival from outside must carry member (memberId, status, admittedOn, profile)');
@@ -127,7 +149,9 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
       status: member.status,
       profile: member.profile,
       admittedOn: member.admittedOn,
-      ...(member.status === 'probationary' ? { probationEndsOn: probationEndsOn(member.admittedOn) } : { recognizedOn: member.recognizedOn }),
+      ...(member.status === 'probationary'
+        ? { probationEndsOn: probationEndsOn(member.admittedOn) }
+        : { recognizedOn: member.recognizedOn }),
       ratings: existing?.ratings ?? {},
       badges: existing?.badges ?? {},
       origin: 'transferred-in',
@@ -147,17 +171,29 @@ function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, stat
   // registered since, and a temporary one to an external org ends only by return or
   // cancellation.
   if (transfer.status !== 'issued' || transfer.toExternal) {
-    return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`);
+    return reject(
+      'not-pending',
+      `transfer ${transfer.transferId} is ${transfer.toExternal ? 'to an external org' : transfer.status}, not awaiting receipt`,
+    );
   }
   if (transfer.issuedOn && receivedOn < transfer.issuedOn) return reject('date-order', 'receivedOn is before issuedOn');
   // Merged away while the transfer was under way: the target's rolls take the member.
   // Dissolved outright: nobody can receive; the sending side can still cancel.
   const to = state.orgs.get(effectiveCellId(state, transfer.toOrgId));
   if (!to) return retry('missing-org', `organization ${transfer.toOrgId} is not loaded`);
-  if (to.status === 'dissolved') return reject('org-dissolved', `organization ${transfer.toOrgId} was dissolved; cancel the transfer instead`);
+  if (to.status === 'dissolved')
+    return reject('org-dissolved', `organization ${transfer.toOrgId} was dissolved; cancel the transfer instead`);
   const writes: Write[] = [
-    { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'received', receivedOn }, transfer), expectedVersion: transfer.version },
-    putFact(transfer.toOrgId, receivedOn, inFactId(transfer), { kind: 'transferIn', transferKind: transfer.kind, counterpart: transfer.fromOrgId }),
+    {
+      entity: 'transfer',
+      record: bump<TransferRecord>({ ...transfer, status: 'received', receivedOn }, transfer),
+      expectedVersion: transfer.version,
+    },
+    putFact(transfer.toOrgId, receivedOn, inFactId(transfer), {
+      kind: 'transferIn',
+      transferKind: transfer.kind,
+      counterpart: transfer.fromOrgId,
+    }),
   ];
   if (transfer.kind === 'official') {
     const member = knownMember(state, transfer.memberId);
@@ -180,24 +216,40 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
   const mismatch = memberMismatch(transfer, e.data.memberId);
   if (mismatch) return mismatch;
   if (transfer.kind === 'temporary' && transfer.status === 'received') {
-    if (transfer.receivedOn && e.data.on < transfer.receivedOn) return reject('date-order', 'the cancellation is before the transfer was received');
+    if (transfer.receivedOn && e.data.on < transfer.receivedOn)
+      return reject('date-order', 'the cancellation is before the transfer was received');
     return apply(
-      { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer), expectedVersion: transfer.version },
+      {
+        entity: 'transfer',
+        record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer),
+        expectedVersion: transfer.version,
+      },
       ...endTemporaryWrites(state, transfer),
     );
   }
   if (transfer.status !== 'issued') {
-    return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}; only an issued transfer or a received temporary one can be cancelled`);
+    return reject(
+      'not-pending',
+      `transfer ${transfer.transferId} is ${transfer.status}; only an issued transfer or a received temporary one can be cancelled`,
+    );
   }
   const writes: Write[] = [
-    { entity: 'transfer', record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer), expectedVersion: transfer.version },
+    {
+      entity: 'transfer',
+      record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer),
+      expectedVersion: transfer.version,
+    },
   ];
   if (transfer.issuedOn) writes.push(deleteFact(transfer.fromOrgId, yearOf(transfer.issuedOn), outFactId(transfer)));
   if (transfer.kind === 'official') {
     const member = knownMember(state, transfer.memberId);
     if (isDecision(member)) return member;
     const { statusBeforeTransit, transferId: _open, ...rest } = member;
-    writes.push({ entity: 'member', record: bump<MemberRecord>({ ...rest, status: statusBeforeTransit ?? 'official' }, member), expectedVersion: member.version });
+    writes.push({
+      entity: 'member',
+      record: bump<MemberRecord>({ ...rest, status: statusBeforeTransit ?? 'official' }, member),
+      expectedVersion: member.version,
+    });
   } else {
     writes.push(...endTemporaryWrites(state, transfer));
   }
@@ -210,7 +262,8 @@ export function returnTransfer(e: EventOf<'transfer.returned'>, state: LoadedSta
   if (isDecision(transfer)) return transfer;
   const mismatch = memberMismatch(transfer, e.data.memberId);
   if (mismatch) return mismatch;
-  if (transfer.kind !== 'temporary') return reject('not-temporary', `transfer ${transfer.transferId} is official; only a temporary one returns`);
+  if (transfer.kind !== 'temporary')
+    return reject('not-temporary', `transfer ${transfer.transferId} is official; only a temporary one returns`);
   const open = transfer.status === 'received' || (transfer.status === 'issued' && transfer.toExternal);
   if (!open) return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}, not under way`);
   const record = bump<TransferRecord>({ ...transfer, status: 'returned', endedOn: e.data.on }, transfer);

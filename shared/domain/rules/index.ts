@@ -102,7 +102,11 @@ const ruleSetFileSchema = z
       const closed = new Set(list.filter((h) => !h.workingDay).map((h) => h.on));
       list.forEach((h, i) => {
         if (h.workingDay && closed.has(h.on)) {
-          ctx.addIssue({ code: 'custom', path: ['calendars', name, i], message: `${h.on} is listed both as a holiday and as a working day` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['calendars', name, i],
+            message: `${h.on} is listed both as a holiday and as a working day`,
+          });
         }
       });
     }
