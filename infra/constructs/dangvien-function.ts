@@ -1,7 +1,7 @@
 // infra: one Lambda function the way this project builds them all — Node's newest
 // runtime on ARM, an ESM bundle, JSON logs in a log group of our own that masks
 // personal data, and a role that starts with nothing but that log group.
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
