@@ -1,5 +1,5 @@
 // data: what the ingest reads and writes in the Records table.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -235,8 +235,23 @@ export async function listDeferred(): Promise<WaitingEvent[]> {
   }));
 }
 
-export async function deleteRejected(id: string): Promise<void> {
-  await documentClient().send(new DeleteCommand({ TableName: config.recordsTable(), Key: rejectedKey(id) }));
+/**
+ * Forgets a rejected event, only if it is still the rejection that was read (same
+ * `rejectedAt`): a redriven event rejected again in the meantime keeps its new reason.
+ */
+export async function deleteRejected(id: string, rejectedAt: string): Promise<void> {
+  try {
+    await documentClient().send(
+      new DeleteCommand({
+        TableName: config.recordsTable(),
+        Key: rejectedKey(id),
+        ConditionExpression: 'rejectedAt = :at',
+        ExpressionAttributeValues: { ':at': rejectedAt },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 }
 
 async function queryPartition<T>(pk: string, keepSk = false): Promise<T[]> {

@@ -1,62 +1,98 @@
 // data: putting events on the ingest queue the way producers must (CONTRACT §1):
-// MessageGroupId = the event's subject, deduplication id = the event id.
+// MessageGroupId = the person the event is about (its subject), the deduplication id
+// derived from (source, id) and the body's hash, so that the same key with another body
+// reaches the ingest (and is stored as a conflict) instead of being dropped by SQS.
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { createHash } from 'node:crypto';
-import { subjectOf, type DomainEvent } from '../domain/events.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { groupIdOf, subjectOf, type DomainEvent } from '../domain/events.js';
 import { sqsClient } from './clients.js';
 
-/** A body to send; `event` is set when it parsed, so that its subject can be the group. */
+/** A body to send; `event` is set when it looks like an envelope, so that its subject can be the group. */
 export interface Outgoing {
   body: string;
-  event?: Pick<DomainEvent, 'id' | 'type' | 'data'>;
+  event?: Pick<DomainEvent, 'id' | 'type' | 'data'> & { source?: unknown };
+  /** The person, when the sender found it elsewhere than in the event (`dangvien send`). */
+  person?: string;
 }
+
+/** What a batch send did, per item: its SQS message id, or why the queue refused it. */
+export type SendOutcome = { ok: true; messageId: string } | { ok: false; message: string };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Group of a body that does not parse: its own, so that it blocks nothing else. */
 function fallbackGroup(body: string): string {
-  return `unparsed:${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
+  return `unparsed:${sha256(body).slice(0, 16)}`;
 }
 
-function safeSubject(event: Outgoing['event']): string | undefined {
+/** The message group of an item: its person (found or named), else its subject, else its own. */
+export function groupOf(item: Outgoing): string {
+  if (item.person !== undefined) return groupIdOf(item.person);
   try {
-    const subject = subjectOf(event as DomainEvent);
-    return typeof subject === 'string' && subject.length > 0 && subject.length <= 128 ? subject : undefined;
+    if (item.event) return subjectOf(item.event as DomainEvent);
   } catch {
-    return undefined;
+    // A malformed envelope: the ingest rejects it; it must not block anyone's group.
   }
+  return fallbackGroup(item.body);
 }
 
 /**
- * Sends in batches of ten. `dedupe: false` gives each send a fresh deduplication id,
- * for a redrive within SQS's 5-minute deduplication window.
+ * The deduplication id: (source, id) and the body's hash. A resend of the same body within
+ * five minutes is dropped by SQS (harmless: it would be a duplicate); another body under
+ * the same key gets another id and reaches the ingest, which stores it as `conflict`. A
+ * body that is no envelope has no key: each send of it is its own message, so that each
+ * is stored as rejected and counted.
  */
-export async function sendEvents(queueUrl: string, items: Outgoing[], opts: { dedupe?: boolean } = {}): Promise<void> {
+export function deduplicationIdOf(item: Outgoing): string {
+  if (!item.event) return sha256(`${item.body}\u0000${randomUUID()}`);
+  const source = typeof item.event.source === 'string' ? item.event.source : '';
+  return sha256(`${source}\u0000${item.event.id}\u0000${sha256(item.body)}`);
+}
+
+/**
+ * Sends items in batches of ten and answers, per item, its message id or the queue's
+ * refusal; never throws for a refused item, so a caller can act on exactly what was sent.
+ * `fresh: true` gives each send a new deduplication id: a redrive must not be dropped as
+ * a copy of the send it repeats.
+ */
+export async function sendBatches(queueUrl: string, items: readonly Outgoing[], opts: { fresh?: boolean } = {}): Promise<SendOutcome[]> {
+  const outcomes: SendOutcome[] = [];
   for (let i = 0; i < items.length; i += 10) {
     const chunk = items.slice(i, i + 10);
     const out = await sqsClient().send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: chunk.map((item, j) => {
-          const group = (item.event && safeSubject(item.event)) || fallbackGroup(item.body);
-          const dedup =
-            opts.dedupe === false || !item.event
-              ? createHash('sha256')
-                  .update(`${item.body}:${Date.now()}:${i + j}`)
-                  .digest('hex')
-              : item.event.id;
-          return { Id: String(j), MessageBody: item.body, MessageGroupId: group, MessageDeduplicationId: dedup.slice(0, 128) };
-        }),
+        Entries: chunk.map((item, j) => ({
+          Id: String(j),
+          MessageBody: item.body,
+          MessageGroupId: groupOf(item),
+          MessageDeduplicationId: opts.fresh ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i + j}`) : deduplicationIdOf(item),
+        })),
       }),
     );
-    if (out.Failed?.length) throw new Error(`the queue refused ${out.Failed.length} messages: ${out.Failed[0]?.Message ?? ''}`);
+    chunk.forEach((_, j) => {
+      const ok = out.Successful?.find((s) => s.Id === String(j));
+      const failed = out.Failed?.find((f) => f.Id === String(j));
+      outcomes.push(ok ? { ok: true, messageId: ok.MessageId ?? '' } : { ok: false, message: failed?.Message ?? 'not sent' });
+    });
   }
+  return outcomes;
 }
 
-/** The outgoing form of a raw body: parsed enough to know its id and subject. */
+/** Sends every item or throws, naming how many the queue refused. */
+export async function sendEvents(queueUrl: string, items: readonly Outgoing[], opts: { fresh?: boolean } = {}): Promise<string[]> {
+  const outcomes = await sendBatches(queueUrl, items, opts);
+  const refused = outcomes.filter((o) => !o.ok);
+  if (refused.length > 0) throw new Error(`the queue refused ${refused.length} messages: ${refused[0] && !refused[0].ok ? refused[0].message : ''}`);
+  return outcomes.map((o) => (o.ok ? o.messageId : ''));
+}
+
+/** The outgoing form of a raw body: parsed enough to know its id, source and subject. */
 export function outgoing(body: string): Outgoing {
   try {
-    const value = JSON.parse(body) as { id?: unknown; type?: unknown; data?: unknown };
+    const value = JSON.parse(body) as { id?: unknown; type?: unknown; data?: unknown; source?: unknown };
     if (typeof value?.id === 'string' && typeof value.type === 'string' && value.data && typeof value.data === 'object') {
-      return { body, event: { id: value.id, type: value.type as DomainEvent['type'], data: value.data as DomainEvent['data'] } };
+      return { body, event: { id: value.id, type: value.type as DomainEvent['type'], data: value.data as DomainEvent['data'], source: value.source } };
     }
   } catch {
     // Not JSON: still sent, and the ingest stores it as rejected with its reason.

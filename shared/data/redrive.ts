@@ -6,23 +6,28 @@ import { config } from './config.js';
 import { batchGetAll } from './dynamo-toolkit.js';
 import { deleteRejected, listDeferred, listRejected, type RejectedEvent } from './ingest-store.js';
 import { eventKey } from './keys.js';
-import { outgoing, sendEvents } from './queue-sender.js';
+import { outgoing, sendBatches } from './queue-sender.js';
 
 export { listRejected };
 
-/** Sends the stored bodies of these rejected events to the ingest queue again and forgets them. */
-export async function redriveRejected(ids: string[], queueUrl: string): Promise<{ redriven: string[]; unknown: string[] }> {
+/**
+ * Sends the stored bodies of these rejected events to the ingest queue again, then
+ * forgets those that were sent: the stored item is the only copy of a body, so it goes
+ * only once the queue holds the event again. A send that fails half-way leaves the rest
+ * listed, and a resent event rejected again meanwhile keeps its new rejection.
+ */
+export async function redriveRejected(ids: string[], queueUrl: string): Promise<{ redriven: string[]; unknown: string[]; failed: string[] }> {
   const all = await listRejected();
   const byId = new Map(all.map((r) => [r.id, r]));
   const found = ids.map((id) => byId.get(id)).filter((r): r is RejectedEvent => r !== undefined);
-  // A rejection stored again after the resend means the fix did not hold: delete first.
-  for (const r of found) await deleteRejected(r.id);
-  await sendEvents(
+  const outcomes = await sendBatches(
     queueUrl,
     found.map((r) => outgoing(r.body)),
-    { dedupe: false },
+    { fresh: true },
   );
-  return { redriven: found.map((r) => r.id), unknown: ids.filter((id) => !byId.has(id)) };
+  const sent = found.filter((_, i) => outcomes[i]?.ok);
+  for (const r of sent) await deleteRejected(r.id, r.rejectedAt);
+  return { redriven: sent.map((r) => r.id), unknown: ids.filter((id) => !byId.has(id)), failed: found.filter((_, i) => !outcomes[i]?.ok).map((r) => r.id) };
 }
 
 /** Events still waiting for a predecessor (retrying or in the DLQ), without those applied since. */
@@ -50,17 +55,19 @@ export async function redriveDlq(dlqUrl: string, queueUrl: string): Promise<numb
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return moved;
-    await sendEvents(
+    const outcomes = await sendBatches(
       queueUrl,
       messages.map((m) => outgoing(m.Body ?? '')),
-      { dedupe: false },
+      { fresh: true },
     );
-    await sqsClient().send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: dlqUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-      }),
-    );
-    moved += messages.length;
+    // Only what the ingest queue took leaves the DLQ; the rest comes back after 30 s.
+    const sent = messages.filter((_, i) => outcomes[i]?.ok);
+    if (sent.length > 0) {
+      await sqsClient().send(
+        new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+      );
+    }
+    moved += sent.length;
+    if (sent.length < messages.length) throw new Error(`the ingest queue refused ${messages.length - sent.length} messages; they stay in the DLQ`);
   }
 }

@@ -58,9 +58,10 @@ describe('the dangvien CLI against a local stack', () => {
     const again = await dangvien('send', file, '--wait');
     // Assess
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ sent: 4, accepted: 2, rejected: 1 });
+    // Every line counts exactly once (CONTRACT §10): the repeated line is a duplicate.
+    expect(JSON.parse(first.stdout)).toMatchObject({ sent: 4, accepted: 2, duplicates: 1, rejected: 1 });
     expect(first.stderr).toContain('line 2');
-    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 4, accepted: 0, duplicates: 2, rejected: 1 });
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 4, accepted: 0, duplicates: 3, rejected: 1 });
   });
 
   it('prints the report of an org and exits 2 for an org that is not registered', async () => {
@@ -177,5 +178,71 @@ describe('the dangvien CLI against a local stack', () => {
     expect(after.members).toEqual(before.members);
     expect(notUtf8.code).toBe(2);
     expect(notUtf8.stderr).toMatch(/line 1: the file is not UTF-8; it looks like TCVN3/);
+  });
+  it('counts lines with an invalid id as rejected and refuses a line over 256 KiB by its number, without waiting out the timeout', async () => {
+    // Prepare: ten envelopes whose ids the ingest cannot use, one line too long, one good event
+    const file = join(data, 'bad-ids.ndjson');
+    const badIds = Array.from({ length: 10 }, (_, i) => JSON.stringify({ ...validEvent('member.exempted'), id: `bad id ${i}` }));
+    const huge = JSON.stringify({ ...validEvent('org.renamed'), pad: 'x'.repeat(300 * 1024) });
+    writeFileSync(file, [...badIds, huge, JSON.stringify(registerOrg('C9', 'HP', 'grassroots-cell'))].join('\n'));
+    // Act
+    const started = Date.now();
+    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Assess
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ sent: 11, accepted: 1, duplicates: 0, rejected: 11 });
+    expect(result.stderr).toContain('line 11: longer than 256 KiB');
+    expect(Date.now() - started).toBeLessThan(50_000);
+  });
+
+  it('applies a file holding a tree and its members, and a dossier whose steps do not name the person, in one send', async () => {
+    // Prepare: members listed before nothing waits for them, steps and closing without personId
+    const file = join(data, 'tree.ndjson');
+    const lines = [
+      registerOrg('T-Q', 'HP', 'upper-grassroots'),
+      registerOrg('T-C', 'T-Q', 'grassroots-cell'),
+      ...Array.from({ length: 12 }, (_, i) => validEvent('member.imported', { data: { memberId: `T-M${i}`, orgId: 'T-C' } })),
+      validEvent('dossier.received', { data: { dossierId: 'T-D', personId: 'T-P', orgId: 'T-C' } }),
+      validEvent('dossier.stepCompleted', { data: { dossierId: 'T-D', step: 'processing', on: '2021-01-11' } }),
+      validEvent('dossier.stepCompleted', { data: { dossierId: 'T-D', step: 'reported', on: '2021-01-20' } }),
+      validEvent('member.admitted', { data: { memberId: 'T-P', orgId: 'T-C', dossierId: 'T-D' } }),
+    ];
+    writeFileSync(file, lines.map((e) => JSON.stringify(e)).join('\n'));
+    // Act
+    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Assess: everything applied, nothing rejected for order, nothing left waiting
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ sent: lines.length, accepted: lines.length, duplicates: 0, rejected: 0 });
+  });
+
+  it('stores the same id with another body as a conflict instead of letting SQS drop it', async () => {
+    // Prepare
+    const first = registerOrg('K1', 'HP', 'grassroots-cell');
+    const other = { ...first, data: { ...first.data, name: 'Another name' } };
+    const file1 = join(data, 'k1.ndjson');
+    const file2 = join(data, 'k2.ndjson');
+    writeFileSync(file1, JSON.stringify(first));
+    writeFileSync(file2, JSON.stringify(other));
+    // Act
+    await dangvien('send', file1, '--wait');
+    const second = await dangvien('send', file2, '--wait', '--timeout', '50');
+    // Assess
+    expect(JSON.parse(second.stdout)).toMatchObject({ sent: 1, rejected: 1 });
+    const listed = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ eventId?: string; reason: string }> };
+    expect(listed.rejected).toContainEqual(expect.objectContaining({ eventId: first.id, reason: 'conflict' }));
+  });
+  it('redrives a rejected event by sending it first: rejected again, it is still listed, never lost', async () => {
+    // Prepare: the conflict of the test above, whose cause no redrive can fix
+    const before = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ id: string; reason: string; rejectedAt: string }> };
+    const conflict = before.rejected.find((r) => r.reason === 'conflict')!;
+    // Act
+    const redrive = await dangvien('rejected', 'redrive', conflict.id);
+    await stack.settle();
+    // Assess
+    expect(JSON.parse(redrive.stdout)).toMatchObject({ redriven: [conflict.id], unknown: [], failed: [] });
+    const after = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ id: string; reason: string; rejectedAt: string }> };
+    const again = after.rejected.find((r) => r.id === conflict.id);
+    expect(again?.reason).toBe('conflict');
+    expect(again!.rejectedAt > conflict.rejectedAt).toBe(true);
   });
 });
