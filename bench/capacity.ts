@@ -83,7 +83,9 @@ export class CapacityMeter {
           const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
           const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
           if (list.length === 0) this.add(component, tableOf(input), operation, kind, 0, false);
-          list.forEach((c, i) => this.add(component, c.TableName ?? tableOf(input), operation, kind, c.CapacityUnits ?? 0, false, i === 0));
+          for (const [i, c] of list.entries()) {
+            this.add(component, c.TableName ?? tableOf(input), operation, kind, c.CapacityUnits ?? 0, false, i === 0);
+          }
           return result;
         } catch (error) {
           this.add(component, tableOf(input), operation, kind, 0, true);

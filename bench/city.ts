@@ -69,7 +69,10 @@ function rng(seed: number) {
   const weighted = <T>(pairs: ReadonlyArray<readonly [T, number]>): T => {
     const total = pairs.reduce((n, [, w]) => n + w, 0);
     let r = next() * total;
-    for (const [v, w] of pairs) if ((r -= w) < 0) return v;
+    for (const [v, w] of pairs) {
+      r -= w;
+      if (r < 0) return v;
+    }
     return pairs[pairs.length - 1]![0];
   };
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
@@ -352,9 +355,9 @@ export function generateCity(opts: CityOptions): City {
       data: { orgId, year, admissions },
     });
   target(ROOT_ID, Math.round(admissionsPlanned * 1.05));
-  COMMITTEES.forEach((_, c) =>
-    target(`${ROOT_ID}-${pad(c + 1, 2)}`, Math.max(1, Math.round((admissionsPlanned * 1.05 * COMMITTEE_WEIGHTS[c]!) / weightSum))),
-  );
+  COMMITTEES.forEach((_, c) => {
+    target(`${ROOT_ID}-${pad(c + 1, 2)}`, Math.max(1, Math.round((admissionsPlanned * 1.05 * COMMITTEE_WEIGHTS[c]!) / weightSum)));
+  });
 
   // --- Members on the rolls at the end of the year before ----------------------
   const sizes = apportion(

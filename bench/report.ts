@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { BundleResult } from './bundles.js';
 import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
 import type { Envelope } from './city.js';
+import type { CeilingResult } from './dynamo-local.js';
 import type { Counted, PhaseResult } from './harness.js';
 import type { CheckResult, EventYearResult, ImportPhaseResult, NaiveResult, OrgTreeResult, PacedResult } from './phases.js';
 
@@ -184,8 +185,19 @@ export function writeResults(file: string, results: Record<string, unknown>): st
   return file;
 }
 
+/** The sections of the results JSON that `render` prints, as bench/run.ts assembles them. */
+export type RenderedResults = ReturnType<typeof eventsJson> & {
+  city: { orgEvents: number; eventsUsed: number; year: number };
+  bundles: BundleResult[];
+  ceiling: CeilingResult;
+  orgs: ReturnType<typeof orgsJson>;
+  import: ReturnType<typeof importJson>;
+  check: ReturnType<typeof checkJson>;
+  totalSeconds: number;
+};
+
 /** The results as the README's tables. */
-export function render(r: Record<string, any>, members: number): string {
+export function render(r: RenderedResults, members: number): string {
   const fmt = (n: number, d = 0) =>
     Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–';
   const usd = (n: number) => `$${fmt(n, 2)}`;

@@ -26,7 +26,7 @@ import { generateCity, type City, type Envelope } from './city.js';
 import { measureCeiling } from './dynamo-local.js';
 import { BenchStack } from './harness.js';
 import { eventYearPhase, importPhase, naiveBaselinePhase, orgTreePhase, pacedLatencyPhase, recomputeCheckPhase } from './phases.js';
-import { checkJson, eventsJson, importJson, orgsJson, PRICES, render, round, writeResults } from './report.js';
+import { checkJson, eventsJson, importJson, orgsJson, PRICES, render, round, writeResults, type RenderedResults } from './report.js';
 
 export { PRICES } from './report.js';
 
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   }
   results.totalSeconds = round((performance.now() - started) / 1000, 0);
   const file = writeResults(join(HERE, 'results', `${opts.members}.json`), results);
-  console.log(render(results, opts.members));
+  console.log(render(results as RenderedResults, opts.members));
   console.log(`\nresults: ${file}`);
   const check = results.check as ReturnType<typeof checkJson>;
   if (check.recomputeDifferences > 0 || check.rejected > 0 || check.waiting > 0) {

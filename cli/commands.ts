@@ -84,7 +84,8 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
         const result = await redriveRejected(ids, process.env.INGEST_QUEUE_URL!);
         console.log(JSON.stringify(result));
         if (result.unknown.length > 0) throw new UsageError(`not among the rejected: ${result.unknown.join(', ')}`);
-        if (result.failed.length > 0) throw new CheckFailed(`the queue refused ${result.failed.join(', ')}: still listed, redrive them again`);
+        if (result.failed.length > 0)
+          throw new CheckFailed(`the queue refused ${result.failed.join(', ')}: still listed, redrive them again`);
         return;
       }
       throw new UsageError('usage: dangvien rejected list | dangvien rejected redrive ID…');

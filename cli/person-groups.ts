@@ -24,7 +24,8 @@ function learn(type: string, d: Data, dossiers: Map<string, string>, transfers: 
 
 /** The dossier or transfer whose person an event leaves out, if it does. */
 function unnamed(type: string, d: Data): { dossierId: string } | { transferId: string } | undefined {
-  if ((type === 'dossier.stepCompleted' || type === 'dossier.closed') && !str(d.personId) && str(d.dossierId)) return { dossierId: str(d.dossierId)! };
+  if ((type === 'dossier.stepCompleted' || type === 'dossier.closed') && !str(d.personId) && str(d.dossierId))
+    return { dossierId: str(d.dossierId)! };
   const transferEvents = ['transfer.cancelled', 'transfer.returned', 'transfer.received'];
   if (transferEvents.includes(type) && !str(d.memberId) && !d.member && str(d.transferId)) return { transferId: str(d.transferId)! };
   return undefined;
@@ -51,7 +52,12 @@ export async function resolvePersons(items: Outgoing[]): Promise<void> {
   const stored = await batchGetAll(config.recordsTable(), [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()], {
     projection: 'pk, personId, memberId',
   });
-  const byPk = new Map(stored.map((item) => [String(item.pk), stripStorage<{ personId?: DossierRecord['personId']; memberId?: TransferRecord['memberId'] }>(item)]));
+  const byPk = new Map(
+    stored.map((item) => [
+      String(item.pk),
+      stripStorage<{ personId?: DossierRecord['personId']; memberId?: TransferRecord['memberId'] }>(item),
+    ]),
+  );
   for (const { item, ref } of unresolved) {
     const record = byPk.get('dossierId' in ref ? dossierKey(ref.dossierId).pk : transferKey(ref.transferId).pk);
     const person = record?.personId ?? record?.memberId;

@@ -1,6 +1,6 @@
 // `npm start`: the backend on the embedded default. Emulators on loopback, the handlers
 // behind local event-source runners, the daily job on a local clock, the HTTP API.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { todayInVietnam } from '../shared/domain/dates.js';

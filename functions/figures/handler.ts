@@ -28,14 +28,27 @@ export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresSto
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
-      const stale = staleFrom(
-        event.Records.map((r) => ({ oldImage: image(r.dynamodb?.OldImage as Image), newImage: image(r.dynamodb?.NewImage as Image) })),
-      );
+      const changes = event.Records.map((r) => ({
+        oldImage: image(r.dynamodb?.OldImage as Image),
+        newImage: image(r.dynamodb?.NewImage as Image),
+      }));
+      const stale = staleFrom(changes);
       await hooks.beforeRefresh?.();
       const done = await refreshFigures(store, stale);
-      logger.debug('figures refreshed', { records: event.Records.length, ...done });
+      // One line per event whose changes this refresh counted: `filter eventId = …` follows it here.
+      for (const eventId of eventsBehind(changes)) logger.info('figures refreshed', { eventId, records: event.Records.length, ...done });
       return { batchItemFailures: [] };
     });
+}
+
+/** The events that wrote the changed records (the ingest stamps each item with `lastEventId`). */
+function eventsBehind(changes: Array<{ oldImage?: Record<string, unknown>; newImage?: Record<string, unknown> }>): Set<string> {
+  const ids = new Set<string>();
+  for (const { oldImage, newImage } of changes) {
+    const id = (newImage ?? oldImage)?.lastEventId;
+    if (typeof id === 'string') ids.add(id);
+  }
+  return ids;
 }
 
 export const handler = createFiguresHandler();

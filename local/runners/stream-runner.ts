@@ -8,6 +8,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import {
   DescribeStreamCommand,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
   type DynamoDBStreamsClient,
@@ -153,7 +154,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
       state.closed = true;
       return;
     }
-    let out;
+    let out: GetRecordsCommandOutput;
     try {
       out = await opts.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
     } catch (error) {

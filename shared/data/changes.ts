@@ -55,7 +55,10 @@ export function staleFrom(changes: Change[]): Stale {
   const stale: Stale = { cells: new Map(), orgs: new Set() };
   const cell = (id: string) => {
     let s = stale.cells.get(id);
-    if (!s) stale.cells.set(id, (s = { current: false, years: new Set(), expectations: [] }));
+    if (!s) {
+      s = { current: false, years: new Set(), expectations: [] };
+      stale.cells.set(id, s);
+    }
     return s;
   };
   for (const change of changes) {

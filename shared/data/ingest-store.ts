@@ -155,14 +155,16 @@ export async function commit(marker: AppliedEvent, writes: readonly Write[], opt
   const items: TransactItem[] = writes.map((w): TransactItem => {
     if (w.entity === 'fact') {
       return w.op === 'put'
-        ? { Put: { TableName: table, Item: toItem({ entity: 'fact', record: w.record }) } }
+        ? { Put: { TableName: table, Item: { ...toItem({ entity: 'fact', record: w.record }), lastEventId: marker.eventId } } }
         : { Delete: { TableName: table, Key: factKey(w.record) } };
     }
     const condition =
       w.expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
-    return { Put: { TableName: table, Item: toItem(w), ...condition } };
+    // The event that wrote it last: the figures log it, so one event can be followed
+    // from the ingest through the stream (Logs Insights: `filter eventId = …`).
+    return { Put: { TableName: table, Item: { ...toItem(w), lastEventId: marker.eventId }, ...condition } };
   });
   if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;

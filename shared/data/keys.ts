@@ -11,6 +11,9 @@
 //   REJECTED                <eventId>     an event that can never apply, with its reason
 //   DEFERRED                <eventId>     an event waiting for its predecessor, with its reason
 //
+// `lastEventId` is the event that last wrote an item: the figures log it, so that one
+// event is followed from the ingest through the stream.
+//
 // `cellKey` (index byCell) is set while a record counts for a cell now: an active member,
 // an open dossier, a transfer awaiting receipt (sending cell) or a temporary attendee
 // (receiving cell). It is what a cell's current figures are recounted from.
@@ -36,7 +39,7 @@ export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 export type { Entity };
 
 /** Attributes that are storage, not record: stripped when reading. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn'] as const;
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId'] as const;
 
 export function stripStorage<T>(item: Record<string, unknown>): T {
   const copy = { ...item };

@@ -83,7 +83,8 @@ export async function sendBatches(queueUrl: string, items: readonly Outgoing[], 
 export async function sendEvents(queueUrl: string, items: readonly Outgoing[], opts: { fresh?: boolean } = {}): Promise<string[]> {
   const outcomes = await sendBatches(queueUrl, items, opts);
   const refused = outcomes.filter((o) => !o.ok);
-  if (refused.length > 0) throw new Error(`the queue refused ${refused.length} messages: ${refused[0] && !refused[0].ok ? refused[0].message : ''}`);
+  if (refused.length > 0)
+    throw new Error(`the queue refused ${refused.length} messages: ${refused[0] && !refused[0].ok ? refused[0].message : ''}`);
   return outcomes.map((o) => (o.ok ? o.messageId : ''));
 }
 
@@ -92,7 +93,10 @@ export function outgoing(body: string): Outgoing {
   try {
     const value = JSON.parse(body) as { id?: unknown; type?: unknown; data?: unknown; source?: unknown };
     if (typeof value?.id === 'string' && typeof value.type === 'string' && value.data && typeof value.data === 'object') {
-      return { body, event: { id: value.id, type: value.type as DomainEvent['type'], data: value.data as DomainEvent['data'], source: value.source } };
+      return {
+        body,
+        event: { id: value.id, type: value.type as DomainEvent['type'], data: value.data as DomainEvent['data'], source: value.source },
+      };
     }
   } catch {
     // Not JSON: still sent, and the ingest stores it as rejected with its reason.

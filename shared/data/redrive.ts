@@ -16,7 +16,10 @@ export { listRejected };
  * only once the queue holds the event again. A send that fails half-way leaves the rest
  * listed, and a resent event rejected again meanwhile keeps its new rejection.
  */
-export async function redriveRejected(ids: string[], queueUrl: string): Promise<{ redriven: string[]; unknown: string[]; failed: string[] }> {
+export async function redriveRejected(
+  ids: string[],
+  queueUrl: string,
+): Promise<{ redriven: string[]; unknown: string[]; failed: string[] }> {
   const all = await listRejected();
   const byId = new Map(all.map((r) => [r.id, r]));
   const found = ids.map((id) => byId.get(id)).filter((r): r is RejectedEvent => r !== undefined);
@@ -27,7 +30,11 @@ export async function redriveRejected(ids: string[], queueUrl: string): Promise<
   );
   const sent = found.filter((_, i) => outcomes[i]?.ok);
   for (const r of sent) await deleteRejected(r.id, r.rejectedAt);
-  return { redriven: sent.map((r) => r.id), unknown: ids.filter((id) => !byId.has(id)), failed: found.filter((_, i) => !outcomes[i]?.ok).map((r) => r.id) };
+  return {
+    redriven: sent.map((r) => r.id),
+    unknown: ids.filter((id) => !byId.has(id)),
+    failed: found.filter((_, i) => !outcomes[i]?.ok).map((r) => r.id),
+  };
 }
 
 /** Events still waiting for a predecessor (retrying or in the DLQ), without those applied since. */
@@ -64,10 +71,14 @@ export async function redriveDlq(dlqUrl: string, queueUrl: string): Promise<numb
     const sent = messages.filter((_, i) => outcomes[i]?.ok);
     if (sent.length > 0) {
       await sqsClient().send(
-        new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: dlqUrl,
+          Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
       );
     }
     moved += sent.length;
-    if (sent.length < messages.length) throw new Error(`the ingest queue refused ${messages.length - sent.length} messages; they stay in the DLQ`);
+    if (sent.length < messages.length)
+      throw new Error(`the ingest queue refused ${messages.length - sent.length} messages; they stay in the DLQ`);
   }
 }

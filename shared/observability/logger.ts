@@ -9,6 +9,9 @@ const loggers = new Map<string, Logger>();
 /** The logger of one function (`ingest`, `figures`, `reminders`, `report-api`), its service name. */
 export function loggerFor(service: string): Logger {
   let logger = loggers.get(service);
-  if (!logger) loggers.set(service, (logger = new Logger({ serviceName: service })));
+  if (!logger) {
+    logger = new Logger({ serviceName: service });
+    loggers.set(service, logger);
+  }
   return logger;
 }

@@ -20,7 +20,10 @@ export async function recountEverything(): Promise<Map<string, { orgId: string; 
   >();
   const of = (cellId: string) => {
     let h = holdings.get(cellId);
-    if (!h) holdings.set(cellId, (h = { members: [], dossiers: [], transfers: [], facts: [] }));
+    if (!h) {
+      h = { members: [], dossiers: [], transfers: [], facts: [] };
+      holdings.set(cellId, h);
+    }
     return h;
   };
   await scanRecords((stored, cellId) => {

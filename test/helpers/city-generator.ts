@@ -642,7 +642,11 @@ export function generateCity({ seed, events: wanted }: GenerateOptions): City {
     let done = 0;
     for (let tries = 0; done < budget && tries < budget * 5; tries++) {
       let r = rng() * total;
-      const action = actions.find(([w]) => (r -= w) < 0) ?? actions[0]!;
+      const action =
+        actions.find(([w]) => {
+          r -= w;
+          return r < 0;
+        }) ?? actions[0]!;
       if (action[1]()) done++;
     }
   }

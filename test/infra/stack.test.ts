@@ -25,6 +25,15 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** A statement of a key policy, the fields the tests read. */
+interface KeyStatement {
+  Sid?: string;
+  Action: string | string[];
+  Principal?: { Service?: unknown; AWS?: unknown };
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 let stack: DangVienStack;
@@ -83,6 +92,10 @@ function statementsOf(role: iam.IRole): Statement[] {
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const mentions = (s: Statement, construct: IConstruct): boolean => JSON.stringify(s.Resource).includes(`"${logicalId(construct)}"`);
 
+/** The environment variables of a function's resource. */
+const environmentOf = (fn: IConstruct): Record<string, unknown> =>
+  (resource(fn).Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+
 /** The DynamoDB actions a role has on one table (its items, indexes or stream). */
 function dynamoActionsOn(role: iam.IRole, table: IConstruct): string[] {
   return statementsOf(role)
@@ -104,12 +117,14 @@ describe('tables', () => {
 
     // Act
     const table = resource(stack.records.tables.get(def.id)!);
-    const props = table.Properties as Record<string, any>;
+    const props = table.Properties;
 
     // Assess
     expect(table.Type).toBe('AWS::DynamoDB::Table');
     expect(props.KeySchema).toEqual(keySchema(def.partitionKey, def.sortKey));
-    expect(new Set(props.AttributeDefinitions)).toEqual(new Set([...names].map((n) => ({ AttributeName: n, AttributeType: 'S' }))));
+    expect(new Set(props.AttributeDefinitions as unknown[])).toEqual(
+      new Set([...names].map((n) => ({ AttributeName: n, AttributeType: 'S' }))),
+    );
     expect(props.GlobalSecondaryIndexes ?? []).toEqual(
       def.indexes.map((i) => ({
         IndexName: i.indexName,
@@ -266,7 +281,10 @@ describe('functions', () => {
 
   it('log to groups with a retention and a data protection policy for names and birth dates', () => {
     for (const handler of handlers()) {
-      const props = resource(handler.logGroup).Properties as Record<string, any>;
+      const props = resource(handler.logGroup).Properties as {
+        RetentionInDays: number;
+        DataProtectionPolicy: { Configuration: { CustomDataIdentifier: unknown } };
+      };
       expect(props.RetentionInDays).toBeGreaterThan(0);
       const custom = (props.DataProtectionPolicy.Configuration.CustomDataIdentifier as { Name: string }[]).map((c) => c.Name);
       expect(custom).toEqual(['FullNameField', 'BirthDateField']);
@@ -274,7 +292,7 @@ describe('functions', () => {
   });
 
   it('get the environment their handlers read', () => {
-    const env = (handler: { function: IConstruct }) => Object.keys((resource(handler.function).Properties as any).Environment.Variables);
+    const env = (handler: { function: IConstruct }) => Object.keys(environmentOf(handler.function));
     expect(env(stack.ingest.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'INGEST_QUEUE_URL']));
     expect(env(stack.figures.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME']));
     expect(env(stack.reminders.handler)).toEqual(
@@ -397,7 +415,7 @@ describe('producer registry', () => {
   it('by default the stack creates an empty registry (nobody may write) and tells the ingest function', () => {
     // Act
     const parameter = resource(stack.ingest.producers!);
-    const env = (resource(stack.ingest.handler.function).Properties as any).Environment.Variables;
+    const env = environmentOf(stack.ingest.handler.function);
 
     // Assess
     expect(parameter.Properties).toMatchObject({ Type: 'String', Value: '{"producers":[]}' });
@@ -451,11 +469,11 @@ describe('producer registry', () => {
 });
 
 describe('operations alarms', () => {
-  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, any> }[];
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
 
   it('the reminders heartbeat alarms when no run completed in 26 hours, missing data included', () => {
     // Act
-    const heartbeat = resource(stack.monitoring.remindersHeartbeat).Properties as Record<string, any>;
+    const heartbeat = resource(stack.monitoring.remindersHeartbeat).Properties as { Period: number; EvaluationPeriods: number };
 
     // Assess
     expect(heartbeat).toMatchObject({
@@ -471,7 +489,7 @@ describe('operations alarms', () => {
       TreatMissingData: 'breaching',
     });
     // Powertools names the service dimension from POWERTOOLS_SERVICE_NAME.
-    expect((resource(stack.reminders.handler.function).Properties as any).Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('reminders');
+    expect(environmentOf(stack.reminders.handler.function).POWERTOOLS_SERVICE_NAME).toBe('reminders');
     // CloudWatch's limit for periods of an hour or more: 7 days of evaluation range.
     expect(heartbeat.Period * heartbeat.EvaluationPeriods).toBeLessThanOrEqual(7 * 86_400);
   });
@@ -485,7 +503,11 @@ describe('operations alarms', () => {
   it('watches throttles and system errors of both tables', () => {
     for (const table of [stack.records.recordsTable, stack.records.figuresTable]) {
       const on = alarms().filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${logicalId(table)}"`));
-      const names = on.flatMap((a) => (a.Properties.Metrics as any[]).map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean));
+      const names = on.flatMap((a) =>
+        (a.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[])
+          .map((m) => m.MetricStat?.Metric.MetricName)
+          .filter(Boolean),
+      );
       expect(new Set(names)).toEqual(new Set(['ThrottledRequests', 'SystemErrors']));
       // At most 10 metrics in one alarm's metric math.
       for (const a of on) expect((a.Properties.Metrics as unknown[]).length).toBeLessThanOrEqual(10);
@@ -509,7 +531,11 @@ describe('operations alarms', () => {
   });
 
   it('the schedule sends what it gives up on to an encrypted, TLS-only dead-letter queue', () => {
-    const schedule = resource(stack.reminders.schedule) as { Properties: Record<string, any>; DependsOn?: string[] };
+    const schedule = resource(stack.reminders.schedule) as {
+      Type: string;
+      Properties: { GroupName: unknown; Target: { DeadLetterConfig: unknown } };
+      DependsOn?: string[];
+    };
     expect(schedule.Properties.GroupName).toBe(resource(stack.reminders.scheduleGroup).Properties.Name);
     expect(schedule.DependsOn).toContain(logicalId(stack.reminders.scheduleGroup));
     expect(schedule.Properties.Target.DeadLetterConfig).toEqual({
@@ -546,8 +572,8 @@ describe('operations alarms', () => {
   });
 
   it('saves the Logs Insights queries "follow one event" and "rejections by reason"', () => {
-    const follow = resource(stack.monitoring.queries.followEvent).Properties as Record<string, any>;
-    const rejections = resource(stack.monitoring.queries.rejectionsByReason).Properties as Record<string, any>;
+    const follow = resource(stack.monitoring.queries.followEvent).Properties as { QueryString: string; LogGroupNames: string[] };
+    const rejections = resource(stack.monitoring.queries.rejectionsByReason).Properties as { QueryString: string };
     expect(follow.QueryString).toMatch(/fields @timestamp, service, .*eventId.*outcome.*reason/);
     expect(follow.QueryString).toContain('filter eventId = ');
     expect(follow.LogGroupNames).toHaveLength(4);
@@ -569,7 +595,7 @@ describe('least privilege, statement by statement', () => {
         if (text.includes('StreamArn')) return `${table} stream`;
         return index ? `${table}/${index}` : table;
       });
-      const keys = (s as any).Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+      const keys = s.Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'] as string[] | undefined;
       return actionsOf(s)
         .filter((a) => a.startsWith('dynamodb:') && !/Stream|Shard|GetRecords/.test(a))
         .flatMap((a) =>
@@ -638,14 +664,14 @@ describe('least privilege, statement by statement', () => {
   it('the table key is used only through DynamoDB by the functions', () => {
     for (const part of [stack.ingest, stack.figures, stack.reminders, stack.api]) {
       const onKey = statementsOf(part.handler.role).filter((s) => mentions(s, stack.records.key));
-      const viaDynamo = onKey.filter((s) => JSON.stringify((s as any).Condition ?? {}).includes('kms:ViaService'));
+      const viaDynamo = onKey.filter((s) => JSON.stringify(s.Condition ?? {}).includes('kms:ViaService'));
       expect(viaDynamo.length, part.node.path).toBeGreaterThan(0);
     }
   });
 });
 
 describe('key policies', () => {
-  const policyOf = (key: IConstruct) => (resource(key).Properties.KeyPolicy as { Statement: any[] }).Statement;
+  const policyOf = (key: IConstruct) => (resource(key).Properties.KeyPolicy as { Statement: KeyStatement[] }).Statement;
   const keys = () => [stack.records.key, stack.ingest.key, stack.reminders.key, stack.monitoring.alarmTopic.masterKey!];
 
   it('no key gives the account kms:* : the account administers, data use is named', () => {
@@ -656,13 +682,13 @@ describe('key policies', () => {
         key.node.path,
       ).not.toContain('kms:*');
       const admin = statements.find((s) => s.Sid === 'KeyAdministrationByTheAccount');
-      expect(admin.Action).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion', 'kms:Describe*', 'kms:Enable*']));
-      expect([admin.Action].flat()).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
+      expect(admin!.Action).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion', 'kms:Describe*', 'kms:Enable*']));
+      expect([admin!.Action].flat()).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
       // Every other account-wide statement is through one service, from this account.
       for (const s of statements.filter(
         (x) => x.Sid !== 'KeyAdministrationByTheAccount' && JSON.stringify(x.Principal).includes(':root'),
       )) {
-        expect(s.Condition.StringEquals, `${key.node.path} ${s.Sid}`).toMatchObject({
+        expect(s.Condition!.StringEquals, `${key.node.path} ${s.Sid}`).toMatchObject({
           'kms:ViaService': expect.anything(),
           'kms:CallerAccount': '123456789012',
         });
@@ -677,7 +703,7 @@ describe('key policies', () => {
 
   it("CloudWatch may use the alarms key only for this account's alarms", () => {
     const cloudwatch = policyOf(stack.monitoring.alarmTopic.masterKey!).find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
-    expect(cloudwatch.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
-    expect(JSON.stringify(cloudwatch.Condition.ArnLike)).toContain(':alarm:*');
+    expect(cloudwatch!.Condition!.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    expect(JSON.stringify(cloudwatch!.Condition!.ArnLike)).toContain(':alarm:*');
   });
 });

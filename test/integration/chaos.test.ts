@@ -57,15 +57,43 @@ interface Expected {
   badges: { awarded: number };
 }
 
-/** Raw event data as the reference reads it (plain JSON, no product types). */
-type D = Record<string, any>;
+/** A profile in raw event data, the fields the reference reads (an update carries only some). */
+type RawProfile = { sex: string; youthUnion: boolean; ethnicity: string; religion?: string | null; occupation?: string };
+
+/**
+ * Raw event data as the reference reads it (plain JSON, no product types): the fields of
+ * every event type it handles, of which each event carries only its own type's.
+ */
+type D = {
+  orgId: string;
+  dossierId: string;
+  step: string;
+  on: string;
+  memberId: string;
+  status: string;
+  profile: RawProfile;
+  admittedOn: string;
+  readmitted?: boolean;
+  recognizedOn: string;
+  reason: string;
+  year: number;
+  rating: string;
+  awardedOn: string;
+  transferId: string;
+  kind: string;
+  fromOrgId: string;
+  toOrgId: string;
+  issuedOn: string;
+  receivedOn: string;
+  member: { memberId: string; status: string; profile: RawProfile };
+};
 
 function referenceReports(city: City, year: number): (orgId: string) => Expected {
   type Person = { sex: string; youthUnion: boolean; ethnicity: string; religion?: string | null };
   const members = new Map<string, { cell: string; status: string; profile: Person; exempted: boolean; before?: string }>();
   const dossiers = new Map<string, { cell: string; open: boolean; step: string }>();
   const transfers = new Map<string, { memberId: string; kind: string; from: string; to: string; toExternal: boolean; status: string }>();
-  const admissions: Array<{ cell: string; on: string; profile: D; readmitted: boolean }> = [];
+  const admissions: Array<{ cell: string; on: string; profile: RawProfile; readmitted: boolean }> = [];
   const recognitions: Array<{ cell: string; on: string }> = [];
   const outs = new Map<string, { kind: string; cell: string; counterpart: string; on: string }>();
   const ins: Array<{ kind: string; cell: string; counterpart: string; on: string }> = [];
@@ -264,7 +292,9 @@ function referenceReports(city: City, year: number): (orgId: string) => Expected
 /** The fields of `actual` that `shape` has, at any depth (the report has more than the reference checks). */
 function pick(actual: unknown, shape: unknown): unknown {
   if (shape === null || typeof shape !== 'object' || actual === null || typeof actual !== 'object') return actual;
-  return Object.fromEntries(Object.keys(shape).map((k) => [k, pick((actual as D)[k], (shape as D)[k])]));
+  return Object.fromEntries(
+    Object.keys(shape).map((k) => [k, pick((actual as Record<string, unknown>)[k], (shape as Record<string, unknown>)[k])]),
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -289,7 +319,12 @@ function phasesOf(city: City): Envelope[][] {
     phase.set(envelope.id, p);
     group.set(envelope.id, g);
     groupPhase.set(g, p);
-    (phases[p] ??= []).push(envelope);
+    let bucket = phases[p];
+    if (!bucket) {
+      bucket = [];
+      phases[p] = bucket;
+    }
+    bucket.push(envelope);
   }
   return phases;
 }

@@ -233,14 +233,18 @@ describe('the dangvien CLI against a local stack', () => {
   });
   it('redrives a rejected event by sending it first: rejected again, it is still listed, never lost', async () => {
     // Prepare: the conflict of the test above, whose cause no redrive can fix
-    const before = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ id: string; reason: string; rejectedAt: string }> };
+    const before = JSON.parse((await dangvien('rejected', 'list')).stdout) as {
+      rejected: Array<{ id: string; reason: string; rejectedAt: string }>;
+    };
     const conflict = before.rejected.find((r) => r.reason === 'conflict')!;
     // Act
     const redrive = await dangvien('rejected', 'redrive', conflict.id);
     await stack.settle();
     // Assess
     expect(JSON.parse(redrive.stdout)).toMatchObject({ redriven: [conflict.id], unknown: [], failed: [] });
-    const after = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ id: string; reason: string; rejectedAt: string }> };
+    const after = JSON.parse((await dangvien('rejected', 'list')).stdout) as {
+      rejected: Array<{ id: string; reason: string; rejectedAt: string }>;
+    };
     const again = after.rejected.find((r) => r.id === conflict.id);
     expect(again?.reason).toBe('conflict');
     expect(again!.rejectedAt > conflict.rejectedAt).toBe(true);

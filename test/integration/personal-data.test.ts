@@ -78,5 +78,15 @@ describe('logs carry no personal data', () => {
     }
     const admittedLines = lines.filter((l) => typeof l.eventId === 'string' && l.eventId.startsWith('ev-member.admitted'));
     expect(admittedLines.map((l) => l.message)).toContain('event ingested');
+    // …and the figures function's line about the same event, through the stream
+    const all = written
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const admittedId = admittedLines[0]?.eventId;
+    expect(all.filter((l) => l.eventId === admittedId).map((l) => `${String(l.function_name)}: ${String(l.message)}`)).toEqual(
+      expect.arrayContaining(['ingest: event ingested', 'figures: figures refreshed']),
+    );
   });
 });

@@ -15,11 +15,16 @@ import {
 
 const FAST = { maxAttempts: 4, baseMs: 1, capMs: 2 };
 
+/** The parts of the commands' inputs these tests read (every request names table `T`). */
+type BatchGetInput = { RequestItems: { T: { Keys: Array<{ pk: string }>; ConsistentRead?: boolean } } };
+type BatchWriteInput = { RequestItems: { T: Array<{ PutRequest: { Item: Record<string, unknown> } }> } };
+type QueryInput = { Limit?: number; ExclusiveStartKey?: Record<string, unknown> };
+
 /** A client whose `send` answers with `answer(command)` and records each command's input. */
-function scriptedClient(answer: (input: any, call: number) => unknown) {
-  const inputs: any[] = [];
+function scriptedClient<I>(answer: (input: I, call: number) => unknown) {
+  const inputs: I[] = [];
   const client = {
-    send: async (command: { input: unknown }) => {
+    send: async (command: { input: I }) => {
       inputs.push(command.input);
       return answer(command.input, inputs.length);
     },
@@ -43,7 +48,7 @@ describe('batchGetAll', () => {
   it('sends 100 keys a request and sends unprocessed keys again', async () => {
     // Prepare: the first request leaves its last key unprocessed
     const keys = Array.from({ length: 150 }, (_, i) => ({ pk: `K${i}`, sk: 'S' }));
-    const { client, inputs } = scriptedClient((input, call) => {
+    const { client, inputs } = scriptedClient<BatchGetInput>((input, call) => {
       const asked = input.RequestItems.T.Keys as Array<{ pk: string }>;
       const left = call === 1 ? asked.slice(-1) : [];
       return {
@@ -61,7 +66,7 @@ describe('batchGetAll', () => {
 
   it('throws a named error once the attempts run out', async () => {
     // Prepare: DynamoDB never processes anything
-    const { client, inputs } = scriptedClient((input) => ({
+    const { client, inputs } = scriptedClient<BatchGetInput>((input) => ({
       Responses: { T: [] },
       UnprocessedKeys: { T: { Keys: input.RequestItems.T.Keys } },
     }));
@@ -78,7 +83,7 @@ describe('batchWriteAll', () => {
   it('sends 25 items a request and the unprocessed ones again', async () => {
     // Prepare
     const items = Array.from({ length: 60 }, (_, i) => ({ pk: `K${i}`, sk: 'S' }));
-    const { client, inputs } = scriptedClient((input, call) => ({
+    const { client, inputs } = scriptedClient<BatchWriteInput>((input, call) => ({
       UnprocessedItems: call === 2 ? { T: input.RequestItems.T.slice(0, 3) } : {},
     }));
     const sizes: number[] = [];
@@ -87,7 +92,7 @@ describe('batchWriteAll', () => {
     // Assess
     expect(inputs.map((i) => i.RequestItems.T.length)).toEqual([25, 25, 3, 10]);
     expect(sizes).toEqual([25, 25, 10]);
-    expect(inputs.every((i) => i.RequestItems.T.every((r: any) => r.PutRequest.Item.sk === 'S'))).toBe(true);
+    expect(inputs.every((i) => i.RequestItems.T.every((r) => r.PutRequest.Item.sk === 'S'))).toBe(true);
   });
 });
 
@@ -95,7 +100,7 @@ describe('queryAll', () => {
   it('reads every page, and stops at the limit when given one', async () => {
     // Prepare: three pages of two
     const pages = () =>
-      scriptedClient((input, call) => ({
+      scriptedClient<QueryInput>((input, call) => ({
         Items: [{ n: call * 2 - 1 }, { n: call * 2 }].slice(0, input.Limit ?? 2),
         Count: 2,
         ScannedCount: 3,
@@ -109,7 +114,7 @@ describe('queryAll', () => {
     // Assess
     expect(all.items.map((i) => i.n)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(all.scanned).toBe(9);
-    expect(first.inputs[1].ExclusiveStartKey).toEqual({ at: 1 });
+    expect(first.inputs[1]?.ExclusiveStartKey).toEqual({ at: 1 });
     expect(some.items).toHaveLength(3);
     expect(second.inputs.map((i) => i.Limit)).toEqual([3, 1]);
   });

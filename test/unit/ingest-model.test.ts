@@ -806,11 +806,15 @@ const scenario: fc.Arbitrary<Scenario> = fc
       if (j + 1 < cmds.length) [cmds[j], cmds[j + 1]] = [cmds[j + 1] as Cmd, cmds[j] as Cmd];
     }
     const parentOf: Record<string, string | null> = { R: null, P1: ROOT, P2: ROOT };
-    CELLS.forEach((c, i) => (parentOf[c] = twoParents ? (cellParents[i] as string) : 'P1'));
+    CELLS.forEach((c, i) => {
+      parentOf[c] = twoParents ? (cellParents[i] as string) : 'P1';
+    });
     const orgs = twoParents ? [...PARENTS, ...CELLS] : ['P1', ...CELLS];
     // With one parent, P2 is never registered: events naming it wait or treat it as external.
     const list: Cmd[] = cmds.filter((c) => twoParents || !('org' in c) || c.org !== 'P2' || c.k !== 'register');
-    orgs.forEach((org, i) => list.splice((at[i] ?? 0) % (list.length + 1), 0, { k: 'register', org }));
+    orgs.forEach((org, i) => {
+      list.splice((at[i] ?? 0) % (list.length + 1), 0, { k: 'register', org });
+    });
     return { parentOf, cmds: [{ k: 'register', org: ROOT }, ...list] };
   });
 

@@ -325,7 +325,10 @@ const jobDatesArb = fc
   .map(({ start, gaps }) => {
     const dates = [day(start)];
     let offset = start;
-    for (const gap of gaps) dates.push(day((offset += gap)));
+    for (const gap of gaps) {
+      offset += gap;
+      dates.push(day(offset));
+    }
     return dates;
   });
 

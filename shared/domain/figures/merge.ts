@@ -115,7 +115,11 @@ function addInto(into: OrgFigures, from: OrgFigures): void {
   addCounts(into.current.dossiers.dueOn, from.current.dossiers.dueOn);
   addCounts(into.current.pendingTransfers, from.current.pendingTransfers);
   for (const [year, y] of Object.entries(from.years)) {
-    const target = into.years[year] ?? (into.years[year] = emptyYear());
+    let target = into.years[year];
+    if (!target) {
+      target = emptyYear();
+      into.years[year] = target;
+    }
     addYearInto(target, y);
   }
 }
