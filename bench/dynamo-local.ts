@@ -1,14 +1,17 @@
 // bench: DynamoDB Local helpers — a table shaped like one of ours, and the emulator's ceiling:
 // 2-item transactions on a table shaped like Records, on a DynamoDB Local of its own (one
 // that has taken this load stays slower afterwards).
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { performance } from 'node:perf_hooks';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { freePort } from '../local/ports.js';
-import { RECORDS_TABLE, type TableDef } from '../shared/resources.js';
+import { createTable } from '../local/provision.js';
+import { RECORDS_TABLE } from '../shared/resources.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Creates `name` with the keys, indexes and stream of `def` (as `npm start` does), and waits until it is active. */
+export { createTable };
+
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export interface CeilingResult {
@@ -16,42 +19,6 @@ export interface CeilingResult {
   seconds: number;
   transactionsPerSecond: number;
   capacityUnitsPerTransaction: number;
-}
-
-/** Creates `name` with the keys, indexes and stream of `def`, and waits until it is active. */
-export async function createTable(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
-  const keys = [
-    def.partitionKey,
-    ...(def.sortKey ? [def.sortKey] : []),
-    ...def.indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])]),
-  ];
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Set(keys.map((k) => k.name))].map((n) => ({ AttributeName: n, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-        ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
-      ],
-      GlobalSecondaryIndexes: def.indexes.length
-        ? def.indexes.map((i) => ({
-            IndexName: i.indexName,
-            KeySchema: [
-              { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
-              ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
-            ],
-            Projection: { ProjectionType: i.projection },
-          }))
-        : undefined,
-      StreamSpecification: def.stream ? { StreamEnabled: true, StreamViewType: def.stream } : undefined,
-    }),
-  );
-  for (let i = 0; i < 100; i++) {
-    const out = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (out.Table?.TableStatus === 'ACTIVE') return;
-    await sleep(100);
-  }
 }
 
 /** DynamoDB Local's transaction rate, on an instance of its own. */

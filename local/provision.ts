@@ -21,7 +21,8 @@ export function resourceName(prefix: string, id: string): string {
   return `${prefix}-${id}`;
 }
 
-async function createTable(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
+/** Creates `name` with the keys, indexes and stream of `def` (nothing if it exists) and waits until it is active. */
+export async function createTable(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
   const keys = [
     def.partitionKey,
     ...(def.sortKey ? [def.sortKey] : []),

@@ -97,40 +97,33 @@ export async function loadAllOrgs(consistent = true): Promise<OrgRecord[]> {
   return items.map((item) => stripStorage<OrgRecord>(item));
 }
 
-/**
- * Members on the cell's rolls, and those in transit from it (a cancel would bring them
- * back): each has an item in index byCell, the member or its pending official transfer.
- */
-async function countActiveMembers(orgId: string): Promise<number> {
+/** How many of a cell's items in index byCell pass `filter` (names and values beside `:c`). */
+async function countInCell(orgId: string, filter: string, values: Record<string, string>): Promise<number> {
   const { count } = await queryAll({
     TableName: config.recordsTable(),
     IndexName: 'byCell',
     KeyConditionExpression: 'cellKey = :c',
-    FilterExpression: 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)',
-    ExpressionAttributeValues: {
-      ':c': cellPartition(orgId),
-      ':member': 'member',
-      ':transfer': 'transfer',
-      ':official': 'official',
-      ':cell': orgId,
-    },
+    FilterExpression: filter,
+    ExpressionAttributeValues: { ':c': cellPartition(orgId), ...values },
     Select: 'COUNT',
   });
   return count;
 }
 
-/** Open dossiers of the cell: each has an item in index byCell while it is open. */
-async function countOpenDossiers(orgId: string): Promise<number> {
-  const { count } = await queryAll({
-    TableName: config.recordsTable(),
-    IndexName: 'byCell',
-    KeyConditionExpression: 'cellKey = :c',
-    FilterExpression: 'entity = :dossier',
-    ExpressionAttributeValues: { ':c': cellPartition(orgId), ':dossier': 'dossier' },
-    Select: 'COUNT',
+/**
+ * Members on the cell's rolls, and those in transit from it (a cancel would bring them
+ * back): each has an item in index byCell, the member or its pending official transfer.
+ */
+const countActiveMembers = (orgId: string) =>
+  countInCell(orgId, 'entity = :member OR (entity = :transfer AND kind = :official AND fromOrgId = :cell)', {
+    ':member': 'member',
+    ':transfer': 'transfer',
+    ':official': 'official',
+    ':cell': orgId,
   });
-  return count;
-}
+
+/** Open dossiers of the cell: each has an item in index byCell while it is open. */
+const countOpenDossiers = (orgId: string) => countInCell(orgId, 'entity = :dossier', { ':dossier': 'dossier' });
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

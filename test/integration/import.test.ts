@@ -6,35 +6,15 @@ import {
   checkImport,
   ImportFileError,
   importMembers,
-  MEMBER_CSV_COLUMNS,
   type ImportOptions,
 } from '../../shared/use-cases/import-members.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { baseOrgs } from '../helpers/events.js';
+import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-const HEADER = MEMBER_CSV_COLUMNS.join(',');
-
-/** One CSV line in the documented column order; `over` replaces fields by name. */
-function row(memberId: string, cellId: string, over: Partial<Record<(typeof MEMBER_CSV_COLUMNS)[number], string>> = {}): string {
-  const fields: Record<string, string> = {
-    memberId,
-    cellId,
-    status: 'official',
-    admittedOn: '1995-05-19',
-    recognizedOn: '1996-05-19',
-    fullName: 'Nguyễn Văn An',
-    sex: 'male',
-    birthDate: '1970-02-03',
-    ethnicity: 'Kinh',
-    religion: '',
-    education: 'university',
-    occupation: 'state-sector',
-    youthUnion: 'false',
-    ...over,
-  };
-  return MEMBER_CSV_COLUMNS.map((c) => fields[c]).join(',');
-}
+const HEADER = CSV_HEADER;
+const row = csvRow;
 
 /** The import on the emulators' Records table. */
 const importFile = (content: string, opts: ImportOptions = {}) => importMembers(content, dynamoMemberImportStore(), opts);

@@ -1,10 +1,10 @@
 // The import use case on an in-memory store: deciding, resuming and the dry run, without emulators.
+import { CSV_HEADER, csvRow, type CsvOverrides } from '../helpers/member-csv.js';
 import { describe, expect, it } from 'vitest';
 import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
 import {
   checkImport,
   importMembers,
-  MEMBER_CSV_COLUMNS,
   type ImportMarker,
   type MemberImportStore,
 } from '../../shared/use-cases/import-members.js';
@@ -39,27 +39,9 @@ const org = (orgId: string, parentId: string | null, level: OrgRecord['level']):
 });
 const TREE = [org('HP', null, 'province'), org('C1', 'HP', 'grassroots-cell')];
 
-/** A file of rows in the documented order; `over` replaces fields of a row by column. */
-function file(...rows: Array<[memberId: string, over?: Partial<Record<(typeof MEMBER_CSV_COLUMNS)[number], string>>]>): string {
-  const base = {
-    cellId: 'C1',
-    status: 'official',
-    admittedOn: '1995-05-19',
-    recognizedOn: '1996-05-19',
-    fullName: 'Nguyễn Văn An',
-    sex: 'male',
-    birthDate: '1970-02-03',
-    ethnicity: 'Kinh',
-    religion: '',
-    education: 'university',
-    occupation: 'state-sector',
-    youthUnion: 'false',
-  };
-  const lines = rows.map(([memberId, over]) => {
-    const v: Record<string, string> = { ...base, memberId, ...over };
-    return MEMBER_CSV_COLUMNS.map((c) => v[c]).join(',');
-  });
-  return [MEMBER_CSV_COLUMNS.join(','), ...lines].join('\n');
+/** A file of rows in the documented order, in cell C1; `over` replaces fields of a row by column. */
+function file(...rows: Array<[memberId: string, over?: CsvOverrides]>): string {
+  return [CSV_HEADER, ...rows.map(([memberId, over]) => csvRow(memberId, 'C1', over))].join('\n');
 }
 
 describe('importMembers on a store', () => {
