@@ -2,12 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { dynamoMemberImportStore } from '../../shared/data/member-import-store.js';
-import {
-  checkImport,
-  ImportFileError,
-  importMembers,
-  type ImportOptions,
-} from '../../shared/use-cases/import-members.js';
+import { checkImport, ImportFileError, importMembers, type ImportOptions } from '../../shared/use-cases/import-members.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { baseOrgs } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';

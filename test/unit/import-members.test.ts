@@ -2,12 +2,7 @@
 import { CSV_HEADER, csvRow, type CsvOverrides } from '../helpers/member-csv.js';
 import { describe, expect, it } from 'vitest';
 import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
-import {
-  checkImport,
-  importMembers,
-  type ImportMarker,
-  type MemberImportStore,
-} from '../../shared/use-cases/import-members.js';
+import { checkImport, importMembers, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members.js';
 
 /** A store in memory that counts its writes. */
 class MemoryStore implements MemberImportStore {
