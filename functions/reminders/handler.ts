@@ -50,6 +50,8 @@ export function createRemindersHandler(options: RemindersJobOptions = {}, store:
       const date = jobDate(event ?? {});
       const run = await runRemindersJob(store, date, options);
       const outcome = { date, sent: run.reminders.length, recovered: run.recovered, due: run.due, itemsRead: run.itemsRead };
+      // One line per reminder, by subject (ids and dates only): `filter subjectId = …` follows a dossier, member or transfer.
+      for (const r of run.reminders) logger.info('reminder sent', { kind: r.kind, subjectId: r.subjectId, orgId: r.orgId, dueOn: r.dueOn });
       logger.info('reminders sent', { ...outcome });
       // The heartbeat the RemindersNotRun alarm watches: added only once the run completed.
       metrics.addMetric('RemindersRunCompleted', MetricUnit.Count, 1);
