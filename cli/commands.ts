@@ -15,6 +15,7 @@ export interface CommandOptions {
   date?: string;
   check?: boolean;
   'dry-run'?: boolean;
+  sender?: string;
   data?: string;
   'stack-outputs'?: string;
 }
@@ -41,8 +42,13 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
   };
   switch (command) {
     case 'send': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien send FILE.ndjson [--wait]');
-      const summary = await sendFile(args[0]!, target(), {
+      if (args.length !== 1) throw new UsageError('usage: dangvien send FILE.ndjson [--wait] [--timeout SECONDS] [--sender ID]');
+      const to = target();
+      if (values.sender !== undefined && to.kind !== 'local') {
+        throw new UsageError('--sender is for the local stack only: in AWS the identity is the IAM principal that sends');
+      }
+      const summary = await sendFile(args[0]!, to, {
+        sender: values.sender,
         wait: values.wait ?? false,
         timeoutMs: Number(values.timeout ?? 300) * 1000,
         warn: (s) => console.error(s),

@@ -18,7 +18,7 @@ const HELP: Record<string, string> = {
   main: `dangvien <command> [options]
 
 Commands:
-  send FILE.ndjson [--wait]           send events (one JSON envelope per line) to the ingest queue
+  send FILE.ndjson [--wait] [--sender ID]  send events (one JSON envelope per line) to the ingest queue
   report ORG [--year YYYY] [--date D] the figures of an org and its whole subtree (JSON)
   remind --date YYYY-MM-DD            run the daily reminders job as of that date
   rejected list                       the rejected events with their reasons, and those waiting
@@ -30,10 +30,14 @@ Commands:
   --version                           the version
 
 Every command has --help.${COMMON}`,
-  send: `dangvien send FILE.ndjson [--wait] [--timeout SECONDS]
-  Sends each line (one event envelope) with MessageGroupId = its subject and
-  deduplication id = its event id. With --wait, returns once every event is applied
+  send: `dangvien send FILE.ndjson [--wait] [--timeout SECONDS] [--sender ID]
+  Sends each line (one event envelope) grouped by the person it is about (named in the
+  event, else found on an earlier line or in the stored dossier or transfer), with a
+  deduplication id from (source, id) and the body's hash. A line over 256 KiB is refused
+  with its number. With --wait, returns once every event is applied
   or rejected (and the figures have caught up) and prints {sent, accepted, duplicates, rejected}.
+  --sender ID (local stack only) sends as the producer identity ID, as if it were an IAM
+  principal's SenderId: the registry in $DANGVIEN_PRODUCERS_FILE decides what it may write.
   A line that is not JSON is reported on stderr with its line number and counted as rejected.${COMMON}`,
   report: `dangvien report ORG [--year YYYY] [--date YYYY-MM-DD]
   The report of CONTRACT §9. --date (default today in Vietnam) is the day dueSoon,
@@ -81,6 +85,7 @@ export const OPTIONS = {
   date: { type: 'string' },
   check: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
+  sender: { type: 'string' },
   data: { type: 'string' },
   'stack-outputs': { type: 'string' },
 } as const;

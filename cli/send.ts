@@ -45,7 +45,7 @@ function readLines(file: string, warn: (s: string) => void): { items: Line[]; to
 export async function sendFile(
   file: string,
   target: Target,
-  opts: { wait: boolean; timeoutMs: number; warn: (s: string) => void },
+  opts: { wait: boolean; timeoutMs: number; warn: (s: string) => void; sender?: string },
 ): Promise<SendSummary> {
   const { items, tooLong } = readLines(file, opts.warn);
   await resolvePersons(items);
@@ -60,7 +60,7 @@ export async function sendFile(
     before.set(item.id, parsed.ok && eventHash(parsed.event) === applied.hash ? 'same' : 'different');
   }
   const startedAt = new Date().toISOString();
-  const outcomes = await sendBatches(target.env.INGEST_QUEUE_URL!, items);
+  const outcomes = await sendBatches(target.env.INGEST_QUEUE_URL!, items, { localSender: opts.sender });
   const refused = outcomes.filter((o) => !o.ok).length;
   if (refused > 0) opts.warn(`${refused} line(s) refused by the queue; counted as rejected`);
   const sent = items.flatMap((item, i) => {

@@ -8,6 +8,7 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../../shared/data/clients.js';
 import { config } from '../../shared/data/config.js';
+import { envelopeIdOf } from '../../shared/domain/events.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 
 const logger = loggerFor('ingest');
@@ -22,7 +23,7 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(proc
 }
 
 /** Makes a record that will be reported as failed visible again after `retryDelaySeconds`. */
-export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle'>, receiveCount: number): Promise<void> {
+export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle' | 'body'>, receiveCount: number): Promise<void> {
   try {
     await sqsClient().send(
       new ChangeMessageVisibilityCommand({
@@ -32,7 +33,9 @@ export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle'>, 
       }),
     );
   } catch (error) {
-    // The message then waits the queue's whole visibility timeout: slower, never lost.
-    logger.warn('could not shorten the wait before a retry', { error: (error as Error).name });
+    // Already visible again (its visibility ran out while the batch ran): nothing to shorten.
+    if ((error as Error).name === 'MessageNotInflight') return;
+    // Otherwise it waits the queue's whole visibility timeout: slower, never lost.
+    logger.warn('could not shorten the wait before a retry', { eventId: envelopeIdOf(record.body), error: (error as Error).name });
   }
 }

@@ -6,6 +6,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
+import { LOCAL_SENDER_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -40,7 +41,9 @@ export function toSqsRecord(message: Message, queueArn: string, region: string):
     attributes: {
       ApproximateReceiveCount: attrs.ApproximateReceiveCount ?? '1',
       SentTimestamp: attrs.SentTimestamp ?? String(Date.now()),
-      SenderId: attrs.SenderId ?? 'local',
+      // SQS sets SenderId from the caller's identity; locally every caller is the same, so
+      // `dangvien send --sender ID` names it in an attribute that only this runner reads.
+      SenderId: message.MessageAttributes?.[LOCAL_SENDER_ATTRIBUTE]?.StringValue ?? attrs.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: attrs.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       ...(attrs.MessageGroupId ? { MessageGroupId: attrs.MessageGroupId } : {}),
       ...(attrs.MessageDeduplicationId ? { MessageDeduplicationId: attrs.MessageDeduplicationId } : {}),
@@ -80,6 +83,7 @@ export function startSqsRunner(opts: SqsRunnerOptions): Runner {
         MaxNumberOfMessages: opts.batchSize,
         WaitTimeSeconds: opts.waitTimeSeconds ?? 1,
         MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: [LOCAL_SENDER_ATTRIBUTE],
       }),
     );
     const messages = received.Messages ?? [];

@@ -11,6 +11,7 @@ const RegistrySchema = z.strictObject({
     z.strictObject({
       senderId: z.string().min(1).max(256),
       name: z.string().min(1).max(200),
+      sources: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).min(1),
       orgs: z.array(z.string().min(1).max(128)).min(1),
     }),
   ),

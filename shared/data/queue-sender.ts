@@ -15,6 +15,21 @@ export interface Outgoing {
   person?: string;
 }
 
+/**
+ * The message attribute by which `dangvien send --sender ID` tells the LOCAL stack's SQS
+ * runner which producer identity sent a message (fauxqs gives every message the same
+ * SenderId). Only the local runner reads it, playing SQS's part of setting SenderId from
+ * the caller; in AWS the ingest reads the SenderId SQS sets, never an attribute.
+ */
+export const LOCAL_SENDER_ATTRIBUTE = 'dangvien.localSender';
+
+export interface SendOptions {
+  /** A new deduplication id for each send (a redrive). */
+  fresh?: boolean;
+  /** Local stack only: the producer identity to send as (see LOCAL_SENDER_ATTRIBUTE). */
+  localSender?: string;
+}
+
 /** What a batch send did, per item: its SQS message id, or why the queue refused it. */
 export type SendOutcome = { ok: true; messageId: string } | { ok: false; message: string };
 
@@ -55,7 +70,7 @@ export function deduplicationIdOf(item: Outgoing): string {
  * `fresh: true` gives each send a new deduplication id: a redrive must not be dropped as
  * a copy of the send it repeats.
  */
-export async function sendBatches(queueUrl: string, items: readonly Outgoing[], opts: { fresh?: boolean } = {}): Promise<SendOutcome[]> {
+export async function sendBatches(queueUrl: string, items: readonly Outgoing[], opts: SendOptions = {}): Promise<SendOutcome[]> {
   const outcomes: SendOutcome[] = [];
   for (let i = 0; i < items.length; i += 10) {
     const chunk = items.slice(i, i + 10);
@@ -67,6 +82,9 @@ export async function sendBatches(queueUrl: string, items: readonly Outgoing[], 
           MessageBody: item.body,
           MessageGroupId: groupOf(item),
           MessageDeduplicationId: opts.fresh ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i + j}`) : deduplicationIdOf(item),
+          ...(opts.localSender
+            ? { MessageAttributes: { [LOCAL_SENDER_ATTRIBUTE]: { DataType: 'String', StringValue: opts.localSender } } }
+            : {}),
         })),
       }),
     );
@@ -80,7 +98,7 @@ export async function sendBatches(queueUrl: string, items: readonly Outgoing[], 
 }
 
 /** Sends every item or throws, naming how many the queue refused. */
-export async function sendEvents(queueUrl: string, items: readonly Outgoing[], opts: { fresh?: boolean } = {}): Promise<string[]> {
+export async function sendEvents(queueUrl: string, items: readonly Outgoing[], opts: SendOptions = {}): Promise<string[]> {
   const outcomes = await sendBatches(queueUrl, items, opts);
   const refused = outcomes.filter((o) => !o.ok);
   if (refused.length > 0)

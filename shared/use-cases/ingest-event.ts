@@ -126,6 +126,9 @@ export async function ingestEvent(
 /** An out-of-scope rejection, or undefined when the sender may write what the event touches. */
 function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
   if (!sender.producer) return reject('out-of-scope', `sender ${sender.senderId ?? '(none)'} is not a registered producer`);
+  // The idempotency key is (source, id): a producer may only use the sources registered to it.
+  if (!sender.producer.sources.includes(event.source))
+    return reject('out-of-scope', `producer ${sender.producer.name} may not send as source ${event.source}`);
   const touched = orgsTouched(event, state);
   if (inScope(sender.producer, touched, state.orgs)) return undefined;
   return reject('out-of-scope', `producer ${sender.producer.name} may not write ${touched.join(', ')}`);

@@ -48,8 +48,8 @@ describe('producer scoping by SQS SenderId', () => {
       file,
       JSON.stringify({
         producers: [
-          { senderId: CITY, name: 'city', orgs: ['*'] },
-          { senderId: DISTRICT_ROLE, name: 'district Q1', orgs: ['Q1'] },
+          { senderId: CITY, name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] },
+          { senderId: DISTRICT_ROLE, name: 'district Q1', sources: ['csdl-dang-vien'], orgs: ['Q1'] },
         ],
       }),
     );

@@ -9,6 +9,8 @@ import type { LoadedState } from './decision-types.js';
 export interface Producer {
   senderId: string;
   name: string;
+  /** The envelope `source` values it may use (CONTRACT §1: ids are per source). */
+  sources: string[];
   /** Org ids whose subtrees it may write; `*` for everything (the city's own system). */
   orgs: string[];
 }

@@ -1,0 +1,78 @@
+// Producer scoping end to end on the emulators: `dangvien send --sender ID` sends as a
+// producer identity (CONTRACT §10, §11), the local runner hands it to the ingest as the
+// SQS SenderId, and the registry file decides what it may write.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { registerOrg, validEvent } from '../helpers/events.js';
+import { getMember } from '../helpers/records.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const run = promisify(execFile);
+
+describe('dangvien send --sender on the local stack', () => {
+  let stack: TestStack;
+  let data: string;
+  const send = async (sender: string | undefined, events: object[]) => {
+    const file = join(data, `events-${Math.random()}.ndjson`);
+    writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n'));
+    const args = ['bin/dangvien.js', 'send', file, '--wait', '--timeout', '60', '--data', data, ...(sender ? ['--sender', sender] : [])];
+    const { stdout } = await run(process.execPath, args, { env: { ...process.env, DANGVIEN_DATA: '' } });
+    return JSON.parse(stdout) as { accepted: number; rejected: number };
+  };
+
+  beforeAll(async () => {
+    // Prepare: the city's system writes everything, district Q1's system its subtree, as source csdl-q1
+    data = mkdtempSync(join(tmpdir(), 'dangvien-sender-'));
+    const producers = join(data, 'producers.json');
+    writeFileSync(
+      producers,
+      JSON.stringify({
+        producers: [
+          { senderId: 'AIDACITY', name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] },
+          { senderId: 'AROAQ1', name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] },
+        ],
+      }),
+    );
+    process.env.DANGVIEN_PRODUCERS_FILE = producers;
+    stack = await startTestStack({ figures: false });
+    writeFileSync(join(data, ENDPOINTS_FILE), JSON.stringify({ ...inject('emulators'), apiUrl: '', env: stack.env, pid: process.pid }));
+    const tree = [
+      registerOrg('HP', null, 'province'),
+      registerOrg('Q1', 'HP', 'upper-grassroots'),
+      registerOrg('Q2', 'HP', 'upper-grassroots'),
+    ];
+    const cells = [registerOrg('Q1-C', 'Q1', 'grassroots-cell'), registerOrg('Q2-C', 'Q2', 'grassroots-cell')];
+    expect(await send('AIDACITY', [...tree, ...cells])).toMatchObject({ accepted: 5, rejected: 0 });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    delete process.env.DANGVIEN_PRODUCERS_FILE;
+  });
+
+  it('applies what a district writes in its subtree with its own source, and refuses the rest as out-of-scope', async () => {
+    // Prepare
+    const own = validEvent('member.imported', { source: 'csdl-q1', data: { memberId: 'S-Q1', orgId: 'Q1-C' } });
+    const elsewhere = validEvent('member.imported', { source: 'csdl-q1', data: { memberId: 'S-Q2', orgId: 'Q2-C' } });
+    const cityIsSource = validEvent('member.imported', { source: 'csdl-dang-vien', data: { memberId: 'S-Q1B', orgId: 'Q1-C' } });
+    // Act
+    const result = await send('AROAQ1', [own, elsewhere, cityIsSource]);
+    // Assess
+    expect(result).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(await getMember('S-Q1')).toMatchObject({ cellId: 'Q1-C' });
+    expect(await getMember('S-Q2')).toBeUndefined();
+    expect(await getMember('S-Q1B')).toBeUndefined();
+  });
+
+  it('refuses everything from a sender that is not registered', async () => {
+    // Act: no --sender: fauxqs's own SenderId, which no producer has
+    const result = await send(undefined, [validEvent('member.imported', { data: { memberId: 'S-ANON', orgId: 'Q1-C' } })]);
+    // Assess
+    expect(result).toMatchObject({ accepted: 0, rejected: 1 });
+    expect(await getMember('S-ANON')).toBeUndefined();
+  });
+});
