@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Starts DynamoDB Local and fauxqs once per run; each test file gets its own tables.
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
+    // A hang guard, not a speed limit: a shared 2-core machine can be three times slower.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Handler logs at INFO would bury the test report; tests that read logs raise the level.
