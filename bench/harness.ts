@@ -161,10 +161,9 @@ export class BenchStack {
     );
   }
 
-  /** Whether the story predecessor (`city.after`) of an event is processed. */
+  /** Whether the predecessors (`city.after`) of an event are processed. */
   ready(e: Envelope): boolean {
-    const before = this.city.after[e.id];
-    return before === undefined || this.processed.has(before);
+    return (this.city.after[e.id] ?? []).every((before) => this.processed.has(before));
   }
 
   /**
@@ -198,7 +197,7 @@ export class BenchStack {
   /** Sends one event once its predecessor is processed. */
   async sendAfterPredecessor(e: Envelope): Promise<void> {
     const before = this.city.after[e.id];
-    if (before) await waitFor([before], this.processed);
+    if (before) await waitFor(before, this.processed);
     await this.send([e]);
   }
 

@@ -42,4 +42,29 @@ describe('the benchmark city', () => {
     expect(notApplied).toEqual([]);
     expect(results.length).toBeGreaterThan(300);
   });
+
+  it("in the chaos test's shape (compact tree, rolls as events, a busy year) applies too, each person's events chained in after", async () => {
+    // Arrange
+    const small = generateCity({ members: 500, events: 2500, seed: 7, tree: { districts: 3 }, rolls: 'events' });
+    const harness = await new DomainHarness().given(small.orgEvents);
+    // Act
+    const results = await harness.runAll(small.events);
+    // Assess
+    expect(results.filter((r) => r.outcome !== 'applied')).toEqual([]);
+    expect(small.cells).toHaveLength(9);
+    expect(small.events.length).toBeGreaterThan(2_400);
+    const index = new Map(small.events.map((e, i) => [e.id, i]));
+    const lastOf = new Map<string, string>();
+    /** Dossier and transfer id → the person (events that do not name the person name one of these). */
+    const personOf = new Map<string, string>();
+    for (const e of small.events) {
+      const d = e.data as { memberId?: string; personId?: string; member?: { memberId: string }; dossierId?: string; transferId?: string };
+      const person = d.memberId ?? d.personId ?? d.member?.memberId ?? personOf.get(d.dossierId ?? d.transferId ?? '')!;
+      for (const id of [d.dossierId, d.transferId]) if (id) personOf.set(id, person);
+      const previous = lastOf.get(person);
+      if (previous) expect(small.after[e.id]).toContain(previous);
+      for (const before of small.after[e.id] ?? []) expect(index.get(before)).toBeLessThan(index.get(e.id)!);
+      lastOf.set(person, e.id);
+    }
+  });
 });
