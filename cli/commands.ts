@@ -50,7 +50,7 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
       const summary = await sendFile(args[0]!, to, {
         sender: values.sender,
         wait: values.wait ?? false,
-        timeoutMs: Number(values.timeout ?? 300) * 1000,
+        timeoutMs: timeoutSeconds(values.timeout, 300) * 1000,
         warn: (s) => console.error(s),
       });
       console.log(JSON.stringify(summary));
@@ -112,7 +112,10 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     case 'import': {
       if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--dry-run] [--timeout SECONDS]');
       const { importFile } = await import('./import.js');
-      const summary = await importFile(args[0]!, target(), { timeoutMs: Number(values.timeout ?? 1800) * 1000, dryRun: values['dry-run'] });
+      const summary = await importFile(args[0]!, target(), {
+        timeoutMs: timeoutSeconds(values.timeout, 1800) * 1000,
+        dryRun: values['dry-run'],
+      });
       console.log(JSON.stringify(summary, null, 2));
       if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
       return;
@@ -127,4 +130,12 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     default:
       throw new UsageError(`unknown command ${command}; see dangvien --help`);
   }
+}
+
+/** `--timeout SECONDS`: a finite number above 0, else bad usage (a NaN deadline would wait forever). */
+function timeoutSeconds(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout must be a number of seconds above 0');
+  return seconds;
 }

@@ -9,6 +9,7 @@ import { appliedIds } from '../shared/data/redrive.js';
 import { outgoing, sendBatches, type Outgoing } from '../shared/data/queue-sender.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import { resolvePersons } from './person-groups.js';
+import { UsageError } from './errors.js';
 import type { Target } from './target.js';
 
 export interface SendSummary {
@@ -26,19 +27,23 @@ type Line = Outgoing & { line: number; id?: string };
 function readLines(file: string, warn: (s: string) => void): { items: Line[]; tooLong: number } {
   const items: Line[] = [];
   let tooLong = 0;
-  readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .forEach((text, i) => {
-      if (text.trim() === '') return;
-      if (utf8Length(text) > MAX_BODY_BYTES) {
-        warn(`line ${i + 1}: longer than ${MAX_BODY_BYTES / 1024} KiB; not sent, counted as rejected`);
-        tooLong += 1;
-        return;
-      }
-      const item: Line = { ...outgoing(text), line: i + 1, id: envelopeIdOf(text) };
-      if (item.id === undefined) warn(`line ${i + 1}: not an event envelope with a usable id; sent anyway and stored as rejected`);
-      items.push(item);
-    });
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  text.split(/\r?\n/).forEach((text, i) => {
+    if (text.trim() === '') return;
+    if (utf8Length(text) > MAX_BODY_BYTES) {
+      warn(`line ${i + 1}: longer than ${MAX_BODY_BYTES / 1024} KiB; not sent, counted as rejected`);
+      tooLong += 1;
+      return;
+    }
+    const item: Line = { ...outgoing(text), line: i + 1, id: envelopeIdOf(text) };
+    if (item.id === undefined) warn(`line ${i + 1}: not an event envelope with a usable id; sent anyway and stored as rejected`);
+    items.push(item);
+  });
   return { items, tooLong };
 }
 

@@ -27,10 +27,10 @@ const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate',
  * queue's whole visibility timeout.
  */
 export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore = dynamoIngestStore) {
-  const processor = new SqsFifoPartialProcessorAsync();
-  /** Groups of this invocation held up by a waiting event, with that event's receive count. */
-  let waitingGroups = new Map<string, number>();
-  const recordHandler = async (record: SQSRecord) => {
+  // Per invocation: the processor keeps its batch's state on itself, and the local stack
+  // runs invocations of one handler concurrently (Lambda never does within an instance).
+  /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
+  const recordHandlerFor = (waitingGroups: Map<string, number>) => async (record: SQSRecord) => {
     const registry = await loadProducers();
     const senderId = record.attributes.SenderId;
     const meta = {
@@ -69,8 +69,8 @@ export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore 
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
-      waitingGroups = new Map();
-      const response = await processPartialResponse(event, recordHandler, processor, {
+      const waitingGroups = new Map<string, number>();
+      const response = await processPartialResponse(event, recordHandlerFor(waitingGroups), new SqsFifoPartialProcessorAsync(), {
         context,
         skipGroupOnError: true,
         throwOnFullBatchFailure: false,

@@ -9,6 +9,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../../shared/data/clients.js';
 import { config } from '../../shared/data/config.js';
 import { envelopeIdOf } from '../../shared/domain/events.js';
+import { INGEST_QUEUE } from '../../shared/resources.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 
 const logger = loggerFor('ingest');
@@ -22,8 +23,14 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(proc
   return Math.min(2 ** Math.max(1, receiveCount), maxSeconds);
 }
 
-/** Makes a record that will be reported as failed visible again after `retryDelaySeconds`. */
+/**
+ * Makes a record that will be reported as failed visible again after `retryDelaySeconds`,
+ * for its first receives only: from the one before the last (maxReceiveCount − 1) it waits
+ * the queue's whole visibility timeout, so a predecessor held up for minutes (a backlog in
+ * the `orgs` group) still arrives before the event goes to the DLQ.
+ */
 export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle' | 'body'>, receiveCount: number): Promise<void> {
+  if (receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1) return;
   try {
     await sqsClient().send(
       new ChangeMessageVisibilityCommand({

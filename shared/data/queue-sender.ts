@@ -44,7 +44,8 @@ function fallbackGroup(body: string): string {
 export function groupOf(item: Outgoing): string {
   if (item.person !== undefined) return groupIdOf(item.person);
   try {
-    if (item.event) return subjectOf(item.event as DomainEvent);
+    const subject: unknown = item.event ? subjectOf(item.event as DomainEvent) : undefined;
+    if (typeof subject === 'string' && subject !== '') return subject;
   } catch {
     // A malformed envelope: the ingest rejects it; it must not block anyone's group.
   }

@@ -39,9 +39,11 @@ export async function redriveRejected(
 
 /** Events still waiting for a predecessor (retrying or in the DLQ), without those applied since. */
 export async function listWaiting(): Promise<Awaited<ReturnType<typeof listDeferred>>> {
-  const deferred = await listDeferred();
+  // An event rejected once its predecessor came (a rule, out-of-scope) waits no longer either.
+  const [deferred, rejected] = await Promise.all([listDeferred(), listRejected()]);
   const applied = await appliedIds(deferred.map((d) => d.eventId));
-  return deferred.filter((d) => !applied.has(d.eventId));
+  const done = new Set(rejected.flatMap((r) => (r.eventId && r.reason !== 'conflict' ? [r.eventId] : [])));
+  return deferred.filter((d) => !applied.has(d.eventId) && !done.has(d.eventId));
 }
 
 /** Which of these event ids have been applied. */
