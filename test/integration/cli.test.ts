@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
-import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
+import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const run = promisify(execFile);
@@ -94,23 +94,9 @@ describe('the dangvien CLI against a local stack', () => {
 
   it('imports a CSV: a summary on stdout, the bad rows by line and the progress on stderr, the figures after it', async () => {
     // Prepare: two members of C1 and a row for a cell that does not exist
-    const header = MEMBER_CSV_COLUMNS.join(',');
+    const header = CSV_HEADER;
     const line = (memberId: string, cellId: string) =>
-      [
-        memberId,
-        cellId,
-        'official',
-        '2001-05-19',
-        '2002-05-19',
-        'Phạm Thị Hoa',
-        'female',
-        '1975-01-02',
-        'Kinh',
-        '',
-        'university',
-        'state-sector',
-        'false',
-      ].join(',');
+      csvRow(memberId, cellId, { fullName: 'Phạm Thị Hoa', sex: 'female', birthDate: '1975-01-02' });
     const file = join(data, 'members.csv');
     writeFileSync(file, [header, line('IMP1', 'C1'), line('IMP2', 'NOPE'), line('IMP3', 'C1')].join('\n'));
     const before = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
@@ -134,21 +120,7 @@ describe('the dangvien CLI against a local stack', () => {
     // Prepare: Excel's Vietnamese export (`;`, a byte order mark); then the same header in TCVN3
     const header =
       'Số thẻ đảng viên;Chi bộ;Trạng thái;Ngày vào Đảng;Ngày chính thức;Họ và tên;Giới tính;Ngày sinh;Dân tộc;Tôn giáo;Trình độ học vấn;Nghề nghiệp;Đoàn viên';
-    const row = [
-      'DRY1',
-      'C1',
-      'official',
-      '2001-05-19',
-      '2002-05-19',
-      'Phạm Thị Hoa',
-      'female',
-      '1975-01-02',
-      'Kinh',
-      '',
-      'university',
-      'state-sector',
-      'false',
-    ].join(';');
+    const row = csvRow('DRY1', 'C1', { fullName: 'Phạm Thị Hoa', sex: 'female', birthDate: '1975-01-02' }).replaceAll(',', ';');
     const file = join(data, 'dry.csv');
     writeFileSync(file, `\uFEFF${header}\r\n${row}\r\n`);
     const legacy = join(data, 'tcvn3.csv');

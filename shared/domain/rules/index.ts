@@ -317,8 +317,7 @@ export function transferDeadline(issuedOn: BusinessDate, sets: readonly RuleSet[
 
 /** A dossier's deadline `dueOn` (CONTRACT §4), by the rules in force on `receivedOn`. */
 export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
-  const set = ruleSetFor(receivedOn, sets);
-  return addPeriod(receivedOn, set.dossierDeadline, set);
+  return dossierDeadline(receivedOn, sets).dueOn;
 }
 
 /**
@@ -346,14 +345,12 @@ export function probationEndsOn(
 
 /** The day recognition is due (§7: 30 working days after probation ends), by the rules in force when probation ends. */
 export function recognitionDueOn(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
-  const set = ruleSetFor(probationEndsOn, sets);
-  return addPeriod(probationEndsOn, set.recognitionDue, set);
+  return recognitionDeadline(probationEndsOn, sets).dueOn;
 }
 
 /** The day an official transfer must be received (§7: 30 working days after `issuedOn`). */
 export function transferDueOn(issuedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
-  const set = ruleSetFor(issuedOn, sets);
-  return addPeriod(issuedOn, set.transferReceipt, set);
+  return transferDeadline(issuedOn, sets).dueOn;
 }
 
 /**
