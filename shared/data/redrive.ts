@@ -7,6 +7,7 @@ import { batchGetAll } from './dynamo-toolkit.js';
 import { deleteRejected, listDeferred, listRejected, type RejectedEvent } from './ingest-store.js';
 import { eventKey } from './keys.js';
 import { outgoing, sendBatches } from './queue-sender.js';
+import { NO_BODY } from '../use-cases/ports.js';
 
 export { listRejected };
 
@@ -22,7 +23,9 @@ export async function redriveRejected(
 ): Promise<{ redriven: string[]; unknown: string[]; failed: string[] }> {
   const all = await listRejected();
   const byId = new Map(all.map((r) => [r.id, r]));
-  const found = ids.map((id) => byId.get(id)).filter((r): r is RejectedEvent => r !== undefined);
+  const listed = ids.map((id) => byId.get(id)).filter((r): r is RejectedEvent => r !== undefined);
+  // A rejection that kept no body (an unknown or out-of-scope sender) has nothing to send.
+  const found = listed.filter((r) => r.body !== NO_BODY);
   const outcomes = await sendBatches(
     queueUrl,
     found.map((r) => outgoing(r.body)),
@@ -33,7 +36,7 @@ export async function redriveRejected(
   return {
     redriven: sent.map((r) => r.id),
     unknown: ids.filter((id) => !byId.has(id)),
-    failed: found.filter((_, i) => !outcomes[i]?.ok).map((r) => r.id),
+    failed: [...found.filter((_, i) => !outcomes[i]?.ok), ...listed.filter((r) => r.body === NO_BODY)].map((r) => r.id),
   };
 }
 

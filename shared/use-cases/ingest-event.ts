@@ -7,7 +7,7 @@ import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
 import { appliedEvent } from '../data/event-marker.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
-import type { IngestStore } from './ports.js';
+import { NO_BODY, type IngestStore } from './ports.js';
 
 export { PredecessorMissingError };
 
@@ -73,6 +73,21 @@ export async function ingestEvent(
   }
   const event = parsed.event;
   const hash = eventHash(event);
+  // Who sent it comes before anything is compared or stored: an unknown sender, or one
+  // using another producer's source, gets no conflict checked and no body kept (§11).
+  const senderRefusal = meta.sender?.scoping ? senderDecision(event, meta.sender) : undefined;
+  if (senderRefusal?.outcome === 'reject') {
+    await store.storeRejected({
+      id: event.id,
+      eventId: event.id,
+      type: event.type,
+      reason: senderRefusal.reason,
+      message: senderRefusal.message,
+      body: NO_BODY,
+      rejectedAt: now,
+    });
+    return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
+  }
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(event.id);
     if (applied) {
@@ -105,7 +120,8 @@ export async function ingestEvent(
         type: event.type,
         reason: decision.reason,
         message: decision.message,
-        body,
+        // Out of the sender's subtrees: nothing of what it sent is kept (§11).
+        body: decision.reason === 'out-of-scope' ? NO_BODY : body,
         rejectedAt: now,
       });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
@@ -124,11 +140,17 @@ export async function ingestEvent(
 }
 
 /** An out-of-scope rejection, or undefined when the sender may write what the event touches. */
-function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
+/** An unknown sender, or a source that is not the sender's: refused before anything else. */
+function senderDecision(event: DomainEvent, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
   if (!sender.producer) return reject('out-of-scope', `sender ${sender.senderId ?? '(none)'} is not a registered producer`);
   // The idempotency key is (source, id): a producer may only use the sources registered to it.
   if (!sender.producer.sources.includes(event.source))
     return reject('out-of-scope', `producer ${sender.producer.name} may not send as source ${event.source}`);
+  return undefined;
+}
+
+function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
+  if (!sender.producer) return senderDecision(event, sender);
   const touched = orgsTouched(event, state);
   if (inScope(sender.producer, touched, state.orgs)) return undefined;
   return reject('out-of-scope', `producer ${sender.producer.name} may not write ${touched.join(', ')}`);

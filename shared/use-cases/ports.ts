@@ -155,3 +155,9 @@ export interface RemindersStore {
   /** The heartbeat: the job completed a run for `date` (`dangvien status`). */
   recordCompletedRun(date: string): Promise<void>;
 }
+
+/**
+ * A rejected event's body when nothing of it may be kept (an unknown or out-of-scope
+ * sender, CONTRACT §11): such a rejection cannot be redriven, only sent again by its producer.
+ */
+export const NO_BODY = '';

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
-import { getMember } from '../helpers/records.js';
+import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const run = promisify(execFile);
@@ -66,6 +66,10 @@ describe('dangvien send --sender on the local stack', () => {
     expect(await getMember('S-Q1')).toMatchObject({ cellId: 'Q1-C' });
     expect(await getMember('S-Q2')).toBeUndefined();
     expect(await getMember('S-Q1B')).toBeUndefined();
+    // …and keeps nothing of what it was refused: no profile, no birth date (CONTRACT §11)
+    const kept = (await partition('REJECTED')).filter((r) => r.eventId === elsewhere.id || r.eventId === cityIsSource.id);
+    expect(kept.map((r) => r.reason)).toEqual(['out-of-scope', 'out-of-scope']);
+    expect(JSON.stringify(kept)).not.toContain(own.data.profile.birthDate);
   });
 
   it('refuses everything from a sender that is not registered', async () => {
@@ -74,5 +78,18 @@ describe('dangvien send --sender on the local stack', () => {
     // Assess
     expect(result).toMatchObject({ accepted: 0, rejected: 1 });
     expect(await getMember('S-ANON')).toBeUndefined();
+  });
+
+  it('stores no conflict (and no body) when an unknown sender reuses an id already applied', async () => {
+    // Prepare: the id of an applied event, with a profile, from nobody registered
+    const applied = validEvent('member.imported', { source: 'csdl-q1', data: { memberId: 'S-KEEP', orgId: 'Q1-C' } });
+    await send('AROAQ1', [applied]);
+    const hostile = { ...applied, data: { ...applied.data, profile: { ...applied.data.profile, birthDate: '1911-11-11' } } };
+    // Act
+    await send(undefined, [hostile]);
+    // Assess
+    const kept = (await partition('REJECTED')).filter((r) => r.eventId === applied.id);
+    expect(kept.map((r) => r.reason)).toEqual(['out-of-scope']);
+    expect(JSON.stringify(kept)).not.toContain('1911-11-11');
   });
 });
