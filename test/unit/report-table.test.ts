@@ -1,5 +1,6 @@
 // The report as a table (CONTRACT §9 "Exports"): columns from the JSON, children rows,
 // empty cells, the Vietnamese header, and the CSV and Excel bytes read back.
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { OrgTree, emptyFigures, renderReport, type Report } from '../../shared/domain/figures/index.js';
 import type { OrgLevel, OrgRecord } from '../../shared/domain/records.js';
@@ -162,6 +163,27 @@ describe('the CSV', () => {
     const [, parsed] = readCsv(tableCsv(['a', 'b', 'c', 'd', 'e', 'f'], rows));
     // Assess
     expect(parsed).toEqual(['\'=HYPERLINK("http://evil/")', "'+1", "'-2+3", "'@SUM(A1)", 'Chi bộ 1', '5']);
+  });
+
+  it('gives back any name and any numbers, whatever characters they hold (property)', () => {
+    fc.assert(
+      fc.property(
+        // Well-formed text only: a name with an unpaired surrogate is refused at the schema (CONTRACT §1)
+        fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !/\p{Cs}/u.test(s)),
+        fc.array(fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }), { minLength: 1, maxLength: 5 }),
+        (name, numbers) => {
+          // Act
+          const [, row] = readCsv(tableCsv(['name', ...numbers.map((_, i) => `n${i}`)], [[name, ...numbers]]));
+          // Assess: the name (a leading ' when it would be a formula), each number exactly, null empty
+          expect(row![0]).toBe(/^[=+\-@\t\r]/.test(name) ? `'${name}` : name);
+          for (const [i, n] of numbers.entries()) {
+            if (n === null) expect(row![i + 1]).toBe('');
+            else expect(Object.is(Number(row![i + 1]), n) || (n === 0 && Number(row![i + 1]) === 0)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20261202 },
+    );
   });
 
   it('carries the Vietnamese header with --lang vi, the numbers unchanged', async () => {
