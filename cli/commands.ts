@@ -1,7 +1,7 @@
 // cli: what each `dangvien` command does, loaded by cli/main.ts once a command is named.
 import { BusinessDateSchema } from '../shared/domain/events.js';
 import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/redrive.js';
-import { buildReport, UnknownOrgError } from '../shared/use-cases/build-report.js';
+import { UnknownOrgError } from '../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
 import { CheckFailed, UsageError } from './errors.js';
 import { sendFile } from './send.js';
@@ -18,6 +18,9 @@ export interface CommandOptions {
   sender?: string;
   data?: string;
   'stack-outputs'?: string;
+  format?: string;
+  lang?: string;
+  out?: string;
 }
 
 /** Runs one command; throws UsageError (exit 2) or CheckFailed (exit 1) as the contract asks. */
@@ -58,13 +61,8 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
       return;
     }
     case 'report': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien report ORG [--year YYYY] [--date YYYY-MM-DD]');
-      const year = values.year === undefined ? undefined : Number(values.year);
-      if (year !== undefined && !(Number.isInteger(year) && year >= 1930 && year <= 2200))
-        throw new UsageError('--year must be a year such as 2021');
-      const d = date(false);
-      target();
-      console.log(JSON.stringify(await buildReport(args[0]!, { year, date: d }), null, 2));
+      const { reportCommand } = await import('./report.js');
+      await reportCommand(args, values, target);
       return;
     }
     case 'remind': {

@@ -19,7 +19,8 @@ const HELP: Record<string, string> = {
 
 Commands:
   send FILE.ndjson [--wait] [--sender ID]  send events (one JSON envelope per line) to the ingest queue
-  report ORG [--year YYYY] [--date D] the figures of an org and its whole subtree (JSON)
+  report ORG [--year YYYY] [--date D] [--format json|csv|xlsx] [--lang vi] [--out FILE]
+                                      the figures of an org and its whole subtree (JSON, CSV or Excel)
   remind --date YYYY-MM-DD            run the daily reminders job as of that date
   rejected list                       the rejected events with their reasons, and those waiting
   rejected redrive ID…                send rejected events again after a fix
@@ -39,10 +40,19 @@ Every command has --help.${COMMON}`,
   --sender ID (local stack only) sends as the producer identity ID, as if it were an IAM
   principal's SenderId: the registry in $DANGVIEN_PRODUCERS_FILE decides what it may write.
   A line that is not JSON is reported on stderr with its line number and counted as rejected.${COMMON}`,
-  report: `dangvien report ORG [--year YYYY] [--date YYYY-MM-DD]
+  report: `dangvien report ORG [--year YYYY] [--date YYYY-MM-DD] [--format json|csv|xlsx] [--lang vi] [--out FILE]
   The report of CONTRACT §9. --date (default today in Vietnam) is the day dueSoon,
   overdue, late and asOf are judged on; --year defaults to the year of --date.
-  Exit 2 when ORG is not registered.${COMMON}`,
+  --format csv|xlsx: a table instead of the JSON: a header row, a row for ORG and one per
+    child; columns orgId, name, level, then every number of the JSON by its dotted path
+    (organizations.grassroots … badges.awarded). A child carries only members.* and
+    admissions.*: its other cells are empty, as is a target that is not set. CSV is UTF-8
+    with a byte order mark (Excel reads the diacritics); xlsx needs --out FILE or a
+    redirected stdout (never a terminal).
+  --lang vi: Vietnamese column labels in the header (Tổng số đảng viên, …); csv and xlsx
+    only: the JSON keeps its English keys, and --lang with json is bad usage.
+  --out FILE: write the report (any format) to FILE instead of stdout.
+  Exit 2 when ORG is not registered or an option is bad.${COMMON}`,
   remind: `dangvien remind --date YYYY-MM-DD
   Runs the daily job as of that date and prints each reminder it emitted, one JSON per line.
   Running it twice for a day sends nothing new.${COMMON}`,
@@ -88,6 +98,9 @@ export const OPTIONS = {
   sender: { type: 'string' },
   data: { type: 'string' },
   'stack-outputs': { type: 'string' },
+  format: { type: 'string' },
+  lang: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 async function main(argv: string[]): Promise<void> {

@@ -2,7 +2,7 @@
 // same report handler. `/_local/settled` lets the CLI wait until everything is applied;
 // `/_local/status` answers what CloudWatch would in AWS (queue age, figures lag).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { lambdaContext } from './runners/lambda-context.js';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
@@ -14,15 +14,27 @@ export interface LocalApi {
 
 const REPORT_ROUTE = /^\/orgs\/([^/]+)\/report$/;
 
+/** Headers as API Gateway v2 passes them: names in lower case, repeated ones joined by commas. */
+function gatewayHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
+  return out;
+}
+
+/** The query as API Gateway v2 passes it: a repeated parameter's values joined by commas. */
+function gatewayQuery(params: URLSearchParams): Record<string, string> {
+  return Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.getAll(name).join(',')]));
+}
+
 /** The API Gateway v2 event for a request, as much of it as our handler reads. */
-function toEvent(method: string, url: URL, orgId: string): APIGatewayProxyEventV2 {
+function toEvent(method: string, url: URL, orgId: string, headers: IncomingHttpHeaders): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: 'GET /orgs/{orgId}/report',
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
-    headers: {},
-    queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined,
+    headers: gatewayHeaders(headers),
+    queryStringParameters: url.searchParams.size ? gatewayQuery(url.searchParams) : undefined,
     pathParameters: { orgId: decodeURIComponent(orgId) },
     isBase64Encoded: false,
     requestContext: {
@@ -72,10 +84,12 @@ export async function startLocalApi(opts: {
         return;
       }
       const result = (await opts.reportHandler(
-        toEvent(req.method, url, match[1]!),
+        toEvent(req.method, url, match[1]!, req.headers),
         lambdaContext('report-api', 10_000),
       )) as APIGatewayProxyStructuredResultV2;
-      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body ?? '');
+      // As API Gateway does: a base64 body (an Excel file, a CSV) goes out as its bytes.
+      const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(body);
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));
     }

@@ -1,10 +1,13 @@
 // (adapter) API Gateway HTTP API `GET /orgs/{orgId}/report` --> use case build-report
+// JSON by default; CSV or Excel with `?format=csv|xlsx` or `Accept: text/csv` / the xlsx
+// media type (`format` wins over `Accept`), Vietnamese header with `?lang=vi` (CONTRACT §9).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { BusinessDateSchema } from '../../shared/domain/events.js';
 import { loggerFor } from '../../shared/observability/logger.js';
+import { ExportFormatSchema, ExportLangSchema, formatFromAccept, LANG_NEEDS_TABLE, renderTableExport } from '../../shared/report/export.js';
 import { buildReport, UnknownOrgError } from '../../shared/use-cases/build-report.js';
 
 const logger = loggerFor('report-api');
@@ -12,11 +15,14 @@ const logger = loggerFor('report-api');
 const QuerySchema = z.strictObject({
   year: z.coerce.number().int().min(1930).max(2200).optional(),
   date: BusinessDateSchema.optional(),
+  format: ExportFormatSchema.optional(),
+  lang: ExportLangSchema.optional(),
 });
 
+// Every answer depends on Accept when `format` is not given: caches must key on it.
 const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
+  headers: { 'content-type': 'application/json; charset=utf-8', vary: 'accept' },
   body: JSON.stringify(body),
 });
 
@@ -31,8 +37,24 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Er
         message: `bad query: ${query.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`,
       });
     }
+    const { format = formatFromAccept(event.headers?.accept), lang, ...when } = query.data;
+    if (lang && format === 'json') return json(400, { message: `bad query: ${LANG_NEEDS_TABLE}` });
     try {
-      return json(200, await buildReport(orgId, query.data));
+      const report = await buildReport(orgId, when);
+      if (format === 'json') return json(200, report);
+      const file = await renderTableExport(report, format, lang);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': file.contentType,
+          'content-disposition': `attachment; filename="${file.fileName}"`,
+          vary: 'accept',
+        },
+        // HTTP API payload v2: a binary body travels base64 and API Gateway decodes it; the
+        // CSV too, so that its byte order mark reaches the client byte for byte.
+        body: file.body.toString('base64'),
+        isBase64Encoded: true,
+      };
     } catch (error) {
       if (error instanceof UnknownOrgError) return json(404, { message: error.message });
       logger.error('report failed', { orgId, error: (error as Error).name });

@@ -1,0 +1,81 @@
+// report export: which format a caller asked for, and the report rendered in it — the one
+// place the CLI (`--format`, `--lang`), the report Lambda and the local HTTP API
+// (`?format=`, `Accept:`, `?lang=`) share, so that all three give the same bytes.
+import { z } from 'zod';
+import type { Report } from '../domain/figures/report.js';
+import { tableCsv } from './csv.js';
+import { LABELS_VI } from './labels-vi.js';
+import { reportTable } from './table.js';
+import { tableXlsx } from './xlsx.js';
+
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** `--format` / `?format=`. */
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be json, csv or xlsx' });
+
+/** `--lang` / `?lang=`: Vietnamese header labels; English (the column keys) is the default. */
+export const ExportLangSchema = z.literal('vi', { error: 'must be vi (the default header is English)' });
+export type ExportLang = z.infer<typeof ExportLangSchema>;
+
+/** The media type of each format, as answered in `Content-Type` and matched in `Accept`. */
+export const MEDIA_TYPES: Readonly<Record<ExportFormat, string>> = {
+  json: 'application/json',
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/**
+ * The message when `lang` is asked of the JSON: its keys are the contract's (English),
+ * read by programs, so a Vietnamese JSON would be a different interface.
+ */
+export const LANG_NEEDS_TABLE = 'lang=vi labels the header of the csv and xlsx exports; the JSON keeps its English keys';
+
+/**
+ * The format an `Accept` header prefers among ours: the acceptable media type with the
+ * highest quality (the first on a tie); JSON when none of ours is named, for a missing
+ * header, for wildcards (what a browser sends) and for types we do not serve.
+ */
+export function formatFromAccept(accept: string | undefined): ExportFormat {
+  if (!accept) return 'json';
+  const ranked = accept
+    .split(',')
+    .map((part, index) => {
+      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      const quality = q === undefined ? 1 : Number(q.slice(2));
+      return { type, quality: Number.isFinite(quality) ? quality : 0, index };
+    })
+    .filter((m) => m.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { type } of ranked) {
+    const format = EXPORT_FORMATS.find((f) => MEDIA_TYPES[f] === type);
+    if (format) return format;
+  }
+  return 'json';
+}
+
+/** The header row: the column keys, or their Vietnamese labels. */
+export function headerRow(columns: readonly string[], lang: ExportLang | undefined): string[] {
+  // A column without a label falls back to its key; test/unit/report-table sees that none does.
+  return lang === 'vi' ? columns.map((c) => LABELS_VI[c] ?? c) : [...columns];
+}
+
+/** A rendered table export. */
+export interface TableExport {
+  /** `Content-Type`: the media type, with the charset for text. */
+  contentType: string;
+  body: Buffer;
+  /** `ORG-YEAR.csv` / `.xlsx`, for `Content-Disposition`. */
+  fileName: string;
+}
+
+/** The report as a CSV or Excel table (JSON is the report itself and needs no rendering). */
+export async function renderTableExport(report: Report, format: Exclude<ExportFormat, 'json'>, lang?: ExportLang): Promise<TableExport> {
+  const table = reportTable(report);
+  const header = headerRow(table.columns, lang);
+  const fileName = `${report.orgId}-${report.year}.${format}`;
+  if (format === 'csv') return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8`, body: tableCsv(header, table.rows), fileName };
+  const sheet = lang === 'vi' ? 'Báo cáo' : 'report';
+  return { contentType: MEDIA_TYPES.xlsx, body: await tableXlsx(header, table.rows, sheet), fileName };
+}

@@ -1,0 +1,82 @@
+// report export: the report JSON (CONTRACT §9) as one table — the rows that the CSV and
+// the Excel sheet are written from, for the CLI, the report Lambda and the local API alike.
+// Pure: no I/O, no AWS.
+//
+// Invariant: every number in the table is the JSON's value at the column's dotted path.
+// The columns are read from the JSON itself (its key order), so a figure added to the
+// report becomes a column without touching this file; a child row holds only the sections
+// a child carries in the JSON (members, admissions), the others are empty cells — not
+// zeros, which would claim a figure the report never computed for that child.
+import type { Report } from '../domain/figures/report.js';
+
+/** A cell: text for the org's identity, a number for a figure, null for an empty cell. */
+export type TableCell = string | number | null;
+
+/** The org's identity columns, first in every row. */
+export const IDENTITY_COLUMNS = ['orgId', 'name', 'level'] as const;
+
+/**
+ * Top-level keys of the report that are not columns: `asOf` and `year` are the report's
+ * parameters (the same on every row), `children` are the further rows.
+ */
+const NOT_COLUMNS: ReadonlySet<string> = new Set([...IDENTITY_COLUMNS, 'asOf', 'year', 'children']);
+
+/** The report's table: `columns` are the keys (`orgId`, …, `members.total`, …), then one row for the org and one per child. */
+export interface ReportTable {
+  columns: string[];
+  rows: TableCell[][];
+}
+
+/** Thrown when the report holds a value a table cell cannot (a programming error, not bad input). */
+export class NotATableError extends Error {
+  override name = 'NotATableError';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every leaf of `section` by its dotted path under `prefix`, in key order; a leaf is a number or null. */
+function leafPaths(section: Record<string, unknown>, prefix: string): string[] {
+  return Object.entries(section).flatMap(([key, value]) => {
+    const path = `${prefix}.${key}`;
+    if (isObject(value)) return leafPaths(value, path);
+    if (typeof value === 'number' || value === null) return [path];
+    throw new NotATableError(`the report's ${path} is not a number`);
+  });
+}
+
+/** The figure columns of a report: every number of its JSON by dotted path, in the JSON's order. */
+export function figureColumns(report: Report): string[] {
+  return Object.entries(report as unknown as Record<string, unknown>)
+    .filter(([key]) => !NOT_COLUMNS.has(key))
+    .flatMap(([key, value]) => {
+      if (!isObject(value)) throw new NotATableError(`the report's ${key} is not a section of figures`);
+      return leafPaths(value, key);
+    });
+}
+
+/** The value at a dotted path, or undefined when a section on the way is absent. */
+function valueAt(source: Record<string, unknown>, path: string): unknown {
+  let at: unknown = source;
+  for (const key of path.split('.')) {
+    if (!isObject(at)) return undefined;
+    at = at[key];
+  }
+  return at;
+}
+
+function rowOf(source: Record<string, unknown>, figures: readonly string[]): TableCell[] {
+  const identity = IDENTITY_COLUMNS.map((c) => String(source[c]));
+  const cells = figures.map((path) => {
+    const v = valueAt(source, path);
+    // Absent (a section a child does not carry) and null (no target) are both empty.
+    return typeof v === 'number' ? v : null;
+  });
+  return [...identity, ...cells];
+}
+
+/** The report as a table: a row for the org, then one per child in the JSON's order. */
+export function reportTable(report: Report): ReportTable {
+  const figures = figureColumns(report);
+  const rows = [report, ...report.children].map((r) => rowOf(r as unknown as Record<string, unknown>, figures));
+  return { columns: [...IDENTITY_COLUMNS, ...figures], rows };
+}
