@@ -177,10 +177,11 @@ export async function runRemindersJob(store: RemindersStore, date: string, optio
 
   // 5. The digests of the day.
   const digestOrgs = options.digestOrgs ?? [];
-  if (digestOrgs === 'roots' || digestOrgs.length > 0) {
+  const day = digestOrgs === 'roots' || digestOrgs.length > 0 ? await store.loadDayReminders(date) : { items: [], read: 0 };
+  read.day = day.read;
+  // A day with no reminder has no digest: the tree (thousands of orgs) is not read for nothing.
+  if (day.items.length > 0) {
     const tree = await orgTree();
-    const day = await store.loadDayReminders(date);
-    read.day = day.read;
     const orgIds =
       digestOrgs === 'roots'
         ? tree

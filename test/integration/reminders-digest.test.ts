@@ -13,7 +13,8 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemindersHandler } from '../../functions/reminders/handler.js';
-import { snsClient, sqsClient } from '../../shared/data/clients.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, snsClient, sqsClient } from '../../shared/data/clients.js';
 import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
 import { addDays } from '../../shared/domain/dates.js';
 import { vietnameseDate } from '../../shared/domain/digest.js';
@@ -178,6 +179,8 @@ describe('reaching the committee', () => {
     // Assess
     expect(again).toMatchObject({ reminders: [], digests: [] });
     expect(quiet).toMatchObject({ reminders: [], digests: [] });
+    // Nothing that day: the org tree is not even read.
+    expect(quiet.read.orgs).toBe(0);
     expect(await drain(hbDigests)).toEqual([]);
     expect(await drain(lcDigests)).toEqual([]);
     expect(await drain(process.env.NOTIFICATIONS_QUEUE_URL!)).toEqual([]);
@@ -269,5 +272,41 @@ describe('reaching the committee', () => {
     // Assess
     expect(outcome).toMatchObject({ sent: 1, digests: 1 });
     expect((await drain(hbDigests)).map((m) => m.Body)).toEqual([expect.stringContaining('hồ sơ D-HB-6')]);
+  });
+
+  it('publishes a leftover written before paths were stored with the path computed from the tree', async () => {
+    // Prepare: an outbox item as the job wrote it before this change (the reminder's JSON only), its lease long over.
+    const on = addDays(DAY, 8);
+    const legacy: Reminder = {
+      kind: 'dossier.overdue',
+      orgId: 'HB-P1-C2',
+      subjectId: 'D-LEGACY',
+      dueOn: addDays(DAY, 7),
+      daysLeft: 0,
+      threshold: null,
+      remindOn: addDays(DAY, 7),
+    };
+    await documentClient().send(
+      new PutCommand({
+        TableName: process.env.FIGURES_TABLE_NAME,
+        Item: {
+          pk: 'OUTBOX',
+          sk: 'SENT#dossier#D-LEGACY|dossier.overdue#D-LEGACY#-#2026-11-30',
+          entity: 'reminder-outbox',
+          message: JSON.stringify(legacy),
+          owner: 'a-run-before-the-upgrade',
+          leaseUntil: 0,
+        },
+      }),
+    );
+
+    // Act
+    const run = await runRemindersJob(dynamoRemindersStore, on);
+    const delivered = (await drain(process.env.NOTIFICATIONS_QUEUE_URL!)).find((m) => m.Body === JSON.stringify(legacy));
+
+    // Assess
+    expect(run.recovered).toBe(1);
+    expect(JSON.parse(attribute(delivered!, 'orgPath')!.StringValue!)).toEqual(['HP', 'HB', 'HB-P1', 'HB-P1-C2']);
+    expect(attribute(delivered!, 'kind')?.StringValue).toBe('dossier.overdue');
   });
 });
