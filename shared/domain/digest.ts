@@ -162,7 +162,9 @@ export function composeDigest(input: {
   }
   if (listed < count)
     body.push(`… và ${count - listed} việc nữa ở ${cells.length - countCells(body)} chi bộ khác, không ghi hết ở đây.`, '');
-  const subject = `Nhắc việc ${vietnameseDate(date)}: ${rootName}`;
+  // SNS refuses a subject with a line break or a control character, and a refused publish
+  // would stay in the outbox and fail every later run: such characters become spaces.
+  const subject = `Nhắc việc ${vietnameseDate(date)}: ${rootName}`.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ');
   return {
     digestFor,
     date,

@@ -176,33 +176,15 @@ export async function runRemindersJob(store: RemindersStore, date: string, optio
   }
 
   // 5. The digests of the day.
-  const digestOrgs = options.digestOrgs ?? [];
-  const day = digestOrgs === 'roots' || digestOrgs.length > 0 ? await store.loadDayReminders(date) : { items: [], read: 0 };
-  read.day = day.read;
-  // A day with no reminder has no digest: the tree (thousands of orgs) is not read for nothing.
-  if (day.items.length > 0) {
-    const tree = await orgTree();
-    const orgIds =
-      digestOrgs === 'roots'
-        ? tree
-            .roots()
-            .filter((o) => o.status === 'active')
-            .map((o) => o.orgId)
-        : [...new Set(digestOrgs)];
-    for (const digestFor of orgIds) {
-      if (tree.effectiveCell(digestFor) === undefined) {
-        unknownDigestOrgs.push(digestFor);
-        continue;
-      }
-      const digest = composeDigest({ digestFor, date, reminders: day.items, tree });
-      if (!digest) continue;
-      if ((await store.recordDigest(digest, runId, now() + leaseMs)) === 'already-sent') continue;
-      await options.hooks?.afterRecordDigest?.(digest);
-      await store.publish({ type: 'digest', digest });
-      await store.deleteOutbox(store.digestOutboxId(digestFor, date), runId);
-      digests.push(digest);
-    }
-  }
+  const sentDigests = await sendDigests(store, date, options.digestOrgs ?? [], {
+    orgTree,
+    runId,
+    leaseUntil: () => now() + leaseMs,
+    afterRecord: options.hooks?.afterRecordDigest,
+  });
+  read.day = sentDigests.read;
+  digests.push(...sentDigests.digests);
+  unknownDigestOrgs.push(...sentDigests.unknown);
   return completed();
 
   /** The heartbeat: a run that ends here completed (`dangvien status`, the missed-run alarm). */
@@ -215,6 +197,52 @@ export async function runRemindersJob(store: RemindersStore, date: string, optio
     const itemsRead = read.outbox + read.index + read.records + read.sent + read.orgs + read.day;
     return { date, reminders, digests, unknownDigestOrgs, recovered, due: keys.size, itemsRead, read };
   }
+}
+
+/**
+ * Step 5: the digest of each org of `digestOrgs` for `date`, from the reminders recorded
+ * for that date, each recorded (once per org and day), published and cleared from the
+ * outbox. Reads nothing but the day's list when that list is empty.
+ */
+async function sendDigests(
+  store: RemindersStore,
+  date: string,
+  digestOrgs: DigestOrgs,
+  run: {
+    orgTree: () => Promise<OrgTree>;
+    runId: string;
+    leaseUntil: () => number;
+    afterRecord?: (digest: Digest) => void | Promise<void>;
+  },
+): Promise<{ digests: Digest[]; unknown: string[]; read: number }> {
+  const out = { digests: [] as Digest[], unknown: [] as string[], read: 0 };
+  if (digestOrgs !== 'roots' && digestOrgs.length === 0) return out;
+  const day = await store.loadDayReminders(date);
+  out.read = day.read;
+  // A day with no reminder has no digest: the tree (thousands of orgs) is not read for nothing.
+  if (day.items.length === 0) return out;
+  const tree = await run.orgTree();
+  const orgIds =
+    digestOrgs === 'roots'
+      ? tree
+          .roots()
+          .filter((o) => o.status === 'active')
+          .map((o) => o.orgId)
+      : [...new Set(digestOrgs)];
+  for (const digestFor of orgIds) {
+    if (tree.effectiveCell(digestFor) === undefined) {
+      out.unknown.push(digestFor);
+      continue;
+    }
+    const digest = composeDigest({ digestFor, date, reminders: day.items, tree });
+    if (!digest) continue;
+    if ((await store.recordDigest(digest, run.runId, run.leaseUntil())) === 'already-sent') continue;
+    await run.afterRecord?.(digest);
+    await store.publish({ type: 'digest', digest });
+    await store.deleteOutbox(store.digestOutboxId(digestFor, date), run.runId);
+    out.digests.push(digest);
+  }
+  return out;
 }
 
 /** `YYYY-MM` months from `first` to `last`, both included; just `first` when `last` is earlier. */

@@ -185,6 +185,22 @@ describe('the digest, read by a person', () => {
     expect(digest?.subject).toMatch(/^Nhắc việc 23\/11\/2026: Đảng bộ rất .*…$/);
   });
 
+  it('keeps the subject free of the line breaks SNS refuses, whatever characters a name holds', () => {
+    // Prepare: characters the event schema lets through in a name but SNS refuses in a subject.
+    const odd = new OrgTree([org('O', null, 'Đảng bộ\u2028phường\u2029Mới\u00adX', 'province'), org('O1', 'O', 'Chi bộ 1', 'cell')]);
+
+    // Act
+    const digest = composeDigest({
+      digestFor: 'O',
+      date: '2026-11-23',
+      reminders: [reminder('badge.upcoming', 'O1', 'M1', '2027-01-01', 39)],
+      tree: odd,
+    });
+
+    // Assess
+    expect(digest?.subject).toBe('Nhắc việc 23/11/2026: Đảng bộ phường Mới X');
+  });
+
   it('has one label per kind, each a different phrase, and words for the days left', () => {
     // Assess
     const labels = Object.values(REMINDER_KIND_LABELS);
