@@ -68,12 +68,15 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     case 'remind': {
       const d = date(true)!;
       target();
-      const [{ runRemindersJob }, { dynamoRemindersStore }] = await Promise.all([
+      const [{ runRemindersJob }, { dynamoRemindersStore }, { config }] = await Promise.all([
         import('../shared/use-cases/send-reminders.js'),
         import('../shared/data/reminder-store.js'),
+        import('../shared/data/config.js'),
       ]);
-      const result = await runRemindersJob(dynamoRemindersStore, d);
+      const result = await runRemindersJob(dynamoRemindersStore, d, { digestOrgs: config.digestOrgs() });
       for (const r of result.reminders) console.log(JSON.stringify(r));
+      // stdout stays one reminder per line for programs; the digests are for a person.
+      for (const digest of result.digests) console.error(`digest for ${digest.digestFor}:\n${digest.text}\n`);
       return;
     }
     case 'rejected': {

@@ -55,6 +55,7 @@ Every command has --help.${COMMON}`,
   Exit 2 when ORG is not registered or an option is bad.${COMMON}`,
   remind: `dangvien remind --date YYYY-MM-DD
   Runs the daily job as of that date and prints each reminder it emitted, one JSON per line.
+  The digests it sent (one per subscribed org and day) go to stderr as the text a person reads.
   Running it twice for a day sends nothing new.${COMMON}`,
   rejected: `dangvien rejected list | rejected redrive ID…
   list: {"rejected": [...], "waiting": [...]} with reason codes and messages (no bodies: they hold personal data).

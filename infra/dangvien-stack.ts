@@ -9,6 +9,7 @@ import { Ingest } from './constructs/ingest.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Records } from './constructs/records.js';
 import { Reminders } from './constructs/reminders.js';
+import type { ReminderSubscription } from '../shared/domain/subscriptions.js';
 
 export interface DangVienStackProps extends StackProps {
   /** The ingest function's maximum concurrency on its event source. @default 5 */
@@ -19,6 +20,8 @@ export interface DangVienStackProps extends StackProps {
   readonly producersParameterName?: string;
   /** An operator's e-mail address, subscribed to the alarms topic. @default none */
   readonly alarmEmail?: string;
+  /** Who receives the reminders (SQS, HTTPS) and the digests (e-mail). @default none */
+  readonly reminderSubscriptions?: readonly ReminderSubscription[];
 }
 
 /** The party member records backend. The outputs are what `dangvien` needs to talk to it. */
@@ -41,7 +44,7 @@ export class DangVienStack extends Stack {
       producersParameterName: props.producersParameterName,
     });
     this.figures = new Figures(this, 'Figures', { records: this.records });
-    this.reminders = new Reminders(this, 'Reminders', { records: this.records });
+    this.reminders = new Reminders(this, 'Reminders', { records: this.records, subscriptions: props.reminderSubscriptions });
     this.api = new Api(this, 'Api', { records: this.records });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ingestQueue: this.ingest.queue,
@@ -75,6 +78,7 @@ export class DangVienStack extends Stack {
     output('RecordsTableName', this.records.recordsTable.tableName, 'Member, dossier, transfer and org records');
     output('FiguresTableName', this.records.figuresTable.tableName, 'Per-org figures');
     output('NotificationsTopicArn', this.reminders.topic.topicArn, 'Reminders (CONTRACT §8)');
+    output('ReminderDigestOrgs', this.reminders.digestOrgs, 'The orgs the daily job sends a digest for (dangvien remind reads it)');
     output('ApiUrl', this.api.stage.url, 'GET {ApiUrl}orgs/{orgId}/report, signed with SigV4');
     output('AlarmsTopicArn', this.monitoring.alarmTopic.topicArn, 'Subscribe operators here');
     output(

@@ -1,8 +1,10 @@
 // infra: what one deployment is, read from the CDK context (`-c key=value` or cdk.json):
 // its stack name, environment, protection, operators' e-mail and producer scoping. The
 // CLI's `cdk synth` and the tests build the app the same way, through createApp.
+import { readFileSync } from 'node:fs';
 import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseReminderSubscriptions, type ReminderSubscription } from '../shared/domain/subscriptions.js';
 import { DangVienStack } from './dangvien-stack.js';
 
 /** The project tag on every resource. */
@@ -22,6 +24,8 @@ export interface Deployment {
   readonly producerScoping: boolean;
   /** `producersParameterName`: an existing registry instead of the stack's own. */
   readonly producersParameterName?: string;
+  /** `reminderSubscriptions=FILE`: who receives the reminders and digests (none by default). */
+  readonly reminderSubscriptions: readonly ReminderSubscription[];
   /** `ingestMaxConcurrency` */
   readonly ingestMaxConcurrency?: number;
   /** `account`, `region`, else the CLI's credentials; neither: an environment-agnostic template. */
@@ -63,6 +67,7 @@ export function deploymentFrom(context: Context, env: NodeJS.ProcessEnv = proces
     throw new Error('producersParameterName names a registry, but producerScoping=off would ignore it: give one or the other');
   }
   const maxConcurrency = text(context, 'ingestMaxConcurrency');
+  const subscriptionsFile = text(context, 'reminderSubscriptions');
   return {
     stackName,
     environment,
@@ -71,9 +76,21 @@ export function deploymentFrom(context: Context, env: NodeJS.ProcessEnv = proces
     producerScoping: scoping !== 'off',
     producersParameterName,
     ingestMaxConcurrency: maxConcurrency === undefined ? undefined : Number(maxConcurrency),
+    reminderSubscriptions: subscriptionsFile === undefined ? [] : readSubscriptions(subscriptionsFile),
     account: text(context, 'account') ?? env.CDK_DEFAULT_ACCOUNT,
     region: text(context, 'region') ?? env.CDK_DEFAULT_REGION,
   };
+}
+
+/** The subscriptions file named by `-c reminderSubscriptions=FILE`; throws naming the file and the entry. */
+function readSubscriptions(file: string): ReminderSubscription[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`reminderSubscriptions: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseReminderSubscriptions(text, `reminderSubscriptions ${file}`);
 }
 
 /**
@@ -95,6 +112,7 @@ export function createApp(props: AppProps = {}): { app: App; stack: DangVienStac
     producerScoping: deployment.producerScoping,
     producersParameterName: deployment.producersParameterName,
     alarmEmail: deployment.alarmEmail,
+    reminderSubscriptions: deployment.reminderSubscriptions,
   });
   // Every resource: CDK's tag aspect writes them into each taggable resource's properties.
   for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);

@@ -57,15 +57,28 @@ export async function startDailyClock(opts: { log: (line: string) => void; now?:
   return async () => clearTimeout(timer);
 }
 
-/** Long-polls the local subscriber queue of the notifications topic and hands over each reminder. */
-export function startNotificationPrinter(queueUrl: string, print: (reminder: unknown) => void): () => Promise<void> {
+/** What the notifications topic delivered: a reminder (its JSON, parsed) or a digest (its text). */
+export type Delivered = { kind: 'reminder'; reminder: unknown } | { kind: 'digest'; digestFor: string; text: string };
+
+/**
+ * Long-polls the local subscriber queue of the notifications topic (raw delivery: the
+ * topic's message attributes arrive as the message's) and hands over each message.
+ */
+export function startNotificationPrinter(queueUrl: string, print: (delivered: Delivered) => void): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
-        const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        const out = await sqsClient().send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+        );
         for (const m of out.Messages ?? []) {
-          print(JSON.parse(m.Body ?? 'null'));
+          const attributes = m.MessageAttributes ?? {};
+          if (attributes.kind?.StringValue === 'digest') {
+            print({ kind: 'digest', digestFor: attributes.digestFor?.StringValue ?? '', text: m.Body ?? '' });
+          } else {
+            print({ kind: 'reminder', reminder: JSON.parse(m.Body ?? 'null') });
+          }
           await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
         }
       } catch {

@@ -1,10 +1,11 @@
 // `npm start`: the backend on the embedded default. Emulators on loopback, the handlers
 // behind local event-source runners, the daily job on a local clock, the HTTP API.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { todayInVietnam } from '../shared/domain/dates.js';
 import { sendEvents, outgoing } from '../shared/data/queue-sender.js';
+import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
 import { buildReport } from '../shared/use-cases/build-report.js';
 import { DEMO_ROOT, demoPhases } from './demo.js';
 import { hasDbFiles } from './dynamodb-local.js';
@@ -15,11 +16,15 @@ import { startDailyClock, startNotificationPrinter } from './clock.js';
 import { startLocalStack } from './stack.js';
 import { ENDPOINTS_FILE, type LocalEndpoints } from './endpoints.js';
 
-const USAGE = `npm start [-- --empty] [-- --no-schedule] [-- --data DIR] [-- --port PORT]
+const USAGE = `npm start [-- --empty] [-- --no-schedule] [-- --data DIR] [-- --port PORT] [-- --subscriptions FILE]
   --empty        skip the demo city on a first start
   --no-schedule  leave the daily reminders job to \`dangvien remind\`
   --data DIR     keep the data (and the endpoints the CLI reads) in DIR instead of .local/
-  --port PORT    the HTTP API's port on 127.0.0.1 (default: a free one)`;
+  --port PORT    the HTTP API's port on 127.0.0.1 (default: a free one)
+  --subscriptions FILE
+                 the reminder subscriptions (as \`cdk deploy -c reminderSubscriptions=FILE\`, or
+                 $DANGVIEN_SUBSCRIPTIONS_FILE): the digests of the orgs with an e-mail subscriber
+                 are printed; without a file, the digest of each root org`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
       'no-schedule': { type: 'boolean', default: false },
       data: { type: 'string' },
       port: { type: 'string' },
+      subscriptions: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -36,6 +42,14 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolve(values.data ?? process.env.DANGVIEN_DATA ?? '.local');
+  // Read before anything starts: a bad file stops here with its message.
+  let digestOrgs: string;
+  try {
+    digestOrgs = localDigestOrgs(values.subscriptions ?? process.env.DANGVIEN_SUBSCRIPTIONS_FILE);
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(2);
+  }
   mkdirSync(dataDir, { recursive: true });
   const firstStart = !hasDbFiles(join(dataDir, 'dynamodb'));
   const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -68,6 +82,9 @@ async function main(): Promise<void> {
       log,
     });
     cleanups.push(() => stack.stop());
+    // The job's digest orgs, for the local clock and for `dangvien remind` (endpoints file).
+    stack.env.REMINDER_DIGEST_ORGS = digestOrgs;
+    process.env.REMINDER_DIGEST_ORGS = digestOrgs;
     const reportHandler = (await import('../functions/report-api/handler.js')).handler;
     const api = await startLocalApi({
       port: values.port ? Number(values.port) : await freePort(),
@@ -81,7 +98,11 @@ async function main(): Promise<void> {
     cleanups.push(() => api.close());
     const endpoints: LocalEndpoints = { ...emulators, apiUrl: api.url, env: stack.env, pid: process.pid };
     writeFileSync(join(dataDir, ENDPOINTS_FILE), JSON.stringify(endpoints, null, 2));
-    cleanups.push(startNotificationPrinter(stack.env.NOTIFICATIONS_QUEUE_URL!, (r) => log(`reminder ${JSON.stringify(r)}`)));
+    cleanups.push(
+      startNotificationPrinter(stack.env.NOTIFICATIONS_QUEUE_URL!, (m) =>
+        m.kind === 'reminder' ? log(`reminder ${JSON.stringify(m.reminder)}`) : log(`digest for ${m.digestFor}\n${m.text}\n`),
+      ),
+    );
 
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ingest queue ${stack.env.INGEST_QUEUE_URL}`);
     log(
@@ -108,6 +129,17 @@ async function main(): Promise<void> {
     console.error(`npm start failed: ${(error as Error).message}`);
     await stop(1);
   }
+}
+
+/**
+ * `REMINDER_DIGEST_ORGS` for the local job: the orgs of the subscriptions file with an
+ * e-mail subscriber, or every root org without a file, so that a first start shows one.
+ * @throws InvalidSubscriptionsError or a read error naming the file.
+ */
+function localDigestOrgs(file: string | undefined): string {
+  if (!file) return 'roots';
+  const subscriptions = parseReminderSubscriptions(readFileSync(file, 'utf8'), file);
+  return JSON.stringify(digestOrgsOf(subscriptions));
 }
 
 void main();

@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
+import { config } from '../../shared/data/config.js';
 import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
 import type { RemindersStore } from '../../shared/use-cases/ports.js';
 import { runRemindersJob, type RemindersJobOptions } from '../../shared/use-cases/send-reminders.js';
@@ -27,6 +28,7 @@ export interface RemindersEvent {
 export interface RemindersOutcome {
   date: string;
   sent: number;
+  digests: number;
   recovered: number;
   due: number;
   itemsRead: number;
@@ -41,17 +43,31 @@ export function jobDate(event: RemindersEvent, now: () => number = Date.now): st
   return todayInVietnam(new Date(event.time ?? now()));
 }
 
-/** Builds the handler; tests pass hooks and a clock through to the job, or another store. */
+/**
+ * Builds the handler; tests pass hooks and a clock through to the job, or another store.
+ * The digest orgs come from `REMINDER_DIGEST_ORGS` unless `options` names them.
+ */
 export function createRemindersHandler(options: RemindersJobOptions = {}, store: RemindersStore = dynamoRemindersStore) {
   return middy<RemindersEvent, RemindersOutcome, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const date = jobDate(event ?? {});
-      const run = await runRemindersJob(store, date, options);
-      const outcome = { date, sent: run.reminders.length, recovered: run.recovered, due: run.due, itemsRead: run.itemsRead };
+      const run = await runRemindersJob(store, date, { digestOrgs: config.digestOrgs(), ...options });
+      const outcome = {
+        date,
+        sent: run.reminders.length,
+        digests: run.digests.length,
+        recovered: run.recovered,
+        due: run.due,
+        itemsRead: run.itemsRead,
+      };
       // One line per reminder, by subject (ids and dates only): `filter subjectId = …` follows a dossier, member or transfer.
       for (const r of run.reminders) logger.info('reminder sent', { kind: r.kind, subjectId: r.subjectId, orgId: r.orgId, dueOn: r.dueOn });
+      // Counts only: the digest's text names orgs and ids, the log needs neither.
+      for (const d of run.digests) logger.info('digest sent', { digestFor: d.digestFor, reminders: d.reminderCount });
+      // A subscription to an org the tree does not know reaches nobody: say so where operators look.
+      if (run.unknownDigestOrgs.length > 0) logger.warn('digest subscribers of unknown orgs', { orgIds: run.unknownDigestOrgs });
       logger.info('reminders sent', { ...outcome });
       // The heartbeat the RemindersNotRun alarm watches: added only once the run completed.
       metrics.addMetric('RemindersRunCompleted', MetricUnit.Count, 1);

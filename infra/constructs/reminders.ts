@@ -1,6 +1,9 @@
 // infra: the daily job. At 07:00 Vietnam time EventBridge Scheduler runs the reminders
-// function; it sends each due reminder once to the notifications topic (CONTRACT §8)
-// and refreshes the figures that depend on the date.
+// function; it sends each due reminder once to the notifications topic (CONTRACT §8),
+// then one digest per org with an e-mail subscriber. The deployment's subscriptions
+// (`-c reminderSubscriptions=FILE`) are SNS subscriptions with filter policies on the
+// message attributes (shared/domain/notifications.ts): an e-mail gets its org's digest,
+// a queue or an HTTPS endpoint its org's subtree's reminders.
 import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +12,8 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { digestOrgsOf, endpointOf, filterPolicyOf, type ReminderSubscription } from '../../shared/domain/subscriptions.js';
 import { REMINDERS_SCHEDULE } from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
 import { acknowledge, acknowledgeKmsGrantWildcards, arnFinding } from '../nag.js';
@@ -17,6 +22,8 @@ import type { Records } from './records.js';
 
 export interface RemindersProps {
   readonly records: Records;
+  /** Who receives what (shared/domain/subscriptions.ts). @default none */
+  readonly subscriptions?: readonly ReminderSubscription[];
 }
 
 /** The notifications topic, the schedule and the function it runs. */
@@ -30,6 +37,8 @@ export class Reminders extends Construct {
   readonly scheduleGroup: scheduler.ScheduleGroup;
   /** Invocations Scheduler gave up on (retries and maximum event age spent). */
   readonly scheduleDeadLetterQueue: sqs.Queue;
+  /** The orgs the job sends a digest for, as the JSON array the function reads (`REMINDER_DIGEST_ORGS`). */
+  readonly digestOrgs: string;
 
   constructor(scope: Construct, id: string, props: RemindersProps) {
     super(scope, id);
@@ -47,6 +56,10 @@ export class Reminders extends Construct {
       enforceSSL: true,
     });
 
+    const subscriptions = props.subscriptions ?? [];
+    for (const subscription of subscriptions) this.subscribe(subscription);
+    this.digestOrgs = JSON.stringify(digestOrgsOf(subscriptions));
+
     this.handler = new DangVienFunction(this, 'Handler', {
       handlerName: 'reminders',
       serviceName: 'reminders',
@@ -58,6 +71,7 @@ export class Reminders extends Construct {
         RECORDS_TABLE_NAME: recordsTable.tableName,
         FIGURES_TABLE_NAME: figuresTable.tableName,
         NOTIFICATIONS_TOPIC_ARN: this.topic.topicArn,
+        REMINDER_DIGEST_ORGS: this.digestOrgs,
       },
     });
     // What send-reminders.ts calls through reminder-store.ts and ingest-store.ts. Records:
@@ -122,5 +136,32 @@ export class Reminders extends Construct {
 
     const role = this.handler.role;
     acknowledgeKmsGrantWildcards(role, ['kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+  }
+
+  /**
+   * One SNS subscription. Its id comes from the org and the endpoint, not the entry's
+   * place in the file, so reordering the file replaces nothing (an e-mail would have to
+   * confirm again). A queue gets the raw reminder JSON with the attributes as SQS message
+   * attributes; an HTTPS endpoint the signed SNS envelope, which carries them.
+   */
+  private subscribe(subscription: ReminderSubscription): void {
+    const endpoint = endpointOf(subscription);
+    const hash = createHash('sha256').update(`${subscription.orgId}\u0000${endpoint.toLowerCase()}`).digest('hex').slice(0, 10);
+    const filterPolicy = Object.fromEntries(
+      Object.entries(filterPolicyOf(subscription)).map(([name, allowlist]) => [name, sns.SubscriptionFilter.stringFilter({ allowlist })]),
+    );
+    const protocol =
+      'email' in subscription
+        ? sns.SubscriptionProtocol.EMAIL
+        : 'sqsArn' in subscription
+          ? sns.SubscriptionProtocol.SQS
+          : sns.SubscriptionProtocol.HTTPS;
+    new sns.Subscription(this, `Subscription-${subscription.orgId}-${hash}`, {
+      topic: this.topic,
+      protocol,
+      endpoint,
+      filterPolicy,
+      rawMessageDelivery: protocol === sns.SubscriptionProtocol.SQS ? true : undefined,
+    });
   }
 }

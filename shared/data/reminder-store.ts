@@ -3,18 +3,24 @@
 //   table    pk                   sk             what
 //   Records  (index byRemindOn)   remindMonth = YYYY-MM, remindOn = YYYY-MM-DD: the records due
 //   Figures  SENT#<record pk>     <reminder key>  a reminder recorded as sent: never produced again
-//   Figures  OUTBOX               <marker id>     a recorded reminder not yet known to be published
+//   Figures  REMINDED#<date>      <outbox id>     the reminders recorded for a job date: what its digests list
+//   Figures  DIGEST#<date>        <org id>        a digest recorded as sent: one per org and day
+//   Figures  OUTBOX               <marker id>     a recorded reminder or digest not yet known to be published
 //
-// A reminder is recorded (SENT marker, conditional, + OUTBOX item, one transaction)
-// before it is published and its OUTBOX item is deleted after: a crash in between
-// leaves the OUTBOX item, which the next run publishes. Each OUTBOX item carries a
-// lease (`owner`, `leaseUntil`): it is born leased to the run that wrote it, and a
-// run that finds one claims it only once the lease has run out, so that two jobs never
-// both publish it while its writer is alive.
+// A reminder is recorded (SENT marker, conditional, + REMINDED + OUTBOX item, one
+// transaction) before it is published and its OUTBOX item is deleted after: a crash in
+// between leaves the OUTBOX item, which the next run publishes. A digest goes the same
+// way with its DIGEST marker. The OUTBOX item holds the whole notification (body and
+// the attributes it is published with), so what a later run publishes is exactly what
+// was recorded. Each OUTBOX item carries a lease (`owner`, `leaseUntil`): it is born
+// leased to the run that wrote it, and a run that finds one claims it only once the
+// lease has run out, so that two jobs never both publish it while its writer is alive.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
+import type { Digest } from '../domain/digest.js';
+import { attributesOf, bodyOf, type Notification, type ReminderNotification } from '../domain/notifications.js';
 import type { Reminder } from '../domain/reminders.js';
 import { recordCompletedRun } from './run-status.js';
 import { documentClient, snsClient } from './clients.js';
@@ -29,8 +35,12 @@ export type { OutboxItem, Read, RecordOutcome };
 
 const OUTBOX = 'OUTBOX';
 const sentPartition = (recordPk: string) => `SENT#${recordPk}`;
+const dayPartition = (date: string) => `REMINDED#${date}`;
+const digestPartition = (date: string) => `DIGEST#${date}`;
 /** The outbox id of the reminder `key` of a record. */
 export const outboxId = (recordPk: string, key: string) => `${sentPartition(recordPk)}|${key}`;
+/** The outbox id of the digest of `digestFor` on `date`. */
+export const digestOutboxId = (digestFor: string, date: string) => `${digestPartition(date)}|${digestFor}`;
 
 /**
  * The records of one month bucket of index byRemindOn whose `remindOn` is on or before
@@ -72,55 +82,84 @@ export async function loadSentKeys(recordPk: string): Promise<Read<string>> {
 const MAX_CONFLICT_RETRIES = 8;
 
 /**
- * Records a reminder as sent and puts it in the outbox, leased to `owner` until
- * `leaseUntil` (ms since the epoch), in one transaction. `already-sent` when its SENT
- * marker exists: another run recorded it, and publishes it.
- *
- * The client request token makes an SDK retry of a transaction that did commit answer
- * "recorded" again instead of "already sent" (which would drop the reminder until the
- * lease ran out). A transaction conflict with a concurrent run is retried: the other
- * run's write then shows as `already-sent`.
+ * Records a reminder as sent, puts it in the outbox (leased to `owner` until
+ * `leaseUntil`, ms since the epoch) and in its day's list, in one transaction.
+ * `already-sent` when its SENT marker exists: another run recorded it, and publishes it.
  */
 export async function recordReminder(
   recordPk: string,
   key: string,
-  reminder: Reminder,
+  notification: ReminderNotification,
   owner: string,
   leaseUntil: number,
 ): Promise<RecordOutcome> {
+  const { reminder } = notification;
+  const id = outboxId(recordPk, key);
+  return recordOnce(
+    {
+      pk: sentPartition(recordPk),
+      sk: key,
+      entity: 'reminder-sent',
+      kind: reminder.kind,
+      subjectId: reminder.subjectId,
+      dueOn: reminder.dueOn,
+      sentOn: reminder.remindOn,
+    },
+    { id, notification, owner, leaseUntil },
+    [{ pk: dayPartition(reminder.remindOn), sk: id, entity: 'reminder-of-day', message: JSON.stringify(reminder) }],
+  );
+}
+
+/**
+ * Records the digest of an org and day as sent and puts it in the outbox, in one
+ * transaction. `already-sent` when that org's digest of that day was recorded before.
+ */
+export async function recordDigest(digest: Digest, owner: string, leaseUntil: number): Promise<RecordOutcome> {
+  return recordOnce(
+    {
+      pk: digestPartition(digest.date),
+      sk: digest.digestFor,
+      entity: 'digest-sent',
+      reminderCount: digest.reminderCount,
+    },
+    { id: digestOutboxId(digest.digestFor, digest.date), notification: { type: 'digest', digest }, owner, leaseUntil },
+  );
+}
+
+/**
+ * The one way something is recorded as sent: its marker (only if absent), its outbox
+ * item and any `extra` items, all or nothing.
+ *
+ * The client request token makes an SDK retry of a transaction that did commit answer
+ * "recorded" again instead of "already sent" (which would drop the notification until
+ * the lease ran out). A transaction conflict with a concurrent run is retried: the other
+ * run's write then shows as `already-sent`.
+ */
+async function recordOnce(
+  marker: Record<string, unknown> & { pk: string; sk: string },
+  outbox: OutboxItem,
+  extra: ReadonlyArray<Record<string, unknown>> = [],
+): Promise<RecordOutcome> {
   const table = config.figuresTable();
   const input = {
-    ClientRequestToken: createHash('sha256').update(`${owner}|${recordPk}|${key}`).digest('hex').slice(0, 36),
+    ClientRequestToken: createHash('sha256').update(`${outbox.owner}|${marker.pk}|${marker.sk}`).digest('hex').slice(0, 36),
     TransactItems: [
-      {
-        Put: {
-          TableName: table,
-          Item: {
-            pk: sentPartition(recordPk),
-            sk: key,
-            entity: 'reminder-sent',
-            kind: reminder.kind,
-            subjectId: reminder.subjectId,
-            dueOn: reminder.dueOn,
-            sentOn: reminder.remindOn,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      { Put: { TableName: table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' } },
       {
         Put: {
           TableName: table,
           Item: {
             pk: OUTBOX,
-            sk: outboxId(recordPk, key),
-            entity: 'reminder-outbox',
-            message: JSON.stringify(reminder),
-            owner,
-            leaseUntil,
+            sk: outbox.id,
+            entity: 'notification-outbox',
+            notification: JSON.stringify(outbox.notification),
+            owner: outbox.owner,
+            leaseUntil: outbox.leaseUntil,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...extra.map((Item) => ({ Put: { TableName: table, Item } })),
     ],
   };
   for (let attempt = 0; ; attempt++) {
@@ -137,13 +176,26 @@ export async function recordReminder(
   }
 }
 
+/** The reminders recorded for the job date `date`, by any run (what its digests list). */
+export async function loadDayReminders(date: string): Promise<Read<Reminder>> {
+  const items = await queryPartition(config.figuresTable(), dayPartition(date));
+  return { items: items.map((i) => JSON.parse(String(i.message)) as Reminder), read: items.length };
+}
+
+/** An outbox item's notification; an item written before notifications were stored holds only the reminder's JSON. */
+function notificationOf(item: Record<string, unknown>): Notification {
+  if (typeof item.notification === 'string') return JSON.parse(item.notification) as Notification;
+  // Written before paths were stored: an empty path tells the job to compute it.
+  return { type: 'reminder', reminder: JSON.parse(String(item.message)) as Reminder, orgPath: [] };
+}
+
 /** Everything in the outbox (normally empty: only crashes leave items behind). */
 export async function listOutbox(): Promise<Read<OutboxItem>> {
   const items = await queryPartition(config.figuresTable(), OUTBOX);
   return {
     items: items.map((i) => ({
       id: String(i.sk),
-      reminder: JSON.parse(String(i.message)) as Reminder,
+      notification: notificationOf(i),
       owner: String(i.owner),
       leaseUntil: Number(i.leaseUntil),
     })),
@@ -222,15 +274,23 @@ export async function moveInIndex(key: { pk: string; sk: string }, version: numb
 }
 
 /**
- * Publishes one reminder on the notifications topic: the JSON of CONTRACT §8 (ids and
- * dates only), with its kind as a message attribute for subscription filters.
+ * Publishes a reminder (the JSON of CONTRACT §8, ids and dates only) or a digest (its
+ * text, with its subject for e-mail) on the notifications topic, with the message
+ * attributes subscriptions filter on (`kind`, `orgId`, `orgPath` | `digestFor`).
  */
-export async function publishReminder(reminder: Reminder): Promise<void> {
+export async function publish(notification: Notification): Promise<void> {
+  const attributes = Object.entries(attributesOf(notification)).map(([name, value]) => [
+    name,
+    typeof value === 'string'
+      ? { DataType: 'String', StringValue: value }
+      : { DataType: 'String.Array', StringValue: JSON.stringify(value) },
+  ]);
   await snsClient().send(
     new PublishCommand({
       TopicArn: config.notificationsTopicArn(),
-      Message: JSON.stringify(reminder),
-      MessageAttributes: { kind: { DataType: 'String', StringValue: reminder.kind } },
+      Message: bodyOf(notification),
+      ...(notification.type === 'digest' ? { Subject: notification.digest.subject } : {}),
+      MessageAttributes: Object.fromEntries(attributes),
     }),
   );
 }
@@ -257,8 +317,11 @@ export const dynamoRemindersStore: RemindersStore = {
   getRecords,
   loadSentKeys,
   recordReminder,
+  loadDayReminders,
+  recordDigest,
+  digestOutboxId,
   moveInIndex,
-  publishReminder,
+  publish,
   loadOrgs: () => loadAllOrgs(false),
   recordCompletedRun: (date) => recordCompletedRun('reminders', date),
 };

@@ -5,6 +5,8 @@
 import type { OrgFigures, OrgTree } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { FactRecord, OrgRecord, StoredRecord, VersionedRecord } from '../domain/records.js';
+import type { Digest } from '../domain/digest.js';
+import type { Notification, ReminderNotification } from '../domain/notifications.js';
 import type { Reminder } from '../domain/reminders.js';
 
 // ---------------------------------------------------------------------------
@@ -120,10 +122,11 @@ export interface RemindableRecord {
   remindOn: string | null;
 }
 
-/** A reminder recorded but not yet known to be published. */
+/** A reminder or digest recorded but not yet known to be published. */
 export interface OutboxItem {
   id: string;
-  reminder: Reminder;
+  /** Exactly what is to be published: body and attributes are derived from it alone. */
+  notification: Notification;
   owner: string;
   leaseUntil: number;
 }
@@ -145,11 +148,27 @@ export interface RemindersStore {
   getRecords(keys: readonly RecordKey[]): Promise<Read<RemindableRecord>>;
   /** The keys of the reminders already recorded for a record. */
   loadSentKeys(recordPk: string): Promise<Read<string>>;
-  /** Records a reminder as sent and puts it in the outbox leased to `owner`, in one step. */
-  recordReminder(recordPk: string, key: string, reminder: Reminder, owner: string, leaseUntil: number): Promise<RecordOutcome>;
+  /**
+   * Records a reminder as sent, puts it in the outbox leased to `owner` and in the list
+   * of its day's reminders (what the digests are made of), in one step.
+   */
+  recordReminder(
+    recordPk: string,
+    key: string,
+    notification: ReminderNotification,
+    owner: string,
+    leaseUntil: number,
+  ): Promise<RecordOutcome>;
+  /** The reminders recorded for the job date `date`, by any run. */
+  loadDayReminders(date: string): Promise<Read<Reminder>>;
+  /** Records a digest as sent for its org and day and puts it in the outbox leased to `owner`, in one step. */
+  recordDigest(digest: Digest, owner: string, leaseUntil: number): Promise<RecordOutcome>;
+  /** The outbox id of the digest of `digestFor` on `date`. */
+  digestOutboxId(digestFor: string, date: string): string;
   /** Moves a record in index byRemindOn (null: out of it) if it is still at `version`. */
   moveInIndex(key: RecordKey, version: number, remindOn: string | null): Promise<boolean>;
-  publishReminder(reminder: Reminder): Promise<void>;
+  /** Publishes a reminder or a digest on the notifications topic, with its message attributes. */
+  publish(notification: Notification): Promise<void>;
   /** The whole org tree, eventually consistent (a merged cell's successor is all the job needs). */
   loadOrgs(): Promise<OrgRecord[]>;
   /** The heartbeat: the job completed a run for `date` (`dangvien status`). */

@@ -5,7 +5,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REMINDERS_HEARTBEAT } from '../../infra/constructs/monitoring.js';
 
 vi.mock('../../shared/use-cases/send-reminders.js', () => ({
-  runRemindersJob: vi.fn(async (date: string) => ({ date, reminders: [], recovered: 0, due: 0, itemsRead: 0, read: {} })),
+  runRemindersJob: vi.fn(async (date: string) => ({
+    date,
+    reminders: [],
+    digests: [],
+    unknownDigestOrgs: [],
+    recovered: 0,
+    due: 0,
+    itemsRead: 0,
+    read: {},
+  })),
 }));
 
 const { createRemindersHandler } = await import('../../functions/reminders/handler.js');

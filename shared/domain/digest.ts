@@ -1,0 +1,180 @@
+// domain: the daily digest, a message a committee member reads (CONTRACT §8, "Reaching
+// the committee"). Pure: the reminders job passes the reminders recorded for the day and
+// the org tree; the result is plain Vietnamese text, ready for an e-mail.
+//
+// What a reader sees, and what they never see:
+// - the org the digest is for, then its subtree's reminders grouped by cell, each cell
+//   with its name, its id and the orgs between it and the digest's org;
+// - each reminder's kind in words (one label per kind, `REMINDER_KIND_LABELS`), the id of
+//   the dossier, member or transfer, the due date as dd/mm/yyyy and the days left;
+// - ids and org names only: a reminder carries no personal data and neither does this.
+// A day with nothing for the org gives no digest (null): an empty message every morning
+// teaches people to ignore the real ones.
+import type { BusinessDate } from './records.js';
+import type { OrgTree } from './figures/tree.js';
+import type { Reminder, ReminderKind } from './reminders.js';
+
+/** One digest: for one org and one day. */
+export interface Digest {
+  /** The subscribed org (the attribute `digestFor`). */
+  digestFor: string;
+  /** The job's date. */
+  date: BusinessDate;
+  /** The e-mail's subject line: one line, under SNS's 100 characters. */
+  subject: string;
+  /** The message itself. */
+  text: string;
+  /** How many reminders it lists (all of them, also those cut for length). */
+  reminderCount: number;
+}
+
+/** The kinds of CONTRACT §8 in words, as a committee says them. One label per kind. */
+export const REMINDER_KIND_LABELS: Readonly<Record<ReminderKind, string>> = {
+  'dossier.dueSoon': 'Hồ sơ sắp đến hạn',
+  'dossier.overdue': 'Hồ sơ quá hạn',
+  'probation.ending': 'Sắp hết thời gian dự bị',
+  'probation.overdue': 'Quá hạn công nhận đảng viên chính thức',
+  'transfer.late': 'Chuyển sinh hoạt đảng quá hạn chưa tiếp nhận',
+  'badge.upcoming': 'Sắp đến mốc xét tặng Huy hiệu Đảng',
+};
+
+/** What the subject id of each kind is, in words. */
+const SUBJECT_NOUNS: Readonly<Record<ReminderKind, string>> = {
+  'dossier.dueSoon': 'hồ sơ',
+  'dossier.overdue': 'hồ sơ',
+  'probation.ending': 'đảng viên',
+  'probation.overdue': 'đảng viên',
+  'transfer.late': 'giấy chuyển',
+  'badge.upcoming': 'đảng viên',
+};
+
+/** What the due date is, in words, per kind. */
+const DUE_WORDS: Readonly<Record<ReminderKind, string>> = {
+  'dossier.dueSoon': 'hạn',
+  'dossier.overdue': 'hạn',
+  'probation.ending': 'hết dự bị',
+  'probation.overdue': 'hạn công nhận',
+  'transfer.late': 'hạn tiếp nhận',
+  'badge.upcoming': 'mốc',
+};
+
+/** SNS takes 256 KiB; this leaves room for the subject and the attributes. */
+export const DIGEST_MAX_BYTES = 200 * 1024;
+const SUBJECT_MAX_CHARS = 99;
+
+/** `2026-11-23` → `23/11/2026`, as dates are written in Vietnam. */
+export function vietnameseDate(date: BusinessDate): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** Days left in words: `còn 3 ngày`, `đến hạn hôm nay`, `quá hạn 5 ngày`. */
+export function daysLeftInWords(daysLeft: number): string {
+  if (daysLeft > 0) return `còn ${daysLeft} ngày`;
+  if (daysLeft === 0) return 'đến hạn hôm nay';
+  return `quá hạn ${-daysLeft} ngày`;
+}
+
+/** `Tên (ID)`, or the id alone for an org the tree does not know. */
+function orgLabel(tree: OrgTree, orgId: string): string {
+  const org = tree.get(orgId);
+  return org ? `${org.name} (${orgId})` : orgId;
+}
+
+/** One line per reminder: kind, subject, due date, days left (and the threshold of a dueSoon). */
+function reminderLine(r: Reminder): string {
+  const threshold = r.kind === 'dossier.dueSoon' && r.threshold !== null ? ` (mốc nhắc ${r.threshold} ngày)` : '';
+  return `   - ${REMINDER_KIND_LABELS[r.kind]}: ${SUBJECT_NOUNS[r.kind]} ${r.subjectId}, ${DUE_WORDS[r.kind]} ${vietnameseDate(r.dueOn)}, ${daysLeftInWords(r.daysLeft)}${threshold}`;
+}
+
+/** Most urgent first, then by kind and id: the order a reader works through them. */
+function byUrgency(a: Reminder, b: Reminder): number {
+  return a.daysLeft - b.daysLeft || a.kind.localeCompare(b.kind) || a.subjectId.localeCompare(b.subjectId);
+}
+
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * The digest of `digestFor` on `date`: the reminders of `reminders` whose cell lies in
+ * its subtree, grouped by cell in the tree's order. A subscribed org that was merged
+ * away is followed to the org that stands for it now (the digest keeps `digestFor`, so
+ * its subscribers still get it). Null when none of the reminders is for its subtree, or
+ * the org is unknown or dissolved without a successor.
+ *
+ * A text longer than `maxBytes` (a province on a catch-up day) lists the most urgent
+ * cells that fit and says how many reminders it left out.
+ */
+export function composeDigest(input: {
+  digestFor: string;
+  date: BusinessDate;
+  reminders: readonly Reminder[];
+  tree: OrgTree;
+  maxBytes?: number;
+}): Digest | null {
+  const { digestFor, date, tree } = input;
+  const root = tree.effectiveCell(digestFor);
+  if (root === undefined) return null;
+  const order = new Map(tree.subtree(root).map((id, i) => [id, i]));
+  const byCell = new Map<string, Reminder[]>();
+  for (const r of input.reminders) {
+    if (!order.has(r.orgId)) continue;
+    const list = byCell.get(r.orgId);
+    if (list) list.push(r);
+    else byCell.set(r.orgId, [r]);
+  }
+  if (byCell.size === 0) return null;
+  const cells = [...byCell.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  const count = [...byCell.values()].reduce((n, list) => n + list.length, 0);
+
+  const rootName = tree.get(root)?.name ?? root;
+  const header = [
+    `Nhắc việc ngày ${vietnameseDate(date)}`,
+    `${orgLabel(tree, root)}: ${count} việc cần theo dõi ở ${cells.length} chi bộ.`,
+    ...(root === digestFor ? [] : [`(Tổ chức ${digestFor} đã hợp nhất vào ${orgLabel(tree, root)}.)`]),
+    '',
+  ];
+  const footer = [
+    '',
+    'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy chuyển; xem chi tiết trong hệ thống quản lý đảng viên.',
+    'Mỗi việc được nhắc một lần ở mỗi mốc; tin tổng hợp gửi mỗi ngày một lần, chỉ khi có việc.',
+  ];
+  const maxBytes = input.maxBytes ?? DIGEST_MAX_BYTES;
+  // Room for the longest "left out" line, so that the text never passes maxBytes.
+  let used = utf8Bytes([...header, ...footer].join('\n')) + 200;
+  const body: string[] = [];
+  let listed = 0;
+  for (const [i, cellId] of cells.entries()) {
+    const between = tree
+      .ancestors(cellId)
+      .map((o) => o.orgId)
+      .filter((id) => id !== root && tree.isInSubtree(root, id))
+      .map((id) => orgLabel(tree, id));
+    const group = [
+      `${i + 1}. ${orgLabel(tree, cellId)}${between.length > 0 ? `, thuộc ${between.join(', ')}` : ''}`,
+      ...(byCell.get(cellId) ?? []).sort(byUrgency).map(reminderLine),
+      '',
+    ];
+    const size = utf8Bytes(group.join('\n')) + 1;
+    if (used + size > maxBytes) break;
+    used += size;
+    body.push(...group);
+    listed += group.length - 2;
+  }
+  if (listed < count)
+    body.push(`… và ${count - listed} việc nữa ở ${cells.length - countCells(body)} chi bộ khác, không ghi hết ở đây.`, '');
+  // SNS refuses a subject with a line break or a control character, and a refused publish
+  // would stay in the outbox and fail every later run: such characters become spaces.
+  const subject = `Nhắc việc ${vietnameseDate(date)}: ${rootName}`.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ');
+  return {
+    digestFor,
+    date,
+    subject: [...subject].length > SUBJECT_MAX_CHARS ? `${[...subject].slice(0, SUBJECT_MAX_CHARS - 1).join('')}…` : subject,
+    text: [...header, ...body, ...footer].join('\n').replace(/\n{3,}/g, '\n\n'),
+    reminderCount: count,
+  };
+}
+
+/** How many cell groups `body` holds (their first lines are numbered). */
+function countCells(body: readonly string[]): number {
+  return body.filter((line) => /^\d+\. /.test(line)).length;
+}
