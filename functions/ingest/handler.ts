@@ -111,6 +111,7 @@ async function registryForBatch(loadRegistry: RegistryLoader): Promise<LoadedReg
     logger.appendKeys({ registryVersion: loaded?.version ?? 'scoping-off' });
     return loaded;
   } catch (error) {
+    // The alarm ProducerRegistryUnreadable (infra/constructs/monitoring.ts) watches this metric.
     logger.error('producer registry unreadable: the batch stays on the queue', {
       error: (error as Error).name,
       errorMessage: (error as Error).message,
