@@ -116,23 +116,19 @@ export async function ingestEvent(
     const applied = await store.findApplied(eventKey);
     if (applied) {
       if (applied.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      // Another body under an applied key: a conflict, unless it reaches outside the
+      // sender's subtrees — then it is refused as such and nothing of it is kept (§11).
+      const outside = producer ? scopeDecision(event, await loadState(store, event, producer), producer) : undefined;
+      if (outside?.outcome === 'reject') {
+        await store.storeRejected(rejected(outside.reason, outside.message, NO_BODY));
+        return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
+      }
       const message = `event ${key} was already applied with a different body; the first one stands`;
       await store.storeRejected(rejected('conflict', message, body, `conflict:${hash.slice(0, 12)}`));
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     await hooks.afterMarkerCheck?.(event);
-    const state = emptyState();
-    while (await store.loadNeeds(needsFor(event, state), state)) {
-      // Some needs follow from what was just loaded (a transfer's member): ask again.
-    }
-    if (producer && !producer.orgs.includes('*')) {
-      // Scope is a walk up the tree from each org the event reaches: load those chains,
-      // one consistent BatchGet per level (an org registered a moment ago is seen).
-      for (let orgs = ancestorsToLoad(orgsTouched(event, state), state); orgs.length > 0; ) {
-        await store.loadNeeds({ orgs, members: [], dossiers: [], transfers: [] }, state);
-        orgs = ancestorsToLoad(orgsTouched(event, state), state);
-      }
-    }
+    const state = await loadState(store, event, producer);
     const decision = producer ? (scopeDecision(event, state, producer) ?? decide(event, state)) : decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
@@ -154,6 +150,25 @@ export async function ingestEvent(
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
+}
+
+/**
+ * What deciding the event needs and, for a scoped producer, the chain above every org it
+ * reaches: scope is a walk up the tree, one consistent BatchGet per level (an org
+ * registered a moment ago is seen), never the whole `ORGS` partition.
+ */
+async function loadState(store: IngestStore, event: DomainEvent, producer: Producer | undefined): Promise<LoadedState> {
+  const state = emptyState();
+  while (await store.loadNeeds(needsFor(event, state), state)) {
+    // Some needs follow from what was just loaded (a transfer's member): ask again.
+  }
+  if (producer && !producer.orgs.includes('*')) {
+    for (let orgs = ancestorsToLoad(orgsTouched(event, state), state); orgs.length > 0; ) {
+      await store.loadNeeds({ orgs, members: [], dossiers: [], transfers: [] }, state);
+      orgs = ancestorsToLoad(orgsTouched(event, state), state);
+    }
+  }
+  return state;
 }
 
 /**

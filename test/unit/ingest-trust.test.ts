@@ -72,6 +72,25 @@ describe('the idempotency key is (source, id)', () => {
     expect(store.members.has('B2')).toBe(false);
   });
 
+  it('keeps no body of another body under an applied key when it reaches outside the sender’s subtrees', async () => {
+    // Prepare: Q1's applied event, then its key again with a body about a cell of Q2
+    const store = await twoDistricts();
+    const first = validEvent('member.imported', { id: 'evt-5', source: 'csdl-q1', data: { memberId: 'K1', orgId: 'C1' } });
+    await ingest(store, first, scoped('Q1'));
+    const outside = {
+      ...first,
+      data: { ...first.data, memberId: 'K9', orgId: 'C9', profile: { ...first.data.profile, birthDate: '1911-11-11' } },
+    };
+    const inside = { ...first, data: { ...first.data, memberId: 'K2' } };
+    // Act
+    const refused = await ingest(store, outside, scoped('Q1'));
+    const conflict = await ingest(store, inside, scoped('Q1'));
+    // Assess
+    expect(refused).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(conflict).toMatchObject({ outcome: 'rejected', reason: 'conflict' });
+    expect(JSON.stringify([...store.rejected.values()])).not.toContain('1911-11-11');
+  });
+
   it('cannot be pre-claimed: an id another producer will use later stays free for it', async () => {
     // Prepare: Q1 sends first, under its own source, an id Q2 is about to use
     const store = await twoDistricts();
