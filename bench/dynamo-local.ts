@@ -8,6 +8,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { freePort } from '../local/ports.js';
 import { createTable } from '../local/provision.js';
 import { RECORDS_TABLE } from '../shared/resources.js';
+import { eventKey } from '../shared/data/keys.js';
 
 /** Creates `name` with the keys, indexes and stream of `def` (as `npm start` does), and waits until it is active. */
 export { createTable };
@@ -64,7 +65,7 @@ async function transactionRate(endpoint: string): Promise<CeilingResult> {
               {
                 Put: {
                   TableName: table,
-                  Item: { pk: `EVENT#${id}`, sk: 'EVENT', entity: 'event', body: filler },
+                  Item: { ...eventKey('bench', id), entity: 'event', body: filler },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },

@@ -11,6 +11,7 @@ import { startLocalStack, type LocalStack } from '../local/stack.js';
 import type { StreamHandler } from '../local/runners/stream-runner.js';
 import type { SqsHandler } from '../local/runners/sqs-runner.js';
 import { dynamoClient, sqsClient } from '../shared/data/clients.js';
+import { eventIdOfMarkerPk } from '../shared/data/keys.js';
 import { outgoing, sendEvents } from '../shared/data/queue-sender.js';
 import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
 import type { City, Envelope } from './city.js';
@@ -219,7 +220,7 @@ export class BenchStack {
 const markersOf = (event: DynamoDBStreamEvent) =>
   event.Records.map((r) => r.dynamodb?.Keys?.pk?.S ?? '')
     .filter((pk) => pk.startsWith('EVENT#'))
-    .map((pk) => pk.slice('EVENT#'.length));
+    .map(eventIdOfMarkerPk);
 
 /** Waits until every id is in `map`. */
 export async function waitFor(ids: string[], map: Map<string, number> | Set<string>, timeoutMs = 600_000): Promise<void> {

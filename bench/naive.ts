@@ -14,7 +14,7 @@ import { CELL_LEVELS, type DossierRecord, type MemberRecord, type TransferRecord
 import { documentClient } from '../shared/data/clients.js';
 import { queryCellItems } from '../shared/data/figures-store.js';
 import { loadAllOrgs } from '../shared/data/ingest-store.js';
-import { stripStorage } from '../shared/data/keys.js';
+import { eventIdOfMarkerPk, stripStorage } from '../shared/data/keys.js';
 
 export interface NaiveOptions {
   /** Where the naive figures go (a table like Figures, so the real ones are untouched). */
@@ -28,7 +28,7 @@ const image = (i: unknown) => (i ? unmarshall(i as Record<string, AttributeValue
 
 /**
  * A stream handler for the Records table. The records one event's transaction writes
- * arrive together with its marker `EVENT#<id>` last; each marker closes an event, and
+ * arrive together with its marker `EVENT#<source>/<id>` last; each marker closes an event, and
  * the orgs above the cells that event touched are recounted from scratch, one by one.
  */
 export function createNaiveFiguresHandler(opts: NaiveOptions) {
@@ -42,7 +42,7 @@ export function createNaiveFiguresHandler(opts: NaiveOptions) {
       const pk = String(item?.pk ?? '');
       if (pk.startsWith('EVENT#')) {
         if (cells.size > 0 || orgs.size > 0) await recountOnEveryEvent(cells, orgs, opts.figuresTable);
-        opts.onReflected?.(pk.slice('EVENT#'.length), Date.now());
+        opts.onReflected?.(eventIdOfMarkerPk(pk), Date.now());
         cells = new Set();
         orgs = new Set();
         continue;

@@ -99,8 +99,10 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     }
     case 'dlq': {
       if (args[0] !== 'redrive') throw new UsageError('usage: dangvien dlq redrive');
-      target();
-      console.log(JSON.stringify({ moved: await redriveDlq(process.env.INGEST_DLQ_URL!, process.env.INGEST_QUEUE_URL!) }));
+      const localSenders = target().kind === 'local';
+      console.log(
+        JSON.stringify({ moved: await redriveDlq(process.env.INGEST_DLQ_URL!, process.env.INGEST_QUEUE_URL!, { localSenders }) }),
+      );
       return;
     }
     case 'recompute': {

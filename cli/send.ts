@@ -1,11 +1,12 @@
 // cli: `dangvien send FILE.ndjson [--wait]`. Every line counts exactly once, in
 // accepted, duplicates or rejected (CONTRACT §10): a line too long to send, a line that
 // is not an envelope or has no usable id (tracked by its SQS message id, as the ingest
-// stores its rejection), and events, by id.
+// stores its rejection), and events, by their idempotency key (source, id).
 import { readFileSync } from 'node:fs';
-import { envelopeIdOf, MAX_BODY_BYTES, parseEvent, utf8Length } from '../shared/domain/events.js';
+import { MAX_BODY_BYTES, parseEvent, utf8Length } from '../shared/domain/events.js';
+import { envelopeKeyOf, idempotencyKey, messageKey, type EventKey } from '../shared/domain/ingest/idempotency.js';
 import { findApplied, listRejected } from '../shared/data/ingest-store.js';
-import { appliedIds } from '../shared/data/redrive.js';
+import { appliedKeys } from '../shared/data/redrive.js';
 import { outgoing, sendBatches, type Outgoing } from '../shared/data/queue-sender.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import { resolvePersons } from './person-groups.js';
@@ -21,7 +22,7 @@ export interface SendSummary {
   pending?: number;
 }
 
-type Line = Outgoing & { line: number; id?: string };
+type Line = Outgoing & { line: number; key?: EventKey };
 
 /** The file's lines as items to send; lines over the size limit are refused, by number. */
 function readLines(file: string, warn: (s: string) => void): { items: Line[]; tooLong: number } {
@@ -40,12 +41,15 @@ function readLines(file: string, warn: (s: string) => void): { items: Line[]; to
       tooLong += 1;
       return;
     }
-    const item: Line = { ...outgoing(text), line: i + 1, id: envelopeIdOf(text) };
-    if (item.id === undefined) warn(`line ${i + 1}: not an event envelope with a usable id; sent anyway and stored as rejected`);
+    const item: Line = { ...outgoing(text), line: i + 1, key: envelopeKeyOf(text) };
+    if (item.key === undefined)
+      warn(`line ${i + 1}: not an event envelope with a usable id and source; sent anyway and stored as rejected`);
     items.push(item);
   });
   return { items, tooLong };
 }
+
+const keyText = (key: EventKey) => idempotencyKey(key.source, key.eventId);
 
 export async function sendFile(
   file: string,
@@ -58,11 +62,11 @@ export async function sendFile(
   // What was applied before this send decides duplicate vs. accepted afterwards.
   const before = new Map<string, 'same' | 'different'>();
   for (const item of items) {
-    if (item.id === undefined || before.has(item.id)) continue;
-    const applied = await findApplied(item.id).catch(() => undefined);
+    if (item.key === undefined || before.has(keyText(item.key))) continue;
+    const applied = await findApplied(item.key).catch(() => undefined);
     if (!applied) continue;
     const parsed = parseEvent(item.body);
-    before.set(item.id, parsed.ok && eventHash(parsed.event) === applied.hash ? 'same' : 'different');
+    before.set(keyText(item.key), parsed.ok && eventHash(parsed.event) === applied.hash ? 'same' : 'different');
   }
   const startedAt = new Date().toISOString();
   const outcomes = await sendBatches(target.env.INGEST_QUEUE_URL!, items, { localSender: opts.sender });
@@ -74,17 +78,18 @@ export async function sendFile(
   });
   if (!opts.wait) return { sent: sent.length };
 
-  // Events by id (a repeated id in the file is one event); the rest by message id.
-  const ids = [...new Set(sent.flatMap((s) => (s.id === undefined ? [] : [s.id])))];
-  const repeats = sent.filter((s) => s.id !== undefined).length - ids.length;
-  const unidentified = sent.filter((s) => s.id === undefined).map((s) => `message:${s.messageId}`);
+  // Events by key (a repeated key in the file is one event); the rest by message id.
+  const keys = [...new Map(sent.flatMap((s) => (s.key === undefined ? [] : [[keyText(s.key), s.key] as const]))).values()];
+  const ids = keys.map(keyText);
+  const repeats = sent.filter((s) => s.key !== undefined).length - ids.length;
+  const unidentified = sent.filter((s) => s.key === undefined).map((s) => messageKey(s.messageId));
   const deadline = Date.now() + opts.timeoutMs;
   let summary: Required<Omit<SendSummary, 'sent'>>;
   for (;;) {
-    const applied = await appliedIds(ids);
+    const applied = await appliedKeys(keys);
     const rejectedNow = (await listRejected()).filter((r) => r.rejectedAt >= startedAt);
-    const rejectedIds = new Set(rejectedNow.flatMap((r) => (r.eventId ? [r.eventId] : [])));
-    const rejectedMessages = new Set(rejectedNow.map((r) => r.id));
+    const rejectedIds = new Set(rejectedNow.flatMap((r) => (r.key ? [r.key] : [])));
+    const rejectedMessages = rejectedIds;
     const accepted = ids.filter((id) => applied.has(id) && !before.has(id)).length;
     const duplicates = ids.filter((id) => before.get(id) === 'same').length + repeats;
     const rejectedEvents = ids.filter((id) => rejectedIds.has(id) && !(applied.has(id) && !before.has(id))).length;

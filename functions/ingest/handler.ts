@@ -5,9 +5,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadProducers, producerFor } from '../../shared/data/producer-registry.js';
+import { loadProducers, producerFor, type LoadedRegistry, type RegistryLoader } from '../../shared/data/producer-registry.js';
 import { dynamoIngestStore } from '../../shared/data/ingest-store.js';
+import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { envelopeIdOf } from '../../shared/domain/events.js';
+import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { ingestEvent, PredecessorMissingError, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
@@ -26,21 +28,34 @@ const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate',
  * seconds (its visibility is shortened, doubling with each receive), not after the
  * queue's whole visibility timeout.
  */
-export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore = dynamoIngestStore) {
+export function createIngestHandler(
+  hooks: IngestHooks = {},
+  store: IngestStore = dynamoIngestStore,
+  loadRegistry: RegistryLoader = loadProducers,
+) {
   // Per invocation: the processor keeps its batch's state on itself, and the local stack
   // runs invocations of one handler concurrently (Lambda never does within an instance).
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
-  const recordHandlerFor = (waitingGroups: Map<string, number>) => async (record: SQSRecord) => {
-    const registry = await loadProducers();
-    const senderId = record.attributes.SenderId;
+  const recordHandlerFor = (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined) => async (record: SQSRecord) => {
     const meta = {
       messageId: record.messageId,
       receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-      sender: registry ? { scoping: true as const, senderId, producer: producerFor(registry, senderId) } : { scoping: false as const },
+      sender: {
+        senderId: record.attributes.SenderId,
+        // A redrive names its grant; the ingest checks it against its own table (§11).
+        redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
+        producers: loaded ? (senderId: string | undefined) => producerFor(loaded.registry, senderId) : undefined,
+      },
     };
-    // Every line about this message carries its event id (Logs Insights: `filter eventId = …`).
-    // A body without a usable id is known by its message, as its rejection is stored (`message:<id>`).
-    logger.appendKeys({ eventId: envelopeIdOf(record.body) ?? `message:${record.messageId}`, messageId: record.messageId });
+    // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)
+    // and source (ids are per source). A body without a usable id is known by its message,
+    // as its rejection is stored (`message:<id>`).
+    const key = envelopeKeyOf(record.body);
+    logger.appendKeys({
+      eventId: envelopeIdOf(record.body) ?? messageKey(record.messageId),
+      ...(key ? { eventSource: key.source } : {}),
+      messageId: record.messageId,
+    });
     try {
       const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta, hooks));
       // The event id is already on the line (appendKeys), also for a body without one.
@@ -62,15 +77,16 @@ export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore 
       }
       throw error;
     } finally {
-      logger.removeKeys(['eventId', 'messageId']);
+      logger.removeKeys(['eventId', 'eventSource', 'messageId']);
     }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
+      const loaded = await registryForBatch(loadRegistry);
       const waitingGroups = new Map<string, number>();
-      const response = await processPartialResponse(event, recordHandlerFor(waitingGroups), new SqsFifoPartialProcessorAsync(), {
+      const response = await processPartialResponse(event, recordHandlerFor(waitingGroups, loaded), new SqsFifoPartialProcessorAsync(), {
         context,
         skipGroupOnError: true,
         throwOnFullBatchFailure: false,
@@ -81,6 +97,28 @@ export function createIngestHandler(hooks: IngestHooks = {}, store: IngestStore 
       await Promise.all(held.map((r) => waitBeforeRetry(r, waitingGroups.get(r.attributes.MessageGroupId ?? '') ?? 1)));
       return response;
     });
+}
+
+/**
+ * The registry for this batch, read once. One that cannot be read or parsed fails the
+ * whole invocation, so every message stays on the queue (and, if it lasts, reaches the
+ * DLQ to be redriven later): an error line, the `ProducerRegistryUnreadable` metric and
+ * its alarm — never the batch applied unscoped (CONTRACT §11).
+ */
+async function registryForBatch(loadRegistry: RegistryLoader): Promise<LoadedRegistry | undefined> {
+  try {
+    const loaded = await loadRegistry();
+    logger.appendKeys({ registryVersion: loaded?.version ?? 'scoping-off' });
+    return loaded;
+  } catch (error) {
+    // The alarm ProducerRegistryUnreadable (infra/constructs/monitoring.ts) watches this metric.
+    logger.error('producer registry unreadable: the batch stays on the queue', {
+      error: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
+    metrics.addMetric('ProducerRegistryUnreadable', MetricUnit.Count, 1);
+    throw error;
+  }
 }
 
 export const handler = createIngestHandler();

@@ -118,8 +118,8 @@ export class Ingest extends Construct {
         ...(producers ? { PRODUCERS_PARAMETER: producers.parameterName } : {}),
       },
     });
-    // What ingest-store.ts calls: the applied marker (GetItem), the records an event
-    // names (BatchGetItem), the org tree and a cell's members (Query on the table and on
+    // What ingest-store.ts calls: the applied marker and the records an event names
+    // (BatchGetItem), a redrive grant (GetItem), the org tree and a cell's members (Query on the table and on
     // index byCell), the transaction of a change (its Puts, the org-tree counter's Update,
     // the deferred note's Delete), a rejected event (PutItem) and a deferred one (UpdateItem).
     grantItems(this.handler, records.recordsTable, {

@@ -22,6 +22,12 @@ import { customerKey } from '../access.js';
 export const REMINDERS_HEARTBEAT = { namespace: 'DangVien', metricName: 'RemindersRunCompleted', service: 'reminders' } as const;
 
 /**
+ * What the ingest emits (EMF) for a batch it could not start because the producer
+ * registry could not be read or parsed: functions/ingest/handler.ts names the same metric.
+ */
+export const PRODUCER_REGISTRY_UNREADABLE = { namespace: 'DangVien', metricName: 'ProducerRegistryUnreadable', service: 'ingest' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -82,6 +88,8 @@ export class Monitoring extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   /** No reminders run completed in the last 26 hours. */
   readonly remindersHeartbeat: cloudwatch.Alarm;
+  /** Fires when the ingest could not read the producer registry (nothing applies meanwhile). */
+  readonly producerRegistryUnreadable: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -155,6 +163,21 @@ export class Monitoring extends Construct {
       'Events failed every retry and wait in the ingest dead-letter queue: see `dangvien rejected list` and the DLQ, fix, re-drive.',
       {
         metric: dlqDepth,
+        ...anyAtAll,
+      },
+    );
+    // Fail closed: while the registry is unreadable nothing is applied, every batch returns
+    // to the queue (and, if it lasts, goes to the DLQ to be redriven).
+    this.producerRegistryUnreadable = alarm(
+      'ProducerRegistryUnreadable',
+      'The ingest could not read or parse the producer registry: no event is applied until it can. Check the SSM parameter (valid JSON, the schema of README "Who may write what") and the ingest log line "producer registry unreadable"; then `dangvien dlq redrive`.',
+      {
+        metric: new cloudwatch.Metric({
+          namespace: PRODUCER_REGISTRY_UNREADABLE.namespace,
+          metricName: PRODUCER_REGISTRY_UNREADABLE.metricName,
+          dimensionsMap: { service: PRODUCER_REGISTRY_UNREADABLE.service },
+          ...fiveMinuteSum,
+        }),
         ...anyAtAll,
       },
     );

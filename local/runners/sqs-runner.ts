@@ -6,7 +6,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
-import { LOCAL_SENDER_ATTRIBUTE } from '../../shared/data/queue-sender.js';
+import { LOCAL_SENDER_ATTRIBUTE, REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -49,7 +49,15 @@ export function toSqsRecord(message: Message, queueArn: string, region: string):
       ...(attrs.MessageDeduplicationId ? { MessageDeduplicationId: attrs.MessageDeduplicationId } : {}),
       ...(attrs.SequenceNumber ? { SequenceNumber: attrs.SequenceNumber } : {}),
     },
-    messageAttributes: {},
+    // Lambda hands message attributes over; the ingest reads only the redrive grant's token.
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {})
+        .filter(([name]) => name === REDRIVE_ATTRIBUTE)
+        .map(([name, a]) => [
+          name,
+          { stringValue: a.StringValue, dataType: a.DataType ?? 'String', stringListValues: [], binaryListValues: [] },
+        ]),
+    ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
@@ -83,7 +91,7 @@ export function startSqsRunner(opts: SqsRunnerOptions): Runner {
         MaxNumberOfMessages: opts.batchSize,
         WaitTimeSeconds: opts.waitTimeSeconds ?? 1,
         MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: [LOCAL_SENDER_ATTRIBUTE],
+        MessageAttributeNames: [LOCAL_SENDER_ATTRIBUTE, REDRIVE_ATTRIBUTE],
       }),
     );
     const messages = received.Messages ?? [];

@@ -1,4 +1,4 @@
-// data: the marker an applied event leaves, item `EVENT#<id>` / `EVENT` (keys.ts). Its
+// data: the marker an applied event leaves, item `EVENT#<source>/<id>` / `EVENT` (keys.ts). Its
 // existence is the idempotency check; its body is the audit trail. The ingest's commit,
 // the bulk import and the bench all write it, so that all three leave the same item.
 import type { DomainEvent } from '../domain/events.js';
@@ -19,5 +19,5 @@ export function appliedEvent(
 
 /** The Records item of a marker. */
 export function markerItem(marker: AppliedEvent): Record<string, unknown> {
-  return { ...marker, ...eventKey(marker.eventId), entity: 'event' };
+  return { ...marker, ...eventKey(marker.source, marker.eventId), entity: 'event' };
 }

@@ -13,7 +13,8 @@ import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
-import type { AppliedEvent, CommitResult, IngestStore, RejectedEvent } from '../use-cases/ports.js';
+import type { EventKey } from '../domain/ingest/idempotency.js';
+import type { AppliedEvent, CommitResult, IngestStore, RedriveGrant, RejectedEvent, WaitingRef } from '../use-cases/ports.js';
 import { markerItem } from './event-marker.js';
 
 export type { RejectedEvent };
@@ -23,6 +24,8 @@ import {
   dossierKey,
   eventKey,
   factKey,
+  legacyEventKey,
+  redriveGrantKey,
   memberKey,
   orgKey,
   orgTreeVersionKey,
@@ -32,11 +35,25 @@ import {
   transferKey,
 } from './keys.js';
 
-export async function findApplied(eventId: string): Promise<AppliedEvent | undefined> {
+/**
+ * The marker of (`source`, `eventId`). A marker written before the (source, id) key
+ * (`EVENT#<id>`) still counts when it records the same source: both keys are read in
+ * one request, so upgrading needs no migration and costs one more read unit per event.
+ */
+export async function findApplied(key: EventKey): Promise<AppliedEvent | undefined> {
+  const current = eventKey(key.source, key.eventId);
+  const legacy = legacyEventKey(key.eventId);
+  const items = await batchGetAll(config.recordsTable(), [current, legacy], { consistentRead: true });
+  const found = items.find((i) => i.pk === current.pk) ?? items.find((i) => i.pk === legacy.pk && i.source === key.source);
+  return found ? stripStorage<AppliedEvent>(found) : undefined;
+}
+
+/** The redrive grant of `token` (redrive-grant.ts writes it), read consistently. */
+export async function findRedriveGrant(token: string): Promise<RedriveGrant | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: config.recordsTable(), Key: eventKey(eventId), ConsistentRead: true }),
+    new GetCommand({ TableName: config.recordsTable(), Key: redriveGrantKey(token), ConsistentRead: true }),
   );
-  return out.Item ? stripStorage<AppliedEvent>(out.Item) : undefined;
+  return out.Item ? stripStorage<RedriveGrant>(out.Item) : undefined;
 }
 
 type Loader = { key: Record<string, string>; look: string; put: (item: Record<string, unknown>) => void };
@@ -143,7 +160,7 @@ export function orgTreeChanged(table: string): TransactItem {
  * Writes the state change and the event's marker in one transaction, so that a crash
  * can never leave one without the other and a retry finds the marker and does nothing.
  */
-export async function commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
+export async function commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult> {
   const table = config.recordsTable();
   const items: TransactItem[] = writes.map((w): TransactItem => {
     if (w.entity === 'fact') {
@@ -162,7 +179,7 @@ export async function commit(marker: AppliedEvent, writes: readonly Write[], opt
   if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;
   items.push({ Put: { TableName: table, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } });
-  if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(marker.eventId) } });
+  if (opts.clearDeferred) items.push({ Delete: { TableName: table, Key: deferredKey(opts.clearDeferred) } });
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
     return 'committed';
@@ -183,20 +200,31 @@ export async function storeRejected(rejected: RejectedEvent): Promise<void> {
 }
 
 /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
-export async function storeDeferred(eventId: string, reason: string, message: string): Promise<void> {
+export async function storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: config.recordsTable(),
-      Key: deferredKey(eventId),
+      Key: deferredKey(waiting.id),
       UpdateExpression:
-        'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e ADD attempts :one',
-      ExpressionAttributeValues: { ':r': reason, ':m': message, ':t': new Date().toISOString(), ':e': 'deferred', ':one': 1 },
+        'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e, ' +
+        'eventId = :id, #source = :s, senderId = :sender ADD attempts :one',
+      ExpressionAttributeNames: { '#source': 'source' },
+      ExpressionAttributeValues: {
+        ':r': reason,
+        ':m': message,
+        ':t': new Date().toISOString(),
+        ':e': 'deferred',
+        ':one': 1,
+        ':id': waiting.eventId,
+        ':s': waiting.source,
+        ':sender': waiting.senderId,
+      },
     }),
   );
 }
 
 /** The ingest's store in the Records table (the default of the ingest handler). */
-export const dynamoIngestStore: IngestStore = { findApplied, loadNeeds, commit, storeRejected, storeDeferred };
+export const dynamoIngestStore: IngestStore = { findApplied, loadNeeds, commit, storeRejected, storeDeferred, findRedriveGrant };
 
 export async function listRejected(): Promise<RejectedEvent[]> {
   return queryPartition<RejectedEvent>('REJECTED');
@@ -204,7 +232,11 @@ export async function listRejected(): Promise<RejectedEvent[]> {
 
 /** An event waiting for its predecessor, as an operator sees it. */
 export interface WaitingEvent {
+  /** `<source>/<id>@<senderId>`. */
+  id: string;
   eventId: string;
+  source?: string;
+  senderId?: string;
   reason: string;
   message: string;
   attempts: number;
@@ -214,6 +246,9 @@ export interface WaitingEvent {
 
 export async function listDeferred(): Promise<WaitingEvent[]> {
   const items = await queryPartition<{
+    eventId?: string;
+    source?: string;
+    senderId?: string;
     reason: string;
     message: string;
     attempts: number;
@@ -222,7 +257,11 @@ export async function listDeferred(): Promise<WaitingEvent[]> {
     sk?: string;
   }>('DEFERRED', true);
   return items.map((i) => ({
-    eventId: i.sk ?? '',
+    id: i.sk ?? '',
+    // An item written before waits were kept per sender is keyed by the event id alone.
+    eventId: i.eventId ?? i.sk ?? '',
+    ...(i.source ? { source: i.source } : {}),
+    ...(i.senderId ? { senderId: i.senderId } : {}),
     reason: i.reason,
     message: i.message,
     attempts: i.attempts,

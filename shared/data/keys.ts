@@ -7,9 +7,17 @@
 //   DOSSIER#<id>            DOSSIER       an admission dossier
 //   TRANSFER#<id>           TRANSFER      a transfer
 //   FACT#<cell>#<year>      <factId>      one event's contribution to a yearly figure
-//   EVENT#<id>              EVENT         an applied event: the idempotency marker and the audit trail
-//   REJECTED                <eventId>     an event that can never apply, with its reason
-//   DEFERRED                <eventId>     an event waiting for its predecessor, with its reason
+//   EVENT#<source>/<id>     EVENT         an applied event: the idempotency marker and the audit trail
+//   REJECTED                <rejection>   an event that can never apply, with its reason and its sender
+//   DEFERRED                <waiting>     an event waiting for its predecessor, with its reason and its sender
+//   REDRIVE                 <token>       an operator's redrive: whose event a re-sent body is (redrive-grant.ts)
+//
+// The idempotency key is (`source`, `id`) (CONTRACT §1): both are `[A-Za-z0-9._:-]`, so
+// `/` cannot occur in either and `<source>/<id>` names one key only. Markers written
+// before this layout (`EVENT#<id>`, its `source` an attribute) are still honoured: the
+// ingest reads that key too when the new one is absent (ingest-store.ts findApplied).
+// `<rejection>` and `<waiting>` add the sending identity (`<source>/<id>@<senderId>`,
+// see domain/ingest/idempotency.ts), so that no producer can overwrite what another sent.
 //
 // `lastEventId` is the event that last wrote an item: the figures log it, so that one
 // event is followed from the ingest through the stream.
@@ -21,6 +29,7 @@
 // `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
 // need a reminder: the first day it may, see reminder-index.ts.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
+import { idempotencyKey } from '../domain/ingest/idempotency.js';
 import { indexAttributes } from './reminder-index.js';
 
 export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
@@ -29,9 +38,15 @@ export const dossierKey = (dossierId: string) => ({ pk: `DOSSIER#${dossierId}`, 
 export const transferKey = (transferId: string) => ({ pk: `TRANSFER#${transferId}`, sk: 'TRANSFER' });
 export const factPartition = (cellId: string, year: number) => `FACT#${cellId}#${year}`;
 export const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>) => ({ pk: factPartition(f.cellId, f.year), sk: f.factId });
-export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+/** The marker of the event (`source`, `eventId`). */
+export const eventKey = (source: string, eventId: string) => ({ pk: `EVENT#${idempotencyKey(source, eventId)}`, sk: 'EVENT' });
+/** The marker as versions before the (source, id) key wrote it: read only, never written. */
+export const legacyEventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+/** The event id a marker's partition key names (either layout). */
+export const eventIdOfMarkerPk = (pk: string) => pk.slice('EVENT#'.length).split('/').at(-1) ?? '';
 export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
-export const deferredKey = (eventId: string) => ({ pk: 'DEFERRED', sk: eventId });
+export const deferredKey = (waitingId: string) => ({ pk: 'DEFERRED', sk: waitingId });
+export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
 /** Bumped by every transaction that writes an org (see org-tree.ts). */
 export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;

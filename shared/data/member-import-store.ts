@@ -27,9 +27,10 @@ export function dynamoMemberImportStore(opts: DynamoMemberImportStoreOptions = {
     batchWriteAll(table(), items, { concurrency, beforeRequest: (n) => opts.beforeBatchWrite?.(what, n) });
   return {
     loadOrgs: (): Promise<OrgRecord[]> => loadAllOrgs(),
-    async findMarkers(eventIds) {
-      const byPk = new Map(eventIds.map((id) => [eventKey(id).pk, id]));
-      const items = await batchGetAll(table(), eventIds.map(eventKey), { concurrency, consistentRead: true, projection: 'pk' });
+    async findMarkers(source, eventIds) {
+      const byPk = new Map(eventIds.map((id) => [eventKey(source, id).pk, id]));
+      const keys = eventIds.map((id) => eventKey(source, id));
+      const items = await batchGetAll(table(), keys, { concurrency, consistentRead: true, projection: 'pk' });
       return new Set(items.map((item) => byPk.get(String(item.pk))!));
     },
     async findMembers(memberIds) {

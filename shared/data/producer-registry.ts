@@ -1,7 +1,12 @@
 // data: the producer registry (who may write which subtrees). In the cloud an SSM
 // parameter (PRODUCERS_PARAMETER), locally a JSON file (DANGVIEN_PRODUCERS_FILE).
 // With neither, scoping is off and every sender may write everything.
+//
+// Fail closed: a registry that cannot be read or does not parse throws
+// ProducerRegistryError, and the ingest then leaves its whole batch on the queue; it is
+// never taken as "no registry".
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Producer } from '../domain/ingest/scope.js';
@@ -19,26 +24,68 @@ const RegistrySchema = z.strictObject({
 
 export type ProducerRegistry = z.infer<typeof RegistrySchema>;
 
-/** Changes to the registry take effect within this long in a warm Lambda. */
-const CACHE_MS = 5 * 60_000;
-let cached: { at: number; registry: ProducerRegistry | undefined } | undefined;
-
-export function parseRegistry(text: string): ProducerRegistry {
-  return RegistrySchema.parse(JSON.parse(text));
+/** A registry as read, with the version that names it in the logs. */
+export interface LoadedRegistry {
+  registry: ProducerRegistry;
+  /** `ssm:<Parameter.Version>`, or `file:<first 12 hex of its SHA-256>` locally. */
+  version: string;
 }
 
-export async function loadProducers(now = Date.now()): Promise<ProducerRegistry | undefined> {
-  if (cached && now - cached.at < CACHE_MS) return cached.registry;
-  let registry: ProducerRegistry | undefined;
-  if (process.env.DANGVIEN_PRODUCERS_FILE) {
-    registry = parseRegistry(await readFile(process.env.DANGVIEN_PRODUCERS_FILE, 'utf8'));
-  } else if (process.env.PRODUCERS_PARAMETER) {
-    const out = await new SSMClient({}).send(new GetParameterCommand({ Name: process.env.PRODUCERS_PARAMETER }));
-    registry = parseRegistry(out.Parameter?.Value ?? '{"producers":[]}');
+/** Reads the registry: undefined when scoping is off; throws ProducerRegistryError when unusable. */
+export type RegistryLoader = () => Promise<LoadedRegistry | undefined>;
+
+/** The registry could not be read or parsed: ingestion stops until it can (CONTRACT §11). */
+export class ProducerRegistryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ProducerRegistryError';
   }
-  cached = { at: now, registry };
-  return registry;
 }
+
+/** Changes to the SSM parameter take effect within this long in a warm Lambda. */
+const CACHE_MS = 60_000;
+let cached: { at: number; name: string; loaded: LoadedRegistry } | undefined;
+
+/** The registry in `text`, validated. @throws ProducerRegistryError naming what is wrong (never a value). */
+export function parseRegistry(text: string): ProducerRegistry {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ProducerRegistryError('the producer registry is not JSON');
+  }
+  const parsed = RegistrySchema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`).join('; ');
+    throw new ProducerRegistryError(`the producer registry does not match its schema: ${where}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The registry for one ingest batch. The local file is read each time (a laptop sees an
+ * edit at once); the SSM parameter is cached for a minute. A failure is never cached.
+ * @throws ProducerRegistryError when it cannot be read or parsed.
+ */
+export const loadProducers: RegistryLoader = async (now = Date.now()) => {
+  const file = process.env.DANGVIEN_PRODUCERS_FILE;
+  if (file) {
+    const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      throw new ProducerRegistryError(`the producer registry file cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    });
+    return { registry: parseRegistry(text), version: `file:${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
+  }
+  const name = process.env.PRODUCERS_PARAMETER;
+  if (!name) return undefined;
+  if (cached?.name === name && now - cached.at < CACHE_MS) return cached.loaded;
+  const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name })).catch((error: unknown) => {
+    throw new ProducerRegistryError(`the producer registry parameter cannot be read: ${(error as Error).name}`, { cause: error });
+  });
+  if (out.Parameter?.Value === undefined) throw new ProducerRegistryError('the producer registry parameter has no value');
+  const loaded = { registry: parseRegistry(out.Parameter.Value), version: `ssm:${out.Parameter.Version ?? '?'}` };
+  cached = { at: now, name, loaded };
+  return loaded;
+};
 
 /**
  * The producer behind an SQS SenderId: an IAM user's id, or a role's `AROA…:session`,

@@ -10,6 +10,8 @@ import { sqsClient } from './clients.js';
 /** A body to send; `event` is set when it looks like an envelope, so that its subject can be the group. */
 export interface Outgoing {
   body: string;
+  /** The token of the redrive grant this message is sent under (REDRIVE_ATTRIBUTE). */
+  redrive?: string;
   event?: Pick<DomainEvent, 'id' | 'type' | 'data'> & { source?: unknown };
   /** The person, when the sender found it elsewhere than in the event (`dangvien send`). */
   person?: string;
@@ -22,6 +24,14 @@ export interface Outgoing {
  * the caller; in AWS the ingest reads the SenderId SQS sets, never an attribute.
  */
 export const LOCAL_SENDER_ATTRIBUTE = 'dangvien.localSender';
+
+/**
+ * The message attribute by which an operator's redrive names its grant (a REDRIVE item the
+ * CLI wrote, redrive-grant.ts): the ingest loads the grant from its own table and, when it
+ * vouches for this very body, processes the message as the sender recorded there. Anyone
+ * may set the attribute; only a grant in the table gives it meaning.
+ */
+export const REDRIVE_ATTRIBUTE = 'dangvien.redrive';
 
 export interface SendOptions {
   /** A new deduplication id for each send (a redrive). */
@@ -83,9 +93,7 @@ export async function sendBatches(queueUrl: string, items: readonly Outgoing[], 
           MessageBody: item.body,
           MessageGroupId: groupOf(item),
           MessageDeduplicationId: opts.fresh ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i + j}`) : deduplicationIdOf(item),
-          ...(opts.localSender
-            ? { MessageAttributes: { [LOCAL_SENDER_ATTRIBUTE]: { DataType: 'String', StringValue: opts.localSender } } }
-            : {}),
+          ...messageAttributes(item, opts),
         })),
       }),
     );
@@ -96,6 +104,14 @@ export async function sendBatches(queueUrl: string, items: readonly Outgoing[], 
     });
   }
   return outcomes;
+}
+
+function messageAttributes(item: Outgoing, opts: SendOptions) {
+  const attributes = {
+    ...(opts.localSender ? { [LOCAL_SENDER_ATTRIBUTE]: { DataType: 'String', StringValue: opts.localSender } } : {}),
+    ...(item.redrive ? { [REDRIVE_ATTRIBUTE]: { DataType: 'String', StringValue: item.redrive } } : {}),
+  };
+  return Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {};
 }
 
 /** Sends every item or throws, naming how many the queue refused. */

@@ -10,7 +10,7 @@
 // transaction per event, which is what makes 127,000 members a matter of minutes.
 //
 // Resumable and never double-counting: each row that is written gets an audit marker
-// `EVENT#import:<fileHash>:<line>` (the same item an applied event leaves, body
+// `EVENT#legacy-import/import:<fileHash>:<line>` (the same item an applied event leaves, body
 // included). A re-run of the same file skips the rows that have one. Within a chunk the
 // member items are written first and the markers after them, so an interruption can
 // leave a member without its marker but never a marker without its member; the re-run
@@ -29,7 +29,7 @@ import { decide } from '../domain/ingest/decide.js';
 import { emptyState, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
 import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
-import { inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
+import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
 import { eventHash } from './ingest-event.js';
 
 export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../import/member-csv.js';
@@ -49,8 +49,8 @@ export interface ImportMarker {
 export interface MemberImportStore {
   /** The whole org tree, read consistently. */
   loadOrgs(): Promise<OrgRecord[]>;
-  /** Which of these event ids have a marker. */
-  findMarkers(eventIds: string[]): Promise<Set<string>>;
+  /** Which of these event ids of `source` have a marker (the idempotency key is (source, id)). */
+  findMarkers(source: string, eventIds: string[]): Promise<Set<string>>;
   /** The stored members among these ids (consistent reads). */
   findMembers(memberIds: string[]): Promise<Map<string, MemberRecord>>;
   putMembers(members: MemberRecord[]): Promise<void>;
@@ -182,7 +182,10 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
 async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: MemberRecord[]; markers: ImportMarker[] }> {
   const pending = parseRows(r, chunk);
   const [marked, stored] = await Promise.all([
-    r.store.findMarkers(pending.map((p) => p.event.id)),
+    r.store.findMarkers(
+      IMPORT_SOURCE,
+      pending.map((p) => p.event.id),
+    ),
     r.store.findMembers(pending.map((p) => p.event.data.memberId)),
   ]);
   const members: MemberRecord[] = [];

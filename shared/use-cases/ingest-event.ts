@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
-import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
+import { bodyHash, envelopeKeyOf, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../domain/ingest/idempotency.js';
+import { ancestorsToLoad, orgsTouched, outsideScope, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
 import { appliedEvent } from '../data/event-marker.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
-import { NO_BODY, type IngestStore } from './ports.js';
+import { NO_BODY, type IngestStore, type RejectedEvent } from './ports.js';
 
 export { PredecessorMissingError };
 
@@ -16,8 +17,15 @@ export type IngestOutcome =
   | { outcome: 'duplicate'; eventId: string; type: string }
   | { outcome: 'rejected'; eventId?: string; reason: string };
 
-/** Who sent the message, when producer scoping is on. */
-export type Sender = { scoping: false } | { scoping: true; senderId?: string; producer?: Producer };
+/** Who sent a message, as the handler knows it. */
+export interface Sender {
+  /** The SQS SenderId (locally: what `send --sender` hands the runner). */
+  senderId?: string;
+  /** The redrive token the message carries, if any: the sender recorded with it stands (§11). */
+  redrive?: string;
+  /** The producer registry's lookup; absent when producer scoping is off. */
+  producers?: (senderId: string | undefined) => Producer | undefined;
+}
 
 export interface IngestHooks {
   /** Called after the idempotency check: lets tests run another delivery in between. */
@@ -59,99 +67,135 @@ export async function ingestEvent(
 ): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
+  const senderId = await senderOfMessage(store, body, meta.sender);
+  const producers = meta.sender?.producers;
+  const producer = producers?.(senderId);
   if (!parsed.ok) {
+    const envelopeKey = envelopeKeyOf(body);
+    const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : messageKey(meta.messageId);
     const eventId = envelopeIdOf(body);
+    // What an unknown sender, or one using another's source, sent is not kept (§11).
+    const keep = !producers || (producer !== undefined && (!envelopeKey || producer.sources.includes(envelopeKey.source)));
     await store.storeRejected({
-      id: eventId ?? `message:${meta.messageId}`,
+      id: rejectionId(key, senderId),
+      key,
       eventId,
+      ...(envelopeKey ? { source: envelopeKey.source } : {}),
+      senderId: senderOf(senderId),
       reason: parsed.reason,
       message: parsed.message,
-      body,
+      body: keep ? body : NO_BODY,
       rejectedAt: now,
     });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
   const event = parsed.event;
   const hash = eventHash(event);
+  const key = idempotencyKey(event.source, event.id);
+  const eventKey = { source: event.source, eventId: event.id };
+  const rejected = (reason: string, message: string, keptBody: string, variant?: string): RejectedEvent => ({
+    id: rejectionId(key, senderId, variant),
+    key,
+    eventId: event.id,
+    source: event.source,
+    senderId: senderOf(senderId),
+    type: event.type,
+    reason,
+    message,
+    body: keptBody,
+    rejectedAt: now,
+  });
   // Who sent it comes before anything is compared or stored: an unknown sender, or one
   // using another producer's source, gets no conflict checked and no body kept (§11).
-  const senderRefusal = meta.sender?.scoping ? senderDecision(event, meta.sender) : undefined;
+  const senderRefusal = producers ? senderDecision(event, senderId, producer) : undefined;
   if (senderRefusal?.outcome === 'reject') {
-    await store.storeRejected({
-      id: event.id,
-      eventId: event.id,
-      type: event.type,
-      reason: senderRefusal.reason,
-      message: senderRefusal.message,
-      body: NO_BODY,
-      rejectedAt: now,
-    });
+    await store.storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
     return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
   }
   for (let attempt = 0; ; attempt++) {
-    const applied = await store.findApplied(event.id);
+    const applied = await store.findApplied(eventKey);
     if (applied) {
       if (applied.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
-      await store.storeRejected({
-        id: `${event.id}#conflict#${hash.slice(0, 12)}`,
-        eventId: event.id,
-        type: event.type,
-        reason: 'conflict',
-        message: `event ${event.id} was already applied with a different body; the first one stands`,
-        body,
-        rejectedAt: now,
-      });
+      // Another body under an applied key: a conflict, unless it reaches outside the
+      // sender's subtrees — then it is refused as such and nothing of it is kept (§11).
+      const outside = producer ? scopeDecision(event, await loadState(store, event, producer), producer) : undefined;
+      if (outside?.outcome === 'reject') {
+        await store.storeRejected(rejected(outside.reason, outside.message, NO_BODY));
+        return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
+      }
+      const message = `event ${key} was already applied with a different body; the first one stands`;
+      await store.storeRejected(rejected('conflict', message, body, `conflict:${hash.slice(0, 12)}`));
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     await hooks.afterMarkerCheck?.(event);
-    const state = emptyState();
-    const scoping = meta.sender?.scoping === true;
-    while (await store.loadNeeds({ ...needsFor(event, state), ...(scoping ? { allOrgs: true } : {}) }, state)) {
-      // Some needs follow from what was just loaded (a transfer's member): ask again.
-    }
-    const decision = meta.sender?.scoping ? (scopeDecision(event, state, meta.sender) ?? decide(event, state)) : decide(event, state);
+    const state = await loadState(store, event, producer);
+    const decision = producer ? (scopeDecision(event, state, producer) ?? decide(event, state)) : decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
-      if ((await store.findApplied(event.id))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
-      await store.storeRejected({
-        id: event.id,
-        eventId: event.id,
-        type: event.type,
-        reason: decision.reason,
-        message: decision.message,
-        // Out of the sender's subtrees: nothing of what it sent is kept (§11).
-        body: decision.reason === 'out-of-scope' ? NO_BODY : body,
-        rejectedAt: now,
-      });
+      if ((await store.findApplied(eventKey))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      // Out of the sender's subtrees: nothing of what it sent is kept (§11).
+      await store.storeRejected(rejected(decision.reason, decision.message, decision.reason === 'out-of-scope' ? NO_BODY : body));
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
+    const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
     if (decision.outcome === 'retry') {
-      await store.storeDeferred(event.id, decision.reason, decision.message);
+      await store.storeDeferred(waiting, decision.reason, decision.message);
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     await hooks.beforeWrite?.(event);
     const marker = appliedEvent(event, hash, body, now);
-    const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 });
+    const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined });
     if (result === 'committed') return { outcome: 'applied', eventId: event.id, type: event.type };
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
 }
 
-/** An out-of-scope rejection, or undefined when the sender may write what the event touches. */
+/**
+ * What deciding the event needs and, for a scoped producer, the chain above every org it
+ * reaches: scope is a walk up the tree, one consistent BatchGet per level (an org
+ * registered a moment ago is seen), never the whole `ORGS` partition.
+ */
+async function loadState(store: IngestStore, event: DomainEvent, producer: Producer | undefined): Promise<LoadedState> {
+  const state = emptyState();
+  while (await store.loadNeeds(needsFor(event, state), state)) {
+    // Some needs follow from what was just loaded (a transfer's member): ask again.
+  }
+  if (producer && !producer.orgs.includes('*')) {
+    for (let orgs = ancestorsToLoad(orgsTouched(event, state), state); orgs.length > 0; ) {
+      await store.loadNeeds({ orgs, members: [], dossiers: [], transfers: [] }, state);
+      orgs = ancestorsToLoad(orgsTouched(event, state), state);
+    }
+  }
+  return state;
+}
+
+/**
+ * The identity a message is processed as: its SQS SenderId, or — for an operator's
+ * redrive — the sender recorded in the grant the message names, when that grant exists
+ * in the ingest's own table and vouches for this very body. A forged or stale token
+ * changes nothing: the message is what its real SenderId may send.
+ */
+async function senderOfMessage(store: IngestStore, body: string, sender: Sender | undefined): Promise<string | undefined> {
+  if (!sender?.redrive) return sender?.senderId;
+  const grant = await store.findRedriveGrant(sender.redrive);
+  return grant && grant.bodyHash === bodyHash(body) ? grant.senderId : sender.senderId;
+}
+
 /** An unknown sender, or a source that is not the sender's: refused before anything else. */
-function senderDecision(event: DomainEvent, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
-  if (!sender.producer) return reject('out-of-scope', `sender ${sender.senderId ?? '(none)'} is not a registered producer`);
+function senderDecision(event: DomainEvent, senderId: string | undefined, producer: Producer | undefined): Decision | undefined {
+  if (!producer) return reject('out-of-scope', `sender ${senderId ?? '(none)'} is not a registered producer`);
   // The idempotency key is (source, id): a producer may only use the sources registered to it.
-  if (!sender.producer.sources.includes(event.source))
-    return reject('out-of-scope', `producer ${sender.producer.name} may not send as source ${event.source}`);
+  if (!producer.sources.includes(event.source))
+    return reject('out-of-scope', `producer ${producer.name} may not send as source ${event.source}`);
   return undefined;
 }
 
-function scopeDecision(event: DomainEvent, state: LoadedState, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
-  if (!sender.producer) return senderDecision(event, sender);
+/** An out-of-scope rejection, or undefined when the producer may write everything the event touches. */
+function scopeDecision(event: DomainEvent, state: LoadedState, producer: Producer): Decision | undefined {
   const touched = orgsTouched(event, state);
-  if (inScope(sender.producer, touched, state.orgs)) return undefined;
-  return reject('out-of-scope', `producer ${sender.producer.name} may not write ${touched.join(', ')}`);
+  const outside = outsideScope(producer, touched, state.orgs);
+  if (outside.length === 0) return undefined;
+  return reject('out-of-scope', `producer ${producer.name} may not write ${outside.join(', ')}`);
 }

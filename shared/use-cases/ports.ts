@@ -4,6 +4,7 @@
 // Types and one key helper: importing this module loads no SDK.
 import type { OrgFigures, OrgTree } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
+import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { FactRecord, OrgRecord, StoredRecord, VersionedRecord } from '../domain/records.js';
 import type { Digest } from '../domain/digest.js';
 import type { Notification, ReminderNotification } from '../domain/notifications.js';
@@ -24,15 +25,47 @@ export interface AppliedEvent {
   body: string;
 }
 
-/** An event that can never apply, kept with its reason for an operator to fix and re-drive. */
+/**
+ * An event that can never apply, kept with its reason for an operator to fix and re-drive.
+ * Kept per sending identity (`id` names the key and the sender, see domain/ingest/idempotency.ts).
+ */
 export interface RejectedEvent {
   id: string;
   reason: string;
   message: string;
   body: string;
   eventId?: string;
+  /** The envelope's source, when the body had a usable (source, id). */
+  source?: string;
+  /** `<source>/<id>`, or `message:<messageId>` for a body with no usable key. */
+  key?: string;
+  /** Who sent it: the SQS SenderId (a redrive keeps the first sender's). */
+  senderId?: string;
   type?: string;
   rejectedAt: string;
+}
+
+/** An event waiting for its predecessor, kept per sending identity like a rejection. */
+export interface WaitingRef {
+  /** `<source>/<id>@<senderId>` (domain/ingest/idempotency.ts waitingId). */
+  id: string;
+  eventId: string;
+  source: string;
+  senderId: string;
+}
+
+/**
+ * An operator's redrive of a stored body (a rejected event, a DLQ message): the token
+ * the re-sent message carries and the sender it stands for. Written by the operator's
+ * CLI, read by the ingest from its own table — never taken from the message itself.
+ */
+export interface RedriveGrant {
+  token: string;
+  /** The identity that first sent the body. */
+  senderId: string;
+  /** SHA-256 of the body: the grant vouches for this body only. */
+  bodyHash: string;
+  createdAt: string;
 }
 
 /**
@@ -43,19 +76,21 @@ export interface RejectedEvent {
 export type CommitResult = 'committed' | 'already-applied' | 'stale';
 
 export interface IngestStore {
-  /** The marker of `eventId`, read consistently. */
-  findApplied(eventId: string): Promise<AppliedEvent | undefined>;
+  /** The marker of the key (`source`, `eventId`), read consistently. */
+  findApplied(key: EventKey): Promise<AppliedEvent | undefined>;
   /** Loads what `needs` names and `state` does not have yet; answers whether anything was loaded. */
   loadNeeds(needs: Needs, state: LoadedState): Promise<boolean>;
   /**
    * All of `writes` and the marker, or nothing. Each record write holds only if the record
    * is still at `expectedVersion` (null: absent), the marker only if absent.
-   * `clearDeferred` also forgets why the event waited.
+   * `clearDeferred` (a {@link WaitingRef} id) also forgets why the event waited.
    */
-  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult>;
+  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
-  storeDeferred(eventId: string, reason: string, message: string): Promise<void>;
+  storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
+  /** The redrive grant of `token`, read consistently; undefined when there is none. */
+  findRedriveGrant(token: string): Promise<RedriveGrant | undefined>;
 }
 
 // ---------------------------------------------------------------------------

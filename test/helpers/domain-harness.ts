@@ -83,7 +83,7 @@ export class DomainHarness {
         outcome: 'retry',
         eventId: error.eventId,
         reason: error.reason,
-        message: this.store.deferred.get(error.eventId)?.message ?? '',
+        message: this.store.deferredOf(error.eventId)?.message ?? '',
       };
     }
   }

@@ -12,7 +12,8 @@
 import { countOpenDossiers, type LoadedState, type Needs, type Write } from '../../shared/domain/ingest/decision-types.js';
 import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../../shared/domain/records.js';
 import { cellOf } from '../../shared/data/keys.js';
-import type { AppliedEvent, CommitResult, IngestStore, RejectedEvent } from '../../shared/use-cases/ports.js';
+import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
+import type { AppliedEvent, CommitResult, IngestStore, RedriveGrant, RejectedEvent, WaitingRef } from '../../shared/use-cases/ports.js';
 
 /** A write no DynamoDB transaction would accept, or one that bumps a version wrongly: a bug, never a business outcome. */
 export class TransactionError extends Error {
@@ -20,6 +21,8 @@ export class TransactionError extends Error {
 }
 
 export interface DeferredEvent {
+  eventId: string;
+  senderId: string;
   reason: string;
   message: string;
   attempts: number;
@@ -35,10 +38,14 @@ export class InMemoryIngestStore implements IngestStore {
   readonly transfers = new Map<string, TransferRecord>();
   /** Keyed `cellId#year#factId`, like the FACT#<cell>#<year> / <factId> items. */
   readonly facts = new Map<string, FactRecord>();
-  /** The markers, by event id. */
+  /** The markers, by idempotency key `<source>/<id>`. */
   readonly applied = new Map<string, AppliedEvent>();
+  /** By rejection id (`<source>/<id>@<sender>`…), as the REJECTED items. */
   readonly rejected = new Map<string, RejectedEvent>();
+  /** By waiting id (`<source>/<id>@<sender>`), as the DEFERRED items. */
   readonly deferred = new Map<string, DeferredEvent>();
+  /** Redrive grants by token. */
+  readonly grants = new Map<string, RedriveGrant>();
   /** Bumped by every commit that writes an org, as the ORGTREE counter is. */
   treeVersion = 0;
   /** The writes of the last successful commit (tests look at what an event wrote). */
@@ -46,9 +53,19 @@ export class InMemoryIngestStore implements IngestStore {
   /** The last rejection stored (tests look at its message). */
   lastRejected: RejectedEvent | undefined;
 
-  async findApplied(eventId: string): Promise<AppliedEvent | undefined> {
-    const marker = this.applied.get(eventId);
+  async findApplied(key: EventKey): Promise<AppliedEvent | undefined> {
+    const marker = this.applied.get(idempotencyKey(key.source, key.eventId));
     return marker && copy(marker);
+  }
+
+  async findRedriveGrant(token: string): Promise<RedriveGrant | undefined> {
+    const grant = this.grants.get(token);
+    return grant && copy(grant);
+  }
+
+  /** Why the event `eventId` waits (any sender's wait), for tests. */
+  deferredOf(eventId: string): DeferredEvent | undefined {
+    return [...this.deferred.values()].find((d) => d.eventId === eventId);
   }
 
   async loadNeeds(needs: Needs, state: LoadedState): Promise<boolean> {
@@ -85,7 +102,7 @@ export class InMemoryIngestStore implements IngestStore {
     return loaded;
   }
 
-  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult> {
+  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult> {
     const seen = new Set<string>();
     let stale = false;
     for (const w of writes) {
@@ -99,7 +116,8 @@ export class InMemoryIngestStore implements IngestStore {
         throw new TransactionError(`${key} written at version ${String(w.record.version)} after ${String(w.expectedVersion)}`);
       }
     }
-    if (this.applied.has(marker.eventId)) return 'already-applied';
+    const key = idempotencyKey(marker.source, marker.eventId);
+    if (this.applied.has(key)) return 'already-applied';
     if (stale) return 'stale';
     for (const w of writes) {
       if (w.entity === 'fact') {
@@ -110,8 +128,8 @@ export class InMemoryIngestStore implements IngestStore {
       }
     }
     if (writes.some((w) => w.entity === 'org')) this.treeVersion += 1;
-    this.applied.set(marker.eventId, copy(marker));
-    if (opts.clearDeferred) this.deferred.delete(marker.eventId);
+    this.applied.set(key, copy(marker));
+    if (opts.clearDeferred) this.deferred.delete(opts.clearDeferred);
     this.lastWrites = writes;
     return 'committed';
   }
@@ -121,8 +139,9 @@ export class InMemoryIngestStore implements IngestStore {
     this.lastRejected = copy(rejected);
   }
 
-  async storeDeferred(eventId: string, reason: string, message: string): Promise<void> {
-    this.deferred.set(eventId, { reason, message, attempts: (this.deferred.get(eventId)?.attempts ?? 0) + 1 });
+  async storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {
+    const attempts = (this.deferred.get(waiting.id)?.attempts ?? 0) + 1;
+    this.deferred.set(waiting.id, { eventId: waiting.eventId, senderId: waiting.senderId, reason, message, attempts });
   }
 
   /**

@@ -500,6 +500,24 @@ describe('operations alarms', () => {
     expect(source).toContain('logMetrics(metrics)');
   });
 
+  it('alarms at once when the ingest cannot read the producer registry', () => {
+    // Act
+    const unreadable = resource(stack.monitoring.producerRegistryUnreadable).Properties;
+
+    // Assess
+    expect(unreadable).toMatchObject({
+      Namespace: 'DangVien',
+      MetricName: 'ProducerRegistryUnreadable',
+      Dimensions: [{ Name: 'service', Value: 'ingest' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(environmentOf(stack.ingest.handler.function).POWERTOOLS_SERVICE_NAME).toBe('ingest');
+    const source = readFileSync(`${repoRoot}/functions/ingest/handler.ts`, 'utf8');
+    expect(source).toContain("addMetric('ProducerRegistryUnreadable'");
+  });
+
   it('watches throttles and system errors of both tables', () => {
     for (const table of [stack.records.recordsTable, stack.records.figuresTable]) {
       const on = alarms().filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${logicalId(table)}"`));

@@ -127,7 +127,7 @@ describe('ingest on the emulators', () => {
       new ReceiveMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
     );
     // Assess: in the DLQ with its reason on record
-    expect(deferred.find((d) => d.sk === recognize.id)).toMatchObject({ reason: 'missing-member', attempts: 5 });
+    expect(deferred.find((d) => d.eventId === recognize.id)).toMatchObject({ reason: 'missing-member', attempts: 5 });
     expect(dlqMessages.Messages?.map((m) => JSON.parse(m.Body ?? '{}').id)).toContain(recognize.id);
     // Act: the admit arrives, then the operator redrives the DLQ
     await stack.send([admit]);

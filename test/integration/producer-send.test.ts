@@ -2,12 +2,14 @@
 // producer identity (CONTRACT §10, §11), the local runner hands it to the ingest as the
 // SQS SenderId, and the registry file decides what it may write.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { sqsClient } from '../../shared/data/clients.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -17,6 +19,15 @@ const run = promisify(execFile);
 describe('dangvien send --sender on the local stack', () => {
   let stack: TestStack;
   let data: string;
+  let producers: string;
+  const dangvien = (...args: string[]) =>
+    run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], { env: { ...process.env, DANGVIEN_DATA: '' } });
+  const until = async (what: () => Promise<boolean>, timeoutMs: number) => {
+    for (const deadline = Date.now() + timeoutMs; !(await what()); ) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
   const send = async (sender: string | undefined, events: object[]) => {
     const file = join(data, `events-${Math.random()}.ndjson`);
     writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n'));
@@ -28,7 +39,7 @@ describe('dangvien send --sender on the local stack', () => {
   beforeAll(async () => {
     // Prepare: the city's system writes everything, district Q1's system its subtree, as source csdl-q1
     data = mkdtempSync(join(tmpdir(), 'dangvien-sender-'));
-    const producers = join(data, 'producers.json');
+    producers = join(data, 'producers.json');
     writeFileSync(
       producers,
       JSON.stringify({
@@ -92,4 +103,35 @@ describe('dangvien send --sender on the local stack', () => {
     expect(kept.map((r) => r.reason)).toEqual(['out-of-scope']);
     expect(JSON.stringify(kept)).not.toContain('1911-11-11');
   });
+
+  it('applies nothing while the registry file is broken, and after the fix a DLQ redrive applies it as its first sender', async () => {
+    // Prepare: Q1's event sent while the registry does not parse
+    const registry = readFileSync(producers, 'utf8');
+    const event = validEvent('member.imported', { source: 'csdl-q1', data: { memberId: 'S-BROKEN', orgId: 'Q1-C' } });
+    const file = join(data, 'broken.ndjson');
+    writeFileSync(file, JSON.stringify(event));
+    try {
+      writeFileSync(producers, '{"producers": [');
+      // Act: every receive fails the batch as a whole, until the message reaches the DLQ
+      await dangvien('send', file, '--sender', 'AROAQ1');
+      await until(async () => (await dlqDepth()) > 0, 90_000);
+    } finally {
+      writeFileSync(producers, registry);
+    }
+    // Assess: neither applied nor rejected
+    expect(await getMember('S-BROKEN')).toBeUndefined();
+    expect((await partition('REJECTED')).filter((r) => r.eventId === event.id)).toEqual([]);
+    // Act: the operator redrives the DLQ (fauxqs's SenderId is the operator's)
+    await dangvien('dlq', 'redrive');
+    await until(async () => (await getMember('S-BROKEN')) !== undefined, 60_000);
+    // Assess: applied as Q1, whose scope it is
+    expect(await getMember('S-BROKEN')).toMatchObject({ cellId: 'Q1-C' });
+  });
+
+  const dlqDepth = async () => {
+    const out = await sqsClient().send(
+      new GetQueueAttributesCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
+  };
 });

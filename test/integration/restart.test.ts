@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS_FILE, type LocalEndpoints } from '../../local/endpoints.js';
 import { useEmulators } from '../../local/use-emulators.js';
 import { resetClients } from '../../shared/data/clients.js';
-import { appliedIds } from '../../shared/data/redrive.js';
+import { appliedKeys } from '../../shared/data/redrive.js';
 import { outgoing, sendEvents } from '../../shared/data/queue-sender.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
@@ -109,11 +109,11 @@ describe('npm start killed and started again', () => {
     running = second.child;
     await second.ready;
     const restarted = target(data);
-    const ids = all.map((e) => e.id);
+    const ids = all.map((e) => ({ source: e.source, eventId: e.id }));
     const deadline = Date.now() + 120_000;
     let applied = new Set<string>();
     while (applied.size < ids.length && Date.now() < deadline) {
-      applied = await appliedIds(ids);
+      applied = await appliedKeys(ids);
       if (applied.size < ids.length) await new Promise((r) => setTimeout(r, 500));
     }
     await fetch(`${restarted.apiUrl}/_local/settled`);

@@ -11,7 +11,7 @@ class MemoryStore implements MemberImportStore {
   writes = 0;
   constructor(private readonly orgs: OrgRecord[]) {}
   loadOrgs = async () => this.orgs;
-  findMarkers = async (ids: string[]) => new Set(ids.filter((id) => this.markers.has(id)));
+  findMarkers = async (source: string, ids: string[]) => new Set(ids.filter((id) => this.markers.get(id)?.source === source));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
   putMembers = async (members: MemberRecord[]) => {
     this.writes += members.length;

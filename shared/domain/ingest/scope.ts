@@ -1,9 +1,10 @@
 // domain: producer scoping. An upstream system is registered with the subtrees it may
-// write (a district's system: its own orgs); an event touching an org outside them is
-// rejected as `out-of-scope`.
+// write (a district's system: its own orgs); an event reaching an org outside them is
+// rejected as `out-of-scope` (CONTRACT §11).
 import type { DomainEvent } from '../events.js';
-import type { OrgRecord } from '../records.js';
+import type { OrgRecord, TransferRecord } from '../records.js';
 import type { LoadedState } from './decision-types.js';
+import { openTransferIdsOf } from './members.js';
 
 /** A registered producer: who it is (SQS SenderId) and the roots of what it may write. */
 export interface Producer {
@@ -15,58 +16,116 @@ export interface Producer {
   orgs: string[];
 }
 
-/** The orgs an event writes in, from the event and the records it needs. */
+/**
+ * Every org an event reaches (CONTRACT §11): the orgs named in its data, and the cells of
+ * the records it writes — the dossier it closes, the member record it creates, moves or
+ * overwrites, both internal ends of the transfer it issues again, receives, cancels or
+ * returns, the transfers a member's exit ends. `*` stands for "a new root". Orgs of
+ * records not loaded (a missing predecessor) are not named: the event then waits.
+ */
 export function orgsTouched(event: DomainEvent, state: LoadedState): string[] {
-  const d = event.data as Record<string, unknown>;
-  const member = (id: unknown) => (typeof id === 'string' ? state.members.get(id)?.cellId : undefined);
-  const dossier = (id: unknown) => (typeof id === 'string' ? state.dossiers.get(id)?.cellId : undefined);
-  const transfer = (id: unknown) => (typeof id === 'string' ? state.transfers.get(id) : undefined);
+  const memberCell = (id: string | undefined) => (id === undefined ? undefined : state.members.get(id)?.cellId);
+  const dossierCell = (id: string | undefined) => (id === undefined ? undefined : state.dossiers.get(id)?.cellId);
   const ids: Array<string | null | undefined> = (() => {
     switch (event.type) {
-      case 'org.registered':
-        return [event.data.parentId ?? '*'];
+      case 'org.registered': {
+        const d = event.data;
+        // An id already taken anywhere is that org's: registering it again reaches it.
+        return [d.parentId ?? '*', state.orgs.has(d.orgId) ? d.orgId : undefined];
+      }
+      case 'org.renamed':
+      case 'target.set':
+        return [event.data.orgId];
       case 'org.moved':
         return [event.data.orgId, event.data.parentId];
       case 'org.dissolved':
         return [event.data.orgId, event.data.mergedInto];
-      case 'org.renamed':
-      case 'target.set':
       case 'dossier.received':
-      case 'member.admitted':
-      case 'member.imported':
-        return [d.orgId as string];
+        return [event.data.orgId, dossierCell(event.data.dossierId)];
       case 'dossier.stepCompleted':
       case 'dossier.closed':
-        return [dossier(d.dossierId)];
-      case 'transfer.issued':
-        return [event.data.fromOrgId];
+        return [dossierCell(event.data.dossierId)];
+      case 'member.admitted':
+        return [event.data.orgId, dossierCell(event.data.dossierId), memberCell(event.data.memberId)];
+      case 'member.imported':
+        return [event.data.orgId, memberCell(event.data.memberId)];
+      case 'member.exited': {
+        const member = state.members.get(event.data.memberId);
+        const ended = member ? openTransferIdsOf(member).flatMap((id) => internalEnds(state.transfers.get(id))) : [];
+        return [member?.cellId, ...ended];
+      }
+      case 'member.recognized':
+      case 'member.updated':
+      case 'member.exempted':
+      case 'member.evaluated':
+      case 'member.badgeAwarded':
+        return [memberCell(event.data.memberId)];
+      case 'transfer.issued': {
+        const d = event.data;
+        return [d.fromOrgId, memberCell(d.memberId), ...internalEnds(state.transfers.get(d.transferId))];
+      }
       case 'transfer.received': {
-        const known = transfer(event.data.transferId);
-        return [known ? known.toOrgId : event.data.toOrgId];
+        const d = event.data;
+        const known = state.transfers.get(d.transferId);
+        if (known) return [...internalEnds(known), memberCell(known.memberId), memberCell(d.memberId)];
+        // An arrival from outside: where it lands, where it comes from if that is an org
+        // of this system, and the member record it would create or take over.
+        return [
+          d.toOrgId,
+          d.fromOrgId !== undefined && state.orgs.has(d.fromOrgId) ? d.fromOrgId : undefined,
+          memberCell(d.member?.memberId),
+        ];
       }
       case 'transfer.cancelled':
-        return [transfer(event.data.transferId)?.fromOrgId];
       case 'transfer.returned': {
-        const t = transfer(event.data.transferId);
-        return [t?.toExternal ? t.fromOrgId : t?.toOrgId];
+        const known = state.transfers.get(event.data.transferId);
+        return [...internalEnds(known), memberCell(known?.memberId), memberCell(event.data.memberId)];
       }
-      default:
-        return [member(d.memberId)];
     }
   })();
-  return ids.filter((id): id is string => typeof id === 'string');
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
-/** Whether every org touched lies in one of the producer's subtrees (`*`: a new root). */
-export function inScope(producer: Producer, touched: string[], orgs: Map<string, OrgRecord>): boolean {
-  if (producer.orgs.includes('*')) return true;
-  return touched.every((orgId) => {
-    if (orgId === '*') return false;
+/** The ends of a transfer that are orgs of this system (as decided when it was seen). */
+function internalEnds(transfer: TransferRecord | undefined): string[] {
+  if (!transfer) return [];
+  return [...(transfer.fromExternal ? [] : [transfer.fromOrgId]), ...(transfer.toExternal ? [] : [transfer.toOrgId])];
+}
+
+/** The touched orgs that lie in none of the producer's subtrees (`*`: a new root); empty when it may write them all. */
+export function outsideScope(producer: Producer, touched: readonly string[], orgs: ReadonlyMap<string, OrgRecord>): string[] {
+  if (producer.orgs.includes('*')) return [];
+  return [...new Set(touched)].filter((orgId) => !withinSubtrees(producer.orgs, orgId, orgs));
+}
+
+function withinSubtrees(roots: readonly string[], orgId: string, orgs: ReadonlyMap<string, OrgRecord>): boolean {
+  if (orgId === '*') return false;
+  const seen = new Set<string>();
+  for (let id: string | null | undefined = orgId; id && !seen.has(id); id = orgs.get(id)?.parentId) {
+    if (roots.includes(id)) return true;
+    seen.add(id);
+  }
+  return false;
+}
+
+/**
+ * The orgs to load next so that every touched org's chain up to the root is known: the
+ * first missing link of each chain. Empty once every chain is complete (or ends at an org
+ * that was looked up and does not exist). A producer's scope is a walk up the tree, so
+ * this is all of the tree it needs — not the whole `ORGS` partition.
+ */
+export function ancestorsToLoad(touched: readonly string[], state: LoadedState): string[] {
+  if (state.allOrgsLoaded) return [];
+  const next = new Set<string>();
+  for (const start of touched) {
     const seen = new Set<string>();
-    for (let id: string | null | undefined = orgId; id && !seen.has(id); id = orgs.get(id)?.parentId) {
-      if (producer.orgs.includes(id)) return true;
+    for (let id: string | null | undefined = start; id && id !== '*' && !seen.has(id); id = state.orgs.get(id)?.parentId) {
       seen.add(id);
+      if (!state.orgs.has(id)) {
+        if (!state.looked.has(`org:${id}`)) next.add(id);
+        break;
+      }
     }
-    return false;
-  });
+  }
+  return [...next];
 }

@@ -1,0 +1,248 @@
+// Trust between producers on the real ingestEvent and an in-memory store (CONTRACT §1, §11):
+// the idempotency key is (source, id); rejected and waiting events are kept per sender;
+// a redrive is processed as its first sender only through a grant in the store.
+import { describe, expect, it } from 'vitest';
+import { bodyHash } from '../../shared/domain/ingest/idempotency.js';
+import type { Producer } from '../../shared/domain/ingest/scope.js';
+import { ingestEvent, PredecessorMissingError, type Sender } from '../../shared/use-cases/ingest-event.js';
+import { NO_BODY } from '../../shared/use-cases/ports.js';
+import { baseOrgs, validEvent } from '../helpers/events.js';
+import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+
+const PRODUCERS: Producer[] = [
+  { senderId: 'CITY', name: 'city', sources: ['csdl-city'], orgs: ['*'] },
+  { senderId: 'Q1', name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] },
+  { senderId: 'Q2', name: 'district Q2', sources: ['csdl-q2'], orgs: ['Q2'] },
+];
+const scoped = (senderId: string | undefined, redrive?: string): Sender => ({
+  senderId,
+  redrive,
+  producers: (id) => PRODUCERS.find((p) => p.senderId === id),
+});
+
+let messages = 0;
+const ingest = (store: InMemoryIngestStore, event: object | string, sender?: Sender) =>
+  ingestEvent(store, typeof event === 'string' ? event : JSON.stringify(event), {
+    messageId: `m${++messages}`,
+    receiveCount: 1,
+    sender,
+  });
+
+/** A store with HP > Q1 > C1, C2 and HP > Q2 > C9, written by the city. */
+async function twoDistricts(): Promise<InMemoryIngestStore> {
+  const store = new InMemoryIngestStore();
+  const tree = [
+    ...baseOrgs(),
+    validEvent('org.registered', { data: { orgId: 'Q2', parentId: 'HP', name: 'Q2', level: 'upper-grassroots' } }),
+    validEvent('org.registered', { data: { orgId: 'C9', parentId: 'Q2', name: 'C9', level: 'grassroots-cell' } }),
+  ];
+  for (const e of tree) expect((await ingest(store, { ...e, source: 'csdl-city' }, scoped('CITY'))).outcome).toBe('applied');
+  return store;
+}
+
+describe('the idempotency key is (source, id)', () => {
+  it('applies the same id from two sources as two events, and each again as a duplicate', async () => {
+    // Prepare
+    const store = await twoDistricts();
+    const q1 = validEvent('member.admitted', { id: 'evt-1', source: 'csdl-q1', data: { memberId: 'A1', orgId: 'C1' } });
+    const q2 = validEvent('member.admitted', { id: 'evt-1', source: 'csdl-q2', data: { memberId: 'A2', orgId: 'C9' } });
+    // Act
+    const outcomes = [
+      await ingest(store, q1, scoped('Q1')),
+      await ingest(store, q2, scoped('Q2')),
+      await ingest(store, q1, scoped('Q1')),
+      await ingest(store, q2, scoped('Q2')),
+    ];
+    // Assess
+    expect(outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied', 'duplicate', 'duplicate']);
+    expect(store.members.get('A1')?.cellId).toBe('C1');
+    expect(store.members.get('A2')?.cellId).toBe('C9');
+  });
+
+  it('rejects the same key with another body as a conflict, and the first one stands', async () => {
+    // Prepare
+    const store = await twoDistricts();
+    const first = validEvent('member.admitted', { id: 'evt-2', source: 'csdl-q1', data: { memberId: 'B1', orgId: 'C1' } });
+    const other = { ...first, data: { ...first.data, memberId: 'B2' } };
+    await ingest(store, first, scoped('Q1'));
+    // Act
+    const out = await ingest(store, other, scoped('Q1'));
+    // Assess
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'conflict' });
+    expect(store.members.has('B2')).toBe(false);
+  });
+
+  it('keeps no body of another body under an applied key when it reaches outside the sender’s subtrees', async () => {
+    // Prepare: Q1's applied event, then its key again with a body about a cell of Q2
+    const store = await twoDistricts();
+    const first = validEvent('member.imported', { id: 'evt-5', source: 'csdl-q1', data: { memberId: 'K1', orgId: 'C1' } });
+    await ingest(store, first, scoped('Q1'));
+    const outside = {
+      ...first,
+      data: { ...first.data, memberId: 'K9', orgId: 'C9', profile: { ...first.data.profile, birthDate: '1911-11-11' } },
+    };
+    const inside = { ...first, data: { ...first.data, memberId: 'K2' } };
+    // Act
+    const refused = await ingest(store, outside, scoped('Q1'));
+    const conflict = await ingest(store, inside, scoped('Q1'));
+    // Assess
+    expect(refused).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(conflict).toMatchObject({ outcome: 'rejected', reason: 'conflict' });
+    expect(JSON.stringify([...store.rejected.values()])).not.toContain('1911-11-11');
+  });
+
+  it('cannot be pre-claimed: an id another producer will use later stays free for it', async () => {
+    // Prepare: Q1 sends first, under its own source, an id Q2 is about to use
+    const store = await twoDistricts();
+    const claim = validEvent('member.admitted', { id: 'q2-next', source: 'csdl-q1', data: { memberId: 'P1', orgId: 'C1' } });
+    const real = validEvent('member.admitted', { id: 'q2-next', source: 'csdl-q2', data: { memberId: 'P2', orgId: 'C9' } });
+    // Act
+    await ingest(store, claim, scoped('Q1'));
+    const out = await ingest(store, real, scoped('Q2'));
+    // Assess
+    expect(out.outcome).toBe('applied');
+    expect(store.members.get('P2')?.cellId).toBe('C9');
+  });
+});
+
+describe('rejected and waiting events are kept per sending identity', () => {
+  it("keeps Q1's rejection when an unknown sender sends a bad event under the same key", async () => {
+    // Prepare: Q1's event is rejected by a rule and kept with its body, for a redrive
+    const store = await twoDistricts();
+    const mine = validEvent('member.recognized', {
+      id: 'evt-3',
+      source: 'csdl-q1',
+      data: { memberId: 'M404', recognizedOn: '2021-04-01' },
+    });
+    const admitted = validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'M404', orgId: 'C1' } });
+    await ingest(store, admitted, scoped('Q1'));
+    await ingest(store, mine, scoped('Q1'));
+    const before = [...store.rejected.values()].filter((r) => r.eventId === 'evt-3');
+    // Act: someone unregistered, and Q2 under Q1's source, reuse the key
+    await ingest(store, { ...mine, data: { ...mine.data, memberId: 'X' } }, scoped('STRANGER'));
+    await ingest(store, { ...mine, data: { ...mine.data, memberId: 'Y' } }, scoped('Q2'));
+    // Assess: Q1's rejection is untouched; each other sender has its own, with no body
+    const after = [...store.rejected.values()].filter((r) => r.eventId === 'evt-3');
+    expect(before).toHaveLength(1);
+    expect(after.find((r) => r.senderId === 'Q1')).toEqual(before[0]);
+    expect(after.filter((r) => r.senderId !== 'Q1').map((r) => [r.senderId, r.reason, r.body])).toEqual([
+      ['STRANGER', 'out-of-scope', NO_BODY],
+      ['Q2', 'out-of-scope', NO_BODY],
+    ]);
+  });
+
+  it('keeps no body of a malformed event from an unknown sender, or sent under a source not its own', async () => {
+    // Prepare: a body that fails the schema and carries a birth date
+    const store = await twoDistricts();
+    const bad = validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'S1', orgId: 'C1', admittedOn: 'not a date' } });
+    // Act
+    await ingest(store, bad, scoped('STRANGER'));
+    await ingest(store, bad, scoped('Q2'));
+    await ingest(store, bad, scoped('Q1'));
+    // Assess: the producer whose source it is keeps it for a fix and a redrive
+    const kept = [...store.rejected.values()].map((r) => [r.senderId, r.reason, r.body === NO_BODY]);
+    expect(kept).toEqual([
+      ['STRANGER', 'schema', true],
+      ['Q2', 'schema', true],
+      ['Q1', 'schema', false],
+    ]);
+  });
+
+  it('keeps a wait per sender, so that another sender cannot clear it', async () => {
+    // Prepare
+    const store = await twoDistricts();
+    const waiting = validEvent('member.recognized', { id: 'evt-4', source: 'csdl-q1', data: { memberId: 'LATE' } });
+    // Act
+    await expect(ingest(store, waiting, scoped('Q1'))).rejects.toBeInstanceOf(PredecessorMissingError);
+    await ingest(store, waiting, scoped('Q2'));
+    // Assess
+    expect([...store.deferred.values()].map((d) => [d.eventId, d.senderId])).toEqual([['evt-4', 'Q1']]);
+  });
+});
+
+describe('a redrive keeps the first sender only through a grant in the store', () => {
+  const q1Event = () => validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'R1', orgId: 'C1' } });
+
+  it('applies a redriven event as its first sender when the grant vouches for its body', async () => {
+    // Prepare: the operator re-sends Q1's event; SQS says the operator sent it
+    const store = await twoDistricts();
+    const body = JSON.stringify(q1Event());
+    store.grants.set('tok-1', { token: 'tok-1', senderId: 'Q1', bodyHash: bodyHash(body), createdAt: '2026-01-01T00:00:00Z' });
+    // Act
+    const out = await ingest(store, body, scoped('OPERATOR', 'tok-1'));
+    // Assess
+    expect(out.outcome).toBe('applied');
+  });
+
+  it.each([
+    ['a token that is in no grant', 'forged', undefined],
+    ['a grant for another body', 'tok-2', 'some other body'],
+  ])('gets nothing from %s: processed as the real sender', async (_case, token, grantedBody) => {
+    // Prepare
+    const store = await twoDistricts();
+    const body = JSON.stringify(q1Event());
+    if (grantedBody) store.grants.set('tok-2', { token: 'tok-2', senderId: 'Q1', bodyHash: bodyHash(grantedBody), createdAt: '' });
+    // Act: Q2 sends Q1's event with a redrive token
+    const out = await ingest(store, body, scoped('Q2', token));
+    // Assess
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.members.has('R1')).toBe(false);
+    expect([...store.rejected.values()].map((r) => r.senderId)).toEqual(['Q2']);
+  });
+
+  it("keeps a grant's sender when the redriven event waits again: the wait is its first sender's", async () => {
+    // Prepare: Q1's event that still breaks a rule
+    const store = await twoDistricts();
+    const body = JSON.stringify(validEvent('member.recognized', { source: 'csdl-q1', data: { memberId: 'NOBODY' } }));
+    store.grants.set('tok-3', { token: 'tok-3', senderId: 'Q1', bodyHash: bodyHash(body), createdAt: '' });
+    // Act
+    await expect(ingest(store, body, scoped('OPERATOR', 'tok-3'))).rejects.toBeInstanceOf(PredecessorMissingError);
+    // Assess
+    expect([...store.deferred.values()].map((d) => d.senderId)).toEqual(['Q1']);
+  });
+});
+
+describe('scope reads the chains above the orgs an event reaches, not the whole tree', () => {
+  it('decides a member event of a district with the member’s cell and its ancestors only', async () => {
+    // Prepare: record what each load asks for
+    const store = await twoDistricts();
+    await ingest(store, validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'W1', orgId: 'C1' } }), scoped('Q1'));
+    await ingest(store, validEvent('member.admitted', { source: 'csdl-city', data: { memberId: 'A9', orgId: 'C9' } }), scoped('CITY'));
+    const asked: Array<{ orgs: string[]; allOrgs?: boolean }> = [];
+    const load = store.loadNeeds.bind(store);
+    store.loadNeeds = async (needs, state) => {
+      asked.push({ orgs: needs.orgs, allOrgs: needs.allOrgs });
+      return load(needs, state);
+    };
+    // Act: an update inside Q1, and one of a member of Q2
+    const inside = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'W1' } }), scoped('Q1'));
+    const outside = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'A9' } }), scoped('Q1'));
+    // Assess
+    expect(inside.outcome).toBe('applied');
+    expect(outside).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(asked.some((a) => a.allOrgs)).toBe(false);
+    expect(new Set(asked.flatMap((a) => a.orgs))).toEqual(new Set(['C1', 'Q1', 'HP', 'C9', 'Q2']));
+  });
+
+  it('sees an org registered a moment ago', async () => {
+    // Prepare
+    const store = await twoDistricts();
+    await ingest(
+      store,
+      {
+        ...validEvent('org.registered', { data: { orgId: 'C3', parentId: 'Q1', name: 'C3', level: 'grassroots-cell' } }),
+        source: 'csdl-q1',
+      },
+      scoped('Q1'),
+    );
+    // Act
+    const out = await ingest(
+      store,
+      validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'NEW3', orgId: 'C3' } }),
+      scoped('Q1'),
+    );
+    // Assess
+    expect(out.outcome).toBe('applied');
+    expect(store.members.get('NEW3')?.cellId).toBe('C3');
+  });
+});

@@ -1,0 +1,141 @@
+// The producer registry fails closed (CONTRACT §11): validated, read once per batch, and
+// a registry that cannot be read or parsed leaves the whole batch on the queue, with an
+// error line and the metric the ProducerRegistryUnreadable alarm watches — never applied
+// unscoped.
+import type { SQSEvent } from 'aws-lambda';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createIngestHandler } from '../../functions/ingest/handler.js';
+import { PRODUCER_REGISTRY_UNREADABLE } from '../../infra/constructs/monitoring.js';
+import { lambdaContext } from '../../local/runners/lambda-context.js';
+import { loadProducers, parseRegistry, ProducerRegistryError, type RegistryLoader } from '../../shared/data/producer-registry.js';
+import { metrics } from '../../shared/observability/metrics.js';
+import { baseOrgs, validEvent } from '../helpers/events.js';
+import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+
+const REGISTRY = { producers: [{ senderId: 'CITY', name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] }] };
+
+/** The SQS event Lambda would get for these bodies, all from `senderId`. */
+const sqsEvent = (senderId: string, bodies: object[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}`,
+    body: JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: senderId,
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: 'orgs',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:ingest.fifo',
+    awsRegion: 'local',
+  })),
+});
+
+describe('the ingest with a producer registry it cannot use', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each<[string, RegistryLoader]>([
+    [
+      'cannot be read',
+      async () => Promise.reject(new ProducerRegistryError('the producer registry parameter cannot be read: AccessDenied')),
+    ],
+    ['does not parse', async () => ({ registry: parseRegistry('{"producers": [{"senderId": 1}]}'), version: 'x' })],
+  ])('applies nothing and stores nothing when the registry %s: the batch fails as a whole, loudly', async (_case, loader) => {
+    // Prepare
+    const store = new InMemoryIngestStore();
+    const added = vi.spyOn(metrics, 'addMetric');
+    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+    const lines: string[] = [];
+    for (const stream of [process.stdout, process.stderr])
+      vi.spyOn(stream, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    const handler = createIngestHandler({}, store, loader);
+    // Act
+    const invocation = handler(sqsEvent('CITY', baseOrgs()), lambdaContext('ingest', 30_000));
+    // Assess
+    await expect(invocation).rejects.toBeInstanceOf(ProducerRegistryError);
+    expect(store.orgs.size).toBe(0);
+    expect(store.rejected.size).toBe(0);
+    expect(added).toHaveBeenCalledWith(PRODUCER_REGISTRY_UNREADABLE.metricName, 'Count', 1);
+    expect(lines.join('\n')).toContain('producer registry unreadable');
+  });
+
+  it('reads the registry once per batch, and applies what it allows', async () => {
+    // Prepare
+    const store = new InMemoryIngestStore();
+    const loader = vi.fn<RegistryLoader>(async () => ({ registry: REGISTRY, version: 'test:1' }));
+    // Act
+    const response = await createIngestHandler({}, store, loader)(sqsEvent('CITY', baseOrgs()), lambdaContext('ingest', 30_000));
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect([...store.orgs.keys()]).toEqual(['HP', 'Q1', 'C1', 'C2']);
+  });
+});
+
+describe('parseRegistry and the local registry file', () => {
+  const file = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'registry-')), 'producers.json');
+    writeFileSync(path, text);
+    return path;
+  };
+  afterEach(() => {
+    delete process.env.DANGVIEN_PRODUCERS_FILE;
+  });
+
+  it.each([
+    ['not JSON', '{"producers": ['],
+    ['an unknown field', '{"producers": [], "everyone": true}'],
+    ['a producer without sources', '{"producers": [{"senderId": "A", "name": "a", "sources": [], "orgs": ["*"]}]}'],
+    ['a source outside the id alphabet', '{"producers": [{"senderId": "A", "name": "a", "sources": ["a b"], "orgs": ["*"]}]}'],
+    ['no producers list', '{}'],
+  ])('refuses a registry with %s', (_case, text) => {
+    // Act / Assess
+    expect(() => parseRegistry(text)).toThrow(ProducerRegistryError);
+  });
+
+  it('reads the file on every call and names each content by its hash', async () => {
+    // Prepare
+    process.env.DANGVIEN_PRODUCERS_FILE = file(JSON.stringify(REGISTRY));
+    // Act
+    const first = await loadProducers();
+    writeFileSync(process.env.DANGVIEN_PRODUCERS_FILE, JSON.stringify({ producers: [] }));
+    const second = await loadProducers();
+    // Assess
+    expect(first?.registry).toEqual(REGISTRY);
+    expect(second?.registry).toEqual({ producers: [] });
+    expect(first?.version).toMatch(/^file:[0-9a-f]{12}$/);
+    expect(second?.version).not.toBe(first?.version);
+  });
+
+  it('throws, never answers "scoping off", for a file that is missing or broken', async () => {
+    // Prepare
+    process.env.DANGVIEN_PRODUCERS_FILE = join(tmpdir(), 'no-such-dir', 'producers.json');
+    // Act / Assess
+    await expect(loadProducers()).rejects.toBeInstanceOf(ProducerRegistryError);
+    process.env.DANGVIEN_PRODUCERS_FILE = file('{"producers": [');
+    await expect(loadProducers()).rejects.toBeInstanceOf(ProducerRegistryError);
+  });
+
+  it('leaves scoping off only when no registry is configured at all', async () => {
+    // Act / Assess
+    expect(await loadProducers()).toBeUndefined();
+  });
+
+  it('does not accept a valid event from a sender the registry does not name', async () => {
+    // Prepare
+    const store = new InMemoryIngestStore();
+    const loader: RegistryLoader = async () => ({ registry: REGISTRY, version: 'test:1' });
+    // Act
+    await createIngestHandler({}, store, loader)(sqsEvent('AIDASTRANGER', [validEvent('org.registered')]), lambdaContext('ingest', 30_000));
+    // Assess
+    expect(store.orgs.size).toBe(0);
+    expect([...store.rejected.values()].map((r) => [r.reason, r.senderId])).toEqual([['out-of-scope', 'AIDASTRANGER']]);
+  });
+});

@@ -1,0 +1,159 @@
+// Producer scoping in the domain (CONTRACT §11): every org an event reaches, per event
+// type — the orgs in its data and the cells of the records it writes — and which of them
+// lie outside a district's subtree.
+import { describe, expect, it } from 'vitest';
+import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
+import { orgsTouched, outsideScope, type Producer } from '../../shared/domain/ingest/scope.js';
+import type { EventOf, EventType } from '../../shared/domain/events.js';
+import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
+import { validEvent, type EventOverrides } from '../helpers/events.js';
+
+const Q1: Producer = { senderId: 'Q1', name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] };
+const CITY: Producer = { senderId: 'CITY', name: 'city', sources: ['csdl-city'], orgs: ['*'] };
+
+const org = (orgId: string, parentId: string | null): OrgRecord =>
+  ({ orgId, parentId, name: orgId, level: parentId === null ? 'province' : 'cell', status: 'active', version: 1 }) as OrgRecord;
+const member = (memberId: string, cellId: string, more: Partial<MemberRecord> = {}): MemberRecord =>
+  ({ memberId, cellId, status: 'official', version: 1, ...more }) as MemberRecord;
+const transfer = (transferId: string, memberId: string, fromOrgId: string, toOrgId: string, toExternal = false): TransferRecord =>
+  ({
+    transferId,
+    memberId,
+    kind: 'official',
+    fromOrgId,
+    toOrgId,
+    fromExternal: false,
+    toExternal,
+    status: 'issued',
+    version: 1,
+  }) as TransferRecord;
+
+/**
+ * HP > Q1 > C1, C2 and HP > Q2 > C9; members M1 (C1) and M9 (C9, with a temporary transfer
+ * TT to C1 open); dossiers D1 (C1), D9 (C9); transfers T19 (C1 → C9), T91 (C9 → C1),
+ * T9X (C9 → external X).
+ */
+function state(): LoadedState {
+  const s = emptyState();
+  for (const o of [org('HP', null), org('Q1', 'HP'), org('C1', 'Q1'), org('C2', 'Q1'), org('Q2', 'HP'), org('C9', 'Q2')])
+    s.orgs.set(o.orgId, o);
+  s.members.set('M1', member('M1', 'C1'));
+  s.members.set('M9', member('M9', 'C9', { temporaryTransferIds: ['TT'] } as Partial<MemberRecord>));
+  s.dossiers.set('D1', { dossierId: 'D1', cellId: 'C1', status: 'open', version: 1 } as DossierRecord);
+  s.dossiers.set('D9', { dossierId: 'D9', cellId: 'C9', status: 'open', version: 1 } as DossierRecord);
+  for (const t of [transfer('T19', 'M1', 'C1', 'C9'), transfer('T91', 'M9', 'C9', 'C1'), transfer('T9X', 'M9', 'C9', 'X', true)])
+    s.transfers.set(t.transferId, t);
+  s.transfers.set('TT', { ...transfer('TT', 'M9', 'C9', 'C1'), kind: 'temporary', status: 'received' });
+  return s;
+}
+
+const ev = <T extends EventType>(type: T, data: EventOverrides<T>['data']): EventOf<T> => validEvent(type, { data });
+const external = (data: object) =>
+  ev('transfer.received', { transferId: 'NEW', receivedOn: '2022-07-01', fromOrgId: 'X', kind: 'official', ...data });
+const arrival = (memberId: string) => ({
+  memberId,
+  status: 'official',
+  admittedOn: '2010-05-19',
+  recognizedOn: '2011-05-19',
+  profile: validEvent('member.admitted').data.profile,
+});
+
+describe('orgsTouched: every org an event reaches', () => {
+  it.each<[string, EventOf<EventType>, string[]]>([
+    ['org.registered: its parent', ev('org.registered', { orgId: 'N', parentId: 'C1' }), ['C1']],
+    ['org.registered of a root', ev('org.registered', { orgId: 'N', parentId: null }), ['*']],
+    ['org.registered of an id already taken: that org too', ev('org.registered', { orgId: 'C9', parentId: 'Q1' }), ['Q1', 'C9']],
+    ['org.renamed', ev('org.renamed', { orgId: 'C9' }), ['C9']],
+    ['org.moved: the org and its new parent', ev('org.moved', { orgId: 'C9', parentId: 'Q1' }), ['C9', 'Q1']],
+    ['org.dissolved: the org and its merge target', ev('org.dissolved', { orgId: 'C1', mergedInto: 'C9' }), ['C1', 'C9']],
+    ['target.set', ev('target.set', { orgId: 'Q2' }), ['Q2']],
+    ['dossier.received', ev('dossier.received', { dossierId: 'NEW', orgId: 'C1' }), ['C1']],
+    ['dossier.received reusing a dossier id: its cell too', ev('dossier.received', { dossierId: 'D9', orgId: 'C1' }), ['C1', 'C9']],
+    ['dossier.stepCompleted: the dossier’s cell', ev('dossier.stepCompleted', { dossierId: 'D9' }), ['C9']],
+    ['dossier.closed: the dossier’s cell', ev('dossier.closed', { dossierId: 'D9' }), ['C9']],
+    [
+      'member.admitted closing a dossier: its cell too',
+      ev('member.admitted', { memberId: 'NEW', orgId: 'C1', dossierId: 'D9' }),
+      ['C1', 'C9'],
+    ],
+    ['member.admitted over an existing member: its cell too', ev('member.admitted', { memberId: 'M9', orgId: 'C1' }), ['C1', 'C9']],
+    ['member.imported over an existing member: its cell too', ev('member.imported', { memberId: 'M9', orgId: 'C1' }), ['C1', 'C9']],
+    ['member.recognized', ev('member.recognized', { memberId: 'M9' }), ['C9']],
+    ['member.updated', ev('member.updated', { memberId: 'M9' }), ['C9']],
+    ['member.exempted', ev('member.exempted', { memberId: 'M9' }), ['C9']],
+    ['member.evaluated', ev('member.evaluated', { memberId: 'M9' }), ['C9']],
+    ['member.badgeAwarded', ev('member.badgeAwarded', { memberId: 'M9' }), ['C9']],
+    ['member.exited: the cell and the transfers it ends', ev('member.exited', { memberId: 'M9' }), ['C9', 'C1']],
+    [
+      'transfer.issued: the sending cell and the member’s',
+      ev('transfer.issued', { transferId: 'NEW', memberId: 'M9', fromOrgId: 'C1', toOrgId: 'C2' }),
+      ['C1', 'C9'],
+    ],
+    [
+      'transfer.issued reusing a transfer id: its ends too',
+      ev('transfer.issued', { transferId: 'T91', memberId: 'M1', fromOrgId: 'C1', toOrgId: 'C2' }),
+      ['C1', 'C9'],
+    ],
+    ['transfer.received: both internal ends and the member', ev('transfer.received', { transferId: 'T91' }), ['C9', 'C1']],
+    ['transfer.received of a transfer complete at issue: the internal end only', ev('transfer.received', { transferId: 'T9X' }), ['C9']],
+    ['transfer.received from outside: where it lands', external({ toOrgId: 'C1', member: arrival('NEW') }), ['C1']],
+    [
+      'transfer.received from outside over a member here: that member’s cell too',
+      external({ toOrgId: 'C1', member: arrival('M9') }),
+      ['C1', 'C9'],
+    ],
+    ['transfer.received from an org of this system', external({ toOrgId: 'C1', fromOrgId: 'C9', member: arrival('NEW') }), ['C1', 'C9']],
+    ['transfer.cancelled: both internal ends', ev('transfer.cancelled', { transferId: 'T19' }), ['C1', 'C9']],
+    ['transfer.returned: both internal ends', ev('transfer.returned', { transferId: 'TT' }), ['C9', 'C1']],
+    [
+      'transfer.cancelled naming another member: that member’s cell too',
+      ev('transfer.cancelled', { transferId: 'T9X', memberId: 'M1' }),
+      ['C9', 'C1'],
+    ],
+  ])('%s', (_case, event, touched) => {
+    // Act
+    const result = orgsTouched(event, state());
+    // Assess
+    expect(result).toEqual(touched);
+  });
+
+  it('names nothing it has not loaded: an event whose records are missing waits instead', () => {
+    // Act
+    const result = orgsTouched(ev('dossier.closed', { dossierId: 'UNKNOWN' }), state());
+    // Assess
+    expect(result).toEqual([]);
+  });
+});
+
+describe('outsideScope', () => {
+  it('answers the touched orgs outside every subtree of the producer', () => {
+    // Act
+    const outside = outsideScope(Q1, ['C1', 'C2', 'C9', 'Q2', 'Q1'], state().orgs);
+    // Assess
+    expect(outside).toEqual(['C9', 'Q2']);
+  });
+
+  it('never lets a district create a root or write above its own subtree', () => {
+    // Act
+    const outside = outsideScope(Q1, ['*', 'HP'], state().orgs);
+    // Assess
+    expect(outside).toEqual(['*', 'HP']);
+  });
+
+  it('lets the city write everything', () => {
+    // Act
+    const outside = outsideScope(CITY, ['*', 'HP', 'C9'], state().orgs);
+    // Assess
+    expect(outside).toEqual([]);
+  });
+
+  it('follows a dissolved cell to the cell it was merged into (its parent since)', () => {
+    // Prepare: C9 merged into C1
+    const s = state();
+    s.orgs.set('C9', { ...s.orgs.get('C9')!, status: 'dissolved', mergedInto: 'C1', parentId: 'C1' } as OrgRecord);
+    // Act
+    const outside = outsideScope(Q1, orgsTouched(ev('member.updated', { memberId: 'M9' }), s), s.orgs);
+    // Assess
+    expect(outside).toEqual([]);
+  });
+});
