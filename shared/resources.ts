@@ -51,6 +51,9 @@ export const RECORDS_TABLE: TableDef = {
     { indexName: 'byCell', partitionKey: { name: 'cellKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
     // Sparse: only items with a reminder still to send, bucketed by month of the next one.
     { indexName: 'byRemindOn', partitionKey: { name: 'remindMonth' }, sortKey: { name: 'remindOn' }, projection: 'ALL' },
+    // Sparse: every item about a person (records, audit trail, rejected events), for
+    // `person show`/`person erase` and for a correction to reach every copy (CONTRACT §11).
+    { indexName: 'byPerson', partitionKey: { name: 'personKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
 };

@@ -10,6 +10,12 @@
 //   EVENT#<id>              EVENT         an applied event: the idempotency marker and the audit trail
 //   REJECTED                <eventId>     an event that can never apply, with its reason
 //   DEFERRED                <eventId>     an event waiting for its predecessor, with its reason
+//   PERSON#<id>             SALT          a person's key material (personal-vault.ts)
+//
+// `personKey` (index byPerson, sparse) names the person an item is about: members,
+// dossiers, transfers, the markers of events about a person and rejected events that
+// name one. It is how `person show` and `person erase` find every copy (CONTRACT §11).
+// Profiles are stored sealed (`sealedProfile`, sealed-records.ts).
 //
 // `lastEventId` is the event that last wrote an item: the figures log it, so that one
 // event is followed from the ingest through the stream.
@@ -21,7 +27,9 @@
 // `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
 // need a reminder: the first day it may, see reminder-index.ts.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
+import { traitsOf } from '../domain/personal-data.js';
 import { indexAttributes } from './reminder-index.js';
+import { withoutSealed } from './sealed-records.js';
 
 export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
 export const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'MEMBER' });
@@ -33,18 +41,41 @@ export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVE
 export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
 export const deferredKey = (eventId: string) => ({ pk: 'DEFERRED', sk: eventId });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
+/** The partition of index byPerson for a person. */
+export const personPartition = (personId: string) => `PERSON#${personId}`;
 /** Bumped by every transaction that writes an org (see org-tree.ts). */
 export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 
 export type { Entity };
 
 /** Attributes that are storage, not record: stripped when reading. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId'] as const;
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId', 'personKey'] as const;
 
+/**
+ * The record an item holds, without its storage attributes. Sealed profiles must have
+ * been opened before (sealed-records.ts); any still sealed are dropped here. A member
+ * written before traits existed gets them from its readable profile.
+ */
 export function stripStorage<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
+  const copy = withoutSealed(item);
+  if (item.entity === 'member' && copy.traits === undefined && copy.profile) {
+    copy.traits = traitsOf(copy.profile as Parameters<typeof traitsOf>[0]);
+  }
   for (const a of STORAGE_ATTRIBUTES) delete copy[a];
   return copy as T;
+}
+
+/** The person an item of this record is about (index byPerson). */
+function personOf(stored: StoredRecord): string | undefined {
+  switch (stored.entity) {
+    case 'member':
+    case 'transfer':
+      return stored.record.memberId;
+    case 'dossier':
+      return stored.record.personId;
+    default:
+      return undefined;
+  }
 }
 
 /** The cell a record counts for now, if any (see the table above). */
@@ -85,7 +116,9 @@ export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
 
 /**
  * The item stored for a record: its key, its entity, while it counts for a cell
- * `cellKey`, and while it may need a reminder `remindOn`/`remindMonth`.
+ * `cellKey`, the person it is about `personKey`, and while it may need a reminder
+ * `remindOn`/`remindMonth`. Its profile is still readable: writers seal it
+ * (`sealItem`) before it is stored.
  */
 export function toItem(stored: StoredRecord): Record<string, unknown> {
   const cell = cellOf(stored);
@@ -94,6 +127,7 @@ export function toItem(stored: StoredRecord): Record<string, unknown> {
     ...keyOf(stored),
     entity: stored.entity,
     ...(cell ? { cellKey: cellPartition(cell) } : {}),
+    ...(personOf(stored) ? { personKey: personPartition(personOf(stored)!) } : {}),
     ...indexAttributes(stored),
   };
 }

@@ -5,6 +5,7 @@ import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
 import { inScope, orgsTouched, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
+import { personAbout, personNamedBy, personNamedByBody } from '../domain/personal-data.js';
 import { appliedEvent } from '../data/event-marker.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
 import { NO_BODY, type IngestStore } from './ports.js';
@@ -68,6 +69,7 @@ export async function ingestEvent(
       message: parsed.message,
       body,
       rejectedAt: now,
+      ...personField(personNamedByBody(body)),
     });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
@@ -91,7 +93,11 @@ export async function ingestEvent(
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(event.id);
     if (applied) {
-      if (applied.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      if (applied.hash === hash) {
+        // A redelivery after a crash between the commit and the correction of the copies.
+        await correctCopies(store, event);
+        return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      }
       await store.storeRejected({
         id: `${event.id}#conflict#${hash.slice(0, 12)}`,
         eventId: event.id,
@@ -100,6 +106,7 @@ export async function ingestEvent(
         message: `event ${event.id} was already applied with a different body; the first one stands`,
         body,
         rejectedAt: now,
+        ...personField(personNamedBy(event.data)),
       });
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
@@ -123,6 +130,7 @@ export async function ingestEvent(
         // Out of the sender's subtrees: nothing of what it sent is kept (§11).
         body: decision.reason === 'out-of-scope' ? NO_BODY : body,
         rejectedAt: now,
+        ...(decision.reason === 'out-of-scope' ? {} : personField(personAbout(event, state))),
       });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
@@ -131,15 +139,28 @@ export async function ingestEvent(
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     await hooks.beforeWrite?.(event);
-    const marker = appliedEvent(event, hash, body, now);
+    const marker = appliedEvent(event, hash, now, personAbout(event, state));
     const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 });
-    if (result === 'committed') return { outcome: 'applied', eventId: event.id, type: event.type };
+    if (result === 'committed') {
+      await correctCopies(store, event);
+      return { outcome: 'applied', eventId: event.id, type: event.type };
+    }
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
 }
 
-/** An out-of-scope rejection, or undefined when the sender may write what the event touches. */
+const personField = (personId: string | undefined) => (personId ? { personId } : {});
+
+/**
+ * CONTRACT §11: a correction reaches every copy. The member record is corrected by the
+ * commit itself; the rejected events kept about the member for a redrive follow here.
+ */
+async function correctCopies(store: IngestStore, event: DomainEvent): Promise<void> {
+  if (event.type !== 'member.updated') return;
+  await store.correctRejected(event.data.memberId, event.data.profile);
+}
+
 /** An unknown sender, or a source that is not the sender's: refused before anything else. */
 function senderDecision(event: DomainEvent, sender: { senderId?: string; producer?: Producer }): Decision | undefined {
   if (!sender.producer) return reject('out-of-scope', `sender ${sender.senderId ?? '(none)'} is not a registered producer`);

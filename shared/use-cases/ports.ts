@@ -4,13 +4,17 @@
 // Types and one key helper: importing this module loads no SDK.
 import type { OrgFigures, OrgTree } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
-import type { FactRecord, OrgRecord, StoredRecord, VersionedRecord } from '../domain/records.js';
+import type { FactRecord, OrgRecord, Profile, StoredRecord, VersionedRecord } from '../domain/records.js';
 import type { Reminder } from '../domain/reminders.js';
 
 // ---------------------------------------------------------------------------
 // ingestEvent
 
-/** The idempotency marker of an applied event; its body is the audit trail. */
+/**
+ * The idempotency marker of an applied event, and its entry in the audit trail: the
+ * event without its personal fields (`redactedEvent`), so that a correction or an
+ * erasure has nothing to follow there (CONTRACT §11).
+ */
 export interface AppliedEvent {
   eventId: string;
   type: string;
@@ -19,7 +23,10 @@ export interface AppliedEvent {
   source: string;
   occurredAt: string;
   appliedAt: string;
-  body: string;
+  /** The event as JSON, without its personal fields. */
+  audit: string;
+  /** The person the event is about, if any (index byPerson). */
+  personId?: string;
 }
 
 /** An event that can never apply, kept with its reason for an operator to fix and re-drive. */
@@ -31,6 +38,11 @@ export interface RejectedEvent {
   eventId?: string;
   type?: string;
   rejectedAt: string;
+  /**
+   * The person the body names, if any: the body is sealed under that person's key, and
+   * follows their corrections and erasure (CONTRACT §11).
+   */
+  personId?: string;
 }
 
 /**
@@ -52,6 +64,8 @@ export interface IngestStore {
    */
   commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred: boolean }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
+  /** Applies a correction of a person's profile to the rejected events kept about them. */
+  correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
   storeDeferred(eventId: string, reason: string, message: string): Promise<void>;
 }
