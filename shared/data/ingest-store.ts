@@ -223,7 +223,7 @@ async function rejectedItem(rejected: RejectedEvent): Promise<Record<string, unk
 }
 
 /** The rejected event an item holds, its body opened (NO_BODY when its key was erased). */
-async function rejectedOf(items: Record<string, unknown>[]): Promise<RejectedEvent[]> {
+export async function rejectedOf(items: Record<string, unknown>[]): Promise<RejectedEvent[]> {
   const sealers = items.map((i) => rejectedSealer(i as unknown as RejectedEvent));
   const keys = await dynamoVault.keys(sealers, { create: false });
   return items.map((item, i) => {

@@ -121,6 +121,8 @@ export interface DossierRecord extends Versioned {
   closedOn?: BusinessDate;
   /** The applicant's profile while the dossier is open or closed without admission (then the member record has it). */
   profile?: Profile;
+  /** For a dossier closed by an admission: the member the applicant became. */
+  memberId?: string;
   /** As {@link TransferRecord.dueOnProvisional}, for a rule set that counts the dossier deadline in working days. */
   dueOnProvisional?: boolean;
 }

@@ -70,9 +70,10 @@ export function lastStepOn(dossier: DossierRecord): BusinessDate {
  * admitted applicant's profile now lives in the member record: the dossier drops its
  * copy, so that a correction of the member has no second copy to reach (CONTRACT §11).
  */
-export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate): Write[] {
+export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate, memberId?: string): Write[] {
   const { profile, ...rest } = dossier;
-  const kept = outcome === 'admitted' ? rest : dossier;
+  // The member the applicant became: `person erase` of the applicant reaches them too.
+  const kept = outcome === 'admitted' ? { ...rest, ...(memberId ? { memberId } : {}) } : dossier;
   return [
     {
       entity: 'dossier',

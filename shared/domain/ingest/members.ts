@@ -40,7 +40,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
     }
     if (admittedOn < dossier.receivedOn) return reject('date-order', 'admittedOn is before the dossier was received');
     if (admittedOn < lastStepOn(dossier)) return reject('date-order', `admittedOn is before the dossier's last step (${dossier.step})`);
-    writes.push(...closeDossierWrites(dossier, 'admitted', admittedOn));
+    writes.push(...closeDossierWrites(dossier, 'admitted', admittedOn, memberId));
   }
   const record = bump<MemberRecord>(
     {
