@@ -26,6 +26,7 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
       INGEST_DLQ_URL: outputs.DlqUrl ?? '',
       NOTIFICATIONS_TOPIC_ARN: outputs.NotificationsTopicArn ?? '',
       FIGURES_FUNCTION_NAME: outputs.FiguresFunctionName ?? '',
+      PERSONAL_DATA_KEY_ARN: outputs.PersonalDataKeyArn ?? '',
     };
     if (outputs.Region) process.env.AWS_REGION = outputs.Region;
     Object.assign(process.env, env);

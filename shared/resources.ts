@@ -58,6 +58,12 @@ export const RECORDS_TABLE: TableDef = {
   stream: 'NEW_AND_OLD_IMAGES',
 };
 
+/**
+ * The KMS encryption context of every use of the personal data key: the vault's master
+ * secret (shared/data/personal-vault.ts); the key policy allows no other use.
+ */
+export const PERSONAL_DATA_KEY_CONTEXT = { purpose: 'dangvien-personal-data' } as const;
+
 /** Per-org figures (own and whole-subtree) and the reminders already sent. */
 export const FIGURES_TABLE: TableDef = {
   id: 'Figures',

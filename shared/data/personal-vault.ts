@@ -21,6 +21,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
+import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
 import { batchGetAll, mapLimit } from './dynamo-toolkit.js';
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
@@ -100,7 +101,7 @@ export function kmsMasterSecret(keyArn: string): MasterSecret {
     async load() {
       const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
       const kms = new KMSClient({ region: process.env.AWS_REGION });
-      const context = { purpose: 'dangvien-personal-data' };
+      const context = { ...PERSONAL_DATA_KEY_CONTEXT };
       const table = config.recordsTable();
       const stored = await documentClient().send(new GetCommand({ TableName: table, Key: masterKey, ConsistentRead: true }));
       if (stored.Item?.ciphertext) {

@@ -4,7 +4,7 @@
 // *traits*. Records keep the traits in the clear and the profile sealed (shared/data/
 // personal-vault.ts), so that counting never reads a name and an erasure, which
 // destroys the profile, leaves every figure exact.
-import type { DomainEvent } from './events.js';
+import { ProfileSchema, type DomainEvent } from './events.js';
 import type { Profile } from './records.js';
 
 /** What the figures count of a member's profile (CONTRACT §9 `members.*`). */
@@ -136,3 +136,6 @@ export function personNamedByBody(body: string): string | undefined {
     return undefined;
   }
 }
+
+/** Every field of a profile (CONTRACT §3): what the logs' data-protection policy masks. */
+export const PROFILE_FIELDS = Object.keys(ProfileSchema.shape) as ReadonlyArray<keyof Profile>;
