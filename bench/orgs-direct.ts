@@ -32,7 +32,7 @@ export async function registerOrgsDirect(events: Envelope[]): Promise<void> {
       const item = toItem(w);
       records.set(`${String(item.pk)}|${String(item.sk)}`, item);
     }
-    markers.push(markerItem(appliedEvent(parsed.event, eventHash(parsed.event), body, appliedAt)));
+    markers.push(markerItem(appliedEvent(parsed.event, eventHash(parsed.event), appliedAt)));
   }
   await batchWrite([...records.values()]);
   await batchWrite(markers);

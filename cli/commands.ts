@@ -15,6 +15,7 @@ export interface CommandOptions {
   date?: string;
   check?: boolean;
   'dry-run'?: boolean;
+  force?: boolean;
   sender?: string;
   data?: string;
   'stack-outputs'?: string;
@@ -121,6 +122,27 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
       });
       console.log(JSON.stringify(summary, null, 2));
       if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
+      return;
+    }
+    case 'person': {
+      const [sub, id, ...rest] = args;
+      if ((sub !== 'show' && sub !== 'erase') || !id || rest.length > 0)
+        throw new UsageError('usage: dangvien person show ID | dangvien person erase ID [--force]');
+      target();
+      const [{ showPerson, erasePerson, RetentionError }, { dynamoPersonDataStore }] = await Promise.all([
+        import('../shared/use-cases/person-data.js'),
+        import('../shared/data/person-store.js'),
+      ]);
+      if (sub === 'show') {
+        console.log(JSON.stringify(await showPerson(dynamoPersonDataStore, id), null, 2));
+        return;
+      }
+      try {
+        console.log(JSON.stringify(await erasePerson(dynamoPersonDataStore, id, { force: values.force ?? false }), null, 2));
+      } catch (error) {
+        if (error instanceof RetentionError) throw new UsageError(`retention: ${error.message}`);
+        throw error;
+      }
       return;
     }
     case 'status': {

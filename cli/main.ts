@@ -28,6 +28,7 @@ Commands:
   recompute [--check]                 rebuild every figure from the records; --check only compares
   import FILE.csv [--dry-run]         bulk import of a legacy member export
   status                              is it healthy? queues, waiting and rejected events, figures lag, last reminders run
+  person show ID | person erase ID [--force]  what is held about a person; erase their personal data
   --version                           the version
 
 Every command has --help.${COMMON}`,
@@ -87,6 +88,17 @@ Every command has --help.${COMMON}`,
   never closed) or its header is wrong.${COMMON}`,
 };
 
+HELP.person = `dangvien person show ID | person erase ID [--force]
+  show: everything held about a person (applicant, member or attendee id), as JSON: the
+  records with their profiles, the audit trail (events without personal fields) and
+  the rejected events that name them. An admission links the applicant's and the
+  member's ids: either one shows both.
+  erase: destroys the person's keys and removes their profiles and rejected events,
+  so that no readable copy of their personal data remains; ids, dates, statuses and
+  the figures' yes/no traits stay, and every figure with them. Refused with
+  "retention" (exit 2) for a person who is or was a member, unless --force.
+  Prints what was erased as JSON.${COMMON}`;
+
 export const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
@@ -96,6 +108,7 @@ export const OPTIONS = {
   date: { type: 'string' },
   check: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
   sender: { type: 'string' },
   data: { type: 'string' },
   'stack-outputs': { type: 'string' },

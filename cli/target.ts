@@ -27,6 +27,7 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
       NOTIFICATIONS_TOPIC_ARN: outputs.NotificationsTopicArn ?? '',
       FIGURES_FUNCTION_NAME: outputs.FiguresFunctionName ?? '',
       REMINDER_DIGEST_ORGS: outputs.ReminderDigestOrgs ?? '',
+      PERSONAL_DATA_KEY_ARN: outputs.PersonalDataKeyArn ?? '',
     };
     if (outputs.Region) process.env.AWS_REGION = outputs.Region;
     Object.assign(process.env, env);

@@ -94,6 +94,11 @@ export class DangVienStack extends Stack {
       );
     }
     output('IngestKeyArn', this.ingest.key.keyArn, 'Producers need kms:GenerateDataKey and kms:Decrypt on it, through SQS');
+    output(
+      'PersonalDataKeyArn',
+      this.records.personalDataKey.keyArn,
+      'Operators who run `dangvien person show/erase` need kms:Decrypt on it',
+    );
     output('Region', this.region, 'The region of all of the above');
   }
 }

@@ -1,5 +1,7 @@
 // local: the embedded default. The very handler modules the Lambdas run, driven by
 // local runners that behave like AWS's event source mappings, on the emulators.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   INGEST_DLQ,
@@ -36,6 +38,12 @@ export interface LocalStackOptions {
   visibilityTimeout?: number;
   /** Ingest runner concurrency (Lambda's maxConcurrency for the mapping). */
   concurrency?: number;
+  /**
+   * The personal data master key's file (personal-vault.ts), beside the data it protects
+   * the way a KMS key is beside a table; made on first use. Default: one per stack in
+   * the system's temporary directory (tests, the bench).
+   */
+  personalDataKeyFile?: string;
   log?: (line: string) => void;
 }
 
@@ -51,8 +59,9 @@ export interface LocalStack {
 }
 
 /** Table names, queue URL and topic, as the CDK stack passes them to the Lambdas. */
-export function handlerEnv(p: Provisioned): Record<string, string> {
+export function handlerEnv(p: Provisioned, personalDataKeyFile: string): Record<string, string> {
   return {
+    PERSONAL_DATA_MASTER_FILE: personalDataKeyFile,
     RECORDS_TABLE_NAME: p.tables[RECORDS_TABLE.id]!,
     FIGURES_TABLE_NAME: p.tables[FIGURES_TABLE.id]!,
     INGEST_QUEUE_URL: p.queues[INGEST_QUEUE.id]!.url,
@@ -68,7 +77,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const provisioned = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, opts.prefix, {
     visibilityTimeout: opts.visibilityTimeout,
   });
-  const env = handlerEnv(provisioned);
+  const env = handlerEnv(provisioned, opts.personalDataKeyFile ?? join(tmpdir(), `dangvien-${opts.prefix}-personal-data.key`));
   // A waiting event never waits longer than the queue would make it (tests shorten both).
   if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
   Object.assign(process.env, env);

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       endpoints: emulators,
       prefix: 'dangvien',
       checkpointFile: join(dataDir, 'stream-checkpoints.json'),
+      personalDataKeyFile: join(dataDir, 'personal-data.key'),
       // Seconds before a message a crashed handler held comes back (AWS's rule by default;
       // tests and demos that kill the stack on purpose shorten it).
       visibilityTimeout: process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined,

@@ -51,9 +51,18 @@ export const RECORDS_TABLE: TableDef = {
     { indexName: 'byCell', partitionKey: { name: 'cellKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
     // Sparse: only items with a reminder still to send, bucketed by month of the next one.
     { indexName: 'byRemindOn', partitionKey: { name: 'remindMonth' }, sortKey: { name: 'remindOn' }, projection: 'ALL' },
+    // Sparse: every item about a person (records, audit trail, rejected events), for
+    // `person show`/`person erase` and for a correction to reach every copy (CONTRACT §11).
+    { indexName: 'byPerson', partitionKey: { name: 'personKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
 };
+
+/**
+ * The KMS encryption context of every use of the personal data key: the vault's master
+ * secret (shared/data/personal-vault.ts); the key policy allows no other use.
+ */
+export const PERSONAL_DATA_KEY_CONTEXT = { purpose: 'dangvien-personal-data' } as const;
 
 /** Per-org figures (own and whole-subtree) and the reminders already sent. */
 export const FIGURES_TABLE: TableDef = {

@@ -8,7 +8,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantItems, grantTableKey } from '../access.js';
-import { DangVienFunction } from './dangvien-function.js';
+import { DangVienFunction, logsKeyOf } from './dangvien-function.js';
 import type { Records } from './records.js';
 
 export interface ApiProps {
@@ -78,7 +78,7 @@ export class Api extends Construct {
       integration: new HttpLambdaIntegration('Report', this.handler.function),
     });
 
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: logsKeyOf(this) });
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,

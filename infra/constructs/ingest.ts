@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, type QueueDef } from '../../shared/resources.js';
+import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, PERSONAL_DATA_KEY_CONTEXT, type QueueDef } from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
 import { acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
@@ -115,6 +115,7 @@ export class Ingest extends Construct {
       environment: {
         RECORDS_TABLE_NAME: records.recordsTable.tableName,
         INGEST_QUEUE_URL: this.queue.queueUrl,
+        PERSONAL_DATA_KEY_ARN: records.personalDataKey.keyArn,
         ...(producers ? { PRODUCERS_PARAMETER: producers.parameterName } : {}),
       },
     });
@@ -126,7 +127,17 @@ export class Ingest extends Construct {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     });
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byCell'] });
+    // A correction reaches the rejected events kept about the person (index byPerson).
+    grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byPerson'] });
     grantTableKey(this.handler, records.key, 'write');
+    // The vault's master secret: made once (GenerateDataKey), opened per container (Decrypt).
+    this.handler.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [records.personalDataKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': PERSONAL_DATA_KEY_CONTEXT.purpose } },
+      }),
+    );
     if (producers) {
       this.handler.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [producers.parameterArn] }),

@@ -1,11 +1,12 @@
 // infra: the two tables, built from the one definition in shared/resources.ts.
 // Records: what happened and what holds now (its stream drives the figures);
 // Figures: the per-org counts the report reads.
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FIGURES_TABLE, RECORDS_TABLE, TABLES, type KeyDef, type TableDef } from '../../shared/resources.js';
+import { FIGURES_TABLE, PERSONAL_DATA_KEY_CONTEXT, RECORDS_TABLE, TABLES, type KeyDef, type TableDef } from '../../shared/resources.js';
 import { customerKey } from '../access.js';
 
 const PROJECTION: Record<TableDef['indexes'][number]['projection'], dynamodb.ProjectionType> = {
@@ -50,10 +51,16 @@ export function tableFrom(scope: Construct, def: TableDef, key: kms.IKey): dynam
   return table;
 }
 
-/** The Records and Figures tables and the key that encrypts them. */
+/** The Records and Figures tables, the key that encrypts them, and the personal data key. */
 export class Records extends Construct {
   /** Encrypts both tables (and so their stream and backups). */
   readonly key: kms.Key;
+  /**
+   * Encrypts the master secret of the personal data vault (personal-vault.ts): whoever
+   * may decrypt with it may read profiles. Used directly (not through a service), and
+   * only with the vault's encryption context.
+   */
+  readonly personalDataKey: kms.Key;
   readonly recordsTable: dynamodb.Table;
   readonly figuresTable: dynamodb.Table;
   /** Every table of TABLES by its definition's id. */
@@ -75,6 +82,24 @@ export class Records extends Construct {
         },
       ],
     });
+    this.personalDataKey = customerKey(this, 'PersonalDataKey', {
+      description: 'Encrypts the master secret that seals personal data in the Records table',
+      removalPolicy: RemovalPolicy.RETAIN,
+      useThrough: [],
+    });
+    // The account delegates to IAM (the ingest role, the operators who run `person show`),
+    // for this purpose only.
+    this.personalDataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'VaultMasterSecretThroughIam',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:EncryptionContext:purpose': PERSONAL_DATA_KEY_CONTEXT.purpose, 'kms:CallerAccount': Stack.of(this).account },
+        },
+      }),
+    );
     this.tables = new Map(TABLES.map((def) => [def.id, tableFrom(this, def, this.key)]));
     this.recordsTable = this.table(RECORDS_TABLE);
     this.figuresTable = this.table(FIGURES_TABLE);

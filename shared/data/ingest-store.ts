@@ -9,13 +9,17 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
-import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import type { DossierRecord, MemberRecord, OrgRecord, Profile, TransferRecord } from '../domain/records.js';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { AppliedEvent, CommitResult, IngestStore, RedriveGrant, RejectedEvent, WaitingRef } from '../use-cases/ports.js';
 import { markerItem } from './event-marker.js';
+import { isSealed, open, seal, dynamoVault } from './personal-vault.js';
+import { openItem, sealItem, sealingPersonOf } from './sealed-records.js';
+import { correctedBody } from '../domain/personal-data.js';
+import { NO_BODY } from '../use-cases/ports.js';
 
 export type { RejectedEvent };
 import {
@@ -29,6 +33,7 @@ import {
   memberKey,
   orgKey,
   orgTreeVersionKey,
+  personPartition,
   rejectedKey,
   stripStorage,
   toItem,
@@ -95,12 +100,31 @@ export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boole
 }
 
 async function batchGet(loaders: Loader[]): Promise<void> {
-  const items = await batchGetAll(
-    config.recordsTable(),
-    loaders.map((l) => l.key),
-    { consistentRead: true },
+  const items = await openSealed(
+    await batchGetAll(
+      config.recordsTable(),
+      loaders.map((l) => l.key),
+      { consistentRead: true },
+    ),
   );
   for (const item of items) loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
+}
+
+/** Items with their profiles readable (the ingest merges corrections into them). */
+export async function openSealed(items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const persons = items.map(sealingPersonOf).filter((p): p is string => p !== undefined);
+  const keys = await dynamoVault.keys(persons, { create: false });
+  return items.map((item) => openItem(item, keys));
+}
+
+/** Items as stored: every profile sealed under its person's key, made if the person has none yet. */
+export async function sealed(items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const persons = items.map(sealingPersonOf).filter((p): p is string => p !== undefined);
+  const keys = await dynamoVault.keys(persons, { create: true });
+  return items.map((item) => {
+    const person = sealingPersonOf(item);
+    return sealItem(item, person === undefined ? undefined : keys.get(person));
+  });
 }
 
 /** The whole org tree: one partition, a few hundred items for a province. */
@@ -162,7 +186,8 @@ export function orgTreeChanged(table: string): TransactItem {
  */
 export async function commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult> {
   const table = config.recordsTable();
-  const items: TransactItem[] = writes.map((w): TransactItem => {
+  const recordItems = await sealed(writes.map((w) => (w.entity === 'fact' ? {} : toItem(w))));
+  const items: TransactItem[] = writes.map((w, i): TransactItem => {
     if (w.entity === 'fact') {
       return w.op === 'put'
         ? { Put: { TableName: table, Item: { ...toItem({ entity: 'fact', record: w.record }), lastEventId: marker.eventId } } }
@@ -174,7 +199,7 @@ export async function commit(marker: AppliedEvent, writes: readonly Write[], opt
         : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
     // The event that wrote it last: the figures log it, so one event can be followed
     // from the ingest through the stream (Logs Insights: `filter eventId = …`).
-    return { Put: { TableName: table, Item: { ...toItem(w), lastEventId: marker.eventId }, ...condition } };
+    return { Put: { TableName: table, Item: { ...recordItems[i], lastEventId: marker.eventId }, ...condition } };
   });
   if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(table));
   const markerIndex = items.length;
@@ -193,10 +218,78 @@ export async function commit(marker: AppliedEvent, writes: readonly Write[], opt
   }
 }
 
+/**
+ * The person whose key seals a rejected body: the one it names, else a key of its own,
+ * outside the ids' alphabet so that no person id can name it.
+ */
+const rejectedSealer = (r: Pick<RejectedEvent, 'id' | 'personId'>) => r.personId ?? `#rejected/${r.id}`;
+
+/** The item of a rejected event: its body sealed (personal-vault.ts), findable by person. */
+async function rejectedItem(rejected: RejectedEvent): Promise<Record<string, unknown>> {
+  const { body, ...rest } = rejected;
+  const item: Record<string, unknown> = {
+    ...rest,
+    ...rejectedKey(rejected.id),
+    entity: 'rejected',
+    ...(rejected.personId ? { personKey: personPartition(rejected.personId) } : {}),
+  };
+  if (body === NO_BODY) return { ...item, body: NO_BODY };
+  const sealer = rejectedSealer(rejected);
+  const key = (await dynamoVault.keys([sealer], { create: true })).get(sealer);
+  return { ...item, sealedBody: seal(key!, body) };
+}
+
+/** The rejected event an item holds, its body opened (NO_BODY when its key was erased). */
+export async function rejectedOf(items: Record<string, unknown>[]): Promise<RejectedEvent[]> {
+  const sealers = items.map((i) => rejectedSealer(i as unknown as RejectedEvent));
+  const keys = await dynamoVault.keys(sealers, { create: false });
+  return items.map((item, i) => {
+    const { sealedBody, ...rest } = stripStorage<RejectedEvent & { sealedBody?: string }>(item);
+    const key = keys.get(sealers[i]!);
+    const opened = isSealed(sealedBody) && key ? open(key, sealedBody) : undefined;
+    return { ...rest, body: typeof opened === 'string' ? opened : (rest.body ?? NO_BODY) };
+  });
+}
+
 export async function storeRejected(rejected: RejectedEvent): Promise<void> {
-  await documentClient().send(
-    new PutCommand({ TableName: config.recordsTable(), Item: { ...rejected, ...rejectedKey(rejected.id), entity: 'rejected' } }),
-  );
+  await documentClient().send(new PutCommand({ TableName: config.recordsTable(), Item: await rejectedItem(rejected) }));
+}
+
+/**
+ * CONTRACT §11: a correction reaches the rejected events kept about the person, so that a
+ * redrive sends the corrected profile and no older one stays readable. Each is rewritten
+ * only if it is still the rejection that was read.
+ */
+export async function correctRejected(personId: string, correction: Partial<Profile>): Promise<void> {
+  const { items } = await queryAll({
+    TableName: config.recordsTable(),
+    IndexName: 'byPerson',
+    KeyConditionExpression: 'personKey = :p',
+    FilterExpression: 'entity = :rejected',
+    ExpressionAttributeValues: { ':p': personPartition(personId), ':rejected': 'rejected' },
+  });
+  for (const rejected of await rejectedOf(items)) {
+    if (rejected.body === NO_BODY) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rejected.body);
+    } catch {
+      continue;
+    }
+    const body = JSON.stringify(correctedBody(parsed, correction));
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: config.recordsTable(),
+          Item: await rejectedItem({ ...rejected, body }),
+          ConditionExpression: 'rejectedAt = :at',
+          ExpressionAttributeValues: { ':at': rejected.rejectedAt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
 }
 
 /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
@@ -224,10 +317,23 @@ export async function storeDeferred(waiting: WaitingRef, reason: string, message
 }
 
 /** The ingest's store in the Records table (the default of the ingest handler). */
-export const dynamoIngestStore: IngestStore = { findApplied, loadNeeds, commit, storeRejected, storeDeferred, findRedriveGrant };
+export const dynamoIngestStore: IngestStore = {
+  findApplied,
+  loadNeeds,
+  commit,
+  storeRejected,
+  storeDeferred,
+  findRedriveGrant,
+  correctRejected,
+};
 
 export async function listRejected(): Promise<RejectedEvent[]> {
-  return queryPartition<RejectedEvent>('REJECTED');
+  const { items } = await queryAll({
+    TableName: config.recordsTable(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'REJECTED' },
+  });
+  return rejectedOf(items);
 }
 
 /** An event waiting for its predecessor, as an operator sees it. */

@@ -18,6 +18,12 @@
 // ingest reads that key too when the new one is absent (ingest-store.ts findApplied).
 // `<rejection>` and `<waiting>` add the sending identity (`<source>/<id>@<senderId>`,
 // see domain/ingest/idempotency.ts), so that no producer can overwrite what another sent.
+//   PERSON#<id>             SALT          a person's key material (personal-vault.ts)
+//
+// `personKey` (index byPerson, sparse) names the person an item is about: members,
+// dossiers, transfers, the markers of events about a person and rejected events that
+// name one. It is how `person show` and `person erase` find every copy (CONTRACT §11).
+// Profiles are stored sealed (`sealedProfile`, sealed-records.ts).
 //
 // `lastEventId` is the event that last wrote an item: the figures log it, so that one
 // event is followed from the ingest through the stream.
@@ -30,7 +36,9 @@
 // need a reminder: the first day it may, see reminder-index.ts.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
 import { idempotencyKey } from '../domain/ingest/idempotency.js';
+import { traitsOf } from '../domain/personal-data.js';
 import { indexAttributes } from './reminder-index.js';
+import { withoutSealed } from './sealed-records.js';
 
 export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
 export const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'MEMBER' });
@@ -48,18 +56,41 @@ export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
 export const deferredKey = (waitingId: string) => ({ pk: 'DEFERRED', sk: waitingId });
 export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
+/** The partition of index byPerson for a person. */
+export const personPartition = (personId: string) => `PERSON#${personId}`;
 /** Bumped by every transaction that writes an org (see org-tree.ts). */
 export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 
 export type { Entity };
 
 /** Attributes that are storage, not record: stripped when reading. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId'] as const;
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId', 'personKey'] as const;
 
+/**
+ * The record an item holds, without its storage attributes. Sealed profiles must have
+ * been opened before (sealed-records.ts); any still sealed are dropped here. A member
+ * written before traits existed gets them from its readable profile.
+ */
 export function stripStorage<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
+  const copy = withoutSealed(item);
+  if (item.entity === 'member' && copy.traits === undefined && copy.profile) {
+    copy.traits = traitsOf(copy.profile as Parameters<typeof traitsOf>[0]);
+  }
   for (const a of STORAGE_ATTRIBUTES) delete copy[a];
   return copy as T;
+}
+
+/** The person an item of this record is about (index byPerson). */
+function personOf(stored: StoredRecord): string | undefined {
+  switch (stored.entity) {
+    case 'member':
+    case 'transfer':
+      return stored.record.memberId;
+    case 'dossier':
+      return stored.record.personId;
+    default:
+      return undefined;
+  }
 }
 
 /** The cell a record counts for now, if any (see the table above). */
@@ -100,7 +131,9 @@ export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
 
 /**
  * The item stored for a record: its key, its entity, while it counts for a cell
- * `cellKey`, and while it may need a reminder `remindOn`/`remindMonth`.
+ * `cellKey`, the person it is about `personKey`, and while it may need a reminder
+ * `remindOn`/`remindMonth`. Its profile is still readable: writers seal it
+ * (`sealItem`) before it is stored.
  */
 export function toItem(stored: StoredRecord): Record<string, unknown> {
   const cell = cellOf(stored);
@@ -109,6 +142,7 @@ export function toItem(stored: StoredRecord): Record<string, unknown> {
     ...keyOf(stored),
     entity: stored.entity,
     ...(cell ? { cellKey: cellPartition(cell) } : {}),
+    ...(personOf(stored) ? { personKey: personPartition(personOf(stored)!) } : {}),
     ...indexAttributes(stored),
   };
 }

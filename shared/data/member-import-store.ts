@@ -9,7 +9,7 @@ import type { MemberImportStore } from '../use-cases/import-members.js';
 import { config } from './config.js';
 import { batchGetAll, batchWriteAll } from './dynamo-toolkit.js';
 import { markerItem } from './event-marker.js';
-import { loadAllOrgs } from './ingest-store.js';
+import { loadAllOrgs, openSealed, sealed } from './ingest-store.js';
 import { eventKey, memberKey, stripStorage, toItem } from './keys.js';
 
 export interface DynamoMemberImportStoreOptions {
@@ -34,14 +34,12 @@ export function dynamoMemberImportStore(opts: DynamoMemberImportStoreOptions = {
       return new Set(items.map((item) => byPk.get(String(item.pk))!));
     },
     async findMembers(memberIds) {
-      const items = await batchGetAll(table(), [...new Set(memberIds)].map(memberKey), { concurrency, consistentRead: true });
+      const items = await openSealed(
+        await batchGetAll(table(), [...new Set(memberIds)].map(memberKey), { concurrency, consistentRead: true }),
+      );
       return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
     },
-    putMembers: (members) =>
-      write(
-        'members',
-        members.map((record) => toItem({ entity: 'member', record })),
-      ),
+    putMembers: async (members) => write('members', await sealed(members.map((record) => toItem({ entity: 'member', record })))),
     putMarkers: (markers) => write('markers', markers.map(markerItem)),
   };
 }

@@ -1,5 +1,8 @@
 // domain: the records the ingest writes and every other part reads.
 // Pure types: no AWS import. Keys live in shared/data/keys.ts.
+import type { Traits } from './personal-data.js';
+
+export type { Traits };
 
 /** A business date `YYYY-MM-DD` in Vietnam time. */
 export type BusinessDate = string;
@@ -68,7 +71,13 @@ export interface MemberRecord extends Versioned {
   /** The cell whose rolls hold the member (for in-transit: the sending cell). */
   cellId: string;
   status: MemberStatus;
-  profile: Profile;
+  /**
+   * Personal data (CONTRACT §11): sealed at rest, absent to readers that do not need it
+   * (the figures, the reminders) and after an erasure.
+   */
+  profile?: Profile;
+  /** What the figures count of the profile, kept in the clear (personal-data.ts). */
+  traits: Traits;
   admittedOn: BusinessDate;
   ceremonyOn?: BusinessDate;
   /** Set while probationary: the day probation ends. */
@@ -110,7 +119,10 @@ export interface DossierRecord extends Versioned {
   steps: Partial<Record<DossierStep, BusinessDate>>;
   status: 'open' | DossierOutcome;
   closedOn?: BusinessDate;
-  profile: Profile;
+  /** The applicant's profile while the dossier is open or closed without admission (then the member record has it). */
+  profile?: Profile;
+  /** For a dossier closed by an admission: the member the applicant became. */
+  memberId?: string;
   /** As {@link TransferRecord.dueOnProvisional}, for a rule set that counts the dossier deadline in working days. */
   dueOnProvisional?: boolean;
 }
@@ -146,7 +158,7 @@ export interface TransferRecord extends Versioned {
    */
   dueOnProvisional?: boolean;
   /** For a temporary attendee from outside: not on our rolls, no member record. */
-  attendee?: { status: 'probationary' | 'official'; profile: Profile };
+  attendee?: { status: 'probationary' | 'official'; profile?: Profile };
 }
 
 /**

@@ -10,8 +10,8 @@
 // transaction per event, which is what makes 127,000 members a matter of minutes.
 //
 // Resumable and never double-counting: each row that is written gets an audit marker
-// `EVENT#legacy-import/import:<fileHash>:<line>` (the same item an applied event leaves, body
-// included). A re-run of the same file skips the rows that have one. Within a chunk the
+// `EVENT#legacy-import/import:<fileHash>:<line>` (the same item an applied event leaves).
+// A re-run of the same file skips the rows that have one. Within a chunk the
 // member items are written first and the markers after them, so an interruption can
 // leave a member without its marker but never a marker without its member; the re-run
 // recognises such a member as its own (the stored record is exactly the one this row
@@ -31,19 +31,13 @@ import { parseEvent, type EventOf } from '../domain/events.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
 import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
 import { eventHash } from './ingest-event.js';
+import { appliedEvent } from '../data/event-marker.js';
+import type { AppliedEvent } from './ports.js';
 
 export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../import/member-csv.js';
 
-/** An applied-event marker as the import leaves it: what the ingest stores for an event, body included. */
-export interface ImportMarker {
-  eventId: string;
-  type: 'member.imported';
-  hash: string;
-  source: string;
-  occurredAt: string;
-  appliedAt: string;
-  body: string;
-}
+/** An applied-event marker as the import leaves it: what the ingest stores for an event. */
+export type ImportMarker = AppliedEvent;
 
 /** What the import reads and writes (the port; data/member-import-store.ts is the DynamoDB one). */
 export interface MemberImportStore {
@@ -283,8 +277,7 @@ function stateWith(orgs: Map<string, OrgRecord>, member: MemberRecord | undefine
 }
 
 function markerOf(p: Pending, appliedAt: string): ImportMarker {
-  const { id, type, source, occurredAt } = p.event;
-  return { eventId: id, type, hash: eventHash(p.event), source, occurredAt, appliedAt, body: p.body };
+  return appliedEvent(p.event, eventHash(p.event), appliedAt, p.event.data.memberId);
 }
 
 /** A record as it comes back from the table (no undefined fields). */

@@ -6,6 +6,7 @@ import { emptyState, reject, type Decision, type LoadedState } from '../domain/i
 import { bodyHash, envelopeKeyOf, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../domain/ingest/idempotency.js';
 import { ancestorsToLoad, orgsTouched, outsideScope, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
+import { personAbout, personNamedBy, personNamedByBody } from '../domain/personal-data.js';
 import { appliedEvent } from '../data/event-marker.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
 import { NO_BODY, type IngestStore, type RejectedEvent } from './ports.js';
@@ -86,6 +87,7 @@ export async function ingestEvent(
       message: parsed.message,
       body: keep ? body : NO_BODY,
       rejectedAt: now,
+      ...(keep ? personField(personNamedByBody(body)) : {}),
     });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
@@ -115,7 +117,11 @@ export async function ingestEvent(
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
-      if (applied.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      if (applied.hash === hash) {
+        // A redelivery after a crash between the commit and the correction of the copies.
+        await correctCopies(store, event);
+        return { outcome: 'duplicate', eventId: event.id, type: event.type };
+      }
       // Another body under an applied key: a conflict, unless it reaches outside the
       // sender's subtrees — then it is refused as such and nothing of it is kept (§11).
       const outside = producer ? scopeDecision(event, await loadState(store, event, producer), producer) : undefined;
@@ -124,7 +130,10 @@ export async function ingestEvent(
         return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
       }
       const message = `event ${key} was already applied with a different body; the first one stands`;
-      await store.storeRejected(rejected('conflict', message, body, `conflict:${hash.slice(0, 12)}`));
+      await store.storeRejected({
+        ...rejected('conflict', message, body, `conflict:${hash.slice(0, 12)}`),
+        ...personField(personNamedBy(event.data)),
+      });
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     await hooks.afterMarkerCheck?.(event);
@@ -135,7 +144,11 @@ export async function ingestEvent(
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
       if ((await store.findApplied(eventKey))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
       // Out of the sender's subtrees: nothing of what it sent is kept (§11).
-      await store.storeRejected(rejected(decision.reason, decision.message, decision.reason === 'out-of-scope' ? NO_BODY : body));
+      const kept = decision.reason === 'out-of-scope' ? NO_BODY : body;
+      await store.storeRejected({
+        ...rejected(decision.reason, decision.message, kept),
+        ...(kept === NO_BODY ? {} : personField(personAbout(event, state))),
+      });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
@@ -144,9 +157,12 @@ export async function ingestEvent(
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     await hooks.beforeWrite?.(event);
-    const marker = appliedEvent(event, hash, body, now);
+    const marker = appliedEvent(event, hash, now, personAbout(event, state));
     const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined });
-    if (result === 'committed') return { outcome: 'applied', eventId: event.id, type: event.type };
+    if (result === 'committed') {
+      await correctCopies(store, event);
+      return { outcome: 'applied', eventId: event.id, type: event.type };
+    }
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
@@ -181,6 +197,17 @@ async function senderOfMessage(store: IngestStore, body: string, sender: Sender 
   if (!sender?.redrive) return sender?.senderId;
   const grant = await store.findRedriveGrant(sender.redrive);
   return grant && grant.bodyHash === bodyHash(body) ? grant.senderId : sender.senderId;
+}
+
+const personField = (personId: string | undefined) => (personId ? { personId } : {});
+
+/**
+ * CONTRACT §11: a correction reaches every copy. The member record is corrected by the
+ * commit itself; the rejected events kept about the member for a redrive follow here.
+ */
+async function correctCopies(store: IngestStore, event: DomainEvent): Promise<void> {
+  if (event.type !== 'member.updated') return;
+  await store.correctRejected(event.data.memberId, event.data.profile);
 }
 
 /** An unknown sender, or a source that is not the sender's: refused before anything else. */

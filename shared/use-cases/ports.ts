@@ -5,7 +5,7 @@
 import type { OrgFigures, OrgTree } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
-import type { FactRecord, OrgRecord, StoredRecord, VersionedRecord } from '../domain/records.js';
+import type { FactRecord, OrgRecord, Profile, StoredRecord, VersionedRecord } from '../domain/records.js';
 import type { Digest } from '../domain/digest.js';
 import type { Notification, ReminderNotification } from '../domain/notifications.js';
 import type { Reminder } from '../domain/reminders.js';
@@ -13,7 +13,11 @@ import type { Reminder } from '../domain/reminders.js';
 // ---------------------------------------------------------------------------
 // ingestEvent
 
-/** The idempotency marker of an applied event; its body is the audit trail. */
+/**
+ * The idempotency marker of an applied event, and its entry in the audit trail: the
+ * event without its personal fields (`redactedEvent`), so that a correction or an
+ * erasure has nothing to follow there (CONTRACT §11).
+ */
 export interface AppliedEvent {
   eventId: string;
   type: string;
@@ -22,7 +26,10 @@ export interface AppliedEvent {
   source: string;
   occurredAt: string;
   appliedAt: string;
-  body: string;
+  /** The event as JSON, without its personal fields. */
+  audit: string;
+  /** The person the event is about, if any (index byPerson). */
+  personId?: string;
 }
 
 /**
@@ -43,6 +50,11 @@ export interface RejectedEvent {
   senderId?: string;
   type?: string;
   rejectedAt: string;
+  /**
+   * The person the body names, if any: the body is sealed under that person's key, and
+   * follows their corrections and erasure (CONTRACT §11).
+   */
+  personId?: string;
 }
 
 /** An event waiting for its predecessor, kept per sending identity like a rejection. */
@@ -87,6 +99,8 @@ export interface IngestStore {
    */
   commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
+  /** Applies a correction of a person's profile to the rejected events kept about them. */
+  correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
   storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
   /** The redrive grant of `token`, read consistently; undefined when there is none. */

@@ -10,10 +10,19 @@
 // It also checks what DynamoDB does not: that each write bumps the version by exactly
 // one (a domain bug, thrown as TransactionError).
 import { countOpenDossiers, type LoadedState, type Needs, type Write } from '../../shared/domain/ingest/decision-types.js';
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../../shared/domain/records.js';
+import type {
+  DossierRecord,
+  FactRecord,
+  MemberRecord,
+  OrgRecord,
+  Profile,
+  TransferRecord,
+  VersionedRecord,
+} from '../../shared/domain/records.js';
+import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
-import type { AppliedEvent, CommitResult, IngestStore, RedriveGrant, RejectedEvent, WaitingRef } from '../../shared/use-cases/ports.js';
+import { NO_BODY, type AppliedEvent, type CommitResult, type IngestStore, type RedriveGrant, type RejectedEvent, type WaitingRef } from '../../shared/use-cases/ports.js';
 
 /** A write no DynamoDB transaction would accept, or one that bumps a version wrongly: a bug, never a business outcome. */
 export class TransactionError extends Error {
@@ -137,6 +146,13 @@ export class InMemoryIngestStore implements IngestStore {
   async storeRejected(rejected: RejectedEvent): Promise<void> {
     this.rejected.set(rejected.id, copy(rejected));
     this.lastRejected = copy(rejected);
+  }
+
+  async correctRejected(personId: string, correction: Partial<Profile>): Promise<void> {
+    for (const [id, r] of this.rejected) {
+      if (r.personId !== personId || r.body === NO_BODY) continue;
+      this.rejected.set(id, { ...r, body: JSON.stringify(correctedBody(JSON.parse(r.body), correction)) });
+    }
   }
 
   async storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {

@@ -11,6 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DangVienStack } from '../../infra/dangvien-stack.js';
 import { createApp } from '../../infra/deployment.js';
 import { repoRoot } from '../../infra/paths.js';
+import { logsKeyOf, profileIdentifierName } from '../../infra/constructs/dangvien-function.js';
+import { PROFILE_FIELDS } from '../../shared/domain/personal-data.js';
 import {
   FIGURES_SOURCE,
   INGEST_DLQ,
@@ -279,16 +281,19 @@ describe('functions', () => {
     }
   });
 
-  it('log to groups with a retention and a data protection policy for names and birth dates', () => {
+  it('log to groups with a retention, our own key and a data protection policy for every profile field', () => {
     for (const handler of handlers()) {
       const props = resource(handler.logGroup).Properties as {
         RetentionInDays: number;
+        KmsKeyId: unknown;
         DataProtectionPolicy: { Configuration: { CustomDataIdentifier: unknown } };
       };
       expect(props.RetentionInDays).toBeGreaterThan(0);
+      expect(props.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalId(logsKeyOf(stack)), 'Arn'] });
       const custom = (props.DataProtectionPolicy.Configuration.CustomDataIdentifier as { Name: string }[]).map((c) => c.Name);
-      expect(custom).toEqual(['FullNameField', 'BirthDateField']);
+      expect(custom).toEqual(PROFILE_FIELDS.map(profileIdentifierName));
     }
+    expect((resource(stack.api.accessLogs).Properties as { KmsKeyId: unknown }).KmsKeyId).toBeDefined();
   });
 
   it('get the environment their handlers read', () => {
@@ -669,6 +674,7 @@ describe('least privilege, statement by statement', () => {
         'UpdateItem on Records',
         'DeleteItem on Records',
         'Query on Records/byCell',
+        'Query on Records/byPerson',
       ]),
     );
   });
@@ -690,7 +696,14 @@ describe('least privilege, statement by statement', () => {
 
 describe('key policies', () => {
   const policyOf = (key: IConstruct) => (resource(key).Properties.KeyPolicy as { Statement: KeyStatement[] }).Statement;
-  const keys = () => [stack.records.key, stack.ingest.key, stack.reminders.key, stack.monitoring.alarmTopic.masterKey!];
+  const keys = () => [
+    stack.records.key,
+    stack.records.personalDataKey,
+    logsKeyOf(stack),
+    stack.ingest.key,
+    stack.reminders.key,
+    stack.monitoring.alarmTopic.masterKey!,
+  ];
 
   it('no key gives the account kms:* : the account administers, data use is named', () => {
     for (const key of keys()) {
@@ -702,12 +715,14 @@ describe('key policies', () => {
       const admin = statements.find((s) => s.Sid === 'KeyAdministrationByTheAccount');
       expect(admin!.Action).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion', 'kms:Describe*', 'kms:Enable*']));
       expect([admin!.Action].flat()).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
-      // Every other account-wide statement is through one service, from this account.
+      // Every other account-wide statement is through one service (or, for the personal
+      // data key, for the vault's purpose only), from this account.
       for (const s of statements.filter(
         (x) => x.Sid !== 'KeyAdministrationByTheAccount' && JSON.stringify(x.Principal).includes(':root'),
       )) {
+        const bound = key === stack.records.personalDataKey ? 'kms:EncryptionContext:purpose' : 'kms:ViaService';
         expect(s.Condition!.StringEquals, `${key.node.path} ${s.Sid}`).toMatchObject({
-          'kms:ViaService': expect.anything(),
+          [bound]: expect.anything(),
           'kms:CallerAccount': '123456789012',
         });
       }
@@ -717,6 +732,21 @@ describe('key policies', () => {
   it('the ingest key is used through SQS and the records key through DynamoDB', () => {
     expect(JSON.stringify(policyOf(stack.ingest.key))).toContain('sqs.ap-southeast-1.amazonaws.com');
     expect(JSON.stringify(policyOf(stack.records.key))).toContain('dynamodb.ap-southeast-1.amazonaws.com');
+  });
+
+  it('only the ingest may use the personal data key, and only for the vault', () => {
+    const uses = (part: { handler: { role: iam.IRole } }) =>
+      statementsOf(part.handler.role).filter((s) => mentions(s, stack.records.personalDataKey));
+    expect(uses(stack.ingest).map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'kms:EncryptionContext:purpose': 'dangvien-personal-data' } },
+    ]);
+    for (const part of [stack.figures, stack.reminders, stack.api]) expect(uses(part), part.node.path).toEqual([]);
+  });
+
+  it("CloudWatch Logs may use the logs key only for this account's log groups", () => {
+    const logs = policyOf(logsKeyOf(stack)).find((s) => JSON.stringify(s.Principal ?? {}).includes('logs.ap-southeast-1.amazonaws.com'));
+    expect(JSON.stringify(logs!.Condition!.ArnLike)).toContain(':log-group:*');
+    expect(JSON.stringify(logs!.Condition!.ArnLike)).toContain('123456789012');
   });
 
   it("CloudWatch may use the alarms key only for this account's alarms", () => {

@@ -1,61 +1,18 @@
 // `npm start` killed with kill -9 while events are queued and in flight: after a start on
 // the same data directory every event is applied exactly once (CONTRACT §10: "an event
 // sent and not yet applied when the stack stops is applied after the next start").
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENDPOINTS_FILE, type LocalEndpoints } from '../../local/endpoints.js';
-import { useEmulators } from '../../local/use-emulators.js';
-import { resetClients } from '../../shared/data/clients.js';
 import { appliedKeys } from '../../shared/data/redrive.js';
 import { outgoing, sendEvents } from '../../shared/data/queue-sender.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
-
-/** `npm start` as a user runs it, in a process group of its own so that kill -9 takes java too. */
-function startStack(data: string): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn('node_modules/.bin/tsx', ['local/start.ts', '--empty', '--no-schedule', '--data', data], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // A message a killed handler held comes back after this many seconds (AWS: 6 × the timeout).
-    env: { ...process.env, DANGVIEN_VISIBILITY_TIMEOUT: '2' },
-  });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/\bready\b/.test(output)) resolve();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before ready:\n${output}`)));
-  });
-  return { child, ready };
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // Already gone.
-  }
-  return exited;
-}
-
-/** Points this test's SDK clients at the stack `npm start` runs in `data`. */
-function target(data: string): LocalEndpoints {
-  const endpoints = JSON.parse(readFileSync(join(data, ENDPOINTS_FILE), 'utf8')) as LocalEndpoints;
-  useEmulators(endpoints);
-  Object.assign(process.env, endpoints.env);
-  resetClients();
-  return endpoints;
-}
+import { killGroup, startStack, target } from '../helpers/npm-start.js';
 
 /** Messages fauxqs keeps on disk for the ingest queue (visible and in flight). */
 function persistedIngestMessages(data: string): number {

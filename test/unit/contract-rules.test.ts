@@ -5,6 +5,7 @@ import { parseEvent, type DomainEvent } from '../../shared/domain/events.js';
 import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
 import { countOpenDossiers, emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { isEthnicMinority, isReligious } from '../../shared/domain/figures/count.js';
+import { traitsOf } from '../../shared/domain/personal-data.js';
 import { DomainHarness, outcomeOf } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validExternalArrival, validProfile } from '../helpers/events.js';
 
@@ -414,6 +415,7 @@ describe('decide never throws on date arithmetic', () => {
       cellId: 'C1',
       status: 'probationary',
       profile: validProfile(),
+      traits: traitsOf(validProfile()),
       admittedOn: '2021-03-02',
       probationEndsOn: undefined,
       ceremonyOn: '9999-12-31',

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { traitsOf } from '../../shared/domain/personal-data.js';
 import {
   OrgTree,
   achievementPct,
@@ -47,12 +48,15 @@ function profile(extra: Partial<Profile> = {}): Profile {
 }
 
 function member(memberId: string, cellId: string, extra: Partial<MemberRecord> = {}): MemberRecord {
+  // The traits the ingest derives from the profile: what the figures count.
+  const p = extra.profile ?? profile();
   return {
     version: 1,
     memberId,
     cellId,
     status: 'official',
-    profile: profile(),
+    profile: p,
+    traits: traitsOf(p),
     admittedOn: '2015-05-19',
     recognizedOn: '2016-05-19',
     ratings: {},

@@ -1,27 +1,10 @@
 // domain/figures: a cell's own figures, recounted from its records.
 
-import type { DossierRecord, FactRecord, MemberRecord, Profile, TransferRecord } from '../records.js';
+import type { DossierRecord, FactRecord, MemberRecord, TransferRecord } from '../records.js';
 import { bump, emptyCurrent, emptyYear, type CurrentFigures, type OrgFigures, type YearFigures } from './types.js';
 
-/** Text as compared by the figures: NFC, surrounding blanks trimmed, case folded (Vietnamese letters included). */
-function folded(text: string): string {
-  return text.normalize('NFC').trim().toLocaleLowerCase('vi');
-}
-
-/** CONTRACT §9: every ethnicity but Kinh is an ethnic minority, compared without regard to case (`kinh`, ` KINH `). */
-export function isEthnicMinority(profile: Pick<Profile, 'ethnicity'>): boolean {
-  return folded(profile.ethnicity) !== 'kinh';
-}
-
-/** What counts as "no religion" (CONTRACT §9), folded: Vietnamese `không` and English `none`. */
-const NO_RELIGION: ReadonlySet<string> = new Set(['không', 'none']);
-
-/** CONTRACT §9: a religion that is not null/absent, blank or "none" (`Không`, `không`, in NFC or NFD). */
-export function isReligious(profile: Pick<Profile, 'religion'>): boolean {
-  if (typeof profile.religion !== 'string') return false;
-  const r = folded(profile.religion);
-  return r !== '' && !NO_RELIGION.has(r);
-}
+// The profile's comparisons live with the traits they make (personal-data.ts).
+export { isEthnicMinority, isReligious } from '../personal-data.js';
 
 export interface CellCurrentInput {
   cellId: string;
@@ -36,7 +19,7 @@ export interface CellCurrentInput {
 /**
  * The current figures of one cell (CONTRACT §6, §9):
  * - `members`: active members (probationary/official) whose `cellId` is the cell; an
- *   exempted member still counts; profile fields are the member's current profile.
+ *   exempted member still counts; the profile's traits are the member's current ones.
  * - `dossiers`: open dossiers of the cell, by last step completed and by `dueOn`.
  * - a transfer `issued` from the cell to an org of this system (`toExternal` false) is
  *   pending: `pendingTransfers[dueOn] += 1` (skipped if it has no `dueOn`), and, when
@@ -53,11 +36,11 @@ export function countCellCurrent(input: CellCurrentInput): CurrentFigures {
     m.total += 1;
     if (member.status === 'official') m.official += 1;
     else m.probationary += 1;
-    const p = member.profile;
-    if (p.sex === 'female') m.female += 1;
-    if (p.youthUnion) m.youthUnion += 1;
-    if (isEthnicMinority(p)) m.ethnicMinority += 1;
-    if (isReligious(p)) m.religious += 1;
+    const t = member.traits;
+    if (t.female) m.female += 1;
+    if (t.youthUnion) m.youthUnion += 1;
+    if (t.ethnicMinority) m.ethnicMinority += 1;
+    if (t.religious) m.religious += 1;
     if (member.exemptedOn !== undefined) m.exempted += 1;
   }
   const d = cur.dossiers;

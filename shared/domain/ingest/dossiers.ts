@@ -65,12 +65,19 @@ export function lastStepOn(dossier: DossierRecord): BusinessDate {
   return dossier.steps[dossier.step] ?? dossier.receivedOn;
 }
 
-/** Closing writes the dossier and the fact that feeds closedInYear and the median. */
-export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate): Write[] {
+/**
+ * Closing writes the dossier and the fact that feeds closedInYear and the median. An
+ * admitted applicant's profile now lives in the member record: the dossier drops its
+ * copy, so that a correction of the member has no second copy to reach (CONTRACT §11).
+ */
+export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate, memberId?: string): Write[] {
+  const { profile, ...rest } = dossier;
+  // The member the applicant became: `person erase` of the applicant reaches them too.
+  const kept = outcome === 'admitted' ? { ...rest, ...(memberId ? { memberId } : {}) } : dossier;
   return [
     {
       entity: 'dossier',
-      record: bump<DossierRecord>({ ...dossier, status: outcome, closedOn: on }, dossier),
+      record: bump<DossierRecord>({ ...kept, status: outcome, closedOn: on }, dossier),
       expectedVersion: dossier.version,
     },
     putFact(dossier.cellId, on, `dossierClosed#${dossier.dossierId}`, {

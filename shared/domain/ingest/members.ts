@@ -6,6 +6,7 @@ import { probationEndsOn } from '../rules/index.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, knownMember, putFact } from './lookups.js';
 import { closeDossierWrites, lastStepOn } from './dossiers.js';
+import { correctedTraits, traitsOf } from '../personal-data.js';
 
 /** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
@@ -39,7 +40,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
     }
     if (admittedOn < dossier.receivedOn) return reject('date-order', 'admittedOn is before the dossier was received');
     if (admittedOn < lastStepOn(dossier)) return reject('date-order', `admittedOn is before the dossier's last step (${dossier.step})`);
-    writes.push(...closeDossierWrites(dossier, 'admitted', admittedOn));
+    writes.push(...closeDossierWrites(dossier, 'admitted', admittedOn, memberId));
   }
   const record = bump<MemberRecord>(
     {
@@ -47,6 +48,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       cellId: cell.orgId,
       status: 'probationary',
       profile,
+      traits: traitsOf(profile),
       admittedOn,
       ceremonyOn,
       probationEndsOn: probationEndsOn(admittedOn, ceremonyOn),
@@ -84,6 +86,7 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
       cellId: cell.orgId,
       status,
       profile,
+      traits: traitsOf(profile),
       admittedOn,
       ...(status === 'probationary' ? { probationEndsOn: probationEndsOn(admittedOn) } : { recognizedOn }),
       ratings: {},
@@ -136,12 +139,17 @@ export function recognizeMember(e: EventOf<'member.recognized'>, state: LoadedSt
   );
 }
 
-/** Corrections of the profile; the cell never changes this way. */
+/**
+ * Corrections of the profile; the cell never changes this way. The traits follow the
+ * corrected fields, also for a member whose profile was erased (then only what the
+ * correction says is kept: it is new data the producer sent).
+ */
 export function updateMember(e: EventOf<'member.updated'>, state: LoadedState): Decision {
   const member = knownMember(state, e.data.memberId);
   if (isDecision(member)) return member;
-  const profile = { ...member.profile, ...e.data.profile };
-  return apply({ entity: 'member', record: bump({ ...member, profile }, member), expectedVersion: member.version });
+  const profile = { ...member.profile, ...e.data.profile } as MemberRecord['profile'];
+  const traits = correctedTraits(member.traits, e.data.profile);
+  return apply({ entity: 'member', record: bump({ ...member, profile, traits }, member), expectedVersion: member.version });
 }
 
 /** miễn sinh hoạt: still a member, still counted. */

@@ -7,6 +7,7 @@ import { probationEndsOn, transferDeadline, type Deadline } from '../rules/index
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact } from './lookups.js';
 import { yearOf } from '../dates.js';
+import { traitsOf } from '../personal-data.js';
 
 /** A deadline as stored: `dueOnProvisional` only when the calendar may still move it (CONTRACT §7). */
 export function dueOnFields({ dueOn, provisional }: Deadline): { dueOn: string; dueOnProvisional?: true } {
@@ -148,6 +149,7 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
       cellId: to.orgId,
       status: member.status,
       profile: member.profile,
+      traits: traitsOf(member.profile),
       admittedOn: member.admittedOn,
       ...(member.status === 'probationary'
         ? { probationEndsOn: probationEndsOn(member.admittedOn) }
@@ -221,7 +223,7 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
     return apply(
       {
         entity: 'transfer',
-        record: bump<TransferRecord>({ ...transfer, status: 'cancelled', endedOn: e.data.on }, transfer),
+        record: ended(transfer, 'cancelled', e.data.on),
         expectedVersion: transfer.version,
       },
       ...endTemporaryWrites(state, transfer),
@@ -256,6 +258,15 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
   return apply(...writes);
 }
 
+/**
+ * A temporary transfer ends. An attendee from outside leaves the receiving cell, and
+ * their profile with them: nothing here needs it any more (CONTRACT §11).
+ */
+function ended(transfer: TransferRecord, status: 'cancelled' | 'returned', on: string): TransferRecord {
+  const attendee = transfer.attendee ? { attendee: { status: transfer.attendee.status } } : {};
+  return bump<TransferRecord>({ ...transfer, ...attendee, status, endedOn: on }, transfer);
+}
+
 /** A temporary transfer ends: the attendee leaves the receiving cell. */
 export function returnTransfer(e: EventOf<'transfer.returned'>, state: LoadedState): Decision {
   const transfer = knownTransfer(state, e.data.transferId);
@@ -266,6 +277,6 @@ export function returnTransfer(e: EventOf<'transfer.returned'>, state: LoadedSta
     return reject('not-temporary', `transfer ${transfer.transferId} is official; only a temporary one returns`);
   const open = transfer.status === 'received' || (transfer.status === 'issued' && transfer.toExternal);
   if (!open) return reject('not-pending', `transfer ${transfer.transferId} is ${transfer.status}, not under way`);
-  const record = bump<TransferRecord>({ ...transfer, status: 'returned', endedOn: e.data.on }, transfer);
+  const record = ended(transfer, 'returned', e.data.on);
   return apply({ entity: 'transfer', record, expectedVersion: transfer.version }, ...endTemporaryWrites(state, transfer));
 }

@@ -1,0 +1,216 @@
+// data: personal data sealed at rest, one key per person, erased by destroying the key
+// (crypto-shredding, CONTRACT §11).
+//
+//   pk            sk      what
+//   PERSON#<id>   SALT    32 random bytes; with the master secret they make the person's key
+//   VAULT         MASTER  in the cloud: the master secret, encrypted by the KMS key
+//
+// A person's key is HKDF(master, salt): it exists only in memory. Every profile the
+// Records table keeps (members, dossiers, attendees) and every rejected body is sealed
+// with AES-256-GCM under the key of the person it is about, the person's id as the
+// associated data (a blob copied onto another person's item does not open). Deleting
+// the salt makes every copy unreadable at once, also those in stream records, backups
+// and the free pages of a database file, which no delete can reach.
+//
+// The master secret never sits beside the data: in the cloud it is a KMS data key
+// (one Decrypt per Lambda container), locally a file in the data directory.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './clients.js';
+import { config } from './config.js';
+import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
+import { batchGetAll, mapLimit } from './dynamo-toolkit.js';
+
+export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
+const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
+
+/** A person's key, in memory only. */
+export interface PersonKey {
+  personId: string;
+  key: Buffer;
+}
+
+const SEALED_PREFIX = 'sealed:v1:';
+const INFO = 'dangvien/personal-data/v1';
+
+/** Whether a stored value is a sealed blob. */
+export function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(SEALED_PREFIX);
+}
+
+/** Seals a JSON value under a person's key. */
+export function seal(k: PersonKey, value: unknown): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', k.key, iv);
+  cipher.setAAD(Buffer.from(k.personId, 'utf8'));
+  const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `${SEALED_PREFIX}${iv.toString('base64url')}.${body.toString('base64url')}`;
+}
+
+/** Opens a sealed blob; undefined when it does not open under this key (another person's, or damaged). */
+export function open(k: PersonKey, sealed: string): unknown {
+  const [ivText, bodyText] = sealed.slice(SEALED_PREFIX.length).split('.');
+  if (!ivText || !bodyText) return undefined;
+  try {
+    const body = Buffer.from(bodyText, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', k.key, Buffer.from(ivText, 'base64url'));
+    decipher.setAAD(Buffer.from(k.personId, 'utf8'));
+    decipher.setAuthTag(body.subarray(body.length - 16));
+    const plain = Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
+    return JSON.parse(plain.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the master secret comes from. */
+export interface MasterSecret {
+  load(): Promise<Buffer>;
+}
+
+/**
+ * Locally: a file of 32 random bytes in the data directory, made on first use. Created
+ * exclusively (`wx`), so that two processes starting together agree on one secret.
+ */
+export function fileMasterSecret(path: string): MasterSecret {
+  return {
+    async load() {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, randomBytes(32), { flag: 'wx', mode: 0o600 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const secret = readFileSync(path);
+      if (secret.length !== 32) throw new Error(`${path} is not a 32-byte personal data master key`);
+      return secret;
+    },
+  };
+}
+
+/**
+ * In the cloud: a KMS data key, kept encrypted in the Records table and decrypted once
+ * per process. The first process to need it generates it; a conditional put makes all
+ * others use that one.
+ */
+export function kmsMasterSecret(keyArn: string): MasterSecret {
+  return {
+    async load() {
+      const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
+      const kms = new KMSClient({ region: process.env.AWS_REGION });
+      const context = { ...PERSONAL_DATA_KEY_CONTEXT };
+      const table = config.recordsTable();
+      const stored = await documentClient().send(new GetCommand({ TableName: table, Key: masterKey, ConsistentRead: true }));
+      if (stored.Item?.ciphertext) {
+        const out = await kms.send(
+          new DecryptCommand({ CiphertextBlob: Buffer.from(stored.Item.ciphertext as string, 'base64'), EncryptionContext: context }),
+        );
+        return Buffer.from(out.Plaintext ?? []);
+      }
+      const made = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: context }));
+      try {
+        await documentClient().send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...masterKey, entity: 'vault', ciphertext: Buffer.from(made.CiphertextBlob ?? []).toString('base64') },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return Buffer.from(made.Plaintext ?? []);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return this.load();
+      }
+    },
+  };
+}
+
+/** The master secret this process uses: KMS when the stack names a key, else the local file. */
+export function configuredMasterSecret(): MasterSecret {
+  const keyArn = process.env.PERSONAL_DATA_KEY_ARN;
+  if (keyArn) return kmsMasterSecret(keyArn);
+  const file = process.env.PERSONAL_DATA_MASTER_FILE;
+  if (file) return fileMasterSecret(file);
+  throw new Error('no personal data key: set PERSONAL_DATA_KEY_ARN (AWS) or PERSONAL_DATA_MASTER_FILE (local)');
+}
+
+/** The keys of persons, from their salts in the Records table. */
+export interface PersonalVault {
+  /**
+   * The keys of these persons. `create`: a person without a salt gets one (a write that
+   * seals); otherwise such a person is left out of the map (erased, or never sealed).
+   */
+  keys(personIds: Iterable<string>, opts: { create: boolean }): Promise<Map<string, PersonKey>>;
+  /** Destroys a person's key: every copy sealed under it becomes unreadable. False when there was none. */
+  erase(personId: string): Promise<boolean>;
+}
+
+let cachedMaster: { source: string; secret: Promise<Buffer> } | undefined;
+
+function masterSecret(): Promise<Buffer> {
+  const source = process.env.PERSONAL_DATA_KEY_ARN ?? process.env.PERSONAL_DATA_MASTER_FILE ?? '';
+  if (cachedMaster?.source !== source) {
+    const secret = configuredMasterSecret().load();
+    // A failed load is not cached: the next call tries again.
+    secret.catch(() => {
+      if (cachedMaster?.secret === secret) cachedMaster = undefined;
+    });
+    cachedMaster = { source, secret };
+  }
+  return cachedMaster.secret;
+}
+
+function derive(master: Buffer, personId: string, salt: Buffer): PersonKey {
+  return { personId, key: Buffer.from(hkdfSync('sha256', master, salt, INFO, 32)) };
+}
+
+/** The vault in the Records table (what the handlers and the CLI use). */
+export const dynamoVault: PersonalVault = {
+  async keys(personIds, { create }) {
+    const ids = [...new Set(personIds)];
+    const found = new Map<string, PersonKey>();
+    if (ids.length === 0) return found;
+    const master = await masterSecret();
+    const items = await batchGetAll(config.recordsTable(), ids.map(saltKey), { consistentRead: true });
+    for (const item of items) {
+      const personId = (item.pk as string).slice('PERSON#'.length);
+      found.set(personId, derive(master, personId, Buffer.from(item.salt as string, 'base64')));
+    }
+    if (!create) return found;
+    const missing = ids.filter((id) => !found.has(id));
+    await mapLimit(missing, 16, async (personId) => {
+      found.set(personId, derive(master, personId, await createSalt(personId)));
+    });
+    return found;
+  },
+  async erase(personId) {
+    const out = await documentClient().send(
+      new DeleteCommand({ TableName: config.recordsTable(), Key: saltKey(personId), ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes !== undefined;
+  },
+};
+
+/** A new salt, unless another writer made one first: then that one. */
+async function createSalt(personId: string): Promise<Buffer> {
+  const salt = randomBytes(32);
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: config.recordsTable(),
+        Item: { ...saltKey(personId), entity: 'salt', salt: salt.toString('base64') },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return salt;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const out = await documentClient().send(
+      new GetCommand({ TableName: config.recordsTable(), Key: saltKey(personId), ConsistentRead: true }),
+    );
+    return Buffer.from(out.Item?.salt as string, 'base64');
+  }
+}

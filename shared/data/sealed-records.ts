@@ -1,0 +1,69 @@
+// data: how a record's personal data sits in its item (CONTRACT §11). The profile of a
+// member, a dossier and a temporary attendee is stored as `sealedProfile`, sealed under
+// the key of the person it is about (personal-vault.ts); everything else of the record,
+// the traits the figures count included, stays in the clear. Readers that do not need
+// the profile (figures, reminders) never open it; the ingest and the operator's
+// `person show` do.
+import type { PersonKey } from './personal-vault.js';
+import { isSealed, open, seal } from './personal-vault.js';
+
+type Item = Record<string, unknown>;
+
+/** The person whose key seals the personal data of this item, if it holds any (sealed or to seal). */
+export function sealingPersonOf(item: Item): string | undefined {
+  const attendee = item.attendee as Item | undefined;
+  const holds =
+    item.profile !== undefined ||
+    item.sealedProfile !== undefined ||
+    attendee?.profile !== undefined ||
+    attendee?.sealedProfile !== undefined;
+  if (!holds) return undefined;
+  if (item.entity === 'member' || item.entity === 'transfer') return item.memberId as string;
+  if (item.entity === 'dossier') return item.personId as string;
+  return undefined;
+}
+
+/**
+ * The item as stored: its profiles sealed under `key`. An item that holds a profile and
+ * gets no key is refused, so that no writer can store a readable profile by mistake.
+ */
+export function sealItem(item: Item, key: PersonKey | undefined): Item {
+  const attendee = item.attendee as Item | undefined;
+  if (item.profile === undefined && attendee?.profile === undefined) return item;
+  if (!key) throw new Error(`refusing to store a readable profile (${String(item.pk)}): no key to seal it`);
+  const { profile, ...rest } = item;
+  const sealed: Item = profile === undefined ? rest : { ...rest, sealedProfile: seal(key, profile) };
+  if (attendee?.profile !== undefined) {
+    const { profile: attendeeProfile, ...attendeeRest } = attendee;
+    sealed.attendee = { ...attendeeRest, sealedProfile: seal(key, attendeeProfile) };
+  }
+  return sealed;
+}
+
+/**
+ * The item with its profiles readable again, given the keys of the persons it is
+ * about. Without the key (erased) a sealed profile is dropped: the record then has none.
+ * An item written before sealing existed keeps its readable profile until rewritten.
+ */
+export function openItem(item: Item, keys: ReadonlyMap<string, PersonKey>): Item {
+  const person = sealingPersonOf(item);
+  const key = person === undefined ? undefined : keys.get(person);
+  const { sealedProfile, ...rest } = item;
+  const opened: Item = rest;
+  if (isSealed(sealedProfile)) {
+    const profile = key ? open(key, sealedProfile) : undefined;
+    if (profile !== undefined) opened.profile = profile;
+  }
+  const attendee = item.attendee as Item | undefined;
+  if (attendee && isSealed(attendee.sealedProfile)) {
+    const { sealedProfile: attendeeSealed, ...attendeeRest } = attendee;
+    const profile = key ? open(key, attendeeSealed as string) : undefined;
+    opened.attendee = profile === undefined ? attendeeRest : { ...attendeeRest, profile };
+  }
+  return opened;
+}
+
+/** The item without its sealed parts: what a reader that needs no profile keeps. */
+export function withoutSealed(item: Item): Item {
+  return openItem(item, new Map());
+}
