@@ -34,7 +34,7 @@ export function jsonSchemaOf(type: EventType): Record<string, unknown> {
     $id: `${ID_BASE}${type}.json`,
     title: type,
     description:
-      `Event "${type}" on the ingest queue (CONTRACT.md §1–§6). Text is normalised to NFC on ingest; ` +
+      `Event "${type}" on the ingest queue (docs/producers.md). Text is normalised to NFC on ingest; ` +
       'cross-field rules (e.g. recognizedOn only for official members) are checked by the ingest, not by this schema.',
   };
 }
@@ -56,7 +56,7 @@ export function envelopeSchema(): Record<string, unknown> {
     $id: `${ID_BASE}envelope.json`,
     title: 'envelope',
     description:
-      'One message body on the ingest queue (CONTRACT.md §1–§6): an envelope whose data is that of its type. ' +
+      'One message body on the ingest queue (docs/producers.md): an envelope whose data is that of its type. ' +
       'A body is at most 256 KiB in UTF-8; text is normalised to NFC on ingest; cross-field rules are checked by ' +
       'the ingest, not by this schema. `dangvien validate FILE.ndjson` checks all of it offline.',
     oneOf: EVENT_TYPES.map((type) => ({ $ref: `#/$defs/${type}` })),

@@ -45,7 +45,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'dangvien report API',
       version,
       description:
-        'The report of an organization and its whole subtree (CONTRACT §9): figures only, never personal data. ' +
+        'The report of an organization and its whole subtree: figures only, never personal data. ' +
         'In AWS the API is an API Gateway HTTP API with IAM authorization: every request is signed with SigV4 ' +
         '(service execute-api) by a principal allowed execute-api:Invoke on the route. Locally (`npm start`) it ' +
         'listens on 127.0.0.1 without authorization and serves this document at GET /openapi.json.',

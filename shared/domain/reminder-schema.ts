@@ -35,5 +35,5 @@ export const ReminderSchema = z
     threshold: z.int().min(0).nullable().describe('the days-before threshold for dossier.dueSoon, else null'),
     remindOn: BusinessDateSchema.describe("the job's date"),
   })
-  .meta({ title: 'reminder', description: 'A reminder on the notifications topic (CONTRACT §8): ids and dates only.' });
+  .meta({ title: 'reminder', description: 'A reminder on the notifications topic: ids and dates only, never personal data.' });
 assertSame<Same<z.output<typeof ReminderSchema>, Reminder>>();

@@ -88,5 +88,5 @@ export const ReportSchema = z
     badges: counts(['awarded'] as const),
     children: z.array(ReportChildSchema).describe('the active children, sorted by orgId'),
   })
-  .meta({ title: 'report', description: 'The report of an org and its whole subtree (CONTRACT §9). Figures only: no personal data.' });
+  .meta({ title: 'report', description: 'The report of an org and its whole subtree: figures only, never personal data.' });
 assertSame<Same<z.output<typeof ReportSchema>, Report>>();
