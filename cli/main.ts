@@ -41,8 +41,8 @@ Every command has --help.${COMMON}`,
   principal's SenderId: the registry in $DANGVIEN_PRODUCERS_FILE decides what it may write.
   A line that is not JSON is reported on stderr with its line number and counted as rejected.${COMMON}`,
   validate: `dangvien validate FILE.ndjson
-  Checks every line offline with the ingest's own parser (CONTRACT §1–§6: the envelope,
-  each type's fields, unknown fields, limits, NFC, safe text, dates) and the same
+  Checks every line offline with the ingest's own parser (the envelope, each type's
+  fields, unknown fields, limits, NFC, safe text, dates: docs/producers.md) and the same
   (source, id) twice in the file with different bodies (conflict). Needs no stack and
   no network. Prints one JSON {line, id, reason, message} per invalid line (id null when
   the line has no usable id); blank lines are skipped, as send skips them, but counted
