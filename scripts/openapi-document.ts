@@ -80,7 +80,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               content: {
                 'application/json': { schema: { $ref: '#/components/schemas/Report' } },
                 'text/csv': { schema: { type: 'string' } },
-                [XLSX]: { schema: { type: 'string', contentMediaType: XLSX, contentEncoding: 'base64' } },
+                [XLSX]: { schema: { type: 'string', contentMediaType: XLSX } },
               },
             },
             '400': errorResponse('a bad query parameter (year, date, format, lang)'),
