@@ -204,7 +204,7 @@ export function render(r: RenderedResults, members: number): string {
   const e = r.events;
   const n = r.naive;
   const lines = [
-    `### ${fmt(members)} members — ${r.city.orgEvents} orgs, ${fmt(r.city.eventsUsed)} events of ${r.city.year}`,
+    `### ${fmt(members)} members — ${r.city.orgEvents} org events (orgs and targets), ${fmt(r.city.eventsUsed)} events of ${r.city.year}`,
     '',
     '| | dangvien (recount the cell, merge up) | naive (recount every subtree on the path, per event) | naive ÷ dangvien |',
     '|---|---:|---:|---:|',

@@ -19,6 +19,7 @@ const HELP: Record<string, string> = {
 
 Commands:
   send FILE.ndjson [--wait] [--sender ID]  send events (one JSON envelope per line) to the ingest queue
+  validate FILE.ndjson                check every line offline, as the ingest would; no stack needed
   report ORG [--year YYYY] [--date D] [--format json|csv|xlsx] [--lang vi] [--out FILE]
                                       the figures of an org and its whole subtree (JSON, CSV or Excel)
   remind --date YYYY-MM-DD            run the daily reminders job as of that date
@@ -41,6 +42,14 @@ Every command has --help.${COMMON}`,
   --sender ID (local stack only) sends as the producer identity ID, as if it were an IAM
   principal's SenderId: the registry in $DANGVIEN_PRODUCERS_FILE decides what it may write.
   A line that is not JSON is reported on stderr with its line number and counted as rejected.${COMMON}`,
+  validate: `dangvien validate FILE.ndjson
+  Checks every line offline with the ingest's own parser (the envelope, each type's
+  fields, unknown fields, limits, NFC, safe text, dates: docs/producers.md) and the same
+  (source, id) twice in the file with different bodies (conflict). Needs no stack and
+  no network. Prints one JSON {line, id, reason, message} per invalid line (id null when
+  the line has no usable id); blank lines are skipped, as send skips them, but counted
+  in line numbers. A line over 256 KiB is invalid (reason schema).
+  Exit 0 when every line is valid, 1 when any is not, 2 when the file cannot be read.`,
   report: `dangvien report ORG [--year YYYY] [--date YYYY-MM-DD] [--format json|csv|xlsx] [--lang vi] [--out FILE]
   The report of CONTRACT §9. --date (default today in Vietnam) is the day dueSoon,
   overdue, late and asOf are judged on; --year defaults to the year of --date.
@@ -126,6 +135,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!command || values.help) {
     console.log(HELP[command ?? 'main'] ?? HELP.main);
+    return;
+  }
+  // validate is offline: it must not load commands.js, which loads the AWS SDK.
+  if (command === 'validate') {
+    const { runValidate } = await import('./validate.js');
+    await runValidate(args);
     return;
   }
   const { runCommand } = await import('./commands.js');

@@ -1,7 +1,9 @@
 // local: the HTTP API on 127.0.0.1, standing in for API Gateway in front of the very
 // same report handler. `/_local/settled` lets the CLI wait until everything is applied;
-// `/_local/status` answers what CloudWatch would in AWS (queue age, figures lag).
+// `/_local/status` answers what CloudWatch would in AWS (queue age, figures lag);
+// `/openapi.json` serves the API's OpenAPI document (schemas/openapi.json).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { lambdaContext } from './runners/lambda-context.js';
 
@@ -25,6 +27,9 @@ function gatewayHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 function gatewayQuery(params: URLSearchParams): Record<string, string> {
   return Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.getAll(name).join(',')]));
 }
+
+/** The API's OpenAPI document, as generated into schemas/ (`npm run schema`). */
+const OPENAPI_DOCUMENT = new URL('../schemas/openapi.json', import.meta.url);
 
 /** The API Gateway v2 event for a request, as much of it as our handler reads. */
 function toEvent(method: string, url: URL, orgId: string, headers: IncomingHttpHeaders): APIGatewayProxyEventV2 {
@@ -76,6 +81,10 @@ export async function startLocalApi(opts: {
       }
       if (req.method === 'GET' && url.pathname === '/_local/status') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(opts.status()));
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/openapi.json') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(await readFile(OPENAPI_DOCUMENT));
         return;
       }
       const match = REPORT_ROUTE.exec(url.pathname);

@@ -1,16 +1,24 @@
-// Writes schemas/<type>.json, one JSON Schema per event type (the envelope with that
-// type's data), from the zod schemas the ingest itself parses with, so the files
-// handed to producers cannot drift from what is accepted.
+// Writes the JSON Schemas handed to producers and consumers into schemas/, from the zod
+// schemas the code itself parses and builds with, so the files cannot drift from what is
+// accepted or returned: one file per event type (the envelope with that type's data),
+// envelope.json (an envelope of any type), reminder.json (CONTRACT §8), report.json
+// (CONTRACT §9) and openapi.json (the HTTP API). test/unit/schemas.test.ts regenerates
+// them in memory and fails when a checked-in file differs.
 // Run: npx tsx scripts/generate-schemas.ts (or `npm run schema`).
 
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { EVENT_TYPES, eventSchemas, type EventType } from '../shared/domain/events.js';
+import { ReportSchema } from '../shared/domain/figures/report-schema.js';
+import { ReminderSchema } from '../shared/domain/reminder-schema.js';
+import { openApiDocument } from './openapi-document.js';
 
 /** Where the files go: `schemas/` at the repository root, wherever this is run from. */
-const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+
+const ID_BASE = 'https://dangvien.local/schemas/';
 
 /**
  * The JSON Schema of one event type. `io: 'input'` describes what a producer sends
@@ -23,25 +31,68 @@ export function jsonSchemaOf(type: EventType): Record<string, unknown> {
   const schema = z.toJSONSchema(eventSchemas[type], { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
   return {
     ...schema,
-    $id: `https://dangvien.local/schemas/${type}.json`,
+    $id: `${ID_BASE}${type}.json`,
     title: type,
     description:
-      `Event "${type}" on the ingest queue (CONTRACT.md §1–§6). Text is normalised to NFC on ingest; ` +
+      `Event "${type}" on the ingest queue (docs/producers.md). Text is normalised to NFC on ingest; ` +
       'cross-field rules (e.g. recognizedOn only for official members) are checked by the ingest, not by this schema.',
   };
 }
 
-/** Writes every schema file and removes files of types that no longer exist. */
-async function main(): Promise<void> {
-  await mkdir(OUT_DIR, { recursive: true });
-  const wanted = new Set(EVENT_TYPES.map((t) => `${t}.json`));
-  for (const type of EVENT_TYPES) {
-    await writeFile(join(OUT_DIR, `${type}.json`), `${JSON.stringify(jsonSchemaOf(type), null, 2)}\n`);
-  }
-  for (const f of await readdir(OUT_DIR)) {
-    if (f.endsWith('.json') && !wanted.has(f)) await rm(join(OUT_DIR, f));
-  }
-  process.stdout.write(`wrote ${String(EVENT_TYPES.length)} schemas to ${OUT_DIR}\n`);
+/**
+ * An envelope of any type: exactly one of the per-type schemas, which `type` tells apart
+ * (each pins it with `const`). The per-type schemas are embedded under `$defs`, so the
+ * file stands alone.
+ */
+export function envelopeSchema(): Record<string, unknown> {
+  const defs = Object.fromEntries(
+    EVENT_TYPES.map((type) => {
+      const { $schema: _dialect, $id: _id, ...schema } = jsonSchemaOf(type);
+      return [type, schema];
+    }),
+  );
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${ID_BASE}envelope.json`,
+    title: 'envelope',
+    description:
+      'One message body on the ingest queue (docs/producers.md): an envelope whose data is that of its type. ' +
+      'A body is at most 256 KiB in UTF-8; text is normalised to NFC on ingest; cross-field rules are checked by ' +
+      'the ingest, not by this schema. `dangvien validate FILE.ndjson` checks all of it offline.',
+    oneOf: EVENT_TYPES.map((type) => ({ $ref: `#/$defs/${type}` })),
+    $defs: defs,
+  };
 }
 
-await main();
+/** A produced message (reminder, report) as JSON Schema: what a consumer receives. */
+function outputSchema(name: string, schema: z.ZodType): Record<string, unknown> {
+  return { ...z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }), $id: `${ID_BASE}${name}.json` };
+}
+
+const asFile = (json: unknown) => `${JSON.stringify(json, null, 2)}\n`;
+
+/** Every file of schemas/, by name, as `npm run schema` writes it. */
+export async function schemaFiles(): Promise<Map<string, string>> {
+  const { version } = JSON.parse(await readFile(join(SCHEMAS_DIR, '..', 'package.json'), 'utf8')) as { version: string };
+  const files = new Map<string, string>();
+  for (const type of EVENT_TYPES) files.set(`${type}.json`, asFile(jsonSchemaOf(type)));
+  files.set('envelope.json', asFile(envelopeSchema()));
+  files.set('reminder.json', asFile(outputSchema('reminder', ReminderSchema)));
+  files.set('report.json', asFile(outputSchema('report', ReportSchema)));
+  files.set('openapi.json', asFile(openApiDocument(version)));
+  return files;
+}
+
+/** Writes every schema file and removes files that are no longer generated. */
+async function main(): Promise<void> {
+  await mkdir(SCHEMAS_DIR, { recursive: true });
+  const files = await schemaFiles();
+  for (const [name, content] of files) await writeFile(join(SCHEMAS_DIR, name), content);
+  for (const f of await readdir(SCHEMAS_DIR)) {
+    if (f.endsWith('.json') && !files.has(f)) await rm(join(SCHEMAS_DIR, f));
+  }
+  process.stdout.write(`wrote ${String(files.size)} schemas to ${SCHEMAS_DIR}\n`);
+}
+
+// Imported by the tests to compare; writes only when run as a script.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -12,7 +12,8 @@ import { buildReport, UnknownOrgError } from '../../shared/use-cases/build-repor
 
 const logger = loggerFor('report-api');
 
-const QuerySchema = z.strictObject({
+/** The query parameters the report accepts (schemas/openapi.json lists each of them; a test checks). */
+export const QuerySchema = z.strictObject({
   year: z.coerce.number().int().min(1930).max(2200).optional(),
   date: BusinessDateSchema.optional(),
   format: ExportFormatSchema.optional(),

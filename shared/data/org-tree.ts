@@ -1,5 +1,5 @@
 // data: the org tree, kept by a warm Lambda between invocations. A city has thousands of
-// orgs (4,288 for Hải Phòng's size) and a figures refresh or a report needs the whole
+// orgs (4,252 for Hải Phòng's size) and a figures refresh or a report needs the whole
 // tree, yet orgs rarely change: every transaction that writes an org also bumps one
 // counter item, and a reader checks that item (1 read unit) before reusing its copy.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

@@ -11,6 +11,7 @@ import {
   type KeyedReminder,
   type ReminderSubject,
 } from '../../shared/domain/reminders.js';
+import { ReminderSchema } from '../../shared/domain/reminder-schema.js';
 
 const NONE: ReadonlySet<string> = new Set();
 
@@ -32,11 +33,17 @@ const badge: ReminderSubject = {
   noticeDays: 60,
 };
 
-/** Runs the job over `dates`, feeding back what it sent, as the real job does. */
+/**
+ * Runs the job over `dates`, feeding back what it sent, as the real job does. Every
+ * reminder must be what schemas/reminder.json promises subscribers (strict: no extra field).
+ */
 function runJob(subject: ReminderSubject, dates: readonly string[], sent = new Set<string>()): KeyedReminder[][] {
   return dates.map((on) => {
     const out = remindersFor(subject, on, sent);
-    for (const r of out) sent.add(r.key);
+    for (const r of out) {
+      ReminderSchema.parse(r.reminder);
+      sent.add(r.key);
+    }
     return out;
   });
 }

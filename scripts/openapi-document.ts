@@ -1,0 +1,116 @@
+// scripts: the OpenAPI 3.1 document of the HTTP API (`GET /orgs/{orgId}/report`), built
+// from the zod report schema, so the document handed to API consumers describes what the
+// handler returns (test/unit/schemas.test.ts regenerates and compares it;
+// test/integration/examples.test.ts validates real responses against it).
+import { z } from 'zod';
+import { BusinessDateSchema, IdSchema } from '../shared/domain/events.js';
+import { ReportSchema } from '../shared/domain/figures/report-schema.js';
+
+/**
+ * The query parameters of the report, as the document lists them. `format` and `lang`
+ * are the exports of CONTRACT §9; every key the handler's own query schema accepts must
+ * be here (checked by the tests).
+ */
+export const REPORT_QUERY = {
+  year: z.int().min(1930).max(2200).describe('the year of the yearly figures (default: the year of date)'),
+  date: BusinessDateSchema.describe(
+    'the day members, open dossiers, dueSoon, overdue, late and asOf are judged on (default: today in Vietnam, UTC+7)',
+  ),
+  format: z
+    .enum(['json', 'csv', 'xlsx'])
+    .default('json')
+    .describe('json (default), csv (a header row, then the org and one row per child) or xlsx (the same table as an Excel sheet)'),
+  lang: z.enum(['vi']).describe('for csv and xlsx: the header row in Vietnamese'),
+} as const;
+
+/** The media types of the three formats. */
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), without its own `$schema`. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+  return rest;
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+/** The OpenAPI 3.1 document of the report API; `version` is the package's. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'dangvien report API',
+      version,
+      description:
+        'The report of an organization and its whole subtree: figures only, never personal data. ' +
+        'In AWS the API is an API Gateway HTTP API with IAM authorization: every request is signed with SigV4 ' +
+        '(service execute-api) by a principal allowed execute-api:Invoke on the route. Locally (`npm start`) it ' +
+        'listens on 127.0.0.1 without authorization and serves this document at GET /openapi.json.',
+    },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'the deployed stack (output ApiUrl)',
+        variables: { apiId: { default: 'API_ID' }, region: { default: 'ap-southeast-1' } },
+      },
+      { url: 'http://127.0.0.1:{port}', description: 'npm start', variables: { port: { default: '8080' } } },
+    ],
+    security: [{ sigv4: [] }],
+    paths: {
+      '/orgs/{orgId}/report': {
+        get: {
+          operationId: 'getReport',
+          summary: 'The report of an org for its whole subtree',
+          parameters: [
+            { name: 'orgId', in: 'path', required: true, description: 'a registered org', schema: jsonSchema(IdSchema, 'input') },
+            ...Object.entries(REPORT_QUERY).map(([name, schema]) => ({
+              name,
+              in: 'query',
+              required: false,
+              description: schema.description,
+              schema: jsonSchema(schema, 'input'),
+            })),
+          ],
+          responses: {
+            '200': {
+              description: 'the report (JSON by default; csv or xlsx with format, or Accept: text/csv)',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/Report' } },
+                'text/csv': { schema: { type: 'string' } },
+                [XLSX]: { schema: { type: 'string', contentMediaType: XLSX } },
+              },
+            },
+            '400': errorResponse('a bad query parameter (year, date, format, lang)'),
+            '403': errorResponse('the request is not signed by a principal allowed to call the API'),
+            '404': errorResponse('the org is not registered'),
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Report: jsonSchema(ReportSchema, 'output'),
+        Error: {
+          type: 'object',
+          properties: { message: { type: 'string' } },
+          required: ['message'],
+        },
+      },
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description:
+            'AWS Signature Version 4 (IAM authorization), service execute-api: the Authorization, X-Amz-Date and, ' +
+            'for temporary credentials, X-Amz-Security-Token headers. OpenAPI has no SigV4 scheme; ' +
+            'x-amazon-apigateway-authtype says which one this is.',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+      },
+    },
+  };
+}

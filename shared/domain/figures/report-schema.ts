@@ -1,0 +1,92 @@
+// domain/figures: the report of CONTRACT §9 as a zod schema, the one description of it
+// that schemas/report.json and the HTTP API's OpenAPI document are generated from. The
+// compile-time check below ties it to the `Report` type that `renderReport` returns, and
+// the tests parse real reports with it, so the published shape cannot drift.
+import { z } from 'zod';
+import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events.js';
+import type { Report } from './report.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+function assertSame<_T extends true>(): void {}
+
+/** A count of people, orgs or events. */
+const count = () => z.int().min(0);
+
+/** Strict objects of counts, keys in the contract's order. */
+function counts<const K extends readonly string[]>(keys: K) {
+  return z.strictObject(Object.fromEntries(keys.map((k) => [k, count()])) as { [P in K[number]]: ReturnType<typeof count> });
+}
+
+const MembersSchema = counts([
+  'total',
+  'official',
+  'probationary',
+  'female',
+  'youthUnion',
+  'ethnicMinority',
+  'religious',
+  'exempted',
+  'inTransit',
+  'temporaryAttendees',
+] as const).describe('active members at the end of asOf (official + probationary = total; in transit and exited not in total)');
+
+const AdmissionsSchema = z
+  .strictObject({
+    ...counts([
+      'total',
+      'female',
+      'youthUnion',
+      'student',
+      'privateEnterprise',
+      'enterpriseOwner',
+      'contractFreelance',
+      'readmitted',
+    ] as const).shape,
+    target: count().nullable().describe("the org's own admission target for the year (chỉ tiêu), null when none"),
+    achievementPct: z.number().min(0).nullable().describe('round(100 × total / target, 1); null without a target or when it is 0'),
+  })
+  .describe('admissions whose admittedOn falls in the year, by the profile at admission');
+
+const OrgLevelSchema = z.enum(ORG_LEVELS);
+
+/** One child in `children`: the same members and admissions, one level down. */
+export const ReportChildSchema = z.strictObject({
+  orgId: IdSchema,
+  name: z.string(),
+  level: OrgLevelSchema,
+  members: MembersSchema,
+  admissions: AdmissionsSchema,
+});
+
+/** The report of one org for its whole subtree (CONTRACT §9), keys in the contract's order. */
+export const ReportSchema = z
+  .strictObject({
+    orgId: IdSchema,
+    name: z.string(),
+    level: OrgLevelSchema,
+    asOf: BusinessDateSchema.describe('the day members, open dossiers, dueSoon, overdue and late are judged on'),
+    year: z.int().min(1930).max(2200).describe('the year of the yearly figures'),
+    organizations: counts(['grassroots', 'grassrootsCommittees', 'grassrootsCells', 'cells'] as const).describe(
+      'orgs of the subtree by level, today (grassroots = grassrootsCommittees + grassrootsCells; cells = level cell only)',
+    ),
+    members: MembersSchema,
+    admissions: AdmissionsSchema,
+    recognitions: counts(['total'] as const),
+    transfers: counts(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late'] as const).describe(
+      'transfers across the subtree boundary in the year; late: judged on asOf',
+    ),
+    exits: counts(['expelled', 'struckOff', 'resigned', 'deceased'] as const),
+    dossiers: z.strictObject({
+      open: count(),
+      byStep: counts(['received', 'processing', 'reported', 'reviewed'] as const),
+      dueSoon: count(),
+      overdue: count(),
+      closedInYear: count(),
+      medianDaysToClose: z.number().min(0).describe('0 when no dossier closed in the year; may end in .5'),
+    }),
+    ratings: counts(['excellent', 'good', 'completed', 'notCompleted'] as const),
+    badges: counts(['awarded'] as const),
+    children: z.array(ReportChildSchema).describe('the active children, sorted by orgId'),
+  })
+  .meta({ title: 'report', description: 'The report of an org and its whole subtree: figures only, never personal data.' });
+assertSame<Same<z.output<typeof ReportSchema>, Report>>();
