@@ -22,7 +22,15 @@ import type {
 import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
-import { NO_BODY, type AppliedEvent, type CommitResult, type IngestStore, type RedriveGrant, type RejectedEvent, type WaitingRef } from '../../shared/use-cases/ports.js';
+import {
+  NO_BODY,
+  type AppliedEvent,
+  type CommitResult,
+  type IngestStore,
+  type RedriveGrant,
+  type RejectedEvent,
+  type WaitingRef,
+} from '../../shared/use-cases/ports.js';
 
 /** A write no DynamoDB transaction would accept, or one that bumps a version wrongly: a bug, never a business outcome. */
 export class TransactionError extends Error {
