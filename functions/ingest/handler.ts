@@ -49,35 +49,34 @@ export function createIngestHandler(
     };
     // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)
     // and source (ids are per source). A body without a usable id is known by its message,
-    // as its rejection is stored (`message:<id>`).
+    // as its rejection is stored (`message:<id>`). Passed on each line, not appended to the
+    // logger: the local stack runs invocations concurrently on one logger.
     const key = envelopeKeyOf(record.body);
-    logger.appendKeys({
+    const about = {
       eventId: envelopeIdOf(record.body) ?? messageKey(record.messageId),
       ...(key ? { eventSource: key.source } : {}),
       messageId: record.messageId,
-    });
+    };
     try {
       const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta, hooks));
-      // The event id is already on the line (appendKeys), also for a body without one.
       const { eventId: _eventId, ...outcome } = result;
-      logger.info('event ingested', outcome);
+      logger.info('event ingested', { ...about, ...outcome });
       metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
       return result;
     } catch (error) {
       metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
       if (error instanceof PredecessorMissingError) {
-        logger.warn('event deferred', { reason: error.reason, receiveCount: meta.receiveCount });
+        logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
         waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
       } else {
         logger.error('event failed', {
+          ...about,
           error: (error as Error).name,
           errorMessage: (error as Error).message,
           throttled: isThrottling(error),
         });
       }
       throw error;
-    } finally {
-      logger.removeKeys(['eventId', 'eventSource', 'messageId']);
     }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
