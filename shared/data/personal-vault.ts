@@ -14,7 +14,7 @@
 //
 // The master secret never sits beside the data: in the cloud it is a KMS data key
 // (one Decrypt per Lambda container), locally a file in the data directory.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -23,48 +23,14 @@ import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
 import { batchGetAll, mapLimit } from './dynamo-toolkit.js';
+import type { PersonKey } from './sealing.js';
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
 const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
 
-/** A person's key, in memory only. */
-export interface PersonKey {
-  personId: string;
-  key: Buffer;
-}
+export { isSealed, open, seal, type PersonKey } from './sealing.js';
 
-const SEALED_PREFIX = 'sealed:v1:';
 const INFO = 'dangvien/personal-data/v1';
-
-/** Whether a stored value is a sealed blob. */
-export function isSealed(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(SEALED_PREFIX);
-}
-
-/** Seals a JSON value under a person's key. */
-export function seal(k: PersonKey, value: unknown): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', k.key, iv);
-  cipher.setAAD(Buffer.from(k.personId, 'utf8'));
-  const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return `${SEALED_PREFIX}${iv.toString('base64url')}.${body.toString('base64url')}`;
-}
-
-/** Opens a sealed blob; undefined when it does not open under this key (another person's, or damaged). */
-export function open(k: PersonKey, sealed: string): unknown {
-  const [ivText, bodyText] = sealed.slice(SEALED_PREFIX.length).split('.');
-  if (!ivText || !bodyText) return undefined;
-  try {
-    const body = Buffer.from(bodyText, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', k.key, Buffer.from(ivText, 'base64url'));
-    decipher.setAAD(Buffer.from(k.personId, 'utf8'));
-    decipher.setAuthTag(body.subarray(body.length - 16));
-    const plain = Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
-    return JSON.parse(plain.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 /** Where the master secret comes from. */
 export interface MasterSecret {

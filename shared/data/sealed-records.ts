@@ -4,8 +4,7 @@
 // the traits the figures count included, stays in the clear. Readers that do not need
 // the profile (figures, reminders) never open it; the ingest and the operator's
 // `person show` do.
-import type { PersonKey } from './personal-vault.js';
-import { isSealed, open, seal } from './personal-vault.js';
+import { isSealed, open, seal, type PersonKey } from './sealing.js';
 
 type Item = Record<string, unknown>;
 
