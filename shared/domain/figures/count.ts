@@ -23,6 +23,27 @@ export function isReligious(profile: Pick<Profile, 'religion'>): boolean {
   return r !== '' && !NO_RELIGION.has(r);
 }
 
+/** The figures a member counts in by profile (CONTRACT §9). */
+export interface ProfileFlags {
+  female: boolean;
+  youthUnion: boolean;
+  ethnicMinority: boolean;
+  religious: boolean;
+}
+
+/**
+ * The one place the figures read a member's profile: every count by sex, youth union,
+ * ethnicity or religion goes through here.
+ */
+export function profileFlags(profile: Profile): ProfileFlags {
+  return {
+    female: profile.sex === 'female',
+    youthUnion: profile.youthUnion,
+    ethnicMinority: isEthnicMinority(profile),
+    religious: isReligious(profile),
+  };
+}
+
 export interface CellCurrentInput {
   cellId: string;
   /** The members on the cell's rolls; only `probationary`/`official` ones of this cell count. */
@@ -53,11 +74,11 @@ export function countCellCurrent(input: CellCurrentInput): CurrentFigures {
     m.total += 1;
     if (member.status === 'official') m.official += 1;
     else m.probationary += 1;
-    const p = member.profile;
-    if (p.sex === 'female') m.female += 1;
+    const p = profileFlags(member.profile);
+    if (p.female) m.female += 1;
     if (p.youthUnion) m.youthUnion += 1;
-    if (isEthnicMinority(p)) m.ethnicMinority += 1;
-    if (isReligious(p)) m.religious += 1;
+    if (p.ethnicMinority) m.ethnicMinority += 1;
+    if (p.religious) m.religious += 1;
     if (member.exemptedOn !== undefined) m.exempted += 1;
   }
   const d = cur.dossiers;

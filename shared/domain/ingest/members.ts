@@ -6,6 +6,7 @@ import { probationEndsOn } from '../rules/index.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, knownMember, putFact } from './lookups.js';
 import { closeDossierWrites, lastStepOn } from './dossiers.js';
+import { earlierStints, stintEnded, stintStarted, stintsOf } from '../stints.js';
 
 /** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
@@ -55,6 +56,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       dossierId,
       readmitted: readmitted ?? false,
       origin: 'admitted',
+      stints: stintStarted(earlierStints(existing), cell.orgId, admittedOn),
     },
     existing,
   );
@@ -89,6 +91,7 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
       ratings: {},
       badges: {},
       origin: 'imported',
+      stints: stintStarted([], cell.orgId, admittedOn),
     },
     undefined,
   );
@@ -184,7 +187,7 @@ export function exitMember(e: EventOf<'member.exited'>, state: LoadedState): Dec
   return apply(
     {
       entity: 'member',
-      record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on } }, member),
+      record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on }, stints: stintEnded(stintsOf(member), on) }, member),
       expectedVersion: member.version,
     },
     ...writes,
