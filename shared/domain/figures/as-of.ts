@@ -271,3 +271,22 @@ export function figuresOnFromChanges(date: BusinessDate, changes: DatedChanges):
   const year = String(yearOf(date));
   return figuresOn(date, split.nets, split.days[year]);
 }
+
+/**
+ * The numbers that differ between two tally maps (e.g. stored and recounted), one line
+ * per figure and key, sorted: `2021-03-04 total: 1 → 0`. Missing keys and trailing
+ * zeros count as 0, so maps that mean the same give `[]`.
+ */
+export function diffTallies(a: Record<string, Tally> | null | undefined, b: Record<string, Tally> | null | undefined): string[] {
+  const na = normalizeChanges(a);
+  const nb = normalizeChanges(b);
+  const out: string[] = [];
+  for (const key of [...new Set([...Object.keys(na), ...Object.keys(nb)])].sort()) {
+    for (let i = 0; i < AS_OF_FIGURES.length; i++) {
+      const va = na[key]?.[i] ?? 0;
+      const vb = nb[key]?.[i] ?? 0;
+      if (va !== vb) out.push(`${key} ${AS_OF_FIGURES[i]}: ${va} → ${vb}`);
+    }
+  }
+  return out;
+}
