@@ -3,10 +3,10 @@
 import { figuresOn, renderReport, type Report } from '../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../domain/dates.js';
 import { dossierThresholds } from '../domain/rules/index.js';
-import { asOfId, figuresId, readAsOf, readFigures } from '../data/figures-store.js';
+import { dynamoFiguresStore } from '../data/figures-store.js';
+import { asOfId, figuresId, type AsOfStore, type FiguresReader } from './ports.js';
 import { NETS } from './refresh-as-of.js';
 import { UnknownOrgError } from './errors.js';
-import { currentOrgTree } from '../data/org-tree.js';
 
 export { UnknownOrgError };
 
@@ -17,8 +17,11 @@ export interface ReportOptions {
   date?: string;
 }
 
-export async function buildReport(orgId: string, opts: ReportOptions = {}): Promise<Report> {
-  const tree = await currentOrgTree();
+/** What the report reads: the tree, the subtree figures and the as-of items. */
+export type ReportReader = FiguresReader & Pick<AsOfStore, 'readAsOf'>;
+
+export async function buildReport(orgId: string, opts: ReportOptions = {}, store: ReportReader = dynamoFiguresStore): Promise<Report> {
+  const tree = await store.currentOrgTree();
   const org = tree.get(orgId);
   if (!org) throw new UnknownOrgError(orgId);
   const date = opts.date ?? todayInVietnam(new Date());
@@ -26,12 +29,12 @@ export async function buildReport(orgId: string, opts: ReportOptions = {}): Prom
   const children = tree.children(orgId).filter((c) => c.status === 'active');
   const ids = [orgId, ...children.map((c) => c.orgId)];
   const [stored, asOf] = await Promise.all([
-    readFigures(
+    store.readFigures(
       ids.map((id) => ({ orgId: id, kind: 'subtree' as const })),
       false,
     ),
     // Two items per org: the net change of every year, and the changes of `date`'s year.
-    readAsOf(
+    store.readAsOf(
       ids.flatMap((id) => [NETS, String(yearOf(date))].map((part) => ({ orgId: id, kind: 'subtree' as const, part }))),
       false,
     ),
