@@ -128,7 +128,10 @@ export class BenchStack {
 
   /** The real figures handler, counting and noting when each event's marker reached it. */
   private async countedFigures(): Promise<StreamHandler> {
-    const real = (await import('../functions/figures/handler.js')).handler as unknown as StreamHandler;
+    // The real handler on the real store, its as-of calls counted apart (bench/as-of.ts).
+    const { createFiguresHandler } = await import('../functions/figures/handler.js');
+    const { countedFiguresStore } = await import('./as-of.js');
+    const real = createFiguresHandler({}, countedFiguresStore) as unknown as StreamHandler;
     return async (event, context) => {
       const t0 = performance.now();
       try {

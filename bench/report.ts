@@ -1,6 +1,7 @@
 // bench: the run's figures — per-event costs, the results JSON and the table printed at the end.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FIGURES_AS_OF, FIGURES_COMPONENTS, type ReportCostResult } from './as-of.js';
 import type { BundleResult } from './bundles.js';
 import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
 import type { Envelope } from './city.js';
@@ -76,7 +77,8 @@ export function orgsJson(o: OrgTreeResult) {
 export function importJson(i: ImportPhaseResult) {
   const { summary, phase } = i;
   const importTotals = totals(phase.capacity, ['import']);
-  const figuresTotals = totals(phase.capacity, ['figures']);
+  const figuresTotals = totals(phase.capacity, FIGURES_COMPONENTS);
+  const asOfTotals = totals(phase.capacity, [FIGURES_AS_OF]);
   return {
     rows: summary.rows,
     imported: summary.imported,
@@ -92,6 +94,7 @@ export function importJson(i: ImportPhaseResult) {
     capacityUnitsPerMember: {
       import: round(importTotals.total / summary.imported, 2),
       figures: round(figuresTotals.total / summary.imported, 2),
+      figuresAsOf: round(asOfTotals.total / summary.imported, 2),
     },
     figuresInvocations: phase.figures.invocations,
     byOperation: byOperation(phase.capacity),
@@ -106,8 +109,10 @@ export function eventsJson(m: {
 }) {
   const { events, latency, naive } = m;
   const both: Counted[] = ['ingest', 'figures'];
-  const eff = perEvent(events.phase, events.sent.length, both, both);
-  const effOneByOne = perEvent(naive.phase, naive.sent.length, both, both);
+  const components = ['ingest', ...FIGURES_COMPONENTS];
+  const eff = perEvent(events.phase, events.sent.length, components, both);
+  const effOneByOne = perEvent(naive.phase, naive.sent.length, components, both);
+  const asOfPerEvent = (phase: typeof events.phase, n: number) => round(totals(phase.capacity, [FIGURES_AS_OF]).total / n, 2);
   const nai = perEvent(naive.phase, naive.sent.length, ['ingest', 'naive'], ['ingest', 'naive']);
   const naiveRate = naive.sent.length / naive.phase.seconds;
   return {
@@ -118,6 +123,8 @@ export function eventsJson(m: {
       latencyUnderFullLoadMs: { p50: percentile(events.latencies, 50), p99: percentile(events.latencies, 99) },
       deferredDeliveries: events.phase.ingest.failedRecords,
       perEvent: eff,
+      /** The figures as of a date's part of `perEvent.capacityUnits` (contributions, cell and ancestor items). */
+      asOfCapacityUnitsPerEvent: asOfPerEvent(events.phase, events.sent.length),
       byOperation: byOperation(events.phase.capacity),
       sqs: events.phase.capacity.sqs,
       figuresInvocations: events.phase.figures.invocations,
@@ -130,7 +137,7 @@ export function eventsJson(m: {
       p50Ms: percentile(latency.latencies, 50),
       p99Ms: percentile(latency.latencies, 99),
       maxMs: Math.max(...latency.latencies),
-      perEvent: perEvent(latency.phase, latency.sent.length, both, both),
+      perEvent: perEvent(latency.phase, latency.sent.length, components, both),
     },
     naive: {
       events: naive.sent.length,
@@ -156,6 +163,15 @@ export function eventsJson(m: {
       eventsPerSecond: round(events.eventsPerSecond / naiveRate, 0),
       p50: round(percentile(naive.latencies, 50) / percentile(latency.latencies, 50), 0),
     },
+  };
+}
+
+export function reportsJson(r: ReportCostResult) {
+  return {
+    reports: r.reports,
+    capacityUnitsPerReport: round(r.capacityUnitsPerReport, 1),
+    asOfCapacityUnitsPerReport: round(r.asOfCapacityUnitsPerReport, 1),
+    msPerReport: round(r.msPerReport, 0),
   };
 }
 
@@ -193,6 +209,7 @@ export type RenderedResults = ReturnType<typeof eventsJson> & {
   orgs: ReturnType<typeof orgsJson>;
   import: ReturnType<typeof importJson>;
   check: ReturnType<typeof checkJson>;
+  reports: ReturnType<typeof reportsJson>;
   totalSeconds: number;
 };
 
@@ -211,6 +228,7 @@ export function render(r: RenderedResults, members: number): string {
     `| events/s end to end | ${fmt(e.eventsPerSecond, 1)} | ${fmt(n.eventsPerSecond, 2)} | 1/${fmt(r.ratio.eventsPerSecond)} |`,
     `| enqueue → report, p50 / p99 | ${fmt(r.latency.p50Ms)} / ${fmt(r.latency.p99Ms)} ms | ${fmt(n.p50Ms)} / ${fmt(n.p99Ms)} ms | ${fmt(r.ratio.p50)}× |`,
     `| capacity units per event | ${fmt(e.perEvent.capacityUnits, 1)} (${fmt(e.perEvent.readUnits, 1)} R + ${fmt(e.perEvent.writeUnits, 1)} W) | ${fmt(n.perEvent.capacityUnits, 0)} (${fmt(n.perEvent.readUnits, 0)} R + ${fmt(n.perEvent.writeUnits, 0)} W) | ${fmt(r.ratio.capacityUnitsPerEvent)}× |`,
+    `| … of which the figures as of a date | ${fmt(e.asOfCapacityUnitsPerEvent, 1)} | | |`,
     `| … the same ${n.events} events, one at a time | ${fmt(n.sameEventsDangvien.perEvent.capacityUnits, 1)} | ${fmt(n.perEvent.capacityUnits, 0)} | ${fmt(r.ratio.capacityUnitsPerEventSameEventsOneByOne)}× |`,
     `| Lambda invocations / SQS requests per event | ${fmt(e.perEvent.invocations, 2)} / ${fmt(e.perEvent.sqsRequests, 2)} | ${fmt(n.perEvent.invocations, 2)} / ${fmt(n.perEvent.sqsRequests, 2)} | |`,
     `| AWS cost per million events (DynamoDB + Lambda requests + SQS) | ${usd(e.perEvent.costPerMillionEvents.total)} | ${usd(n.perEvent.costPerMillionEvents.total)} | ${fmt(n.perEvent.costPerMillionEvents.total / e.perEvent.costPerMillionEvents.total)}× |`,
@@ -222,6 +240,7 @@ export function render(r: RenderedResults, members: number): string {
     `| write time, rows/s | ${fmt(r.import.writeSeconds, 1)} s, ${fmt(r.import.rowsPerSecond)} |`,
     `| figures caught up after the last write | ${fmt(r.import.figuresCaughtUpSeconds, 1)} s |`,
     `| capacity units per member (import + figures) | ${fmt(r.import.capacityUnitsPerMember.import, 1)} + ${fmt(r.import.capacityUnitsPerMember.figures, 1)} |`,
+    `| capacity units per report (root and a district, 4 dates; of which as-of items) | ${fmt(r.reports.capacityUnitsPerReport, 1)} (${fmt(r.reports.asOfCapacityUnitsPerReport, 1)}) |`,
     `| report members.total after the import | ${fmt(r.import.reportMembersTotal)} (${r.import.reportMatches ? 'exact' : 'WRONG'}) |`,
     `| \`recompute --check\` at the end | ${r.check.recomputeDifferences === 0 ? 'clean' : `${r.check.recomputeDifferences} differences`} (${fmt(r.check.recomputeSeconds, 1)} s); ${r.check.rejected} rejected, ${r.check.waiting} waiting |`,
     '',

@@ -26,7 +26,19 @@ import { generateCity, type City, type Envelope } from './city.js';
 import { measureCeiling } from './dynamo-local.js';
 import { BenchStack } from './harness.js';
 import { eventYearPhase, importPhase, naiveBaselinePhase, orgTreePhase, pacedLatencyPhase, recomputeCheckPhase } from './phases.js';
-import { checkJson, eventsJson, importJson, orgsJson, PRICES, render, round, writeResults, type RenderedResults } from './report.js';
+import {
+  checkJson,
+  eventsJson,
+  importJson,
+  orgsJson,
+  PRICES,
+  render,
+  reportsJson,
+  round,
+  writeResults,
+  type RenderedResults,
+} from './report.js';
+import { reportCostPhase } from './as-of.js';
 
 export { PRICES } from './report.js';
 
@@ -188,12 +200,14 @@ async function runPhases(bench: BenchStack, city: City, split: EventSplit, opts:
   const latency = await pacedLatencyPhase(bench, split.paced, events.eventsPerSecond, log);
   const naive = await naiveBaselinePhase(bench, city, split.naive, log);
   const check = await recomputeCheckPhase(city, log);
+  const reports = reportsJson(await reportCostPhase(bench, city));
+  log(`reports: ${JSON.stringify(reports)}`);
   const later = eventsJson({
     events: { ...events, sent: split.main },
     latency: { ...latency, sent: split.paced },
     naive: { ...naive, sent: split.naive },
   });
-  return { orgs: orgsJson(orgs), import: importResult, ...later, check: checkJson(check) };
+  return { orgs: orgsJson(orgs), import: importResult, ...later, check: checkJson(check), reports };
 }
 
 main().catch((error: unknown) => {

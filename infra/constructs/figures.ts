@@ -62,7 +62,7 @@ export class Figures extends Construct {
     // recounts (BatchGetItem) and writes, conditionally on their version (PutItem).
     grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'] });
     grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byCell'] });
-    grantItems(this.handler, figuresTable, { actions: ['BatchGetItem', 'PutItem'] });
+    grantItems(this.handler, figuresTable, { actions: ['BatchGetItem', 'PutItem', 'Query'] });
     grantTableKey(this.handler, props.records.key, 'write');
     // The stream is read by Lambda's poller with this role, not through a DynamoDB call
     // made on its behalf, so the key names the role itself for Decrypt.

@@ -1,6 +1,8 @@
 // data: which figures a batch of record changes makes stale, read off the stream images.
 // Coalesced: a batch of a hundred changes to one cell recounts that cell once.
 import { isDeepStrictEqual } from 'node:util';
+import type { StoredRecord } from '../domain/records.js';
+import { storedRecordOf } from './keys.js';
 
 /** A stream record's images, unmarshalled. */
 export interface Change {
@@ -25,8 +27,21 @@ export interface StaleCell {
   expectations: Expectation[];
 }
 
+/**
+ * A record changed in the batch, for its figures as of a date: every image the batch
+ * showed of it (each may have counted somewhere) and the latest one (absent: deleted).
+ */
+export interface ChangedRecord {
+  pk: string;
+  version: number;
+  images: StoredRecord[];
+  latest?: StoredRecord;
+}
+
 export interface Stale {
   cells: Map<string, StaleCell>;
+  /** Members, dossiers and transfers that changed, by partition key. */
+  records: Map<string, ChangedRecord>;
   /** Orgs whose subtree changed shape: they and their ancestors are merged again. */
   orgs: Set<string>;
 }
@@ -52,7 +67,7 @@ function onlyReminderIndexMoved({ oldImage, newImage }: Change): boolean {
 }
 
 export function staleFrom(changes: Change[]): Stale {
-  const stale: Stale = { cells: new Map(), orgs: new Set() };
+  const stale: Stale = { cells: new Map(), records: new Map(), orgs: new Set() };
   const cell = (id: string) => {
     let s = stale.cells.get(id);
     if (!s) {
@@ -72,6 +87,7 @@ export function staleFrom(changes: Change[]): Stale {
       const pk = String(image?.pk);
       const sk = String(image?.sk);
       const version = Number(newImage?.version ?? oldImage?.version ?? 0);
+      noteRecord(stale.records, pk, version, oldImage, newImage);
       for (const id of new Set([before, after])) {
         if (!id) continue;
         const s = cell(id);
@@ -93,4 +109,31 @@ export function staleFrom(changes: Change[]): Stale {
     }
   }
   return stale;
+}
+
+/** Adds a change's images to what the batch knows of the record; the highest version is the latest. */
+function noteRecord(
+  records: Map<string, ChangedRecord>,
+  pk: string,
+  version: number,
+  oldImage: Record<string, unknown> | undefined,
+  newImage: Record<string, unknown> | undefined,
+): void {
+  const images = [oldImage, newImage].flatMap((i) => {
+    const stored = i ? storedRecordOf(i) : undefined;
+    return stored ? [stored] : [];
+  });
+  const known = records.get(pk);
+  if (!known) {
+    const latest = newImage ? storedRecordOf(newImage) : undefined;
+    records.set(pk, { pk, version, images, ...(latest ? { latest } : {}) });
+    return;
+  }
+  known.images.push(...images);
+  if (version >= known.version) {
+    known.version = version;
+    const latest = newImage ? storedRecordOf(newImage) : undefined;
+    if (latest) known.latest = latest;
+    else delete known.latest;
+  }
 }

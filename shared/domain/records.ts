@@ -102,6 +102,24 @@ export interface MemberRecord extends Versioned {
   readmitted?: boolean;
   /** How the member came onto our rolls. */
   origin: 'admitted' | 'imported' | 'transferred-in';
+  /**
+   * Every stay on a cell's rolls, oldest first (CONTRACT §9 "as of a date"): the ingest
+   * starts one at admission, import or receipt and ends it at an official transfer's
+   * issue or at the exit. Absent on records written before it existed: see `stintsOf`.
+   */
+  stints?: MemberStint[];
+}
+
+/** One stay of a member on a cell's rolls: `from` included, `until` excluded (absent: still there). */
+export interface MemberStint {
+  cellId: string;
+  from: BusinessDate;
+  until?: BusinessDate;
+  /**
+   * Set on the stays of an earlier membership (before a readmission or a return from
+   * another system): that membership's dates, which the record no longer holds.
+   */
+  earlier?: { recognizedOn?: BusinessDate; exemptedOn?: BusinessDate };
 }
 
 export type DossierStep = 'received' | 'processing' | 'reported' | 'reviewed';

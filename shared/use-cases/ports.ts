@@ -2,7 +2,7 @@
 // its store; the handler or CLI passes the DynamoDB one (shared/data), unit tests an
 // in-memory one (test/helpers/in-memory-stores.ts) and so run the real use case.
 // Types and one key helper: importing this module loads no SDK.
-import type { OrgFigures, OrgTree } from '../domain/figures/index.js';
+import type { DatedChanges, OrgFigures, OrgTree, Tally } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { FactRecord, OrgRecord, Profile, StoredRecord, VersionedRecord } from '../domain/records.js';
@@ -135,7 +135,7 @@ export interface FiguresReader {
   currentOrgTree(): Promise<OrgTree>;
 }
 
-export interface FiguresStore extends FiguresReader {
+export interface FiguresStore extends FiguresReader, AsOfStore {
   /** Writes only if nobody wrote since `readVersion` was read (undefined: absent); false when someone did. */
   writeFigures(orgId: string, kind: FiguresKind, figures: OrgFigures, readVersion: number | undefined): Promise<boolean>;
   /** What a cell holds now, from index byCell: eventually consistent, so callers verify. */
@@ -145,6 +145,48 @@ export interface FiguresStore extends FiguresReader {
   /** The version of a record now, read consistently (0 when it does not exist). */
   currentVersion(key: { pk: string; sk: string }): Promise<number>;
 }
+
+/**
+ * One item of an org's figures as of a date: `nets` (year → the net change of that
+ * year) or one year (`"2021"`: `MM-DD` → the changes dated that day).
+ */
+export interface StoredAsOf {
+  orgId: string;
+  kind: FiguresKind;
+  part: string;
+  data: Record<string, Tally>;
+  version: number;
+}
+
+/** What one record contributes to one cell's figures as of a date, at the record's version. */
+export interface StoredContribution {
+  cellId: string;
+  /** The partition key of the record (`MEMBER#M1`). */
+  recordPk: string;
+  version: number;
+  changes: DatedChanges;
+}
+
+/** The as-of items a refresh reads and writes (see shared/data/figures-store.ts). */
+export interface AsOfStore {
+  /** Items by (org, kind, part), keyed {@link asOfId}; absent ones are not in the map. */
+  readAsOf(
+    wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind; part: string }>,
+    consistent?: boolean,
+  ): Promise<Map<string, StoredAsOf>>;
+  /** Writes only if nobody wrote since `readVersion` (undefined: absent); false when someone did. */
+  writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean>;
+  /**
+   * Puts a record's contribution to a cell unless one of a later record version is
+   * there; returns the contribution it replaced (undefined: none, or not replaced).
+   */
+  putContribution(c: StoredContribution): Promise<{ written: boolean; replaced?: DatedChanges }>;
+  /** Every contribution to a cell, read consistently. */
+  queryContributions(cellId: string): Promise<StoredContribution[]>;
+}
+
+/** The key of an as-of item in the maps {@link AsOfStore.readAsOf} answers. */
+export const asOfId = (orgId: string, kind: FiguresKind, part: string) => `${kind}:${orgId}:${part}`;
 
 /** The key of a figures item in the maps {@link FiguresReader.readFigures} answers. */
 export const figuresId = (orgId: string, kind: FiguresKind) => `${kind}:${orgId}`;

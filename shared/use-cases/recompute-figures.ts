@@ -1,18 +1,56 @@
 // use case: rebuild every figure from the records (`dangvien recompute`), or only
 // compare (`--check`). It reads the whole Records table once: an operator's tool.
-import { countCellFigures, diffFigures, mergeSubtree, OrgTree, type OrgFigures } from '../domain/figures/index.js';
+import {
+  byYear,
+  countCellFigures,
+  diffFigures,
+  diffTallies,
+  mergeSubtree,
+  OrgTree,
+  recordChanges,
+  sumChanges,
+  type DatedChanges,
+  type OrgFigures,
+  type Tally,
+} from '../domain/figures/index.js';
 import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
-import { readAllFigures, writeFigures, type FiguresKind } from '../data/figures-store.js';
+import {
+  asOfId,
+  putContribution,
+  readAllFigureItems,
+  writeAsOf,
+  writeFigures,
+  type FiguresKind,
+  type StoredAsOf,
+  type StoredContribution,
+} from '../data/figures-store.js';
 import { scanRecords } from '../data/records-scan.js';
+import { keyOf } from '../data/keys.js';
+import { NETS } from './refresh-as-of.js';
 
 export interface Difference {
   orgId: string;
   kind: FiguresKind;
+  /** For figures as of a date: the item (`nets`, a year, or `changes:<record>` for a record's contribution). */
+  part?: string;
   lines: string[];
 }
 
+type AsOfItem = Omit<StoredAsOf, 'version'>;
+
+/** Every figure as of a date recounted from the records alone: contributions, then own and subtree items. */
+export interface AsOfRecount {
+  /** Keyed `cellId|recordPk`. */
+  contributions: Map<string, StoredContribution>;
+  /** Keyed {@link asOfId}. */
+  items: Map<string, AsOfItem>;
+}
+
 /** Every figure recounted from the records alone. */
-export async function recountEverything(): Promise<Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>> {
+export async function recountEverything(): Promise<{
+  figures: Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>;
+  asOf: AsOfRecount;
+}> {
   const orgs: OrgRecord[] = [];
   const holdings = new Map<
     string,
@@ -26,7 +64,14 @@ export async function recountEverything(): Promise<Map<string, { orgId: string; 
     }
     return h;
   };
+  const contributions = new Map<string, StoredContribution>();
   await scanRecords((stored, cellId) => {
+    if (stored.entity === 'member' || stored.entity === 'dossier' || stored.entity === 'transfer') {
+      const recordPk = keyOf(stored).pk;
+      for (const [cell, changes] of recordChanges(stored)) {
+        contributions.set(`${cell}|${recordPk}`, { cellId: cell, recordPk, version: stored.record.version, changes });
+      }
+    }
     if (stored.entity === 'org') orgs.push(stored.record);
     else if (stored.entity === 'fact') of(stored.record.cellId).facts.push(stored.record);
     else if (cellId && stored.entity === 'member') of(cellId).members.push(stored.record);
@@ -45,12 +90,35 @@ export async function recountEverything(): Promise<Map<string, { orgId: string; 
     );
     out.set(`subtree:${id}`, { orgId: id, kind: 'subtree', figures });
   }
-  return out;
+  return { figures: out, asOf: { contributions, items: mergeAsOf(tree, contributions) } };
+}
+
+/** The own and subtree as-of items of every org from the contributions (the refresh's steps 2 and 3 at once). */
+function mergeAsOf(tree: OrgTree, contributions: Map<string, StoredContribution>): Map<string, AsOfItem> {
+  const byCell = new Map<string, DatedChanges[]>();
+  for (const c of contributions.values()) byCell.set(c.cellId, [...(byCell.get(c.cellId) ?? []), c.changes]);
+  const subtree = new Map<string, DatedChanges>();
+  const items = new Map<string, AsOfItem>();
+  const put = (orgId: string, kind: FiguresKind, changes: DatedChanges) => {
+    const split = byYear(changes);
+    const parts: Array<[string, Record<string, Tally>]> = [[NETS, split.nets], ...Object.entries(split.days)];
+    for (const [part, data] of parts) if (Object.keys(data).length > 0) items.set(asOfId(orgId, kind, part), { orgId, kind, part, data });
+  };
+  for (const [cellId, all] of byCell) put(cellId, 'own', sumChanges(all));
+  for (const id of tree.bottomUp()) {
+    const own = sumChanges(byCell.get(id) ?? []);
+    const changes = sumChanges([own, ...tree.children(id).map((c) => subtree.get(c.orgId))]);
+    subtree.set(id, changes);
+    put(id, 'subtree', changes);
+  }
+  return items;
 }
 
 /** Compares the stored figures with a recount; with `write`, replaces the ones that differ. */
 export async function recomputeFigures(opts: { write: boolean }): Promise<Difference[]> {
-  const [recounted, stored] = await Promise.all([recountEverything(), readAllFigures()]);
+  const [everything, all] = await Promise.all([recountEverything(), readAllFigureItems()]);
+  const recounted = everything.figures;
+  const stored = all.figures;
   const storedById = new Map(stored.map((s) => [`${s.kind}:${s.orgId}`, s]));
   const differences: Difference[] = [];
   for (const [id, fresh] of recounted) {
@@ -65,6 +133,40 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
     const lines = diffFigures(s.figures, undefined);
     if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
   }
+  differences.push(...(await compareAsOf(everything.asOf, all.asOf, all.contributions, opts.write)));
   // The scans come back in no particular order; operators compare what --check prints.
-  return differences.sort((a, b) => a.orgId.localeCompare(b.orgId) || a.kind.localeCompare(b.kind));
+  return differences.sort(
+    (a, b) => a.orgId.localeCompare(b.orgId) || a.kind.localeCompare(b.kind) || (a.part ?? '').localeCompare(b.part ?? ''),
+  );
+}
+
+/** Compares the stored as-of items and contributions with a recount; with `write`, replaces the ones that differ. */
+async function compareAsOf(
+  recount: AsOfRecount,
+  storedItems: StoredAsOf[],
+  storedContributions: StoredContribution[],
+  write: boolean,
+): Promise<Difference[]> {
+  const differences: Difference[] = [];
+  const itemsById = new Map(storedItems.map((s) => [asOfId(s.orgId, s.kind, s.part), s]));
+  for (const id of new Set([...recount.items.keys(), ...itemsById.keys()])) {
+    const fresh = recount.items.get(id);
+    const old = itemsById.get(id);
+    const lines = diffTallies(old?.data, fresh?.data);
+    if (lines.length === 0) continue;
+    const { orgId, kind, part } = (fresh ?? old)!;
+    differences.push({ orgId, kind, part, lines });
+    if (write) await writeAsOf({ orgId, kind, part, data: fresh?.data ?? {} }, old?.version);
+  }
+  const contributionsById = new Map(storedContributions.map((c) => [`${c.cellId}|${c.recordPk}`, c]));
+  for (const id of new Set([...recount.contributions.keys(), ...contributionsById.keys()])) {
+    const fresh = recount.contributions.get(id);
+    const old = contributionsById.get(id);
+    const lines = diffTallies(old?.changes, fresh?.changes);
+    if (lines.length === 0) continue;
+    const { cellId, recordPk } = (fresh ?? old)!;
+    differences.push({ orgId: cellId, kind: 'own', part: `changes:${recordPk}`, lines });
+    if (write) await putContribution(fresh ?? { ...old!, changes: {} });
+  }
+  return differences;
 }

@@ -11,6 +11,7 @@ import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/reco
 import type { Expectation, Stale, StaleCell } from '../data/changes.js';
 import { ConcurrentUpdateError, IndexLaggingError } from './errors.js';
 import { figuresId, type FiguresStore } from './ports.js';
+import { mergeOrgAsOf, recountCellAsOf, writeContributions } from './refresh-as-of.js';
 
 export { IndexLaggingError };
 
@@ -21,21 +22,43 @@ const MAX_CONFLICTS = 20;
  * @throws ConcurrentUpdateError when an org's figures kept being written by others.
  */
 export async function refreshFigures(store: FiguresStore, stale: Stale): Promise<{ cells: number; orgs: number }> {
-  if (stale.cells.size === 0 && stale.orgs.size === 0) return { cells: 0, orgs: 0 };
+  if (stale.cells.size === 0 && stale.orgs.size === 0 && stale.records.size === 0) return { cells: 0, orgs: 0 };
   const tree = await store.currentOrgTree();
-  await Promise.all([...stale.cells].map(([cellId, what]) => recountCell(store, cellId, what)));
+  const asOfCells = await writeContributions(store, stale.records.values());
+  await Promise.all([
+    ...[...stale.cells].map(([cellId, what]) => recountCell(store, cellId, what)),
+    ...[...asOfCells].map(([cellId, years]) => recountCellAsOf(store, cellId, years)),
+  ]);
   const touched = new Set<string>();
-  for (const id of [...stale.cells.keys(), ...stale.orgs]) {
+  /** Per org, the as-of years its subtree items must be merged for; `all` when its subtree changed shape. */
+  const asOfYears = new Map<string, { years: Set<number>; all: boolean }>();
+  const mark = (id: string, years: Iterable<number>, all: boolean) => {
+    const entry = asOfYears.get(id) ?? { years: new Set<number>(), all: false };
+    for (const y of years) entry.years.add(y);
+    entry.all ||= all;
+    asOfYears.set(id, entry);
+  };
+  for (const id of [...stale.cells.keys(), ...stale.orgs, ...asOfCells.keys()]) {
     if (!tree.has(id)) continue;
-    touched.add(id);
-    for (const a of tree.ancestors(id)) touched.add(a.orgId);
+    const years = asOfCells.get(id) ?? [];
+    const all = stale.orgs.has(id);
+    for (const org of [id, ...tree.ancestors(id).map((a) => a.orgId)]) {
+      touched.add(org);
+      mark(org, years, all);
+    }
   }
   // Deepest first: an org is merged after all of its children that changed.
   const depth = (id: string) => tree.ancestors(id).length;
   const levels = new Map<number, string[]>();
   for (const id of touched) levels.set(depth(id), [...(levels.get(depth(id)) ?? []), id]);
   for (const d of [...levels.keys()].sort((a, b) => b - a)) {
-    await Promise.all(levels.get(d)!.map((id) => mergeOrg(store, tree, id)));
+    await Promise.all(
+      levels.get(d)!.flatMap((id) => {
+        const asOf = asOfYears.get(id)!;
+        const children = tree.children(id).map((c) => c.orgId);
+        return [mergeOrg(store, tree, id), mergeOrgAsOf(store, id, children, asOf.years, asOf.all)];
+      }),
+    );
   }
   return { cells: stale.cells.size, orgs: touched.size };
 }

@@ -291,6 +291,190 @@ function referenceReports(city: City, year: number): (orgId: string) => Expected
   };
 }
 
+/** What the reference checks on a past date: members and open dossiers at the end of it. */
+type OnDate = Pick<Expected, 'members'> & { dossiers: Pick<Expected['dossiers'], 'open' | 'byStep'> };
+
+/**
+ * The members and open dossiers at the end of any date, folded independently from the
+ * generated events: each membership (admission, import or arrival) with its dated
+ * recognition, exemption, exit and official moves; a cancelled move never happened.
+ */
+function referenceOnDate(city: City): (orgId: string, date: string) => OnDate {
+  type Move = {
+    transferId: string;
+    from: string;
+    to: string;
+    toExternal: boolean;
+    issuedOn: string;
+    receivedOn?: string;
+    cancelled?: boolean;
+  };
+  type Membership = {
+    cell: string;
+    startOn: string;
+    profile: RawProfile;
+    recognizedOn?: string;
+    exemptedOn?: string;
+    exitOn?: string;
+    moves: Move[];
+  };
+  const memberships = new Map<string, Membership[]>();
+  const current = (memberId: string) => memberships.get(memberId)!.at(-1)!;
+  const start = (memberId: string, m: Membership) => memberships.set(memberId, [...(memberships.get(memberId) ?? []), m]);
+  const moves = new Map<string, Move>();
+  const temporaries = new Map<string, { to: string; memberId?: string; receivedOn?: string; endedOn?: string }>();
+  const dossiers = new Map<string, { cell: string; receivedOn: string; steps: Array<{ step: string; on: string }>; closedOn?: string }>();
+  const profiles = new Map<string, RawProfile>();
+  const registered = (orgId: string) => orgId in city.parents;
+
+  for (const envelope of city.events) {
+    const d = envelope.data as D & { receivedOn: string };
+    switch (envelope.type) {
+      case 'dossier.received':
+        dossiers.set(d.dossierId, { cell: d.orgId, receivedOn: d.receivedOn, steps: [] });
+        break;
+      case 'dossier.stepCompleted':
+        dossiers.get(d.dossierId)!.steps.push({ step: d.step, on: d.on });
+        break;
+      case 'dossier.closed':
+        dossiers.get(d.dossierId)!.closedOn = d.on;
+        break;
+      case 'member.admitted':
+        if (d.dossierId) dossiers.get(d.dossierId)!.closedOn = d.admittedOn;
+        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, profile: d.profile, moves: [] });
+        profiles.set(d.memberId, { ...d.profile });
+        break;
+      case 'member.imported':
+        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, profile: d.profile, recognizedOn: d.recognizedOn, moves: [] });
+        profiles.set(d.memberId, { ...d.profile });
+        break;
+      case 'member.recognized':
+        current(d.memberId).recognizedOn = d.recognizedOn;
+        break;
+      case 'member.updated':
+        profiles.set(d.memberId, { ...profiles.get(d.memberId)!, ...d.profile });
+        break;
+      case 'member.exempted':
+        current(d.memberId).exemptedOn = d.on;
+        break;
+      case 'member.exited': {
+        current(d.memberId).exitOn = d.on;
+        for (const t of temporaries.values()) if (t.endedOn === undefined && t.memberId === d.memberId) t.endedOn = d.on;
+        break;
+      }
+      case 'transfer.issued':
+        if (d.kind === 'official') {
+          const move = {
+            transferId: d.transferId,
+            from: d.fromOrgId,
+            to: d.toOrgId,
+            toExternal: !registered(d.toOrgId),
+            issuedOn: d.issuedOn,
+          };
+          moves.set(d.transferId, move);
+          current(d.memberId).moves.push(move);
+        } else {
+          temporaries.set(d.transferId, { to: d.toOrgId, memberId: d.memberId });
+        }
+        break;
+      case 'transfer.received': {
+        const move = moves.get(d.transferId);
+        const temporary = temporaries.get(d.transferId);
+        if (move) move.receivedOn = d.receivedOn;
+        else if (temporary) temporary.receivedOn = d.receivedOn;
+        else if (d.kind === 'temporary') temporaries.set(d.transferId, { to: d.toOrgId, receivedOn: d.receivedOn });
+        else {
+          start(d.member.memberId, {
+            cell: d.toOrgId,
+            startOn: d.receivedOn,
+            profile: d.member.profile,
+            recognizedOn: (d.member as { recognizedOn?: string }).recognizedOn,
+            moves: [],
+          });
+          profiles.set(d.member.memberId, { ...d.member.profile });
+        }
+        break;
+      }
+      case 'transfer.cancelled': {
+        const move = moves.get(d.transferId);
+        const temporary = temporaries.get(d.transferId);
+        if (move) move.cancelled = true;
+        else if (temporary?.receivedOn !== undefined) temporary.endedOn = d.on;
+        else temporaries.delete(d.transferId);
+        break;
+      }
+      case 'transfer.returned': {
+        const temporary = temporaries.get(d.transferId);
+        if (temporary) temporary.endedOn = d.on;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  return (orgId, date) => {
+    const inside = (id: string): boolean => {
+      for (let o: string | null | undefined = id; o; o = city.parents[o]) if (o === orgId) return true;
+      return false;
+    };
+    const m = {
+      total: 0,
+      official: 0,
+      probationary: 0,
+      female: 0,
+      youthUnion: 0,
+      ethnicMinority: 0,
+      religious: 0,
+      exempted: 0,
+      inTransit: 0,
+      temporaryAttendees: 0,
+    };
+    for (const [memberId, list] of memberships) {
+      const p = profiles.get(memberId)!;
+      for (const ms of list) {
+        if (ms.startOn > date || (ms.exitOn !== undefined && ms.exitOn <= date)) continue;
+        let cell: string | undefined = ms.cell;
+        let inTransitFrom: string | undefined;
+        for (const move of ms.moves) {
+          if (move.cancelled || move.issuedOn > date) continue;
+          if (move.toExternal) cell = undefined;
+          else if (move.receivedOn !== undefined && move.receivedOn <= date) {
+            cell = move.to;
+            inTransitFrom = undefined;
+          } else {
+            inTransitFrom = cell;
+            cell = undefined;
+          }
+        }
+        if (inTransitFrom !== undefined && inside(inTransitFrom)) m.inTransit++;
+        if (cell === undefined || !inside(cell)) continue;
+        m.total++;
+        if (ms.recognizedOn !== undefined && ms.recognizedOn <= date) m.official++;
+        else m.probationary++;
+        if (p.sex === 'female') m.female++;
+        if (p.youthUnion) m.youthUnion++;
+        if (p.ethnicity !== 'Kinh') m.ethnicMinority++;
+        if (typeof p.religion === 'string' && p.religion !== '') m.religious++;
+        if (ms.exemptedOn !== undefined && ms.exemptedOn <= date) m.exempted++;
+      }
+    }
+    for (const t of temporaries.values()) {
+      if (t.receivedOn !== undefined && t.receivedOn <= date && (t.endedOn === undefined || t.endedOn > date) && inside(t.to))
+        m.temporaryAttendees++;
+    }
+    const byStep = { received: 0, processing: 0, reported: 0, reviewed: 0 };
+    let open = 0;
+    for (const x of dossiers.values()) {
+      if (!inside(x.cell) || x.receivedOn > date || (x.closedOn !== undefined && x.closedOn <= date)) continue;
+      open++;
+      const done = x.steps.filter((s) => s.on <= date).at(-1);
+      byStep[(done?.step ?? 'received') as keyof typeof byStep]++;
+    }
+    return { members: m, dossiers: { open, byStep } };
+  };
+}
+
 /** The fields of `actual` that `shape` has, at any depth (the report has more than the reference checks). */
 function pick(actual: unknown, shape: unknown): unknown {
   if (shape === null || typeof shape !== 'object' || actual === null || typeof actual !== 'object') return actual;
@@ -457,5 +641,28 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
     expect(got).toEqual(want);
     // The reference is not trivially zero where it matters.
     if (orgId === city.rootId) expect(want.members.total).toBeGreaterThan(300);
+  });
+
+  // Past dates: the events were delivered scrambled, the figures are those of each date.
+  const onDate = referenceOnDate(city);
+  const pastDates = ['2020-12-31', '2021-02-14', '2021-06-30', '2021-09-30', '2021-12-31'];
+  it.each(Object.keys(city.parents).flatMap((orgId) => pastDates.map((date) => [orgId, date] as const)))(
+    'reports the members and open dossiers of %s on %s as the reference recount',
+    async (orgId, date) => {
+      // Act
+      const report = await buildReport(orgId, { date });
+      // Assess
+      const want = onDate(orgId, date);
+      expect(pick(report, want)).toEqual(want);
+    },
+  );
+
+  it('sees the members change over the year in the reference', () => {
+    const totals = pastDates.map((date) => onDate(city.rootId, date).members.total);
+    expect(new Set(totals).size).toBeGreaterThan(2);
+    expect(onDate(city.rootId, '2021-12-31')).toEqual({
+      members: expected(city.rootId).members,
+      dossiers: { open: expected(city.rootId).dossiers.open, byStep: expected(city.rootId).dossiers.byStep },
+    });
   });
 });

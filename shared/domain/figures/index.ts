@@ -6,3 +6,4 @@ export * from './count.js';
 export * from './merge.js';
 export * from './tree.js';
 export * from './report.js';
+export * from './as-of.js';

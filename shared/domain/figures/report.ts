@@ -4,6 +4,7 @@ import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
 import { normalizeFigures, type DeepPartial } from './merge.js';
 import type { OrganizationCounts, OrgTree } from './tree.js';
+import type { FiguresOnDate } from './as-of.js';
 import {
   emptyYear,
   sumCounts,
@@ -62,8 +63,10 @@ export interface ReportInput {
   tree: OrgTree;
   /** The org's whole-subtree figures. */
   figures: DeepPartial<OrgFigures> | null | undefined;
+  /** Its members and open dossiers at the end of `date` (absent: those of now, from `figures`). */
+  onDate?: FiguresOnDate;
   /** Its children with their subtree figures; dissolved ones are left out of the list. */
-  children: readonly { org: OrgRecord; figures: DeepPartial<OrgFigures> | null | undefined }[];
+  children: readonly { org: OrgRecord; figures: DeepPartial<OrgFigures> | null | undefined; onDate?: FiguresOnDate }[];
   year: number;
   /** The day `asOf`, `dueSoon`, `overdue` and `late` are judged on. */
   date: BusinessDate;
@@ -142,14 +145,14 @@ export function renderReport(input: ReportInput): Report {
   const { dueSoon, overdue } = dossierDeadlines(cur.dossiers.dueOn, date, dueSoonDays);
   const children = input.children
     .filter((c) => c.org.status === 'active')
-    .map((c) => ({ org: c.org, figures: normalizeFigures(c.figures) }))
+    .map((c) => ({ org: c.org, figures: normalizeFigures(c.figures), onDate: c.onDate }))
     .sort((a, b) => (a.org.orgId < b.org.orgId ? -1 : a.org.orgId > b.org.orgId ? 1 : 0))
     .map(
       (c): ReportChild => ({
         orgId: c.org.orgId,
         name: c.org.name,
         level: c.org.level,
-        members: c.figures.current.members,
+        members: c.onDate?.members ?? c.figures.current.members,
         admissions: admissionsOf(c.org, c.figures, year),
       }),
     );
@@ -160,7 +163,7 @@ export function renderReport(input: ReportInput): Report {
     asOf: date,
     year,
     organizations: tree.countOrganizations(org.orgId),
-    members: cur.members,
+    members: input.onDate?.members ?? cur.members,
     admissions: admissionsOf(org, figures, year),
     recognitions: { total: y.recognitions },
     transfers: {
@@ -172,8 +175,8 @@ export function renderReport(input: ReportInput): Report {
     },
     exits: y.exits,
     dossiers: {
-      open: cur.dossiers.open,
-      byStep: cur.dossiers.byStep,
+      open: input.onDate?.dossiers.open ?? cur.dossiers.open,
+      byStep: input.onDate?.dossiers.byStep ?? cur.dossiers.byStep,
       dueSoon,
       overdue,
       closedInYear: sumCounts(y.dossiersClosed),

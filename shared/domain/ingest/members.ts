@@ -7,6 +7,7 @@ import { apply, bump, reject, type Decision, type LoadedState, type Write } from
 import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, knownMember, putFact } from './lookups.js';
 import { closeDossierWrites, lastStepOn } from './dossiers.js';
 import { correctedTraits, traitsOf } from '../personal-data.js';
+import { earlierStints, stintEnded, stintStarted, stintsOf } from '../stints.js';
 
 /** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
@@ -57,6 +58,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       dossierId,
       readmitted: readmitted ?? false,
       origin: 'admitted',
+      stints: stintStarted(earlierStints(existing), cell.orgId, admittedOn),
     },
     existing,
   );
@@ -92,6 +94,7 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
       ratings: {},
       badges: {},
       origin: 'imported',
+      stints: stintStarted([], cell.orgId, admittedOn),
     },
     undefined,
   );
@@ -192,7 +195,7 @@ export function exitMember(e: EventOf<'member.exited'>, state: LoadedState): Dec
   return apply(
     {
       entity: 'member',
-      record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on } }, member),
+      record: bump<MemberRecord>({ ...rest, status: 'exited', exit: { reason, on }, stints: stintEnded(stintsOf(member), on) }, member),
       expectedVersion: member.version,
     },
     ...writes,

@@ -8,6 +8,7 @@ import { apply, bump, reject, retry, type Decision, type LoadedState, type Write
 import { activeCell, activeMember, deleteFact, effectiveCellId, isDecision, knownMember, knownTransfer, putFact } from './lookups.js';
 import { yearOf } from '../dates.js';
 import { traitsOf } from '../personal-data.js';
+import { earlierStints, stintEnded, stintReopened, stintStarted, stintsOf } from '../stints.js';
 
 /** A deadline as stored: `dueOnProvisional` only when the calendar may still move it (CONTRACT §7). */
 export function dueOnFields({ dueOn, provisional }: Deadline): { dueOn: string; dueOnProvisional?: true } {
@@ -64,12 +65,18 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
     });
   }
   if (kind === 'official') {
-    const moved: MemberRecord = toExternal
-      ? bump(
-          { ...member, status: 'transferred-out', statusBeforeTransit: member.status as 'probationary' | 'official', transferId },
-          member,
-        )
-      : bump({ ...member, status: 'in-transit', statusBeforeTransit: member.status as 'probationary' | 'official', transferId }, member);
+    // Off the sending cell's rolls on issuedOn (cắt đảng số), whether or not it is received here.
+    const stints = stintEnded(stintsOf(member), issuedOn);
+    const moved: MemberRecord = bump(
+      {
+        ...member,
+        status: toExternal ? 'transferred-out' : 'in-transit',
+        statusBeforeTransit: member.status as 'probationary' | 'official',
+        transferId,
+        stints,
+      },
+      member,
+    );
     writes.push({ entity: 'member', record: moved, expectedVersion: member.version });
   }
   return apply(...writes);
@@ -157,6 +164,7 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
       ratings: existing?.ratings ?? {},
       badges: existing?.badges ?? {},
       origin: 'transferred-in',
+      stints: stintStarted(earlierStints(existing), to.orgId, receivedOn),
     },
     existing,
   );
@@ -201,7 +209,15 @@ function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, stat
     const member = knownMember(state, transfer.memberId);
     if (isDecision(member)) return member;
     const { statusBeforeTransit, transferId: _open, ...rest } = member;
-    const arrived = bump<MemberRecord>({ ...rest, cellId: transfer.toOrgId, status: statusBeforeTransit ?? 'official' }, member);
+    const arrived = bump<MemberRecord>(
+      {
+        ...rest,
+        cellId: transfer.toOrgId,
+        status: statusBeforeTransit ?? 'official',
+        stints: stintStarted(stintsOf(member), transfer.toOrgId, receivedOn),
+      },
+      member,
+    );
     writes.push({ entity: 'member', record: arrived, expectedVersion: member.version });
   }
   return apply(...writes);
@@ -249,7 +265,10 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
     const { statusBeforeTransit, transferId: _open, ...rest } = member;
     writes.push({
       entity: 'member',
-      record: bump<MemberRecord>({ ...rest, status: statusBeforeTransit ?? 'official' }, member),
+      record: bump<MemberRecord>(
+        { ...rest, status: statusBeforeTransit ?? 'official', ...(member.stints ? { stints: stintReopened(member.stints) } : {}) },
+        member,
+      ),
       expectedVersion: member.version,
     });
   } else {
