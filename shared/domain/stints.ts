@@ -48,3 +48,16 @@ export function earlierStints(existing: MemberRecord | undefined): MemberStint[]
   };
   return stintsOf(existing).map((s) => (s.earlier ? s : { ...s, earlier: dates }));
 }
+
+/**
+ * The cell whose rolls held the member on `date` (CONTRACT §9: a yearly figure counts in
+ * the cell the member was in at the time of the event, also for an event that arrives
+ * after a later transfer): the last stay begun on or before `date`. A member in transit
+ * belongs to the sending cell, whose stay ended at the issue; a date before every stay
+ * (rejected elsewhere as before-admission) falls back to the current cell.
+ */
+export function cellOn(member: MemberRecord, date: BusinessDate): string {
+  let cell: string | undefined;
+  for (const stint of stintsOf(member)) if (stint.from <= date) cell = stint.cellId;
+  return cell ?? member.cellId;
+}

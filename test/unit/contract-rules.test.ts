@@ -198,6 +198,31 @@ describe('§5 members', () => {
     expect(h.members.get('M1')).toMatchObject({ status: 'in-transit', cellId: 'C1', exemptedOn: '2021-07-01' });
   });
 
+  it('a yearly figure counts in the cell the member was in on its date, also when it arrives after a later transfer', async () => {
+    // Prepare: admitted in C1, transferred to C2 in June 2022 and received there
+    const h = await new DomainHarness().given([
+      ...baseOrgs(),
+      validEvent('member.admitted', { data: { dossierId: undefined } }),
+      issue({ issuedOn: '2022-06-01' }),
+      validEvent('transfer.received', { data: { receivedOn: '2022-06-10' } }),
+    ]);
+
+    // Act: the recognition of 10 March arrives late, then a rating of 2022
+    const results = (
+      await h.runAll([
+        validEvent('member.recognized', { data: { recognizedOn: '2022-03-10' } }),
+        validEvent('member.evaluated', { data: { year: 2022, rating: 'excellent' } }),
+      ])
+    ).map(outcomeOf);
+
+    // Assess: March belongs to C1; the year's rating to C2, where the year ended
+    expect(results).toEqual([{ outcome: 'applied' }, { outcome: 'applied' }]);
+    expect(h.factsOf('C1', 2022, 'recognition')).toHaveLength(1);
+    expect(h.factsOf('C2', 2022, 'recognition')).toHaveLength(0);
+    expect(h.factsOf('C2', 2022, 'rating')).toHaveLength(1);
+    expect(h.members.get('M1')).toMatchObject({ cellId: 'C2', status: 'official' });
+  });
+
   it('an exit in transit closes the official transfer: nothing in transit or late, the exit counts for the sending cell', async () => {
     // Prepare
     const h = await new DomainHarness().given([...baseOrgs(), importM1(), issue()]);

@@ -7,7 +7,7 @@ import { apply, bump, reject, type Decision, type LoadedState, type Write } from
 import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, knownMember, putFact } from './lookups.js';
 import { closeDossierWrites, lastStepOn } from './dossiers.js';
 import { correctedTraits, traitsOf } from '../personal-data.js';
-import { earlierStints, stintEnded, stintStarted, stintsOf } from '../stints.js';
+import { cellOn, earlierStints, stintEnded, stintStarted, stintsOf } from '../stints.js';
 
 /** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
@@ -138,7 +138,7 @@ export function recognizeMember(e: EventOf<'member.recognized'>, state: LoadedSt
       record: bump<MemberRecord>({ ...rest, status: 'official', recognizedOn }, member),
       expectedVersion: member.version,
     },
-    putFact(member.cellId, recognizedOn, `recognition#${member.memberId}#${recognizedOn}`, { kind: 'recognition' }),
+    putFact(cellOn(member, recognizedOn), recognizedOn, `recognition#${member.memberId}#${recognizedOn}`, { kind: 'recognition' }),
   );
 }
 
@@ -199,7 +199,7 @@ export function exitMember(e: EventOf<'member.exited'>, state: LoadedState): Dec
       expectedVersion: member.version,
     },
     ...writes,
-    putFact(member.cellId, on, `exit#${member.memberId}#${on}`, { kind: 'exit', reason }),
+    putFact(cellOn(member, on), on, `exit#${member.memberId}#${on}`, { kind: 'exit', reason }),
   );
 }
 
@@ -224,12 +224,14 @@ export function evaluateMember(e: EventOf<'member.evaluated'>, state: LoadedStat
   }
   const previous = member.ratings[String(year)];
   const factId = `rating#${member.memberId}`;
+  // The cell the member was in at the end of the rated year: the one that rates the year.
+  const cellId = cellOn(member, `${year}-12-31`);
   const writes: Write[] = [];
-  if (previous && previous.cellId !== member.cellId) writes.push(deleteFact(previous.cellId, year, factId));
-  const ratings = { ...member.ratings, [String(year)]: { rating, cellId: member.cellId } };
+  if (previous && previous.cellId !== cellId) writes.push(deleteFact(previous.cellId, year, factId));
+  const ratings = { ...member.ratings, [String(year)]: { rating, cellId } };
   writes.push(
     { entity: 'member', record: bump({ ...member, ratings }, member), expectedVersion: member.version },
-    putFact(member.cellId, `${year}-12-31`, factId, { kind: 'rating', rating }, year),
+    putFact(cellId, `${year}-12-31`, factId, { kind: 'rating', rating }, year),
   );
   return apply(...writes);
 }
@@ -247,6 +249,6 @@ export function awardBadge(e: EventOf<'member.badgeAwarded'>, state: LoadedState
   const badges = { ...member.badges, [String(years)]: awardedOn };
   return apply(
     { entity: 'member', record: bump({ ...member, badges }, member), expectedVersion: member.version },
-    putFact(member.cellId, awardedOn, `badge#${member.memberId}#${years}`, { kind: 'badge', years }),
+    putFact(cellOn(member, awardedOn), awardedOn, `badge#${member.memberId}#${years}`, { kind: 'badge', years }),
   );
 }
