@@ -24,7 +24,8 @@ import {
   type StoredAsOf,
   type StoredContribution,
 } from '../data/figures-store.js';
-import { scanRecords } from '../data/records-scan.js';
+import { scanRecords, writeRefreshedDeadline } from '../data/records-scan.js';
+import { refreshedDeadline, type DeadlineRefresh } from '../domain/deadline-refresh.js';
 import { keyOf } from '../data/keys.js';
 import { NETS } from './refresh-as-of.js';
 
@@ -38,6 +39,9 @@ export interface Difference {
 
 type AsOfItem = Omit<StoredAsOf, 'version'>;
 
+/** What a dossier or transfer holds of its deadline (and where it counts). */
+type DeadlineHolder = { dueOn?: string; dueOnProvisional?: boolean; cellId?: string; fromOrgId?: string };
+
 /** Every figure as of a date recounted from the records alone: contributions, then own and subtree items. */
 export interface AsOfRecount {
   /** Keyed `cellId|recordPk`. */
@@ -46,11 +50,16 @@ export interface AsOfRecount {
   items: Map<string, AsOfItem>;
 }
 
-/** Every figure recounted from the records alone. */
-export async function recountEverything(): Promise<{
+/**
+ * Every figure recounted from the records alone. With `refreshDeadlines`, a provisional
+ * deadline the rule sets of now compute otherwise is counted as refreshed, and listed.
+ */
+export async function recountEverything(opts: { refreshDeadlines?: boolean } = {}): Promise<{
   figures: Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>;
   asOf: AsOfRecount;
+  deadlines: DeadlineRefresh[];
 }> {
+  const deadlines: DeadlineRefresh[] = [];
   const orgs: OrgRecord[] = [];
   const holdings = new Map<
     string,
@@ -65,7 +74,10 @@ export async function recountEverything(): Promise<{
     return h;
   };
   const contributions = new Map<string, StoredContribution>();
-  await scanRecords((stored, cellId) => {
+  await scanRecords((read, cellId) => {
+    const refresh = refreshedDeadline(read);
+    if (refresh) deadlines.push(refresh);
+    const stored = refresh && opts.refreshDeadlines ? refresh.after : read;
     if (stored.entity === 'member' || stored.entity === 'dossier' || stored.entity === 'transfer') {
       const recordPk = keyOf(stored).pk;
       for (const [cell, changes] of recordChanges(stored)) {
@@ -90,7 +102,7 @@ export async function recountEverything(): Promise<{
     );
     out.set(`subtree:${id}`, { orgId: id, kind: 'subtree', figures });
   }
-  return { figures: out, asOf: { contributions, items: mergeAsOf(tree, contributions) } };
+  return { figures: out, asOf: { contributions, items: mergeAsOf(tree, contributions) }, deadlines };
 }
 
 /** The own and subtree as-of items of every org from the contributions (the refresh's steps 2 and 3 at once). */
@@ -116,7 +128,7 @@ function mergeAsOf(tree: OrgTree, contributions: Map<string, StoredContribution>
 
 /** Compares the stored figures with a recount; with `write`, replaces the ones that differ. */
 export async function recomputeFigures(opts: { write: boolean }): Promise<Difference[]> {
-  const [everything, all] = await Promise.all([recountEverything(), readAllFigureItems()]);
+  const [everything, all] = await Promise.all([recountEverything({ refreshDeadlines: opts.write }), readAllFigureItems()]);
   const recounted = everything.figures;
   const stored = all.figures;
   const storedById = new Map(stored.map((s) => [`${s.kind}:${s.orgId}`, s]));
@@ -134,6 +146,17 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
     if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
   }
   differences.push(...(await compareAsOf(everything.asOf, all.asOf, all.contributions, opts.write)));
+  // A calendar extended since a provisional deadline was stored moves it (CONTRACT §7).
+  for (const refresh of everything.deadlines) {
+    const { before, after } = refresh as { before: { record: DeadlineHolder }; after: { record: DeadlineHolder } };
+    differences.push({
+      orgId: before.record.cellId ?? before.record.fromOrgId ?? '',
+      kind: 'own',
+      part: `deadline:${keyOf(refresh.before).pk}`,
+      lines: [`dueOn ${before.record.dueOn} → ${after.record.dueOn}${after.record.dueOnProvisional ? ' (still provisional)' : ''}`],
+    });
+    if (opts.write) await writeRefreshedDeadline(refresh);
+  }
   // The scans come back in no particular order; operators compare what --check prints.
   return differences.sort(
     (a, b) => a.orgId.localeCompare(b.orgId) || a.kind.localeCompare(b.kind) || (a.part ?? '').localeCompare(b.part ?? ''),

@@ -1,6 +1,6 @@
 // Figures on the emulators: record changes → stream runner → figures handler → report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/data/clients.js';
 import { config } from '../../shared/data/config.js';
 import { readFigures, writeFigures } from '../../shared/data/figures-store.js';
@@ -10,7 +10,9 @@ import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { listWaiting } from '../../shared/data/redrive.js';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { transferKey } from '../../shared/data/keys.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
+import { getTransfer } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const admit = (memberId: string, orgId: string, admittedOn = '2021-03-02', profile = {}) =>
@@ -161,5 +163,40 @@ describe('figures on the emulators', () => {
     expect(repaired).toHaveLength(2);
     expect(await recomputeFigures({ write: false })).toEqual([]);
     expect((await buildReport('Q1', { date: '2021-12-31' })).members.total).toBe(stored.get('subtree:Q1')!.figures.current.members.total);
+  });
+
+  it('moves a provisional deadline a later calendar computes otherwise, and flags it no more', async () => {
+    // Prepare: a transfer whose deadline an older release stored before the calendar
+    // listed 30/4–1/5 (too early, and flagged provisional)
+    await stack.send([
+      registerOrg('DL', null, 'province'),
+      registerOrg('DL1', 'DL', 'grassroots-cell'),
+      registerOrg('DL2', 'DL', 'grassroots-cell'),
+      validEvent('member.imported', { data: { memberId: 'M-DL', orgId: 'DL1' } }),
+      validEvent('transfer.issued', {
+        data: { transferId: 'T-DL', memberId: 'M-DL', fromOrgId: 'DL1', toOrgId: 'DL2', issuedOn: '2024-04-26' },
+      }),
+    ]);
+    await stack.settle();
+    const right = (await getTransfer('T-DL'))!.dueOn!;
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: config.recordsTable(),
+        Key: transferKey('T-DL'),
+        UpdateExpression: 'SET dueOn = :old, dueOnProvisional = :yes',
+        ExpressionAttributeValues: { ':old': '2024-06-06', ':yes': true },
+      }),
+    );
+    await stack.settle();
+    // Act
+    const found = await recomputeFigures({ write: false });
+    await recomputeFigures({ write: true });
+    await stack.settle();
+    // Assess
+    expect(found.map((d) => d.part)).toEqual(['deadline:TRANSFER#T-DL']);
+    expect(found[0]!.lines).toEqual([`dueOn 2024-06-06 → ${right}`]);
+    expect(await getTransfer('T-DL')).toMatchObject({ dueOn: right });
+    expect((await getTransfer('T-DL'))?.dueOnProvisional).toBeUndefined();
+    expect(await recomputeFigures({ write: false })).toEqual([]);
   });
 });
