@@ -1,31 +1,18 @@
 // `dangvien` as an operator runs it: JSON on stdout, exit 0 / 1 / 2 (CONTRACT §10).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
+import { dangvienAt } from '../helpers/cli.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-
-const run = promisify(execFile);
 
 describe('the dangvien CLI against a local stack', () => {
   let stack: TestStack;
   let data: string;
-  const dangvien = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], {
-        env: { ...process.env, DANGVIEN_DATA: '' },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const dangvien = dangvienAt(() => data);
 
   beforeAll(async () => {
     // Prepare: a stack and the endpoints file `npm start` would leave in its data directory

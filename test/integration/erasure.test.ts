@@ -2,19 +2,16 @@
 // copy of the personal data is left anywhere DynamoDB Local keeps data — every item of
 // every table, and the database file itself — while the figures stay exact.
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../shared/data/clients.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
+import { dangvienAt } from '../helpers/cli.js';
 import { killGroup, startStack, target } from '../helpers/npm-start.js';
-
-const run = promisify(execFile);
 
 // Distinctive values, each in one person's profile only.
 const APPLICANT = { name: 'Lê Thị Zyxwvuapplicant', birthDate: '1987-03-14' };
@@ -31,17 +28,7 @@ function spellings(text: string): string[] {
 describe('personal data: corrections and erasure reach every copy', () => {
   const data = mkdtempSync(join(tmpdir(), 'dangvien-erasure-'));
   let running: ChildProcess | undefined;
-  const dangvien = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], {
-        env: { ...process.env, DANGVIEN_DATA: '' },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const dangvien = dangvienAt(() => data);
   const reports = async () => {
     const out: unknown[] = [];
     for (const org of ['HP', 'C1', 'C2']) out.push(JSON.parse((await dangvien('report', org, '--date', '2022-12-31')).stdout));

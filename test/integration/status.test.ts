@@ -1,11 +1,9 @@
 // `dangvien status` as an operator runs it: healthy after a day's run, then a DLQ
 // message, a waiting event and a missed reminders day make it say so and exit 1.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { startLocalApi, type LocalApi } from '../../local/http-api.js';
@@ -14,24 +12,17 @@ import { sqsClient } from '../../shared/data/clients.js';
 import { recordCompletedRun } from '../../shared/data/run-status.js';
 import { todayInVietnam } from '../../shared/domain/dates.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
+import { dangvienAt } from '../helpers/cli.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-
-const run = promisify(execFile);
 
 describe('dangvien status', () => {
   let stack: TestStack;
   let api: LocalApi;
   let data: string;
+  const cli = dangvienAt(() => data);
   const dangvien = async (...args: string[]) => {
-    try {
-      const { stdout } = await run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], {
-        env: { ...process.env, DANGVIEN_DATA: '' },
-      });
-      return { code: 0, stdout, json: () => JSON.parse(stdout) as Record<string, unknown> };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr, json: () => JSON.parse(e.stdout) as Record<string, unknown> };
-    }
+    const out = await cli(...args);
+    return { ...out, json: () => JSON.parse(out.stdout) as Record<string, unknown> };
   };
 
   beforeAll(async () => {
