@@ -11,26 +11,10 @@ import { yearOf } from '../dates.js';
 import type { BusinessDate, DossierRecord, DossierStep, MemberRecord, StoredRecord, TransferRecord } from '../records.js';
 import { DOSSIER_STEPS } from '../records.js';
 import { stintsOf } from '../stints.js';
-import { emptyMembers, type DossierStepFigures, type MemberFigures } from './types.js';
+import { emptyMembers, MEMBER_FIGURES, type DossierStepFigures, type MemberFigures } from './types.js';
 
 /** The figures kept as of a date, in the order of a {@link Tally}. */
-export const AS_OF_FIGURES = [
-  'total',
-  'official',
-  'probationary',
-  'female',
-  'youthUnion',
-  'ethnicMinority',
-  'religious',
-  'exempted',
-  'inTransit',
-  'temporaryAttendees',
-  'dossiersOpen',
-  'received',
-  'processing',
-  'reported',
-  'reviewed',
-] as const;
+export const AS_OF_FIGURES = [...MEMBER_FIGURES, 'dossiersOpen', 'received', 'processing', 'reported', 'reviewed'] as const;
 
 export type AsOfFigure = (typeof AS_OF_FIGURES)[number];
 

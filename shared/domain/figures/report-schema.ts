@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events.js';
 import type { Report } from './report.js';
+import { MEMBER_FIGURES } from './types.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assertSame<_T extends true>(): void {}
@@ -17,18 +18,9 @@ function counts<const K extends readonly string[]>(keys: K) {
   return z.strictObject(Object.fromEntries(keys.map((k) => [k, count()])) as { [P in K[number]]: ReturnType<typeof count> });
 }
 
-const MembersSchema = counts([
-  'total',
-  'official',
-  'probationary',
-  'female',
-  'youthUnion',
-  'ethnicMinority',
-  'religious',
-  'exempted',
-  'inTransit',
-  'temporaryAttendees',
-] as const).describe('active members at the end of asOf (official + probationary = total; in transit and exited not in total)');
+const MembersSchema = counts(MEMBER_FIGURES).describe(
+  'active members at the end of asOf (official + probationary = total; in transit and exited not in total)',
+);
 
 const AdmissionsSchema = z
   .strictObject({

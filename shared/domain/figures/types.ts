@@ -7,6 +7,20 @@ import type { BusinessDate } from '../records.js';
 export type Counts = Record<string, number>;
 
 /** Active members now (CONTRACT §9 `members`). */
+/** The names of `members.*`, in the report's order: the one list the schema, the as-of items and `emptyMembers` use. */
+export const MEMBER_FIGURES = [
+  'total',
+  'official',
+  'probationary',
+  'female',
+  'youthUnion',
+  'ethnicMinority',
+  'religious',
+  'exempted',
+  'inTransit',
+  'temporaryAttendees',
+] as const satisfies ReadonlyArray<keyof MemberFigures>;
+
 export interface MemberFigures {
   /** official + probationary (exempted included; in-transit and exited excluded). */
   total: number;
@@ -104,18 +118,7 @@ export interface OrgFigures {
 export const TRANSFER_MAPS = ['officialOut', 'officialIn', 'temporaryOut', 'temporaryIn'] as const;
 
 export function emptyMembers(): MemberFigures {
-  return {
-    total: 0,
-    official: 0,
-    probationary: 0,
-    female: 0,
-    youthUnion: 0,
-    ethnicMinority: 0,
-    religious: 0,
-    exempted: 0,
-    inTransit: 0,
-    temporaryAttendees: 0,
-  };
+  return Object.fromEntries(MEMBER_FIGURES.map((f) => [f, 0])) as unknown as MemberFigures;
 }
 
 export function emptyCurrent(): CurrentFigures {
