@@ -4,7 +4,7 @@
 // *traits*. Records keep the traits in the clear and the profile sealed (shared/data/
 // personal-vault.ts), so that counting never reads a name and an erasure, which
 // destroys the profile, leaves every figure exact.
-import { ProfileSchema, type DomainEvent } from './events.js';
+import { IdSchema, ProfileSchema, type DomainEvent } from './events.js';
 import type { Profile } from './records.js';
 
 /** What the figures count of a member's profile (CONTRACT §9 `members.*`). */
@@ -87,12 +87,14 @@ function withoutPersonalFields(data: Record<string, unknown>): Record<string, un
 /**
  * The person an event's data names, if any (CONTRACT §1 subjects): a dossier's
  * `personId`, a member's or transfer's `memberId`, an arriving member's `memberId`.
+ * Only a well-formed id counts: a body that failed the schema may name anything (a
+ * 200 KB "id" would make a key DynamoDB refuses, and the rejection could never be stored).
  */
 export function personNamedBy(data: unknown): string | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const d = data as Record<string, unknown>;
   for (const candidate of [d.personId, d.memberId, (d.member as Record<string, unknown> | undefined)?.memberId]) {
-    if (typeof candidate === 'string' && candidate !== '') return candidate;
+    if (typeof candidate === 'string' && IdSchema.safeParse(candidate).success) return candidate;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../shared/domain/events.js';
-import { correctedTraits, personAbout, redactedEvent, traitsOf } from '../../shared/domain/personal-data.js';
+import { correctedTraits, personAbout, personNamedByBody, redactedEvent, traitsOf } from '../../shared/domain/personal-data.js';
 import { open, seal } from '../../shared/data/personal-vault.js';
 import { openItem, sealItem } from '../../shared/data/sealed-records.js';
 import { validEvent, validProfile } from '../helpers/events.js';
@@ -49,6 +49,15 @@ describe('the audit trail', () => {
       expect(text).not.toContain(validProfile().birthDate);
       expect(text).not.toContain('profile');
     }
+  });
+
+  it('names the person of a body that failed the schema only by a well-formed id (a hostile or broken one keys nothing)', () => {
+    const body = (personId: unknown) => JSON.stringify({ id: 'x', type: 'dossier.received', data: { personId, profile: 'broken' } });
+    expect(personNamedByBody(body('P-1'))).toBe('P-1');
+    expect(personNamedByBody(body('P'.repeat(300_000)))).toBeUndefined();
+    expect(personNamedByBody(body('P 1/../x'))).toBeUndefined();
+    expect(personNamedByBody(body({ $ne: null }))).toBeUndefined();
+    expect(personNamedByBody('{ not json')).toBeUndefined();
   });
 
   it('names the person an event is about, from its data or from the dossier it acts on', () => {
