@@ -1,6 +1,13 @@
 // local: creates our tables, queues and topic in the emulators from shared/resources.ts,
 // the same definitions the CDK stack deploys. Safe to run again on existing data.
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, type QueueDef, type TableDef } from '../shared/resources.js';
@@ -57,9 +64,19 @@ export async function createTable(client: DynamoDBClient, def: TableDef, name: s
   }
   for (let i = 0; i < 100; i++) {
     const out = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (out.Table?.TableStatus === 'ACTIVE') return;
+    if (out.Table?.TableStatus === 'ACTIVE') return enableTimeToLive(client, def, name);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Turns on the table's TTL as deployed (DynamoDB refuses to enable it twice, so look first). */
+async function enableTimeToLive(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
+  if (!def.timeToLive) return;
+  const now = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  if (now.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: def.timeToLive, Enabled: true } }),
+  );
 }
 
 async function createQueue(

@@ -23,6 +23,8 @@ export interface TableDef {
   indexes: IndexDef[];
   /** DynamoDB Streams view, when something reacts to the table's changes. */
   stream?: 'NEW_AND_OLD_IMAGES';
+  /** The attribute (epoch seconds) after which DynamoDB deletes an item, for items only useful for a while. */
+  timeToLive?: string;
 }
 
 export interface QueueDef {
@@ -64,12 +66,19 @@ export const RECORDS_TABLE: TableDef = {
  */
 export const PERSONAL_DATA_KEY_CONTEXT = { purpose: 'dangvien-personal-data' } as const;
 
-/** Per-org figures (own and whole-subtree) and the reminders already sent. */
+/** The attribute (epoch seconds) by which DynamoDB expires an item of a table that has a TTL. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * Per-org figures (own and whole-subtree) and the reminders already sent. The lists a
+ * day's digests are made of expire (`DAY_ITEMS_TTL_DAYS`); nothing else there does.
+ */
 export const FIGURES_TABLE: TableDef = {
   id: 'Figures',
   partitionKey: { name: 'pk' },
   sortKey: { name: 'sk' },
   indexes: [],
+  timeToLive: TTL_ATTRIBUTE,
 };
 
 export const TABLES = [RECORDS_TABLE, FIGURES_TABLE] as const;

@@ -24,7 +24,7 @@ function attribute(key: KeyDef): dynamodb.Attribute {
 }
 
 /**
- * One table from its definition: keys, indexes and stream come from `def` only. Member
+ * One table from its definition: keys, indexes, stream and TTL come from `def` only. Member
  * records are the party's registry, so the table outlives the stack: retained on
  * delete, protected from deletion, restorable to any second of the last 35 days.
  */
@@ -39,6 +39,7 @@ export function tableFrom(scope: Construct, def: TableDef, key: kms.IKey): dynam
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
     stream: def.stream ? STREAM_VIEW[def.stream] : undefined,
+    timeToLiveAttribute: def.timeToLive,
   });
   for (const index of def.indexes) {
     table.addGlobalSecondaryIndex({

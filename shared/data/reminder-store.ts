@@ -30,12 +30,22 @@ import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, Remi
 import { loadAllOrgs } from './ingest-store.js';
 import { storedRecordOf } from './keys.js';
 import { remindMonthOf } from './reminder-index.js';
+import { TTL_ATTRIBUTE } from '../resources.js';
 
 export type { OutboxItem, Read, RecordOutcome };
 
 const OUTBOX = 'OUTBOX';
 const sentPartition = (recordPk: string) => `SENT#${recordPk}`;
 const dayPartition = (date: string) => `REMINDED#${date}`;
+/**
+ * A day's list and digest markers are read only by the runs of that day (a failed run is
+ * retried for its date): they expire this long after it, so the table does not keep one
+ * item per reminder forever. A run for an older date finds the list gone and sends no
+ * digest, rather than sending one again.
+ */
+export const DAY_ITEMS_TTL_DAYS = 90;
+/** The TTL attribute (FIGURES_TABLE.timeToLive) of an item about `date`. */
+const expiringAfter = (date: string) => ({ [TTL_ATTRIBUTE]: Date.parse(`${date}T00:00:00Z`) / 1000 + DAY_ITEMS_TTL_DAYS * 86_400 });
 const digestPartition = (date: string) => `DIGEST#${date}`;
 /** The outbox id of the reminder `key` of a record. */
 export const outboxId = (recordPk: string, key: string) => `${sentPartition(recordPk)}|${key}`;
@@ -106,7 +116,15 @@ export async function recordReminder(
       sentOn: reminder.remindOn,
     },
     { id, notification, owner, leaseUntil },
-    [{ pk: dayPartition(reminder.remindOn), sk: id, entity: 'reminder-of-day', message: JSON.stringify(reminder) }],
+    [
+      {
+        pk: dayPartition(reminder.remindOn),
+        sk: id,
+        entity: 'reminder-of-day',
+        message: JSON.stringify(reminder),
+        ...expiringAfter(reminder.remindOn),
+      },
+    ],
   );
 }
 
@@ -121,6 +139,7 @@ export async function recordDigest(digest: Digest, owner: string, leaseUntil: nu
       sk: digest.digestFor,
       entity: 'digest-sent',
       reminderCount: digest.reminderCount,
+      ...expiringAfter(digest.date),
     },
     { id: digestOutboxId(digest.digestFor, digest.date), notification: { type: 'digest', digest }, owner, leaseUntil },
   );

@@ -135,6 +135,7 @@ describe('tables', () => {
       })),
     );
     expect(props.StreamSpecification).toEqual(def.stream ? { StreamViewType: def.stream } : undefined);
+    expect(props.TimeToLiveSpecification).toEqual(def.timeToLive ? { AttributeName: def.timeToLive, Enabled: true } : undefined);
   });
 
   it.each(TABLES.map((def) => [def.id, def] as const))(

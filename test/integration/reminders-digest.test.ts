@@ -10,12 +10,14 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemindersHandler } from '../../functions/reminders/handler.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, snsClient, sqsClient } from '../../shared/data/clients.js';
-import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
+import { documentClient, dynamoClient, snsClient, sqsClient } from '../../shared/data/clients.js';
+import { DAY_ITEMS_TTL_DAYS, dynamoRemindersStore } from '../../shared/data/reminder-store.js';
+import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { addDays } from '../../shared/domain/dates.js';
 import { vietnameseDate } from '../../shared/domain/digest.js';
 import type { Reminder } from '../../shared/domain/reminders.js';
@@ -184,6 +186,26 @@ describe('reaching the committee', () => {
     expect(await drain(hbDigests)).toEqual([]);
     expect(await drain(lcDigests)).toEqual([]);
     expect(await drain(process.env.NOTIFICATIONS_QUEUE_URL!)).toEqual([]);
+  });
+
+  it("lets DynamoDB delete a day's reminder list and digest markers 90 days after the day, and nothing else the job keeps", async () => {
+    // Act
+    const ttl = await dynamoClient().send(new DescribeTimeToLiveCommand({ TableName: process.env.FIGURES_TABLE_NAME }));
+    const items: Array<Record<string, unknown>> = [];
+    await scanAll(process.env.FIGURES_TABLE_NAME!, (item) => {
+      if (/^(REMINDED|DIGEST|SENT)#/.test(String(item.pk))) items.push(item);
+    });
+
+    // Assess
+    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    const ninetyDaysAfterDay = Date.parse(`${addDays(DAY, DAY_ITEMS_TTL_DAYS)}T00:00:00Z`) / 1000;
+    const ofDay = items.filter((i) => String(i.pk) === `REMINDED#${DAY}` || String(i.pk) === `DIGEST#${DAY}`);
+    expect(ofDay.length).toBeGreaterThanOrEqual(6);
+    for (const item of ofDay) expect(item.expiresAt).toBe(ninetyDaysAfterDay);
+    // The SENT markers are what keeps a reminder from going out twice: they never expire.
+    const sent = items.filter((i) => String(i.pk).startsWith('SENT#'));
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    for (const item of sent) expect(item.expiresAt).toBeUndefined();
   });
 
   it('after a crash between recording a reminder and publishing it, the digest still lists every reminder of the day, once', async () => {
