@@ -75,27 +75,57 @@ export function deduplicationIdOf(item: Outgoing): string {
   return sha256(`${source}\u0000${item.event.id}\u0000${sha256(item.body)}`);
 }
 
+/** SQS's limits on one SendMessageBatch request: entries, and bytes of all bodies and attributes together. */
+export const BATCH_LIMITS = { entries: 10, bytes: 1024 * 1024 } as const;
+
+/** A message's size as SQS counts it against the batch limit: body, attribute names, types and values. */
+function messageBytes(entry: { MessageBody: string; MessageAttributes?: Record<string, { DataType: string; StringValue?: string }> }) {
+  let bytes = Buffer.byteLength(entry.MessageBody);
+  for (const [name, a] of Object.entries(entry.MessageAttributes ?? {}))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? '');
+  return bytes;
+}
+
 /**
- * Sends items in batches of ten and answers, per item, its message id or the queue's
- * refusal; never throws for a refused item, so a caller can act on exactly what was sent.
- * `fresh: true` gives each send a new deduplication id: a redrive must not be dropped as
- * a copy of the send it repeats.
+ * Consecutive runs of `entries` that each fit in one request: at most ten, and at most
+ * 1 MiB together (four 256 KiB bodies already exceed it). Order is kept, so each
+ * message group's order is too.
+ */
+export function batchRequestsOf<T>(entries: readonly T[], bytesOf: (entry: T) => number): T[][] {
+  const requests: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = bytesOf(entry);
+    if (current.length === BATCH_LIMITS.entries || (current.length > 0 && bytes + size > BATCH_LIMITS.bytes)) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+/**
+ * Sends items in batches (ten at most, 1 MiB at most) and answers, per item, its message
+ * id or the queue's refusal; never throws for a refused item, so a caller can act on
+ * exactly what was sent. `fresh: true` gives each send a new deduplication id: a redrive
+ * must not be dropped as a copy of the send it repeats.
  */
 export async function sendBatches(queueUrl: string, items: readonly Outgoing[], opts: SendOptions = {}): Promise<SendOutcome[]> {
   const outcomes: SendOutcome[] = [];
-  for (let i = 0; i < items.length; i += 10) {
-    const chunk = items.slice(i, i + 10);
+  const entries = items.map((item, i) => ({
+    MessageBody: item.body,
+    MessageGroupId: groupOf(item),
+    MessageDeduplicationId: opts.fresh ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i}`) : deduplicationIdOf(item),
+    ...messageAttributes(item, opts),
+  }));
+  for (const chunk of batchRequestsOf(entries, messageBytes)) {
     const out = await sqsClient().send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: chunk.map((item, j) => ({
-          Id: String(j),
-          MessageBody: item.body,
-          MessageGroupId: groupOf(item),
-          MessageDeduplicationId: opts.fresh ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i + j}`) : deduplicationIdOf(item),
-          ...messageAttributes(item, opts),
-        })),
-      }),
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((entry, j) => ({ Id: String(j), ...entry })) }),
     );
     chunk.forEach((_, j) => {
       const ok = out.Successful?.find((s) => s.Id === String(j));

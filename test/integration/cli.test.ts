@@ -155,6 +155,21 @@ describe('the dangvien CLI against a local stack', () => {
     expect(Date.now() - started).toBeLessThan(50_000);
   });
 
+  it('sends a file of large lines, more than 1 MiB per ten, and counts each of them', async () => {
+    // Prepare: six lines of about 200 KiB each (under the 256 KiB limit; the ingest rejects the unknown field)
+    const file = join(data, 'large-lines.ndjson');
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ ...validEvent('org.renamed'), id: `large-${i}`, pad: 'x'.repeat(200 * 1024) }),
+    );
+    writeFileSync(file, lines.join('\n'));
+    // Act
+    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Assess
+    expect(result.stderr).not.toMatch(/BatchRequestTooLong|refused/);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ sent: 6, accepted: 0, rejected: 6 });
+  });
+
   it('applies a file holding a tree and its members, and a dossier whose steps do not name the person, in one send', async () => {
     // Prepare: members listed before nothing waits for them, steps and closing without personId
     const file = join(data, 'tree.ndjson');
