@@ -68,6 +68,9 @@ export async function sendFile(
     const parsed = parseEvent(item.body);
     before.set(keyText(item.key), parsed.ok && eventHash(parsed.event) === applied.hash ? 'same' : 'different');
   }
+  // A line rejected before is sent so that it reaches the ingest again (see Outgoing.resend).
+  const rejectedBefore = new Set((await listRejected()).flatMap((r) => (r.key ? [r.key] : [])));
+  for (const item of items) if (item.key !== undefined && rejectedBefore.has(keyText(item.key))) item.resend = true;
   const startedAt = new Date().toISOString();
   const outcomes = await sendBatches(target.env.INGEST_QUEUE_URL!, items, { localSender: opts.sender });
   const refused = outcomes.filter((o) => !o.ok).length;

@@ -15,6 +15,12 @@ export interface Outgoing {
   event?: Pick<DomainEvent, 'id' | 'type' | 'data'> & { source?: unknown };
   /** The person, when the sender found it elsewhere than in the event (`dangvien send`). */
   person?: string;
+  /**
+   * Sent with a deduplication id of its own, like a redrive: the same body was sent and
+   * rejected before, and SQS would drop this copy within five minutes of that one, while
+   * the sender waits for the ingest to say `rejected` again.
+   */
+  resend?: boolean;
 }
 
 /**
@@ -120,7 +126,7 @@ export async function sendBatches(queueUrl: string, items: readonly Outgoing[], 
   const entries = items.map((item, i) => ({
     MessageBody: item.body,
     MessageGroupId: groupOf(item),
-    MessageDeduplicationId: opts.fresh ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i}`) : deduplicationIdOf(item),
+    MessageDeduplicationId: opts.fresh || item.resend ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i}`) : deduplicationIdOf(item),
     ...messageAttributes(item, opts),
   }));
   for (const chunk of batchRequestsOf(entries, messageBytes)) {

@@ -170,6 +170,21 @@ describe('the dangvien CLI against a local stack', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ sent: 6, accepted: 0, rejected: 6 });
   });
 
+  it('counts a rejected line sent again at once as rejected again, without waiting out the timeout', async () => {
+    // Prepare: a line the ingest rejects (an unknown field), sent and rejected once
+    const file = join(data, 'resent.ndjson');
+    writeFileSync(file, JSON.stringify({ ...validEvent('org.renamed'), id: 'resent-1', unknownField: true }));
+    const first = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Act: the same bytes again, well within SQS's five-minute deduplication window
+    const started = Date.now();
+    const again = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Assess
+    expect(JSON.parse(first.stdout)).toEqual({ sent: 1, accepted: 0, duplicates: 0, rejected: 1 });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ sent: 1, accepted: 0, duplicates: 0, rejected: 1 });
+    expect(Date.now() - started).toBeLessThan(50_000);
+  });
+
   it('applies a file holding a tree and its members, and a dossier whose steps do not name the person, in one send', async () => {
     // Prepare: members listed before nothing waits for them, steps and closing without personId
     const file = join(data, 'tree.ndjson');
