@@ -1,5 +1,4 @@
 // (adapter) SQS FIFO batch --> use case ingest-event --> domain/ingest
-import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -14,6 +13,7 @@ import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { ingestEvent, PredecessorMissingError, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
 import type { IngestStore } from '../../shared/use-cases/ports.js';
+import { processGroupsConcurrently } from './fifo-groups.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
 import { waitBeforeRetry } from './visibility.js';
 
@@ -22,9 +22,9 @@ const logger = loggerFor('ingest');
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
 
 /**
- * Builds the ingest handler. Records of one message group stop at the group's first
- * failure (FIFO order), other groups go on; the failed ones are reported back so that
- * only they are retried. An event whose predecessor is missing comes back within
+ * Builds the ingest handler. The message groups of a batch are applied concurrently,
+ * the records of one group in order; a group stops at its first failure (FIFO order),
+ * other groups go on; the failed ones are reported back so that only they are retried. An event whose predecessor is missing comes back within
  * seconds (its visibility is shortened, doubling with each receive), not after the
  * queue's whole visibility timeout.
  */
@@ -33,8 +33,8 @@ export function createIngestHandler(
   store: IngestStore = dynamoIngestStore,
   loadRegistry: RegistryLoader = loadProducers,
 ) {
-  // Per invocation: the processor keeps its batch's state on itself, and the local stack
-  // runs invocations of one handler concurrently (Lambda never does within an instance).
+  // Per invocation: the local stack runs invocations of one handler concurrently (Lambda
+  // never does within an instance), so a batch's state is never kept on the handler.
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
   const recordHandlerFor = (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined) => async (record: SQSRecord) => {
     const meta = {
@@ -82,14 +82,10 @@ export function createIngestHandler(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
-    .handler(async (event, context) => {
+    .handler(async (event) => {
       const loaded = await registryForBatch(loadRegistry);
       const waitingGroups = new Map<string, number>();
-      const response = await processPartialResponse(event, recordHandlerFor(waitingGroups, loaded), new SqsFifoPartialProcessorAsync(), {
-        context,
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
+      const response = await processGroupsConcurrently(event.Records, recordHandlerFor(waitingGroups, loaded));
       // The waiting event and the records of its group skipped after it come back together, soon.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       const held = event.Records.filter((r) => failed.has(r.messageId) && waitingGroups.has(r.attributes.MessageGroupId ?? ''));
