@@ -30,9 +30,9 @@ const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate',
 /**
  * Builds the ingest handler. The message groups of a batch are applied concurrently,
  * the records of one group in order; a group stops at its first failure (FIFO order),
- * other groups go on; the failed ones are reported back so that only they are retried. An event whose predecessor is missing comes back within
- * seconds (its visibility is shortened, doubling with each receive), not after the
- * queue's whole visibility timeout.
+ * other groups go on; the failed ones are reported back so that only they are retried.
+ * An event whose predecessor is missing comes back within seconds (its visibility is
+ * shortened, doubling with each receive), not after the queue's whole visibility timeout.
  */
 export function createIngestHandler(
   hooks: IngestHooks = {},
@@ -93,7 +93,8 @@ export function createIngestHandler(
     .handler(async (event) => {
       const loaded = await registryForBatch(loadRegistry);
       const waitingGroups = new Map<string, number>();
-      // One copy of the org tree for the batch's scope checks: at most one counter read (§11).
+      // One copy of the org tree for the batch's scope checks (§11): read only with scoping
+      // on, one counter read, another only when an event finds the copy behind.
       const response = await processGroupsConcurrently(event.Records, recordHandlerFor(waitingGroups, loaded, batchOrgTree(store)));
       // The waiting event and the records of its group skipped after it come back together, soon.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
