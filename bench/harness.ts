@@ -1,7 +1,7 @@
 // bench: the embedded stack with the real handlers wrapped to count, time and see what
 // they finish; the producer that sends the city's events in story order; and phases
 // (what the meter and the counters say between two moments).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { eventIdOfMarkerPk } from '../shared/data/keys.js';
 import { outgoing, sendEvents } from '../shared/data/queue-sender.js';
 import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
 import type { City, Envelope } from './city.js';
+import { SOURCE } from './city/tree.js';
 
 export interface FunctionCounters {
   invocations: number;
@@ -72,6 +73,8 @@ export class BenchStack {
     const emulators = await startEmulators();
     log(`emulators up: DynamoDB Local ${emulators.dynamodbEndpoint}, fauxqs ${emulators.sqsEndpoint}`);
     const bench = new BenchStack(emulators, mkdtempSync(join(tmpdir(), 'dangvien-bench-')), city, log);
+    // Producer scoping on, as deployed: the ingest reads this registry every batch.
+    process.env.DANGVIEN_PRODUCERS_FILE = bench.registryFile();
     const handlers = { ingest: await bench.countedIngest(), figures: await bench.countedFigures() };
     bench.stack = await withComponent('runner', () =>
       startLocalStack({
@@ -87,6 +90,22 @@ export class BenchStack {
     bench.meter.installOnDynamo(dynamoClient());
     bench.meter.installOnSqs(sqsClient());
     return bench;
+  }
+
+  /**
+   * The registry the bench's events are sent under: the city's own system (`*`) sends the
+   * org tree, which needs it for a new root; the province's system — scoped to the
+   * province's subtree, so every one of its events walks the chains above what it
+   * reaches, as a district's would — sends everything else.
+   */
+  private registryFile(): string {
+    const file = join(this.work, 'producers.json');
+    const producers = [
+      { senderId: STRUCTURE_SENDER, name: 'bench: org tree', sources: [SOURCE], orgs: ['*'] },
+      { senderId: PROVINCE_SENDER, name: 'bench: the province', sources: [SOURCE], orgs: [this.city.rootId] },
+    ];
+    writeFileSync(file, JSON.stringify({ producers }));
+    return file;
   }
 
   get checkpointFile(): string {
@@ -157,12 +176,17 @@ export class BenchStack {
     const now = Date.now();
     for (const e of chunk) this.enqueuedAt.set(e.id, now);
     const queueUrl = this.stack.env.INGEST_QUEUE_URL!;
-    await withComponent('producer', () =>
-      sendEvents(
-        queueUrl,
-        chunk.map((e) => outgoing(JSON.stringify(e))),
-      ),
-    );
+    for (const sender of [STRUCTURE_SENDER, PROVINCE_SENDER]) {
+      const mine = chunk.filter((e) => senderOf(e) === sender);
+      if (mine.length === 0) continue;
+      await withComponent('producer', () =>
+        sendEvents(
+          queueUrl,
+          mine.map((e) => outgoing(JSON.stringify(e))),
+          { localSender: sender },
+        ),
+      );
+    }
   }
 
   /** Whether the predecessors (`city.after`) of an event are processed. */
@@ -219,6 +243,11 @@ export class BenchStack {
     };
   }
 }
+
+const STRUCTURE_SENDER = 'bench-org-tree';
+const PROVINCE_SENDER = 'bench-province';
+/** Who sends an event (see `registryFile`): the org tree's events go as the city's system. */
+const senderOf = (e: Envelope) => (e.type.startsWith('org.') || e.type === 'target.set' ? STRUCTURE_SENDER : PROVINCE_SENDER);
 
 const markersOf = (event: DynamoDBStreamEvent) =>
   event.Records.map((r) => r.dynamodb?.Keys?.pk?.S ?? '')

@@ -1,5 +1,4 @@
 // (adapter) SQS FIFO batch --> use case ingest-event --> domain/ingest
-import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -12,8 +11,15 @@ import { envelopeIdOf } from '../../shared/domain/events.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { ingestEvent, PredecessorMissingError, type IngestHooks } from '../../shared/use-cases/ingest-event.js';
+import {
+  batchOrgTree,
+  ingestEvent,
+  PredecessorMissingError,
+  type BatchOrgTree,
+  type IngestHooks,
+} from '../../shared/use-cases/ingest-event.js';
 import type { IngestStore } from '../../shared/use-cases/ports.js';
+import { processGroupsConcurrently } from './fifo-groups.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
 import { waitBeforeRetry } from './visibility.js';
 
@@ -22,74 +28,74 @@ const logger = loggerFor('ingest');
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
 
 /**
- * Builds the ingest handler. Records of one message group stop at the group's first
- * failure (FIFO order), other groups go on; the failed ones are reported back so that
- * only they are retried. An event whose predecessor is missing comes back within
- * seconds (its visibility is shortened, doubling with each receive), not after the
- * queue's whole visibility timeout.
+ * Builds the ingest handler. The message groups of a batch are applied concurrently,
+ * the records of one group in order; a group stops at its first failure (FIFO order),
+ * other groups go on; the failed ones are reported back so that only they are retried.
+ * An event whose predecessor is missing comes back within seconds (its visibility is
+ * shortened, doubling with each receive), not after the queue's whole visibility timeout.
  */
 export function createIngestHandler(
   hooks: IngestHooks = {},
   store: IngestStore = dynamoIngestStore,
   loadRegistry: RegistryLoader = loadProducers,
 ) {
-  // Per invocation: the processor keeps its batch's state on itself, and the local stack
-  // runs invocations of one handler concurrently (Lambda never does within an instance).
+  // Per invocation: the local stack runs invocations of one handler concurrently (Lambda
+  // never does within an instance), so a batch's state is never kept on the handler.
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
-  const recordHandlerFor = (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined) => async (record: SQSRecord) => {
-    const meta = {
-      messageId: record.messageId,
-      receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-      sender: {
-        senderId: record.attributes.SenderId,
-        // A redrive names its grant; the ingest checks it against its own table (§11).
-        redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
-        producers: loaded ? (senderId: string | undefined) => producerFor(loaded.registry, senderId) : undefined,
-      },
-    };
-    // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)
-    // and source (ids are per source). A body without a usable id is known by its message,
-    // as its rejection is stored (`message:<id>`). Passed on each line, not appended to the
-    // logger: the local stack runs invocations concurrently on one logger.
-    const key = envelopeKeyOf(record.body);
-    const about = {
-      eventId: envelopeIdOf(record.body) ?? messageKey(record.messageId),
-      ...(key ? { eventSource: key.source } : {}),
-      messageId: record.messageId,
-    };
-    try {
-      const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta, hooks));
-      const { eventId: _eventId, ...outcome } = result;
-      logger.info('event ingested', { ...about, ...outcome });
-      metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
-      return result;
-    } catch (error) {
-      metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
-      if (error instanceof PredecessorMissingError) {
-        logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
-        waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
-      } else {
-        logger.error('event failed', {
-          ...about,
-          error: (error as Error).name,
-          errorMessage: (error as Error).message,
-          throttled: isThrottling(error),
-        });
+  const recordHandlerFor =
+    (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined, orgTree: BatchOrgTree) => async (record: SQSRecord) => {
+      const meta = {
+        messageId: record.messageId,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
+        sender: {
+          senderId: record.attributes.SenderId,
+          // A redrive names its grant; the ingest checks it against its own table (§11).
+          redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
+          producers: loaded ? (senderId: string | undefined) => producerFor(loaded.registry, senderId) : undefined,
+          orgTree,
+        },
+      };
+      // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)
+      // and source (ids are per source). A body without a usable id is known by its message,
+      // as its rejection is stored (`message:<id>`). Passed on each line, not appended to the
+      // logger: the local stack runs invocations concurrently on one logger.
+      const key = envelopeKeyOf(record.body);
+      const about = {
+        eventId: envelopeIdOf(record.body) ?? messageKey(record.messageId),
+        ...(key ? { eventSource: key.source } : {}),
+        messageId: record.messageId,
+      };
+      try {
+        const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta, hooks));
+        const { eventId: _eventId, ...outcome } = result;
+        logger.info('event ingested', { ...about, ...outcome });
+        metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
+        return result;
+      } catch (error) {
+        metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
+        if (error instanceof PredecessorMissingError) {
+          logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
+          waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
+        } else {
+          logger.error('event failed', {
+            ...about,
+            error: (error as Error).name,
+            errorMessage: (error as Error).message,
+            throttled: isThrottling(error),
+          });
+        }
+        throw error;
       }
-      throw error;
-    }
-  };
+    };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
-    .handler(async (event, context) => {
+    .handler(async (event) => {
       const loaded = await registryForBatch(loadRegistry);
       const waitingGroups = new Map<string, number>();
-      const response = await processPartialResponse(event, recordHandlerFor(waitingGroups, loaded), new SqsFifoPartialProcessorAsync(), {
-        context,
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
+      // One copy of the org tree for the batch's scope checks (§11): read only with scoping
+      // on, one counter read, another only when an event finds the copy behind.
+      const response = await processGroupsConcurrently(event.Records, recordHandlerFor(waitingGroups, loaded, batchOrgTree(store)));
       // The waiting event and the records of its group skipped after it come back together, soon.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       const held = event.Records.filter((r) => failed.has(r.messageId) && waitingGroups.has(r.attributes.MessageGroupId ?? ''));

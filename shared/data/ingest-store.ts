@@ -16,6 +16,7 @@ import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { AppliedEvent, CommitResult, IngestStore, RedriveGrant, RejectedEvent, WaitingRef } from '../use-cases/ports.js';
 import { markerItem } from './event-marker.js';
+import { currentOrgTree } from './org-tree.js';
 import { isSealed, open, seal, dynamoVault } from './personal-vault.js';
 import { openItem, sealItem, sealingPersonOf } from './sealed-records.js';
 import { correctedBody } from '../domain/personal-data.js';
@@ -325,6 +326,9 @@ export const dynamoIngestStore: IngestStore = {
   storeDeferred,
   findRedriveGrant,
   correctRejected,
+  // The copy the figures and the report keep too (org-tree.ts): one counter read, the
+  // whole tree only when it moved.
+  orgTree: () => currentOrgTree(),
 };
 
 export async function listRejected(): Promise<RejectedEvent[]> {

@@ -159,16 +159,39 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
   const progress = (rowsDone: number) =>
     opts.onProgress?.({ rowsDone, rows, imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length });
   progress(0);
+  // A chunk is read and decided while the one before it is written: the reads cannot miss
+  // anything that matters (a member of that chunk appearing again is caught by `claimed`,
+  // in file order), and the writes stay one chunk at a time, members before markers.
+  let writing: Promise<void> = Promise.resolve();
   for (let start = 0; start < rows; start += chunkSize) {
-    if (opts.signal?.aborted) return { ...r.summary, badRows: byLine(r.summary.badRows), interrupted: true };
-    const { members, markers } = await decideChunk(r, file.rows.slice(start, start + chunkSize));
-    if (write) {
-      // Members first, then their markers (see the top of the file).
-      if (members.length > 0) await store.putMembers(members);
-      if (markers.length > 0) await store.putMarkers(markers);
+    if (opts.signal?.aborted) {
+      await writing;
+      return { ...r.summary, badRows: byLine(r.summary.badRows), interrupted: true };
     }
-    progress(Math.min(rows, start + chunkSize));
+    const counted = { imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length };
+    const decided = decideChunk(r, file.rows.slice(start, start + chunkSize));
+    // Both settle before going on, so that a failed write is never left unobserved.
+    const [read, written] = await Promise.allSettled([decided, writing]);
+    if (written.status === 'rejected') throw written.reason;
+    if (read.status === 'rejected') throw read.reason;
+    if (opts.signal?.aborted) {
+      // Stopped while this chunk was being decided: it is not written, so not counted.
+      Object.assign(r.summary, { imported: counted.imported, skipped: counted.skipped });
+      r.summary.badRows.length = counted.bad;
+      return { ...r.summary, badRows: byLine(r.summary.badRows), interrupted: true };
+    }
+    const { members, markers } = read.value;
+    const done = Math.min(rows, start + chunkSize);
+    writing = (async () => {
+      if (write) {
+        // Members first, then their markers (see the top of the file).
+        if (members.length > 0) await store.putMembers(members);
+        if (markers.length > 0) await store.putMarkers(markers);
+      }
+      progress(done);
+    })();
   }
+  await writing;
   return { ...r.summary, badRows: byLine(r.summary.badRows) };
 }
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
 import { bodyHash, envelopeKeyOf, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../domain/ingest/idempotency.js';
-import { ancestorsToLoad, orgsTouched, outsideScope, type Producer } from '../domain/ingest/scope.js';
+import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
 import { personAbout, personNamedBy, personNamedByBody } from '../domain/personal-data.js';
 import { appliedEvent } from '../data/event-marker.js';
@@ -26,6 +26,39 @@ export interface Sender {
   redrive?: string;
   /** The producer registry's lookup; absent when producer scoping is off. */
   producers?: (senderId: string | undefined) => Producer | undefined;
+  /** The copy of the org tree the batch's scope checks share; without one, each event reads its own. */
+  orgTree?: BatchOrgTree;
+}
+
+/**
+ * The org tree the scope checks of one batch share (README "Who may write what"): the
+ * ORGTREE counter read once, the tree reloaded only when it moved since the last copy,
+ * read again only when an event shows the copy is behind what it read.
+ */
+export interface BatchOrgTree {
+  /** The batch's copy. */
+  current(): Promise<OrgLookup>;
+  /** A copy at least as new as this call; the batch's later events get it too. */
+  refresh(): Promise<OrgLookup>;
+  /** This batch wrote an org: its next scope check reads the counter again. */
+  orgWritten(): void;
+}
+
+export function batchOrgTree(store: Pick<IngestStore, 'orgTree'>): BatchOrgTree {
+  let copy: Promise<OrgLookup> | undefined;
+  return {
+    current: () => {
+      copy ??= store.orgTree();
+      return copy;
+    },
+    refresh: () => {
+      copy = store.orgTree();
+      return copy;
+    },
+    orgWritten: () => {
+      copy = undefined;
+    },
+  };
 }
 
 export interface IngestHooks {
@@ -71,6 +104,7 @@ export async function ingestEvent(
   const senderId = await senderOfMessage(store, body, meta.sender);
   const producers = meta.sender?.producers;
   const producer = producers?.(senderId);
+  const orgTree = meta.sender?.orgTree ?? batchOrgTree(store);
   if (!parsed.ok) {
     const envelopeKey = envelopeKeyOf(body);
     const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : messageKey(meta.messageId);
@@ -124,7 +158,7 @@ export async function ingestEvent(
       }
       // Another body under an applied key: a conflict, unless it reaches outside the
       // sender's subtrees — then it is refused as such and nothing of it is kept (§11).
-      const outside = producer ? scopeDecision(event, await loadState(store, event, producer), producer) : undefined;
+      const outside = producer ? await scopeDecision(store, event, await loadState(store, event), producer, orgTree) : undefined;
       if (outside?.outcome === 'reject') {
         await store.storeRejected(rejected(outside.reason, outside.message, NO_BODY));
         return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
@@ -137,8 +171,10 @@ export async function ingestEvent(
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     await hooks.afterMarkerCheck?.(event);
-    const state = await loadState(store, event, producer);
-    const decision = producer ? (scopeDecision(event, state, producer) ?? decide(event, state)) : decide(event, state);
+    const state = await loadState(store, event);
+    const decision = producer
+      ? ((await scopeDecision(store, event, state, producer, orgTree)) ?? decide(event, state))
+      : decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
@@ -160,6 +196,7 @@ export async function ingestEvent(
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
     const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined });
     if (result === 'committed') {
+      if (decision.writes.some((w) => w.entity === 'org')) orgTree.orgWritten();
       await correctCopies(store, event);
       return { outcome: 'applied', eventId: event.id, type: event.type };
     }
@@ -168,21 +205,11 @@ export async function ingestEvent(
   }
 }
 
-/**
- * What deciding the event needs and, for a scoped producer, the chain above every org it
- * reaches: scope is a walk up the tree, one consistent BatchGet per level (an org
- * registered a moment ago is seen), never the whole `ORGS` partition.
- */
-async function loadState(store: IngestStore, event: DomainEvent, producer: Producer | undefined): Promise<LoadedState> {
+/** What deciding the event needs. */
+async function loadState(store: IngestStore, event: DomainEvent): Promise<LoadedState> {
   const state = emptyState();
   while (await store.loadNeeds(needsFor(event, state), state)) {
     // Some needs follow from what was just loaded (a transfer's member): ask again.
-  }
-  if (producer && !producer.orgs.includes('*')) {
-    for (let orgs = ancestorsToLoad(orgsTouched(event, state), state); orgs.length > 0; ) {
-      await store.loadNeeds({ orgs, members: [], dossiers: [], transfers: [] }, state);
-      orgs = ancestorsToLoad(orgsTouched(event, state), state);
-    }
   }
   return state;
 }
@@ -219,10 +246,29 @@ function senderDecision(event: DomainEvent, senderId: string | undefined, produc
   return undefined;
 }
 
-/** An out-of-scope rejection, or undefined when the producer may write everything the event touches. */
-function scopeDecision(event: DomainEvent, state: LoadedState, producer: Producer): Decision | undefined {
+/**
+ * An out-of-scope rejection, or undefined when the producer may write everything the
+ * event touches. The touched orgs are read as they are now (the decision has most of
+ * them already); the chains above them come from the batch's copy of the tree, or from
+ * a newer copy when this one is behind what the event read (README "Who may write
+ * what"). Org events load the whole tree themselves: it is used as it is.
+ */
+async function scopeDecision(
+  store: IngestStore,
+  event: DomainEvent,
+  state: LoadedState,
+  producer: Producer,
+  orgTree: BatchOrgTree,
+): Promise<Decision | undefined> {
+  if (producer.orgs.includes('*')) return undefined;
   const touched = orgsTouched(event, state);
-  const outside = outsideScope(producer, touched, state.orgs);
+  let orgs: OrgLookup = state.orgs;
+  if (!state.allOrgsLoaded) {
+    await store.loadNeeds({ orgs: touched.filter((id) => id !== '*'), members: [], dossiers: [], transfers: [] }, state);
+    orgs = await orgTree.current();
+    if (copyIsBehind(touched, state, orgs)) orgs = await orgTree.refresh();
+  }
+  const outside = outsideScope(producer, touched, orgs);
   if (outside.length === 0) return undefined;
   return reject('out-of-scope', `producer ${producer.name} may not write ${outside.join(', ')}`);
 }

@@ -5,6 +5,7 @@
 import type { DatedChanges, OrgFigures, OrgTree, Tally } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
+import type { OrgLookup } from '../domain/ingest/scope.js';
 import type { FactRecord, OrgRecord, Profile, StoredRecord, VersionedRecord } from '../domain/records.js';
 import type { Digest } from '../domain/digest.js';
 import type { Notification, ReminderNotification } from '../domain/notifications.js';
@@ -105,6 +106,11 @@ export interface IngestStore {
   storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
   /** The redrive grant of `token`, read consistently; undefined when there is none. */
   findRedriveGrant(token: string): Promise<RedriveGrant | undefined>;
+  /**
+   * The whole org tree as of this call, for the scope check: the ORGTREE counter read
+   * consistently, a copy kept from an earlier call reused when no org was written since.
+   */
+  orgTree(): Promise<OrgLookup>;
 }
 
 // ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import type {
 import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
+import type { OrgLookup } from '../../shared/domain/ingest/scope.js';
 import {
   NO_BODY,
   type AppliedEvent,
@@ -65,6 +66,8 @@ export class InMemoryIngestStore implements IngestStore {
   readonly grants = new Map<string, RedriveGrant>();
   /** Bumped by every commit that writes an org, as the ORGTREE counter is. */
   treeVersion = 0;
+  /** How often the scope check asked for the tree (the counter read of the DynamoDB store). */
+  orgTreeReads = 0;
   /** The writes of the last successful commit (tests look at what an event wrote). */
   lastWrites: readonly Write[] = [];
   /** The last rejection stored (tests look at its message). */
@@ -78,6 +81,12 @@ export class InMemoryIngestStore implements IngestStore {
   async findRedriveGrant(token: string): Promise<RedriveGrant | undefined> {
     const grant = this.grants.get(token);
     return grant && copy(grant);
+  }
+
+  /** A copy of the tree as it is now, as the kept copy is once the counter has been read. */
+  async orgTree(): Promise<OrgLookup> {
+    this.orgTreeReads += 1;
+    return new Map([...this.orgs].map(([id, org]) => [id, copy(org)]));
   }
 
   /** Why the event `eventId` waits (any sender's wait), for tests. */

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/use-cases/build-report.js';
 import { dynamoMemberImportStore } from '../../shared/data/member-import-store.js';
+import { dynamoVault } from '../../shared/data/personal-vault.js';
 import { checkImport, ImportFileError, importMembers, type ImportOptions } from '../../shared/use-cases/import-members.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { baseOrgs } from '../helpers/events.js';
@@ -124,6 +125,19 @@ describe('dangvien import', () => {
     expect(second).toMatchObject({ imported: 8, skipped: 4, badRows: [] });
     expect(await recomputeFigures({ write: false })).toEqual([]);
     expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(36);
+  });
+
+  it('keeps the key a person already has when many persons get theirs at once', async () => {
+    // Prepare: K2 already has a key (what was sealed for K2 before is readable with it only)
+    const [earlier] = (await dynamoVault.keys(['K2'], { create: true })).values();
+    // Act: keys for a hundred and fifty persons at once, K2 among them
+    const ids = Array.from({ length: 150 }, (_, i) => `K${i}`);
+    const keys = await dynamoVault.keys(ids, { create: true });
+    // Assess: every person has one, K2 still its own, and each is the one stored
+    expect(keys.size).toBe(150);
+    expect(keys.get('K2')?.key.equals(earlier!.key)).toBe(true);
+    const again = await dynamoVault.keys(ids, { create: false });
+    expect(ids.every((id) => again.get(id)?.key.equals(keys.get(id)!.key))).toBe(true);
   });
 
   it('checks a file in a dry run against the stored tree and members, and writes nothing', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
 import { listRejected } from '../../shared/data/ingest-store.js';
+import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -25,7 +26,8 @@ const sqsEvent = (senderId: string, ...bodies: object[]): SQSEvent => ({
       SentTimestamp: '0',
       SenderId: senderId,
       ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: `g${i}`,
+      // Each event's own group, as producers send (the org tree's events: one group, in order).
+      MessageGroupId: subjectOf(body as DomainEvent),
     },
     messageAttributes: {},
     md5OfBody: '',

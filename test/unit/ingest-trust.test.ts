@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodyHash } from '../../shared/domain/ingest/idempotency.js';
 import type { Producer } from '../../shared/domain/ingest/scope.js';
-import { ingestEvent, PredecessorMissingError, type Sender } from '../../shared/use-cases/ingest-event.js';
+import { batchOrgTree, ingestEvent, PredecessorMissingError, type Sender } from '../../shared/use-cases/ingest-event.js';
 import { NO_BODY } from '../../shared/use-cases/ports.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
@@ -202,9 +202,9 @@ describe('a redrive keeps the first sender only through a grant in the store', (
   });
 });
 
-describe('scope reads the chains above the orgs an event reaches, not the whole tree', () => {
-  it('decides a member event of a district with the member’s cell and its ancestors only', async () => {
-    // Prepare: record what each load asks for
+describe('scope reads the orgs an event reaches and the batch’s copy of the tree above them', () => {
+  it('decides the events of a batch on one copy of the tree, never loading the whole tree for them', async () => {
+    // Prepare: record what each load asks for; one batch's copy shared by its events
     const store = await twoDistricts();
     await ingest(store, validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'W1', orgId: 'C1' } }), scoped('Q1'));
     await ingest(store, validEvent('member.admitted', { source: 'csdl-city', data: { memberId: 'A9', orgId: 'C9' } }), scoped('CITY'));
@@ -214,19 +214,67 @@ describe('scope reads the chains above the orgs an event reaches, not the whole 
       asked.push({ orgs: needs.orgs, allOrgs: needs.allOrgs });
       return load(needs, state);
     };
-    // Act: an update inside Q1, and one of a member of Q2
-    const inside = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'W1' } }), scoped('Q1'));
-    const outside = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'A9' } }), scoped('Q1'));
+    const batch = { ...scoped('Q1'), orgTree: batchOrgTree(store) };
+    const readsBefore = store.orgTreeReads;
+    // Act: an update inside Q1, one of a member of Q2, another inside Q1
+    const inside = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'W1' } }), batch);
+    const outside = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'A9' } }), batch);
+    const again = await ingest(store, validEvent('member.evaluated', { source: 'csdl-q1', data: { memberId: 'W1' } }), batch);
     // Assess
-    expect(inside.outcome).toBe('applied');
+    expect([inside.outcome, again.outcome]).toEqual(['applied', 'applied']);
     expect(outside).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.orgTreeReads - readsBefore).toBe(1);
     expect(asked.some((a) => a.allOrgs)).toBe(false);
-    expect(new Set(asked.flatMap((a) => a.orgs))).toEqual(new Set(['C1', 'Q1', 'HP', 'C9', 'Q2']));
+    expect(new Set(asked.flatMap((a) => a.orgs))).toEqual(new Set(['C1', 'C9']));
   });
 
-  it('sees an org registered a moment ago', async () => {
-    // Prepare
+  it('judges a district’s event on the move of the cell it reaches, made after its batch’s copy was taken', async () => {
+    // Prepare: Q1's batch takes its copy (C1 under Q1); another invocation then moves C1 under Q2
     const store = await twoDistricts();
+    await ingest(store, validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'W1', orgId: 'C1' } }), scoped('Q1'));
+    const q1Batch = { ...scoped('Q1'), orgTree: batchOrgTree(store) };
+    expect((await ingest(store, validEvent('member.evaluated', { source: 'csdl-q1', data: { memberId: 'W1' } }), q1Batch)).outcome).toBe(
+      'applied',
+    );
+    const move = validEvent('org.moved', { source: 'csdl-city', data: { orgId: 'C1', parentId: 'Q2' } });
+    expect((await ingest(store, move, scoped('CITY'))).outcome).toBe('applied');
+    // Act
+    const late = await ingest(
+      store,
+      validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'W1', profile: { fullName: 'Lê Văn Muộn' } } }),
+      q1Batch,
+    );
+    // Assess
+    expect(late).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.members.get('W1')?.profile?.fullName).not.toBe('Lê Văn Muộn');
+  });
+
+  it('takes a new copy after its own batch wrote an org: a move in the batch narrows the district at once', async () => {
+    // Prepare: one batch of the city's system and Q1's system (one invocation, one copy)
+    const store = await twoDistricts();
+    await ingest(store, validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'W1', orgId: 'C1' } }), scoped('Q1'));
+    const orgTree = batchOrgTree(store);
+    await ingest(store, validEvent('member.evaluated', { source: 'csdl-q1', data: { memberId: 'W1' } }), { ...scoped('Q1'), orgTree });
+    // Act: the city moves C1 under Q2, then Q1 writes C1's member
+    await ingest(store, validEvent('org.moved', { source: 'csdl-city', data: { orgId: 'C1', parentId: 'Q2' } }), {
+      ...scoped('CITY'),
+      orgTree,
+    });
+    const readsBefore = store.orgTreeReads;
+    const late = await ingest(store, validEvent('member.updated', { source: 'csdl-q1', data: { memberId: 'W1' } }), {
+      ...scoped('Q1'),
+      orgTree,
+    });
+    // Assess
+    expect(late).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.orgTreeReads - readsBefore).toBe(1);
+  });
+
+  it('sees an org registered a moment ago, though its batch’s copy is older', async () => {
+    // Prepare: the batch's copy is taken before C3 is registered
+    const store = await twoDistricts();
+    const orgTree = batchOrgTree(store);
+    await orgTree.current();
     await ingest(
       store,
       {
@@ -236,11 +284,10 @@ describe('scope reads the chains above the orgs an event reaches, not the whole 
       scoped('Q1'),
     );
     // Act
-    const out = await ingest(
-      store,
-      validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'NEW3', orgId: 'C3' } }),
-      scoped('Q1'),
-    );
+    const out = await ingest(store, validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'NEW3', orgId: 'C3' } }), {
+      ...scoped('Q1'),
+      orgTree,
+    });
     // Assess
     expect(out.outcome).toBe('applied');
     expect(store.members.get('NEW3')?.cellId).toBe('C3');

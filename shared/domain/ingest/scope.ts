@@ -92,13 +92,18 @@ function internalEnds(transfer: TransferRecord | undefined): string[] {
   return [...(transfer.fromExternal ? [] : [transfer.fromOrgId]), ...(transfer.toExternal ? [] : [transfer.toOrgId])];
 }
 
+/** What the scope check reads of the tree: a Map, or the figures' `OrgTree` (a kept copy). */
+export interface OrgLookup {
+  get(orgId: string): OrgRecord | undefined;
+}
+
 /** The touched orgs that lie in none of the producer's subtrees (`*`: a new root); empty when it may write them all. */
-export function outsideScope(producer: Producer, touched: readonly string[], orgs: ReadonlyMap<string, OrgRecord>): string[] {
+export function outsideScope(producer: Producer, touched: readonly string[], orgs: OrgLookup): string[] {
   if (producer.orgs.includes('*')) return [];
   return [...new Set(touched)].filter((orgId) => !withinSubtrees(producer.orgs, orgId, orgs));
 }
 
-function withinSubtrees(roots: readonly string[], orgId: string, orgs: ReadonlyMap<string, OrgRecord>): boolean {
+function withinSubtrees(roots: readonly string[], orgId: string, orgs: OrgLookup): boolean {
   if (orgId === '*') return false;
   const seen = new Set<string>();
   for (let id: string | null | undefined = orgId; id && !seen.has(id); id = orgs.get(id)?.parentId) {
@@ -109,23 +114,22 @@ function withinSubtrees(roots: readonly string[], orgId: string, orgs: ReadonlyM
 }
 
 /**
- * The orgs to load next so that every touched org's chain up to the root is known: the
- * first missing link of each chain. Empty once every chain is complete (or ends at an org
- * that was looked up and does not exist). A producer's scope is a walk up the tree, so
- * this is all of the tree it needs — not the whole `ORGS` partition.
+ * Whether a kept copy of the tree is older than what the event read, so that its scope
+ * must be judged on a newer one: an org the event loaded is missing from the copy or
+ * newer than the copy's, or a touched org's chain meets an org the copy lacks (an org
+ * registered since, or one that does not exist — then the newer copy says so too).
  */
-export function ancestorsToLoad(touched: readonly string[], state: LoadedState): string[] {
-  if (state.allOrgsLoaded) return [];
-  const next = new Set<string>();
+export function copyIsBehind(touched: readonly string[], state: LoadedState, copy: OrgLookup): boolean {
+  for (const org of state.orgs.values()) {
+    const kept = copy.get(org.orgId);
+    if (!kept || kept.version < org.version) return true;
+  }
   for (const start of touched) {
     const seen = new Set<string>();
-    for (let id: string | null | undefined = start; id && id !== '*' && !seen.has(id); id = state.orgs.get(id)?.parentId) {
+    for (let id: string | null | undefined = start; id && id !== '*' && !seen.has(id); id = copy.get(id)?.parentId) {
       seen.add(id);
-      if (!state.orgs.has(id)) {
-        if (!state.looked.has(`org:${id}`)) next.add(id);
-        break;
-      }
+      if (!copy.get(id)) return true;
     }
   }
-  return [...next];
+  return false;
 }
