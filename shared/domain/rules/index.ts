@@ -173,9 +173,9 @@ export function parseRuleSets(data: unknown): readonly RuleSet[] {
 /**
  * The rule sets shipped in rule-sets.json (2021-01-01, 2025-01-01, 2025-07-01).
  * Validated on first use, not at load: the validation is a good part of a Lambda's cold
- * start and many first requests count no deadline (a report, most figures). A broken
- * data file still never produces a wrong deadline: every deadline throws instead, and
- * test/unit/rules checks the shipped file before it can be deployed.
+ * start, and the figures function never counts a deadline. A broken data file still
+ * never produces a wrong deadline: every deadline throws instead, and test/unit/rules
+ * checks the shipped file before it can be deployed.
  */
 export const defaultRuleSets: () => readonly RuleSet[] = lazy(() => parseRuleSets(rawRuleSets));
 
