@@ -79,24 +79,27 @@ export function shapeTree(shape: Shape): ShapeTree {
   return { shape, rootId, cells, orgEvents };
 }
 
-/** `count` members arriving at random cells of the tree (`member.imported`, a full profile each). */
+/**
+ * `count` members arriving at random cells of the tree in December (`member.imported`, a
+ * full profile each), admitted that year: like the year-end traffic, every event touches
+ * the current year's figures as of a date, not one year of the past each.
+ */
 export function arrivals(tree: ShapeTree, count: number, seed: number, tag: string): Envelope[] {
   const r = rng(seed);
   return Array.from({ length: count }, (_, i) => {
     const memberId = `${tree.rootId}-${tag}${pad(i + 1, 5)}`;
-    const admittedYear = r.int(1975, YEAR - 2);
+    const day = pad(r.int(1, 28));
     return {
       id: `proj-${memberId}`,
       type: 'member.imported',
-      occurredAt: `${YEAR}-12-${pad(r.int(1, 28))}T09:00:00+07:00`,
+      occurredAt: `${YEAR}-12-${day}T09:00:00+07:00`,
       source: SOURCE,
       data: {
         memberId,
         orgId: tree.cells[r.int(0, tree.cells.length - 1)]!,
-        status: 'official',
-        admittedOn: `${admittedYear}-${pad(r.int(1, 12))}-${pad(r.int(1, 28))}`,
-        recognizedOn: `${admittedYear + 1}-${pad(r.int(1, 12))}-${pad(r.int(1, 28))}`,
-        profile: profileFor(r, admittedYear, r.int(20, 40), { femaleShare: 0.4, year: YEAR }),
+        status: 'probationary',
+        admittedOn: `${YEAR}-${pad(r.int(1, 11))}-${day}`,
+        profile: profileFor(r, YEAR, r.int(20, 40), { femaleShare: 0.4, year: YEAR }),
       },
     };
   });
@@ -110,6 +113,8 @@ export function arrivals(tree: ShapeTree, count: number, seed: number, tag: stri
  */
 export class RootWriteCounter {
   readonly writes = new Map<string, { attempted: number; failed: number }>();
+  /** Attempted writes by root and item (`<root> <sk>`): which of the root's items take them. */
+  readonly byItem = new Map<string, number>();
 
   constructor(private readonly roots: ReadonlySet<string>) {}
 
@@ -123,7 +128,9 @@ export class RootWriteCounter {
         );
         if (hits.length === 0) return next(args);
         const tally = (failed: boolean) => {
-          for (const root of hits) {
+          for (const { root, sk } of hits) {
+            const item = `${root} ${sk}`;
+            this.byItem.set(item, (this.byItem.get(item) ?? 0) + 1);
             const line = this.writes.get(root) ?? { attempted: 0, failed: 0 };
             line.attempted += 1;
             if (failed) line.failed += 1;
@@ -143,17 +150,20 @@ export class RootWriteCounter {
     );
   }
 
-  of(root: string): { attempted: number; failed: number } {
-    return { ...(this.writes.get(root) ?? { attempted: 0, failed: 0 }) };
+  of(root: string): { attempted: number; failed: number; byItem: Record<string, number> } {
+    const byItem: Record<string, number> = {};
+    for (const [item, n] of this.byItem) if (item.startsWith(`${root} `)) byItem[item.slice(root.length + 1)] = n;
+    return { ...(this.writes.get(root) ?? { attempted: 0, failed: 0 }), byItem };
   }
 }
 
-/** The roots among the items a write request writes, once per item. */
-function rootsWritten(command: string, input: Record<string, unknown>, roots: ReadonlySet<string>): string[] {
-  const pkOf = (item: unknown): string | undefined => {
-    const pk = (item as { pk?: unknown } | undefined)?.pk;
-    const text = typeof pk === 'string' ? pk : (pk as { S?: string } | undefined)?.S;
-    return text?.startsWith('ORG#') ? text.slice('ORG#'.length) : undefined;
+/** The roots' items among those a write request writes, once per item. */
+function rootsWritten(command: string, input: Record<string, unknown>, roots: ReadonlySet<string>): Array<{ root: string; sk: string }> {
+  const text = (v: unknown) => (typeof v === 'string' ? v : ((v as { S?: string } | undefined)?.S ?? ''));
+  const keyOf = (item: unknown): { root: string; sk: string } | undefined => {
+    const { pk, sk } = (item ?? {}) as { pk?: unknown; sk?: unknown };
+    const p = text(pk);
+    return p.startsWith('ORG#') ? { root: p.slice('ORG#'.length), sk: text(sk) } : undefined;
   };
   const items: unknown[] = [];
   if (command === 'PutItemCommand' || command === 'PutCommand') items.push(input.Item);
@@ -170,7 +180,7 @@ function rootsWritten(command: string, input: Record<string, unknown>, roots: Re
       items.push(t.Put?.Item ?? t.Update?.Key ?? t.Delete?.Key);
     }
   }
-  return items.map(pkOf).filter((root): root is string => root !== undefined && roots.has(root));
+  return items.map(keyOf).filter((k): k is { root: string; sk: string } => k !== undefined && roots.has(k.root));
 }
 
 export interface ProjectionOptions {
@@ -190,7 +200,7 @@ function modeJson(
   counter: RootWriteCounter,
   root: string,
   sent: number,
-  run: { start: ReturnType<BenchStack['phase']>; rootBefore: { attempted: number; failed: number } },
+  run: { start: ReturnType<BenchStack['phase']>; rootBefore: ReturnType<RootWriteCounter['of']> },
 ) {
   const phase = bench.phaseEnd(run.start);
   const rootNow = counter.of(root);
@@ -209,7 +219,12 @@ function modeJson(
       write: cost.writeUnits,
     },
     figuresInvocationsPerEvent: round(phase.figures.invocations / sent, 3),
-    rootFiguresWrites: { attempted, failed, perEvent: round(rootWritesPerEvent, 3) },
+    rootFiguresWrites: {
+      attempted,
+      failed,
+      perEvent: round(rootWritesPerEvent, 3),
+      byItem: Object.fromEntries(Object.entries(rootNow.byItem).map(([sk, n]) => [sk, n - (run.rootBefore.byItem[sk] ?? 0)])),
+    },
     /** The event rate at which the root's items would take 1,000 writes/s, DynamoDB's per-partition limit. */
     eventsPerSecondAtRootPartitionLimit: rootWritesPerEvent > 0 ? round(1000 / rootWritesPerEvent, 0) : null,
     costPerMillionEvents: cost.costPerMillionEvents,
