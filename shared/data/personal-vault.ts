@@ -27,7 +27,7 @@ import type { PersonKey } from './sealing.js';
 import { lazy } from '../lazy.js';
 
 /** Once per process, in the cloud only: the master secret is decrypted on first use. */
-const kmsModule = lazy(() => import('./occasional-clients.js'));
+const kmsModule = lazy(() => import('@aws-sdk/client-kms'));
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
 const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;

@@ -12,7 +12,7 @@ import type { Producer } from '../domain/ingest/scope.js';
 import { lazy } from '../lazy.js';
 
 /** Only with PRODUCERS_PARAMETER, and once a minute: no part of the cold start. */
-const ssm = lazy(() => import('./occasional-clients.js'));
+const ssm = lazy(() => import('@aws-sdk/client-ssm'));
 
 const RegistrySchema = z.strictObject({
   producers: z.array(
