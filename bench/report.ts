@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FIGURES_AS_OF, FIGURES_COMPONENTS, type ReportCostResult } from './as-of.js';
-import type { BundleResult } from './bundles.js';
+import { bundleCell, type BundleResult } from './bundles.js';
 import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
 import type { Envelope } from './city.js';
 import type { CeilingResult } from './dynamo-local.js';
@@ -24,10 +24,29 @@ const LAMBDA_MEMORY_GB = 1;
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** The nearest-rank percentile: the smallest value with at least p % of them at or below it. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** A p50 and a p99 with the number of samples they are of. */
+export interface Percentiles {
+  n: number;
+  p50: number;
+  p99: number;
+  /** Fewer than 100 samples: the p99 is then simply the largest of them. */
+  p99IsMax: boolean;
+}
+
+export function percentiles(values: number[]): Percentiles {
+  return { n: values.length, p50: percentile(values, 50), p99: percentile(values, 99), p99IsMax: values.length < 100 };
+}
+
+/** `121 / 256 ms (n=300)`, or `2,055 / 2,953 ms (n=20, p99 = max of 20)` when there are too few for a p99. */
+export function formatPercentiles(p: Percentiles, fmt: (n: number) => string = (n) => n.toLocaleString('en-US')): string {
+  return `${fmt(p.p50)} / ${fmt(p.p99)} ms (n=${p.n}${p.p99IsMax ? `, p99 = max of ${p.n}` : ''})`;
 }
 
 export type PerEvent = ReturnType<typeof perEvent>;
@@ -120,7 +139,7 @@ export function eventsJson(m: {
       sent: events.sent.length,
       seconds: round(events.phase.seconds, 1),
       eventsPerSecond: round(events.eventsPerSecond, 1),
-      latencyUnderFullLoadMs: { p50: percentile(events.latencies, 50), p99: percentile(events.latencies, 99) },
+      latencyUnderFullLoadMs: percentiles(events.latencies),
       deferredDeliveries: events.phase.ingest.failedRecords,
       perEvent: eff,
       /** The figures as of a date's part of `perEvent.capacityUnits` (contributions, cell and ancestor items). */
@@ -134,8 +153,7 @@ export function eventsJson(m: {
     latency: {
       events: latency.sent.length,
       ratePerSecond: latency.ratePerSecond,
-      p50Ms: percentile(latency.latencies, 50),
-      p99Ms: percentile(latency.latencies, 99),
+      latencyMs: percentiles(latency.latencies),
       maxMs: Math.max(...latency.latencies),
       perEvent: perEvent(latency.phase, latency.sent.length, components, both),
     },
@@ -144,14 +162,12 @@ export function eventsJson(m: {
       types: countTypes(naive.sent),
       seconds: round(naive.phase.seconds, 1),
       eventsPerSecond: round(naiveRate, 3),
-      p50Ms: percentile(naive.latencies, 50),
-      p99Ms: percentile(naive.latencies, 99),
+      latencyMs: percentiles(naive.latencies),
       perEvent: nai,
       naiveFiguresOnly: round(totals(naive.phase.capacity, ['naive']).total / naive.sent.length, 1),
       sameEventsDangvien: {
         perEvent: effOneByOne,
-        p50Ms: percentile(naive.sameEventsLatencies, 50),
-        p99Ms: percentile(naive.sameEventsLatencies, 99),
+        latencyMs: percentiles(naive.sameEventsLatencies),
       },
       byOperation: byOperation(naive.phase.capacity),
       rootFiguresAgree: naive.rootDifferences.length === 0,
@@ -162,6 +178,8 @@ export function eventsJson(m: {
       capacityUnitsPerEventSameEventsOneByOne: round(nai.capacityUnits / effOneByOne.capacityUnits, 0),
       eventsPerSecond: round(events.eventsPerSecond / naiveRate, 0),
       p50: round(percentile(naive.latencies, 50) / percentile(latency.latencies, 50), 0),
+      /** The samples of the two p50s: the naive sample one at a time, dangvien's paced one. */
+      p50Of: { naive: naive.latencies.length, dangvien: latency.latencies.length },
     },
   };
 }
@@ -226,7 +244,9 @@ export function render(r: RenderedResults, members: number): string {
     '| | dangvien (recount the cell, merge up) | naive (recount every subtree on the path, per event) | naive ÷ dangvien |',
     '|---|---:|---:|---:|',
     `| events/s end to end | ${fmt(e.eventsPerSecond, 1)} | ${fmt(n.eventsPerSecond, 2)} | 1/${fmt(r.ratio.eventsPerSecond)} |`,
-    `| enqueue → report, p50 / p99 | ${fmt(r.latency.p50Ms)} / ${fmt(r.latency.p99Ms)} ms | ${fmt(n.p50Ms)} / ${fmt(n.p99Ms)} ms | ${fmt(r.ratio.p50)}× |`,
+    `| enqueue → report, p50 / p99 | ${formatPercentiles(r.latency.latencyMs, fmt)} | ${formatPercentiles(n.latencyMs, fmt)} | ${fmt(r.ratio.p50)}× |`,
+    `| … the naive sample's events in dangvien, p50 / p99 | ${formatPercentiles(n.sameEventsDangvien.latencyMs, fmt)} | | |`,
+    `| … under full load (the producer keeps 2,000 queued), p50 / p99 | ${formatPercentiles(e.latencyUnderFullLoadMs, fmt)} | | |`,
     `| capacity units per event | ${fmt(e.perEvent.capacityUnits, 1)} (${fmt(e.perEvent.readUnits, 1)} R + ${fmt(e.perEvent.writeUnits, 1)} W) | ${fmt(n.perEvent.capacityUnits, 0)} (${fmt(n.perEvent.readUnits, 0)} R + ${fmt(n.perEvent.writeUnits, 0)} W) | ${fmt(r.ratio.capacityUnitsPerEvent)}× |`,
     `| … of which the figures as of a date | ${fmt(e.asOfCapacityUnitsPerEvent, 1)} | | |`,
     `| … the same ${n.events} events, one at a time | ${fmt(n.sameEventsDangvien.perEvent.capacityUnits, 1)} | ${fmt(n.perEvent.capacityUnits, 0)} | ${fmt(r.ratio.capacityUnitsPerEventSameEventsOneByOne)}× |`,
@@ -250,7 +270,7 @@ export function render(r: RenderedResults, members: number): string {
     `| DynamoDB Local: 2-item TransactWriteItems, ${r.ceiling.workers} workers | ${fmt(r.ceiling.transactionsPerSecond)}/s (${r.ceiling.capacityUnitsPerTransaction} WCU each) |`,
     ...r.bundles.map(
       (b: BundleResult) =>
-        `| λ ${b.function}: bundle, zipped, cold init | ${fmt(b.bytes / 1024)} KiB, ${fmt(b.zippedBytes / 1024)} KiB, ${fmt(b.coldInitMs)} ms |`,
+        `| λ ${b.function}: bundle, zipped, cold init wall / CPU (median) | ${bundleCell(b, (n) => `${fmt(n / 1024)} KiB`)} |`,
     ),
     `| whole run | ${fmt(r.totalSeconds / 60, 1)} min |`,
   ];

@@ -39,6 +39,7 @@ import {
   type RenderedResults,
 } from './report.js';
 import { reportCostPhase } from './as-of.js';
+import { DEFAULT_SHAPES, renderProjection, runProjection } from './projection.js';
 
 export { PRICES } from './report.js';
 
@@ -48,9 +49,12 @@ const ROOT = join(HERE, '..');
 // ---------------------------------------------------------------------------
 // Arguments
 
-const USAGE = `npm run bench -- [--bundles-only] [--members N] [--events N] [--naive-events N] [--latency-events N] [--concurrency N] [--seed N] [--orgs queue|direct]
+const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [--events N] [--naive-events N] [--latency-events N] [--concurrency N] [--seed N] [--orgs queue|direct]
   --bundles-only      only bundle the Lambdas as deployed and time their cold init, with the
                       AWS SDK bundled (as deployed) and external; no emulators, prints a table
+  --projection        per-event cost by tree depth and fan-out (a few synthetic trees, events
+                      one at a time and in batches), for a national projection; writes
+                      bench/results/projection.json (--events N: events per shape and way, default 60)
   --members N         members in the legacy export (default 10000; Hải Phòng 2021: 127455)
   --events N          events of the year to send (default: the whole year, about 0.3 per member)
   --naive-events N    events run through the naive baseline, one at a time (default 20, 5 above 50k members)
@@ -75,6 +79,7 @@ function options() {
       seed: { type: 'string', default: '2021' },
       orgs: { type: 'string' },
       'bundles-only': { type: 'boolean', default: false },
+      projection: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -97,6 +102,7 @@ function options() {
   }
   return {
     bundlesOnly: values['bundles-only'],
+    projection: values.projection,
     members,
     events: values.events === undefined ? undefined : int('events', values.events, 10),
     naiveEvents: int('naive-events', values['naive-events'] ?? (members > 50_000 ? '5' : '20'), 1),
@@ -145,9 +151,34 @@ async function bundlesOnly(): Promise<void> {
   console.log(renderBundles(external, bundled));
 }
 
+/** `--projection`: the per-event cost on trees of a few shapes (bench/projection.ts). */
+async function projection(opts: Options): Promise<void> {
+  const perShape = opts.events ?? 60;
+  const shapes = await runProjection({
+    shapes: DEFAULT_SHAPES,
+    oneAtATime: perShape,
+    batched: perShape,
+    concurrency: opts.concurrency,
+    seed: opts.seed,
+    log,
+  });
+  const file = writeResults(join(HERE, 'results', 'projection.json'), {
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
+    machine: { node: process.version, cpus: cpus().length, platform: process.platform },
+    prices: PRICES,
+    event: 'member.imported at a random cell (a full profile, sealed; the cell and every org above it change)',
+    shapes,
+    totalSeconds: round((performance.now() - started) / 1000, 0),
+  });
+  console.log(renderProjection(shapes));
+  console.log(`\nresults: ${file}`);
+}
+
 async function main(): Promise<void> {
   const opts = options();
   if (opts.bundlesOnly) return bundlesOnly();
+  if (opts.projection) return projection(opts);
   const { city, split } = generate(opts);
   const results: Record<string, unknown> = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),

@@ -2,7 +2,7 @@
 // from the zod report schema, so the document handed to API consumers describes what the
 // handler returns (test/unit/schemas.test.ts regenerates and compares it;
 // test/integration/examples.test.ts validates real responses against it).
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessDateSchema, IdSchema } from '../shared/domain/events.js';
 import { ReportSchema } from '../shared/domain/figures/report-schema.js';
 

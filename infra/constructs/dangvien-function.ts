@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLING } from '../../shared/build/lambda-bundling.js';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '../../shared/build/lambda-bundling.js';
 import { PROFILE_FIELDS } from '../../shared/domain/personal-data.js';
 import { customerKey } from '../access.js';
 import { handlerEntry, lockFile, repoRoot } from '../paths.js';
@@ -141,8 +141,7 @@ export class DangVienFunction extends Construct implements iam.IGrantable {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'DangVien',
         LOG_LEVEL,
-        // The bundle ships a source map; stack traces point at the TypeScript.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
       // One definition with the bench's bundle measurement (shared/build/lambda-bundling.ts):

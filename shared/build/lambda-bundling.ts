@@ -39,6 +39,12 @@ export const LAMBDA_BUNDLING = {
   externalModules: [] as string[],
 } as const;
 
+/**
+ * `NODE_OPTIONS` of every function: the bundle ships a source map, so stack traces point
+ * at the TypeScript. The bench's cold-init probe runs with it too.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
 /** Whether the AWS SDK is bundled with the function (as deployed) or left to the runtime. */
 export type SdkBundling = 'external' | 'bundled';
 

@@ -24,6 +24,10 @@ import { config } from './config.js';
 import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
 import { batchGetAll, chunks, mapLimit } from './dynamo-toolkit.js';
 import type { PersonKey } from './sealing.js';
+import { lazy } from '../lazy.js';
+
+/** Once per process, in the cloud only: the master secret is decrypted on first use. */
+const kmsModule = lazy(() => import('@aws-sdk/client-kms'));
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
 const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
@@ -65,7 +69,7 @@ export function fileMasterSecret(path: string): MasterSecret {
 export function kmsMasterSecret(keyArn: string): MasterSecret {
   return {
     async load() {
-      const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
+      const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await kmsModule();
       const kms = new KMSClient({ region: process.env.AWS_REGION });
       const context = { ...PERSONAL_DATA_KEY_CONTEXT };
       const table = config.recordsTable();

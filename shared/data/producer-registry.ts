@@ -5,11 +5,14 @@
 // Fail closed: a registry that cannot be read or does not parse throws
 // ProducerRegistryError, and the ingest then leaves its whole batch on the queue; it is
 // never taken as "no registry".
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Producer } from '../domain/ingest/scope.js';
+import { lazy } from '../lazy.js';
+
+/** Only with PRODUCERS_PARAMETER, and once a minute: no part of the cold start. */
+const ssm = lazy(() => import('@aws-sdk/client-ssm'));
 
 const RegistrySchema = z.strictObject({
   producers: z.array(
@@ -78,6 +81,7 @@ export const loadProducers: RegistryLoader = async (now = Date.now()) => {
   const name = process.env.PRODUCERS_PARAMETER;
   if (!name) return undefined;
   if (cached?.name === name && now - cached.at < CACHE_MS) return cached.loaded;
+  const { GetParameterCommand, SSMClient } = await ssm();
   const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name })).catch((error: unknown) => {
     throw new ProducerRegistryError(`the producer registry parameter cannot be read: ${(error as Error).name}`, { cause: error });
   });

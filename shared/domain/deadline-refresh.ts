@@ -1,7 +1,7 @@
 // domain: a deadline stored while the holiday calendar did not yet cover its days
 // (`dueOnProvisional`, CONTRACT §7) computed again with the rule sets of now, so that a
 // calendar extended by a later release repairs every deadline it moves. Pure.
-import { DEFAULT_RULE_SETS, dossierDeadline, transferDeadline, type Deadline, type RuleSet } from './rules/index.js';
+import { defaultRuleSets, dossierDeadline, transferDeadline, type Deadline, type RuleSet } from './rules/index.js';
 import type { StoredRecord } from './records.js';
 
 /** A record whose stored deadline the rule sets of now would compute otherwise. */
@@ -14,7 +14,7 @@ export interface DeadlineRefresh {
  * The record with its provisional deadline computed again, or undefined when there is
  * nothing to change: not provisional, no longer pending, or the same date still provisional.
  */
-export function refreshedDeadline(stored: StoredRecord, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): DeadlineRefresh | undefined {
+export function refreshedDeadline(stored: StoredRecord, sets: readonly RuleSet[] = defaultRuleSets()): DeadlineRefresh | undefined {
   if (stored.entity === 'dossier') {
     const d = stored.record;
     if (!d.dueOnProvisional || d.status !== 'open') return undefined;

@@ -4,7 +4,7 @@
 // because they are stored with rejected events and shown to operators (personal data).
 
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   DossierOutcome,
   DossierStep,

@@ -2,7 +2,7 @@
 // that the JSON Schema for subscribers (schemas/reminder.json) is generated from. The
 // compile-time check below ties it to the `Reminder` type the job builds, so neither can
 // change alone; the reminders tests parse every reminder they produce with it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessDateSchema, IdSchema } from './events.js';
 import type { Reminder, ReminderKind } from './reminders.js';
 

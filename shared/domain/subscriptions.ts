@@ -8,7 +8,7 @@
 //
 // A person reads an e-mail: it gets the digest. A program reads a queue or an endpoint:
 // it gets each reminder as JSON, filtered to the org's subtree.
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from './events.js';
 
 const email = z.strictObject({

@@ -1,12 +1,15 @@
 // report export: which format a caller asked for, and the report rendered in it — the one
 // place the CLI (`--format`, `--lang`), the report Lambda and the local HTTP API
 // (`?format=`, `Accept:`, `?lang=`) share, so that all three give the same bytes.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Report } from '../domain/figures/report.js';
-import { tableCsv } from './csv.js';
 import { LABELS_VI } from './labels-vi.js';
 import { reportTable } from './table.js';
-import { tableXlsx } from './xlsx.js';
+import { lazy } from '../lazy.js';
+
+// The writers load with the first CSV or Excel export: a JSON report, the API's default, needs neither.
+const csvWriter = lazy(() => import('./csv.js'));
+const xlsxWriter = lazy(() => import('./xlsx.js'));
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -75,7 +78,11 @@ export async function renderTableExport(report: Report, format: Exclude<ExportFo
   const table = reportTable(report);
   const header = headerRow(table.columns, lang);
   const fileName = `${report.orgId}-${report.year}.${format}`;
-  if (format === 'csv') return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8`, body: tableCsv(header, table.rows), fileName };
+  if (format === 'csv') {
+    const { tableCsv } = await csvWriter();
+    return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8`, body: tableCsv(header, table.rows), fileName };
+  }
   const sheet = lang === 'vi' ? 'Báo cáo' : 'report';
+  const { tableXlsx } = await xlsxWriter();
   return { contentType: MEDIA_TYPES.xlsx, body: await tableXlsx(header, table.rows, sheet), fileName };
 }

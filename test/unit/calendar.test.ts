@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { todayInVietnam, yearOf } from '../../shared/domain/dates.js';
 import {
   calendarCovers,
-  DEFAULT_RULE_SETS,
+  defaultRuleSets,
   isWorkingDay,
   parseRuleSets,
   ruleSetFor,
@@ -55,7 +55,7 @@ describe('make-up working days (làm bù)', () => {
           { on: '2024-05-04', name: 'y', workingDay: true },
         ],
       },
-      ruleSets: [{ ...rawOf(DEFAULT_RULE_SETS[0]!), holidays: 'c' }],
+      ruleSets: [{ ...rawOf(defaultRuleSets()[0]!), holidays: 'c' }],
     };
 
     // Act, Assess
@@ -118,7 +118,7 @@ describe('the calendar is extended in time', () => {
 });
 
 /** A rule set back in the shape of rule-sets.json (without its calendar fields). */
-function rawOf(set: (typeof DEFAULT_RULE_SETS)[number]) {
+function rawOf(set: ReturnType<typeof defaultRuleSets>[number]) {
   const { holidays: _h, makeUpDays: _m, calendarYears: _c, provisionalYears: _p, dossierThresholds, ...rest } = set;
   return { ...rest, dossierThresholds: [...dossierThresholds] };
 }

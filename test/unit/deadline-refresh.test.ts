@@ -3,7 +3,7 @@
 // calendar (`dangvien recompute`), so that no silently wrong date stays stored.
 import { describe, expect, it } from 'vitest';
 import { refreshedDeadline } from '../../shared/domain/deadline-refresh.js';
-import { DEFAULT_RULE_SETS, parseRuleSets, ruleSetFor, transferDeadline, transferDueOn } from '../../shared/domain/rules/index.js';
+import { defaultRuleSets, parseRuleSets, ruleSetFor, transferDeadline, transferDueOn } from '../../shared/domain/rules/index.js';
 import type { StoredRecord, TransferRecord } from '../../shared/domain/records.js';
 
 /** The rule sets of an older release: the same rules, a calendar that lists no holiday yet. */
@@ -39,7 +39,7 @@ describe('provisional deadlines computed again', () => {
     const stored = transfer({ dueOn: old.dueOn, dueOnProvisional: true });
 
     // Act: computed with the rule sets of now
-    const refresh = refreshedDeadline(stored, DEFAULT_RULE_SETS);
+    const refresh = refreshedDeadline(stored, defaultRuleSets());
 
     // Assess
     expect(old.dueOn < transferDueOn('2024-04-26')).toBe(true);

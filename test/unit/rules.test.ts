@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { isWeekend } from '../../shared/domain/dates.js';
 import {
-  DEFAULT_RULE_SETS,
+  defaultRuleSets,
   addPeriod,
   badgeNoticeDays,
   dossierDueOn,
@@ -47,7 +47,7 @@ function current(): RuleSet {
 describe('the shipped rule sets', () => {
   it('has the three effective dates, all with the defaults of CONTRACT §7', () => {
     // Prepare
-    const sets = DEFAULT_RULE_SETS;
+    const sets = defaultRuleSets();
     // Act
     const starts = sets.map((s) => s.effectiveFrom);
     // Assess
@@ -61,7 +61,7 @@ describe('the shipped rule sets', () => {
     const hungKings = ['2020-04-02', '2021-04-21', '2022-04-10', '2023-04-29', '2024-04-18', '2025-04-07', '2026-04-26', '2027-04-16'];
     const lunarNewYear = ['2020-01-25', '2021-02-12', '2022-02-01', '2023-01-22', '2024-02-10', '2025-01-29', '2026-02-17', '2027-02-06'];
     // Act
-    const lists = DEFAULT_RULE_SETS.map((s) => new Set(s.holidays));
+    const lists = defaultRuleSets().map((s) => new Set(s.holidays));
     // Assess
     for (const holidays of lists) {
       for (let y = 2020; y <= 2027; y++) for (const d of fixed(y)) expect(holidays, d).toContain(d);
@@ -114,7 +114,7 @@ describe('ruleSetFor', () => {
 
   it('does not depend on the order of the list, and refuses an empty one', () => {
     // Prepare
-    const reversed = [...DEFAULT_RULE_SETS].reverse();
+    const reversed = [...defaultRuleSets()].reverse();
     // Act
     const chosen = ruleSetFor('2025-03-01', reversed);
     // Assess
@@ -305,7 +305,7 @@ describe('parseRuleSets', () => {
     // Act
     const sets = parseRuleSets(data);
     // Assess
-    expect(sets).toEqual(DEFAULT_RULE_SETS);
+    expect(sets).toEqual(defaultRuleSets());
     expect(sets[0]!.holidays[0]).toBe('2020-01-01');
   });
 });

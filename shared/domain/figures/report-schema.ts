@@ -2,7 +2,7 @@
 // that schemas/report.json and the HTTP API's OpenAPI document are generated from. The
 // compile-time check below ties it to the `Report` type that `renderReport` returns, and
 // the tests parse real reports with it, so the published shape cannot drift.
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events.js';
 import type { Report } from './report.js';
 import { MEMBER_FIGURES } from './types.js';

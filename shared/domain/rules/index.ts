@@ -7,10 +7,11 @@
 // date that starts the clock (the dossier's `receivedOn`, the transfer's `issuedOn`, …),
 // so a rule change never moves a deadline that was already running.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BusinessDate } from '../records.js';
 import { addDays, addMonths, compareDates, daysBetween, isBusinessDate, isWeekend, yearOf } from '../dates.js';
 import rawRuleSets from './rule-sets.json' with { type: 'json' };
+import { lazy } from '../../lazy.js';
 
 /** How a period is counted. */
 export type PeriodUnit = 'calendar' | 'working';
@@ -171,10 +172,12 @@ export function parseRuleSets(data: unknown): readonly RuleSet[] {
 
 /**
  * The rule sets shipped in rule-sets.json (2021-01-01, 2025-01-01, 2025-07-01).
- * Validated when this module loads: a broken data file stops the cold start instead of
- * producing wrong deadlines.
+ * Validated on first use, not at load: the validation is a good part of a Lambda's cold
+ * start, and the figures function never counts a deadline. A broken data file still
+ * never produces a wrong deadline: every deadline throws instead, and test/unit/rules
+ * checks the shipped file before it can be deployed.
  */
-export const DEFAULT_RULE_SETS: readonly RuleSet[] = parseRuleSets(rawRuleSets);
+export const defaultRuleSets: () => readonly RuleSet[] = lazy(() => parseRuleSets(rawRuleSets));
 
 // ---------------------------------------------------------------------------------------
 // Choosing a set and counting periods
@@ -186,7 +189,7 @@ export const DEFAULT_RULE_SETS: readonly RuleSet[] = parseRuleSets(rawRuleSets);
  * members, backfilled dossiers) still gets deadlines.
  * @throws RangeError on an invalid date or an empty list.
  */
-export function ruleSetFor(date: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): RuleSet {
+export function ruleSetFor(date: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): RuleSet {
   if (!isBusinessDate(date)) throw new RangeError(`not a business date (YYYY-MM-DD): ${JSON.stringify(date)}`);
   let chosen: RuleSet | undefined;
   let earliest: RuleSet | undefined;
@@ -298,25 +301,25 @@ export function subtractPeriod(end: BusinessDate, period: Period, ruleSet: RuleS
 // The deadlines ingest and the reminder job ask for
 
 /** {@link dossierDueOn} with whether it is provisional (CONTRACT §7; see {@link Deadline}). */
-export function dossierDeadline(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): Deadline {
+export function dossierDeadline(receivedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): Deadline {
   const set = ruleSetFor(receivedOn, sets);
   return deadlineOf(receivedOn, set.dossierDeadline, set);
 }
 
 /** {@link recognitionDueOn} with whether it is provisional. */
-export function recognitionDeadline(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): Deadline {
+export function recognitionDeadline(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): Deadline {
   const set = ruleSetFor(probationEndsOn, sets);
   return deadlineOf(probationEndsOn, set.recognitionDue, set);
 }
 
 /** {@link transferDueOn} with whether it is provisional. */
-export function transferDeadline(issuedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): Deadline {
+export function transferDeadline(issuedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): Deadline {
   const set = ruleSetFor(issuedOn, sets);
   return deadlineOf(issuedOn, set.transferReceipt, set);
 }
 
 /** A dossier's deadline `dueOn` (CONTRACT §4), by the rules in force on `receivedOn`. */
-export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
+export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
   return dossierDeadline(receivedOn, sets).dueOn;
 }
 
@@ -325,7 +328,7 @@ export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] 
  * `receivedOn`, most distant first. A fresh array: the caller may keep it on the record,
  * so that a later rule change does not alter the reminders of a running dossier.
  */
-export function dossierThresholds(receivedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): number[] {
+export function dossierThresholds(receivedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): number[] {
   return [...ruleSetFor(receivedOn, sets).dossierThresholds];
 }
 
@@ -337,19 +340,19 @@ export function dossierThresholds(receivedOn: BusinessDate, sets: readonly RuleS
 export function probationEndsOn(
   admittedOn: BusinessDate,
   ceremonyOn?: BusinessDate | null,
-  sets: readonly RuleSet[] = DEFAULT_RULE_SETS,
+  sets: readonly RuleSet[] = defaultRuleSets(),
 ): BusinessDate {
   const start = ceremonyOn ?? admittedOn;
   return addMonths(start, ruleSetFor(start, sets).probation.months);
 }
 
 /** The day recognition is due (§7: 30 working days after probation ends), by the rules in force when probation ends. */
-export function recognitionDueOn(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
+export function recognitionDueOn(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
   return recognitionDeadline(probationEndsOn, sets).dueOn;
 }
 
 /** The day an official transfer must be received (§7: 30 working days after `issuedOn`). */
-export function transferDueOn(issuedOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): BusinessDate {
+export function transferDueOn(issuedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
   return transferDeadline(issuedOn, sets).dueOn;
 }
 
@@ -358,13 +361,13 @@ export function transferDueOn(issuedOn: BusinessDate, sets: readonly RuleSet[] =
  * counts back from the date it warns of, so the set in force on that date applies; a
  * working-day notice is converted to the calendar days it spans there.
  */
-export function probationNoticeDays(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): number {
+export function probationNoticeDays(probationEndsOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): number {
   const set = ruleSetFor(probationEndsOn, sets);
   return daysBetween(subtractPeriod(probationEndsOn, set.probationNotice, set), probationEndsOn);
 }
 
 /** How many calendar days before a badge milestone `badge.upcoming` is sent (rules in force on the milestone). */
-export function badgeNoticeDays(milestoneOn: BusinessDate, sets: readonly RuleSet[] = DEFAULT_RULE_SETS): number {
+export function badgeNoticeDays(milestoneOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): number {
   const set = ruleSetFor(milestoneOn, sets);
   return daysBetween(subtractPeriod(milestoneOn, set.badgeNotice, set), milestoneOn);
 }
