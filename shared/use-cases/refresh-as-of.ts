@@ -123,6 +123,8 @@ export async function mergeOrgAsOf(
 ): Promise<AsOfReports> {
   const { orgId, children } = org;
   const parts = new Set([NETS, ...[...years].map(String)]);
+  // A part a source reports is one this item must take in, whatever `years` says.
+  for (const r of reports.values()) for (const part of r.keys()) parts.add(part);
   if (restructured) {
     const sources = [{ orgId, kind: 'own' as const }, ...children.map((id) => ({ orgId: id, kind: 'subtree' as const }))];
     const nets = await store.readAsOf([...sources, { orgId, kind: 'subtree' as const }].map((s) => ({ ...s, part: NETS })));
