@@ -19,13 +19,14 @@ import {
   sumChanges,
   type Absorbed,
   type DatedChanges,
+  type MergePlan,
   type SourceReport,
   type Tally,
 } from '../domain/figures/index.js';
 import { yearOf } from '../domain/dates.js';
 import type { ChangedRecord } from '../data/changes.js';
 import { ConcurrentUpdateError } from './errors.js';
-import { asOfId, type AsOfStore } from './ports.js';
+import { asOfId, type AsOfStore, type StoredAsOf } from './ports.js';
 
 const MAX_CONFLICTS = 20;
 
@@ -130,58 +131,75 @@ export async function mergeOrgAsOf(
     const nets = await store.readAsOf([...sources, { orgId, kind: 'subtree' as const }].map((s) => ({ ...s, part: NETS })));
     for (const stored of nets.values()) for (const y of Object.keys(stored.data)) parts.add(y);
   }
+  const partReports = (part: string) => {
+    const out = new Map<string, SourceReport<Record<string, Tally>>>();
+    for (const [source, r] of reports) if (r.has(part)) out.set(source, r.get(part)!);
+    return out;
+  };
+  const sources = [
+    { key: OWN_SOURCE, orgId, kind: 'own' as const },
+    ...children.map((id) => ({ key: id, orgId: id, kind: 'subtree' as const })),
+  ];
   const out: AsOfReports = new Map();
-  await Promise.all(
-    [...parts].map(async (part) => {
-      const partReports = new Map<string, SourceReport<Record<string, Tally>>>();
-      for (const [source, r] of reports) if (r.has(part)) partReports.set(source, r.get(part)!);
-      out.set(part, await mergePart(store, org, part, restructured, partReports));
-    }),
-  );
+  let pending = [...parts];
+  for (let attempt = 0; attempt < MAX_CONFLICTS && pending.length > 0; attempt++) {
+    // One read for the items, one for the sources of those merged in full, read after the
+    // items (as refresh-figures' mergeOrg does); each item is then written on its own.
+    const read = await store.readAsOf(pending.map((part) => ({ orgId, kind: 'subtree' as const, part })));
+    const plans = pending.map((part) => {
+      const stored = read.get(asOfId(orgId, 'subtree', part));
+      return { part, stored, plan: planMerge(stored, { treeVersion: org.treeVersion, restructured }, partReports(part)) };
+    });
+    const full = plans.filter((p) => p.plan.kind === 'full').map((p) => p.part);
+    const sourcesRead =
+      full.length === 0
+        ? new Map()
+        : await store.readAsOf(full.flatMap((part) => sources.map((s) => ({ orgId: s.orgId, kind: s.kind, part }))));
+    const done = await Promise.all(
+      plans.map(async ({ part, stored, plan }) => {
+        const merged = mergedPart(plan, stored, org.treeVersion, (s) => sourcesRead.get(asOfId(s.orgId, s.kind, part)), sources);
+        if ('unchanged' in merged) {
+          out.set(part, { version: merged.unchanged });
+          return true;
+        }
+        const beforeVersion = stored?.version ?? 0;
+        if (!(await store.writeAsOf({ orgId, kind: 'subtree', part, ...merged }, stored?.version))) return false;
+        out.set(part, { version: beforeVersion + 1, change: { beforeVersion, before: sumChanges([stored?.data]), after: merged.data } });
+        return true;
+      }),
+    );
+    pending = pending.filter((_, i) => !done[i]);
+  }
+  if (pending.length > 0) throw new ConcurrentUpdateError(`figures as of a date of ${orgId} (subtree)`, MAX_CONFLICTS);
   return out;
 }
 
-/** One subtree as-of item of an org brought up to date: a delta when exact, else a full merge. */
-async function mergePart(
-  store: AsOfStore,
-  { orgId, children, treeVersion }: { orgId: string; children: readonly string[]; treeVersion: number | undefined },
-  part: string,
-  restructured: boolean,
-  reports: ReadonlyMap<string, SourceReport<Record<string, Tally>>>,
-): Promise<SourceReport<Record<string, Tally>>> {
-  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const stored = (await store.readAsOf([{ orgId, kind: 'subtree', part }])).get(asOfId(orgId, 'subtree', part));
-    const plan = planMerge(stored, { treeVersion, restructured }, reports);
-    if (plan.kind === 'none') return { version: stored!.version };
-    let data: Record<string, Tally>;
-    let absorbed: Absorbed;
-    let mergedUnder = treeVersion;
-    if (plan.kind === 'delta') {
-      data = applyTallyDeltas(stored!.data, plan.changes);
-      absorbed = plan.absorbed;
-      mergedUnder = stored!.treeVersion;
-    } else {
-      // Read after the item itself, as refresh-figures' mergeOrg does.
-      const sources = [
-        { key: OWN_SOURCE, orgId, kind: 'own' as const },
-        ...children.map((id) => ({ key: id, orgId: id, kind: 'subtree' as const })),
-      ];
-      const read = await store.readAsOf(sources.map((s) => ({ orgId: s.orgId, kind: s.kind, part })));
-      const items = sources.map((s) => read.get(asOfId(s.orgId, s.kind, part)));
-      data = sumChanges(items.map((i) => i?.data));
-      absorbed = Object.fromEntries(sources.map((s, i) => [s.key, items[i]?.version ?? 0]));
-      // Nothing to record (merges read no records, so skipping cannot hide a newer write);
-      // nor an empty item to create.
-      if (!stored && Object.keys(data).length === 0) return { version: 0 };
-      if (stored && stored.treeVersion === mergedUnder && sameAbsorbed(stored.absorbed, absorbed) && sameTallies(stored.data, data)) {
-        return { version: stored.version };
-      }
-    }
-    const beforeVersion = stored?.version ?? 0;
-    const bookkeeping = { absorbed, ...(mergedUnder === undefined ? {} : { treeVersion: mergedUnder }) };
-    if (await store.writeAsOf({ orgId, kind: 'subtree', part, data, ...bookkeeping }, stored?.version)) {
-      return { version: beforeVersion + 1, change: { beforeVersion, before: sumChanges([stored?.data]), after: data } };
-    }
+/**
+ * What one subtree as-of item becomes under `plan`: the data and bookkeeping to write, or
+ * its version when there is nothing to write (merges read no records, so skipping a write
+ * cannot hide a newer one; nor is an empty item created).
+ */
+function mergedPart(
+  plan: MergePlan<Record<string, Tally>>,
+  stored: StoredAsOf | undefined,
+  treeVersion: number | undefined,
+  sourceItem: (s: { orgId: string; kind: 'own' | 'subtree' }) => StoredAsOf | undefined,
+  sources: ReadonlyArray<{ key: string; orgId: string; kind: 'own' | 'subtree' }>,
+): { unchanged: number } | { data: Record<string, Tally>; absorbed: Absorbed; treeVersion?: number } {
+  if (plan.kind === 'none') return { unchanged: stored!.version };
+  if (plan.kind === 'delta') {
+    return {
+      data: applyTallyDeltas(stored!.data, plan.changes),
+      absorbed: plan.absorbed,
+      ...(stored!.treeVersion === undefined ? {} : { treeVersion: stored!.treeVersion }),
+    };
   }
-  throw new ConcurrentUpdateError(`figures as of a date of ${orgId} (subtree)`, MAX_CONFLICTS);
+  const items = sources.map(sourceItem);
+  const data = sumChanges(items.map((i) => i?.data));
+  const absorbed: Absorbed = Object.fromEntries(sources.map((s, i) => [s.key, items[i]?.version ?? 0]));
+  if (!stored && Object.keys(data).length === 0) return { unchanged: 0 };
+  if (stored && stored.treeVersion === treeVersion && sameAbsorbed(stored.absorbed, absorbed) && sameTallies(stored.data, data)) {
+    return { unchanged: stored.version };
+  }
+  return { data, absorbed, ...(treeVersion === undefined ? {} : { treeVersion }) };
 }
