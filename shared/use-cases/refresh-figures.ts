@@ -86,9 +86,7 @@ export async function refreshFigures(store: FiguresStore, stale: Stale): Promise
         const asOf = asOfYears.get(id)!;
         const children = tree.children(id).map((c) => c.orgId);
         const reports = sourceReports(id, children, own, subtree);
-        const asOfReports = new Map<string, AsOfReports>();
-        if (ownAsOf.has(id)) asOfReports.set(OWN_SOURCE, ownAsOf.get(id)!);
-        for (const c of children) if (subtreeAsOf.has(c)) asOfReports.set(c, subtreeAsOf.get(c)!);
+        const asOfReports = sourceReports(id, children, ownAsOf, subtreeAsOf);
         return [
           mergeOrg(store, tree, id, reports, asOf.all).then((r) => subtree.set(id, r)),
           mergeOrgAsOf(store, { orgId: id, children, treeVersion: tree.version }, asOf.years, asOf.all, asOfReports).then((r) =>
@@ -139,13 +137,13 @@ async function cellHoldings(store: FiguresStore, cellId: string, expectations: E
 }
 
 /** The reports of an org's sources that this refresh touched, keyed as in `absorbed`. */
-function sourceReports<T>(
+function sourceReports<V>(
   orgId: string,
   children: readonly string[],
-  own: ReadonlyMap<string, SourceReport<T>>,
-  subtree: ReadonlyMap<string, SourceReport<T>>,
-): Map<string, SourceReport<T>> {
-  const reports = new Map<string, SourceReport<T>>();
+  own: ReadonlyMap<string, V>,
+  subtree: ReadonlyMap<string, V>,
+): Map<string, V> {
+  const reports = new Map<string, V>();
   if (own.has(orgId)) reports.set(OWN_SOURCE, own.get(orgId)!);
   for (const c of children) if (subtree.has(c)) reports.set(c, subtree.get(c)!);
   return reports;
