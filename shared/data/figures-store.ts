@@ -9,7 +9,7 @@
 //   CHANGES#<cell>    <record pk>             one record's dated changes in the cell, at its version
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrgFigures } from '../domain/figures/index.js';
+import type { MergeBookkeeping, OrgFigures } from '../domain/figures/index.js';
 import {
   asOfId,
   figuresId,
@@ -60,8 +60,20 @@ export async function writeFigures(
   kind: FiguresKind,
   figures: OrgFigures,
   readVersion: number | undefined,
+  bookkeeping: MergeBookkeeping = {},
 ): Promise<boolean> {
-  return conditionalPut({ ...figuresKey(orgId, kind), orgId, kind, figures }, readVersion);
+  const { absorbed, treeVersion } = bookkeeping;
+  return conditionalPut(
+    {
+      ...figuresKey(orgId, kind),
+      orgId,
+      kind,
+      figures,
+      ...(absorbed ? { absorbed } : {}),
+      ...(treeVersion !== undefined ? { treeVersion } : {}),
+    },
+    readVersion,
+  );
 }
 
 /** Puts an item at `readVersion + 1` only if its version is still `readVersion` (undefined: absent). */
@@ -128,7 +140,16 @@ export async function readAsOf(
 
 /** Writes an as-of item only if nobody wrote it since `readVersion` (see {@link writeFigures}). */
 export async function writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean> {
-  return conditionalPut({ ...asOfKey(item.orgId, item.kind, item.part), ...item }, readVersion);
+  const { absorbed, treeVersion, ...rest } = item;
+  return conditionalPut(
+    {
+      ...asOfKey(item.orgId, item.kind, item.part),
+      ...rest,
+      ...(absorbed ? { absorbed } : {}),
+      ...(treeVersion !== undefined ? { treeVersion } : {}),
+    },
+    readVersion,
+  );
 }
 
 /**

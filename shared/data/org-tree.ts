@@ -24,7 +24,12 @@ export async function currentOrgTree(): Promise<OrgTree> {
   // look older than it is (one extra reload later), never newer.
   const version = await orgTreeVersion(table);
   if (cached?.table === table && cached.version === version) return cached.tree;
-  const tree = new OrgTree(await loadAllOrgs());
+  const orgs = await loadAllOrgs();
+  // The figures record the version a subtree was merged under and add deltas only under
+  // the same one, so the label must be exact: when an org changed while they were read,
+  // the tree carries no version (its merges are full) and is not kept.
+  if ((await orgTreeVersion(table)) !== version) return new OrgTree(orgs);
+  const tree = new OrgTree(orgs, version);
   cached = { table, version, tree };
   return tree;
 }

@@ -2,7 +2,7 @@
 // its store; the handler or CLI passes the DynamoDB one (shared/data), unit tests an
 // in-memory one (test/helpers/in-memory-stores.ts) and so run the real use case.
 // Types and one key helper: importing this module loads no SDK.
-import type { DatedChanges, OrgFigures, OrgTree, Tally } from '../domain/figures/index.js';
+import type { DatedChanges, MergeBookkeeping, OrgFigures, OrgTree, Tally } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { OrgLookup } from '../domain/ingest/scope.js';
@@ -119,7 +119,7 @@ export interface IngestStore {
 /** `own`: a cell's recount of its own records; `subtree`: the org and everything under it. */
 export type FiguresKind = 'own' | 'subtree';
 
-export interface StoredFigures {
+export interface StoredFigures extends MergeBookkeeping {
   orgId: string;
   kind: FiguresKind;
   figures: OrgFigures;
@@ -137,13 +137,22 @@ export interface CellHolding {
 export interface FiguresReader {
   /** Figures by (org, kind), keyed `kind:orgId` ({@link figuresId}); absent ones are not in the map. */
   readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>, consistent?: boolean): Promise<Map<string, StoredFigures>>;
-  /** The org tree as of now. */
+  /** The org tree as of now, with its version (`OrgTree.version`; undefined when not known for sure). */
   currentOrgTree(): Promise<OrgTree>;
 }
 
 export interface FiguresStore extends FiguresReader, AsOfStore {
-  /** Writes only if nobody wrote since `readVersion` was read (undefined: absent); false when someone did. */
-  writeFigures(orgId: string, kind: FiguresKind, figures: OrgFigures, readVersion: number | undefined): Promise<boolean>;
+  /**
+   * Writes at `readVersion + 1` only if nobody wrote since `readVersion` was read (undefined:
+   * absent); false when someone did. A subtree item carries its `bookkeeping` (none: dropped).
+   */
+  writeFigures(
+    orgId: string,
+    kind: FiguresKind,
+    figures: OrgFigures,
+    readVersion: number | undefined,
+    bookkeeping?: MergeBookkeeping,
+  ): Promise<boolean>;
   /** What a cell holds now, from index byCell: eventually consistent, so callers verify. */
   queryCellItems(cellId: string): Promise<CellHolding[]>;
   /** A cell's facts of one year, read consistently. */
@@ -156,7 +165,7 @@ export interface FiguresStore extends FiguresReader, AsOfStore {
  * One item of an org's figures as of a date: `nets` (year → the net change of that
  * year) or one year (`"2021"`: `MM-DD` → the changes dated that day).
  */
-export interface StoredAsOf {
+export interface StoredAsOf extends MergeBookkeeping {
   orgId: string;
   kind: FiguresKind;
   part: string;

@@ -137,6 +137,8 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
     const lines = diffFigures(storedById.get(id)?.figures, fresh.figures);
     if (lines.length === 0) continue;
     differences.push({ orgId: fresh.orgId, kind: fresh.kind, lines });
+    // Written without the delta merge's record of the sources (`absorbed`), and at a new
+    // version: the next refresh of this item and of its parent merges them in full.
     if (opts.write) await writeFigures(fresh.orgId, fresh.kind, fresh.figures, storedById.get(id)?.version);
   }
   for (const s of stored) {

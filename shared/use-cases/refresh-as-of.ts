@@ -6,18 +6,35 @@
 //    record's version (a later version already there wins): `CHANGES#<cell>/<record>`;
 // 2. each cell whose contributions changed sums all of them again into its own items
 //    (the year-net item and the items of the years touched);
-// 3. each ancestor sums its children's items of those years (done by refresh-figures,
-//    deepest first, with {@link mergeOrgAsOf}).
-import { byYear, recordChanges, sumChanges, type DatedChanges, type Tally } from '../domain/figures/index.js';
+// 3. each ancestor takes in its children's items of those years (done by refresh-figures,
+//    deepest first, with {@link mergeOrgAsOf}): per item, the delta its sources report when
+//    that is exact, else their sum again — as the figures' subtree items (refresh-figures.ts).
+import {
+  applyTallyDeltas,
+  byYear,
+  OWN_SOURCE,
+  planMerge,
+  recordChanges,
+  sameAbsorbed,
+  sumChanges,
+  type Absorbed,
+  type DatedChanges,
+  type MergePlan,
+  type SourceReport,
+  type Tally,
+} from '../domain/figures/index.js';
 import { yearOf } from '../domain/dates.js';
 import type { ChangedRecord } from '../data/changes.js';
 import { ConcurrentUpdateError } from './errors.js';
-import { asOfId, type AsOfStore, type FiguresKind } from './ports.js';
+import { asOfId, type AsOfStore, type StoredAsOf } from './ports.js';
 
 const MAX_CONFLICTS = 20;
 
 /** The item holding the net change of every year. */
 export const NETS = 'nets';
+
+/** What one source's as-of items became in a refresh, by part (`nets`, a year). */
+export type AsOfReports = Map<string, SourceReport<Record<string, Tally>>>;
 
 /** Years a set of changes touches. */
 function yearsOf(changes: DatedChanges | undefined): number[] {
@@ -63,67 +80,126 @@ function sameTallies(a: Record<string, Tally> | undefined, b: Record<string, Tal
 }
 
 /**
- * Writes the parts of an org's as-of figures that differ from what is stored, each under
- * the version read; false when any write lost a race (read again and redo).
+ * Step 2: a cell's own as-of items (nets and the stale years), summed from all its
+ * contributions. Every part is written, even unchanged (see recountCell in refresh-figures.ts:
+ * a skipped write would let a slower recount that read fewer contributions win). Returns
+ * each part's version after, with its data before and after.
  */
-async function writeParts(
-  store: AsOfStore,
-  orgId: string,
-  kind: FiguresKind,
-  parts: Map<string, Record<string, Tally>>,
-  read: Map<string, { data: Record<string, Tally>; version: number }>,
-): Promise<boolean> {
-  const results = await Promise.all(
-    [...parts].map(([part, data]) => {
-      const stored = read.get(asOfId(orgId, kind, part));
-      if (stored && sameTallies(stored.data, data)) return true;
-      if (!stored && Object.keys(data).length === 0) return true;
-      return store.writeAsOf({ orgId, kind, part, data: sumChanges([data]) }, stored?.version);
-    }),
-  );
-  return results.every(Boolean);
-}
-
-/** Step 2: a cell's own as-of items (nets and the stale years), summed from all its contributions. */
-export async function recountCellAsOf(store: AsOfStore, cellId: string, years: ReadonlySet<number>): Promise<void> {
-  const wanted = [NETS, ...[...years].map(String)].map((part) => ({ orgId: cellId, kind: 'own' as const, part }));
-  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+export async function recountCellAsOf(store: AsOfStore, cellId: string, years: ReadonlySet<number>): Promise<AsOfReports> {
+  let pending = [NETS, ...[...years].map(String)];
+  const out: AsOfReports = new Map();
+  for (let attempt = 0; attempt < MAX_CONFLICTS && pending.length > 0; attempt++) {
     // Read the items before the contributions: a contribution put after this read is
     // followed by a recount whose write makes ours fail on the version, and redo.
-    const read = await store.readAsOf(wanted);
+    const read = await store.readAsOf(pending.map((part) => ({ orgId: cellId, kind: 'own' as const, part })));
     const split = byYear(sumChanges((await store.queryContributions(cellId)).map((c) => c.changes)));
-    const parts = new Map<string, Record<string, Tally>>([[NETS, split.nets]]);
-    for (const y of years) parts.set(String(y), split.days[String(y)] ?? {});
-    if (await writeParts(store, cellId, 'own', parts, read)) return;
+    const written = await Promise.all(
+      pending.map(async (part) => {
+        const stored = read.get(asOfId(cellId, 'own', part));
+        const data = sumChanges([part === NETS ? split.nets : split.days[part]]);
+        const beforeVersion = stored?.version ?? 0;
+        if (!(await store.writeAsOf({ orgId: cellId, kind: 'own', part, data }, stored?.version))) return false;
+        out.set(part, { version: beforeVersion + 1, change: { beforeVersion, before: sumChanges([stored?.data]), after: data } });
+        return true;
+      }),
+    );
+    pending = pending.filter((_, i) => !written[i]);
   }
-  throw new ConcurrentUpdateError(`figures as of a date of ${cellId}`, MAX_CONFLICTS);
+  if (pending.length > 0) throw new ConcurrentUpdateError(`figures as of a date of ${cellId}`, MAX_CONFLICTS);
+  return out;
 }
 
 /**
  * Step 3 for one org: its subtree items = its own + its children's subtree items, for the
- * year-net item and `years`; with `allYears`, every year any of them holds (the tree
- * changed shape under it).
+ * year-net item and `years`; with `restructured`, every year any of them holds (the tree
+ * changed shape under it), each merged in full. `reports`: what this refresh made of its
+ * sources (keyed as in `absorbed`). Returns what each of its subtree items became.
  */
 export async function mergeOrgAsOf(
   store: AsOfStore,
-  orgId: string,
-  children: readonly string[],
+  org: { orgId: string; children: readonly string[]; treeVersion: number | undefined },
   years: ReadonlySet<number>,
-  allYears: boolean,
-): Promise<void> {
-  const sources = [{ orgId, kind: 'own' as const }, ...children.map((id) => ({ orgId: id, kind: 'subtree' as const }))];
-  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const netsRead = await store.readAsOf([...sources, { orgId, kind: 'subtree' as const }].map((s) => ({ ...s, part: NETS })));
-    const parts = new Set([...years].map(String));
-    if (allYears) for (const stored of netsRead.values()) for (const y of Object.keys(stored.data)) parts.add(y);
-    const read = new Map(netsRead);
-    const yearItems = [...parts].flatMap((part) => [...sources, { orgId, kind: 'subtree' as const }].map((s) => ({ ...s, part })));
-    for (const [id, item] of await store.readAsOf(yearItems)) read.set(id, item);
-    const merged = new Map<string, Record<string, Tally>>();
-    for (const part of [NETS, ...parts]) {
-      merged.set(part, sumChanges(sources.map((s) => read.get(asOfId(s.orgId, s.kind, part))?.data)));
-    }
-    if (await writeParts(store, orgId, 'subtree', merged, read)) return;
+  restructured: boolean,
+  reports: ReadonlyMap<string, AsOfReports>,
+): Promise<AsOfReports> {
+  const { orgId, children } = org;
+  const parts = new Set([NETS, ...[...years].map(String)]);
+  // A part a source reports is one this item must take in, whatever `years` says.
+  for (const r of reports.values()) for (const part of r.keys()) parts.add(part);
+  if (restructured) {
+    const sources = [{ orgId, kind: 'own' as const }, ...children.map((id) => ({ orgId: id, kind: 'subtree' as const }))];
+    const nets = await store.readAsOf([...sources, { orgId, kind: 'subtree' as const }].map((s) => ({ ...s, part: NETS })));
+    for (const stored of nets.values()) for (const y of Object.keys(stored.data)) parts.add(y);
   }
-  throw new ConcurrentUpdateError(`figures as of a date of ${orgId} (subtree)`, MAX_CONFLICTS);
+  const partReports = (part: string) => {
+    const out = new Map<string, SourceReport<Record<string, Tally>>>();
+    for (const [source, r] of reports) if (r.has(part)) out.set(source, r.get(part)!);
+    return out;
+  };
+  const sources = [
+    { key: OWN_SOURCE, orgId, kind: 'own' as const },
+    ...children.map((id) => ({ key: id, orgId: id, kind: 'subtree' as const })),
+  ];
+  const out: AsOfReports = new Map();
+  let pending = [...parts];
+  for (let attempt = 0; attempt < MAX_CONFLICTS && pending.length > 0; attempt++) {
+    // One read for the items, one for the sources of those merged in full, read after the
+    // items (as refresh-figures' mergeOrg does); each item is then written on its own.
+    const read = await store.readAsOf(pending.map((part) => ({ orgId, kind: 'subtree' as const, part })));
+    const plans = pending.map((part) => {
+      const stored = read.get(asOfId(orgId, 'subtree', part));
+      return { part, stored, plan: planMerge(stored, { treeVersion: org.treeVersion, restructured }, partReports(part)) };
+    });
+    const full = plans.filter((p) => p.plan.kind === 'full').map((p) => p.part);
+    const sourcesRead =
+      full.length === 0
+        ? new Map()
+        : await store.readAsOf(full.flatMap((part) => sources.map((s) => ({ orgId: s.orgId, kind: s.kind, part }))));
+    const done = await Promise.all(
+      plans.map(async ({ part, stored, plan }) => {
+        const merged = mergedPart(plan, stored, org.treeVersion, (s) => sourcesRead.get(asOfId(s.orgId, s.kind, part)), sources);
+        if ('unchanged' in merged) {
+          out.set(part, { version: merged.unchanged });
+          return true;
+        }
+        const beforeVersion = stored?.version ?? 0;
+        if (!(await store.writeAsOf({ orgId, kind: 'subtree', part, ...merged }, stored?.version))) return false;
+        out.set(part, { version: beforeVersion + 1, change: { beforeVersion, before: sumChanges([stored?.data]), after: merged.data } });
+        return true;
+      }),
+    );
+    pending = pending.filter((_, i) => !done[i]);
+  }
+  if (pending.length > 0) throw new ConcurrentUpdateError(`figures as of a date of ${orgId} (subtree)`, MAX_CONFLICTS);
+  return out;
+}
+
+/**
+ * What one subtree as-of item becomes under `plan`: the data and bookkeeping to write, or
+ * its version when there is nothing to write (merges read no records, so skipping a write
+ * cannot hide a newer one; nor is an empty item created).
+ */
+function mergedPart(
+  plan: MergePlan<Record<string, Tally>>,
+  stored: StoredAsOf | undefined,
+  treeVersion: number | undefined,
+  sourceItem: (s: { orgId: string; kind: 'own' | 'subtree' }) => StoredAsOf | undefined,
+  sources: ReadonlyArray<{ key: string; orgId: string; kind: 'own' | 'subtree' }>,
+): { unchanged: number } | { data: Record<string, Tally>; absorbed: Absorbed; treeVersion?: number } {
+  if (plan.kind === 'none') return { unchanged: stored!.version };
+  if (plan.kind === 'delta') {
+    return {
+      data: applyTallyDeltas(stored!.data, plan.changes),
+      absorbed: plan.absorbed,
+      ...(stored!.treeVersion === undefined ? {} : { treeVersion: stored!.treeVersion }),
+    };
+  }
+  const items = sources.map(sourceItem);
+  const data = sumChanges(items.map((i) => i?.data));
+  const absorbed: Absorbed = Object.fromEntries(sources.map((s, i) => [s.key, items[i]?.version ?? 0]));
+  if (!stored && Object.keys(data).length === 0) return { unchanged: 0 };
+  if (stored && stored.treeVersion === treeVersion && sameAbsorbed(stored.absorbed, absorbed) && sameTallies(stored.data, data)) {
+    return { unchanged: stored.version };
+  }
+  return { data, absorbed, ...(treeVersion === undefined ? {} : { treeVersion }) };
 }

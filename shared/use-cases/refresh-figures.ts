@@ -1,17 +1,40 @@
 // use case: bring the figures of every changed cell, and of each ancestor up to the
 // root, up to date. (adapter) functions/figures --> use case --> domain/figures
 //
-// Why recount and merge, not ADD deltas: a stream batch can be delivered again, and a
-// delta applied twice is wrong for good; a recount from the records is right however
-// often it runs. Each write states the version it read, so of two concurrent writers
-// to one org the slower one finds the version moved, reads again and redoes the merge
-// with what the faster one wrote: the last successful write has seen every child.
-import { countCellCurrent, countCellYear, mergeSubtree, normalizeFigures, type OrgFigures, type OrgTree } from '../domain/figures/index.js';
+// A cell's own figures are recounted from its records, never adjusted: a stream batch can
+// be delivered again, and a recount is right however often it runs. Each write states the
+// version it read, so of two concurrent recounts the slower one finds the version moved,
+// reads again and redoes it: the last successful write has seen every record. A recount
+// always writes (a new version even with the same figures): skipping it would let a slower
+// recount that read the records earlier write over it unnoticed.
+//
+// An ancestor's subtree item is then merged with what changed (domain/figures/delta.ts):
+// each write here knows the figures and version before and after it and passes them up;
+// the parent reads only its own item, and adds (after − before) when it holds exactly the
+// `before` version of that child, else reads all its sources again (a full merge, as
+// before). It holds, per source, the version it summed, so redelivery (that version is
+// already there: nothing to do), races (the write states the version it read) and
+// restructuring (another tree version: full merge) keep it the exact merge of its sources.
+import {
+  applyFiguresDeltas,
+  countCellCurrent,
+  countCellYear,
+  mergeSubtree,
+  normalizeFigures,
+  OWN_SOURCE,
+  planMerge,
+  sameAbsorbed,
+  stableEquals,
+  type Absorbed,
+  type OrgFigures,
+  type OrgTree,
+  type SourceReport,
+} from '../domain/figures/index.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
 import type { Expectation, Stale, StaleCell } from '../data/changes.js';
 import { ConcurrentUpdateError, IndexLaggingError } from './errors.js';
 import { figuresId, type FiguresStore } from './ports.js';
-import { mergeOrgAsOf, recountCellAsOf, writeContributions } from './refresh-as-of.js';
+import { mergeOrgAsOf, recountCellAsOf, writeContributions, type AsOfReports } from './refresh-as-of.js';
 
 export { IndexLaggingError };
 
@@ -25,9 +48,15 @@ export async function refreshFigures(store: FiguresStore, stale: Stale): Promise
   if (stale.cells.size === 0 && stale.orgs.size === 0 && stale.records.size === 0) return { cells: 0, orgs: 0 };
   const tree = await store.currentOrgTree();
   const asOfCells = await writeContributions(store, stale.records.values());
+  /** What each source item of a subtree item became in this refresh, by org: its own item… */
+  const own = new Map<string, SourceReport<OrgFigures>>();
+  const ownAsOf = new Map<string, AsOfReports>();
+  /** …and its subtree item (what its parent takes in). */
+  const subtree = new Map<string, SourceReport<OrgFigures>>();
+  const subtreeAsOf = new Map<string, AsOfReports>();
   await Promise.all([
-    ...[...stale.cells].map(([cellId, what]) => recountCell(store, cellId, what)),
-    ...[...asOfCells].map(([cellId, years]) => recountCellAsOf(store, cellId, years)),
+    ...[...stale.cells].map(async ([cellId, what]) => own.set(cellId, await recountCell(store, cellId, what))),
+    ...[...asOfCells].map(async ([cellId, years]) => ownAsOf.set(cellId, await recountCellAsOf(store, cellId, years))),
   ]);
   const touched = new Set<string>();
   /** Per org, the as-of years its subtree items must be merged for; `all` when its subtree changed shape. */
@@ -56,20 +85,33 @@ export async function refreshFigures(store: FiguresStore, stale: Stale): Promise
       levels.get(d)!.flatMap((id) => {
         const asOf = asOfYears.get(id)!;
         const children = tree.children(id).map((c) => c.orgId);
-        return [mergeOrg(store, tree, id), mergeOrgAsOf(store, id, children, asOf.years, asOf.all)];
+        const reports = sourceReports(id, children, own, subtree);
+        const asOfReports = sourceReports(id, children, ownAsOf, subtreeAsOf);
+        return [
+          mergeOrg(store, tree, id, reports, asOf.all).then((r) => subtree.set(id, r)),
+          mergeOrgAsOf(store, { orgId: id, children, treeVersion: tree.version }, asOf.years, asOf.all, asOfReports).then((r) =>
+            subtreeAsOf.set(id, r),
+          ),
+        ];
       }),
     );
   }
   return { cells: stale.cells.size, orgs: touched.size };
 }
 
-async function recountCell(store: FiguresStore, cellId: string, what: StaleCell): Promise<void> {
+/** Recounts a cell's own figures; returns the item's version after, with its figures before and after. */
+async function recountCell(store: FiguresStore, cellId: string, what: StaleCell): Promise<SourceReport<OrgFigures>> {
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const stored = (await store.readFigures([{ orgId: cellId, kind: 'own' }])).get(figuresId(cellId, 'own'));
+    const before = normalizeFigures(stored?.figures);
     const figures: OrgFigures = normalizeFigures(stored?.figures);
     if (what.current) figures.current = countCellCurrent({ cellId, ...(await cellHoldings(store, cellId, what.expectations)) });
     for (const year of what.years) figures.years[String(year)] = countCellYear(await store.queryFacts(cellId, year));
-    if (await store.writeFigures(cellId, 'own', normalizeFigures(figures), stored?.version)) return;
+    const after = normalizeFigures(figures);
+    const beforeVersion = stored?.version ?? 0;
+    if (await store.writeFigures(cellId, 'own', after, stored?.version)) {
+      return { version: beforeVersion + 1, change: { beforeVersion, before, after } };
+    }
   }
   throw new ConcurrentUpdateError(`figures ${figuresId(cellId, 'own')}`, MAX_CONFLICTS);
 }
@@ -94,21 +136,80 @@ async function cellHoldings(store: FiguresStore, cellId: string, expectations: E
   return held;
 }
 
-async function mergeOrg(store: FiguresStore, tree: OrgTree, orgId: string): Promise<void> {
+/** The reports of an org's sources that this refresh touched, keyed as in `absorbed`. */
+function sourceReports<V>(
+  orgId: string,
+  children: readonly string[],
+  own: ReadonlyMap<string, V>,
+  subtree: ReadonlyMap<string, V>,
+): Map<string, V> {
+  const reports = new Map<string, V>();
+  if (own.has(orgId)) reports.set(OWN_SOURCE, own.get(orgId)!);
+  for (const c of children) if (subtree.has(c)) reports.set(c, subtree.get(c)!);
+  return reports;
+}
+
+/**
+ * Brings an org's subtree item up to date with the `reports` of its sources: a delta when
+ * it can be exact, else a full merge. Returns what the item became, for the parent.
+ */
+async function mergeOrg(
+  store: FiguresStore,
+  tree: OrgTree,
+  orgId: string,
+  reports: ReadonlyMap<string, SourceReport<OrgFigures>>,
+  restructured: boolean,
+): Promise<SourceReport<OrgFigures>> {
   const children = tree.children(orgId).map((c) => c.orgId);
+  const isInSubtree = (other: string) => tree.isInSubtree(orgId, other);
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const read = await store.readFigures([
-      { orgId, kind: 'own' },
-      { orgId, kind: 'subtree' },
-      ...children.map((id) => ({ orgId: id, kind: 'subtree' as const })),
-    ]);
-    const merged = mergeSubtree(
-      orgId,
-      read.get(figuresId(orgId, 'own'))?.figures,
-      children.map((id) => read.get(figuresId(id, 'subtree'))?.figures),
-      (other) => tree.isInSubtree(orgId, other),
-    );
-    if (await store.writeFigures(orgId, 'subtree', merged, read.get(figuresId(orgId, 'subtree'))?.version)) return;
+    const stored = (await store.readFigures([{ orgId, kind: 'subtree' }])).get(figuresId(orgId, 'subtree'));
+    const plan = planMerge(stored, { treeVersion: tree.version, restructured }, reports);
+    if (plan.kind === 'none') return { version: stored!.version };
+    let figures: OrgFigures;
+    let absorbed: Absorbed;
+    let treeVersion: number | undefined;
+    if (plan.kind === 'delta') {
+      figures = applyFiguresDeltas(orgId, stored!.figures, plan.changes, isInSubtree);
+      absorbed = plan.absorbed;
+      treeVersion = stored!.treeVersion;
+    } else {
+      // Read after the item itself: every source version it records was written before it,
+      // so these reads see that version or a later one, never an earlier one.
+      const read = await store.readFigures([{ orgId, kind: 'own' }, ...children.map((id) => ({ orgId: id, kind: 'subtree' as const }))]);
+      const ownItem = read.get(figuresId(orgId, 'own'));
+      const childItems = children.map((id) => read.get(figuresId(id, 'subtree')));
+      figures = mergeSubtree(
+        orgId,
+        ownItem?.figures,
+        childItems.map((c) => c?.figures),
+        isInSubtree,
+      );
+      absorbed = { [OWN_SOURCE]: ownItem?.version ?? 0 };
+      children.forEach((id, i) => {
+        absorbed[id] = childItems[i]?.version ?? 0;
+      });
+      treeVersion = tree.version;
+      // Nothing to record: the item is already this merge (merges read no records, so
+      // skipping a write here cannot hide a newer one).
+      if (
+        stored &&
+        stored.treeVersion === treeVersion &&
+        sameAbsorbed(stored.absorbed, absorbed) &&
+        stableEquals(stored.figures, figures)
+      ) {
+        return { version: stored.version };
+      }
+    }
+    const beforeVersion = stored?.version ?? 0;
+    if (
+      await store.writeFigures(orgId, 'subtree', figures, stored?.version, {
+        absorbed,
+        ...(treeVersion === undefined ? {} : { treeVersion }),
+      })
+    ) {
+      return { version: beforeVersion + 1, change: { beforeVersion, before: normalizeFigures(stored?.figures), after: figures } };
+    }
   }
   throw new ConcurrentUpdateError(`figures ${figuresId(orgId, 'subtree')}`, MAX_CONFLICTS);
 }

@@ -23,9 +23,18 @@ import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
 import type { OrgLookup } from '../../shared/domain/ingest/scope.js';
+import { OrgTree, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../../shared/domain/figures/index.js';
 import {
+  asOfId,
+  figuresId,
   NO_BODY,
   type AppliedEvent,
+  type CellHolding,
+  type FiguresKind,
+  type FiguresStore,
+  type StoredAsOf,
+  type StoredContribution,
+  type StoredFigures,
   type CommitResult,
   type IngestStore,
   type RedriveGrant,
@@ -214,5 +223,105 @@ function idOf(w: VersionedRecord): string {
       return w.record.dossierId;
     case 'transfer':
       return w.record.transferId;
+  }
+}
+
+/**
+ * An in-memory FiguresStore (shared/use-cases/ports.ts) with the semantics of the DynamoDB
+ * one (shared/data/figures-store.ts), so that unit tests run the real `refreshFigures`:
+ * conditional writes at `readVersion + 1`, reads as deep copies, contributions kept unless a
+ * later record version is there. The org tree carries the version of the counter that
+ * `putOrg` bumps, as the ORGTREE/VERSION item does. `beforeWrite` runs before every figures
+ * or as-of write (keyed as the read maps are): a test makes a write wait there (a race) or
+ * throw (a crash).
+ */
+export class InMemoryFiguresStore implements FiguresStore {
+  readonly orgs = new Map<string, OrgRecord>();
+  treeVersion = 0;
+  /** The cells' records, by partition key (`MEMBER#M1`). */
+  readonly members = new Map<string, MemberRecord>();
+  readonly facts: FactRecord[] = [];
+  readonly figures = new Map<string, StoredFigures>();
+  readonly asOf = new Map<string, StoredAsOf>();
+  readonly contributions = new Map<string, StoredContribution>();
+  beforeWrite?: (id: string) => void | Promise<void>;
+  /** Writes of figures and as-of items, by id. */
+  readonly writes = new Map<string, number>();
+
+  putOrg(org: OrgRecord): void {
+    this.orgs.set(org.orgId, copy(org));
+    this.treeVersion += 1;
+  }
+
+  async currentOrgTree(): Promise<OrgTree> {
+    return new OrgTree([...this.orgs.values()].map(copy), this.treeVersion);
+  }
+
+  async readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>): Promise<Map<string, StoredFigures>> {
+    const out = new Map<string, StoredFigures>();
+    for (const w of wanted) {
+      const item = this.figures.get(figuresId(w.orgId, w.kind));
+      if (item) out.set(figuresId(w.orgId, w.kind), copy(item));
+    }
+    return out;
+  }
+
+  async writeFigures(
+    orgId: string,
+    kind: FiguresKind,
+    figures: OrgFigures,
+    readVersion: number | undefined,
+    bookkeeping: MergeBookkeeping = {},
+  ): Promise<boolean> {
+    const id = figuresId(orgId, kind);
+    await this.beforeWrite?.(id);
+    if (this.figures.get(id)?.version !== readVersion) return false;
+    this.figures.set(id, copy({ orgId, kind, figures, version: (readVersion ?? 0) + 1, ...bookkeeping }));
+    this.writes.set(id, (this.writes.get(id) ?? 0) + 1);
+    return true;
+  }
+
+  async queryCellItems(cellId: string): Promise<CellHolding[]> {
+    return [...this.members]
+      .filter(([, m]) => m.cellId === cellId)
+      .map(([pk, m]) => ({ pk, stored: { entity: 'member' as const, record: copy(m) } }));
+  }
+
+  async queryFacts(cellId: string, year: number): Promise<FactRecord[]> {
+    return this.facts.filter((f) => f.cellId === cellId && f.year === year).map(copy);
+  }
+
+  async currentVersion({ pk }: { pk: string; sk: string }): Promise<number> {
+    return this.members.get(pk)?.version ?? 0;
+  }
+
+  async readAsOf(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind; part: string }>): Promise<Map<string, StoredAsOf>> {
+    const out = new Map<string, StoredAsOf>();
+    for (const w of wanted) {
+      const item = this.asOf.get(asOfId(w.orgId, w.kind, w.part));
+      if (item) out.set(asOfId(w.orgId, w.kind, w.part), copy(item));
+    }
+    return out;
+  }
+
+  async writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean> {
+    const id = asOfId(item.orgId, item.kind, item.part);
+    await this.beforeWrite?.(id);
+    if (this.asOf.get(id)?.version !== readVersion) return false;
+    this.asOf.set(id, copy({ ...item, version: (readVersion ?? 0) + 1 }));
+    this.writes.set(id, (this.writes.get(id) ?? 0) + 1);
+    return true;
+  }
+
+  async putContribution(c: StoredContribution): Promise<{ written: boolean; replaced?: DatedChanges }> {
+    const id = `${c.cellId}|${c.recordPk}`;
+    const old = this.contributions.get(id);
+    if (old && old.version > c.version) return { written: false };
+    this.contributions.set(id, copy(c));
+    return old ? { written: true, replaced: copy(old.changes) } : { written: true };
+  }
+
+  async queryContributions(cellId: string): Promise<StoredContribution[]> {
+    return [...this.contributions.values()].filter((c) => c.cellId === cellId).map(copy);
   }
 }

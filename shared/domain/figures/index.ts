@@ -7,3 +7,4 @@ export * from './merge.js';
 export * from './tree.js';
 export * from './report.js';
 export * from './as-of.js';
+export * from './delta.js';

@@ -22,7 +22,14 @@ export class OrgTree {
   private readonly byId = new Map<string, OrgRecord>();
   private readonly childIds = new Map<string, string[]>();
 
-  constructor(orgs: Iterable<OrgRecord>) {
+  /**
+   * @param version the org tree's version counter these orgs were read at (undefined: not
+   * known for sure); subtree items record it, and a delta merge needs the same one.
+   */
+  constructor(
+    orgs: Iterable<OrgRecord>,
+    readonly version?: number,
+  ) {
     for (const org of orgs) this.byId.set(org.orgId, org);
     for (const org of [...this.byId.values()].sort((a, b) => compare(a.orgId, b.orgId))) {
       if (org.parentId === null || org.parentId === org.orgId) continue;
