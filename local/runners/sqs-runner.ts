@@ -27,6 +27,12 @@ export interface SqsRunnerOptions {
 
 export interface Runner {
   stop(): Promise<void>;
+  /**
+   * Stops at once, as a kill -9 would: invocations in flight are abandoned and nothing
+   * they return is acted on (no delete, no checkpoint), so their messages come back after
+   * the visibility timeout and their stream records are read again.
+   */
+  abort(): void;
   /** Resolves once no batch is in flight (for tests and `--wait`). */
   idle(): Promise<void>;
 }
@@ -74,6 +80,7 @@ export function settledMessages(records: SQSRecord[], outcome: { threw: boolean;
 
 export function startSqsRunner(opts: SqsRunnerOptions): Runner {
   let running = true;
+  let aborted = false;
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
   const region = process.env.AWS_REGION ?? 'ap-southeast-1';
@@ -107,7 +114,7 @@ export function startSqsRunner(opts: SqsRunnerOptions): Runner {
         opts.onError?.(error);
         outcome = { threw: true };
       }
-      const done = settledMessages(records, outcome);
+      const done = aborted ? [] : settledMessages(records, outcome);
       if (done.length > 0) {
         await opts.client.send(
           new DeleteMessageBatchCommand({
@@ -117,7 +124,7 @@ export function startSqsRunner(opts: SqsRunnerOptions): Runner {
         );
       }
     } finally {
-      inFlight--;
+      if (!aborted) inFlight--;
       settleIdle();
     }
   }
@@ -139,6 +146,12 @@ export function startSqsRunner(opts: SqsRunnerOptions): Runner {
     async stop() {
       running = false;
       await Promise.allSettled(loops);
+    },
+    abort() {
+      running = false;
+      aborted = true;
+      inFlight = 0;
+      settleIdle();
     },
     idle() {
       return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));

@@ -100,6 +100,7 @@ export interface StreamRunner extends Runner {
 
 export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   let running = true;
+  let aborted = false;
   let idleWaiters: Array<() => void> = [];
   const checkpoints: Record<string, string> =
     opts.checkpointFile && existsSync(opts.checkpointFile) ? JSON.parse(readFileSync(opts.checkpointFile, 'utf8')) : {};
@@ -107,7 +108,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   let streamArn: string | undefined;
 
   const saveCheckpoint = (shardId: string, sequenceNumber: string | undefined) => {
-    if (!sequenceNumber) return;
+    if (!sequenceNumber || aborted) return;
     checkpoints[shardId] = sequenceNumber;
     if (opts.checkpointFile) writeFileSync(opts.checkpointFile, JSON.stringify(checkpoints));
   };
@@ -193,6 +194,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
       opts.bisectBatchOnError && state.attempts > 0 ? Math.max(1, Math.ceil(opts.batchSize / 2 ** state.attempts)) : opts.batchSize;
     const batch = state.pending.slice(0, size);
     const { failedFrom, error } = await invoke(batch);
+    if (aborted) return false;
     const succeeded = failedFrom === undefined ? batch.length : failedFrom;
     if (succeeded > 0) {
       state.pending.splice(0, succeeded);
@@ -239,6 +241,12 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     async stop() {
       running = false;
       await looping;
+    },
+    abort() {
+      running = false;
+      aborted = true;
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
     },
     lagSeconds(now = Date.now()) {
       let oldest = Number.POSITIVE_INFINITY;

@@ -66,6 +66,8 @@ export interface IngestHooks {
   afterMarkerCheck?: (event: DomainEvent) => void | Promise<void>;
   /** Called after the decision and before the write: lets tests inject a crash there. */
   beforeWrite?: (event: DomainEvent) => void | Promise<void>;
+  /** Called once the write committed, before the outcome is returned: a crash there leaves an applied event to be delivered again. */
+  afterCommit?: (event: DomainEvent) => void | Promise<void>;
 }
 
 /** The same event delivered as NFC or NFD text has the same hash. */
@@ -197,6 +199,7 @@ export async function ingestEvent(
     const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined });
     if (result === 'committed') {
       if (decision.writes.some((w) => w.entity === 'org')) orgTree.orgWritten();
+      await hooks.afterCommit?.(event);
       await correctCopies(store, event);
       return { outcome: 'applied', eventId: event.id, type: event.type };
     }

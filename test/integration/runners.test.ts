@@ -1,5 +1,5 @@
 // The local event source runners behave like Lambda's mappings on the emulators.
-import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { documentClient, dynamoClient, resetClients, snsClient, sqsClient } from '../../shared/data/clients.js';
 import { localStreamsClient } from '../../local/streams-client.js';
-import { INGEST_DLQ, INGEST_QUEUE, RECORDS_TABLE } from '../../shared/resources.js';
+import { INGEST_DLQ, INGEST_QUEUE, NOTIFICATIONS_QUEUE, RECORDS_TABLE } from '../../shared/resources.js';
 import { useEmulators } from '../../local/use-emulators.js';
 import { provision, type Provisioned } from '../../local/provision.js';
 import { startSqsRunner, type Runner } from '../../local/runners/sqs-runner.js';
@@ -78,6 +78,36 @@ describe('local event source runners', () => {
     expect(deliveries.get('ok-2')).toBe(1);
     expect(deliveries.get('poison')).toBe(INGEST_QUEUE.maxReceiveCount);
     expect(dlqBodies).toEqual(['poison']);
+  });
+
+  it('abandons the batch in flight on abort, as a kill -9 would: what its handler returns is not acted on, the message comes back', async () => {
+    // Prepare: a runner whose handler holds its batch until released (a queue of its own: the ingest queue has a runner)
+    const queue = p.queues[NOTIFICATIONS_QUEUE.id]!;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let received = 0;
+    const runner = (handler: (event: SQSEvent) => Promise<void>) =>
+      startSqsRunner({ client: sqsClient(), queueUrl: queue.url, queueArn: queue.arn, functionName: 'test', batchSize: 10, handler });
+    const killed = runner(async () => {
+      received++;
+      await held;
+    });
+    await sqsClient().send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'in-flight' }));
+    await until(() => received === 1);
+    // Act: killed, then its invocation finishes as a success
+    killed.abort();
+    release();
+    const seen: string[] = [];
+    runners.push(
+      runner(async (event) => {
+        seen.push(...event.Records.map((r) => r.body));
+      }),
+    );
+    // Assess: the next runner gets it once its visibility runs out
+    await until(() => seen.length > 0);
+    expect(seen).toEqual(['in-flight']);
   });
 
   it('checkpoints a stream at the lowest failed record: that record and the ones after it come again, in order', async () => {

@@ -427,6 +427,32 @@ describe('§2 org.dissolved without mergedInto needs no open dossier', () => {
       outcome: 'applied',
     });
   });
+
+  it('a merged cell still takes what is dated before the merge, arriving after it (no order across groups); nothing dated after', async () => {
+    // Prepare
+    const h = await new DomainHarness().given([
+      ...baseOrgs(),
+      validEvent('org.dissolved', { data: { orgId: 'C2', on: '2021-07-01', mergedInto: 'C1' } }),
+    ]);
+
+    // Act
+    const before = outcomeOf(
+      await h.run(validEvent('member.admitted', { data: { memberId: 'M7', orgId: 'C2', admittedOn: '2021-03-02' } })),
+    );
+    const after = outcomeOf(
+      await h.run(
+        validEvent('member.admitted', {
+          id: 'late',
+          data: { memberId: 'M8', orgId: 'C2', admittedOn: '2021-07-01', ceremonyOn: undefined },
+        }),
+      ),
+    );
+
+    // Assess: as if it had come in order — in C2, on the rolls of C1 now.
+    expect(before).toEqual({ outcome: 'applied' });
+    expect(h.members.get('M7')).toMatchObject({ cellId: 'C2', status: 'probationary' });
+    expect(after).toEqual({ outcome: 'rejected', reason: 'org-dissolved' });
+  });
 });
 
 describe('decide never throws on date arithmetic', () => {

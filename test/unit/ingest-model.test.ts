@@ -59,6 +59,11 @@ const yearLater = (date: string): string => `${String(Number(date.slice(0, 4)) +
 const yearsLater = (date: string, years: number): string => `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
 const LEGACY_ADMITTED_ON = '1980-01-01';
 const LEGACY_RECOGNIZED_ON = '1981-01-01';
+/**
+ * Every dissolution is dated mid-way through the events' dates: an event dated before it
+ * may still name the cell when it was merged (it was active then, CONTRACT §2).
+ */
+const DISSOLVED_ON = '2022-01-01';
 const importedOn = (cmd: { official: boolean; day: number }): string => (cmd.official ? LEGACY_ADMITTED_ON : dateOf(cmd.day));
 /** Whether the harness loads open dossier counts (Needs.openDossiersOf); the model follows it (see checkOpenDossiers). */
 let harnessCountsOpenDossiers = false;
@@ -106,7 +111,7 @@ function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, st
     case 'move':
       return validEvent('org.moved', { data: { orgId: cmd.org, parentId: cmd.parent } });
     case 'dissolve':
-      return validEvent('org.dissolved', { data: { orgId: cmd.org, on: '2022-12-31', mergedInto: cmd.into ?? undefined } });
+      return validEvent('org.dissolved', { data: { orgId: cmd.org, on: DISSOLVED_ON, mergedInto: cmd.into ?? undefined } });
     case 'dossier':
       return validEvent('dossier.received', {
         data: { dossierId: cmd.d, personId: `person-${cmd.d}`, orgId: cmd.cell, receivedOn: dateOf(cmd.day) },
@@ -296,8 +301,10 @@ class Model {
     return o;
   }
 
-  private cell(id: string): MOrg | Outcome {
-    const o = this.org(id);
+  /** A cell that takes members and dossiers on `on`: active, or merged away only after that date. */
+  private cell(id: string, on: string): MOrg | Outcome {
+    const merged = this.orgs.get(id);
+    const o = merged?.dissolved && merged.mergedInto !== undefined && on < DISSOLVED_ON ? merged : this.org(id);
     if ('outcome' in o) return o;
     return o.level === 'grassroots-cell' ? o : no('not-a-cell');
   }
@@ -392,7 +399,7 @@ class Model {
         return done;
       }
       case 'dossier': {
-        const c = this.cell(cmd.cell);
+        const c = this.cell(cmd.cell, dateOf(cmd.day));
         if ('outcome' in c) return c;
         if (this.dossiers.has(cmd.d)) return no('dossier-exists');
         this.dossiers.set(cmd.d, { cell: cmd.cell, step: 0, open: true, receivedOn: dateOf(cmd.day), lastOn: dateOf(cmd.day) });
@@ -417,7 +424,7 @@ class Model {
       }
       case 'admit': {
         if (cmd.ceremony !== null && cmd.ceremony < 0) return no('schema');
-        const c = this.cell(cmd.cell);
+        const c = this.cell(cmd.cell, dateOf(cmd.day));
         if ('outcome' in c) return c;
         const existing = this.members.get(cmd.m);
         if (existing && !(cmd.readmitted && existing.status === 'exited')) return no('member-exists');
@@ -447,7 +454,7 @@ class Model {
         return done;
       }
       case 'import': {
-        const c = this.cell(cmd.cell);
+        const c = this.cell(cmd.cell, importedOn(cmd));
         if ('outcome' in c) return c;
         if (this.members.has(cmd.m)) return no('member-exists');
         this.members.set(cmd.m, {
@@ -518,9 +525,9 @@ class Model {
         // An org that is not registered is external (CONTRACT §2).
         const toExternal = !this.orgs.has(cmd.to);
         if (!toExternal) {
-          const c = this.cell(cmd.to);
+          const c = this.cell(cmd.to, dateOf(cmd.day));
           if ('outcome' in c) return c;
-          if (cmd.to === this.rollsCell(m.cell)) return no('wrong-cell');
+          if (cmd.to === cmd.from || cmd.to === this.rollsCell(m.cell)) return no('wrong-cell');
         }
         const on = dateOf(cmd.day);
         this.transfers.set(cmd.t, {
@@ -548,7 +555,7 @@ class Model {
         if (known) return known;
         // From an org of this system, the issue is still to come.
         if (this.orgs.has(cmd.from)) return later('missing-transfer');
-        const c = this.cell(cmd.to);
+        const c = this.cell(cmd.to, dateOf(cmd.day));
         if ('outcome' in c) return c;
         // CONTRACT §6: only a member who left by an official transfer to an external org comes back from outside.
         const existing = this.members.get(cmd.m);

@@ -10,7 +10,7 @@ import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
 /** tiếp nhận: the 60-day clock starts on `receivedOn`. */
 export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedState): Decision {
   const { dossierId, personId, orgId, receivedOn, profile } = e.data;
-  const cell = activeCell(state, orgId);
+  const cell = activeCell(state, orgId, receivedOn);
   if (isDecision(cell)) return cell;
   if (state.dossiers.has(dossierId)) return reject('dossier-exists', `dossier ${dossierId} already exists`);
   const record = bump<DossierRecord>(

@@ -6,11 +6,19 @@ import { isCell } from './orgs.js';
 
 export const isDecision = (x: object): x is Decision => 'outcome' in x;
 
-/** A registered, active cell: the only place members and dossiers live. */
-export function activeCell(state: LoadedState, orgId: string): OrgRecord | Decision {
+/**
+ * A registered, active cell: the only place members and dossiers live. `on` is the
+ * event's business date: a cell merged into another (`mergedInto`) after `on` was active
+ * then, and is taken as it was. Across message groups nothing keeps order, so an
+ * admission dated before a merge may arrive after it; applied to the old cell (a hidden
+ * child of the target) it gives what it gave in order — a rejection would lose it.
+ * Dissolved outright, a cell had to be empty: an event there is refused whatever its date.
+ */
+export function activeCell(state: LoadedState, orgId: string, on?: BusinessDate): OrgRecord | Decision {
   const org = state.orgs.get(orgId);
   if (!org) return retry('missing-org', `organization ${orgId} is not registered (yet)`);
-  if (org.status === 'dissolved') return reject('org-dissolved', `organization ${orgId} is dissolved`);
+  const activeThen = org.mergedInto !== undefined && org.dissolvedOn !== undefined && on !== undefined && on < org.dissolvedOn;
+  if (org.status === 'dissolved' && !activeThen) return reject('org-dissolved', `organization ${orgId} is dissolved`);
   if (!isCell(org)) return reject('not-a-cell', `organization ${orgId} is a ${org.level}; members belong to cells only`);
   return org;
 }

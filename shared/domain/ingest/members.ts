@@ -12,7 +12,7 @@ import { cellOn, earlierStints, stintEnded, stintStarted, stintsOf } from '../st
 /** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
   const { memberId, orgId, admittedOn, ceremonyOn, profile, dossierId, readmitted } = e.data;
-  const cell = activeCell(state, orgId);
+  const cell = activeCell(state, orgId, admittedOn);
   if (isDecision(cell)) return cell;
   const existing = state.members.get(memberId);
   if (existing && !(readmitted && existing.status === 'exited')) {
@@ -78,7 +78,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
 /** Backfill from a legacy database: on the rolls, but not an admission of any year. */
 export function importMember(e: EventOf<'member.imported'>, state: LoadedState): Decision {
   const { memberId, orgId, status, admittedOn, recognizedOn, profile } = e.data;
-  const cell = activeCell(state, orgId);
+  const cell = activeCell(state, orgId, admittedOn);
   if (isDecision(cell)) return cell;
   if (state.members.has(memberId)) return reject('member-exists', `member ${memberId} already exists`);
   if (recognizedOn !== undefined && recognizedOn < admittedOn) return reject('date-order', 'recognizedOn is before admittedOn');

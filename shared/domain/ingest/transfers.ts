@@ -30,7 +30,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   // An org that is not registered is external (another province's system, abroad).
   const toExternal = !state.orgs.has(toOrgId);
   if (!toExternal) {
-    const to = activeCell(state, toOrgId);
+    const to = activeCell(state, toOrgId, issuedOn);
     if (isDecision(to)) return to;
     if (to.orgId === fromOrgId || to.orgId === onRollsOf) return reject('wrong-cell', 'a transfer must go to another cell');
   }
@@ -118,7 +118,7 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
   }
   // From an org of this system the issue event is still to come.
   if (state.orgs.has(fromOrgId)) return retry('missing-transfer', `transfer ${transferId} from ${fromOrgId} has not been issued (yet)`);
-  const to = activeCell(state, toOrgId);
+  const to = activeCell(state, toOrgId, receivedOn);
   if (isDecision(to)) return to;
   // CONTRACT §6: a memberId this system holds comes back from outside only when that
   // member left by an official transfer to an external org; a member who exited (even
