@@ -112,7 +112,8 @@ export function arrivals(tree: ShapeTree, count: number, seed: number, tag: stri
  * conditional write lost to a concurrent one: it still took the partition's throughput).
  */
 export class RootWriteCounter {
-  readonly writes = new Map<string, { attempted: number; failed: number }>();
+  /** Per root: writes attempted, failed, and the write units they consumed (what DynamoDB's 1,000 per second per partition counts). */
+  readonly writes = new Map<string, { attempted: number; failed: number; writeUnits: number }>();
   /** Attempted writes by root and item (`<root> <sk>`): which of the root's items take them. */
   readonly byItem = new Map<string, number>();
 
@@ -127,22 +128,28 @@ export class RootWriteCounter {
           this.roots,
         );
         if (hits.length === 0) return next(args);
-        const tally = (failed: boolean) => {
+        const tally = (failed: boolean, units: number) => {
           for (const { root, sk } of hits) {
             const item = `${root} ${sk}`;
             this.byItem.set(item, (this.byItem.get(item) ?? 0) + 1);
-            const line = this.writes.get(root) ?? { attempted: 0, failed: 0 };
+            const line = this.writes.get(root) ?? { attempted: 0, failed: 0, writeUnits: 0 };
             line.attempted += 1;
             if (failed) line.failed += 1;
+            line.writeUnits += units;
             this.writes.set(root, line);
           }
         };
         try {
           const out = await next(args);
-          tally(false);
+          // A single-item write of a root item: its units are the item's (1 per KB). In a
+          // batch or transaction the request's units are shared with other items; count 1 each.
+          const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
+          const single = hits.length === 1 && !Array.isArray(consumed) && typeof consumed?.CapacityUnits === 'number';
+          tally(false, single ? consumed!.CapacityUnits! : 1);
           return out;
         } catch (error) {
-          tally(true);
+          // A refused conditional write still costs the item's units; 1 is the least.
+          tally(true, 1);
           throw error;
         }
       },
@@ -150,10 +157,10 @@ export class RootWriteCounter {
     );
   }
 
-  of(root: string): { attempted: number; failed: number; byItem: Record<string, number> } {
+  of(root: string): { attempted: number; failed: number; writeUnits: number; byItem: Record<string, number> } {
     const byItem: Record<string, number> = {};
     for (const [item, n] of this.byItem) if (item.startsWith(`${root} `)) byItem[item.slice(root.length + 1)] = n;
-    return { ...(this.writes.get(root) ?? { attempted: 0, failed: 0 }), byItem };
+    return { ...(this.writes.get(root) ?? { attempted: 0, failed: 0, writeUnits: 0 }), byItem };
   }
 }
 
@@ -208,6 +215,7 @@ function modeJson(
   const failed = rootNow.failed - run.rootBefore.failed;
   const cost = perEvent(phase, sent, ['ingest', ...FIGURES_COMPONENTS], ['ingest', 'figures']);
   const rootWritesPerEvent = attempted / sent;
+  const rootWriteUnitsPerEvent = (rootNow.writeUnits - run.rootBefore.writeUnits) / sent;
   return {
     events: sent,
     seconds: round(phase.seconds, 1),
@@ -223,10 +231,11 @@ function modeJson(
       attempted,
       failed,
       perEvent: round(rootWritesPerEvent, 3),
+      writeUnitsPerEvent: round(rootWriteUnitsPerEvent, 3),
       byItem: Object.fromEntries(Object.entries(rootNow.byItem).map(([sk, n]) => [sk, n - (run.rootBefore.byItem[sk] ?? 0)])),
     },
-    /** The event rate at which the root's items would take 1,000 writes/s, DynamoDB's per-partition limit. */
-    eventsPerSecondAtRootPartitionLimit: rootWritesPerEvent > 0 ? round(1000 / rootWritesPerEvent, 0) : null,
+    /** The event rate at which the root's items (one partition) would take 1,000 write units/s, DynamoDB's per-partition limit. */
+    eventsPerSecondAtRootPartitionLimit: rootWriteUnitsPerEvent > 0 ? round(1000 / rootWriteUnitsPerEvent, 0) : null,
     costPerMillionEvents: cost.costPerMillionEvents,
   };
 }
@@ -296,7 +305,7 @@ export function renderProjection(shapes: ProjectionShape[]): string {
   const f = (n: number | null, d = 1) =>
     n === null ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const lines = [
-    '| depth × fan-out (orgs) | sent | events | CU/event ingest + figures = total | figures invocations/event | root figures writes/event (failed) | events/s at 1,000 root writes/s | $ per million events |',
+    '| depth × fan-out (orgs) | sent | events | CU/event ingest + figures = total | figures invocations/event | root figures writes/event (failed); write units | events/s at 1,000 root write units/s | $ per million events |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of shapes) {
@@ -306,7 +315,7 @@ export function renderProjection(shapes: ProjectionShape[]): string {
     ] as const) {
       const cu = m.capacityUnitsPerEvent;
       lines.push(
-        `| ${s.depth} × ${s.fanOut} (${s.orgs}) | ${mode} | ${m.events} | ${f(cu.ingest)} + ${f(cu.figures)} = ${f(cu.total)} | ${f(m.figuresInvocationsPerEvent, 2)} | ${f(m.rootFiguresWrites.perEvent, 2)} (${m.rootFiguresWrites.failed}) | ${f(m.eventsPerSecondAtRootPartitionLimit, 0)} | ${f(m.costPerMillionEvents.total, 2)} |`,
+        `| ${s.depth} × ${s.fanOut} (${s.orgs}) | ${mode} | ${m.events} | ${f(cu.ingest)} + ${f(cu.figures)} = ${f(cu.total)} | ${f(m.figuresInvocationsPerEvent, 2)} | ${f(m.rootFiguresWrites.perEvent, 2)} (${m.rootFiguresWrites.failed}); ${f(m.rootFiguresWrites.writeUnitsPerEvent, 2)} | ${f(m.eventsPerSecondAtRootPartitionLimit, 0)} | ${f(m.costPerMillionEvents.total, 2)} |`,
       );
     }
   }
