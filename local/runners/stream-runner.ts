@@ -217,6 +217,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   async function loop(): Promise<void> {
     while (running) {
       let progressed = false;
+      let failed = false;
       try {
         await discoverShards();
         for (const state of shards.values()) {
@@ -226,11 +227,15 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
           while (running && (await processHead(state))) progressed = true;
         }
       } catch (error) {
+        failed = true;
         if (running) opts.onError?.(error);
       }
       if (!progressed) {
-        for (const w of idleWaiters) w();
-        idleWaiters = [];
+        // A pass cut short by an error has not seen every shard: not idle yet.
+        if (!failed) {
+          for (const w of idleWaiters) w();
+          idleWaiters = [];
+        }
         await new Promise((r) => setTimeout(r, opts.pollIntervalMs ?? 100));
       }
     }
