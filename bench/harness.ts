@@ -66,13 +66,23 @@ export class BenchStack {
     readonly work: string,
     private readonly city: City,
     private readonly log: (line: string) => void,
+    private readonly scopeRoots: readonly string[],
   ) {}
 
-  /** Starts the emulators and the stack with the wrapped handlers. */
-  static async start(city: City, concurrency: number, log: (line: string) => void): Promise<BenchStack> {
+  /**
+   * Starts the emulators and the stack with the wrapped handlers. `scopeRoots`: the roots
+   * whose subtrees the events' producer may reach (default the city's root; the projection
+   * has one tree per shape).
+   */
+  static async start(
+    city: City,
+    concurrency: number,
+    log: (line: string) => void,
+    scopeRoots: readonly string[] = [city.rootId],
+  ): Promise<BenchStack> {
     const emulators = await startEmulators();
     log(`emulators up: DynamoDB Local ${emulators.dynamodbEndpoint}, fauxqs ${emulators.sqsEndpoint}`);
-    const bench = new BenchStack(emulators, mkdtempSync(join(tmpdir(), 'dangvien-bench-')), city, log);
+    const bench = new BenchStack(emulators, mkdtempSync(join(tmpdir(), 'dangvien-bench-')), city, log, scopeRoots);
     // Producer scoping on, as deployed: the ingest reads this registry every batch.
     process.env.DANGVIEN_PRODUCERS_FILE = bench.registryFile();
     const handlers = { ingest: await bench.countedIngest(), figures: await bench.countedFigures() };
@@ -102,7 +112,7 @@ export class BenchStack {
     const file = join(this.work, 'producers.json');
     const producers = [
       { senderId: STRUCTURE_SENDER, name: 'bench: org tree', sources: [SOURCE], orgs: ['*'] },
-      { senderId: PROVINCE_SENDER, name: 'bench: the province', sources: [SOURCE], orgs: [this.city.rootId] },
+      { senderId: PROVINCE_SENDER, name: 'bench: the province', sources: [SOURCE], orgs: [...this.scopeRoots] },
     ];
     writeFileSync(file, JSON.stringify({ producers }));
     return file;

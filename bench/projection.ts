@@ -257,7 +257,13 @@ export async function runProjection(opts: ProjectionOptions) {
     events: [],
     after: {},
   };
-  const bench = await BenchStack.start(city as unknown as City, opts.concurrency, opts.log);
+  // Each tree's events go as a producer scoped to the tree, as the city's do (scoping on).
+  const bench = await BenchStack.start(
+    city as unknown as City,
+    opts.concurrency,
+    opts.log,
+    trees.map((t) => t.rootId),
+  );
   const counter = new RootWriteCounter(new Set(trees.map((t) => t.rootId)));
   counter.install(dynamoClient());
   try {
