@@ -115,9 +115,14 @@ export interface PacedResult {
   phase: PhaseResult;
 }
 
-/** 4. Latency at a steady pace well below the throughput. */
-export async function pacedLatencyPhase(bench: BenchStack, events: Envelope[], throughput: number, log: Log): Promise<PacedResult> {
-  const rate = Math.max(1, Math.min(20, Math.floor(throughput / 2)));
+/** 4. Latency at a steady pace: `rate`, else half the throughput measured (at most 20 events/s). */
+export async function pacedLatencyPhase(
+  bench: BenchStack,
+  events: Envelope[],
+  throughput: number,
+  log: Log,
+  rate = Math.max(1, Math.min(20, Math.floor(throughput / 2))),
+): Promise<PacedResult> {
   log(`sending ${events.length} events at ${rate}/s for latency…`);
   const p = bench.phase();
   const t0 = Date.now();

@@ -49,7 +49,7 @@ const ROOT = join(HERE, '..');
 // ---------------------------------------------------------------------------
 // Arguments
 
-const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [--events N] [--naive-events N] [--latency-events N] [--concurrency N] [--seed N] [--orgs queue|direct]
+const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [--events N] [--naive-events N] [--latency-events N] [--latency-rate N] [--concurrency N] [--seed N] [--orgs queue|direct]
   --bundles-only      only bundle the Lambdas as deployed and time their cold init, with the
                       AWS SDK bundled (as deployed) and external; no emulators, prints a table
   --projection        per-event cost by tree depth and fan-out (a few synthetic trees, events
@@ -59,6 +59,8 @@ const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [-
   --events N          events of the year to send (default: the whole year, about 0.3 per member)
   --naive-events N    events run through the naive baseline, one at a time (default 20, 5 above 50k members)
   --latency-events N  events sent at a steady pace for the latency figures (default 300)
+  --latency-rate N    their pace, events per second (default: half the full-load throughput
+                      measured, at most 20); set it to compare runs at the same pace
   --concurrency N     ingest runner concurrency (Lambda's maximum concurrency; default 4)
   --seed N            the city's seed (default 2021)
   --orgs queue|direct how the org tree is registered: through the queue like any event, or
@@ -75,6 +77,7 @@ function options() {
       events: { type: 'string' },
       'naive-events': { type: 'string' },
       'latency-events': { type: 'string', default: '300' },
+      'latency-rate': { type: 'string' },
       concurrency: { type: 'string', default: '4' },
       seed: { type: 'string', default: '2021' },
       orgs: { type: 'string' },
@@ -107,6 +110,7 @@ function options() {
     events: values.events === undefined ? undefined : int('events', values.events, 10),
     naiveEvents: int('naive-events', values['naive-events'] ?? (members > 50_000 ? '5' : '20'), 1),
     latencyEvents: int('latency-events', values['latency-events'], 10),
+    latencyRate: values['latency-rate'] === undefined ? undefined : int('latency-rate', values['latency-rate'], 1),
     concurrency: int('concurrency', values.concurrency, 1),
     seed: int('seed', values.seed, 0),
     orgs: values.orgs as 'queue' | 'direct' | undefined,
@@ -228,7 +232,7 @@ async function runPhases(bench: BenchStack, city: City, split: EventSplit, opts:
   if (!imported.badRowsAsExpected || !importResult.reportMatches)
     throw new Error('the import did not give the expected result: see results.import');
   const events = await eventYearPhase(bench, split.main, log);
-  const latency = await pacedLatencyPhase(bench, split.paced, events.eventsPerSecond, log);
+  const latency = await pacedLatencyPhase(bench, split.paced, events.eventsPerSecond, log, opts.latencyRate);
   const naive = await naiveBaselinePhase(bench, city, split.naive, log);
   const check = await recomputeCheckPhase(city, log);
   const reports = reportsJson(await reportCostPhase(bench, city));

@@ -108,7 +108,14 @@ export const QUEUES = [INGEST_DLQ, INGEST_QUEUE, NOTIFICATIONS_QUEUE] as const;
 
 /** Event source settings shared by the cloud mappings and the local runners. */
 export const INGEST_SOURCE = { batchSize: 10, functionTimeoutSeconds: 30 } as const;
-export const FIGURES_SOURCE = { batchSize: 100, retryAttempts: 10, functionTimeoutSeconds: 60 } as const;
+/**
+ * A figures invocation recounts each cell and merges each ancestor once for its whole
+ * batch, so under a backlog (a bulk import, a year-end rush) a larger batch writes the
+ * upper levels' items, the root's above all, proportionally less often. Lambda still
+ * invokes as soon as records arrive (no batching window) and caps a batch at its 6 MB
+ * payload, so a quiet stream keeps small batches and their latency.
+ */
+export const FIGURES_SOURCE = { batchSize: 1000, retryAttempts: 10, functionTimeoutSeconds: 60 } as const;
 
 /** The daily reminders job: 07:00 Asia/Ho_Chi_Minh. */
 export const REMINDERS_SCHEDULE = { hour: 7, minute: 0, timeZone: 'Asia/Ho_Chi_Minh' } as const;

@@ -98,6 +98,20 @@ export interface StreamRunner extends Runner {
   lagSeconds(now?: number): number;
 }
 
+/** Lambda's limit for a synchronous invocation's payload, which also caps a stream batch. */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** The longest head of `records` whose event fits Lambda's payload limit (at least one record, as Lambda sends). */
+export function withinPayload(records: DynamoDBRecord[], maxBytes = LAMBDA_PAYLOAD_BYTES): DynamoDBRecord[] {
+  // `{"Records":[` … `]}` and a comma between records.
+  let bytes = 14;
+  for (let i = 0; i < records.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(records[i])) + (i > 0 ? 1 : 0);
+    if (bytes > maxBytes) return records.slice(0, Math.max(1, i));
+  }
+  return records;
+}
+
 export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   let running = true;
   let aborted = false;
@@ -192,7 +206,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     if (state.pending.length === 0) return false;
     const size =
       opts.bisectBatchOnError && state.attempts > 0 ? Math.max(1, Math.ceil(opts.batchSize / 2 ** state.attempts)) : opts.batchSize;
-    const batch = state.pending.slice(0, size);
+    const batch = withinPayload(state.pending.slice(0, size));
     const { failedFrom, error } = await invoke(batch);
     if (aborted) return false;
     const succeeded = failedFrom === undefined ? batch.length : failedFrom;
