@@ -22,13 +22,16 @@ export interface FunctionCounters {
   records: number;
   failedRecords: number;
   ms: number;
+  /** Each invocation's duration, in order: the longest is what meets the function's timeout. */
+  invocationMs: number[];
 }
-const zero = (): FunctionCounters => ({ invocations: 0, records: 0, failedRecords: 0, ms: 0 });
+const zero = (): FunctionCounters => ({ invocations: 0, records: 0, failedRecords: 0, ms: 0, invocationMs: [] });
 const minus = (a: FunctionCounters, b: FunctionCounters): FunctionCounters => ({
   invocations: a.invocations - b.invocations,
   records: a.records - b.records,
   failedRecords: a.failedRecords - b.failedRecords,
   ms: a.ms - b.ms,
+  invocationMs: a.invocationMs.slice(b.invocationMs.length),
 });
 
 export type Counted = 'ingest' | 'figures' | 'naive';
@@ -172,6 +175,7 @@ export class BenchStack {
       } finally {
         this.counters.figures.invocations += 1;
         this.counters.figures.ms += performance.now() - t0;
+        this.counters.figures.invocationMs.push(performance.now() - t0);
       }
     };
   }

@@ -1,6 +1,7 @@
 // bench: the run's figures — per-event costs, the results JSON and the table printed at the end.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FIGURES_SOURCE } from '../shared/resources.js';
 import { FIGURES_AS_OF, FIGURES_COMPONENTS, type ReportCostResult } from './as-of.js';
 import { bundleCell, type BundleResult } from './bundles.js';
 import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
@@ -116,9 +117,13 @@ export function importJson(i: ImportPhaseResult) {
       figuresAsOf: round(asOfTotals.total / summary.imported, 2),
     },
     figuresInvocations: phase.figures.invocations,
+    longestFiguresInvocationMs: longest(phase.figures.invocationMs),
     byOperation: byOperation(phase.capacity),
   };
 }
+
+/** The longest of some durations (ms, rounded), 0 for none: set beside the function's timeout. */
+const longest = (ms: number[]) => Math.round(ms.reduce((a, b) => Math.max(a, b), 0));
 
 /** The results JSON's sections from the events on (events, latency, naive, ratio, check). */
 export function eventsJson(m: {
@@ -147,6 +152,7 @@ export function eventsJson(m: {
       byOperation: byOperation(events.phase.capacity),
       sqs: events.phase.capacity.sqs,
       figuresInvocations: events.phase.figures.invocations,
+      longestFiguresInvocationMs: longest(events.phase.figures.invocationMs),
       ingestInvocations: events.phase.ingest.invocations,
       byType: countTypes(events.sent),
     },
@@ -251,6 +257,7 @@ export function render(r: RenderedResults, members: number): string {
     `| … of which the figures as of a date | ${fmt(e.asOfCapacityUnitsPerEvent, 1)} | | |`,
     `| … the same ${n.events} events, one at a time | ${fmt(n.sameEventsDangvien.perEvent.capacityUnits, 1)} | ${fmt(n.perEvent.capacityUnits, 0)} | ${fmt(r.ratio.capacityUnitsPerEventSameEventsOneByOne)}× |`,
     `| Lambda invocations / SQS requests per event | ${fmt(e.perEvent.invocations, 2)} / ${fmt(e.perEvent.sqsRequests, 2)} | ${fmt(n.perEvent.invocations, 2)} / ${fmt(n.perEvent.sqsRequests, 2)} | |`,
+    `| longest figures invocation (the function's timeout: ${FIGURES_SOURCE.functionTimeoutSeconds} s) | ${fmt(e.longestFiguresInvocationMs / 1000, 1)} s | | |`,
     `| AWS cost per million events (DynamoDB + Lambda requests + SQS) | ${usd(e.perEvent.costPerMillionEvents.total)} | ${usd(n.perEvent.costPerMillionEvents.total)} | ${fmt(n.perEvent.costPerMillionEvents.total / e.perEvent.costPerMillionEvents.total)}× |`,
     `| … Lambda compute at this machine's handler times (upper bound) | ${usd(e.perEvent.costPerMillionEvents.lambdaComputeUpperBound)} | ${usd(n.perEvent.costPerMillionEvents.lambdaComputeUpperBound)} | |`,
     '',
@@ -259,6 +266,7 @@ export function render(r: RenderedResults, members: number): string {
     `| rows (bad rows reported and skipped) | ${fmt(r.import.rows)} (${r.import.badRows.length}: lines ${r.import.badRows.map((b: { line: number }) => b.line).join(', ')}) |`,
     `| write time, rows/s | ${fmt(r.import.writeSeconds, 1)} s, ${fmt(r.import.rowsPerSecond)} |`,
     `| figures caught up after the last write | ${fmt(r.import.figuresCaughtUpSeconds, 1)} s |`,
+    `| longest figures invocation | ${fmt(r.import.longestFiguresInvocationMs / 1000, 1)} s |`,
     `| capacity units per member (import + figures) | ${fmt(r.import.capacityUnitsPerMember.import, 1)} + ${fmt(r.import.capacityUnitsPerMember.figures, 1)} |`,
     `| capacity units per report (root and a district, 4 dates; of which as-of items) | ${fmt(r.reports.capacityUnitsPerReport, 1)} (${fmt(r.reports.asOfCapacityUnitsPerReport, 1)}) |`,
     `| report members.total after the import | ${fmt(r.import.reportMembersTotal)} (${r.import.reportMatches ? 'exact' : 'WRONG'}) |`,

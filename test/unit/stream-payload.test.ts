@@ -3,6 +3,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_PAYLOAD_BYTES, withinPayload } from '../../local/runners/stream-runner.js';
+import { FIGURES_SOURCE } from '../../shared/resources.js';
 
 const record = (n: number, bytes: number): DynamoDBRecord => ({
   eventID: String(n),
@@ -38,5 +39,12 @@ describe('a stream batch within the payload limit', () => {
     const batch = withinPayload([record(1, 100), record(2, 100)], 50);
     // Assess
     expect(batch.map((r) => r.eventID)).toEqual(['1']);
+  });
+});
+
+describe('the figures batch size', () => {
+  it('is halved to a single record before its retries run out, so a poison record goes to the on-failure destination alone', () => {
+    // Assess: bisecting on error halves the batch once per retry (local runner and Lambda alike)
+    expect(Math.ceil(FIGURES_SOURCE.batchSize / 2 ** FIGURES_SOURCE.retryAttempts)).toBe(1);
   });
 });
