@@ -11,6 +11,8 @@
 // the root — whose rate a DynamoDB partition caps at 1,000 writes/s.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../shared/data/clients.js';
+import { dynamoFiguresStore } from '../shared/data/figures-store.js';
+import { OWN_SOURCE } from '../shared/domain/figures/index.js';
 import { FIGURES_COMPONENTS } from './as-of.js';
 import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
@@ -264,7 +266,7 @@ export async function runProjection(opts: ProjectionOptions) {
     opts.log,
     trees.map((t) => t.rootId),
   );
-  const counter = new RootWriteCounter(new Set(trees.map((t) => t.rootId)));
+  const counter = new RootWriteCounter(new Set([...trees.map((t) => t.rootId), YEAR_PROBE]));
   counter.install(dynamoClient());
   try {
     opts.log(`registering ${orgEvents.length} orgs of ${trees.length} trees…`);
@@ -298,13 +300,35 @@ export async function runProjection(opts: ProjectionOptions) {
       shapes.push({ depth, fanOut, orgs: tree.orgEvents.length, cells: tree.cells.length, oneAtATime, batched });
       opts.log(`${label}: ${JSON.stringify({ oneAtATime: oneAtATime.capacityUnitsPerEvent, batched: batched.capacityUnitsPerEvent })}`);
     }
-    return shapes;
+    return { shapes, fullYearAsOfItem: await fullYearAsOfItem(counter) };
   } finally {
     await bench.stop();
   }
 }
 
-export type ProjectionShape = Awaited<ReturnType<typeof runProjection>>[number];
+export type ProjectionShape = Awaited<ReturnType<typeof runProjection>>['shapes'][number];
+
+/** The org the year-item probe writes: no tree's, so no figure sees it. */
+const YEAR_PROBE = 'PROBE-FULL-YEAR';
+
+/**
+ * What one write of a root's as-of item of a full year costs: a change on every day, all
+ * 15 figures non-zero and up to three digits (more than a year at a national root would
+ * hold: an upper bound), and a root's bookkeeping of 35 sources. The root writes this
+ * item once per figures invocation that reaches it, so its write units, against the
+ * partition's 1,000 per second, cap the root's write rate at a year-end peak.
+ */
+async function fullYearAsOfItem(counter: RootWriteCounter) {
+  const r = rng(YEAR);
+  const data: Record<string, number[]> = {};
+  for (let day = new Date(Date.UTC(YEAR, 0, 1)); day.getUTCFullYear() === YEAR; day.setUTCDate(day.getUTCDate() + 1)) {
+    data[day.toISOString().slice(5, 10)] = Array.from({ length: 15 }, () => r.int(1, 999));
+  }
+  const absorbed = Object.fromEntries([OWN_SOURCE, ...Array.from({ length: 34 }, (_, i) => `P${pad(i + 1, 2)}`)].map((k) => [k, 123_456]));
+  const before = counter.of(YEAR_PROBE).writeUnits;
+  await dynamoFiguresStore.writeAsOf({ orgId: YEAR_PROBE, kind: 'subtree', part: String(YEAR), data, absorbed, treeVersion: 1 }, undefined);
+  return { days: Object.keys(data).length, figuresPerDay: 15, writeUnits: counter.of(YEAR_PROBE).writeUnits - before };
+}
 
 /** The measurements as a table, one row per shape and way of sending. */
 export function renderProjection(shapes: ProjectionShape[]): string {
