@@ -14,6 +14,7 @@ import {
   asOfId,
   figuresId,
   type CellHolding,
+  type ContributionPut,
   type FiguresKind,
   type FiguresStore,
   type StoredAsOf,
@@ -155,9 +156,9 @@ export async function writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: 
 /**
  * Puts a record's contribution unless the item holds a later version of the record
  * (a redelivered or overtaken stream record): the same version is written again, the
- * same content. Returns what it replaced, so that the years it touched are recounted too.
+ * same content. Returns what it replaced (content and version), so that the years it touched are recounted too.
  */
-export async function putContribution(c: StoredContribution): Promise<{ written: boolean; replaced?: DatedChanges }> {
+export async function putContribution(c: StoredContribution): Promise<ContributionPut> {
   try {
     const out = await documentClient().send(
       new PutCommand({
@@ -168,8 +169,9 @@ export async function putContribution(c: StoredContribution): Promise<{ written:
         ReturnValues: 'ALL_OLD',
       }),
     );
-    const old = out.Attributes?.changes as DatedChanges | undefined;
-    return old ? { written: true, replaced: normalizeChanges(old) } : { written: true };
+    const old = out.Attributes;
+    if (!old) return { written: true };
+    return { written: true, replaced: { changes: normalizeChanges(old.changes as DatedChanges), version: Number(old.version ?? 0) } };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return { written: false };
     throw error;

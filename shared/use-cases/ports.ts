@@ -182,6 +182,12 @@ export interface StoredContribution {
   changes: DatedChanges;
 }
 
+/** What putting a contribution did: whether it was written, and the one it replaced (content and record version). */
+export interface ContributionPut {
+  written: boolean;
+  replaced?: { changes: DatedChanges; version: number };
+}
+
 /** The as-of items a refresh reads and writes (see shared/data/figures-store.ts). */
 export interface AsOfStore {
   /** Items by (org, kind, part), keyed {@link asOfId}; absent ones are not in the map. */
@@ -195,7 +201,7 @@ export interface AsOfStore {
    * Puts a record's contribution to a cell unless one of a later record version is
    * there; returns the contribution it replaced (undefined: none, or not replaced).
    */
-  putContribution(c: StoredContribution): Promise<{ written: boolean; replaced?: DatedChanges }>;
+  putContribution(c: StoredContribution): Promise<ContributionPut>;
   /** Every contribution to a cell, read consistently. */
   queryContributions(cellId: string): Promise<StoredContribution[]>;
 }

@@ -22,11 +22,12 @@ import {
   type MergePlan,
   type SourceReport,
   type Tally,
+  yearsThatDiffer,
 } from '../domain/figures/index.js';
 import { yearOf } from '../domain/dates.js';
 import type { ChangedRecord } from '../data/changes.js';
 import { ConcurrentUpdateError } from './errors.js';
-import { asOfId, type AsOfStore, type StoredAsOf } from './ports.js';
+import { asOfId, type AsOfStore, type ContributionPut, type StoredAsOf } from './ports.js';
 
 const MAX_CONFLICTS = 20;
 
@@ -42,12 +43,26 @@ function yearsOf(changes: DatedChanges | undefined): number[] {
 }
 
 /**
+ * The years of a cell that a contribution's put may have changed. Only a put that replaced
+ * an earlier record version knows exactly: the years where the two differ (none when a
+ * record version changed nothing the figures count, e.g. an evaluation). A put of the same
+ * version again may follow a crash before the cell was recounted, and one refused for a
+ * later version proves nothing: both recount every year either may hold.
+ */
+function staleYears(put: ContributionPut, version: number, changes: DatedChanges, imageYears: number[]): number[] {
+  const { replaced } = put;
+  if (put.written && replaced && replaced.version < version) return yearsThatDiffer(replaced.changes, changes);
+  return [...imageYears, ...yearsOf(replaced?.changes)];
+}
+
+/**
  * Step 1: puts every changed record's contributions. Returns, per cell, the years whose
- * changes may differ now (the years of every image's and of the replaced contribution).
+ * changes may differ now ({@link staleYears}); a cell none of whose years changed is left out.
  */
 export async function writeContributions(store: AsOfStore, records: Iterable<ChangedRecord>): Promise<Map<string, Set<number>>> {
   const stale = new Map<string, Set<number>>();
   const touch = (cellId: string, years: number[]) => {
+    if (years.length === 0) return;
     const set = stale.get(cellId) ?? new Set<number>();
     for (const y of years) set.add(y);
     stale.set(cellId, set);
@@ -64,9 +79,9 @@ export async function writeContributions(store: AsOfStore, records: Iterable<Cha
       // A cell the latest version no longer counts for keeps an empty contribution at that version.
       const changes = latest.get(cellId) ?? {};
       puts.push(
-        store.putContribution({ cellId, recordPk: record.pk, version: record.version, changes }).then(({ replaced }) => {
-          touch(cellId, [...years, ...yearsOf(replaced)]);
-        }),
+        store
+          .putContribution({ cellId, recordPk: record.pk, version: record.version, changes })
+          .then((put) => touch(cellId, staleYears(put, record.version, changes, years))),
       );
     }
   }

@@ -30,6 +30,7 @@ import {
   NO_BODY,
   type AppliedEvent,
   type CellHolding,
+  type ContributionPut,
   type FiguresKind,
   type FiguresStore,
   type StoredAsOf,
@@ -313,12 +314,12 @@ export class InMemoryFiguresStore implements FiguresStore {
     return true;
   }
 
-  async putContribution(c: StoredContribution): Promise<{ written: boolean; replaced?: DatedChanges }> {
+  async putContribution(c: StoredContribution): Promise<ContributionPut> {
     const id = `${c.cellId}|${c.recordPk}`;
     const old = this.contributions.get(id);
     if (old && old.version > c.version) return { written: false };
     this.contributions.set(id, copy(c));
-    return old ? { written: true, replaced: copy(old.changes) } : { written: true };
+    return old ? { written: true, replaced: { changes: copy(old.changes), version: old.version } } : { written: true };
   }
 
   async queryContributions(cellId: string): Promise<StoredContribution[]> {

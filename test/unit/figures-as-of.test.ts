@@ -9,6 +9,7 @@ import {
   figuresOnFromChanges,
   recordChanges,
   sumChanges,
+  yearsThatDiffer,
   type DatedChanges,
 } from '../../shared/domain/figures/index.js';
 import type { DomainEvent } from '../../shared/domain/events.js';
@@ -270,5 +271,15 @@ describe('the per-year form', () => {
     // Assess
     expect(Object.keys(split.days['2024']!)).toHaveLength(366);
     expect(bytes).toBeLessThan(60_000);
+  });
+});
+
+describe('the years two contributions differ in', () => {
+  it('names only the years whose dated changes differ, whatever the trailing zeros', () => {
+    const before: DatedChanges = { '2020-06-01': [1, 0, 1], '2021-06-01': [0, 1, -1], '2023-01-02': [1] };
+    expect(yearsThatDiffer(before, { ...before, '2021-06-01': [0, 1, -1, 0] })).toEqual([]);
+    expect(yearsThatDiffer(before, { ...before, '2021-06-01': undefined as never, '2021-07-01': [0, 1, -1] })).toEqual([2021]);
+    expect(yearsThatDiffer(before, { '2020-06-01': [1, 0, 1] })).toEqual([2021, 2023]);
+    expect(yearsThatDiffer(undefined, { '9999-12-31': [1] })).toEqual([9999]);
   });
 });

@@ -285,6 +285,52 @@ describe('the delta merge of subtree figures', () => {
   });
 });
 
+describe('as of a date, only the years a record version changed', () => {
+  /** Writes so far of each item as of a date (`kind:org:part`; figures items are `kind:org`). */
+  const asOfWrites = (store: InMemoryFiguresStore) => new Map([...store.writes].filter(([id]) => id.split(':').length === 3));
+  /** A member admitted in 2020 and recognized in 2021: its contribution spans two years. */
+  const spanning = (version: number, recognizedOn = '2021-06-01', extra: Partial<MemberRecord> = {}): MemberRecord => ({
+    ...member('M9', 'C11', version, '2020-06-01'),
+    recognizedOn,
+    ...extra,
+  });
+
+  it('writes no item as of a date for a version that changes nothing they count (an evaluation)', async () => {
+    const store = await settledCity();
+    await refreshFigures(store, change(store, spanning(1)));
+    const before = asOfWrites(store);
+    await refreshFigures(store, change(store, spanning(2, '2021-06-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } })));
+    expect(asOfWrites(store)).toEqual(before);
+    await expectExact(store);
+  });
+
+  it('rewrites the changed year and the nets, not the year the change left alone', async () => {
+    const store = await settledCity();
+    await refreshFigures(store, change(store, spanning(1)));
+    const before = asOfWrites(store);
+    await refreshFigures(store, change(store, spanning(2, '2021-07-01')));
+    const rewritten = [...asOfWrites(store)].filter(([id, n]) => before.get(id) !== n).map(([id]) => id);
+    expect(rewritten.some((id) => id.endsWith(':2021'))).toBe(true);
+    expect(rewritten.some((id) => id.endsWith(':nets'))).toBe(true);
+    expect(rewritten.filter((id) => id.endsWith(':2020'))).toEqual([]);
+    await expectExact(store);
+  });
+
+  it('recounts every year again when a batch is redelivered after a crash between the put and the recount', async () => {
+    const store = await settledCity();
+    await refreshFigures(store, change(store, spanning(1)));
+    const moved = change(store, spanning(2, '2021-07-01'));
+    crashOn(store, asOfId('C11', 'own', 'nets'));
+    await expect(refreshFigures(store, moved)).rejects.toThrow(/crash/);
+    // The contribution is already at version 2: only the redelivery's recount can bring the items to it.
+    await refreshFigures(store, moved);
+    await expectExact(store);
+    // The next version changes nothing counted, and stays exact on top.
+    await refreshFigures(store, change(store, spanning(3, '2021-07-01', { badges: { '30-years': '2021-09-02' } })));
+    await expectExact(store);
+  });
+});
+
 describe('planMerge', () => {
   const tree = { treeVersion: 7, restructured: false };
   const stored = { version: 4, treeVersion: 7, absorbed: { [OWN_SOURCE]: 2, C1: 5, C2: 3 } };

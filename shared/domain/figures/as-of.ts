@@ -185,6 +185,22 @@ export function sumChanges(all: Iterable<DatedChanges | null | undefined>): Date
 }
 
 /**
+ * The years in which two sets of changes differ: a contribution replaced by one that
+ * differs only in 2021 leaves every other year's items as they were.
+ */
+export function yearsThatDiffer(a: DatedChanges | null | undefined, b: DatedChanges | null | undefined): number[] {
+  const na = normalizeChanges(a);
+  const nb = normalizeChanges(b);
+  const years = new Set<number>();
+  for (const d of new Set([...Object.keys(na), ...Object.keys(nb)])) {
+    const ta = na[d] ?? [];
+    const tb = nb[d] ?? [];
+    if (ta.length !== tb.length || ta.some((x, i) => x !== tb[i])) years.add(yearOf(d));
+  }
+  return [...years].sort((x, y) => x - y);
+}
+
+/**
  * The as-of figures of an org, stored one item per year so that no item outgrows
  * DynamoDB's 400 KB: `days[year]` the changes dated in that year, by `MM-DD`, and
  * `nets[year]` their sum — the opening of a year is the sum of the nets before it.
