@@ -2,6 +2,7 @@
 // Coalesced: a batch of a hundred changes to one cell recounts that cell once.
 import { isDeepStrictEqual } from 'node:util';
 import type { StoredRecord } from '../domain/records.js';
+import { recordCurrentFigures } from '../domain/figures/index.js';
 import { storedRecordOf } from './keys.js';
 
 /** A stream record's images, unmarshalled. */
@@ -66,6 +67,18 @@ function onlyReminderIndexMoved({ oldImage, newImage }: Change): boolean {
   return moved && isDeepStrictEqual(withoutReminderIndex(oldImage), withoutReminderIndex(newImage));
 }
 
+/**
+ * Whether a change of a record that stays in the cell leaves what the record adds to the
+ * cell's figures now as it was (an evaluation, a badge): then its recount can be skipped.
+ * Its figures as of a date are decided apart, from its contribution (refresh-as-of.ts).
+ */
+function countsTheSameNow(cellId: string, oldImage?: Record<string, unknown>, newImage?: Record<string, unknown>): boolean {
+  const before = oldImage && storedRecordOf(oldImage);
+  const after = newImage && storedRecordOf(newImage);
+  if (!before || !after) return false;
+  return isDeepStrictEqual(recordCurrentFigures(before, cellId), recordCurrentFigures(after, cellId));
+}
+
 export function staleFrom(changes: Change[]): Stale {
   const stale: Stale = { cells: new Map(), records: new Map(), orgs: new Set() };
   const cell = (id: string) => {
@@ -89,7 +102,7 @@ export function staleFrom(changes: Change[]): Stale {
       const version = Number(newImage?.version ?? oldImage?.version ?? 0);
       noteRecord(stale.records, pk, version, oldImage, newImage);
       for (const id of new Set([before, after])) {
-        if (!id) continue;
+        if (!id || (before === after && countsTheSameNow(id, oldImage, newImage))) continue;
         const s = cell(id);
         s.current = true;
         // Only the latest change of a record in this batch says where it is now.

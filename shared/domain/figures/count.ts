@@ -1,6 +1,6 @@
 // domain/figures: a cell's own figures, recounted from its records.
 
-import type { DossierRecord, FactRecord, MemberRecord, TransferRecord } from '../records.js';
+import type { DossierRecord, FactRecord, MemberRecord, StoredRecord, TransferRecord } from '../records.js';
 import { bump, emptyCurrent, emptyYear, type CurrentFigures, type OrgFigures, type YearFigures } from './types.js';
 
 // The profile's comparisons live with the traits they make (personal-data.ts).
@@ -59,6 +59,20 @@ export function countCellCurrent(input: CellCurrentInput): CurrentFigures {
     }
   }
   return cur;
+}
+
+/**
+ * What one record adds to a cell's figures now: {@link countCellCurrent} is a sum over
+ * records, so a change that leaves this the same for a cell leaves the cell's figures so.
+ */
+export function recordCurrentFigures(stored: StoredRecord, cellId: string): CurrentFigures {
+  const one = <T>(entity: StoredRecord['entity'], wanted: string): T[] => (entity === wanted ? [stored.record as T] : []);
+  return countCellCurrent({
+    cellId,
+    members: one<MemberRecord>(stored.entity, 'member'),
+    dossiers: one<DossierRecord>(stored.entity, 'dossier'),
+    transfers: one<TransferRecord>(stored.entity, 'transfer'),
+  });
 }
 
 /**
