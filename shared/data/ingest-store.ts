@@ -17,7 +17,7 @@ import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { AppliedEvent, CommitResult, IngestStore, RedriveGrant, RejectedEvent, WaitingRef } from '../use-cases/ports.js';
 import { markerItem } from './event-marker.js';
 import { currentOrgTree } from './org-tree.js';
-import { isSealed, open, seal, dynamoVault } from './personal-vault.js';
+import { isSealed, open, seal, dynamoVault, type PersonKey } from './personal-vault.js';
 import { openItem, sealItem, sealingPersonOf } from './sealed-records.js';
 import { correctedBody } from '../domain/personal-data.js';
 import { NO_BODY } from '../use-cases/ports.js';
@@ -79,7 +79,7 @@ export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boole
   want<DossierRecord>('dossier', needs.dossiers, dossierKey, state.dossiers);
   want<TransferRecord>('transfer', needs.transfers, transferKey, state.transfers);
   let loaded = loaders.length > 0;
-  await batchGet(loaders);
+  await batchGet(loaders, keysOpenedFor(state));
   for (const l of loaders) state.looked.add(l.look);
 
   if (needs.allOrgs && !state.allOrgsLoaded) {
@@ -100,28 +100,55 @@ export async function loadNeeds(needs: Needs, state: LoadedState): Promise<boole
   return loaded;
 }
 
-async function batchGet(loaders: Loader[]): Promise<void> {
+/**
+ * The persons' keys opened while loading one event's state, so that its commit seals with
+ * them instead of reading the salts again. Held no longer than the state itself; a salt
+ * erased in between leaves the commit sealed under a key nobody can make again.
+ */
+const openedKeys = new WeakMap<LoadedState, Map<string, PersonKey>>();
+
+function keysOpenedFor(state: LoadedState): Map<string, PersonKey> {
+  let keys = openedKeys.get(state);
+  if (!keys) {
+    keys = new Map();
+    openedKeys.set(state, keys);
+  }
+  return keys;
+}
+
+async function batchGet(loaders: Loader[], known: Map<string, PersonKey>): Promise<void> {
   const items = await openSealed(
     await batchGetAll(
       config.recordsTable(),
       loaders.map((l) => l.key),
       { consistentRead: true },
     ),
+    known,
   );
   for (const item of items) loaders.find((l) => l.key.pk === item.pk && l.key.sk === item.sk)?.put(item);
 }
 
-/** Items with their profiles readable (the ingest merges corrections into them). */
-export async function openSealed(items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+/** The keys of `persons`: those in `known` as they are, the others from the vault (and added to `known`). */
+async function personKeys(persons: string[], create: boolean, known: Map<string, PersonKey>): Promise<Map<string, PersonKey>> {
+  const missing = persons.filter((p) => !known.has(p));
+  if (missing.length > 0) for (const [p, key] of await dynamoVault.keys(missing, { create })) known.set(p, key);
+  return known;
+}
+
+/** Items with their profiles readable (the ingest merges corrections into them); `known`: keys already at hand. */
+export async function openSealed(
+  items: Record<string, unknown>[],
+  known = new Map<string, PersonKey>(),
+): Promise<Record<string, unknown>[]> {
   const persons = items.map(sealingPersonOf).filter((p): p is string => p !== undefined);
-  const keys = await dynamoVault.keys(persons, { create: false });
+  const keys = await personKeys(persons, false, known);
   return items.map((item) => openItem(item, keys));
 }
 
 /** Items as stored: every profile sealed under its person's key, made if the person has none yet. */
-export async function sealed(items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function sealed(items: Record<string, unknown>[], known = new Map<string, PersonKey>()): Promise<Record<string, unknown>[]> {
   const persons = items.map(sealingPersonOf).filter((p): p is string => p !== undefined);
-  const keys = await dynamoVault.keys(persons, { create: true });
+  const keys = await personKeys(persons, true, known);
   return items.map((item) => {
     const person = sealingPersonOf(item);
     return sealItem(item, person === undefined ? undefined : keys.get(person));
@@ -185,9 +212,17 @@ export function orgTreeChanged(table: string): TransactItem {
  * Writes the state change and the event's marker in one transaction, so that a crash
  * can never leave one without the other and a retry finds the marker and does nothing.
  */
-export async function commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult> {
+export async function commit(
+  marker: AppliedEvent,
+  writes: readonly Write[],
+  opts: { clearDeferred?: string; loaded?: LoadedState },
+): Promise<CommitResult> {
   const table = config.recordsTable();
-  const recordItems = await sealed(writes.map((w) => (w.entity === 'fact' ? {} : toItem(w))));
+  const known = opts.loaded ? keysOpenedFor(opts.loaded) : undefined;
+  const recordItems = await sealed(
+    writes.map((w) => (w.entity === 'fact' ? {} : toItem(w))),
+    known,
+  );
   const items: TransactItem[] = writes.map((w, i): TransactItem => {
     if (w.entity === 'fact') {
       return w.op === 'put'

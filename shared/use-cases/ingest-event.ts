@@ -196,7 +196,10 @@ export async function ingestEvent(
     }
     await hooks.beforeWrite?.(event);
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
-    const result = await store.commit(marker, decision.writes, { clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined });
+    const result = await store.commit(marker, decision.writes, {
+      clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined,
+      loaded: state,
+    });
     if (result === 'committed') {
       if (decision.writes.some((w) => w.entity === 'org')) orgTree.orgWritten();
       await hooks.afterCommit?.(event);

@@ -96,9 +96,10 @@ export interface IngestStore {
   /**
    * All of `writes` and the marker, or nothing. Each record write holds only if the record
    * is still at `expectedVersion` (null: absent), the marker only if absent.
-   * `clearDeferred` (a {@link WaitingRef} id) also forgets why the event waited.
+   * `clearDeferred` (a {@link WaitingRef} id) also forgets why the event waited;
+   * `loaded`: the state the writes were decided on (a store may reuse what it read for it).
    */
-  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult>;
+  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string; loaded?: LoadedState }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
   /** Applies a correction of a person's profile to the rejected events kept about them. */
   correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;

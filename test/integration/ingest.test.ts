@@ -1,7 +1,7 @@
 // The ingest on the emulators: SQS FIFO → local event source runner → handler → DynamoDB Local.
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../shared/data/clients.js';
+import { documentClient, sqsClient } from '../../shared/data/clients.js';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { dynamoIngestStore, listRejected } from '../../shared/data/ingest-store.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
@@ -99,6 +99,32 @@ describe('ingest on the emulators', () => {
     // Assess
     expect((await getMember('K1'))?.cellId).toBe('C1');
     expect((await partition('REJECTED')).some((r) => r.eventId === first.id && r.reason === 'conflict')).toBe(true);
+  });
+
+  it("reads a member's key salt once for an event that opens and seals the member's profile", async () => {
+    // Prepare: a member, then count the requests naming a salt while one update is ingested
+    await stack.send([validEvent('member.admitted', { data: { memberId: 'S1', orgId: 'C1' } })]);
+    await stack.settle();
+    const saltReads: string[] = [];
+    const name = 'count-salt-reads';
+    documentClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        const text = JSON.stringify((args as { input: unknown }).input);
+        if (text.includes('PERSON#') && text.includes('"SALT"')) saltReads.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      // Act: the member is read (its profile opened) and written (sealed again)
+      await stack.send([validEvent('member.updated', { data: { memberId: 'S1', profile: { education: 'postgraduate' } } })]);
+      await stack.settle();
+    } finally {
+      documentClient().middlewareStack.remove(name);
+    }
+    // Assess
+    expect((await getMember('S1'))?.version).toBe(2);
+    expect(saltReads).toEqual(['BatchGetItemCommand']);
   });
 
   it('leaves exactly one effect after a crash between the decision and the write, then a retry', async () => {
