@@ -35,6 +35,12 @@ export interface StaleCell {
 export interface ChangedRecord {
   pk: string;
   version: number;
+  /**
+   * The lowest version a change of the batch brought it to: a stored contribution older
+   * than this was put by an earlier batch, one at it or later possibly by an earlier
+   * attempt at this one (a retry may carry more of the record's changes than the first).
+   */
+  firstVersion: number;
   images: StoredRecord[];
   latest?: StoredRecord;
 }
@@ -139,10 +145,11 @@ function noteRecord(
   const known = records.get(pk);
   if (!known) {
     const latest = newImage ? storedRecordOf(newImage) : undefined;
-    records.set(pk, { pk, version, images, ...(latest ? { latest } : {}) });
+    records.set(pk, { pk, version, firstVersion: version, images, ...(latest ? { latest } : {}) });
     return;
   }
   known.images.push(...images);
+  known.firstVersion = Math.min(known.firstVersion, version);
   if (version >= known.version) {
     known.version = version;
     const latest = newImage ? storedRecordOf(newImage) : undefined;

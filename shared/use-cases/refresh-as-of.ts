@@ -44,14 +44,15 @@ function yearsOf(changes: DatedChanges | undefined): number[] {
 
 /**
  * The years of a cell that a contribution's put may have changed. Only a put that replaced
- * an earlier record version knows exactly: the years where the two differ (none when a
- * record version changed nothing the figures count, e.g. an evaluation). A put of the same
- * version again may follow a crash before the cell was recounted, and one refused for a
- * later version proves nothing: both recount every year either may hold.
+ * a version older than every change of the batch knows exactly — an earlier batch put it
+ * and went on to recount — : the years where the two differ (none when the record changed
+ * nothing the figures count, e.g. an evaluation). A put that replaced a version of this
+ * batch may follow a crash of an earlier attempt before the cell was recounted, and one
+ * refused for a later version proves nothing: both recount every year any image holds.
  */
-function staleYears(put: ContributionPut, version: number, changes: DatedChanges, imageYears: number[]): number[] {
+function staleYears(put: ContributionPut, record: ChangedRecord, changes: DatedChanges, imageYears: number[]): number[] {
   const { replaced } = put;
-  if (put.written && replaced && replaced.version < version) return yearsThatDiffer(replaced.changes, changes);
+  if (put.written && replaced && replaced.version < record.firstVersion) return yearsThatDiffer(replaced.changes, changes);
   return [...imageYears, ...yearsOf(replaced?.changes)];
 }
 
@@ -81,7 +82,7 @@ export async function writeContributions(store: AsOfStore, records: Iterable<Cha
       puts.push(
         store
           .putContribution({ cellId, recordPk: record.pk, version: record.version, changes })
-          .then((put) => touch(cellId, staleYears(put, record.version, changes, years))),
+          .then((put) => touch(cellId, staleYears(put, record, changes, years))),
       );
     }
   }

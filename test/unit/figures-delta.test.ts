@@ -20,7 +20,8 @@ import {
   type OrgFigures,
 } from '../../shared/domain/figures/index.js';
 import type { FactRecord, MemberRecord, OrgLevel, OrgRecord } from '../../shared/domain/records.js';
-import type { Stale } from '../../shared/data/changes.js';
+import { staleFrom, type Stale } from '../../shared/data/changes.js';
+import { toItem } from '../../shared/data/keys.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
 import { asOfId, figuresId } from '../../shared/use-cases/ports.js';
 import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
@@ -76,9 +77,22 @@ function change(store: InMemoryFiguresStore, ...members: MemberRecord[]): Stale 
       if (cellId) stale.cells.set(cellId, { current: true, years: new Set(), expectations: [] });
     }
     const images = [...(before ? [{ entity: 'member' as const, record: before }] : []), { entity: 'member' as const, record: m }];
-    stale.records.set(pk, { pk, version: m.version, images, latest: { entity: 'member', record: m } });
+    stale.records.set(pk, { pk, version: m.version, firstVersion: m.version, images, latest: { entity: 'member', record: m } });
   }
   return stale;
+}
+
+/** Puts members (new versions) into the store; returns the batch the stream makes of their old and new images. */
+function streamed(store: InMemoryFiguresStore, ...members: MemberRecord[]): Stale {
+  return staleFrom(
+    members.map((m) => {
+      const pk = `MEMBER#${m.memberId}`;
+      const before = store.members.get(pk);
+      store.members.set(pk, structuredClone(m));
+      const image = (record: MemberRecord) => toItem({ entity: 'member', record });
+      return { ...(before ? { oldImage: image(before) } : {}), newImage: image(m) };
+    }),
+  );
 }
 
 /** Puts a fact into the store; returns the batch its stream record makes. */
@@ -328,6 +342,36 @@ describe('as of a date, only the years a record version changed', () => {
     // The next version changes nothing counted, and stays exact on top.
     await refreshFigures(store, change(store, spanning(3, '2021-07-01', { badges: { '30-years': '2021-09-02' } })));
     await expectExact(store);
+  });
+
+  it('recounts every year when the retry of a crashed batch carries more of the record changes than the first attempt', async () => {
+    const store = await settledCity();
+    await refreshFigures(store, change(store, spanning(1)));
+    const first = change(store, spanning(2, '2021-07-01'));
+    crashOn(store, asOfId('C11', 'own', 'nets'));
+    await expect(refreshFigures(store, first)).rejects.toThrow(/crash/);
+    // Act: the record changed again (a rating), and the retry reads both changes from the checkpoint
+    const retry = change(store, spanning(3, '2021-07-01', { ratings: { '2021': { rating: 'good', cellId: 'C11' } } }));
+    const [pk, earlier] = [...first.records][0]!;
+    const later = retry.records.get(pk)!;
+    retry.records.set(pk, { ...later, firstVersion: earlier.firstVersion, images: [...earlier.images, ...later.images] });
+    await refreshFigures(store, retry);
+    // Assess: version 2's move of the recognition reached the cell and every ancestor
+    await expectExact(store);
+  });
+
+  it('stays exact on batches the stream makes, whose evaluations and badges recount no cell', async () => {
+    const store = await settledCity();
+    for (const next of [
+      spanning(1),
+      spanning(2, '2021-06-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
+      spanning(3, '2021-07-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
+      spanning(4, '2021-07-01', { badges: { '30-years': '2021-09-02' }, ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
+      { ...spanning(5, '2021-07-01'), cellId: 'C21' },
+    ]) {
+      await refreshFigures(store, streamed(store, next));
+      await expectExact(store);
+    }
   });
 });
 
