@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { staleFrom } from '../../shared/data/changes.js';
 import { toItem } from '../../shared/data/keys.js';
-import type { DossierRecord, MemberRecord } from '../../shared/domain/records.js';
+import type { DossierRecord, MemberRecord, TransferRecord } from '../../shared/domain/records.js';
 
 const member = (extra: Partial<MemberRecord> = {}): MemberRecord => ({
   memberId: 'M1',
@@ -72,5 +72,27 @@ describe('the cells a record change makes stale now', () => {
     const item = (d: Partial<DossierRecord>) => toItem({ entity: 'dossier', record: { ...dossier, ...d } });
     expect(staleFrom([{ oldImage: item({}), newImage: item({ version: 2, step: 'processing' }) }]).cells.size).toBe(1);
     expect(staleFrom([{ oldImage: item({}), newImage: item({ version: 2, dueOn: '2021-05-04' }) }]).cells.size).toBe(1);
+  });
+
+  it("recounts the sending cell when a pending transfer's deadline moves, and both cells when a temporary one is received", () => {
+    const transfer: TransferRecord = {
+      transferId: 'T1',
+      memberId: 'M1',
+      kind: 'temporary',
+      fromOrgId: 'C1',
+      toOrgId: 'C2',
+      fromExternal: false,
+      toExternal: false,
+      issuedOn: '2021-03-01',
+      dueOn: '2021-04-01',
+      status: 'issued',
+      version: 1,
+    };
+    const item = (t: Partial<TransferRecord>) => toItem({ entity: 'transfer', record: { ...transfer, ...t } });
+    expect([...staleFrom([{ oldImage: item({}), newImage: item({ version: 2, dueOn: '2021-04-05' }) }]).cells.keys()]).toEqual(['C1']);
+    const received = { version: 2, status: 'received' as const, receivedOn: '2021-03-10' };
+    expect([...staleFrom([{ oldImage: item({}), newImage: item(received) }]).cells.keys()]).toEqual(['C1', 'C2']);
+    // A change that moves nothing counted (the provisional flag cleared, the same date)
+    expect(staleFrom([{ oldImage: item({ dueOnProvisional: true }), newImage: item({ version: 2 }) }]).cells.size).toBe(0);
   });
 });
