@@ -18,7 +18,7 @@ import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
 import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
 import { createTable } from './dynamo-local.js';
-import { waitFor, type BenchStack, type PhaseResult } from './harness.js';
+import { noteInvocation, waitFor, type BenchStack, type PhaseResult } from './harness.js';
 import { createNaiveFiguresHandler, recountSubtree } from './naive.js';
 import { registerOrgsDirect } from './orgs-direct.js';
 
@@ -196,9 +196,8 @@ async function startNaiveRunner(bench: BenchStack, log: Log): Promise<{ stop: ()
     try {
       return await withComponent('naive', () => naiveHandler(event));
     } finally {
-      bench.counters.naive.invocations += 1;
       bench.counters.naive.records += event.Records.length;
-      bench.counters.naive.ms += performance.now() - t1;
+      noteInvocation(bench.counters.naive, t1);
     }
   }) as StreamHandler;
   return withComponent('runner', () =>

@@ -228,7 +228,7 @@ function modeJson(
       read: cost.readUnits,
       write: cost.writeUnits,
     },
-    figuresInvocationsPerEvent: round(phase.figures.invocations / sent, 3),
+    figuresInvocationsPerEvent: round(phase.figures.invocationMs.length / sent, 3),
     rootFiguresWrites: {
       attempted,
       failed,

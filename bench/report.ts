@@ -55,8 +55,8 @@ export type PerEvent = ReturnType<typeof perEvent>;
 /** Capacity, requests, invocations, handler time and cost per event of a phase, for the components and functions named. */
 export function perEvent(phase: PhaseResult, events: number, components: string[], fns: Counted[]) {
   const t = totals(phase.capacity, components);
-  const invocations = fns.reduce((n, f) => n + phase[f].invocations, 0);
-  const ms = fns.reduce((n, f) => n + phase[f].ms, 0);
+  const invocations = fns.reduce((n, f) => n + phase[f].invocationMs.length, 0);
+  const ms = fns.reduce((n, f) => n + phase[f].invocationMs.reduce((a, b) => a + b, 0), 0);
   const sqs = sqsBilledRequests(phase.capacity, ['producer', 'runner']);
   const cost = {
     dynamodb: ((t.read * PRICES.dynamoReadRequestUnit + t.write * PRICES.dynamoWriteRequestUnit) / events) * 1e6,
@@ -116,7 +116,7 @@ export function importJson(i: ImportPhaseResult) {
       figures: round(figuresTotals.total / summary.imported, 2),
       figuresAsOf: round(asOfTotals.total / summary.imported, 2),
     },
-    figuresInvocations: phase.figures.invocations,
+    figuresInvocations: phase.figures.invocationMs.length,
     longestFiguresInvocationMs: longest(phase.figures.invocationMs),
     byOperation: byOperation(phase.capacity),
   };
@@ -151,9 +151,9 @@ export function eventsJson(m: {
       asOfCapacityUnitsPerEvent: asOfPerEvent(events.phase, events.sent.length),
       byOperation: byOperation(events.phase.capacity),
       sqs: events.phase.capacity.sqs,
-      figuresInvocations: events.phase.figures.invocations,
+      figuresInvocations: events.phase.figures.invocationMs.length,
       longestFiguresInvocationMs: longest(events.phase.figures.invocationMs),
-      ingestInvocations: events.phase.ingest.invocations,
+      ingestInvocations: events.phase.ingest.invocationMs.length,
       byType: countTypes(events.sent),
     },
     latency: {
