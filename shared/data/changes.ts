@@ -78,9 +78,7 @@ function onlyReminderIndexMoved({ oldImage, newImage }: Change): boolean {
  * cell's figures now as it was (an evaluation, a badge): then its recount can be skipped.
  * Its figures as of a date are decided apart, from its contribution (refresh-as-of.ts).
  */
-function countsTheSameNow(cellId: string, oldImage?: Record<string, unknown>, newImage?: Record<string, unknown>): boolean {
-  const before = oldImage && storedRecordOf(oldImage);
-  const after = newImage && storedRecordOf(newImage);
+function countsTheSameNow(cellId: string, before: StoredRecord | undefined, after: StoredRecord | undefined): boolean {
   if (!before || !after) return false;
   return isDeepStrictEqual(recordCurrentFigures(before, cellId), recordCurrentFigures(after, cellId));
 }
@@ -106,9 +104,10 @@ export function staleFrom(changes: Change[]): Stale {
       const pk = String(image?.pk);
       const sk = String(image?.sk);
       const version = Number(newImage?.version ?? oldImage?.version ?? 0);
-      noteRecord(stale.records, pk, version, oldImage, newImage);
+      const [was, now] = [oldImage, newImage].map((i) => (i ? storedRecordOf(i) : undefined));
+      noteRecord(stale.records, pk, version, was, now);
       for (const id of new Set([before, after])) {
-        if (!id || (before === after && countsTheSameNow(id, oldImage, newImage))) continue;
+        if (!id || (before === after && countsTheSameNow(id, was, now))) continue;
         const s = cell(id);
         s.current = true;
         // Only the latest change of a record in this batch says where it is now.
@@ -130,30 +129,25 @@ export function staleFrom(changes: Change[]): Stale {
   return stale;
 }
 
-/** Adds a change's images to what the batch knows of the record; the highest version is the latest. */
+/** Adds a change's images (as records) to what the batch knows of the record; the highest version is the latest. */
 function noteRecord(
   records: Map<string, ChangedRecord>,
   pk: string,
   version: number,
-  oldImage: Record<string, unknown> | undefined,
-  newImage: Record<string, unknown> | undefined,
+  was: StoredRecord | undefined,
+  now: StoredRecord | undefined,
 ): void {
-  const images = [oldImage, newImage].flatMap((i) => {
-    const stored = i ? storedRecordOf(i) : undefined;
-    return stored ? [stored] : [];
-  });
+  const images = [was, now].filter((i): i is StoredRecord => i !== undefined);
   const known = records.get(pk);
   if (!known) {
-    const latest = newImage ? storedRecordOf(newImage) : undefined;
-    records.set(pk, { pk, version, firstVersion: version, images, ...(latest ? { latest } : {}) });
+    records.set(pk, { pk, version, firstVersion: version, images, ...(now ? { latest: now } : {}) });
     return;
   }
   known.images.push(...images);
   known.firstVersion = Math.min(known.firstVersion, version);
   if (version >= known.version) {
     known.version = version;
-    const latest = newImage ? storedRecordOf(newImage) : undefined;
-    if (latest) known.latest = latest;
+    if (now) known.latest = now;
     else delete known.latest;
   }
 }
