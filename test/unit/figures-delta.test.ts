@@ -369,7 +369,10 @@ describe('as of a date, only the years a record version changed', () => {
       spanning(2, '2021-06-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
       spanning(3, '2021-07-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
       spanning(4, '2021-07-01', { badges: { '30-years': '2021-09-02' }, ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
-      { ...spanning(5, '2021-07-01'), cellId: 'C21' },
+      // What the cell counts now changes while the member stays: these must recount it.
+      spanning(5, '2021-07-01', { traits: { female: true, youthUnion: false, ethnicMinority: false, religious: false } }),
+      spanning(6, '2021-07-01', { exemptedOn: '2021-08-01' }),
+      { ...spanning(7, '2021-07-01'), cellId: 'C21' },
     ]) {
       await refreshFigures(store, streamed(store, next));
       await expectExact(store);

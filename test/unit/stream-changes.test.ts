@@ -37,6 +37,17 @@ describe('the cells a record change makes stale now', () => {
     expect(stale.records.get('MEMBER#M1')?.version).toBe(3);
   });
 
+  it('compares a legacy image (a readable profile, no traits) by the traits its profile makes', () => {
+    // Prepare: an item written before traits and sealing existed, then its first rewrite
+    const { traits: _, ...legacy } = memberItem(member());
+    const old = { ...legacy, profile: { sex: 'female', youthUnion: false, ethnicity: 'Kinh', religion: null } };
+    // Act / Assess: the same traits count the same; another sex counts otherwise
+    const badge = { badges: { '30-years': '2021-09-02' } };
+    expect(staleFrom([{ oldImage: old, newImage: memberItem(member({ version: 2, ...badge })) }]).cells.size).toBe(0);
+    const male = { female: false, youthUnion: false, ethnicMinority: false, religious: false };
+    expect(staleFrom([{ oldImage: old, newImage: memberItem(member({ version: 2, traits: male })) }]).cells.size).toBe(1);
+  });
+
   it('recounts the cell for what it counts: a recognition, a trait, an exemption, an exit', () => {
     for (const next of [
       { status: 'official' as const, recognizedOn: '2022-03-01' },
