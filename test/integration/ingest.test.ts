@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, sqsClient } from '../../shared/data/clients.js';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { dynamoIngestStore, listRejected } from '../../shared/data/ingest-store.js';
+import { dynamoVault } from '../../shared/data/personal-vault.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
 import { listWaiting, redriveDlq } from '../../shared/data/redrive.js';
 import { validEvent } from '../helpers/events.js';
@@ -20,11 +21,15 @@ const orgs = () => [
 describe('ingest on the emulators', () => {
   let stack: TestStack;
   let crashNext = 0;
+  let eraseBeforeWrite: string | undefined;
 
   beforeAll(async () => {
-    // Prepare: a handler whose next N writes crash between the decision and the transaction.
+    // Prepare: a handler whose next N writes crash between the decision and the transaction,
+    // and which can erase a person's key there (an erasure racing an event about them).
     const ingest = createIngestHandler({
-      beforeWrite: () => {
+      beforeWrite: async () => {
+        if (eraseBeforeWrite) await dynamoVault.erase(eraseBeforeWrite);
+        eraseBeforeWrite = undefined;
         if (crashNext > 0) {
           crashNext--;
           throw new Error('injected crash before the write');
@@ -125,6 +130,23 @@ describe('ingest on the emulators', () => {
     // Assess
     expect((await getMember('S1'))?.version).toBe(2);
     expect(saltReads).toEqual(['BatchGetItemCommand']);
+  });
+
+  it("leaves no readable profile when the person's key is erased between the event's read and its write", async () => {
+    // Prepare: a member, whose key is destroyed after the update below has opened the profile
+    await stack.send([validEvent('member.admitted', { data: { memberId: 'S2', orgId: 'C1' } })]);
+    await stack.settle();
+    expect((await getMember('S2'))?.profile).toBeDefined();
+    eraseBeforeWrite = 'S2';
+    // Act
+    await stack.send([validEvent('member.updated', { data: { memberId: 'S2', profile: { education: 'postgraduate' } } })]);
+    await stack.settle();
+    // Assess: written, sealed under the destroyed key, and no new key made to seal it
+    const [item] = await partition('MEMBER#S2');
+    expect(item).toMatchObject({ version: 2 });
+    expect(item?.sealedProfile).toBeDefined();
+    expect((await getMember('S2'))?.profile).toBeUndefined();
+    expect(await partition('PERSON#S2')).toEqual([]);
   });
 
   it('leaves exactly one effect after a crash between the decision and the write, then a retry', async () => {
