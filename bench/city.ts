@@ -11,7 +11,7 @@
 // (profiles and the rolls), csv.ts (the export), year.ts, transfers.ts and records.ts
 // (the year's stories).
 import { compareDates } from '../shared/domain/dates.js';
-import type { UncheckedEnvelope } from '../shared/domain/events.js';
+import type { UncheckedEnvelope } from '../shared/domain/events/index.js';
 import { exportCsv } from './city/csv.js';
 import { apportion, membersOnRolls } from './city/people.js';
 import { pad, rng } from './city/random.js';

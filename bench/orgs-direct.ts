@@ -7,7 +7,7 @@ import { orgTreeChanged } from '../shared/data/ingest-store.js';
 import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
 import { appliedEvent, markerItem } from '../shared/data/event-marker.js';
 import { toItem } from '../shared/data/keys.js';
-import { parseEvent } from '../shared/domain/events.js';
+import { parseEvent } from '../shared/domain/events/index.js';
 import { decide } from '../shared/domain/ingest/decide.js';
 import { emptyState } from '../shared/domain/ingest/decision-types.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';

@@ -1,5 +1,5 @@
 // cli: what each `dangvien` command does, loaded by cli/main.ts once a command is named.
-import { BusinessDateSchema } from '../shared/domain/events.js';
+import { BusinessDateSchema } from '../shared/domain/events/index.js';
 import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/redrive.js';
 import { UnknownOrgError } from '../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';

@@ -2,7 +2,7 @@
 // (CONTRACT §9, §10). Usage is checked before the stack is asked anything, so a bad
 // option exits 2 at once, with or without a stack.
 import { writeFile } from 'node:fs/promises';
-import { BusinessDateSchema } from '../shared/domain/events.js';
+import { BusinessDateSchema } from '../shared/domain/events/index.js';
 import { ExportFormatSchema, ExportLangSchema, type ExportFormat, type ExportLang, renderTableExport } from '../shared/report/export.js';
 import { buildReport } from '../shared/use-cases/build-report.js';
 import { UsageError } from './errors.js';

@@ -3,7 +3,7 @@
 // is not an envelope or has no usable id (tracked by its SQS message id, as the ingest
 // stores its rejection), and events, by their idempotency key (source, id).
 import { readFileSync } from 'node:fs';
-import { MAX_BODY_BYTES, parseEvent, utf8Length } from '../shared/domain/events.js';
+import { MAX_BODY_BYTES, parseEvent, utf8Length } from '../shared/domain/events/index.js';
 import { envelopeKeyOf, idempotencyKey, messageKey, type EventKey } from '../shared/domain/ingest/idempotency.js';
 import { findApplied, listRejected } from '../shared/data/ingest-store.js';
 import { appliedKeys } from '../shared/data/redrive.js';

@@ -1,5 +1,5 @@
 // cli: `dangvien validate FILE.ndjson` (CONTRACT §10): every line checked offline by the
-// ingest's own parser (shared/domain/events.ts), so a producer learns before sending what
+// ingest's own parser (shared/domain/events/parse.ts), so a producer learns before sending what
 // the ingest would reject. Loads no AWS SDK and needs no stack: cli/main.ts imports this
 // module directly, never cli/commands.ts.
 //
@@ -10,7 +10,7 @@
 // idempotency key and a short hash of its body, for the within-file `conflict` check.
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { envelopeIdOf, MAX_BODY_BYTES, parseEvent, type ParseFailureReason } from '../shared/domain/events.js';
+import { envelopeIdOf, MAX_BODY_BYTES, parseEvent, type ParseFailureReason } from '../shared/domain/events/index.js';
 import { eventHash } from '../shared/use-cases/ingest-event.js';
 import { CheckFailed, UsageError } from './errors.js';
 

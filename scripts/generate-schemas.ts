@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { EVENT_TYPES, eventSchemas, type EventType } from '../shared/domain/events.js';
+import { EVENT_TYPES, eventSchemas, type EventType } from '../shared/domain/events/index.js';
 import { ReportSchema } from '../shared/domain/figures/report-schema.js';
 import { ReminderSchema } from '../shared/domain/reminder-schema.js';
 import { openApiDocument } from './openapi-document.js';

@@ -3,7 +3,7 @@
 // handler returns (test/unit/schemas.test.ts regenerates and compares it;
 // test/integration/examples.test.ts validates real responses against it).
 import * as z from 'zod';
-import { BusinessDateSchema, IdSchema } from '../shared/domain/events.js';
+import { BusinessDateSchema, IdSchema } from '../shared/domain/events/index.js';
 import { ReportSchema } from '../shared/domain/figures/report-schema.js';
 
 /**

@@ -1,6 +1,6 @@
 // The one definition of the stateful resources. infra/ declares them in CloudFormation
 // from here and local/ creates them in the emulators from here: no second copy to drift.
-import { MAX_BODY_BYTES } from './domain/events.js';
+import { MAX_BODY_BYTES } from './domain/events/index.js';
 
 /** A DynamoDB attribute used in a key. All our keys are strings. */
 export interface KeyDef {

@@ -3,7 +3,7 @@
 // (miễn sinh hoạt) for the oldest, corrections of profiles; then, for members without a
 // story that ends their membership, badges (Huy hiệu Đảng) and ratings.
 import { addDays, addYears, compareDates } from '../../shared/domain/dates.js';
-import { BADGE_YEARS } from '../../shared/domain/events.js';
+import { BADGE_YEARS } from '../../shared/domain/events/index.js';
 import { BADGE_OCCASIONS } from './names.js';
 import type { Member } from './people.js';
 import { pad } from './random.js';

@@ -3,7 +3,7 @@
 // Two shapes: Hải Phòng's 35 subordinate committees sized for N members, or a compact
 // tree of districts Q1..Qk, each with a grassroots committee Qk-G over cells Qk-G-C1 and
 // Qk-G-C2, and a grassroots cell Qk-C.
-import type { UncheckedEnvelope } from '../../shared/domain/events.js';
+import type { UncheckedEnvelope } from '../../shared/domain/events/index.js';
 import { COMMITTEE_WEIGHTS, COMMITTEES } from './names.js';
 import { pad, type Rng } from './random.js';
 

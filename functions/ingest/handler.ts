@@ -7,7 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { loadProducers, producerFor, type LoadedRegistry, type RegistryLoader } from '../../shared/data/producer-registry.js';
 import { dynamoIngestStore } from '../../shared/data/ingest-store.js';
 import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
-import { envelopeIdOf } from '../../shared/domain/events.js';
+import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';

@@ -8,7 +8,7 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../../shared/data/clients.js';
 import { config } from '../../shared/data/config.js';
-import { envelopeIdOf } from '../../shared/domain/events.js';
+import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { INGEST_QUEUE } from '../../shared/resources.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 

@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { BusinessDateSchema } from '../../shared/domain/events.js';
+import { BusinessDateSchema } from '../../shared/domain/events/index.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { ExportFormatSchema, ExportLangSchema, formatFromAccept, LANG_NEEDS_TABLE, renderTableExport } from '../../shared/report/export.js';
 import { buildReport, UnknownOrgError } from '../../shared/use-cases/build-report.js';

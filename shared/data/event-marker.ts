@@ -3,7 +3,7 @@
 // data: ids, type, source, dates, the rest of the data and the body's hash. The
 // ingest's commit, the bulk import and the bench all write it, so that all three leave
 // the same item.
-import type { DomainEvent } from '../domain/events.js';
+import type { DomainEvent } from '../domain/events/index.js';
 import { redactedEvent } from '../domain/personal-data.js';
 import type { AppliedEvent } from '../use-cases/ports.js';
 import { eventKey, personPartition } from './keys.js';

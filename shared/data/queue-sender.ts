@@ -4,7 +4,7 @@
 // reaches the ingest (and is stored as a conflict) instead of being dropped by SQS.
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { createHash, randomUUID } from 'node:crypto';
-import { groupIdOf, subjectOf, type DomainEvent } from '../domain/events.js';
+import { groupIdOf, subjectOf, type DomainEvent } from '../domain/events/index.js';
 import { sqsClient } from './clients.js';
 
 /** A body to send; `event` is set when it looks like an envelope, so that its subject can be the group. */

@@ -4,16 +4,12 @@
 // *traits*. Records keep the traits in the clear and the profile sealed (shared/data/
 // personal-vault.ts), so that counting never reads a name and an erasure, which
 // destroys the profile, leaves every figure exact.
-import { IdSchema, ProfileSchema, type DomainEvent } from './events.js';
-import type { Profile } from './records.js';
+import type { DomainEvent } from './events/envelope.js';
+import { ProfileSchema } from './events/payloads.js';
+import { IdSchema } from './events/scalars.js';
+import type { Profile, Traits } from './records.js';
 
-/** What the figures count of a member's profile (CONTRACT §9 `members.*`). */
-export interface Traits {
-  female: boolean;
-  youthUnion: boolean;
-  ethnicMinority: boolean;
-  religious: boolean;
-}
+export type { Traits };
 
 /** Text as compared by the figures: NFC, surrounding blanks trimmed, case folded (Vietnamese letters included). */
 function folded(text: string): string {

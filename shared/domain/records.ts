@@ -1,40 +1,32 @@
 // domain: the records the ingest writes and every other part reads.
-// Pure types: no AWS import. Keys live in shared/data/keys.ts.
-import type { Traits } from './personal-data.js';
+// Pure types: no AWS import. Keys live in shared/data/keys.ts. The vocabularies their
+// fields take come from the event contract (events/vocabulary.ts), written once there.
+import type { Profile } from './events/payloads.js';
+import type {
+  DossierOutcome,
+  DossierStep,
+  Education,
+  ExitReason,
+  MemberStatus,
+  Occupation,
+  OrgLevel,
+  Rating,
+  Sex,
+  TransferKind,
+} from './events/vocabulary.js';
 
-export type { Traits };
+export { CELL_LEVELS, DOSSIER_STEPS } from './events/vocabulary.js';
+export type { DossierOutcome, DossierStep, Education, ExitReason, MemberStatus, Occupation, OrgLevel, Profile, Rating, Sex, TransferKind };
 
 /** A business date `YYYY-MM-DD` in Vietnam time. */
 export type BusinessDate = string;
 
-export type OrgLevel = 'province' | 'upper-grassroots' | 'grassroots-committee' | 'sub-committee' | 'grassroots-cell' | 'cell';
-
-/** Levels that hold members (chi bộ). */
-export const CELL_LEVELS: readonly OrgLevel[] = ['grassroots-cell', 'cell'];
-
-export type Sex = 'female' | 'male';
-export type Education = 'lower-secondary' | 'upper-secondary' | 'vocational' | 'college' | 'university' | 'postgraduate';
-export type Occupation =
-  | 'student'
-  | 'private-enterprise'
-  | 'enterprise-owner'
-  | 'state-sector'
-  | 'armed-forces'
-  | 'farmer'
-  | 'contract-freelance'
-  | 'retired'
-  | 'other';
-
-/** CONTRACT §3. `fullName` and `birthDate` are personal data: never logged. */
-export interface Profile {
-  fullName?: string;
-  sex: Sex;
-  birthDate: BusinessDate;
-  ethnicity: string;
-  religion?: string | null;
-  education: Education;
-  occupation: Occupation;
+/** What the figures count of a member's profile (CONTRACT §9 `members.*`), kept in the clear (personal-data.ts). */
+export interface Traits {
+  female: boolean;
   youthUnion: boolean;
+  ethnicMinority: boolean;
+  religious: boolean;
 }
 
 /** Every stored record carries a version for optimistic concurrency. */
@@ -53,18 +45,6 @@ export interface OrgRecord extends Versioned {
   /** Admission targets by year (chỉ tiêu kết nạp). */
   targets: Record<string, number>;
 }
-
-export type MemberStatus =
-  | 'probationary'
-  | 'official'
-  /** Official transfer issued to an org of this system, not yet received. */
-  | 'in-transit'
-  /** Official transfer completed to an external org: off our rolls. */
-  | 'transferred-out'
-  | 'exited';
-
-export type ExitReason = 'expelled' | 'struck-off' | 'resigned' | 'deceased';
-export type Rating = 'excellent' | 'good' | 'completed' | 'not-completed';
 
 export interface MemberRecord extends Versioned {
   memberId: string;
@@ -122,10 +102,6 @@ export interface MemberStint {
   earlier?: { recognizedOn?: BusinessDate; exemptedOn?: BusinessDate };
 }
 
-export type DossierStep = 'received' | 'processing' | 'reported' | 'reviewed';
-export const DOSSIER_STEPS: readonly DossierStep[] = ['received', 'processing', 'reported', 'reviewed'];
-export type DossierOutcome = 'admitted' | 'rejected' | 'withdrawn';
-
 export interface DossierRecord extends Versioned {
   dossierId: string;
   personId: string;
@@ -144,8 +120,6 @@ export interface DossierRecord extends Versioned {
   /** As {@link TransferRecord.dueOnProvisional}, for a rule set that counts the dossier deadline in working days. */
   dueOnProvisional?: boolean;
 }
-
-export type TransferKind = 'official' | 'temporary';
 
 export interface TransferRecord extends Versioned {
   transferId: string;

@@ -3,7 +3,7 @@
 // compile-time check below ties it to the `Reminder` type the job builds, so neither can
 // change alone; the reminders tests parse every reminder they produce with it.
 import * as z from 'zod';
-import { BusinessDateSchema, IdSchema } from './events.js';
+import { BusinessDateSchema, IdSchema } from './events/index.js';
 import type { Reminder, ReminderKind } from './reminders.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -9,7 +9,7 @@
 // A person reads an e-mail: it gets the digest. A program reads a queue or an endpoint:
 // it gets each reminder as JSON, filtered to the org's subtree.
 import * as z from 'zod';
-import { IdSchema } from './events.js';
+import { IdSchema } from './events/index.js';
 
 const email = z.strictObject({
   orgId: IdSchema,

@@ -27,7 +27,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { decide } from '../domain/ingest/decide.js';
 import { emptyState, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
-import { parseEvent, type EventOf } from '../domain/events.js';
+import { parseEvent, type EventOf } from '../domain/events/index.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
 import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
 import { eventHash } from './ingest-event.js';

@@ -5,7 +5,7 @@ import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
 import { bodyHash, envelopeKeyOf, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../domain/ingest/idempotency.js';
 import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../domain/ingest/scope.js';
-import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events.js';
+import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events/index.js';
 import { personAbout, personNamedBy, personNamedByBody } from '../domain/personal-data.js';
 import { appliedEvent } from '../data/event-marker.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';

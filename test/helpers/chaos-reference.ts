@@ -1,6 +1,6 @@
 // The chaos tests' independent reference: a plain fold over the generated events that
 // shares no code with the product (no domain import), and the delivery helpers they share.
-import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
+import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import type { City, Envelope } from '../../bench/city.js';
 
 /** What the reference reads of a city: its events (org events among them, in date order), the tree before them, the targets. */

@@ -4,7 +4,7 @@
 // new → decide → one all-or-nothing commit. What differs from production is only where
 // the records live.
 import type { RejectReason, RetryReason, Write } from '../../shared/domain/ingest/decision-types.js';
-import type { DomainEvent } from '../../shared/domain/events.js';
+import type { DomainEvent } from '../../shared/domain/events/index.js';
 import type { DossierRecord, Fact, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
 import { PredecessorMissingError } from '../../shared/use-cases/errors.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event.js';

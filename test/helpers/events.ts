@@ -7,13 +7,13 @@
 // `member.imported` and `member.badgeAwarded` describe M1 as a legacy member instead
 // (admitted 1991), since a badge needs 30 years of membership.
 
-import type { EventOf, EventType, ProfileInput } from '../../shared/domain/events.js';
+import type { EventOf, EventType, Profile } from '../../shared/domain/events/index.js';
 
 /** Org ids of the example hierarchy. */
 export const ORGS = { province: 'HP', district: 'Q1', cell: 'C1', otherCell: 'C2', external: 'EXT-DN' } as const;
 
 /** A full valid profile (NFC), with the given fields replaced. */
-export function validProfile(overrides: Partial<ProfileInput> = {}): ProfileInput {
+export function validProfile(overrides: Partial<Profile> = {}): Profile {
   return dropUndefined({
     fullName: 'Nguyễn Văn An',
     sex: 'male',

@@ -3,7 +3,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { sqsClient } from '../../shared/data/clients.js';
-import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
+import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 
 export type TestStack = LocalStack & {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
 import { listRejected } from '../../shared/data/ingest-store.js';
-import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
+import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

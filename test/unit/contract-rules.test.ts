@@ -1,7 +1,7 @@
 // The rules CONTRACT §2, §4, §5, §6 sharpened, one case per rule and reason code, through
 // the in-memory harness (and `decide` directly where the harness does not load a count).
 import { describe, expect, it } from 'vitest';
-import { parseEvent, type DomainEvent } from '../../shared/domain/events.js';
+import { parseEvent, type DomainEvent } from '../../shared/domain/events/index.js';
 import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
 import { countOpenDossiers, emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { isEthnicMinority, isReligious } from '../../shared/domain/figures/count.js';

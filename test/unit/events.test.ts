@@ -8,7 +8,7 @@ import {
   subjectOf,
   type DomainEvent,
   type EventType,
-} from '../../shared/domain/events.js';
+} from '../../shared/domain/events/index.js';
 import { validEvent, validExternalArrival, validProfile } from '../helpers/events.js';
 
 /** A JSON-able event body built from a valid example, then broken. */

@@ -12,7 +12,7 @@ import {
   yearsThatDiffer,
   type DatedChanges,
 } from '../../shared/domain/figures/index.js';
-import type { DomainEvent } from '../../shared/domain/events.js';
+import type { DomainEvent } from '../../shared/domain/events/index.js';
 import type { StoredRecord } from '../../shared/domain/records.js';
 import { DomainHarness } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validExternalArrival, validProfile } from '../helpers/events.js';

@@ -3,7 +3,7 @@
 // Nothing may throw; every input ends applied, rejected or retried with a reason.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, parseEvent } from '../../shared/domain/events.js';
+import { EVENT_TYPES, parseEvent } from '../../shared/domain/events/index.js';
 import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
 import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { DomainHarness } from '../helpers/domain-harness.js';

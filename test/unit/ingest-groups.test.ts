@@ -3,7 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
-import { subjectOf, type DomainEvent } from '../../shared/domain/events.js';
+import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
 

@@ -2,7 +2,7 @@
 // types the accepted path (record effect and facts) and every rejected or retried path
 // with its exact reason code. Pure: runs the domain through the in-memory harness.
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, type EventType } from '../../shared/domain/events.js';
+import { EVENT_TYPES, type EventType } from '../../shared/domain/events/index.js';
 import type { Fact, FactRecord, OrgLevel } from '../../shared/domain/records.js';
 import { DomainHarness, outcomeOf } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validExternalArrival, validProfile, type EventOverrides } from '../helpers/events.js';

@@ -1,7 +1,7 @@
 // CONTRACT §1 limits at parse time: every violation is rejected `schema` by parseEvent,
 // never a crash, and the message never echoes the offending value.
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, parseEvent, subjectOf, type DomainEvent } from '../../shared/domain/events.js';
+import { MAX_BODY_BYTES, parseEvent, subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import { validEvent, validProfile } from '../helpers/events.js';
 
 const parse = (e: object) => parseEvent(JSON.stringify(e));

@@ -2,7 +2,7 @@
 // traits the figures count, the audit trail's redaction, sealing under a person's key.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseEvent } from '../../shared/domain/events.js';
+import { parseEvent } from '../../shared/domain/events/index.js';
 import { correctedTraits, personAbout, personNamedByBody, redactedEvent, traitsOf } from '../../shared/domain/personal-data.js';
 import { open, seal } from '../../shared/data/personal-vault.js';
 import { openItem, sealItem } from '../../shared/data/sealed-records.js';

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR, schemaFiles } from '../../scripts/generate-schemas.js';
-import { EVENT_TYPES, parseEvent } from '../../shared/domain/events.js';
+import { EVENT_TYPES, parseEvent } from '../../shared/domain/events/index.js';
 import { renderReport, OrgTree } from '../../shared/domain/figures/index.js';
 import { ReportSchema } from '../../shared/domain/figures/report-schema.js';
 import type { OrgLevel, OrgRecord } from '../../shared/domain/records.js';

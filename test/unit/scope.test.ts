@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { orgsTouched, outsideScope, type Producer } from '../../shared/domain/ingest/scope.js';
-import type { EventOf, EventType } from '../../shared/domain/events.js';
+import type { EventOf, EventType } from '../../shared/domain/events/index.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
 import { validEvent, type EventOverrides } from '../helpers/events.js';
 

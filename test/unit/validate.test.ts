@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../shared/domain/events.js';
+import { MAX_BODY_BYTES } from '../../shared/domain/events/index.js';
 import { invalidLines, ndjsonLines, type InvalidLine } from '../../cli/validate.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 

@@ -3,7 +3,7 @@
 // compile-time check below ties it to the `Report` type that `renderReport` returns, and
 // the tests parse real reports with it, so the published shape cannot drift.
 import * as z from 'zod';
-import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events.js';
+import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events/index.js';
 import type { Report } from './report.js';
 import { MEMBER_FIGURES } from './types.js';
 

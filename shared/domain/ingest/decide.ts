@@ -1,5 +1,5 @@
 // domain: which records an event needs, and what applying it decides.
-import type { DomainEvent } from '../events.js';
+import type { DomainEvent } from '../events/index.js';
 import { reject, type Decision, type LoadedState, type Needs } from './decision-types.js';
 import { completeDossierStep, closeDossier, receiveDossier } from './dossiers.js';
 import {

@@ -1,5 +1,5 @@
 // domain: the rules of the admission dossier events (CONTRACT §4).
-import type { EventOf } from '../events.js';
+import type { EventOf } from '../events/index.js';
 import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
 import { dossierDeadline } from '../rules/index.js';

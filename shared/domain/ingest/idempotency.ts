@@ -6,7 +6,7 @@
 // Both `source` and `id` are `[A-Za-z0-9._:-]`: `/` joins them unambiguously, `@` and `#`
 // cannot occur in either, so `<source>/<id>` is the key and what follows `@` the sender.
 import { createHash } from 'node:crypto';
-import { envelopeIdOf } from '../events.js';
+import { envelopeIdOf } from '../events/index.js';
 
 /** The idempotency key of an event. */
 export interface EventKey {

@@ -1,5 +1,5 @@
 // domain: the rules of the member events (CONTRACT §5).
-import type { EventOf } from '../events.js';
+import type { EventOf } from '../events/index.js';
 import type { BusinessDate, MemberRecord, TransferRecord } from '../records.js';
 import { addYears, yearOf } from '../dates.js';
 import { probationEndsOn } from '../rules/index.js';

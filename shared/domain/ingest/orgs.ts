@@ -1,5 +1,5 @@
 // domain: the rules of the organization events (CONTRACT §2).
-import type { EventOf } from '../events.js';
+import type { EventOf } from '../events/index.js';
 import { CELL_LEVELS, type OrgLevel, type OrgRecord } from '../records.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 

@@ -1,7 +1,7 @@
 // domain: producer scoping. An upstream system is registered with the subtrees it may
 // write (a district's system: its own orgs); an event reaching an org outside them is
 // rejected as `out-of-scope` (CONTRACT §11).
-import type { DomainEvent } from '../events.js';
+import type { DomainEvent } from '../events/index.js';
 import type { OrgRecord, TransferRecord } from '../records.js';
 import type { LoadedState } from './decision-types.js';
 import { openTransferIdsOf } from './members.js';

@@ -1,7 +1,7 @@
 // domain: the rules of the transfer events (CONTRACT §6). An official transfer takes
 // the member off the sending cell at issue (cắt đảng số) and onto the receiving cell
 // at receipt; in between the member is in transit, counted by the sending side only.
-import type { EventOf } from '../events.js';
+import type { EventOf } from '../events/index.js';
 import type { MemberRecord, TransferRecord } from '../records.js';
 import { probationEndsOn, transferDeadline, type Deadline } from '../rules/index.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';

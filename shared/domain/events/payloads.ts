@@ -1,0 +1,266 @@
+// domain/events: the `data` of each event type (CONTRACT §2–§6) as zod schemas, and the
+// profile (CONTRACT §3) several of them carry. Parsing yields NFC text.
+import * as z from 'zod';
+import { BusinessDateSchema, IdSchema, name, text, YearSchema } from './scalars.js';
+import {
+  ArrivingStatusSchema,
+  BADGE_YEARS,
+  ClosingOutcomeSchema,
+  CompletableStepSchema,
+  EducationSchema,
+  ExitReasonSchema,
+  OccupationSchema,
+  OrgLevelSchema,
+  RatingSchema,
+  SexSchema,
+  TransferKindSchema,
+} from './vocabulary.js';
+
+/**
+ * A full profile, as carried when a person first appears (dossier, admission, import,
+ * arrival from outside). `fullName` and `religion` may be absent; `religion: null`
+ * means "none", which is different from "not given".
+ */
+export const ProfileSchema = z.strictObject({
+  fullName: name(200).optional(),
+  sex: SexSchema,
+  birthDate: BusinessDateSchema,
+  ethnicity: text(100),
+  religion: text(100).nullable().optional(),
+  education: EducationSchema,
+  occupation: OccupationSchema,
+  youthUnion: z.boolean(),
+});
+
+/**
+ * A correction to a profile (`member.updated`): any subset of the fields, but not
+ * none, because an empty correction is almost certainly a producer bug.
+ */
+export const ProfilePatchSchema = ProfileSchema.partial()
+  .refine((p) => Object.keys(p).length > 0, { message: 'must change at least one field' })
+  .meta({ minProperties: 1 });
+
+/** CONTRACT §3: a full profile as events carry it after parsing (NFC text). `fullName` and `birthDate` are personal data: never logged. */
+export type Profile = z.output<typeof ProfileSchema>;
+
+// ---------------------------------------------------------------------------
+// Payloads (CONTRACT §2–§6)
+
+/** Adds an issue at `path` when `later` is before `earlier` (ISO dates compare as text). */
+function notBefore(ctx: z.RefinementCtx, later: string | undefined, earlier: string, path: string, what: string): void {
+  if (later !== undefined && later < earlier) {
+    ctx.addIssue({ code: 'custom', path: [path], message: `must not be before ${what}` });
+  }
+}
+
+/**
+ * `recognizedOn` exists exactly for official members: a probationary member with a
+ * recognition date, or an official one without, would put the figures out of step.
+ */
+function recognitionMatchesStatus(
+  ctx: z.RefinementCtx,
+  m: { status: 'probationary' | 'official'; recognizedOn?: string | undefined; admittedOn: string },
+  prefix: (string | number)[] = [],
+): void {
+  if (m.status === 'official' && m.recognizedOn === undefined) {
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'recognizedOn'], message: 'required for an official member' });
+  }
+  if (m.status === 'probationary' && m.recognizedOn !== undefined) {
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'recognizedOn'], message: 'not allowed for a probationary member' });
+  }
+  if (m.recognizedOn !== undefined && m.recognizedOn < m.admittedOn) {
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'recognizedOn'], message: 'must not be before admittedOn' });
+  }
+}
+
+/** A transfer between an org and itself is no transfer; catching it here names the field. */
+function distinctEnds(ctx: z.RefinementCtx, d: { fromOrgId?: string | undefined; toOrgId?: string | undefined }): void {
+  if (d.fromOrgId !== undefined && d.fromOrgId === d.toOrgId) {
+    ctx.addIssue({ code: 'custom', path: ['toOrgId'], message: 'must differ from fromOrgId' });
+  }
+}
+
+const orgRegistered = z
+  .strictObject({
+    orgId: IdSchema,
+    parentId: IdSchema.nullable(),
+    name: name(300),
+    level: OrgLevelSchema,
+  })
+  .superRefine((d, ctx) => {
+    if (d.parentId === d.orgId) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'must differ from orgId' });
+  });
+
+const orgRenamed = z.strictObject({ orgId: IdSchema, name: name(300) });
+
+// A move always has a parent: no restructuring so far has made a subtree a new root,
+// and allowing null would let a typo detach a whole district from its province.
+const orgMoved = z.strictObject({ orgId: IdSchema, parentId: IdSchema }).superRefine((d, ctx) => {
+  if (d.parentId === d.orgId) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'must differ from orgId' });
+});
+
+const orgDissolved = z.strictObject({ orgId: IdSchema, on: BusinessDateSchema, mergedInto: IdSchema.optional() }).superRefine((d, ctx) => {
+  if (d.mergedInto === d.orgId) ctx.addIssue({ code: 'custom', path: ['mergedInto'], message: 'must differ from orgId' });
+});
+
+const targetSet = z.strictObject({ orgId: IdSchema, year: YearSchema, admissions: z.int().min(0) });
+
+const dossierReceived = z.strictObject({
+  dossierId: IdSchema,
+  personId: IdSchema,
+  orgId: IdSchema,
+  receivedOn: BusinessDateSchema,
+  profile: ProfileSchema,
+});
+
+// `personId` / `memberId` on the events that do not otherwise name the person: only
+// for the message group (CONTRACT §1); the ingest checks them against the record.
+const dossierStepCompleted = z.strictObject({
+  dossierId: IdSchema,
+  step: CompletableStepSchema,
+  on: BusinessDateSchema,
+  personId: IdSchema.optional(),
+});
+
+const dossierClosed = z.strictObject({
+  dossierId: IdSchema,
+  outcome: ClosingOutcomeSchema,
+  on: BusinessDateSchema,
+  note: text(1000).optional(),
+  personId: IdSchema.optional(),
+});
+
+const memberAdmitted = z
+  .strictObject({
+    memberId: IdSchema,
+    orgId: IdSchema,
+    admittedOn: BusinessDateSchema,
+    ceremonyOn: BusinessDateSchema.optional(),
+    profile: ProfileSchema,
+    dossierId: IdSchema.optional(),
+    readmitted: z.boolean().optional(),
+  })
+  .superRefine((d, ctx) => notBefore(ctx, d.ceremonyOn, d.admittedOn, 'ceremonyOn', 'admittedOn'));
+
+const memberImported = z
+  .strictObject({
+    memberId: IdSchema,
+    orgId: IdSchema,
+    status: ArrivingStatusSchema,
+    admittedOn: BusinessDateSchema,
+    recognizedOn: BusinessDateSchema.optional(),
+    profile: ProfileSchema,
+  })
+  .superRefine((d, ctx) => recognitionMatchesStatus(ctx, d));
+
+const memberRecognized = z.strictObject({ memberId: IdSchema, recognizedOn: BusinessDateSchema });
+
+const memberUpdated = z.strictObject({ memberId: IdSchema, profile: ProfilePatchSchema });
+
+const memberExempted = z.strictObject({ memberId: IdSchema, on: BusinessDateSchema });
+
+const memberExited = z.strictObject({ memberId: IdSchema, reason: ExitReasonSchema, on: BusinessDateSchema });
+
+const memberEvaluated = z.strictObject({ memberId: IdSchema, year: YearSchema, rating: RatingSchema });
+
+const memberBadgeAwarded = z.strictObject({
+  memberId: IdSchema,
+  years: z.literal(BADGE_YEARS),
+  awardedOn: BusinessDateSchema,
+});
+
+const transferIssued = z
+  .strictObject({
+    transferId: IdSchema,
+    memberId: IdSchema,
+    kind: TransferKindSchema,
+    fromOrgId: IdSchema,
+    toOrgId: IdSchema,
+    issuedOn: BusinessDateSchema,
+  })
+  .superRefine((d, ctx) => distinctEnds(ctx, d));
+
+/** The member as an arrival from outside describes them (CONTRACT §6). */
+const arrivingMember = z.strictObject({
+  memberId: IdSchema,
+  status: ArrivingStatusSchema,
+  admittedOn: BusinessDateSchema,
+  recognizedOn: BusinessDateSchema.optional(),
+  profile: ProfileSchema,
+});
+
+/** The fields that only an arrival from outside carries; all or none of them. */
+const ARRIVAL_FIELDS = ['fromOrgId', 'toOrgId', 'kind', 'member'] as const;
+
+// One object with optional arrival fields rather than a union: the producer cannot
+// know whether we saw the issue, and a union's error would not say which field is off.
+// An arrival from outside always comes from an external org, so it always describes
+// the member (for a temporary attendee too): the four fields travel together.
+const transferReceived = z
+  .strictObject({
+    transferId: IdSchema,
+    receivedOn: BusinessDateSchema,
+    /** The member of a transfer issued here, for the message group (CONTRACT §1). */
+    memberId: IdSchema.optional(),
+    fromOrgId: IdSchema.optional(),
+    toOrgId: IdSchema.optional(),
+    kind: TransferKindSchema.optional(),
+    member: arrivingMember.optional(),
+  })
+  .superRefine((d, ctx) => {
+    const present = ARRIVAL_FIELDS.filter((k) => d[k] !== undefined);
+    if (present.length > 0 && present.length < ARRIVAL_FIELDS.length) {
+      for (const k of ARRIVAL_FIELDS) {
+        if (d[k] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `required for an arrival from outside (${ARRIVAL_FIELDS.join(', ')} come together)`,
+          });
+        }
+      }
+    }
+    distinctEnds(ctx, d);
+    if (d.member !== undefined) recognitionMatchesStatus(ctx, d.member, ['member']);
+    // An arrival from outside names its member in `member`; two ids could disagree.
+    if (d.member !== undefined && d.memberId !== undefined && d.memberId !== d.member.memberId) {
+      ctx.addIssue({ code: 'custom', path: ['memberId'], message: 'must equal member.memberId' });
+    }
+  });
+
+const transferCancelled = z.strictObject({ transferId: IdSchema, on: BusinessDateSchema, memberId: IdSchema.optional() });
+
+const transferReturned = z.strictObject({ transferId: IdSchema, on: BusinessDateSchema, memberId: IdSchema.optional() });
+
+/**
+ * The `data` schema of every event type. Parsing yields NFC text; the key order is the
+ * contract's, and {@link EVENT_TYPES} follows it.
+ */
+export const dataSchemas = {
+  'org.registered': orgRegistered,
+  'org.renamed': orgRenamed,
+  'org.moved': orgMoved,
+  'org.dissolved': orgDissolved,
+  'target.set': targetSet,
+  'dossier.received': dossierReceived,
+  'dossier.stepCompleted': dossierStepCompleted,
+  'dossier.closed': dossierClosed,
+  'member.admitted': memberAdmitted,
+  'member.imported': memberImported,
+  'member.recognized': memberRecognized,
+  'member.updated': memberUpdated,
+  'member.exempted': memberExempted,
+  'member.exited': memberExited,
+  'member.evaluated': memberEvaluated,
+  'member.badgeAwarded': memberBadgeAwarded,
+  'transfer.issued': transferIssued,
+  'transfer.received': transferReceived,
+  'transfer.cancelled': transferCancelled,
+  'transfer.returned': transferReturned,
+} as const;
+
+/** An event type string (CONTRACT §2–§6). */
+export type EventType = keyof typeof dataSchemas;
+
+/** Every event type, in the contract's order. */
+export const EVENT_TYPES = Object.keys(dataSchemas) as readonly EventType[];
