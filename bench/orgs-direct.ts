@@ -5,12 +5,13 @@ import { documentClient } from '../shared/data/clients.js';
 import { config } from '../shared/data/config.js';
 import { orgTreeChanged } from '../shared/data/ingest-store.js';
 import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
-import { appliedEvent, markerItem } from '../shared/data/event-marker.js';
+import { markerItem } from '../shared/data/event-marker.js';
+import { appliedEvent } from '../shared/domain/ingest/applied-event.js';
 import { toItem } from '../shared/data/keys.js';
 import { parseEvent } from '../shared/domain/events/index.js';
 import { decide } from '../shared/domain/ingest/decide.js';
 import { emptyState } from '../shared/domain/ingest/decision-types.js';
-import { eventHash } from '../shared/use-cases/ingest-event.js';
+import { eventHash } from '../shared/domain/ingest/idempotency.js';
 import type { Envelope } from './city.js';
 
 /** Registers the org events as the ingest would, without the queue. */

@@ -4,11 +4,10 @@
 // stores its rejection), and events, by their idempotency key (source, id).
 import { readFileSync } from 'node:fs';
 import { MAX_BODY_BYTES, parseEvent, utf8Length } from '../shared/domain/events/index.js';
-import { envelopeKeyOf, idempotencyKey, messageKey, type EventKey } from '../shared/domain/ingest/idempotency.js';
+import { envelopeKeyOf, eventHash, idempotencyKey, messageKey, type EventKey } from '../shared/domain/ingest/idempotency.js';
 import { findApplied, listRejected } from '../shared/data/ingest-store.js';
 import { appliedKeys } from '../shared/data/redrive.js';
 import { outgoing, sendBatches, type Outgoing } from '../shared/data/queue-sender.js';
-import { eventHash } from '../shared/use-cases/ingest-event.js';
 import { resolvePersons } from './person-groups.js';
 import { UsageError } from './errors.js';
 import type { Target } from './target.js';

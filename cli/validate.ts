@@ -11,7 +11,7 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { envelopeIdOf, MAX_BODY_BYTES, parseEvent, type ParseFailureReason } from '../shared/domain/events/index.js';
-import { eventHash } from '../shared/use-cases/ingest-event.js';
+import { eventHash } from '../shared/domain/ingest/idempotency.js';
 import { CheckFailed, UsageError } from './errors.js';
 
 /** One invalid line, as `validate` prints it (one JSON object per line on stdout). */

@@ -4,7 +4,8 @@ import middy from '@middy/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { staleFrom } from '../../shared/data/changes.js';
+import { recordChangesOf } from '../../shared/data/stream-changes.js';
+import { staleFrom } from '../../shared/domain/figures/stale.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { dynamoFiguresStore } from '../../shared/data/figures-store.js';
 import type { FiguresStore } from '../../shared/use-cases/ports.js';
@@ -32,7 +33,7 @@ export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresSto
         oldImage: image(r.dynamodb?.OldImage as Image),
         newImage: image(r.dynamodb?.NewImage as Image),
       }));
-      const stale = staleFrom(changes);
+      const stale = staleFrom(recordChangesOf(changes));
       await hooks.beforeRefresh?.();
       const done = await refreshFigures(store, stale);
       // One line per event whose changes this refresh counted: `filter eventId = …` follows it here.

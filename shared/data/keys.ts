@@ -33,11 +33,11 @@
 // (receiving cell). It is what a cell's current figures are recounted from.
 //
 // `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
-// need a reminder: the first day it may, see reminder-index.ts.
+// need a reminder: the first day it may, see domain/reminder-index.ts.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
 import { idempotencyKey } from '../domain/ingest/idempotency.js';
 import { traitsOf } from '../domain/personal-data.js';
-import { indexAttributes } from './reminder-index.js';
+import { indexAttributes } from '../domain/reminder-index.js';
 import { withoutSealed } from './sealed-records.js';
 
 export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });

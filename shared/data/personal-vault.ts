@@ -22,7 +22,8 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aw
 import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
-import { batchGetAll, chunks, mapLimit } from './dynamo-toolkit.js';
+import { batchGetAll, chunks } from './dynamo-toolkit.js';
+import { mapLimit } from '../map-limit.js';
 import type { PersonKey } from './sealing.js';
 import { lazy } from '../lazy.js';
 

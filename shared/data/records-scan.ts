@@ -7,7 +7,7 @@ import { documentClient } from './clients.js';
 import { config } from './config.js';
 import { scanAll } from './dynamo-toolkit.js';
 import { keyOf, storedRecordOf } from './keys.js';
-import { indexAttributes } from './reminder-index.js';
+import { indexAttributes } from '../domain/reminder-index.js';
 
 export async function scanRecords(visit: (stored: StoredRecord, cellId: string | undefined) => void): Promise<void> {
   await scanAll(config.recordsTable(), (item) => {

@@ -29,7 +29,7 @@ import { backoffMs, batchGetAll, queryAll } from './dynamo-toolkit.js';
 import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, RemindersStore } from '../use-cases/ports.js';
 import { loadAllOrgs } from './ingest-store.js';
 import { storedRecordOf } from './keys.js';
-import { remindMonthOf } from './reminder-index.js';
+import { remindMonthOf } from '../domain/reminder-index.js';
 import { TTL_ATTRIBUTE } from '../resources.js';
 
 export type { OutboxItem, Read, RecordOutcome };

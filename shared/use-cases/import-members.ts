@@ -30,9 +30,8 @@ import { emptyState, type Decision, type LoadedState } from '../domain/ingest/de
 import { parseEvent, type EventOf } from '../domain/events/index.js';
 import type { MemberRecord, OrgRecord } from '../domain/records.js';
 import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
-import { eventHash } from './ingest-event.js';
-import { appliedEvent } from '../data/event-marker.js';
-import type { AppliedEvent } from './ports.js';
+import { appliedEvent, type AppliedEvent } from '../domain/ingest/applied-event.js';
+import { eventHash } from '../domain/ingest/idempotency.js';
 
 export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../import/member-csv.js';
 

@@ -1,13 +1,21 @@
 // use case: apply one message from the ingest queue exactly once.
 // (adapter) functions/ingest --> use case --> domain/ingest
-import { createHash } from 'node:crypto';
 import { decide, needsFor } from '../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
-import { bodyHash, envelopeKeyOf, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../domain/ingest/idempotency.js';
+import {
+  bodyHash,
+  envelopeKeyOf,
+  eventHash,
+  idempotencyKey,
+  messageKey,
+  rejectionId,
+  senderOf,
+  waitingId,
+} from '../domain/ingest/idempotency.js';
 import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events/index.js';
 import { personAbout, personNamedBy, personNamedByBody } from '../domain/personal-data.js';
-import { appliedEvent } from '../data/event-marker.js';
+import { appliedEvent } from '../domain/ingest/applied-event.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
 import { NO_BODY, type IngestStore, type RejectedEvent } from './ports.js';
 
@@ -68,22 +76,6 @@ export interface IngestHooks {
   beforeWrite?: (event: DomainEvent) => void | Promise<void>;
   /** Called once the write committed, before the outcome is returned: a crash there leaves an applied event to be delivered again. */
   afterCommit?: (event: DomainEvent) => void | Promise<void>;
-}
-
-/** The same event delivered as NFC or NFD text has the same hash. */
-export function eventHash(event: DomainEvent): string {
-  return createHash('sha256').update(canonicalJson(event)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const MAX_STALE_RETRIES = 5;

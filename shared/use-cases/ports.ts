@@ -4,6 +4,7 @@
 // Types and one key helper: importing this module loads no SDK.
 import type { DatedChanges, MergeBookkeeping, OrgFigures, OrgTree, Tally } from '../domain/figures/index.js';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
+import type { AppliedEvent } from '../domain/ingest/applied-event.js';
 import type { EventKey } from '../domain/ingest/idempotency.js';
 import type { OrgLookup } from '../domain/ingest/scope.js';
 import type { FactRecord, OrgRecord, Profile, StoredRecord, VersionedRecord } from '../domain/records.js';
@@ -14,24 +15,7 @@ import type { Reminder } from '../domain/reminders.js';
 // ---------------------------------------------------------------------------
 // ingestEvent
 
-/**
- * The idempotency marker of an applied event, and its entry in the audit trail: the
- * event without its personal fields (`redactedEvent`), so that a correction or an
- * erasure has nothing to follow there (CONTRACT §11).
- */
-export interface AppliedEvent {
-  eventId: string;
-  type: string;
-  /** `eventHash` of the parsed event: a redelivery with another body is a conflict. */
-  hash: string;
-  source: string;
-  occurredAt: string;
-  appliedAt: string;
-  /** The event as JSON, without its personal fields. */
-  audit: string;
-  /** The person the event is about, if any (index byPerson). */
-  personId?: string;
-}
+export type { AppliedEvent };
 
 /**
  * An event that can never apply, kept with its reason for an operator to fix and re-drive.

@@ -18,6 +18,7 @@ import {
   sameAbsorbed,
   sumChanges,
   type Absorbed,
+  type ChangedRecord,
   type DatedChanges,
   type MergePlan,
   type SourceReport,
@@ -25,7 +26,6 @@ import {
   yearsThatDiffer,
 } from '../domain/figures/index.js';
 import { yearOf } from '../domain/dates.js';
-import type { ChangedRecord } from '../data/changes.js';
 import { ConcurrentUpdateError } from './errors.js';
 import { asOfId, type AsOfStore, type ContributionPut, type StoredAsOf } from './ports.js';
 

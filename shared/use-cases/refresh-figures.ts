@@ -28,10 +28,12 @@ import {
   type Absorbed,
   type OrgFigures,
   type OrgTree,
+  type Expectation,
   type SourceReport,
+  type Stale,
+  type StaleCell,
 } from '../domain/figures/index.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
-import type { Expectation, Stale, StaleCell } from '../data/changes.js';
 import { ConcurrentUpdateError, IndexLaggingError } from './errors.js';
 import { figuresId, type FiguresStore } from './ports.js';
 import { mergeOrgAsOf, recountCellAsOf, writeContributions, type AsOfReports } from './refresh-as-of.js';

@@ -3,7 +3,7 @@
 //
 // 1. Drain the outbox: reminders a crashed run recorded but may not have published.
 // 2. Read the records that are due: index byRemindOn, every month bucket from the epoch
-//    (2021-01, reminder-index.ts) to the job's month, `remindOn <= date`. Each query is
+//    (2021-01, domain/reminder-index.ts) to the job's month, `remindOn <= date`. Each query is
 //    a key condition, so only due items are read; an empty bucket costs one cheap query
 //    and no item. We chose this over a stored "earliest bucket" cursor: the ingest
 //    writes index attributes through a pure function (`toItem`) and may backfill a
@@ -39,8 +39,8 @@ import { OrgTree } from '../domain/figures/tree.js';
 import { composeDigest, type Digest } from '../domain/digest.js';
 import { orgPathOf, type Notification } from '../domain/notifications.js';
 import { remindersFor, type Reminder } from '../domain/reminders.js';
-import { mapLimit } from '../data/dynamo-toolkit.js';
-import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../data/reminder-index.js';
+import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../domain/reminder-index.js';
+import { mapLimit } from '../map-limit.js';
 import type { RecordKey, RemindersStore } from './ports.js';
 
 /** Long enough for a run to publish what it recorded: above the function's 5-minute timeout. */

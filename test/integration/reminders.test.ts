@@ -4,7 +4,8 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemindersHandler, jobDate } from '../../functions/reminders/handler.js';
-import { staleFrom } from '../../shared/data/changes.js';
+import { recordChangesOf } from '../../shared/data/stream-changes.js';
+import { staleFrom } from '../../shared/domain/figures/stale.js';
 import { documentClient, sqsClient } from '../../shared/data/clients.js';
 import { dossierKey, memberKey, toItem, transferKey } from '../../shared/data/keys.js';
 import { addDays, compareDates } from '../../shared/domain/dates.js';
@@ -238,7 +239,7 @@ describe('the reminders job, day by day', () => {
     // Prepare: MD's badge reminder was sent, so its index date moved past it.
     const item = await rawItem(memberKey('MD'));
     // Act
-    const stale = staleFrom([{ oldImage: { ...item, remindOn: '2026-01-14', remindMonth: '2026-01' }, newImage: item }]);
+    const stale = staleFrom(recordChangesOf([{ oldImage: { ...item, remindOn: '2026-01-14', remindMonth: '2026-01' }, newImage: item }]));
     // Assess
     expect(item).toMatchObject({ remindOn: '2036-01-15', remindMonth: '2036-01' }); // 40 years' badge − 60 days
     expect(stale.cells.size).toBe(0);

@@ -7,11 +7,11 @@ import {
   backoffMs,
   batchGetAll,
   batchWriteAll,
-  mapLimit,
   queryAll,
   UnprocessedItemsError,
   DynamoToolkitError,
 } from '../../shared/data/dynamo-toolkit.js';
+import { mapLimit } from '../../shared/map-limit.js';
 
 const FAST = { maxAttempts: 4, baseMs: 1, capMs: 2 };
 

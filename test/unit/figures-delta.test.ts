@@ -20,7 +20,8 @@ import {
   type OrgFigures,
 } from '../../shared/domain/figures/index.js';
 import type { FactRecord, MemberRecord, OrgLevel, OrgRecord } from '../../shared/domain/records.js';
-import { staleFrom, type Stale } from '../../shared/data/changes.js';
+import { recordChangesOf } from '../../shared/data/stream-changes.js';
+import { staleFrom, type Stale } from '../../shared/domain/figures/stale.js';
 import { toItem } from '../../shared/data/keys.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
 import { asOfId, figuresId } from '../../shared/use-cases/ports.js';
@@ -85,13 +86,15 @@ function change(store: InMemoryFiguresStore, ...members: MemberRecord[]): Stale 
 /** Puts members (new versions) into the store; returns the batch the stream makes of their old and new images. */
 function streamed(store: InMemoryFiguresStore, ...members: MemberRecord[]): Stale {
   return staleFrom(
-    members.map((m) => {
-      const pk = `MEMBER#${m.memberId}`;
-      const before = store.members.get(pk);
-      store.members.set(pk, structuredClone(m));
-      const image = (record: MemberRecord) => toItem({ entity: 'member', record });
-      return { ...(before ? { oldImage: image(before) } : {}), newImage: image(m) };
-    }),
+    recordChangesOf(
+      members.map((m) => {
+        const pk = `MEMBER#${m.memberId}`;
+        const before = store.members.get(pk);
+        store.members.set(pk, structuredClone(m));
+        const image = (record: MemberRecord) => toItem({ entity: 'member', record });
+        return { ...(before ? { oldImage: image(before) } : {}), newImage: image(m) };
+      }),
+    ),
   );
 }
 

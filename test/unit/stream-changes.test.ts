@@ -1,7 +1,8 @@
-// Which figures a stream batch makes stale (data/changes.ts): a change that leaves what a
+// Which figures a stream batch makes stale (data/stream-changes.ts, domain/figures/stale.ts): a change that leaves what a
 // record adds to its cell's figures now as it was recounts nothing now; anything else does.
 import { describe, expect, it } from 'vitest';
-import { staleFrom } from '../../shared/data/changes.js';
+import { recordChangesOf, type StreamImages } from '../../shared/data/stream-changes.js';
+import { staleFrom as staleFromChanges } from '../../shared/domain/figures/stale.js';
 import { toItem } from '../../shared/data/keys.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../../shared/domain/records.js';
 
@@ -17,6 +18,8 @@ const member = (extra: Partial<MemberRecord> = {}): MemberRecord => ({
   version: 1,
   ...extra,
 });
+/** What the figures handler makes of a batch of stream images. */
+const staleFrom = (images: StreamImages[]) => staleFromChanges(recordChangesOf(images));
 const memberItem = (m: MemberRecord) => toItem({ entity: 'member', record: m });
 
 describe('the cells a record change makes stale now', () => {

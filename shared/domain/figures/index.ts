@@ -8,3 +8,4 @@ export * from './tree.js';
 export * from './report.js';
 export * from './as-of.js';
 export * from './delta.js';
+export * from './stale.js';

@@ -6,7 +6,8 @@
 // Both `source` and `id` are `[A-Za-z0-9._:-]`: `/` joins them unambiguously, `@` and `#`
 // cannot occur in either, so `<source>/<id>` is the key and what follows `@` the sender.
 import { createHash } from 'node:crypto';
-import { envelopeIdOf } from '../events/index.js';
+import type { DomainEvent } from '../events/envelope.js';
+import { envelopeIdOf } from '../events/parse.js';
 
 /** The idempotency key of an event. */
 export interface EventKey {
@@ -50,3 +51,23 @@ export function envelopeKeyOf(body: string): EventKey | undefined {
 
 /** SHA-256 of a message body as sent: what a redrive grant vouches for. */
 export const bodyHash = (body: string): string => createHash('sha256').update(body).digest('hex');
+
+/**
+ * The hash of a parsed event, what its marker keeps: a redelivery with another body is a
+ * conflict. Taken over the parsed event (NFC text, keys sorted), so the same event sent
+ * as NFC or NFD text has the same hash.
+ */
+export function eventHash(event: DomainEvent): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

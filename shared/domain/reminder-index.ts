@@ -1,5 +1,5 @@
-// data: which reminders a stored record can give rise to, and where it sits in the
-// sparse index byRemindOn (CONTRACT §7–§8). Pure: `toItem` calls it on every write, so
+// domain: which reminders a stored record can give rise to, and where it sits in the
+// sparse index byRemindOn (CONTRACT §7–§8). Pure: the data layer's `toItem` calls it on every write, so
 // a record always enters the index with the first day it may need a reminder, and a
 // closed record (closed dossier, exited member, received or cancelled transfer) leaves it.
 //
@@ -10,10 +10,10 @@
 // only the records that are due. Dates before REMINDERS_EPOCH_MONTH (backfilled history)
 // all share the epoch's bucket: the job queries every bucket from the epoch to the
 // job's month, and no record can hide in an older one.
-import type { StoredRecord } from '../domain/records.js';
-import { nextRemindOn, pendingBadgeMilestones, type ReminderSubject } from '../domain/reminders.js';
-import { badgeNoticeDays, dossierThresholds, probationNoticeDays, recognitionDueOn } from '../domain/rules/index.js';
-import { compareDates } from '../domain/dates.js';
+import type { StoredRecord } from './records.js';
+import { nextRemindOn, pendingBadgeMilestones, type ReminderSubject } from './reminders.js';
+import { badgeNoticeDays, dossierThresholds, probationNoticeDays, recognitionDueOn } from './rules/index.js';
+import { compareDates } from './dates.js';
 
 /**
  * The oldest month bucket of index byRemindOn: the month the first rule set took

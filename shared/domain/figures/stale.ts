@@ -1,14 +1,23 @@
-// data: which figures a batch of record changes makes stale, read off the stream images.
-// Coalesced: a batch of a hundred changes to one cell recounts that cell once.
+// domain/figures: which figures a batch of record changes makes stale. Coalesced: a batch
+// of a hundred changes to one cell recounts that cell once. The changes come from the
+// Records stream, read by the data layer (shared/data/stream-changes.ts).
 import { isDeepStrictEqual } from 'node:util';
-import type { StoredRecord } from '../domain/records.js';
-import { recordCurrentFigures } from '../domain/figures/index.js';
-import { storedRecordOf } from './keys.js';
+import type { StoredRecord } from '../records.js';
+import { recordCurrentFigures } from './count.js';
 
-/** A stream record's images, unmarshalled. */
-export interface Change {
-  oldImage?: Record<string, unknown>;
-  newImage?: Record<string, unknown>;
+/** A record as one side of a change shows it: the record, and the cell it counted for then (index byCell). */
+export interface RecordImage {
+  stored: StoredRecord;
+  cellId: string | undefined;
+}
+
+/** One change of one record: its key, the version it reached, and the record before and after (absent: created, deleted). */
+export interface RecordChange {
+  pk: string;
+  sk: string;
+  version: number;
+  before?: RecordImage;
+  after?: RecordImage;
 }
 
 /** A record that moved into or out of a cell: the recount must see it as it is now. */
@@ -53,37 +62,18 @@ export interface Stale {
   orgs: Set<string>;
 }
 
-const CELL_PREFIX = 'CELL#';
-const cellFrom = (image?: Record<string, unknown>) =>
-  typeof image?.cellKey === 'string' && image.cellKey.startsWith(CELL_PREFIX) ? image.cellKey.slice(CELL_PREFIX.length) : undefined;
-
-/** Index attributes the reminders job moves on without touching the record (no figure depends on them). */
-const REMINDER_INDEX_ATTRIBUTES = ['remindOn', 'remindMonth'];
-
-const withoutReminderIndex = (image: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(image).filter(([name]) => !REMINDER_INDEX_ATTRIBUTES.includes(name)));
-
-/**
- * Whether a change only moved the record's place in index byRemindOn (the reminders job
- * does that without bumping the version): then nothing is stale.
- */
-function onlyReminderIndexMoved({ oldImage, newImage }: Change): boolean {
-  if (oldImage === undefined || newImage === undefined) return false;
-  const moved = REMINDER_INDEX_ATTRIBUTES.some((name) => !isDeepStrictEqual(oldImage[name], newImage[name]));
-  return moved && isDeepStrictEqual(withoutReminderIndex(oldImage), withoutReminderIndex(newImage));
-}
-
 /**
  * Whether a change of a record that stays in the cell leaves what the record adds to the
  * cell's figures now as it was (an evaluation, a badge): then its recount can be skipped.
- * Its figures as of a date are decided apart, from its contribution (refresh-as-of.ts).
+ * Its figures as of a date are decided apart, from its contribution (refresh-figures/as-of.ts).
  */
 function countsTheSameNow(cellId: string, before: StoredRecord | undefined, after: StoredRecord | undefined): boolean {
   if (!before || !after) return false;
   return isDeepStrictEqual(recordCurrentFigures(before, cellId), recordCurrentFigures(after, cellId));
 }
 
-export function staleFrom(changes: Change[]): Stale {
+/** The cells, records and orgs whose figures a batch of changes makes stale. */
+export function staleFrom(changes: readonly RecordChange[]): Stale {
   const stale: Stale = { cells: new Map(), records: new Map(), orgs: new Set() };
   const cell = (id: string) => {
     let s = stale.cells.get(id);
@@ -93,37 +83,29 @@ export function staleFrom(changes: Change[]): Stale {
     }
     return s;
   };
-  for (const change of changes) {
-    if (onlyReminderIndexMoved(change)) continue;
-    const { oldImage, newImage } = change;
-    const image = newImage ?? oldImage;
-    const entity = image?.entity;
-    if (entity === 'member' || entity === 'dossier' || entity === 'transfer') {
-      const before = cellFrom(oldImage);
-      const after = cellFrom(newImage);
-      const pk = String(image?.pk);
-      const sk = String(image?.sk);
-      const version = Number(newImage?.version ?? oldImage?.version ?? 0);
-      const [was, now] = [oldImage, newImage].map((i) => (i ? storedRecordOf(i) : undefined));
+  for (const { pk, sk, version, before, after } of changes) {
+    const latest = (after ?? before)?.stored;
+    if (latest?.entity === 'member' || latest?.entity === 'dossier' || latest?.entity === 'transfer') {
+      const [was, now] = [before?.stored, after?.stored];
       noteRecord(stale.records, pk, version, was, now);
-      for (const id of new Set([before, after])) {
-        if (!id || (before === after && countsTheSameNow(id, was, now))) continue;
+      for (const id of new Set([before?.cellId, after?.cellId])) {
+        if (!id || (before?.cellId === after?.cellId && countsTheSameNow(id, was, now))) continue;
         const s = cell(id);
         s.current = true;
         // Only the latest change of a record in this batch says where it is now.
-        const expectation = { pk, sk, version, inCell: after === id && newImage !== undefined };
+        const expectation = { pk, sk, version, inCell: after?.cellId === id && after !== undefined };
         const earlier = s.expectations.findIndex((e) => e.pk === pk);
         if (earlier < 0) s.expectations.push(expectation);
         else if (s.expectations[earlier]!.version <= version) s.expectations[earlier] = expectation;
       }
-    } else if (entity === 'fact') {
-      const { cellId, year } = image as { cellId: string; year: number };
-      cell(cellId).years.add(Number(year));
-    } else if (entity === 'org') {
-      for (const img of [oldImage, newImage]) {
-        if (typeof img?.parentId === 'string') stale.orgs.add(img.parentId);
+    } else if (latest?.entity === 'fact') {
+      cell(latest.record.cellId).years.add(Number(latest.record.year));
+    } else if (latest?.entity === 'org') {
+      for (const image of [before, after]) {
+        const parentId = image?.stored.entity === 'org' ? image.stored.record.parentId : undefined;
+        if (typeof parentId === 'string') stale.orgs.add(parentId);
       }
-      stale.orgs.add(String(image?.orgId));
+      stale.orgs.add(String(latest.record.orgId));
     }
   }
   return stale;
