@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { esbuildOptions, LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS, type SdkBundling } from '../shared/build/lambda-bundling.js';
 
-/** The functions under functions/<name>/handler.ts. */
+/** The functions under functions/<name>/ (each entered at its index.ts, as deployed). */
 const FUNCTIONS = ['ingest', 'figures', 'reminders', 'report-api'] as const;
 
 export interface BundleResult {
@@ -44,7 +44,7 @@ export async function measureBundles(root: string, sdk: SdkBundling = 'bundled',
   mkdirSync(outDir, { recursive: true });
   const out: BundleResult[] = [];
   for (const name of FUNCTIONS) {
-    const entry = join(root, 'functions', name, 'handler.ts');
+    const entry = join(root, 'functions', name, 'index.ts');
     if (!existsSync(entry)) continue;
     const outfile = join(outDir, `${name}.mjs`);
     await build({ ...esbuildOptions(entry, outfile, sdk), logLevel: 'silent' });
@@ -66,7 +66,7 @@ export async function measureBundles(root: string, sdk: SdkBundling = 'bundled',
 /**
  * What Lambda's INIT runs of ours: `import(outfile)` in a fresh process (this one's Node,
  * which `npm run bench` takes from the project's Node 24), with the NODE_OPTIONS the
- * functions are deployed with and the environment the handlers read at load. Before the
+ * functions are deployed with and the environment their composition roots read at load. Before the
  * clock starts, the probe loads `node:http`, as the runtime's own client does before it
  * imports the handler (aws-lambda-nodejs-runtime-interface-client, src/client/rapid-client.ts):
  * in Node 24 that module alone costs about 100 ms, which a function never pays. A first,
@@ -92,6 +92,9 @@ function coldInit(outfile: string, name: string, runs: number): { wallMs: number
         LOG_LEVEL: 'INFO',
         RECORDS_TABLE_NAME: 'x',
         FIGURES_TABLE_NAME: 'x',
+        INGEST_QUEUE_URL: 'x',
+        NOTIFICATIONS_TOPIC_ARN: 'x',
+        PERSONAL_DATA_KEY_ARN: 'x',
       },
       encoding: 'utf8',
     });

@@ -10,10 +10,15 @@ import { startEmulators, type Emulators } from '../local/emulators.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import type { StreamHandler } from '../local/runners/stream-runner.js';
 import type { SqsHandler } from '../local/runners/sqs-runner.js';
-import { dynamoClient, sqsClient } from '../shared/data/clients.js';
+import { createFiguresHandler, type FiguresHandlerDeps } from '../functions/figures/handler.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../functions/ingest/handler.js';
 import { eventIdOfMarkerPk } from '../shared/data/keys.js';
-import { outgoing, sendEvents } from '../shared/data/queue-sender.js';
+import { sendAll } from '../shared/data/queue-sender.js';
+import type { RecordsTable } from '../shared/data/records-table.js';
+import { outgoing } from '../shared/domain/events/outgoing.js';
+import { countedAsOf, FIGURES_AS_OF } from './as-of-counting.js';
 import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
+import type { NaiveReads } from './naive.js';
 import type { City, Envelope } from './city.js';
 import { SOURCE } from './city/tree.js';
 
@@ -87,9 +92,10 @@ export class BenchStack {
     const emulators = await startEmulators();
     log(`emulators up: DynamoDB Local ${emulators.dynamodbEndpoint}, fauxqs ${emulators.sqsEndpoint}`);
     const bench = new BenchStack(emulators, mkdtempSync(join(tmpdir(), 'dangvien-bench-')), city, log, scopeRoots);
-    // Producer scoping on, as deployed: the ingest reads this registry every batch.
-    process.env.DANGVIEN_PRODUCERS_FILE = bench.registryFile();
-    const handlers = { ingest: await bench.countedIngest(), figures: await bench.countedFigures() };
+    const handlers = {
+      ingest: (deps: IngestHandlerDeps) => bench.countedIngest(deps),
+      figures: (deps: FiguresHandlerDeps) => bench.countedFigures(deps),
+    };
     bench.stack = await withComponent('runner', () =>
       startLocalStack({
         endpoints: emulators,
@@ -97,12 +103,14 @@ export class BenchStack {
         visibilityTimeout: 10,
         concurrency,
         checkpointFile: bench.checkpointFile,
+        // Producer scoping on, as deployed: the ingest reads this registry every batch.
+        producersFile: bench.registryFile(),
         handlers,
         log,
       }),
     );
-    bench.meter.installOnDynamo(dynamoClient());
-    bench.meter.installOnSqs(sqsClient());
+    bench.meter.installOnDynamo(bench.stack.clients.dynamo);
+    bench.meter.installOnSqs(bench.stack.clients.sqs);
     return bench;
   }
 
@@ -126,6 +134,16 @@ export class BenchStack {
     return join(this.work, 'stream-checkpoints.json');
   }
 
+  /** The stack's Records table, for what the bench writes and reads there itself. */
+  get records(): RecordsTable {
+    return { documentClient: this.stack.clients.documentClient, tableName: this.stack.env.RECORDS_TABLE_NAME! };
+  }
+
+  /** Where the naive baseline reads (bench/naive.ts): the same tables and index as the real figures. */
+  get naiveReads(): NaiveReads {
+    return { records: this.records, cells: this.stack.stores.figures };
+  }
+
   async stop(): Promise<void> {
     await this.stack?.stop().catch(() => undefined);
     await this.emulators.stop();
@@ -133,8 +151,8 @@ export class BenchStack {
   }
 
   /** The real ingest handler, counting and noting which events it is done with. */
-  private async countedIngest(): Promise<SqsHandler> {
-    const real = (await import('../functions/ingest/handler.js')).handler as unknown as SqsHandler;
+  private countedIngest(deps: IngestHandlerDeps): SqsHandler {
+    const real = createIngestHandler(deps) as unknown as SqsHandler;
     return async (event: SQSEvent, context: Context) => {
       const t0 = performance.now();
       try {
@@ -159,11 +177,9 @@ export class BenchStack {
   }
 
   /** The real figures handler, counting and noting when each event's marker reached it. */
-  private async countedFigures(): Promise<StreamHandler> {
+  private countedFigures(deps: FiguresHandlerDeps): StreamHandler {
     // The real handler on the real store, its as-of calls counted apart (bench/as-of.ts).
-    const { createFiguresHandler } = await import('../functions/figures/handler.js');
-    const { countedFiguresStore } = await import('./as-of.js');
-    const real = createFiguresHandler({}, countedFiguresStore) as unknown as StreamHandler;
+    const real = createFiguresHandler({ store: countedAsOf(deps.store, FIGURES_AS_OF) }) as unknown as StreamHandler;
     return async (event, context) => {
       const t0 = performance.now();
       try {
@@ -187,13 +203,13 @@ export class BenchStack {
   async send(chunk: Envelope[]): Promise<void> {
     const now = Date.now();
     for (const e of chunk) this.enqueuedAt.set(e.id, now);
-    const queueUrl = this.stack.env.INGEST_QUEUE_URL!;
+    const queue = this.stack.stores.ingestQueue;
     for (const sender of [STRUCTURE_SENDER, PROVINCE_SENDER]) {
       const mine = chunk.filter((e) => senderOf(e) === sender);
       if (mine.length === 0) continue;
       await withComponent('producer', () =>
-        sendEvents(
-          queueUrl,
+        sendAll(
+          queue,
           mine.map((e) => outgoing(JSON.stringify(e))),
           { localSender: sender },
         ),

@@ -11,12 +11,18 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { countCellCurrent, emptyFigures, mergeSubtree, OrgTree, type OrgFigures } from '../shared/domain/figures/index.js';
 import { CELL_LEVELS, type DossierRecord, type MemberRecord, type TransferRecord } from '../shared/domain/records.js';
-import { documentClient } from '../shared/data/clients.js';
-import { queryCellItems } from '../shared/data/figures-store.js';
-import { loadAllOrgs } from '../shared/data/ingest-store.js';
-import { eventIdOfMarkerPk, stripStorage } from '../shared/data/keys.js';
+import { eventIdOfMarkerPk } from '../shared/data/keys.js';
+import { loadAllOrgs } from '../shared/data/org-records.js';
+import type { RecordsTable } from '../shared/data/records-table.js';
+import type { FiguresStore } from '../shared/use-cases/refresh-figures/port.js';
 
-export interface NaiveOptions {
+/** Where the naive baseline reads: the Records table (the whole tree, each time) and its cells (index byCell). */
+export interface NaiveReads {
+  records: RecordsTable;
+  cells: Pick<FiguresStore, 'queryCellItems'>;
+}
+
+export interface NaiveOptions extends NaiveReads {
   /** Where the naive figures go (a table like Figures, so the real ones are untouched). */
   figuresTable: string;
   /** Told when an event's figures are all rewritten: the report would now reflect it. */
@@ -41,7 +47,7 @@ export function createNaiveFiguresHandler(opts: NaiveOptions) {
       const item = newImage ?? oldImage;
       const pk = String(item?.pk ?? '');
       if (pk.startsWith('EVENT#')) {
-        if (cells.size > 0 || orgs.size > 0) await recountOnEveryEvent(cells, orgs, opts.figuresTable);
+        if (cells.size > 0 || orgs.size > 0) await recountOnEveryEvent(opts, cells, orgs);
         opts.onReflected?.(eventIdOfMarkerPk(pk), Date.now());
         cells = new Set();
         orgs = new Set();
@@ -53,14 +59,14 @@ export function createNaiveFiguresHandler(opts: NaiveOptions) {
         if (img?.entity === 'org') orgs.add(String(img.orgId));
       }
     }
-    if (cells.size > 0 || orgs.size > 0) await recountOnEveryEvent(cells, orgs, opts.figuresTable);
+    if (cells.size > 0 || orgs.size > 0) await recountOnEveryEvent(opts, cells, orgs);
     return { batchItemFailures: [] };
   };
 }
 
 /** Every org on the paths from these cells (and orgs) to the root, each recounted from its whole subtree. */
-async function recountOnEveryEvent(cells: Set<string>, orgs: Set<string>, table: string): Promise<void> {
-  const tree = new OrgTree(await loadAllOrgs());
+async function recountOnEveryEvent(opts: NaiveOptions, cells: Set<string>, orgs: Set<string>): Promise<void> {
+  const tree = new OrgTree(await loadAllOrgs(opts.records));
   const affected = new Set<string>();
   for (const id of [...cells, ...orgs]) {
     if (!tree.has(id)) continue;
@@ -68,10 +74,10 @@ async function recountOnEveryEvent(cells: Set<string>, orgs: Set<string>, table:
     for (const a of tree.ancestors(id)) affected.add(a.orgId);
   }
   for (const orgId of affected) {
-    const figures = await recountSubtree(tree, orgId);
-    await documentClient().send(
+    const figures = await recountSubtree(opts, tree, orgId);
+    await opts.records.documentClient.send(
       new PutCommand({
-        TableName: table,
+        TableName: opts.figuresTable,
         Item: { pk: `ORG#${orgId}`, sk: 'SUBTREE', orgId, kind: 'subtree', figures, updatedAt: new Date().toISOString() },
       }),
     );
@@ -79,13 +85,13 @@ async function recountOnEveryEvent(cells: Set<string>, orgs: Set<string>, table:
 }
 
 /** The current figures of `orgId`'s subtree, from a read of every cell in it. */
-export async function recountSubtree(tree: OrgTree, orgId: string): Promise<OrgFigures> {
+export async function recountSubtree(reads: NaiveReads, tree: OrgTree, orgId: string): Promise<OrgFigures> {
   const own = new Map<string, OrgFigures>();
   for (const id of tree.subtree(orgId)) {
     const org = tree.get(id);
     if (!org || !CELL_LEVELS.includes(org.level)) continue;
-    const items = await queryCellItems(id);
-    const of = <T>(entity: string) => items.filter((i) => i.entity === entity).map((i) => stripStorage<T>(i));
+    const holdings = await reads.cells.queryCellItems(id);
+    const of = <T>(entity: string) => holdings.filter((h) => h.stored.entity === entity).map((h) => h.stored.record as T);
     own.set(id, {
       ...emptyFigures(),
       current: countCellCurrent({

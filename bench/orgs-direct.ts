@@ -1,9 +1,8 @@
 // bench: the org tree without the queue: each event decided by the same domain code on the
 // tree so far, the records and markers the ingest would commit written in batches.
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/data/clients.js';
-import { config } from '../shared/data/config.js';
-import { orgTreeChanged } from '../shared/data/ingest-store.js';
+import { orgTreeChanged } from '../shared/data/org-records.js';
+import type { RecordsTable } from '../shared/data/records-table.js';
 import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
 import { markerItem } from '../shared/data/event-marker.js';
 import { appliedEvent } from '../shared/domain/ingest/applied-event.js';
@@ -15,7 +14,7 @@ import { eventHash } from '../shared/domain/ingest/idempotency.js';
 import type { Envelope } from './city.js';
 
 /** Registers the org events as the ingest would, without the queue. */
-export async function registerOrgsDirect(events: Envelope[]): Promise<void> {
+export async function registerOrgsDirect(table: RecordsTable, events: Envelope[]): Promise<void> {
   const state = emptyState();
   state.allOrgsLoaded = true;
   const records = new Map<string, Record<string, unknown>>();
@@ -35,10 +34,9 @@ export async function registerOrgsDirect(events: Envelope[]): Promise<void> {
     }
     markers.push(markerItem(appliedEvent(parsed.event, eventHash(parsed.event), appliedAt)));
   }
+  const batchWrite = (items: Record<string, unknown>[]) => batchWriteAll(table.documentClient, table.tableName, items, { concurrency: 8 });
   await batchWrite([...records.values()]);
   await batchWrite(markers);
   // As the ingest's transactions do: readers of the tree load it again.
-  await documentClient().send(new TransactWriteCommand({ TransactItems: [orgTreeChanged(config.recordsTable())] }));
+  await table.documentClient.send(new TransactWriteCommand({ TransactItems: [orgTreeChanged(table.tableName)] }));
 }
-
-const batchWrite = (items: Record<string, unknown>[]) => batchWriteAll(config.recordsTable(), items, { concurrency: 8 });

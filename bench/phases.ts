@@ -4,17 +4,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { startStreamRunner, type StreamHandler } from '../local/runners/stream-runner.js';
-import { dynamoClient } from '../shared/data/clients.js';
 import { localStreamsClient } from '../local/streams-client.js';
-import { readFigures } from '../shared/data/figures-store.js';
-import { listRejected, loadAllOrgs } from '../shared/data/ingest-store.js';
-import { dynamoMemberImportStore } from '../shared/data/member-import-store.js';
-import { listWaiting } from '../shared/data/redrive.js';
+import { loadAllOrgs } from '../shared/data/org-records.js';
+import { listWaiting } from '../shared/use-cases/redrive/index.js';
 import { diffFigures, OrgTree } from '../shared/domain/figures/index.js';
 import { FIGURES_SOURCE, FIGURES_TABLE } from '../shared/resources.js';
-import { buildReport } from '../shared/use-cases/build-report.js';
-import { importMembers, type ImportSummary } from '../shared/use-cases/import-members.js';
-import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
+import { buildReport } from '../shared/use-cases/build-report/index.js';
+import { importMembers, type ImportSummary } from '../shared/use-cases/import-members/index.js';
+import { recomputeFigures } from '../shared/use-cases/recompute-figures/index.js';
 import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
 import { createTable } from './dynamo-local.js';
@@ -37,7 +34,7 @@ export async function orgTreePhase(bench: BenchStack, city: City, via: 'queue' |
   log(`registering ${city.orgEvents.length} orgs and targets (${how})…`);
   const p = bench.phase();
   if (how === 'queue') await bench.produce(city.orgEvents);
-  else await withComponent('orgs', () => registerOrgsDirect(city.orgEvents));
+  else await withComponent('orgs', () => registerOrgsDirect(bench.records, city.orgEvents));
   await bench.settle('orgs');
   return { events: city.orgEvents.length, via: how, phase: bench.phaseEnd(p) };
 }
@@ -57,7 +54,7 @@ export async function importPhase(bench: BenchStack, city: City, log: Log): Prom
   const p = bench.phase();
   let lastTenth = -1;
   const summary = await withComponent('import', () =>
-    importMembers(city.csv, dynamoMemberImportStore(), {
+    importMembers(city.csv, bench.stack.stores.memberImport(), {
       onProgress: (q) => {
         const tenth = Math.floor((q.rowsDone / Math.max(1, q.rows)) * 10);
         if (tenth !== lastTenth) log(`import: ${q.rowsDone}/${q.rows} rows`);
@@ -68,7 +65,7 @@ export async function importPhase(bench: BenchStack, city: City, log: Log): Prom
   const writeSeconds = (performance.now() - p.at) / 1000;
   await bench.settle('import');
   const phase = bench.phaseEnd(p);
-  const afterImport = await buildReport(city.rootId, { date: `${city.year - 1}-12-31` });
+  const afterImport = await buildReport(bench.stack.stores.figures, city.rootId, { date: `${city.year - 1}-12-31` });
   const lines = (rows: Array<{ line: number; reason: string }>) => JSON.stringify(rows.map((b) => [b.line, b.reason]));
   return {
     summary,
@@ -172,9 +169,11 @@ export async function naiveBaselinePhase(bench: BenchStack, city: City, events: 
   const phase = bench.phaseEnd(p);
   await runner.stop();
   // The naive figures are the real ones: same records, same counting.
-  const tree = new OrgTree(await loadAllOrgs());
-  const naiveRoot = await withComponent('check', () => recountSubtree(tree, city.rootId));
-  const realRoot = (await readFigures([{ orgId: city.rootId, kind: 'subtree' }])).get(`subtree:${city.rootId}`)?.figures;
+  const tree = new OrgTree(await loadAllOrgs(bench.records));
+  const naiveRoot = await withComponent('check', () => recountSubtree(bench.naiveReads, tree, city.rootId));
+  const realRoot = (await bench.stack.stores.figures.readFigures([{ orgId: city.rootId, kind: 'subtree' }])).get(
+    `subtree:${city.rootId}`,
+  )?.figures;
   // Both count the current figures only the same way; the yearly ones the naive way skips.
   return {
     phase,
@@ -187,10 +186,14 @@ export async function naiveBaselinePhase(bench: BenchStack, city: City, events: 
 /** The naive figures consumer on a table of its own, counted as `naive`. */
 async function startNaiveRunner(bench: BenchStack, log: Log): Promise<{ stop: () => Promise<void> }> {
   const naiveTable = 'bench-NaiveFigures';
-  await createTable(dynamoClient(), FIGURES_TABLE, naiveTable);
+  await createTable(bench.stack.clients.dynamo, FIGURES_TABLE, naiveTable);
   const checkpointFile = join(bench.work, 'naive-checkpoints.json');
   if (existsSync(bench.checkpointFile)) copyFileSync(bench.checkpointFile, checkpointFile);
-  const naiveHandler = createNaiveFiguresHandler({ figuresTable: naiveTable, onReflected: (id, at) => bench.naiveReflectedAt.set(id, at) });
+  const naiveHandler = createNaiveFiguresHandler({
+    ...bench.naiveReads,
+    figuresTable: naiveTable,
+    onReflected: (id, at) => bench.naiveReflectedAt.set(id, at),
+  });
   const handler = (async (event: DynamoDBStreamEvent) => {
     const t1 = performance.now();
     try {
@@ -202,8 +205,8 @@ async function startNaiveRunner(bench: BenchStack, log: Log): Promise<{ stop: ()
   }) as StreamHandler;
   return withComponent('runner', () =>
     startStreamRunner({
-      dynamo: dynamoClient(),
-      streams: localStreamsClient(),
+      dynamo: bench.stack.clients.dynamo,
+      streams: localStreamsClient(bench.emulators.dynamodbEndpoint),
       tableName: bench.stack.env.RECORDS_TABLE_NAME!,
       handler,
       functionName: 'naive-figures',
@@ -224,12 +227,13 @@ export interface CheckResult {
 }
 
 /** 6. Exact at the end? `recompute --check`, the rejected and the waiting, the final report. */
-export async function recomputeCheckPhase(city: City, log: Log): Promise<CheckResult> {
+export async function recomputeCheckPhase(bench: BenchStack, city: City, log: Log): Promise<CheckResult> {
   log('recompute --check…');
   const start = performance.now();
-  const differences = await withComponent('check', () => recomputeFigures({ write: false }));
+  const { stores } = bench.stack;
+  const differences = await withComponent('check', () => recomputeFigures(stores.recompute, { write: false }));
   const recomputeSeconds = (performance.now() - start) / 1000;
-  const [rejected, waiting] = [await listRejected(), await listWaiting()];
-  const finalReport = await buildReport(city.rootId, { date: `${city.year}-12-31` });
+  const [rejected, waiting] = [await stores.redrive.listRejected(), await listWaiting(stores.redrive)];
+  const finalReport = await buildReport(stores.figures, city.rootId, { date: `${city.year}-12-31` });
   return { recomputeDifferences: differences.length, recomputeSeconds, rejected: rejected.length, waiting: waiting.length, finalReport };
 }

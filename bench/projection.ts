@@ -10,10 +10,8 @@
 // writes per event on the root's figures items — the hot items, as every event climbs to
 // the root — whose rate a DynamoDB partition caps at 1,000 writes/s.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from '../shared/data/clients.js';
-import { dynamoFiguresStore } from '../shared/data/figures-store.js';
 import { OWN_SOURCE } from '../shared/domain/figures/index.js';
-import { FIGURES_COMPONENTS } from './as-of.js';
+import { FIGURES_COMPONENTS } from './as-of-counting.js';
 import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
 import { profileFor } from './city/people.js';
@@ -267,10 +265,10 @@ export async function runProjection(opts: ProjectionOptions) {
     trees.map((t) => t.rootId),
   );
   const counter = new RootWriteCounter(new Set([...trees.map((t) => t.rootId), YEAR_PROBE]));
-  counter.install(dynamoClient());
+  counter.install(bench.stack.clients.dynamo);
   try {
     opts.log(`registering ${orgEvents.length} orgs of ${trees.length} trees…`);
-    await withComponent('orgs', () => registerOrgsDirect(orgEvents));
+    await withComponent('orgs', () => registerOrgsDirect(bench.records, orgEvents));
     await bench.settle('orgs');
     // The first event after the trees changed loads them into the org tree cache (README,
     // "Figures"): once per process, not per event, so it is left out of every shape.
@@ -300,7 +298,7 @@ export async function runProjection(opts: ProjectionOptions) {
       shapes.push({ depth, fanOut, orgs: tree.orgEvents.length, cells: tree.cells.length, oneAtATime, batched });
       opts.log(`${label}: ${JSON.stringify({ oneAtATime: oneAtATime.capacityUnitsPerEvent, batched: batched.capacityUnitsPerEvent })}`);
     }
-    return { shapes, fullYearAsOfItem: await fullYearAsOfItem(counter) };
+    return { shapes, fullYearAsOfItem: await fullYearAsOfItem(bench, counter) };
   } finally {
     await bench.stop();
   }
@@ -318,7 +316,7 @@ const YEAR_PROBE = 'PROBE-FULL-YEAR';
  * item once per figures invocation that reaches it, so its write units, against the
  * partition's 1,000 per second, cap the root's write rate at a year-end peak.
  */
-async function fullYearAsOfItem(counter: RootWriteCounter) {
+async function fullYearAsOfItem(bench: BenchStack, counter: RootWriteCounter) {
   const r = rng(YEAR);
   const data: Record<string, number[]> = {};
   for (let day = new Date(Date.UTC(YEAR, 0, 1)); day.getUTCFullYear() === YEAR; day.setUTCDate(day.getUTCDate() + 1)) {
@@ -326,7 +324,10 @@ async function fullYearAsOfItem(counter: RootWriteCounter) {
   }
   const absorbed = Object.fromEntries([OWN_SOURCE, ...Array.from({ length: 34 }, (_, i) => `P${pad(i + 1, 2)}`)].map((k) => [k, 123_456]));
   const before = counter.of(YEAR_PROBE).writeUnits;
-  await dynamoFiguresStore.writeAsOf({ orgId: YEAR_PROBE, kind: 'subtree', part: String(YEAR), data, absorbed, treeVersion: 1 }, undefined);
+  await bench.stack.stores.figures.writeAsOf(
+    { orgId: YEAR_PROBE, kind: 'subtree', part: String(YEAR), data, absorbed, treeVersion: 1 },
+    undefined,
+  );
   return { days: Object.keys(data).length, figuresPerDay: 15, writeUnits: counter.of(YEAR_PROBE).writeUnits - before };
 }
 

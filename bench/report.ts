@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FIGURES_SOURCE } from '../shared/resources.js';
-import { FIGURES_AS_OF, FIGURES_COMPONENTS, type ReportCostResult } from './as-of.js';
+import type { ReportCostResult } from './as-of.js';
+import { FIGURES_AS_OF, FIGURES_COMPONENTS } from './as-of-counting.js';
 import { bundleCell, type BundleResult } from './bundles.js';
 import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
 import type { Envelope } from './city.js';

@@ -238,7 +238,7 @@ async function runPhases(bench: BenchStack, city: City, split: EventSplit, opts:
   const events = await eventYearPhase(bench, split.main, log);
   const latency = await pacedLatencyPhase(bench, split.paced, events.eventsPerSecond, log, opts.latencyRate);
   const naive = await naiveBaselinePhase(bench, city, split.naive, log);
-  const check = await recomputeCheckPhase(city, log);
+  const check = await recomputeCheckPhase(bench, city, log);
   const reports = reportsJson(await reportCostPhase(bench, city));
   log(`reports: ${JSON.stringify(reports)}`);
   const later = eventsJson({

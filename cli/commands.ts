@@ -1,8 +1,9 @@
 // cli: what each `dangvien` command does, loaded by cli/main.ts once a command is named.
 import { BusinessDateSchema } from '../shared/domain/events/index.js';
-import { listRejected, redriveDlq, redriveRejected, listWaiting } from '../shared/data/redrive.js';
-import { UnknownOrgError } from '../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../shared/use-cases/recompute-figures.js';
+import { UnknownOrgError } from '../shared/use-cases/errors.js';
+import { recomputeFigures } from '../shared/use-cases/recompute-figures/index.js';
+import { listWaiting, redriveDlq, redriveRejected } from '../shared/use-cases/redrive/index.js';
+import { connect } from './connect.js';
 import { CheckFailed, UsageError } from './errors.js';
 import { sendFile } from './send.js';
 import { resolveTarget } from './target.js';
@@ -68,13 +69,12 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     }
     case 'remind': {
       const d = date(true)!;
-      target();
-      const [{ runRemindersJob }, { dynamoRemindersStore }, { config }] = await Promise.all([
-        import('../shared/use-cases/send-reminders.js'),
-        import('../shared/data/reminder-store.js'),
-        import('../shared/data/config.js'),
+      const to = target();
+      const [{ runRemindersJob }, { parseDigestOrgs }] = await Promise.all([
+        import('../shared/use-cases/run-reminders-job/index.js'),
+        import('../shared/wiring/environment.js'),
       ]);
-      const result = await runRemindersJob(dynamoRemindersStore, d, { digestOrgs: config.digestOrgs() });
+      const result = await runRemindersJob(connect(to).reminders, d, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
       for (const r of result.reminders) console.log(JSON.stringify(r));
       // stdout stays one reminder per line for programs; the digests are for a person.
       for (const digest of result.digests) console.error(`digest for ${digest.digestFor}:\n${digest.text}\n`);
@@ -82,14 +82,14 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     }
     case 'rejected': {
       const [sub, ...ids] = args;
-      target();
+      const stores = connect(target());
       if (sub === 'list') {
-        const rejected = (await listRejected()).map(({ body: _body, ...r }) => r);
-        console.log(JSON.stringify({ rejected, waiting: await listWaiting() }, null, 2));
+        const rejected = (await stores.redrive.listRejected()).map(({ body: _body, ...r }) => r);
+        console.log(JSON.stringify({ rejected, waiting: await listWaiting(stores.redrive) }, null, 2));
         return;
       }
       if (sub === 'redrive' && ids.length > 0) {
-        const result = await redriveRejected(ids, process.env.INGEST_QUEUE_URL!);
+        const result = await redriveRejected(stores.redrive, stores.ingestQueue, ids);
         console.log(JSON.stringify(result));
         if (result.unknown.length > 0) throw new UsageError(`not among the rejected: ${result.unknown.join(', ')}`);
         if (result.failed.length > 0)
@@ -100,15 +100,12 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
     }
     case 'dlq': {
       if (args[0] !== 'redrive') throw new UsageError('usage: dangvien dlq redrive');
-      const localSenders = target().kind === 'local';
-      console.log(
-        JSON.stringify({ moved: await redriveDlq(process.env.INGEST_DLQ_URL!, process.env.INGEST_QUEUE_URL!, { localSenders }) }),
-      );
+      const stores = connect(target());
+      console.log(JSON.stringify({ moved: await redriveDlq(stores.redrive, stores.deadLetterQueue, stores.ingestQueue) }));
       return;
     }
     case 'recompute': {
-      target();
-      const differences = await recomputeFigures({ write: !values.check });
+      const differences = await recomputeFigures(connect(target()).recompute, { write: !values.check });
       console.log(JSON.stringify({ differences: differences.length, details: differences }, null, 2));
       if (values.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
       return;
@@ -128,17 +125,14 @@ async function run(command: string, args: string[], values: CommandOptions): Pro
       const [sub, id, ...rest] = args;
       if ((sub !== 'show' && sub !== 'erase') || !id || rest.length > 0)
         throw new UsageError('usage: dangvien person show ID | dangvien person erase ID [--force]');
-      target();
-      const [{ showPerson, erasePerson, RetentionError }, { dynamoPersonDataStore }] = await Promise.all([
-        import('../shared/use-cases/person-data.js'),
-        import('../shared/data/person-store.js'),
-      ]);
+      const store = connect(target()).personData;
+      const { showPerson, erasePerson, RetentionError } = await import('../shared/use-cases/person-data/index.js');
       if (sub === 'show') {
-        console.log(JSON.stringify(await showPerson(dynamoPersonDataStore, id), null, 2));
+        console.log(JSON.stringify(await showPerson(store, id), null, 2));
         return;
       }
       try {
-        console.log(JSON.stringify(await erasePerson(dynamoPersonDataStore, id, { force: values.force ?? false }), null, 2));
+        console.log(JSON.stringify(await erasePerson(store, id, { force: values.force ?? false }), null, 2));
       } catch (error) {
         if (error instanceof RetentionError) throw new UsageError(`retention: ${error.message}`);
         throw error;

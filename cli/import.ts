@@ -2,7 +2,6 @@
 // (adapter) --> use case import-members --> domain/ingest
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { dynamoMemberImportStore } from '../shared/data/member-import-store.js';
 import {
   checkImport,
   ImportFileError,
@@ -10,7 +9,8 @@ import {
   type DryRunSummary,
   type ImportProgress,
   type ImportSummary,
-} from '../shared/use-cases/import-members.js';
+} from '../shared/use-cases/import-members/index.js';
+import { connect } from './connect.js';
 import { UsageError } from './errors.js';
 import type { Target } from './target.js';
 
@@ -48,7 +48,7 @@ export async function importFile(file: string, target: Target, opts: ImportFileO
   process.on('SIGINT', onSigint);
   const bar = progressBar(stderr);
   let summary: ImportSummary | DryRunSummary;
-  const store = dynamoMemberImportStore();
+  const store = connect(target).memberImport();
   const run = { signal: controller.signal, onProgress: bar.update };
   try {
     summary = opts.dryRun ? await checkImport(content, store, run) : await importMembers(content, store, run);

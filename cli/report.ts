@@ -4,8 +4,10 @@
 import { writeFile } from 'node:fs/promises';
 import { BusinessDateSchema } from '../shared/domain/events/index.js';
 import { ExportFormatSchema, ExportLangSchema, type ExportFormat, type ExportLang, renderTableExport } from '../shared/report/export.js';
-import { buildReport } from '../shared/use-cases/build-report.js';
+import { buildReport } from '../shared/use-cases/build-report/index.js';
+import { connect } from './connect.js';
 import { UsageError } from './errors.js';
+import type { Target } from './target.js';
 
 /** The options `report` reads (cli/main.ts OPTIONS). */
 export interface ReportCommandOptions {
@@ -49,10 +51,9 @@ export function parseReportRequest(args: readonly string[], values: ReportComman
 }
 
 /** The report in the asked format, to `--out FILE` or stdout. */
-export async function reportCommand(args: readonly string[], values: ReportCommandOptions, connect: () => void): Promise<void> {
+export async function reportCommand(args: readonly string[], values: ReportCommandOptions, target: () => Target): Promise<void> {
   const request = parseReportRequest(args, values, process.stdout.isTTY === true);
-  connect();
-  const report = await buildReport(request.orgId, { year: request.year, date: request.date });
+  const report = await buildReport(connect(target()).figures, request.orgId, { year: request.year, date: request.date });
   const bytes =
     request.format === 'json'
       ? Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8')

@@ -1,18 +1,22 @@
 // cli: which stack a command talks to. By default the local one whose data directory
 // is `--data DIR`, `$DANGVIEN_DATA` or `.local/`; with `--stack-outputs FILE` (from
 // `cdk deploy --outputs-file FILE`) the deployed one, with the usual AWS credentials.
+// connect.ts builds the clients and stores of the stack a target names.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { useEmulators } from '../local/use-emulators.js';
 import { ENDPOINTS_FILE, type LocalEndpoints } from '../local/endpoints.js';
-import { resetClients } from '../shared/data/clients.js';
 import { UsageError } from './errors.js';
 
 export interface Target {
   kind: 'local' | 'aws';
+  /** What the stack's functions are configured with: table names, queue URLs, topic, key, digest orgs. */
   env: Record<string, string>;
   /** The local HTTP API (for waiting until the local stack has settled). */
   apiUrl?: string;
+  /** The local stack's emulators. */
+  endpoints?: { dynamodbEndpoint: string; sqsEndpoint: string };
+  /** The deployed stack's region (else the SDK's own: AWS_REGION, the profile). */
+  region?: string;
 }
 
 export function resolveTarget(opts: { data?: string; stackOutputs?: string }): Target {
@@ -29,10 +33,7 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
       REMINDER_DIGEST_ORGS: outputs.ReminderDigestOrgs ?? '',
       PERSONAL_DATA_KEY_ARN: outputs.PersonalDataKeyArn ?? '',
     };
-    if (outputs.Region) process.env.AWS_REGION = outputs.Region;
-    Object.assign(process.env, env);
-    resetClients();
-    return { kind: 'aws', env };
+    return { kind: 'aws', env, ...(outputs.Region ? { region: outputs.Region } : {}) };
   }
   const dataDir = resolve(opts.data ?? process.env.DANGVIEN_DATA ?? '.local');
   const file = join(dataDir, ENDPOINTS_FILE);
@@ -42,8 +43,10 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
     );
   }
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
-  useEmulators(endpoints);
-  Object.assign(process.env, endpoints.env);
-  resetClients();
-  return { kind: 'local', env: endpoints.env, apiUrl: endpoints.apiUrl };
+  return {
+    kind: 'local',
+    env: endpoints.env,
+    apiUrl: endpoints.apiUrl,
+    endpoints: { dynamodbEndpoint: endpoints.dynamodbEndpoint, sqsEndpoint: endpoints.sqsEndpoint },
+  };
 }

@@ -9,7 +9,7 @@ export const repoRoot: string = fileURLToPath(new URL('..', import.meta.url));
 /** The lock file NodejsFunction hashes and installs from. */
 export const lockFile: string = join(repoRoot, 'package-lock.json');
 
-/** The entry file of one Lambda function: `functions/<name>/handler.ts`. */
+/** The entry file of one Lambda function: `functions/<name>/index.ts`, its composition root, which exports `handler`. */
 export function handlerEntry(name: string): string {
-  return join(repoRoot, 'functions', name, 'handler.ts');
+  return join(repoRoot, 'functions', name, 'index.ts');
 }

@@ -1,9 +1,9 @@
 // local: EventBridge Scheduler's part: the daily reminders job at 07:00 Vietnam time,
-// handed to the same handler module the Lambda runs. Also prints what the
+// handed to the same handler the Lambda runs. Also prints what the
 // notifications topic delivers, as a subscriber would see it.
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { REMINDERS_SCHEDULE } from '../shared/resources.js';
-import { sqsClient } from '../shared/data/clients.js';
+import { createRemindersHandler, type RemindersHandlerDeps } from '../functions/reminders/handler.js';
 import { lambdaContext } from './runners/lambda-context.js';
 
 const VIETNAM_OFFSET_MS = 7 * 3600_000;
@@ -33,9 +33,13 @@ function scheduledEvent(time: Date) {
 }
 
 /** Runs the job once now (a missed day catches up) and then every day at 07:00; returns the stop function. */
-export async function startDailyClock(opts: { log: (line: string) => void; now?: () => Date }): Promise<() => Promise<void>> {
+export async function startDailyClock(opts: {
+  log: (line: string) => void;
+  reminders: RemindersHandlerDeps;
+  now?: () => Date;
+}): Promise<() => Promise<void>> {
   const now = opts.now ?? (() => new Date());
-  const { handler } = await import('../functions/reminders/handler.js');
+  const handler = createRemindersHandler(opts.reminders);
   const fire = async () => {
     try {
       await (handler as (e: unknown, c: unknown) => Promise<unknown>)(scheduledEvent(now()), lambdaContext('reminders', 300_000));
@@ -64,12 +68,12 @@ export type Delivered = { kind: 'reminder'; reminder: unknown } | { kind: 'diges
  * Long-polls the local subscriber queue of the notifications topic (raw delivery: the
  * topic's message attributes arrive as the message's) and hands over each message.
  */
-export function startNotificationPrinter(queueUrl: string, print: (delivered: Delivered) => void): () => Promise<void> {
+export function startNotificationPrinter(sqs: SQSClient, queueUrl: string, print: (delivered: Delivered) => void): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
-        const out = await sqsClient().send(
+        const out = await sqs.send(
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
         );
         for (const m of out.Messages ?? []) {
@@ -79,7 +83,7 @@ export function startNotificationPrinter(queueUrl: string, print: (delivered: De
           } else {
             print({ kind: 'reminder', reminder: JSON.parse(m.Body ?? 'null') });
           }
-          await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
         }
       } catch {
         if (running) await new Promise((r) => setTimeout(r, 500));

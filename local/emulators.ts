@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startFauxqs } from './fauxqs.js';
 import { freePort } from './ports.js';
+import { LOCAL_REGION } from './use-emulators.js';
 
 export interface Emulators {
   dynamodbEndpoint: string;
@@ -23,7 +24,7 @@ export async function startEmulators(opts: { dataDir?: string; dynamoPort?: numb
   if (sqsDir) mkdirSync(sqsDir, { recursive: true });
   const [dynamo, fauxqs] = await Promise.all([
     startDynamoDbLocal({ port: dynamoPort, dbPath: opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined }),
-    startFauxqs({ port: sqsPort, dataDir: sqsDir, region: process.env.AWS_REGION ?? 'ap-southeast-1' }),
+    startFauxqs({ port: sqsPort, dataDir: sqsDir, region: LOCAL_REGION }),
   ]);
   return {
     dynamodbEndpoint: dynamo.endpoint,

@@ -1,4 +1,5 @@
-// local: the embedded default. The very handler modules the Lambdas run, driven by
+// local: the embedded default, and the composition root of a local stack's process: the
+// very handlers the Lambdas run, built on this stack's clients and stores and driven by
 // local runners that behave like AWS's event source mappings, on the emulators.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +13,19 @@ import {
   RECORDS_TABLE,
   FIGURES_TABLE,
 } from '../shared/resources.js';
-import { dynamoClient, resetClients, snsClient, sqsClient } from '../shared/data/clients.js';
+import type { AwsClients } from '../shared/data/aws-clients.js';
+import { fileMasterSecret } from '../shared/data/personal-vault.js';
+import { createProducerRegistry } from '../shared/data/producer-registry.js';
+import type { DigestOrgs } from '../shared/use-cases/run-reminders-job/index.js';
+import { createDynamoStores, type DynamoStores } from '../shared/wiring/stores.js';
+import { createFiguresHandler, type FiguresHandlerDeps } from '../functions/figures/handler.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../functions/ingest/handler.js';
+import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
+import type { RemindersHandlerDeps } from '../functions/reminders/handler.js';
+import type { ReportHandlerDeps } from '../functions/report-api/handler.js';
 import { localStreamsClient } from './streams-client.js';
 import { provision, type Provisioned } from './provision.js';
-import { useEmulators } from './use-emulators.js';
+import { emulatorClients } from './use-emulators.js';
 import { startSqsRunner, type Runner, type SqsHandler } from './runners/sqs-runner.js';
 import { startStreamRunner, type StreamHandler, type StreamRunner } from './runners/stream-runner.js';
 
@@ -24,12 +34,26 @@ export interface Endpoints {
   sqsEndpoint: string;
 }
 
+/** What each handler of a local stack is built from: this stack's stores, registry and queue. */
+export interface LocalHandlerDeps {
+  ingest: IngestHandlerDeps;
+  figures: FiguresHandlerDeps;
+  reminders: RemindersHandlerDeps;
+  report: ReportHandlerDeps;
+}
+
 export interface LocalStackOptions {
   endpoints: Endpoints;
   /** Namespace of the tables and queues: one per stack, so several can share emulators. */
   prefix: string;
-  /** Replace a handler (tests inject faults); defaults to the Lambda modules. */
-  handlers?: { ingest?: SqsHandler; figures?: StreamHandler };
+  /**
+   * Build a handler another way from the stack's dependencies (tests wrap its store to
+   * inject faults, the bench to count); defaults to the Lambdas' own handlers.
+   */
+  handlers?: {
+    ingest?: (deps: IngestHandlerDeps) => SqsHandler;
+    figures?: (deps: FiguresHandlerDeps) => StreamHandler;
+  };
   /** Leave the figures out (a test of the ingest alone). */
   figures?: boolean;
   /** Keeps the stream position across restarts. */
@@ -44,13 +68,23 @@ export interface LocalStackOptions {
    * the system's temporary directory (tests, the bench).
    */
   personalDataKeyFile?: string;
+  /** The producer registry file (read every batch); without one, producer scoping is off. */
+  producersFile?: string;
+  /** The orgs the reminders job sends a digest for (default: none). */
+  digestOrgs?: DigestOrgs;
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
   provisioned: Provisioned;
-  /** The environment the handlers read (table names, queue URL, topic). */
+  /** The environment a deployed function would read (table names, queue URLs, topic, the key file). */
   env: Record<string, string>;
+  /** This stack's clients on the emulators. */
+  clients: AwsClients;
+  /** Every store on this stack's tables and queues. */
+  stores: DynamoStores;
+  /** What each handler is built from. */
+  deps: LocalHandlerDeps;
   /** How far the figures are behind the records, in seconds (the stream's iterator age). */
   figuresLagSeconds(): number;
   /** Resolves once the ingest queue is empty and nothing is in flight, figures included. */
@@ -60,7 +94,7 @@ export interface LocalStack {
   kill(): void;
 }
 
-/** Table names, queue URL and topic, as the CDK stack passes them to the Lambdas. */
+/** Table names, queue URLs and topic, as the CDK stack passes them to the Lambdas. */
 export function handlerEnv(p: Provisioned, personalDataKeyFile: string): Record<string, string> {
   return {
     PERSONAL_DATA_MASTER_FILE: personalDataKeyFile,
@@ -74,23 +108,47 @@ export function handlerEnv(p: Provisioned, personalDataKeyFile: string): Record<
 }
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  useEmulators(opts.endpoints);
-  resetClients();
-  const provisioned = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, opts.prefix, {
+  const clients = emulatorClients(opts.endpoints);
+  const provisioned = await provision({ dynamo: clients.dynamo, sqs: clients.sqs, sns: clients.sns }, opts.prefix, {
     visibilityTimeout: opts.visibilityTimeout,
   });
-  const env = handlerEnv(provisioned, opts.personalDataKeyFile ?? join(tmpdir(), `dangvien-${opts.prefix}-personal-data.key`));
+  const personalDataKeyFile = opts.personalDataKeyFile ?? join(tmpdir(), `dangvien-${opts.prefix}-personal-data.key`);
+  const env = handlerEnv(provisioned, personalDataKeyFile);
   // A waiting event never waits longer than the queue would make it (tests shorten both).
   if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
-  Object.assign(process.env, env);
+  if (opts.producersFile) env.DANGVIEN_PRODUCERS_FILE = opts.producersFile;
+  const stores = createDynamoStores({
+    clients,
+    recordsTable: env.RECORDS_TABLE_NAME!,
+    figuresTable: env.FIGURES_TABLE_NAME!,
+    ingestQueueUrl: env.INGEST_QUEUE_URL!,
+    deadLetterQueueUrl: env.INGEST_DLQ_URL!,
+    topicArn: env.NOTIFICATIONS_TOPIC_ARN!,
+    masterSecret: fileMasterSecret(personalDataKeyFile),
+    localSenders: true,
+  });
+  const deps: LocalHandlerDeps = {
+    ingest: {
+      store: stores.ingest,
+      loadRegistry: createProducerRegistry(opts.producersFile ? { file: opts.producersFile } : { off: true }),
+      waitBeforeRetry: sqsWaitBeforeRetry({
+        sqs: clients.sqs,
+        queueUrl: env.INGEST_QUEUE_URL!,
+        maxSeconds: opts.visibilityTimeout ?? DEFAULT_RETRY_MAX_SECONDS,
+      }),
+    },
+    figures: { store: stores.figures },
+    reminders: { store: stores.reminders, digestOrgs: opts.digestOrgs ?? [] },
+    report: { reader: stores.figures },
+  };
   const log = opts.log ?? (() => undefined);
   const onError = (error: unknown) => log(`runner: ${(error as Error).name}: ${(error as Error).message}`);
 
-  const ingestHandler = opts.handlers?.ingest ?? (await import('../functions/ingest/handler.js')).handler;
+  const ingestHandler = (opts.handlers?.ingest ?? createIngestHandler)(deps.ingest);
   const ingestQueue = provisioned.queues[INGEST_QUEUE.id]!;
   const runners: Runner[] = [
     startSqsRunner({
-      client: sqsClient(),
+      client: clients.sqs,
       queueUrl: ingestQueue.url,
       queueArn: ingestQueue.arn,
       handler: ingestHandler as SqsHandler,
@@ -102,10 +160,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   ];
   let streamRunner: StreamRunner | undefined;
   if (opts.figures !== false) {
-    const figuresHandler = opts.handlers?.figures ?? (await import('../functions/figures/handler.js')).handler;
+    const figuresHandler = (opts.handlers?.figures ?? createFiguresHandler)(deps.figures);
     streamRunner = startStreamRunner({
-      dynamo: dynamoClient(),
-      streams: localStreamsClient(),
+      dynamo: clients.dynamo,
+      streams: localStreamsClient(opts.endpoints.dynamodbEndpoint),
       tableName: env.RECORDS_TABLE_NAME!,
       handler: figuresHandler as StreamHandler,
       functionName: 'figures',
@@ -120,7 +178,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 
   async function queueEmpty(): Promise<boolean> {
-    const out = await sqsClient().send(
+    const out = await clients.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: ingestQueue.url,
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
@@ -138,6 +196,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     provisioned,
     env,
+    clients,
+    stores,
+    deps,
     figuresLagSeconds: () => streamRunner?.lagSeconds() ?? 0,
     async settle({ timeoutMs = 120_000 } = {}) {
       const deadline = Date.now() + timeoutMs;

@@ -1,12 +1,16 @@
 // `npm start`: the backend on the embedded default. Emulators on loopback, the handlers
-// behind local event-source runners, the daily job on a local clock, the HTTP API.
+// behind local event-source runners, the daily job on a local clock, the HTTP API. The
+// process's composition root: the environment is read here and handed to the stack.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { todayInVietnam } from '../shared/domain/dates.js';
-import { sendEvents, outgoing } from '../shared/data/queue-sender.js';
+import { outgoing } from '../shared/domain/events/outgoing.js';
+import { sendAll } from '../shared/data/queue-sender.js';
+import { parseDigestOrgs } from '../shared/wiring/environment.js';
+import { createReportHandler } from '../functions/report-api/handler.js';
 import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
-import { buildReport } from '../shared/use-cases/build-report.js';
+import { buildReport } from '../shared/use-cases/build-report/index.js';
 import { DEMO_ROOT, demoPhases } from './demo.js';
 import { hasDbFiles } from './dynamodb-local.js';
 import { startEmulators } from './emulators.js';
@@ -55,6 +59,8 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
   // Lambda's own logs (Powertools JSON) would drown the console: warnings and up only.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // No CloudWatch here to read EMF metrics: they would only fill the console.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
   const started = Date.now();
   const emulators = await startEmulators({ dataDir });
@@ -80,13 +86,14 @@ async function main(): Promise<void> {
       // Seconds before a message a crashed handler held comes back (AWS's rule by default;
       // tests and demos that kill the stack on purpose shorten it).
       visibilityTimeout: process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined,
+      producersFile: process.env.DANGVIEN_PRODUCERS_FILE || undefined,
+      digestOrgs: parseDigestOrgs(digestOrgs),
       log,
     });
     cleanups.push(() => stack.stop());
-    // The job's digest orgs, for the local clock and for `dangvien remind` (endpoints file).
+    // The job's digest orgs, for `dangvien remind` too (endpoints file).
     stack.env.REMINDER_DIGEST_ORGS = digestOrgs;
-    process.env.REMINDER_DIGEST_ORGS = digestOrgs;
-    const reportHandler = (await import('../functions/report-api/handler.js')).handler;
+    const reportHandler = createReportHandler(stack.deps.report);
     const api = await startLocalApi({
       port: values.port ? Number(values.port) : await freePort(),
       reportHandler: reportHandler as never,
@@ -100,7 +107,7 @@ async function main(): Promise<void> {
     const endpoints: LocalEndpoints = { ...emulators, apiUrl: api.url, env: stack.env, pid: process.pid };
     writeFileSync(join(dataDir, ENDPOINTS_FILE), JSON.stringify(endpoints, null, 2));
     cleanups.push(
-      startNotificationPrinter(stack.env.NOTIFICATIONS_QUEUE_URL!, (m) =>
+      startNotificationPrinter(stack.clients.sqs, stack.env.NOTIFICATIONS_QUEUE_URL!, (m) =>
         m.kind === 'reminder' ? log(`reminder ${JSON.stringify(m.reminder)}`) : log(`digest for ${m.digestFor}\n${m.text}\n`),
       ),
     );
@@ -116,16 +123,16 @@ async function main(): Promise<void> {
       const phases = demoPhases(today);
       log(`first start: loading the demo city (${phases.flat().length} events)…`);
       for (const part of phases) {
-        await sendEvents(
-          stack.env.INGEST_QUEUE_URL!,
+        await sendAll(
+          stack.stores.ingestQueue,
           part.map((e) => outgoing(JSON.stringify(e))),
         );
         await stack.settle();
       }
-      console.log(JSON.stringify(await buildReport(DEMO_ROOT, { date: today }), null, 2));
+      console.log(JSON.stringify(await buildReport(stack.stores.figures, DEMO_ROOT, { date: today }), null, 2));
       log(`demo city loaded: the report above is ${api.url}/orgs/${DEMO_ROOT}/report`);
     }
-    if (!values['no-schedule']) cleanups.push(await startDailyClock({ log }));
+    if (!values['no-schedule']) cleanups.push(await startDailyClock({ log, reminders: stack.deps.reminders }));
   } catch (error) {
     console.error(`npm start failed: ${(error as Error).message}`);
     await stop(1);

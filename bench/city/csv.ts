@@ -1,7 +1,7 @@
 // The legacy export: the members on the rolls as the documented CSV, with, on request,
 // four bad rows (a date that does not exist, an unknown cell, a duplicate member, a sex
 // that is not a contract value) and the reason the import must give for each.
-import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members.js';
+import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members/index.js';
 import type { Member } from './people.js';
 import { pad } from './random.js';
 import { ROOT_ID } from './tree.js';

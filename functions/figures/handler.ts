@@ -7,15 +7,14 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { recordChangesOf } from '../../shared/data/stream-changes.js';
 import { staleFrom } from '../../shared/domain/figures/stale.js';
 import { loggerFor } from '../../shared/observability/logger.js';
-import { dynamoFiguresStore } from '../../shared/data/figures-store.js';
-import type { FiguresStore } from '../../shared/use-cases/ports.js';
-import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
+import type { FiguresStore } from '../../shared/use-cases/refresh-figures/port.js';
+import { refreshFigures } from '../../shared/use-cases/refresh-figures/index.js';
 
 const logger = loggerFor('figures');
 
-export interface FiguresHooks {
-  /** Called before the refresh: lets tests inject a crash in the figures Lambda. */
-  beforeRefresh?: () => void | Promise<void>;
+/** What the figures handler is built from (environment.ts builds it from the deployment's environment). */
+export interface FiguresHandlerDeps {
+  store: FiguresStore;
 }
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -25,7 +24,7 @@ const image = (i: unknown) => (i ? unmarshall(i as Record<string, AttributeValue
  * The whole batch is one coalesced refresh. It is idempotent (a recount), so on any
  * error the batch is simply failed and delivered again.
  */
-export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresStore = dynamoFiguresStore) {
+export function createFiguresHandler({ store }: FiguresHandlerDeps) {
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
@@ -34,7 +33,6 @@ export function createFiguresHandler(hooks: FiguresHooks = {}, store: FiguresSto
         newImage: image(r.dynamodb?.NewImage as Image),
       }));
       const stale = staleFrom(recordChangesOf(changes));
-      await hooks.beforeRefresh?.();
       const done = await refreshFigures(store, stale);
       // One line per event whose changes this refresh counted: `filter eventId = …` follows it here.
       for (const eventId of eventsBehind(changes)) logger.info('figures refreshed', { eventId, records: event.Records.length, ...done });
@@ -51,5 +49,3 @@ function eventsBehind(changes: Array<{ oldImage?: Record<string, unknown>; newIm
   }
   return ids;
 }
-
-export const handler = createFiguresHandler();

@@ -4,28 +4,30 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadProducers, producerFor, type LoadedRegistry, type RegistryLoader } from '../../shared/data/producer-registry.js';
-import { dynamoIngestStore } from '../../shared/data/ingest-store.js';
+import { producerFor, type LoadedRegistry, type RegistryLoader } from '../../shared/data/producer-registry.js';
 import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import {
-  batchOrgTree,
-  ingestEvent,
-  PredecessorMissingError,
-  type BatchOrgTree,
-  type IngestHooks,
-} from '../../shared/use-cases/ingest-event.js';
-import type { IngestStore } from '../../shared/use-cases/ports.js';
+import { batchOrgTree, ingestEvent, PredecessorMissingError, type BatchOrgTree } from '../../shared/use-cases/ingest-event/index.js';
+import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
 import { processGroupsConcurrently } from './fifo-groups.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
-import { waitBeforeRetry } from './visibility.js';
+import type { WaitBeforeRetry } from './visibility.js';
 
 const logger = loggerFor('ingest');
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
+
+/** What the ingest handler is built from (environment.ts builds it from the deployment's environment). */
+export interface IngestHandlerDeps {
+  store: IngestStore;
+  /** Reads the producer registry, once per batch; undefined: scoping off. */
+  loadRegistry: RegistryLoader;
+  /** Shortens the wait of a record held up by a waiting event (visibility.ts). */
+  waitBeforeRetry: WaitBeforeRetry;
+}
 
 /**
  * Builds the ingest handler. The message groups of a batch are applied concurrently,
@@ -34,11 +36,7 @@ const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate',
  * An event whose predecessor is missing comes back within seconds (its visibility is
  * shortened, doubling with each receive), not after the queue's whole visibility timeout.
  */
-export function createIngestHandler(
-  hooks: IngestHooks = {},
-  store: IngestStore = dynamoIngestStore,
-  loadRegistry: RegistryLoader = loadProducers,
-) {
+export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: IngestHandlerDeps) {
   // Per invocation: the local stack runs invocations of one handler concurrently (Lambda
   // never does within an instance), so a batch's state is never kept on the handler.
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
@@ -47,7 +45,7 @@ export function createIngestHandler(
       const meta = {
         messageId: record.messageId,
         receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-        sender: {
+        context: {
           senderId: record.attributes.SenderId,
           // A redrive names its grant; the ingest checks it against its own table (§11).
           redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
@@ -66,7 +64,7 @@ export function createIngestHandler(
         messageId: record.messageId,
       };
       try {
-        const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta, hooks));
+        const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta));
         const { eventId: _eventId, ...outcome } = result;
         logger.info('event ingested', { ...about, ...outcome });
         metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
@@ -125,5 +123,3 @@ async function registryForBatch(loadRegistry: RegistryLoader): Promise<LoadedReg
     throw error;
   }
 }
-
-export const handler = createIngestHandler();

@@ -4,24 +4,28 @@
 // its cell's registration): its visibility is shortened to 2, 4, 8, 16… seconds by
 // receive, so that it is retried within seconds and still reaches the DLQ after
 // maxReceiveCount receives when the predecessor never comes.
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sqsClient } from '../../shared/data/clients.js';
-import { config } from '../../shared/data/config.js';
 import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { INGEST_QUEUE } from '../../shared/resources.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 
 const logger = loggerFor('ingest');
 
+/** The longest wait before a retry, unless the deployment says the queue's visibility is shorter. */
+export const DEFAULT_RETRY_MAX_SECONDS = 60;
+
 /**
  * Seconds before the `receiveCount`-th receive of a waiting event is tried again: 2^n,
- * at most a minute, and never longer than the queue's own visibility timeout when the
- * deployment says it is shorter (INGEST_RETRY_MAX_SECONDS; the local stack's tests use 1 s).
+ * at most `maxSeconds` (a minute, or the queue's own visibility timeout when the
+ * deployment says it is shorter: INGEST_RETRY_MAX_SECONDS; the local stack's tests use 1 s).
  */
-export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(process.env.INGEST_RETRY_MAX_SECONDS ?? 60)): number {
+export function retryDelaySeconds(receiveCount: number, maxSeconds: number): number {
   return Math.min(2 ** Math.max(1, receiveCount), maxSeconds);
 }
+
+/** Shortens the wait of a record the batch reports as failed, by how often it was received. */
+export type WaitBeforeRetry = (record: Pick<SQSRecord, 'receiptHandle' | 'body'>, receiveCount: number) => Promise<void>;
 
 /**
  * Makes a record that will be reported as failed visible again after `retryDelaySeconds`,
@@ -29,20 +33,22 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(proc
  * the queue's whole visibility timeout, so a predecessor held up for minutes (a backlog in
  * the `orgs` group) still arrives before the event goes to the DLQ.
  */
-export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle' | 'body'>, receiveCount: number): Promise<void> {
-  if (receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1) return;
-  try {
-    await sqsClient().send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: config.ingestQueueUrl(),
-        ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: retryDelaySeconds(receiveCount),
-      }),
-    );
-  } catch (error) {
-    // Already visible again (its visibility ran out while the batch ran): nothing to shorten.
-    if ((error as Error).name === 'MessageNotInflight') return;
-    // Otherwise it waits the queue's whole visibility timeout: slower, never lost.
-    logger.warn('could not shorten the wait before a retry', { eventId: envelopeIdOf(record.body), error: (error as Error).name });
-  }
+export function sqsWaitBeforeRetry(opts: { sqs: SQSClient; queueUrl: string; maxSeconds: number }): WaitBeforeRetry {
+  return async (record, receiveCount) => {
+    if (receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1) return;
+    try {
+      await opts.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: opts.queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: retryDelaySeconds(receiveCount, opts.maxSeconds),
+        }),
+      );
+    } catch (error) {
+      // Already visible again (its visibility ran out while the batch ran): nothing to shorten.
+      if ((error as Error).name === 'MessageNotInflight') return;
+      // Otherwise it waits the queue's whole visibility timeout: slower, never lost.
+      logger.warn('could not shorten the wait before a retry', { eventId: envelopeIdOf(record.body), error: (error as Error).name });
+    }
+  };
 }

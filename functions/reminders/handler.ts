@@ -1,4 +1,4 @@
-// (adapter) EventBridge Scheduler, daily at 07:00 Vietnam time --> use case send-reminders --> domain/reminders
+// (adapter) EventBridge Scheduler, daily at 07:00 Vietnam time --> use case run-reminders-job --> domain/reminders
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -7,10 +7,8 @@ import type { Context } from 'aws-lambda';
 import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { config } from '../../shared/data/config.js';
-import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
-import type { RemindersStore } from '../../shared/use-cases/ports.js';
-import { runRemindersJob, type RemindersJobOptions } from '../../shared/use-cases/send-reminders.js';
+import type { RemindersStore } from '../../shared/use-cases/run-reminders-job/port.js';
+import { runRemindersJob, type DigestOrgs, type RemindersJobOptions } from '../../shared/use-cases/run-reminders-job/index.js';
 
 const logger = loggerFor('reminders');
 
@@ -43,17 +41,23 @@ export function jobDate(event: RemindersEvent, now: () => number = Date.now): st
   return todayInVietnam(new Date(event.time ?? now()));
 }
 
-/**
- * Builds the handler; tests pass hooks and a clock through to the job, or another store.
- * The digest orgs come from `REMINDER_DIGEST_ORGS` unless `options` names them.
- */
-export function createRemindersHandler(options: RemindersJobOptions = {}, store: RemindersStore = dynamoRemindersStore) {
+/** What the reminders handler is built from (environment.ts builds it from the deployment's environment). */
+export interface RemindersHandlerDeps {
+  store: RemindersStore;
+  /** The orgs to send a digest for (`REMINDER_DIGEST_ORGS`). */
+  digestOrgs: DigestOrgs;
+  /** The rest of the job's options (tests move its clock on). */
+  options?: Omit<RemindersJobOptions, 'digestOrgs'>;
+}
+
+/** Builds the handler. */
+export function createRemindersHandler({ store, digestOrgs, options = {} }: RemindersHandlerDeps) {
   return middy<RemindersEvent, RemindersOutcome, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const date = jobDate(event ?? {});
-      const run = await runRemindersJob(store, date, { digestOrgs: config.digestOrgs(), ...options });
+      const run = await runRemindersJob(store, date, { ...options, digestOrgs });
       const outcome = {
         date,
         sent: run.reminders.length,
@@ -74,5 +78,3 @@ export function createRemindersHandler(options: RemindersJobOptions = {}, store:
       return outcome;
     });
 }
-
-export const handler = createRemindersHandler();

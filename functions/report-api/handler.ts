@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { BusinessDateSchema } from '../../shared/domain/events/index.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { ExportFormatSchema, ExportLangSchema, formatFromAccept, LANG_NEEDS_TABLE, renderTableExport } from '../../shared/report/export.js';
-import { buildReport, UnknownOrgError } from '../../shared/use-cases/build-report.js';
+import { buildReport, UnknownOrgError, type ReportReader } from '../../shared/use-cases/build-report/index.js';
 
 const logger = loggerFor('report-api');
 
@@ -27,38 +27,46 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
   body: JSON.stringify(body),
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event) => {
-    const orgId = event.pathParameters?.orgId;
-    if (!orgId) return json(400, { message: 'orgId is required in the path' });
-    const query = QuerySchema.safeParse(event.queryStringParameters ?? {});
-    if (!query.success) {
-      return json(400, {
-        message: `bad query: ${query.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`,
-      });
-    }
-    const { format = formatFromAccept(event.headers?.accept), lang, ...when } = query.data;
-    if (lang && format === 'json') return json(400, { message: `bad query: ${LANG_NEEDS_TABLE}` });
-    try {
-      const report = await buildReport(orgId, when);
-      if (format === 'json') return json(200, report);
-      const file = await renderTableExport(report, format, lang);
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': file.contentType,
-          'content-disposition': `attachment; filename="${file.fileName}"`,
-          vary: 'accept',
-        },
-        // HTTP API payload v2: a binary body travels base64 and API Gateway decodes it; the
-        // CSV too, so that its byte order mark reaches the client byte for byte.
-        body: file.body.toString('base64'),
-        isBase64Encoded: true,
-      };
-    } catch (error) {
-      if (error instanceof UnknownOrgError) return json(404, { message: error.message });
-      logger.error('report failed', { orgId, error: (error as Error).name });
-      throw error;
-    }
-  });
+/** What the report handler is built from (environment.ts builds it from the deployment's environment). */
+export interface ReportHandlerDeps {
+  reader: ReportReader;
+}
+
+/** Builds the handler: parse the path and query, build the report, answer it in the asked format. */
+export function createReportHandler({ reader }: ReportHandlerDeps) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event) => {
+      const orgId = event.pathParameters?.orgId;
+      if (!orgId) return json(400, { message: 'orgId is required in the path' });
+      const query = QuerySchema.safeParse(event.queryStringParameters ?? {});
+      if (!query.success) {
+        return json(400, {
+          message: `bad query: ${query.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`,
+        });
+      }
+      const { format = formatFromAccept(event.headers?.accept), lang, ...when } = query.data;
+      if (lang && format === 'json') return json(400, { message: `bad query: ${LANG_NEEDS_TABLE}` });
+      try {
+        const report = await buildReport(reader, orgId, when);
+        if (format === 'json') return json(200, report);
+        const file = await renderTableExport(report, format, lang);
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': file.contentType,
+            'content-disposition': `attachment; filename="${file.fileName}"`,
+            vary: 'accept',
+          },
+          // HTTP API payload v2: a binary body travels base64 and API Gateway decodes it; the
+          // CSV too, so that its byte order mark reaches the client byte for byte.
+          body: file.body.toString('base64'),
+          isBase64Encoded: true,
+        };
+      } catch (error) {
+        if (error instanceof UnknownOrgError) return json(404, { message: error.message });
+        logger.error('report failed', { orgId, error: (error as Error).name });
+        throw error;
+      }
+    });
+}

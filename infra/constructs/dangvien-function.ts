@@ -78,7 +78,7 @@ export function logsKeyOf(scope: Construct): kms.Key {
 }
 
 export interface DangVienFunctionProps {
-  /** The folder under `functions/` whose `handler.ts` exports `handler`. */
+  /** The folder under `functions/` whose `index.ts` exports `handler`. */
   readonly handlerName: string;
   /** `POWERTOOLS_SERVICE_NAME`: the service name on every log line and metric. */
   readonly serviceName: string;

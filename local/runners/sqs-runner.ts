@@ -7,6 +7,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
 import { LOCAL_SENDER_ATTRIBUTE, REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
+import { LOCAL_REGION } from '../use-emulators.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -83,7 +84,7 @@ export function startSqsRunner(opts: SqsRunnerOptions): Runner {
   let aborted = false;
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
-  const region = process.env.AWS_REGION ?? 'ap-southeast-1';
+  const region = LOCAL_REGION;
   const settleIdle = () => {
     if (inFlight === 0) {
       for (const w of idleWaiters) w();

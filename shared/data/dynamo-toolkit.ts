@@ -1,6 +1,7 @@
 // data: the DynamoDB loops every store needs, written once: read all pages, batch reads
 // and writes that retry what DynamoDB left unprocessed, bounded concurrency, and the
-// backoff those retries wait by. Stores call these; nothing here knows a table's layout.
+// backoff those retries wait by. Stores call these with their own client; nothing here
+// knows a table's layout.
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -12,7 +13,6 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './clients.js';
 import { mapLimit } from '../map-limit.js';
 
 type Item = Record<string, unknown>;
@@ -82,7 +82,6 @@ export interface QueryAllOptions {
   pageSize?: number;
   /** Stop once this many items have been read. */
   limit?: number;
-  client?: DynamoDBDocumentClient;
 }
 
 export interface QueryResult {
@@ -94,8 +93,11 @@ export interface QueryResult {
 }
 
 /** Reads every page of a Query (or up to `limit` items). */
-export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, opts: QueryAllOptions = {}): Promise<QueryResult> {
-  const client = opts.client ?? documentClient();
+export async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  opts: QueryAllOptions = {},
+): Promise<QueryResult> {
   const result: QueryResult = { items: [], scanned: 0, count: 0 };
   let start: Key | undefined;
   do {
@@ -116,7 +118,6 @@ export interface BatchOptions {
   /** Requests in flight at once (default 1). */
   concurrency?: number;
   retry?: RetryPolicy;
-  client?: DynamoDBDocumentClient;
 }
 
 export interface BatchGetOptions extends BatchOptions {
@@ -130,8 +131,12 @@ export interface BatchGetOptions extends BatchOptions {
  * answer, which is in no particular order.
  * @throws UnprocessedItemsError when keys remain after `retry.maxAttempts` requests.
  */
-export async function batchGetAll(table: string, keys: readonly object[], opts: BatchGetOptions = {}): Promise<Item[]> {
-  const client = opts.client ?? documentClient();
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly object[],
+  opts: BatchGetOptions = {},
+): Promise<Item[]> {
   const policy = opts.retry ?? DEFAULT_RETRY;
   const extra = {
     ...(opts.consistentRead === undefined ? {} : { ConsistentRead: opts.consistentRead }),
@@ -148,21 +153,21 @@ export async function batchGetAll(table: string, keys: readonly object[], opts: 
   return found;
 }
 
-export interface BatchWriteOptions extends BatchOptions {
-  /** Called before each request with its size: lets tests simulate a crash there. */
-  beforeRequest?: (items: number) => void | Promise<void>;
-}
+export type BatchWriteOptions = BatchOptions;
 
 /**
  * Puts these items into one table, 25 a request, retrying the items DynamoDB leaves
  * unprocessed with {@link backoffMs}. No conditions: BatchWriteItem has none.
  * @throws UnprocessedItemsError when items remain after `retry.maxAttempts` requests.
  */
-export async function batchWriteAll(table: string, items: readonly Item[], opts: BatchWriteOptions = {}): Promise<void> {
-  const client = opts.client ?? documentClient();
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Item[],
+  opts: BatchWriteOptions = {},
+): Promise<void> {
   const policy = opts.retry ?? DEFAULT_RETRY;
   await mapLimit(chunks(items, 25), opts.concurrency ?? 1, async (chunk) => {
-    await opts.beforeRequest?.(chunk.length);
     type WriteRequest = { PutRequest: { Item: Item } };
     await untilProcessed<WriteRequest>(
       'BatchWriteItem',
@@ -199,13 +204,16 @@ export interface ScanOptions {
    * out of memory on a city-sized table (InternalFailure at 127k members).
    */
   pageSize?: number;
-  client?: DynamoDBDocumentClient;
 }
 
 /** Visits every item of a table, consistently read, in no particular order. */
-export async function scanAll(tableName: string, visit: (item: Item) => void, opts: ScanOptions = {}): Promise<void> {
+export async function scanAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  visit: (item: Item) => void,
+  opts: ScanOptions = {},
+): Promise<void> {
   const segments = opts.segments ?? 4;
-  const client = opts.client ?? documentClient();
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
       const pages = paginateScan(

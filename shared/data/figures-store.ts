@@ -8,8 +8,11 @@
 //   ORG#<id>          SUBTREE#ASOF#…          the same for the whole subtree
 //   CHANGES#<cell>    <record pk>             one record's dated changes in the cell, at its version
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { MergeBookkeeping, OrgFigures } from '../domain/figures/index.js';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { normalizeChanges, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../domain/figures/index.js';
+import type { FactRecord } from '../domain/records.js';
+import type { OrgTreeReader } from '../use-cases/org-tree.js';
+import type { FigureItems } from '../use-cases/recompute-figures/port.js';
 import {
   asOfId,
   figuresId,
@@ -20,28 +23,37 @@ import {
   type StoredAsOf,
   type StoredContribution,
   type StoredFigures,
-} from '../use-cases/ports.js';
-import { normalizeChanges, type DatedChanges } from '../domain/figures/index.js';
-import type { FactRecord } from '../domain/records.js';
-import { documentClient } from './clients.js';
-import { config } from './config.js';
-import { cellPartition, factPartition, storedRecordOf, stripStorage } from './keys.js';
-import { currentOrgTree } from './org-tree.js';
-
-export { asOfId, figuresId, type FiguresKind, type StoredAsOf, type StoredContribution, type StoredFigures };
+} from '../use-cases/refresh-figures/port.js';
 import { batchGetAll, queryAll, scanAll } from './dynamo-toolkit.js';
+import { cellPartition, factPartition, storedRecordOf, stripStorage } from './keys.js';
+
+/** The two tables the figures live in and are recounted from, and the client to reach them. */
+export interface FiguresTables {
+  documentClient: DynamoDBDocumentClient;
+  recordsTable: string;
+  figuresTable: string;
+}
 
 const figuresKey = (orgId: string, kind: FiguresKind) => ({ pk: `ORG#${orgId}`, sk: kind.toUpperCase() });
+const ASOF_INFIX = '#ASOF#';
+const CONTRIBUTION_PREFIX = 'CHANGES#';
+const asOfKey = (orgId: string, kind: FiguresKind, part: string) => ({
+  pk: `ORG#${orgId}`,
+  sk: `${kind.toUpperCase()}${ASOF_INFIX}${part.toUpperCase()}`,
+});
+const contributionKey = (cellId: string, recordPk: string) => ({ pk: `${CONTRIBUTION_PREFIX}${cellId}`, sk: recordPk });
 
 /** Reads figure items by (org, kind); absent ones are simply not in the map. */
-export async function readFigures(
+async function readFigures(
+  t: FiguresTables,
   wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>,
   consistent = true,
 ): Promise<Map<string, StoredFigures>> {
   const found = new Map<string, StoredFigures>();
   const unique = [...new Map(wanted.map((w) => [figuresId(w.orgId, w.kind), w])).values()];
   const items = await batchGetAll(
-    config.figuresTable(),
+    t.documentClient,
+    t.figuresTable,
     unique.map((w) => figuresKey(w.orgId, w.kind)),
     { consistentRead: consistent },
   );
@@ -56,7 +68,8 @@ export async function readFigures(
  * Writes figures only if nobody wrote them since they were read at `readVersion`
  * (undefined: not there yet). Returns false when someone did: read again and redo.
  */
-export async function writeFigures(
+async function writeFigures(
+  t: FiguresTables,
   orgId: string,
   kind: FiguresKind,
   figures: OrgFigures,
@@ -65,6 +78,7 @@ export async function writeFigures(
 ): Promise<boolean> {
   const { absorbed, treeVersion } = bookkeeping;
   return conditionalPut(
+    t,
     {
       ...figuresKey(orgId, kind),
       orgId,
@@ -78,11 +92,11 @@ export async function writeFigures(
 }
 
 /** Puts an item at `readVersion + 1` only if its version is still `readVersion` (undefined: absent). */
-async function conditionalPut(item: Record<string, unknown>, readVersion: number | undefined): Promise<boolean> {
+async function conditionalPut(t: FiguresTables, item: Record<string, unknown>, readVersion: number | undefined): Promise<boolean> {
   try {
-    await documentClient().send(
+    await t.documentClient.send(
       new PutCommand({
-        TableName: config.figuresTable(),
+        TableName: t.figuresTable,
         Item: { ...item, version: (readVersion ?? 0) + 1, updatedAt: new Date().toISOString() },
         ...(readVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -97,13 +111,9 @@ async function conditionalPut(item: Record<string, unknown>, readVersion: number
 }
 
 /** Every item of the Figures table (for `recompute`), sorted by what it is, in no particular order. */
-export async function readAllFigureItems(): Promise<{
-  figures: StoredFigures[];
-  asOf: StoredAsOf[];
-  contributions: StoredContribution[];
-}> {
-  const out = { figures: [] as StoredFigures[], asOf: [] as StoredAsOf[], contributions: [] as StoredContribution[] };
-  await scanAll(config.figuresTable(), (item) => {
+export async function readAllFigureItems(t: FiguresTables): Promise<FigureItems> {
+  const out: FigureItems = { figures: [], asOf: [], contributions: [] };
+  await scanAll(t.documentClient, t.figuresTable, (item) => {
     if (typeof item.pk !== 'string' || typeof item.sk !== 'string') return;
     if (item.pk.startsWith(CONTRIBUTION_PREFIX)) out.contributions.push(stripStorage<StoredContribution>(item));
     else if (item.pk.startsWith('ORG#') && item.sk.includes(ASOF_INFIX)) out.asOf.push(stripStorage<StoredAsOf>(item));
@@ -112,23 +122,17 @@ export async function readAllFigureItems(): Promise<{
   return out;
 }
 
-const ASOF_INFIX = '#ASOF#';
-const CONTRIBUTION_PREFIX = 'CHANGES#';
-const asOfKey = (orgId: string, kind: FiguresKind, part: string) => ({
-  pk: `ORG#${orgId}`,
-  sk: `${kind.toUpperCase()}${ASOF_INFIX}${part.toUpperCase()}`,
-});
-const contributionKey = (cellId: string, recordPk: string) => ({ pk: `${CONTRIBUTION_PREFIX}${cellId}`, sk: recordPk });
-
 /** Reads as-of items by (org, kind, part); absent ones are simply not in the map. */
-export async function readAsOf(
+async function readAsOf(
+  t: FiguresTables,
   wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind; part: string }>,
   consistent = true,
 ): Promise<Map<string, StoredAsOf>> {
   const found = new Map<string, StoredAsOf>();
   const unique = [...new Map(wanted.map((w) => [asOfId(w.orgId, w.kind, w.part), w])).values()];
   const items = await batchGetAll(
-    config.figuresTable(),
+    t.documentClient,
+    t.figuresTable,
     unique.map((w) => asOfKey(w.orgId, w.kind, w.part)),
     { consistentRead: consistent },
   );
@@ -140,9 +144,10 @@ export async function readAsOf(
 }
 
 /** Writes an as-of item only if nobody wrote it since `readVersion` (see {@link writeFigures}). */
-export async function writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean> {
+async function writeAsOf(t: FiguresTables, item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean> {
   const { absorbed, treeVersion, ...rest } = item;
   return conditionalPut(
+    t,
     {
       ...asOfKey(item.orgId, item.kind, item.part),
       ...rest,
@@ -158,11 +163,11 @@ export async function writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: 
  * (a redelivered or overtaken stream record): the same version is written again, the
  * same content. Returns what it replaced (content and version), so that the years it touched are recounted too.
  */
-export async function putContribution(c: StoredContribution): Promise<ContributionPut> {
+async function putContribution(t: FiguresTables, c: StoredContribution): Promise<ContributionPut> {
   try {
-    const out = await documentClient().send(
+    const out = await t.documentClient.send(
       new PutCommand({
-        TableName: config.figuresTable(),
+        TableName: t.figuresTable,
         Item: { ...contributionKey(c.cellId, c.recordPk), ...c },
         ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
         ExpressionAttributeValues: { ':v': c.version },
@@ -179,9 +184,9 @@ export async function putContribution(c: StoredContribution): Promise<Contributi
 }
 
 /** Every contribution to a cell, read consistently. */
-export async function queryContributions(cellId: string): Promise<StoredContribution[]> {
-  const { items } = await queryAll({
-    TableName: config.figuresTable(),
+async function queryContributions(t: FiguresTables, cellId: string): Promise<StoredContribution[]> {
+  const { items } = await queryAll(t.documentClient, {
+    TableName: t.figuresTable,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': contributionKey(cellId, '').pk },
     ConsistentRead: true,
@@ -189,26 +194,16 @@ export async function queryContributions(cellId: string): Promise<StoredContribu
   return items.map((i) => stripStorage<StoredContribution>(i));
 }
 
-/** Every figure item of kind OWN/SUBTREE (for `recompute`), in no particular order. */
-export async function readAllFigures(): Promise<StoredFigures[]> {
-  return (await readAllFigureItems()).figures;
-}
-
-/** What a cell holds now: the items of index byCell (eventually consistent, so callers verify). */
-export async function queryCellItems(cellId: string): Promise<Record<string, unknown>[]> {
-  const { items } = await queryAll({
-    TableName: config.recordsTable(),
+/** What a cell holds now, as records: the items of index byCell (eventually consistent, so callers verify). */
+async function queryCellHoldings(t: FiguresTables, cellId: string): Promise<CellHolding[]> {
+  const { items } = await queryAll(t.documentClient, {
+    TableName: t.recordsTable,
     IndexName: 'byCell',
     KeyConditionExpression: 'cellKey = :c',
     ExpressionAttributeValues: { ':c': cellPartition(cellId) },
   });
-  return items;
-}
-
-/** What a cell holds now, as records (see {@link queryCellItems}). */
-export async function queryCellHoldings(cellId: string): Promise<CellHolding[]> {
   const holdings: CellHolding[] = [];
-  for (const item of await queryCellItems(cellId)) {
+  for (const item of items) {
     const stored = storedRecordOf(item);
     if (stored && stored.entity !== 'fact') holdings.push({ pk: String(item.pk), stored });
   }
@@ -216,17 +211,17 @@ export async function queryCellHoldings(cellId: string): Promise<CellHolding[]> 
 }
 
 /** The version of a record now, read consistently (0 when it does not exist). */
-export async function currentVersion({ pk, sk }: { pk: string; sk: string }): Promise<number> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: config.recordsTable(), Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }),
+async function currentVersion(t: FiguresTables, { pk, sk }: { pk: string; sk: string }): Promise<number> {
+  const out = await t.documentClient.send(
+    new GetCommand({ TableName: t.recordsTable, Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }),
   );
   return Number(out.Item?.version ?? 0);
 }
 
 /** A cell's facts of one year, read consistently from the base table. */
-export async function queryFacts(cellId: string, year: number): Promise<FactRecord[]> {
-  const { items } = await queryAll({
-    TableName: config.recordsTable(),
+async function queryFacts(t: FiguresTables, cellId: string, year: number): Promise<FactRecord[]> {
+  const { items } = await queryAll(t.documentClient, {
+    TableName: t.recordsTable,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': factPartition(cellId, year) },
     ConsistentRead: true,
@@ -234,16 +229,37 @@ export async function queryFacts(cellId: string, year: number): Promise<FactReco
   return items.map((i) => stripStorage<FactRecord>(i));
 }
 
-/** The figures' store in DynamoDB (the default of the figures handler, the report and the CLI). */
-export const dynamoFiguresStore: FiguresStore = {
-  readFigures,
-  writeFigures,
-  queryCellItems: queryCellHoldings,
-  queryFacts,
-  currentVersion,
-  currentOrgTree,
-  readAsOf,
-  writeAsOf,
-  putContribution,
-  queryContributions,
-};
+/** The writes of the Figures table that `recompute` shares with the refresh. */
+export function figuresWriter(t: FiguresTables): Pick<FiguresStore, 'writeFigures' | 'writeAsOf' | 'putContribution'> {
+  return {
+    writeFigures: (orgId, kind, figures, readVersion, bookkeeping) => writeFigures(t, orgId, kind, figures, readVersion, bookkeeping),
+    writeAsOf: (item, readVersion) => writeAsOf(t, item, readVersion),
+    putContribution: (c) => putContribution(t, c),
+  };
+}
+
+/**
+ * The figures' store in DynamoDB: the Figures table, and the Records table's cells and
+ * facts it recounts from (the figures handler's; the report reads through it too).
+ * @example
+ * const store = createDynamoFiguresStore({
+ *   documentClient: clients.documentClient,
+ *   recordsTable: 'dangvien-Records',
+ *   figuresTable: 'dangvien-Figures',
+ *   orgTree: createDynamoOrgTreeReader({ documentClient: clients.documentClient, tableName: 'dangvien-Records' }),
+ * });
+ * const report = await buildReport(store, 'HP');
+ */
+export function createDynamoFiguresStore(opts: FiguresTables & { orgTree: OrgTreeReader }): FiguresStore {
+  const { orgTree, ...t } = opts;
+  return {
+    ...figuresWriter(t),
+    readFigures: (wanted, consistent) => readFigures(t, wanted, consistent),
+    queryCellItems: (cellId) => queryCellHoldings(t, cellId),
+    queryFacts: (cellId, year) => queryFacts(t, cellId, year),
+    currentVersion: (key) => currentVersion(t, key),
+    currentOrgTree: () => orgTree.currentOrgTree(),
+    readAsOf: (wanted, consistent) => readAsOf(t, wanted, consistent),
+    queryContributions: (cellId) => queryContributions(t, cellId),
+  };
+}

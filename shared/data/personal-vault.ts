@@ -13,17 +13,17 @@
 // and the free pages of a database file, which no delete can reach.
 //
 // The master secret never sits beside the data: in the cloud it is a KMS data key
-// (one Decrypt per Lambda container), locally a file in the data directory.
+// (one Decrypt per Lambda container), locally a file in the data directory. Which one a
+// process uses is its composition root's choice; the vault only loads it, once.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './clients.js';
-import { config } from './config.js';
 import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
 import { batchGetAll, chunks } from './dynamo-toolkit.js';
 import { mapLimit } from '../map-limit.js';
+import type { RecordsTable } from './records-table.js';
 import type { PersonKey } from './sealing.js';
 import { lazy } from '../lazy.js';
 
@@ -63,18 +63,18 @@ export function fileMasterSecret(path: string): MasterSecret {
 }
 
 /**
- * In the cloud: a KMS data key, kept encrypted in the Records table and decrypted once
- * per process. The first process to need it generates it; a conditional put makes all
- * others use that one.
+ * In the cloud: a KMS data key of `keyArn`, kept encrypted in the Records table and
+ * decrypted once per process. The first process to need it generates it; a conditional
+ * put makes all others use that one.
  */
-export function kmsMasterSecret(keyArn: string): MasterSecret {
+export function kmsMasterSecret(opts: RecordsTable & { keyArn: string; region: string }): MasterSecret {
+  const { documentClient, tableName, keyArn, region } = opts;
   return {
     async load() {
       const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await kmsModule();
-      const kms = new KMSClient({ region: process.env.AWS_REGION });
+      const kms = new KMSClient({ region });
       const context = { ...PERSONAL_DATA_KEY_CONTEXT };
-      const table = config.recordsTable();
-      const stored = await documentClient().send(new GetCommand({ TableName: table, Key: masterKey, ConsistentRead: true }));
+      const stored = await documentClient.send(new GetCommand({ TableName: tableName, Key: masterKey, ConsistentRead: true }));
       if (stored.Item?.ciphertext) {
         const out = await kms.send(
           new DecryptCommand({ CiphertextBlob: Buffer.from(stored.Item.ciphertext as string, 'base64'), EncryptionContext: context }),
@@ -83,9 +83,9 @@ export function kmsMasterSecret(keyArn: string): MasterSecret {
       }
       const made = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: context }));
       try {
-        await documentClient().send(
+        await documentClient.send(
           new PutCommand({
-            TableName: table,
+            TableName: tableName,
             Item: { ...masterKey, entity: 'vault', ciphertext: Buffer.from(made.CiphertextBlob ?? []).toString('base64') },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -99,15 +99,6 @@ export function kmsMasterSecret(keyArn: string): MasterSecret {
   };
 }
 
-/** The master secret this process uses: KMS when the stack names a key, else the local file. */
-export function configuredMasterSecret(): MasterSecret {
-  const keyArn = process.env.PERSONAL_DATA_KEY_ARN;
-  if (keyArn) return kmsMasterSecret(keyArn);
-  const file = process.env.PERSONAL_DATA_MASTER_FILE;
-  if (file) return fileMasterSecret(file);
-  throw new Error('no personal data key: set PERSONAL_DATA_KEY_ARN (AWS) or PERSONAL_DATA_MASTER_FILE (local)');
-}
-
 /** The keys of persons, from their salts in the Records table. */
 export interface PersonalVault {
   /**
@@ -119,53 +110,62 @@ export interface PersonalVault {
   erase(personId: string): Promise<boolean>;
 }
 
-let cachedMaster: { source: string; secret: Promise<Buffer> } | undefined;
-
-function masterSecret(): Promise<Buffer> {
-  const source = process.env.PERSONAL_DATA_KEY_ARN ?? process.env.PERSONAL_DATA_MASTER_FILE ?? '';
-  if (cachedMaster?.source !== source) {
-    const secret = configuredMasterSecret().load();
-    // A failed load is not cached: the next call tries again.
-    secret.catch(() => {
-      if (cachedMaster?.secret === secret) cachedMaster = undefined;
-    });
-    cachedMaster = { source, secret };
-  }
-  return cachedMaster.secret;
-}
-
 function derive(master: Buffer, personId: string, salt: Buffer): PersonKey {
   return { personId, key: Buffer.from(hkdfSync('sha256', master, salt, INFO, 32)) };
 }
 
-/** The vault in the Records table (what the handlers and the CLI use). */
-export const dynamoVault: PersonalVault = {
-  async keys(personIds, { create }) {
-    const ids = [...new Set(personIds)];
-    const found = new Map<string, PersonKey>();
-    if (ids.length === 0) return found;
-    const master = await masterSecret();
-    const items = await batchGetAll(config.recordsTable(), ids.map(saltKey), { consistentRead: true });
-    for (const item of items) {
-      const personId = (item.pk as string).slice('PERSON#'.length);
-      found.set(personId, derive(master, personId, Buffer.from(item.salt as string, 'base64')));
+/**
+ * The vault in the Records table: the salts beside the data, the master secret loaded
+ * once from `masterSecret` (a failed load is not kept: the next call tries again).
+ * @example
+ * const vault = createDynamoVault({
+ *   documentClient: clients.documentClient,
+ *   tableName: 'dangvien-Records',
+ *   masterSecret: fileMasterSecret('.local/personal-data.key'),
+ * });
+ * const keys = await vault.keys(['M1'], { create: true });
+ */
+export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSecret }): PersonalVault {
+  const table: RecordsTable = { documentClient: opts.documentClient, tableName: opts.tableName };
+  let master: Promise<Buffer> | undefined;
+  const masterSecret = (): Promise<Buffer> => {
+    if (!master) {
+      const loading = opts.masterSecret.load();
+      loading.catch(() => {
+        if (master === loading) master = undefined;
+      });
+      master = loading;
     }
-    if (!create) return found;
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length === 1) {
-      found.set(missing[0]!, derive(master, missing[0]!, await createSalt(missing[0]!)));
+    return master;
+  };
+  return {
+    async keys(personIds, { create }) {
+      const ids = [...new Set(personIds)];
+      const found = new Map<string, PersonKey>();
+      if (ids.length === 0) return found;
+      const secret = await masterSecret();
+      const items = await batchGetAll(table.documentClient, table.tableName, ids.map(saltKey), { consistentRead: true });
+      for (const item of items) {
+        const personId = (item.pk as string).slice('PERSON#'.length);
+        found.set(personId, derive(secret, personId, Buffer.from(item.salt as string, 'base64')));
+      }
+      if (!create) return found;
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length === 1) {
+        found.set(missing[0]!, derive(secret, missing[0]!, await createSalt(table, missing[0]!)));
+        return found;
+      }
+      for (const [personId, salt] of await createSalts(table, missing)) found.set(personId, derive(secret, personId, salt));
       return found;
-    }
-    for (const [personId, salt] of await createSalts(missing)) found.set(personId, derive(master, personId, salt));
-    return found;
-  },
-  async erase(personId) {
-    const out = await documentClient().send(
-      new DeleteCommand({ TableName: config.recordsTable(), Key: saltKey(personId), ReturnValues: 'ALL_OLD' }),
-    );
-    return out.Attributes !== undefined;
-  },
-};
+    },
+    async erase(personId) {
+      const out = await table.documentClient.send(
+        new DeleteCommand({ TableName: table.tableName, Key: saltKey(personId), ReturnValues: 'ALL_OLD' }),
+      );
+      return out.Attributes !== undefined;
+    },
+  };
+}
 
 /**
  * New salts for many persons (the bulk import: a thousand at a time), each still only if
@@ -174,16 +174,16 @@ export const dynamoVault: PersonalVault = {
  * transaction refused because another writer made one of those salts first (or held it)
  * is done again person by person, each taking the salt that is there.
  */
-async function createSalts(personIds: readonly string[]): Promise<Map<string, Buffer>> {
+async function createSalts(table: RecordsTable, personIds: readonly string[]): Promise<Map<string, Buffer>> {
   const made = new Map<string, Buffer>();
   await mapLimit(chunks(personIds, SALTS_PER_TRANSACTION), 16, async (group) => {
     const salts = group.map((personId) => [personId, randomBytes(32)] as const);
     try {
-      await documentClient().send(
+      await table.documentClient.send(
         new TransactWriteCommand({
           TransactItems: salts.map(([personId, salt]) => ({
             Put: {
-              TableName: config.recordsTable(),
+              TableName: table.tableName,
               Item: { ...saltKey(personId), entity: 'salt', salt: salt.toString('base64') },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
@@ -193,7 +193,7 @@ async function createSalts(personIds: readonly string[]): Promise<Map<string, Bu
       for (const [personId, salt] of salts) made.set(personId, salt);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      for (const personId of group) made.set(personId, await createSalt(personId));
+      for (const personId of group) made.set(personId, await createSalt(table, personId));
     }
   });
   return made;
@@ -203,12 +203,12 @@ async function createSalts(personIds: readonly string[]): Promise<Map<string, Bu
 const SALTS_PER_TRANSACTION = 100;
 
 /** A new salt, unless another writer made one first: then that one. */
-async function createSalt(personId: string): Promise<Buffer> {
+async function createSalt({ documentClient, tableName }: RecordsTable, personId: string): Promise<Buffer> {
   const salt = randomBytes(32);
   try {
-    await documentClient().send(
+    await documentClient.send(
       new PutCommand({
-        TableName: config.recordsTable(),
+        TableName: tableName,
         Item: { ...saltKey(personId), entity: 'salt', salt: salt.toString('base64') },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -216,9 +216,7 @@ async function createSalt(personId: string): Promise<Buffer> {
     return salt;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const out = await documentClient().send(
-      new GetCommand({ TableName: config.recordsTable(), Key: saltKey(personId), ConsistentRead: true }),
-    );
+    const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: saltKey(personId), ConsistentRead: true }));
     return Buffer.from(out.Item?.salt as string, 'base64');
   }
 }

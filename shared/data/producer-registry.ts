@@ -1,6 +1,7 @@
 // data: the producer registry (who may write which subtrees). In the cloud an SSM
-// parameter (PRODUCERS_PARAMETER), locally a JSON file (DANGVIEN_PRODUCERS_FILE).
-// With neither, scoping is off and every sender may write everything.
+// parameter, locally a JSON file; the composition root says which (functions/ingest/index.ts
+// reads PRODUCERS_PARAMETER, the local stack DANGVIEN_PRODUCERS_FILE). With neither,
+// scoping is off and every sender may write everything.
 //
 // Fail closed: a registry that cannot be read or does not parse throws
 // ProducerRegistryError, and the ingest then leaves its whole batch on the queue; it is
@@ -47,7 +48,6 @@ export class ProducerRegistryError extends Error {
 
 /** Changes to the SSM parameter take effect within this long in a warm Lambda. */
 const CACHE_MS = 60_000;
-let cached: { at: number; name: string; loaded: LoadedRegistry } | undefined;
 
 /** The registry in `text`, validated. @throws ProducerRegistryError naming what is wrong (never a value). */
 export function parseRegistry(text: string): ProducerRegistry {
@@ -65,31 +65,45 @@ export function parseRegistry(text: string): ProducerRegistry {
   return parsed.data;
 }
 
+/** Where the registry is kept: a local file, an SSM parameter, or nowhere (scoping off). */
+export type RegistrySource = { file: string } | { parameterName: string; region: string } | { off: true };
+
 /**
- * The registry for one ingest batch. The local file is read each time (a laptop sees an
- * edit at once); the SSM parameter is cached for a minute. A failure is never cached.
- * @throws ProducerRegistryError when it cannot be read or parsed.
+ * The registry for one ingest batch, from `source`. The local file is read each time (a
+ * laptop sees an edit at once); the SSM parameter is cached for a minute. A failure is
+ * never cached.
+ * @throws ProducerRegistryError (from the loader) when it cannot be read or parsed.
+ * @example
+ * const loadRegistry = createProducerRegistry({ parameterName: '/dangvien/producers', region: 'ap-southeast-1' });
+ * const loaded = await loadRegistry(); // { registry, version: 'ssm:3' }
  */
-export const loadProducers: RegistryLoader = async (now = Date.now()) => {
-  const file = process.env.DANGVIEN_PRODUCERS_FILE;
-  if (file) {
-    const text = await readFile(file, 'utf8').catch((error: unknown) => {
-      throw new ProducerRegistryError(`the producer registry file cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-    });
-    return { registry: parseRegistry(text), version: `file:${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
-  }
-  const name = process.env.PRODUCERS_PARAMETER;
-  if (!name) return undefined;
-  if (cached?.name === name && now - cached.at < CACHE_MS) return cached.loaded;
-  const { GetParameterCommand, SSMClient } = await ssm();
-  const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name })).catch((error: unknown) => {
-    throw new ProducerRegistryError(`the producer registry parameter cannot be read: ${(error as Error).name}`, { cause: error });
+export function createProducerRegistry(source: RegistrySource): RegistryLoader {
+  if ('off' in source) return async () => undefined;
+  if ('file' in source) return () => readRegistryFile(source.file);
+  let cached: { at: number; loaded: LoadedRegistry } | undefined;
+  return async () => {
+    const now = Date.now();
+    if (cached && now - cached.at < CACHE_MS) return cached.loaded;
+    const { GetParameterCommand, SSMClient } = await ssm();
+    const out = await new SSMClient({ region: source.region })
+      .send(new GetParameterCommand({ Name: source.parameterName }))
+      .catch((error: unknown) => {
+        throw new ProducerRegistryError(`the producer registry parameter cannot be read: ${(error as Error).name}`, { cause: error });
+      });
+    if (out.Parameter?.Value === undefined) throw new ProducerRegistryError('the producer registry parameter has no value');
+    const loaded = { registry: parseRegistry(out.Parameter.Value), version: `ssm:${out.Parameter.Version ?? '?'}` };
+    cached = { at: now, loaded };
+    return loaded;
+  };
+}
+
+/** The registry in a local file, named by its content's hash. */
+async function readRegistryFile(file: string): Promise<LoadedRegistry> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new ProducerRegistryError(`the producer registry file cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   });
-  if (out.Parameter?.Value === undefined) throw new ProducerRegistryError('the producer registry parameter has no value');
-  const loaded = { registry: parseRegistry(out.Parameter.Value), version: `ssm:${out.Parameter.Version ?? '?'}` };
-  cached = { at: now, name, loaded };
-  return loaded;
-};
+  return { registry: parseRegistry(text), version: `file:${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
+}
 
 /**
  * The producer behind an SQS SenderId: an IAM user's id, or a role's `AROA…:session`,

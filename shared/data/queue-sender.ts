@@ -1,26 +1,23 @@
-// data: putting events on the ingest queue the way producers must (CONTRACT §1):
-// MessageGroupId = the person the event is about (its subject), the deduplication id
-// derived from (source, id) and the body's hash, so that the same key with another body
-// reaches the ingest (and is stored as a conflict) instead of being dropped by SQS.
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { createHash, randomUUID } from 'node:crypto';
-import { groupIdOf, subjectOf, type DomainEvent } from '../domain/events/index.js';
-import { sqsClient } from './clients.js';
+// data: the ingest queue and its dead-letter queue on SQS. Each event goes in its message
+// group with its deduplication id, the way producers must send it (domain/events/outgoing.ts);
+// here is what SQS adds: batches of at most ten and 1 MiB, and the message attributes.
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { createHash } from 'node:crypto';
+import { deduplicationIdOf, groupOf, type Outgoing } from '../domain/events/outgoing.js';
+import type { EventQueue, SendOptions, SendOutcome } from '../use-cases/event-queue.js';
+import type { DeadLetter, DeadLetterQueue } from '../use-cases/redrive/port.js';
+import type { QueueDepth } from '../use-cases/status/port.js';
 
-/** A body to send; `event` is set when it looks like an envelope, so that its subject can be the group. */
-export interface Outgoing {
-  body: string;
-  /** The token of the redrive grant this message is sent under (REDRIVE_ATTRIBUTE). */
-  redrive?: string;
-  event?: Pick<DomainEvent, 'id' | 'type' | 'data'> & { source?: unknown };
-  /** The person, when the sender found it elsewhere than in the event (`dangvien send`). */
-  person?: string;
-  /**
-   * Sent with a deduplication id of its own, like a redrive: the same body was sent and
-   * rejected before, and SQS would drop this copy within five minutes of that one, while
-   * the sender waits for the ingest to say `rejected` again.
-   */
-  resend?: boolean;
+/** A queue on SQS and the client to reach it. */
+export interface SqsQueue {
+  sqs: SQSClient;
+  queueUrl: string;
 }
 
 /**
@@ -39,47 +36,7 @@ export const LOCAL_SENDER_ATTRIBUTE = 'dangvien.localSender';
  */
 export const REDRIVE_ATTRIBUTE = 'dangvien.redrive';
 
-export interface SendOptions {
-  /** A new deduplication id for each send (a redrive). */
-  fresh?: boolean;
-  /** Local stack only: the producer identity to send as (see LOCAL_SENDER_ATTRIBUTE). */
-  localSender?: string;
-}
-
-/** What a batch send did, per item: its SQS message id, or why the queue refused it. */
-export type SendOutcome = { ok: true; messageId: string } | { ok: false; message: string };
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Group of a body that does not parse: its own, so that it blocks nothing else. */
-function fallbackGroup(body: string): string {
-  return `unparsed:${sha256(body).slice(0, 16)}`;
-}
-
-/** The message group of an item: its person (found or named), else its subject, else its own. */
-export function groupOf(item: Outgoing): string {
-  if (item.person !== undefined) return groupIdOf(item.person);
-  try {
-    const subject: unknown = item.event ? subjectOf(item.event as DomainEvent) : undefined;
-    if (typeof subject === 'string' && subject !== '') return subject;
-  } catch {
-    // A malformed envelope: the ingest rejects it; it must not block anyone's group.
-  }
-  return fallbackGroup(item.body);
-}
-
-/**
- * The deduplication id: (source, id) and the body's hash. A resend of the same body within
- * five minutes is dropped by SQS (harmless: it would be a duplicate); another body under
- * the same key gets another id and reaches the ingest, which stores it as `conflict`. A
- * body that is no envelope has no key: each send of it is its own message, so that each
- * is stored as rejected and counted.
- */
-export function deduplicationIdOf(item: Outgoing): string {
-  if (!item.event) return sha256(`${item.body}\u0000${randomUUID()}`);
-  const source = typeof item.event.source === 'string' ? item.event.source : '';
-  return sha256(`${source}\u0000${item.event.id}\u0000${sha256(item.body)}`);
-}
 
 /** SQS's limits on one SendMessageBatch request: entries, and bytes of all bodies and attributes together. */
 export const BATCH_LIMITS = { entries: 10, bytes: 1024 * 1024 } as const;
@@ -115,33 +72,6 @@ export function batchRequestsOf<T>(entries: readonly T[], bytesOf: (entry: T) =>
   return requests;
 }
 
-/**
- * Sends items in batches (ten at most, 1 MiB at most) and answers, per item, its message
- * id or the queue's refusal; never throws for a refused item, so a caller can act on
- * exactly what was sent. `fresh: true` gives each send a new deduplication id: a redrive
- * must not be dropped as a copy of the send it repeats.
- */
-export async function sendBatches(queueUrl: string, items: readonly Outgoing[], opts: SendOptions = {}): Promise<SendOutcome[]> {
-  const outcomes: SendOutcome[] = [];
-  const entries = items.map((item, i) => ({
-    MessageBody: item.body,
-    MessageGroupId: groupOf(item),
-    MessageDeduplicationId: opts.fresh || item.resend ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i}`) : deduplicationIdOf(item),
-    ...messageAttributes(item, opts),
-  }));
-  for (const chunk of batchRequestsOf(entries, messageBytes)) {
-    const out = await sqsClient().send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((entry, j) => ({ Id: String(j), ...entry })) }),
-    );
-    chunk.forEach((_, j) => {
-      const ok = out.Successful?.find((s) => s.Id === String(j));
-      const failed = out.Failed?.find((f) => f.Id === String(j));
-      outcomes.push(ok ? { ok: true, messageId: ok.MessageId ?? '' } : { ok: false, message: failed?.Message ?? 'not sent' });
-    });
-  }
-  return outcomes;
-}
-
 function messageAttributes(item: Outgoing, opts: SendOptions) {
   const attributes = {
     ...(opts.localSender ? { [LOCAL_SENDER_ATTRIBUTE]: { DataType: 'String', StringValue: opts.localSender } } : {}),
@@ -150,27 +80,105 @@ function messageAttributes(item: Outgoing, opts: SendOptions) {
   return Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {};
 }
 
-/** Sends every item or throws, naming how many the queue refused. */
-export async function sendEvents(queueUrl: string, items: readonly Outgoing[], opts: SendOptions = {}): Promise<string[]> {
-  const outcomes = await sendBatches(queueUrl, items, opts);
+/**
+ * The ingest queue on SQS. `send` goes in batches (ten at most, 1 MiB at most) and
+ * answers, per item, its message id or the queue's refusal; `fresh: true` gives each send
+ * a new deduplication id: a redrive must not be dropped as a copy of the send it repeats.
+ * @example
+ * const queue = createSqsEventQueue({ sqs: clients.sqs, queueUrl: 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/dangvien-Ingest.fifo' });
+ * const outcomes = await queue.send([outgoing(JSON.stringify(event))]);
+ */
+export function createSqsEventQueue({ sqs, queueUrl }: SqsQueue): EventQueue {
+  return {
+    async send(items, opts = {}) {
+      const outcomes: SendOutcome[] = [];
+      const entries = items.map((item, i) => ({
+        MessageBody: item.body,
+        MessageGroupId: groupOf(item),
+        MessageDeduplicationId:
+          opts.fresh || item.resend ? sha256(`${deduplicationIdOf(item)}:${Date.now()}:${i}`) : deduplicationIdOf(item),
+        ...messageAttributes(item, opts),
+      }));
+      for (const chunk of batchRequestsOf(entries, messageBytes)) {
+        const out = await sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((entry, j) => ({ Id: String(j), ...entry })) }),
+        );
+        chunk.forEach((_, j) => {
+          const ok = out.Successful?.find((s) => s.Id === String(j));
+          const failed = out.Failed?.find((f) => f.Id === String(j));
+          outcomes.push(ok ? { ok: true, messageId: ok.MessageId ?? '' } : { ok: false, message: failed?.Message ?? 'not sent' });
+        });
+      }
+      return outcomes;
+    },
+  };
+}
+
+/** Sends every item or throws, naming how many the queue refused (the demo city, the bench). */
+export async function sendAll(queue: EventQueue, items: readonly Outgoing[], opts: SendOptions = {}): Promise<string[]> {
+  const outcomes = await queue.send(items, opts);
   const refused = outcomes.filter((o) => !o.ok);
   if (refused.length > 0)
     throw new Error(`the queue refused ${refused.length} messages: ${refused[0] && !refused[0].ok ? refused[0].message : ''}`);
   return outcomes.map((o) => (o.ok ? o.messageId : ''));
 }
 
-/** The outgoing form of a raw body: parsed enough to know its id, source and subject. */
-export function outgoing(body: string): Outgoing {
-  try {
-    const value = JSON.parse(body) as { id?: unknown; type?: unknown; data?: unknown; source?: unknown };
-    if (typeof value?.id === 'string' && typeof value.type === 'string' && value.data && typeof value.data === 'object') {
-      return {
-        body,
-        event: { id: value.id, type: value.type as DomainEvent['type'], data: value.data as DomainEvent['data'], source: value.source },
-      };
-    }
-  } catch {
-    // Not JSON: still sent, and the ingest stores it as rejected with its reason.
-  }
-  return { body };
+/**
+ * The ingest's dead-letter queue on SQS (fauxqs has no StartMessageMoveTask, so a redrive
+ * receives and deletes). A message's first sender is the `SenderId` SQS set when the
+ * producer sent it; with `localSenders` (the local stack, where fauxqs gives every message
+ * the same SenderId) the one `send --sender` named.
+ * @example
+ * const dlq = createSqsDeadLetterQueue({ sqs: clients.sqs, queueUrl: dlqUrl });
+ * const moved = await redriveDlq(redriveStore, dlq, ingestQueue);
+ */
+export function createSqsDeadLetterQueue({ sqs, queueUrl, localSenders = false }: SqsQueue & { localSenders?: boolean }): DeadLetterQueue {
+  return {
+    async receive() {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 30,
+          MessageSystemAttributeNames: ['SenderId'],
+          MessageAttributeNames: [LOCAL_SENDER_ATTRIBUTE, REDRIVE_ATTRIBUTE],
+        }),
+      );
+      return (out.Messages ?? []).map((m): DeadLetter => {
+        const local = localSenders ? m.MessageAttributes?.[LOCAL_SENDER_ATTRIBUTE]?.StringValue : undefined;
+        const firstSender = local ?? m.Attributes?.SenderId;
+        const redrive = m.MessageAttributes?.[REDRIVE_ATTRIBUTE]?.StringValue;
+        return {
+          body: m.Body ?? '',
+          receipt: m.ReceiptHandle ?? '',
+          ...(firstSender ? { firstSender } : {}),
+          ...(redrive ? { redrive } : {}),
+        };
+      });
+    },
+    async remove(messages) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receipt })),
+        }),
+      );
+    },
+  };
+}
+
+/** How many messages a queue holds: visible (delayed ones included) and in flight. */
+export async function queueDepth({ sqs, queueUrl }: SqsQueue): Promise<QueueDepth> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  const a = out.Attributes ?? {};
+  return {
+    visible: Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }

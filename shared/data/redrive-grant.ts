@@ -6,22 +6,27 @@
 // write the table, so a token they make up or copy gets them nothing: without a grant,
 // or for another body, a message is what its real SenderId may send.
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bodyHash } from '../domain/ingest/idempotency.js';
-import type { RedriveGrant } from '../use-cases/ports.js';
-import { documentClient } from './clients.js';
-import { config } from './config.js';
-import { redriveGrantKey } from './keys.js';
+import type { RedriveGrant } from '../use-cases/ingest-event/port.js';
+import { redriveGrantKey, stripStorage } from './keys.js';
+import type { RecordsTable } from './records-table.js';
 
 /** Records that `body` is re-sent for `senderId`; answers the token the message must carry. */
-export async function grantRedrive(senderId: string, body: string): Promise<string> {
+export async function grantRedrive({ documentClient, tableName }: RecordsTable, senderId: string, body: string): Promise<string> {
   const grant: RedriveGrant = { token: randomUUID(), senderId, bodyHash: bodyHash(body), createdAt: new Date().toISOString() };
-  await documentClient().send(
+  await documentClient.send(
     new PutCommand({
-      TableName: config.recordsTable(),
+      TableName: tableName,
       Item: { ...grant, ...redriveGrantKey(grant.token), entity: 'redrive' },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
   return grant.token;
+}
+
+/** The redrive grant of `token`, read consistently; undefined when there is none. */
+export async function findRedriveGrant({ documentClient, tableName }: RecordsTable, token: string): Promise<RedriveGrant | undefined> {
+  const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: redriveGrantKey(token), ConsistentRead: true }));
+  return out.Item ? stripStorage<RedriveGrant>(out.Item) : undefined;
 }

@@ -22,15 +22,25 @@ import { createHash } from 'node:crypto';
 import type { Digest } from '../domain/digest.js';
 import { attributesOf, bodyOf, type Notification, type ReminderNotification } from '../domain/notifications.js';
 import type { Reminder } from '../domain/reminders.js';
-import { recordCompletedRun } from './run-status.js';
-import { documentClient, snsClient } from './clients.js';
-import { config } from './config.js';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OrgTreeReader } from '../use-cases/org-tree.js';
+import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, RemindersStore } from '../use-cases/run-reminders-job/port.js';
 import { backoffMs, batchGetAll, queryAll } from './dynamo-toolkit.js';
-import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, RemindersStore } from '../use-cases/ports.js';
-import { loadAllOrgs } from './ingest-store.js';
 import { storedRecordOf } from './keys.js';
+import { recordCompletedRun } from './run-status.js';
 import { remindMonthOf } from '../domain/reminder-index.js';
 import { TTL_ATTRIBUTE } from '../resources.js';
+
+/** Where the reminders job's items live and where it publishes. */
+export interface RemindersTables {
+  documentClient: DynamoDBDocumentClient;
+  sns: SNSClient;
+  recordsTable: string;
+  figuresTable: string;
+  /** The notifications topic. */
+  topicArn: string;
+}
 
 export type { OutboxItem, Read, RecordOutcome };
 
@@ -57,9 +67,9 @@ export const digestOutboxId = (digestFor: string, date: string) => `${digestPart
  * `date`: a key condition, so only those items are read. The index is eventually
  * consistent; callers read the records again with {@link getRecords}.
  */
-export async function queryDue(month: string, date: string): Promise<Read<RecordKey>> {
-  const { items, scanned } = await queryAll({
-    TableName: config.recordsTable(),
+async function queryDue(t: RemindersTables, month: string, date: string): Promise<Read<RecordKey>> {
+  const { items, scanned } = await queryAll(t.documentClient, {
+    TableName: t.recordsTable,
     IndexName: 'byRemindOn',
     KeyConditionExpression: 'remindMonth = :m AND remindOn <= :d',
     ExpressionAttributeValues: { ':m': month, ':d': date },
@@ -68,8 +78,8 @@ export async function queryDue(month: string, date: string): Promise<Read<Record
 }
 
 /** The records with these keys as they are now (consistent reads); absent ones are left out. */
-export async function getRecords(keys: readonly RecordKey[]): Promise<Read<RemindableRecord>> {
-  const items = await batchGetAll(config.recordsTable(), keys, { consistentRead: true });
+async function getRecords(t: RemindersTables, keys: readonly RecordKey[]): Promise<Read<RemindableRecord>> {
+  const items = await batchGetAll(t.documentClient, t.recordsTable, keys, { consistentRead: true });
   const records: RemindableRecord[] = [];
   for (const item of items) {
     const stored = storedRecordOf(item);
@@ -84,8 +94,8 @@ export async function getRecords(keys: readonly RecordKey[]): Promise<Read<Remin
 }
 
 /** The keys of the reminders already recorded for a record (all its subjects). */
-export async function loadSentKeys(recordPk: string): Promise<Read<string>> {
-  const items = await queryPartition(config.figuresTable(), sentPartition(recordPk));
+async function loadSentKeys(t: RemindersTables, recordPk: string): Promise<Read<string>> {
+  const items = await queryPartition(t, t.figuresTable, sentPartition(recordPk));
   return { items: items.map((i) => String(i.sk)), read: items.length };
 }
 
@@ -96,7 +106,8 @@ const MAX_CONFLICT_RETRIES = 8;
  * `leaseUntil`, ms since the epoch) and in its day's list, in one transaction.
  * `already-sent` when its SENT marker exists: another run recorded it, and publishes it.
  */
-export async function recordReminder(
+async function recordReminder(
+  t: RemindersTables,
   recordPk: string,
   key: string,
   notification: ReminderNotification,
@@ -106,6 +117,7 @@ export async function recordReminder(
   const { reminder } = notification;
   const id = outboxId(recordPk, key);
   return recordOnce(
+    t,
     {
       pk: sentPartition(recordPk),
       sk: key,
@@ -132,8 +144,9 @@ export async function recordReminder(
  * Records the digest of an org and day as sent and puts it in the outbox, in one
  * transaction. `already-sent` when that org's digest of that day was recorded before.
  */
-export async function recordDigest(digest: Digest, owner: string, leaseUntil: number): Promise<RecordOutcome> {
+async function recordDigest(t: RemindersTables, digest: Digest, owner: string, leaseUntil: number): Promise<RecordOutcome> {
   return recordOnce(
+    t,
     {
       pk: digestPartition(digest.date),
       sk: digest.digestFor,
@@ -155,11 +168,12 @@ export async function recordDigest(digest: Digest, owner: string, leaseUntil: nu
  * run's write then shows as `already-sent`.
  */
 async function recordOnce(
+  t: RemindersTables,
   marker: Record<string, unknown> & { pk: string; sk: string },
   outbox: OutboxItem,
   extra: ReadonlyArray<Record<string, unknown>> = [],
 ): Promise<RecordOutcome> {
-  const table = config.figuresTable();
+  const table = t.figuresTable;
   const input = {
     ClientRequestToken: createHash('sha256').update(`${outbox.owner}|${marker.pk}|${marker.sk}`).digest('hex').slice(0, 36),
     TransactItems: [
@@ -183,7 +197,7 @@ async function recordOnce(
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await documentClient().send(new TransactWriteCommand(input));
+      await t.documentClient.send(new TransactWriteCommand(input));
       return 'recorded';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -196,8 +210,8 @@ async function recordOnce(
 }
 
 /** The reminders recorded for the job date `date`, by any run (what its digests list). */
-export async function loadDayReminders(date: string): Promise<Read<Reminder>> {
-  const items = await queryPartition(config.figuresTable(), dayPartition(date));
+async function loadDayReminders(t: RemindersTables, date: string): Promise<Read<Reminder>> {
+  const items = await queryPartition(t, t.figuresTable, dayPartition(date));
   return { items: items.map((i) => JSON.parse(String(i.message)) as Reminder), read: items.length };
 }
 
@@ -209,8 +223,8 @@ function notificationOf(item: Record<string, unknown>): Notification {
 }
 
 /** Everything in the outbox (normally empty: only crashes leave items behind). */
-export async function listOutbox(): Promise<Read<OutboxItem>> {
-  const items = await queryPartition(config.figuresTable(), OUTBOX);
+async function listOutbox(t: RemindersTables): Promise<Read<OutboxItem>> {
+  const items = await queryPartition(t, t.figuresTable, OUTBOX);
   return {
     items: items.map((i) => ({
       id: String(i.sk),
@@ -227,11 +241,11 @@ export async function listOutbox(): Promise<Read<OutboxItem>> {
  * until `leaseUntil`. False when it is gone (published meanwhile) or leased to a run
  * still within its lease.
  */
-export async function claimOutbox(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
+async function claimOutbox(t: RemindersTables, id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
   try {
-    await documentClient().send(
+    await t.documentClient.send(
       new UpdateCommand({
-        TableName: config.figuresTable(),
+        TableName: t.figuresTable,
         Key: { pk: OUTBOX, sk: id },
         UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
         ConditionExpression: 'attribute_exists(pk) AND leaseUntil < :now',
@@ -247,11 +261,11 @@ export async function claimOutbox(id: string, owner: string, now: number, leaseU
 }
 
 /** Removes a published reminder from the outbox, unless another run has taken it over since. */
-export async function deleteOutbox(id: string, owner: string): Promise<void> {
+async function deleteOutbox(t: RemindersTables, id: string, owner: string): Promise<void> {
   try {
-    await documentClient().send(
+    await t.documentClient.send(
       new DeleteCommand({
-        TableName: config.figuresTable(),
+        TableName: t.figuresTable,
         Key: { pk: OUTBOX, sk: id },
         ConditionExpression: '#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
@@ -270,11 +284,16 @@ export async function deleteOutbox(id: string, owner: string): Promise<void> {
  * storage, not a change of the record. False when the record changed meanwhile: the
  * ingest wrote it again and, with it, its index attributes.
  */
-export async function moveInIndex(key: { pk: string; sk: string }, version: number, remindOn: string | null): Promise<boolean> {
+async function moveInIndex(
+  t: RemindersTables,
+  key: { pk: string; sk: string },
+  version: number,
+  remindOn: string | null,
+): Promise<boolean> {
   try {
-    await documentClient().send(
+    await t.documentClient.send(
       new UpdateCommand({
-        TableName: config.recordsTable(),
+        TableName: t.recordsTable,
         Key: { pk: key.pk, sk: key.sk },
         ...(remindOn === null
           ? { UpdateExpression: 'REMOVE remindOn, remindMonth', ExpressionAttributeValues: { ':v': version } }
@@ -297,16 +316,16 @@ export async function moveInIndex(key: { pk: string; sk: string }, version: numb
  * text, with its subject for e-mail) on the notifications topic, with the message
  * attributes subscriptions filter on (`kind`, `orgId`, `orgPath` | `digestFor`).
  */
-export async function publish(notification: Notification): Promise<void> {
+async function publish(t: RemindersTables, notification: Notification): Promise<void> {
   const attributes = Object.entries(attributesOf(notification)).map(([name, value]) => [
     name,
     typeof value === 'string'
       ? { DataType: 'String', StringValue: value }
       : { DataType: 'String.Array', StringValue: JSON.stringify(value) },
   ]);
-  await snsClient().send(
+  await t.sns.send(
     new PublishCommand({
-      TopicArn: config.notificationsTopicArn(),
+      TopicArn: t.topicArn,
       Message: bodyOf(notification),
       ...(notification.type === 'digest' ? { Subject: notification.digest.subject } : {}),
       MessageAttributes: Object.fromEntries(attributes),
@@ -314,8 +333,8 @@ export async function publish(notification: Notification): Promise<void> {
   );
 }
 
-async function queryPartition(table: string, pk: string): Promise<Record<string, unknown>[]> {
-  const { items } = await queryAll({
+async function queryPartition(t: RemindersTables, table: string, pk: string): Promise<Record<string, unknown>[]> {
+  const { items } = await queryAll(t.documentClient, {
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': pk },
@@ -326,21 +345,37 @@ async function queryPartition(table: string, pk: string): Promise<Record<string,
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The reminders job's store: Records, Figures and the notifications topic (the default of the reminders handler and the CLI). */
-export const dynamoRemindersStore: RemindersStore = {
-  listOutbox,
-  claimOutbox,
-  deleteOutbox,
-  outboxId,
-  queryDue,
-  getRecords,
-  loadSentKeys,
-  recordReminder,
-  loadDayReminders,
-  recordDigest,
-  digestOutboxId,
-  moveInIndex,
-  publish,
-  loadOrgs: () => loadAllOrgs(false),
-  recordCompletedRun: (date) => recordCompletedRun('reminders', date),
-};
+/**
+ * The reminders job's store: the Records table (index byRemindOn, the records due), the
+ * Figures table (what was sent, the outbox, the heartbeat) and the notifications topic.
+ * @example
+ * const store = createDynamoRemindersStore({
+ *   documentClient: clients.documentClient,
+ *   sns: clients.sns,
+ *   recordsTable: 'dangvien-Records',
+ *   figuresTable: 'dangvien-Figures',
+ *   topicArn: 'arn:aws:sns:ap-southeast-1:123456789012:dangvien-Notifications',
+ *   orgTree,
+ * });
+ * const run = await runRemindersJob(store, '2026-12-07');
+ */
+export function createDynamoRemindersStore(opts: RemindersTables & { orgTree: OrgTreeReader }): RemindersStore {
+  const { orgTree, ...t } = opts;
+  return {
+    listOutbox: () => listOutbox(t),
+    claimOutbox: (id, owner, now, leaseUntil) => claimOutbox(t, id, owner, now, leaseUntil),
+    deleteOutbox: (id, owner) => deleteOutbox(t, id, owner),
+    outboxId,
+    queryDue: (month, date) => queryDue(t, month, date),
+    getRecords: (keys) => getRecords(t, keys),
+    loadSentKeys: (recordPk) => loadSentKeys(t, recordPk),
+    recordReminder: (recordPk, key, notification, owner, leaseUntil) => recordReminder(t, recordPk, key, notification, owner, leaseUntil),
+    loadDayReminders: (date) => loadDayReminders(t, date),
+    recordDigest: (digest, owner, leaseUntil) => recordDigest(t, digest, owner, leaseUntil),
+    digestOutboxId,
+    moveInIndex: (key, version, remindOn) => moveInIndex(t, key, version, remindOn),
+    publish: (notification) => publish(t, notification),
+    currentOrgTree: () => orgTree.currentOrgTree(),
+    recordCompletedRun: (date) => recordCompletedRun({ documentClient: t.documentClient, tableName: t.figuresTable }, 'reminders', date),
+  };
+}

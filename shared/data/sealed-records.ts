@@ -4,6 +4,7 @@
 // the traits the figures count included, stays in the clear. Readers that do not need
 // the profile (figures, reminders) never open it; the ingest and the operator's
 // `person show` do.
+import type { PersonalVault } from './personal-vault.js';
 import { isSealed, open, seal, type PersonKey } from './sealing.js';
 
 type Item = Record<string, unknown>;
@@ -65,4 +66,33 @@ export function openItem(item: Item, keys: ReadonlyMap<string, PersonKey>): Item
 /** The item without its sealed parts: what a reader that needs no profile keeps. */
 export function withoutSealed(item: Item): Item {
   return openItem(item, new Map());
+}
+
+/** The keys of `persons`: those in `known` as they are, the others from the vault (and added to `known`). */
+async function personKeys(
+  vault: PersonalVault,
+  persons: string[],
+  create: boolean,
+  known: Map<string, PersonKey>,
+): Promise<Map<string, PersonKey>> {
+  const missing = persons.filter((p) => !known.has(p));
+  if (missing.length > 0) for (const [p, key] of await vault.keys(missing, { create })) known.set(p, key);
+  return known;
+}
+
+/** Items with their profiles readable (the ingest merges corrections into them); `known`: keys already at hand. */
+export async function openSealed(vault: PersonalVault, items: Item[], known = new Map<string, PersonKey>()): Promise<Item[]> {
+  const persons = items.map(sealingPersonOf).filter((p): p is string => p !== undefined);
+  const keys = await personKeys(vault, persons, false, known);
+  return items.map((item) => openItem(item, keys));
+}
+
+/** Items as stored: every profile sealed under its person's key, made if the person has none yet. */
+export async function sealed(vault: PersonalVault, items: Item[], known = new Map<string, PersonKey>()): Promise<Item[]> {
+  const persons = items.map(sealingPersonOf).filter((p): p is string => p !== undefined);
+  const keys = await personKeys(vault, persons, true, known);
+  return items.map((item) => {
+    const person = sealingPersonOf(item);
+    return sealItem(item, person === undefined ? undefined : keys.get(person));
+  });
 }

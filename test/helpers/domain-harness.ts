@@ -7,7 +7,7 @@ import type { RejectReason, RetryReason, Write } from '../../shared/domain/inges
 import type { DomainEvent } from '../../shared/domain/events/index.js';
 import type { DossierRecord, Fact, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
 import { PredecessorMissingError } from '../../shared/use-cases/errors.js';
-import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
+import { ingestEvent } from '../../shared/use-cases/ingest-event/index.js';
 import { InMemoryIngestStore } from './in-memory-stores.js';
 
 export { TransactionError } from './in-memory-stores.js';

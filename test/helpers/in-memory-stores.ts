@@ -1,5 +1,5 @@
-// An in-memory IngestStore (shared/use-cases/ports.ts) with the semantics of the
-// DynamoDB one (shared/data/ingest-store.ts), so that unit tests run the real
+// An in-memory IngestStore (shared/use-cases/ingest-event/port.ts) with the semantics of
+// the DynamoDB one (shared/data/ingest-store.ts), so that unit tests run the real
 // `ingestEvent` in milliseconds:
 //   - a commit is all or nothing: every record write's `expectedVersion` (null: must not
 //     exist yet) and the marker's attribute_not_exists are checked before anything is
@@ -22,13 +22,19 @@ import type {
 import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
-import type { OrgLookup } from '../../shared/domain/ingest/scope.js';
 import { OrgTree, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../../shared/domain/figures/index.js';
+import {
+  NO_BODY,
+  type AppliedEvent,
+  type CommitResult,
+  type IngestStore,
+  type RedriveGrant,
+  type RejectedEvent,
+  type WaitingRef,
+} from '../../shared/use-cases/ingest-event/port.js';
 import {
   asOfId,
   figuresId,
-  NO_BODY,
-  type AppliedEvent,
   type CellHolding,
   type ContributionPut,
   type FiguresKind,
@@ -36,12 +42,7 @@ import {
   type StoredAsOf,
   type StoredContribution,
   type StoredFigures,
-  type CommitResult,
-  type IngestStore,
-  type RedriveGrant,
-  type RejectedEvent,
-  type WaitingRef,
-} from '../../shared/use-cases/ports.js';
+} from '../../shared/use-cases/refresh-figures/port.js';
 
 /** A write no DynamoDB transaction would accept, or one that bumps a version wrongly: a bug, never a business outcome. */
 export class TransactionError extends Error {
@@ -94,9 +95,9 @@ export class InMemoryIngestStore implements IngestStore {
   }
 
   /** A copy of the tree as it is now, as the kept copy is once the counter has been read. */
-  async orgTree(): Promise<OrgLookup> {
+  async currentOrgTree(): Promise<OrgTree> {
     this.orgTreeReads += 1;
-    return new Map([...this.orgs].map(([id, org]) => [id, copy(org)]));
+    return new OrgTree([...this.orgs.values()].map(copy), this.treeVersion);
   }
 
   /** Why the event `eventId` waits (any sender's wait), for tests. */
@@ -228,8 +229,8 @@ function idOf(w: VersionedRecord): string {
 }
 
 /**
- * An in-memory FiguresStore (shared/use-cases/ports.ts) with the semantics of the DynamoDB
- * one (shared/data/figures-store.ts), so that unit tests run the real `refreshFigures`:
+ * An in-memory FiguresStore (shared/use-cases/refresh-figures/port.ts) with the semantics of
+ * the DynamoDB one (shared/data/figures-store.ts), so that unit tests run the real `refreshFigures`:
  * conditional writes at `readVersion + 1`, reads as deep copies, contributions kept unless a
  * later record version is there. The org tree carries the version of the counter that
  * `putOrg` bumps, as the ORGTREE/VERSION item does. `beforeWrite` runs before every figures

@@ -1,5 +1,5 @@
 // Test helper: rows of a legacy member export in the documented column order.
-import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members.js';
+import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members/index.js';
 
 export type CsvOverrides = Partial<Record<(typeof MEMBER_CSV_COLUMNS)[number], string>>;
 

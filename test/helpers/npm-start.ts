@@ -4,8 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENDPOINTS_FILE, type LocalEndpoints } from '../../local/endpoints.js';
-import { useEmulators } from '../../local/use-emulators.js';
-import { resetClients } from '../../shared/data/clients.js';
+import type { DynamoStores } from '../../shared/wiring/stores.js';
+import { connect } from '../../cli/connect.js';
+import { resolveTarget } from '../../cli/target.js';
 
 /** `npm start` as a user runs it, in a process group of its own so that kill -9 takes java too. */
 export function startStack(data: string): { child: ChildProcess; ready: Promise<void> } {
@@ -39,11 +40,8 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<
   return exited;
 }
 
-/** Points this test's SDK clients at the stack `npm start` runs in `data`. */
-export function target(data: string): LocalEndpoints {
+/** The stack `npm start` runs in `data`: its endpoints, and its stores as the CLI builds them. */
+export function target(data: string): LocalEndpoints & { stores: DynamoStores } {
   const endpoints = JSON.parse(readFileSync(join(data, ENDPOINTS_FILE), 'utf8')) as LocalEndpoints;
-  useEmulators(endpoints);
-  Object.assign(process.env, endpoints.env);
-  resetClients();
-  return endpoints;
+  return { ...endpoints, stores: connect(resolveTarget({ data })) };
 }

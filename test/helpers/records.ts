@@ -1,25 +1,29 @@
-// Reads records back from the emulator, for assertions.
+// Reads records back from a stack's emulator tables, for assertions.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../shared/data/clients.js';
 import { dossierKey, memberKey, stripStorage, transferKey } from '../../shared/data/keys.js';
-import { openSealed } from '../../shared/data/ingest-store.js';
+import { openSealed } from '../../shared/data/sealed-records.js';
 import type { DossierRecord, MemberRecord, TransferRecord } from '../../shared/domain/records.js';
+import type { LocalStack } from '../../local/stack.js';
 
-async function get<T>(key: Record<string, string>): Promise<T | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: process.env.RECORDS_TABLE_NAME, Key: key, ConsistentRead: true }));
+type Stack = Pick<LocalStack, 'clients' | 'env' | 'stores'>;
+
+async function get<T>(stack: Stack, key: Record<string, string>): Promise<T | undefined> {
+  const out = await stack.clients.documentClient.send(
+    new GetCommand({ TableName: stack.env.RECORDS_TABLE_NAME, Key: key, ConsistentRead: true }),
+  );
   // As the ingest reads it: the profile opened with the person's key.
-  return out.Item ? stripStorage<T>((await openSealed([out.Item]))[0]!) : undefined;
+  return out.Item ? stripStorage<T>((await openSealed(stack.stores.vault, [out.Item]))[0]!) : undefined;
 }
 
-export const getMember = (id: string) => get<MemberRecord>(memberKey(id));
-export const getDossier = (id: string) => get<DossierRecord>(dossierKey(id));
-export const getTransfer = (id: string) => get<TransferRecord>(transferKey(id));
+export const getMember = (stack: Stack, id: string) => get<MemberRecord>(stack, memberKey(id));
+export const getDossier = (stack: Stack, id: string) => get<DossierRecord>(stack, dossierKey(id));
+export const getTransfer = (stack: Stack, id: string) => get<TransferRecord>(stack, transferKey(id));
 
 /** Every item of one partition (facts of a cell and year, the rejected, the deferred). */
-export async function partition(pk: string): Promise<Record<string, unknown>[]> {
-  const out = await documentClient().send(
+export async function partition(stack: Stack, pk: string): Promise<Record<string, unknown>[]> {
+  const out = await stack.clients.documentClient.send(
     new QueryCommand({
-      TableName: process.env.RECORDS_TABLE_NAME,
+      TableName: stack.env.RECORDS_TABLE_NAME,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
       ConsistentRead: true,

@@ -2,7 +2,6 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { sqsClient } from '../../shared/data/clients.js';
 import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 
@@ -28,7 +27,7 @@ export async function startTestStack(opts: Partial<Omit<LocalStackOptions, 'endp
           const group = typeof e === 'string' ? 'raw' : subjectOf(e as DomainEvent);
           return { Id: String(j), MessageBody: body, MessageGroupId: group, MessageDeduplicationId: randomUUID() };
         });
-        await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: stack.env.INGEST_QUEUE_URL!, Entries: entries }));
+        await stack.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.env.INGEST_QUEUE_URL!, Entries: entries }));
       }
     },
   };

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REMINDERS_HEARTBEAT } from '../../infra/constructs/monitoring.js';
 
-vi.mock('../../shared/use-cases/send-reminders.js', () => ({
+vi.mock('../../shared/use-cases/run-reminders-job/index.js', () => ({
   runRemindersJob: vi.fn(async (date: string) => ({
     date,
     reminders: [],
@@ -18,8 +18,11 @@ vi.mock('../../shared/use-cases/send-reminders.js', () => ({
 }));
 
 const { createRemindersHandler } = await import('../../functions/reminders/handler.js');
-const { runRemindersJob } = await import('../../shared/use-cases/send-reminders.js');
+const { runRemindersJob } = await import('../../shared/use-cases/run-reminders-job/index.js');
 const { metrics } = await import('../../shared/observability/metrics.js');
+
+/** The handler on a store the stubbed job never reads. */
+const handler = () => createRemindersHandler({ store: {} as never, digestOrgs: [] });
 
 describe('reminders heartbeat', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -35,7 +38,7 @@ describe('reminders heartbeat', () => {
     const { added, published } = watchMetrics();
 
     // Act
-    await createRemindersHandler()({ date: '2026-12-01' }, {} as never);
+    await handler()({ date: '2026-12-01' }, {} as never);
 
     // Assess
     expect(added).toHaveBeenCalledWith(REMINDERS_HEARTBEAT.metricName, 'Count', 1);
@@ -49,7 +52,7 @@ describe('reminders heartbeat', () => {
     vi.mocked(runRemindersJob).mockRejectedValueOnce(new Error('table unavailable'));
 
     // Act
-    await expect(createRemindersHandler()({ date: '2026-12-01' }, {} as never)).rejects.toThrow('table unavailable');
+    await expect(handler()({ date: '2026-12-01' }, {} as never)).rejects.toThrow('table unavailable');
 
     // Assess
     expect(added).not.toHaveBeenCalledWith(REMINDERS_HEARTBEAT.metricName, expect.anything(), expect.anything());

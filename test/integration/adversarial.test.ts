@@ -13,13 +13,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../shared/data/config.js';
 import { batchGetAll } from '../../shared/data/dynamo-toolkit.js';
 import { dossierKey, eventKey, memberKey, orgKey, transferKey } from '../../shared/data/keys.js';
-import { outgoing, sendBatches } from '../../shared/data/queue-sender.js';
-import { listRejected, redriveDlq, redriveRejected } from '../../shared/data/redrive.js';
-import type { RejectedEvent } from '../../shared/use-cases/ports.js';
-import { buildReport } from '../../shared/use-cases/build-report.js';
+import { outgoing } from '../../shared/domain/events/outgoing.js';
+import type { RejectedEvent } from '../../shared/use-cases/ingest-event/port.js';
+import { redriveDlq, redriveRejected } from '../../shared/use-cases/redrive/index.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { registerOrg, validEvent, validExternalArrival } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -234,7 +233,7 @@ function registerOrgAs(id: string, orgId: string, parentId: string | null, level
 }
 
 /** Everything of Q2 a report or a reader sees: its report, the records it owns, its markers and rejections. */
-async function q2Snapshot(): Promise<unknown> {
+async function q2Snapshot(stack: TestStack): Promise<unknown> {
   const keys = [
     ...['Q2', 'Q2-C1', 'Q2-C2', 'HP'].map(orgKey),
     ...['Q2-M1', 'Q2-M2', 'Q2-M3', 'Q2-M4', 'Q2-M5', 'LATE-Q2'].map(memberKey),
@@ -243,12 +242,14 @@ async function q2Snapshot(): Promise<unknown> {
     eventKey('csdl-q2', 'evt-1'),
     eventKey('csdl-q2', 'q2-bad'),
   ];
-  const records = (await batchGetAll(config.recordsTable(), keys, { consistentRead: true })).sort((a, b) =>
-    String(a.pk).localeCompare(String(b.pk)),
+  const records = (await batchGetAll(stack.clients.documentClient, stack.env.RECORDS_TABLE_NAME!, keys, { consistentRead: true })).sort(
+    (a, b) => String(a.pk).localeCompare(String(b.pk)),
   );
-  const facts = await Promise.all(['Q2-C1', 'Q2-C2'].flatMap((cell) => [2021, 2022].map((year) => partition(`FACT#${cell}#${year}`))));
-  const rejected = (await partition('REJECTED')).filter((r) => r.senderId === Q2);
-  const reports = await Promise.all([2021, 2022].map((year) => buildReport('Q2', { year, date: '2026-12-31' })));
+  const facts = await Promise.all(
+    ['Q2-C1', 'Q2-C2'].flatMap((cell) => [2021, 2022].map((year) => partition(stack, `FACT#${cell}#${year}`))),
+  );
+  const rejected = (await partition(stack, 'REJECTED')).filter((r) => r.senderId === Q2);
+  const reports = await Promise.all([2021, 2022].map((year) => buildReport(stack.stores.figures, 'Q2', { year, date: '2026-12-31' })));
   return { records, facts, rejected, reports };
 }
 
@@ -258,8 +259,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
   let after: unknown;
   let rejected: RejectedEvent[];
   const send = (sender: string, events: object[], redrive?: string) =>
-    sendBatches(
-      stack.env.INGEST_QUEUE_URL!,
+    stack.stores.ingestQueue.send(
       events.map((e) => ({ ...outgoing(JSON.stringify(e)), ...(redrive ? { redrive } : {}) })),
       { localSender: sender },
     );
@@ -271,9 +271,9 @@ describe('a hostile district cannot write outside its subtree, through any path'
   beforeAll(async () => {
     // Prepare: the registry — the city, the two districts, and the operators (see the top)
     const dir = mkdtempSync(join(tmpdir(), 'adversarial-'));
-    process.env.DANGVIEN_PRODUCERS_FILE = join(dir, 'producers.json');
+    const producersFile = join(dir, 'producers.json');
     writeFileSync(
-      process.env.DANGVIEN_PRODUCERS_FILE,
+      producersFile,
       JSON.stringify({
         producers: [
           { senderId: CITY, name: 'city', sources: ['csdl-city'], orgs: ['*'] },
@@ -283,7 +283,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
         ],
       }),
     );
-    stack = await startTestStack();
+    stack = await startTestStack({ producersFile });
     // The city builds both districts
     await phase(
       CITY,
@@ -316,26 +316,25 @@ describe('a hostile district cannot write outside its subtree, through any path'
     // The member the waiting update names now exists, in Q2; the operator redrives Q2's
     // rejected event (still rejected: a grant exists whose token Q1 will borrow)
     await phase(CITY, [imported('LATE-Q2', 'Q2-C1')]);
-    const q2Rejection = (await listRejected()).find((r) => r.eventId === 'q2-bad' && r.senderId === Q2)!;
-    await redriveRejected([q2Rejection.id], stack.env.INGEST_QUEUE_URL!);
+    const q2Rejection = (await stack.stores.redrive.listRejected()).find((r) => r.eventId === 'q2-bad' && r.senderId === Q2)!;
+    await redriveRejected(stack.stores.redrive, stack.stores.ingestQueue, [q2Rejection.id]);
     await stack.settle();
-    const borrowed = String((await partition('REDRIVE'))[0]?.token);
-    before = await q2Snapshot();
+    const borrowed = String((await partition(stack, 'REDRIVE'))[0]?.token);
+    before = await q2Snapshot(stack);
 
     // Act: every attack at once, then the operator redrives the DLQ and Q1's rejected event
     for (const s of SCENARIOS) await send(s.sender, [s.event], s.token === 'borrowed' ? borrowed : s.token);
     await send(STRANGER_SCENARIO.sender, [STRANGER_SCENARIO.event]);
     await stack.settle();
-    await redriveDlq(stack.env.INGEST_DLQ_URL!, stack.env.INGEST_QUEUE_URL!, { localSenders: true });
-    await redriveRejected([(await listRejected()).find((r) => r.eventId === Q1_REJECTED.id)!.id], stack.env.INGEST_QUEUE_URL!);
+    await redriveDlq(stack.stores.redrive, stack.stores.deadLetterQueue, stack.stores.ingestQueue);
+    await redriveRejected(stack.stores.redrive, stack.stores.ingestQueue, [
+      (await stack.stores.redrive.listRejected()).find((r) => r.eventId === Q1_REJECTED.id)!.id,
+    ]);
     await stack.settle();
-    after = await q2Snapshot();
-    rejected = await listRejected();
+    after = await q2Snapshot(stack);
+    rejected = await stack.stores.redrive.listRejected();
   }, 600_000);
-  afterAll(async () => {
-    delete process.env.DANGVIEN_PRODUCERS_FILE;
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   it.each([...SCENARIOS, STRANGER_SCENARIO].map((s) => [s.name, s] as const))('%s: stored with its reason under its sender', (_name, s) => {
     // Assess
@@ -366,7 +365,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
     // Assess
     const own = rejected.filter((r) => r.eventId === DLQ_BOUND.id);
     expect(own.map((r) => [r.senderId, r.reason])).toEqual([[Q1, 'out-of-scope']]);
-    expect((await getMember('LATE-Q2'))?.profile).toMatchObject({ education: 'university' });
+    expect((await getMember(stack, 'LATE-Q2'))?.profile).toMatchObject({ education: 'university' });
   });
 
   it("redrives Q1's rejected event as Q1: rejected again, listed as Q1's, never the operator's", () => {
@@ -380,8 +379,8 @@ describe('a hostile district cannot write outside its subtree, through any path'
     await send(Q1, [q1(validEvent('member.admitted', { id: 'evt-1', data: { memberId: 'Q1-M9', orgId: 'Q1-C1' } }))]);
     await stack.settle();
     // Assess
-    expect(await getMember('Q1-M9')).toMatchObject({ cellId: 'Q1-C1' });
-    expect(await getMember('Q2-M5')).toMatchObject({ cellId: 'Q2-C1' });
+    expect(await getMember(stack, 'Q1-M9')).toMatchObject({ cellId: 'Q1-C1' });
+    expect(await getMember(stack, 'Q2-M5')).toMatchObject({ cellId: 'Q2-C1' });
   });
 
   it('cannot pre-claim an id Q2 will use: Q2 applies it afterwards as its own', async () => {
@@ -392,7 +391,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
     await send(Q2, [q2(validEvent('member.admitted', { id: 'q2-future', data: { memberId: 'Q2-M10', orgId: 'Q2-C2' } }))]);
     await stack.settle();
     // Assess
-    expect(await getMember('Q1-M10')).toMatchObject({ cellId: 'Q1-C1' });
-    expect(await getMember('Q2-M10')).toMatchObject({ cellId: 'Q2-C2' });
+    expect(await getMember(stack, 'Q1-M10')).toMatchObject({ cellId: 'Q1-C1' });
+    expect(await getMember(stack, 'Q2-M10')).toMatchObject({ cellId: 'Q2-C2' });
   });
 });

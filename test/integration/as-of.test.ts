@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
-import { listRejected } from '../../shared/data/ingest-store.js';
-import { listWaiting } from '../../shared/data/redrive.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { listWaiting } from '../../shared/use-cases/redrive/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -100,8 +99,8 @@ describe('report --date on the emulators, events sent in a scrambled order', () 
   afterAll(async () => stack?.stop());
 
   it('applied every event', async () => {
-    expect(await listRejected()).toEqual([]);
-    expect(await listWaiting()).toEqual([]);
+    expect(await stack.stores.redrive.listRejected()).toEqual([]);
+    expect(await listWaiting(stack.stores.redrive)).toEqual([]);
   });
 
   it.each(Object.keys(EXPECTED))('reports the members and open dossiers of %s', async (date) => {
@@ -133,6 +132,6 @@ describe('report --date on the emulators, events sent in a scrambled order', () 
     const today = await dangvien('report', 'HP');
     // Assess
     expect(today.members).toMatchObject({ total: 3, official: 2, probationary: 1 });
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 });

@@ -4,8 +4,7 @@
 // (every index read) costs half a unit per 4 KB.
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/data/clients.js';
-import { config } from '../../shared/data/config.js';
+import { documentClient } from '../helpers/emulators.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 /** DynamoDB's item size for string attributes: the UTF-8 bytes of every name and value. */
@@ -31,7 +30,7 @@ describe('capacity accounting on DynamoDB Local', () => {
     for (let i = 0; i < items.length; i += 25) {
       await documentClient().send(
         new BatchWriteCommand({
-          RequestItems: { [config.recordsTable()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+          RequestItems: { [stack.env.RECORDS_TABLE_NAME!]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
         }),
       );
     }
@@ -39,7 +38,7 @@ describe('capacity accounting on DynamoDB Local', () => {
     // Act
     const out = await documentClient().send(
       new QueryCommand({
-        TableName: config.recordsTable(),
+        TableName: stack.env.RECORDS_TABLE_NAME!,
         IndexName: 'byCell',
         KeyConditionExpression: 'cellKey = :c',
         ExpressionAttributeValues: { ':c': 'CELL#CAP' },

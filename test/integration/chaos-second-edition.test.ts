@@ -18,16 +18,16 @@ import {
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createFiguresHandler } from '../../functions/figures/handler.js';
-import { createIngestHandler } from '../../functions/ingest/handler.js';
+import { createFiguresHandler, type FiguresHandlerDeps } from '../../functions/figures/handler.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../../functions/ingest/handler.js';
 import { generateCity, seededRandom, type City, type Envelope } from '../../bench/city.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { dynamoClient, sqsClient } from '../../shared/data/clients.js';
-import { listRejected } from '../../shared/data/ingest-store.js';
-import { listWaiting, redriveDlq } from '../../shared/data/redrive.js';
+import { sqsClient } from '../helpers/emulators.js';
+import { figuresStoreWith, ingestStoreWith } from '../helpers/store-decorators.js';
+import { listWaiting, redriveDlq } from '../../shared/use-cases/redrive/index.js';
 import { INGEST_DLQ } from '../../shared/resources.js';
-import { buildReport } from '../../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { groupOf, interleave, pick, referenceOnDate, referenceReports } from '../helpers/chaos-reference.js';
 
 // Thousands of deferrals and injected failures would bury the test report: the handlers'
@@ -326,18 +326,25 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
       throw new Error(`injected: ${what}`);
     }
   };
-  const ingest = createIngestHandler({
-    beforeWrite: () => crash('ingestCrashesBeforeCommit'),
-    afterCommit: () => crash('ingestCrashesAfterCommit'),
-  });
-  const figures = createFiguresHandler({
-    beforeRefresh: () => {
-      if (figuresRng() < FIGURES_CRASH_RATE) {
-        stats.figuresCrashes++;
-        throw new Error('injected');
-      }
-    },
-  });
+  /** The ingest of every life of the stack: it crashes before and after some of its commits. */
+  const ingestOf = (deps: IngestHandlerDeps) =>
+    createIngestHandler({
+      ...deps,
+      store: ingestStoreWith(deps.store, {
+        beforeCommit: () => crash('ingestCrashesBeforeCommit'),
+        afterCommit: () => crash('ingestCrashesAfterCommit'),
+      }),
+    });
+  /** The figures Lambda of every life of the stack: it crashes before some of its refreshes. */
+  const figuresOf = (deps: FiguresHandlerDeps) =>
+    createFiguresHandler({
+      store: figuresStoreWith(deps.store, () => {
+        if (figuresRng() < FIGURES_CRASH_RATE) {
+          stats.figuresCrashes++;
+          throw new Error('injected');
+        }
+      }),
+    });
 
   /** A stack on the shared emulators: the same tables and queues every time (one prefix). */
   async function start(): Promise<void> {
@@ -348,16 +355,23 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
       prefix,
       visibilityTimeout: VISIBILITY_SECONDS,
       handlers: {
-        ingest: async (event: SQSEvent, context: Context) => {
-          const response = await invocation.run({ fn: 'ingest', life: born }, () => ingest(event, context));
-          stats.recordsRetried += response.batchItemFailures.length;
-          return response;
+        ingest: (deps) => {
+          const ingest = ingestOf(deps);
+          return async (event: SQSEvent, context: Context) => {
+            const response = await invocation.run({ fn: 'ingest', life: born }, () => ingest(event, context));
+            stats.recordsRetried += response.batchItemFailures.length;
+            return response;
+          };
         },
-        figures: (event: DynamoDBStreamEvent, context: Context) =>
-          invocation.run({ fn: 'figures', life: born }, () => figures(event, context)),
+        figures: (deps) => {
+          const figures = figuresOf(deps);
+          return (event: DynamoDBStreamEvent, context: Context) =>
+            invocation.run({ fn: 'figures', life: born }, () => figures(event, context));
+        },
       },
     });
-    injectFaults(dynamoClient(), () => life, faultRng, stats);
+    // This life's client: the ingest is throttled through it, and a killed life's calls fail.
+    injectFaults(stack.clients.dynamo, () => life, faultRng, stats);
   }
 
   /**
@@ -443,7 +457,7 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
     // An event whose predecessor came later than its receives allow is in the DLQ with its
     // reason (CONTRACT §1); the operator's `dangvien dlq redrive` brings it back.
     for (let round = 0; round < 3; round++) {
-      const moved = await redriveDlq(stack!.provisioned.queues[INGEST_DLQ.id]!.url, stack!.env.INGEST_QUEUE_URL!, { localSenders: true });
+      const moved = await redriveDlq(stack!.stores.redrive, stack!.stores.deadLetterQueue, stack!.stores.ingestQueue);
       if (moved === 0) break;
       stats.dlqRedriven += moved;
       await stack!.settle({ timeoutMs: DELIVERY_TIMEOUT_MS });
@@ -471,7 +485,7 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
   });
 
   it('rejected nothing, left nothing waiting and nothing in the dead-letter queue', async () => {
-    const rejected = await listRejected();
+    const rejected = await stack!.stores.redrive.listRejected();
     if (stats.dlqRedriven === 0) expect(rejected).toEqual([]);
     else {
       // Not done yet (README): an event that went through the DLQ left its message group,
@@ -480,7 +494,7 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
       console.info(`refused after the DLQ broke their group's order: ${rejected.map((r) => `${r.eventId} ${r.reason}`).join(', ')}`);
       expect(rejected.filter((r) => r.type !== 'dossier.stepCompleted' || r.reason !== 'dossier-closed')).toEqual([]);
     }
-    expect(await listWaiting()).toEqual([]);
+    expect(await listWaiting(stack!.stores.redrive)).toEqual([]);
     const dlq = await sqsClient().send(
       new GetQueueAttributesCommand({
         QueueUrl: stack!.provisioned.queues[INGEST_DLQ.id]!.url,
@@ -491,13 +505,13 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
   });
 
   it('finds no difference between the stored figures and a recount from the records', async () => {
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect(await recomputeFigures(stack!.stores.recompute, { write: false })).toEqual([]);
   });
 
   const orgs = Object.keys(finalParents).filter((orgId) => orgId !== MERGED.orgId);
   it.each(orgs)('reports %s as the reference recount of the events, in the tree as restructured', async (orgId) => {
     // Act
-    const report = await buildReport(orgId, { date: `${YEAR}-12-31`, year: YEAR });
+    const report = await buildReport(stack!.stores.figures, orgId, { date: `${YEAR}-12-31`, year: YEAR });
     // Assess
     const want = expected(orgId);
     expect(pick(report, want)).toEqual(want);
@@ -505,18 +519,18 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
   });
 
   it('shows the tree as restructured', async () => {
-    const q2 = await buildReport('Q2', { date: `${YEAR}-12-31` });
+    const q2 = await buildReport(stack!.stores.figures, 'Q2', { date: `${YEAR}-12-31` });
     expect(q2.children.map((c) => c.orgId)).toEqual(['Q2-C', 'Q2-G', 'Q3-G']);
-    const q1g = await buildReport('Q1-G', { date: `${YEAR}-12-31` });
+    const q1g = await buildReport(stack!.stores.figures, 'Q1-G', { date: `${YEAR}-12-31` });
     expect(q1g.children.map((c) => c.orgId)).toEqual(['Q1-G-C1', 'Q1-G-C2', 'Q1-G-C3']);
-    expect((await buildReport('Q2-G', { date: `${YEAR}-12-31` })).organizations.cells).toBe(1);
+    expect((await buildReport(stack!.stores.figures, 'Q2-G', { date: `${YEAR}-12-31` })).organizations.cells).toBe(1);
   });
 
   const pastDates = ['2020-12-31', '2021-03-31', '2021-06-30', '2021-09-30', '2021-12-31'];
   it.each(orgs.flatMap((orgId) => pastDates.map((date) => [orgId, date] as const)))(
     'reports the members and open dossiers of %s on %s as the reference recount',
     async (orgId, date) => {
-      const report = await buildReport(orgId, { date });
+      const report = await buildReport(stack!.stores.figures, orgId, { date });
       const want = onDate(orgId, date);
       expect(pick(report, want)).toEqual(want);
     },

@@ -3,11 +3,11 @@
 // random; afterwards nothing is rejected, a recount finds no difference, and every
 // report equals a reference recount folded independently from the generated events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFiguresHandler } from '../../functions/figures/handler.js';
-import { listRejected } from '../../shared/data/ingest-store.js';
-import { listWaiting } from '../../shared/data/redrive.js';
-import { buildReport } from '../../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { createFiguresHandler, type FiguresHandlerDeps } from '../../functions/figures/handler.js';
+import { figuresStoreWith } from '../helpers/store-decorators.js';
+import { listWaiting } from '../../shared/use-cases/redrive/index.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { generateCity, seededRandom, type City, type Envelope } from '../../bench/city.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { groupOf, interleave, pick, referenceOnDate, referenceReports } from '../helpers/chaos-reference.js';
@@ -83,15 +83,16 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
   beforeAll(async () => {
     // Prepare: a figures Lambda that crashes before 15% of its refreshes.
     const crashRng = seededRandom(SEED + 1);
-    const figures = createFiguresHandler({
-      beforeRefresh: () => {
-        stats.refreshes++;
-        if (crashRng() < CRASH_RATE) {
-          stats.crashes++;
-          throw new Error('injected');
-        }
-      },
-    });
+    const figures = (deps: FiguresHandlerDeps) =>
+      createFiguresHandler({
+        store: figuresStoreWith(deps.store, () => {
+          stats.refreshes++;
+          if (crashRng() < CRASH_RATE) {
+            stats.crashes++;
+            throw new Error('injected');
+          }
+        }),
+      });
     stack = await startTestStack({ handlers: { figures } });
     const started = Date.now();
     await stack.send(city.orgEvents);
@@ -145,18 +146,18 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
   });
 
   it('rejected nothing and left nothing waiting', async () => {
-    expect(await listRejected()).toEqual([]);
-    expect(await listWaiting()).toEqual([]);
+    expect(await stack.stores.redrive.listRejected()).toEqual([]);
+    expect(await listWaiting(stack.stores.redrive)).toEqual([]);
   });
 
   it('finds no difference between the stored figures and a recount from the records', async () => {
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 
   // The province, the districts, the grassroots committees and every cell.
   it.each(Object.keys(city.parents))('reports %s as the reference recount of the events', async (orgId) => {
     // Act
-    const report = await buildReport(orgId, { date: '2021-12-31', year: 2021 });
+    const report = await buildReport(stack.stores.figures, orgId, { date: '2021-12-31', year: 2021 });
     // Assess
     const want = expected(orgId);
     const got = pick(report, want);
@@ -172,7 +173,7 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
     'reports the members and open dossiers of %s on %s as the reference recount',
     async (orgId, date) => {
       // Act
-      const report = await buildReport(orgId, { date });
+      const report = await buildReport(stack.stores.figures, orgId, { date });
       // Assess
       const want = onDate(orgId, date);
       expect(pick(report, want)).toEqual(want);

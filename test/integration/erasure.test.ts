@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../shared/data/clients.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
+import type { AwsClients } from '../../shared/data/aws-clients.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { dangvienAt } from '../helpers/cli.js';
 import { killGroup, startStack, target } from '../helpers/npm-start.js';
@@ -28,6 +28,8 @@ function spellings(text: string): string[] {
 describe('personal data: corrections and erasure reach every copy', () => {
   const data = mkdtempSync(join(tmpdir(), 'dangvien-erasure-'));
   let running: ChildProcess | undefined;
+  /** The clients of the stack `npm start` runs (its own emulators). */
+  let clients: AwsClients;
   const dangvien = dangvienAt(() => data);
   const reports = async () => {
     const out: unknown[] = [];
@@ -36,9 +38,9 @@ describe('personal data: corrections and erasure reach every copy', () => {
   };
   /** Every item of every table, as text. */
   const everyItem = async () => {
-    const { TableNames = [] } = await dynamoClient().send(new ListTablesCommand({}));
+    const { TableNames = [] } = await clients.dynamo.send(new ListTablesCommand({}));
     const items: string[] = [];
-    for (const table of TableNames) await scanAll(table, (item) => void items.push(JSON.stringify(item)));
+    for (const table of TableNames) await scanAll(clients.documentClient, table, (item) => void items.push(JSON.stringify(item)));
     return { tables: TableNames.length, text: items.join('\n'), count: items.length };
   };
 
@@ -46,7 +48,7 @@ describe('personal data: corrections and erasure reach every copy', () => {
     const started = startStack(data);
     running = started.child;
     await started.ready;
-    target(data);
+    clients = target(data).stores.clients;
   }, 120_000);
   afterAll(async () => {
     if (running) await killGroup(running, 'SIGKILL');

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { QuerySchema } from '../../functions/report-api/handler.js';
+import { createReportHandler, QuerySchema } from '../../functions/report-api/handler.js';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { startLocalApi, type LocalApi } from '../../local/http-api.js';
 import { freePort } from '../../local/ports.js';
@@ -59,10 +59,9 @@ describe('the examples, as the README runs them', () => {
   beforeAll(async () => {
     // Prepare: a stack, the real report handler behind the local API, and the endpoints file `npm start` leaves
     stack = await startTestStack();
-    const { handler } = await import('../../functions/report-api/handler.js');
     api = await startLocalApi({
       port: await freePort(),
-      reportHandler: handler as never,
+      reportHandler: createReportHandler(stack.deps.report) as never,
       settle: () => stack.settle(),
       status: () => ({ ingestOldestAgeSeconds: 0, figuresLagSeconds: stack.figuresLagSeconds() }),
     });

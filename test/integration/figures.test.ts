@@ -1,15 +1,11 @@
 // Figures on the emulators: record changes → stream runner → figures handler → report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../shared/data/clients.js';
-import { config } from '../../shared/data/config.js';
-import { readFigures, writeFigures } from '../../shared/data/figures-store.js';
-import { listRejected } from '../../shared/data/ingest-store.js';
-import { currentOrgTree } from '../../shared/data/org-tree.js';
+import { documentClient } from '../helpers/emulators.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
-import { listWaiting } from '../../shared/data/redrive.js';
-import { buildReport } from '../../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { listWaiting } from '../../shared/use-cases/redrive/index.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { transferKey } from '../../shared/data/keys.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { getTransfer } from '../helpers/records.js';
@@ -47,7 +43,7 @@ describe('figures on the emulators', () => {
     ]);
     await stack.settle();
     // Assess
-    const hp = await buildReport('HP', { date: '2021-12-31' });
+    const hp = await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' });
     expect(hp.members).toMatchObject({ total: 3, probationary: 3, female: 1 });
     expect(hp.admissions).toMatchObject({ total: 3, female: 1, student: 1, youthUnion: 2, target: 3, achievementPct: 100 });
     expect(hp.organizations).toEqual({ grassroots: 3, grassrootsCommittees: 1, grassrootsCells: 2, cells: 2 });
@@ -55,7 +51,7 @@ describe('figures on the emulators', () => {
       ['Q1', 2],
       ['Q2', 1],
     ]);
-    const g1 = await buildReport('G1', { date: '2021-12-31' });
+    const g1 = await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' });
     expect(g1.members.total).toBe(2);
   });
 
@@ -67,15 +63,15 @@ describe('figures on the emulators', () => {
       }),
     ]);
     await stack.settle();
-    const inTransit = await buildReport('G1', { date: '2021-06-02' });
+    const inTransit = await buildReport(stack.stores.figures, 'G1', { date: '2021-06-02' });
     await stack.send([validEvent('transfer.received', { data: { transferId: 'T1', receivedOn: '2021-06-05' } })]);
     await stack.settle();
     // Assess
     expect(inTransit.members).toMatchObject({ total: 1, inTransit: 1 });
-    const g1 = await buildReport('G1', { date: '2021-12-31' });
+    const g1 = await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' });
     expect(g1.transfers).toMatchObject({ officialIn: 0, officialOut: 0 });
     expect(g1.members).toMatchObject({ total: 2, inTransit: 0 });
-    const c11 = await buildReport('C11', { date: '2021-12-31' });
+    const c11 = await buildReport(stack.stores.figures, 'C11', { date: '2021-12-31' });
     expect(c11.transfers).toMatchObject({ officialOut: 1, officialIn: 0 });
   });
 
@@ -88,39 +84,39 @@ describe('figures on the emulators', () => {
     ]);
     await stack.settle();
     // Assess
-    expect(await listRejected()).toEqual([]);
-    expect(await listWaiting()).toEqual([]);
-    const hp = await buildReport('HP', { date: '2025-07-02', year: 2021 });
+    expect(await stack.stores.redrive.listRejected()).toEqual([]);
+    expect(await listWaiting(stack.stores.redrive)).toEqual([]);
+    const hp = await buildReport(stack.stores.figures, 'HP', { date: '2025-07-02', year: 2021 });
     expect(hp.children.map((c) => c.orgId)).toEqual(['G1', 'Q2']);
     expect(hp.members.total).toBe(3);
     expect(hp.admissions.total).toBe(3);
-    const q2 = await buildReport('Q2', { date: '2025-07-02', year: 2021 });
+    const q2 = await buildReport(stack.stores.figures, 'Q2', { date: '2025-07-02', year: 2021 });
     expect(q2.members.total).toBe(1);
     expect(q2.organizations.grassrootsCells).toBe(1);
   });
 
   it('reads the org tree again only after an org changed, and a new cell shows in the reports at once', async () => {
     // Arrange
-    const before = await currentOrgTree();
-    const cellsBefore = (await buildReport('G1', { date: '2021-12-31' })).organizations.cells;
+    const before = await stack.stores.orgTree.currentOrgTree();
+    const cellsBefore = (await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' })).organizations.cells;
     // Act
-    const reused = await currentOrgTree();
+    const reused = await stack.stores.orgTree.currentOrgTree();
     await stack.send([admit('A9', 'C12')]);
     await stack.settle();
-    const afterMember = await currentOrgTree();
+    const afterMember = await stack.stores.orgTree.currentOrgTree();
     await stack.send([registerOrg('C13', 'G1', 'cell')]);
     await stack.settle();
-    const afterOrg = await currentOrgTree();
+    const afterOrg = await stack.stores.orgTree.currentOrgTree();
     // Assess
     expect(reused).toBe(before);
     expect(afterMember).toBe(before);
     expect(afterOrg).not.toBe(before);
     expect(afterOrg.has('C13')).toBe(true);
-    expect((await buildReport('G1', { date: '2021-12-31' })).organizations.cells).toBe(cellsBefore + 1);
+    expect((await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' })).organizations.cells).toBe(cellsBefore + 1);
   });
 
   it('finds no difference between the stored figures and a recount from the records', async () => {
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 
   it('reads every record exactly once however the scan is paged and segmented', async () => {
@@ -129,14 +125,19 @@ describe('figures on the emulators', () => {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await documentClient().send(
-        new ScanCommand({ TableName: config.recordsTable(), ExclusiveStartKey: start, ConsistentRead: true }),
+        new ScanCommand({ TableName: stack.env.RECORDS_TABLE_NAME!, ExclusiveStartKey: start, ConsistentRead: true }),
       );
       for (const item of page.Items ?? []) all.push(`${String(item.pk)}|${String(item.sk)}`);
       start = page.LastEvaluatedKey;
     } while (start);
     // Act
     const seen: string[] = [];
-    await scanAll(config.recordsTable(), (item) => seen.push(`${String(item.pk)}|${String(item.sk)}`), { segments: 3, pageSize: 2 });
+    await scanAll(
+      stack.clients.documentClient,
+      stack.env.RECORDS_TABLE_NAME!,
+      (item) => seen.push(`${String(item.pk)}|${String(item.sk)}`),
+      { segments: 3, pageSize: 2 },
+    );
     // Assess
     expect(all.length).toBeGreaterThan(20);
     expect(seen.sort()).toEqual(all.sort());
@@ -144,7 +145,7 @@ describe('figures on the emulators', () => {
 
   it('finds a figure changed behind its back, names it, and repairs it', async () => {
     // Arrange: Q2's and then Q1's subtree gain a member in storage only
-    const stored = await readFigures([
+    const stored = await stack.stores.figures.readFigures([
       { orgId: 'Q1', kind: 'subtree' },
       { orgId: 'Q2', kind: 'subtree' },
     ]);
@@ -152,17 +153,19 @@ describe('figures on the emulators', () => {
       const { figures, version } = stored.get(`subtree:${orgId}`)!;
       const wrong = structuredClone(figures);
       wrong.current.members.total += 1;
-      expect(await writeFigures(orgId, 'subtree', wrong, version)).toBe(true);
+      expect(await stack.stores.figures.writeFigures(orgId, 'subtree', wrong, version)).toBe(true);
     }
     // Act
-    const found = await recomputeFigures({ write: false });
-    const repaired = await recomputeFigures({ write: true });
+    const found = await recomputeFigures(stack.stores.recompute, { write: false });
+    const repaired = await recomputeFigures(stack.stores.recompute, { write: true });
     // Assess: named in org order, whatever order the scans came back in
     expect(found.map((d) => `${d.kind}:${d.orgId}`)).toEqual(['subtree:Q1', 'subtree:Q2']);
     expect(found[0]!.lines.join('\n')).toContain('members.total');
     expect(repaired).toHaveLength(2);
-    expect(await recomputeFigures({ write: false })).toEqual([]);
-    expect((await buildReport('Q1', { date: '2021-12-31' })).members.total).toBe(stored.get('subtree:Q1')!.figures.current.members.total);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect((await buildReport(stack.stores.figures, 'Q1', { date: '2021-12-31' })).members.total).toBe(
+      stored.get('subtree:Q1')!.figures.current.members.total,
+    );
   });
 
   it('moves a provisional deadline a later calendar computes otherwise, and flags it no more', async () => {
@@ -178,10 +181,10 @@ describe('figures on the emulators', () => {
       }),
     ]);
     await stack.settle();
-    const right = (await getTransfer('T-DL'))!.dueOn!;
+    const right = (await getTransfer(stack, 'T-DL'))!.dueOn!;
     await documentClient().send(
       new UpdateCommand({
-        TableName: config.recordsTable(),
+        TableName: stack.env.RECORDS_TABLE_NAME!,
         Key: transferKey('T-DL'),
         UpdateExpression: 'SET dueOn = :old, dueOnProvisional = :yes',
         ExpressionAttributeValues: { ':old': '2024-06-06', ':yes': true },
@@ -189,14 +192,14 @@ describe('figures on the emulators', () => {
     );
     await stack.settle();
     // Act
-    const found = await recomputeFigures({ write: false });
-    await recomputeFigures({ write: true });
+    const found = await recomputeFigures(stack.stores.recompute, { write: false });
+    await recomputeFigures(stack.stores.recompute, { write: true });
     await stack.settle();
     // Assess
     expect(found.map((d) => d.part)).toEqual(['deadline:TRANSFER#T-DL']);
     expect(found[0]!.lines).toEqual([`dueOn 2024-06-06 → ${right}`]);
-    expect(await getTransfer('T-DL')).toMatchObject({ dueOn: right });
-    expect((await getTransfer('T-DL'))?.dueOnProvisional).toBeUndefined();
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect(await getTransfer(stack, 'T-DL')).toMatchObject({ dueOn: right });
+    expect((await getTransfer(stack, 'T-DL'))?.dueOnProvisional).toBeUndefined();
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 });

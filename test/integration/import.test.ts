@@ -1,19 +1,15 @@
 // The bulk import on the emulators: a legacy CSV → member items + markers → stream → figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../shared/use-cases/build-report.js';
-import { dynamoMemberImportStore } from '../../shared/data/member-import-store.js';
-import { dynamoVault } from '../../shared/data/personal-vault.js';
-import { checkImport, ImportFileError, importMembers, type ImportOptions } from '../../shared/use-cases/import-members.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { checkImport, ImportFileError, importMembers, type ImportOptions } from '../../shared/use-cases/import-members/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { baseOrgs } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { importStoreWith } from '../helpers/store-decorators.js';
 
 const HEADER = CSV_HEADER;
 const row = csvRow;
-
-/** The import on the emulators' Records table. */
-const importFile = (content: string, opts: ImportOptions = {}) => importMembers(content, dynamoMemberImportStore(), opts);
 
 const csv = (...lines: string[]) => `${[HEADER, ...lines].join('\r\n')}\r\n`;
 
@@ -23,6 +19,8 @@ const members = (from: number, to: number) =>
 
 describe('dangvien import', () => {
   let stack: TestStack;
+  /** The import on the stack's Records table. */
+  const importFile = (content: string, opts: ImportOptions = {}) => importMembers(content, stack.stores.memberImport(), opts);
   beforeAll(async () => {
     stack = await startTestStack();
     await stack.send(baseOrgs());
@@ -64,8 +62,8 @@ describe('dangvien import', () => {
     expect(summary.badRows[0]!.message).toContain('birthDate');
     expect(summary.badRows[3]!.message).toContain('sex');
     expect(JSON.stringify(summary)).not.toContain('1990-02-30');
-    expect(await recomputeFigures({ write: false })).toEqual([]);
-    const hp = await buildReport('HP', { date: '2021-01-31' });
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    const hp = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
     expect(hp.members).toMatchObject({ total: 4, official: 3, probationary: 1, female: 2, ethnicMinority: 1, religious: 1 });
     expect(hp.admissions.total).toBe(0);
   });
@@ -77,7 +75,7 @@ describe('dangvien import', () => {
     // Assess
     expect(again).toMatchObject({ imported: 0, skipped: 4 });
     expect(again.badRows.map((b) => b.line)).toEqual([5, 6, 7, 8]);
-    expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(4);
+    expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(4);
   });
 
   it('resumes a run that crashed between the members and their markers, and counts everyone once', async () => {
@@ -88,11 +86,8 @@ describe('dangvien import', () => {
       await expect(
         importMembers(
           file,
-          dynamoMemberImportStore({
-            concurrency: 1,
-            beforeBatchWrite: (what) => {
-              if (what === 'markers' && ++markerWrites === 2) throw new Error('simulated crash');
-            },
+          importStoreWith(stack.stores.memberImport({ concurrency: 1 }), (what) => {
+            if (what === 'markers' && ++markerWrites === 2) throw new Error('simulated crash');
           }),
           { chunkSize: 5 },
         ),
@@ -104,8 +99,8 @@ describe('dangvien import', () => {
     await stack.settle();
     // Assess: chunk 1 was done; chunk 2's members were there without markers
     expect(resumed).toMatchObject({ rows: 20, imported: 15, skipped: 5, badRows: [] });
-    expect(await recomputeFigures({ write: false })).toEqual([]);
-    expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(24);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(24);
   });
 
   it('stops cleanly on a signal and continues from there', async () => {
@@ -123,20 +118,20 @@ describe('dangvien import', () => {
     // Assess
     expect(first).toMatchObject({ imported: 4, interrupted: true });
     expect(second).toMatchObject({ imported: 8, skipped: 4, badRows: [] });
-    expect(await recomputeFigures({ write: false })).toEqual([]);
-    expect((await buildReport('HP', { date: '2021-01-31' })).members.total).toBe(36);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(36);
   });
 
   it('keeps the key a person already has when many persons get theirs at once', async () => {
     // Prepare: K2 already has a key (what was sealed for K2 before is readable with it only)
-    const [earlier] = (await dynamoVault.keys(['K2'], { create: true })).values();
+    const [earlier] = (await stack.stores.vault.keys(['K2'], { create: true })).values();
     // Act: keys for a hundred and fifty persons at once, K2 among them
     const ids = Array.from({ length: 150 }, (_, i) => `K${i}`);
-    const keys = await dynamoVault.keys(ids, { create: true });
+    const keys = await stack.stores.vault.keys(ids, { create: true });
     // Assess: every person has one, K2 still its own, and each is the one stored
     expect(keys.size).toBe(150);
     expect(keys.get('K2')?.key.equals(earlier!.key)).toBe(true);
-    const again = await dynamoVault.keys(ids, { create: false });
+    const again = await stack.stores.vault.keys(ids, { create: false });
     expect(ids.every((id) => again.get(id)?.key.equals(keys.get(id)!.key))).toBe(true);
   });
 
@@ -148,9 +143,9 @@ describe('dangvien import', () => {
       row('D2', 'C9'),
       row('D3', 'C2', { admittedOn: '9999-12-31', status: 'probationary', recognizedOn: '' }),
     );
-    const before = await buildReport('HP', { date: '2021-01-31' });
+    const before = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
     // Act
-    const dry = await checkImport(file, dynamoMemberImportStore());
+    const dry = await checkImport(file, stack.stores.memberImport());
     await stack.settle();
     // Assess
     expect(dry).toMatchObject({ rows: 4, wouldImport: 1, skipped: 0 });
@@ -159,7 +154,7 @@ describe('dangvien import', () => {
       [4, 'missing-org'],
       [5, 'schema'],
     ]);
-    expect((await buildReport('HP', { date: '2021-01-31' })).members).toEqual(before.members);
+    expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members).toEqual(before.members);
     expect(await importFile(file)).toMatchObject({ imported: 1, skipped: 0 });
   });
 

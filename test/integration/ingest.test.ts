@@ -1,15 +1,14 @@
 // The ingest on the emulators: SQS FIFO → local event source runner → handler → DynamoDB Local.
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient, sqsClient } from '../../shared/data/clients.js';
-import { createIngestHandler } from '../../functions/ingest/handler.js';
-import { dynamoIngestStore, listRejected } from '../../shared/data/ingest-store.js';
-import { dynamoVault } from '../../shared/data/personal-vault.js';
-import { ingestEvent } from '../../shared/use-cases/ingest-event.js';
-import { listWaiting, redriveDlq } from '../../shared/data/redrive.js';
+import { sqsClient } from '../helpers/emulators.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../../functions/ingest/handler.js';
+import { ingestEvent } from '../../shared/use-cases/ingest-event/index.js';
+import { listWaiting, redriveDlq } from '../../shared/use-cases/redrive/index.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { ingestStoreWith } from '../helpers/store-decorators.js';
 
 const orgs = () => [
   validEvent('org.registered', { data: { orgId: 'HP', parentId: null, name: 'Thành phố', level: 'province' } }),
@@ -26,16 +25,20 @@ describe('ingest on the emulators', () => {
   beforeAll(async () => {
     // Prepare: a handler whose next N writes crash between the decision and the transaction,
     // and which can erase a person's key there (an erasure racing an event about them).
-    const ingest = createIngestHandler({
-      beforeWrite: async () => {
-        if (eraseBeforeWrite) await dynamoVault.erase(eraseBeforeWrite);
-        eraseBeforeWrite = undefined;
-        if (crashNext > 0) {
-          crashNext--;
-          throw new Error('injected crash before the write');
-        }
-      },
-    });
+    const ingest = (deps: IngestHandlerDeps) =>
+      createIngestHandler({
+        ...deps,
+        store: ingestStoreWith(deps.store, {
+          beforeCommit: async () => {
+            if (eraseBeforeWrite) await stack.stores.vault.erase(eraseBeforeWrite);
+            eraseBeforeWrite = undefined;
+            if (crashNext > 0) {
+              crashNext--;
+              throw new Error('injected crash before the write');
+            }
+          },
+        }),
+      });
     stack = await startTestStack({ figures: false, handlers: { ingest } });
     await stack.send(orgs());
     await stack.settle();
@@ -47,7 +50,7 @@ describe('ingest on the emulators', () => {
     await stack.send([validEvent('member.admitted', { data: { memberId: 'A1', orgId: 'C1' } })]);
     await stack.settle();
     // Assess
-    const member = await getMember('A1');
+    const member = await getMember(stack, 'A1');
     expect(member).toMatchObject({ memberId: 'A1', cellId: 'C1', status: 'probationary', probationEndsOn: '2022-03-10' });
   });
 
@@ -59,12 +62,12 @@ describe('ingest on the emulators', () => {
     ];
     await stack.send(file);
     await stack.settle();
-    const first = await getMember('B1');
+    const first = await getMember(stack, 'B1');
     // Act
     await stack.send(file);
     await stack.settle();
     // Assess
-    expect(await getMember('B1')).toEqual(first);
+    expect(await getMember(stack, 'B1')).toEqual(first);
     expect(first?.version).toBe(2);
   });
 
@@ -77,8 +80,8 @@ describe('ingest on the emulators', () => {
     await stack.send([...good.slice(0, 5), poison, ...good.slice(5)]);
     await stack.settle();
     // Assess
-    for (let i = 0; i < 9; i++) expect((await getMember(`P${i}`))?.status).toBe('probationary');
-    const rejected = await partition('REJECTED');
+    for (let i = 0; i < 9; i++) expect((await getMember(stack, `P${i}`))?.status).toBe('probationary');
+    const rejected = await partition(stack, 'REJECTED');
     expect(rejected.find((r) => r.eventId === poison.id)).toMatchObject({ reason: 'schema' });
   });
 
@@ -87,8 +90,8 @@ describe('ingest on the emulators', () => {
     await stack.send(['{ not json']);
     await stack.settle();
     // Assess: kept for the operator to fix and redrive, sealed at rest (it may hold personal data)
-    expect((await listRejected()).some((r) => r.reason === 'not-json' && r.body === '{ not json')).toBe(true);
-    const stored = (await partition('REJECTED')).find((r) => r.reason === 'not-json');
+    expect((await stack.stores.redrive.listRejected()).some((r) => r.reason === 'not-json' && r.body === '{ not json')).toBe(true);
+    const stored = (await partition(stack, 'REJECTED')).find((r) => r.reason === 'not-json');
     expect(JSON.stringify(stored)).not.toContain('not json');
   });
 
@@ -102,8 +105,8 @@ describe('ingest on the emulators', () => {
     await stack.send([second]);
     await stack.settle();
     // Assess
-    expect((await getMember('K1'))?.cellId).toBe('C1');
-    expect((await partition('REJECTED')).some((r) => r.eventId === first.id && r.reason === 'conflict')).toBe(true);
+    expect((await getMember(stack, 'K1'))?.cellId).toBe('C1');
+    expect((await partition(stack, 'REJECTED')).some((r) => r.eventId === first.id && r.reason === 'conflict')).toBe(true);
   });
 
   it("reads a member's key salt once for an event that opens and seals the member's profile", async () => {
@@ -112,7 +115,7 @@ describe('ingest on the emulators', () => {
     await stack.settle();
     const saltReads: string[] = [];
     const name = 'count-salt-reads';
-    documentClient().middlewareStack.add(
+    stack.clients.documentClient.middlewareStack.add(
       (next, context) => async (args) => {
         const text = JSON.stringify((args as { input: unknown }).input);
         if (text.includes('PERSON#') && text.includes('"SALT"')) saltReads.push(String(context.commandName));
@@ -125,10 +128,10 @@ describe('ingest on the emulators', () => {
       await stack.send([validEvent('member.updated', { data: { memberId: 'S1', profile: { education: 'postgraduate' } } })]);
       await stack.settle();
     } finally {
-      documentClient().middlewareStack.remove(name);
+      stack.clients.documentClient.middlewareStack.remove(name);
     }
     // Assess
-    expect((await getMember('S1'))?.version).toBe(2);
+    expect((await getMember(stack, 'S1'))?.version).toBe(2);
     expect(saltReads).toEqual(['BatchGetItemCommand']);
   });
 
@@ -136,17 +139,17 @@ describe('ingest on the emulators', () => {
     // Prepare: a member, whose key is destroyed after the update below has opened the profile
     await stack.send([validEvent('member.admitted', { data: { memberId: 'S2', orgId: 'C1' } })]);
     await stack.settle();
-    expect((await getMember('S2'))?.profile).toBeDefined();
+    expect((await getMember(stack, 'S2'))?.profile).toBeDefined();
     eraseBeforeWrite = 'S2';
     // Act
     await stack.send([validEvent('member.updated', { data: { memberId: 'S2', profile: { education: 'postgraduate' } } })]);
     await stack.settle();
     // Assess: written, sealed under the destroyed key, and no new key made to seal it
-    const [item] = await partition('MEMBER#S2');
+    const [item] = await partition(stack, 'MEMBER#S2');
     expect(item).toMatchObject({ version: 2 });
     expect(item?.sealedProfile).toBeDefined();
-    expect((await getMember('S2'))?.profile).toBeUndefined();
-    expect(await partition('PERSON#S2')).toEqual([]);
+    expect((await getMember(stack, 'S2'))?.profile).toBeUndefined();
+    expect(await partition(stack, 'PERSON#S2')).toEqual([]);
   });
 
   it('leaves exactly one effect after a crash between the decision and the write, then a retry', async () => {
@@ -158,9 +161,9 @@ describe('ingest on the emulators', () => {
     ]);
     await stack.settle();
     // Assess
-    const member = await getMember('X1');
+    const member = await getMember(stack, 'X1');
     expect(member?.version).toBe(1);
-    const facts = await partition('FACT#C1#2021');
+    const facts = await partition(stack, 'FACT#C1#2021');
     expect(facts.filter((f) => f.factId === 'admission#X1#2021-06-01')).toHaveLength(1);
   });
 
@@ -171,7 +174,7 @@ describe('ingest on the emulators', () => {
     // Act: the recognition alone, until its retries run out
     await stack.send([recognize]);
     await stack.settle();
-    const deferred = await partition('DEFERRED');
+    const deferred = await partition(stack, 'DEFERRED');
     const dlqMessages = await sqsClient().send(
       new ReceiveMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
     );
@@ -181,12 +184,12 @@ describe('ingest on the emulators', () => {
     // Act: the admit arrives, then the operator redrives the DLQ
     await stack.send([admit]);
     await stack.settle();
-    const moved = await redriveDlq(stack.env.INGEST_DLQ_URL!, stack.env.INGEST_QUEUE_URL!);
+    const moved = await redriveDlq(stack.stores.redrive, stack.stores.deadLetterQueue, stack.stores.ingestQueue);
     await stack.settle();
     // Assess
     expect(moved).toBe(1);
-    expect(await getMember('R1')).toMatchObject({ status: 'official', recognizedOn: '2022-03-15' });
-    expect((await listWaiting()).some((d) => d.eventId === recognize.id)).toBe(false);
+    expect(await getMember(stack, 'R1')).toMatchObject({ status: 'official', recognizedOn: '2022-03-15' });
+    expect((await listWaiting(stack.stores.redrive)).some((d) => d.eventId === recognize.id)).toBe(false);
   });
 
   it('counts a delivery that overlaps another delivery of the same event as a duplicate, not a rejection', async () => {
@@ -194,13 +197,13 @@ describe('ingest on the emulators', () => {
     const body = JSON.stringify(validEvent('member.imported', { data: { memberId: 'TWICE', orgId: 'C1' } }));
     const meta = { messageId: 'm-twice', receiveCount: 1 };
     // Act
-    const second = await ingestEvent(dynamoIngestStore, body, meta, {
-      afterMarkerCheck: async () => void (await ingestEvent(dynamoIngestStore, body, meta)),
-    });
+    const store = stack.stores.ingest;
+    const overlapped = ingestStoreWith(store, { afterMarkerCheck: async () => void (await ingestEvent(store, body, meta)) });
+    const second = await ingestEvent(overlapped, body, meta);
     // Assess
     expect(second.outcome).toBe('duplicate');
-    expect((await partition('REJECTED')).some((r) => r.body === body)).toBe(false);
-    expect((await getMember('TWICE'))?.version).toBe(1);
+    expect((await partition(stack, 'REJECTED')).some((r) => r.body === body)).toBe(false);
+    expect((await getMember(stack, 'TWICE'))?.version).toBe(1);
   });
 
   it('leaves nothing in flight once settled', async () => {

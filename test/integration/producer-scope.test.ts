@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
-import { listRejected } from '../../shared/data/ingest-store.js';
 import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import { validEvent } from '../helpers/events.js';
 import { getMember } from '../helpers/records.js';
@@ -39,7 +38,8 @@ const sqsEvent = (senderId: string, ...bodies: object[]): SQSEvent => ({
 
 describe('producer scoping by SQS SenderId', () => {
   let stack: TestStack;
-  const handler = () => createIngestHandler();
+  /** The ingest handler of the stack, its registry the file below (as the local stack reads it). */
+  const handler = () => createIngestHandler(stack.deps.ingest);
   const invoke = async (senderId: string, ...bodies: object[]) => handler()(sqsEvent(senderId, ...bodies), lambdaContext('ingest', 30_000));
 
   beforeAll(async () => {
@@ -55,8 +55,7 @@ describe('producer scoping by SQS SenderId', () => {
         ],
       }),
     );
-    process.env.DANGVIEN_PRODUCERS_FILE = file;
-    stack = await startTestStack({ figures: false });
+    stack = await startTestStack({ figures: false, producersFile: file });
     await invoke(
       CITY,
       validEvent('org.registered', { data: { orgId: 'HP', parentId: null, name: 'HP', level: 'province' } }),
@@ -66,16 +65,13 @@ describe('producer scoping by SQS SenderId', () => {
       validEvent('org.registered', { data: { orgId: 'C9', parentId: 'Q2', name: 'C9', level: 'grassroots-cell' } }),
     );
   });
-  afterAll(async () => {
-    delete process.env.DANGVIEN_PRODUCERS_FILE;
-    await stack?.stop();
-  });
+  afterAll(async () => stack?.stop());
 
   it('applies what a district system writes inside its subtree (a role session matches its role)', async () => {
     // Act
     await invoke(`${DISTRICT_ROLE}:csdl-session`, validEvent('member.admitted', { data: { memberId: 'IN1', orgId: 'C1' } }));
     // Assess
-    expect((await getMember('IN1'))?.cellId).toBe('C1');
+    expect((await getMember(stack, 'IN1'))?.cellId).toBe('C1');
   });
 
   it('rejects as out-of-scope what it writes outside, and what an unknown sender writes', async () => {
@@ -86,9 +82,9 @@ describe('producer scoping by SQS SenderId', () => {
     await invoke(DISTRICT_ROLE, outside);
     await invoke('AIDASOMEONEELSE', stranger);
     // Assess
-    expect(await getMember('OUT1')).toBeUndefined();
-    expect(await getMember('OUT2')).toBeUndefined();
-    const rejected = await listRejected();
+    expect(await getMember(stack, 'OUT1')).toBeUndefined();
+    expect(await getMember(stack, 'OUT2')).toBeUndefined();
+    const rejected = await stack.stores.redrive.listRejected();
     expect(rejected.find((r) => r.eventId === outside.id)).toMatchObject({ reason: 'out-of-scope' });
     expect(rejected.find((r) => r.eventId === stranger.id)).toMatchObject({ reason: 'out-of-scope' });
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
-import { sqsClient } from '../../shared/data/clients.js';
+import { sqsClient } from '../helpers/emulators.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -49,8 +49,7 @@ describe('dangvien send --sender on the local stack', () => {
         ],
       }),
     );
-    process.env.DANGVIEN_PRODUCERS_FILE = producers;
-    stack = await startTestStack({ figures: false });
+    stack = await startTestStack({ figures: false, producersFile: producers });
     writeFileSync(join(data, ENDPOINTS_FILE), JSON.stringify({ ...inject('emulators'), apiUrl: '', env: stack.env, pid: process.pid }));
     const tree = [
       registerOrg('HP', null, 'province'),
@@ -60,10 +59,7 @@ describe('dangvien send --sender on the local stack', () => {
     const cells = [registerOrg('Q1-C', 'Q1', 'grassroots-cell'), registerOrg('Q2-C', 'Q2', 'grassroots-cell')];
     expect(await send('AIDACITY', [...tree, ...cells])).toMatchObject({ accepted: 5, rejected: 0 });
   });
-  afterAll(async () => {
-    await stack?.stop();
-    delete process.env.DANGVIEN_PRODUCERS_FILE;
-  });
+  afterAll(async () => stack?.stop());
 
   it('applies what a district writes in its subtree with its own source, and refuses the rest as out-of-scope', async () => {
     // Prepare
@@ -74,11 +70,11 @@ describe('dangvien send --sender on the local stack', () => {
     const result = await send('AROAQ1', [own, elsewhere, cityIsSource]);
     // Assess
     expect(result).toMatchObject({ accepted: 1, rejected: 2 });
-    expect(await getMember('S-Q1')).toMatchObject({ cellId: 'Q1-C' });
-    expect(await getMember('S-Q2')).toBeUndefined();
-    expect(await getMember('S-Q1B')).toBeUndefined();
+    expect(await getMember(stack, 'S-Q1')).toMatchObject({ cellId: 'Q1-C' });
+    expect(await getMember(stack, 'S-Q2')).toBeUndefined();
+    expect(await getMember(stack, 'S-Q1B')).toBeUndefined();
     // …and keeps nothing of what it was refused: no profile, no birth date (CONTRACT §11)
-    const kept = (await partition('REJECTED')).filter((r) => r.eventId === elsewhere.id || r.eventId === cityIsSource.id);
+    const kept = (await partition(stack, 'REJECTED')).filter((r) => r.eventId === elsewhere.id || r.eventId === cityIsSource.id);
     expect(kept.map((r) => r.reason)).toEqual(['out-of-scope', 'out-of-scope']);
     expect(JSON.stringify(kept)).not.toContain(own.data.profile.birthDate);
   });
@@ -88,7 +84,7 @@ describe('dangvien send --sender on the local stack', () => {
     const result = await send(undefined, [validEvent('member.imported', { data: { memberId: 'S-ANON', orgId: 'Q1-C' } })]);
     // Assess
     expect(result).toMatchObject({ accepted: 0, rejected: 1 });
-    expect(await getMember('S-ANON')).toBeUndefined();
+    expect(await getMember(stack, 'S-ANON')).toBeUndefined();
   });
 
   it('stores no conflict (and no body) when an unknown sender reuses an id already applied', async () => {
@@ -99,7 +95,7 @@ describe('dangvien send --sender on the local stack', () => {
     // Act
     await send(undefined, [hostile]);
     // Assess
-    const kept = (await partition('REJECTED')).filter((r) => r.eventId === applied.id);
+    const kept = (await partition(stack, 'REJECTED')).filter((r) => r.eventId === applied.id);
     expect(kept.map((r) => r.reason)).toEqual(['out-of-scope']);
     expect(JSON.stringify(kept)).not.toContain('1911-11-11');
   });
@@ -119,13 +115,13 @@ describe('dangvien send --sender on the local stack', () => {
       writeFileSync(producers, registry);
     }
     // Assess: neither applied nor rejected
-    expect(await getMember('S-BROKEN')).toBeUndefined();
-    expect((await partition('REJECTED')).filter((r) => r.eventId === event.id)).toEqual([]);
+    expect(await getMember(stack, 'S-BROKEN')).toBeUndefined();
+    expect((await partition(stack, 'REJECTED')).filter((r) => r.eventId === event.id)).toEqual([]);
     // Act: the operator redrives the DLQ (fauxqs's SenderId is the operator's)
     await dangvien('dlq', 'redrive');
-    await until(async () => (await getMember('S-BROKEN')) !== undefined, 60_000);
+    await until(async () => (await getMember(stack, 'S-BROKEN')) !== undefined, 60_000);
     // Assess: applied as Q1, whose scope it is
-    expect(await getMember('S-BROKEN')).toMatchObject({ cellId: 'Q1-C' });
+    expect(await getMember(stack, 'S-BROKEN')).toMatchObject({ cellId: 'Q1-C' });
   });
 
   const dlqDepth = async () => {

@@ -12,18 +12,21 @@ import {
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { remindersDependencies } from '../../functions/reminders/environment.js';
 import { createRemindersHandler } from '../../functions/reminders/handler.js';
+import { emulatorEnvironment } from '../../local/use-emulators.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, dynamoClient, snsClient, sqsClient } from '../../shared/data/clients.js';
-import { DAY_ITEMS_TTL_DAYS, dynamoRemindersStore } from '../../shared/data/reminder-store.js';
+import { documentClient, dynamoClient, snsClient, sqsClient } from '../helpers/emulators.js';
+import { DAY_ITEMS_TTL_DAYS } from '../../shared/data/reminder-store.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { addDays } from '../../shared/domain/dates.js';
 import { vietnameseDate } from '../../shared/domain/digest.js';
 import type { Reminder } from '../../shared/domain/reminders.js';
-import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/send-reminders.js';
+import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/run-reminders-job/index.js';
 import { validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { remindersStoreWith } from '../helpers/store-decorators.js';
 
 /** A name no digest may ever contain, and a birth date to match. */
 const DISTINCTIVE_NAME = 'Lò Thị Xuyếnh Độcnhất';
@@ -45,13 +48,13 @@ const dossierDueIn = (dossierId: string, orgId: string, on: string, daysBefore: 
   });
 
 /** A queue subscribed to the stack's topic with `filterPolicy`, raw delivery as the CDK stack sets for SQS. */
-async function subscribedQueue(filterPolicy: object): Promise<string> {
+async function subscribedQueue(topicArn: string, filterPolicy: object): Promise<string> {
   const created = await sqsClient().send(new CreateQueueCommand({ QueueName: `sub-${randomUUID().slice(0, 8)}` }));
   const url = created.QueueUrl!;
   const attrs = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
   await snsClient().send(
     new SubscribeCommand({
-      TopicArn: process.env.NOTIFICATIONS_TOPIC_ARN,
+      TopicArn: topicArn,
       Protocol: 'sqs',
       Endpoint: attrs.Attributes!.QueueArn,
       Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(filterPolicy) },
@@ -111,15 +114,15 @@ describe('reaching the committee', () => {
     await stack.settle();
     await stack.send([validEvent('org.dissolved', { data: { orgId: 'HB-P1-C3', on: '2026-07-01', mergedInto: 'HB-P1-C1' } })]);
     await stack.settle();
-    hbDigests = await subscribedQueue({ kind: ['digest'], digestFor: ['HB'] });
-    lcDigests = await subscribedQueue({ kind: ['digest'], digestFor: ['LC'] });
+    hbDigests = await subscribedQueue(stack.env.NOTIFICATIONS_TOPIC_ARN!, { kind: ['digest'], digestFor: ['HB'] });
+    lcDigests = await subscribedQueue(stack.env.NOTIFICATIONS_TOPIC_ARN!, { kind: ['digest'], digestFor: ['LC'] });
   });
   afterAll(async () => stack?.stop());
 
   it('publishes each reminder with kind, orgId and the org path from the root, a merged cell under its successor', async () => {
     // Act
-    const run = await runRemindersJob(dynamoRemindersStore, DAY, { digestOrgs: ['HB', 'LC'] });
-    const delivered = await drain(process.env.NOTIFICATIONS_QUEUE_URL!);
+    const run = await runRemindersJob(stack.stores.reminders, DAY, { digestOrgs: ['HB', 'LC'] });
+    const delivered = await drain(stack.env.NOTIFICATIONS_QUEUE_URL!);
 
     // Assess
     const reminders = delivered.filter((m) => attribute(m, 'kind')?.StringValue !== 'digest');
@@ -175,8 +178,8 @@ describe('reaching the committee', () => {
 
   it('sends a digest once per org and day: a second run that day, or a day with nothing, sends none', async () => {
     // Act
-    const again = await runRemindersJob(dynamoRemindersStore, DAY, { digestOrgs: ['HB', 'LC'] });
-    const quiet = await runRemindersJob(dynamoRemindersStore, addDays(DAY, 1), { digestOrgs: ['HB', 'LC'] });
+    const again = await runRemindersJob(stack.stores.reminders, DAY, { digestOrgs: ['HB', 'LC'] });
+    const quiet = await runRemindersJob(stack.stores.reminders, addDays(DAY, 1), { digestOrgs: ['HB', 'LC'] });
 
     // Assess
     expect(again).toMatchObject({ reminders: [], digests: [] });
@@ -185,14 +188,14 @@ describe('reaching the committee', () => {
     expect(quiet.read.orgs).toBe(0);
     expect(await drain(hbDigests)).toEqual([]);
     expect(await drain(lcDigests)).toEqual([]);
-    expect(await drain(process.env.NOTIFICATIONS_QUEUE_URL!)).toEqual([]);
+    expect(await drain(stack.env.NOTIFICATIONS_QUEUE_URL!)).toEqual([]);
   });
 
   it("lets DynamoDB delete a day's reminder list and digest markers 90 days after the day, and nothing else the job keeps", async () => {
     // Act
-    const ttl = await dynamoClient().send(new DescribeTimeToLiveCommand({ TableName: process.env.FIGURES_TABLE_NAME }));
+    const ttl = await dynamoClient().send(new DescribeTimeToLiveCommand({ TableName: stack.env.FIGURES_TABLE_NAME }));
     const items: Array<Record<string, unknown>> = [];
-    await scanAll(process.env.FIGURES_TABLE_NAME!, (item) => {
+    await scanAll(stack.clients.documentClient, stack.env.FIGURES_TABLE_NAME!, (item) => {
       if (/^(REMINDED|DIGEST|SENT)#/.test(String(item.pk))) items.push(item);
     });
 
@@ -216,21 +219,21 @@ describe('reaching the committee', () => {
     await stack.settle();
     let recorded = 0;
     const crashing = createRemindersHandler({
-      concurrency: 1,
-      digestOrgs: ['HB'],
-      hooks: {
+      store: remindersStoreWith(stack.stores.reminders, {
         afterRecord: () => {
           recorded += 1;
           if (recorded === 2) throw new Error('injected crash between record and publish');
         },
-      },
+      }),
+      digestOrgs: ['HB'],
+      options: { concurrency: 1 },
     });
     const afterLease = () => Date.now() + DEFAULT_LEASE_MS + 1_000;
 
     // Act
     await expect(crashing({ date: next }, {} as never)).rejects.toThrow('injected crash');
     const afterCrash = await drain(hbDigests);
-    const recovery = await runRemindersJob(dynamoRemindersStore, next, { digestOrgs: ['HB'], now: afterLease });
+    const recovery = await runRemindersJob(stack.stores.reminders, next, { digestOrgs: ['HB'], now: afterLease });
     const digests = await drain(hbDigests);
 
     // Assess
@@ -240,7 +243,7 @@ describe('reaching the committee', () => {
     expect(digests[0]!.Body).toContain('Đảng bộ quận Hồng Bàng (HB): 2 việc cần theo dõi ở 2 chi bộ.');
     expect(digests[0]!.Body).toContain('hồ sơ D-HB-4');
     expect(digests[0]!.Body).toContain('hồ sơ D-HB-5');
-    await drain(process.env.NOTIFICATIONS_QUEUE_URL!);
+    await drain(stack.env.NOTIFICATIONS_QUEUE_URL!);
   });
 
   it('after a crash between recording a digest and publishing it, a later run publishes that very digest, once', async () => {
@@ -249,23 +252,23 @@ describe('reaching the committee', () => {
     await stack.send([dossierDueIn('D-LC-2', 'LC-C1', later, 15)]);
     await stack.settle();
     const crashing = createRemindersHandler({
-      digestOrgs: ['LC'],
-      hooks: {
+      store: remindersStoreWith(stack.stores.reminders, {
         afterRecordDigest: () => {
           throw new Error('injected crash between record and publish');
         },
-      },
+      }),
+      digestOrgs: ['LC'],
     });
     const afterLease = () => Date.now() + DEFAULT_LEASE_MS + 1_000;
 
     // Act
     await expect(crashing({ date: later }, {} as never)).rejects.toThrow('injected crash');
     const afterCrash = await drain(lcDigests);
-    const withinLease = await runRemindersJob(dynamoRemindersStore, later, { digestOrgs: ['LC'] });
+    const withinLease = await runRemindersJob(stack.stores.reminders, later, { digestOrgs: ['LC'] });
     const afterWithinLease = await drain(lcDigests);
-    const recovery = await runRemindersJob(dynamoRemindersStore, later, { digestOrgs: ['LC'], now: afterLease });
+    const recovery = await runRemindersJob(stack.stores.reminders, later, { digestOrgs: ['LC'], now: afterLease });
     const recovered = await drain(lcDigests);
-    const nextRun = await runRemindersJob(dynamoRemindersStore, later, { digestOrgs: ['LC'], now: afterLease });
+    const nextRun = await runRemindersJob(stack.stores.reminders, later, { digestOrgs: ['LC'], now: afterLease });
 
     // Assess
     expect(afterCrash).toEqual([]);
@@ -284,12 +287,11 @@ describe('reaching the committee', () => {
     const on = addDays(DAY, 6);
     await stack.send([dossierDueIn('D-HB-6', 'HB-P1-C2', on, 15)]);
     await stack.settle();
-    process.env.REMINDER_DIGEST_ORGS = '["HB","NOT-AN-ORG"]';
+    // The environment the deployed function reads, on the emulators.
+    const env = { ...stack.env, ...emulatorEnvironment(inject('emulators')), REMINDER_DIGEST_ORGS: '["HB","NOT-AN-ORG"]' };
 
     // Act
-    const outcome = await createRemindersHandler()({ date: on }, {} as never).finally(() => {
-      delete process.env.REMINDER_DIGEST_ORGS;
-    });
+    const outcome = await createRemindersHandler(remindersDependencies(env))({ date: on }, {} as never);
 
     // Assess
     expect(outcome).toMatchObject({ sent: 1, digests: 1 });
@@ -310,7 +312,7 @@ describe('reaching the committee', () => {
     };
     await documentClient().send(
       new PutCommand({
-        TableName: process.env.FIGURES_TABLE_NAME,
+        TableName: stack.env.FIGURES_TABLE_NAME,
         Item: {
           pk: 'OUTBOX',
           sk: 'SENT#dossier#D-LEGACY|dossier.overdue#D-LEGACY#-#2026-11-30',
@@ -323,8 +325,8 @@ describe('reaching the committee', () => {
     );
 
     // Act
-    const run = await runRemindersJob(dynamoRemindersStore, on);
-    const delivered = (await drain(process.env.NOTIFICATIONS_QUEUE_URL!)).find((m) => m.Body === JSON.stringify(legacy));
+    const run = await runRemindersJob(stack.stores.reminders, on);
+    const delivered = (await drain(stack.env.NOTIFICATIONS_QUEUE_URL!)).find((m) => m.Body === JSON.stringify(legacy));
 
     // Assess
     expect(run.recovered).toBe(1);

@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemindersHandler, jobDate } from '../../functions/reminders/handler.js';
 import { recordChangesOf } from '../../shared/data/stream-changes.js';
 import { staleFrom } from '../../shared/domain/figures/stale.js';
-import { documentClient, sqsClient } from '../../shared/data/clients.js';
+import { documentClient, sqsClient } from '../helpers/emulators.js';
 import { dossierKey, memberKey, toItem, transferKey } from '../../shared/data/keys.js';
 import { addDays, compareDates } from '../../shared/domain/dates.js';
 import type { DossierRecord, OrgRecord } from '../../shared/domain/records.js';
 import type { Reminder } from '../../shared/domain/reminders.js';
 import { dossierDueOn } from '../../shared/domain/rules/index.js';
-import { dynamoRemindersStore } from '../../shared/data/reminder-store.js';
-import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/send-reminders.js';
+import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/run-reminders-job/index.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { remindersStoreWith } from '../helpers/store-decorators.js';
 
 type Row = [kind: string, subjectId: string, orgId: string, dueOn: string, daysLeft: number, threshold: number | null];
 
@@ -23,8 +23,8 @@ const row = (r: Reminder): Row => [r.kind, r.subjectId, r.orgId, r.dueOn, r.days
 const sortRows = (rows: Row[]) => [...rows].sort((a, b) => `${a[0]}|${a[1]}|${a[3]}`.localeCompare(`${b[0]}|${b[1]}|${b[3]}`));
 
 /** Every message the notifications topic delivered since the last call, raw bodies, removed from the queue. */
-async function published(): Promise<string[]> {
-  const queueUrl = process.env.NOTIFICATIONS_QUEUE_URL!;
+async function published(stack: TestStack): Promise<string[]> {
+  const queueUrl = stack.env.NOTIFICATIONS_QUEUE_URL!;
   const bodies: string[] = [];
   for (;;) {
     const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -40,10 +40,10 @@ async function published(): Promise<string[]> {
   }
 }
 
-const publishedRows = async () => sortRows((await published()).map((b) => row(JSON.parse(b) as Reminder)));
+const publishedRows = async (stack: TestStack) => sortRows((await published(stack)).map((b) => row(JSON.parse(b) as Reminder)));
 
-async function rawItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: process.env.RECORDS_TABLE_NAME, Key: key, ConsistentRead: true }));
+async function rawItem(stack: TestStack, key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: stack.env.RECORDS_TABLE_NAME, Key: key, ConsistentRead: true }));
   return out.Item;
 }
 
@@ -174,10 +174,10 @@ describe('the reminders job, day by day', () => {
     const rerun: Record<string, Row[]> = {};
     // Act
     for (const date of walk) {
-      const first = await runRemindersJob(dynamoRemindersStore, date);
-      queued[date] = await publishedRowsKeeping(bodies);
-      const again = await runRemindersJob(dynamoRemindersStore, date);
-      rerun[date] = [...again.reminders.map(row), ...(await publishedRowsKeeping(bodies))];
+      const first = await runRemindersJob(stack.stores.reminders, date);
+      queued[date] = await publishedRowsKeeping(stack, bodies);
+      const again = await runRemindersJob(stack.stores.reminders, date);
+      rerun[date] = [...again.reminders.map(row), ...(await publishedRowsKeeping(stack, bodies))];
       sent[date] = sortRows(first.reminders.map(row));
       if (afterRun[date]) {
         await stack.send(afterRun[date]);
@@ -199,7 +199,7 @@ describe('the reminders job, day by day', () => {
     // DD was reminded once while open, and never after it was withdrawn on 2026-01-28.
     expect(reminders.filter((r) => r.subjectId === 'DD').map((r) => r.remindOn)).toEqual(['2026-01-24']);
     for (const key of [dossierKey('DC'), dossierKey('DD'), memberKey('MX'), transferKey('TB'), transferKey('TC'), transferKey('TD')]) {
-      const item = await rawItem(key);
+      const item = await rawItem(stack, key);
       expect(item).toBeDefined();
       expect(item).not.toHaveProperty('remindOn');
       expect(item).not.toHaveProperty('remindMonth');
@@ -237,7 +237,7 @@ describe('the reminders job, day by day', () => {
 
   it('moves a record on in the index without marking any figure stale', async () => {
     // Prepare: MD's badge reminder was sent, so its index date moved past it.
-    const item = await rawItem(memberKey('MD'));
+    const item = await rawItem(stack, memberKey('MD'));
     // Act
     const stale = staleFrom(recordChangesOf([{ oldImage: { ...item, remindOn: '2026-01-14', remindMonth: '2026-01' }, newImage: item }]));
     // Assess
@@ -248,8 +248,8 @@ describe('the reminders job, day by day', () => {
 });
 
 /** Reads what was published, keeps the raw bodies for later checks, returns the rows. */
-async function publishedRowsKeeping(bodies: string[]): Promise<Row[]> {
-  const raw = await published();
+async function publishedRowsKeeping(stack: TestStack, bodies: string[]): Promise<Row[]> {
+  const raw = await published(stack);
   bodies.push(...raw);
   return sortRows(raw.map((b) => row(JSON.parse(b) as Reminder)));
 }
@@ -284,8 +284,8 @@ const cellItem = (): Record<string, unknown> => {
   return toItem({ entity: 'org', record });
 };
 
-async function writeDirectly(items: Record<string, unknown>[]): Promise<void> {
-  const table = process.env.RECORDS_TABLE_NAME!;
+async function writeDirectly(stack: TestStack, items: Record<string, unknown>[]): Promise<void> {
+  const table = stack.env.RECORDS_TABLE_NAME!;
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   const worker = async () => {
@@ -314,20 +314,23 @@ describe('the reminders job under failure', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ figures: false });
-    await writeDirectly([cellItem()]);
+    await writeDirectly(stack, [cellItem()]);
   });
   afterAll(async () => stack?.stop());
 
   it('publishes once when two jobs run at once on the same date', async () => {
     // Prepare: twenty dossiers whose 15-day threshold falls on 2027-03-17.
-    await writeDirectly(Array.from({ length: 20 }, (_, i) => dossierItem(`CC${String(i).padStart(2, '0')}`, '2027-01-31')));
+    await writeDirectly(
+      stack,
+      Array.from({ length: 20 }, (_, i) => dossierItem(`CC${String(i).padStart(2, '0')}`, '2027-01-31')),
+    );
     // Act
     const [a, b] = await Promise.all([
-      runRemindersJob(dynamoRemindersStore, '2027-03-17'),
-      runRemindersJob(dynamoRemindersStore, '2027-03-17'),
+      runRemindersJob(stack.stores.reminders, '2027-03-17'),
+      runRemindersJob(stack.stores.reminders, '2027-03-17'),
     ]);
     // Assess
-    const rows = await publishedRows();
+    const rows = await publishedRows(stack);
     expect(rows.map((r) => r[1])).toEqual(Array.from({ length: 20 }, (_, i) => `CC${String(i).padStart(2, '0')}`));
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['dossier.dueSoon']));
     expect(sortRows([...a.reminders, ...b.reminders].map(row))).toEqual(rows);
@@ -336,27 +339,28 @@ describe('the reminders job under failure', () => {
   it('retries a reminder recorded but not published (a crash) in a later run, without a duplicate', async () => {
     // Prepare: two dossiers reach their 15-day threshold on 2027-03-18; the run crashes
     // after recording the first reminder and before publishing it.
-    await writeDirectly([dossierItem('CR1', '2027-02-01'), dossierItem('CR2', '2027-02-01')]);
+    await writeDirectly(stack, [dossierItem('CR1', '2027-02-01'), dossierItem('CR2', '2027-02-01')]);
     let crashed: string | undefined;
     const crashing = createRemindersHandler({
-      concurrency: 1,
-      hooks: {
+      store: remindersStoreWith(stack.stores.reminders, {
         afterRecord: (reminder) => {
           if (crashed) return;
           crashed = reminder.subjectId;
           throw new Error('injected crash between record and publish');
         },
-      },
+      }),
+      digestOrgs: [],
+      options: { concurrency: 1 },
     });
     const afterLease = () => Date.now() + DEFAULT_LEASE_MS + 1_000;
     // Act
     await expect(crashing({ date: '2027-03-18' }, {} as never)).rejects.toThrow('injected crash');
-    const afterCrash = await publishedRows();
-    const withinLease = await runRemindersJob(dynamoRemindersStore, '2027-03-18');
-    const afterWithinLease = await publishedRows();
-    const recovering = await runRemindersJob(dynamoRemindersStore, '2027-03-18', { now: afterLease });
-    const afterRecovery = await publishedRows();
-    const nextDay = await runRemindersJob(dynamoRemindersStore, '2027-03-19', { now: afterLease });
+    const afterCrash = await publishedRows(stack);
+    const withinLease = await runRemindersJob(stack.stores.reminders, '2027-03-18');
+    const afterWithinLease = await publishedRows(stack);
+    const recovering = await runRemindersJob(stack.stores.reminders, '2027-03-18', { now: afterLease });
+    const afterRecovery = await publishedRows(stack);
+    const nextDay = await runRemindersJob(stack.stores.reminders, '2027-03-19', { now: afterLease });
     // Assess
     expect(afterCrash).toEqual([]);
     // The crashed run's lease still holds: the other dossier is sent, the leftover waits.
@@ -368,7 +372,7 @@ describe('the reminders job under failure', () => {
       reminders: [expect.objectContaining({ subjectId: crashed, remindOn: '2027-03-18' })],
     });
     expect(nextDay.reminders).toEqual([]);
-    expect(await published()).toEqual([]);
+    expect(await published(stack)).toEqual([]);
   });
 });
 
@@ -376,7 +380,7 @@ describe('the reminders job at scale', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ figures: false });
-    await writeDirectly([cellItem()]);
+    await writeDirectly(stack, [cellItem()]);
   });
   afterAll(async () => stack?.stop());
 
@@ -384,16 +388,16 @@ describe('the reminders job at scale', () => {
     // Prepare: 3 dossiers reach their 15-day threshold on 2028-06-15; 4,997 later ones do not.
     const due = ['DUE1', 'DUE2', 'DUE3'].map((id) => dossierItem(id, '2028-05-01'));
     const notDue = Array.from({ length: 4_997 }, (_, i) => dossierItem(`LATER${i}`, addDays('2028-05-02', i % 240)));
-    await writeDirectly([...due, ...notDue]);
+    await writeDirectly(stack, [...due, ...notDue]);
     // Act
-    const first = await runRemindersJob(dynamoRemindersStore, '2028-06-15');
-    const second = await runRemindersJob(dynamoRemindersStore, '2028-06-15');
+    const first = await runRemindersJob(stack.stores.reminders, '2028-06-15');
+    const second = await runRemindersJob(stack.stores.reminders, '2028-06-15');
     // Assess
     expect(sortRows(first.reminders.map(row)).map((r) => r[1])).toEqual(['DUE1', 'DUE2', 'DUE3']);
     expect(first.read.index).toBe(3);
     expect(first.itemsRead).toBeLessThanOrEqual(10);
     expect(second.reminders).toEqual([]);
     expect(second.itemsRead).toBe(0); // the three moved on to their 7-day threshold
-    expect((await published()).length).toBe(3);
+    expect((await published(stack)).length).toBe(3);
   });
 });

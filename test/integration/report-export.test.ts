@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createReportHandler } from '../../functions/report-api/handler.js';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { startLocalApi, type LocalApi } from '../../local/http-api.js';
 import { freePort } from '../../local/ports.js';
@@ -50,10 +51,9 @@ describe('report exports on a local stack', () => {
     // Prepare: HP > HB (target 2) > HBC, HP > LC (no target, a hostile name) > LCG > LCC;
     // three admissions, one open dossier, HP's target 3
     stack = await startTestStack();
-    const { handler } = await import('../../functions/report-api/handler.js');
     api = await startLocalApi({
       port: await freePort(),
-      reportHandler: handler as never,
+      reportHandler: createReportHandler(stack.deps.report) as never,
       settle: () => stack.settle(),
       status: () => ({ ingestOldestAgeSeconds: 0, figuresLagSeconds: 0 }),
     });

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appliedKeys } from '../../shared/data/redrive.js';
-import { outgoing, sendEvents } from '../../shared/data/queue-sender.js';
-import { buildReport } from '../../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { outgoing } from '../../shared/domain/events/outgoing.js';
+import { sendAll } from '../../shared/data/queue-sender.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { killGroup, startStack, target } from '../helpers/npm-start.js';
 
@@ -45,8 +45,8 @@ describe('npm start killed and started again', () => {
       registerOrg('Q1', 'HP', 'upper-grassroots'),
       registerOrg('C1', 'Q1', 'grassroots-cell'),
     ];
-    await sendEvents(
-      endpoints.env.INGEST_QUEUE_URL!,
+    await sendAll(
+      endpoints.stores.ingestQueue,
       tree.map((e) => outgoing(JSON.stringify(e))),
     );
     await fetch(`${endpoints.apiUrl}/_local/settled`);
@@ -54,8 +54,8 @@ describe('npm start killed and started again', () => {
       validEvent('member.admitted', { id: `restart-${i}`, data: { memberId: `R${i}`, orgId: 'C1', dossierId: undefined } }),
     );
     const all = [...tree, ...admissions];
-    await sendEvents(
-      endpoints.env.INGEST_QUEUE_URL!,
+    await sendAll(
+      endpoints.stores.ingestQueue,
       admissions.map((e) => outgoing(JSON.stringify(e))),
     );
 
@@ -70,7 +70,7 @@ describe('npm start killed and started again', () => {
     const deadline = Date.now() + 120_000;
     let applied = new Set<string>();
     while (applied.size < ids.length && Date.now() < deadline) {
-      applied = await appliedKeys(ids);
+      applied = await restarted.stores.redrive.appliedKeys(ids);
       if (applied.size < ids.length) await new Promise((r) => setTimeout(r, 500));
     }
     await fetch(`${restarted.apiUrl}/_local/settled`);
@@ -78,10 +78,10 @@ describe('npm start killed and started again', () => {
     // Assess: work was left at the kill, all of it applied, each event counted once
     expect(leftAtKill).toBeGreaterThan(0);
     expect(applied.size).toBe(ids.length);
-    const report = await buildReport('HP', { date: '2021-12-31' });
+    const report = await buildReport(restarted.stores.figures, 'HP', { date: '2021-12-31' });
     expect(report.members.total).toBe(150);
     expect(report.admissions.total).toBe(150);
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect(await recomputeFigures(restarted.stores.recompute, { write: false })).toEqual([]);
     await killGroup(second.child, 'SIGINT');
     running = undefined;
   });

@@ -1,7 +1,7 @@
 // §9 across a year end, temporary attendance and a province merge (1 July 2025).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../shared/use-cases/build-report.js';
-import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -49,9 +49,9 @@ describe('figures across a year end, temporary attendance and a province merge',
     await stack.send([issue('T1', 'M1', 'official', 'C1', 'C3', '2021-12-20')]);
     await stack.settle();
     const atYearEnd = {
-      hp: await buildReport('HP', { date: '2021-12-31' }),
-      q1: await buildReport('Q1', { date: '2021-12-31' }),
-      q2: await buildReport('Q2', { date: '2021-12-31' }),
+      hp: await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' }),
+      q1: await buildReport(stack.stores.figures, 'Q1', { date: '2021-12-31' }),
+      q2: await buildReport(stack.stores.figures, 'Q2', { date: '2021-12-31' }),
     };
     await stack.send([receive('T1', '2022-01-05')]);
     await stack.settle();
@@ -61,10 +61,10 @@ describe('figures across a year end, temporary attendance and a province merge',
     expect(atYearEnd.q2.members).toMatchObject({ total: 1, inTransit: 0 });
     expect(atYearEnd.q1.transfers.officialOut).toBe(1);
     expect(atYearEnd.hp.transfers.officialOut).toBe(0);
-    const q2in2022 = await buildReport('Q2', { date: '2022-01-10' });
+    const q2in2022 = await buildReport(stack.stores.figures, 'Q2', { date: '2022-01-10' });
     expect(q2in2022.transfers.officialIn).toBe(1);
     expect(q2in2022.members).toMatchObject({ total: 2, inTransit: 0 });
-    expect((await buildReport('Q2', { date: '2022-01-10', year: 2021 })).transfers.officialIn).toBe(0);
+    expect((await buildReport(stack.stores.figures, 'Q2', { date: '2022-01-10', year: 2021 })).transfers.officialIn).toBe(0);
   });
 
   it('keeps a temporary transfer on the sending rolls and counts an attendee where it was received', async () => {
@@ -72,8 +72,8 @@ describe('figures across a year end, temporary attendance and a province merge',
     await stack.send([issue('T2', 'M2', 'temporary', 'C2', 'C9', '2024-03-01'), receive('T2', '2024-03-04')]);
     await stack.settle();
     // Assess
-    const hp = await buildReport('HP', { date: '2024-06-30' });
-    const hd = await buildReport('HD', { date: '2024-06-30' });
+    const hp = await buildReport(stack.stores.figures, 'HP', { date: '2024-06-30' });
+    const hd = await buildReport(stack.stores.figures, 'HD', { date: '2024-06-30' });
     expect(hp.members).toMatchObject({ total: 3, female: 1, temporaryAttendees: 0 });
     expect(hp.transfers).toMatchObject({ temporaryOut: 1, temporaryIn: 0 });
     expect(hd.members).toMatchObject({ total: 1, temporaryAttendees: 1 });
@@ -85,12 +85,12 @@ describe('figures across a year end, temporary attendance and a province merge',
     await stack.send([validEvent('org.dissolved', { data: { orgId: 'HD', on: '2025-07-01', mergedInto: 'HP' } })]);
     await stack.settle();
     // Assess
-    const hp = await buildReport('HP', { date: '2025-07-01', year: 2024 });
+    const hp = await buildReport(stack.stores.figures, 'HP', { date: '2025-07-01', year: 2024 });
     expect(hp.children.map((c) => c.orgId)).toEqual(['Q1', 'Q2', 'QH']);
     expect(hp.organizations).toMatchObject({ grassroots: 4, grassrootsCells: 4 });
     expect(hp.members).toMatchObject({ total: 4, temporaryAttendees: 1 });
     expect(hp.transfers).toMatchObject({ temporaryOut: 0, temporaryIn: 0 });
-    expect((await buildReport('QH', { date: '2025-07-01', year: 2024 })).transfers.temporaryIn).toBe(1);
-    expect(await recomputeFigures({ write: false })).toEqual([]);
+    expect((await buildReport(stack.stores.figures, 'QH', { date: '2025-07-01', year: 2024 })).transfers.temporaryIn).toBe(1);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 });

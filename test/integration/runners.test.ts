@@ -5,10 +5,9 @@ import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { documentClient, dynamoClient, resetClients, snsClient, sqsClient } from '../../shared/data/clients.js';
+import { documentClient, dynamoClient, snsClient, sqsClient } from '../helpers/emulators.js';
 import { localStreamsClient } from '../../local/streams-client.js';
 import { INGEST_DLQ, INGEST_QUEUE, NOTIFICATIONS_QUEUE, RECORDS_TABLE } from '../../shared/resources.js';
-import { useEmulators } from '../../local/use-emulators.js';
 import { provision, type Provisioned } from '../../local/provision.js';
 import { startSqsRunner, type Runner } from '../../local/runners/sqs-runner.js';
 import { startStreamRunner } from '../../local/runners/stream-runner.js';
@@ -26,8 +25,6 @@ describe('local event source runners', () => {
   const runners: Runner[] = [];
 
   beforeAll(async () => {
-    useEmulators(inject('emulators'));
-    resetClients();
     p = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, `r${randomUUID().slice(0, 8)}`, {
       visibilityTimeout: 1,
     });
@@ -117,7 +114,7 @@ describe('local event source runners', () => {
     runners.push(
       startStreamRunner({
         dynamo: dynamoClient(),
-        streams: localStreamsClient(),
+        streams: localStreamsClient(inject('emulators').dynamodbEndpoint),
         tableName: p.tables[RECORDS_TABLE.id]!,
         functionName: 'test',
         batchSize: 10,

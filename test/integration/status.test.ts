@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { startLocalApi, type LocalApi } from '../../local/http-api.js';
 import { freePort } from '../../local/ports.js';
-import { sqsClient } from '../../shared/data/clients.js';
+import { sqsClient } from '../helpers/emulators.js';
 import { recordCompletedRun } from '../../shared/data/run-status.js';
 import { todayInVietnam } from '../../shared/domain/dates.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
@@ -71,7 +71,7 @@ describe('dangvien status', () => {
       validEvent('member.recognized', { id: 'status-waiting', data: { memberId: 'NOT-YET', recognizedOn: '2022-03-10' } }),
     ]);
     await new Promise((r) => setTimeout(r, 1500));
-    await recordCompletedRun('reminders', '2026-01-01', new Date(Date.now() - 2 * 86_400_000));
+    await recordCompletedRun(stack.stores.runStatus, 'reminders', '2026-01-01', new Date(Date.now() - 2 * 86_400_000));
     // Act
     const status = await dangvien('status');
     // Assess

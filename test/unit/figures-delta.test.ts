@@ -23,8 +23,8 @@ import type { FactRecord, MemberRecord, OrgLevel, OrgRecord } from '../../shared
 import { recordChangesOf } from '../../shared/data/stream-changes.js';
 import { staleFrom, type Stale } from '../../shared/domain/figures/stale.js';
 import { toItem } from '../../shared/data/keys.js';
-import { refreshFigures } from '../../shared/use-cases/refresh-figures.js';
-import { asOfId, figuresId } from '../../shared/use-cases/ports.js';
+import { refreshFigures } from '../../shared/use-cases/refresh-figures/index.js';
+import { asOfId, figuresId } from '../../shared/use-cases/refresh-figures/port.js';
 import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
 
 function org(orgId: string, parentId: string | null, level: OrgLevel, extra: Partial<OrgRecord> = {}): OrgRecord {

@@ -1,8 +1,9 @@
 // The import use case on an in-memory store: deciding, resuming and the dry run, without emulators.
 import { CSV_HEADER, csvRow, type CsvOverrides } from '../helpers/member-csv.js';
 import { describe, expect, it } from 'vitest';
+import { OrgTree } from '../../shared/domain/figures/tree.js';
 import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
-import { checkImport, importMembers, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members.js';
+import { checkImport, importMembers, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members/index.js';
 
 /** A store in memory that counts its writes. */
 class MemoryStore implements MemberImportStore {
@@ -10,7 +11,7 @@ class MemoryStore implements MemberImportStore {
   readonly markers = new Map<string, ImportMarker>();
   writes = 0;
   constructor(private readonly orgs: OrgRecord[]) {}
-  loadOrgs = async () => this.orgs;
+  currentOrgTree = async () => new OrgTree(this.orgs);
   findMarkers = async (source: string, ids: string[]) => new Set(ids.filter((id) => this.markers.get(id)?.source === source));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
   putMembers = async (members: MemberRecord[]) => {

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
 import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
+import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+import { ingestStoreWith } from '../helpers/store-decorators.js';
 
 /** The SQS event Lambda would get for these events, each in its own message group. */
 const sqsEvent = (events: object[]): SQSEvent => ({
@@ -30,10 +32,14 @@ const sqsEvent = (events: object[]): SQSEvent => ({
 
 const context = lambdaContext('ingest', 30_000);
 
+/** The ingest handler on `store`, without producer scoping; no record of these batches waits for a predecessor. */
+const handlerOn = (store: IngestStore) =>
+  createIngestHandler({ store, loadRegistry: async () => undefined, waitBeforeRetry: async () => {} });
+
 /** A store holding the example tree HP > Q1 > C1, C2. */
 async function storeWithOrgs(): Promise<InMemoryIngestStore> {
   const store = new InMemoryIngestStore();
-  await createIngestHandler({}, store, async () => undefined)(sqsEvent(baseOrgs()), context);
+  await handlerOn(store)(sqsEvent(baseOrgs()), context);
   return store;
 }
 
@@ -57,16 +63,14 @@ describe('the ingest handler on a batch of several message groups', () => {
     const a1Held = new Promise<void>((resolve) => {
       releaseA1 = resolve;
     });
-    const handler = createIngestHandler(
-      {
-        afterMarkerCheck: async (event) => {
-          started.push(event.id);
-          if (event.id === b2.id) releaseA1();
-          if (event.id === a1.id) await a1Held;
+    const handler = handlerOn(
+      ingestStoreWith(store, {
+        afterMarkerCheck: async ({ eventId }) => {
+          started.push(eventId);
+          if (eventId === b2.id) releaseA1();
+          if (eventId === a1.id) await a1Held;
         },
-      },
-      store,
-      async () => undefined,
+      }),
     );
     // Act
     const response = await handler(sqsEvent(batch), context);
@@ -83,14 +87,12 @@ describe('the ingest handler on a batch of several message groups', () => {
     // Prepare: A's admission fails to write.
     const store = await storeWithOrgs();
     const { a1, batch } = twoGroups();
-    const handler = createIngestHandler(
-      {
-        beforeWrite: (event) => {
-          if (event.id === a1.id) throw new Error('injected crash before the write');
+    const handler = handlerOn(
+      ingestStoreWith(store, {
+        beforeCommit: ({ eventId }) => {
+          if (eventId === a1.id) throw new Error('injected crash before the write');
         },
-      },
-      store,
-      async () => undefined,
+      }),
     );
     // Act
     const response = await handler(sqsEvent(batch), context);
@@ -103,14 +105,12 @@ describe('the ingest handler on a batch of several message groups', () => {
   it('reports every record of a batch whose groups all fail, without throwing', async () => {
     // Prepare
     const store = await storeWithOrgs();
-    const handler = createIngestHandler(
-      {
-        beforeWrite: () => {
+    const handler = handlerOn(
+      ingestStoreWith(store, {
+        beforeCommit: () => {
           throw new Error('injected crash before the write');
         },
-      },
-      store,
-      async () => undefined,
+      }),
     );
     // Act
     const response = await handler(sqsEvent(twoGroups().batch), context);

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { bodyHash } from '../../shared/domain/ingest/idempotency.js';
 import type { Producer } from '../../shared/domain/ingest/scope.js';
-import { batchOrgTree, ingestEvent, PredecessorMissingError, type Sender } from '../../shared/use-cases/ingest-event.js';
-import { NO_BODY } from '../../shared/use-cases/ports.js';
+import { batchOrgTree, ingestEvent, PredecessorMissingError, type IngestContext } from '../../shared/use-cases/ingest-event/index.js';
+import { NO_BODY } from '../../shared/use-cases/ingest-event/port.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
 
@@ -14,18 +14,18 @@ const PRODUCERS: Producer[] = [
   { senderId: 'Q1', name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] },
   { senderId: 'Q2', name: 'district Q2', sources: ['csdl-q2'], orgs: ['Q2'] },
 ];
-const scoped = (senderId: string | undefined, redrive?: string): Sender => ({
+const scoped = (senderId: string | undefined, redrive?: string): IngestContext => ({
   senderId,
   redrive,
   producers: (id) => PRODUCERS.find((p) => p.senderId === id),
 });
 
 let messages = 0;
-const ingest = (store: InMemoryIngestStore, event: object | string, sender?: Sender) =>
+const ingest = (store: InMemoryIngestStore, event: object | string, sender?: IngestContext) =>
   ingestEvent(store, typeof event === 'string' ? event : JSON.stringify(event), {
     messageId: `m${++messages}`,
     receiveCount: 1,
-    sender,
+    context: sender,
   });
 
 /** A store with HP > Q1 > C1, C2 and HP > Q2 > C9, written by the city. */

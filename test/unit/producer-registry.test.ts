@@ -10,10 +10,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { PRODUCER_REGISTRY_UNREADABLE } from '../../infra/constructs/monitoring.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
-import { loadProducers, parseRegistry, ProducerRegistryError, type RegistryLoader } from '../../shared/data/producer-registry.js';
+import { createProducerRegistry, parseRegistry, ProducerRegistryError, type RegistryLoader } from '../../shared/data/producer-registry.js';
+import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
+import { registrySourceFrom } from '../../shared/wiring/environment.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+
+/** The ingest handler on `store` with the registry `loadRegistry` reads. */
+const handlerOn = (store: IngestStore, loadRegistry: RegistryLoader) =>
+  createIngestHandler({ store, loadRegistry, waitBeforeRetry: async () => {} });
 
 const REGISTRY = { producers: [{ senderId: 'CITY', name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] }] };
 
@@ -55,7 +61,7 @@ describe('the ingest with a producer registry it cannot use', () => {
     const lines: string[] = [];
     for (const stream of [process.stdout, process.stderr])
       vi.spyOn(stream, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
-    const handler = createIngestHandler({}, store, loader);
+    const handler = handlerOn(store, loader);
     // Act
     const invocation = handler(sqsEvent('CITY', baseOrgs()), lambdaContext('ingest', 30_000));
     // Assess
@@ -71,7 +77,7 @@ describe('the ingest with a producer registry it cannot use', () => {
     const store = new InMemoryIngestStore();
     const loader = vi.fn<RegistryLoader>(async () => ({ registry: REGISTRY, version: 'test:1' }));
     // Act
-    const response = await createIngestHandler({}, store, loader)(sqsEvent('CITY', baseOrgs()), lambdaContext('ingest', 30_000));
+    const response = await handlerOn(store, loader)(sqsEvent('CITY', baseOrgs()), lambdaContext('ingest', 30_000));
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(loader).toHaveBeenCalledTimes(1);
@@ -85,9 +91,8 @@ describe('parseRegistry and the local registry file', () => {
     writeFileSync(path, text);
     return path;
   };
-  afterEach(() => {
-    delete process.env.DANGVIEN_PRODUCERS_FILE;
-  });
+  /** The registry a deployment's environment names (as the functions' composition roots read it). */
+  const registryOf = (env: Record<string, string>) => createProducerRegistry(registrySourceFrom(env));
 
   it.each([
     ['not JSON', '{"producers": ['],
@@ -102,10 +107,11 @@ describe('parseRegistry and the local registry file', () => {
 
   it('reads the file on every call and names each content by its hash', async () => {
     // Prepare
-    process.env.DANGVIEN_PRODUCERS_FILE = file(JSON.stringify(REGISTRY));
+    const path = file(JSON.stringify(REGISTRY));
+    const loadProducers = registryOf({ DANGVIEN_PRODUCERS_FILE: path });
     // Act
     const first = await loadProducers();
-    writeFileSync(process.env.DANGVIEN_PRODUCERS_FILE, JSON.stringify({ producers: [] }));
+    writeFileSync(path, JSON.stringify({ producers: [] }));
     const second = await loadProducers();
     // Assess
     expect(first?.registry).toEqual(REGISTRY);
@@ -116,16 +122,16 @@ describe('parseRegistry and the local registry file', () => {
 
   it('throws, never answers "scoping off", for a file that is missing or broken', async () => {
     // Prepare
-    process.env.DANGVIEN_PRODUCERS_FILE = join(tmpdir(), 'no-such-dir', 'producers.json');
+    const missing = registryOf({ DANGVIEN_PRODUCERS_FILE: join(tmpdir(), 'no-such-dir', 'producers.json') });
+    const broken = registryOf({ DANGVIEN_PRODUCERS_FILE: file('{"producers": [') });
     // Act / Assess
-    await expect(loadProducers()).rejects.toBeInstanceOf(ProducerRegistryError);
-    process.env.DANGVIEN_PRODUCERS_FILE = file('{"producers": [');
-    await expect(loadProducers()).rejects.toBeInstanceOf(ProducerRegistryError);
+    await expect(missing()).rejects.toBeInstanceOf(ProducerRegistryError);
+    await expect(broken()).rejects.toBeInstanceOf(ProducerRegistryError);
   });
 
   it('leaves scoping off only when no registry is configured at all', async () => {
     // Act / Assess
-    expect(await loadProducers()).toBeUndefined();
+    expect(await registryOf({})()).toBeUndefined();
   });
 
   it('does not accept a valid event from a sender the registry does not name', async () => {
@@ -133,7 +139,7 @@ describe('parseRegistry and the local registry file', () => {
     const store = new InMemoryIngestStore();
     const loader: RegistryLoader = async () => ({ registry: REGISTRY, version: 'test:1' });
     // Act
-    await createIngestHandler({}, store, loader)(sqsEvent('AIDASTRANGER', [validEvent('org.registered')]), lambdaContext('ingest', 30_000));
+    await handlerOn(store, loader)(sqsEvent('AIDASTRANGER', [validEvent('org.registered')]), lambdaContext('ingest', 30_000));
     // Assess
     expect(store.orgs.size).toBe(0);
     expect([...store.rejected.values()].map((r) => [r.reason, r.senderId])).toEqual([['out-of-scope', 'AIDASTRANGER']]);

@@ -8,8 +8,10 @@
 //   envelope.ts    the envelope, the parsed event types
 //   parse.ts       parseEvent and the limits on a body
 //   groups.ts      the message group of an event
+//   outgoing.ts    an event as it goes on the queue: its group and deduplication id
 export * from './envelope.js';
 export * from './groups.js';
+export * from './outgoing.js';
 export * from './parse.js';
 export * from './payloads.js';
 export * from './scalars.js';

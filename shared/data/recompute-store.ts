@@ -1,22 +1,14 @@
-// data: one pass over every record (for `recompute`), with the cell each counts for now.
+// data: what `recompute` reads and writes (use-cases/recompute-figures): one pass over
+// every record with the cell each counts for now, every item of the Figures table, and
+// the writes that replace those that differ.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeadlineRefresh } from '../domain/deadline-refresh.js';
-import type { StoredRecord } from '../domain/records.js';
-import { documentClient } from './clients.js';
-import { config } from './config.js';
-import { scanAll } from './dynamo-toolkit.js';
-import { keyOf, storedRecordOf } from './keys.js';
 import { indexAttributes } from '../domain/reminder-index.js';
-
-export async function scanRecords(visit: (stored: StoredRecord, cellId: string | undefined) => void): Promise<void> {
-  await scanAll(config.recordsTable(), (item) => {
-    const stored = storedRecordOf(item);
-    if (!stored) return;
-    const cellKey = typeof item.cellKey === 'string' ? item.cellKey.slice('CELL#'.length) : undefined;
-    visit(stored, cellKey);
-  });
-}
+import type { RecomputeStore } from '../use-cases/recompute-figures/port.js';
+import { scanAll } from './dynamo-toolkit.js';
+import { figuresWriter, readAllFigureItems, type FiguresTables } from './figures-store.js';
+import { keyOf, storedRecordOf } from './keys.js';
 
 /**
  * Writes a refreshed deadline (domain/deadline-refresh.ts): the date, the flag, the
@@ -24,7 +16,7 @@ export async function scanRecords(visit: (stored: StoredRecord, cellId: string |
  * sealed profile stays as it is). Only if the record is still the one read; false when
  * the ingest changed it meanwhile (the next recompute sees it again).
  */
-export async function writeRefreshedDeadline({ before, after }: DeadlineRefresh): Promise<boolean> {
+async function writeRefreshedDeadline(t: FiguresTables, { before, after }: DeadlineRefresh): Promise<boolean> {
   const record = after.record as { dueOn: string; dueOnProvisional?: boolean; version: number };
   const index = indexAttributes(after);
   const set = ['dueOn = :due', 'version = :next'];
@@ -38,9 +30,9 @@ export async function writeRefreshedDeadline({ before, after }: DeadlineRefresh)
   } else remove.push('remindOn', 'remindMonth');
   if (record.dueOnProvisional) values[':provisional'] = true;
   try {
-    await documentClient().send(
+    await t.documentClient.send(
       new UpdateCommand({
-        TableName: config.recordsTable(),
+        TableName: t.recordsTable,
         Key: keyOf(before),
         UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ConditionExpression: 'version = :read',
@@ -52,4 +44,26 @@ export async function writeRefreshedDeadline({ before, after }: DeadlineRefresh)
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/**
+ * The recompute store on the Records and Figures tables.
+ * @example
+ * const store = createDynamoRecomputeStore({ documentClient: clients.documentClient, recordsTable: 'dangvien-Records', figuresTable: 'dangvien-Figures' });
+ * const differences = await recomputeFigures(store, { write: false });
+ */
+export function createDynamoRecomputeStore(t: FiguresTables): RecomputeStore {
+  return {
+    ...figuresWriter(t),
+    readAllFigureItems: () => readAllFigureItems(t),
+    writeRefreshedDeadline: (refresh) => writeRefreshedDeadline(t, refresh),
+    async scanRecords(visit) {
+      await scanAll(t.documentClient, t.recordsTable, (item) => {
+        const stored = storedRecordOf(item);
+        if (!stored) return;
+        const cellId = typeof item.cellKey === 'string' ? item.cellKey.slice('CELL#'.length) : undefined;
+        visit(stored, { pk: String(item.pk), cellId });
+      });
+    },
+  };
 }

@@ -1,14 +1,14 @@
 // use case: the report of CONTRACT §9 for one org, from the stored subtree figures.
-// (adapter) CLI `report` / functions/report-api --> use case --> domain/figures
-import { figuresOn, renderReport, type Report } from '../domain/figures/index.js';
-import { todayInVietnam, yearOf } from '../domain/dates.js';
-import { dossierThresholds } from '../domain/rules/index.js';
-import { dynamoFiguresStore } from '../data/figures-store.js';
-import { asOfId, figuresId, type AsOfStore, type FiguresReader } from './ports.js';
-import { NETS } from './refresh-as-of.js';
-import { UnknownOrgError } from './errors.js';
+// (adapter) CLI `report` / functions/report-api --> use case --> domain/figures; storage through ReportReader (port.ts)
+import { figuresOn, renderReport, type Report } from '../../domain/figures/index.js';
+import { todayInVietnam, yearOf } from '../../domain/dates.js';
+import { dossierThresholds } from '../../domain/rules/index.js';
+import { UnknownOrgError } from '../errors.js';
+import { asOfId, figuresId, NETS } from '../refresh-figures/port.js';
+import type { ReportReader } from './port.js';
 
 export { UnknownOrgError };
+export type { ReportReader };
 
 export interface ReportOptions {
   /** Defaults to the year of `date`. */
@@ -17,10 +17,8 @@ export interface ReportOptions {
   date?: string;
 }
 
-/** What the report reads: the tree, the subtree figures and the as-of items. */
-export type ReportReader = FiguresReader & Pick<AsOfStore, 'readAsOf'>;
-
-export async function buildReport(orgId: string, opts: ReportOptions = {}, store: ReportReader = dynamoFiguresStore): Promise<Report> {
+/** The report of `orgId` and its active children on a date. @throws UnknownOrgError for an org that is not registered. */
+export async function buildReport(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<Report> {
   const tree = await store.currentOrgTree();
   const org = tree.get(orgId);
   if (!org) throw new UnknownOrgError(orgId);

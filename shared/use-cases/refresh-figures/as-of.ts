@@ -1,14 +1,14 @@
 // use case: bring the figures as of a date up to date after a batch of record changes.
-// (adapter) functions/figures --> use case refresh-figures --> this --> domain/figures
+// (adapter) functions/figures --> use case refresh-figures (index.ts) --> this --> domain/figures
 //
 // Three steps, each a recount, so that redelivery and reordering are harmless:
 // 1. each changed record's contribution to every cell it ever counted for is put, at the
 //    record's version (a later version already there wins): `CHANGES#<cell>/<record>`;
 // 2. each cell whose contributions changed sums all of them again into its own items
 //    (the year-net item and the items of the years touched);
-// 3. each ancestor takes in its children's items of those years (done by refresh-figures,
+// 3. each ancestor takes in its children's items of those years (done by index.ts,
 //    deepest first, with {@link mergeOrgAsOf}): per item, the delta its sources report when
-//    that is exact, else their sum again — as the figures' subtree items (refresh-figures.ts).
+//    that is exact, else their sum again — as the figures' subtree items (index.ts).
 import {
   applyTallyDeltas,
   byYear,
@@ -24,15 +24,12 @@ import {
   type SourceReport,
   type Tally,
   yearsThatDiffer,
-} from '../domain/figures/index.js';
-import { yearOf } from '../domain/dates.js';
-import { ConcurrentUpdateError } from './errors.js';
-import { asOfId, type AsOfStore, type ContributionPut, type StoredAsOf } from './ports.js';
+} from '../../domain/figures/index.js';
+import { yearOf } from '../../domain/dates.js';
+import { ConcurrentUpdateError } from '../errors.js';
+import { asOfId, NETS, type AsOfStore, type ContributionPut, type StoredAsOf } from './port.js';
 
 const MAX_CONFLICTS = 20;
-
-/** The item holding the net change of every year. */
-export const NETS = 'nets';
 
 /** What one source's as-of items became in a refresh, by part (`nets`, a year). */
 export type AsOfReports = Map<string, SourceReport<Record<string, Tally>>>;
@@ -97,7 +94,7 @@ function sameTallies(a: Record<string, Tally> | undefined, b: Record<string, Tal
 
 /**
  * Step 2: a cell's own as-of items (nets and the stale years), summed from all its
- * contributions. Every part is written, even unchanged (see recountCell in refresh-figures.ts:
+ * contributions. Every part is written, even unchanged (see recountCell in index.ts:
  * a skipped write would let a slower recount that read fewer contributions win). Returns
  * each part's version after, with its data before and after.
  */
@@ -160,7 +157,7 @@ export async function mergeOrgAsOf(
   let pending = [...parts];
   for (let attempt = 0; attempt < MAX_CONFLICTS && pending.length > 0; attempt++) {
     // One read for the items, one for the sources of those merged in full, read after the
-    // items (as refresh-figures' mergeOrg does); each item is then written on its own.
+    // items (as index.ts's mergeOrg does); each item is then written on its own.
     const read = await store.readAsOf(pending.map((part) => ({ orgId, kind: 'subtree' as const, part })));
     const plans = pending.map((part) => {
       const stored = read.get(asOfId(orgId, 'subtree', part));

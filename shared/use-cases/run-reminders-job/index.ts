@@ -1,5 +1,5 @@
 // use case: the daily reminders job (CONTRACT §8), each reminder exactly once.
-// (adapter) functions/reminders --> use case --> domain/reminders
+// (adapter) functions/reminders --> use case --> domain/reminders; storage and the topic through RemindersStore (port.ts)
 //
 // 1. Drain the outbox: reminders a crashed run recorded but may not have published.
 // 2. Read the records that are due: index byRemindOn, every month bucket from the epoch
@@ -34,27 +34,19 @@
 // date the report asks for, so CONTRACT §8's "the job also refreshes the time-dependent
 // figures" needs no work here.
 import { randomUUID } from 'node:crypto';
-import { addDays, isBusinessDate } from '../domain/dates.js';
-import { OrgTree } from '../domain/figures/tree.js';
-import { composeDigest, type Digest } from '../domain/digest.js';
-import { orgPathOf, type Notification } from '../domain/notifications.js';
-import { remindersFor, type Reminder } from '../domain/reminders.js';
-import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../domain/reminder-index.js';
-import { mapLimit } from '../map-limit.js';
-import type { RecordKey, RemindersStore } from './ports.js';
+import { addDays, isBusinessDate } from '../../domain/dates.js';
+import type { OrgTree } from '../../domain/figures/tree.js';
+import { composeDigest, type Digest } from '../../domain/digest.js';
+import { orgPathOf, type Notification } from '../../domain/notifications.js';
+import { remindersFor, type Reminder } from '../../domain/reminders.js';
+import { earliestRemindOn, REMINDERS_EPOCH_MONTH, reminderSubjects } from '../../domain/reminder-index.js';
+import { mapLimit } from '../../map-limit.js';
+import type { RecordKey, RemindersStore } from './port.js';
 
 /** Long enough for a run to publish what it recorded: above the function's 5-minute timeout. */
 export const DEFAULT_LEASE_MS = 6 * 60_000;
 
-export interface RemindersHooks {
-  /** Called after a reminder is recorded and before it is published: lets tests inject a crash there. */
-  afterRecord?: (reminder: Reminder) => void | Promise<void>;
-  /** Called after a digest is recorded and before it is published (the same crash, for digests). */
-  afterRecordDigest?: (digest: Digest) => void | Promise<void>;
-}
-
 export interface RemindersJobOptions {
-  hooks?: RemindersHooks;
   /** The wall clock for outbox leases, in ms (tests move it on to let a lease run out). */
   now?: () => number;
   /** How long an outbox item stays leased to the run that holds it. */
@@ -107,9 +99,8 @@ export async function runRemindersJob(store: RemindersStore, date: string, optio
   /** The org tree, loaded once and only when needed. */
   const orgTree = async (): Promise<OrgTree> => {
     if (!loadedTree) {
-      const orgs = await store.loadOrgs();
-      read.orgs = orgs.length;
-      loadedTree = new OrgTree(orgs);
+      loadedTree = await store.currentOrgTree();
+      read.orgs = loadedTree.all().length;
     }
     return loadedTree;
   };
@@ -163,7 +154,6 @@ export async function runRemindersJob(store: RemindersStore, date: string, optio
           const outcome = await store.recordReminder(recordPk, key, notification, runId, now() + leaseMs);
           sentKeys.add(key);
           if (outcome === 'already-sent') continue;
-          await options.hooks?.afterRecord?.(reminder);
           await store.publish(notification);
           await store.deleteOutbox(store.outboxId(recordPk, key), runId);
           reminders.push(reminder);
@@ -180,7 +170,6 @@ export async function runRemindersJob(store: RemindersStore, date: string, optio
     orgTree,
     runId,
     leaseUntil: () => now() + leaseMs,
-    afterRecord: options.hooks?.afterRecordDigest,
   });
   read.day = sentDigests.read;
   digests.push(...sentDigests.digests);
@@ -212,7 +201,6 @@ async function sendDigests(
     orgTree: () => Promise<OrgTree>;
     runId: string;
     leaseUntil: () => number;
-    afterRecord?: (digest: Digest) => void | Promise<void>;
   },
 ): Promise<{ digests: Digest[]; unknown: string[]; read: number }> {
   const out = { digests: [] as Digest[], unknown: [] as string[], read: 0 };
@@ -237,7 +225,6 @@ async function sendDigests(
     const digest = composeDigest({ digestFor, date, reminders: day.items, tree });
     if (!digest) continue;
     if ((await store.recordDigest(digest, run.runId, run.leaseUntil())) === 'already-sent') continue;
-    await run.afterRecord?.(digest);
     await store.publish({ type: 'digest', digest });
     await store.deleteOutbox(store.digestOutboxId(digestFor, date), run.runId);
     out.digests.push(digest);

@@ -1,6 +1,6 @@
 // use case: bulk import of a legacy member export (`dangvien import FILE.csv`).
 // (adapter) cli/import --> use case --> domain/ingest (importMember, through decide)
-//                                   --> MemberImportStore (data/member-import-store.ts)
+//                                   --> MemberImportStore (port.ts; data/member-import-store.ts)
 //
 // One CSV row per member (the file's format: import/member-csv.ts). Every row goes
 // through exactly what a `member.imported` event goes through — the envelope's zod
@@ -25,31 +25,17 @@
 // consistent read just before the write; a member created by the live feed in between
 // would be overwritten. Import before the live feed starts sending members.
 import { isDeepStrictEqual } from 'node:util';
-import { decide } from '../domain/ingest/decide.js';
-import { emptyState, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
-import { parseEvent, type EventOf } from '../domain/events/index.js';
-import type { MemberRecord, OrgRecord } from '../domain/records.js';
-import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../import/member-csv.js';
-import { appliedEvent, type AppliedEvent } from '../domain/ingest/applied-event.js';
-import { eventHash } from '../domain/ingest/idempotency.js';
+import { decide } from '../../domain/ingest/decide.js';
+import { emptyState, type Decision, type LoadedState } from '../../domain/ingest/decision-types.js';
+import { parseEvent, type EventOf } from '../../domain/events/index.js';
+import type { MemberRecord, OrgRecord } from '../../domain/records.js';
+import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../../import/member-csv.js';
+import { appliedEvent } from '../../domain/ingest/applied-event.js';
+import { eventHash } from '../../domain/ingest/idempotency.js';
+import type { ImportMarker, MemberImportStore } from './port.js';
 
-export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../import/member-csv.js';
-
-/** An applied-event marker as the import leaves it: what the ingest stores for an event. */
-export type ImportMarker = AppliedEvent;
-
-/** What the import reads and writes (the port; data/member-import-store.ts is the DynamoDB one). */
-export interface MemberImportStore {
-  /** The whole org tree, read consistently. */
-  loadOrgs(): Promise<OrgRecord[]>;
-  /** Which of these event ids of `source` have a marker (the idempotency key is (source, id)). */
-  findMarkers(source: string, eventIds: string[]): Promise<Set<string>>;
-  /** The stored members among these ids (consistent reads). */
-  findMembers(memberIds: string[]): Promise<Map<string, MemberRecord>>;
-  putMembers(members: MemberRecord[]): Promise<void>;
-  /** Called only once the members of the same rows are written. */
-  putMarkers(markers: ImportMarker[]): Promise<void>;
-}
+export type { ImportMarker, MemberImportStore };
+export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../../import/member-csv.js';
 
 /** A row that was not imported, with its line in the file (the header is line 1). */
 export interface BadRow {
@@ -146,7 +132,7 @@ interface Run {
 async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
   const chunkSize = opts.chunkSize ?? 1000;
   const rows = file.rows.length;
-  const orgs = new Map((await store.loadOrgs()).map((o) => [o.orgId, o]));
+  const orgs = new Map((await store.currentOrgTree()).all().map((o) => [o.orgId, o]));
   const r: Run = {
     file,
     store,

@@ -1,5 +1,5 @@
 // use case: what is held about a person, and its erasure (CONTRACT §11).
-// (adapter) cli/person --> use case --> PersonDataStore (data/person-store.ts)
+// (adapter) cli/person --> use case --> PersonDataStore (port.ts; data/person-store.ts)
 //
 // A person is found by id in every role they had: an applicant (`personId` of a
 // dossier), a member (`memberId`), a temporary attendee, the subject of audit-trail
@@ -12,37 +12,10 @@
 // and the audit trail need and is not readable personal data: ids, dates, statuses,
 // the four traits the figures count (personal-data.ts), the events' ids, types, dates
 // and hashes. Every figure, and `recompute --check`, stay as they were.
-import type { StoredRecord } from '../domain/records.js';
-import { UseCaseError } from './errors.js';
-import type { AppliedEvent, RejectedEvent } from './ports.js';
+import { UseCaseError } from '../errors.js';
+import type { HeldRecord, PersonDataStore, PersonHoldings } from './port.js';
 
-/** A record as `person show` and `person erase` see it: opened, with where it sits. */
-export interface HeldRecord {
-  key: { pk: string; sk: string };
-  stored: StoredRecord;
-  /** Whether a sealed profile is still stored with it (readable or not). */
-  sealed: boolean;
-}
-
-export interface PersonHoldings {
-  records: HeldRecord[];
-  auditTrail: AppliedEvent[];
-  rejected: RejectedEvent[];
-}
-
-export interface PersonDataStore {
-  /**
-   * Everything stored about one person id (index byPerson), profiles and bodies opened
-   * where the key exists; for a member admitted from a dossier, that dossier too.
-   */
-  holdingsOf(personId: string): Promise<PersonHoldings>;
-  /** Destroys the person's key; false when there was none. */
-  destroyKey(personId: string): Promise<boolean>;
-  /** Removes a record's sealed profile, if the record is still at `version`; false when it changed. */
-  dropSealedProfile(record: HeldRecord): Promise<boolean>;
-  /** Forgets a rejected event, if it is still the rejection that was read. */
-  forgetRejected(rejected: RejectedEvent): Promise<void>;
-}
+export type { HeldRecord, PersonDataStore, PersonHoldings };
 
 /** Erasure refused: the person is or was a member (CONTRACT §11), and `--force` was not given. */
 export class RetentionError extends UseCaseError {

@@ -1,7 +1,7 @@
 // use case: apply one message from the ingest queue exactly once.
-// (adapter) functions/ingest --> use case --> domain/ingest
-import { decide, needsFor } from '../domain/ingest/decide.js';
-import { emptyState, reject, type Decision, type LoadedState } from '../domain/ingest/decision-types.js';
+// (adapter) functions/ingest --> use case --> domain/ingest; storage through IngestStore (port.ts)
+import { decide, needsFor } from '../../domain/ingest/decide.js';
+import { emptyState, reject, type Decision, type LoadedState } from '../../domain/ingest/decision-types.js';
 import {
   bodyHash,
   envelopeKeyOf,
@@ -11,13 +11,13 @@ import {
   rejectionId,
   senderOf,
   waitingId,
-} from '../domain/ingest/idempotency.js';
-import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../domain/ingest/scope.js';
-import { envelopeIdOf, parseEvent, type DomainEvent } from '../domain/events/index.js';
-import { personAbout, personNamedBy, personNamedByBody } from '../domain/personal-data.js';
-import { appliedEvent } from '../domain/ingest/applied-event.js';
-import { ConcurrentUpdateError, PredecessorMissingError } from './errors.js';
-import { NO_BODY, type IngestStore, type RejectedEvent } from './ports.js';
+} from '../../domain/ingest/idempotency.js';
+import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
+import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/index.js';
+import { personAbout, personNamedBy, personNamedByBody } from '../../domain/personal-data.js';
+import { appliedEvent } from '../../domain/ingest/applied-event.js';
+import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
+import { NO_BODY, type IngestStore, type RejectedEvent } from './port.js';
 
 export { PredecessorMissingError };
 
@@ -26,8 +26,11 @@ export type IngestOutcome =
   | { outcome: 'duplicate'; eventId: string; type: string }
   | { outcome: 'rejected'; eventId?: string; reason: string };
 
-/** Who sent a message, as the handler knows it. */
-export interface Sender {
+/**
+ * What the handler knows of a message beyond its body: who sent it, and what its batch
+ * shares (the producer registry's lookup, the copy of the org tree the scope checks use).
+ */
+export interface IngestContext {
   /** The SQS SenderId (locally: what `send --sender` hands the runner). */
   senderId?: string;
   /** The redrive token the message carries, if any: the sender recorded with it stands (§11). */
@@ -52,30 +55,21 @@ export interface BatchOrgTree {
   orgWritten(): void;
 }
 
-export function batchOrgTree(store: Pick<IngestStore, 'orgTree'>): BatchOrgTree {
+export function batchOrgTree(store: Pick<IngestStore, 'currentOrgTree'>): BatchOrgTree {
   let copy: Promise<OrgLookup> | undefined;
   return {
     current: () => {
-      copy ??= store.orgTree();
+      copy ??= store.currentOrgTree();
       return copy;
     },
     refresh: () => {
-      copy = store.orgTree();
+      copy = store.currentOrgTree();
       return copy;
     },
     orgWritten: () => {
       copy = undefined;
     },
   };
-}
-
-export interface IngestHooks {
-  /** Called after the idempotency check: lets tests run another delivery in between. */
-  afterMarkerCheck?: (event: DomainEvent) => void | Promise<void>;
-  /** Called after the decision and before the write: lets tests inject a crash there. */
-  beforeWrite?: (event: DomainEvent) => void | Promise<void>;
-  /** Called once the write committed, before the outcome is returned: a crash there leaves an applied event to be delivered again. */
-  afterCommit?: (event: DomainEvent) => void | Promise<void>;
 }
 
 const MAX_STALE_RETRIES = 5;
@@ -90,15 +84,14 @@ const MAX_STALE_RETRIES = 5;
 export async function ingestEvent(
   store: IngestStore,
   body: string,
-  meta: { messageId: string; receiveCount: number; sender?: Sender },
-  hooks: IngestHooks = {},
+  meta: { messageId: string; receiveCount: number; context?: IngestContext },
 ): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
-  const senderId = await senderOfMessage(store, body, meta.sender);
-  const producers = meta.sender?.producers;
+  const senderId = await senderOfMessage(store, body, meta.context);
+  const producers = meta.context?.producers;
   const producer = producers?.(senderId);
-  const orgTree = meta.sender?.orgTree ?? batchOrgTree(store);
+  const orgTree = meta.context?.orgTree ?? batchOrgTree(store);
   if (!parsed.ok) {
     const envelopeKey = envelopeKeyOf(body);
     const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : messageKey(meta.messageId);
@@ -164,7 +157,6 @@ export async function ingestEvent(
       });
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
-    await hooks.afterMarkerCheck?.(event);
     const state = await loadState(store, event);
     const decision = producer
       ? ((await scopeDecision(store, event, state, producer, orgTree)) ?? decide(event, state))
@@ -186,7 +178,6 @@ export async function ingestEvent(
       await store.storeDeferred(waiting, decision.reason, decision.message);
       throw new PredecessorMissingError(event.id, decision.reason);
     }
-    await hooks.beforeWrite?.(event);
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
     const result = await store.commit(marker, decision.writes, {
       clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined,
@@ -194,7 +185,6 @@ export async function ingestEvent(
     });
     if (result === 'committed') {
       if (decision.writes.some((w) => w.entity === 'org')) orgTree.orgWritten();
-      await hooks.afterCommit?.(event);
       await correctCopies(store, event);
       return { outcome: 'applied', eventId: event.id, type: event.type };
     }
@@ -218,10 +208,10 @@ async function loadState(store: IngestStore, event: DomainEvent): Promise<Loaded
  * in the ingest's own table and vouches for this very body. A forged or stale token
  * changes nothing: the message is what its real SenderId may send.
  */
-async function senderOfMessage(store: IngestStore, body: string, sender: Sender | undefined): Promise<string | undefined> {
-  if (!sender?.redrive) return sender?.senderId;
-  const grant = await store.findRedriveGrant(sender.redrive);
-  return grant && grant.bodyHash === bodyHash(body) ? grant.senderId : sender.senderId;
+async function senderOfMessage(store: IngestStore, body: string, context: IngestContext | undefined): Promise<string | undefined> {
+  if (!context?.redrive) return context?.senderId;
+  const grant = await store.findRedriveGrant(context.redrive);
+  return grant && grant.bodyHash === bodyHash(body) ? grant.senderId : context.senderId;
 }
 
 const personField = (personId: string | undefined) => (personId ? { personId } : {});

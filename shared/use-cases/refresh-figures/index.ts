@@ -1,5 +1,6 @@
 // use case: bring the figures of every changed cell, and of each ancestor up to the
-// root, up to date. (adapter) functions/figures --> use case --> domain/figures
+// root, up to date. (adapter) functions/figures --> use case --> domain/figures;
+// storage through FiguresStore (port.ts).
 //
 // A cell's own figures are recounted from its records, never adjusted: a stream batch can
 // be delivered again, and a recount is right however often it runs. Each write states the
@@ -32,11 +33,11 @@ import {
   type SourceReport,
   type Stale,
   type StaleCell,
-} from '../domain/figures/index.js';
-import type { DossierRecord, MemberRecord, TransferRecord } from '../domain/records.js';
-import { ConcurrentUpdateError, IndexLaggingError } from './errors.js';
-import { figuresId, type FiguresStore } from './ports.js';
-import { mergeOrgAsOf, recountCellAsOf, writeContributions, type AsOfReports } from './refresh-as-of.js';
+} from '../../domain/figures/index.js';
+import type { DossierRecord, MemberRecord, TransferRecord } from '../../domain/records.js';
+import { ConcurrentUpdateError, IndexLaggingError } from '../errors.js';
+import { mergeOrgAsOf, recountCellAsOf, writeContributions, type AsOfReports } from './as-of.js';
+import { figuresId, type FiguresStore } from './port.js';
 
 export { IndexLaggingError };
 

@@ -1,5 +1,6 @@
 // use case: rebuild every figure from the records (`dangvien recompute`), or only
 // compare (`--check`). It reads the whole Records table once: an operator's tool.
+// (adapter) CLI `recompute` --> use case --> domain/figures; storage through RecomputeStore (port.ts)
 import {
   byYear,
   countCellFigures,
@@ -12,22 +13,13 @@ import {
   type DatedChanges,
   type OrgFigures,
   type Tally,
-} from '../domain/figures/index.js';
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
-import {
-  asOfId,
-  putContribution,
-  readAllFigureItems,
-  writeAsOf,
-  writeFigures,
-  type FiguresKind,
-  type StoredAsOf,
-  type StoredContribution,
-} from '../data/figures-store.js';
-import { scanRecords, writeRefreshedDeadline } from '../data/records-scan.js';
-import { refreshedDeadline, type DeadlineRefresh } from '../domain/deadline-refresh.js';
-import { keyOf } from '../data/keys.js';
-import { NETS } from './refresh-as-of.js';
+} from '../../domain/figures/index.js';
+import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../domain/records.js';
+import { refreshedDeadline, type DeadlineRefresh } from '../../domain/deadline-refresh.js';
+import { asOfId, NETS, type FiguresKind, type StoredAsOf, type StoredContribution } from '../refresh-figures/port.js';
+import type { RecomputeStore } from './port.js';
+
+export type { RecomputeStore };
 
 export interface Difference {
   orgId: string;
@@ -38,6 +30,12 @@ export interface Difference {
 }
 
 type AsOfItem = Omit<StoredAsOf, 'version'>;
+
+/** A provisional deadline the rule sets of now compute otherwise, with its record's partition key. */
+interface PendingDeadline {
+  refresh: DeadlineRefresh;
+  recordPk: string;
+}
 
 /** What a dossier or transfer holds of its deadline (and where it counts). */
 type DeadlineHolder = { dueOn?: string; dueOnProvisional?: boolean; cellId?: string; fromOrgId?: string };
@@ -54,12 +52,15 @@ export interface AsOfRecount {
  * Every figure recounted from the records alone. With `refreshDeadlines`, a provisional
  * deadline the rule sets of now compute otherwise is counted as refreshed, and listed.
  */
-export async function recountEverything(opts: { refreshDeadlines?: boolean } = {}): Promise<{
+export async function recountEverything(
+  store: Pick<RecomputeStore, 'scanRecords'>,
+  opts: { refreshDeadlines?: boolean } = {},
+): Promise<{
   figures: Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>;
   asOf: AsOfRecount;
-  deadlines: DeadlineRefresh[];
+  deadlines: PendingDeadline[];
 }> {
-  const deadlines: DeadlineRefresh[] = [];
+  const deadlines: PendingDeadline[] = [];
   const orgs: OrgRecord[] = [];
   const holdings = new Map<
     string,
@@ -74,14 +75,13 @@ export async function recountEverything(opts: { refreshDeadlines?: boolean } = {
     return h;
   };
   const contributions = new Map<string, StoredContribution>();
-  await scanRecords((read, cellId) => {
+  await store.scanRecords((read, { pk, cellId }) => {
     const refresh = refreshedDeadline(read);
-    if (refresh) deadlines.push(refresh);
+    if (refresh) deadlines.push({ refresh, recordPk: pk });
     const stored = refresh && opts.refreshDeadlines ? refresh.after : read;
     if (stored.entity === 'member' || stored.entity === 'dossier' || stored.entity === 'transfer') {
-      const recordPk = keyOf(stored).pk;
       for (const [cell, changes] of recordChanges(stored)) {
-        contributions.set(`${cell}|${recordPk}`, { cellId: cell, recordPk, version: stored.record.version, changes });
+        contributions.set(`${cell}|${pk}`, { cellId: cell, recordPk: pk, version: stored.record.version, changes });
       }
     }
     if (stored.entity === 'org') orgs.push(stored.record);
@@ -127,8 +127,8 @@ function mergeAsOf(tree: OrgTree, contributions: Map<string, StoredContribution>
 }
 
 /** Compares the stored figures with a recount; with `write`, replaces the ones that differ. */
-export async function recomputeFigures(opts: { write: boolean }): Promise<Difference[]> {
-  const [everything, all] = await Promise.all([recountEverything({ refreshDeadlines: opts.write }), readAllFigureItems()]);
+export async function recomputeFigures(store: RecomputeStore, opts: { write: boolean }): Promise<Difference[]> {
+  const [everything, all] = await Promise.all([recountEverything(store, { refreshDeadlines: opts.write }), store.readAllFigureItems()]);
   const recounted = everything.figures;
   const stored = all.figures;
   const storedById = new Map(stored.map((s) => [`${s.kind}:${s.orgId}`, s]));
@@ -139,7 +139,7 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
     differences.push({ orgId: fresh.orgId, kind: fresh.kind, lines });
     // Written without the delta merge's record of the sources (`absorbed`), and at a new
     // version: the next refresh of this item and of its parent merges them in full.
-    if (opts.write) await writeFigures(fresh.orgId, fresh.kind, fresh.figures, storedById.get(id)?.version);
+    if (opts.write) await store.writeFigures(fresh.orgId, fresh.kind, fresh.figures, storedById.get(id)?.version);
   }
   for (const s of stored) {
     const id = `${s.kind}:${s.orgId}`;
@@ -147,17 +147,17 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
     const lines = diffFigures(s.figures, undefined);
     if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
   }
-  differences.push(...(await compareAsOf(everything.asOf, all.asOf, all.contributions, opts.write)));
+  differences.push(...(await compareAsOf(store, everything.asOf, all.asOf, all.contributions, opts.write)));
   // A calendar extended since a provisional deadline was stored moves it (CONTRACT §7).
-  for (const refresh of everything.deadlines) {
+  for (const { refresh, recordPk } of everything.deadlines) {
     const { before, after } = refresh as { before: { record: DeadlineHolder }; after: { record: DeadlineHolder } };
     differences.push({
       orgId: before.record.cellId ?? before.record.fromOrgId ?? '',
       kind: 'own',
-      part: `deadline:${keyOf(refresh.before).pk}`,
+      part: `deadline:${recordPk}`,
       lines: [`dueOn ${before.record.dueOn} → ${after.record.dueOn}${after.record.dueOnProvisional ? ' (still provisional)' : ''}`],
     });
-    if (opts.write) await writeRefreshedDeadline(refresh);
+    if (opts.write) await store.writeRefreshedDeadline(refresh);
   }
   // The scans come back in no particular order; operators compare what --check prints.
   return differences.sort(
@@ -167,6 +167,7 @@ export async function recomputeFigures(opts: { write: boolean }): Promise<Differ
 
 /** Compares the stored as-of items and contributions with a recount; with `write`, replaces the ones that differ. */
 async function compareAsOf(
+  store: RecomputeStore,
   recount: AsOfRecount,
   storedItems: StoredAsOf[],
   storedContributions: StoredContribution[],
@@ -181,7 +182,7 @@ async function compareAsOf(
     if (lines.length === 0) continue;
     const { orgId, kind, part } = (fresh ?? old)!;
     differences.push({ orgId, kind, part, lines });
-    if (write) await writeAsOf({ orgId, kind, part, data: fresh?.data ?? {} }, old?.version);
+    if (write) await store.writeAsOf({ orgId, kind, part, data: fresh?.data ?? {} }, old?.version);
   }
   const contributionsById = new Map(storedContributions.map((c) => [`${c.cellId}|${c.recordPk}`, c]));
   for (const id of new Set([...recount.contributions.keys(), ...contributionsById.keys()])) {
@@ -191,7 +192,7 @@ async function compareAsOf(
     if (lines.length === 0) continue;
     const { cellId, recordPk } = (fresh ?? old)!;
     differences.push({ orgId: cellId, kind: 'own', part: `changes:${recordPk}`, lines });
-    if (write) await putContribution(fresh ?? { ...old!, changes: {} });
+    if (write) await store.putContribution(fresh ?? { ...old!, changes: {} });
   }
   return differences;
 }

@@ -1,0 +1,29 @@
+// functions/ingest: what the deployment's environment says this function is built from
+// (infra/constructs/ingest.ts sets it): the Records table, the personal data key, the
+// producer registry and the ingest queue.
+import { createDynamoIngestStore } from '../../shared/data/ingest-store.js';
+import { createDynamoOrgTreeReader } from '../../shared/data/org-tree.js';
+import { createDynamoVault } from '../../shared/data/personal-vault.js';
+import { createProducerRegistry } from '../../shared/data/producer-registry.js';
+import { awsClientsFrom, masterSecretFrom, registrySourceFrom, requiredEnv, type Environment } from '../../shared/wiring/environment.js';
+import type { IngestHandlerDeps } from './handler.js';
+import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from './visibility.js';
+
+/** The ingest handler's dependencies, from `env`. @throws Error naming a variable that is missing. */
+export function ingestDependencies(env: Environment): IngestHandlerDeps {
+  const clients = awsClientsFrom(env);
+  const records = { documentClient: clients.documentClient, tableName: requiredEnv(env, 'RECORDS_TABLE_NAME') };
+  return {
+    store: createDynamoIngestStore({
+      ...records,
+      vault: createDynamoVault({ ...records, masterSecret: masterSecretFrom(env, records) }),
+      orgTree: createDynamoOrgTreeReader(records),
+    }),
+    loadRegistry: createProducerRegistry(registrySourceFrom(env)),
+    waitBeforeRetry: sqsWaitBeforeRetry({
+      sqs: clients.sqs,
+      queueUrl: requiredEnv(env, 'INGEST_QUEUE_URL'),
+      maxSeconds: Number(env.INGEST_RETRY_MAX_SECONDS ?? DEFAULT_RETRY_MAX_SECONDS),
+    }),
+  };
+}

@@ -1,0 +1,92 @@
+// use case ingestEvent: what it needs from storage. The handler passes the DynamoDB store
+// (shared/data/ingest-store.ts), unit tests an in-memory one (test/helpers/in-memory-stores.ts);
+// test/contract/ingest-store.contract.ts holds both to the same promises.
+import type { AppliedEvent } from '../../domain/ingest/applied-event.js';
+import type { LoadedState, Needs, Write } from '../../domain/ingest/decision-types.js';
+import type { EventKey } from '../../domain/ingest/idempotency.js';
+import type { Profile } from '../../domain/records.js';
+import type { OrgTreeReader } from '../org-tree.js';
+
+export type { AppliedEvent };
+
+/**
+ * An event that can never apply, kept with its reason for an operator to fix and re-drive.
+ * Kept per sending identity (`id` names the key and the sender, see domain/ingest/idempotency.ts).
+ */
+export interface RejectedEvent {
+  id: string;
+  reason: string;
+  message: string;
+  body: string;
+  eventId?: string;
+  /** The envelope's source, when the body had a usable (source, id). */
+  source?: string;
+  /** `<source>/<id>`, or `message:<messageId>` for a body with no usable key. */
+  key?: string;
+  /** Who sent it: the SQS SenderId (a redrive keeps the first sender's). */
+  senderId?: string;
+  type?: string;
+  rejectedAt: string;
+  /**
+   * The person the body names, if any: the body is sealed under that person's key, and
+   * follows their corrections and erasure (CONTRACT §11).
+   */
+  personId?: string;
+}
+
+/** An event waiting for its predecessor, kept per sending identity like a rejection. */
+export interface WaitingRef {
+  /** `<source>/<id>@<senderId>` (domain/ingest/idempotency.ts waitingId). */
+  id: string;
+  eventId: string;
+  source: string;
+  senderId: string;
+}
+
+/**
+ * An operator's redrive of a stored body (a rejected event, a DLQ message): the token
+ * the re-sent message carries and the sender it stands for. Written by the operator's
+ * CLI, read by the ingest from its own table — never taken from the message itself.
+ */
+export interface RedriveGrant {
+  token: string;
+  /** The identity that first sent the body. */
+  senderId: string;
+  /** SHA-256 of the body: the grant vouches for this body only. */
+  bodyHash: string;
+  createdAt: string;
+}
+
+/**
+ * `already-applied`: the event's marker exists (another delivery committed first);
+ * `stale`: a record changed since it was read (a version condition failed). Nothing was
+ * written in either case.
+ */
+export type CommitResult = 'committed' | 'already-applied' | 'stale';
+
+export interface IngestStore extends OrgTreeReader {
+  /** The marker of the key (`source`, `eventId`), read consistently. */
+  findApplied(key: EventKey): Promise<AppliedEvent | undefined>;
+  /** Loads what `needs` names and `state` does not have yet; answers whether anything was loaded. */
+  loadNeeds(needs: Needs, state: LoadedState): Promise<boolean>;
+  /**
+   * All of `writes` and the marker, or nothing. Each record write holds only if the record
+   * is still at `expectedVersion` (null: absent), the marker only if absent.
+   * `clearDeferred` (a {@link WaitingRef} id) also forgets why the event waited;
+   * `loaded`: the state the writes were decided on (a store may reuse what it read for it).
+   */
+  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string; loaded?: LoadedState }): Promise<CommitResult>;
+  storeRejected(rejected: RejectedEvent): Promise<void>;
+  /** Applies a correction of a person's profile to the rejected events kept about them. */
+  correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;
+  /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
+  storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
+  /** The redrive grant of `token`, read consistently; undefined when there is none. */
+  findRedriveGrant(token: string): Promise<RedriveGrant | undefined>;
+}
+
+/**
+ * A rejected event's body when nothing of it may be kept (an unknown or out-of-scope
+ * sender, CONTRACT §11): such a rejection cannot be redriven, only sent again by its producer.
+ */
+export const NO_BODY = '';

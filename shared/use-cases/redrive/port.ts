@@ -1,0 +1,58 @@
+// use cases listWaiting, redriveRejected, redriveDlq: what an operator's look at the events
+// that did not apply, and their redrive, read and write. `dangvien rejected` and `dlq`
+// pass the DynamoDB store (shared/data/redrive-store.ts) and the SQS queues.
+import type { EventKey } from '../../domain/ingest/idempotency.js';
+import type { RejectedEvent } from '../ingest-event/port.js';
+
+/** An event waiting for its predecessor, as an operator sees it. */
+export interface WaitingEvent {
+  /** `<source>/<id>@<senderId>`. */
+  id: string;
+  eventId: string;
+  source?: string;
+  senderId?: string;
+  reason: string;
+  message: string;
+  attempts: number;
+  /** When it first waited (ISO-8601). */
+  since: string;
+}
+
+export interface RedriveStore {
+  /** Every rejected event kept, its body opened (NO_BODY when nothing was kept or its key was erased). */
+  listRejected(): Promise<RejectedEvent[]>;
+  /** Every event noted as waiting (some may have applied since). */
+  listDeferred(): Promise<WaitingEvent[]>;
+  /**
+   * Forgets a rejected event, only if it is still the rejection that was read (same
+   * `rejectedAt`): a redriven event rejected again in the meantime keeps its new reason.
+   */
+  deleteRejected(rejected: Pick<RejectedEvent, 'id' | 'rejectedAt'>): Promise<void>;
+  /** Which of these idempotency keys have been applied, as `<source>/<id>` (domain/ingest/idempotency.ts). */
+  appliedKeys(keys: readonly EventKey[]): Promise<Set<string>>;
+  /**
+   * Records that `body` is re-sent for `senderId` (a redrive grant, which the ingest reads
+   * from its own table); answers the token the message must carry.
+   */
+  grantRedrive(senderId: string, body: string): Promise<string>;
+}
+
+/** A message of the ingest's dead-letter queue, as a redrive needs it. */
+export interface DeadLetter {
+  body: string;
+  /**
+   * Who first sent it: the SenderId SQS set (a system attribute no producer can set), or
+   * on the local stack the identity `send --sender` named.
+   */
+  firstSender?: string;
+  /** The grant it already carries, when it was itself a redrive. */
+  redrive?: string;
+  /** What deleting it from the queue takes. */
+  receipt: string;
+}
+
+export interface DeadLetterQueue {
+  /** Up to ten messages, hidden for a while (they come back unless removed); none when the queue is empty. */
+  receive(): Promise<DeadLetter[]>;
+  remove(messages: readonly DeadLetter[]): Promise<void>;
+}

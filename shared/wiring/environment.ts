@@ -1,0 +1,81 @@
+// wiring: what a deployment's environment variables say, read by the composition roots
+// (functions/<name>/environment.ts, the CLI for a deployed stack) and by nothing else.
+// Each takes the environment as an argument, so a test can hand one in.
+import { createAwsClients, type AwsClients } from '../data/aws-clients.js';
+import { fileMasterSecret, kmsMasterSecret, type MasterSecret } from '../data/personal-vault.js';
+import type { RegistrySource } from '../data/producer-registry.js';
+import type { RecordsTable } from '../data/records-table.js';
+import type { DigestOrgs } from '../use-cases/run-reminders-job/index.js';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The value of `name`; throws naming it when it is unset or empty. */
+export function requiredEnv(env: Environment, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** The region: `AWS_REGION` (Lambda sets it), else `AWS_DEFAULT_REGION`, else the project's. */
+export const regionFrom = (env: Environment): string => env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'ap-southeast-1';
+
+/**
+ * The clients the environment describes: its region, the `AWS_ENDPOINT_URL_<SERVICE>`
+ * endpoints when set (the emulators), and its credentials when it holds them (as the
+ * SDK's own environment provider would read them); otherwise the SDK's default chain.
+ */
+export function awsClientsFrom(env: Environment): AwsClients {
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+  return createAwsClients({
+    region: regionFrom(env),
+    endpoints: { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS, sns: env.AWS_ENDPOINT_URL_SNS },
+    ...(credentials ? { credentials } : {}),
+  });
+}
+
+/**
+ * The personal data master secret: the KMS key of `PERSONAL_DATA_KEY_ARN` (a deployed
+ * stack), else the file `PERSONAL_DATA_MASTER_FILE` (the local stack).
+ */
+export function masterSecretFrom(env: Environment, records: RecordsTable): MasterSecret {
+  const keyArn = env.PERSONAL_DATA_KEY_ARN;
+  if (keyArn) return kmsMasterSecret({ ...records, keyArn, region: regionFrom(env) });
+  const file = env.PERSONAL_DATA_MASTER_FILE;
+  if (file) return fileMasterSecret(file);
+  throw new Error('no personal data key: set PERSONAL_DATA_KEY_ARN (AWS) or PERSONAL_DATA_MASTER_FILE (local)');
+}
+
+/** The producer registry: the SSM parameter `PRODUCERS_PARAMETER`, the file `DANGVIEN_PRODUCERS_FILE`, or none (scoping off). */
+export function registrySourceFrom(env: Environment): RegistrySource {
+  if (env.DANGVIEN_PRODUCERS_FILE) return { file: env.DANGVIEN_PRODUCERS_FILE };
+  if (env.PRODUCERS_PARAMETER) return { parameterName: env.PRODUCERS_PARAMETER, region: regionFrom(env) };
+  return { off: true };
+}
+
+/**
+ * `REMINDER_DIGEST_ORGS`: the orgs the reminders job sends a digest for, a JSON array of
+ * org ids (CDK writes it from the subscriptions file), or `roots` (the local stack
+ * without one). Unset or empty: no digest. Throws on anything else, never guesses.
+ */
+export function parseDigestOrgs(value: string | undefined): DigestOrgs {
+  const text = value?.trim() ?? '';
+  if (text === '') return [];
+  if (text === 'roots') return 'roots';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string' && id !== '')) {
+    throw new Error('REMINDER_DIGEST_ORGS must be a JSON array of org ids or "roots"');
+  }
+  return parsed as string[];
+}
