@@ -26,7 +26,7 @@ export interface ImportFileOptions {
 /**
  * Imports the file, with a progress bar on stderr. The first Ctrl-C stops after the
  * chunk in flight (the summary says `interrupted`; the same command continues), a
- * second one exits at once (still safe: see the markers in import-members.ts). On the
+ * second one exits at once (still safe: see the markers in use-cases/import-members). On the
  * local stack it then waits until the figures have followed (`/_local/settled`).
  * With `dryRun`, the rows are checked against the stored tree and members and
  * nothing is written: the summary says how many would be imported.

@@ -59,7 +59,7 @@ export class Api extends Construct {
         FIGURES_TABLE_NAME: figuresTable.tableName,
       },
     });
-    // build-report.ts reads the org tree (org-tree.ts: the ORGTREE counter with GetItem,
+    // build-report reads the org tree (org-tree.ts: the ORGTREE counter with GetItem,
     // the ORGS partition with Query) and the subtree figures of an org and its children
     // (BatchGetItem). Nothing else of the Records table: no member, dossier or event.
     grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: [...REPORT_PARTITIONS] });

@@ -56,7 +56,7 @@ export class Figures extends Construct {
         FIGURES_TABLE_NAME: figuresTable.tableName,
       },
     });
-    // What refresh-figures.ts calls through figures-store.ts and org-tree.ts: on Records
+    // What refresh-figures calls through figures-store.ts and org-tree.ts: on Records
     // a record's version and the org-tree counter (GetItem), a cell's facts and the org
     // tree (Query), what a cell holds (Query on index byCell); on Figures the figures it
     // recounts (BatchGetItem) and writes, conditionally on their version (PutItem).

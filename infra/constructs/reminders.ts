@@ -74,7 +74,7 @@ export class Reminders extends Construct {
         REMINDER_DIGEST_ORGS: this.digestOrgs,
       },
     });
-    // What send-reminders.ts calls through reminder-store.ts and ingest-store.ts. Records:
+    // What run-reminders-job calls through reminder-store.ts and org-tree.ts. Records:
     // the due items (Query on index byRemindOn), the org tree (Query on the table), the
     // items again, consistently (BatchGetItem), moving an item on in the index
     // (UpdateItem). Figures: the SENT markers and the outbox (Query), recording a reminder

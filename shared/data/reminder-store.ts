@@ -24,9 +24,10 @@ import { attributesOf, bodyOf, type Notification, type ReminderNotification } fr
 import type { Reminder } from '../domain/reminders.js';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import type { OutboxItem, Read, RecordKey, RecordOutcome, RemindableRecord, RemindersStore } from '../use-cases/run-reminders-job/port.js';
+import { OrgTree } from '../domain/figures/tree.js';
 import { backoffMs, batchGetAll, queryAll } from './dynamo-toolkit.js';
+import { loadAllOrgs } from './org-records.js';
 import { storedRecordOf } from './keys.js';
 import { recordCompletedRun } from './run-status.js';
 import { remindMonthOf } from '../domain/reminder-index.js';
@@ -355,12 +356,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *   recordsTable: 'dangvien-Records',
  *   figuresTable: 'dangvien-Figures',
  *   topicArn: 'arn:aws:sns:ap-southeast-1:123456789012:dangvien-Notifications',
- *   orgTree,
  * });
  * const run = await runRemindersJob(store, '2026-12-07');
  */
-export function createDynamoRemindersStore(opts: RemindersTables & { orgTree: OrgTreeReader }): RemindersStore {
-  const { orgTree, ...t } = opts;
+export function createDynamoRemindersStore(t: RemindersTables): RemindersStore {
   return {
     listOutbox: () => listOutbox(t),
     claimOutbox: (id, owner, now, leaseUntil) => claimOutbox(t, id, owner, now, leaseUntil),
@@ -375,7 +374,10 @@ export function createDynamoRemindersStore(opts: RemindersTables & { orgTree: Or
     digestOutboxId,
     moveInIndex: (key, version, remindOn) => moveInIndex(t, key, version, remindOn),
     publish: (notification) => publish(t, notification),
-    currentOrgTree: () => orgTree.currentOrgTree(),
+    // The whole tree each run, eventually consistent: a merged cell's successor is all the
+    // job needs, it runs once a day (a kept copy would save nothing), and its role reads
+    // no single item of the Records table (infra/constructs/reminders.ts).
+    currentOrgTree: async () => new OrgTree(await loadAllOrgs({ documentClient: t.documentClient, tableName: t.recordsTable }, false)),
     recordCompletedRun: (date) => recordCompletedRun({ documentClient: t.documentClient, tableName: t.figuresTable }, 'reminders', date),
   };
 }

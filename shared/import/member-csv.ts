@@ -1,5 +1,5 @@
 // import: a legacy member export (CSV) → `member.imported` envelopes. Pure: no AWS,
-// no file system; the use case (use-cases/import-members.ts) decides and writes them.
+// no file system; the use case (use-cases/import-members) decides and writes them.
 //
 // The file: strict UTF-8 (text-encoding.ts), RFC 4180 quoting (csv-parse), `,` or `;`
 // between fields (Excel on a Vietnamese Windows writes `;`: the header line tells

@@ -100,7 +100,7 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
       return once('figures', () => createDynamoFiguresStore({ ...tables(), orgTree: stores.orgTree }));
     },
     get reminders() {
-      return once('reminders', () => createDynamoRemindersStore({ ...tables(), sns: clients.sns, topicArn, orgTree: stores.orgTree }));
+      return once('reminders', () => createDynamoRemindersStore({ ...tables(), sns: clients.sns, topicArn }));
     },
     get recompute() {
       return once('recompute', () => createDynamoRecomputeStore(tables()));

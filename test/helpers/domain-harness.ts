@@ -1,4 +1,4 @@
-// The real ingest use case (shared/use-cases/ingest-event.ts) on an in-memory store
+// The real ingest use case (shared/use-cases/ingest-event) on an in-memory store
 // (in-memory-stores.ts), for testing the domain rules and idempotency without the
 // emulators: parse the body → idempotency marker → loop needsFor/load until nothing
 // new → decide → one all-or-nothing commit. What differs from production is only where

@@ -283,9 +283,10 @@ export class InMemoryFiguresStore implements FiguresStore {
     return true;
   }
 
+  /** The members that count for the cell now, as index byCell holds them (cellKey: keys.ts cellOf). */
   async queryCellItems(cellId: string): Promise<CellHolding[]> {
     return [...this.members]
-      .filter(([, m]) => m.cellId === cellId)
+      .filter(([, record]) => cellOf({ entity: 'member', record }) === cellId)
       .map(([pk, m]) => ({ pk, stored: { entity: 'member' as const, record: copy(m) } }));
   }
 

@@ -1,0 +1,153 @@
+// The promises of the ingest's port (shared/use-cases/ingest-event/port.ts), as a suite
+// any implementation must pass: test/unit/contract.test.ts runs it on the in-memory store
+// the unit tests use, test/integration/contract.test.ts on the DynamoDB one. Each test
+// uses ids of its own, so one store may serve the whole suite.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { emptyState, type Write } from '../../shared/domain/ingest/decision-types.js';
+import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
+import type { AppliedEvent, IngestStore } from '../../shared/use-cases/ingest-event/port.js';
+
+const org = (orgId: string, version = 1): OrgRecord => ({
+  orgId,
+  parentId: null,
+  name: orgId,
+  level: 'province',
+  status: 'active',
+  targets: {},
+  version,
+});
+
+const member = (memberId: string, cellId: string, version = 1): MemberRecord => ({
+  memberId,
+  cellId,
+  status: 'official',
+  traits: { female: false, youthUnion: false, ethnicMinority: false, religious: false },
+  admittedOn: '2016-05-19',
+  recognizedOn: '2017-05-19',
+  ratings: {},
+  badges: {},
+  origin: 'imported',
+  version,
+});
+
+const marker = (eventId: string): AppliedEvent => ({
+  eventId,
+  type: 'member.imported',
+  hash: `hash-${eventId}`,
+  source: 'contract',
+  occurredAt: '2021-01-04T08:00:00+07:00',
+  appliedAt: '2021-01-04T01:00:01.000Z',
+  audit: '{}',
+});
+
+/** What the store holds of `memberId` now, as the ingest loads it. */
+async function loadMember(store: IngestStore, memberId: string): Promise<MemberRecord | undefined> {
+  const state = emptyState();
+  await store.loadNeeds({ orgs: [], members: [memberId], dossiers: [], transfers: [] }, state);
+  return state.members.get(memberId);
+}
+
+export function ingestStoreContract(implementation: string, storeFor: () => Promise<IngestStore>): void {
+  describe(`IngestStore contract: ${implementation}`, () => {
+    const id = (what: string) => `${what}-${randomUUID().slice(0, 8)}`;
+
+    it('finds no marker for an event never applied, and finds the marker a commit wrote', async () => {
+      // Prepare
+      const store = await storeFor();
+      const eventId = id('e');
+      // Act
+      const before = await store.findApplied({ source: 'contract', eventId });
+      const result = await store.commit(marker(eventId), [{ entity: 'member', record: member(id('M'), 'C1'), expectedVersion: null }], {});
+      const after = await store.findApplied({ source: 'contract', eventId });
+      // Assess
+      expect(before).toBeUndefined();
+      expect(result).toBe('committed');
+      expect(after).toEqual(marker(eventId));
+      expect(await store.findApplied({ source: 'another-source', eventId })).toBeUndefined();
+    });
+
+    it('commits all of the writes and the marker, or none: a marker already there answers already-applied and writes nothing', async () => {
+      // Prepare
+      const store = await storeFor();
+      const eventId = id('e');
+      const [first, second] = [id('M'), id('M')];
+      await store.commit(marker(eventId), [{ entity: 'member', record: member(first, 'C1'), expectedVersion: null }], {});
+      // Act
+      const again = await store.commit(marker(eventId), [{ entity: 'member', record: member(second, 'C1'), expectedVersion: null }], {});
+      // Assess
+      expect(again).toBe('already-applied');
+      expect(await loadMember(store, second)).toBeUndefined();
+      expect(await loadMember(store, first)).toMatchObject({ memberId: first, version: 1 });
+    });
+
+    it('answers stale and writes nothing when a record is not at the version the writes were decided on', async () => {
+      // Prepare: a member at version 1
+      const store = await storeFor();
+      const memberId = id('M');
+      const other = id('M');
+      await store.commit(marker(id('e')), [{ entity: 'member', record: member(memberId, 'C1'), expectedVersion: null }], {});
+      const writes = (expectedVersion: number | null): Write[] => [
+        { entity: 'member', record: member(other, 'C1'), expectedVersion: null },
+        { entity: 'member', record: member(memberId, 'C2', (expectedVersion ?? 0) + 1), expectedVersion },
+      ];
+      const lateEvent = id('e');
+      // Act: as if created anew, then as if read at version 2
+      const created = await store.commit(marker(lateEvent), writes(null), {});
+      const ahead = await store.commit(marker(lateEvent), writes(2), {});
+      const current = await store.commit(marker(lateEvent), writes(1), {});
+      // Assess: nothing of the two stale commits, not even their marker
+      expect([created, ahead, current]).toEqual(['stale', 'stale', 'committed']);
+      expect(await loadMember(store, memberId)).toMatchObject({ cellId: 'C2', version: 2 });
+      expect(await loadMember(store, other)).toMatchObject({ version: 1 });
+    });
+
+    it('loads what the needs name and the state has not looked at yet, and says whether it loaded anything', async () => {
+      // Prepare
+      const store = await storeFor();
+      const [present, absent] = [id('M'), id('M')];
+      await store.commit(marker(id('e')), [{ entity: 'member', record: member(present, 'C1'), expectedVersion: null }], {});
+      const state = emptyState();
+      const needs = { orgs: [], members: [present, absent], dossiers: [], transfers: [] };
+      // Act
+      const first = await store.loadNeeds(needs, state);
+      const second = await store.loadNeeds(needs, state);
+      // Assess: an absent record is looked at and simply not in the state
+      expect(first).toBe(true);
+      expect(second).toBe(false);
+      expect([...state.members.keys()]).toEqual([present]);
+      expect(state.looked.has(`member:${absent}`)).toBe(true);
+    });
+
+    it('gives what it loads as a copy: changing it changes nothing stored', async () => {
+      // Prepare
+      const store = await storeFor();
+      const memberId = id('M');
+      await store.commit(marker(id('e')), [{ entity: 'member', record: member(memberId, 'C1'), expectedVersion: null }], {});
+      // Act
+      const loaded = await loadMember(store, memberId);
+      loaded!.cellId = 'changed';
+      // Assess
+      expect((await loadMember(store, memberId))?.cellId).toBe('C1');
+    });
+
+    it('shows an org in the tree once an org-writing commit has gone through', async () => {
+      // Prepare
+      const store = await storeFor();
+      const orgId = id('O');
+      // Act
+      const before = await store.currentOrgTree();
+      await store.commit(marker(id('e')), [{ entity: 'org', record: org(orgId), expectedVersion: null }], {});
+      const after = await store.currentOrgTree();
+      // Assess
+      expect(before.has(orgId)).toBe(false);
+      expect(after.get(orgId)).toMatchObject({ orgId, version: 1 });
+      if (before.version !== undefined && after.version !== undefined) expect(after.version).toBeGreaterThan(before.version);
+    });
+
+    it('finds no redrive grant for a token nobody granted', async () => {
+      const store = await storeFor();
+      expect(await store.findRedriveGrant(id('token'))).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,23 @@
+// The ports' contract suites (test/contract/) on the in-memory stores the unit tests run
+// the real use cases on: they keep the promises of the DynamoDB stores
+// (test/integration/contract.test.ts runs the same suites on those).
+import { ingestStoreContract } from '../contract/ingest-store.contract.js';
+import { figuresStoreContract } from '../contract/figures-store.contract.js';
+import { InMemoryFiguresStore, InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+
+ingestStoreContract('in memory', async () => new InMemoryIngestStore());
+
+figuresStoreContract('in memory', async () => {
+  const store = new InMemoryFiguresStore();
+  return {
+    store,
+    async putMember(member) {
+      const pk = `MEMBER#${member.memberId}`;
+      store.members.set(pk, structuredClone(member));
+      return pk;
+    },
+    async putFact(fact) {
+      store.facts.push(structuredClone(fact));
+    },
+  };
+});
