@@ -2,9 +2,12 @@
 // (functions/<name>/environment.ts, the CLI for a deployed stack) and by nothing else.
 // Each takes the environment as an argument, so a test can hand one in.
 import { createAwsClients, type AwsClients } from '../data/aws-clients.js';
+import { createDynamoFiguresStore } from '../data/figures-store.js';
+import { createDynamoOrgTreeReader } from '../data/org-tree.js';
 import { fileMasterSecret, kmsMasterSecret, type MasterSecret } from '../data/personal-vault.js';
 import type { RegistrySource } from '../data/producer-registry.js';
 import type { RecordsTable } from '../data/records-table.js';
+import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
 import type { DigestOrgs } from '../use-cases/run-reminders-job/index.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -78,4 +81,16 @@ export function parseDigestOrgs(value: string | undefined): DigestOrgs {
     throw new Error('REMINDER_DIGEST_ORGS must be a JSON array of org ids or "roots"');
   }
   return parsed as string[];
+}
+
+/** The figures' store on the tables `RECORDS_TABLE_NAME` and `FIGURES_TABLE_NAME` (the figures function's, and the report's). */
+export function figuresStoreFrom(env: Environment): FiguresStore {
+  const { documentClient } = awsClientsFrom(env);
+  const recordsTable = requiredEnv(env, 'RECORDS_TABLE_NAME');
+  return createDynamoFiguresStore({
+    documentClient,
+    recordsTable,
+    figuresTable: requiredEnv(env, 'FIGURES_TABLE_NAME'),
+    orgTree: createDynamoOrgTreeReader({ documentClient, tableName: recordsTable }),
+  });
 }

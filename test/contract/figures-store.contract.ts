@@ -95,7 +95,12 @@ export function figuresStoreContract(implementation: string, harnessFor: () => P
       // Prepare
       const { store } = await harnessFor();
       const cellId = id('C');
-      const contribution = (version: number, day: string) => ({ cellId, recordPk: 'MEMBER#M1', version, changes: { [`2021-${day}`]: [1] } });
+      const contribution = (version: number, day: string) => ({
+        cellId,
+        recordPk: 'MEMBER#M1',
+        version,
+        changes: { [`2021-${day}`]: [1] },
+      });
       // Act
       const first = await store.putContribution(contribution(2, '03-02'));
       const same = await store.putContribution(contribution(2, '03-02'));
