@@ -5,14 +5,21 @@ import { createDynamoIngestStore } from '../../shared/data/ingest-store.js';
 import { createDynamoOrgTreeReader } from '../../shared/data/org-tree.js';
 import { createDynamoVault } from '../../shared/data/personal-vault.js';
 import { createProducerRegistry } from '../../shared/data/producer-registry.js';
-import { awsClientsFrom, masterSecretFrom, registrySourceFrom, requiredEnv, type Environment } from '../../shared/wiring/environment.js';
+import {
+  dynamoClientsFrom,
+  masterSecretFrom,
+  registrySourceFrom,
+  requiredEnv,
+  sqsClientFrom,
+  type Environment,
+} from '../../shared/wiring/environment.js';
 import type { IngestHandlerDeps } from './handler.js';
 import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from './visibility.js';
 
 /** The ingest handler's dependencies, from `env`. @throws Error naming a variable that is missing. */
 export function ingestDependencies(env: Environment): IngestHandlerDeps {
-  const clients = awsClientsFrom(env);
-  const records = { documentClient: clients.documentClient, tableName: requiredEnv(env, 'RECORDS_TABLE_NAME') };
+  const { documentClient } = dynamoClientsFrom(env);
+  const records = { documentClient, tableName: requiredEnv(env, 'RECORDS_TABLE_NAME') };
   return {
     store: createDynamoIngestStore({
       ...records,
@@ -21,7 +28,7 @@ export function ingestDependencies(env: Environment): IngestHandlerDeps {
     }),
     loadRegistry: createProducerRegistry(registrySourceFrom(env)),
     waitBeforeRetry: sqsWaitBeforeRetry({
-      sqs: clients.sqs,
+      sqs: sqsClientFrom(env),
       queueUrl: requiredEnv(env, 'INGEST_QUEUE_URL'),
       maxSeconds: Number(env.INGEST_RETRY_MAX_SECONDS ?? DEFAULT_RETRY_MAX_SECONDS),
     }),

@@ -2,16 +2,16 @@
 // (infra/constructs/reminders.ts sets it): the Records and Figures tables, the
 // notifications topic, and the orgs that get a digest.
 import { createDynamoRemindersStore } from '../../shared/data/reminder-store.js';
-import { awsClientsFrom, parseDigestOrgs, requiredEnv, type Environment } from '../../shared/wiring/environment.js';
+import { dynamoClientsFrom, parseDigestOrgs, requiredEnv, snsClientFrom, type Environment } from '../../shared/wiring/environment.js';
 import type { RemindersHandlerDeps } from './handler.js';
 
 /** The reminders handler's dependencies, from `env`. @throws Error naming a variable that is missing or malformed. */
 export function remindersDependencies(env: Environment): RemindersHandlerDeps {
-  const { documentClient, sns } = awsClientsFrom(env);
+  const { documentClient } = dynamoClientsFrom(env);
   return {
     store: createDynamoRemindersStore({
       documentClient,
-      sns,
+      sns: snsClientFrom(env),
       recordsTable: requiredEnv(env, 'RECORDS_TABLE_NAME'),
       figuresTable: requiredEnv(env, 'FIGURES_TABLE_NAME'),
       topicArn: requiredEnv(env, 'NOTIFICATIONS_TOPIC_ARN'),

@@ -1,6 +1,6 @@
 // data: the AWS SDK clients of one process, built from what its composition root says
 // (region, and locally the emulators' endpoints and credentials) and handed to the
-// stores. Nothing here reads the environment; each client is made on first use.
+// stores. Nothing here reads the environment.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -23,9 +23,38 @@ export interface AwsClientsOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** One service's client settings: the region, and where and as whom when it is not AWS itself. */
+export interface ClientOptions {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsClientsOptions['credentials'];
+}
+
 /**
- * The clients of one process. fauxqs answers with queue URLs on a `*.localhost` host that
- * does not resolve, so an SQS endpoint, when given, is always used instead of the URL's.
+ * The DynamoDB clients: the low-level one and the document client on it. Apart from the
+ * others, so that a Lambda bundles only the clients it uses.
+ * @example
+ * const { documentClient } = createDynamoClients({ region: 'ap-southeast-1' });
+ */
+export function createDynamoClients({ region, endpoint, credentials }: ClientOptions): Pick<AwsClients, 'dynamo' | 'documentClient'> {
+  const dynamo = new DynamoDBClient({ region, endpoint, credentials });
+  return { dynamo, documentClient: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
+}
+
+/**
+ * The SQS client. fauxqs answers with queue URLs on a `*.localhost` host that does not
+ * resolve, so an endpoint, when given, is always used instead of the URL's.
+ */
+export function createSqsClient({ region, endpoint, credentials }: ClientOptions): SQSClient {
+  return new SQSClient({ region, endpoint, credentials, useQueueUrlAsEndpoint: endpoint ? false : undefined });
+}
+
+export function createSnsClient({ region, endpoint, credentials }: ClientOptions): SNSClient {
+  return new SNSClient({ region, endpoint, credentials });
+}
+
+/**
+ * Every client of one process, each made on first use (the local stack, the CLI, tests).
  * @example
  * const clients = createAwsClients({ region: 'ap-southeast-1' });
  * const local = createAwsClients({
@@ -36,25 +65,26 @@ export interface AwsClientsOptions {
  */
 export function createAwsClients(opts: AwsClientsOptions): AwsClients {
   const { region, endpoints = {}, credentials } = opts;
-  let dynamo: DynamoDBClient | undefined;
-  let documentClient: DynamoDBDocumentClient | undefined;
+  let dynamo: Pick<AwsClients, 'dynamo' | 'documentClient'> | undefined;
   let sqs: SQSClient | undefined;
   let sns: SNSClient | undefined;
+  const dynamoClients = () => {
+    dynamo ??= createDynamoClients({ region, endpoint: endpoints.dynamodb, credentials });
+    return dynamo;
+  };
   return {
     get dynamo() {
-      dynamo ??= new DynamoDBClient({ region, endpoint: endpoints.dynamodb, credentials });
-      return dynamo;
+      return dynamoClients().dynamo;
     },
     get documentClient() {
-      documentClient ??= DynamoDBDocumentClient.from(this.dynamo, { marshallOptions: { removeUndefinedValues: true } });
-      return documentClient;
+      return dynamoClients().documentClient;
     },
     get sqs() {
-      sqs ??= new SQSClient({ region, endpoint: endpoints.sqs, credentials, useQueueUrlAsEndpoint: endpoints.sqs ? false : undefined });
+      sqs ??= createSqsClient({ region, endpoint: endpoints.sqs, credentials });
       return sqs;
     },
     get sns() {
-      sns ??= new SNSClient({ region, endpoint: endpoints.sns, credentials });
+      sns ??= createSnsClient({ region, endpoint: endpoints.sns, credentials });
       return sns;
     },
   };

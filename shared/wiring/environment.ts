@@ -1,7 +1,14 @@
 // wiring: what a deployment's environment variables say, read by the composition roots
 // (functions/<name>/environment.ts, the CLI for a deployed stack) and by nothing else.
 // Each takes the environment as an argument, so a test can hand one in.
-import { createAwsClients, type AwsClients } from '../data/aws-clients.js';
+import {
+  createAwsClients,
+  createDynamoClients,
+  createSnsClient,
+  createSqsClient,
+  type AwsClients,
+  type ClientOptions,
+} from '../data/aws-clients.js';
 import { createDynamoFiguresStore } from '../data/figures-store.js';
 import { createDynamoOrgTreeReader } from '../data/org-tree.js';
 import { fileMasterSecret, kmsMasterSecret, type MasterSecret } from '../data/personal-vault.js';
@@ -23,11 +30,12 @@ export function requiredEnv(env: Environment, name: string): string {
 export const regionFrom = (env: Environment): string => env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'ap-southeast-1';
 
 /**
- * The clients the environment describes: its region, the `AWS_ENDPOINT_URL_<SERVICE>`
- * endpoints when set (the emulators), and its credentials when it holds them (as the
- * SDK's own environment provider would read them); otherwise the SDK's default chain.
+ * The settings of one service's client the environment describes: its region, the
+ * `AWS_ENDPOINT_URL_<SERVICE>` endpoint when set (the emulators), and its credentials
+ * when it holds them (as the SDK's own environment provider would read them); otherwise
+ * the SDK's default chain.
  */
-export function awsClientsFrom(env: Environment): AwsClients {
+function clientOptionsFrom(env: Environment, service: 'DYNAMODB' | 'SQS' | 'SNS'): ClientOptions {
   const credentials =
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? {
@@ -36,8 +44,19 @@ export function awsClientsFrom(env: Environment): AwsClients {
           ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
         }
       : undefined;
+  return { region: regionFrom(env), endpoint: env[`AWS_ENDPOINT_URL_${service}`], ...(credentials ? { credentials } : {}) };
+}
+
+/** The DynamoDB clients the environment describes (a Lambda builds only the clients it uses). */
+export const dynamoClientsFrom = (env: Environment) => createDynamoClients(clientOptionsFrom(env, 'DYNAMODB'));
+export const sqsClientFrom = (env: Environment) => createSqsClient(clientOptionsFrom(env, 'SQS'));
+export const snsClientFrom = (env: Environment) => createSnsClient(clientOptionsFrom(env, 'SNS'));
+
+/** Every client the environment describes (the CLI on a deployed stack). */
+export function awsClientsFrom(env: Environment): AwsClients {
+  const { region, credentials } = clientOptionsFrom(env, 'DYNAMODB');
   return createAwsClients({
-    region: regionFrom(env),
+    region,
     endpoints: { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sqs: env.AWS_ENDPOINT_URL_SQS, sns: env.AWS_ENDPOINT_URL_SNS },
     ...(credentials ? { credentials } : {}),
   });
@@ -85,7 +104,7 @@ export function parseDigestOrgs(value: string | undefined): DigestOrgs {
 
 /** The figures' store on the tables `RECORDS_TABLE_NAME` and `FIGURES_TABLE_NAME` (the figures function's, and the report's). */
 export function figuresStoreFrom(env: Environment): FiguresStore {
-  const { documentClient } = awsClientsFrom(env);
+  const { documentClient } = dynamoClientsFrom(env);
   const recordsTable = requiredEnv(env, 'RECORDS_TABLE_NAME');
   return createDynamoFiguresStore({
     documentClient,
