@@ -8,6 +8,10 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { figuresDependencies } from '../../functions/figures/environment.js';
+import { ingestDependencies } from '../../functions/ingest/environment.js';
+import { remindersDependencies } from '../../functions/reminders/environment.js';
+import { reportDependencies } from '../../functions/report-api/environment.js';
 import type { DangVienStack } from '../../infra/dangvien-stack.js';
 import { createApp } from '../../infra/deployment.js';
 import { repoRoot } from '../../infra/paths.js';
@@ -762,5 +766,33 @@ describe('key policies', () => {
     const cloudwatch = policyOf(stack.monitoring.alarmTopic.masterKey!).find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
     expect(cloudwatch!.Condition!.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
     expect(JSON.stringify(cloudwatch!.Condition!.ArnLike)).toContain(':alarm:*');
+  });
+});
+
+describe('the functions build from the environment the stack gives them', () => {
+  /**
+   * A function's environment variables as the template sets them (a CloudFormation
+   * reference, not resolved at synth, stands as its JSON), and AWS_REGION as Lambda adds it.
+   */
+  const deployedEnvironment = (fn: IConstruct): Record<string, string> => ({
+    AWS_REGION: 'ap-southeast-1',
+    ...Object.fromEntries(Object.entries(environmentOf(fn)).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+  });
+
+  it.each([
+    ['ingest', () => ingestDependencies(deployedEnvironment(stack.ingest.handler.function))],
+    ['figures', () => figuresDependencies(deployedEnvironment(stack.figures.handler.function))],
+    ['reminders', () => remindersDependencies(deployedEnvironment(stack.reminders.handler.function))],
+    ['report-api', () => reportDependencies(deployedEnvironment(stack.api.handler.function))],
+  ])('%s: its composition root (functions/<name>/environment.ts) finds every variable it requires', (_name, build) => {
+    // Act / Assess: a variable a root requires and the stack does not set would fail every cold start
+    expect(build()).toBeDefined();
+  });
+
+  it('the ingest refuses an environment without its table, naming the variable', () => {
+    // Prepare
+    const { RECORDS_TABLE_NAME: _table, ...env } = deployedEnvironment(stack.ingest.handler.function);
+    // Act / Assess
+    expect(() => ingestDependencies(env)).toThrow('RECORDS_TABLE_NAME');
   });
 });
