@@ -187,3 +187,36 @@ describe("the README's performance table", () => {
     for (const r of results) expect(latencyRow[0]).toContain(`at ${r.latency.ratePerSecond} events per second`);
   });
 });
+
+/** Every property name and every enumerated value of a JSON Schema, however deep. */
+function schemaWords(schema: unknown, into = { fields: new Set<string>(), values: new Set<string>() }) {
+  if (Array.isArray(schema)) for (const s of schema) schemaWords(s, into);
+  else if (schema !== null && typeof schema === 'object') {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'properties' && value !== null && typeof value === 'object') for (const f of Object.keys(value)) into.fields.add(f);
+      if (key === 'enum' && Array.isArray(value)) for (const v of value) into.values.add(String(v));
+      if (key === 'const') into.values.add(String(value));
+      schemaWords(value, into);
+    }
+  }
+  return into;
+}
+
+describe.each([
+  { page: 'docs/events.md', schemas: readdirSync('schemas').filter((f) => !['openapi.json', 'report.json', 'reminder.json'].includes(f)) },
+  { page: 'docs/report.md', schemas: ['report.json'] },
+  { page: 'docs/reminders.md', schemas: ['reminder.json'] },
+])('$page', ({ page, schemas }) => {
+  it('names every field and every allowed value of its JSON Schemas', () => {
+    // Prepare
+    const text = readFileSync(page, 'utf8');
+    const words = schemaWords(schemas.map((f) => JSON.parse(readFileSync(`schemas/${f}`, 'utf8')) as unknown));
+    // Act: each as a code span, the way the page writes them
+    const missing = [...words.fields, ...words.values].filter(
+      (w) => ![`\`${w}\``, `.${w}\``, `\`${w}.`].some((span) => text.includes(span)),
+    );
+    // Assess
+    expect(words.fields.size).toBeGreaterThan(0);
+    expect(missing).toEqual([]);
+  });
+});
