@@ -20,6 +20,7 @@ export function csvRow(memberId: string, cellId: string, over: CsvOverrides = {}
     ethnicity: 'Kinh',
     religion: '',
     education: 'university',
+    qualification: '',
     occupation: 'state-sector',
     youthUnion: 'false',
     ...over,
