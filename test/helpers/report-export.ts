@@ -6,8 +6,11 @@ import { expect } from 'vitest';
 import type { Report } from '../../shared/domain/figures/report.js';
 import type { OrgLevel } from '../../shared/domain/records.js';
 
-/** The level names a Vietnamese table shows, written out here rather than imported, so that a wrong name fails. */
-const LEVELS_VI: Readonly<Record<OrgLevel, string>> = {
+/**
+ * The level names a Vietnamese reader must see (the Party's own, in the tree's order),
+ * written out here rather than imported from the code under test, so that a wrong name fails.
+ */
+export const LEVELS_VI: Readonly<Record<OrgLevel, string>> = {
   province: 'Đảng bộ tỉnh/thành phố',
   'upper-grassroots': 'Đảng bộ cấp trên cơ sở',
   'grassroots-committee': 'Đảng bộ cơ sở',

@@ -242,8 +242,8 @@ describe('reaching the committee', () => {
     expect(recovery.recovered).toBe(1);
     expect(digests).toHaveLength(1);
     expect(digests[0]!.Body).toContain('Đảng bộ quận Hồng Bàng (HB): 2 việc cần theo dõi ở 2 chi bộ.');
-    expect(digests[0]!.Body).toContain('hồ sơ D-HB-4');
-    expect(digests[0]!.Body).toContain('hồ sơ D-HB-5');
+    expect(digests[0]!.Body).toContain('hồ sơ kết nạp D-HB-4');
+    expect(digests[0]!.Body).toContain('hồ sơ kết nạp D-HB-5');
     await drain(process.env.NOTIFICATIONS_QUEUE_URL!);
   });
 
@@ -277,7 +277,7 @@ describe('reaching the committee', () => {
     expect(afterWithinLease).toEqual([]);
     expect(recovery).toMatchObject({ recovered: 1, digests: [expect.objectContaining({ digestFor: 'LC', reminderCount: 1 })] });
     expect(recovered).toHaveLength(1);
-    expect(recovered[0]!.Body).toContain('hồ sơ D-LC-2');
+    expect(recovered[0]!.Body).toContain('hồ sơ kết nạp D-LC-2');
     expect(attribute(recovered[0]!, 'digestFor')?.StringValue).toBe('LC');
     expect(nextRun.digests).toEqual([]);
     expect(await drain(lcDigests)).toEqual([]);
@@ -297,7 +297,7 @@ describe('reaching the committee', () => {
 
     // Assess
     expect(outcome).toMatchObject({ sent: 1, digests: 1 });
-    expect((await drain(hbDigests)).map((m) => m.Body)).toEqual([expect.stringContaining('hồ sơ D-HB-6')]);
+    expect((await drain(hbDigests)).map((m) => m.Body)).toEqual([expect.stringContaining('hồ sơ kết nạp D-HB-6')]);
   });
 
   it('publishes a leftover written before paths were stored with the path computed from the tree', async () => {

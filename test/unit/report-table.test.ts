@@ -8,7 +8,7 @@ import { tableCsv } from '../../shared/report/csv.js';
 import { formatFromAccept, headerRow, MEDIA_TYPES, renderTableExport } from '../../shared/report/export.js';
 import { LABELS_VI } from '../../shared/report/labels-vi.js';
 import { reportTable } from '../../shared/report/table.js';
-import { expectCellsAreTheJson, jsonAt, readCsv, readXlsx } from '../helpers/report-export.js';
+import { expectCellsAreTheJson, jsonAt, LEVELS_VI, readCsv, readXlsx } from '../helpers/report-export.js';
 
 function org(orgId: string, parentId: string | null, level: OrgLevel, extra: Partial<OrgRecord> = {}): OrgRecord {
   return { version: 1, orgId, parentId, name: `Đảng bộ ${orgId}`, level, status: 'active', targets: {}, ...extra };
@@ -138,14 +138,7 @@ describe('the Vietnamese header', () => {
     const vi = reportTable(r, 'vi');
     const en = reportTable(r);
     // Assess
-    expect(vi.rows.map((row) => row[2])).toEqual([
-      'Đảng bộ tỉnh/thành phố',
-      'Đảng bộ cấp trên cơ sở',
-      'Đảng bộ cơ sở',
-      'Đảng bộ bộ phận',
-      'Chi bộ cơ sở',
-      'Chi bộ trực thuộc',
-    ]);
+    expect(vi.rows.map((row) => row[2])).toEqual(Object.values(LEVELS_VI));
     expect(vi.rows.map((row) => row.toSpliced(2, 1))).toEqual(en.rows.map((row) => row.toSpliced(2, 1)));
     expect(vi.columns).toEqual(en.columns);
   });
