@@ -97,7 +97,7 @@ export function completionScript(program: Command, shell: 'bash' | 'zsh'): strin
   const bash = bashScript(program);
   if (shell === 'bash') return bash;
   return `# dangvien completion for zsh: \`source <(dangvien completion zsh)\` (the bash function, through bashcompinit).
-autoload -U +X compinit && compinit
+(( $+functions[compdef] )) || { autoload -U +X compinit && compinit }
 autoload -U +X bashcompinit && bashcompinit
 ${bash}`;
 }
