@@ -30,7 +30,7 @@ export interface Digest {
 }
 
 /**
- * The kinds of docs/subscribers.md in words, as a committee says them, in the words of the
+ * The kinds of docs/reminders.md in words, as a committee says them, in the words of the
  * Statute: "thời kỳ dự bị" (Điều lệ Đảng, art. 5), "xét công nhận đảng viên chính thức",
  * "xét tặng Huy hiệu Đảng". One label per kind.
  */

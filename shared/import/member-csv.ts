@@ -72,7 +72,7 @@ export type MemberCsvColumn = (typeof MEMBER_CSV_COLUMNS)[number];
 /**
  * The Vietnamese names a header may use for each column. Matched without regard to case,
  * diacritics, NFC/NFD or spacing, so `HỌ VÀ TÊN`, `Ho va ten` and `họ  và tên` all name
- * `fullName` (see {@link columnKey}). The README documents this table.
+ * `fullName` (see {@link columnKey}). docs/import.md documents this table.
  */
 export const MEMBER_CSV_ALIASES: Readonly<Record<MemberCsvColumn, readonly string[]>> = {
   memberId: ['Số thẻ đảng viên', 'Mã đảng viên'],

@@ -6,9 +6,9 @@
 // Names are matched folded (see {@link fold}): without regard to case, diacritics, NFC/NFD,
 // spacing or punctuation, so `NỮ`, `nu`, `Nữ` in NFD and `Học sinh - sinh viên` all match.
 // A value that matches nothing is refused with what the column takes; never guessed (a wrong
-// guess would count a member in the wrong group of every report, silently). The README's
-// import section documents these tables; test/unit/member-values checks no folded name
-// stands for two values.
+// guess would count a member in the wrong group of every report, silently). docs/import.md
+// documents these tables (test/unit/docs checks it lists every name); test/unit/member-values
+// checks no folded name stands for two values.
 import type { BusinessDate, Education, Occupation, Sex } from '../domain/records.js';
 
 /** Text as it is compared: no diacritics (đ → d), lowercase, single spaces, NFC or NFD alike. */

@@ -2,7 +2,7 @@
 // Only words: no domain import, no logic. test/unit/report-table checks that every column
 // of a report has a label here, that no label is left over, and that no two are equal.
 
-/** The Vietnamese label of each column of the report table, by column key (README, "Exports"). */
+/** The Vietnamese label of each column of the report table, by column key (docs/report.md, "Exports: CSV and Excel"). */
 export const LABELS_VI: Readonly<Record<string, string>> = {
   orgId: 'Mã tổ chức đảng',
   name: 'Tên tổ chức đảng',
