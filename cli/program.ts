@@ -98,7 +98,7 @@ export function buildProgram(opts: ProgramOptions): Command {
       .description(
         [
           'The report of an org and its whole subtree, as the HTTP API gives it. --date (default: today in Vietnam) is the day dueSoon, overdue, late and asOf are judged on; --year defaults to the year of --date.',
-          '--format csv|xlsx gives a table instead of the JSON: a header row, a row for ORG and one per child, columns orgId, name, level, then every number of the JSON by its dotted path; an empty cell is a number the JSON does not hold, never zero. CSV is UTF-8 with a byte order mark; xlsx needs --out FILE or a redirected stdout, never a terminal.',
+          '--format csv|xlsx gives a table instead of the JSON: a header row, a row for ORG and one per child, columns orgId, name, level, asOf, year, then every number of the JSON by its dotted path; an empty cell is a number the JSON does not hold, never zero. CSV is UTF-8 with a byte order mark; xlsx needs --out FILE or a redirected stdout, never a terminal.',
           'Exit 2 when ORG is not registered or an option is bad.',
         ].join('\n\n'),
       )
@@ -106,7 +106,7 @@ export function buildProgram(opts: ProgramOptions): Command {
       .option('--year <yyyy>', 'the year of the yearly figures (default: the year of --date)')
       .option('--date <YYYY-MM-DD>', 'the day the report is as of (default: today in Vietnam)')
       .option('--format <format>', 'json, csv or xlsx (default: json)')
-      .option('--lang <lang>', 'vi: the CSV or Excel header in Vietnamese (the JSON keeps its English keys)')
+      .option('--lang <lang>', 'vi: the table in Vietnamese: header labels and levels by name; CSV as Excel on a Vietnamese Windows reads it (; between fields, , before decimals, dates dd/mm/yyyy); xlsx with a title row (Báo cáo số liệu … tính đến ngày dd/mm/yyyy). CSV and xlsx only: the JSON keeps its English keys')
       .option('--out <file>', 'write the report to FILE instead of stdout'),
   ).action(async (org: string, options) => (await commands()).report(org, options));
 
@@ -171,7 +171,7 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('bulk import of a legacy member export (CSV)')
       .description(
         [
-          'One row per member, a header row naming the columns in any order, in English or Vietnamese: memberId, cellId, status (official|probationary), admittedOn, recognizedOn (official only), fullName (optional), sex (female|male), birthDate, ethnicity, religion (optional, empty = none), education, occupation, youthUnion (true|false). Each row passes the checks of a member.imported event; bad rows are reported on stderr with their line numbers and skipped.',
+          'One row per member, a header row naming the columns in any order, in English or Vietnamese: memberId, cellId, status (official|probationary), admittedOn, recognizedOn (official only), fullName (optional), sex (female|male), birthDate, ethnicity, religion (optional, empty = none), education and/or qualification (the higher counts), occupation, youthUnion (true|false); a column STT is left aside. Values as the events write them or as a Vietnamese export does (dates dd/mm/yyyy, Nam|Nữ, Chính thức|Dự bị, Có|x / Không|empty, education and occupation by their Vietnamese names: docs/import.md); a value that is neither is a bad row naming its line and column. Each row passes the checks of a member.imported event; bad rows are reported on stderr with their line numbers and skipped.',
           'Rows are written in batches with a marker each: running the same file again (after Ctrl-C, a crash, or a fix) continues where it stopped and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the local stack it returns once the figures have followed.',
           '--dry-run checks every row the same way against the stored org tree and members, writes nothing, and prints {rows, wouldImport, skipped, badRows}: exit 1 when a row is bad.',
           'Exit 1 when interrupted, 2 when the file cannot be read (missing, not UTF-8, a quote never closed) or its header is wrong.',
