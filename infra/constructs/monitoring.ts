@@ -28,6 +28,12 @@ export const REMINDERS_HEARTBEAT = { namespace: 'DangVien', metricName: 'Reminde
 export const PRODUCER_REGISTRY_UNREADABLE = { namespace: 'DangVien', metricName: 'ProducerRegistryUnreadable', service: 'ingest' } as const;
 
 /**
+ * What the ingest emits (EMF) for a batch it left on the queue because the personal data
+ * master secret is missing while sealed data exists: functions/ingest/handler.ts names it.
+ */
+export const PERSONAL_DATA_MASTER_MISSING = { namespace: 'DangVien', metricName: 'PersonalDataMasterMissing', service: 'ingest' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -90,6 +96,8 @@ export class Monitoring extends Construct {
   readonly remindersHeartbeat: cloudwatch.Alarm;
   /** Fires when the ingest could not read the producer registry (nothing applies meanwhile). */
   readonly producerRegistryUnreadable: cloudwatch.Alarm;
+  /** Fires when the personal data master secret is missing while sealed data exists (nothing applies meanwhile). */
+  readonly personalDataMasterMissing: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -176,6 +184,20 @@ export class Monitoring extends Construct {
           namespace: PRODUCER_REGISTRY_UNREADABLE.namespace,
           metricName: PRODUCER_REGISTRY_UNREADABLE.metricName,
           dimensionsMap: { service: PRODUCER_REGISTRY_UNREADABLE.service },
+          ...fiveMinuteSum,
+        }),
+        ...anyAtAll,
+      },
+    );
+    // Fail closed: never a new master secret while data is sealed under the old one.
+    this.personalDataMasterMissing = alarm(
+      'PersonalDataMasterMissing',
+      'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the table (README "Runbook"); then `dangvien dlq redrive`.',
+      {
+        metric: new cloudwatch.Metric({
+          namespace: PERSONAL_DATA_MASTER_MISSING.namespace,
+          metricName: PERSONAL_DATA_MASTER_MISSING.metricName,
+          dimensionsMap: { service: PERSONAL_DATA_MASTER_MISSING.service },
           ...fiveMinuteSum,
         }),
         ...anyAtAll,
