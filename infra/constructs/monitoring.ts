@@ -192,7 +192,7 @@ export class Monitoring extends Construct {
     // Fail closed: never a new master secret while data is sealed under the old one.
     this.personalDataMasterMissing = alarm(
       'PersonalDataMasterMissing',
-      'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the table (README "Runbook"); then `dangvien dlq redrive`.',
+      'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the Records table; then `dangvien dlq redrive`.',
       {
         metric: new cloudwatch.Metric({
           namespace: PERSONAL_DATA_MASTER_MISSING.namespace,

@@ -173,7 +173,10 @@ describe('the queue endpoint (fauxqs)', () => {
     // Prepare
     port = await freePort();
     fauxqs = await startFauxqs({ port, dataDir: dir, region: 'ap-southeast-1' });
-    const listQueues = { method: 'POST', headers: { 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0' } };
+    const listQueues = {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0' },
+    };
     // Act
     const rebound = await send(port, { ...listQueues, host: `attacker.example:${port}`, body: '{}' });
     const own = await send(port, { ...listQueues, host: `sqs.ap-southeast-1.localhost:${port}`, body: '{}' });
@@ -196,7 +199,10 @@ describe('the queue endpoint (fauxqs)', () => {
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1 }));
     await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: received.Messages![0]!.ReceiptHandle! }));
     // Assess: the bytes are gone from the database, its write-ahead log and its index
-    await until(async () => (await filesHolding(sqsDir, 'Cao Đài')).length === 0, () => filesHolding(sqsDir, 'Cao Đài'));
+    await until(
+      async () => (await filesHolding(sqsDir, 'Cao Đài')).length === 0,
+      () => filesHolding(sqsDir, 'Cao Đài'),
+    );
   });
 });
 
