@@ -32,70 +32,62 @@ const ACTION_OF: Record<string, string> = {
   ConditionCheck: 'ConditionCheckItem',
 };
 
+/** The document client's command names, as the low-level actions they are. */
+const LOW_LEVEL: Record<string, string> = {
+  ...ACTION_OF,
+  Get: 'GetItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactWrite: 'TransactWriteItems',
+  TransactGet: 'TransactGetItems',
+};
+
 /** A key attribute as the command carries it: a plain string (document client) or `{ S }`. */
 const text = (value: unknown): string => (typeof value === 'string' ? value : String((value as { S?: string })?.S));
 
-/** The partitions a command touches on base tables (index queries are granted apart, without partitions). */
-function accessesOf(command: string, input: Record<string, unknown>, tableOf: (name: string) => Access['table'] | undefined) {
-  const out: Array<Omit<Access, 'fn'>> = [];
-  const add = (action: string, tableName: unknown, pk: unknown) => {
+type Item = Record<string, unknown>;
+/** `[action, table name, partition key]` of each item a request touches. */
+type Touch = [string, unknown, unknown];
+
+/** What each action touches on base tables (index queries are granted apart, without partitions). */
+const TOUCHES: Record<string, (input: Item) => Touch[]> = {
+  GetItem: (i) => [['GetItem', i.TableName, (i.Key as Item).pk]],
+  PutItem: (i) => [['PutItem', i.TableName, (i.Item as Item).pk]],
+  UpdateItem: (i) => [['UpdateItem', i.TableName, (i.Key as Item).pk]],
+  DeleteItem: (i) => [['DeleteItem', i.TableName, (i.Key as Item).pk]],
+  Query: (i) => {
+    if (i.IndexName) return [];
+    const placeholder = /\bpk\s*=\s*(:\w+)/.exec(String(i.KeyConditionExpression))?.[1] ?? '';
+    return [['Query', i.TableName, (i.ExpressionAttributeValues as Item)[placeholder]]];
+  },
+  Scan: (i) => [['Scan', i.TableName, '(whole table)']],
+  BatchGetItem: (i) =>
+    Object.entries(i.RequestItems as Record<string, { Keys: Item[] }>).flatMap(([table, r]) =>
+      r.Keys.map((k): Touch => ['BatchGetItem', table, k.pk]),
+    ),
+  BatchWriteItem: (i) =>
+    Object.entries(i.RequestItems as Record<string, Array<Record<string, Item>>>).flatMap(([table, requests]) =>
+      requests.map(
+        (r): Touch =>
+          r.PutRequest ? ['PutItem', table, (r.PutRequest.Item as Item).pk] : ['DeleteItem', table, (r.DeleteRequest!.Key as Item).pk],
+      ),
+    ),
+  TransactWriteItems: (i) =>
+    (i.TransactItems as Array<Record<string, Item>>).flatMap((item) =>
+      Object.entries(item).map(([kind, op]): Touch => [ACTION_OF[kind] ?? kind, op.TableName, ((op.Key ?? op.Item) as Item).pk]),
+    ),
+  TransactGetItems: (i) =>
+    (i.TransactItems as Array<{ Get: Item }>).map((item): Touch => ['GetItem', item.Get.TableName, (item.Get.Key as Item).pk]),
+};
+
+/** The partitions a command touches on our base tables. */
+function accessesOf(command: string, input: Item, tableOf: (name: string) => Access['table'] | undefined): Array<Omit<Access, 'fn'>> {
+  const name = command.replace(/Command$/, '');
+  const touches = TOUCHES[LOW_LEVEL[name] ?? name]?.(input) ?? [];
+  return touches.flatMap(([action, tableName, pk]) => {
     const table = tableOf(String(tableName));
-    if (table) out.push({ action, table, pk: text(pk) });
-  };
-  const action = command.replace(/Command$/, '');
-  const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
-  switch (action) {
-    case 'GetItem':
-    case 'Get':
-    case 'PutItem':
-    case 'Put':
-    case 'UpdateItem':
-    case 'Update':
-    case 'DeleteItem':
-    case 'Delete':
-      add(ACTION_OF[action] ?? action, input.TableName, key?.pk);
-      break;
-    case 'Query': {
-      if (input.IndexName) break;
-      const values = input.ExpressionAttributeValues as Record<string, unknown>;
-      const placeholder = /\bpk\s*=\s*(:\w+)/.exec(String(input.KeyConditionExpression))?.[1];
-      add('Query', input.TableName, placeholder ? values[placeholder] : undefined);
-      break;
-    }
-    case 'BatchGetItem':
-    case 'BatchGet':
-      for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: Array<Record<string, unknown>> }>))
-        for (const k of request.Keys) add('BatchGetItem', table, k.pk);
-      break;
-    case 'BatchWriteItem':
-    case 'BatchWrite':
-      for (const [table, requests] of Object.entries(
-        input.RequestItems as Record<string, Array<Record<string, { Item?: object; Key?: object }>>>,
-      ))
-        for (const r of requests) {
-          if (r.PutRequest) add('PutItem', table, (r.PutRequest.Item as Record<string, unknown>).pk);
-          if (r.DeleteRequest) add('DeleteItem', table, (r.DeleteRequest.Key as Record<string, unknown>).pk);
-        }
-      break;
-    case 'TransactWriteItems':
-    case 'TransactWrite':
-      for (const item of input.TransactItems as Array<
-        Record<string, { TableName: string; Key?: Record<string, unknown>; Item?: Record<string, unknown> }>
-      >)
-        for (const [kind, op] of Object.entries(item)) add(ACTION_OF[kind] ?? kind, op.TableName, (op.Key ?? op.Item)?.pk);
-      break;
-    case 'TransactGetItems':
-    case 'TransactGet':
-      for (const item of input.TransactItems as Array<{ Get: { TableName: string; Key: Record<string, unknown> } }>)
-        add('GetItem', item.Get.TableName, item.Get.Key.pk);
-      break;
-    case 'Scan':
-      add('Scan', input.TableName, '(whole table)');
-      break;
-    default:
-      break;
-  }
-  return out;
+    return table ? [{ action, table, pk: text(pk) }] : [];
+  });
 }
 
 /** A handler as its own Lambda container: a fresh module graph (its own caches and SDK client), each call it makes recorded. */
