@@ -66,9 +66,10 @@ async function launch(args: string[], port: number): Promise<Launch> {
 
 /**
  * Starts DynamoDB Local. With `dbPath` the data survives a restart; without it the
- * database lives in memory (tests). It listens on 127.0.0.1 through the loopback launcher
- * (LoopbackDynamoDbLocal.java); where that cannot run, on every interface (`loopbackOnly`
- * false). Either way it answers no web page of another origin: its CORS allow-list names
+ * database lives in memory (tests). It listens on 127.0.0.1 and answers only requests
+ * addressed to 127.0.0.1 or localhost through the loopback launcher
+ * (LoopbackDynamoDbLocal.java); where that cannot run, on every interface and to any name
+ * (`loopbackOnly` false). Either way it answers no web page of another origin: its CORS allow-list names
  * only its own origin, which serves no page (a browser then sends no cross-origin request:
  * every DynamoDB call needs a preflight for its `X-Amz-Target` header).
  */

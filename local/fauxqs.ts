@@ -90,7 +90,7 @@ const CHECKPOINT_EVERY_MS = 500;
  * log still holds every row as it was written). Returns the function that stops it and
  * checkpoints one last time.
  */
-export function eraseDeletedBytes(db: DatabaseSync): () => void {
+function eraseDeletedBytes(db: DatabaseSync): () => void {
   db.exec('PRAGMA secure_delete = ON');
   db.exec('VACUUM');
   const changes = db.prepare('SELECT total_changes() AS n');

@@ -1,8 +1,8 @@
 // What the local stack's servers let other programs and web pages do. DynamoDB Local: only
-// loopback reaches it and no page of another origin may call it; the HTTP API and the
-// queue endpoint answer only requests addressed to 127.0.0.1 or localhost (a page on a
-// rebinding name reads nothing), and a failure is a generic 500; the queue store's SQLite
-// file keeps no readable bytes of a message once it is deleted.
+// loopback reaches it and no page of another origin may call it; all three answer only
+// requests addressed to 127.0.0.1 or localhost (a page on a rebinding name reads nothing);
+// the HTTP API's failure is a generic 500; the queue store's SQLite file keeps no
+// readable bytes of a message once it is deleted.
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -86,6 +86,29 @@ describe('DynamoDB Local', () => {
     expect(await accepts('127.0.0.1', dynamo.port)).toBe(true);
     for (const address of outsideAddresses) expect(await accepts(address, dynamo.port), address).toBe(false);
     expect(dynamo.loopbackOnly).toBe(true);
+  });
+
+  it('answers 421 to a request addressed to another name than 127.0.0.1 or localhost (DNS rebinding)', async () => {
+    // Prepare
+    dynamo ??= await startDynamoDbLocal({ port: await freePort() });
+    const listTables = (host: string) =>
+      send(dynamo.port, {
+        method: 'POST',
+        host,
+        headers: {
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+          'content-type': 'application/x-amz-json-1.0',
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/ap-southeast-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: '{}',
+      });
+    // Act
+    const rebound = await listTables(`attacker.example:${dynamo.port}`);
+    const byName = await listTables(`localhost:${dynamo.port}`);
+    // Assess
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).not.toContain('TableNames');
+    expect(byName.status).toBe(200);
   });
 
   it('lets no page of another origin call it: no CORS preflight is granted, no answer is shared', async () => {
