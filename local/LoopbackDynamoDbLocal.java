@@ -4,11 +4,12 @@
 // command line, sets the address of its one connector to 127.0.0.1 and puts a check of
 // the Host header in front of its handler before it starts.
 //
-// Run by `java`'s source-file mode (no build step): `java -cp <the jar and its lib>
-// LoopbackDynamoDbLocal.java <DynamoDB Local's own options>`. It reads a private field of
-// DynamoDBProxyServer, so it is tied to the DynamoDB Local that package.json pins; when it
-// cannot run (a JRE without the jdk.compiler module, a DynamoDB Local that changed),
-// dynamodb-local.ts falls back to the jar's own main and says that it listens everywhere.
+// dynamodb-local.ts compiles it on first use with the Java runtime's own compiler and runs
+// `java -cp <it, the jar and its lib> LoopbackDynamoDbLocal <DynamoDB Local's options>`.
+// It reads a private field of DynamoDBProxyServer, so it is tied to the DynamoDB Local
+// that package.json pins; when it cannot run (a runtime without the jdk.compiler module,
+// a DynamoDB Local that changed), dynamodb-local.ts falls back to the jar's own main and
+// says that it listens everywhere.
 import java.lang.reflect.Field;
 import java.util.Locale;
 import org.eclipse.jetty.server.Connector;

