@@ -174,34 +174,27 @@ export class Monitoring extends Construct {
         ...anyAtAll,
       },
     );
+    /** An alarm on any count of a metric the ingest emits when it leaves a whole batch on the queue. */
+    const anyBatchLeft = (metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING, description: string) =>
+      alarm(metric.metricName, description, {
+        metric: new cloudwatch.Metric({
+          namespace: metric.namespace,
+          metricName: metric.metricName,
+          dimensionsMap: { service: metric.service },
+          ...fiveMinuteSum,
+        }),
+        ...anyAtAll,
+      });
     // Fail closed: while the registry is unreadable nothing is applied, every batch returns
     // to the queue (and, if it lasts, goes to the DLQ to be redriven).
-    this.producerRegistryUnreadable = alarm(
-      'ProducerRegistryUnreadable',
+    this.producerRegistryUnreadable = anyBatchLeft(
+      PRODUCER_REGISTRY_UNREADABLE,
       'The ingest could not read or parse the producer registry: no event is applied until it can. Check the SSM parameter (valid JSON, the schema of README "Who may write what") and the ingest log line "producer registry unreadable"; then `dangvien dlq redrive`.',
-      {
-        metric: new cloudwatch.Metric({
-          namespace: PRODUCER_REGISTRY_UNREADABLE.namespace,
-          metricName: PRODUCER_REGISTRY_UNREADABLE.metricName,
-          dimensionsMap: { service: PRODUCER_REGISTRY_UNREADABLE.service },
-          ...fiveMinuteSum,
-        }),
-        ...anyAtAll,
-      },
     );
     // Fail closed: never a new master secret while data is sealed under the old one.
-    this.personalDataMasterMissing = alarm(
-      'PersonalDataMasterMissing',
+    this.personalDataMasterMissing = anyBatchLeft(
+      PERSONAL_DATA_MASTER_MISSING,
       'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the Records table; then `dangvien dlq redrive`.',
-      {
-        metric: new cloudwatch.Metric({
-          namespace: PERSONAL_DATA_MASTER_MISSING.namespace,
-          metricName: PERSONAL_DATA_MASTER_MISSING.metricName,
-          dimensionsMap: { service: PERSONAL_DATA_MASTER_MISSING.service },
-          ...fiveMinuteSum,
-        }),
-        ...anyAtAll,
-      },
     );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
     alarm(

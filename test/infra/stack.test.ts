@@ -506,29 +506,21 @@ describe('operations alarms', () => {
     expect(source).toContain('logMetrics(metrics)');
   });
 
-  it('alarms at once when the ingest finds the personal data master secret missing while data is sealed', () => {
+  it.each([
+    ['cannot read the producer registry', () => stack.monitoring.producerRegistryUnreadable, 'ProducerRegistryUnreadable'],
+    [
+      'finds the personal data master secret missing while data is sealed',
+      () => stack.monitoring.personalDataMasterMissing,
+      'PersonalDataMasterMissing',
+    ],
+  ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
-    const missing = resource(stack.monitoring.personalDataMasterMissing).Properties;
-    // Assess
-    expect(missing).toMatchObject({
-      Namespace: 'DangVien',
-      MetricName: 'PersonalDataMasterMissing',
-      Dimensions: [{ Name: 'service', Value: 'ingest' }],
-      Statistic: 'Sum',
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
-    expect(readFileSync(`${repoRoot}/functions/ingest/handler.ts`, 'utf8')).toContain("addMetric('PersonalDataMasterMissing'");
-  });
-
-  it('alarms at once when the ingest cannot read the producer registry', () => {
-    // Act
-    const unreadable = resource(stack.monitoring.producerRegistryUnreadable).Properties;
+    const watched = resource(alarmOf()).Properties;
 
     // Assess
-    expect(unreadable).toMatchObject({
+    expect(watched).toMatchObject({
       Namespace: 'DangVien',
-      MetricName: 'ProducerRegistryUnreadable',
+      MetricName: metricName,
       Dimensions: [{ Name: 'service', Value: 'ingest' }],
       Statistic: 'Sum',
       Threshold: 0,
@@ -536,7 +528,7 @@ describe('operations alarms', () => {
     });
     expect(environmentOf(stack.ingest.handler.function).POWERTOOLS_SERVICE_NAME).toBe('ingest');
     const source = readFileSync(`${repoRoot}/functions/ingest/handler.ts`, 'utf8');
-    expect(source).toContain("addMetric('ProducerRegistryUnreadable'");
+    expect(source).toContain(`addMetric('${metricName}'`);
   });
 
   it('watches throttles and system errors of both tables', () => {

@@ -1,7 +1,6 @@
 // The ingest without its personal data master secret (personal-vault.ts): the whole batch
 // stays on the queue, with an error line and the metric the PersonalDataMasterMissing
 // alarm watches — never applied under a new secret, never reported as single failures.
-import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { PERSONAL_DATA_MASTER_MISSING } from '../../infra/constructs/monitoring.js';
@@ -11,6 +10,7 @@ import { metrics } from '../../shared/observability/metrics.js';
 import type { LoadedState, Needs } from '../../shared/domain/ingest/decision-types.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+import { sqsEventOf } from '../helpers/sqs-events.js';
 
 /** A store whose vault lost its master: every load of a person's record fails as the Records table's would. */
 class StoreWithoutMaster extends InMemoryIngestStore {
@@ -19,26 +19,6 @@ class StoreWithoutMaster extends InMemoryIngestStore {
     return super.loadNeeds(needs, state);
   }
 }
-
-const sqsEvent = (bodies: Array<{ body: object; group: string }>): SQSEvent => ({
-  Records: bodies.map(({ body, group }, i) => ({
-    messageId: `m-${i}`,
-    receiptHandle: `r-${i}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'CITY',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: group,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:ingest.fifo',
-    awsRegion: 'local',
-  })),
-});
 
 describe('the ingest without its master secret', () => {
   afterEach(() => {
@@ -49,14 +29,14 @@ describe('the ingest without its master secret', () => {
     // Prepare: the orgs are in place; a batch of a member's event
     const store = new StoreWithoutMaster();
     const handler = createIngestHandler({}, store, async () => undefined);
-    await handler(sqsEvent(baseOrgs().map((body) => ({ body, group: 'orgs' }))), lambdaContext('ingest', 30_000));
+    await handler(sqsEventOf(baseOrgs().map((body) => ({ body }))), lambdaContext('ingest', 30_000));
     const added = vi.spyOn(metrics, 'addMetric');
     const lines: string[] = [];
     for (const stream of [process.stdout, process.stderr])
       vi.spyOn(stream, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
     const admitted = validEvent('member.admitted', { data: { memberId: 'M9', orgId: 'C1', dossierId: undefined } });
     // Act
-    const invocation = handler(sqsEvent([{ body: admitted, group: 'M9' }]), lambdaContext('ingest', 30_000));
+    const invocation = handler(sqsEventOf([{ body: admitted }]), lambdaContext('ingest', 30_000));
     // Assess
     await expect(invocation).rejects.toBeInstanceOf(MasterSecretMissingError);
     expect(added).toHaveBeenCalledWith(PERSONAL_DATA_MASTER_MISSING.metricName, 'Count', 1);
