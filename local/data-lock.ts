@@ -66,10 +66,24 @@ function holderOf(path: string): number | undefined {
   }
 }
 
-/** Links `source` to `target`; false when `target` exists. */
+/** Filesystems without hard links (some network and FUSE mounts) answer one of these. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Links `source` to `target`; false when `target` exists. Without hard links, an exclusive
+ * create of `target` with the same content (a reader may then see it empty for a moment).
+ */
 function linkIfAbsent(source: string, target: string): boolean {
   try {
     linkSync(source, target);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code)) throw error;
+  }
+  try {
+    writeFileSync(target, readFileSync(source), { flag: 'wx' });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
