@@ -4,14 +4,14 @@
 //   pk            sk      what
 //   PERSON#<id>   SALT    32 random bytes; with the master secret they make the person's key
 //   VAULT         MASTER  in the cloud: the master secret, encrypted by the KMS key
-//   VAULT         IN-USE  written before the first salt: data sealed under the master exists
+//   VAULT         IN-USE  written when a process first uses the master, before any salt
 //
-// A master secret is made only while no data may have been sealed under it (no IN-USE
-// item). Once there is some, a missing master is an error that stops the work loudly
-// (MasterSecretMissingError), never replaced by a new one: every profile would then
-// read as absent, and the old master, restored from a backup, would no longer fit the
-// salts made since. The IN-USE item is kept apart from the master, so that deleting the
-// master item (or the local key file) does not delete the evidence with it.
+// A master secret is made only for a table whose master was never used (no IN-USE item):
+// nothing can be sealed under it yet. Once it was, a missing master is an error that
+// stops the work loudly (MasterSecretMissingError), never replaced by a new one: every
+// profile would then read as absent, and the old master, restored from a backup, would
+// no longer fit the salts made since. The IN-USE item is kept apart from the master, so
+// that deleting the master item (or the local key file) does not delete the evidence.
 //
 // A person's key is HKDF(master, salt): it exists only in memory. Every profile the
 // Records table keeps (members, dossiers, attendees) and every rejected body is sealed
@@ -40,7 +40,7 @@ const kmsModule = lazy(() => import('@aws-sdk/client-kms'));
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
 const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
-/** Present once a salt was made: data sealed under the master secret may exist. */
+/** Present once a process used the master secret: data sealed under it may exist. */
 export const inUseKey = { pk: 'VAULT', sk: 'IN-USE' } as const;
 
 /**
@@ -75,7 +75,7 @@ export async function sealedDataExists(): Promise<boolean> {
 let inUseWritten: Promise<void> | undefined;
 let inUseTable: string | undefined;
 
-/** Writes the IN-USE item before the first salt of this process (idempotent). */
+/** Writes the IN-USE item, once per process and table (idempotent). */
 function markInUse(): Promise<void> {
   const table = config.recordsTable();
   if (inUseTable !== table || !inUseWritten) {
@@ -246,7 +246,14 @@ let cachedMaster: { source: string; secret: Promise<Buffer> } | undefined;
 function masterSecret(): Promise<Buffer> {
   const source = process.env.PERSONAL_DATA_KEY_ARN ?? process.env.PERSONAL_DATA_MASTER_FILE ?? '';
   if (cachedMaster?.source !== source) {
-    const secret = configuredMasterSecret().load();
+    // Marked in use before anything is sealed with it; a table sealed by an earlier version
+    // is marked by the first process of this one that opens its master.
+    const secret = configuredMasterSecret()
+      .load()
+      .then(async (master) => {
+        await markInUse();
+        return master;
+      });
     // A failed load is not cached: the next call tries again.
     secret.catch(() => {
       if (cachedMaster?.secret === secret) cachedMaster = undefined;
@@ -298,7 +305,6 @@ export const dynamoVault: PersonalVault = {
  */
 async function createSalts(personIds: readonly string[]): Promise<Map<string, Buffer>> {
   const made = new Map<string, Buffer>();
-  if (personIds.length > 0) await markInUse();
   await mapLimit(chunks(personIds, SALTS_PER_TRANSACTION), 16, async (group) => {
     const salts = group.map((personId) => [personId, randomBytes(32)] as const);
     try {
@@ -327,7 +333,6 @@ const SALTS_PER_TRANSACTION = 100;
 
 /** A new salt, unless another writer made one first: then that one. */
 async function createSalt(personId: string): Promise<Buffer> {
-  await markInUse();
   const salt = randomBytes(32);
   try {
     await documentClient().send(

@@ -1,8 +1,9 @@
 // A lost personal data master secret is never silently replaced. Before, a missing master
 // (the item VAULT/MASTER deleted in the cloud, the key file deleted locally) was made
 // anew on the next use, and every profile sealed under the old one read as absent from
-// then on. Now a new master is made only while nothing is sealed yet (no VAULT/IN-USE
-// item, written before the first salt); after that a missing one is an error.
+// then on. Now a new master is made only for a table whose master was never used (no
+// VAULT/IN-USE item, written when a process first uses one, before any salt); after that
+// a missing one is an error.
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
@@ -81,7 +82,7 @@ describe('the vault master secret in the cloud (KMS)', () => {
     expect(await sealedDataExists()).toBe(true);
   });
 
-  it('the IN-USE item is written before the first salt of a table', async () => {
+  it('the IN-USE item is written when a process first uses a master, before the first salt', async () => {
     // Prepare: another stack's table, nothing sealed
     const other = await startTestStack({ figures: false });
     try {
