@@ -97,6 +97,8 @@ export class BenchStack {
         visibilityTimeout: 10,
         concurrency,
         checkpointFile: bench.checkpointFile,
+        // In the bench's private work folder (mkdtemp: 0700), removed with it.
+        personalDataKeyFile: join(bench.work, 'personal-data.key'),
         handlers,
         log,
       }),

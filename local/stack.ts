@@ -1,5 +1,6 @@
 // local: the embedded default. The very handler modules the Lambdas run, driven by
 // local runners that behave like AWS's event source mappings, on the emulators.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -13,8 +14,9 @@ import {
   FIGURES_TABLE,
 } from '../shared/resources.js';
 import { dynamoClient, resetClients, snsClient, sqsClient } from '../shared/data/clients.js';
+import { checkKeyFile } from '../shared/data/personal-vault.js';
 import { localStreamsClient } from './streams-client.js';
-import { provision, type Provisioned } from './provision.js';
+import { provision, queueUrlOn, type Provisioned } from './provision.js';
 import { useEmulators } from './use-emulators.js';
 import { startSqsRunner, type Runner, type SqsHandler } from './runners/sqs-runner.js';
 import { startStreamRunner, type StreamHandler, type StreamRunner } from './runners/stream-runner.js';
@@ -40,8 +42,9 @@ export interface LocalStackOptions {
   concurrency?: number;
   /**
    * The personal data master key's file (personal-vault.ts), beside the data it protects
-   * the way a KMS key is beside a table; made on first use. Default: one per stack in
-   * the system's temporary directory (tests, the bench).
+   * the way a KMS key is beside a table; made on first use. Default: one per stack in a
+   * private temporary folder of its own (tests, the bench), removed when the stack stops;
+   * a stack restarted on the same tables names its file here.
    */
   personalDataKeyFile?: string;
   log?: (line: string) => void;
@@ -79,10 +82,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const provisioned = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, opts.prefix, {
     visibilityTimeout: opts.visibilityTimeout,
   });
-  const env = handlerEnv(provisioned, opts.personalDataKeyFile ?? join(tmpdir(), `dangvien-${opts.prefix}-personal-data.key`));
+  for (const queue of Object.values(provisioned.queues)) queue.url = queueUrlOn(opts.endpoints.sqsEndpoint, queue.url);
+  // A folder only this user may enter (mkdtemp: 0700, a name nobody can guess beforehand),
+  // never a fixed path in the shared temporary directory that another user could plant.
+  const keyFolder = opts.personalDataKeyFile ? undefined : mkdtempSync(join(tmpdir(), `dangvien-${opts.prefix}-`));
+  const env = handlerEnv(provisioned, opts.personalDataKeyFile ?? join(keyFolder!, 'personal-data.key'));
   // A waiting event never waits longer than the queue would make it (tests shorten both).
   if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
   Object.assign(process.env, env);
+  // Before any handler runs: a lost or unsafe master key stops the start, not every event.
+  await checkKeyFile(env.PERSONAL_DATA_MASTER_FILE!);
   const log = opts.log ?? (() => undefined);
   const onError = (error: unknown) => log(`runner: ${(error as Error).name}: ${(error as Error).message}`);
 
@@ -153,6 +162,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     },
     async stop() {
       await Promise.all(runners.map((r) => r.stop()));
+      if (keyFolder) rmSync(keyFolder, { recursive: true, force: true });
     },
     kill() {
       for (const r of runners) r.abort();

@@ -24,19 +24,25 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(proc
 }
 
 /**
- * Makes a record that will be reported as failed visible again after `retryDelaySeconds`,
- * for its first receives only: from the one before the last (maxReceiveCount − 1) it waits
- * the queue's whole visibility timeout, so a predecessor held up for minutes (a backlog in
- * the `orgs` group) still arrives before the event goes to the DLQ.
+ * Seconds before a waiting event whose `receiveCount`-th receive failed is tried again, for
+ * its first receives only; undefined from the one before the last (maxReceiveCount − 1):
+ * then it waits the queue's whole visibility timeout, so a predecessor held up for minutes
+ * (a backlog in the `orgs` group) still arrives before the event goes to the DLQ.
  */
+export function shortenedRetrySeconds(receiveCount: number): number | undefined {
+  return receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1 ? undefined : retryDelaySeconds(receiveCount);
+}
+
+/** Makes a record that will be reported as failed visible again after `shortenedRetrySeconds`. */
 export async function waitBeforeRetry(record: Pick<SQSRecord, 'receiptHandle' | 'body'>, receiveCount: number): Promise<void> {
-  if (receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1) return;
+  const seconds = shortenedRetrySeconds(receiveCount);
+  if (seconds === undefined) return;
   try {
     await sqsClient().send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: config.ingestQueueUrl(),
         ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: retryDelaySeconds(receiveCount),
+        VisibilityTimeout: seconds,
       }),
     );
   } catch (error) {

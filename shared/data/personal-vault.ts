@@ -4,6 +4,14 @@
 //   pk            sk      what
 //   PERSON#<id>   SALT    32 random bytes; with the master secret they make the person's key
 //   VAULT         MASTER  in the cloud: the master secret, encrypted by the KMS key
+//   VAULT         IN-USE  written when a process first uses the master, before any salt
+//
+// A master secret is made only for a table whose master was never used (no IN-USE item):
+// nothing can be sealed under it yet. Once it was, a missing master is an error that
+// stops the work loudly (MasterSecretMissingError), never replaced by a new one: every
+// profile would then read as absent, and the old master, restored from a backup, would
+// no longer fit the salts made since. The IN-USE item is kept apart from the master, so
+// that deleting the master item (or the local key file) does not delete the evidence.
 //
 // A person's key is HKDF(master, salt): it exists only in memory. Every profile the
 // Records table keeps (members, dossiers, attendees) and every rejected body is sealed
@@ -15,9 +23,10 @@
 // The master secret never sits beside the data: in the cloud it is a KMS data key
 // (one Decrypt per Lambda container), locally a file in the data directory.
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './clients.js';
 import { config } from './config.js';
@@ -31,6 +40,61 @@ const kmsModule = lazy(() => import('@aws-sdk/client-kms'));
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
 const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
+/** Present once a process used the master secret: data sealed under it may exist. */
+export const inUseKey = { pk: 'VAULT', sk: 'IN-USE' } as const;
+
+/**
+ * The master secret is gone while the Records table holds data sealed under it. Nothing
+ * that seals or opens personal data can go on until it is restored from a backup.
+ */
+export class MasterSecretMissingError extends Error {
+  constructor(where: string) {
+    super(
+      `the personal data master secret (${where}) is missing, but the Records table holds personal data sealed under it: ` +
+        'restore it from a backup. A new secret is never made in its place: every profile would read as absent.',
+    );
+    this.name = 'MasterSecretMissingError';
+  }
+}
+
+/** The local key file is not one this user alone could have written: it is not read. */
+export class UnsafeKeyFileError extends Error {
+  constructor(path: string, why: string) {
+    super(`refusing to read the personal data master key ${path}: ${why}`);
+    this.name = 'UnsafeKeyFileError';
+  }
+}
+
+/** Whether data may have been sealed under the master secret of the Records table. */
+export async function sealedDataExists(): Promise<boolean> {
+  const out = await documentClient().send(new GetCommand({ TableName: config.recordsTable(), Key: inUseKey, ConsistentRead: true }));
+  return out.Item !== undefined;
+}
+
+/** The table whose IN-USE item this process has written: once per process and table. */
+let inUseWritten: Promise<void> | undefined;
+let inUseTable: string | undefined;
+
+/** Writes the IN-USE item, once per process and table (idempotent). */
+function markInUse(): Promise<void> {
+  const table = config.recordsTable();
+  if (inUseTable !== table || !inUseWritten) {
+    inUseTable = table;
+    const written = documentClient()
+      .send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...inUseKey, entity: 'vault', note: 'personal data is sealed under the master secret: never replace it' },
+        }),
+      )
+      .then(() => undefined);
+    written.catch(() => {
+      if (inUseWritten === written) inUseWritten = undefined;
+    });
+    inUseWritten = written;
+  }
+  return inUseWritten;
+}
 
 export { isSealed, open, seal, type PersonKey } from './sealing.js';
 
@@ -42,35 +106,83 @@ export interface MasterSecret {
 }
 
 /**
- * Locally: a file of 32 random bytes in the data directory, made on first use. Created
- * exclusively (`wx`), so that two processes starting together agree on one secret.
+ * The key file's bytes, or undefined when there is none. Read only if it is a regular
+ * file (not a symbolic link: opened with O_NOFOLLOW), owned by this user and readable by
+ * nobody else; the checks are made on the opened file, so it cannot be swapped between
+ * the check and the read.
+ * @param owner the user it must belong to: this process's.
+ * @throws UnsafeKeyFileError otherwise.
  */
-export function fileMasterSecret(path: string): MasterSecret {
+export function readKeyFile(path: string, owner: number | undefined = process.getuid?.()): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new UnsafeKeyFileError(path, 'it is a symbolic link');
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UnsafeKeyFileError(path, 'it is not a regular file');
+    if (owner !== undefined && stat.uid !== owner) {
+      throw new UnsafeKeyFileError(path, `it belongs to user ${stat.uid}, not to you (${owner})`);
+    }
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    if ((stat.mode & 0o077) !== 0) {
+      throw new UnsafeKeyFileError(
+        path,
+        `its mode is ${mode}: others may read or change it (it must be 0600; \`chmod 600\` it only if you know where it came from)`,
+      );
+    }
+    const secret = readFileSync(fd);
+    if (secret.length !== 32) throw new UnsafeKeyFileError(path, 'it is not a 32-byte personal data master key');
+    return secret;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Locally: a file of 32 random bytes in the data directory, made on first use while no
+ * data is sealed yet. Created exclusively (`wx`, mode 0600), so that two processes starting
+ * together agree on one secret; read only after {@link readKeyFile}'s checks.
+ * @param sealed whether data may be sealed already (default: the Records table's IN-USE item).
+ */
+export function fileMasterSecret(path: string, sealed: () => Promise<boolean> = sealedDataExists): MasterSecret {
   return {
     async load() {
+      const existing = readKeyFile(path);
+      if (existing) return existing;
+      if (await sealed()) throw new MasterSecretMissingError(path);
       try {
-        mkdirSync(dirname(path), { recursive: true });
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         writeFileSync(path, randomBytes(32), { flag: 'wx', mode: 0o600 });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const secret = readFileSync(path);
-      if (secret.length !== 32) throw new Error(`${path} is not a 32-byte personal data master key`);
-      return secret;
+      const made = readKeyFile(path);
+      if (!made) throw new Error(`${path} disappeared as it was made`);
+      return made;
     },
   };
 }
 
+/** The two KMS calls the vault makes (a test passes a fake). */
+export type KmsCalls = Pick<KMSClient, 'send'>;
+
 /**
  * In the cloud: a KMS data key, kept encrypted in the Records table and decrypted once
- * per process. The first process to need it generates it; a conditional put makes all
- * others use that one.
+ * per process. The first process to need it generates it, while no data is sealed yet; a
+ * conditional put makes all others use that one.
+ * @param sealed whether data may be sealed already (default: the Records table's IN-USE item).
  */
-export function kmsMasterSecret(keyArn: string): MasterSecret {
+export function kmsMasterSecret(keyArn: string, client?: KmsCalls, sealed: () => Promise<boolean> = sealedDataExists): MasterSecret {
   return {
     async load() {
       const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await kmsModule();
-      const kms = new KMSClient({ region: process.env.AWS_REGION });
+      const kms = client ?? new KMSClient({ region: process.env.AWS_REGION });
       const context = { ...PERSONAL_DATA_KEY_CONTEXT };
       const table = config.recordsTable();
       const stored = await documentClient().send(new GetCommand({ TableName: table, Key: masterKey, ConsistentRead: true }));
@@ -80,6 +192,7 @@ export function kmsMasterSecret(keyArn: string): MasterSecret {
         );
         return Buffer.from(out.Plaintext ?? []);
       }
+      if (await sealed()) throw new MasterSecretMissingError(`item VAULT/MASTER of ${table}`);
       const made = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: context }));
       try {
         await documentClient().send(
@@ -96,6 +209,16 @@ export function kmsMasterSecret(keyArn: string): MasterSecret {
       }
     },
   };
+}
+
+/**
+ * Checks, without making anything, that the local key file can be used: a safe file, or
+ * none while no data is sealed (it is then made on first use). For `npm start`, before
+ * any handler runs.
+ * @throws MasterSecretMissingError or UnsafeKeyFileError.
+ */
+export async function checkKeyFile(path: string): Promise<void> {
+  if (!readKeyFile(path) && (await sealedDataExists())) throw new MasterSecretMissingError(path);
 }
 
 /** The master secret this process uses: KMS when the stack names a key, else the local file. */
@@ -123,7 +246,14 @@ let cachedMaster: { source: string; secret: Promise<Buffer> } | undefined;
 function masterSecret(): Promise<Buffer> {
   const source = process.env.PERSONAL_DATA_KEY_ARN ?? process.env.PERSONAL_DATA_MASTER_FILE ?? '';
   if (cachedMaster?.source !== source) {
-    const secret = configuredMasterSecret().load();
+    // Marked in use before anything is sealed with it; a table sealed by an earlier version
+    // is marked by the first process of this one that opens its master.
+    const secret = configuredMasterSecret()
+      .load()
+      .then(async (master) => {
+        await markInUse();
+        return master;
+      });
     // A failed load is not cached: the next call tries again.
     secret.catch(() => {
       if (cachedMaster?.secret === secret) cachedMaster = undefined;
