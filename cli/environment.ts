@@ -41,6 +41,13 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
     unset: '180 s, as the deployed queue',
   },
   {
+    name: 'DANGVIEN_LOG_FORMAT',
+    readBy: '`npm start`',
+    meaning:
+      '`json`: the handlers’ log lines as JSON, as in Lambda; `text`: one readable line each (an event waiting for its predecessor: `waiting: SOURCE/ID REASON (receive N), tried again in S s`)',
+    unset: '`text` on a terminal, `json` when the output is a file or a pipe',
+  },
+  {
     name: 'DANGVIEN_DEBUG',
     readBy: '`dangvien`, the tests',
     meaning: '`dangvien` prints the stack trace of an internal error (exit 3); the tests print their local stacks’ log lines',
