@@ -105,6 +105,8 @@ export class BenchStack {
         checkpointFile: bench.checkpointFile,
         // Producer scoping on, as deployed: the ingest reads this registry every batch.
         producersFile: bench.registryFile(),
+        // In the bench's private work folder (mkdtemp: 0700), removed with it.
+        personalDataKeyFile: join(bench.work, 'personal-data.key'),
         handlers,
         log,
       }),

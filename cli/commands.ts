@@ -1,160 +1,127 @@
-// cli: what each `dangvien` command does, loaded by cli/main.ts once a command is named.
-import { BusinessDateSchema } from '../shared/domain/events/index.js';
+// cli: what each `dangvien` command does once cli/program.ts has parsed it: check the
+// option values, reach the stack (connect.ts), call the use case, print. Loaded only when
+// a command runs (it loads the AWS SDK). A use case's refusal of the input becomes a
+// UsageError (exit 2) here, by its type.
 import { UnknownOrgError } from '../shared/use-cases/errors.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures/index.js';
 import { listWaiting, redriveDlq, redriveRejected } from '../shared/use-cases/redrive/index.js';
+import { confirm } from './confirm.js';
 import { connect } from './connect.js';
 import { CheckFailed, UsageError } from './errors.js';
+import { dateOption, secondsOption } from './option-values.js';
 import { sendFile } from './send.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget, type TargetOptions } from './target.js';
 
-/** The parsed options (cli/main.ts OPTIONS). */
-export interface CommandOptions {
-  wait?: boolean;
-  timeout?: string;
-  year?: string;
-  date?: string;
-  check?: boolean;
-  'dry-run'?: boolean;
-  force?: boolean;
-  sender?: string;
-  data?: string;
-  'stack-outputs'?: string;
-  format?: string;
-  lang?: string;
-  out?: string;
+const target = (opts: TargetOptions) => resolveTarget({ data: opts.data, stackOutputs: opts.stackOutputs });
+const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+/** `dangvien send FILE`. */
+export async function send(file: string, opts: TargetOptions & { wait?: boolean; timeout?: string; sender?: string }): Promise<void> {
+  const timeoutMs = secondsOption('--timeout', opts.timeout, 300) * 1000;
+  const to = target(opts);
+  if (opts.sender !== undefined && to.kind !== 'local') {
+    throw new UsageError('--sender is for the local stack only: in AWS the identity is the IAM principal that sends');
+  }
+  const summary = await sendFile(file, to, { sender: opts.sender, wait: opts.wait ?? false, timeoutMs, warn: (s) => console.error(s) });
+  console.log(JSON.stringify(summary));
+  if (summary.pending) throw new CheckFailed(`${summary.pending} events still wait for a predecessor: see \`dangvien rejected list\``);
 }
 
-/** Runs one command; throws UsageError (exit 2) or CheckFailed (exit 1) as the contract asks. */
-export async function runCommand(command: string, args: string[], values: CommandOptions): Promise<void> {
+/** `dangvien report ORG`. */
+export async function report(
+  org: string,
+  opts: TargetOptions & { year?: string; date?: string; format?: string; lang?: string; out?: string },
+): Promise<void> {
+  const { reportCommand } = await import('./report.js');
   try {
-    await run(command, args, values);
+    await reportCommand([org], opts, () => target(opts));
   } catch (error) {
     if (error instanceof UnknownOrgError) throw new UsageError(error.message);
     throw error;
   }
 }
 
-async function run(command: string, args: string[], values: CommandOptions): Promise<void> {
-  const target = () => resolveTarget({ data: values.data, stackOutputs: values['stack-outputs'] });
-  const date = (required: boolean) => {
-    if (values.date === undefined) {
-      if (required) throw new UsageError('--date YYYY-MM-DD is required');
-      return undefined;
-    }
-    if (!BusinessDateSchema.safeParse(values.date).success) throw new UsageError(`--date must be a calendar date YYYY-MM-DD`);
-    return values.date;
-  };
-  switch (command) {
-    case 'send': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien send FILE.ndjson [--wait] [--timeout SECONDS] [--sender ID]');
-      const to = target();
-      if (values.sender !== undefined && to.kind !== 'local') {
-        throw new UsageError('--sender is for the local stack only: in AWS the identity is the IAM principal that sends');
-      }
-      const summary = await sendFile(args[0]!, to, {
-        sender: values.sender,
-        wait: values.wait ?? false,
-        timeoutMs: timeoutSeconds(values.timeout, 300) * 1000,
-        warn: (s) => console.error(s),
-      });
-      console.log(JSON.stringify(summary));
-      if (summary.pending) throw new CheckFailed(`${summary.pending} events still wait for a predecessor: see \`dangvien rejected list\``);
-      return;
-    }
-    case 'report': {
-      const { reportCommand } = await import('./report.js');
-      await reportCommand(args, values, target);
-      return;
-    }
-    case 'remind': {
-      const d = date(true)!;
-      const to = target();
-      const [{ runRemindersJob }, { parseDigestOrgs }] = await Promise.all([
-        import('../shared/use-cases/run-reminders-job/index.js'),
-        import('../shared/wiring/environment.js'),
-      ]);
-      const result = await runRemindersJob(connect(to).reminders, d, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
-      for (const r of result.reminders) console.log(JSON.stringify(r));
-      // stdout stays one reminder per line for programs; the digests are for a person.
-      for (const digest of result.digests) console.error(`digest for ${digest.digestFor}:\n${digest.text}\n`);
-      return;
-    }
-    case 'rejected': {
-      const [sub, ...ids] = args;
-      const stores = connect(target());
-      if (sub === 'list') {
-        const rejected = (await stores.redrive.listRejected()).map(({ body: _body, ...r }) => r);
-        console.log(JSON.stringify({ rejected, waiting: await listWaiting(stores.redrive) }, null, 2));
-        return;
-      }
-      if (sub === 'redrive' && ids.length > 0) {
-        const result = await redriveRejected(stores.redrive, stores.ingestQueue, ids);
-        console.log(JSON.stringify(result));
-        if (result.unknown.length > 0) throw new UsageError(`not among the rejected: ${result.unknown.join(', ')}`);
-        if (result.failed.length > 0)
-          throw new CheckFailed(`the queue refused ${result.failed.join(', ')}: still listed, redrive them again`);
-        return;
-      }
-      throw new UsageError('usage: dangvien rejected list | dangvien rejected redrive ID…');
-    }
-    case 'dlq': {
-      if (args[0] !== 'redrive') throw new UsageError('usage: dangvien dlq redrive');
-      const stores = connect(target());
-      console.log(JSON.stringify({ moved: await redriveDlq(stores.redrive, stores.deadLetterQueue, stores.ingestQueue) }));
-      return;
-    }
-    case 'recompute': {
-      const differences = await recomputeFigures(connect(target()).recompute, { write: !values.check });
-      console.log(JSON.stringify({ differences: differences.length, details: differences }, null, 2));
-      if (values.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
-      return;
-    }
-    case 'import': {
-      if (args.length !== 1) throw new UsageError('usage: dangvien import FILE.csv [--dry-run] [--timeout SECONDS]');
-      const { importFile } = await import('./import.js');
-      const summary = await importFile(args[0]!, target(), {
-        timeoutMs: timeoutSeconds(values.timeout, 1800) * 1000,
-        dryRun: values['dry-run'],
-      });
-      console.log(JSON.stringify(summary, null, 2));
-      if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
-      return;
-    }
-    case 'person': {
-      const [sub, id, ...rest] = args;
-      if ((sub !== 'show' && sub !== 'erase') || !id || rest.length > 0)
-        throw new UsageError('usage: dangvien person show ID | dangvien person erase ID [--force]');
-      const store = connect(target()).personData;
-      const { showPerson, erasePerson, RetentionError } = await import('../shared/use-cases/person-data/index.js');
-      if (sub === 'show') {
-        console.log(JSON.stringify(await showPerson(store, id), null, 2));
-        return;
-      }
-      try {
-        console.log(JSON.stringify(await erasePerson(store, id, { force: values.force ?? false }), null, 2));
-      } catch (error) {
-        if (error instanceof RetentionError) throw new UsageError(`retention: ${error.message}`);
-        throw error;
-      }
-      return;
-    }
-    case 'status': {
-      const { readStatus } = await import('./status.js');
-      const status = await readStatus(target());
-      console.log(JSON.stringify(status, null, 2));
-      if (!status.healthy) throw new CheckFailed(`needs attention: ${status.attention.length} item(s)`);
-      return;
-    }
-    default:
-      throw new UsageError(`unknown command ${command}; see dangvien --help`);
+/** `dangvien remind --date D`. */
+export async function remind(opts: TargetOptions & { date: string }): Promise<void> {
+  const date = dateOption('--date', opts.date);
+  const to = target(opts);
+  const [{ runRemindersJob }, { parseDigestOrgs }] = await Promise.all([
+    import('../shared/use-cases/run-reminders-job/index.js'),
+    import('../shared/wiring/environment.js'),
+  ]);
+  const result = await runRemindersJob(connect(to).reminders, date, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
+  for (const r of result.reminders) console.log(JSON.stringify(r));
+  // stdout stays one reminder per line for programs; the digests are for a person.
+  for (const digest of result.digests) console.error(`digest for ${digest.digestFor}:\n${digest.text}\n`);
+}
+
+/** `dangvien rejected list`. */
+export async function rejectedList(opts: TargetOptions): Promise<void> {
+  const { redrive } = connect(target(opts));
+  const rejected = (await redrive.listRejected()).map(({ body: _body, ...r }) => r);
+  printJson({ rejected, waiting: await listWaiting(redrive) });
+}
+
+/** `dangvien rejected redrive ID…`. */
+export async function rejectedRedrive(ids: string[], opts: TargetOptions): Promise<void> {
+  const stores = connect(target(opts));
+  const result = await redriveRejected(stores.redrive, stores.ingestQueue, ids);
+  console.log(JSON.stringify(result));
+  if (result.unknown.length > 0) throw new UsageError(`not among the rejected: ${result.unknown.join(', ')}`);
+  if (result.failed.length > 0) throw new CheckFailed(`the queue refused ${result.failed.join(', ')}: still listed, redrive them again`);
+}
+
+/** `dangvien dlq redrive`. */
+export async function dlqRedrive(opts: TargetOptions): Promise<void> {
+  const stores = connect(target(opts));
+  console.log(JSON.stringify({ moved: await redriveDlq(stores.redrive, stores.deadLetterQueue, stores.ingestQueue) }));
+}
+
+/**
+ * `dangvien recompute [--check | --dry-run | --yes]`. `--check` and `--dry-run` compare
+ * alone (the same comparison: --check fails on a difference, --dry-run is a preview);
+ * without them the differences are written, once the operator has said yes.
+ */
+export async function recompute(opts: TargetOptions & { check?: boolean; dryRun?: boolean; yes?: boolean }): Promise<void> {
+  const write = !opts.check && !opts.dryRun;
+  if (write) await confirm('replace every stored figure that differs from a recount of the records', { yes: opts.yes ?? false });
+  const differences = await recomputeFigures(connect(target(opts)).recompute, { write });
+  printJson({ differences: differences.length, details: differences });
+  if (opts.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
+}
+
+/** `dangvien import FILE.csv [--dry-run]`. */
+export async function importCsv(file: string, opts: TargetOptions & { dryRun?: boolean; timeout?: string }): Promise<void> {
+  const timeoutMs = secondsOption('--timeout', opts.timeout, 1800) * 1000;
+  const to = target(opts);
+  const { importFile } = await import('./import.js');
+  const summary = await importFile(file, to, { timeoutMs, dryRun: opts.dryRun });
+  printJson(summary);
+  if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
+  if (opts.dryRun && summary.badRows.length > 0) {
+    throw new CheckFailed(`${summary.badRows.length} of ${summary.rows} rows would not be imported (listed above); nothing was written`);
   }
 }
 
-/** `--timeout SECONDS`: a finite number above 0, else bad usage (a NaN deadline would wait forever). */
-function timeoutSeconds(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout must be a number of seconds above 0');
-  return seconds;
+/** `dangvien status`. */
+export async function status(opts: TargetOptions): Promise<void> {
+  const { readStatus } = await import('./status.js');
+  const report = await readStatus(target(opts));
+  printJson(report);
+  if (!report.healthy) throw new CheckFailed(`needs attention: ${report.attention.length} item(s)`);
+}
+
+/** `dangvien person show ID`. */
+export async function personShow(id: string, opts: TargetOptions): Promise<void> {
+  const to = target(opts);
+  const { showPerson } = await import('./person.js');
+  await showPerson(connect(to), id);
+}
+
+/** `dangvien person erase ID [--force] [--dry-run | --yes]`. */
+export async function personErase(id: string, opts: TargetOptions & { force?: boolean; dryRun?: boolean; yes?: boolean }): Promise<void> {
+  if (!opts.dryRun) await confirm(`erase the personal data of ${id} and of the ids linked to it`, { yes: opts.yes ?? false });
+  const to = target(opts);
+  const { erasePersonData } = await import('./person.js');
+  await erasePersonData(connect(to), id, { force: opts.force ?? false, dryRun: opts.dryRun ?? false });
 }

@@ -1,7 +1,7 @@
 // cli: the CLI's composition root: the clients and stores of the stack a target names
 // (target.ts), built once per command. Locally the emulators' endpoints; in AWS the
 // stack's region and the usual credentials.
-import { fileMasterSecret } from '../shared/data/personal-vault.js';
+import { fileMasterSecret, sealedDataExists } from '../shared/data/personal-vault.js';
 import { awsClientsFrom, masterSecretFrom } from '../shared/wiring/environment.js';
 import { createDynamoStores, type DynamoStores } from '../shared/wiring/stores.js';
 import { emulatorClients } from '../local/use-emulators.js';
@@ -23,7 +23,9 @@ export function connect(target: Target): DynamoStores {
     deadLetterQueueUrl: env.INGEST_DLQ_URL ?? '',
     topicArn: env.NOTIFICATIONS_TOPIC_ARN ?? '',
     masterSecret:
-      target.kind === 'local' ? fileMasterSecret(env.PERSONAL_DATA_MASTER_FILE ?? '') : masterSecretFrom({ ...operator, ...env }, records),
+      target.kind === 'local'
+        ? fileMasterSecret(env.PERSONAL_DATA_MASTER_FILE ?? '', () => sealedDataExists(records))
+        : masterSecretFrom({ ...operator, ...env }, records),
     localSenders: target.kind === 'local',
   });
 }

@@ -46,7 +46,7 @@ export async function importFile(file: string, target: Target, opts: ImportFileO
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const bar = progressBar(stderr);
+  const bar = progressBar(stderr, opts.dryRun ?? false);
   let summary: ImportSummary | DryRunSummary;
   const store = connect(target).memberImport();
   const run = { signal: controller.signal, onProgress: bar.update };
@@ -59,7 +59,8 @@ export async function importFile(file: string, target: Target, opts: ImportFileO
     bar.done();
     process.off('SIGINT', onSigint);
   }
-  for (const b of summary.badRows) stderr.write(`line ${b.line}: ${b.reason}: ${b.message}; skipped\n`);
+  const skipped = opts.dryRun ? 'would be skipped' : 'skipped';
+  for (const b of summary.badRows) stderr.write(`line ${b.line}: ${b.reason}: ${b.message}; ${skipped}\n`);
   if (!opts.dryRun && !summary.interrupted && target.kind === 'local' && target.apiUrl) {
     stderr.write('waiting for the figures to follow…\n');
     await waitSettled(target.apiUrl, opts.timeoutMs);
@@ -86,14 +87,15 @@ async function waitSettled(apiUrl: string, timeoutMs: number): Promise<void> {
 
 /**
  * cli-progress redraws the bar in place on a terminal; elsewhere (CI logs, a pipe) it
- * prints a line every few seconds instead of every update.
+ * prints a line every few seconds instead of every update. A dry run imports nothing,
+ * and its bar says so.
  */
-function progressBar(out: NodeJS.WriteStream): { update: (p: ImportProgress) => void; done: () => void } {
+function progressBar(out: NodeJS.WriteStream, dryRun: boolean): { update: (p: ImportProgress) => void; done: () => void } {
   const started = Date.now();
+  const counts = dryRun ? 'would import {imported}' : '{imported} imported';
   const bar = new SingleBar({
     stream: out,
-    format:
-      '{bar} {percentage}% {value}/{total} rows · {rate} rows/s · {imported} imported, {skipped} already there, {bad} bad · ETA {eta_formatted}',
+    format: `{bar} {percentage}% {value}/{total} rows · {rate} rows/s · ${counts}, {skipped} already there, {bad} bad · ETA {eta_formatted}`,
     barCompleteChar: '█',
     barIncompleteChar: '░',
     barsize: 24,

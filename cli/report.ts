@@ -2,14 +2,15 @@
 // (CONTRACT §9, §10). Usage is checked before the stack is asked anything, so a bad
 // option exits 2 at once, with or without a stack.
 import { writeFile } from 'node:fs/promises';
-import { BusinessDateSchema } from '../shared/domain/events/index.js';
 import { ExportFormatSchema, ExportLangSchema, type ExportFormat, type ExportLang, renderTableExport } from '../shared/report/export.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
 import { connect } from './connect.js';
 import { UsageError } from './errors.js';
 import type { Target } from './target.js';
+import { dateOption } from './option-values.js';
+import { writeOut } from './output.js';
 
-/** The options `report` reads (cli/main.ts OPTIONS). */
+/** The options `report` reads (cli/program.ts). */
 export interface ReportCommandOptions {
   year?: string;
   date?: string;
@@ -35,8 +36,7 @@ export function parseReportRequest(args: readonly string[], values: ReportComman
   const year = values.year === undefined ? undefined : Number(values.year);
   if (year !== undefined && !(Number.isInteger(year) && year >= 1930 && year <= 2200))
     throw new UsageError('--year must be a year such as 2021');
-  if (values.date !== undefined && !BusinessDateSchema.safeParse(values.date).success)
-    throw new UsageError('--date must be a calendar date YYYY-MM-DD');
+  const date = values.date === undefined ? undefined : dateOption('--date', values.date);
   const format = ExportFormatSchema.safeParse(values.format ?? 'json');
   if (!format.success) throw new UsageError(`--format ${format.error.issues[0]!.message}`);
   const lang = values.lang === undefined ? undefined : ExportLangSchema.safeParse(values.lang);
@@ -47,7 +47,7 @@ export function parseReportRequest(args: readonly string[], values: ReportComman
   // An Excel file is bytes that would garble the terminal (and can leave it in a bad state).
   if (format.data === 'xlsx' && values.out === undefined && stdoutIsTty)
     throw new UsageError('--format xlsx writes a binary file: give --out FILE, or redirect stdout (> FILE)');
-  return { orgId: args[0]!, year, date: values.date, format: format.data, lang: lang?.data, out: values.out };
+  return { orgId: args[0]!, year, date, format: format.data, lang: lang?.data, out: values.out };
 }
 
 /** The report in the asked format, to `--out FILE` or stdout. */
@@ -60,7 +60,7 @@ export async function reportCommand(args: readonly string[], values: ReportComma
       : (await renderTableExport(report, request.format, request.lang)).body;
   if (request.out === undefined) {
     // Awaited: the process exits right after the command, and a pipe may not have taken it all yet.
-    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
+    await writeOut(bytes);
     return;
   }
   try {

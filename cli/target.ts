@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ENDPOINTS_FILE, type LocalEndpoints } from '../local/endpoints.js';
-import { UsageError } from './errors.js';
+import { StackUnreachableError, UsageError } from './errors.js';
 
 export interface Target {
   kind: 'local' | 'aws';
@@ -19,10 +19,15 @@ export interface Target {
   region?: string;
 }
 
-export function resolveTarget(opts: { data?: string; stackOutputs?: string }): Target {
+/** The options every command that talks to a stack takes (cli/program.ts). */
+export interface TargetOptions {
+  data?: string;
+  stackOutputs?: string;
+}
+
+export function resolveTarget(opts: TargetOptions): Target {
   if (opts.stackOutputs) {
-    const raw = JSON.parse(readFileSync(opts.stackOutputs, 'utf8')) as Record<string, Record<string, string>>;
-    const outputs = Object.values(raw)[0] ?? {};
+    const outputs = readStackOutputs(opts.stackOutputs);
     const env = {
       RECORDS_TABLE_NAME: outputs.RecordsTableName ?? '',
       FIGURES_TABLE_NAME: outputs.FiguresTableName ?? '',
@@ -35,18 +40,47 @@ export function resolveTarget(opts: { data?: string; stackOutputs?: string }): T
     };
     return { kind: 'aws', env, ...(outputs.Region ? { region: outputs.Region } : {}) };
   }
-  const dataDir = resolve(opts.data ?? process.env.DANGVIEN_DATA ?? '.local');
+  const dataDir = resolve(opts.data ?? (process.env.DANGVIEN_DATA || '.local'));
   const file = join(dataDir, ENDPOINTS_FILE);
-  if (!existsSync(file)) {
-    throw new UsageError(
+  const endpoints = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints) : undefined;
+  // A stack that crashed leaves its endpoints file behind: its process tells.
+  if (!endpoints || !isRunning(endpoints.pid)) {
+    throw new StackUnreachableError(
       `no local stack is running with data in ${dataDir}: start one with \`npm start\` (or pass --data DIR / --stack-outputs FILE)`,
     );
   }
-  const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints;
   return {
     kind: 'local',
     env: endpoints.env,
     apiUrl: endpoints.apiUrl,
     endpoints: { dynamodbEndpoint: endpoints.dynamodbEndpoint, sqsEndpoint: endpoints.sqsEndpoint },
   };
+}
+
+/** The first stack's outputs in the file `cdk deploy --outputs-file FILE` writes; UsageError when it cannot be read. */
+function readStackOutputs(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --stack-outputs ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    const outputs = Object.values(JSON.parse(text) as Record<string, unknown>)[0];
+    if (typeof outputs === 'object' && outputs !== null) return outputs as Record<string, string>;
+  } catch {
+    // said below
+  }
+  throw new UsageError(`--stack-outputs ${file} is not the JSON of \`cdk deploy --outputs-file\` (one object per stack)`);
+}
+
+/** Whether a process with this id exists (signal 0 only asks; EPERM: it exists, as another user's). */
+function isRunning(pid: number | undefined): boolean {
+  if (pid === undefined) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,6 +1,6 @@
 // cli: `dangvien validate FILE.ndjson` (CONTRACT §10): every line checked offline by the
 // ingest's own parser (shared/domain/events/parse.ts), so a producer learns before sending what
-// the ingest would reject. Loads no AWS SDK and needs no stack: cli/main.ts imports this
+// the ingest would reject. Loads no AWS SDK and needs no stack: cli/program.ts imports this
 // module directly, never cli/commands.ts.
 //
 // Lines are read as `dangvien send` reads them: split on "\n" (a "\r" before it is
@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { envelopeIdOf, MAX_BODY_BYTES, parseEvent, type ParseFailureReason } from '../shared/domain/events/index.js';
 import { eventHash } from '../shared/domain/ingest/idempotency.js';
-import { CheckFailed, UsageError } from './errors.js';
+import { CheckFailed, EXIT, UsageError } from './errors.js';
 
 /** One invalid line, as `validate` prints it (one JSON object per line on stdout). */
 export interface InvalidLine {
@@ -146,6 +146,8 @@ export async function runValidate(args: string[]): Promise<void> {
       return;
     }
     invalid += 1;
+    // Earned now: if the reader closes the pipe (`| head -1`), the CLI ends with it (cli/main.ts).
+    process.exitCode = EXIT.checkFailed;
     await printLine(JSON.stringify(next.value));
   }
 }

@@ -18,7 +18,11 @@ export interface ItemAccess {
   readonly actions: readonly ItemAction[];
   /** On the indexes named here (by exact ARN) instead of the base table. */
   readonly indexes?: readonly string[];
-  /** Only the items whose partition key is one of these (`dynamodb:LeadingKeys`). */
+  /**
+   * Only the items whose partition key matches one of these (`dynamodb:LeadingKeys`,
+   * StringLike: a pattern may end in `*`), infra/partitions.ts. Every item of a batch or
+   * a transaction must match.
+   */
   readonly leadingKeys?: readonly string[];
 }
 
@@ -29,7 +33,7 @@ export function grantItems(grantee: iam.IGrantable, table: dynamodb.ITable, acce
     new iam.PolicyStatement({
       actions: access.actions.map((a) => `dynamodb:${a}`),
       resources,
-      conditions: access.leadingKeys ? { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...access.leadingKeys] } } : undefined,
+      conditions: access.leadingKeys ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.leadingKeys] } } : undefined,
     }),
   );
 }

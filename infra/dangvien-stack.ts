@@ -22,6 +22,8 @@ export interface DangVienStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Who receives the reminders (SQS, HTTPS) and the digests (e-mail). @default none */
   readonly reminderSubscriptions?: readonly ReminderSubscription[];
+  /** The operators' role that may open profiles (the personal data key's policy names it). @default none */
+  readonly personalDataOperatorRoleArn?: string;
 }
 
 /** The party member records backend. The outputs are what `dangvien` needs to talk to it. */
@@ -36,7 +38,7 @@ export class DangVienStack extends Stack {
   constructor(scope: Construct, id: string, props: DangVienStackProps = {}) {
     super(scope, id, props);
 
-    this.records = new Records(this, 'Records');
+    this.records = new Records(this, 'Records', { personalDataOperatorRoleArn: props.personalDataOperatorRoleArn });
     this.ingest = new Ingest(this, 'Ingest', {
       records: this.records,
       maxConcurrency: props.ingestMaxConcurrency,
@@ -97,7 +99,7 @@ export class DangVienStack extends Stack {
     output(
       'PersonalDataKeyArn',
       this.records.personalDataKey.keyArn,
-      'Operators who run `dangvien person show/erase` need kms:Decrypt on it',
+      'Only the ingest and the role of -c personalDataOperatorRoleArn may decrypt with it (`dangvien person show` against AWS)',
     );
     output('Region', this.region, 'The region of all of the above');
   }

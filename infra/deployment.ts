@@ -28,6 +28,8 @@ export interface Deployment {
   readonly reminderSubscriptions: readonly ReminderSubscription[];
   /** `ingestMaxConcurrency` */
   readonly ingestMaxConcurrency?: number;
+  /** `personalDataOperatorRoleArn`: the one role, besides the ingest, that may decrypt with the personal data key. */
+  readonly personalDataOperatorRoleArn?: string;
   /** `account`, `region`, else the CLI's credentials; neither: an environment-agnostic template. */
   readonly account?: string;
   readonly region?: string;
@@ -66,6 +68,12 @@ export function deploymentFrom(context: Context, env: NodeJS.ProcessEnv = proces
   if (scoping === 'off' && producersParameterName) {
     throw new Error('producersParameterName names a registry, but producerScoping=off would ignore it: give one or the other');
   }
+  const operatorRoleArn = text(context, 'personalDataOperatorRoleArn');
+  if (operatorRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(operatorRoleArn)) {
+    throw new Error(
+      `personalDataOperatorRoleArn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got ${JSON.stringify(operatorRoleArn)}`,
+    );
+  }
   const maxConcurrency = text(context, 'ingestMaxConcurrency');
   const subscriptionsFile = text(context, 'reminderSubscriptions');
   return {
@@ -76,6 +84,7 @@ export function deploymentFrom(context: Context, env: NodeJS.ProcessEnv = proces
     producerScoping: scoping !== 'off',
     producersParameterName,
     ingestMaxConcurrency: maxConcurrency === undefined ? undefined : Number(maxConcurrency),
+    personalDataOperatorRoleArn: operatorRoleArn,
     reminderSubscriptions: subscriptionsFile === undefined ? [] : readSubscriptions(subscriptionsFile),
     account: text(context, 'account') ?? env.CDK_DEFAULT_ACCOUNT,
     region: text(context, 'region') ?? env.CDK_DEFAULT_REGION,
@@ -113,6 +122,7 @@ export function createApp(props: AppProps = {}): { app: App; stack: DangVienStac
     producersParameterName: deployment.producersParameterName,
     alarmEmail: deployment.alarmEmail,
     reminderSubscriptions: deployment.reminderSubscriptions,
+    personalDataOperatorRoleArn: deployment.personalDataOperatorRoleArn,
   });
   // Every resource: CDK's tag aspect writes them into each taggable resource's properties.
   for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);

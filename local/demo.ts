@@ -67,30 +67,33 @@ export function demoCity(today: string): Envelope[] {
   const year = yearOf(today);
 
   emit('org.registered', longAgo, { orgId: 'HP', parentId: null, name: 'Đảng bộ thành phố Hải Phòng (demo)', level: 'province' });
-  const districts = [
-    { id: 'HB', name: 'Đảng bộ quận Hồng Bàng' },
-    { id: 'LC', name: 'Đảng bộ quận Lê Chân' },
+  // Two wards as they stand since 1 July 2025 (the districts are gone): under each ward's
+  // party organization, a school's grassroots committee with two cells, and a residential
+  // grassroots cell. The ids are the ones the demo has always used.
+  const wards = [
+    { id: 'HB', name: 'Hồng Bàng' },
+    { id: 'LC', name: 'Lê Chân' },
   ];
   const cells: string[] = [];
-  for (const d of districts) {
-    emit('org.registered', longAgo, { orgId: d.id, parentId: 'HP', name: d.name, level: 'upper-grassroots' });
+  for (const w of wards) {
+    emit('org.registered', longAgo, { orgId: w.id, parentId: 'HP', name: `Đảng bộ phường ${w.name}`, level: 'upper-grassroots' });
     emit('org.registered', longAgo, {
-      orgId: `${d.id}-P1`,
-      parentId: d.id,
-      name: `Đảng bộ phường ${d.id}-1`,
+      orgId: `${w.id}-P1`,
+      parentId: w.id,
+      name: `Đảng bộ Trường Trung học phổ thông ${w.name}`,
       level: 'grassroots-committee',
     });
     for (const n of [1, 2]) {
       emit('org.registered', longAgo, {
-        orgId: `${d.id}-P1-C${n}`,
-        parentId: `${d.id}-P1`,
-        name: `Chi bộ khu dân cư số ${n}`,
+        orgId: `${w.id}-P1-C${n}`,
+        parentId: `${w.id}-P1`,
+        name: `Chi bộ Giáo viên số ${n}`,
         level: 'cell',
       });
-      cells.push(`${d.id}-P1-C${n}`);
+      cells.push(`${w.id}-P1-C${n}`);
     }
-    emit('org.registered', longAgo, { orgId: `${d.id}-S1`, parentId: d.id, name: `Chi bộ trường THPT ${d.id}`, level: 'grassroots-cell' });
-    cells.push(`${d.id}-S1`);
+    emit('org.registered', longAgo, { orgId: `${w.id}-S1`, parentId: w.id, name: 'Chi bộ Tổ dân phố số 1', level: 'grassroots-cell' });
+    cells.push(`${w.id}-S1`);
   }
   emit('target.set', addDays(today, -300), { orgId: 'HP', year, admissions: 12 });
   emit('target.set', addDays(today, -300), { orgId: 'HB', year, admissions: 6 });

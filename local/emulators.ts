@@ -11,6 +11,8 @@ import { LOCAL_REGION } from './use-emulators.js';
 export interface Emulators {
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** False when DynamoDB Local listens on every interface (startDynamoDbLocal): `npm start` warns. */
+  dynamodbLoopbackOnly: boolean;
   /** What SQS tells only through CloudWatch: the age of a queue's oldest message, in seconds. */
   oldestMessageAgeSeconds(queueUrl: string): number;
   stop(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startEmulators(opts: { dataDir?: string; dynamoPort?: numb
   return {
     dynamodbEndpoint: dynamo.endpoint,
     sqsEndpoint: fauxqs.endpoint,
+    dynamodbLoopbackOnly: dynamo.loopbackOnly,
     oldestMessageAgeSeconds: (queueUrl) => fauxqs.oldestMessageAgeSeconds(queueUrl),
     async stop() {
       await Promise.allSettled([dynamo.stop(), fauxqs.close()]);

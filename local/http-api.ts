@@ -1,10 +1,13 @@
 // local: the HTTP API on 127.0.0.1, standing in for API Gateway in front of the very
-// same report handler. `/_local/settled` lets the CLI wait until everything is applied;
-// `/_local/status` answers what CloudWatch would in AWS (queue age, figures lag);
-// `/openapi.json` serves the API's OpenAPI document (schemas/openapi.json).
+// same report handler. It answers only requests addressed to 127.0.0.1 or localhost
+// (host-check.ts), and a failure with a generic 500. `/_local/settled` lets the CLI wait
+// until everything is applied; `/_local/status` answers what CloudWatch would in AWS
+// (queue age, figures lag); `/openapi.json` serves the API's OpenAPI document
+// (schemas/openapi.json).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { isLoopbackHost, MISDIRECTED, misdirectedBody } from './host-check.js';
 import { lambdaContext } from './runners/lambda-context.js';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
@@ -70,8 +73,14 @@ export async function startLocalApi(opts: {
   reportHandler: ApiHandler;
   settle: () => Promise<void>;
   status: () => LocalStatus;
+  /** Where a failed request is noted (the console); never given the error's message. */
+  log?: (line: string) => void;
 }): Promise<LocalApi> {
   const server: Server = createServer(async (req, res) => {
+    if (!isLoopbackHost(req.headers.host, opts.port)) {
+      res.writeHead(MISDIRECTED, { 'content-type': 'application/json' }).end(misdirectedBody(opts.port));
+      return;
+    }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${opts.port}`);
     try {
       if (req.method === 'GET' && url.pathname === '/_local/settled') {
@@ -100,7 +109,11 @@ export async function startLocalApi(opts: {
       const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
       res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(body);
     } catch (error) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));
+      // As API Gateway answers a failed integration: a generic message. The error's own
+      // message may carry what the request named; the console gets its name and the route
+      // only (an org id is not personal data, but the query string is not logged).
+      opts.log?.(`HTTP API: ${req.method} ${url.pathname} failed: ${(error as Error).name ?? 'Error'}`);
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal Server Error' }));
     }
   });
   await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));

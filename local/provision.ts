@@ -100,6 +100,17 @@ async function createQueue(
 }
 
 /**
+ * A queue URL on the endpoint this run of the emulator listens on. fauxqs keeps the URL a
+ * queue was created with, port included, and answers it again after a restart on another
+ * port; it finds a queue by its name whatever the port, but a person reads the URL.
+ */
+export function queueUrlOn(sqsEndpoint: string, url: string): string {
+  const current = new URL(url);
+  current.port = new URL(sqsEndpoint).port;
+  return current.href;
+}
+
+/**
  * Creates everything for one local stack. Locally the notifications topic delivers to
  * a queue (raw messages) so that `npm start` and tests can read the reminders back.
  */

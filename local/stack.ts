@@ -1,6 +1,7 @@
 // local: the embedded default, and the composition root of a local stack's process: the
 // very handlers the Lambdas run, built on this stack's clients and stores and driven by
 // local runners that behave like AWS's event source mappings, on the emulators.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -14,7 +15,7 @@ import {
   FIGURES_TABLE,
 } from '../shared/resources.js';
 import type { AwsClients } from '../shared/data/aws-clients.js';
-import { fileMasterSecret } from '../shared/data/personal-vault.js';
+import { checkKeyFile, fileMasterSecret, sealedDataExists } from '../shared/data/personal-vault.js';
 import { createProducerRegistry } from '../shared/data/producer-registry.js';
 import type { DigestOrgs } from '../shared/use-cases/run-reminders-job/index.js';
 import { createDynamoStores, type DynamoStores } from '../shared/wiring/stores.js';
@@ -24,7 +25,7 @@ import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from '../functions/inge
 import type { RemindersHandlerDeps } from '../functions/reminders/handler.js';
 import type { ReportHandlerDeps } from '../functions/report-api/handler.js';
 import { localStreamsClient } from './streams-client.js';
-import { provision, type Provisioned } from './provision.js';
+import { provision, queueUrlOn, type Provisioned } from './provision.js';
 import { emulatorClients } from './use-emulators.js';
 import { startSqsRunner, type Runner, type SqsHandler } from './runners/sqs-runner.js';
 import { startStreamRunner, type StreamHandler, type StreamRunner } from './runners/stream-runner.js';
@@ -64,8 +65,9 @@ export interface LocalStackOptions {
   concurrency?: number;
   /**
    * The personal data master key's file (personal-vault.ts), beside the data it protects
-   * the way a KMS key is beside a table; made on first use. Default: one per stack in
-   * the system's temporary directory (tests, the bench).
+   * the way a KMS key is beside a table; made on first use. Default: one per stack in a
+   * private temporary folder of its own (tests, the bench), removed when the stack stops;
+   * a stack restarted on the same tables names its file here.
    */
   personalDataKeyFile?: string;
   /** The producer registry file (read every batch); without one, producer scoping is off. */
@@ -112,11 +114,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const provisioned = await provision({ dynamo: clients.dynamo, sqs: clients.sqs, sns: clients.sns }, opts.prefix, {
     visibilityTimeout: opts.visibilityTimeout,
   });
-  const personalDataKeyFile = opts.personalDataKeyFile ?? join(tmpdir(), `dangvien-${opts.prefix}-personal-data.key`);
+  for (const queue of Object.values(provisioned.queues)) queue.url = queueUrlOn(opts.endpoints.sqsEndpoint, queue.url);
+  // A folder only this user may enter (mkdtemp: 0700, a name nobody can guess beforehand),
+  // never a fixed path in the shared temporary directory that another user could plant.
+  const keyFolder = opts.personalDataKeyFile ? undefined : mkdtempSync(join(tmpdir(), `dangvien-${opts.prefix}-`));
+  const personalDataKeyFile = opts.personalDataKeyFile ?? join(keyFolder!, 'personal-data.key');
   const env = handlerEnv(provisioned, personalDataKeyFile);
   // A waiting event never waits longer than the queue would make it (tests shorten both).
   if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
   if (opts.producersFile) env.DANGVIEN_PRODUCERS_FILE = opts.producersFile;
+  const records = { documentClient: clients.documentClient, tableName: env.RECORDS_TABLE_NAME! };
+  // Before any handler runs: a lost or unsafe master key stops the start, not every event.
+  await checkKeyFile(personalDataKeyFile, records);
   const stores = createDynamoStores({
     clients,
     recordsTable: env.RECORDS_TABLE_NAME!,
@@ -124,7 +133,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     ingestQueueUrl: env.INGEST_QUEUE_URL!,
     deadLetterQueueUrl: env.INGEST_DLQ_URL!,
     topicArn: env.NOTIFICATIONS_TOPIC_ARN!,
-    masterSecret: fileMasterSecret(personalDataKeyFile),
+    masterSecret: fileMasterSecret(personalDataKeyFile, () => sealedDataExists(records)),
     localSenders: true,
   });
   const deps: LocalHandlerDeps = {
@@ -214,6 +223,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     },
     async stop() {
       await Promise.all(runners.map((r) => r.stop()));
+      if (keyFolder) rmSync(keyFolder, { recursive: true, force: true });
     },
     kill() {
       for (const r of runners) r.abort();

@@ -2,33 +2,43 @@
 // behind local event-source runners, the daily job on a local clock, the HTTP API. The
 // process's composition root: the environment is read here and handed to the stack.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MasterSecretMissingError, UnsafeKeyFileError } from '../shared/data/personal-vault.js';
+import { INGEST_QUEUE } from '../shared/resources.js';
 import { todayInVietnam } from '../shared/domain/dates.js';
 import { outgoing } from '../shared/domain/events/outgoing.js';
 import { sendAll } from '../shared/data/queue-sender.js';
 import { parseDigestOrgs } from '../shared/wiring/environment.js';
 import { createReportHandler } from '../functions/report-api/handler.js';
+import { DEFAULT_RETRY_MAX_SECONDS } from '../functions/ingest/visibility.js';
 import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
 import { DEMO_ROOT, demoPhases } from './demo.js';
-import { hasDbFiles } from './dynamodb-local.js';
+import { dataLayout, existingData, resetData } from './data-dir.js';
+import { DataDirectoryLockedError, lockDataDirectory, type DataDirectoryLock } from './data-lock.js';
+import { everyInterfaceWarning, hasDbFiles } from './dynamodb-local.js';
+import { installLogSink, logFormat, type LogFormat } from './log-sink.js';
 import { startEmulators } from './emulators.js';
 import { startLocalApi } from './http-api.js';
 import { freePort } from './ports.js';
 import { startDailyClock, startNotificationPrinter } from './clock.js';
 import { startLocalStack } from './stack.js';
-import { ENDPOINTS_FILE, type LocalEndpoints } from './endpoints.js';
+import type { LocalEndpoints } from './endpoints.js';
 
-const USAGE = `npm start [-- --empty] [-- --no-schedule] [-- --data DIR] [-- --port PORT] [-- --subscriptions FILE]
+const USAGE = `npm start [-- --empty] [-- --no-schedule] [-- --data DIR] [-- --port PORT] [-- --subscriptions FILE] [-- --reset]
   --empty        skip the demo city on a first start
   --no-schedule  leave the daily reminders job to \`dangvien remind\`
   --data DIR     keep the data (and the endpoints the CLI reads) in DIR instead of .local/
   --port PORT    the HTTP API's port on 127.0.0.1 (default: a free one)
+  --reset        start over: delete the data directory's records, figures, queued messages
+                 and personal data key first (refused while a stack runs on it)
   --subscriptions FILE
                  the reminder subscriptions (as \`cdk deploy -c reminderSubscriptions=FILE\`, or
                  $DANGVIEN_SUBSCRIPTIONS_FILE): the digests of the orgs with an e-mail subscriber
-                 are printed; without a file, the digest of each root org`;
+                 are printed; without a file, the digest of each root org
+Handler log lines are readable lines on a terminal, JSON otherwise or with DANGVIEN_LOG_FORMAT=json
+(DANGVIEN_LOG_FORMAT=text: readable lines also when the output is not a terminal).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -38,6 +48,7 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       port: { type: 'string' },
       subscriptions: { type: 'string' },
+      reset: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,16 +65,48 @@ async function main(): Promise<void> {
     console.error(`npm start: ${(error as Error).message}`);
     process.exit(2);
   }
+  let format: LogFormat;
+  try {
+    format = logFormat(process.env, process.stdout.isTTY);
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(2);
+  }
   mkdirSync(dataDir, { recursive: true });
-  const firstStart = !hasDbFiles(join(dataDir, 'dynamodb'));
-  const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  // Before anything touches the directory's files: one stack per data directory.
+  let lock: DataDirectoryLock;
+  try {
+    lock = lockDataDirectory(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirectoryLockedError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+  // However this process ends short of kill -9 (which leaves a stale lock, taken over next time).
+  process.on('exit', () => lock.release());
+  const layout = dataLayout(dataDir);
+  const stamp = () => `[${new Date().toISOString().slice(11, 19)}]`;
+  const log = (line: string) => console.log(`${stamp()} ${line}`);
+  if (values.reset) reset(dataDir, log);
+  const firstStart = !hasDbFiles(layout.dynamodb);
   // Lambda's own logs (Powertools JSON) would drown the console: warnings and up only.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // No CloudWatch here to read EMF metrics: they would only fill the console.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const visibilityTimeout = process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined;
+  installLogSink({
+    format,
+    queueVisibilitySeconds: visibilityTimeout ?? INGEST_QUEUE.visibilityTimeout,
+    // As the stack's ingest shortens a waiting event's visibility (stack.ts).
+    retryMaxSeconds: visibilityTimeout ?? DEFAULT_RETRY_MAX_SECONDS,
+    stamp,
+  });
+  // What the hints print: the CLI finds this stack only with the same --data.
+  const dataOption = values.data === undefined ? '' : ` --data ${shellWord(values.data)}`;
 
   const started = Date.now();
   const emulators = await startEmulators({ dataDir });
+  if (!emulators.dynamodbLoopbackOnly) console.error(everyInterfaceWarning(Number(new URL(emulators.dynamodbEndpoint).port)));
   let stopping = false;
   const cleanups: Array<() => Promise<void>> = [() => emulators.stop()];
   const stop = async (code = 0) => {
@@ -71,7 +114,9 @@ async function main(): Promise<void> {
     stopping = true;
     log('stopping…');
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    rmSync(join(dataDir, ENDPOINTS_FILE), { force: true });
+    // Only the stack that holds the lock ever wrote it.
+    rmSync(layout.endpoints, { force: true });
+    lock.release();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop());
@@ -81,11 +126,11 @@ async function main(): Promise<void> {
     const stack = await startLocalStack({
       endpoints: emulators,
       prefix: 'dangvien',
-      checkpointFile: join(dataDir, 'stream-checkpoints.json'),
-      personalDataKeyFile: join(dataDir, 'personal-data.key'),
+      checkpointFile: layout.checkpoints,
+      personalDataKeyFile: layout.personalDataKey,
       // Seconds before a message a crashed handler held comes back (AWS's rule by default;
       // tests and demos that kill the stack on purpose shorten it).
-      visibilityTimeout: process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined,
+      visibilityTimeout,
       producersFile: process.env.DANGVIEN_PRODUCERS_FILE || undefined,
       digestOrgs: parseDigestOrgs(digestOrgs),
       log,
@@ -102,10 +147,17 @@ async function main(): Promise<void> {
         ingestOldestAgeSeconds: emulators.oldestMessageAgeSeconds(stack.env.INGEST_QUEUE_URL!),
         figuresLagSeconds: stack.figuresLagSeconds(),
       }),
+      log,
     });
     cleanups.push(() => api.close());
-    const endpoints: LocalEndpoints = { ...emulators, apiUrl: api.url, env: stack.env, pid: process.pid };
-    writeFileSync(join(dataDir, ENDPOINTS_FILE), JSON.stringify(endpoints, null, 2));
+    const endpoints: LocalEndpoints = {
+      dynamodbEndpoint: emulators.dynamodbEndpoint,
+      sqsEndpoint: emulators.sqsEndpoint,
+      apiUrl: api.url,
+      env: stack.env,
+      pid: process.pid,
+    };
+    writeFileSync(layout.endpoints, JSON.stringify(endpoints, null, 2));
     cleanups.push(
       startNotificationPrinter(stack.clients.sqs, stack.env.NOTIFICATIONS_QUEUE_URL!, (m) =>
         m.kind === 'reminder' ? log(`reminder ${JSON.stringify(m.reminder)}`) : log(`digest for ${m.digestFor}\n${m.text}\n`),
@@ -116,7 +168,7 @@ async function main(): Promise<void> {
     log(
       `HTTP API ${api.url}/orgs/{orgId}/report · DynamoDB Local ${emulators.dynamodbEndpoint} · SQS/SNS ${emulators.sqsEndpoint} · data ${dataDir}`,
     );
-    log('send events with: npx dangvien send FILE.ndjson --wait   (Ctrl-C stops everything)');
+    log(`send events with: npx dangvien send FILE.ndjson --wait${dataOption}   (Ctrl-C stops everything)`);
 
     if (firstStart && !values.empty) {
       const today = todayInVietnam(new Date());
@@ -134,9 +186,35 @@ async function main(): Promise<void> {
     }
     if (!values['no-schedule']) cleanups.push(await startDailyClock({ log, reminders: stack.deps.reminders }));
   } catch (error) {
-    console.error(`npm start failed: ${(error as Error).message}`);
-    await stop(1);
+    // A lost or unsafe key is the user's to mend (exit 2, with the way out); anything else failed.
+    if (error instanceof MasterSecretMissingError || error instanceof UnsafeKeyFileError) {
+      console.error(
+        `npm start: ${error.message}\nTo start over instead, deleting all the data of ${dataDir}: npm start -- --reset${dataOption}`,
+      );
+      await stop(2);
+    } else {
+      console.error(`npm start failed: ${(error as Error).message}`);
+      await stop(1);
+    }
   }
+}
+
+/** `--reset`: says what it deletes, then deletes it (the caller holds the lock). */
+function reset(dataDir: string, log: (line: string) => void): void {
+  const parts = existingData(dataDir);
+  if (parts.length === 0) {
+    log(`--reset: ${dataDir} holds no data yet, nothing to delete`);
+    return;
+  }
+  log(`--reset: deleting every record, figure, queued message and the personal data key of ${dataDir}:`);
+  for (const part of parts) log(`  ${part}`);
+  resetData(dataDir);
+  log('--reset: done, starting as on a first start');
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /**

@@ -10,13 +10,17 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 
-/** Bundles cli/main.ts (and the commands it loads on demand, as separate chunks). */
-export async function buildCli() {
+/**
+ * Bundles cli/main.ts (and the commands it loads on demand, as separate chunks) into
+ * `outdir` (default dist/cli; a test that only inspects the bundle builds elsewhere, so
+ * as not to pull the CLI from under tests that run it).
+ */
+export async function buildCli({ outdir = CLI_OUT_DIR } = {}) {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  rmSync(CLI_OUT_DIR, { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
   return build({
     entryPoints: { main: join(root, 'cli', 'main.ts') },
-    outdir: CLI_OUT_DIR,
+    outdir,
     bundle: true,
     // Commands are imported when used: `--help` and `--version` load none of them.
     splitting: true,

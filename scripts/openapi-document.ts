@@ -20,7 +20,11 @@ export const REPORT_QUERY = {
     .enum(['json', 'csv', 'xlsx'])
     .default('json')
     .describe('json (default), csv (a header row, then the org and one row per child) or xlsx (the same table as an Excel sheet)'),
-  lang: z.enum(['vi']).describe('for csv and xlsx: the header row in Vietnamese'),
+  lang: z
+    .enum(['vi'])
+    .describe(
+      "for csv and xlsx: the table in Vietnamese (header labels, level names; a csv with ';' and decimal commas; a title row in the xlsx)",
+    ),
 } as const;
 
 /** The media types of the three formats. */

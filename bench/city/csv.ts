@@ -1,6 +1,6 @@
 // The legacy export: the members on the rolls as the documented CSV, with, on request,
 // four bad rows (a date that does not exist, an unknown cell, a duplicate member, a sex
-// that is not a contract value) and the reason the import must give for each.
+// that is neither a contract value nor a Vietnamese one) and the reason the import must give for each.
 import { MEMBER_CSV_COLUMNS } from '../../shared/use-cases/import-members/index.js';
 import type { Member } from './people.js';
 import { pad } from './random.js';
@@ -17,7 +17,7 @@ function badRow(m: Member, victim: Member, nth: number): Member {
   if (nth === 1) bad.profile.birthDate = `${m.profile.birthDate.slice(0, 4)}-02-30`;
   if (nth === 2) bad.cellId = `${ROOT_ID}-99-G999`;
   if (nth === 3) bad.memberId = victim.memberId;
-  if (nth === 4) (bad.profile as { sex: string }).sex = 'nam';
+  if (nth === 4) (bad.profile as { sex: string }).sex = 'khác';
   return bad;
 }
 
@@ -59,6 +59,7 @@ function csvRow(m: Member): string {
     ethnicity: p.ethnicity,
     religion: p.religion ?? '',
     education: p.education,
+    qualification: '',
     occupation: p.occupation,
     youthUnion: String(p.youthUnion),
   };

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { producerFor, type LoadedRegistry, type RegistryLoader } from '../../shared/data/producer-registry.js';
+import { MasterSecretMissingError } from '../../shared/data/personal-vault.js';
 import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
@@ -41,7 +42,8 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
   // never does within an instance), so a batch's state is never kept on the handler.
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
   const recordHandlerFor =
-    (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined, orgTree: BatchOrgTree) => async (record: SQSRecord) => {
+    (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined, orgTree: BatchOrgTree, vault: { lost?: Error }) =>
+    async (record: SQSRecord) => {
       const meta = {
         messageId: record.messageId,
         receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
@@ -71,6 +73,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
         return result;
       } catch (error) {
         metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
+        if (error instanceof MasterSecretMissingError) vault.lost = error;
         if (error instanceof PredecessorMissingError) {
           logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
           waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
@@ -91,9 +94,11 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
     .handler(async (event) => {
       const loaded = await registryForBatch(loadRegistry);
       const waitingGroups = new Map<string, number>();
+      const vault: { lost?: Error } = {};
       // One copy of the org tree for the batch's scope checks (§11): read only with scoping
       // on, one counter read, another only when an event finds the copy behind.
-      const response = await processGroupsConcurrently(event.Records, recordHandlerFor(waitingGroups, loaded, batchOrgTree(store)));
+      const response = await processGroupsConcurrently(event.Records, recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault));
+      if (vault.lost) failWithoutMasterSecret(vault.lost);
       // The waiting event and the records of its group skipped after it come back together, soon.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       const held = event.Records.filter((r) => failed.has(r.messageId) && waitingGroups.has(r.attributes.MessageGroupId ?? ''));
@@ -122,4 +127,18 @@ async function registryForBatch(loadRegistry: RegistryLoader): Promise<LoadedReg
     metrics.addMetric('ProducerRegistryUnreadable', MetricUnit.Count, 1);
     throw error;
   }
+}
+
+/**
+ * The personal data master secret is gone while sealed data exists (personal-vault.ts):
+ * the whole invocation fails, so the batch stays on the queue until it is restored (and,
+ * if it lasts, goes to the DLQ to be redriven), with an error line and the metric the
+ * PersonalDataMasterMissing alarm watches. Never a new secret: every profile would read
+ * as absent.
+ */
+function failWithoutMasterSecret(error: Error): never {
+  logger.error('personal data master secret missing: the batch stays on the queue', { error: error.name, errorMessage: error.message });
+  // The alarm PersonalDataMasterMissing (infra/constructs/monitoring.ts) watches this metric.
+  metrics.addMetric('PersonalDataMasterMissing', MetricUnit.Count, 1);
+  throw error;
 }

@@ -28,20 +28,26 @@ export function retryDelaySeconds(receiveCount: number, maxSeconds: number): num
 export type WaitBeforeRetry = (record: Pick<SQSRecord, 'receiptHandle' | 'body'>, receiveCount: number) => Promise<void>;
 
 /**
- * Makes a record that will be reported as failed visible again after `retryDelaySeconds`,
- * for its first receives only: from the one before the last (maxReceiveCount − 1) it waits
- * the queue's whole visibility timeout, so a predecessor held up for minutes (a backlog in
- * the `orgs` group) still arrives before the event goes to the DLQ.
+ * Seconds before a waiting event whose `receiveCount`-th receive failed is tried again, for
+ * its first receives only; undefined from the one before the last (maxReceiveCount − 1):
+ * then it waits the queue's whole visibility timeout, so a predecessor held up for minutes
+ * (a backlog in the `orgs` group) still arrives before the event goes to the DLQ.
  */
+export function shortenedRetrySeconds(receiveCount: number, maxSeconds: number): number | undefined {
+  return receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1 ? undefined : retryDelaySeconds(receiveCount, maxSeconds);
+}
+
+/** Makes a record that will be reported as failed visible again after `shortenedRetrySeconds`. */
 export function sqsWaitBeforeRetry(opts: { sqs: SQSClient; queueUrl: string; maxSeconds: number }): WaitBeforeRetry {
   return async (record, receiveCount) => {
-    if (receiveCount >= INGEST_QUEUE.maxReceiveCount! - 1) return;
+    const seconds = shortenedRetrySeconds(receiveCount, opts.maxSeconds);
+    if (seconds === undefined) return;
     try {
       await opts.sqs.send(
         new ChangeMessageVisibilityCommand({
           QueueUrl: opts.queueUrl,
           ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: retryDelaySeconds(receiveCount, opts.maxSeconds),
+          VisibilityTimeout: seconds,
         }),
       );
     } catch (error) {

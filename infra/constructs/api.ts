@@ -8,6 +8,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantItems, grantTableKey } from '../access.js';
+import { FUNCTION_PARTITIONS } from '../partitions.js';
 import { DangVienFunction, logsKeyOf } from './dangvien-function.js';
 import type { Records } from './records.js';
 
@@ -34,9 +35,6 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
   }),
 );
 
-/** The Records partitions the report reads: the orgs and the org tree's counter (shared/data/keys.ts). */
-export const REPORT_PARTITIONS = ['ORGS', 'ORGTREE'] as const;
-
 /** The HTTP API, its access log and the report function behind it. */
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -62,8 +60,9 @@ export class Api extends Construct {
     // build-report reads the org tree (org-tree.ts: the ORGTREE counter with GetItem,
     // the ORGS partition with Query) and the subtree figures of an org and its children
     // (BatchGetItem). Nothing else of the Records table: no member, dossier or event.
-    grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: [...REPORT_PARTITIONS] });
-    grantItems(this.handler, figuresTable, { actions: ['GetItem', 'BatchGetItem', 'Query'] });
+    const partitions = FUNCTION_PARTITIONS['report-api'];
+    grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: partitions.records });
+    grantItems(this.handler, figuresTable, { actions: ['GetItem', 'BatchGetItem', 'Query'], leadingKeys: partitions.figures });
     grantTableKey(this.handler, props.records.key, 'read');
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

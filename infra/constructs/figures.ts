@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FIGURES_SOURCE } from '../../shared/resources.js';
 import { grantItems, grantTableKey } from '../access.js';
+import { FUNCTION_PARTITIONS } from '../partitions.js';
 import { acknowledge, acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
@@ -60,9 +61,10 @@ export class Figures extends Construct {
     // a record's version and the org-tree counter (GetItem), a cell's facts and the org
     // tree (Query), what a cell holds (Query on index byCell); on Figures the figures it
     // recounts (BatchGetItem) and writes, conditionally on their version (PutItem).
-    grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'] });
+    const partitions = FUNCTION_PARTITIONS.figures;
+    grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: partitions.records });
     grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byCell'] });
-    grantItems(this.handler, figuresTable, { actions: ['BatchGetItem', 'PutItem', 'Query'] });
+    grantItems(this.handler, figuresTable, { actions: ['BatchGetItem', 'PutItem', 'Query'], leadingKeys: partitions.figures });
     grantTableKey(this.handler, props.records.key, 'write');
     // The stream is read by Lambda's poller with this role, not through a DynamoDB call
     // made on its behalf, so the key names the role itself for Decrypt.

@@ -10,6 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, PERSONAL_DATA_KEY_CONTEXT, type QueueDef } from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
+import { FUNCTION_PARTITIONS } from '../partitions.js';
 import { acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
@@ -125,12 +126,15 @@ export class Ingest extends Construct {
     // the deferred note's Delete), a rejected event (PutItem) and a deferred one (UpdateItem).
     grantItems(this.handler, records.recordsTable, {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      leadingKeys: FUNCTION_PARTITIONS.ingest.records,
     });
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byCell'] });
     // A correction reaches the rejected events kept about the person (index byPerson).
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byPerson'] });
     grantTableKey(this.handler, records.key, 'write');
     // The vault's master secret: made once (GenerateDataKey), opened per container (Decrypt).
+    // Named in the key's policy, and allowed by the role's own.
+    records.allowVaultMaster('VaultMasterSecretForTheIngest', this.handler.role, ['kms:Decrypt', 'kms:GenerateDataKey']);
     this.handler.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],

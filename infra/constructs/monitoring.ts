@@ -28,6 +28,12 @@ export const REMINDERS_HEARTBEAT = { namespace: 'DangVien', metricName: 'Reminde
 export const PRODUCER_REGISTRY_UNREADABLE = { namespace: 'DangVien', metricName: 'ProducerRegistryUnreadable', service: 'ingest' } as const;
 
 /**
+ * What the ingest emits (EMF) for a batch it left on the queue because the personal data
+ * master secret is missing while sealed data exists: functions/ingest/handler.ts names it.
+ */
+export const PERSONAL_DATA_MASTER_MISSING = { namespace: 'DangVien', metricName: 'PersonalDataMasterMissing', service: 'ingest' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -90,6 +96,8 @@ export class Monitoring extends Construct {
   readonly remindersHeartbeat: cloudwatch.Alarm;
   /** Fires when the ingest could not read the producer registry (nothing applies meanwhile). */
   readonly producerRegistryUnreadable: cloudwatch.Alarm;
+  /** Fires when the personal data master secret is missing while sealed data exists (nothing applies meanwhile). */
+  readonly personalDataMasterMissing: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -166,20 +174,27 @@ export class Monitoring extends Construct {
         ...anyAtAll,
       },
     );
-    // Fail closed: while the registry is unreadable nothing is applied, every batch returns
-    // to the queue (and, if it lasts, goes to the DLQ to be redriven).
-    this.producerRegistryUnreadable = alarm(
-      'ProducerRegistryUnreadable',
-      'The ingest could not read or parse the producer registry: no event is applied until it can. Check the SSM parameter (valid JSON, the schema of README "Who may write what") and the ingest log line "producer registry unreadable"; then `dangvien dlq redrive`.',
-      {
+    /** An alarm on any count of a metric the ingest emits when it leaves a whole batch on the queue. */
+    const anyBatchLeft = (metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING, description: string) =>
+      alarm(metric.metricName, description, {
         metric: new cloudwatch.Metric({
-          namespace: PRODUCER_REGISTRY_UNREADABLE.namespace,
-          metricName: PRODUCER_REGISTRY_UNREADABLE.metricName,
-          dimensionsMap: { service: PRODUCER_REGISTRY_UNREADABLE.service },
+          namespace: metric.namespace,
+          metricName: metric.metricName,
+          dimensionsMap: { service: metric.service },
           ...fiveMinuteSum,
         }),
         ...anyAtAll,
-      },
+      });
+    // Fail closed: while the registry is unreadable nothing is applied, every batch returns
+    // to the queue (and, if it lasts, goes to the DLQ to be redriven).
+    this.producerRegistryUnreadable = anyBatchLeft(
+      PRODUCER_REGISTRY_UNREADABLE,
+      'The ingest could not read or parse the producer registry: no event is applied until it can. Check the SSM parameter (valid JSON, the schema of README "Who may write what") and the ingest log line "producer registry unreadable"; then `dangvien dlq redrive`.',
+    );
+    // Fail closed: never a new master secret while data is sealed under the old one.
+    this.personalDataMasterMissing = anyBatchLeft(
+      PERSONAL_DATA_MASTER_MISSING,
+      'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the Records table; then `dangvien dlq redrive`.',
     );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
     alarm(

@@ -1,7 +1,7 @@
 // infra: the two tables, built from the one definition in shared/resources.ts.
 // Records: what happened and what holds now (its stream drives the figures);
 // Figures: the per-org counts the report reads.
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -52,14 +52,26 @@ export function tableFrom(scope: Construct, def: TableDef, key: kms.IKey): dynam
   return table;
 }
 
+export interface RecordsProps {
+  /**
+   * The operators' role that may open profiles (`dangvien person show` and the other
+   * commands that read personal data against AWS): named in the personal data key's
+   * policy, beside the ingest. An IAM role ARN of this account.
+   * @default none: only the ingest may use the key
+   */
+  readonly personalDataOperatorRoleArn?: string;
+}
+
 /** The Records and Figures tables, the key that encrypts them, and the personal data key. */
 export class Records extends Construct {
   /** Encrypts both tables (and so their stream and backups). */
   readonly key: kms.Key;
   /**
    * Encrypts the master secret of the personal data vault (personal-vault.ts): whoever
-   * may decrypt with it may read profiles. Used directly (not through a service), and
-   * only with the vault's encryption context.
+   * may decrypt with it may read profiles. Used directly (not through a service), only
+   * with the vault's encryption context, and only by the principals its policy names
+   * (allowVaultMaster): the ingest's role and the operators' role, not any principal of
+   * the account whose IAM policy allows kms:Decrypt.
    */
   readonly personalDataKey: kms.Key;
   readonly recordsTable: dynamodb.Table;
@@ -67,7 +79,7 @@ export class Records extends Construct {
   /** Every table of TABLES by its definition's id. */
   readonly tables: ReadonlyMap<string, dynamodb.Table>;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: RecordsProps = {}) {
     super(scope, id);
     // Used only through DynamoDB: by the functions (each role's policy names its tables)
     // and by the operators' `dangvien` against AWS (recompute, person erase), whose IAM
@@ -88,22 +100,33 @@ export class Records extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       useThrough: [],
     });
-    // The account delegates to IAM (the ingest role, the operators who run `person show`),
-    // for this purpose only.
-    this.personalDataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'VaultMasterSecretThroughIam',
-        principals: [new iam.AccountRootPrincipal()],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'kms:EncryptionContext:purpose': PERSONAL_DATA_KEY_CONTEXT.purpose, 'kms:CallerAccount': Stack.of(this).account },
-        },
-      }),
-    );
+    // The operators open the master secret (Decrypt) to read profiles; they never make it.
+    if (props.personalDataOperatorRoleArn) {
+      this.allowVaultMaster(
+        'VaultMasterSecretForTheOperators',
+        iam.Role.fromRoleArn(this, 'PersonalDataOperators', props.personalDataOperatorRoleArn, { mutable: false }),
+        ['kms:Decrypt'],
+      );
+    }
     this.tables = new Map(TABLES.map((def) => [def.id, tableFrom(this, def, this.key)]));
     this.recordsTable = this.table(RECORDS_TABLE);
     this.figuresTable = this.table(FIGURES_TABLE);
+  }
+
+  /**
+   * Names `principal` in the personal data key's policy: it may use the key with these
+   * actions, for the vault's master secret only (its encryption context).
+   */
+  allowVaultMaster(sid: string, principal: iam.IPrincipal, actions: readonly ('kms:Decrypt' | 'kms:GenerateDataKey')[]): void {
+    this.personalDataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [principal],
+        actions: [...actions],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': PERSONAL_DATA_KEY_CONTEXT.purpose } },
+      }),
+    );
   }
 
   private table(def: TableDef): dynamodb.Table {

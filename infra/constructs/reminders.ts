@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { digestOrgsOf, endpointOf, filterPolicyOf, type ReminderSubscription } from '../../shared/domain/subscriptions.js';
 import { REMINDERS_SCHEDULE } from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
+import { FUNCTION_PARTITIONS } from '../partitions.js';
 import { acknowledge, acknowledgeKmsGrantWildcards, arnFinding } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
@@ -80,9 +81,10 @@ export class Reminders extends Construct {
     // (UpdateItem). Figures: the SENT markers and the outbox (Query), recording a reminder
     // (a transaction of two Puts: PutItem), claiming an outbox item (UpdateItem) and
     // removing it (DeleteItem).
+    const partitions = FUNCTION_PARTITIONS.reminders;
     grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byRemindOn'] });
-    grantItems(this.handler, recordsTable, { actions: ['Query', 'BatchGetItem', 'UpdateItem'] });
-    grantItems(this.handler, figuresTable, { actions: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    grantItems(this.handler, recordsTable, { actions: ['Query', 'BatchGetItem', 'UpdateItem'], leadingKeys: partitions.records });
+    grantItems(this.handler, figuresTable, { actions: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'], leadingKeys: partitions.figures });
     grantTableKey(this.handler, props.records.key, 'write');
     this.topic.grantPublish(this.handler);
 

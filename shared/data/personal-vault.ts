@@ -4,6 +4,14 @@
 //   pk            sk      what
 //   PERSON#<id>   SALT    32 random bytes; with the master secret they make the person's key
 //   VAULT         MASTER  in the cloud: the master secret, encrypted by the KMS key
+//   VAULT         IN-USE  written when a process first uses the master, before any salt
+//
+// A master secret is made only for a table whose master was never used (no IN-USE item):
+// nothing can be sealed under it yet. Once it was, a missing master is an error that
+// stops the work loudly (MasterSecretMissingError), never replaced by a new one: every
+// profile would then read as absent, and the old master, restored from a backup, would
+// no longer fit the salts made since. The IN-USE item is kept apart from the master, so
+// that deleting the master item (or the local key file) does not delete the evidence.
 //
 // A person's key is HKDF(master, salt): it exists only in memory. Every profile the
 // Records table keeps (members, dossiers, attendees) and every rejected body is sealed
@@ -16,9 +24,10 @@
 // (one Decrypt per Lambda container), locally a file in the data directory. Which one a
 // process uses is its composition root's choice; the vault only loads it, once.
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
 import { batchGetAll, chunks } from './dynamo-toolkit.js';
@@ -32,6 +41,46 @@ const kmsModule = lazy(() => import('@aws-sdk/client-kms'));
 
 export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
 const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
+/** Present once a process used the master secret: data sealed under it may exist. */
+export const inUseKey = { pk: 'VAULT', sk: 'IN-USE' } as const;
+
+/**
+ * The master secret is gone while the Records table holds data sealed under it. Nothing
+ * that seals or opens personal data can go on until it is restored from a backup.
+ */
+export class MasterSecretMissingError extends Error {
+  constructor(where: string) {
+    super(
+      `the personal data master secret (${where}) is missing, but the Records table holds personal data sealed under it: ` +
+        'restore it from a backup. A new secret is never made in its place: every profile would read as absent.',
+    );
+    this.name = 'MasterSecretMissingError';
+  }
+}
+
+/** The local key file is not one this user alone could have written: it is not read. */
+export class UnsafeKeyFileError extends Error {
+  constructor(path: string, why: string) {
+    super(`refusing to read the personal data master key ${path}: ${why}`);
+    this.name = 'UnsafeKeyFileError';
+  }
+}
+
+/** Whether data may have been sealed under the master secret of this Records table (its IN-USE item). */
+export async function sealedDataExists({ documentClient, tableName }: RecordsTable): Promise<boolean> {
+  const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: inUseKey, ConsistentRead: true }));
+  return out.Item !== undefined;
+}
+
+/** Writes the IN-USE item (idempotent). */
+async function markInUse({ documentClient, tableName }: RecordsTable): Promise<void> {
+  await documentClient.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...inUseKey, entity: 'vault', note: 'personal data is sealed under the master secret: never replace it' },
+    }),
+  );
+}
 
 export { isSealed, open, seal, type PersonKey } from './sealing.js';
 
@@ -43,36 +92,86 @@ export interface MasterSecret {
 }
 
 /**
- * Locally: a file of 32 random bytes in the data directory, made on first use. Created
- * exclusively (`wx`), so that two processes starting together agree on one secret.
+ * The key file's bytes, or undefined when there is none. Read only if it is a regular
+ * file (not a symbolic link: opened with O_NOFOLLOW), owned by this user and readable by
+ * nobody else; the checks are made on the opened file, so it cannot be swapped between
+ * the check and the read.
+ * @param owner the user it must belong to: this process's.
+ * @throws UnsafeKeyFileError otherwise.
  */
-export function fileMasterSecret(path: string): MasterSecret {
+export function readKeyFile(path: string, owner: number | undefined = process.getuid?.()): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new UnsafeKeyFileError(path, 'it is a symbolic link');
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UnsafeKeyFileError(path, 'it is not a regular file');
+    if (owner !== undefined && stat.uid !== owner) {
+      throw new UnsafeKeyFileError(path, `it belongs to user ${stat.uid}, not to you (${owner})`);
+    }
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    if ((stat.mode & 0o077) !== 0) {
+      throw new UnsafeKeyFileError(
+        path,
+        `its mode is ${mode}: others may read or change it (it must be 0600; \`chmod 600\` it only if you know where it came from)`,
+      );
+    }
+    const secret = readFileSync(fd);
+    if (secret.length !== 32) throw new UnsafeKeyFileError(path, 'it is not a 32-byte personal data master key');
+    return secret;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Locally: a file of 32 random bytes in the data directory, made on first use while no
+ * data is sealed yet. Created exclusively (`wx`, mode 0600), so that two processes starting
+ * together agree on one secret; read only after {@link readKeyFile}'s checks.
+ * @param sealed whether data may be sealed already: {@link sealedDataExists} of the Records table.
+ * @example
+ * const secret = fileMasterSecret('.local/personal-data.key', () => sealedDataExists(records));
+ */
+export function fileMasterSecret(path: string, sealed: () => Promise<boolean>): MasterSecret {
   return {
     async load() {
+      const existing = readKeyFile(path);
+      if (existing) return existing;
+      if (await sealed()) throw new MasterSecretMissingError(path);
       try {
-        mkdirSync(dirname(path), { recursive: true });
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         writeFileSync(path, randomBytes(32), { flag: 'wx', mode: 0o600 });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const secret = readFileSync(path);
-      if (secret.length !== 32) throw new Error(`${path} is not a 32-byte personal data master key`);
-      return secret;
+      const made = readKeyFile(path);
+      if (!made) throw new Error(`${path} disappeared as it was made`);
+      return made;
     },
   };
 }
 
+/** The two KMS calls the vault makes (a test passes a fake). */
+export type KmsCalls = Pick<KMSClient, 'send'>;
+
 /**
  * In the cloud: a KMS data key of `keyArn`, kept encrypted in the Records table and
- * decrypted once per process. The first process to need it generates it; a conditional
- * put makes all others use that one.
+ * decrypted once per process. The first process to need it generates it, while no data
+ * is sealed yet (the table's IN-USE item); a conditional put makes all others use that one.
+ * @param opts.kms the KMS client (default: one for `region`, made on first use).
  */
-export function kmsMasterSecret(opts: RecordsTable & { keyArn: string; region: string }): MasterSecret {
+export function kmsMasterSecret(opts: RecordsTable & { keyArn: string; region: string; kms?: KmsCalls }): MasterSecret {
   const { documentClient, tableName, keyArn, region } = opts;
   return {
     async load() {
       const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await kmsModule();
-      const kms = new KMSClient({ region });
+      const kms = opts.kms ?? new KMSClient({ region });
       const context = { ...PERSONAL_DATA_KEY_CONTEXT };
       const stored = await documentClient.send(new GetCommand({ TableName: tableName, Key: masterKey, ConsistentRead: true }));
       if (stored.Item?.ciphertext) {
@@ -81,6 +180,7 @@ export function kmsMasterSecret(opts: RecordsTable & { keyArn: string; region: s
         );
         return Buffer.from(out.Plaintext ?? []);
       }
+      if (await sealedDataExists({ documentClient, tableName })) throw new MasterSecretMissingError(`item VAULT/MASTER of ${tableName}`);
       const made = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: context }));
       try {
         await documentClient.send(
@@ -97,6 +197,16 @@ export function kmsMasterSecret(opts: RecordsTable & { keyArn: string; region: s
       }
     },
   };
+}
+
+/**
+ * Checks, without making anything, that the local key file can be used: a safe file, or
+ * none while no data is sealed in `records` (it is then made on first use). For `npm
+ * start`, before any handler runs.
+ * @throws MasterSecretMissingError or UnsafeKeyFileError.
+ */
+export async function checkKeyFile(path: string, records: RecordsTable): Promise<void> {
+  if (!readKeyFile(path) && (await sealedDataExists(records))) throw new MasterSecretMissingError(path);
 }
 
 /** The keys of persons, from their salts in the Records table. */
@@ -116,12 +226,13 @@ function derive(master: Buffer, personId: string, salt: Buffer): PersonKey {
 
 /**
  * The vault in the Records table: the salts beside the data, the master secret loaded
- * once from `masterSecret` (a failed load is not kept: the next call tries again).
+ * once from `masterSecret` (a failed load is not kept: the next call tries again) and,
+ * before anything is sealed with it, the table marked as holding data sealed under it.
  * @example
+ * const records = { documentClient: clients.documentClient, tableName: 'dangvien-Records' };
  * const vault = createDynamoVault({
- *   documentClient: clients.documentClient,
- *   tableName: 'dangvien-Records',
- *   masterSecret: fileMasterSecret('.local/personal-data.key'),
+ *   ...records,
+ *   masterSecret: fileMasterSecret('.local/personal-data.key', () => sealedDataExists(records)),
  * });
  * const keys = await vault.keys(['M1'], { create: true });
  */
@@ -130,7 +241,12 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
   let master: Promise<Buffer> | undefined;
   const masterSecret = (): Promise<Buffer> => {
     if (!master) {
-      const loading = opts.masterSecret.load();
+      // Marked in use before anything is sealed with it; a table sealed by an earlier version
+      // is marked by the first process of this one that opens its master.
+      const loading = opts.masterSecret.load().then(async (secret) => {
+        await markInUse(table);
+        return secret;
+      });
       loading.catch(() => {
         if (master === loading) master = undefined;
       });

@@ -13,6 +13,7 @@
 import type { BusinessDate } from './records.js';
 import type { OrgTree } from './figures/tree.js';
 import type { Reminder, ReminderKind } from './reminders.js';
+import { vietnameseDate, vietnameseNumber } from './vietnamese.js';
 
 /** One digest: for one org and one day. */
 export interface Digest {
@@ -28,51 +29,52 @@ export interface Digest {
   reminderCount: number;
 }
 
-/** The kinds of CONTRACT §8 in words, as a committee says them. One label per kind. */
+/**
+ * The kinds of docs/reminders.md in words, as a committee says them, in the words of the
+ * Statute: "thời kỳ dự bị" (Điều lệ Đảng, art. 5), "xét công nhận đảng viên chính thức",
+ * "xét tặng Huy hiệu Đảng". One label per kind.
+ */
 export const REMINDER_KIND_LABELS: Readonly<Record<ReminderKind, string>> = {
   'dossier.dueSoon': 'Hồ sơ sắp đến hạn',
   'dossier.overdue': 'Hồ sơ quá hạn',
-  'probation.ending': 'Sắp hết thời gian dự bị',
-  'probation.overdue': 'Quá hạn công nhận đảng viên chính thức',
-  'transfer.late': 'Chuyển sinh hoạt đảng quá hạn chưa tiếp nhận',
+  'probation.ending': 'Sắp hết thời kỳ dự bị',
+  'probation.overdue': 'Quá hạn xét công nhận đảng viên chính thức',
+  'transfer.late': 'Chuyển sinh hoạt đảng quá hạn chưa được tiếp nhận',
   'badge.upcoming': 'Sắp đến mốc xét tặng Huy hiệu Đảng',
 };
 
-/** What the subject id of each kind is, in words. */
+/**
+ * What the subject id of each kind is, in words. A transfer is known by its giấy giới
+ * thiệu sinh hoạt đảng, the letter the sending committee issues (Hướng dẫn 12-HD/BTCTW).
+ */
 const SUBJECT_NOUNS: Readonly<Record<ReminderKind, string>> = {
-  'dossier.dueSoon': 'hồ sơ',
-  'dossier.overdue': 'hồ sơ',
+  'dossier.dueSoon': 'hồ sơ kết nạp',
+  'dossier.overdue': 'hồ sơ kết nạp',
   'probation.ending': 'đảng viên',
   'probation.overdue': 'đảng viên',
-  'transfer.late': 'giấy chuyển',
+  'transfer.late': 'giấy giới thiệu sinh hoạt đảng',
   'badge.upcoming': 'đảng viên',
 };
 
 /** What the due date is, in words, per kind. */
 const DUE_WORDS: Readonly<Record<ReminderKind, string>> = {
-  'dossier.dueSoon': 'hạn',
-  'dossier.overdue': 'hạn',
-  'probation.ending': 'hết dự bị',
-  'probation.overdue': 'hạn công nhận',
+  'dossier.dueSoon': 'hạn giải quyết',
+  'dossier.overdue': 'hạn giải quyết',
+  'probation.ending': 'hết thời kỳ dự bị ngày',
+  'probation.overdue': 'hạn xét công nhận',
   'transfer.late': 'hạn tiếp nhận',
-  'badge.upcoming': 'mốc',
+  'badge.upcoming': 'mốc tuổi đảng',
 };
 
 /** SNS takes 256 KiB; this leaves room for the subject and the attributes. */
 export const DIGEST_MAX_BYTES = 200 * 1024;
 const SUBJECT_MAX_CHARS = 99;
 
-/** `2026-11-23` → `23/11/2026`, as dates are written in Vietnam. */
-export function vietnameseDate(date: BusinessDate): string {
-  const [y, m, d] = date.split('-');
-  return `${d}/${m}/${y}`;
-}
-
 /** Days left in words: `còn 3 ngày`, `đến hạn hôm nay`, `quá hạn 5 ngày`. */
 export function daysLeftInWords(daysLeft: number): string {
-  if (daysLeft > 0) return `còn ${daysLeft} ngày`;
+  if (daysLeft > 0) return `còn ${vietnameseNumber(daysLeft)} ngày`;
   if (daysLeft === 0) return 'đến hạn hôm nay';
-  return `quá hạn ${-daysLeft} ngày`;
+  return `quá hạn ${vietnameseNumber(-daysLeft)} ngày`;
 }
 
 /** `Tên (ID)`, or the id alone for an org the tree does not know. */
@@ -83,7 +85,7 @@ function orgLabel(tree: OrgTree, orgId: string): string {
 
 /** One line per reminder: kind, subject, due date, days left (and the threshold of a dueSoon). */
 function reminderLine(r: Reminder): string {
-  const threshold = r.kind === 'dossier.dueSoon' && r.threshold !== null ? ` (mốc nhắc ${r.threshold} ngày)` : '';
+  const threshold = r.kind === 'dossier.dueSoon' && r.threshold !== null ? ` (mốc nhắc trước ${r.threshold} ngày)` : '';
   return `   - ${REMINDER_KIND_LABELS[r.kind]}: ${SUBJECT_NOUNS[r.kind]} ${r.subjectId}, ${DUE_WORDS[r.kind]} ${vietnameseDate(r.dueOn)}, ${daysLeftInWords(r.daysLeft)}${threshold}`;
 }
 
@@ -129,13 +131,14 @@ export function composeDigest(input: {
   const rootName = tree.get(root)?.name ?? root;
   const header = [
     `Nhắc việc ngày ${vietnameseDate(date)}`,
-    `${orgLabel(tree, root)}: ${count} việc cần theo dõi ở ${cells.length} chi bộ.`,
-    ...(root === digestFor ? [] : [`(Tổ chức ${digestFor} đã hợp nhất vào ${orgLabel(tree, root)}.)`]),
+    `${orgLabel(tree, root)}: ${vietnameseNumber(count)} việc cần theo dõi ở ${vietnameseNumber(cells.length)} chi bộ.`,
+    // One org merged into another is "sáp nhập"; "hợp nhất" would be two orgs made into a new one.
+    ...(root === digestFor ? [] : [`(${orgLabel(tree, digestFor)} đã được sáp nhập vào ${orgLabel(tree, root)}.)`]),
     '',
   ];
   const footer = [
     '',
-    'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy chuyển; xem chi tiết trong hệ thống quản lý đảng viên.',
+    'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy giới thiệu sinh hoạt đảng; xem chi tiết trong hệ thống quản lý đảng viên.',
     'Mỗi việc được nhắc một lần ở mỗi mốc; tin tổng hợp gửi mỗi ngày một lần, chỉ khi có việc.',
   ];
   const maxBytes = input.maxBytes ?? DIGEST_MAX_BYTES;
@@ -161,7 +164,10 @@ export function composeDigest(input: {
     listed += group.length - 2;
   }
   if (listed < count)
-    body.push(`… và ${count - listed} việc nữa ở ${cells.length - countCells(body)} chi bộ khác, không ghi hết ở đây.`, '');
+    body.push(
+      `… và ${vietnameseNumber(count - listed)} việc nữa ở ${vietnameseNumber(cells.length - countCells(body))} chi bộ khác, không ghi hết ở đây.`,
+      '',
+    );
   // SNS refuses a subject with a line break or a control character, and a refused publish
   // would stay in the outbox and fail every later run: such characters become spaces.
   const subject = `Nhắc việc ${vietnameseDate(date)}: ${rootName}`.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ');

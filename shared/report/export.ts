@@ -3,6 +3,7 @@
 // (`?format=`, `Accept:`, `?lang=`) share, so that all three give the same bytes.
 import * as z from 'zod';
 import type { Report } from '../domain/figures/report.js';
+import { vietnameseDate } from '../domain/vietnamese.js';
 import { LABELS_VI } from './labels-vi.js';
 import { reportTable } from './table.js';
 import { lazy } from '../lazy.js';
@@ -17,7 +18,11 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** `--format` / `?format=`. */
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be json, csv or xlsx' });
 
-/** `--lang` / `?lang=`: Vietnamese header labels; English (the column keys) is the default. */
+/**
+ * `--lang` / `?lang=`: the table in Vietnamese — labels in the header, levels by their
+ * names, and the CSV and the sheet as a Vietnamese Excel reads them; English (the column
+ * keys, the contract's values) is the default.
+ */
 export const ExportLangSchema = z.literal('vi', { error: 'must be vi (the default header is English)' });
 export type ExportLang = z.infer<typeof ExportLangSchema>;
 
@@ -32,7 +37,7 @@ export const MEDIA_TYPES: Readonly<Record<ExportFormat, string>> = {
  * The message when `lang` is asked of the JSON: its keys are the contract's (English),
  * read by programs, so a Vietnamese JSON would be a different interface.
  */
-export const LANG_NEEDS_TABLE = 'lang=vi labels the header of the csv and xlsx exports; the JSON keeps its English keys';
+export const LANG_NEEDS_TABLE = 'lang=vi writes the csv and xlsx exports in Vietnamese; the JSON keeps its English keys';
 
 /**
  * The format an `Accept` header prefers among ours: the acceptable media type with the
@@ -73,16 +78,25 @@ export interface TableExport {
   fileName: string;
 }
 
+/**
+ * The title above the Vietnamese sheet: what it reports, of which org, for which year and
+ * as of which day — `Báo cáo số liệu công tác đảng viên năm 2021 của Đảng bộ thành phố Hải
+ * Phòng, tính đến ngày 31/12/2021`. The org's name is as registered, never a person's.
+ */
+export function sheetTitleVi(report: Pick<Report, 'name' | 'year' | 'asOf'>): string {
+  return `Báo cáo số liệu công tác đảng viên năm ${report.year} của ${report.name}, tính đến ngày ${vietnameseDate(report.asOf)}`;
+}
+
 /** The report as a CSV or Excel table (JSON is the report itself and needs no rendering). */
 export async function renderTableExport(report: Report, format: Exclude<ExportFormat, 'json'>, lang?: ExportLang): Promise<TableExport> {
-  const table = reportTable(report);
+  const table = reportTable(report, lang);
   const header = headerRow(table.columns, lang);
   const fileName = `${report.orgId}-${report.year}.${format}`;
   if (format === 'csv') {
     const { tableCsv } = await csvWriter();
-    return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8`, body: tableCsv(header, table.rows), fileName };
+    return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8`, body: tableCsv(header, table.rows, lang), fileName };
   }
-  const sheet = lang === 'vi' ? 'Báo cáo' : 'report';
   const { tableXlsx } = await xlsxWriter();
+  const sheet = lang === 'vi' ? { sheetName: 'Báo cáo', title: sheetTitleVi(report), lang } : { sheetName: 'report' };
   return { contentType: MEDIA_TYPES.xlsx, body: await tableXlsx(header, table.rows, sheet), fileName };
 }

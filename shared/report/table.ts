@@ -6,20 +6,32 @@
 // The columns are read from the JSON itself (its key order), so a figure added to the
 // report becomes a column without touching this file; a child row holds only the sections
 // a child carries in the JSON (members, admissions), the others are empty cells — not
-// zeros, which would claim a figure the report never computed for that child.
+// zeros, which would claim a figure the report never computed for that child. `asOf` and
+// `year` are the report's own, on every row: a printed sheet, or a row pasted elsewhere,
+// still says what day and year it is as of.
 import type { Report } from '../domain/figures/report.js';
+import type { BusinessDate, OrgLevel } from '../domain/records.js';
+import { ORG_LEVEL_NAMES } from '../domain/vietnamese.js';
 
-/** A cell: text for the org's identity, a number for a figure, null for an empty cell. */
-export type TableCell = string | number | null;
+/** A date cell (`asOf`): each format writes it as its readers write dates. */
+export interface DateCell {
+  date: BusinessDate;
+}
+
+/** A cell: text for the org's identity, a number for a figure, a date, null for an empty cell. */
+export type TableCell = string | number | DateCell | null;
 
 /** The org's identity columns, first in every row. */
 export const IDENTITY_COLUMNS = ['orgId', 'name', 'level'] as const;
 
-/**
- * Top-level keys of the report that are not columns: `asOf` and `year` are the report's
- * parameters (the same on every row), `children` are the further rows.
- */
-const NOT_COLUMNS: ReadonlySet<string> = new Set([...IDENTITY_COLUMNS, 'asOf', 'year', 'children']);
+/** The report's parameters, after the identity: the same on every row. */
+export const PARAMETER_COLUMNS = ['asOf', 'year'] as const;
+
+/** Top-level keys of the report that are not figure columns; `children` are the further rows. */
+const NOT_COLUMNS: ReadonlySet<string> = new Set([...IDENTITY_COLUMNS, ...PARAMETER_COLUMNS, 'children']);
+
+/** The language of the table's words: the contract's (the default) or Vietnamese (`--lang vi`). */
+export type TableLang = 'vi' | undefined;
 
 /** The report's table: `columns` are the keys (`orgId`, …, `members.total`, …), then one row for the org and one per child. */
 export interface ReportTable {
@@ -64,19 +76,24 @@ function valueAt(source: Record<string, unknown>, path: string): unknown {
   return at;
 }
 
-function rowOf(source: Record<string, unknown>, figures: readonly string[]): TableCell[] {
-  const identity = IDENTITY_COLUMNS.map((c) => String(source[c]));
+function rowOf(source: Record<string, unknown>, report: Report, figures: readonly string[], lang: TableLang): TableCell[] {
+  const level = source.level as OrgLevel;
+  const identity = [String(source.orgId), String(source.name), lang === 'vi' ? (ORG_LEVEL_NAMES[level] ?? level) : level];
   const cells = figures.map((path) => {
     const v = valueAt(source, path);
     // Absent (a section a child does not carry) and null (no target) are both empty.
     return typeof v === 'number' ? v : null;
   });
-  return [...identity, ...cells];
+  return [...identity, { date: report.asOf }, report.year, ...cells];
 }
 
-/** The report as a table: a row for the org, then one per child in the JSON's order. */
-export function reportTable(report: Report): ReportTable {
+/**
+ * The report as a table: a row for the org, then one per child in the JSON's order. With
+ * `lang` `vi` the levels are their Vietnamese names (`Chi bộ trực thuộc`); every number
+ * stays the JSON's.
+ */
+export function reportTable(report: Report, lang?: TableLang): ReportTable {
   const figures = figureColumns(report);
-  const rows = [report, ...report.children].map((r) => rowOf(r as unknown as Record<string, unknown>, figures));
-  return { columns: [...IDENTITY_COLUMNS, ...figures], rows };
+  const rows = [report, ...report.children].map((r) => rowOf(r as unknown as Record<string, unknown>, report, figures, lang));
+  return { columns: [...IDENTITY_COLUMNS, ...PARAMETER_COLUMNS, ...figures], rows };
 }

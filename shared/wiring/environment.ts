@@ -11,7 +11,7 @@ import {
 } from '../data/aws-clients.js';
 import { createDynamoFiguresStore } from '../data/figures-store.js';
 import { createDynamoOrgTreeReader } from '../data/org-tree.js';
-import { fileMasterSecret, kmsMasterSecret, type MasterSecret } from '../data/personal-vault.js';
+import { fileMasterSecret, kmsMasterSecret, sealedDataExists, type MasterSecret } from '../data/personal-vault.js';
 import type { RegistrySource } from '../data/producer-registry.js';
 import type { RecordsTable } from '../data/records-table.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
@@ -70,7 +70,7 @@ export function masterSecretFrom(env: Environment, records: RecordsTable): Maste
   const keyArn = env.PERSONAL_DATA_KEY_ARN;
   if (keyArn) return kmsMasterSecret({ ...records, keyArn, region: regionFrom(env) });
   const file = env.PERSONAL_DATA_MASTER_FILE;
-  if (file) return fileMasterSecret(file);
+  if (file) return fileMasterSecret(file, () => sealedDataExists(records));
   throw new Error('no personal data key: set PERSONAL_DATA_KEY_ARN (AWS) or PERSONAL_DATA_MASTER_FILE (local)');
 }
 

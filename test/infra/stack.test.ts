@@ -510,14 +510,21 @@ describe('operations alarms', () => {
     expect(source).toContain('logMetrics(metrics)');
   });
 
-  it('alarms at once when the ingest cannot read the producer registry', () => {
+  it.each([
+    ['cannot read the producer registry', () => stack.monitoring.producerRegistryUnreadable, 'ProducerRegistryUnreadable'],
+    [
+      'finds the personal data master secret missing while data is sealed',
+      () => stack.monitoring.personalDataMasterMissing,
+      'PersonalDataMasterMissing',
+    ],
+  ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
-    const unreadable = resource(stack.monitoring.producerRegistryUnreadable).Properties;
+    const watched = resource(alarmOf()).Properties;
 
     // Assess
-    expect(unreadable).toMatchObject({
+    expect(watched).toMatchObject({
       Namespace: 'DangVien',
-      MetricName: 'ProducerRegistryUnreadable',
+      MetricName: metricName,
       Dimensions: [{ Name: 'service', Value: 'ingest' }],
       Statistic: 'Sum',
       Threshold: 0,
@@ -525,7 +532,7 @@ describe('operations alarms', () => {
     });
     expect(environmentOf(stack.ingest.handler.function).POWERTOOLS_SERVICE_NAME).toBe('ingest');
     const source = readFileSync(`${repoRoot}/functions/ingest/handler.ts`, 'utf8');
-    expect(source).toContain("addMetric('ProducerRegistryUnreadable'");
+    expect(source).toContain(`addMetric('${metricName}'`);
   });
 
   it('watches throttles and system errors of both tables', () => {
@@ -623,7 +630,9 @@ describe('least privilege, statement by statement', () => {
         if (text.includes('StreamArn')) return `${table} stream`;
         return index ? `${table}/${index}` : table;
       });
-      const keys = s.Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+      const keys = (s.Condition?.['ForAllValues:StringLike'] ?? s.Condition?.['ForAllValues:StringEquals'])?.['dynamodb:LeadingKeys'] as
+        | string[]
+        | undefined;
       return actionsOf(s)
         .filter((a) => a.startsWith('dynamodb:') && !/Stream|Shard|GetRecords/.test(a))
         .flatMap((a) =>
@@ -642,60 +651,85 @@ describe('least privilege, statement by statement', () => {
     }
   });
 
-  it('the report reads only the org tree partitions of Records, and reads Figures', () => {
+  // The partitions (`dynamodb:LeadingKeys`) are those test/integration/access-patterns
+  // sees each function touch; an index is granted without them.
+  const ENTITIES = 'MEMBER#*,DOSSIER#*,TRANSFER#*';
+
+  it('the report reads only the org tree partitions of Records, and the figures of orgs', () => {
     expect(new Set(grants(stack.api.handler.role))).toEqual(
       new Set([
         'GetItem on Records [ORGS,ORGTREE]',
         'Query on Records [ORGS,ORGTREE]',
-        'GetItem on Figures',
-        'BatchGetItem on Figures',
-        'Query on Figures',
+        'GetItem on Figures [ORG#*]',
+        'BatchGetItem on Figures [ORG#*]',
+        'Query on Figures [ORG#*]',
       ]),
     );
   });
 
-  it('the reminders job has exactly what send-reminders calls', () => {
+  it('the reminders job has exactly what send-reminders calls, on the partitions it calls them on', () => {
+    const records = `[ORGS,${ENTITIES}]`;
+    const figures = '[SENT#*,REMINDED#*,DIGEST#*,OUTBOX,STATUS]';
     expect(new Set(grants(stack.reminders.handler.role))).toEqual(
       new Set([
         'Query on Records/byRemindOn',
-        'Query on Records',
-        'BatchGetItem on Records',
-        'UpdateItem on Records',
-        'Query on Figures',
-        'PutItem on Figures',
-        'UpdateItem on Figures',
-        'DeleteItem on Figures',
+        `Query on Records ${records}`,
+        `BatchGetItem on Records ${records}`,
+        `UpdateItem on Records ${records}`,
+        `Query on Figures ${figures}`,
+        `PutItem on Figures ${figures}`,
+        `UpdateItem on Figures ${figures}`,
+        `DeleteItem on Figures ${figures}`,
       ]),
     );
   });
 
-  it('ingest has exactly what ingest-event calls, on Records only', () => {
+  it('ingest has exactly what ingest-event calls, on Records only, on the partitions of its records', () => {
+    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,DEFERRED,REDRIVE,PERSON#*,VAULT]`;
     expect(new Set(grants(stack.ingest.handler.role))).toEqual(
       new Set([
-        'GetItem on Records',
-        'BatchGetItem on Records',
-        'Query on Records',
-        'PutItem on Records',
-        'UpdateItem on Records',
-        'DeleteItem on Records',
+        `GetItem on Records ${records}`,
+        `BatchGetItem on Records ${records}`,
+        `Query on Records ${records}`,
+        `PutItem on Records ${records}`,
+        `UpdateItem on Records ${records}`,
+        `DeleteItem on Records ${records}`,
         'Query on Records/byCell',
         'Query on Records/byPerson',
       ]),
     );
   });
 
-  it('figures has exactly what refresh-figures calls', () => {
+  it('figures has exactly what refresh-figures calls, on the partitions it calls them on', () => {
+    const records = `[ORGS,ORGTREE,FACT#*,${ENTITIES}]`;
     expect(new Set(grants(stack.figures.handler.role))).toEqual(
       // Query on Figures: a cell's contributions to its figures as of a date (CHANGES#<cell>).
       new Set([
-        'GetItem on Records',
-        'Query on Records',
+        `GetItem on Records ${records}`,
+        `Query on Records ${records}`,
         'Query on Records/byCell',
-        'BatchGetItem on Figures',
-        'PutItem on Figures',
-        'Query on Figures',
+        'BatchGetItem on Figures [ORG#*,CHANGES#*]',
+        'PutItem on Figures [ORG#*,CHANGES#*]',
+        'Query on Figures [ORG#*,CHANGES#*]',
       ]),
     );
+  });
+
+  it('every base-table grant of every function names its partitions; only the ingest reaches salts, the vault, markers and bodies', () => {
+    // Act
+    const byFunction = [stack.ingest, stack.figures, stack.reminders, stack.api].map((part) => ({
+      path: part.node.path,
+      grants: grants(part.handler.role),
+    }));
+    // Assess
+    for (const { path, grants: all } of byFunction) {
+      expect(
+        all.filter((g) => !g.includes('/') && !/\[.+\]$/.test(g)),
+        path,
+      ).toEqual([]);
+    }
+    const private_ = /PERSON#|VAULT|EVENT#|REJECTED|DEFERRED|REDRIVE/;
+    expect(byFunction.filter((f) => f.grants.some((g) => private_.test(g))).map((f) => f.path)).toEqual([stack.ingest.node.path]);
   });
 
   it('the table key is used only through DynamoDB by the functions', () => {
@@ -754,6 +788,42 @@ describe('key policies', () => {
       { StringEquals: { 'kms:EncryptionContext:purpose': 'dangvien-personal-data' } },
     ]);
     for (const part of [stack.figures, stack.reminders, stack.api]) expect(uses(part), part.node.path).toEqual([]);
+  });
+
+  /** The key policy statements that let someone use the personal data key (not administer it). */
+  const dataUseOf = (statements: KeyStatement[]) => statements.filter((s) => s.Sid !== 'KeyAdministrationByTheAccount');
+
+  it("the personal data key's policy names the ingest's role, not every principal of the account with kms:Decrypt", () => {
+    // Act
+    const uses = dataUseOf(policyOf(stack.records.personalDataKey));
+    // Assess
+    expect(uses).toEqual([
+      expect.objectContaining({
+        Sid: 'VaultMasterSecretForTheIngest',
+        Principal: { AWS: { 'Fn::GetAtt': [logicalId(stack.ingest.handler.role), 'Arn'] } },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'dangvien-personal-data' } },
+      }),
+    ]);
+    expect(JSON.stringify(uses)).not.toContain(':root');
+  });
+
+  it('-c personalDataOperatorRoleArn names the operators who may open profiles (Decrypt only); a value that is no role ARN stops the synth', () => {
+    // Prepare
+    const operators = 'arn:aws:iam::123456789012:role/dangvien-data-protection';
+    // Act
+    const named = synth({ personalDataOperatorRoleArn: operators }).stack;
+    const uses = dataUseOf(
+      (
+        Template.fromStack(named).toJSON().Resources[logicalId(named.records.personalDataKey)].Properties.KeyPolicy as {
+          Statement: KeyStatement[];
+        }
+      ).Statement,
+    );
+    // Assess
+    expect(uses.map((s) => s.Sid)).toEqual(['VaultMasterSecretForTheOperators', 'VaultMasterSecretForTheIngest']);
+    expect(uses[0]).toMatchObject({ Principal: { AWS: operators }, Action: 'kms:Decrypt' });
+    expect(() => synth({ personalDataOperatorRoleArn: 'arn:aws:iam::123456789012:user/alice' })).toThrow(/personalDataOperatorRoleArn/);
   });
 
   it("CloudWatch Logs may use the logs key only for this account's log groups", () => {

@@ -9,6 +9,9 @@
 // recount. (The emulators keep running: test/integration/restart kills them too.)
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ProvisionedThroughputExceededException,
   ThrottlingException,
@@ -293,6 +296,8 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
     [MERGED.orgId]: MERGED.mergedInto,
   };
   const prefix = `c${randomUUID().slice(0, 8)}`;
+  // One master key for every life of the stack, as `npm start` keeps it in its data directory.
+  const personalDataKeyFile = join(mkdtempSync(join(tmpdir(), 'dangvien-chaos-')), 'personal-data.key');
   let stack: LocalStack | undefined;
   let life = 0;
   const stats = {
@@ -353,6 +358,7 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
     stack = await startLocalStack({
       endpoints: inject('emulators'),
       prefix,
+      personalDataKeyFile,
       visibilityTimeout: VISIBILITY_SECONDS,
       handlers: {
         ingest: (deps) => {

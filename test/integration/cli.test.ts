@@ -1,4 +1,6 @@
-// `dangvien` as an operator runs it: JSON on stdout, exit 0 / 1 / 2 (CONTRACT §10).
+// `dangvien` as an operator runs it: JSON on stdout, exit 0 / 1 / 2 / 3 (docs/cli.md).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +33,7 @@ describe('the dangvien CLI against a local stack', () => {
     // Assess
     expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('send FILE.ndjson');
+    expect(help.stdout).toContain('send [options] <file>');
   });
 
   it('sends a file and waits: accepted, duplicates and rejected, a bad line named by its number', async () => {
@@ -238,5 +240,71 @@ describe('the dangvien CLI against a local stack', () => {
     const again = after.rejected.find((r) => r.id === conflict.id);
     expect(again?.reason).toBe('conflict');
     expect(again!.rejectedAt > conflict.rejectedAt).toBe(true);
+  });
+  it('checks an import in a dry run with a bad row: exit 1, "would import" in its words, nothing written', async () => {
+    // Prepare: one good row and one for a cell that does not exist
+    const file = join(data, 'dry-bad.csv');
+    const row = (memberId: string, cellId: string) => csvRow(memberId, cellId, { sex: 'female', birthDate: '1980-05-06' });
+    writeFileSync(file, [CSV_HEADER, row('DRYBAD1', 'C1'), row('DRYBAD2', 'NOPE')].join('\n'));
+    const before = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
+    // Act
+    const dry = await dangvien('import', file, '--dry-run');
+    await stack.settle();
+    const after = JSON.parse((await dangvien('report', 'HP', '--date', '2021-12-31')).stdout);
+    // Assess
+    expect(dry.code).toBe(1);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ rows: 2, wouldImport: 1, badRows: [{ line: 3, reason: 'missing-org' }] });
+    expect(dry.stderr).toMatch(/would import 1, 0 already there, 1 bad/);
+    expect(dry.stderr).toMatch(/line 3: missing-org: .*; would be skipped/);
+    expect(dry.stderr).not.toMatch(/\d+ imported/);
+    expect(after.members).toEqual(before.members);
+  });
+
+  it('says on stderr that nothing is held about an id, and still answers with the empty lists', async () => {
+    // Act
+    const shown = await dangvien('person', 'show', 'NOBODY-HERE');
+    // Assess
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual({ personId: 'NOBODY-HERE', linkedIds: [], records: [], auditTrail: [], rejected: [] });
+    expect(shown.stderr).toContain('nothing is held about NOBODY-HERE');
+  });
+
+  it('ends a report quietly, exit 0, when its reader has closed the pipe', async () => {
+    // Act: the reader closes its end before the report is written
+    const child = spawn(process.execPath, ['bin/dangvien.js', 'report', 'HP', '--date', '2021-12-31', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    // Assess
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('lists in a dry run what a recompute would replace and writes nothing; with --yes it repairs', async () => {
+    // Prepare: HP's subtree figures changed behind the stack's back
+    await stack.settle();
+    const stored = (await stack.stores.figures.readFigures([{ orgId: 'HP', kind: 'subtree' }])).get('subtree:HP')!;
+    const wrong = structuredClone(stored.figures);
+    wrong.current.members.total += 5;
+    expect(await stack.stores.figures.writeFigures('HP', 'subtree', wrong, stored.version)).toBe(true);
+    // Act
+    const dryRun = await dangvien('recompute', '--dry-run');
+    const checkAfterDryRun = await dangvien('recompute', '--check');
+    const refused = await dangvien('recompute');
+    const repaired = await dangvien('recompute', '--yes');
+    const checkAfterRepair = await dangvien('recompute', '--check');
+    // Assess: the dry run names the difference (exit 0) and leaves it for --check to find
+    expect(dryRun.code).toBe(0);
+    expect(JSON.parse(dryRun.stdout)).toMatchObject({ differences: 1, details: [{ orgId: 'HP', kind: 'subtree' }] });
+    expect(checkAfterDryRun.code).toBe(1);
+    expect(JSON.parse(checkAfterDryRun.stdout).details).toEqual(JSON.parse(dryRun.stdout).details);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(repaired.code).toBe(0);
+    expect(JSON.parse(repaired.stdout)).toMatchObject({ differences: 1 });
+    expect(checkAfterRepair.code).toBe(0);
   });
 });

@@ -104,9 +104,11 @@ describe('personal data: corrections and erasure reach every copy', () => {
     ]);
     const before = await reports();
 
-    // Act
-    const kept = await dangvien('person', 'erase', 'M-B');
-    const erased = await dangvien('person', 'erase', 'P-A');
+    // Act: a dry run first, then the erasure (`--yes`: no terminal here to ask on)
+    const preview = await dangvien('person', 'erase', 'P-A', '--dry-run');
+    const shownAfterPreview = (await dangvien('person', 'show', 'P-A')).stdout;
+    const kept = await dangvien('person', 'erase', 'M-B', '--yes');
+    const erased = await dangvien('person', 'erase', 'P-A', '--yes');
     const shownApplicant = JSON.parse((await dangvien('person', 'show', 'P-A')).stdout);
     const shownMember = (await dangvien('person', 'show', 'M-B')).stdout;
     const after = await reports();
@@ -117,7 +119,17 @@ describe('personal data: corrections and erasure reach every copy', () => {
     const dbDir = join(data, 'dynamodb');
     const files = readdirSync(dbDir).map((f) => readFileSync(join(dbDir, f)));
 
-    // Assess: a member is kept without --force; the applicant is erased, figures unchanged
+    // Assess: the dry run says what the erasure then does, and destroys nothing
+    expect(preview.code).toBe(0);
+    expect(JSON.parse(preview.stdout)).toMatchObject({
+      dryRun: true,
+      personId: 'P-A',
+      keysToDestroy: 1,
+      recordsToClear: 1,
+      rejectedToForget: 1,
+    });
+    expect(shownAfterPreview).toContain(APPLICANT.name);
+    // a member is kept without --force; the applicant is erased, figures unchanged
     expect(kept.code).toBe(2);
     expect(kept.stderr).toContain('retention');
     expect(erased.code).toBe(0);

@@ -1,4 +1,5 @@
 // The bulk import on the emulators: a legacy CSV → member items + markers → stream → figures.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { checkImport, ImportFileError, importMembers, type ImportOptions } from '../../shared/use-cases/import-members/index.js';
@@ -43,7 +44,7 @@ describe('dangvien import', () => {
     row('A4', 'C2', { birthDate: '1990-02-30' }), // 5: no such date
     row('A5', 'C9'), // 6: no such cell
     row('A1', 'C2'), // 7: A1 again
-    row('A6', 'C1', { sex: 'nam' }), // 8: not a value of the contract
+    row('A6', 'C1', { sex: 'không rõ' }), // 8: neither a value of the contract nor a Vietnamese one
     row('A7', 'C2', { sex: 'female' }), // 9
   );
 
@@ -60,7 +61,7 @@ describe('dangvien import', () => {
       [8, 'schema'],
     ]);
     expect(summary.badRows[0]!.message).toContain('birthDate');
-    expect(summary.badRows[3]!.message).toContain('sex');
+    expect(summary.badRows[3]).toMatchObject({ column: 'sex', message: expect.stringContaining('sex') });
     expect(JSON.stringify(summary)).not.toContain('1990-02-30');
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
     const hp = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
@@ -156,6 +157,26 @@ describe('dangvien import', () => {
     ]);
     expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members).toEqual(before.members);
     expect(await importFile(file)).toMatchObject({ imported: 1, skipped: 0 });
+  });
+
+  it('imports a Vietnamese export as its database writes it, and the figures count its members by their Vietnamese values', async () => {
+    // Prepare: `;`, a byte order mark, Vietnamese headers and values, dd/mm/yyyy (test/fixtures)
+    const bytes = readFileSync(new URL('../fixtures/member-export-vi.csv', import.meta.url));
+    await stack.settle();
+    const before = (await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' })).members;
+    // Act
+    const summary = await importMembers(bytes, stack.stores.memberImport());
+    await stack.settle();
+    // Assess: six members; the two bad rows named by line and column
+    expect(summary).toMatchObject({ rows: 8, imported: 6, skipped: 0 });
+    expect(summary.badRows.map((b) => [b.line, b.column])).toEqual([
+      [7, 'Ngày sinh (birthDate)'],
+      [8, 'Nghề nghiệp (occupation)'],
+    ]);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    const after = (await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' })).members;
+    const added = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
+    expect(added).toMatchObject({ total: 6, official: 4, probationary: 2, female: 4, youthUnion: 4, ethnicMinority: 2, religious: 2 });
   });
 
   it('refuses a file whose header names an unknown column, before reading any row', async () => {

@@ -21,7 +21,7 @@ import { documentClient, dynamoClient, snsClient, sqsClient } from '../helpers/e
 import { DAY_ITEMS_TTL_DAYS } from '../../shared/data/reminder-store.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { addDays } from '../../shared/domain/dates.js';
-import { vietnameseDate } from '../../shared/domain/digest.js';
+import { vietnameseDate } from '../../shared/domain/vietnamese.js';
 import type { Reminder } from '../../shared/domain/reminders.js';
 import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/run-reminders-job/index.js';
 import { validEvent, validProfile } from '../helpers/events.js';
@@ -154,8 +154,12 @@ describe('reaching the committee', () => {
     expect(text).toContain(`Nhắc việc ngày ${vietnameseDate(DAY)}`);
     expect(text).toContain('Đảng bộ quận Hồng Bàng (HB): 3 việc cần theo dõi ở 2 chi bộ.');
     expect(text).toContain('1. Chi bộ khu phố 1 (HB-P1-C1), thuộc Đảng bộ phường Hoàng Văn Thụ (HB-P1)');
-    expect(text).toContain(`Hồ sơ sắp đến hạn: hồ sơ D-HB-3, hạn ${vietnameseDate(addDays(DAY, 3))}, còn 3 ngày (mốc nhắc 3 ngày)`);
-    expect(text).toContain(`Hồ sơ sắp đến hạn: hồ sơ D-HB-2, hạn ${vietnameseDate(addDays(DAY, 7))}, còn 7 ngày (mốc nhắc 7 ngày)`);
+    expect(text).toContain(
+      `Hồ sơ sắp đến hạn: hồ sơ kết nạp D-HB-3, hạn giải quyết ${vietnameseDate(addDays(DAY, 3))}, còn 3 ngày (mốc nhắc trước 3 ngày)`,
+    );
+    expect(text).toContain(
+      `Hồ sơ sắp đến hạn: hồ sơ kết nạp D-HB-2, hạn giải quyết ${vietnameseDate(addDays(DAY, 7))}, còn 7 ngày (mốc nhắc trước 7 ngày)`,
+    );
     expect(text).not.toContain('D-LC-1');
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     for (const personal of [
@@ -241,8 +245,8 @@ describe('reaching the committee', () => {
     expect(recovery.recovered).toBe(1);
     expect(digests).toHaveLength(1);
     expect(digests[0]!.Body).toContain('Đảng bộ quận Hồng Bàng (HB): 2 việc cần theo dõi ở 2 chi bộ.');
-    expect(digests[0]!.Body).toContain('hồ sơ D-HB-4');
-    expect(digests[0]!.Body).toContain('hồ sơ D-HB-5');
+    expect(digests[0]!.Body).toContain('hồ sơ kết nạp D-HB-4');
+    expect(digests[0]!.Body).toContain('hồ sơ kết nạp D-HB-5');
     await drain(stack.env.NOTIFICATIONS_QUEUE_URL!);
   });
 
@@ -276,7 +280,7 @@ describe('reaching the committee', () => {
     expect(afterWithinLease).toEqual([]);
     expect(recovery).toMatchObject({ recovered: 1, digests: [expect.objectContaining({ digestFor: 'LC', reminderCount: 1 })] });
     expect(recovered).toHaveLength(1);
-    expect(recovered[0]!.Body).toContain('hồ sơ D-LC-2');
+    expect(recovered[0]!.Body).toContain('hồ sơ kết nạp D-LC-2');
     expect(attribute(recovered[0]!, 'digestFor')?.StringValue).toBe('LC');
     expect(nextRun.digests).toEqual([]);
     expect(await drain(lcDigests)).toEqual([]);
@@ -295,7 +299,7 @@ describe('reaching the committee', () => {
 
     // Assess
     expect(outcome).toMatchObject({ sent: 1, digests: 1 });
-    expect((await drain(hbDigests)).map((m) => m.Body)).toEqual([expect.stringContaining('hồ sơ D-HB-6')]);
+    expect((await drain(hbDigests)).map((m) => m.Body)).toEqual([expect.stringContaining('hồ sơ kết nạp D-HB-6')]);
   });
 
   it('publishes a leftover written before paths were stored with the path computed from the tree', async () => {

@@ -49,7 +49,7 @@ describe('report exports on a local stack', () => {
 
   beforeAll(async () => {
     // Prepare: HP > HB (target 2) > HBC, HP > LC (no target, a hostile name) > LCG > LCC;
-    // three admissions, one open dossier, HP's target 3
+    // three admissions, one open dossier, HP's target 7 (an achievement of 42.9%)
     stack = await startTestStack();
     api = await startLocalApi({
       port: await freePort(),
@@ -69,7 +69,7 @@ describe('report exports on a local stack', () => {
       registerOrg('HBC', 'HB', 'grassroots-cell'),
       registerOrg('LCG', 'LC', 'grassroots-committee'),
       registerOrg('LCC', 'LCG', 'cell'),
-      validEvent('target.set', { data: { orgId: 'HP', year: 2021, admissions: 3 } }),
+      validEvent('target.set', { data: { orgId: 'HP', year: 2021, admissions: 7 } }),
       validEvent('target.set', { data: { orgId: 'HB', year: 2021, admissions: 2 } }),
     ]);
     await stack.settle();
@@ -89,14 +89,19 @@ describe('report exports on a local stack', () => {
 
   it('writes the CSV with every cell the JSON’s value, children’s missing sections empty', async () => {
     // Prepare
-    expect(report).toMatchObject({ members: { total: 3 }, admissions: { total: 3, target: 3, achievementPct: 100 } });
+    expect(report).toMatchObject({ asOf: '2021-12-31', members: { total: 3 }, admissions: { total: 3, target: 7, achievementPct: 42.9 } });
     // Act
     const csv = await dangvien('report', 'HP', ...WHEN, '--format', 'csv');
     // Assess
     expect(csv.code).toBe(0);
     const [header, ...rows] = readCsv(csv.stdout);
-    expect(header!.slice(0, 4)).toEqual(['orgId', 'name', 'level', 'organizations.grassroots']);
-    expect(rows.map((r) => r[0])).toEqual(['HP', 'HB', 'LC']);
+    expect(header!.slice(0, 6)).toEqual(['orgId', 'name', 'level', 'asOf', 'year', 'organizations.grassroots']);
+    expect(rows.map((r) => r.slice(0, 5))).toEqual([
+      ['HP', 'Tổ chức HP', 'province', '2021-12-31', '2021'],
+      ['HB', 'Tổ chức HB', 'upper-grassroots', '2021-12-31', '2021'],
+      ['LC', `'${HOSTILE_NAME}`, 'upper-grassroots', '2021-12-31', '2021'],
+    ]);
+    expect(rows[0]![header!.indexOf('admissions.achievementPct')]).toBe('42.9');
     // The hostile name arrives whole, quoted, and cannot run as a formula
     expect(rows[2]![1]).toBe(`'${HOSTILE_NAME}`);
     rows[2]![1] = HOSTILE_NAME;
@@ -121,11 +126,28 @@ describe('report exports on a local stack', () => {
     const bytes = readFileSync(file);
     expect(toPipe.stdout.equals(bytes)).toBe(true);
     const { rows } = await readXlsx(bytes);
-    const [header, ...cells] = rows;
-    expect(header![7]).toBe('Tổng số đảng viên');
+    const [title, header, ...cells] = rows;
+    expect(title![0]).toBe('Báo cáo số liệu công tác đảng viên năm 2021 của Tổ chức HP, tính đến ngày 31/12/2021');
+    expect(header).toContain('Tổng số đảng viên');
     const columns = (header as string[]).map((label) => Object.keys(LABELS_VI).find((k) => LABELS_VI[k] === label)!);
-    expectCellsAreTheJson(cells, columns, report, 'xlsx');
+    expectCellsAreTheJson(cells, columns, report, { format: 'xlsx', lang: 'vi' });
+    expect(cells.map((row) => row[2])).toEqual(['Đảng bộ tỉnh/thành phố', 'Đảng bộ cấp trên cơ sở', 'Đảng bộ cấp trên cơ sở']);
+    expect(cells[0]![columns.indexOf('admissions.achievementPct')]).toBe(42.9); // a number cell: Excel shows 42,9 on a Vietnamese Windows
     expect(cells[2]![1]).toBe(HOSTILE_NAME); // text in a sheet is never a formula: left as it is
+  });
+
+  it('writes the CSV for a Vietnamese Excel with --lang vi: `;`, 42,9, 31/12/2021, levels by name, every number the JSON’s', async () => {
+    // Act
+    const csv = await dangvien('report', 'HP', ...WHEN, '--format', 'csv', '--lang', 'vi');
+    // Assess
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = readCsv(csv.stdout, ';');
+    const columns = header!.map((label) => Object.keys(LABELS_VI).find((k) => LABELS_VI[k] === label)!);
+    expect(columns.slice(0, 6)).toEqual(['orgId', 'name', 'level', 'asOf', 'year', 'organizations.grassroots']);
+    expect(rows[0]!.slice(0, 5)).toEqual(['HP', 'Tổ chức HP', 'Đảng bộ tỉnh/thành phố', '31/12/2021', '2021']);
+    expect(rows[0]![columns.indexOf('admissions.achievementPct')]).toBe('42,9');
+    rows[2]![1] = rows[2]![1]!.replace(/^'/, '');
+    expectCellsAreTheJson(rows, columns, report, { format: 'csv', lang: 'vi' });
   });
 
   it('writes JSON and CSV to --out too', async () => {
@@ -188,6 +210,16 @@ describe('report exports on a local stack', () => {
         expect(response.headers.get('content-disposition')).toBe('attachment; filename="HP-2021.csv"');
         expect((await bytes(response)).equals(cli.stdout)).toBe(true);
       }
+    });
+
+    it('serves the CLI’s Vietnamese CSV for ?format=csv&lang=vi', async () => {
+      // Prepare
+      const cli = await dangvien('report', 'HP', ...WHEN, '--format', 'csv', '--lang', 'vi');
+      // Act
+      const response = await get('&format=csv&lang=vi');
+      // Assess
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect((await bytes(response)).equals(cli.stdout)).toBe(true);
     });
 
     it('serves the CLI’s Excel bytes for ?format=xlsx&lang=vi and for the xlsx Accept', async () => {

@@ -3,7 +3,7 @@
 // throughput figures as cheap work).
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../../bench/city.js';
-import { fileHashOf, parseCsv, readHeader, rowEvent } from '../../shared/import/member-csv.js';
+import { fileHashOf, headerNames, parseCsv, readHeader, rowEvent } from '../../shared/import/member-csv.js';
 import { DomainHarness } from '../helpers/domain-harness.js';
 
 describe('the benchmark city', () => {
@@ -29,11 +29,15 @@ describe('the benchmark city', () => {
     // Arrange: the tree and the export, as the bench registers and imports them
     const harness = await new DomainHarness().given(city.orgEvents);
     const [header, ...rows] = parseCsv(city.csv);
-    const columns = readHeader(header);
+    const file = { columns: readHeader(header), header: headerNames(header), fileHash: fileHashOf(city.csv) };
     const badLines = new Set(city.badRows.map((b) => b.line));
     const imported = rows
       .filter((r) => !badLines.has(r.line))
-      .map((r) => rowEvent(columns, r, fileHashOf(city.csv), `${city.year - 1}-12-31T17:00:00Z`));
+      .map((r) => rowEvent(file, r, `${city.year - 1}-12-31T17:00:00Z`))
+      .map((row) => {
+        if (!row.ok) throw new Error(`a good row of the bench's export was refused: ${row.message}`);
+        return row.event;
+      });
     await harness.given(imported);
     // Act
     const results = await harness.runAll(city.events);

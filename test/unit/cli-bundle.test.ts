@@ -1,7 +1,9 @@
 // The built CLI needs nothing but the package's dependencies, so it runs where only
 // `npm ci --omit=dev` was done (CONTRACT §10: `npx dangvien` from the repo).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCli } from '../../scripts/build-cli.mjs';
 
@@ -19,8 +21,8 @@ const packageOf = (specifier: string) =>
 
 describe('the built dangvien CLI', () => {
   it('imports only Node built-ins and runtime dependencies, never a devDependency', async () => {
-    // Act
-    const { metafile } = await buildCli();
+    // Act: built apart, so that the CLI other test files run stays in place
+    const { metafile } = await buildCli({ outdir: mkdtempSync(join(tmpdir(), 'dangvien-cli-bundle-')) });
     const imported = new Set(
       Object.values(metafile.outputs)
         .flatMap((o) => o.imports)

@@ -1,7 +1,7 @@
 // test: the daily digest read as a committee member reads it (CONTRACT §8, "Reaching the
 // committee"), and the attributes and filter policies that decide who gets what.
 import { describe, expect, it } from 'vitest';
-import { composeDigest, daysLeftInWords, REMINDER_KIND_LABELS, vietnameseDate } from '../../shared/domain/digest.js';
+import { composeDigest, daysLeftInWords, REMINDER_KIND_LABELS } from '../../shared/domain/digest.js';
 import { OrgTree } from '../../shared/domain/figures/tree.js';
 import { attributesOf, orgPathOf, type Notification, type NotificationAttributes } from '../../shared/domain/notifications.js';
 import type { OrgLevel, OrgRecord } from '../../shared/domain/records.js';
@@ -72,18 +72,18 @@ describe('the digest, read by a person', () => {
         'Đảng bộ quận Hồng Bàng (HB): 6 việc cần theo dõi ở 3 chi bộ.',
         '',
         '1. Chi bộ Trường THPT Hồng Bàng (HB-C3)',
-        '   - Hồ sơ quá hạn: hồ sơ D9, hạn 23/11/2026, đến hạn hôm nay',
-        '   - Sắp đến mốc xét tặng Huy hiệu Đảng: đảng viên M7, mốc 22/01/2027, còn 60 ngày',
+        '   - Hồ sơ quá hạn: hồ sơ kết nạp D9, hạn giải quyết 23/11/2026, đến hạn hôm nay',
+        '   - Sắp đến mốc xét tặng Huy hiệu Đảng: đảng viên M7, mốc tuổi đảng 22/01/2027, còn 60 ngày',
         '',
         '2. Chi bộ khu phố 1 (HB-P1-C1), thuộc Đảng bộ phường Hoàng Văn Thụ (HB-P1)',
-        '   - Hồ sơ quá hạn: hồ sơ D-open-0, hạn 18/11/2026, quá hạn 5 ngày',
+        '   - Hồ sơ quá hạn: hồ sơ kết nạp D-open-0, hạn giải quyết 18/11/2026, quá hạn 5 ngày',
         '',
         '3. Chi bộ khu phố 2 (HB-P1-C2), thuộc Đảng bộ phường Hoàng Văn Thụ (HB-P1)',
-        '   - Chuyển sinh hoạt đảng quá hạn chưa tiếp nhận: giấy chuyển TR-2, hạn tiếp nhận 13/11/2026, quá hạn 10 ngày',
-        '   - Hồ sơ sắp đến hạn: hồ sơ D-open-1, hạn 03/12/2026, còn 10 ngày (mốc nhắc 15 ngày)',
-        '   - Sắp hết thời gian dự bị: đảng viên M41, hết dự bị 13/12/2026, còn 20 ngày',
+        '   - Chuyển sinh hoạt đảng quá hạn chưa được tiếp nhận: giấy giới thiệu sinh hoạt đảng TR-2, hạn tiếp nhận 13/11/2026, quá hạn 10 ngày',
+        '   - Hồ sơ sắp đến hạn: hồ sơ kết nạp D-open-1, hạn giải quyết 03/12/2026, còn 10 ngày (mốc nhắc trước 15 ngày)',
+        '   - Sắp hết thời kỳ dự bị: đảng viên M41, hết thời kỳ dự bị ngày 13/12/2026, còn 20 ngày',
         '',
-        'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy chuyển; xem chi tiết trong hệ thống quản lý đảng viên.',
+        'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy giới thiệu sinh hoạt đảng; xem chi tiết trong hệ thống quản lý đảng viên.',
         'Mỗi việc được nhắc một lần ở mỗi mốc; tin tổng hợp gửi mỗi ngày một lần, chỉ khi có việc.',
       ].join('\n'),
     );
@@ -99,13 +99,13 @@ describe('the digest, read by a person', () => {
 
     // Assess
     expect(hb?.text).not.toContain('M99');
-    expect(lc?.text).toContain('Quá hạn công nhận đảng viên chính thức: đảng viên M99, hạn công nhận 01/11/2026, quá hạn 22 ngày');
+    expect(lc?.text).toContain('Quá hạn xét công nhận đảng viên chính thức: đảng viên M99, hạn xét công nhận 01/11/2026, quá hạn 22 ngày');
     expect(lc?.text).not.toContain('HB');
     expect(city?.reminderCount).toBe(7);
     // The city's digest says which district each cell is in.
     expect(city?.text).toContain('2. Chi bộ khu phố 1 (HB-P1-C1), thuộc Đảng bộ phường Hoàng Văn Thụ (HB-P1), Đảng bộ quận Hồng Bàng (HB)');
     expect(cell?.text.split('\n').filter((l) => l.startsWith('   - '))).toEqual([
-      '   - Hồ sơ quá hạn: hồ sơ D-open-0, hạn 18/11/2026, quá hạn 5 ngày',
+      '   - Hồ sơ quá hạn: hồ sơ kết nạp D-open-0, hạn giải quyết 18/11/2026, quá hạn 5 ngày',
     ]);
   });
 
@@ -129,7 +129,7 @@ describe('the digest, read by a person', () => {
 
     // Assess
     expect(digest?.digestFor).toBe('LC');
-    expect(digest?.text).toContain('(Tổ chức LC đã hợp nhất vào Đảng bộ quận Hồng Bàng (HB).)');
+    expect(digest?.text).toContain('(Đảng bộ quận Lê Chân (LC) đã được sáp nhập vào Đảng bộ quận Hồng Bàng (HB).)');
     expect(digest?.text).toContain('Chi bộ Chợ Con (LC-C1)');
   });
 
@@ -147,7 +147,7 @@ describe('the digest, read by a person', () => {
 
     // Assess: plain text, as given; an e-mail shows it as text.
     expect(digest?.text).toContain('1. Chi bộ <script>alert(1)</script> (X)');
-    expect(digest?.text).toContain('hồ sơ D:1.a_b-c, hạn 30/11/2026, còn 7 ngày (mốc nhắc 7 ngày)');
+    expect(digest?.text).toContain('hồ sơ kết nạp D:1.a_b-c, hạn giải quyết 30/11/2026, còn 7 ngày (mốc nhắc trước 7 ngày)');
   });
 
   it('stays under the size SNS takes on a catch-up day, and says how much it left out', () => {
@@ -164,7 +164,12 @@ describe('the digest, read by a person', () => {
     expect(bytes).toBeLessThanOrEqual(50_000);
     expect(bytes).toBeGreaterThan(45_000);
     const listed = (digest?.text ?? '').split('\n').filter((l) => l.startsWith('   - ')).length;
-    expect(digest?.text).toContain(`… và ${3_000 - listed} việc nữa ở ${3_000 - listed} chi bộ khác, không ghi hết ở đây.`);
+    const left = 3_000 - listed;
+    expect(left).toBeGreaterThanOrEqual(1_000);
+    // Thousands with a dot, as a committee writes them: 2.750
+    const inWords = `${Math.floor(left / 1_000)}.${String(left % 1_000).padStart(3, '0')}`;
+    expect(digest?.text).toContain(`… và ${inWords} việc nữa ở ${inWords} chi bộ khác, không ghi hết ở đây.`);
+    expect(digest?.text).toContain('Đảng bộ quận Hồng Bàng (HB): 3.000 việc cần theo dõi ở 3.000 chi bộ.');
     expect(digest?.reminderCount).toBe(3_000);
   });
 
@@ -214,8 +219,7 @@ describe('the digest, read by a person', () => {
     ]);
     expect(new Set(labels).size).toBe(labels.length);
     expect(REMINDER_KIND_LABELS['dossier.dueSoon']).toBe('Hồ sơ sắp đến hạn');
-    expect(vietnameseDate('2027-01-02')).toBe('02/01/2027');
-    expect([3, 0, -1].map(daysLeftInWords)).toEqual(['còn 3 ngày', 'đến hạn hôm nay', 'quá hạn 1 ngày']);
+    expect([3, 0, -1, -1500].map(daysLeftInWords)).toEqual(['còn 3 ngày', 'đến hạn hôm nay', 'quá hạn 1 ngày', 'quá hạn 1.500 ngày']);
   });
 });
 

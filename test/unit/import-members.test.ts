@@ -1,4 +1,5 @@
 // The import use case on an in-memory store: deciding, resuming and the dry run, without emulators.
+import { readFileSync } from 'node:fs';
 import { CSV_HEADER, csvRow, type CsvOverrides } from '../helpers/member-csv.js';
 import { describe, expect, it } from 'vitest';
 import { OrgTree } from '../../shared/domain/figures/tree.js';
@@ -49,7 +50,7 @@ describe('importMembers on a store', () => {
     const summary = await importMembers(csv, store);
     // Assess
     expect(summary).toMatchObject({ rows: 3, imported: 2, skipped: 0 });
-    expect(summary.badRows).toEqual([{ line: 3, reason: 'schema', message: expect.not.stringContaining('9999') }]);
+    expect(summary.badRows).toEqual([{ line: 3, column: 'admittedOn', reason: 'schema', message: expect.not.stringContaining('9999') }]);
     expect([...store.members.keys()].sort()).toEqual(['M1', 'M3']);
   });
 
@@ -58,7 +59,7 @@ describe('importMembers on a store', () => {
     const store = new MemoryStore(TREE);
     await importMembers(file(['M1', { fullName: 'Trần Văn Ba' }]), store);
     const writesBefore = store.writes;
-    const csv = file(['M1'], ['M2'], ['M3', { cellId: 'NOPE' }], ['M2'], ['M4', { sex: 'nam' }]);
+    const csv = file(['M1'], ['M2'], ['M3', { cellId: 'NOPE' }], ['M2'], ['M4', { sex: 'không rõ' }]);
     // Act
     const dry = await checkImport(csv, store);
     // Assess
@@ -71,7 +72,7 @@ describe('importMembers on a store', () => {
         { line: 2, reason: 'member-exists', message: expect.any(String) },
         { line: 4, reason: 'missing-org', message: expect.any(String) },
         { line: 5, reason: 'member-exists', message: expect.stringContaining('line 3') },
-        { line: 6, reason: 'schema', message: expect.stringContaining('sex') },
+        { line: 6, column: 'sex', reason: 'schema', message: expect.stringContaining('sex: expected Nam or Nữ') },
       ],
     });
     const real = await importMembers(csv, store);
@@ -89,5 +90,56 @@ describe('importMembers on a store', () => {
     // Assess
     expect(again).toMatchObject({ rows: 2, imported: 1, skipped: 1, badRows: [] });
     expect(store.markers.size).toBe(2);
+  });
+
+  it('imports a Vietnamese member export as its database writes it, and refuses the two bad rows by line and column', async () => {
+    // Prepare: `;`, a byte order mark, CRLF, Vietnamese headers and values, dd/mm/yyyy, an
+    // STT column, an NFD row, a row without diacritics, Excel's trailing row of `;`
+    const store = new MemoryStore([...TREE, org('C2', 'HP', 'grassroots-cell')]);
+    const bytes = readFileSync(new URL('../fixtures/member-export-vi.csv', import.meta.url));
+    // Act
+    const summary = await importMembers(bytes, store);
+    // Assess
+    expect(summary).toMatchObject({ rows: 8, imported: 6, skipped: 0 });
+    expect(summary.badRows).toEqual([
+      { line: 7, column: 'Ngày sinh (birthDate)', reason: 'schema', message: expect.stringContaining('dd/mm/yyyy') },
+      {
+        line: 8,
+        column: 'Nghề nghiệp (occupation)',
+        reason: 'schema',
+        message: expect.stringMatching(/^Nghề nghiệp \(occupation\): expected /),
+      },
+    ]);
+    expect(JSON.stringify(summary)).not.toMatch(/31\/02|Thợ may|Vũ Văn Nam|Đặng/);
+    const member = (id: string) => store.members.get(id)!;
+    expect(member('VI-01012345')).toMatchObject({
+      cellId: 'C1',
+      status: 'official',
+      admittedOn: '2010-05-19',
+      recognizedOn: '2011-05-19',
+      traits: { female: true, youthUnion: true, ethnicMinority: false, religious: false },
+      profile: { birthDate: '1985-03-05', education: 'university', occupation: 'state-sector', religion: null },
+    });
+    expect(member('VI-01012346')).toMatchObject({
+      admittedOn: '2001-02-03',
+      traits: { female: false, youthUnion: false },
+      profile: { birthDate: '1978-09-07', education: 'vocational', occupation: 'retired' },
+    });
+    expect(member('VI-01012347')).toMatchObject({
+      status: 'probationary',
+      traits: { female: true, youthUnion: true, ethnicMinority: true },
+      profile: { education: 'upper-secondary', occupation: 'student' },
+    });
+    expect(member('VI-01012348')).toMatchObject({
+      status: 'official',
+      traits: { religious: true, youthUnion: false },
+      profile: { religion: 'Công giáo', education: 'vocational', occupation: 'private-enterprise' },
+    });
+    expect(member('VI-01012349')).toMatchObject({ profile: { education: 'postgraduate', occupation: 'enterprise-owner' } });
+    expect(member('VI-01012352')).toMatchObject({
+      status: 'probationary',
+      traits: { female: true },
+      profile: { fullName: 'Bùi Minh Châu', education: 'college', occupation: 'contract-freelance' },
+    });
   });
 });

@@ -3,32 +3,14 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
 import { lambdaContext } from '../../local/runners/lambda-context.js';
-import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+import { sqsEventOf } from '../helpers/sqs-events.js';
 import { ingestStoreWith } from '../helpers/store-decorators.js';
 
 /** The SQS event Lambda would get for these events, each in its own message group. */
-const sqsEvent = (events: object[]): SQSEvent => ({
-  Records: events.map((event, i) => ({
-    messageId: `m-${i}`,
-    receiptHandle: `r-${i}`,
-    body: JSON.stringify(event),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: subjectOf(event as DomainEvent),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:ingest.fifo',
-    awsRegion: 'local',
-  })),
-});
+const sqsEvent = (events: object[]): SQSEvent => sqsEventOf(events.map((body) => ({ body })));
 
 const context = lambdaContext('ingest', 30_000);
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   columnKey,
+  headerNames,
   ImportFileError,
   MEMBER_CSV_ALIASES,
   MEMBER_CSV_COLUMNS,
@@ -25,11 +26,21 @@ const ROW = [
   'Kinh',
   '',
   'university',
+  '',
   'state-sector',
   'false',
 ];
 const bytes = (...parts: Array<string | number[]>) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+
+/** The file a row is read from: the documented columns, or the header given, named as written. */
+function file(header: string[] = [...MEMBER_CSV_COLUMNS]) {
+  const record = { line: 1, fields: header };
+  return { fileHash: 'abc', columns: readHeader(record), header: headerNames(record) };
+}
+
+/** `text` as a regular expression that matches it literally. */
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** What `fn` throws, as an ImportFileError. */
 function fileError(fn: () => unknown): ImportFileError {
@@ -172,6 +183,7 @@ describe('the member CSV', () => {
       'Dân tộc',
       'Tôn giáo',
       'Trình độ học vấn',
+      'TRÌNH ĐỘ CHUYÊN MÔN',
       'Nghề nghiệp',
       ' Đoàn  viên ',
     ];
@@ -215,13 +227,132 @@ describe('the member CSV', () => {
 
   it('makes the member.imported envelope of a row, its id naming the file and the line', () => {
     // Act
-    const event = rowEvent([...MEMBER_CSV_COLUMNS], { line: 7, fields: ROW }, 'abc', '2021-01-01T00:00:00Z');
+    const row = rowEvent(file(), { line: 7, fields: ROW }, '2021-01-01T00:00:00Z');
     // Assess
-    expect(event).toMatchObject({
-      id: 'import:abc:7',
-      type: 'member.imported',
-      source: 'legacy-import',
-      data: { memberId: 'M1', orgId: 'C1', profile: { religion: null, youthUnion: false } },
+    expect(row).toMatchObject({
+      ok: true,
+      event: {
+        id: 'import:abc:7',
+        type: 'member.imported',
+        source: 'legacy-import',
+        data: { memberId: 'M1', orgId: 'C1', profile: { religion: null, youthUnion: false } },
+      },
     });
+  });
+
+  it('reads a row as a Vietnamese member database writes it', () => {
+    // Prepare: the values of ROW in Vietnamese, dates day first, a ticked youth-union box
+    const fields = ['M1', 'C1', 'Chính thức', '19/5/1995', '19/05/1996', 'Nguyễn Văn An', 'NỮ', '03/02/1970', 'Kinh', 'Không'].concat([
+      '12/12',
+      'Đại học'.normalize('NFD'),
+      'Cán bộ, công chức, viên chức',
+      'x',
+    ]);
+    // Act
+    const row = rowEvent(file(), { line: 2, fields }, '2021-01-01T00:00:00Z');
+    // Assess
+    expect(row).toMatchObject({
+      ok: true,
+      event: {
+        data: {
+          status: 'official',
+          admittedOn: '1995-05-19',
+          recognizedOn: '1996-05-19',
+          profile: {
+            sex: 'female',
+            birthDate: '1970-02-03',
+            religion: null,
+            education: 'university',
+            occupation: 'state-sector',
+            youthUnion: true,
+          },
+        },
+      },
+    });
+  });
+
+  it('refuses a value that is neither the contract’s nor a Vietnamese one, naming the column as the file does and never the value', () => {
+    // Prepare: a Vietnamese header; each case spoils one cell of a good row
+    const header = [
+      'Số thẻ đảng viên',
+      'Chi bộ',
+      'Trạng thái',
+      'Ngày vào Đảng',
+      'Ngày chính thức',
+      'Họ và tên',
+      'Giới tính',
+      'Ngày sinh',
+      'Dân tộc',
+      'Tôn giáo',
+      'Trình độ học vấn',
+      'Trình độ chuyên môn',
+      'Nghề nghiệp',
+      'Đoàn viên',
+    ];
+    const vi = file(header);
+    const good = ['M1', 'C1', 'Dự bị', '19/05/2020', '', 'Lê Thị Bình', 'Nữ', '03/02/1990', 'Kinh', '', 'THPT', '', 'Nông dân', 'Có'];
+    const cases: Array<[column: number, value: string, named: string]> = [
+      [2, 'Đình chỉ sinh hoạt', 'Trạng thái (status)'],
+      [3, '31/02/2020', 'Ngày vào Đảng (admittedOn)'],
+      [3, '2020-02-30', 'Ngày vào Đảng (admittedOn)'],
+      [3, '19.05.2020', 'Ngày vào Đảng (admittedOn)'],
+      [3, '05/19/2020', 'Ngày vào Đảng (admittedOn)'],
+      [6, 'Khác', 'Giới tính (sex)'],
+      [7, '3/2/90', 'Ngày sinh (birthDate)'],
+      [10, 'Tiểu học', 'Trình độ học vấn (education)'],
+      [11, 'Trung cấp lý luận chính trị', 'Trình độ chuyên môn (qualification)'],
+      [12, 'Thợ may', 'Nghề nghiệp (occupation)'],
+      [13, 'Chưa', 'Đoàn viên (youthUnion)'],
+    ];
+    expect(rowEvent(vi, { line: 2, fields: good }, 'T')).toMatchObject({ ok: true });
+    for (const [column, value, named] of cases) {
+      // Act
+      const fields = good.with(column, value);
+      const row = rowEvent(vi, { line: 9, fields }, 'T');
+      // Assess
+      expect(row, value).toEqual({
+        ok: false,
+        column: named,
+        message: expect.stringMatching(new RegExp(`^${literally(named)}: expected `)),
+      });
+      expect(JSON.stringify(row), value).not.toContain(value);
+    }
+  });
+
+  it('takes the higher of the general and the professional education, and either alone', () => {
+    // Prepare
+    const at = (education: string, qualification: string) => {
+      const fields = ROW.with(10, education).with(11, qualification);
+      const row = rowEvent(file(), { line: 2, fields }, 'T');
+      return row.ok ? (row.event.data.profile as { education?: string }).education : row.message;
+    };
+    // Assess
+    expect(at('12/12', 'Thạc sỹ')).toBe('postgraduate');
+    expect(at('Trung học phổ thông', 'Không')).toBe('upper-secondary');
+    expect(at('9/12', 'Trung cấp nghề')).toBe('vocational');
+    expect(at('', 'Cao đẳng')).toBe('college');
+    expect(at('university', '')).toBe('university');
+    expect(at('Đại học', 'Trung cấp')).toBe('university');
+    expect(at('', '')).toBeUndefined(); // the event's schema says it is required
+  });
+
+  it('leaves a column STT (the row number of nearly every Vietnamese export) aside', () => {
+    // Prepare
+    const text = `STT;${MEMBER_CSV_COLUMNS.join(';')}\n1;${ROW.join(';')}\n`;
+    // Act
+    const read = readMemberCsv(text);
+    const row = rowEvent(read, read.rows[0]!, 'T');
+    // Assess
+    expect(read.columns[0]).toBeNull();
+    expect(row).toMatchObject({ ok: true, event: { data: { memberId: 'M1', orgId: 'C1' } } });
+  });
+
+  it('needs education or qualification in the header, not both', () => {
+    const without = (...names: string[]) => MEMBER_CSV_COLUMNS.filter((c) => !names.includes(c));
+    expect(readHeader({ line: 1, fields: without('qualification') })).toContain('education');
+    expect(readHeader({ line: 1, fields: without('education') })).toContain('qualification');
+    expect(fileError(() => readHeader({ line: 1, fields: without('education', 'qualification') })).message).toMatch(
+      /missing column\(s\) education \(or qualification\)/,
+    );
   });
 });

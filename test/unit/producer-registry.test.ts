@@ -16,6 +16,7 @@ import { registrySourceFrom } from '../../shared/wiring/environment.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+import { sqsEventOf } from '../helpers/sqs-events.js';
 
 /** The ingest handler on `store` with the registry `loadRegistry` reads. */
 const handlerOn = (store: IngestStore, loadRegistry: RegistryLoader) =>
@@ -23,26 +24,8 @@ const handlerOn = (store: IngestStore, loadRegistry: RegistryLoader) =>
 
 const REGISTRY = { producers: [{ senderId: 'CITY', name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] }] };
 
-/** The SQS event Lambda would get for these bodies, all from `senderId`. */
-const sqsEvent = (senderId: string, bodies: object[]): SQSEvent => ({
-  Records: bodies.map((body, i) => ({
-    messageId: `m-${i}`,
-    receiptHandle: `r-${i}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: senderId,
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: 'orgs',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:ingest.fifo',
-    awsRegion: 'local',
-  })),
-});
+/** The SQS event Lambda would get for these bodies, all from `senderId`, in the `orgs` group. */
+const sqsEvent = (senderId: string, bodies: object[]): SQSEvent => sqsEventOf(bodies.map((body) => ({ body, senderId, group: 'orgs' })));
 
 describe('the ingest with a producer registry it cannot use', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -1,14 +1,53 @@
-// The README and the producers' guide render and link within the repository: a reader
-// who clones it (or browses it on a forge) finds every file a link names, and no code
-// block swallows the prose after it.
-import { existsSync, readFileSync } from 'node:fs';
+// The README and the documentation as a reader meets them, on a forge or in a clone: every
+// link leads to a file of the repository and a heading that exists, no code fence swallows
+// the prose after it, the diagrams render, the README stays a front door, and every number
+// of its performance table is the one in the committed bench results.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const DOCS = ['README.md', 'docs/producers.md'];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  'CHANGELOG.md',
+  'bench/README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
-describe.each(DOCS)('%s', (doc) => {
-  const text = readFileSync(doc, 'utf8');
+/** The text outside code blocks and code spans: where links and headings are. */
+const prose = (text: string) => text.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, (span) => span.replace(/[[\]()]/g, ''));
+
+/** GitHub's anchors of a Markdown page: each heading lowercased, punctuation dropped, spaces as `-`, repeats numbered. */
+function anchorsOf(text: string): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  for (const [, heading] of text.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = heading!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    anchors.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return anchors;
+}
+
+/** The inline links of a page that stay inside the repository, as [path, fragment]. */
+function localLinks(page: string, text: string): Array<{ target: string; path: string; fragment: string | undefined }> {
+  return [...prose(text).matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
+    .filter((t) => !/^(https?:|mailto:)/.test(t))
+    .map((target) => {
+      const [file, fragment] = target.split('#');
+      return { target, path: file === '' ? page : normalize(join(dirname(page), file!)), fragment };
+    });
+}
+
+describe.each(PAGES)('%s', (page) => {
+  const text = readFileSync(page, 'utf8');
 
   it('opens and closes every code fence on a line of its own', () => {
     // Act: fences must stand alone (an opening one may name a language)
@@ -18,16 +57,160 @@ describe.each(DOCS)('%s', (doc) => {
     expect(fenceLines.length % 2).toBe(0);
   });
 
-  it('links only to files inside the repository that exist', () => {
-    // Prepare: inline links outside code spans and blocks, without their #fragment
-    const prose = text.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
-    const targets = [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((t) => !/^(https?:|mailto:|#)/.test(t));
+  it('links only to files of the repository that exist, and to headings they have', () => {
+    // Prepare
+    const links = localLinks(page, text);
     // Act
-    const outside = targets.filter((t) => normalize(join(dirname(doc), t)).startsWith('..'));
-    const missing = targets.filter((t) => !existsSync(join(dirname(doc), t.split('#')[0]!)));
+    const outside = links.filter((l) => l.path.startsWith('..'));
+    const missing = links.filter((l) => !existsSync(l.path));
+    const badAnchors = links.filter(
+      (l) =>
+        l.fragment !== undefined &&
+        l.path.endsWith('.md') &&
+        existsSync(l.path) &&
+        !anchorsOf(readFileSync(l.path, 'utf8')).has(l.fragment),
+    );
     // Assess
-    expect(targets.length).toBeGreaterThan(0);
-    expect(outside).toEqual([]);
+    expect(links.length).toBeGreaterThan(0);
+    expect(outside.map((l) => l.target)).toEqual([]);
+    expect(missing.map((l) => l.target)).toEqual([]);
+    expect(badAnchors.map((l) => l.target)).toEqual([]);
+  });
+
+  it('quotes every label of its diagrams, so that Mermaid reads no text as a shape', () => {
+    // Prepare: node labels (`ID[…]`, `ID[(…)]`, `ID{…}` …) and edge labels (`|…|`) of each Mermaid block
+    const blocks = [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    // Act: a label whose text is not one quoted string
+    const label = /\b[A-Za-z]\w*(?:\[\[|\[\(|\(\(|\[|\(|\{)("[^"]*"|[^\])}"]*)(?:\]\]|\)\]|\)\)|\]|\)|\})|\|([^|]*)\|/g;
+    const unquoted = blocks.flatMap((block) =>
+      [...block.matchAll(label)].map((m) => m[1] ?? m[2]!).filter((text) => !/^"[^"]*"$/.test(text)),
+    );
+    // Assess
+    expect(unquoted).toEqual([]);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('is a front door: at most 400 lines, with a table of contents', () => {
+    // Assess
+    expect(readme.split('\n').length).toBeLessThanOrEqual(400);
+    expect(readme).toMatch(/^## Contents$/m);
+  });
+
+  it('gives the two commands as a newcomer types them', () => {
+    // Prepare
+    const block = /## Two commands\n+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    // Act
+    const commands = block.split('\n').map((l) => l.replace(/#.*$/, '').trim());
+    // Assess
+    expect(commands).toContain('npm ci && npm start');
+    expect(commands).toContain('npm test');
+  });
+
+  it('has a diagram in the one Mermaid block of the page', () => {
+    // Assess: the rendering check above applies to it
+    expect([...readme.matchAll(/```mermaid\n/g)]).toHaveLength(1);
+  });
+});
+
+interface BenchResult {
+  city: { members: number; orgs: Record<string, number> };
+  events: { sent: number; eventsPerSecond: number; perEvent: { capacityUnits: number; costPerMillionEvents: { total: number } } };
+  naive: { perEvent: { capacityUnits: number } };
+  ratio: { capacityUnitsPerEvent: number };
+  latency: { ratePerSecond: number; latencyMs: { n: number; p50: number; p99: number } };
+  import: { totalSeconds: number };
+  check: { recomputeDifferences: number };
+}
+
+const whole = (n: number) => Math.round(n).toLocaleString('en-US');
+const decimals = (n: number, d: number) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+
+/** What each row of the README's performance table must say, per result file, in its order. */
+const PERFORMANCE_ROWS: ReadonlyArray<{ label: RegExp; value: (r: BenchResult) => string }> = [
+  {
+    label: /organizations; events/,
+    value: (r) => `${whole(Object.values(r.city.orgs).reduce((a, b) => a + b, 0))}; ${whole(r.events.sent)}`,
+  },
+  {
+    label: /capacity units per event/,
+    value: (r) =>
+      `${decimals(r.events.perEvent.capacityUnits, 1)} / ${whole(r.naive.perEvent.capacityUnits)} (${r.ratio.capacityUnitsPerEvent}×)`,
+  },
+  { label: /events per second/, value: (r) => decimals(r.events.eventsPerSecond, 1) },
+  { label: /p50 \/ p99/, value: (r) => `${whole(r.latency.latencyMs.p50)} / ${whole(r.latency.latencyMs.p99)} ms` },
+  { label: /cost per million events/, value: (r) => `$${decimals(r.events.perEvent.costPerMillionEvents.total, 2)}` },
+  { label: /import/, value: (r) => `${whole(r.import.totalSeconds)} s` },
+  { label: /recompute --check/, value: (r) => String(r.check.recomputeDifferences) },
+];
+
+describe("the README's performance table", () => {
+  // Prepare: the first table under "## Performance", as cells
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('## Performance'), readme.indexOf('\n## ', readme.indexOf('## Performance') + 1));
+  const rows = section
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim()),
+    );
+  const [header, , ...body] = rows;
+  const results = ['10000', '127455'].map((m) => JSON.parse(readFileSync(`bench/results/${m}.json`, 'utf8')) as BenchResult);
+
+  it('has a column per committed result, named by its members', () => {
+    // Assess
+    expect(header!.slice(1)).toEqual(results.map((r) => `${whole(r.city.members)} members`));
+  });
+
+  it('says, row by row, what the result files say', () => {
+    // Act
+    const expected = PERFORMANCE_ROWS.map((row) => results.map(row.value));
+    // Assess
+    expect(body.map((cells) => cells.slice(1))).toEqual(expected);
+    expect(body.map((cells, i) => PERFORMANCE_ROWS[i]!.label.test(cells[0]!))).toEqual(PERFORMANCE_ROWS.map(() => true));
+  });
+
+  it('states the pace of the latency it quotes', () => {
+    // Assess
+    const latencyRow = body.find((cells) => /p50 \/ p99/.test(cells[0]!))!;
+    for (const r of results) expect(latencyRow[0]).toContain(`at ${r.latency.ratePerSecond} events per second`);
+  });
+});
+
+/** Every property name and every enumerated value of a JSON Schema, however deep. */
+function schemaWords(schema: unknown, into = { fields: new Set<string>(), values: new Set<string>() }) {
+  if (Array.isArray(schema)) for (const s of schema) schemaWords(s, into);
+  else if (schema !== null && typeof schema === 'object') {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'properties' && value !== null && typeof value === 'object') for (const f of Object.keys(value)) into.fields.add(f);
+      if (key === 'enum' && Array.isArray(value)) for (const v of value) into.values.add(String(v));
+      if (key === 'const') into.values.add(String(value));
+      schemaWords(value, into);
+    }
+  }
+  return into;
+}
+
+describe.each([
+  { page: 'docs/events.md', schemas: readdirSync('schemas').filter((f) => !['openapi.json', 'report.json', 'reminder.json'].includes(f)) },
+  { page: 'docs/report.md', schemas: ['report.json'] },
+  { page: 'docs/reminders.md', schemas: ['reminder.json'] },
+])('$page', ({ page, schemas }) => {
+  it('names every field and every allowed value of its JSON Schemas', () => {
+    // Prepare
+    const text = readFileSync(page, 'utf8');
+    const words = schemaWords(schemas.map((f) => JSON.parse(readFileSync(`schemas/${f}`, 'utf8')) as unknown));
+    // Act: each as a code span, the way the page writes them
+    const missing = [...words.fields, ...words.values].filter(
+      (w) => ![`\`${w}\``, `.${w}\``, `\`${w}.`].some((span) => text.includes(span)),
+    );
+    // Assess
+    expect(words.fields.size).toBeGreaterThan(0);
     expect(missing).toEqual([]);
   });
 });

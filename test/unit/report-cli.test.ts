@@ -1,4 +1,4 @@
-// `dangvien report`'s options (CONTRACT §10): what is bad usage (exit 2) before any stack is asked.
+// `dangvien report`'s options (docs/cli.md): what is bad usage (exit 2) before any stack is asked.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/errors.js';
 import { parseReportRequest } from '../../cli/report.js';
@@ -20,7 +20,8 @@ describe('dangvien report options', () => {
     [{ format: 'json', lang: 'vi' }, 'the JSON keeps its English keys'],
     [{ out: '' }, '--out needs a file name'],
     [{ year: '20x1' }, '--year must be a year'],
-    [{ date: '2021-02-30' }, '--date must be a calendar date'],
+    [{ date: '2021-02-30' }, '--date 2021-02-30: not a calendar date'],
+    [{ date: '30/12/2021' }, '--date 30/12/2021: dates are YYYY-MM-DD: did you mean 2021-12-30?'],
   ])('%j is bad usage', (values, message) => {
     expect(() => parseReportRequest(['HP'], values, false)).toThrow(UsageError);
     expect(() => parseReportRequest(['HP'], values, false)).toThrow(message);

@@ -8,7 +8,7 @@ import { tableCsv } from '../../shared/report/csv.js';
 import { formatFromAccept, headerRow, MEDIA_TYPES, renderTableExport } from '../../shared/report/export.js';
 import { LABELS_VI } from '../../shared/report/labels-vi.js';
 import { reportTable } from '../../shared/report/table.js';
-import { expectCellsAreTheJson, jsonAt, readCsv, readXlsx } from '../helpers/report-export.js';
+import { expectCellsAreTheJson, jsonAt, LEVELS_VI, readCsv, readXlsx } from '../helpers/report-export.js';
 
 function org(orgId: string, parentId: string | null, level: OrgLevel, extra: Partial<OrgRecord> = {}): OrgRecord {
   return { version: 1, orgId, parentId, name: `Đảng bộ ${orgId}`, level, status: 'active', targets: {}, ...extra };
@@ -44,20 +44,19 @@ function report(opts: { hpTarget?: number } = {}): Report {
 }
 
 describe('reportTable', () => {
-  it('has orgId, name, level, then every number of the JSON by dotted path in the JSON’s order', () => {
+  it('has orgId, name, level, asOf, year, then every number of the JSON by dotted path in the JSON’s order', () => {
     // Prepare
     const r = report({ hpTarget: 12 });
     // Act
     const { columns } = reportTable(r);
     // Assess
-    expect(columns.slice(0, 4)).toEqual(['orgId', 'name', 'level', 'organizations.grassroots']);
+    expect(columns.slice(0, 6)).toEqual(['orgId', 'name', 'level', 'asOf', 'year', 'organizations.grassroots']);
     expect(columns.at(-1)).toBe('badges.awarded');
     expect(columns).toContain('dossiers.byStep.reviewed');
     expect(columns.indexOf('admissions.achievementPct')).toBe(columns.indexOf('admissions.target') + 1);
-    // asOf, year and children are not columns; every other leaf of the JSON is one
-    expect(columns).not.toContain('asOf');
-    expect(columns).not.toContain('year');
-    for (const column of columns.slice(3)) expect(typeof jsonAt(r, column), column).toBe('number');
+    // children are not a column, nor twice asOf or year; every other leaf of the JSON is one
+    expect(columns.filter((c) => c === 'asOf' || c === 'year' || c.startsWith('children'))).toEqual(['asOf', 'year']);
+    for (const column of columns.slice(4)) expect(typeof jsonAt(r, column), column).toBe('number');
   });
 
   it('follows the JSON’s key order, not a list of its own', () => {
@@ -68,7 +67,7 @@ describe('reportTable', () => {
     // Act
     const { columns } = reportTable(reordered);
     // Assess
-    const figures = columns.slice(3);
+    const figures = columns.slice(5);
     expect(figures.indexOf('badges.awarded')).toBeLessThan(figures.indexOf('organizations.grassroots'));
     expect(figures.at(-1)).toBe('members.total');
     expect(figures.filter((c) => c.startsWith('members.'))[0]).toBe('members.female');
@@ -80,11 +79,11 @@ describe('reportTable', () => {
     distinctNumbers(r);
     // Act
     const { columns, rows } = reportTable(r);
-    // Assess
-    expect(rows.map((row) => row.slice(0, 3))).toEqual([
-      ['HP', 'Đảng bộ HP', 'province'],
-      ['HB', 'Đảng bộ HB', 'upper-grassroots'],
-      ['LC', 'Đảng bộ LC', 'upper-grassroots'],
+    // Assess: every row says what day and year it is as of
+    expect(rows.map((row) => row.slice(0, 5))).toEqual([
+      ['HP', 'Đảng bộ HP', 'province', { date: '2026-11-23' }, 2026],
+      ['HB', 'Đảng bộ HB', 'upper-grassroots', { date: '2026-11-23' }, 2026],
+      ['LC', 'Đảng bộ LC', 'upper-grassroots', { date: '2026-11-23' }, 2026],
     ]);
     const hb = rows[1]!;
     const at = (column: string) => hb[columns.indexOf(column)];
@@ -96,7 +95,7 @@ describe('reportTable', () => {
     // every cell of every row is the JSON's value at its path
     for (const [i, row] of rows.entries()) {
       const source = i === 0 ? r : r.children[i - 1]!;
-      for (const [c, column] of columns.entries()) if (c >= 3) expect(row[c], column).toBe(jsonAt(source, column) ?? null);
+      for (const [c, column] of columns.entries()) if (c >= 5) expect(row[c], column).toBe(jsonAt(source, column) ?? null);
     }
   });
 
@@ -128,6 +127,20 @@ describe('the Vietnamese header', () => {
     expect(new Set(folded).size).toBe(header.length);
     expect(header[columns.indexOf('members.total')]).toBe('Tổng số đảng viên');
     for (const label of header) expect(label, label).toBe(label.normalize('NFC'));
+  });
+
+  it('names the levels in Vietnamese with --lang vi, never as their keys, and leaves every other cell as it is', () => {
+    // Prepare: a province with a child of every other level
+    const levels = ['upper-grassroots', 'grassroots-committee', 'sub-committee', 'grassroots-cell', 'cell'] as const;
+    const r = report();
+    r.children = levels.map((level, i) => ({ ...r.children[0]!, orgId: `K${i}`, level }));
+    // Act
+    const vi = reportTable(r, 'vi');
+    const en = reportTable(r);
+    // Assess
+    expect(vi.rows.map((row) => row[2])).toEqual(Object.values(LEVELS_VI));
+    expect(vi.rows.map((row) => row.toSpliced(2, 1))).toEqual(en.rows.map((row) => row.toSpliced(2, 1)));
+    expect(vi.columns).toEqual(en.columns);
   });
 
   it('leaves the English header as the column keys', () => {
@@ -186,22 +199,69 @@ describe('the CSV', () => {
     );
   });
 
-  it('carries the Vietnamese header with --lang vi, the numbers unchanged', async () => {
-    // Prepare
+  it('is written for a Vietnamese Excel with --lang vi: `;`, decimal commas, dd/mm/yyyy, levels by name, the numbers the JSON’s', async () => {
+    // Prepare: fractional figures, and a name holding both separators
     const r = report({ hpTarget: 12 });
+    r.name = 'Đảng bộ thành phố Hải Phòng; khóa XVI, nhiệm kỳ 2020–2025';
     distinctNumbers(r);
     // Act
-    const [header, ...rows] = readCsv((await renderTableExport(r, 'csv', 'vi')).body);
+    const { body } = await renderTableExport(r, 'csv', 'vi');
+    const [header, ...rows] = readCsv(body, ';');
     // Assess
     expect(header).toEqual(headerRow(reportTable(r).columns, 'vi'));
-    expectCellsAreTheJson(rows, reportTable(r).columns, r, 'csv');
+    expectCellsAreTheJson(rows, reportTable(r).columns, r, { format: 'csv', lang: 'vi' });
+    expect(rows[0]!.slice(0, 5)).toEqual(['HP', r.name, 'Đảng bộ tỉnh/thành phố', '23/11/2026', '2026']);
+    const text = body.toString('utf8');
+    expect(text.split('\r\n')[1]).toMatch(
+      /^HP;"Đảng bộ thành phố Hải Phòng; khóa XVI, nhiệm kỳ 2020–2025";Đảng bộ tỉnh\/thành phố;23\/11\/2026;2026;/,
+    );
+    // A number with decimals is written 41,7: never with a point, which a Vietnamese Excel reads as text
+    const figures = rows.flatMap((row) => row.slice(5)).filter((cell) => cell !== '');
+    expect(figures.some((cell) => cell.includes(','))).toBe(true);
+    for (const cell of figures) expect(cell).toMatch(/^-?\d+(,\d+)?$/);
+  });
+
+  it('gives back any name and any numbers in the Vietnamese dialect too (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !/\p{Cs}/u.test(s)),
+        fc.array(fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }), { minLength: 1, maxLength: 5 }),
+        (name, numbers) => {
+          // Act
+          const [, row] = readCsv(tableCsv(['name', ...numbers.map((_, i) => `n${i}`)], [[name, ...numbers]], 'vi'), ';');
+          // Assess
+          expect(row![0]).toBe(/^[=+\-@\t\r]/.test(name) ? `'${name}` : name);
+          for (const [i, n] of numbers.entries()) {
+            if (n === null) expect(row![i + 1]).toBe('');
+            else {
+              expect(row![i + 1]).toMatch(/^-?\d+(,\d+)?$/);
+              expect(Number(row![i + 1]!.replace(',', '.'))).toBe(n === 0 ? 0 : n);
+            }
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20261206 },
+    );
+  });
+
+  it('stays RFC 4180 without --lang: `,` between fields, `.` before decimals, ISO dates', async () => {
+    // Prepare
+    const r = report({ hpTarget: 7 });
+    distinctNumbers(r);
+    // Act
+    const text = (await renderTableExport(r, 'csv')).body.toString('utf8');
+    // Assess
+    expect(text.split('\r\n')[1]).toMatch(/^HP,Đảng bộ HP,province,2026-11-23,2026,\d+(\.5)?,/);
+    expect(text).toMatch(/,\d+\.5,/);
+    expect(text).not.toContain(';');
   });
 });
 
 describe('the Excel sheet', () => {
-  it('reads back (read-excel-file) to the same table, numbers as numbers, empty cells empty', async () => {
+  it('reads back (read-excel-file) to the same table under its title, numbers as numbers, the date a date, empty cells empty', async () => {
     // Prepare
     const r = report();
+    r.name = 'Đảng bộ thành phố Hải Phòng';
     distinctNumbers(r);
     r.admissions.target = null;
     r.admissions.achievementPct = null;
@@ -212,8 +272,24 @@ describe('the Excel sheet', () => {
     expect(contentType).toBe(MEDIA_TYPES.xlsx);
     expect(fileName).toBe('HP-2026.xlsx');
     expect(sheet).toBe('Báo cáo');
-    const [header, ...data] = rows;
+    const [title, header, ...data] = rows;
+    expect(title!.filter((cell) => cell !== null)).toEqual([
+      'Báo cáo số liệu công tác đảng viên năm 2026 của Đảng bộ thành phố Hải Phòng, tính đến ngày 23/11/2026',
+    ]);
     expect(header).toEqual(headerRow(reportTable(r).columns, 'vi'));
+    expectCellsAreTheJson(data, reportTable(r).columns, r, { format: 'xlsx', lang: 'vi' });
+  });
+
+  it('has no title without --lang vi: the header is the first row, for programs', async () => {
+    // Prepare
+    const r = report({ hpTarget: 3 });
+    distinctNumbers(r);
+    // Act
+    const { sheet, rows } = await readXlsx((await renderTableExport(r, 'xlsx')).body);
+    // Assess
+    expect(sheet).toBe('report');
+    const [header, ...data] = rows;
+    expect(header).toEqual(reportTable(r).columns);
     expectCellsAreTheJson(data, reportTable(r).columns, r, 'xlsx');
   });
 

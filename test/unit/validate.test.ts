@@ -1,29 +1,19 @@
 // `dangvien validate FILE.ndjson` (CONTRACT §10): offline, the ingest's own verdicts,
 // line numbers as `send` counts them, exit 0 / 1 / 2, and no AWS SDK loaded.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../shared/domain/events/index.js';
 import { invalidLines, ndjsonLines, type InvalidLine } from '../../cli/validate.js';
+import { runDangvien } from '../helpers/cli.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'dangvien-validate-'));
 
 /** Runs the built CLI with no stack and no AWS endpoint at all. */
-async function dangvien(...args: string[]) {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/dangvien.js', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const dangvien = (...args: string[]) =>
+  runDangvien(args, { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true' });
 
 function fileOf(name: string, content: string | Buffer): string {
   const file = join(dir, name);

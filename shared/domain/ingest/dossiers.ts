@@ -30,7 +30,7 @@ export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedStat
   return apply({ entity: 'dossier', record, expectedVersion: null });
 }
 
-/** thụ lý → báo cáo → xét duyệt: steps only move forward (skipping one is allowed). */
+/** thẩm định (`processing`) → báo cáo → xét duyệt: steps only move forward (skipping one is allowed). */
 export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: LoadedState): Decision {
   const dossier = openDossier(state, e.data.dossierId);
   if (isDecision(dossier)) return dossier;

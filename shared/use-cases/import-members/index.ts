@@ -29,7 +29,16 @@ import { decide } from '../../domain/ingest/decide.js';
 import { emptyState, type Decision, type LoadedState } from '../../domain/ingest/decision-types.js';
 import { parseEvent, type EventOf } from '../../domain/events/index.js';
 import type { MemberRecord, OrgRecord } from '../../domain/records.js';
-import { IMPORT_SOURCE, inColumns, readMemberCsv, rowEvent, type CsvRecord, type MemberCsv } from '../../import/member-csv.js';
+import {
+  columnName,
+  columnOfMessage,
+  IMPORT_SOURCE,
+  inColumns,
+  readMemberCsv,
+  rowEvent,
+  type CsvRecord,
+  type MemberCsv,
+} from '../../import/member-csv.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { eventHash } from '../../domain/ingest/idempotency.js';
 import type { ImportMarker, MemberImportStore } from './port.js';
@@ -40,6 +49,8 @@ export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsv
 /** A row that was not imported, with its line in the file (the header is line 1). */
 export interface BadRow {
   line: number;
+  /** The column whose value is wrong, as the file's header names it (`Giới tính (sex)`), when one is. */
+  column?: string;
   /** Machine-readable: `columns`, `schema`, or the domain's reason (`missing-org`, `not-a-cell`, `member-exists`…). */
   reason: string;
   /** Human-readable; names columns, never a value (rows hold personal data). */
@@ -203,17 +214,25 @@ async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: Membe
 
 /** The rows that pass the schema, as the queue would parse a member.imported event; the others are bad rows. */
 function parseRows(r: Run, chunk: CsvRecord[]): Pending[] {
-  const { columns, fileHash } = r.file;
+  const { columns } = r.file;
   const pending: Pending[] = [];
   for (const record of chunk) {
     if (record.fields.length !== columns.length) {
       bad(r, record.line, 'columns', `expected ${columns.length} fields, found ${record.fields.length}`);
       continue;
     }
-    const body = JSON.stringify(rowEvent(columns, record, fileHash, r.appliedAt));
+    const row = rowEvent(r.file, record, r.appliedAt);
+    if (!row.ok) {
+      bad(r, record.line, 'schema', row.message, row.column);
+      continue;
+    }
+    const body = JSON.stringify(row.event);
     const parsed = parseEvent(body);
-    if (!parsed.ok) bad(r, record.line, parsed.reason, inColumns(parsed.message));
-    else pending.push({ line: record.line, event: parsed.event as Imported, body });
+    if (parsed.ok) pending.push({ line: record.line, event: parsed.event as Imported, body });
+    else {
+      const column = columnOfMessage(parsed.message);
+      bad(r, record.line, parsed.reason, inColumns(parsed.message), column && columnName(r.file, column));
+    }
   }
   return pending;
 }
@@ -270,8 +289,8 @@ function memberOf(w: Extract<Decision, { outcome: 'apply' }>['writes'][number]):
   return w.record;
 }
 
-function bad(r: Run, line: number, reason: string, message: string): void {
-  r.summary.badRows.push({ line, reason, message });
+function bad(r: Run, line: number, reason: string, message: string, column?: string): void {
+  r.summary.badRows.push({ line, ...(column === undefined ? {} : { column }), reason, message });
 }
 
 const byLine = (rows: BadRow[]) => [...rows].sort((a, b) => a.line - b.line);

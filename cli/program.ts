@@ -1,0 +1,233 @@
+// cli: the `dangvien` command tree — every command, its arguments, its own options and its
+// help — on commander. Commander because it is the most used and best kept parser for
+// Node (no dependencies, typed, ESM), and it gives per-command options (another command's
+// option is refused), generated help, `help COMMAND` and nested commands as they are;
+// it loads in about 15 ms, so `--help` stays fast. The help printed here is the help in
+// docs/cli.md (scripts/generate-cli-docs.ts).
+//
+// Each action loads what its command needs when it runs (cli/commands.ts, and with it the
+// AWS SDK); `validate` loads cli/validate.ts alone and never the AWS SDK.
+import { type AddHelpTextContext, Command, Option, type OutputConfiguration } from 'commander';
+import { EXIT_MEANINGS } from './errors.js';
+import { writeOut } from './output.js';
+
+/** How the program is built: its version, and where its help and the parser's errors go. */
+export interface ProgramOptions {
+  version: string;
+  /** Default: stdout and stderr, wrapped to the terminal's width. */
+  output?: OutputConfiguration;
+}
+
+const TARGET = 'Target (default: the local stack of `npm start`):';
+
+/** Adds --data and --stack-outputs to a command that talks to a stack. */
+function talksToStack(command: Command): Command {
+  return command
+    .addOption(new Option('--data <dir>', 'the local stack whose data is in DIR (default: $DANGVIEN_DATA, else .local/)').helpGroup(TARGET))
+    .addOption(new Option('--stack-outputs <file>', 'the deployed stack, from `cdk deploy --outputs-file FILE`').helpGroup(TARGET));
+}
+
+const commands = () => import('./commands.js');
+
+/** The exit codes after the program's help, wrapped as the parser wraps its own lists. */
+function exitCodesHelp({ command, error }: AddHelpTextContext): string {
+  const output = command.configureOutput();
+  const helper = command.createHelp();
+  helper.prepareContext({ helpWidth: (error ? output.getErrHelpWidth?.() : output.getOutHelpWidth?.()) ?? 80 });
+  const items = Object.entries(EXIT_MEANINGS).map(([code, meaning]) => helper.formatItem(code, 1, meaning, helper));
+  return `\nExit codes:\n${items.join('\n')}\n\nEnvironment variables, shell completion and every command's help: docs/cli.md.`;
+}
+
+/** The whole `dangvien` program. Parse with `parseAsync(argv, { from: 'user' })`; it throws instead of exiting. */
+export function buildProgram(opts: ProgramOptions): Command {
+  const program = new Command('dangvien');
+  // Set before the commands are added: each command inherits them.
+  program
+    .exitOverride()
+    .configureOutput(opts.output ?? {})
+    .showHelpAfterError('(add --help for usage)')
+    .version(opts.version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand('help [command]', 'show the help of a command')
+    .usage('<command> [options]')
+    .description(
+      'The operator’s tool for the dangvien backend: send and check events, read the report, run the reminders job, look after rejected events, the figures and personal data. JSON on stdout where a program reads it; messages on stderr.',
+    )
+    .addHelpText('after', exitCodesHelp);
+
+  talksToStack(
+    program
+      .command('send')
+      .summary('send events (one JSON envelope per line) to the ingest queue')
+      .description(
+        [
+          'Sends each line (one event envelope), grouped by the person it is about (named in the event, else found on an earlier line or in the stored dossier or transfer), with a deduplication id from (source, id) and the body’s hash. A line over 256 KiB is refused with its number; a line that is not JSON is reported with its number, sent, and counted as rejected.',
+          'With --wait it returns once every line is applied or rejected (and the figures have followed), or at --timeout, and prints {sent, accepted, duplicates, rejected}: every line counts once.',
+          'Exit 1 when events still wait for a predecessor at the timeout (`pending`).',
+        ].join('\n\n'),
+      )
+      .argument('<file>', 'NDJSON: one event envelope per line')
+      .option('--wait', 'wait until every line is applied or rejected')
+      .option('--timeout <seconds>', 'with --wait: give up after this long (default 300)')
+      .option('--sender <id>', 'local stack only: send as this producer identity ($DANGVIEN_PRODUCERS_FILE decides what it may write)'),
+  ).action(async (file: string, options) => (await commands()).send(file, options));
+
+  program
+    .command('validate')
+    .summary('check every line of a file offline, as the ingest would; no stack needed')
+    .description(
+      [
+        'Checks every line with the ingest’s own parser (the envelope, each type’s fields, unknown fields, limits, NFC, safe text, dates: docs/producers.md), and the same (source, id) twice in the file with different bodies (conflict). Needs no stack and no network.',
+        'Prints one JSON {line, id, reason, message} per invalid line (id null when the line has no usable id); blank lines are skipped, as send skips them, but counted in line numbers. A line over 256 KiB is invalid (reason schema).',
+        'Exit 1 when a line is invalid, 2 when the file cannot be read.',
+      ].join('\n\n'),
+    )
+    .argument('<file>', 'NDJSON: one event envelope per line')
+    .action(async (file: string) => (await import('./validate.js')).runValidate([file]));
+
+  talksToStack(
+    program
+      .command('report')
+      .summary('the figures of an org and its whole subtree (JSON, CSV or Excel)')
+      .description(
+        [
+          'The report of an org and its whole subtree, as the HTTP API gives it. --date (default: today in Vietnam) is the day dueSoon, overdue, late and asOf are judged on; --year defaults to the year of --date.',
+          '--format csv|xlsx gives a table instead of the JSON: a header row, a row for ORG and one per child, columns orgId, name, level, asOf, year, then every number of the JSON by its dotted path; an empty cell is a number the JSON does not hold, never zero. CSV is UTF-8 with a byte order mark; xlsx needs --out FILE or a redirected stdout, never a terminal.',
+          'Exit 2 when ORG is not registered or an option is bad.',
+        ].join('\n\n'),
+      )
+      .argument('<org>', 'the org id')
+      .option('--year <yyyy>', 'the year of the yearly figures (default: the year of --date)')
+      .option('--date <YYYY-MM-DD>', 'the day the report is as of (default: today in Vietnam)')
+      .option('--format <format>', 'json, csv or xlsx (default: json)')
+      .option(
+        '--lang <lang>',
+        'vi: the table in Vietnamese: header labels and levels by name; CSV as Excel on a Vietnamese Windows reads it (; between fields, , before decimals, dates dd/mm/yyyy); xlsx with a title row (Báo cáo số liệu … tính đến ngày dd/mm/yyyy). CSV and xlsx only: the JSON keeps its English keys',
+      )
+      .option('--out <file>', 'write the report to FILE instead of stdout'),
+  ).action(async (org: string, options) => (await commands()).report(org, options));
+
+  talksToStack(
+    program
+      .command('remind')
+      .summary('run the daily reminders job as of a date')
+      .description(
+        'Runs the daily job as of that date and prints each reminder it emitted, one JSON per line. The digests it sent (one per subscribed org and day) go to stderr as the text a person reads. Running it twice for a day sends nothing new.',
+      )
+      .requiredOption('--date <YYYY-MM-DD>', 'the day the job runs as of'),
+  ).action(async (options) => (await commands()).remind(options));
+
+  const rejected = program
+    .command('rejected')
+    .summary('the rejected events with their reasons, and those waiting; send them again')
+    .description('The events the ingest refused (with a reason code) and those waiting for a predecessor.');
+  talksToStack(
+    rejected
+      .command('list')
+      .summary('the rejected events and those waiting')
+      .description(
+        'Prints {"rejected": [...], "waiting": [...]} with reason codes and messages (never the bodies: they hold personal data).',
+      ),
+  ).action(async (options) => (await commands()).rejectedList(options));
+  talksToStack(
+    rejected
+      .command('redrive')
+      .summary('send rejected events again after a fix')
+      .description(
+        'Sends the stored bodies of these rejected events again (fix the producer, or the org tree, first). An event rejected again is listed again, with its new reason. Exit 2 for an id that is not among the rejected, 1 when the queue refused some (they stay listed).',
+      )
+      .argument('<ids...>', 'the ids `rejected list` shows'),
+  ).action(async (ids: string[], options) => (await commands()).rejectedRedrive(ids, options));
+
+  const dlq = program.command('dlq').summary('the dead-letter queue').description('The ingest’s dead-letter queue.');
+  talksToStack(
+    dlq
+      .command('redrive')
+      .summary('move the dead-letter queue back to the ingest queue')
+      .description('Moves every message of the ingest dead-letter queue back to the ingest queue; prints {moved}.'),
+  ).action(async (options) => (await commands()).dlqRedrive(options));
+
+  talksToStack(
+    program
+      .command('recompute')
+      .summary('recount every figure from the records; --check only compares')
+      .description(
+        [
+          'Recounts every figure from the records and replaces the stored figures that differ (and every provisional deadline a newer calendar moves): a repair. It asks first on a terminal; elsewhere it needs --yes.',
+          '--dry-run lists what it would replace and writes nothing (exit 0 whatever it finds): a look before a repair. --check is the same comparison as a health check: exit 1 when anything differs. Both print {differences, details}.',
+        ].join('\n\n'),
+      )
+      .addOption(new Option('--check', 'only compare: exit 1 when a stored figure differs from the recount').conflicts(['dryRun', 'yes']))
+      .option('--dry-run', 'list what would be replaced, write nothing')
+      .option('--yes', 'replace without asking (needed when stdin is not a terminal)'),
+  ).action(async (options) => (await commands()).recompute(options));
+
+  talksToStack(
+    program
+      .command('import')
+      .summary('bulk import of a legacy member export (CSV)')
+      .description(
+        [
+          'One row per member, a header row naming the columns in any order, in English or Vietnamese: memberId, cellId, status (official|probationary), admittedOn, recognizedOn (official only), fullName (optional), sex (female|male), birthDate, ethnicity, religion (optional, empty = none), education and/or qualification (the higher counts), occupation, youthUnion (true|false); a column STT is left aside. Values as the events write them or as a Vietnamese export does (dates dd/mm/yyyy, Nam|Nữ, Chính thức|Dự bị, Có|x / Không|empty, education and occupation by their Vietnamese names: docs/import.md); a value that is neither is a bad row naming its line and column. Each row passes the checks of a member.imported event; bad rows are reported on stderr with their line numbers and skipped.',
+          'Rows are written in batches with a marker each: running the same file again (after Ctrl-C, a crash, or a fix) continues where it stopped and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the local stack it returns once the figures have followed.',
+          '--dry-run checks every row the same way against the stored org tree and members, writes nothing, and prints {rows, wouldImport, skipped, badRows}: exit 1 when a row is bad.',
+          'Exit 1 when interrupted, 2 when the file cannot be read (missing, not UTF-8, a quote never closed) or its header is wrong.',
+        ].join('\n\n'),
+      )
+      .argument('<file>', 'the CSV file (UTF-8, `,` or `;` between fields)')
+      .option('--dry-run', 'check every row, write nothing')
+      .option('--timeout <seconds>', 'how long to wait for the figures to follow (default 1800)'),
+  ).action(async (file: string, options) => (await commands()).importCsv(file, options));
+
+  talksToStack(
+    program
+      .command('status')
+      .summary('is it healthy? queues, waiting and rejected events, figures lag, last reminders run')
+      .description(
+        'One JSON answer: the ingest queue (visible, in flight, age of the oldest message), the dead-letter queue, the rejected and waiting events, how far the figures lag behind the records, the last completed run of the daily reminders job, and "attention": what needs a person. Exit 1 when something needs a person.',
+      ),
+  ).action(async (options) => (await commands()).status(options));
+
+  const person = program
+    .command('person')
+    .summary('what is held about a person; erase their personal data')
+    .description('A person by any of their ids (applicant, member, attendee): an admission links the applicant’s and the member’s.');
+  talksToStack(
+    person
+      .command('show')
+      .summary('everything held about a person, as JSON')
+      .description(
+        'Prints everything held about a person as JSON: the records with their profiles, the audit trail (events without personal fields) and the rejected events that name them. An id nothing is held about prints the empty lists (exit 0: "nothing" is an answer) and says so on stderr.',
+      )
+      .argument('<id>', 'an applicant, member or attendee id'),
+  ).action(async (id: string, options) => (await commands()).personShow(id, options));
+  talksToStack(
+    person
+      .command('erase')
+      .summary('erase a person’s personal data')
+      .description(
+        [
+          'Destroys the person’s keys and removes their profiles and rejected events, so that no readable copy of their personal data remains; ids, dates, statuses and the figures’ yes/no traits stay, and every figure with them. Cannot be undone: it asks first on a terminal; elsewhere it needs --yes.',
+          'Refused with "retention" (exit 2) for a person who is or was a member, unless --force. Prints what was erased as JSON; --dry-run prints what would be, and destroys nothing.',
+        ].join('\n\n'),
+      )
+      .argument('<id>', 'an applicant, member or attendee id')
+      .option('--force', 'erase a person who is or was a member too')
+      .option('--dry-run', 'say what would be erased, destroy nothing')
+      .option('--yes', 'erase without asking (needed when stdin is not a terminal)'),
+  ).action(async (id: string, options) => (await commands()).personErase(id, options));
+
+  program
+    .command('completion')
+    .summary('the shell completion script (bash or zsh)')
+    .description(
+      'Prints a script that completes dangvien’s commands, subcommands and options. Load it in the shell’s start file: `source <(npx dangvien completion bash)` in ~/.bashrc, or `source <(npx dangvien completion zsh)` in ~/.zshrc.',
+    )
+    .addArgument(program.createArgument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action(async (shell: 'bash' | 'zsh') => {
+      const { completionScript } = await import('./completion.js');
+      await writeOut(completionScript(program, shell));
+    });
+
+  return program;
+}
