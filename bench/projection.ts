@@ -36,7 +36,7 @@ export const DEFAULT_SHAPES: readonly Shape[] = [
   { depth: 4, fanOut: 6 },
 ];
 
-/** The levels from the root down to the cells, for each depth the contract's "may hold" allows (CONTRACT §2). */
+/** The levels from the root down to the cells, for each depth the contract's "may hold" allows (docs/events.md#organizations). */
 const LEVELS_BY_DEPTH: Record<number, readonly string[]> = {
   1: ['province', 'grassroots-cell'],
   2: ['province', 'grassroots-committee', 'cell'],
@@ -56,7 +56,7 @@ interface ShapeTree {
 /** The tree of one shape: `fanOut` children under every org down to the cells. */
 export function shapeTree(shape: Shape): ShapeTree {
   const levels = LEVELS_BY_DEPTH[shape.depth];
-  if (!levels) throw new RangeError(`depth must be 1–4 (the levels CONTRACT §2 allows), got ${shape.depth}`);
+  if (!levels) throw new RangeError(`depth must be 1–4 (the levels docs/events.md#organizations allows), got ${shape.depth}`);
   const rootId = `D${shape.depth}F${shape.fanOut}`;
   const orgEvents: Envelope[] = [];
   const cells: string[] = [];

@@ -1,5 +1,5 @@
 // cli: `dangvien report ORG [--year] [--date] [--format json|csv|xlsx] [--lang vi] [--out FILE]`
-// (CONTRACT §9, §10). Usage is checked before the stack is asked anything, so a bad
+// (docs/report.md, §10). Usage is checked before the stack is asked anything, so a bad
 // option exits 2 at once, with or without a stack.
 import { writeFile } from 'node:fs/promises';
 import { ExportFormatSchema, ExportLangSchema, type ExportFormat, type ExportLang, renderTableExport } from '../shared/report/export.js';

@@ -1,5 +1,5 @@
 // cli: `dangvien send FILE.ndjson [--wait]`: the file's lines, each sent as the send use
-// case says (use-cases/send-events), which counts every line exactly once (CONTRACT §10).
+// case says (use-cases/send-events), which counts every line exactly once (docs/cli.md).
 import { readFileSync } from 'node:fs';
 import { outgoing } from '../shared/domain/events/outgoing.js';
 import { MAX_BODY_BYTES, utf8Length } from '../shared/domain/events/parse.js';

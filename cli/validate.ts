@@ -1,4 +1,4 @@
-// cli: `dangvien validate FILE.ndjson` (CONTRACT §10): every line checked offline by the
+// cli: `dangvien validate FILE.ndjson` (docs/cli.md): every line checked offline by the
 // ingest's own parser (shared/domain/events/parse.ts), so a producer learns before sending what
 // the ingest would reject. Loads no AWS SDK and needs no stack: cli/program.ts imports this
 // module directly, never cli/commands.ts.

@@ -79,7 +79,7 @@ export class DangVienStack extends Stack {
     output('DlqUrl', this.ingest.deadLetterQueue.queueUrl, 'Events that failed every retry');
     output('RecordsTableName', this.records.recordsTable.tableName, 'Member, dossier, transfer and org records');
     output('FiguresTableName', this.records.figuresTable.tableName, 'Per-org figures');
-    output('NotificationsTopicArn', this.reminders.topic.topicArn, 'Reminders (CONTRACT §8)');
+    output('NotificationsTopicArn', this.reminders.topic.topicArn, 'Reminders (docs/reminders.md)');
     output('ReminderDigestOrgs', this.reminders.digestOrgs, 'The orgs the daily job sends a digest for (dangvien remind reads it)');
     output('ApiUrl', this.api.stage.url, 'GET {ApiUrl}orgs/{orgId}/report, signed with SigV4');
     output('AlarmsTopicArn', this.monitoring.alarmTopic.topicArn, 'Subscribe operators here');
@@ -92,7 +92,7 @@ export class DangVienStack extends Stack {
       output(
         'ProducersParameterName',
         this.ingest.producers.parameterName,
-        'The producer registry (CONTRACT §11); only operators may write it',
+        'The producer registry (docs/security.md); only operators may write it',
       );
     }
     output('IngestKeyArn', this.ingest.key.keyArn, 'Producers need kms:GenerateDataKey and kms:Decrypt on it, through SQS');

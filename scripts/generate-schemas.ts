@@ -1,8 +1,8 @@
 // Writes the JSON Schemas handed to producers and consumers into schemas/, from the zod
 // schemas the code itself parses and builds with, so the files cannot drift from what is
 // accepted or returned: one file per event type (the envelope with that type's data),
-// envelope.json (an envelope of any type), reminder.json (CONTRACT §8), report.json
-// (CONTRACT §9) and openapi.json (the HTTP API). test/unit/schemas.test.ts regenerates
+// envelope.json (an envelope of any type), reminder.json (docs/reminders.md), report.json
+// (docs/report.md) and openapi.json (the HTTP API). test/unit/schemas.test.ts regenerates
 // them in memory and fails when a checked-in file differs.
 // Run: npx tsx scripts/generate-schemas.ts (or `npm run schema`).
 

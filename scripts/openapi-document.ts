@@ -8,7 +8,7 @@ import { ReportSchema } from '../shared/domain/figures/report-schema.js';
 
 /**
  * The query parameters of the report, as the document lists them. `format` and `lang`
- * are the exports of CONTRACT §9; every key the handler's own query schema accepts must
+ * are the exports of docs/report.md; every key the handler's own query schema accepts must
  * be here (checked by the tests).
  */
 export const REPORT_QUERY = {

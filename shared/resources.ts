@@ -54,7 +54,7 @@ export const RECORDS_TABLE: TableDef = {
     // Sparse: only items with a reminder still to send, bucketed by month of the next one.
     { indexName: 'byRemindOn', partitionKey: { name: 'remindMonth' }, sortKey: { name: 'remindOn' }, projection: 'ALL' },
     // Sparse: every item about a person (records, audit trail, rejected events), for
-    // `person show`/`person erase` and for a correction to reach every copy (CONTRACT §11).
+    // `person show`/`person erase` and for a correction to reach every copy (docs/personal-data.md).
     { indexName: 'byPerson', partitionKey: { name: 'personKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
@@ -84,13 +84,13 @@ export const FIGURES_TABLE: TableDef = {
 export const TABLES = [RECORDS_TABLE, FIGURES_TABLE] as const;
 
 /**
- * The largest event body (CONTRACT §1: 256 KiB). SQS would take 1 MiB, but a body must
+ * The largest event body (docs/events.md: 256 KiB). SQS would take 1 MiB, but a body must
  * fit, with its keys, in one DynamoDB item (400 KB) when it is stored as rejected or
  * waiting, or it could never be recorded and would loop through the retries.
  */
 const MAX_EVENT_BYTES = MAX_BODY_BYTES;
 
-/** Ingest: SQS FIFO, the subject as message group (CONTRACT §1). */
+/** Ingest: SQS FIFO, the subject as message group (docs/events.md). */
 export const INGEST_DLQ: QueueDef = { id: 'IngestDlq.fifo', fifo: true, visibilityTimeout: 30, maxMessageSizeBytes: MAX_EVENT_BYTES };
 export const INGEST_QUEUE: QueueDef = {
   id: 'Ingest.fifo',

@@ -2,7 +2,7 @@
 // cancelled), out of the city (complete when issued), in from other provinces, and
 // temporary ones inside the city and from outside (half of them back within months).
 // A transfer of one of ours names the member in every event, so it is grouped, and
-// ordered, with the person's other events (CONTRACT §1).
+// ordered, with the person's other events (docs/events.md).
 import { addDays } from '../../shared/domain/dates.js';
 import { EXTERNAL_ORGS } from './names.js';
 import type { YearDraft } from './year.js';

@@ -111,7 +111,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
  * The registry for this batch, read once. One that cannot be read or parsed fails the
  * whole invocation, so every message stays on the queue (and, if it lasts, reaches the
  * DLQ to be redriven later): an error line, the `ProducerRegistryUnreadable` metric and
- * its alarm — never the batch applied unscoped (CONTRACT §11).
+ * its alarm — never the batch applied unscoped (docs/security.md).
  */
 async function registryForBatch(loadRegistry: RegistryLoader): Promise<LoadedRegistry | undefined> {
   try {

@@ -1,6 +1,6 @@
 // (adapter) API Gateway HTTP API `GET /orgs/{orgId}/report` --> use case build-report
 // JSON by default; CSV or Excel with `?format=csv|xlsx` or `Accept: text/csv` / the xlsx
-// media type (`format` wins over `Accept`), Vietnamese header with `?lang=vi` (CONTRACT §9).
+// media type (`format` wins over `Accept`), Vietnamese header with `?lang=vi` (docs/report.md).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';

@@ -1,4 +1,4 @@
-// infra: the report over HTTP (CONTRACT §9). `GET /orgs/{orgId}/report`, signed with
+// infra: the report over HTTP (docs/report.md). `GET /orgs/{orgId}/report`, signed with
 // SigV4 (IAM auth): the caller's IAM policy decides who may read which reports.
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';

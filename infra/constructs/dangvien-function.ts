@@ -32,7 +32,7 @@ export function profileFieldPattern(field: string): string {
 
 /**
  * What CloudWatch Logs masks in our log groups: the handlers never log a profile, so
- * this is a net under a mistake. Every profile field (CONTRACT §3, §11: names, birth
+ * this is a net under a mistake. Every profile field (docs/events.md#the-profile, §11: names, birth
  * dates, ethnicity, religion and the rest), plain or escaped; the managed `Name`
  * identifier catches names elsewhere.
  */

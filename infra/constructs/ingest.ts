@@ -1,5 +1,5 @@
 // infra: the front door. Producers send events to a FIFO queue (the subject is the
-// message group, CONTRACT §1); the ingest function applies them to the Records table;
+// message group, docs/events.md); the ingest function applies them to the Records table;
 // a message that keeps failing moves to the dead-letter queue for an operator.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,7 +28,7 @@ export interface IngestProps {
    */
   readonly maxConcurrency?: number;
   /**
-   * Whether each event is checked against the producer registry (CONTRACT §11). Only an
+   * Whether each event is checked against the producer registry (docs/security.md). Only an
    * explicit `false` turns it off: then no registry and no PRODUCERS_PARAMETER, and every
    * sender may write everything.
    * @default true
@@ -170,7 +170,7 @@ export class Ingest extends Construct {
     if (name) return ssm.StringParameter.fromStringParameterName(this, 'Producers', name);
     return new ssm.StringParameter(this, 'Producers', {
       description:
-        'dangvien producer registry (CONTRACT §11): who may write which subtrees. Empty: every event is rejected until its producer is registered.',
+        'dangvien producer registry (docs/security.md): who may write which subtrees. Empty: every event is rejected until its producer is registered.',
       stringValue: EMPTY_PRODUCER_REGISTRY,
       tier: ssm.ParameterTier.STANDARD,
     });

@@ -1,5 +1,5 @@
 // infra: the daily job. At 07:00 Vietnam time EventBridge Scheduler runs the reminders
-// function; it sends each due reminder once to the notifications topic (CONTRACT §8),
+// function; it sends each due reminder once to the notifications topic (docs/reminders.md),
 // then one digest per org with an e-mail subscriber. The deployment's subscriptions
 // (`-c reminderSubscriptions=FILE`) are SNS subscriptions with filter policies on the
 // message attributes (shared/domain/notifications.ts): an e-mail gets its org's digest,
@@ -30,7 +30,7 @@ export interface RemindersProps {
 /** The notifications topic, the schedule and the function it runs. */
 export class Reminders extends Construct {
   readonly key: kms.Key;
-  /** Reminders as JSON (CONTRACT §8); the cells' systems subscribe to it. */
+  /** Reminders as JSON (docs/reminders.md); the cells' systems subscribe to it. */
   readonly topic: sns.Topic;
   readonly handler: DangVienFunction;
   readonly schedule: scheduler.Schedule;

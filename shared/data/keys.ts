@@ -12,7 +12,7 @@
 //   DEFERRED                <waiting>     an event waiting for its predecessor, with its reason and its sender
 //   REDRIVE                 <token>       an operator's redrive: whose event a re-sent body is (redrive-grant.ts)
 //
-// The idempotency key is (`source`, `id`) (CONTRACT §1): both are `[A-Za-z0-9._:-]`, so
+// The idempotency key is (`source`, `id`) (docs/events.md): both are `[A-Za-z0-9._:-]`, so
 // `/` cannot occur in either and `<source>/<id>` names one key only. Markers written
 // before this layout (`EVENT#<id>`, its `source` an attribute) are still honoured: the
 // ingest reads that key too when the new one is absent (ingest-store.ts findApplied).
@@ -22,7 +22,7 @@
 //
 // `personKey` (index byPerson, sparse) names the person an item is about: members,
 // dossiers, transfers, the markers of events about a person and rejected events that
-// name one. It is how `person show` and `person erase` find every copy (CONTRACT §11).
+// name one. It is how `person show` and `person erase` find every copy (docs/personal-data.md).
 // Profiles are stored sealed (`sealedProfile`, sealed-records.ts).
 //
 // `lastEventId` is the event that last wrote an item: the figures log it, so that one

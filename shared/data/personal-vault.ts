@@ -1,5 +1,5 @@
 // data: personal data sealed at rest, one key per person, erased by destroying the key
-// (crypto-shredding, CONTRACT §11).
+// (crypto-shredding, docs/security.md).
 //
 //   pk            sk      what
 //   PERSON#<id>   SALT    32 random bytes; with the master secret they make the person's key

@@ -38,7 +38,7 @@ export interface LoadedRegistry {
 /** Reads the registry: undefined when scoping is off; throws ProducerRegistryError when unusable. */
 export type RegistryLoader = () => Promise<LoadedRegistry | undefined>;
 
-/** The registry could not be read or parsed: ingestion stops until it can (CONTRACT §11). */
+/** The registry could not be read or parsed: ingestion stops until it can (docs/security.md). */
 export class ProducerRegistryError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -1,5 +1,5 @@
 // data: an operator's redrive keeps the identity of the producer that first sent the
-// event (CONTRACT §11). The operator's CLI writes a grant — item REDRIVE/<token> holding
+// event (docs/security.md). The operator's CLI writes a grant — item REDRIVE/<token> holding
 // the first sender and the hash of the body — and sends the body with the token as a
 // message attribute; the ingest loads the grant from its own table and, when it vouches
 // for that very body, processes the message as the recorded sender. Producers cannot

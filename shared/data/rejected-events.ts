@@ -1,7 +1,7 @@
 // data: the rejected events kept in the Records table (`REJECTED` / <rejection id>), each
 // body sealed under the key of the person it names (or a key of its own), findable by
 // person through index byPerson: the ingest stores them and follows corrections into
-// them, the operator lists and redrives them, an erasure forgets them (CONTRACT §11).
+// them, the operator lists and redrives them, an erasure forgets them (docs/personal-data.md).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { correctedBody } from '../domain/personal-data.js';
@@ -63,7 +63,7 @@ export async function listRejected({ documentClient, tableName, vault }: Rejecte
 }
 
 /**
- * CONTRACT §11: a correction reaches the rejected events kept about the person, so that a
+ * docs/personal-data.md: a correction reaches the rejected events kept about the person, so that a
  * redrive sends the corrected profile and no older one stays readable. Each is rewritten
  * only if it is still the rejection that was read.
  */

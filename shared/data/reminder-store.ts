@@ -1,4 +1,4 @@
-// data: what the reminders job reads and writes (CONTRACT §8).
+// data: what the reminders job reads and writes (docs/reminders.md).
 //
 //   table    pk                   sk             what
 //   Records  (index byRemindOn)   remindMonth = YYYY-MM, remindOn = YYYY-MM-DD: the records due
@@ -313,7 +313,7 @@ async function moveInIndex(
 }
 
 /**
- * Publishes a reminder (the JSON of CONTRACT §8, ids and dates only) or a digest (its
+ * Publishes a reminder (the JSON of docs/reminders.md, ids and dates only) or a digest (its
  * text, with its subject for e-mail) on the notifications topic, with the message
  * attributes subscriptions filter on (`kind`, `orgId`, `orgPath` | `digestFor`).
  */

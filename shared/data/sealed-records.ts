@@ -1,4 +1,4 @@
-// data: how a record's personal data sits in its item (CONTRACT §11). The profile of a
+// data: how a record's personal data sits in its item (docs/personal-data.md). The profile of a
 // member, a dossier and a temporary attendee is stored as `sealedProfile`, sealed under
 // the key of the person it is about (personal-vault.ts); everything else of the record,
 // the traits the figures count included, stays in the clear. Readers that do not need

@@ -1,5 +1,5 @@
 // domain: a deadline stored while the holiday calendar did not yet cover its days
-// (`dueOnProvisional`, CONTRACT §7) computed again with the rule sets of now, so that a
+// (`dueOnProvisional`, docs/reminders.md#deadlines) computed again with the rule sets of now, so that a
 // calendar extended by a later release repairs every deadline it moves. Pure.
 import { defaultRuleSets, dossierDeadline, transferDeadline, type Deadline, type RuleSet } from './rules/index.js';
 import type { StoredRecord } from './records.js';

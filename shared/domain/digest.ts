@@ -1,4 +1,4 @@
-// domain: the daily digest, a message a committee member reads (CONTRACT §8, "Reaching
+// domain: the daily digest, a message a committee member reads (docs/reminders.md, "Reaching
 // the committee"). Pure: the reminders job passes the reminders recorded for the day and
 // the org tree; the result is plain Vietnamese text, ready for an e-mail.
 //

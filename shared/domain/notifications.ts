@@ -1,4 +1,4 @@
-// domain: what goes on the notifications topic and how a committee reaches it (CONTRACT §8,
+// domain: what goes on the notifications topic and how a committee reaches it (docs/reminders.md,
 // "Reaching the committee"). Pure: the store turns `attributesOf` into SNS message
 // attributes, a subscription's filter policy matches them.
 //

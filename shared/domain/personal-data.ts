@@ -1,4 +1,4 @@
-// domain: what is personal data (CONTRACT §3, §11) and what the figures keep of it.
+// domain: what is personal data (docs/events.md#the-profile, §11) and what the figures keep of it.
 //
 // A profile is personal data; the figures need only four yes/no facts of it, its
 // *traits*. Records keep the traits in the clear and the profile sealed (shared/data/
@@ -16,15 +16,15 @@ function folded(text: string): string {
   return text.normalize('NFC').trim().toLocaleLowerCase('vi');
 }
 
-/** CONTRACT §9: every ethnicity but Kinh is an ethnic minority, compared without regard to case (`kinh`, ` KINH `). */
+/** docs/report.md: every ethnicity but Kinh is an ethnic minority, compared without regard to case (`kinh`, ` KINH `). */
 export function isEthnicMinority(profile: Pick<Profile, 'ethnicity'>): boolean {
   return folded(profile.ethnicity) !== 'kinh';
 }
 
-/** What counts as "no religion" (CONTRACT §9), folded: Vietnamese `không` and English `none`. */
+/** What counts as "no religion" (docs/report.md), folded: Vietnamese `không` and English `none`. */
 const NO_RELIGION: ReadonlySet<string> = new Set(['không', 'none']);
 
-/** CONTRACT §9: a religion that is not null/absent, blank or "none" (`Không`, `không`, in NFC or NFD). */
+/** docs/report.md: a religion that is not null/absent, blank or "none" (`Không`, `không`, in NFC or NFD). */
 export function isReligious(profile: Pick<Profile, 'religion'>): boolean {
   if (typeof profile.religion !== 'string') return false;
   const r = folded(profile.religion);
@@ -63,7 +63,7 @@ const PERSONAL_DATA_FIELDS = ['profile', 'note'] as const;
 
 /**
  * The event as the audit trail keeps it: ids, type, source, dates and every other field
- * of its data, without the personal fields (CONTRACT §11: "the audit trail keeps the
+ * of its data, without the personal fields (docs/personal-data.md: "the audit trail keeps the
  * events' ids, types and dates"). A correction or an erasure then has nothing to follow
  * there, and the event's hash still detects a conflicting redelivery.
  */
@@ -81,7 +81,7 @@ function withoutPersonalFields(data: Record<string, unknown>): Record<string, un
 }
 
 /**
- * The person an event's data names, if any (CONTRACT §1 subjects): a dossier's
+ * The person an event's data names, if any (docs/events.md subjects): a dossier's
  * `personId`, a member's or transfer's `memberId`, an arriving member's `memberId`.
  * Only a well-formed id counts: a body that failed the schema may name anything (a
  * 200 KB "id" would make a key DynamoDB refuses, and the rejection could never be stored).
@@ -135,5 +135,5 @@ export function personNamedByBody(body: string): string | undefined {
   }
 }
 
-/** Every field of a profile (CONTRACT §3): what the logs' data-protection policy masks. */
+/** Every field of a profile (docs/events.md#the-profile): what the logs' data-protection policy masks. */
 export const PROFILE_FIELDS = Object.keys(ProfileSchema.shape) as ReadonlyArray<keyof Profile>;

@@ -21,7 +21,7 @@ export type { DossierOutcome, DossierStep, Education, ExitReason, MemberStatus, 
 /** A business date `YYYY-MM-DD` in Vietnam time. */
 export type BusinessDate = string;
 
-/** What the figures count of a member's profile (CONTRACT §9 `members.*`), kept in the clear (personal-data.ts). */
+/** What the figures count of a member's profile (docs/report.md `members.*`), kept in the clear (personal-data.ts). */
 export interface Traits {
   female: boolean;
   youthUnion: boolean;
@@ -52,7 +52,7 @@ export interface MemberRecord extends Versioned {
   cellId: string;
   status: MemberStatus;
   /**
-   * Personal data (CONTRACT §11): sealed at rest, absent to readers that do not need it
+   * Personal data (docs/personal-data.md): sealed at rest, absent to readers that do not need it
    * (the figures, the reminders) and after an erasure.
    */
   profile?: Profile;
@@ -71,7 +71,7 @@ export interface MemberRecord extends Versioned {
   transferId?: string;
   /**
    * The member's temporary transfers issued here and not yet ended (returned or
-   * cancelled), so that `member.exited` can end them (CONTRACT §5). Absent: none.
+   * cancelled), so that `member.exited` can end them (docs/events.md#members). Absent: none.
    */
   temporaryTransferIds?: string[];
   /** year → rating and the cell it was counted in. */
@@ -83,7 +83,7 @@ export interface MemberRecord extends Versioned {
   /** How the member came onto our rolls. */
   origin: 'admitted' | 'imported' | 'transferred-in';
   /**
-   * Every stay on a cell's rolls, oldest first (CONTRACT §9 "as of a date"): the ingest
+   * Every stay on a cell's rolls, oldest first (docs/report.md#members-at-the-end-of-asof): the ingest
    * starts one at admission, import or receipt and ends it at an official transfer's
    * issue or at the exit. Absent on records written before it existed: see `stintsOf`.
    */
@@ -141,11 +141,11 @@ export interface TransferRecord extends Versioned {
    */
   status: 'issued' | 'received' | 'cancelled' | 'returned' | 'completed';
   endedOn?: BusinessDate;
-  /** Set when the transfer was ended by the member's exit (CONTRACT §5), not by an event of its own. */
+  /** Set when the transfer was ended by the member's exit (docs/events.md#members), not by an event of its own. */
   endedBy?: 'exit';
   /**
    * Whether `dueOn` counts working days over a year the holiday calendar does not
-   * (yet) confirm (CONTRACT §7): recompute it with `transferDueOn` when the calendar
+   * (yet) confirm (docs/reminders.md#deadlines): recompute it with `transferDueOn` when the calendar
    * is extended. Absent: final.
    */
   dueOnProvisional?: boolean;

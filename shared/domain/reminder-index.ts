@@ -1,5 +1,5 @@
 // domain: which reminders a stored record can give rise to, and where it sits in the
-// sparse index byRemindOn (CONTRACT §7–§8). Pure: the data layer's `toItem` calls it on every write, so
+// sparse index byRemindOn (docs/reminders.md). Pure: the data layer's `toItem` calls it on every write, so
 // a record always enters the index with the first day it may need a reminder, and a
 // closed record (closed dossier, exited member, received or cancelled transfer) leaves it.
 //

@@ -1,4 +1,4 @@
-// domain: the reminder message of CONTRACT §8 as a zod schema, the one description of it
+// domain: the reminder message of docs/reminders.md as a zod schema, the one description of it
 // that the JSON Schema for subscribers (schemas/reminder.json) is generated from. The
 // compile-time check below ties it to the `Reminder` type the job builds, so neither can
 // change alone; the reminders tests parse every reminder they produce with it.
@@ -9,7 +9,7 @@ import type { Reminder, ReminderKind } from './reminders.js';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assertSame<_T extends true>(): void {}
 
-/** The reminder kinds of CONTRACT §8, in the contract's order. */
+/** The reminder kinds of docs/reminders.md, in the contract's order. */
 export const REMINDER_KINDS = [
   'dossier.dueSoon',
   'dossier.overdue',
@@ -22,7 +22,7 @@ assertSame<Same<(typeof REMINDER_KINDS)[number], ReminderKind>>();
 
 /**
  * One reminder as published on the notifications topic: ids and dates only, never
- * personal data (CONTRACT §8, §11). Strict, so a field added to the message without
+ * personal data (docs/reminders.md, §11). Strict, so a field added to the message without
  * being described here fails the reminders tests.
  */
 export const ReminderSchema = z

@@ -1,4 +1,4 @@
-// domain: which reminders the daily job sends (CONTRACT §8). Pure: the job reads the
+// domain: which reminders the daily job sends (docs/reminders.md). Pure: the job reads the
 // open items, turns each into a `ReminderSubject`, passes its date and the keys already
 // sent, publishes what comes back and stores the returned keys.
 //
@@ -13,7 +13,7 @@
 import type { BusinessDate } from './records.js';
 import { addDays, addYears, compareDates, daysBetween } from './dates.js';
 
-/** The notification kinds of CONTRACT §8. */
+/** The notification kinds of docs/reminders.md. */
 export type ReminderKind =
   | 'dossier.dueSoon'
   | 'dossier.overdue'
@@ -92,7 +92,7 @@ export type ReminderSubject =
       noticeDays: number;
     };
 
-/** Badge milestones in years of membership (CONTRACT §5). */
+/** Badge milestones in years of membership (docs/events.md#members). */
 export const BADGE_MILESTONE_YEARS: readonly number[] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
 
 /**

@@ -50,7 +50,7 @@ export function earlierStints(existing: MemberRecord | undefined): MemberStint[]
 }
 
 /**
- * The cell whose rolls held the member on `date` (CONTRACT §9: a yearly figure counts in
+ * The cell whose rolls held the member on `date` (docs/report.md: a yearly figure counts in
  * the cell the member was in at the time of the event, also for an event that arrives
  * after a later transfer): the last stay begun on or before `date`. A member in transit
  * belongs to the sending cell, whose stay ended at the issue; a date before every stay

@@ -1,4 +1,4 @@
-// domain: who receives the reminders of a deployment (CONTRACT §8, "Reaching the
+// domain: who receives the reminders of a deployment (docs/reminders.md, "Reaching the
 // committee"). One file format for the cloud (`cdk deploy -c reminderSubscriptions=FILE`)
 // and the local stack (`npm start -- --subscriptions FILE`, `$DANGVIEN_SUBSCRIPTIONS_FILE`):
 //

@@ -1,7 +1,7 @@
 // Structured JSON logs (Powertools Logger), one logger per function: each handler puts
 // its own Lambda context (request id, cold start) on its lines, also where the local
 // stack runs every handler in one process. Callers log ids, types and reasons only:
-// names and birth dates never reach a log line (CONTRACT §11).
+// names and birth dates never reach a log line (docs/personal-data.md).
 import { Logger } from '@aws-lambda-powertools/logger';
 
 const loggers = new Map<string, Logger>();

@@ -1,4 +1,4 @@
-// report export: the report JSON (CONTRACT §9) as one table — the rows that the CSV and
+// report export: the report JSON (docs/report.md) as one table — the rows that the CSV and
 // the Excel sheet are written from, for the CLI, the report Lambda and the local API alike.
 // Pure: no I/O, no AWS.
 //

@@ -7,7 +7,7 @@ import type { City, Envelope } from '../../bench/city.js';
 export type ReferenceCity = Pick<City, 'events' | 'parents' | 'targets'>;
 
 /**
- * The tree as the org events change it (CONTRACT §2): a registered org under its parent,
+ * The tree as the org events change it (docs/events.md#organizations): a registered org under its parent,
  * a moved one under its new parent, a cell merged into another under the target (its
  * history rolls up there, "figures and all"). The reports are those of today's tree, on
  * any date. Whether the event was one of these.
@@ -499,7 +499,7 @@ export function pick(actual: unknown, shape: unknown): unknown {
 // ---------------------------------------------------------------------------
 // Delivery.
 
-/** The message group of an event (CONTRACT §1): its person, or `orgs`. */
+/** The message group of an event (docs/events.md): its person, or `orgs`. */
 export const groupOf = (e: Envelope) => subjectOf(e as unknown as DomainEvent);
 
 /** A uniformly random interleaving of the groups' sequences, each group's order kept. */

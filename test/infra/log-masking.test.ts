@@ -1,5 +1,5 @@
 // The logs' data-protection policy (infra/constructs/dangvien-function.ts) finds every
-// profile field (CONTRACT §3, §11) in the two shapes a mistake would log it in: plain
+// profile field (docs/events.md#the-profile, §11) in the two shapes a mistake would log it in: plain
 // JSON, and JSON escaped inside a logged string; and each pattern is one CloudWatch Logs
 // accepts (at most 200 characters, from its short list of allowed characters).
 import { describe, expect, it } from 'vitest';

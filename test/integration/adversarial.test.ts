@@ -1,4 +1,4 @@
-// A hostile district on the emulators (CONTRACT §1, §11): the city's system builds two
+// A hostile district on the emulators (docs/events.md, §11): the city's system builds two
 // districts Q1 and Q2 with cells, members, a dossier and transfers; Q1's system then tries
 // every path into Q2 — each event type, restructuring, reused and pre-claimed ids,
 // another's source, Q2's rejected item, forged redrive tokens, and laundering through the
@@ -340,7 +340,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
     // Assess
     const own = rejected.filter((r) => r.eventId === s.event.id && r.source === s.event.source && r.senderId === s.sender);
     expect(own.map((r) => r.reason)).toEqual([s.reason]);
-    // What it was refused for touching is not kept (CONTRACT §11)
+    // What it was refused for touching is not kept (docs/security.md)
     expect(own[0]?.body).toBe('');
   });
 

@@ -1,4 +1,4 @@
-// `dangvien report --date` as of any date (CONTRACT §9 "As of a date"): a small story sent
+// `dangvien report --date` as of any date (docs/report.md#members-at-the-end-of-asof): a small story sent
 // through the CLI in a scrambled order (late news, receipts before issues, a death
 // reported in February) gives, for every date asked, the figures recounted by hand.
 import { execFile } from 'node:child_process';

@@ -62,7 +62,7 @@ const VISIBILITY_SECONDS = 45;
 const DELIVERY_TIMEOUT_MS = 1_200_000;
 
 // ---------------------------------------------------------------------------
-// The restructuring, in the middle of the year (CONTRACT §2).
+// The restructuring, in the middle of the year (docs/events.md#organizations).
 
 const YEAR = 2021;
 /** A new cell, registered on 1 April; new dossiers, admissions and arrivals of Q1-G-C2 go there from then on. */
@@ -77,15 +77,15 @@ type Data = Record<string, unknown> & { orgId?: string; toOrgId?: string; fromOr
 /**
  * The city's year as its producers would send it around the restructuring, every event
  * of a person in the person's message group (a dossier's steps carry its `personId`,
- * CONTRACT §1; otherwise a step overtaking the admission that closed its dossier would be
+ * docs/events.md; otherwise a step overtaking the admission that closed its dossier would be
  * refused, as FIFO would have prevented). The org events
  * at their dates (group `orgs`), and every later event naming a cell as the place where
  * someone arrives — a dossier, an admission, an arrival, a transfer's destination — naming
  * the cell that takes them then. A member of the merged cell keeps it as the cell it is
- * transferred from (it is on the target's rolls: CONTRACT §2). A transfer from the merged
+ * transferred from (it is on the target's rolls: docs/events.md#organizations). A transfer from the merged
  * cell to its target after the merge is no transfer at all: dropped with its story.
  * Transfers are never sent to the new cell: a transfer to an org not registered yet is
- * taken as one to an external org (CONTRACT §2, "not registered is external"), so one
+ * taken as one to an external org (docs/events.md#organizations, "not registered is external"), so one
  * overtaking the registration would be applied as leaving the city.
  */
 function restructured(city: City): { events: Envelope[]; orgEvents: Envelope[] } {
@@ -143,7 +143,7 @@ function restructured(city: City): { events: Envelope[]; orgEvents: Envelope[] }
       }
       case 'dossier.stepCompleted':
       case 'dossier.closed':
-        // Sent in the person's group, as `dangvien send` sends them (CONTRACT §1).
+        // Sent in the person's group, as `dangvien send` sends them (docs/events.md).
         d.personId = dossierPerson.get(String(d.dossierId));
         break;
       case 'member.admitted':
@@ -461,7 +461,7 @@ describe('chaos, second edition: any interleaving, a restructuring, crashes in b
     }
     await stack!.settle({ timeoutMs: DELIVERY_TIMEOUT_MS });
     // An event whose predecessor came later than its receives allow is in the DLQ with its
-    // reason (CONTRACT §1); the operator's `dangvien dlq redrive` brings it back.
+    // reason (docs/events.md); the operator's `dangvien dlq redrive` brings it back.
     for (let round = 0; round < 3; round++) {
       const moved = await redriveDlq(stack!.stores.redrive, stack!.stores.deadLetterQueue, stack!.stores.ingestQueue);
       if (moved === 0) break;

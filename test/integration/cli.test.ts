@@ -47,7 +47,7 @@ describe('the dangvien CLI against a local stack', () => {
     const again = await dangvien('send', file, '--wait');
     // Assess
     expect(first.code).toBe(0);
-    // Every line counts exactly once (CONTRACT §10): the repeated line is a duplicate.
+    // Every line counts exactly once (docs/cli.md): the repeated line is a duplicate.
     expect(JSON.parse(first.stdout)).toMatchObject({ sent: 4, accepted: 2, duplicates: 1, rejected: 1 });
     expect(first.stderr).toContain('line 2');
     expect(JSON.parse(again.stdout)).toMatchObject({ sent: 4, accepted: 0, duplicates: 3, rejected: 1 });
@@ -62,7 +62,7 @@ describe('the dangvien CLI against a local stack', () => {
     const badDate = await dangvien('report', 'HP', '--date', '2021-02-30');
     // Assess
     expect(report.code).toBe(0);
-    // Recognized on 2022-03-10: on 2021-12-31 the member is still probationary (CONTRACT §9, as of a date).
+    // Recognized on 2022-03-10: on 2021-12-31 the member is still probationary (docs/report.md, as of a date).
     expect(JSON.parse(report.stdout)).toMatchObject({ orgId: 'HP', year: 2021, members: { total: 1, official: 0, probationary: 1 } });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('NOPE');

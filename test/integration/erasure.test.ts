@@ -1,4 +1,4 @@
-// CONTRACT §11 on a real data directory: after a correction and an erasure no readable
+// docs/personal-data.md on a real data directory: after a correction and an erasure no readable
 // copy of the personal data is left anywhere DynamoDB Local keeps data — every item of
 // every table, and the database file itself — while the figures stay exact.
 import type { ChildProcess } from 'node:child_process';

@@ -1,5 +1,5 @@
 // Producer scoping end to end on the emulators: `dangvien send --sender ID` sends as a
-// producer identity (CONTRACT §10, §11), the local runner hands it to the ingest as the
+// producer identity (docs/cli.md, §11), the local runner hands it to the ingest as the
 // SQS SenderId, and the registry file decides what it may write.
 import { execFile } from 'node:child_process';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -73,7 +73,7 @@ describe('dangvien send --sender on the local stack', () => {
     expect(await getMember(stack, 'S-Q1')).toMatchObject({ cellId: 'Q1-C' });
     expect(await getMember(stack, 'S-Q2')).toBeUndefined();
     expect(await getMember(stack, 'S-Q1B')).toBeUndefined();
-    // …and keeps nothing of what it was refused: no profile, no birth date (CONTRACT §11)
+    // …and keeps nothing of what it was refused: no profile, no birth date (docs/personal-data.md)
     const kept = (await partition(stack, 'REJECTED')).filter((r) => r.eventId === elsewhere.id || r.eventId === cityIsSource.id);
     expect(kept.map((r) => r.reason)).toEqual(['out-of-scope', 'out-of-scope']);
     expect(JSON.stringify(kept)).not.toContain(own.data.profile.birthDate);

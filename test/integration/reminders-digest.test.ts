@@ -1,4 +1,4 @@
-// The reminders job reaching the committee, on the emulators (CONTRACT §8): every reminder
+// The reminders job reaching the committee, on the emulators (docs/reminders.md): every reminder
 // published with kind, orgId and orgPath; one digest per subscribed org and day, read as
 // a person reads it, delivered through SNS filter policies to its org's subscribers only,
 // once, and again after a crash only if it was never published.

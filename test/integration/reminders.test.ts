@@ -206,7 +206,7 @@ describe('the reminders job, day by day', () => {
     }
   });
 
-  it('publishes the fields of CONTRACT §8 only: no name, no birth date', () => {
+  it('publishes the fields of docs/reminders.md only: no name, no birth date', () => {
     // Assess
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) {

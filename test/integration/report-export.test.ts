@@ -1,4 +1,4 @@
-// The report as CSV and Excel (CONTRACT §9 "Exports", §10 `report`), through the CLI and
+// The report as CSV and Excel (docs/report.md#exports-csv-and-excel, §10 `report`), through the CLI and
 // the local HTTP API on one stack: every cell is the JSON's number at its dotted path, and
 // the CLI and the API give the same bytes.
 import { execFile } from 'node:child_process';

@@ -1,5 +1,5 @@
 // `npm start` killed with kill -9 while events are queued and in flight: after a start on
-// the same data directory every event is applied exactly once (CONTRACT §10: "an event
+// the same data directory every event is applied exactly once (docs/cli.md: "an event
 // sent and not yet applied when the stack stops is applied after the next start").
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// CONTRACT §7: the holiday calendar of the rule sets — make-up working days (làm bù),
+// docs/reminders.md#deadlines: the holiday calendar of the rule sets — make-up working days (làm bù),
 // coverage, provisional deadlines, and a guard that next year's holidays are added in time.
 import { describe, expect, it } from 'vitest';
 import { todayInVietnam, yearOf } from '../../shared/domain/dates.js';

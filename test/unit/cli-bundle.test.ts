@@ -1,5 +1,5 @@
 // The built CLI needs nothing but the package's dependencies, so it runs where only
-// `npm ci --omit=dev` was done (CONTRACT §10: `npx dangvien` from the repo).
+// `npm ci --omit=dev` was done (docs/cli.md: `npx dangvien` from the repo).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The rules CONTRACT §2, §4, §5, §6 sharpened, one case per rule and reason code, through
+// The rules docs/events.md#organizations, §4, §5, §6 sharpened, one case per rule and reason code, through
 // the in-memory harness (and `decide` directly where the harness does not load a count).
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type DomainEvent } from '../../shared/domain/events/index.js';

@@ -1,4 +1,4 @@
-// CONTRACT §7: a working-day deadline stored while the holiday calendar did not cover
+// docs/reminders.md#deadlines: a working-day deadline stored while the holiday calendar did not cover
 // its days is flagged provisional, and computed again once a release extends the
 // calendar (`dangvien recompute`), so that no silently wrong date stays stored.
 import { describe, expect, it } from 'vitest';

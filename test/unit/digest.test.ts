@@ -1,4 +1,4 @@
-// test: the daily digest read as a committee member reads it (CONTRACT §8, "Reaching the
+// test: the daily digest read as a committee member reads it (docs/reminders.md, "Reaching the
 // committee"), and the attributes and filter policies that decide who gets what.
 import { describe, expect, it } from 'vitest';
 import { composeDigest, daysLeftInWords, REMINDER_KIND_LABELS } from '../../shared/domain/digest.js';

@@ -1,4 +1,4 @@
-// The figures as of a date (CONTRACT §9 "As of a date"): the real ingest on the in-memory
+// The figures as of a date (docs/report.md#members-at-the-end-of-asof): the real ingest on the in-memory
 // store writes the records, the figures domain turns each record into dated changes, and
 // the figures on a date are read back from the per-year form the Figures table keeps.
 import { describe, expect, it } from 'vitest';

@@ -651,7 +651,7 @@ describe('renderReport', () => {
     });
   }
 
-  it('has the keys of CONTRACT §9 in order, and zeros for a year without figures', () => {
+  it('has the keys of docs/report.md in order, and zeros for a year without figures', () => {
     // Prepare
     const figures = countCellFigures({
       cellId: 'C1',

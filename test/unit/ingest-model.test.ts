@@ -1,7 +1,7 @@
 // A model-based property test of the ingest: random sequences of valid and invalid
 // events, in and out of order, over a small universe, driven through the domain (via
 // the in-memory harness) and through a small reference model written here from the
-// contract (CONTRACT §2–§6), independent of the domain code. Both must agree on every
+// contract (docs/events.md), independent of the domain code. Both must agree on every
 // delivery (applied, duplicate, rejected or retried, with the reason) and on the
 // resulting figures. A retried event is delivered again after every later event, as
 // the queue would redrive it, until it would land in the dead-letter queue.
@@ -53,7 +53,7 @@ const HOLDS: Record<Level, readonly Level[]> = {
 /** Business dates 2021-01-01 + day, computed without the domain's date code. */
 const dateOf = (day: number): string => new Date(Date.UTC(2021, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
 const yearOf = (date: string): string => date.slice(0, 4);
-/** 12 months later (CONTRACT §5 probation), for the dates of this universe (no 29 February). */
+/** 12 months later (docs/events.md#members probation), for the dates of this universe (no 29 February). */
 const yearLater = (date: string): string => `${String(Number(date.slice(0, 4)) + 1)}${date.slice(4)}`;
 /** `years` years later, as a badge milestone (no 29 February here either). */
 const yearsLater = (date: string, years: number): string => `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
@@ -61,7 +61,7 @@ const LEGACY_ADMITTED_ON = '1980-01-01';
 const LEGACY_RECOGNIZED_ON = '1981-01-01';
 /**
  * Every dissolution is dated mid-way through the events' dates: an event dated before it
- * may still name the cell when it was merged (it was active then, CONTRACT §2).
+ * may still name the cell when it was merged (it was active then, docs/events.md#organizations).
  */
 const DISSOLVED_ON = '2022-01-01';
 const importedOn = (cmd: { official: boolean; day: number }): string => (cmd.official ? LEGACY_ADMITTED_ON : dateOf(cmd.day));
@@ -133,7 +133,7 @@ function toEvent(cmd: Exclude<Cmd, { k: 'resend' }>, parentOf: Record<string, st
       });
     case 'import':
       return validEvent('member.imported', {
-        // An official legacy member was admitted long ago (so that a badge can be due, CONTRACT §5).
+        // An official legacy member was admitted long ago (so that a badge can be due, docs/events.md#members).
         data: {
           memberId: cmd.m,
           orgId: cmd.cell,
@@ -229,7 +229,7 @@ interface MDossier {
   step: number;
   open: boolean;
   receivedOn: string;
-  /** The date of the last step (receivedOn when none): later steps and the closing never go back (CONTRACT §4). */
+  /** The date of the last step (receivedOn when none): later steps and the closing never go back (docs/events.md#admission-dossiers). */
   lastOn: string;
 }
 interface MTransfer {
@@ -283,7 +283,7 @@ class Model {
     return out;
   }
 
-  /** The org whose rolls hold the members of `cell` now: itself, or where it was merged (CONTRACT §2). */
+  /** The org whose rolls hold the members of `cell` now: itself, or where it was merged (docs/events.md#organizations). */
   rollsCell(cell: string): string {
     const seen = new Set<string>();
     let at = cell;
@@ -319,7 +319,7 @@ class Model {
     return onRolls(m.status) ? m : no('not-active');
   }
 
-  /** A member the events of CONTRACT §5 apply to: on the rolls or in transit. */
+  /** A member the events of docs/events.md#members apply to: on the rolls or in transit. */
   private currentMember(id: string): MMember | Outcome {
     const m = this.member(id);
     if ('outcome' in m) return m;
@@ -380,7 +380,7 @@ class Model {
             [...this.members.values()].some((m) => (onRolls(m.status) || m.status === 'in-transit') && this.rollsCell(m.cell) === cmd.org)
           )
             return no('not-empty');
-          // No open dossier either (CONTRACT §2), once the harness loads the counts.
+          // No open dossier either (docs/events.md#organizations), once the harness loads the counts.
           if (harnessCountsOpenDossiers && [...this.dossiers.values()].some((d) => d.open && this.rollsCell(d.cell) === cmd.org))
             return no('not-empty');
           o.dissolved = true;
@@ -431,7 +431,7 @@ class Model {
         const on = dateOf(cmd.day);
         let dossier: MDossier | undefined;
         if (cmd.dossier !== null) {
-          // CONTRACT §4: open, and in the cell of the admission (or merged into it).
+          // docs/events.md#admission-dossiers: open, and in the cell of the admission (or merged into it).
           const d = this.dossiers.get(cmd.dossier);
           if (!d) return later('missing-dossier');
           if (!d.open) return no('dossier-mismatch');
@@ -479,7 +479,7 @@ class Model {
         const m = this.member(cmd.m);
         return 'outcome' in m ? m : done;
       }
-      // CONTRACT §5: these apply to a member in transit too, and never before admittedOn.
+      // docs/events.md#members: these apply to a member in transit too, and never before admittedOn.
       case 'exempt': {
         const m = this.currentMember(cmd.m);
         if ('outcome' in m) return m;
@@ -495,7 +495,7 @@ class Model {
         if ('outcome' in m) return m;
         const on = dateOf(cmd.day);
         if (on < m.admittedOn) return no('before-admission');
-        // The exit ends whatever transfer of the member is still open (CONTRACT §5).
+        // The exit ends whatever transfer of the member is still open (docs/events.md#members).
         const open = [...this.transfers.values()].filter(
           (t) =>
             t.member === cmd.m &&
@@ -522,7 +522,7 @@ class Model {
         const m = this.activeMember(cmd.m);
         if ('outcome' in m) return m;
         if (m.cell !== cmd.from && this.rollsCell(m.cell) !== cmd.from) return no('wrong-cell');
-        // An org that is not registered is external (CONTRACT §2).
+        // An org that is not registered is external (docs/events.md#organizations).
         const toExternal = !this.orgs.has(cmd.to);
         if (!toExternal) {
           const c = this.cell(cmd.to, dateOf(cmd.day));
@@ -557,7 +557,7 @@ class Model {
         if (this.orgs.has(cmd.from)) return later('missing-transfer');
         const c = this.cell(cmd.to, dateOf(cmd.day));
         if ('outcome' in c) return c;
-        // CONTRACT §6: only a member who left by an official transfer to an external org comes back from outside.
+        // docs/events.md#transfers: only a member who left by an official transfer to an external org comes back from outside.
         const existing = this.members.get(cmd.m);
         if (existing && existing.status !== 'transferred-out') return no('member-exists');
         if (cmd.official) {
@@ -584,7 +584,7 @@ class Model {
       case 'cancel': {
         const t = this.transfers.get(cmd.t);
         if (!t) return later('missing-transfer');
-        // A received temporary transfer ends by a cancellation too (CONTRACT §6); its facts stand.
+        // A received temporary transfer ends by a cancellation too (docs/events.md#transfers); its facts stand.
         if (!t.official && t.status === 'received') {
           if (t.receivedOn !== undefined && dateOf(cmd.day) < t.receivedOn) return no('date-order');
           t.status = 'cancelled';
@@ -615,7 +615,7 @@ class Model {
   private receiveKnown(id: string, on: string): Outcome | undefined {
     const t = this.transfers.get(id);
     if (!t) return undefined;
-    // External or not was decided at issue, for good (CONTRACT §6).
+    // External or not was decided at issue, for good (docs/events.md#transfers).
     if (t.status !== 'issued' || t.toExternal) return no('not-pending');
     if (t.issuedOn !== undefined && on < t.issuedOn) return no('date-order');
     // Dissolved outright while the transfer was under way: no one can receive it.

@@ -1,4 +1,4 @@
-// The ingest rules of CONTRACT §2–§6, event type by event type: for each of the 20
+// The ingest rules of docs/events.md, event type by event type: for each of the 20
 // types the accepted path (record effect and facts) and every rejected or retried path
 // with its exact reason code. Pure: runs the domain through the in-memory harness.
 import { describe, expect, it } from 'vitest';
@@ -239,7 +239,7 @@ const cases: Record<EventType, Case[]> = {
       // BUG: a member in transit is not active, so a cell whose member is in transit from
       // it can be dissolved without mergedInto; transfer.cancelled then puts the member
       // back on the rolls of the dissolved cell (an active member in an org dissolved
-      // without a merge, which CONTRACT §2 forbids, and every later event for the member
+      // without a merge, which docs/events.md#organizations forbids, and every later event for the member
       // names a dissolved cell). Expected: refuse the dissolution while an official
       // transfer from its rolls is pending (or refuse the cancel).
       name: 'a cell a member is in transit from, no merge',
@@ -650,8 +650,8 @@ const cases: Record<EventType, Case[]> = {
     },
     {
       // Regression: the recognition fact was once keyed by member only, so a readmitted
-      // member recognized twice in one year and cell counted once (CONTRACT §9).
-      // A second recognition can no longer fall in the same year as the first: each waits for a 12-month probation (CONTRACT §5).
+      // member recognized twice in one year and cell counted once (docs/report.md).
+      // A second recognition can no longer fall in the same year as the first: each waits for a 12-month probation (docs/events.md#members).
       name: 'a readmitted member recognized a second time counts again',
       given: () => [
         ...baseOrgs(),
@@ -720,7 +720,7 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-active'),
     },
     {
-      name: 'a member in transit (still a member, CONTRACT §5)',
+      name: 'a member in transit (still a member, docs/events.md#members)',
       given: () => [...baseOrgs(), importMember(), issue()],
       when: () => validEvent('member.exempted'),
       then: applied,
@@ -751,7 +751,7 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-active'),
     },
     {
-      name: 'a member in transit (the transfer ends with the exit, CONTRACT §5)',
+      name: 'a member in transit (the transfer ends with the exit, docs/events.md#members)',
       given: () => [...baseOrgs(), admitM1(), issue()],
       when: () => exitMember('M1', '2022-06-05'),
       then: applied,
@@ -812,7 +812,7 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-active'),
     },
     {
-      name: 'a member in transit (counts for the sending cell, CONTRACT §5)',
+      name: 'a member in transit (counts for the sending cell, docs/events.md#members)',
       given: () => [...baseOrgs(), admitM1(), issue()],
       when: () => validEvent('member.evaluated'),
       then: applied,
@@ -857,7 +857,7 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('not-active'),
     },
     {
-      name: 'a member in transit (counts for the sending cell, CONTRACT §5)',
+      name: 'a member in transit (counts for the sending cell, docs/events.md#members)',
       given: () => [...baseOrgs(), importMember(), issue({ issuedOn: '2021-06-01' })],
       when: () => validEvent('member.badgeAwarded'),
       then: applied,
@@ -988,7 +988,7 @@ const cases: Record<EventType, Case[]> = {
     },
     {
       // BUG (minor): a member of C2, merged into C1, is on C1's rolls; a transfer "from C2
-      // to C1" is a transfer from a cell to itself (CONTRACT §6, and the schema refuses
+      // to C1" is a transfer from a cell to itself (docs/events.md#transfers, and the schema refuses
       // fromOrgId = toOrgId), yet it is accepted: only the ids are compared, not the cell
       // the member is on now. The member goes in transit to the cell they are already in.
       name: 'a member of a cell merged into C1 is issued a transfer to C1',
@@ -998,7 +998,7 @@ const cases: Record<EventType, Case[]> = {
     },
     {
       // Regression: a cell dissolved with mergedInto hands its members to the target
-      // (CONTRACT §2); a transfer naming the target as the sending cell was once wrong-cell.
+      // (docs/events.md#organizations); a transfer naming the target as the sending cell was once wrong-cell.
       name: 'a member of a cell merged into C1 is issued a transfer from C1',
       given: () => [...baseOrgs(), reg('C3', 'Q1', 'grassroots-cell'), importMember('M1', 'C2'), dissolve('C2', 'C1')],
       when: () => issue({ fromOrgId: 'C1', toOrgId: 'C3' }),
@@ -1185,7 +1185,7 @@ const cases: Record<EventType, Case[]> = {
       then: rejected('org-dissolved'),
     },
     {
-      // CONTRACT §6: whether the destination is external is decided at issue, for good
+      // docs/events.md#transfers: whether the destination is external is decided at issue, for good
       // (producers register an org before sending transfers to it). A transfer complete
       // at issue is never received, even if an org with that id is registered since.
       name: 'a transfer complete at issue (destination external then) is not received after the org is registered',
@@ -1351,7 +1351,7 @@ describe('ingest rules, per event type', () => {
   });
 });
 
-describe('ingest idempotency (CONTRACT §1)', () => {
+describe('ingest idempotency (docs/events.md)', () => {
   it('applies the same event id with the same body once', async () => {
     // Prepare
     const h = await new DomainHarness().given(baseOrgs());

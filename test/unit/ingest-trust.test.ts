@@ -1,4 +1,4 @@
-// Trust between producers on the real ingestEvent and an in-memory store (CONTRACT §1, §11):
+// Trust between producers on the real ingestEvent and an in-memory store (docs/events.md, §11):
 // the idempotency key is (source, id); rejected and waiting events are kept per sender;
 // a redrive is processed as its first sender only through a grant in the store.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// CONTRACT §1 limits at parse time: every violation is rejected `schema` by parseEvent,
+// docs/events.md limits at parse time: every violation is rejected `schema` by parseEvent,
 // never a crash, and the message never echoes the offending value.
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, parseEvent, subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';

@@ -1,4 +1,4 @@
-// What is personal data and what the records keep of it (CONTRACT §3, §9, §11): the
+// What is personal data and what the records keep of it (docs/events.md#the-profile, §9, §11): the
 // traits the figures count, the audit trail's redaction, sealing under a person's key.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The producer registry fails closed (CONTRACT §11): validated, read once per batch, and
+// The producer registry fails closed (docs/security.md): validated, read once per batch, and
 // a registry that cannot be read or parsed leaves the whole batch on the queue, with an
 // error line and the metric the ProducerRegistryUnreadable alarm watches — never applied
 // unscoped.

@@ -66,7 +66,7 @@ describe('dossier reminders', () => {
     ]);
   });
 
-  it('publishes exactly the fields of CONTRACT §8', () => {
+  it('publishes exactly the fields of docs/reminders.md', () => {
     // Prepare
     const on = '2025-03-16';
     // Act

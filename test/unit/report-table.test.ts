@@ -1,4 +1,4 @@
-// The report as a table (CONTRACT §9 "Exports"): columns from the JSON, children rows,
+// The report as a table (docs/report.md#exports-csv-and-excel): columns from the JSON, children rows,
 // empty cells, the Vietnamese header, and the CSV and Excel bytes read back.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -181,7 +181,7 @@ describe('the CSV', () => {
   it('gives back any name and any numbers, whatever characters they hold (property)', () => {
     fc.assert(
       fc.property(
-        // Well-formed text only: a name with an unpaired surrogate is refused at the schema (CONTRACT §1)
+        // Well-formed text only: a name with an unpaired surrogate is refused at the schema (docs/events.md)
         fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !/\p{Cs}/u.test(s)),
         fc.array(fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }), { minLength: 1, maxLength: 5 }),
         (name, numbers) => {

@@ -45,7 +45,7 @@ function current(): RuleSet {
 }
 
 describe('the shipped rule sets', () => {
-  it('has the three effective dates, all with the defaults of CONTRACT §7', () => {
+  it('has the three effective dates, all with the defaults of docs/reminders.md#deadlines', () => {
     // Prepare
     const sets = defaultRuleSets();
     // Act

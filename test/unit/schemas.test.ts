@@ -61,7 +61,7 @@ describe('schemas/', () => {
   });
 
   it('envelope.json refuses what the parser refuses for a reason a schema can state', () => {
-    // Prepare: each body breaks one rule of CONTRACT §1–§6
+    // Prepare: each body breaks one rule of docs/events.md
     const admitted = validEvent('member.admitted');
     const badge = validEvent('member.badgeAwarded');
     const bad: Record<string, object> = {

@@ -1,4 +1,4 @@
-// Producer scoping in the domain (CONTRACT §11): every org an event reaches, per event
+// Producer scoping in the domain (docs/security.md): every org an event reaches, per event
 // type — the orgs in its data and the cells of the records it writes — and which of them
 // lie outside a district's subtree.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// `dangvien validate FILE.ndjson` (CONTRACT §10): offline, the ingest's own verdicts,
+// `dangvien validate FILE.ndjson` (docs/cli.md): offline, the ingest's own verdicts,
 // line numbers as `send` counts them, exit 0 / 1 / 2, and no AWS SDK loaded.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,7 +104,7 @@ describe('dangvien validate', () => {
     const otherSource = { ...renamed, source: 'another-producer' };
     // Act
     const found = await check([[line(first), reordered, line(renamed), line(otherSource)].join('\n')]);
-    // Assess: ids are per source (CONTRACT §1), so the other producer's evt is no conflict
+    // Assess: ids are per source (docs/events.md), so the other producer's evt is no conflict
     expect(found).toEqual([{ line: 3, id: first.id, reason: 'conflict', message: expect.stringContaining('line 1') }]);
   });
 

@@ -1,4 +1,4 @@
-// domain/events: the envelope every event travels in (CONTRACT §1), and the parsed event
+// domain/events: the envelope every event travels in (docs/events.md), and the parsed event
 // types: the envelope with the `data` of its `type`.
 import * as z from 'zod';
 import { dataSchemas, EVENT_TYPES, type EventType } from './payloads.js';

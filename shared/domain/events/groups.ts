@@ -1,4 +1,4 @@
-// domain/events: the SQS FIFO message group of an event (CONTRACT §1): the person it is
+// domain/events: the SQS FIFO message group of an event (docs/events.md): the person it is
 // about, so that one person's events apply in order and nobody else waits for them.
 import { createHash } from 'node:crypto';
 import type { DomainEvent } from './envelope.js';
@@ -11,7 +11,7 @@ const GROUP_ID_PATTERN = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}
 
 /**
  * A subject as a MessageGroupId: unchanged when it is one already (every id of
- * CONTRACT §1 is), else `h:` and the first 64 hex digits of its SHA-256 — the same
+ * docs/events.md is), else `h:` and the first 64 hex digits of its SHA-256 — the same
  * subject always gives the same group, so a person's events stay in one group.
  */
 export function groupIdOf(subject: string): string {
@@ -20,7 +20,7 @@ export function groupIdOf(subject: string): string {
 }
 
 /**
- * The SQS FIFO MessageGroupId of an event (CONTRACT §1): `orgs` for structural events,
+ * The SQS FIFO MessageGroupId of an event (docs/events.md): `orgs` for structural events,
  * else the person — `personId` of a dossier, `memberId` of a member or transfer —
  * whenever the event names it (on `dossier.stepCompleted`, `dossier.closed`,
  * `transfer.cancelled`, `transfer.returned` and `transfer.received` in the optional

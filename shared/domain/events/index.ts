@@ -1,4 +1,4 @@
-// domain/events: the event contract (CONTRACT §1–§6) as zod schemas, and the one parser
+// domain/events: the event contract (docs/events.md) as zod schemas, and the one parser
 // that every entry point uses, so that the queue, the CLI and the JSON Schema files agree.
 // Pure: no AWS import, no logging.
 //

@@ -1,5 +1,5 @@
 // domain/events: an event as it goes on the ingest queue the way producers must send it
-// (CONTRACT §1): MessageGroupId = the person the event is about (its subject), the
+// (docs/events.md): MessageGroupId = the person the event is about (its subject), the
 // deduplication id derived from (source, id) and the body's hash, so that the same key
 // with another body reaches the ingest (and is stored as a conflict) instead of being
 // dropped by SQS. The queue itself is reached through the data layer (queue-sender.ts).

@@ -1,5 +1,5 @@
 // domain/events: the one parser every entry point uses (the queue, the CLI, the import),
-// and the limits on a body (CONTRACT §1). Never throws; messages built here never carry
+// and the limits on a body (docs/events.md). Never throws; messages built here never carry
 // a field's value, because they are stored with rejected events and shown to operators.
 import * as z from 'zod';
 import { type DomainEvent, eventSchemas } from './envelope.js';
@@ -75,7 +75,7 @@ function isEventType(t: unknown): t is EventType {
   return typeof t === 'string' && Object.hasOwn(dataSchemas, t);
 }
 
-/** The largest message body (CONTRACT §1: 256 KiB, SQS's limit), in bytes of UTF-8. */
+/** The largest message body (docs/events.md: 256 KiB, SQS's limit), in bytes of UTF-8. */
 export const MAX_BODY_BYTES = 262_144;
 
 /** The length of `s` in UTF-8 (a lone surrogate counts 3: it is sent as U+FFFD). */

@@ -1,5 +1,5 @@
-// domain/events: the `data` of each event type (CONTRACT §2–§6) as zod schemas, and the
-// profile (CONTRACT §3) several of them carry. Parsing yields NFC text.
+// domain/events: the `data` of each event type (docs/events.md) as zod schemas, and the
+// profile (docs/events.md#the-profile) several of them carry. Parsing yields NFC text.
 import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, name, text, YearSchema } from './scalars.js';
 import {
@@ -40,11 +40,11 @@ export const ProfilePatchSchema = ProfileSchema.partial()
   .refine((p) => Object.keys(p).length > 0, { message: 'must change at least one field' })
   .meta({ minProperties: 1 });
 
-/** CONTRACT §3: a full profile as events carry it after parsing (NFC text). `fullName` and `birthDate` are personal data: never logged. */
+/** docs/events.md#the-profile: a full profile as events carry it after parsing (NFC text). `fullName` and `birthDate` are personal data: never logged. */
 export type Profile = z.output<typeof ProfileSchema>;
 
 // ---------------------------------------------------------------------------
-// Payloads (CONTRACT §2–§6)
+// Payloads (docs/events.md)
 
 /** Adds an issue at `path` when `later` is before `earlier` (ISO dates compare as text). */
 function notBefore(ctx: z.RefinementCtx, later: string | undefined, earlier: string, path: string, what: string): void {
@@ -114,7 +114,7 @@ const dossierReceived = z.strictObject({
 });
 
 // `personId` / `memberId` on the events that do not otherwise name the person: only
-// for the message group (CONTRACT §1); the ingest checks them against the record.
+// for the message group (docs/events.md); the ingest checks them against the record.
 const dossierStepCompleted = z.strictObject({
   dossierId: IdSchema,
   step: CompletableStepSchema,
@@ -180,7 +180,7 @@ const transferIssued = z
   })
   .superRefine((d, ctx) => distinctEnds(ctx, d));
 
-/** The member as an arrival from outside describes them (CONTRACT §6). */
+/** The member as an arrival from outside describes them (docs/events.md#transfers). */
 const arrivingMember = z.strictObject({
   memberId: IdSchema,
   status: ArrivingStatusSchema,
@@ -200,7 +200,7 @@ const transferReceived = z
   .strictObject({
     transferId: IdSchema,
     receivedOn: BusinessDateSchema,
-    /** The member of a transfer issued here, for the message group (CONTRACT §1). */
+    /** The member of a transfer issued here, for the message group (docs/events.md). */
     memberId: IdSchema.optional(),
     fromOrgId: IdSchema.optional(),
     toOrgId: IdSchema.optional(),
@@ -259,7 +259,7 @@ export const dataSchemas = {
   'transfer.returned': transferReturned,
 } as const;
 
-/** An event type string (CONTRACT §2–§6). */
+/** An event type string (docs/events.md). */
 export type EventType = keyof typeof dataSchemas;
 
 /** Every event type, in the contract's order. */

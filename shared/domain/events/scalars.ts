@@ -1,8 +1,8 @@
-// domain/events: the field formats every event shares (CONTRACT §1): ids, dates,
+// domain/events: the field formats every event shares (docs/events.md): ids, dates,
 // instants and free text. Messages built here never carry a field's value.
 import * as z from 'zod';
 
-/** The character set of every id (CONTRACT §1): safe in keys, URLs and log lines. */
+/** The character set of every id (docs/events.md): safe in keys, URLs and log lines. */
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -12,7 +12,7 @@ export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export const IdSchema = z.string().regex(ID_PATTERN, { error: 'not an id (1-128 characters of A-Z a-z 0-9 . _ : -)' });
 
-/** CONTRACT §1: the producer's id, 1–64 characters of the id alphabet. */
+/** docs/events.md: the producer's id, 1–64 characters of the id alphabet. */
 export const SourceSchema = z
   .string()
   .min(1)
@@ -25,12 +25,12 @@ export const SourceSchema = z
  */
 export const BusinessDateSchema = z.iso
   .date()
-  // CONTRACT §1: a business date lies between 1900-01-01 and 2199-12-31. Beyond that
+  // docs/events.md: a business date lies between 1900-01-01 and 2199-12-31. Beyond that
   // a date is a typo (`0000-01-01`, `9999-…`) and derived dates would leave the range
   // date arithmetic can represent. A pattern, so that the JSON Schema says it too.
   .regex(/^(?:19|20|21)\d{2}-/, { error: 'date out of range (1900-01-01 to 2199-12-31)' });
 
-/** The first and last business dates the contract allows (CONTRACT §1). */
+/** The first and last business dates the contract allows (docs/events.md). */
 export const FIRST_BUSINESS_DATE = '1900-01-01';
 export const LAST_BUSINESS_DATE = '2199-12-31';
 
@@ -41,13 +41,13 @@ export const LAST_BUSINESS_DATE = '2199-12-31';
 export const InstantSchema = z.iso.datetime({ offset: true });
 
 /**
- * Text that no field may hold (CONTRACT §1): C0 and C1 control characters
+ * Text that no field may hold (docs/events.md): C0 and C1 control characters
  * (U+0000–U+001F, U+007F–U+009F), bidirectional controls (U+202A–U+202E,
  * U+2066–U+2069), zero-width characters (U+200B–U+200D, U+FEFF) and unpaired
  * surrogates. With the `u` flag a surrogate range matches only a lone surrogate (a
  * pair is one code point), so emoji and other astral characters pass.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the forbidden control characters on purpose (CONTRACT §1)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the forbidden control characters on purpose (docs/events.md)
 export const SAFE_TEXT = /^[^\u0000-\u001F\u007F-\u009F\u200B-\u200D\u202A-\u202E\u2066-\u2069\uFEFF\uD800-\uDFFF]*$/u;
 const UNSAFE_TEXT_MESSAGE = 'holds a control, bidirectional or zero-width character or an unpaired surrogate';
 
@@ -61,7 +61,7 @@ export function text(max: number) {
   return z.string().normalize('NFC').min(1).max(max).regex(SAFE_TEXT, { error: UNSAFE_TEXT_MESSAGE });
 }
 
-/** A name (a person's fullName, an org's name): text that is not blank (CONTRACT §1). */
+/** A name (a person's fullName, an org's name): text that is not blank (docs/events.md). */
 export function name(max: number) {
   return text(max).regex(/\S/u, { error: 'must not be blank' });
 }

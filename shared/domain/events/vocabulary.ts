@@ -1,9 +1,9 @@
-// domain/events: the contract's vocabularies (CONTRACT §2–§6), each written once as a zod
+// domain/events: the contract's vocabularies (docs/events.md), each written once as a zod
 // enum; the TypeScript types are derived from them, so a value cannot be added on one
 // side only. The records (records.ts) and the payloads (payloads.ts) both use these.
 import * as z from 'zod';
 
-/** Org levels, top down (CONTRACT §2). */
+/** Org levels, top down (docs/events.md#organizations). */
 export const OrgLevelSchema = z.enum(['province', 'upper-grassroots', 'grassroots-committee', 'sub-committee', 'grassroots-cell', 'cell']);
 export type OrgLevel = z.infer<typeof OrgLevelSchema>;
 export const ORG_LEVELS = OrgLevelSchema.options;
@@ -65,5 +65,5 @@ export type Rating = z.infer<typeof RatingSchema>;
 export const TransferKindSchema = z.enum(['official', 'temporary']);
 export type TransferKind = z.infer<typeof TransferKindSchema>;
 
-/** Badge milestones in years of membership (Huy hiệu Đảng, CONTRACT §5). */
+/** Badge milestones in years of membership (Huy hiệu Đảng, docs/events.md#members). */
 export const BADGE_YEARS = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90] as const;

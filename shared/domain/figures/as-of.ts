@@ -1,4 +1,4 @@
-// domain/figures: the figures as of any date (CONTRACT §9 "As of a date"), kept as
+// domain/figures: the figures as of any date (docs/report.md#members-at-the-end-of-asof), kept as
 // changes by business date. Pure functions: no AWS import, no I/O, no clock.
 //
 // Each record's contribution is a pure function of the record alone: a member's stays

@@ -17,7 +17,7 @@ export interface CellCurrentInput {
 }
 
 /**
- * The current figures of one cell (CONTRACT §6, §9):
+ * The current figures of one cell (docs/events.md#transfers, §9):
  * - `members`: active members (probationary/official) whose `cellId` is the cell; an
  *   exempted member still counts; the profile's traits are the member's current ones.
  * - `dossiers`: open dossiers of the cell, by last step completed and by `dueOn`.

@@ -1,4 +1,4 @@
-// domain/figures: per-org figures (own and whole-subtree) and the report of CONTRACT §9.
+// domain/figures: per-org figures (own and whole-subtree) and the report of docs/report.md.
 // Pure domain code: no AWS import, no I/O, no clock.
 
 export * from './types.js';

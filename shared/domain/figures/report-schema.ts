@@ -1,4 +1,4 @@
-// domain/figures: the report of CONTRACT §9 as a zod schema, the one description of it
+// domain/figures: the report of docs/report.md as a zod schema, the one description of it
 // that schemas/report.json and the HTTP API's OpenAPI document are generated from. The
 // compile-time check below ties it to the `Report` type that `renderReport` returns, and
 // the tests parse real reports with it, so the published shape cannot drift.
@@ -50,7 +50,7 @@ export const ReportChildSchema = z.strictObject({
   admissions: AdmissionsSchema,
 });
 
-/** The report of one org for its whole subtree (CONTRACT §9), keys in the contract's order. */
+/** The report of one org for its whole subtree (docs/report.md), keys in the contract's order. */
 export const ReportSchema = z
   .strictObject({
     orgId: IdSchema,

@@ -1,4 +1,4 @@
-// domain/figures: the report of CONTRACT §9, rendered from stored figures.
+// domain/figures: the report of docs/report.md, rendered from stored figures.
 
 import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
@@ -32,7 +32,7 @@ export interface ReportChild {
   admissions: ReportAdmissions;
 }
 
-/** CONTRACT §9, keys in the contract's order. */
+/** docs/report.md, keys in the contract's order. */
 export interface Report {
   orgId: string;
   name: string;
@@ -133,7 +133,7 @@ function admissionsOf(org: OrgRecord, figures: OrgFigures, year: number): Report
 }
 
 /**
- * The report of CONTRACT §9 for `org`, from its subtree figures. Missing years are zeros;
+ * The report of docs/report.md for `org`, from its subtree figures. Missing years are zeros;
  * `children` lists the active children only, sorted by orgId, each with its members now
  * and its admissions in `year` (with its own target and achievement).
  */

@@ -2,7 +2,7 @@
 
 import type { OrgLevel, OrgRecord } from '../records.js';
 
-/** CONTRACT §9 `organizations`. */
+/** docs/report.md `organizations`. */
 export interface OrganizationCounts {
   /** grassrootsCommittees + grassrootsCells (tổ chức cơ sở đảng). */
   grassroots: number;

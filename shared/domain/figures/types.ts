@@ -6,7 +6,7 @@ import type { BusinessDate } from '../records.js';
 /** A histogram: key → count. Zero entries are dropped by `normalizeFigures`. */
 export type Counts = Record<string, number>;
 
-/** Active members now (CONTRACT §9 `members`). */
+/** Active members now (docs/report.md `members`). */
 /** The names of `members.*`, in the report's order: the one list the schema, the as-of items and `emptyMembers` use. */
 export const MEMBER_FIGURES = [
   'total',

@@ -8,7 +8,7 @@ import { redactedEvent } from '../personal-data.js';
 /**
  * The idempotency marker of an applied event, and its entry in the audit trail: the
  * event without its personal fields (`redactedEvent`), so that a correction or an
- * erasure has nothing to follow there (CONTRACT §11).
+ * erasure has nothing to follow there (docs/personal-data.md).
  */
 export interface AppliedEvent {
   eventId: string;

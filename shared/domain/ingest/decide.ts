@@ -61,7 +61,7 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
     case 'member.imported':
       return { ...needs, orgs: [event.data.orgId], members: [event.data.memberId] };
     case 'member.exited': {
-      // An exit ends the member's open transfers (CONTRACT §5): load them.
+      // An exit ends the member's open transfers (docs/events.md#members): load them.
       const member = state.members.get(event.data.memberId);
       return { ...needs, members: [event.data.memberId], transfers: member ? openTransferIdsOf(member) : [] };
     }

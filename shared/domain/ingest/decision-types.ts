@@ -2,7 +2,7 @@
 // calls `decide`, and writes the result in one transaction with the event's marker.
 import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../records.js';
 
-/** Stable, machine-readable reasons an event can never apply (CONTRACT §1). */
+/** Stable, machine-readable reasons an event can never apply (docs/events.md). */
 export type RejectReason =
   | 'not-json'
   | 'unknown-type'
@@ -25,19 +25,19 @@ export type RejectReason =
   | 'already-awarded'
   | 'transfer-exists'
   | 'transfer-open'
-  /** CONTRACT §6: the transfer is not awaiting what the event does (received, ended, complete at issue). */
+  /** docs/events.md#transfers: the transfer is not awaiting what the event does (received, ended, complete at issue). */
   | 'not-pending'
   | 'not-temporary'
-  /** CONTRACT §1: the optional `memberId` of a transfer event names another member than the transfer's. */
+  /** docs/events.md: the optional `memberId` of a transfer event names another member than the transfer's. */
   | 'transfer-mismatch'
   | 'date-order'
-  /** CONTRACT §4: an admission names a dossier that is not open in the admission's cell. */
+  /** docs/events.md#admission-dossiers: an admission names a dossier that is not open in the admission's cell. */
   | 'dossier-mismatch'
-  /** CONTRACT §5: a member event dated (or a rating's year) before the member's admittedOn. */
+  /** docs/events.md#members: a member event dated (or a rating's year) before the member's admittedOn. */
   | 'before-admission'
-  /** CONTRACT §5: recognizedOn before the end of probation. */
+  /** docs/events.md#members: recognizedOn before the end of probation. */
   | 'probation-not-ended'
-  /** CONTRACT §5: a badge before admittedOn + years − 1 year. */
+  /** docs/events.md#members: a badge before admittedOn + years − 1 year. */
   | 'too-early'
   /** A date derived from the event (a deadline, the end of probation) is out of the range dates can hold. */
   | 'date-out-of-range';

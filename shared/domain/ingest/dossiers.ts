@@ -1,4 +1,4 @@
-// domain: the rules of the admission dossier events (CONTRACT §4).
+// domain: the rules of the admission dossier events (docs/events.md#admission-dossiers).
 import type { EventOf } from '../events/index.js';
 import { DOSSIER_STEPS, type BusinessDate, type DossierOutcome, type DossierRecord } from '../records.js';
 import { daysBetween } from '../dates.js';
@@ -42,7 +42,7 @@ export function completeDossierStep(e: EventOf<'dossier.stepCompleted'>, state: 
     return reject('step-backwards', `dossier ${dossier.dossierId} is already at ${dossier.step}; ${step} would not move it forward`);
   }
   if (on < dossier.receivedOn) return reject('date-order', 'the step is dated before the dossier was received');
-  // CONTRACT §4: steps only move forward, and their dates never go back.
+  // docs/events.md#admission-dossiers: steps only move forward, and their dates never go back.
   if (on < lastStepOn(dossier)) return reject('date-order', `the step is dated before the previous step (${dossier.step})`);
   const record = bump<DossierRecord>({ ...dossier, step, steps: { ...dossier.steps, [step]: on } }, dossier);
   return apply({ entity: 'dossier', record, expectedVersion: dossier.version });
@@ -68,7 +68,7 @@ export function lastStepOn(dossier: DossierRecord): BusinessDate {
 /**
  * Closing writes the dossier and the fact that feeds closedInYear and the median. An
  * admitted applicant's profile now lives in the member record: the dossier drops its
- * copy, so that a correction of the member has no second copy to reach (CONTRACT §11).
+ * copy, so that a correction of the member has no second copy to reach (docs/personal-data.md).
  */
 export function closeDossierWrites(dossier: DossierRecord, outcome: DossierOutcome, on: BusinessDate, memberId?: string): Write[] {
   const { profile, ...rest } = dossier;

@@ -1,4 +1,4 @@
-// domain: what identifies an event and what the ingest keeps of it (CONTRACT §1, §11).
+// domain: what identifies an event and what the ingest keeps of it (docs/events.md, §11).
 // The idempotency key is (`source`, `id`): two district systems may both number their
 // events `evt-1`. Rejected and waiting events are kept per sending identity as well, so
 // that nothing a producer sends can overwrite or hide what another sent.

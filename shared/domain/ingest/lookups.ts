@@ -25,7 +25,7 @@ export function activeCell(state: LoadedState, orgId: string, on?: BusinessDate)
 
 /**
  * The cell whose rolls a member of `cellId` is on now: a cell dissolved with
- * `mergedInto` hands its members to the target (CONTRACT §2), followed as far as loaded.
+ * `mergedInto` hands its members to the target (docs/events.md#organizations), followed as far as loaded.
  */
 export function effectiveCellId(state: LoadedState, cellId: string): string {
   const seen = new Set<string>();

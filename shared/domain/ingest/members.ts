@@ -1,4 +1,4 @@
-// domain: the rules of the member events (CONTRACT §5).
+// domain: the rules of the member events (docs/events.md#members).
 import type { EventOf } from '../events/index.js';
 import type { BusinessDate, MemberRecord, TransferRecord } from '../records.js';
 import { addYears, yearOf } from '../dates.js';
@@ -26,8 +26,8 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
   }
   const writes: Write[] = [];
   if (dossierId !== undefined) {
-    // CONTRACT §4: the dossier must be open and in the cell of the admission (a cell
-    // merged into the admission's cell hands its open dossiers over, CONTRACT §2).
+    // docs/events.md#admission-dossiers: the dossier must be open and in the cell of the admission (a cell
+    // merged into the admission's cell hands its open dossiers over, docs/events.md#organizations).
     const dossier = knownDossier(state, dossierId);
     if (isDecision(dossier)) return dossier;
     if (dossier.status !== 'open') {
@@ -102,7 +102,7 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
 }
 
 /**
- * A member the events of CONTRACT §5 apply to: probationary, official, or in transit
+ * A member the events of docs/events.md#members apply to: probationary, official, or in transit
  * (still a member, counted by the sending cell). Exited or gone to another system: not.
  */
 function currentMember(state: LoadedState, memberId: string): MemberRecord | Decision {
@@ -114,7 +114,7 @@ function currentMember(state: LoadedState, memberId: string): MemberRecord | Dec
   return member;
 }
 
-/** CONTRACT §5: no member event is dated before the member's admittedOn. */
+/** docs/events.md#members: no member event is dated before the member's admittedOn. */
 function beforeAdmission(member: MemberRecord, on: BusinessDate, what: string): Decision | undefined {
   return on < member.admittedOn ? reject('before-admission', `${what} is before member ${member.memberId} was admitted`) : undefined;
 }
@@ -166,7 +166,7 @@ export function exemptMember(e: EventOf<'member.exempted'>, state: LoadedState):
 
 /**
  * Off the rolls for good; the record is kept. Whatever transfer of the member is still
- * open ends with the exit (CONTRACT §5): a temporary one as if returned on the exit
+ * open ends with the exit (docs/events.md#members): a temporary one as if returned on the exit
  * date, an official one in transit as `completed` (`endedBy: 'exit'`): its transferOut
  * fact stands (the member did leave the sending cell's rolls on `issuedOn`) and the exit
  * counts for the sending cell, so nothing stays in transit, attending or late.

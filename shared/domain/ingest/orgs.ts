@@ -1,9 +1,9 @@
-// domain: the rules of the organization events (CONTRACT §2).
+// domain: the rules of the organization events (docs/events.md#organizations).
 import type { EventOf } from '../events/index.js';
 import { CELL_LEVELS, type OrgLevel, type OrgRecord } from '../records.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 
-/** Which levels an active org of each level may hold (CONTRACT §2, "may hold"). */
+/** Which levels an active org of each level may hold (docs/events.md#organizations, "may hold"). */
 const ALLOWED_CHILDREN: Record<OrgLevel, readonly OrgLevel[]> = {
   province: ['upper-grassroots', 'grassroots-committee', 'grassroots-cell'],
   'upper-grassroots': ['grassroots-committee', 'grassroots-cell'],
@@ -111,7 +111,7 @@ export function dissolveOrg(e: EventOf<'org.dissolved'>, state: LoadedState): De
         'not-empty',
         `organization ${org.orgId} still has ${members} members on its rolls or in transit from it; give mergedInto`,
       );
-    // CONTRACT §2: no open dossier either. A cell whose count was not loaded counts 0
+    // docs/events.md#organizations: no open dossier either. A cell whose count was not loaded counts 0
     // (a loader that does not know `openDossiersOf` yet): see LoadedState.openDossiers.
     const dossiers = rolls.reduce((n, id) => n + (state.openDossiers.get(id) ?? 0), 0);
     if (dossiers > 0)

@@ -1,6 +1,6 @@
 // domain: producer scoping. An upstream system is registered with the subtrees it may
 // write (a district's system: its own orgs); an event reaching an org outside them is
-// rejected as `out-of-scope` (CONTRACT §11).
+// rejected as `out-of-scope` (docs/security.md).
 import type { DomainEvent } from '../events/index.js';
 import type { OrgRecord, TransferRecord } from '../records.js';
 import type { LoadedState } from './decision-types.js';
@@ -10,14 +10,14 @@ import { openTransferIdsOf } from './members.js';
 export interface Producer {
   senderId: string;
   name: string;
-  /** The envelope `source` values it may use (CONTRACT §1: ids are per source). */
+  /** The envelope `source` values it may use (docs/events.md: ids are per source). */
   sources: string[];
   /** Org ids whose subtrees it may write; `*` for everything (the city's own system). */
   orgs: string[];
 }
 
 /**
- * Every org an event reaches (CONTRACT §11): the orgs named in its data, and the cells of
+ * Every org an event reaches (docs/personal-data.md): the orgs named in its data, and the cells of
  * the records it writes — the dossier it closes, the member record it creates, moves or
  * overwrites, both internal ends of the transfer it issues again, receives, cancels or
  * returns, the transfers a member's exit ends. `*` stands for "a new root". Orgs of

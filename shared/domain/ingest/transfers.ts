@@ -1,4 +1,4 @@
-// domain: the rules of the transfer events (CONTRACT §6). An official transfer takes
+// domain: the rules of the transfer events (docs/events.md#transfers). An official transfer takes
 // the member off the sending cell at issue (cắt đảng số) and onto the receiving cell
 // at receipt; in between the member is in transit, counted by the sending side only.
 import type { EventOf } from '../events/index.js';
@@ -10,7 +10,7 @@ import { yearOf } from '../dates.js';
 import { traitsOf } from '../personal-data.js';
 import { earlierStints, stintEnded, stintReopened, stintStarted, stintsOf } from '../stints.js';
 
-/** A deadline as stored: `dueOnProvisional` only when the calendar may still move it (CONTRACT §7). */
+/** A deadline as stored: `dueOnProvisional` only when the calendar may still move it (docs/reminders.md#deadlines). */
 export function dueOnFields({ dueOn, provisional }: Deadline): { dueOn: string; dueOnProvisional?: true } {
   return provisional ? { dueOn, dueOnProvisional: true } : { dueOn };
 }
@@ -56,7 +56,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   ];
   if (kind === 'temporary') {
     // The member stays on the sending cell's rolls; the record lists the open temporary
-    // transfer so that an exit can end it (CONTRACT §5).
+    // transfer so that an exit can end it (docs/events.md#members).
     const temporaryTransferIds = [...(member.temporaryTransferIds ?? []), transferId];
     writes.push({
       entity: 'member',
@@ -82,7 +82,7 @@ export function issueTransfer(e: EventOf<'transfer.issued'>, state: LoadedState)
   return apply(...writes);
 }
 
-/** The optional `memberId` of a transfer event (CONTRACT §1) must name the transfer's member. */
+/** The optional `memberId` of a transfer event (docs/events.md) must name the transfer's member. */
 function memberMismatch(transfer: TransferRecord, memberId: string | undefined): Decision | undefined {
   if (memberId === undefined || memberId === transfer.memberId) return undefined;
   return reject('transfer-mismatch', `transfer ${transfer.transferId} is not a transfer of member ${memberId}`);
@@ -120,7 +120,7 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
   if (state.orgs.has(fromOrgId)) return retry('missing-transfer', `transfer ${transferId} from ${fromOrgId} has not been issued (yet)`);
   const to = activeCell(state, toOrgId, receivedOn);
   if (isDecision(to)) return to;
-  // CONTRACT §6: a memberId this system holds comes back from outside only when that
+  // docs/events.md#transfers: a memberId this system holds comes back from outside only when that
   // member left by an official transfer to an external org; a member who exited (even
   // deceased) comes back only by readmission, and one on our rolls cannot arrive.
   const existing = member ? state.members.get(member.memberId) : undefined;
@@ -176,7 +176,7 @@ export function receiveTransfer(e: EventOf<'transfer.received'>, state: LoadedSt
 }
 
 function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, state: LoadedState): Decision {
-  // CONTRACT §6: whether the destination is external was decided at issue, for good: a
+  // docs/events.md#transfers: whether the destination is external was decided at issue, for good: a
   // transfer complete at issue is never received, even if an org with that id has been
   // registered since, and a temporary one to an external org ends only by return or
   // cancellation.
@@ -225,8 +225,8 @@ function receiveKnownTransfer(transfer: TransferRecord, receivedOn: string, stat
 
 /**
  * Undoes an issued transfer exactly: the member is back on the sending cell's rolls, the
- * "out" never happened. A temporary transfer already received ends instead (CONTRACT
- * §6), like a return: the attendance did happen, its facts stand.
+ * "out" never happened. A temporary transfer already received ends instead
+ * (docs/events.md#transfers), like a return: the attendance did happen, its facts stand.
  */
 export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedState): Decision {
   const transfer = knownTransfer(state, e.data.transferId);
@@ -279,7 +279,7 @@ export function cancelTransfer(e: EventOf<'transfer.cancelled'>, state: LoadedSt
 
 /**
  * A temporary transfer ends. An attendee from outside leaves the receiving cell, and
- * their profile with them: nothing here needs it any more (CONTRACT §11).
+ * their profile with them: nothing here needs it any more (docs/personal-data.md).
  */
 function ended(transfer: TransferRecord, status: 'cancelled' | 'returned', on: string): TransferRecord {
   const attendee = transfer.attendee ? { attendee: { status: transfer.attendee.status } } : {};

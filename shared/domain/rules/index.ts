@@ -1,4 +1,4 @@
-// domain: deadline rules as data (CONTRACT §7).
+// domain: deadline rules as data (docs/reminders.md#deadlines).
 //
 // The periods changed in 2021, January 2025 and July 2025 and will change again, so none
 // of them is written in code: each lives in a rule set with an effective date, loaded
@@ -300,7 +300,7 @@ export function subtractPeriod(end: BusinessDate, period: Period, ruleSet: RuleS
 // ---------------------------------------------------------------------------------------
 // The deadlines ingest and the reminder job ask for
 
-/** {@link dossierDueOn} with whether it is provisional (CONTRACT §7; see {@link Deadline}). */
+/** {@link dossierDueOn} with whether it is provisional (docs/reminders.md#deadlines; see {@link Deadline}). */
 export function dossierDeadline(receivedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): Deadline {
   const set = ruleSetFor(receivedOn, sets);
   return deadlineOf(receivedOn, set.dossierDeadline, set);
@@ -318,7 +318,7 @@ export function transferDeadline(issuedOn: BusinessDate, sets: readonly RuleSet[
   return deadlineOf(issuedOn, set.transferReceipt, set);
 }
 
-/** A dossier's deadline `dueOn` (CONTRACT §4), by the rules in force on `receivedOn`. */
+/** A dossier's deadline `dueOn` (docs/events.md#admission-dossiers), by the rules in force on `receivedOn`. */
 export function dossierDueOn(receivedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
   return dossierDeadline(receivedOn, sets).dueOn;
 }
@@ -333,7 +333,7 @@ export function dossierThresholds(receivedOn: BusinessDate, sets: readonly RuleS
 }
 
 /**
- * The day probation ends (CONTRACT §5): the probation months after `ceremonyOn`, or after
+ * The day probation ends (docs/events.md#members): the probation months after `ceremonyOn`, or after
  * `admittedOn` when there was no ceremony, clamped to month end (admitted 2020-02-29 →
  * 2021-02-28). The rules in force on that start date apply.
  */

@@ -1,4 +1,4 @@
-// use case: the report of CONTRACT §9 for one org, from the stored subtree figures.
+// use case: the report of docs/report.md for one org, from the stored subtree figures.
 // (adapter) CLI `report` / functions/report-api --> use case --> domain/figures; storage through ReportReader (port.ts)
 import { figuresOn, renderReport, type Report } from '../../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../../domain/dates.js';

@@ -217,7 +217,7 @@ async function senderOfMessage(store: IngestStore, body: string, context: Ingest
 const personField = (personId: string | undefined) => (personId ? { personId } : {});
 
 /**
- * CONTRACT §11: a correction reaches every copy. The member record is corrected by the
+ * docs/personal-data.md: a correction reaches every copy. The member record is corrected by the
  * commit itself; the rejected events kept about the member for a redrive follow here.
  */
 async function correctCopies(store: IngestStore, event: DomainEvent): Promise<void> {

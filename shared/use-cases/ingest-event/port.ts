@@ -29,7 +29,7 @@ export interface RejectedEvent {
   rejectedAt: string;
   /**
    * The person the body names, if any: the body is sealed under that person's key, and
-   * follows their corrections and erasure (CONTRACT §11).
+   * follows their corrections and erasure (docs/personal-data.md).
    */
   personId?: string;
 }
@@ -87,6 +87,6 @@ export interface IngestStore extends OrgTreeReader {
 
 /**
  * A rejected event's body when nothing of it may be kept (an unknown or out-of-scope
- * sender, CONTRACT §11): such a rejection cannot be redriven, only sent again by its producer.
+ * sender, docs/security.md): such a rejection cannot be redriven, only sent again by its producer.
  */
 export const NO_BODY = '';

@@ -1,4 +1,4 @@
-// use case: what is held about a person, and its erasure (CONTRACT §11).
+// use case: what is held about a person, and its erasure (docs/personal-data.md).
 // (adapter) cli/person --> use case --> PersonDataStore (port.ts; data/person-store.ts)
 //
 // A person is found by id in every role they had: an applicant (`personId` of a
@@ -17,7 +17,7 @@ import type { HeldRecord, PersonDataStore, PersonHoldings } from './port.js';
 
 export type { HeldRecord, PersonDataStore, PersonHoldings };
 
-/** Erasure refused: the person is or was a member (CONTRACT §11), and `--force` was not given. */
+/** Erasure refused: the person is or was a member (docs/personal-data.md), and `--force` was not given. */
 export class RetentionError extends UseCaseError {
   readonly reason = 'retention';
   constructor(

@@ -148,7 +148,7 @@ export async function recomputeFigures(store: RecomputeStore, opts: { write: boo
     if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
   }
   differences.push(...(await compareAsOf(store, everything.asOf, all.asOf, all.contributions, opts.write)));
-  // A calendar extended since a provisional deadline was stored moves it (CONTRACT §7).
+  // A calendar extended since a provisional deadline was stored moves it (docs/reminders.md#deadlines).
   for (const { refresh, recordPk } of everything.deadlines) {
     const { before, after } = refresh as { before: { record: DeadlineHolder }; after: { record: DeadlineHolder } };
     differences.push({

@@ -1,6 +1,6 @@
 // use cases: what an operator does with events that did not apply: see those still
 // waiting, and send rejected events and the dead-letter queue again after a fix
-// (CONTRACT §1, §10). Each goes back under a redrive grant for the identity that first
+// (docs/events.md, §10). Each goes back under a redrive grant for the identity that first
 // sent it, so that it is applied as what that producer may write, not as the operator.
 // (adapter) CLI `rejected`, `dlq` --> use case --> RedriveStore, EventQueue, DeadLetterQueue (port.ts)
 import { outgoing, type Outgoing } from '../../domain/events/outgoing.js';

@@ -1,4 +1,4 @@
-// use case: the daily reminders job (CONTRACT §8), each reminder exactly once.
+// use case: the daily reminders job (docs/reminders.md), each reminder exactly once.
 // (adapter) functions/reminders --> use case --> domain/reminders; storage and the topic through RemindersStore (port.ts)
 //
 // 1. Drain the outbox: reminders a crashed run recorded but may not have published.
@@ -16,7 +16,7 @@
 //    publish once: only one transaction can create it.
 // 4. Move the record on in the index to its next reminder date (`nextRemindOn` after
 //    the job's date), only if its version is unchanged.
-// 5. The digests (CONTRACT §8, "Reaching the committee"): for each org that has a digest
+// 5. The digests (docs/reminders.md, "Reaching the committee"): for each org that has a digest
 //    subscriber, the reminders recorded for the job date in its subtree (by this run or
 //    an earlier one that day: the REMINDED list, written with each reminder), composed
 //    by the domain (`composeDigest`), then recorded (DIGEST marker + OUTBOX item, one
@@ -31,7 +31,7 @@
 //
 // Nothing else to refresh: the time-dependent figures (dossiers dueSoon/overdue,
 // transfers late) are judged at read time, from stored due-date histograms, on whatever
-// date the report asks for, so CONTRACT §8's "the job also refreshes the time-dependent
+// date the report asks for, so docs/reminders.md's "the job also refreshes the time-dependent
 // figures" needs no work here.
 import { randomUUID } from 'node:crypto';
 import { addDays, isBusinessDate } from '../../domain/dates.js';
@@ -63,7 +63,7 @@ export interface RemindersJobOptions {
 /** Which orgs get a digest: these ids, or every root org of the tree. */
 export type DigestOrgs = readonly string[] | 'roots';
 
-/** What a run did; reminders carry ids and dates only (CONTRACT §8). */
+/** What a run did; reminders carry ids and dates only (docs/reminders.md). */
 export interface RemindersJobResult {
   date: string;
   /** Every reminder this run published: leftovers of an earlier run first, then the day's. */

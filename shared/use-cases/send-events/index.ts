@@ -1,5 +1,5 @@
 // use case: `dangvien send FILE.ndjson [--wait]`. Every line counts exactly once, in
-// accepted, duplicates or rejected (CONTRACT §10): a line too long to send, a line that
+// accepted, duplicates or rejected (docs/cli.md): a line too long to send, a line that
 // is not an envelope or has no usable id (tracked by its SQS message id, as the ingest
 // stores its rejection), and events, by their idempotency key (source, id).
 // (adapter) cli/send --> use case --> SendStore (port.ts), EventQueue

@@ -1,5 +1,5 @@
 // use case sendEvents: the person of events that do not name one, so that a file sent by
-// `dangvien send` is always grouped by person (CONTRACT §1). A dossier step, a closing, a
+// `dangvien send` is always grouped by person (docs/events.md). A dossier step, a closing, a
 // transfer's cancellation, return or receipt may leave the person out; it is then taken
 // from an earlier line of the same file (the dossier's receipt, the transfer's issue),
 // else from the stored dossier or transfer. Without a person such an event would travel
