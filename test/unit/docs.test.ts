@@ -3,6 +3,7 @@
 // example (docs/reminders.md), the import's column names and values (docs/import.md). A
 // label reworded, a value added or a name dropped in the code fails here until its page
 // says the same, so that a reader never meets words the program does not use.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { composeDigest, REMINDER_KIND_LABELS } from '../../shared/domain/digest.js';
@@ -158,5 +159,18 @@ describe('docs/import.md', () => {
     );
     // Assess
     expect(documented).toEqual(Object.fromEntries(Object.entries(table).map(([value, names]) => [value, [...names].sort()])));
+  });
+});
+
+describe('the code cites the docs users can read', () => {
+  it('no source, test or script names a contract outside the repository', () => {
+    // Prepare: every tracked file a reader of the code opens (generated folders aside).
+    const tracked = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' })
+      .split('\0')
+      .filter((f) => /\.(ts|mts|mjs|js|json|java)$/.test(f) && !f.startsWith('schemas/') && f !== 'package-lock.json');
+    // Act
+    const citing = tracked.filter((f) => /CONTRACT\s*§/.test(readFileSync(f, 'utf8')));
+    // Assess: rules are cited by their page under docs/ (docs/README.md lists them).
+    expect(citing).toEqual([]);
   });
 });
