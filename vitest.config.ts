@@ -1,17 +1,54 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Three layers (CONTRIBUTING.md): `npm run test:unit`, `test:integration`, `test:infra`;
+// `npm test` runs them all, the fast layers first.
+const allCores = availableParallelism();
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Starts DynamoDB Local and fauxqs once per run; each test file gets its own tables.
-    globalSetup: ['test/global-setup.ts'],
-    // A hang guard, not a speed limit: a shared 2-core machine can be three times slower.
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
     // Handler logs at INFO would bury the test report; tests that read logs raise the level.
     env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
-    // Two cores: more workers only fight over DynamoDB Local.
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          // Pure code and in-memory stores: no emulator, no built CLI, so no global setup.
+          include: ['test/unit/**/*.test.ts'],
+          pool: 'threads',
+          maxWorkers: allCores,
+          // Projects with different worker counts run one group after the other.
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          // The CDK app's templates, synthesized in memory.
+          include: ['test/infra/**/*.test.ts'],
+          pool: 'forks',
+          maxWorkers: allCores,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // Builds the CLI, then starts DynamoDB Local and fauxqs once; each test file gets its own tables.
+          globalSetup: ['test/global-setup.ts'],
+          // A hang guard, not a speed limit: a shared 2-core machine can be three times slower.
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          // More workers only fight over DynamoDB Local (2 cores here).
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -10,11 +10,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 
-/** Bundles cli/main.ts (and the commands it loads on demand, as separate chunks). */
-export async function buildCli() {
+/**
+ * Bundles cli/main.ts (and the commands it loads on demand, as separate chunks).
+ * `write: false` bundles in memory and leaves dist/cli alone (a test reads the bundle
+ * while other tests run the CLI built there).
+ */
+export async function buildCli({ write = true } = {}) {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  rmSync(CLI_OUT_DIR, { recursive: true, force: true });
+  if (write) rmSync(CLI_OUT_DIR, { recursive: true, force: true });
   return build({
+    write,
     entryPoints: { main: join(root, 'cli', 'main.ts') },
     outdir: CLI_OUT_DIR,
     bundle: true,
