@@ -13,6 +13,7 @@ import { buildReport } from '../../shared/use-cases/build-report.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { killGroup, startStack, target } from '../helpers/npm-start.js';
+import { until } from '../helpers/until.js';
 
 /** Messages fauxqs keeps on disk for the ingest queue (visible and in flight). */
 function persistedIngestMessages(data: string): number {
@@ -67,12 +68,15 @@ describe('npm start killed and started again', () => {
     await second.ready;
     const restarted = target(data);
     const ids = all.map((e) => ({ source: e.source, eventId: e.id }));
-    const deadline = Date.now() + 120_000;
     let applied = new Set<string>();
-    while (applied.size < ids.length && Date.now() < deadline) {
-      applied = await appliedKeys(ids);
-      if (applied.size < ids.length) await new Promise((r) => setTimeout(r, 500));
-    }
+    await until(
+      'every event applied after the restart',
+      async () => {
+        applied = await appliedKeys(ids);
+        return applied.size === ids.length;
+      },
+      { intervalMs: 500 },
+    );
     await fetch(`${restarted.apiUrl}/_local/settled`);
 
     // Assess: work was left at the kill, all of it applied, each event counted once
