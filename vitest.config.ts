@@ -40,9 +40,10 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           // Builds the CLI, then starts DynamoDB Local and fauxqs once; each test file gets its own tables.
           globalSetup: ['test/global-setup.ts'],
-          // A hang guard, not a speed limit: a shared 2-core machine can be three times slower.
-          testTimeout: 180_000,
-          hookTimeout: 120_000,
+          // A hang guard, not a speed limit, for every test and hook: with CPU hogs and other
+          // suites beside it on 2 cores, a test that takes 30 s on an idle machine took over 180 s.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
           pool: 'forks',
           // More workers only fight over DynamoDB Local (2 cores here).
           maxWorkers: 2,

@@ -70,7 +70,8 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   process.on('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForPort(opts.port, 30_000, () => child.exitCode !== null);
+    // A hang guard, not a speed limit: about 2 s on an idle machine, many times that on a busy one.
+    await waitForPort(opts.port, 120_000, () => child.exitCode !== null);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`DynamoDB Local did not start on port ${opts.port}: ${(error as Error).message}\n${stderr}`);

@@ -87,8 +87,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     visibilityTimeout: opts.visibilityTimeout,
   });
   const env = handlerEnv(provisioned, opts.personalDataKeyFile ?? join(tmpdir(), `dangvien-${opts.prefix}-personal-data.key`));
-  // A waiting event never waits longer than the queue would make it (tests shorten both).
-  if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
   Object.assign(process.env, env);
   const log = opts.log ?? (() => undefined);
   const onError = (error: unknown) => log(`runner: ${(error as Error).name}: ${(error as Error).message}`);

@@ -16,8 +16,9 @@ const logger = loggerFor('ingest');
 
 /**
  * Seconds before the `receiveCount`-th receive of a waiting event is tried again: 2^n,
- * at most a minute, and never longer than the queue's own visibility timeout when the
- * deployment says it is shorter (INGEST_RETRY_MAX_SECONDS; the local stack's tests use 1 s).
+ * at most a minute (INGEST_RETRY_MAX_SECONDS when a deployment wants another ceiling).
+ * Locally too, tests included: a queue's shorter visibility shortens a crashed handler's
+ * retry, not the wait of an event whose predecessor is still on its way.
  */
 export function retryDelaySeconds(receiveCount: number, maxSeconds = Number(process.env.INGEST_RETRY_MAX_SECONDS ?? 60)): number {
   return Math.min(2 ** Math.max(1, receiveCount), maxSeconds);

@@ -2,11 +2,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
- * A hang guard, not a speed limit: under the integration hooks' own 120 s
+ * A hang guard, not a speed limit: under the integration tests' and hooks' own 600 s
  * (vitest.config.ts), so that a condition that never comes fails by its name instead of
  * as a bare timeout. A slow machine only waits longer.
  */
-const HANG_GUARD_MS = 110_000;
+const HANG_GUARD_MS = 540_000;
 
 /** Resolves once `condition` holds, asking again every `intervalMs`; rejects naming `what` after the hang guard. */
 export async function until(what: string, condition: () => boolean | Promise<boolean>, { intervalMs = 100 } = {}): Promise<void> {

@@ -331,7 +331,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
     await stack.settle();
     after = await q2Snapshot();
     rejected = await listRejected();
-  }, 600_000);
+  });
   afterAll(async () => {
     delete process.env.DANGVIEN_PRODUCERS_FILE;
     await stack?.stop();

@@ -35,7 +35,7 @@ describe('npm start killed and started again', () => {
     if (running) await killGroup(running, 'SIGKILL');
   });
 
-  it('applies every event that was queued or in flight at a kill -9 exactly once after the next start', { timeout: 180_000 }, async () => {
+  it('applies every event that was queued or in flight at a kill -9 exactly once after the next start', async () => {
     // Prepare: a stack with a cell, then 150 admissions sent and the stack killed at once
     const first = startStack(data);
     running = first.child;

@@ -22,7 +22,8 @@ describe('local event source runners', () => {
     useEmulators(inject('emulators'));
     resetClients();
     p = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, `r${randomUUID().slice(0, 8)}`, {
-      visibilityTimeout: 1,
+      // Far longer than these handlers run, even on a busy machine: only a failure redelivers.
+      visibilityTimeout: 3,
     });
   });
   afterAll(async () => {
