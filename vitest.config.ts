@@ -9,6 +9,10 @@ export default defineConfig({
   test: {
     // Handler logs at INFO would bury the test report; tests that read logs raise the level.
     env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
+    // A hang guard, not a speed limit: the property tests and the CDK synths take a few
+    // seconds on an idle machine and several times that on a busy one.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,
