@@ -198,7 +198,7 @@ export class BenchStack {
 
   /** Waits until nothing is queued or in flight. */
   settle(what: string): Promise<void> {
-    return withComponent('settle', () => this.stack.settle({ timeoutMs: 60 * 60_000 })).then(() => this.log(`${what}: settled`));
+    return withComponent('settle', () => this.stack.settle()).then(() => this.log(`${what}: settled`));
   }
 
   /** Hands events to the queue in batches of ten, as a producer does, noting when. */

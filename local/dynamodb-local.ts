@@ -94,7 +94,8 @@ async function launch(args: string[], port: number): Promise<Launch> {
     if (stderr.length < 64_000) stderr += chunk.toString();
   });
   try {
-    await waitForPort(port, 30_000, () => child.exitCode !== null);
+    // A hang guard, not a speed limit: about 2 s on an idle machine, many times that on a busy one.
+    await waitForPort(port, 120_000, () => child.exitCode !== null);
     return { ok: true, child, stderr: () => stderr };
   } catch (error) {
     child.kill('SIGKILL');

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import {
   INGEST_DLQ,
   INGEST_QUEUE,
@@ -89,8 +90,14 @@ export interface LocalStack {
   deps: LocalHandlerDeps;
   /** How far the figures are behind the records, in seconds (the stream's iterator age). */
   figuresLagSeconds(): number;
-  /** Resolves once the ingest queue is empty and nothing is in flight, figures included. */
-  settle(opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Resolves once the ingest queue is empty and nothing is in flight, figures included.
+   * Rejects only when nothing has moved for `stallMs` (no invocation began or ended, the
+   * queue's counts stayed the same): a slow machine still moves, a stuck stack does not.
+   * Default: twice the ingest queue's visibility timeout (the longest a message may stay
+   * out of sight), and at least five minutes.
+   */
+  settle(opts?: { stallMs?: number }): Promise<void>;
   stop(): Promise<void>;
   /** Stops the runners at once, as a kill -9 would (Runner.abort): for tests of a crash of the whole stack. */
   kill(): void;
@@ -153,6 +160,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const log = opts.log ?? (() => undefined);
   const onError = (error: unknown) => log(`runner: ${(error as Error).name}: ${(error as Error).message}`);
 
+  // Every invocation that begins or ends is progress for settle().
+  let moves = 0;
+  const counted =
+    <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
+    async (event: E, context: Context): Promise<R> => {
+      moves++;
+      try {
+        return await handler(event, context);
+      } finally {
+        moves++;
+      }
+    };
+
   const ingestHandler = (opts.handlers?.ingest ?? createIngestHandler)(deps.ingest);
   const ingestQueue = provisioned.queues[INGEST_QUEUE.id]!;
   const runners: Runner[] = [
@@ -160,7 +180,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       client: clients.sqs,
       queueUrl: ingestQueue.url,
       queueArn: ingestQueue.arn,
-      handler: ingestHandler as SqsHandler,
+      handler: counted(ingestHandler as SqsHandler),
       functionName: 'ingest',
       batchSize: INGEST_SOURCE.batchSize,
       concurrency: opts.concurrency ?? 2,
@@ -174,7 +194,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       dynamo: clients.dynamo,
       streams: localStreamsClient(opts.endpoints.dynamodbEndpoint),
       tableName: env.RECORDS_TABLE_NAME!,
-      handler: figuresHandler as StreamHandler,
+      handler: counted(figuresHandler as StreamHandler),
       functionName: 'figures',
       batchSize: FIGURES_SOURCE.batchSize,
       retryAttempts: FIGURES_SOURCE.retryAttempts,
@@ -186,7 +206,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     runners.push(streamRunner);
   }
 
-  async function queueEmpty(): Promise<boolean> {
+  /** The ingest queue's messages: visible, in flight, delayed. */
+  async function queueCounts(): Promise<number[]> {
     const out = await clients.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: ingestQueue.url,
@@ -194,13 +215,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       }),
     );
     const a = out.Attributes ?? {};
-    return (
-      Number(a.ApproximateNumberOfMessages) +
-        Number(a.ApproximateNumberOfMessagesNotVisible) +
-        Number(a.ApproximateNumberOfMessagesDelayed) ===
-      0
-    );
+    return [a.ApproximateNumberOfMessages, a.ApproximateNumberOfMessagesNotVisible, a.ApproximateNumberOfMessagesDelayed].map(Number);
   }
+  const isEmpty = (counts: number[]) => counts.every((n) => n === 0);
+  const defaultStallMs = Math.max(300_000, 2 * (opts.visibilityTimeout ?? INGEST_QUEUE.visibilityTimeout) * 1000);
 
   return {
     provisioned,
@@ -209,15 +227,21 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stores,
     deps,
     figuresLagSeconds: () => streamRunner?.lagSeconds() ?? 0,
-    async settle({ timeoutMs = 120_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
+    async settle({ stallMs = defaultStallMs } = {}) {
+      let last = '';
+      let movedAt = Date.now();
       // Twice in a row quiet: a stream record can land just after a runner went idle.
       let quiet = 0;
       while (quiet < 2) {
-        if (Date.now() > deadline) throw new Error('the local stack did not settle in time');
-        const empty = await queueEmpty();
+        const counts = await queueCounts();
+        const state = `${moves} ${counts.join(' ')}`;
+        if (state !== last) [last, movedAt] = [state, Date.now()];
+        else if (Date.now() - movedAt > stallMs) {
+          throw new Error(`the local stack did not settle: nothing moved for ${stallMs / 1000} s (queue ${counts.join('/')})`);
+        }
         await Promise.all(runners.map((r) => r.idle()));
-        quiet = empty && (await queueEmpty()) ? quiet + 1 : 0;
+        const empty = isEmpty(counts) && isEmpty(await queueCounts());
+        quiet = empty ? quiet + 1 : 0;
         if (!empty) await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -11,16 +11,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 
 /**
- * Bundles cli/main.ts (and the commands it loads on demand, as separate chunks) into
- * `outdir` (default dist/cli; a test that only inspects the bundle builds elsewhere, so
- * as not to pull the CLI from under tests that run it).
+ * Bundles cli/main.ts (and the commands it loads on demand, as separate chunks).
+ * `write: false` bundles in memory and leaves dist/cli alone (a test reads the bundle
+ * while other tests run the CLI built there).
  */
-export async function buildCli({ outdir = CLI_OUT_DIR } = {}) {
+export async function buildCli({ write = true } = {}) {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  rmSync(outdir, { recursive: true, force: true });
+  if (write) rmSync(CLI_OUT_DIR, { recursive: true, force: true });
   return build({
+    write,
     entryPoints: { main: join(root, 'cli', 'main.ts') },
-    outdir,
+    outdir: CLI_OUT_DIR,
     bundle: true,
     // Commands are imported when used: `--help` and `--version` load none of them.
     splitting: true,

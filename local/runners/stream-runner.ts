@@ -152,8 +152,9 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     return !parent || (parent.closed && parent.pending.length === 0);
   }
 
-  async function fetch(state: ShardState): Promise<void> {
-    if (state.closed) return;
+  /** Fetches the shard's next records; false when the iterator had to be taken again (the shard is not seen yet). */
+  async function fetch(state: ShardState): Promise<boolean> {
+    if (state.closed) return true;
     if (!state.iterator) {
       const after = state.lastFetched ?? checkpoints[state.shardId];
       const out = await opts.streams.send(
@@ -167,7 +168,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     }
     if (!state.iterator) {
       state.closed = true;
-      return;
+      return true;
     }
     let out: GetRecordsCommandOutput;
     try {
@@ -177,7 +178,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
       // (aws/aws-sdk-java#2923): take a fresh one from the last record fetched.
       if ((error as Error).name === 'TrimmedDataAccessException' || (error as Error).name === 'ExpiredIteratorException') {
         state.iterator = undefined;
-        return;
+        return false;
       }
       throw error;
     }
@@ -186,6 +187,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     state.lastFetched = fetched[fetched.length - 1]?.dynamodb?.SequenceNumber ?? state.lastFetched;
     state.iterator = out.NextShardIterator;
     if (!state.iterator) state.closed = true;
+    return true;
   }
 
   async function invoke(batch: DynamoDBRecord[]): Promise<{ failedFrom?: number; error?: unknown }> {
@@ -231,13 +233,14 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
   async function loop(): Promise<void> {
     while (running) {
       let progressed = false;
+      // A pass cut short by an error, or that could not read a shard, has not seen every shard.
       let failed = false;
       try {
         await discoverShards();
         for (const state of shards.values()) {
           if (!running) break;
           if (!ready(state)) continue;
-          if (state.pending.length === 0) await fetch(state);
+          if (state.pending.length === 0 && !(await fetch(state))) failed = true;
           while (running && (await processHead(state))) progressed = true;
         }
       } catch (error) {
@@ -245,7 +248,6 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
         if (running) opts.onError?.(error);
       }
       if (!progressed) {
-        // A pass cut short by an error has not seen every shard: not idle yet.
         if (!failed) {
           for (const w of idleWaiters) w();
           idleWaiters = [];

@@ -14,7 +14,10 @@ export async function startTestStack(opts: Partial<Omit<LocalStackOptions, 'endp
   const stack = await startLocalStack({
     endpoints: inject('emulators'),
     prefix: `t${randomUUID().slice(0, 8)}`,
-    visibilityTimeout: 1,
+    // Longer than any invocation on a busy machine (over 3 s seen with CPU hogs beside the
+    // suite): a shorter one hands a batch still running to a second invocation, which AWS's
+    // rule (six times the function timeout) never does. A crashed batch comes back after it.
+    visibilityTimeout: 10,
     log: process.env.DANGVIEN_DEBUG ? (line) => console.error(line) : undefined,
     ...opts,
   });

@@ -333,7 +333,7 @@ describe('a hostile district cannot write outside its subtree, through any path'
     await stack.settle();
     after = await q2Snapshot(stack);
     rejected = await stack.stores.redrive.listRejected();
-  }, 600_000);
+  });
   afterAll(async () => stack?.stop());
 
   it.each([...SCENARIOS, STRANGER_SCENARIO].map((s) => [s.name, s] as const))('%s: stored with its reason under its sender', (_name, s) => {

@@ -95,7 +95,7 @@ describe('report --date on the emulators, events sent in a scrambled order', () 
     writeFileSync(file, scrambled.map((e) => JSON.stringify(e)).join('\n'));
     await dangvien('send', file);
     await stack.settle();
-  }, 300_000);
+  });
   afterAll(async () => stack?.stop());
 
   it('applied every event', async () => {

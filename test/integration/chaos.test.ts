@@ -19,10 +19,11 @@ const EVENTS = 2_500;
 const MEMBERS = 500;
 const CRASH_RATE = 0.15;
 /**
- * The delivery takes 40–85 s on two cores (emulators included), three times that on a
- * machine busy with something else; the limit is a hang guard, not a speed check.
+ * The delivery takes 40–85 s on two idle cores (emulators included), over 600 s on a
+ * machine busy with something else. A last-resort hang guard, not a speed check:
+ * `settle()` fails first, when the stack stops moving.
  */
-const DELIVERY_TIMEOUT_MS = 600_000;
+const DELIVERY_TIMEOUT_MS = 3_600_000;
 
 // ---------------------------------------------------------------------------
 // Delivery: phases, interleaving, duplicates.
@@ -107,11 +108,11 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
       const delivery = withDuplicates(interleave(events, rng), rng, replay);
       stats.deliveries += delivery.length;
       await stack.send(delivery);
-      await stack.settle({ timeoutMs: DELIVERY_TIMEOUT_MS });
+      await stack.settle();
     }
     stats.deliveries += replay.length;
     await stack.send(interleave(replay, rng));
-    await stack.settle({ timeoutMs: DELIVERY_TIMEOUT_MS });
+    await stack.settle();
     stats.ms = Date.now() - started;
     console.info(`chaos: ${JSON.stringify(stats)}`);
   }, DELIVERY_TIMEOUT_MS);

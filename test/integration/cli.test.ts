@@ -147,14 +147,12 @@ describe('the dangvien CLI against a local stack', () => {
     const badIds = Array.from({ length: 10 }, (_, i) => JSON.stringify({ ...validEvent('member.exempted'), id: `bad id ${i}` }));
     const huge = JSON.stringify({ ...validEvent('org.renamed'), pad: 'x'.repeat(300 * 1024) });
     writeFileSync(file, [...badIds, huge, JSON.stringify(registerOrg('C9', 'HP', 'grassroots-cell'))].join('\n'));
-    // Act
-    const started = Date.now();
-    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Act: send's own wait (300 s) outlasts the test's hang guard, so waiting it out fails the test
+    const result = await dangvien('send', file, '--wait');
     // Assess
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ sent: 11, accepted: 1, duplicates: 0, rejected: 11 });
     expect(result.stderr).toContain('line 11: longer than 256 KiB');
-    expect(Date.now() - started).toBeLessThan(50_000);
   });
 
   it('sends a file of large lines, more than 1 MiB per ten, and counts each of them', async () => {
@@ -165,7 +163,7 @@ describe('the dangvien CLI against a local stack', () => {
     );
     writeFileSync(file, lines.join('\n'));
     // Act
-    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    const result = await dangvien('send', file, '--wait');
     // Assess
     expect(result.stderr).not.toMatch(/BatchRequestTooLong|refused/);
     expect(result.code).toBe(0);
@@ -176,15 +174,14 @@ describe('the dangvien CLI against a local stack', () => {
     // Prepare: a line the ingest rejects (an unknown field), sent and rejected once
     const file = join(data, 'resent.ndjson');
     writeFileSync(file, JSON.stringify({ ...validEvent('org.renamed'), id: 'resent-1', unknownField: true }));
-    const first = await dangvien('send', file, '--wait', '--timeout', '50');
-    // Act: the same bytes again, well within SQS's five-minute deduplication window
-    const started = Date.now();
-    const again = await dangvien('send', file, '--wait', '--timeout', '50');
+    const first = await dangvien('send', file, '--wait');
+    // Act: the same bytes again, well within SQS's five-minute deduplication window (waiting out
+    // send's 300 s would outlast the test's hang guard)
+    const again = await dangvien('send', file, '--wait');
     // Assess
     expect(JSON.parse(first.stdout)).toEqual({ sent: 1, accepted: 0, duplicates: 0, rejected: 1 });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ sent: 1, accepted: 0, duplicates: 0, rejected: 1 });
-    expect(Date.now() - started).toBeLessThan(50_000);
   });
 
   it('applies a file holding a tree and its members, and a dossier whose steps do not name the person, in one send', async () => {
@@ -201,7 +198,7 @@ describe('the dangvien CLI against a local stack', () => {
     ];
     writeFileSync(file, lines.map((e) => JSON.stringify(e)).join('\n'));
     // Act
-    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    const result = await dangvien('send', file, '--wait');
     // Assess: everything applied, nothing rejected for order, nothing left waiting
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ sent: lines.length, accepted: lines.length, duplicates: 0, rejected: 0 });
@@ -217,7 +214,7 @@ describe('the dangvien CLI against a local stack', () => {
     writeFileSync(file2, JSON.stringify(other));
     // Act
     await dangvien('send', file1, '--wait');
-    const second = await dangvien('send', file2, '--wait', '--timeout', '50');
+    const second = await dangvien('send', file2, '--wait');
     // Assess
     expect(JSON.parse(second.stdout)).toMatchObject({ sent: 1, rejected: 1 });
     const listed = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ eventId?: string; reason: string }> };

@@ -49,12 +49,12 @@ describe('personal data: corrections and erasure reach every copy', () => {
     running = started.child;
     await started.ready;
     clients = target(data).stores.clients;
-  }, 120_000);
+  });
   afterAll(async () => {
     if (running) await killGroup(running, 'SIGKILL');
   });
 
-  it('erases an applicant everywhere, keeps a member without --force, and leaves no readable old name', { timeout: 180_000 }, async () => {
+  it('erases an applicant everywhere, keeps a member without --force, and leaves no readable old name', async () => {
     // Prepare: a tree; an applicant whose dossier is rejected; a person who applies, is
     // admitted, corrected and transferred; a rejected event that names each of them
     const applicant = validProfile({ fullName: APPLICANT.name, birthDate: APPLICANT.birthDate, sex: 'female' });

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 // Before any module builds the logger: Powertools resets the level to the configured one
 // on every invocation (injectLambdaContext), so the level must be the configured one.
@@ -82,18 +83,15 @@ describe('logs carry no personal data', () => {
     // still be on its way when the queue is settled on a loaded machine)
     const admittedId = admittedLines.find((l) => l.outcome === 'applied')?.eventId;
     expect(admittedId).toBeDefined();
-    await vi.waitFor(
-      () => {
-        const all = written
-          .join('')
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-        expect(all.filter((l) => l.eventId === admittedId).map((l) => `${String(l.function_name)}: ${String(l.message)}`)).toEqual(
-          expect.arrayContaining(['ingest: event ingested', 'figures: figures refreshed']),
-        );
-      },
-      { timeout: 30_000, interval: 200 },
-    );
+    const about = () =>
+      written
+        .join('')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.eventId === admittedId)
+        .map((l) => `${String(l.function_name)}: ${String(l.message)}`);
+    await until("the figures' line about the admitted event", () => about().includes('figures: figures refreshed'), { intervalMs: 200 });
+    expect(about()).toEqual(expect.arrayContaining(['ingest: event ingested', 'figures: figures refreshed']));
   });
 });

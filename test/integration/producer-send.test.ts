@@ -13,6 +13,7 @@ import { sqsClient } from '../helpers/emulators.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 
@@ -22,16 +23,10 @@ describe('dangvien send --sender on the local stack', () => {
   let producers: string;
   const dangvien = (...args: string[]) =>
     run(process.execPath, ['bin/dangvien.js', ...args, '--data', data], { env: { ...process.env, DANGVIEN_DATA: '' } });
-  const until = async (what: () => Promise<boolean>, timeoutMs: number) => {
-    for (const deadline = Date.now() + timeoutMs; !(await what()); ) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
   const send = async (sender: string | undefined, events: object[]) => {
     const file = join(data, `events-${Math.random()}.ndjson`);
     writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n'));
-    const args = ['bin/dangvien.js', 'send', file, '--wait', '--timeout', '60', '--data', data, ...(sender ? ['--sender', sender] : [])];
+    const args = ['bin/dangvien.js', 'send', file, '--wait', '--data', data, ...(sender ? ['--sender', sender] : [])];
     const { stdout } = await run(process.execPath, args, { env: { ...process.env, DANGVIEN_DATA: '' } });
     return JSON.parse(stdout) as { accepted: number; rejected: number };
   };
@@ -110,7 +105,7 @@ describe('dangvien send --sender on the local stack', () => {
       writeFileSync(producers, '{"producers": [');
       // Act: every receive fails the batch as a whole, until the message reaches the DLQ
       await dangvien('send', file, '--sender', 'AROAQ1');
-      await until(async () => (await dlqDepth()) > 0, 90_000);
+      await until('the event in the DLQ', async () => (await dlqDepth()) > 0, { intervalMs: 250 });
     } finally {
       writeFileSync(producers, registry);
     }
@@ -119,7 +114,7 @@ describe('dangvien send --sender on the local stack', () => {
     expect((await partition(stack, 'REJECTED')).filter((r) => r.eventId === event.id)).toEqual([]);
     // Act: the operator redrives the DLQ (fauxqs's SenderId is the operator's)
     await dangvien('dlq', 'redrive');
-    await until(async () => (await getMember(stack, 'S-BROKEN')) !== undefined, 60_000);
+    await until('the redriven event applied', async () => (await getMember(stack, 'S-BROKEN')) !== undefined, { intervalMs: 250 });
     // Assess: applied as Q1, whose scope it is
     expect(await getMember(stack, 'S-BROKEN')).toMatchObject({ cellId: 'Q1-C' });
   });

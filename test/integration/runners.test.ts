@@ -11,14 +11,7 @@ import { INGEST_DLQ, INGEST_QUEUE, NOTIFICATIONS_QUEUE, RECORDS_TABLE } from '..
 import { provision, type Provisioned } from '../../local/provision.js';
 import { startSqsRunner, type Runner } from '../../local/runners/sqs-runner.js';
 import { startStreamRunner } from '../../local/runners/stream-runner.js';
-
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+import { until } from '../helpers/until.js';
 
 describe('local event source runners', () => {
   let p: Provisioned;
@@ -26,7 +19,8 @@ describe('local event source runners', () => {
 
   beforeAll(async () => {
     p = await provision({ dynamo: dynamoClient(), sqs: sqsClient(), sns: snsClient() }, `r${randomUUID().slice(0, 8)}`, {
-      visibilityTimeout: 1,
+      // Far longer than these handlers run, even on a busy machine: only a failure redelivers.
+      visibilityTimeout: 3,
     });
   });
   afterAll(async () => {
@@ -63,7 +57,7 @@ describe('local event source runners', () => {
       }),
     );
     const dlqBodies: string[] = [];
-    await until(async () => {
+    await until('the poison message in the DLQ', async () => {
       const out = await sqsClient().send(
         new ReceiveMessageCommand({ QueueUrl: p.queues[INGEST_DLQ.id]!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
       );
@@ -92,7 +86,7 @@ describe('local event source runners', () => {
       await held;
     });
     await sqsClient().send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'in-flight' }));
-    await until(() => received === 1);
+    await until('the batch received by the runner to be killed', () => received === 1);
     // Act: killed, then its invocation finishes as a success
     killed.abort();
     release();
@@ -103,7 +97,7 @@ describe('local event source runners', () => {
       }),
     );
     // Assess: the next runner gets it once its visibility runs out
-    await until(() => seen.length > 0);
+    await until('the message received again by the next runner', () => seen.length > 0);
     expect(seen).toEqual(['in-flight']);
   });
 
@@ -135,8 +129,8 @@ describe('local event source runners', () => {
     for (const pk of ['a', 'b', 'c']) {
       await documentClient().send(new PutCommand({ TableName: p.tables[RECORDS_TABLE.id]!, Item: { pk, sk: 'x' } }));
     }
-    await until(() => seen.filter((k) => k === 'c').length >= 1 && failedOnce && seen.lastIndexOf('b') > seen.indexOf('b'));
-    await until(() => seen.slice(seen.lastIndexOf('b')).includes('c'));
+    await until('b failed once and came again', () => failedOnce && seen.lastIndexOf('b') > seen.indexOf('b'));
+    await until('c after the second b', () => seen.slice(seen.lastIndexOf('b')).includes('c'));
     // Assess: a once, then b (failed) and everything after b again
     expect(seen.filter((k) => k === 'a')).toHaveLength(1);
     expect(seen.filter((k) => k === 'b')).toHaveLength(2);

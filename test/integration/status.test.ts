@@ -9,6 +9,8 @@ import { ENDPOINTS_FILE } from '../../local/endpoints.js';
 import { startLocalApi, type LocalApi } from '../../local/http-api.js';
 import { freePort } from '../../local/ports.js';
 import { sqsClient } from '../helpers/emulators.js';
+import { listWaiting } from '../../shared/use-cases/redrive/index.js';
+import { until } from '../helpers/until.js';
 import { recordCompletedRun } from '../../shared/data/run-status.js';
 import { todayInVietnam } from '../../shared/domain/dates.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
@@ -53,7 +55,7 @@ describe('dangvien status', () => {
     // Act
     const status = await dangvien('status');
     // Assess
-    expect(status.code).toBe(0);
+    expect(status.code, `${status.stdout}\n${status.stderr}`).toBe(0);
     expect(status.json()).toMatchObject({ healthy: true, attention: [], deadLetterQueue: { messages: 0 }, waiting: { count: 0 } });
   });
 
@@ -70,7 +72,9 @@ describe('dangvien status', () => {
     await stack.send([
       validEvent('member.recognized', { id: 'status-waiting', data: { memberId: 'NOT-YET', recognizedOn: '2022-03-10' } }),
     ]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await until('the recognition waits for its admission', async () =>
+      (await listWaiting(stack.stores.redrive)).some((w) => w.eventId === 'status-waiting'),
+    );
     await recordCompletedRun(stack.stores.runStatus, 'reminders', '2026-01-01', new Date(Date.now() - 2 * 86_400_000));
     // Act
     const status = await dangvien('status');
