@@ -106,7 +106,7 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
       return once('recompute', () => createDynamoRecomputeStore(tables()));
     },
     get personData() {
-      return once('personData', () => createDynamoPersonDataStore({ ...records(), vault: stores.vault }));
+      return once('personData', () => createDynamoPersonDataStore({ ...records(), figuresTable, vault: stores.vault }));
     },
     get redrive() {
       return once('redrive', () => createDynamoRedriveStore({ ...records(), vault: stores.vault }));
