@@ -6,7 +6,7 @@
 // member; its dossier, the applicant) has a link item under that person too
 // (`REJECTED-LINK` / <rejection id>|<person>), so that erasing either one finds it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { NO_BODY, type RejectedEvent } from '../use-cases/ingest-event/port.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { personPartition, rejectedKey, rejectedLinkKey, stripStorage } from './keys.js';
@@ -20,7 +20,9 @@ export type RejectedEventsTable = RecordsTable & { vault: PersonalVault };
  * The person whose key seals a rejected body: the one it names, else a key of its own,
  * outside the ids' alphabet so that no person id can name it.
  */
-export const rejectedSealer = (r: Pick<RejectedEvent, 'id' | 'personId'>) => r.personId ?? `#rejected/${r.id}`;
+export const rejectedSealer = (r: Pick<RejectedEvent, 'id' | 'personId'>) => r.personId ?? `${REJECTED_SEALER}${r.id}`;
+/** How the key of a rejected body that names no person is named. */
+export const REJECTED_SEALER = '#rejected/';
 
 /** The item of a rejected event: its body sealed, findable by person. */
 async function rejectedItem(vault: PersonalVault, rejected: RejectedEvent): Promise<Record<string, unknown>> {
@@ -51,17 +53,14 @@ export async function rejectedOf(vault: PersonalVault, items: Record<string, unk
 
 export async function storeRejected({ documentClient, tableName, vault }: RejectedEventsTable, rejected: RejectedEvent): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: tableName, Item: await rejectedItem(vault, rejected) }));
-  const links = (rejected.body === NO_BODY ? [] : (rejected.linkedPersonIds ?? [])).map((personId) => ({
-    PutRequest: {
-      Item: {
-        ...rejectedLinkKey(rejected.id, personId),
-        entity: 'rejected-link',
-        rejectionId: rejected.id,
-        personKey: personPartition(personId),
-      },
-    },
-  }));
-  if (links.length > 0) await documentClient.send(new BatchWriteCommand({ RequestItems: { [tableName]: links } }));
+  for (const personId of rejected.body === NO_BODY ? [] : (rejected.linkedPersonIds ?? [])) {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...rejectedLinkKey(rejected.id, personId), entity: 'rejected-link', rejectionId: rejected.id, personKey: personPartition(personId) },
+      }),
+    );
+  }
 }
 
 /** The rejected events the link items among `items` point to (those still kept). */

@@ -11,13 +11,14 @@
 // `stillSealsWith`), so what the passes find is all there is; the old key is destroyed
 // after a pass that finds nothing left to re-seal.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { correctedBody } from '../domain/personal-data.js';
 import type { Profile } from '../domain/records.js';
 import { NO_BODY } from '../use-cases/ingest-event/port.js';
 import { queryAll } from './dynamo-toolkit.js';
-import { personPartition } from './keys.js';
+import { personPartition, rejectedKey } from './keys.js';
 import type { PersonalVault } from './personal-vault.js';
+import { REJECTED_SEALER } from './rejected-events.js';
 import type { RecordsTable } from './records-table.js';
 import { isSealed, kidOf, open, seal, type PersonKey } from './sealing.js';
 
@@ -130,6 +131,27 @@ async function write({ documentClient, tableName }: RecordsTable, item: Item, re
   }
 }
 
+/**
+ * The items that may hold values sealed under a person's key: those of index byPerson; for
+ * the key of a rejected body that names no person (`#rejected/<id>`, rejected-events.ts),
+ * that rejected event.
+ */
+async function itemsSealedFor(table: RecordsTable, personId: string): Promise<Item[]> {
+  if (personId.startsWith(REJECTED_SEALER)) {
+    const out = await table.documentClient.send(
+      new GetCommand({ TableName: table.tableName, Key: rejectedKey(personId.slice(REJECTED_SEALER.length)), ConsistentRead: true }),
+    );
+    return out.Item ? [out.Item] : [];
+  }
+  const { items } = await queryAll(table.documentClient, {
+    TableName: table.tableName,
+    IndexName: 'byPerson',
+    KeyConditionExpression: 'personKey = :p',
+    ExpressionAttributeValues: { ':p': personPartition(personId) },
+  });
+  return items;
+}
+
 /** How many times the copies are looked for again before the old key is kept for the next rotation instead. */
 const MAX_PASSES = 4;
 
@@ -148,12 +170,7 @@ export async function resealPerson(
   if (!key) return undefined;
   let written = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const { items } = await queryAll(table.documentClient, {
-      TableName: table.tableName,
-      IndexName: 'byPerson',
-      KeyConditionExpression: 'personKey = :p',
-      ExpressionAttributeValues: { ':p': personPartition(personId) },
-    });
+    const items = await itemsSealedFor(table, personId);
     let left = 0;
     for (const item of items) {
       const rewrite = rewriteOf(item, key, pass === 0 ? opts.correction : undefined);
