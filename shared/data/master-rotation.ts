@@ -20,8 +20,10 @@ export interface MasterRotation {
   persons: number;
   /** Items sealed again. */
   resealed: number;
-  /** Versions destroyed; empty when some key still needed one (run the rotation again). */
+  /** Versions destroyed. */
   retired: number[];
+  /** Persons still with a key under an older version (then nothing was destroyed: run the rotation again). */
+  left: number;
 }
 
 /** The persons (and sealers of rejected bodies) some of whose keys are made from a version before `current`. */
@@ -91,5 +93,5 @@ export async function rotateMasterSecret(
   } else {
     log(`${left.length} persons still have keys under an older version: run the rotation again`);
   }
-  return { from, to, persons, resealed, retired };
+  return { from, to, persons, resealed, retired, left: left.length };
 }

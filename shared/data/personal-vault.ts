@@ -344,9 +344,10 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
       if (!out.Item || currentKidOf(out.Item) !== kid) return;
       const others = [...entriesOf(out.Item).keys()].filter((k) => k !== kid);
       if (others.length === 0) return;
-      const names: Record<string, string> = { '#keys': 'keys', '#current': 'current' };
+      const names: Record<string, string> = { '#current': 'current' };
       const removed = others.map((other, i) => {
         if (other === FIRST_KID && typeof out.Item!.salt === 'string') return 'salt';
+        names['#keys'] = 'keys';
         names[`#k${i}`] = other;
         return `#keys.#k${i}`;
       });
