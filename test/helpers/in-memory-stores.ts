@@ -184,12 +184,24 @@ export class InMemoryIngestStore implements IngestStore {
   /** The keys each person has had (a correction replaces it): what a correction did, for tests. */
   readonly keyVersions = new Map<string, number>();
 
+  /** How many copies the last correction sealed again (records, markers and rejected events about the person). */
+  lastCorrectionResealed = 0;
+
   async followCorrection(personId: string, correction: Partial<Profile>): Promise<void> {
     this.keyVersions.set(personId, (this.keyVersions.get(personId) ?? 1) + 1);
+    let resealed = [...this.applied.values()].filter((m) => m.personId === personId).length + (this.members.has(personId) ? 1 : 0);
     for (const [id, r] of this.rejected) {
       if (r.personId !== personId || r.body === NO_BODY) continue;
-      this.rejected.set(id, { ...r, body: JSON.stringify(correctedBody(JSON.parse(r.body), correction)) });
+      resealed += 1;
+      let body = r.body;
+      try {
+        body = JSON.stringify(correctedBody(JSON.parse(r.body), correction));
+      } catch {
+        // A body that is not JSON is sealed again as it is.
+      }
+      this.rejected.set(id, { ...r, body });
     }
+    this.lastCorrectionResealed = resealed;
   }
 
   /** Erasure times by person id (tombstones), as the vault keeps them. */
