@@ -15,9 +15,6 @@ import { acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
 
-/** The longest SQS keeps a message: an operator has two weeks to re-drive. */
-const RETENTION = Duration.days(14);
-
 export interface IngestProps {
   readonly records: Records;
   /**
@@ -58,7 +55,8 @@ export function queueFrom(scope: Construct, def: QueueDef, key: kms.IKey, built:
     fifo: def.fifo ? true : undefined,
     visibilityTimeout: Duration.seconds(def.visibilityTimeout),
     maxMessageSizeBytes: def.maxMessageSizeBytes,
-    retentionPeriod: RETENTION,
+    // How long the definition says: the ingest queue 4 days, the dead-letter queue 14 (shared/resources.ts).
+    retentionPeriod: Duration.days(def.retentionDays ?? 14),
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     // Data keys are reused for 5 minutes: fewer KMS calls on a busy queue.

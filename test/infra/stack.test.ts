@@ -189,6 +189,13 @@ describe('ingest', () => {
     });
   });
 
+  it('keeps a message 4 days in the ingest queue and 14 in its dead-letter queue, as docs/personal-data.md says', () => {
+    // Act
+    const retention = [stack.ingest.queue, stack.ingest.deadLetterQueue].map((q) => resource(q).Properties?.MessageRetentionPeriod);
+    // Assess
+    expect(retention).toEqual([4 * 86_400, 14 * 86_400]);
+  });
+
   it('every queue refuses requests without TLS', () => {
     for (const queue of [stack.ingest.queue, stack.ingest.deadLetterQueue, stack.figures.failedBatches]) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
