@@ -193,7 +193,11 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
       if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(tableName));
       const markerIndex = items.length;
       items.push({
-        Put: { TableName: tableName, Item: markerItem(marker, about ? known.get(about) : undefined), ConditionExpression: 'attribute_not_exists(pk)' },
+        Put: {
+          TableName: tableName,
+          Item: markerItem(marker, about ? known.get(about) : undefined),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       });
       if (commitOpts.clearDeferred) items.push({ Delete: { TableName: tableName, Key: deferredKey(commitOpts.clearDeferred) } });
       // Every key that sealed something here must still be the one that seals: a correction

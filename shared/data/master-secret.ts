@@ -81,7 +81,11 @@ export async function currentMasterVersion({ documentClient, tableName }: Record
 }
 
 /** Makes `version` the one new person keys are made under, if `from` still is; false when it no longer is. */
-export async function setCurrentMasterVersion({ documentClient, tableName }: RecordsTable, from: number, version: number): Promise<boolean> {
+export async function setCurrentMasterVersion(
+  { documentClient, tableName }: RecordsTable,
+  from: number,
+  version: number,
+): Promise<boolean> {
   try {
     await documentClient.send(
       new PutCommand({
@@ -198,7 +202,9 @@ export function fileMasterSecret(path: string, sealed: () => Promise<boolean>): 
       } catch {
         return [];
       }
-      return names.flatMap((n) => (n === name ? [1] : n.startsWith(`${name}.`) && /^\d+$/.test(n.slice(name.length + 1)) ? [Number(n.slice(name.length + 1))] : []));
+      return names.flatMap((n) =>
+        n === name ? [1] : n.startsWith(`${name}.`) && /^\d+$/.test(n.slice(name.length + 1)) ? [Number(n.slice(name.length + 1))] : [],
+      );
     },
     async remove(version) {
       rmSync(join(dirname(path), basename(keyFileOf(path, version))), { force: true });

@@ -69,7 +69,9 @@ export function createDynamoPersonDataStore(opts: RecordsTable & { figuresTable:
       });
       const member = items.find((i) => i.entity === 'member');
       if (typeof member?.dossierId === 'string') {
-        const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: dossierKey(member.dossierId), ConsistentRead: true }));
+        const out = await documentClient.send(
+          new GetCommand({ TableName: tableName, Key: dossierKey(member.dossierId), ConsistentRead: true }),
+        );
         if (out.Item) items.push(out.Item);
       }
       const opened = await openSealed(vault, items);
@@ -114,7 +116,14 @@ export function createDynamoPersonDataStore(opts: RecordsTable & { figuresTable:
         await documentClient.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Delete: { TableName: tableName, Key: record.key, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } } },
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: record.key,
+                  ConditionExpression: 'version = :v',
+                  ExpressionAttributeValues: { ':v': version },
+                },
+              },
               { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
             ],
           }),

@@ -119,8 +119,7 @@ export function stillSealsWith(tableName: string, key: PersonKey) {
     ConditionCheck: {
       TableName: tableName,
       Key: saltKey(key.personId),
-      ConditionExpression:
-        key.kid === FIRST_KID ? 'attribute_exists(salt) AND attribute_not_exists(#current)' : '#current = :kid',
+      ConditionExpression: key.kid === FIRST_KID ? 'attribute_exists(salt) AND attribute_not_exists(#current)' : '#current = :kid',
       ExpressionAttributeNames: { '#current': 'current' },
       ...(key.kid === FIRST_KID ? {} : { ExpressionAttributeValues: { ':kid': key.kid } }),
     },
@@ -235,7 +234,11 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
     const salt = randomBytes(32);
     try {
       await documentClient.send(
-        new PutCommand({ TableName: tableName, Item: saltItem(personId, version, kid, salt), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: tableName,
+          Item: saltItem(personId, version, kid, salt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return { personId, kid, key: await derive(version, salt) };
     } catch (error) {
@@ -291,7 +294,10 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
   const pseudonym = async (personId: string): Promise<string> =>
     isPseudonym(personId)
       ? personId
-      : `${PSEUDONYM_PREFIX}${createHmac('sha256', await erasureKey()).update(personId, 'utf8').digest('base64url').slice(0, 22)}`;
+      : `${PSEUDONYM_PREFIX}${createHmac('sha256', await erasureKey())
+          .update(personId, 'utf8')
+          .digest('base64url')
+          .slice(0, 22)}`;
 
   return {
     async keys(personIds, { create }) {
@@ -394,7 +400,11 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
       await documentClient.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...erasureSecretKey, entity: 'vault', sealed: seal(await vaultKey(await currentVersion(true)), secret.toString('base64')) },
+          Item: {
+            ...erasureSecretKey,
+            entity: 'vault',
+            sealed: seal(await vaultKey(await currentVersion(true)), secret.toString('base64')),
+          },
         }),
       );
     },

@@ -57,14 +57,22 @@ export async function storeRejected({ documentClient, tableName, vault }: Reject
     await documentClient.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...rejectedLinkKey(rejected.id, personId), entity: 'rejected-link', rejectionId: rejected.id, personKey: personPartition(personId) },
+        Item: {
+          ...rejectedLinkKey(rejected.id, personId),
+          entity: 'rejected-link',
+          rejectionId: rejected.id,
+          personKey: personPartition(personId),
+        },
       }),
     );
   }
 }
 
 /** The rejected events the link items among `items` point to (those still kept). */
-export async function linkedRejected({ documentClient, tableName }: RecordsTable, items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function linkedRejected(
+  { documentClient, tableName }: RecordsTable,
+  items: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
   const ids = items.filter((i) => i.entity === 'rejected-link').map((i) => String(i.rejectionId));
   if (ids.length === 0) return [];
   return batchGetAll(documentClient, tableName, [...new Set(ids)].map(rejectedKey), { consistentRead: true });

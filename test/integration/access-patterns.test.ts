@@ -211,7 +211,9 @@ describe('what each function touches of the tables', () => {
     await stack.send([
       validEvent('member.imported', { data: { memberId: 'ACC-1', orgId: 'ACC-CELL' } }),
       '{"id":"unreadable-1","type":"member.admitted"}',
-      validEvent('dossier.received', { data: { dossierId: 'ACC-D', personId: 'ACC-P', orgId: 'ACC-CELL', receivedOn: `${city.year}-02-01` } }),
+      validEvent('dossier.received', {
+        data: { dossierId: 'ACC-D', personId: 'ACC-P', orgId: 'ACC-CELL', receivedOn: `${city.year}-02-01` },
+      }),
     ]);
     await stack.settle();
     // An admission refused (before its dossier was received): kept, linked to the applicant too

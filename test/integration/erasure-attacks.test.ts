@@ -80,10 +80,16 @@ describe('an erasure cannot be undone by someone who reads the tables', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    await stack.send([registerOrg('HP', null, 'province'), registerOrg('C1', 'HP', 'grassroots-cell'), registerOrg('C2', 'HP', 'grassroots-cell')]);
+    await stack.send([
+      registerOrg('HP', null, 'province'),
+      registerOrg('C1', 'HP', 'grassroots-cell'),
+      registerOrg('C2', 'HP', 'grassroots-cell'),
+    ]);
     await stack.settle();
     await stack.send([
-      validEvent('dossier.received', { data: { dossierId: 'HS-0001', personId: APPLICANT, orgId: 'C1', receivedOn: '2021-01-04', profile } }),
+      validEvent('dossier.received', {
+        data: { dossierId: 'HS-0001', personId: APPLICANT, orgId: 'C1', receivedOn: '2021-01-04', profile },
+      }),
       validEvent('member.imported', { data: { memberId: KEPT, orgId: 'C2', profile: validProfile({ fullName: 'Vũ Văn Keptname' }) } }),
       validEvent('dossier.received', {
         data: { dossierId: 'HS-0002', personId: REFUSED_APPLICANT, orgId: 'C1', receivedOn: '2021-01-04', profile: validProfile() },

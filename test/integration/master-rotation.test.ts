@@ -64,7 +64,9 @@ describe('rotating the personal data master secret', () => {
     await stack.settle();
     await stack.send([
       validEvent('member.imported', { data: { memberId: 'M-ROT', orgId: 'C1', profile: validProfile({ fullName: 'Lý Thị Rotname' }) } }),
-      validEvent('dossier.received', { data: { dossierId: 'D-ROT', personId: 'P-ROT', orgId: 'C1', profile: validProfile({ fullName: 'Mai Văn Applicant' }) } }),
+      validEvent('dossier.received', {
+        data: { dossierId: 'D-ROT', personId: 'P-ROT', orgId: 'C1', profile: validProfile({ fullName: 'Mai Văn Applicant' }) },
+      }),
       validEvent('dossier.received', { data: { dossierId: 'D-GONE', personId: 'P-GONE', orgId: 'C1' } }),
       // A body that fails the schema and names nobody: sealed under a key of its own
       '{"id":"rot-bad","type":"member.admitted","data":{"profile":{"fullName":"Ẩn Danh Nobody"}}}',

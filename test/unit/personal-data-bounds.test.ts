@@ -34,7 +34,8 @@ describe('bodies kept about a person', () => {
   it('keeps at most the cap of bodies from one sender about one person; a correction then seals no more than that again', async () => {
     // Prepare: a district ties bodies that fail the schema to a member, over and over
     const store = await withMember();
-    const hostile = (n: number) => JSON.stringify({ id: `junk-${n}`, source: 'csdl-q1', type: 'member.updated', data: { memberId: 'M1', profile: 'x' } });
+    const hostile = (n: number) =>
+      JSON.stringify({ id: `junk-${n}`, source: 'csdl-q1', type: 'member.updated', data: { memberId: 'M1', profile: 'x' } });
     const flood = 3 * REJECTED_BODIES_PER_PERSON;
     // Act
     for (let n = 0; n < flood; n++) await ingest(store, hostile(n), as('Q1'));
@@ -48,7 +49,10 @@ describe('bodies kept about a person', () => {
     expect(fromQ1.filter((r) => r.body !== NO_BODY)).toHaveLength(REJECTED_BODIES_PER_PERSON);
     // the city's own rejection about M1 is kept whole, under its own cap
     expect(own).toMatchObject({ outcome: 'rejected', reason: 'member-exists' });
-    expect([...store.rejected.values()].find((r) => r.senderId === 'CITY')).toMatchObject({ personId: 'M1', body: expect.stringContaining('M1') });
+    expect([...store.rejected.values()].find((r) => r.senderId === 'CITY')).toMatchObject({
+      personId: 'M1',
+      body: expect.stringContaining('M1'),
+    });
     expect(corrected.outcome).toBe('applied');
     expect(store.lastCorrectionResealed).toBeLessThanOrEqual(REJECTED_BODIES_PER_PERSON + 1 + 2 + 1);
   });
@@ -56,11 +60,18 @@ describe('bodies kept about a person', () => {
   it('ties a refused admission to the applicant of its dossier as well as to the member it names', async () => {
     // Prepare
     const store = await withMember();
-    await ingest(store, city(validEvent('dossier.received', { data: { dossierId: 'D7', personId: 'P7', orgId: 'C1', receivedOn: '2021-01-04' } })));
+    await ingest(
+      store,
+      city(validEvent('dossier.received', { data: { dossierId: 'D7', personId: 'P7', orgId: 'C1', receivedOn: '2021-01-04' } })),
+    );
     // Act: admitted before the dossier was received
     const refused = await ingest(
       store,
-      city(validEvent('member.admitted', { data: { memberId: 'M7', orgId: 'C1', admittedOn: '2020-12-01', ceremonyOn: undefined, dossierId: 'D7' } })),
+      city(
+        validEvent('member.admitted', {
+          data: { memberId: 'M7', orgId: 'C1', admittedOn: '2020-12-01', ceremonyOn: undefined, dossierId: 'D7' },
+        }),
+      ),
     );
     // Assess
     expect(refused).toMatchObject({ outcome: 'rejected', reason: 'date-order' });
@@ -94,7 +105,10 @@ describe('after an erasure', () => {
     const store = await withMember();
     store.erased.set('M1', new Date().toISOString());
     // Act
-    const outcome = await ingest(store, JSON.stringify({ id: 'bad-1', source: 'csdl-city', data: { memberId: 'M1', profile: { fullName: 'Tên Cũ' } } }));
+    const outcome = await ingest(
+      store,
+      JSON.stringify({ id: 'bad-1', source: 'csdl-city', data: { memberId: 'M1', profile: { fullName: 'Tên Cũ' } } }),
+    );
     // Assess
     expect(outcome).toMatchObject({ outcome: 'rejected', reason: 'schema' });
     expect(store.lastRejected).toMatchObject({ body: NO_BODY });
