@@ -125,3 +125,13 @@ export async function personErase(id: string, opts: TargetOptions & { force?: bo
   const { erasePersonData } = await import('./person.js');
   await erasePersonData(connect(to), id, { force: opts.force ?? false, dryRun: opts.dryRun ?? false });
 }
+
+/** `dangvien vault rotate`. */
+export async function vaultRotate(opts: TargetOptions): Promise<void> {
+  const stores = connect(target(opts));
+  const rotation = await stores.rotateMasterSecret({ log: (line) => console.error(line) });
+  printJson(rotation);
+  if (rotation.left > 0) {
+    throw new CheckFailed('older versions of the master secret are still needed: run `dangvien vault rotate` again');
+  }
+}

@@ -22,16 +22,21 @@ export async function showPerson(stores: Pick<PersonStores, 'personData'>, id: s
 }
 
 /**
- * The store as erasure sees it, with nothing destroyed: it reads what the erasure would
- * read, and answers each destruction with what it would have done (a key destroyed if
- * there is one, a profile removed, a rejected event forgotten).
+ * The store as erasure sees it, with nothing destroyed or written: it reads what the
+ * erasure would read, and answers each change with what it would have done (a key
+ * destroyed if there is one, a record renamed, a rejected event forgotten).
  */
 export function dryRunStore(store: PersonDataStore, hasKey: (personId: string) => Promise<boolean>): PersonDataStore {
   return {
     holdingsOf: (personId) => store.holdingsOf(personId),
+    tombstone: async (personId) => `~(pseudonym of ${personId})`,
     destroyKey: hasKey,
-    dropSealedProfile: async () => true,
+    pseudonymizeRecord: async () => true,
+    pseudonymizeFact: async () => undefined,
+    pseudonymizeMarker: async () => undefined,
     forgetRejected: async () => undefined,
+    forgetNotes: async () => undefined,
+    forgetReminders: async () => undefined,
   };
 }
 
@@ -47,8 +52,14 @@ export async function erasePersonData(stores: PersonStores, id: string, opts: { 
       console.log(JSON.stringify(summary, null, 2));
       return;
     }
-    const { keysDestroyed, recordsCleared, rejectedForgotten, ...rest } = summary;
-    const wouldBe = { keysToDestroy: keysDestroyed, recordsToClear: recordsCleared, rejectedToForget: rejectedForgotten };
+    const { keysDestroyed, recordsCleared, recordsPseudonymized, factsPseudonymized, rejectedForgotten, ...rest } = summary;
+    const wouldBe = {
+      keysToDestroy: keysDestroyed,
+      recordsToClear: recordsCleared,
+      recordsToPseudonymize: recordsPseudonymized,
+      factsToPseudonymize: factsPseudonymized,
+      rejectedToForget: rejectedForgotten,
+    };
     console.log(JSON.stringify({ dryRun: true, ...rest, ...wouldBe }, null, 2));
   } catch (error) {
     if (error instanceof RetentionError) throw new UsageError(`retention: ${error.message}`);

@@ -217,6 +217,22 @@ export function buildProgram(opts: ProgramOptions): Command {
       .option('--yes', 'erase without asking (needed when stdin is not a terminal)'),
   ).action(async (id: string, options) => (await commands()).personErase(id, options));
 
+  const vault = program
+    .command('vault')
+    .summary('the keys that seal personal data')
+    .description('The master secret every person’s key is made from (docs/runbook.md#rotating-the-personal-data-master-secret).');
+  talksToStack(
+    vault
+      .command('rotate')
+      .summary('rotate the personal data master secret')
+      .description(
+        [
+          'Makes a new version of the master secret, gives every person a new key under it and seals every copy kept about them again, then destroys the older versions. It waits two minutes before its last look, so that every running function has read the new version. Prints what it did as JSON; progress goes to stderr.',
+          'A rotation that stopped (a crash, a lost connection) is finished by running the command again: it makes no new version while an older one is still there.',
+        ].join('\n\n'),
+      ),
+  ).action(async (options) => (await commands()).vaultRotate(options));
+
   program
     .command('completion')
     .summary('the shell completion script (bash or zsh)')

@@ -9,10 +9,11 @@ import type { Construct } from 'constructs';
 
 /**
  * DynamoDB actions a function may be granted. TransactWriteItems is not among them: IAM
- * authorizes each action of a transaction as the PutItem, UpdateItem or DeleteItem it is
- * ("Using IAM with DynamoDB transactions"), so a transaction needs only those.
+ * authorizes each action of a transaction as the PutItem, UpdateItem, DeleteItem or
+ * ConditionCheckItem it is ("Using IAM with DynamoDB transactions"), so a transaction
+ * needs only those.
  */
-export type ItemAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type ItemAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 export interface ItemAccess {
   readonly actions: readonly ItemAction[];

@@ -19,10 +19,24 @@ const RECORD_ENTITIES = ['MEMBER#*', 'DOSSIER#*', 'TRANSFER#*'] as const;
 
 export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   // Every partition of Records: the org tree and its counter, the records, the facts, the
-  // markers (EVENT#, old and new layout), the rejected and waiting events, the redrive
-  // grants, the persons' salts and the vault. Nothing of Figures.
+  // markers (EVENT#, old and new layout), the rejected and waiting events and a rejected
+  // event's links to other persons, the redrive grants, the persons' salts, the erased
+  // persons' tombstones and the vault. Nothing of Figures.
   ingest: {
-    records: ['ORGS', 'ORGTREE', ...RECORD_ENTITIES, 'FACT#*', 'EVENT#*', 'REJECTED', 'DEFERRED', 'REDRIVE', 'PERSON#*', 'VAULT'],
+    records: [
+      'ORGS',
+      'ORGTREE',
+      ...RECORD_ENTITIES,
+      'FACT#*',
+      'EVENT#*',
+      'REJECTED',
+      'REJECTED-LINK',
+      'DEFERRED',
+      'REDRIVE',
+      'PERSON#*',
+      'ERASED#*',
+      'VAULT',
+    ],
     figures: [],
   },
   // The org tree and its counter, a cell's facts, and the version of a record the index

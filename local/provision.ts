@@ -90,6 +90,7 @@ async function createQueue(
   const attributes: Record<string, string> = { VisibilityTimeout: String(visibilityTimeout ?? def.visibilityTimeout) };
   if (def.fifo) attributes.FifoQueue = 'true';
   if (def.maxMessageSizeBytes) attributes.MaximumMessageSize = String(def.maxMessageSizeBytes);
+  if (def.retentionDays) attributes.MessageRetentionPeriod = String(def.retentionDays * 86_400);
   if (dlq && def.maxReceiveCount) {
     attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: def.maxReceiveCount });
   }

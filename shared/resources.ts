@@ -37,6 +37,8 @@ export interface QueueDef {
   /** The largest message body accepted, in bytes. */
   maxMessageSizeBytes?: number;
   deadLetterQueue?: string;
+  /** Days a message is kept (SQS: 1 minute to 14 days; a FIFO dead-letter queue counts from the move). */
+  retentionDays?: number;
 }
 
 /**
@@ -90,8 +92,20 @@ export const TABLES = [RECORDS_TABLE, FIGURES_TABLE] as const;
  */
 const MAX_EVENT_BYTES = MAX_BODY_BYTES;
 
-/** Ingest: SQS FIFO, the subject as message group (docs/events.md). */
-export const INGEST_DLQ: QueueDef = { id: 'IngestDlq.fifo', fifo: true, visibilityTimeout: 30, maxMessageSizeBytes: MAX_EVENT_BYTES };
+/**
+ * Ingest: SQS FIFO, the subject as message group (docs/events.md). Messages carry profiles,
+ * which no erasure reaches while they are queued (docs/personal-data.md): the ingest queue
+ * keeps one 4 days, far longer than an event takes to apply or, after five receives, to
+ * move on; the dead-letter queue 14 days from the move, the time an operator may need to
+ * redrive it across a holiday such as Tết (docs/runbook.md).
+ */
+export const INGEST_DLQ: QueueDef = {
+  id: 'IngestDlq.fifo',
+  fifo: true,
+  visibilityTimeout: 30,
+  maxMessageSizeBytes: MAX_EVENT_BYTES,
+  retentionDays: 14,
+};
 export const INGEST_QUEUE: QueueDef = {
   id: 'Ingest.fifo',
   fifo: true,
@@ -99,6 +113,7 @@ export const INGEST_QUEUE: QueueDef = {
   maxReceiveCount: 5,
   deadLetterQueue: INGEST_DLQ.id,
   maxMessageSizeBytes: MAX_EVENT_BYTES,
+  retentionDays: 4,
 };
 
 /** Reminders go out here (an SNS topic in the cloud, a queue locally to read them from). */

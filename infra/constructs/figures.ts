@@ -64,7 +64,11 @@ export class Figures extends Construct {
     const partitions = FUNCTION_PARTITIONS.figures;
     grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: partitions.records });
     grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byCell'] });
-    grantItems(this.handler, figuresTable, { actions: ['BatchGetItem', 'PutItem', 'Query'], leadingKeys: partitions.figures });
+    // DeleteItem: the contribution of a record an erasure moved under a pseudonym (refresh-figures/as-of.ts).
+    grantItems(this.handler, figuresTable, {
+      actions: ['BatchGetItem', 'PutItem', 'DeleteItem', 'Query'],
+      leadingKeys: partitions.figures,
+    });
     grantTableKey(this.handler, props.records.key, 'write');
     // The stream is read by Lambda's poller with this role, not through a DynamoDB call
     // made on its behalf, so the key names the role itself for Decrypt.

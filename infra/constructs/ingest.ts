@@ -15,9 +15,6 @@ import { acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
 
-/** The longest SQS keeps a message: an operator has two weeks to re-drive. */
-const RETENTION = Duration.days(14);
-
 export interface IngestProps {
   readonly records: Records;
   /**
@@ -58,7 +55,8 @@ export function queueFrom(scope: Construct, def: QueueDef, key: kms.IKey, built:
     fifo: def.fifo ? true : undefined,
     visibilityTimeout: Duration.seconds(def.visibilityTimeout),
     maxMessageSizeBytes: def.maxMessageSizeBytes,
-    retentionPeriod: RETENTION,
+    // How long the definition says: the ingest queue 4 days, the dead-letter queue 14 (shared/resources.ts).
+    retentionPeriod: Duration.days(def.retentionDays ?? 14),
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     // Data keys are reused for 5 minutes: fewer KMS calls on a busy queue.
@@ -123,13 +121,14 @@ export class Ingest extends Construct {
     // What ingest-store.ts calls: the applied marker and the records an event names
     // (BatchGetItem), a redrive grant (GetItem), the org tree and a cell's members (Query on the table and on
     // index byCell), the transaction of a change (its Puts, the org-tree counter's Update,
-    // the deferred note's Delete), a rejected event (PutItem) and a deferred one (UpdateItem).
+    // the deferred note's Delete, the condition that each person key it sealed with still
+    // seals: ConditionCheckItem), a rejected event (PutItem) and a deferred one (UpdateItem).
     grantItems(this.handler, records.recordsTable, {
-      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
       leadingKeys: FUNCTION_PARTITIONS.ingest.records,
     });
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byCell'] });
-    // A correction reaches the rejected events kept about the person (index byPerson).
+    // A correction reaches every copy kept about the person, sealed again under a new key (index byPerson).
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byPerson'] });
     grantTableKey(this.handler, records.key, 'write');
     // The vault's master secret: made once (GenerateDataKey), opened per container (Decrypt).

@@ -100,12 +100,13 @@ export class Records extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       useThrough: [],
     });
-    // The operators open the master secret (Decrypt) to read profiles; they never make it.
+    // The operators open the master secret (Decrypt) to read profiles, and make a new
+    // version of it when they rotate it (GenerateDataKey, docs/runbook.md).
     if (props.personalDataOperatorRoleArn) {
       this.allowVaultMaster(
         'VaultMasterSecretForTheOperators',
         iam.Role.fromRoleArn(this, 'PersonalDataOperators', props.personalDataOperatorRoleArn, { mutable: false }),
-        ['kms:Decrypt'],
+        ['kms:Decrypt', 'kms:GenerateDataKey'],
       );
     }
     this.tables = new Map(TABLES.map((def) => [def.id, tableFrom(this, def, this.key)]));

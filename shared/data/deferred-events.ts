@@ -5,7 +5,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WaitingRef } from '../use-cases/ingest-event/port.js';
 import type { WaitingEvent } from '../use-cases/redrive/port.js';
 import { queryAll } from './dynamo-toolkit.js';
-import { deferredKey, stripStorage } from './keys.js';
+import { deferredKey, personPartition, stripStorage } from './keys.js';
 import type { RecordsTable } from './records-table.js';
 
 /** Notes why an event waits; each retry adds an attempt and keeps when it first waited. */
@@ -21,7 +21,7 @@ export async function storeDeferred(
       Key: deferredKey(waiting.id),
       UpdateExpression:
         'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e, ' +
-        'eventId = :id, #source = :s, senderId = :sender ADD attempts :one',
+        `eventId = :id, #source = :s, senderId = :sender${waiting.personId ? ', personKey = :person' : ''} ADD attempts :one`,
       ExpressionAttributeNames: { '#source': 'source' },
       ExpressionAttributeValues: {
         ':r': reason,
@@ -32,6 +32,8 @@ export async function storeDeferred(
         ':id': waiting.eventId,
         ':s': waiting.source,
         ':sender': waiting.senderId,
+        // Its message names the person: found and forgotten with them (index byPerson).
+        ...(waiting.personId ? { ':person': personPartition(waiting.personId) } : {}),
       },
     }),
   );

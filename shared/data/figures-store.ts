@@ -8,7 +8,7 @@
 //   ORG#<id>          SUBTREE#ASOF#…          the same for the whole subtree
 //   CHANGES#<cell>    <record pk>             one record's dated changes in the cell, at its version
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeChanges, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../domain/figures/index.js';
 import type { FactRecord } from '../domain/records.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
@@ -183,6 +183,27 @@ async function putContribution(t: FiguresTables, c: StoredContribution): Promise
   }
 }
 
+/** Deletes a record's contribution unless the item holds a later version of the record; returns what it deleted. */
+async function dropContribution(t: FiguresTables, c: Omit<StoredContribution, 'changes'>): Promise<ContributionPut> {
+  try {
+    const out = await t.documentClient.send(
+      new DeleteCommand({
+        TableName: t.figuresTable,
+        Key: contributionKey(c.cellId, c.recordPk),
+        ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
+        ExpressionAttributeValues: { ':v': c.version },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const old = out.Attributes;
+    if (!old) return { written: true };
+    return { written: true, replaced: { changes: normalizeChanges(old.changes as DatedChanges), version: Number(old.version ?? 0) } };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return { written: false };
+    throw error;
+  }
+}
+
 /** Every contribution to a cell, read consistently. */
 async function queryContributions(t: FiguresTables, cellId: string): Promise<StoredContribution[]> {
   const { items } = await queryAll(t.documentClient, {
@@ -230,11 +251,12 @@ async function queryFacts(t: FiguresTables, cellId: string, year: number): Promi
 }
 
 /** The writes of the Figures table that `recompute` shares with the refresh. */
-export function figuresWriter(t: FiguresTables): Pick<FiguresStore, 'writeFigures' | 'writeAsOf' | 'putContribution'> {
+export function figuresWriter(t: FiguresTables): Pick<FiguresStore, 'writeFigures' | 'writeAsOf' | 'putContribution' | 'dropContribution'> {
   return {
     writeFigures: (orgId, kind, figures, readVersion, bookkeeping) => writeFigures(t, orgId, kind, figures, readVersion, bookkeeping),
     writeAsOf: (item, readVersion) => writeAsOf(t, item, readVersion),
     putContribution: (c) => putContribution(t, c),
+    dropContribution: (c) => dropContribution(t, c),
   };
 }
 

@@ -8,16 +8,28 @@ import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import type { AppliedEvent, CommitResult, IngestStore } from '../use-cases/ingest-event/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
-import { deferredKey, dossierKey, factKey, memberKey, orgKey, cellPartition, stripStorage, toItem, transferKey } from './keys.js';
+import {
+  deferredKey,
+  dossierKey,
+  factKey,
+  memberKey,
+  orgKey,
+  cellPartition,
+  personPartition,
+  stripStorage,
+  toItem,
+  transferKey,
+} from './keys.js';
 import { storeDeferred } from './deferred-events.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { findApplied, markerItem } from './event-marker.js';
 import { loadAllOrgs, orgTreeChanged } from './org-records.js';
-import type { PersonalVault, PersonKey } from './personal-vault.js';
+import { stillSealsWith, type PersonalVault, type PersonKey } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 import { findRedriveGrant } from './redrive-grant.js';
-import { correctRejected, storeRejected } from './rejected-events.js';
-import { openSealed, sealed } from './sealed-records.js';
+import { rejectedBodiesAbout, storeRejected } from './rejected-events.js';
+import { resealPerson } from './reseal.js';
+import { openSealed, personKeys, sealed, sealingPersonOf } from './sealed-records.js';
 
 export interface DynamoIngestStoreOptions extends RecordsTable {
   /** The keys that seal profiles and rejected bodies. */
@@ -96,10 +108,14 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
   const countOpenDossiers = (orgId: string) => countInCell(orgId, 'entity = :dossier', { ':dossier': 'dossier' });
 
   return {
-    findApplied: (key) => findApplied(table, key),
+    findApplied: (key) => findApplied(table, vault, key),
     findRedriveGrant: (token) => findRedriveGrant(table, token),
     storeRejected: (rejected) => storeRejected(withVault, rejected),
-    correctRejected: (personId, correction) => correctRejected(withVault, personId, correction),
+    rejectedBodiesAbout: (personId, senderId, limit) => rejectedBodiesAbout(table, personId, senderId, limit),
+    followCorrection: async (personId, correction) => {
+      await resealPerson(withVault, personId, { correction });
+    },
+    erasures: (personIds) => vault.erasures(personIds),
     storeDeferred: (waiting, reason, message) => storeDeferred(table, waiting, reason, message),
     // The copy the figures and the report keep too: one counter read, the whole tree only when it moved.
     currentOrgTree: () => orgTree.currentOrgTree(),
@@ -148,16 +164,22 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
       writes: readonly Write[],
       commitOpts: { clearDeferred?: string; loaded?: LoadedState },
     ): Promise<CommitResult> {
-      const known = commitOpts.loaded ? keysOpenedFor(commitOpts.loaded) : undefined;
-      const recordItems = await sealed(
-        vault,
-        writes.map((w) => (w.entity === 'fact' ? {} : toItem(w))),
-        known,
-      );
+      const known = commitOpts.loaded ? keysOpenedFor(commitOpts.loaded) : new Map<string, PersonKey>();
+      const plain = writes.map((w) => (w.entity === 'fact' ? {} : toItem(w)));
+      const recordItems = await sealed(vault, plain, known);
+      const about = marker.personId;
+      if (about) await personKeys(vault, [about], true, known);
+      // A fact is part of its event's person's history: found and renamed with it on an erasure.
+      const factPerson = about ? { personKey: personPartition(about) } : {};
       const items: TransactItem[] = writes.map((w, i): TransactItem => {
         if (w.entity === 'fact') {
           return w.op === 'put'
-            ? { Put: { TableName: tableName, Item: { ...toItem({ entity: 'fact', record: w.record }), lastEventId: marker.eventId } } }
+            ? {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...toItem({ entity: 'fact', record: w.record }), ...factPerson, lastEventId: marker.eventId },
+                },
+              }
             : { Delete: { TableName: tableName, Key: factKey(w.record) } };
         }
         const condition =
@@ -170,8 +192,18 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
       });
       if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(tableName));
       const markerIndex = items.length;
-      items.push({ Put: { TableName: tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } });
+      items.push({
+        Put: {
+          TableName: tableName,
+          Item: markerItem(marker, about ? known.get(about) : undefined),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
       if (commitOpts.clearDeferred) items.push({ Delete: { TableName: tableName, Key: deferredKey(commitOpts.clearDeferred) } });
+      // Every key that sealed something here must still be the one that seals: a correction
+      // that replaced it, or an erasure that destroyed it, since it was read makes this stale.
+      const sealers = new Set([...plain.map(sealingPersonOf), about].filter((p): p is string => p !== undefined));
+      for (const person of sealers) items.push(stillSealsWith(tableName, known.get(person)!));
       try {
         await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
         return 'committed';

@@ -9,6 +9,7 @@
 //   FACT#<cell>#<year>      <factId>      one event's contribution to a yearly figure
 //   EVENT#<source>/<id>     EVENT         an applied event: the idempotency marker and the audit trail
 //   REJECTED                <rejection>   an event that can never apply, with its reason and its sender
+//   REJECTED-LINK           <rejection>|<person>  another person a rejected event is about (rejected-events.ts)
 //   DEFERRED                <waiting>     an event waiting for its predecessor, with its reason and its sender
 //   REDRIVE                 <token>       an operator's redrive: whose event a re-sent body is (redrive-grant.ts)
 //
@@ -53,6 +54,8 @@ export const legacyEventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk
 /** The event id a marker's partition key names (either layout). */
 export const eventIdOfMarkerPk = (pk: string) => pk.slice('EVENT#'.length).split('/').at(-1) ?? '';
 export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
+/** A rejected event's link to another person it is about, found by that person (index byPerson). */
+export const rejectedLinkKey = (rejectionId: string, personId: string) => ({ pk: 'REJECTED-LINK', sk: `${rejectionId}|${personId}` });
 export const deferredKey = (waitingId: string) => ({ pk: 'DEFERRED', sk: waitingId });
 export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;

@@ -53,6 +53,13 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
           members.map((record) => toItem({ entity: 'member', record })),
         ),
       ),
-    putMarkers: (markers) => write(markers.map(markerItem)),
+    async putMarkers(markers) {
+      // Each hash sealed under its member's key (event-marker.ts): made with the member's record.
+      const keys = await vault.keys(
+        markers.flatMap((m) => (m.personId ? [m.personId] : [])),
+        { create: true },
+      );
+      await write(markers.map((m) => markerItem(m, m.personId ? keys.get(m.personId) : undefined)));
+    },
   };
 }

@@ -1,213 +1,67 @@
 // data: personal data sealed at rest, one key per person, erased by destroying the key
-// (crypto-shredding, docs/security.md).
+// (crypto-shredding, docs/personal-data.md).
 //
-//   pk            sk      what
-//   PERSON#<id>   SALT    32 random bytes; with the master secret they make the person's key
-//   VAULT         MASTER  in the cloud: the master secret, encrypted by the KMS key
-//   VAULT         IN-USE  written when a process first uses the master, before any salt
+//   pk                  sk      what
+//   PERSON#<id>         SALT    the person's keys: `keys` kid → "<master version>:<salt>", `current` the
+//                               kid that seals now; a `salt` alone is key `1` under master 1 (before key ids)
+//   ERASED#<pseudonym>  ERASED  a tombstone: the person with that pseudonym was erased at `erasedAt`
+//   VAULT               ERASURE the erasure secret, sealed under the current master
+//   VAULT               …       the master secrets and their versions (master-secret.ts)
 //
-// A master secret is made only for a table whose master was never used (no IN-USE item):
-// nothing can be sealed under it yet. Once it was, a missing master is an error that
-// stops the work loudly (MasterSecretMissingError), never replaced by a new one: every
-// profile would then read as absent, and the old master, restored from a backup, would
-// no longer fit the salts made since. The IN-USE item is kept apart from the master, so
-// that deleting the master item (or the local key file) does not delete the evidence.
+// A person's key is HKDF(master of its version, salt): it exists only in memory. Every
+// profile the Records table keeps (members, dossiers, attendees), every rejected body and
+// every applied event's hash is sealed with AES-256-GCM under the key of the person it is
+// about, the person's id as the associated data (a blob copied onto another person's item
+// does not open). Deleting the salt item makes every copy unreadable at once, also those
+// in stream records and the free pages of a database file, which no delete can reach.
 //
-// A person's key is HKDF(master, salt): it exists only in memory. Every profile the
-// Records table keeps (members, dossiers, attendees) and every rejected body is sealed
-// with AES-256-GCM under the key of the person it is about, the person's id as the
-// associated data (a blob copied onto another person's item does not open). Deleting
-// the salt makes every copy unreadable at once, also those in stream records, backups
-// and the free pages of a database file, which no delete can reach.
+// A person has several keys only while a rotation re-seals their copies (a correction,
+// a rotation of the master secret: reseal.ts): the new one seals, the older ones open
+// what is not re-sealed yet, and are destroyed when it is. A write that sealed with a key
+// holds only if that key still seals (`stillSealsWith`): a rotation or an erasure that
+// lands between its read and its write makes it read again.
+//
+// An erased person's id is replaced by a pseudonym, HMAC of the id under the erasure
+// secret: stable (an erasure done again finds the same one), and no one without the
+// master secret can compute it from a guessed id. The tombstone under it says when the
+// person was erased, so that an event about them sent before then is refused.
 //
 // The master secret never sits beside the data: in the cloud it is a KMS data key
 // (one Decrypt per Lambda container), locally a file in the data directory. Which one a
-// process uses is its composition root's choice; the vault only loads it, once.
-import { hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// process uses is its composition root's choice; the vault only loads it, once a version.
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { KMSClient } from '@aws-sdk/client-kms';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { PERSONAL_DATA_KEY_CONTEXT } from '../resources.js';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, chunks } from './dynamo-toolkit.js';
 import { mapLimit } from '../map-limit.js';
+import { currentMasterVersion, markInUse, type MasterSecret } from './master-secret.js';
 import type { RecordsTable } from './records-table.js';
-import type { PersonKey } from './sealing.js';
-import { lazy } from '../lazy.js';
+import { FIRST_KID, isSealed, open, seal, type PersonKey } from './sealing.js';
 
-/** Once per process, in the cloud only: the master secret is decrypted on first use. */
-const kmsModule = lazy(() => import('@aws-sdk/client-kms'));
-
-export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
-const masterKey = { pk: 'VAULT', sk: 'MASTER' } as const;
-/** Present once a process used the master secret: data sealed under it may exist. */
-export const inUseKey = { pk: 'VAULT', sk: 'IN-USE' } as const;
-
-/**
- * The master secret is gone while the Records table holds data sealed under it. Nothing
- * that seals or opens personal data can go on until it is restored from a backup.
- */
-export class MasterSecretMissingError extends Error {
-  constructor(where: string) {
-    super(
-      `the personal data master secret (${where}) is missing, but the Records table holds personal data sealed under it: ` +
-        'restore it from a backup. A new secret is never made in its place: every profile would read as absent.',
-    );
-    this.name = 'MasterSecretMissingError';
-  }
-}
-
-/** The local key file is not one this user alone could have written: it is not read. */
-export class UnsafeKeyFileError extends Error {
-  constructor(path: string, why: string) {
-    super(`refusing to read the personal data master key ${path}: ${why}`);
-    this.name = 'UnsafeKeyFileError';
-  }
-}
-
-/** Whether data may have been sealed under the master secret of this Records table (its IN-USE item). */
-export async function sealedDataExists({ documentClient, tableName }: RecordsTable): Promise<boolean> {
-  const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: inUseKey, ConsistentRead: true }));
-  return out.Item !== undefined;
-}
-
-/** Writes the IN-USE item (idempotent). */
-async function markInUse({ documentClient, tableName }: RecordsTable): Promise<void> {
-  await documentClient.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: { ...inUseKey, entity: 'vault', note: 'personal data is sealed under the master secret: never replace it' },
-    }),
-  );
-}
-
+export {
+  checkKeyFile,
+  fileMasterSecret,
+  inUseKey,
+  type KmsCalls,
+  kmsMasterSecret,
+  type MasterSecret,
+  MasterSecretMissingError,
+  readKeyFile,
+  sealedDataExists,
+  UnsafeKeyFileError,
+} from './master-secret.js';
 export { isSealed, open, seal, type PersonKey } from './sealing.js';
 
+export const saltKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SALT' });
+export const tombstoneKey = (pseudonym: string) => ({ pk: `ERASED#${pseudonym}`, sk: 'ERASED' });
+const erasureSecretKey = { pk: 'VAULT', sk: 'ERASURE' } as const;
+
 const INFO = 'dangvien/personal-data/v1';
+const VAULT_INFO = 'dangvien/vault/v1';
 
-/** Where the master secret comes from. */
-export interface MasterSecret {
-  load(): Promise<Buffer>;
-}
-
-/**
- * The key file's bytes, or undefined when there is none. Read only if it is a regular
- * file (not a symbolic link: opened with O_NOFOLLOW), owned by this user and readable by
- * nobody else; the checks are made on the opened file, so it cannot be swapped between
- * the check and the read.
- * @param owner the user it must belong to: this process's.
- * @throws UnsafeKeyFileError otherwise.
- */
-export function readKeyFile(path: string, owner: number | undefined = process.getuid?.()): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP' || code === 'EMLINK') throw new UnsafeKeyFileError(path, 'it is a symbolic link');
-    throw error;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UnsafeKeyFileError(path, 'it is not a regular file');
-    if (owner !== undefined && stat.uid !== owner) {
-      throw new UnsafeKeyFileError(path, `it belongs to user ${stat.uid}, not to you (${owner})`);
-    }
-    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    if ((stat.mode & 0o077) !== 0) {
-      throw new UnsafeKeyFileError(
-        path,
-        `its mode is ${mode}: others may read or change it (it must be 0600; \`chmod 600\` it only if you know where it came from)`,
-      );
-    }
-    const secret = readFileSync(fd);
-    if (secret.length !== 32) throw new UnsafeKeyFileError(path, 'it is not a 32-byte personal data master key');
-    return secret;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Locally: a file of 32 random bytes in the data directory, made on first use while no
- * data is sealed yet. Created exclusively (`wx`, mode 0600), so that two processes starting
- * together agree on one secret; read only after {@link readKeyFile}'s checks.
- * @param sealed whether data may be sealed already: {@link sealedDataExists} of the Records table.
- * @example
- * const secret = fileMasterSecret('.local/personal-data.key', () => sealedDataExists(records));
- */
-export function fileMasterSecret(path: string, sealed: () => Promise<boolean>): MasterSecret {
-  return {
-    async load() {
-      const existing = readKeyFile(path);
-      if (existing) return existing;
-      if (await sealed()) throw new MasterSecretMissingError(path);
-      try {
-        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        writeFileSync(path, randomBytes(32), { flag: 'wx', mode: 0o600 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const made = readKeyFile(path);
-      if (!made) throw new Error(`${path} disappeared as it was made`);
-      return made;
-    },
-  };
-}
-
-/** The two KMS calls the vault makes (a test passes a fake). */
-export type KmsCalls = Pick<KMSClient, 'send'>;
-
-/**
- * In the cloud: a KMS data key of `keyArn`, kept encrypted in the Records table and
- * decrypted once per process. The first process to need it generates it, while no data
- * is sealed yet (the table's IN-USE item); a conditional put makes all others use that one.
- * @param opts.kms the KMS client (default: one for `region`, made on first use).
- */
-export function kmsMasterSecret(opts: RecordsTable & { keyArn: string; region: string; kms?: KmsCalls }): MasterSecret {
-  const { documentClient, tableName, keyArn, region } = opts;
-  return {
-    async load() {
-      const { KMSClient, DecryptCommand, GenerateDataKeyCommand } = await kmsModule();
-      const kms = opts.kms ?? new KMSClient({ region });
-      const context = { ...PERSONAL_DATA_KEY_CONTEXT };
-      const stored = await documentClient.send(new GetCommand({ TableName: tableName, Key: masterKey, ConsistentRead: true }));
-      if (stored.Item?.ciphertext) {
-        const out = await kms.send(
-          new DecryptCommand({ CiphertextBlob: Buffer.from(stored.Item.ciphertext as string, 'base64'), EncryptionContext: context }),
-        );
-        return Buffer.from(out.Plaintext ?? []);
-      }
-      if (await sealedDataExists({ documentClient, tableName })) throw new MasterSecretMissingError(`item VAULT/MASTER of ${tableName}`);
-      const made = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: context }));
-      try {
-        await documentClient.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...masterKey, entity: 'vault', ciphertext: Buffer.from(made.CiphertextBlob ?? []).toString('base64') },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return Buffer.from(made.Plaintext ?? []);
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        return this.load();
-      }
-    },
-  };
-}
-
-/**
- * Checks, without making anything, that the local key file can be used: a safe file, or
- * none while no data is sealed in `records` (it is then made on first use). For `npm
- * start`, before any handler runs.
- * @throws MasterSecretMissingError or UnsafeKeyFileError.
- */
-export async function checkKeyFile(path: string, records: RecordsTable): Promise<void> {
-  if (!readKeyFile(path) && (await sealedDataExists(records))) throw new MasterSecretMissingError(path);
-}
+/** An erased person's ids start with this, which no producer's id can (docs/events.md: `A-Z a-z 0-9 . _ : -`). */
+export const PSEUDONYM_PREFIX = '~';
+export const isPseudonym = (id: string): boolean => id.startsWith(PSEUDONYM_PREFIX);
 
 /** The keys of persons, from their salts in the Records table. */
 export interface PersonalVault {
@@ -216,18 +70,66 @@ export interface PersonalVault {
    * seals); otherwise such a person is left out of the map (erased, or never sealed).
    */
   keys(personIds: Iterable<string>, opts: { create: boolean }): Promise<Map<string, PersonKey>>;
-  /** Destroys a person's key: every copy sealed under it becomes unreadable. False when there was none. */
+  /** Destroys a person's keys: every copy sealed under them becomes unreadable. False when there were none. */
   erase(personId: string): Promise<boolean>;
+  /**
+   * Gives the person a new key, under the current master, that seals from now on; the
+   * older ones still open until {@link PersonalVault.dropOlder}. Undefined: the person has no key.
+   */
+  rotate(personId: string): Promise<PersonKey | undefined>;
+  /** Destroys every key of the person but `kid`, as long as `kid` is the one that seals. */
+  dropOlder(personId: string, kid: string): Promise<void>;
+  /** The pseudonym that replaces this id after an erasure. */
+  pseudonym(personId: string): Promise<string>;
+  /** Records that the person was erased at `erasedAt` (nothing about them but the time); answers the pseudonym. */
+  tombstone(personId: string, erasedAt: string): Promise<string>;
+  /** When each of these ids (or pseudonyms) was last erased, for those that were. */
+  erasures(ids: Iterable<string>): Promise<Map<string, string>>;
+  /** The master versions some key is made from now, and the current one (a rotation's bookkeeping). */
+  masterVersionsOf(item: Record<string, unknown>): number[];
+  /** The master version new keys are made under, read now (a rotation of the master). */
+  masterVersion(): Promise<number>;
+  /** Seals the erasure secret under the current master again (a rotation of the master). */
+  rewrapSecrets(): Promise<void>;
 }
 
-function derive(master: Buffer, personId: string, salt: Buffer): PersonKey {
-  return { personId, key: Buffer.from(hkdfSync('sha256', master, salt, INFO, 32)) };
+/** The keys a salt item holds, by kid: master version and salt. */
+function entriesOf(item: Record<string, unknown>): Map<string, { master: number; salt: Buffer }> {
+  const entries = new Map<string, { master: number; salt: Buffer }>();
+  if (typeof item.salt === 'string') entries.set(FIRST_KID, { master: 1, salt: Buffer.from(item.salt, 'base64') });
+  for (const [kid, entry] of Object.entries((item.keys as Record<string, string> | undefined) ?? {})) {
+    const [master, salt] = entry.split(':');
+    entries.set(kid, { master: Number(master), salt: Buffer.from(salt ?? '', 'base64') });
+  }
+  return entries;
+}
+
+/** The kid that seals now. */
+const currentKidOf = (item: Record<string, unknown>): string => (typeof item.current === 'string' ? item.current : FIRST_KID);
+
+const newKid = () => randomBytes(6).toString('base64url');
+const entryText = (master: number, salt: Buffer) => `${master}:${salt.toString('base64')}`;
+
+/**
+ * The condition a write sealed with `key` puts on the person's salt item: that key still
+ * seals (no rotation gave the person a newer one, no erasure destroyed it).
+ */
+export function stillSealsWith(tableName: string, key: PersonKey) {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: saltKey(key.personId),
+      ConditionExpression: key.kid === FIRST_KID ? 'attribute_exists(salt) AND attribute_not_exists(#current)' : '#current = :kid',
+      ExpressionAttributeNames: { '#current': 'current' },
+      ...(key.kid === FIRST_KID ? {} : { ExpressionAttributeValues: { ':kid': key.kid } }),
+    },
+  };
 }
 
 /**
- * The vault in the Records table: the salts beside the data, the master secret loaded
- * once from `masterSecret` (a failed load is not kept: the next call tries again) and,
- * before anything is sealed with it, the table marked as holding data sealed under it.
+ * The vault in the Records table: the salts beside the data, the master secrets loaded
+ * once each from `masterSecret` (a failed load is not kept: the next call tries again)
+ * and, before anything is sealed with one, the table marked as holding sealed data.
  * @example
  * const records = { documentClient: clients.documentClient, tableName: 'dangvien-Records' };
  * const vault = createDynamoVault({
@@ -238,101 +140,278 @@ function derive(master: Buffer, personId: string, salt: Buffer): PersonKey {
  */
 export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSecret }): PersonalVault {
   const table: RecordsTable = { documentClient: opts.documentClient, tableName: opts.tableName };
-  let master: Promise<Buffer> | undefined;
-  const masterSecret = (): Promise<Buffer> => {
-    if (!master) {
+  const { documentClient, tableName } = table;
+  const masters = new Map<number, Promise<Buffer>>();
+  const master = (version: number): Promise<Buffer> => {
+    let loading = masters.get(version);
+    if (!loading) {
       // Marked in use before anything is sealed with it; a table sealed by an earlier version
       // is marked by the first process of this one that opens its master.
-      const loading = opts.masterSecret.load().then(async (secret) => {
+      const made = opts.masterSecret.load(version).then(async (secret) => {
         await markInUse(table);
         return secret;
       });
-      loading.catch(() => {
-        if (master === loading) master = undefined;
+      made.catch(() => {
+        if (masters.get(version) === made) masters.delete(version);
       });
-      master = loading;
+      masters.set(version, made);
+      loading = made;
     }
-    return master;
+    return loading;
   };
+  /**
+   * The master version new keys are made under, read at most {@link KEYRING_TTL_MS} ago: a
+   * rotation of the master waits longer than that before it looks for keys made under the
+   * old one for the last time (master-rotation.ts).
+   */
+  let current: { version: Promise<number>; readAt: number } | undefined;
+  const currentVersion = (again = false): Promise<number> => {
+    if (!current || again || Date.now() - current.readAt > KEYRING_TTL_MS) {
+      const reading = currentMasterVersion(table);
+      const entry = { version: reading, readAt: Date.now() };
+      reading.catch(() => {
+        if (current === entry) current = undefined;
+      });
+      current = entry;
+    }
+    return current.version;
+  };
+
+  const derive = async (version: number, salt: Buffer): Promise<Buffer> =>
+    Buffer.from(hkdfSync('sha256', await master(version), salt, INFO, 32));
+
+  const keyOf = async (personId: string, item: Record<string, unknown>): Promise<PersonKey | undefined> => {
+    const entries = entriesOf(item);
+    const kid = currentKidOf(item);
+    const now = entries.get(kid);
+    if (!now) return undefined;
+    const older = new Map<string, Buffer>();
+    for (const [other, entry] of entries) if (other !== kid) older.set(other, await derive(entry.master, entry.salt));
+    return { personId, kid, key: await derive(now.master, now.salt), ...(older.size > 0 ? { older } : {}) };
+  };
+
+  /** A salt item making `kid` the person's first key, under master `version`. */
+  const saltItem = (personId: string, version: number, kid: string, salt: Buffer) => ({
+    ...saltKey(personId),
+    entity: 'salt',
+    keys: { [kid]: entryText(version, salt) },
+    current: kid,
+  });
+
+  /**
+   * New salts for many persons (the bulk import: a hundred at a time), each still only if
+   * the person has none: a hundred conditional puts per transaction instead of a request
+   * each, which on DynamoDB Local was the import's slowest part (one PutItem per row). A
+   * transaction refused because another writer made one of those salts first (or held it)
+   * is done again person by person, each taking the salt that is there.
+   */
+  const createSalts = async (personIds: readonly string[]): Promise<Map<string, PersonKey>> => {
+    const made = new Map<string, PersonKey>();
+    await mapLimit(chunks(personIds, SALTS_PER_TRANSACTION), 16, async (group) => {
+      const version = await currentVersion();
+      const salts = group.map((personId) => ({ personId, kid: newKid(), salt: randomBytes(32) }));
+      try {
+        await documentClient.send(
+          new TransactWriteCommand({
+            TransactItems: salts.map(({ personId, kid, salt }) => ({
+              Put: { TableName: tableName, Item: saltItem(personId, version, kid, salt), ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+        for (const { personId, kid, salt } of salts) made.set(personId, { personId, kid, key: await derive(version, salt) });
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        for (const personId of group) made.set(personId, await createSalt(personId));
+      }
+    });
+    return made;
+  };
+
+  /** A new salt, unless another writer made one first: then that one. */
+  const createSalt = async (personId: string): Promise<PersonKey> => {
+    const version = await currentVersion();
+    const kid = newKid();
+    const salt = randomBytes(32);
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: saltItem(personId, version, kid, salt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { personId, kid, key: await derive(version, salt) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: saltKey(personId), ConsistentRead: true }));
+      const key = out.Item ? await keyOf(personId, out.Item) : undefined;
+      if (!key) throw new Error(`the keys of person ${personId} changed while one was being made`);
+      return key;
+    }
+  };
+
+  /** The erasure secret: made on first use, sealed under the current master. */
+  let erasureSecret: Promise<Buffer> | undefined;
+  const vaultKey = async (version: number): Promise<PersonKey> => ({
+    personId: 'VAULT/ERASURE',
+    kid: `m${version}`,
+    key: Buffer.from(hkdfSync('sha256', await master(version), Buffer.alloc(0), VAULT_INFO, 32)),
+  });
+  const openVaultSecret = async (sealed: string): Promise<Buffer> => {
+    const version = Number(/^sealed:v2:m(\d+)\./.exec(sealed)?.[1]);
+    const opened = open(await vaultKey(version), sealed);
+    if (typeof opened !== 'string') throw new Error('the erasure secret (item VAULT/ERASURE) does not open under its master');
+    return Buffer.from(opened, 'base64');
+  };
+  const loadErasureSecret = async (): Promise<Buffer> => {
+    const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: erasureSecretKey, ConsistentRead: true }));
+    if (isSealed(out.Item?.sealed)) return openVaultSecret(out.Item.sealed);
+    const secret = randomBytes(32);
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...erasureSecretKey, entity: 'vault', sealed: seal(await vaultKey(await currentVersion()), secret.toString('base64')) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return secret;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return loadErasureSecret();
+    }
+  };
+  const erasureKey = (): Promise<Buffer> => {
+    if (!erasureSecret) {
+      const loading = loadErasureSecret();
+      loading.catch(() => {
+        if (erasureSecret === loading) erasureSecret = undefined;
+      });
+      erasureSecret = loading;
+    }
+    return erasureSecret;
+  };
+  const pseudonym = async (personId: string): Promise<string> =>
+    isPseudonym(personId)
+      ? personId
+      : `${PSEUDONYM_PREFIX}${createHmac('sha256', await erasureKey())
+          .update(personId, 'utf8')
+          .digest('base64url')
+          .slice(0, 22)}`;
+
   return {
     async keys(personIds, { create }) {
       const ids = [...new Set(personIds)];
       const found = new Map<string, PersonKey>();
       if (ids.length === 0) return found;
-      const secret = await masterSecret();
-      const items = await batchGetAll(table.documentClient, table.tableName, ids.map(saltKey), { consistentRead: true });
+      const items = await batchGetAll(documentClient, tableName, ids.map(saltKey), { consistentRead: true });
       for (const item of items) {
         const personId = (item.pk as string).slice('PERSON#'.length);
-        found.set(personId, derive(secret, personId, Buffer.from(item.salt as string, 'base64')));
+        const key = await keyOf(personId, item);
+        if (key) found.set(personId, key);
       }
       if (!create) return found;
       const missing = ids.filter((id) => !found.has(id));
-      if (missing.length === 1) {
-        found.set(missing[0]!, derive(secret, missing[0]!, await createSalt(table, missing[0]!)));
-        return found;
-      }
-      for (const [personId, salt] of await createSalts(table, missing)) found.set(personId, derive(secret, personId, salt));
+      if (missing.length === 1) found.set(missing[0]!, await createSalt(missing[0]!));
+      else for (const [personId, key] of await createSalts(missing)) found.set(personId, key);
       return found;
     },
     async erase(personId) {
-      const out = await table.documentClient.send(
-        new DeleteCommand({ TableName: table.tableName, Key: saltKey(personId), ReturnValues: 'ALL_OLD' }),
-      );
+      const out = await documentClient.send(new DeleteCommand({ TableName: tableName, Key: saltKey(personId), ReturnValues: 'ALL_OLD' }));
       return out.Attributes !== undefined;
+    },
+    async rotate(personId) {
+      const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: saltKey(personId), ConsistentRead: true }));
+      if (!out.Item) return undefined;
+      const version = await currentVersion();
+      const kid = newKid();
+      const entry = entryText(version, randomBytes(32));
+      const hasMap = out.Item.keys !== undefined;
+      try {
+        await documentClient.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: saltKey(personId),
+            UpdateExpression: hasMap ? 'SET #keys.#kid = :entry, #current = :kid' : 'SET #keys = :map, #current = :kid',
+            ConditionExpression: hasMap ? 'attribute_exists(#keys)' : 'attribute_exists(pk) AND attribute_not_exists(#keys)',
+            ExpressionAttributeNames: { '#keys': 'keys', '#current': 'current', ...(hasMap ? { '#kid': kid } : {}) },
+            ExpressionAttributeValues: { ':kid': kid, ...(hasMap ? { ':entry': entry } : { ':map': { [kid]: entry } }) },
+          }),
+        );
+      } catch (error) {
+        // Erased meanwhile (no item), or another rotation turned the legacy salt into a map: read again.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return this.rotate(personId);
+      }
+      return keyOf(personId, { ...out.Item, keys: { ...((out.Item.keys as Record<string, string>) ?? {}), [kid]: entry }, current: kid });
+    },
+    async dropOlder(personId, kid) {
+      const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: saltKey(personId), ConsistentRead: true }));
+      if (!out.Item || currentKidOf(out.Item) !== kid) return;
+      const others = [...entriesOf(out.Item).keys()].filter((k) => k !== kid);
+      if (others.length === 0) return;
+      const names: Record<string, string> = { '#current': 'current' };
+      const removed = others.map((other, i) => {
+        if (other === FIRST_KID && typeof out.Item!.salt === 'string') return 'salt';
+        names['#keys'] = 'keys';
+        names[`#k${i}`] = other;
+        return `#keys.#k${i}`;
+      });
+      try {
+        await documentClient.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: saltKey(personId),
+            UpdateExpression: `REMOVE ${removed.join(', ')}`,
+            ConditionExpression: '#current = :kid',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':kid': kid },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+    pseudonym,
+    async tombstone(personId, erasedAt) {
+      const name = await pseudonym(personId);
+      await documentClient.send(new PutCommand({ TableName: tableName, Item: { ...tombstoneKey(name), entity: 'tombstone', erasedAt } }));
+      return name;
+    },
+    async erasures(ids) {
+      const byName = new Map<string, string[]>();
+      for (const id of new Set(ids)) {
+        const name = await pseudonym(id);
+        byName.set(name, [...(byName.get(name) ?? []), id]);
+      }
+      const found = new Map<string, string>();
+      if (byName.size === 0) return found;
+      const items = await batchGetAll(documentClient, tableName, [...byName.keys()].map(tombstoneKey), { consistentRead: true });
+      for (const item of items) {
+        const name = String(item.pk).slice('ERASED#'.length);
+        for (const id of byName.get(name) ?? []) found.set(id, String(item.erasedAt));
+      }
+      return found;
+    },
+    masterVersion: () => currentVersion(true),
+    masterVersionsOf: (item) => [...new Set([...entriesOf(item).values()].map((e) => e.master))],
+    async rewrapSecrets() {
+      const secret = await erasureKey();
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...erasureSecretKey,
+            entity: 'vault',
+            sealed: seal(await vaultKey(await currentVersion(true)), secret.toString('base64')),
+          },
+        }),
+      );
     },
   };
 }
 
-/**
- * New salts for many persons (the bulk import: a thousand at a time), each still only if
- * the person has none: a hundred conditional puts per transaction instead of a request
- * each, which on DynamoDB Local was the import's slowest part (one PutItem per row). A
- * transaction refused because another writer made one of those salts first (or held it)
- * is done again person by person, each taking the salt that is there.
- */
-async function createSalts(table: RecordsTable, personIds: readonly string[]): Promise<Map<string, Buffer>> {
-  const made = new Map<string, Buffer>();
-  await mapLimit(chunks(personIds, SALTS_PER_TRANSACTION), 16, async (group) => {
-    const salts = group.map((personId) => [personId, randomBytes(32)] as const);
-    try {
-      await table.documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: salts.map(([personId, salt]) => ({
-            Put: {
-              TableName: table.tableName,
-              Item: { ...saltKey(personId), entity: 'salt', salt: salt.toString('base64') },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          })),
-        }),
-      );
-      for (const [personId, salt] of salts) made.set(personId, salt);
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      for (const personId of group) made.set(personId, await createSalt(table, personId));
-    }
-  });
-  return made;
-}
-
 /** TransactWriteItems' limit. */
 const SALTS_PER_TRANSACTION = 100;
-
-/** A new salt, unless another writer made one first: then that one. */
-async function createSalt({ documentClient, tableName }: RecordsTable, personId: string): Promise<Buffer> {
-  const salt = randomBytes(32);
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...saltKey(personId), entity: 'salt', salt: salt.toString('base64') },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return salt;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const out = await documentClient.send(new GetCommand({ TableName: tableName, Key: saltKey(personId), ConsistentRead: true }));
-    return Buffer.from(out.Item?.salt as string, 'base64');
-  }
-}
+/** How long a process keeps the master version new keys are made under before reading it again. */
+export const KEYRING_TTL_MS = 60_000;

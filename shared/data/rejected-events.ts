@@ -1,14 +1,15 @@
 // data: the rejected events kept in the Records table (`REJECTED` / <rejection id>), each
 // body sealed under the key of the person it names (or a key of its own), findable by
-// person through index byPerson: the ingest stores them and follows corrections into
-// them, the operator lists and redrives them, an erasure forgets them (docs/personal-data.md).
+// person through index byPerson: the ingest stores them, a correction seals them again
+// corrected (reseal.ts), the operator lists and redrives them, an erasure forgets them
+// (docs/personal-data.md). A rejected event about a second person (an admission names its
+// member; its dossier, the applicant) has a link item under that person too
+// (`REJECTED-LINK` / <rejection id>|<person>), so that erasing either one finds it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { correctedBody } from '../domain/personal-data.js';
-import type { Profile } from '../domain/records.js';
 import { NO_BODY, type RejectedEvent } from '../use-cases/ingest-event/port.js';
-import { queryAll } from './dynamo-toolkit.js';
-import { personPartition, rejectedKey, stripStorage } from './keys.js';
+import { batchGetAll, queryAll } from './dynamo-toolkit.js';
+import { personPartition, rejectedKey, rejectedLinkKey, stripStorage } from './keys.js';
 import { isSealed, open, seal, type PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 
@@ -19,7 +20,9 @@ export type RejectedEventsTable = RecordsTable & { vault: PersonalVault };
  * The person whose key seals a rejected body: the one it names, else a key of its own,
  * outside the ids' alphabet so that no person id can name it.
  */
-const rejectedSealer = (r: Pick<RejectedEvent, 'id' | 'personId'>) => r.personId ?? `#rejected/${r.id}`;
+export const rejectedSealer = (r: Pick<RejectedEvent, 'id' | 'personId'>) => r.personId ?? `${REJECTED_SEALER}${r.id}`;
+/** How the key of a rejected body that names no person is named. */
+export const REJECTED_SEALER = '#rejected/';
 
 /** The item of a rejected event: its body sealed, findable by person. */
 async function rejectedItem(vault: PersonalVault, rejected: RejectedEvent): Promise<Record<string, unknown>> {
@@ -50,6 +53,29 @@ export async function rejectedOf(vault: PersonalVault, items: Record<string, unk
 
 export async function storeRejected({ documentClient, tableName, vault }: RejectedEventsTable, rejected: RejectedEvent): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: tableName, Item: await rejectedItem(vault, rejected) }));
+  for (const personId of rejected.body === NO_BODY ? [] : (rejected.linkedPersonIds ?? [])) {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...rejectedLinkKey(rejected.id, personId),
+          entity: 'rejected-link',
+          rejectionId: rejected.id,
+          personKey: personPartition(personId),
+        },
+      }),
+    );
+  }
+}
+
+/** The rejected events the link items among `items` point to (those still kept). */
+export async function linkedRejected(
+  { documentClient, tableName }: RecordsTable,
+  items: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const ids = items.filter((i) => i.entity === 'rejected-link').map((i) => String(i.rejectionId));
+  if (ids.length === 0) return [];
+  return batchGetAll(documentClient, tableName, [...new Set(ids)].map(rejectedKey), { consistentRead: true });
 }
 
 /** Every rejected event kept, bodies opened. */
@@ -63,50 +89,35 @@ export async function listRejected({ documentClient, tableName, vault }: Rejecte
 }
 
 /**
- * docs/personal-data.md: a correction reaches the rejected events kept about the person, so that a
- * redrive sends the corrected profile and no older one stays readable. Each is rewritten
- * only if it is still the rejection that was read.
+ * How many rejected events from `senderId` with a body are kept about `personId` (index
+ * byPerson). The partition holds the person's records, audit trail and rejected events:
+ * bounded, since no sender gets more than the cap of bodies into it.
  */
-export async function correctRejected(table: RejectedEventsTable, personId: string, correction: Partial<Profile>): Promise<void> {
-  const { documentClient, tableName, vault } = table;
-  const { items } = await queryAll(documentClient, {
+export async function rejectedBodiesAbout(
+  { documentClient, tableName }: RecordsTable,
+  personId: string,
+  senderId: string,
+  limit: number,
+): Promise<number> {
+  const { count } = await queryAll(documentClient, {
     TableName: tableName,
     IndexName: 'byPerson',
     KeyConditionExpression: 'personKey = :p',
-    FilterExpression: 'entity = :rejected',
-    ExpressionAttributeValues: { ':p': personPartition(personId), ':rejected': 'rejected' },
+    FilterExpression: 'entity = :rejected AND senderId = :sender AND attribute_exists(sealedBody)',
+    ExpressionAttributeValues: { ':p': personPartition(personId), ':rejected': 'rejected', ':sender': senderId },
+    Select: 'COUNT',
   });
-  for (const rejected of await rejectedOf(vault, items)) {
-    if (rejected.body === NO_BODY) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rejected.body);
-    } catch {
-      continue;
-    }
-    const body = JSON.stringify(correctedBody(parsed, correction));
-    try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: await rejectedItem(vault, { ...rejected, body }),
-          ConditionExpression: 'rejectedAt = :at',
-          ExpressionAttributeValues: { ':at': rejected.rejectedAt },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
+  return Math.min(count, limit);
 }
 
 /**
  * Forgets a rejected event, only if it is still the rejection that was read (same
  * `rejectedAt`): a redriven event rejected again in the meantime keeps its new reason.
+ * Its links to other persons go with it.
  */
 export async function deleteRejected(
   { documentClient, tableName }: RecordsTable,
-  rejected: Pick<RejectedEvent, 'id' | 'rejectedAt'>,
+  rejected: Pick<RejectedEvent, 'id' | 'rejectedAt' | 'linkedPersonIds'>,
 ): Promise<void> {
   try {
     await documentClient.send(
@@ -119,5 +130,16 @@ export async function deleteRejected(
     );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return;
+  }
+  for (const personId of rejected.linkedPersonIds ?? []) {
+    await documentClient.send(new DeleteCommand({ TableName: tableName, Key: rejectedLinkKey(rejected.id, personId) }));
+  }
+}
+
+/** Deletes link items (an erasure of the person they point from). */
+export async function deleteLinks({ documentClient, tableName }: RecordsTable, links: Record<string, unknown>[]): Promise<void> {
+  for (const link of links) {
+    await documentClient.send(new DeleteCommand({ TableName: tableName, Key: { pk: link.pk, sk: link.sk } }));
   }
 }

@@ -69,7 +69,7 @@ export function withoutSealed(item: Item): Item {
 }
 
 /** The keys of `persons`: those in `known` as they are, the others from the vault (and added to `known`). */
-async function personKeys(
+export async function personKeys(
   vault: PersonalVault,
   persons: string[],
   create: boolean,

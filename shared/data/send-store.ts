@@ -21,7 +21,7 @@ const keyOfRef = (ref: PersonRef) => ('dossierId' in ref ? dossierKey(ref.dossie
 export function createDynamoSendStore(opts: RecordsTable & { vault: PersonalVault }): SendStore {
   const table: RecordsTable = { documentClient: opts.documentClient, tableName: opts.tableName };
   return {
-    findApplied: (key) => findApplied(table, key),
+    findApplied: (key) => findApplied(table, opts.vault, key),
     listRejected: () => listRejected(opts),
     appliedKeys: (keys) => appliedKeys(table, keys),
     async personsOf(refs) {

@@ -126,6 +126,24 @@ export function personAbout(
   return undefined;
 }
 
+/**
+ * Every person an event is about: the one {@link personAbout} finds first, and the one of
+ * the dossier or transfer it acts on when that is another id (an admission names the
+ * member it makes and, through its dossier, the applicant they were).
+ */
+export function personsAbout(
+  event: DomainEvent,
+  known: { dossiers: ReadonlyMap<string, { personId: string }>; transfers: ReadonlyMap<string, { memberId: string }> },
+): string[] {
+  const data = event.data as { dossierId?: string; transferId?: string };
+  const ids = [
+    personAbout(event, known),
+    data.dossierId ? known.dossiers.get(data.dossierId)?.personId : undefined,
+    data.transferId ? known.transfers.get(data.transferId)?.memberId : undefined,
+  ];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
 /** The person a raw body names, read leniently: a body that fails the schema may still say whose it is. */
 export function personNamedByBody(body: string): string | undefined {
   try {

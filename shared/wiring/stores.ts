@@ -10,6 +10,7 @@ import { createDynamoMemberImportStore } from '../data/member-import-store.js';
 import { createDynamoOrgTreeReader } from '../data/org-tree.js';
 import { createDynamoPersonDataStore } from '../data/person-store.js';
 import { createDynamoVault, type MasterSecret, type PersonalVault } from '../data/personal-vault.js';
+import { rotateMasterSecret, type MasterRotation } from '../data/master-rotation.js';
 import { createSqsDeadLetterQueue, createSqsEventQueue } from '../data/queue-sender.js';
 import { createDynamoRecomputeStore } from '../data/recompute-store.js';
 import { createDynamoRedriveStore } from '../data/redrive-store.js';
@@ -46,6 +47,8 @@ export interface DynamoStores {
   readonly clients: AwsClients;
   readonly orgTree: OrgTreeReader;
   readonly vault: PersonalVault;
+  /** Rotates the personal data master secret (docs/runbook.md); `settleMs`: how long the last look waits. */
+  rotateMasterSecret(opts?: { settleMs?: number; log?: (line: string) => void }): Promise<MasterRotation>;
   readonly ingest: IngestStore;
   /** The figures refresh's store; the report reads through it too. */
   readonly figures: FiguresStore;
@@ -93,6 +96,7 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
     get vault() {
       return once('vault', () => createDynamoVault({ ...records(), masterSecret: resources.masterSecret }));
     },
+    rotateMasterSecret: (opts) => rotateMasterSecret({ ...records(), vault: stores.vault, masterSecret: resources.masterSecret }, opts),
     get ingest() {
       return once('ingest', () => createDynamoIngestStore({ ...records(), vault: stores.vault, orgTree: stores.orgTree }));
     },
@@ -106,7 +110,7 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
       return once('recompute', () => createDynamoRecomputeStore(tables()));
     },
     get personData() {
-      return once('personData', () => createDynamoPersonDataStore({ ...records(), vault: stores.vault }));
+      return once('personData', () => createDynamoPersonDataStore({ ...records(), figuresTable, vault: stores.vault }));
     },
     get redrive() {
       return once('redrive', () => createDynamoRedriveStore({ ...records(), vault: stores.vault }));

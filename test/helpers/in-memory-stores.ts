@@ -176,11 +176,39 @@ export class InMemoryIngestStore implements IngestStore {
     this.lastRejected = copy(rejected);
   }
 
-  async correctRejected(personId: string, correction: Partial<Profile>): Promise<void> {
+  async rejectedBodiesAbout(personId: string, senderId: string, limit: number): Promise<number> {
+    const kept = [...this.rejected.values()].filter((r) => r.personId === personId && r.senderId === senderId && r.body !== NO_BODY);
+    return Math.min(kept.length, limit);
+  }
+
+  /** The keys each person has had (a correction replaces it): what a correction did, for tests. */
+  readonly keyVersions = new Map<string, number>();
+
+  /** How many copies the last correction sealed again (records, markers and rejected events about the person). */
+  lastCorrectionResealed = 0;
+
+  async followCorrection(personId: string, correction: Partial<Profile>): Promise<void> {
+    this.keyVersions.set(personId, (this.keyVersions.get(personId) ?? 1) + 1);
+    let resealed = [...this.applied.values()].filter((m) => m.personId === personId).length + (this.members.has(personId) ? 1 : 0);
     for (const [id, r] of this.rejected) {
       if (r.personId !== personId || r.body === NO_BODY) continue;
-      this.rejected.set(id, { ...r, body: JSON.stringify(correctedBody(JSON.parse(r.body), correction)) });
+      resealed += 1;
+      let body = r.body;
+      try {
+        body = JSON.stringify(correctedBody(JSON.parse(r.body), correction));
+      } catch {
+        // A body that is not JSON is sealed again as it is.
+      }
+      this.rejected.set(id, { ...r, body });
     }
+    this.lastCorrectionResealed = resealed;
+  }
+
+  /** Erasure times by person id (tombstones), as the vault keeps them. */
+  readonly erased = new Map<string, string>();
+
+  async erasures(personIds: readonly string[]): Promise<Map<string, string>> {
+    return new Map(personIds.flatMap((id) => (this.erased.has(id) ? [[id, this.erased.get(id)!] as const] : [])));
   }
 
   async storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {
@@ -321,6 +349,14 @@ export class InMemoryFiguresStore implements FiguresStore {
     const old = this.contributions.get(id);
     if (old && old.version > c.version) return { written: false };
     this.contributions.set(id, copy(c));
+    return old ? { written: true, replaced: { changes: copy(old.changes), version: old.version } } : { written: true };
+  }
+
+  async dropContribution(c: Omit<StoredContribution, 'changes'>): Promise<ContributionPut> {
+    const id = `${c.cellId}|${c.recordPk}`;
+    const old = this.contributions.get(id);
+    if (old && old.version > c.version) return { written: false };
+    this.contributions.delete(id);
     return old ? { written: true, replaced: { changes: copy(old.changes), version: old.version } } : { written: true };
   }
 

@@ -189,6 +189,13 @@ describe('ingest', () => {
     });
   });
 
+  it('keeps a message 4 days in the ingest queue and 14 in its dead-letter queue, as docs/personal-data.md says', () => {
+    // Act
+    const retention = [stack.ingest.queue, stack.ingest.deadLetterQueue].map((q) => resource(q).Properties?.MessageRetentionPeriod);
+    // Assess
+    expect(retention).toEqual([4 * 86_400, 14 * 86_400]);
+  });
+
   it('every queue refuses requests without TLS', () => {
     for (const queue of [stack.ingest.queue, stack.ingest.deadLetterQueue, stack.figures.failedBatches]) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -685,7 +692,7 @@ describe('least privilege, statement by statement', () => {
   });
 
   it('ingest has exactly what ingest-event calls, on Records only, on the partitions of its records', () => {
-    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,DEFERRED,REDRIVE,PERSON#*,VAULT]`;
+    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,REJECTED-LINK,DEFERRED,REDRIVE,PERSON#*,ERASED#*,VAULT]`;
     expect(new Set(grants(stack.ingest.handler.role))).toEqual(
       new Set([
         `GetItem on Records ${records}`,
@@ -694,6 +701,7 @@ describe('least privilege, statement by statement', () => {
         `PutItem on Records ${records}`,
         `UpdateItem on Records ${records}`,
         `DeleteItem on Records ${records}`,
+        `ConditionCheckItem on Records ${records}`,
         'Query on Records/byCell',
         'Query on Records/byPerson',
       ]),
@@ -710,6 +718,7 @@ describe('least privilege, statement by statement', () => {
         'Query on Records/byCell',
         'BatchGetItem on Figures [ORG#*,CHANGES#*]',
         'PutItem on Figures [ORG#*,CHANGES#*]',
+        'DeleteItem on Figures [ORG#*,CHANGES#*]',
         'Query on Figures [ORG#*,CHANGES#*]',
       ]),
     );
@@ -808,7 +817,7 @@ describe('key policies', () => {
     expect(JSON.stringify(uses)).not.toContain(':root');
   });
 
-  it('-c personalDataOperatorRoleArn names the operators who may open profiles (Decrypt only); a value that is no role ARN stops the synth', () => {
+  it('-c personalDataOperatorRoleArn names the operators who may open profiles and rotate the master secret; a value that is no role ARN stops the synth', () => {
     // Prepare
     const operators = 'arn:aws:iam::123456789012:role/dangvien-data-protection';
     // Act
@@ -822,7 +831,7 @@ describe('key policies', () => {
     );
     // Assess
     expect(uses.map((s) => s.Sid)).toEqual(['VaultMasterSecretForTheOperators', 'VaultMasterSecretForTheIngest']);
-    expect(uses[0]).toMatchObject({ Principal: { AWS: operators }, Action: 'kms:Decrypt' });
+    expect(uses[0]).toMatchObject({ Principal: { AWS: operators }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
     expect(() => synth({ personalDataOperatorRoleArn: 'arn:aws:iam::123456789012:user/alice' })).toThrow(/personalDataOperatorRoleArn/);
   });
 

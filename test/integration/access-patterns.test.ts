@@ -200,8 +200,9 @@ describe('what each function touches of the tables', () => {
       await stack.settle();
     }
     // An event before its predecessor (a member of a cell not registered yet: it waits,
-    // then applies), a member admitted twice (rejected, with a profile), a correction of that
-    // member (it reaches the rejected copy), and an unreadable body
+    // then applies), a member admitted twice (rejected, with a profile), an admission refused
+    // (linked to its applicant), a correction of that member (it reaches the rejected copy),
+    // and an unreadable body
     const sibling = city.orgEvents.find((e) => e.type === 'org.registered' && e.data.orgId === city.cells[0]) as EventOf<'org.registered'>;
     await stack.send([validEvent('member.imported', { data: { memberId: 'ACC-1', orgId: 'ACC-CELL' } })]);
     await until(async () => (await listWaiting(redrive)).some((w) => w.eventId.startsWith('ev-member.imported')));
@@ -210,6 +211,16 @@ describe('what each function touches of the tables', () => {
     await stack.send([
       validEvent('member.imported', { data: { memberId: 'ACC-1', orgId: 'ACC-CELL' } }),
       '{"id":"unreadable-1","type":"member.admitted"}',
+      validEvent('dossier.received', {
+        data: { dossierId: 'ACC-D', personId: 'ACC-P', orgId: 'ACC-CELL', receivedOn: `${city.year}-02-01` },
+      }),
+    ]);
+    await stack.settle();
+    // An admission refused (before its dossier was received): kept, linked to the applicant too
+    await stack.send([
+      validEvent('member.admitted', {
+        data: { memberId: 'ACC-2', orgId: 'ACC-CELL', admittedOn: `${city.year}-01-15`, ceremonyOn: undefined, dossierId: 'ACC-D' },
+      }),
     ]);
     await stack.settle();
     await stack.send([validEvent('member.updated', { data: { memberId: 'ACC-1', profile: { occupation: 'retired' } } })]);
@@ -233,7 +244,7 @@ describe('what each function touches of the tables', () => {
         ),
       );
     // Assess: the scenario reached what it means to
-    expect(rejected.map((r) => r.reason)).toEqual(expect.arrayContaining(['member-exists', 'schema']));
+    expect(rejected.map((r) => r.reason)).toEqual(expect.arrayContaining(['member-exists', 'schema', 'date-order']));
     expect(await listWaiting(redrive)).toEqual([]);
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
     const denied = accesses.filter((a) => !partitionAllowed(FUNCTION_PARTITIONS[a.fn][a.table], a.pk));

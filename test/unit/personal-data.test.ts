@@ -8,7 +8,7 @@ import { open, seal } from '../../shared/data/personal-vault.js';
 import { openItem, sealItem } from '../../shared/data/sealed-records.js';
 import { validEvent, validProfile } from '../helpers/events.js';
 
-const keyOf = (personId: string) => ({ personId, key: randomBytes(32) });
+const keyOf = (personId: string) => ({ personId, kid: 'k1', key: randomBytes(32) });
 
 describe('traits', () => {
   it('are what the figures count of a profile, and follow each corrected field alone', () => {
@@ -75,7 +75,7 @@ describe('sealing', () => {
     const sealed = seal(a, { fullName: 'Lê Thị Hồng' });
     // Act / Assess
     expect(open(a, sealed)).toEqual({ fullName: 'Lê Thị Hồng' });
-    expect(open({ personId: 'B', key: a.key }, sealed)).toBeUndefined();
+    expect(open({ personId: 'B', kid: a.kid, key: a.key }, sealed)).toBeUndefined();
     expect(open(keyOf('A'), sealed)).toBeUndefined();
     expect(sealed).not.toContain('Hồng');
   });

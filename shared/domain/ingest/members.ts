@@ -1,6 +1,6 @@
 // domain: the rules of the member events (docs/events.md#members).
 import type { EventOf } from '../events/index.js';
-import type { BusinessDate, MemberRecord, TransferRecord } from '../records.js';
+import type { BusinessDate, FactRecord, MemberRecord, TransferRecord } from '../records.js';
 import { addYears, yearOf } from '../dates.js';
 import { probationEndsOn } from '../rules/index.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
@@ -201,6 +201,25 @@ export function exitMember(e: EventOf<'member.exited'>, state: LoadedState): Dec
     ...writes,
     putFact(cellOn(member, on), on, `exit#${member.memberId}#${on}`, { kind: 'exit', reason }),
   );
+}
+
+/**
+ * Where the facts named after a member sit (`<kind>#<memberId>#…`), as the rules above
+ * make them, read back from the member's record: an erasure renames them
+ * (domain/pseudonyms.ts). The facts of an earlier membership (before a readmission) are
+ * not derivable from the record; facts written since facts carry their person are found
+ * by person anyway (shared/data/person-store.ts).
+ */
+export function memberFactKeys(member: MemberRecord): Array<Pick<FactRecord, 'cellId' | 'year' | 'factId'>> {
+  const id = member.memberId;
+  const at = (on: BusinessDate, factId: string, cellId = cellOn(member, on)) => ({ cellId, year: yearOf(on), factId });
+  const keys = [];
+  if (member.origin === 'admitted') keys.push(at(member.admittedOn, `admission#${id}#${member.admittedOn}`));
+  if (member.recognizedOn) keys.push(at(member.recognizedOn, `recognition#${id}#${member.recognizedOn}`));
+  if (member.exit) keys.push(at(member.exit.on, `exit#${id}#${member.exit.on}`));
+  for (const [year, { cellId }] of Object.entries(member.ratings)) keys.push({ cellId, year: Number(year), factId: `rating#${id}` });
+  for (const [years, awardedOn] of Object.entries(member.badges)) keys.push(at(awardedOn, `badge#${id}#${years}`));
+  return keys;
 }
 
 /** The transfers of a member that may still be open: the official one in transit and the temporary ones. */

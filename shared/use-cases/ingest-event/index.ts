@@ -14,7 +14,7 @@ import {
 } from '../../domain/ingest/idempotency.js';
 import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/index.js';
-import { personAbout, personNamedBy, personNamedByBody } from '../../domain/personal-data.js';
+import { personAbout, personNamedBy, personNamedByBody, personsAbout } from '../../domain/personal-data.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
 import { NO_BODY, type IngestStore, type RejectedEvent } from './port.js';
@@ -96,8 +96,11 @@ export async function ingestEvent(
     const envelopeKey = envelopeKeyOf(body);
     const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : messageKey(meta.messageId);
     const eventId = envelopeIdOf(body);
-    // What an unknown sender, or one using another's source, sent is not kept (§11).
-    const keep = !producers || (producer !== undefined && (!envelopeKey || producer.sources.includes(envelopeKey.source)));
+    // What an unknown sender, or one using another's source, sent is not kept (§11); nor
+    // a body about an erased person, or one over the cap of bodies kept about a person.
+    const sender = producers ? producer !== undefined && (!envelopeKey || producer.sources.includes(envelopeKey.source)) : true;
+    const named = sender ? personNamedByBody(body) : undefined;
+    const keep = sender && (named === undefined || (await mayKeepBodyAbout(store, [named], senderOf(senderId), undefined)));
     await store.storeRejected({
       id: rejectionId(key, senderId),
       key,
@@ -108,7 +111,7 @@ export async function ingestEvent(
       message: parsed.message,
       body: keep ? body : NO_BODY,
       rejectedAt: now,
-      ...(keep ? personField(personNamedByBody(body)) : {}),
+      ...(keep ? personField(named) : {}),
     });
     return { outcome: 'rejected', eventId, reason: parsed.reason };
   }
@@ -138,6 +141,9 @@ export async function ingestEvent(
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
+      // Its person was erased: the key its hash was sealed under is gone, so a redelivery
+      // cannot be told from another body. The first stands, and nothing of this one is kept.
+      if (applied.hash === undefined) return { outcome: 'duplicate', eventId: event.id, type: event.type };
       if (applied.hash === hash) {
         // A redelivery after a crash between the commit and the correction of the copies.
         await correctCopies(store, event);
@@ -151,13 +157,24 @@ export async function ingestEvent(
         return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
       }
       const message = `event ${key} was already applied with a different body; the first one stands`;
+      const named = personNamedBy(event.data);
+      const keep = named === undefined || (await mayKeepBodyAbout(store, [named], senderOf(senderId), event.occurredAt));
       await store.storeRejected({
-        ...rejected('conflict', message, body, `conflict:${hash.slice(0, 12)}`),
-        ...personField(personNamedBy(event.data)),
+        ...rejected('conflict', message, keep ? body : NO_BODY, `conflict:${hash.slice(0, 12)}`),
+        ...(keep ? personField(named) : {}),
       });
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     const state = await loadState(store, event);
+    // An event about an erased person that was sent before the erasure (from a queue, the
+    // dead-letter queue, a redrive) would bring back what was erased: refused, nothing kept.
+    const persons = personsAbout(event, state);
+    const erasedOn = await erasedAfter(store, persons, event.occurredAt);
+    if (erasedOn) {
+      const message = `the personal data of a person this event is about was erased on ${erasedOn.slice(0, 10)}, after the event occurred; nothing of it is kept`;
+      await store.storeRejected(rejected('erased', message, NO_BODY));
+      return { outcome: 'rejected', eventId: event.id, reason: 'erased' };
+    }
     const decision = producer
       ? ((await scopeDecision(store, event, state, producer, orgTree)) ?? decide(event, state))
       : decide(event, state);
@@ -166,14 +183,23 @@ export async function ingestEvent(
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
       if ((await store.findApplied(eventKey))?.hash === hash) return { outcome: 'duplicate', eventId: event.id, type: event.type };
       // Out of the sender's subtrees: nothing of what it sent is kept (§11).
-      const kept = decision.reason === 'out-of-scope' ? NO_BODY : body;
+      const keep =
+        decision.reason !== 'out-of-scope' &&
+        (persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt)));
+      const [about, ...linked] = persons;
       await store.storeRejected({
-        ...rejected(decision.reason, decision.message, kept),
-        ...(kept === NO_BODY ? {} : personField(personAbout(event, state))),
+        ...rejected(decision.reason, decision.message, keep ? body : NO_BODY),
+        ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
       });
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
-    const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
+    const waiting = {
+      id: waitingId(key, senderId),
+      eventId: event.id,
+      source: event.source,
+      senderId: senderOf(senderId),
+      ...personField(persons[0]),
+    };
     if (decision.outcome === 'retry') {
       await store.storeDeferred(waiting, decision.reason, decision.message);
       throw new PredecessorMissingError(event.id, decision.reason);
@@ -217,12 +243,48 @@ async function senderOfMessage(store: IngestStore, body: string, context: Ingest
 const personField = (personId: string | undefined) => (personId ? { personId } : {});
 
 /**
+ * How many rejected bodies one sender may have kept about one person (docs/personal-data.md).
+ * A body that fails the schema may name anyone: without a cap, a producer could tie any
+ * number of them to a person, and each correction of that person, which seals them all
+ * again, would take longer than a function may run. Past the cap, a rejection is kept
+ * with its reason and without its body.
+ */
+export const REJECTED_BODIES_PER_PERSON = 100;
+
+/**
+ * When the first of `persons` that was erased after `occurredAt` was erased (undefined: none
+ * was). Without `occurredAt` (a body that failed the schema), any erasure counts.
+ */
+async function erasedAfter(store: IngestStore, persons: readonly string[], occurredAt: string | undefined): Promise<string | undefined> {
+  if (persons.length === 0) return undefined;
+  const erasures = await store.erasures(persons);
+  const happened = occurredAt === undefined ? undefined : Date.parse(occurredAt);
+  for (const person of persons) {
+    const erasedAt = erasures.get(person);
+    if (erasedAt !== undefined && (happened === undefined || Date.parse(erasedAt) >= happened)) return erasedAt;
+  }
+  return undefined;
+}
+
+/** Whether a rejected body about `persons` from `senderId` is kept: none of them erased since, the first under its cap. */
+async function mayKeepBodyAbout(
+  store: IngestStore,
+  persons: readonly string[],
+  senderId: string,
+  occurredAt: string | undefined,
+): Promise<boolean> {
+  if (await erasedAfter(store, persons, occurredAt)) return false;
+  return (await store.rejectedBodiesAbout(persons[0]!, senderId, REJECTED_BODIES_PER_PERSON)) < REJECTED_BODIES_PER_PERSON;
+}
+
+/**
  * docs/personal-data.md: a correction reaches every copy. The member record is corrected by the
- * commit itself; the rejected events kept about the member for a redrive follow here.
+ * commit itself; the person's key is then replaced and every copy sealed again under the
+ * new one, the rejected events kept for a redrive corrected on the way.
  */
 async function correctCopies(store: IngestStore, event: DomainEvent): Promise<void> {
   if (event.type !== 'member.updated') return;
-  await store.correctRejected(event.data.memberId, event.data.profile);
+  await store.followCorrection(event.data.memberId, event.data.profile);
 }
 
 /** An unknown sender, or a source that is not the sender's: refused before anything else. */

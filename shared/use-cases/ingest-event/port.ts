@@ -32,6 +32,11 @@ export interface RejectedEvent {
    * follows their corrections and erasure (docs/personal-data.md).
    */
   personId?: string;
+  /**
+   * Other persons the body is about (an admission's applicant, through its dossier): an
+   * erasure of any of them finds it and forgets it too.
+   */
+  linkedPersonIds?: string[];
 }
 
 /** An event waiting for its predecessor, kept per sending identity like a rejection. */
@@ -41,6 +46,8 @@ export interface WaitingRef {
   eventId: string;
   source: string;
   senderId: string;
+  /** The person the event names, if any: why it waits names them, and goes with their erasure. */
+  personId?: string;
 }
 
 /**
@@ -77,8 +84,19 @@ export interface IngestStore extends OrgTreeReader {
    */
   commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string; loaded?: LoadedState }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
-  /** Applies a correction of a person's profile to the rejected events kept about them. */
-  correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;
+  /**
+   * How many rejected bodies from `senderId` are kept about `personId`, counted up to
+   * `limit` (docs/personal-data.md: a cap per person and sender).
+   */
+  rejectedBodiesAbout(personId: string, senderId: string, limit: number): Promise<number>;
+  /**
+   * After a correction of a person's profile: the person gets a new key, every copy kept
+   * about them is sealed again under it, the rejected events kept about them take the
+   * correction, and the old key is destroyed (docs/personal-data.md).
+   */
+  followCorrection(personId: string, correction: Partial<Profile>): Promise<void>;
+  /** When each of these persons (ids, or pseudonyms of erased ones) was erased, for those that were. */
+  erasures(personIds: readonly string[]): Promise<Map<string, string>>;
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
   storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
   /** The redrive grant of `token`, read consistently; undefined when there is none. */

@@ -6,16 +6,21 @@
 // events and of rejected events. An admission links the two ids (the dossier keeps the
 // member it became, the member the dossier it came from), so either id reaches both.
 //
-// Erasure destroys the person's keys (every sealed copy becomes unreadable at once:
-// records, rejected bodies, stream records, backups), then removes the sealed blobs
-// from the records and the rejected events themselves. What stays is what the figures
-// and the audit trail need and is not readable personal data: ids, dates, statuses,
-// the four traits the figures count (personal-data.ts), the events' ids, types, dates
-// and hashes. Every figure, and `recompute --check`, stay as they were.
+// Erasure first leaves a tombstone (from then on an event about the person that occurred
+// before is refused), then destroys the person's keys (every sealed copy becomes
+// unreadable at once: records, rejected bodies, the audit trail's hashes, stream
+// records), then rewrites what stays under a pseudonym: the records without their
+// profiles, the facts named after the person, the audit trail, each with every id of the
+// person replaced (domain/pseudonyms.ts); the rejected events and what only points at the
+// person are forgotten. What stays is what the figures and the audit trail need, named
+// by no id of the person: dates, statuses, cells, the four traits the figures count
+// (personal-data.ts), the events' ids, types and dates. Every figure, and `recompute
+// --check`, stay as they were. Each step can be done again: an erasure that stopped
+// half-way is finished by running it again.
 import { UseCaseError } from '../errors.js';
-import type { HeldRecord, PersonDataStore, PersonHoldings } from './port.js';
+import type { HeldFact, HeldMarker, HeldRecord, ItemKey, PersonDataStore, PersonHoldings, Pseudonyms } from './port.js';
 
-export type { HeldRecord, PersonDataStore, PersonHoldings };
+export type { HeldFact, HeldMarker, HeldRecord, ItemKey, PersonDataStore, PersonHoldings, Pseudonyms };
 
 /** Erasure refused: the person is or was a member (docs/personal-data.md), and `--force` was not given. */
 export class RetentionError extends UseCaseError {
@@ -66,9 +71,14 @@ export interface ErasureSummary {
   personId: string;
   linkedIds: string[];
   keysDestroyed: number;
+  /** Records whose profile was removed. */
   recordsCleared: number;
+  /** Records kept under the person's pseudonym (the figures count them). */
+  recordsPseudonymized: number;
+  /** Facts named after the person, renamed. */
+  factsPseudonymized: number;
   rejectedForgotten: number;
-  /** Audit-trail entries kept: ids, types, dates and hashes, no personal data. */
+  /** Audit-trail entries kept: ids, types and dates, the person's ids replaced by the pseudonym, no personal data. */
   auditTrailKept: number;
 }
 
@@ -80,23 +90,40 @@ export async function erasePerson(store: PersonDataStore, personId: string, opts
   const { ids, holdings } = await gather(store, personId);
   const membership = membershipOf(holdings);
   if (membership && !opts.force) throw new RetentionError(personId, membership);
+  // The tombstone comes first: an event about the person read after it is refused, and
+  // one read before that commits after the key is gone fails and reads it (personal-vault.ts).
+  const erasedAt = new Date().toISOString();
+  const names = new Map<string, string>();
+  for (const id of ids) names.set(id, await store.tombstone(id, erasedAt));
   let keysDestroyed = 0;
   for (const id of ids) if (await store.destroyKey(id)) keysDestroyed += 1;
+  const records = holdings.flatMap((h) => h.records);
   let recordsCleared = 0;
-  for (const record of holdings.flatMap((h) => h.records).filter((r) => r.sealed)) {
+  let recordsPseudonymized = 0;
+  for (const record of records) {
     // A record changed since it was read was rewritten by the ingest; with the key gone,
-    // what it wrote is unreadable, and the next erasure clears it.
-    if (await store.dropSealedProfile(record)) recordsCleared += 1;
+    // what it wrote is unreadable, and the next erasure renames it.
+    if (!(await store.pseudonymizeRecord(record, names))) continue;
+    recordsPseudonymized += 1;
+    if (record.sealed) recordsCleared += 1;
   }
+  const facts = holdings.flatMap((h) => h.facts);
+  for (const fact of facts) await store.pseudonymizeFact(fact, names);
+  const auditTrail = holdings.flatMap((h) => h.auditTrail);
+  for (const marker of auditTrail) await store.pseudonymizeMarker(marker, names);
   const rejected = holdings.flatMap((h) => h.rejected);
   for (const r of rejected) await store.forgetRejected(r);
+  await store.forgetNotes(holdings.flatMap((h) => h.notes));
+  await store.forgetReminders(records.flatMap((r) => (r.stored.entity === 'member' ? [r.stored.record.memberId] : [])));
   return {
     personId,
     linkedIds: ids.filter((id) => id !== personId),
     keysDestroyed,
     recordsCleared,
+    recordsPseudonymized,
+    factsPseudonymized: facts.length,
     rejectedForgotten: rejected.length,
-    auditTrailKept: holdings.reduce((n, h) => n + h.auditTrail.length, 0),
+    auditTrailKept: auditTrail.length,
   };
 }
 
@@ -114,8 +141,10 @@ async function gather(store: PersonDataStore, personId: string): Promise<{ ids: 
     // A record reached from two ids (a member's dossier) is held once.
     holdings.push({
       records: held.records.filter(unseen((r) => `${r.key.pk}/${r.key.sk}`)),
-      auditTrail: held.auditTrail.filter(unseen((m) => `event/${m.eventId}`)),
+      auditTrail: held.auditTrail.filter(unseen((m) => `${m.key.pk}/${m.key.sk}`)),
       rejected: held.rejected.filter(unseen((r) => `rejected/${r.id}`)),
+      facts: held.facts.filter(unseen((f) => `${f.key.pk}/${f.key.sk}`)),
+      notes: held.notes.filter(unseen((n) => `${n.pk}/${n.sk}`)),
     });
     for (const linked of linkedIdsOf(held)) if (!ids.includes(linked)) ids.push(linked);
   }

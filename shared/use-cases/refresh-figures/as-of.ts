@@ -74,12 +74,15 @@ export async function writeContributions(store: AsOfStore, records: Iterable<Cha
     }
     for (const [cellId, changes] of latest) cells.set(cellId, [...(cells.get(cellId) ?? []), ...yearsOf(changes)]);
     for (const [cellId, years] of cells) {
-      // A cell the latest version no longer counts for keeps an empty contribution at that version.
+      // A cell the latest version no longer counts for keeps an empty contribution at that
+      // version; a record that no longer exists keeps none, so that no figure item names
+      // a key an erasure took away (docs/personal-data.md).
       const changes = latest.get(cellId) ?? {};
+      const at = { cellId, recordPk: record.pk, version: record.version };
       puts.push(
-        store
-          .putContribution({ cellId, recordPk: record.pk, version: record.version, changes })
-          .then((put) => touch(cellId, staleYears(put, record, changes, years))),
+        (record.latest ? store.putContribution({ ...at, changes }) : store.dropContribution(at)).then((put) =>
+          touch(cellId, staleYears(put, record, changes, years)),
+        ),
       );
     }
   }

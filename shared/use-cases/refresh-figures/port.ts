@@ -90,6 +90,12 @@ export interface AsOfStore {
    * there; returns the contribution it replaced (undefined: none, or not replaced).
    */
   putContribution(c: StoredContribution): Promise<ContributionPut>;
+  /**
+   * The record is gone (only an erasure deletes a member, dossier or transfer: it moves it
+   * under a pseudonym, docs/personal-data.md): its contribution goes too, unless one of a
+   * later record version is there. Returns the contribution it removed, as a put would.
+   */
+  dropContribution(c: Omit<StoredContribution, 'changes'>): Promise<ContributionPut>;
   /** Every contribution to a cell, read consistently. */
   queryContributions(cellId: string): Promise<StoredContribution[]>;
 }
