@@ -168,7 +168,7 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
         // from the ingest through the stream (Logs Insights: `filter eventId = …`).
         return { Put: { TableName: tableName, Item: { ...recordItems[i], lastEventId: marker.eventId }, ...condition } };
       });
-      if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(tableName));
+      if (writes.some((w) => w.entity === 'org' && !w.sameTree)) items.push(orgTreeChanged(tableName));
       const markerIndex = items.length;
       items.push({ Put: { TableName: tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } });
       if (commitOpts.clearDeferred) items.push({ Delete: { TableName: tableName, Key: deferredKey(commitOpts.clearDeferred) } });
