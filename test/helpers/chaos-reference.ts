@@ -111,7 +111,8 @@ type D = {
 // ---------------------------------------------------------------------------
 // Dates, by hand: days since the epoch, no product code.
 
-const dayNumber = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+const dayNumber = (date: string) =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
 const fromDayNumber = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 const plusDays = (date: string, days: number) => fromDayNumber(dayNumber(date) + days);
 const daysFrom = (a: string, b: string) => dayNumber(b) - dayNumber(a);
@@ -187,7 +188,15 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
     moves: Move[];
   };
   /** A transfer to an org of this system, for `late`: pending from its issue until received or ended by the exit. */
-  type Pending = { memberId: string; from: string; issuedOn: string; dueOn: string; receivedOn?: string; endedOn?: string; cancelled?: boolean };
+  type Pending = {
+    memberId: string;
+    from: string;
+    issuedOn: string;
+    dueOn: string;
+    receivedOn?: string;
+    endedOn?: string;
+    cancelled?: boolean;
+  };
   const memberships = new Map<string, Membership[]>();
   const current = (memberId: string) => memberships.get(memberId)!.at(-1)!;
   const start = (memberId: string, m: Membership) => memberships.set(memberId, [...(memberships.get(memberId) ?? []), m]);
@@ -299,7 +308,8 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
           start(d.member.memberId, { cell: d.toOrgId, startOn: d.receivedOn, recognizedOn: d.member.recognizedOn, moves: [] });
           profiles.set(d.member.memberId, { ...d.member.profile });
         }
-        if (issued) ins.push({ kind: issued.kind, cell: move?.to ?? temporary?.to ?? d.toOrgId, counterpart: issued.cell, on: d.receivedOn });
+        if (issued)
+          ins.push({ kind: issued.kind, cell: move?.to ?? temporary?.to ?? d.toOrgId, counterpart: issued.cell, on: d.receivedOn });
         else ins.push({ kind: d.kind, cell: d.toOrgId, counterpart: d.fromOrgId, on: d.receivedOn });
         break;
       }
