@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events/index.js';
 import type { Report } from './report.js';
-import { MEMBER_FIGURES } from './types.js';
+import { ADMISSION_FIGURES, MEMBER_FIGURES } from './types.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assertSame<_T extends true>(): void {}
@@ -24,16 +24,7 @@ const MembersSchema = counts(MEMBER_FIGURES).describe(
 
 const AdmissionsSchema = z
   .strictObject({
-    ...counts([
-      'total',
-      'female',
-      'youthUnion',
-      'student',
-      'privateEnterprise',
-      'enterpriseOwner',
-      'contractFreelance',
-      'readmitted',
-    ] as const).shape,
+    ...counts(ADMISSION_FIGURES).shape,
     target: count().nullable().describe("the org's own admission target for the year (chỉ tiêu), null when none"),
     achievementPct: z.number().min(0).nullable().describe('round(100 × total / target, 1); null without a target or when it is 0'),
   })
