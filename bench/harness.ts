@@ -16,7 +16,7 @@ import { eventIdOfMarkerPk } from '../shared/data/keys.js';
 import { sendAll } from '../shared/data/queue-sender.js';
 import type { RecordsTable } from '../shared/data/records-table.js';
 import { outgoing } from '../shared/domain/events/outgoing.js';
-import { countedAsOf, FIGURES_AS_OF } from './as-of-counting.js';
+import { countedRecords, FIGURES_RECORDS } from './as-of-counting.js';
 import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
 import type { NaiveReads } from './naive.js';
 import type { City, Envelope } from './city.js';
@@ -143,7 +143,7 @@ export class BenchStack {
 
   /** Where the naive baseline reads (bench/naive.ts): the same tables and index as the real figures. */
   get naiveReads(): NaiveReads {
-    return { records: this.records, cells: this.stack.stores.figures };
+    return { records: this.records };
   }
 
   async stop(): Promise<void> {
@@ -180,8 +180,8 @@ export class BenchStack {
 
   /** The real figures handler, counting and noting when each event's marker reached it. */
   private countedFigures(deps: FiguresHandlerDeps): StreamHandler {
-    // The real handler on the real store, its as-of calls counted apart (bench/as-of.ts).
-    const real = createFiguresHandler({ store: countedAsOf(deps.store, FIGURES_AS_OF) }) as unknown as StreamHandler;
+    // The real handler on the real store, its contributions and facts counted apart.
+    const real = createFiguresHandler({ store: countedRecords(deps.store, FIGURES_RECORDS) }) as unknown as StreamHandler;
     return async (event, context) => {
       const t0 = performance.now();
       try {

@@ -1,25 +1,58 @@
 // bench: the naive baseline, the way figures are usually kept first: on every event,
 // for every org whose figures the event changes (the cell and each ancestor up to the
-// province), read every record its whole subtree holds now and write its figures again.
-// It reads the same records (index byCell) and counts them with the same pure domain
-// functions as the real figures Lambda, so it gives the same numbers; only the I/O
-// differs. To keep the comparison on the safe side it recounts the current figures
-// only (members, dossiers, transfers): recounting the yearly facts too would cost it more.
+// province), read every record its whole subtree holds now (index byCell) and write its
+// figures again. It counts the members and open dossiers of now, the way the report
+// gives them for today, so that the two can be compared; only the I/O differs. To keep
+// the comparison on the safe side it counts nothing else: recounting the yearly facts and
+// any past date too would cost it more.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { countCellCurrent, emptyFigures, mergeSubtree, OrgTree, type OrgFigures } from '../shared/domain/figures/index.js';
-import { CELL_LEVELS, type DossierRecord, type MemberRecord, type TransferRecord } from '../shared/domain/records.js';
-import { eventIdOfMarkerPk } from '../shared/data/keys.js';
+import { MEMBER_FIGURES, OrgTree, type DossierStepFigures, type MemberFigures } from '../shared/domain/figures/index.js';
+import { CELL_LEVELS, type StoredRecord } from '../shared/domain/records.js';
+import { queryAll } from '../shared/data/dynamo-toolkit.js';
+import { cellPartition, eventIdOfMarkerPk, storedRecordOf } from '../shared/data/keys.js';
 import { loadAllOrgs } from '../shared/data/org-records.js';
 import type { RecordsTable } from '../shared/data/records-table.js';
-import type { FiguresStore } from '../shared/use-cases/refresh-figures/port.js';
 
-/** Where the naive baseline reads: the Records table (the whole tree, each time) and its cells (index byCell). */
+/** Where the naive baseline reads: the Records table (the whole tree, each time, and index byCell). */
 export interface NaiveReads {
   records: RecordsTable;
-  cells: Pick<FiguresStore, 'queryCellItems'>;
+}
+
+/** What the naive baseline counts: the members and open dossiers of now. */
+export interface NaiveFigures {
+  members: MemberFigures;
+  dossiers: { open: number; byStep: DossierStepFigures };
+}
+
+const emptyNaive = (): NaiveFigures => ({
+  members: Object.fromEntries(MEMBER_FIGURES.map((f) => [f, 0])) as unknown as MemberFigures,
+  dossiers: { open: 0, byStep: { received: 0, processing: 0, reported: 0, reviewed: 0 } },
+});
+
+/** Adds what one record a cell holds now counts there (the rules of docs/report.md, for today). */
+function countInto(into: NaiveFigures, cellId: string, stored: StoredRecord): void {
+  const m = into.members;
+  if (stored.entity === 'member') {
+    const member = stored.record;
+    if (member.cellId !== cellId || (member.status !== 'official' && member.status !== 'probationary')) return;
+    m.total += 1;
+    if (member.status === 'official') m.official += 1;
+    else m.probationary += 1;
+    for (const trait of ['female', 'youthUnion', 'ethnicMinority', 'religious'] as const) if (member.traits[trait]) m[trait] += 1;
+    if (member.exemptedOn !== undefined) m.exempted += 1;
+  } else if (stored.entity === 'dossier') {
+    const d = stored.record;
+    if (d.cellId !== cellId || d.status !== 'open') return;
+    into.dossiers.open += 1;
+    into.dossiers.byStep[d.step] += 1;
+  } else if (stored.entity === 'transfer') {
+    const t = stored.record;
+    if (t.status === 'issued' && t.fromOrgId === cellId && !t.toExternal && t.kind === 'official') m.inTransit += 1;
+    else if (t.status === 'received' && t.kind === 'temporary' && t.toOrgId === cellId) m.temporaryAttendees += 1;
+  }
 }
 
 export interface NaiveOptions extends NaiveReads {
@@ -84,35 +117,22 @@ async function recountOnEveryEvent(opts: NaiveOptions, cells: Set<string>, orgs:
   }
 }
 
-/** The current figures of `orgId`'s subtree, from a read of every cell in it. */
-export async function recountSubtree(reads: NaiveReads, tree: OrgTree, orgId: string): Promise<OrgFigures> {
-  const own = new Map<string, OrgFigures>();
+/** The members and open dossiers of `orgId`'s subtree now, from a read of every cell in it. */
+export async function recountSubtree(reads: NaiveReads, tree: OrgTree, orgId: string): Promise<NaiveFigures> {
+  const out = emptyNaive();
   for (const id of tree.subtree(orgId)) {
     const org = tree.get(id);
     if (!org || !CELL_LEVELS.includes(org.level)) continue;
-    const holdings = await reads.cells.queryCellItems(id);
-    const of = <T>(entity: string) => holdings.filter((h) => h.stored.entity === entity).map((h) => h.stored.record as T);
-    own.set(id, {
-      ...emptyFigures(),
-      current: countCellCurrent({
-        cellId: id,
-        members: of<MemberRecord>('member'),
-        dossiers: of<DossierRecord>('dossier'),
-        transfers: of<TransferRecord>('transfer'),
-      }),
+    const { items } = await queryAll(reads.records.documentClient, {
+      TableName: reads.records.tableName,
+      IndexName: 'byCell',
+      KeyConditionExpression: 'cellKey = :c',
+      ExpressionAttributeValues: { ':c': cellPartition(id) },
     });
+    for (const item of items) {
+      const stored = storedRecordOf(item);
+      if (stored) countInto(out, id, stored);
+    }
   }
-  const merged = new Map<string, OrgFigures>();
-  for (const id of tree.bottomUp(orgId)) {
-    merged.set(
-      id,
-      mergeSubtree(
-        id,
-        own.get(id),
-        tree.children(id).map((c) => merged.get(c.orgId)),
-        (other) => tree.isInSubtree(id, other),
-      ),
-    );
-  }
-  return merged.get(orgId) ?? emptyFigures();
+  return out;
 }

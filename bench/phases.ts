@@ -7,7 +7,7 @@ import { startStreamRunner, type StreamHandler } from '../local/runners/stream-r
 import { localStreamsClient } from '../local/streams-client.js';
 import { loadAllOrgs } from '../shared/data/org-records.js';
 import { listWaiting } from '../shared/use-cases/redrive/index.js';
-import { diffFigures, OrgTree } from '../shared/domain/figures/index.js';
+import { OrgTree } from '../shared/domain/figures/index.js';
 import { FIGURES_SOURCE, FIGURES_TABLE } from '../shared/resources.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
 import { importMembers, type ImportSummary } from '../shared/use-cases/import-members/index.js';
@@ -16,7 +16,7 @@ import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
 import { createTable } from './dynamo-local.js';
 import { noteInvocation, waitFor, type BenchStack, type PhaseResult } from './harness.js';
-import { createNaiveFiguresHandler, recountSubtree } from './naive.js';
+import { createNaiveFiguresHandler, recountSubtree, type NaiveFigures } from './naive.js';
 import { registerOrgsDirect } from './orgs-direct.js';
 
 export type Log = (line: string) => void;
@@ -144,7 +144,8 @@ export interface NaiveResult {
   latencies: number[];
   /** The same events' enqueue → dangvien figures, ms. */
   sameEventsLatencies: number[];
-  rootDifferences: ReturnType<typeof diffFigures>;
+  /** Where the naive way and dangvien disagree on the root today (`members.total: 3 → 4`): none. */
+  rootDifferences: string[];
 }
 
 /**
@@ -171,16 +172,27 @@ export async function naiveBaselinePhase(bench: BenchStack, city: City, events: 
   // The naive figures are the real ones: same records, same counting.
   const tree = new OrgTree(await loadAllOrgs(bench.records));
   const naiveRoot = await withComponent('check', () => recountSubtree(bench.naiveReads, tree, city.rootId));
-  const realRoot = (await bench.stack.stores.figures.readFigures([{ orgId: city.rootId, kind: 'subtree' }])).get(
-    `subtree:${city.rootId}`,
-  )?.figures;
-  // Both count the current figures only the same way; the yearly ones the naive way skips.
+  const realRoot = await buildReport(bench.stack.stores.figures, city.rootId);
+  // Both count the members and open dossiers of today; the yearly figures the naive way skips.
+  const real = { members: realRoot.members, dossiers: { open: realRoot.dossiers.open, byStep: realRoot.dossiers.byStep } };
   return {
     phase,
     latencies,
     sameEventsLatencies,
-    rootDifferences: diffFigures({ current: naiveRoot.current }, { current: realRoot?.current }),
+    rootDifferences: differences(naiveRoot, real),
   };
+}
+
+/** The numbers that differ between two counts of the same figures, one line each. */
+function differences(a: NaiveFigures, b: NaiveFigures): string[] {
+  const flat = (f: NaiveFigures) =>
+    new Map<string, number>([
+      ...Object.entries(f.members).map(([k, n]) => [`members.${k}`, n] as [string, number]),
+      ['dossiers.open', f.dossiers.open],
+      ...Object.entries(f.dossiers.byStep).map(([k, n]) => [`dossiers.byStep.${k}`, n] as [string, number]),
+    ]);
+  const [fa, fb] = [flat(a), flat(b)];
+  return [...fa.keys()].filter((k) => fa.get(k) !== fb.get(k)).map((k) => `${k}: ${fa.get(k)} → ${fb.get(k)}`);
 }
 
 /** The naive figures consumer on a table of its own, counted as `naive`. */

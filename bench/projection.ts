@@ -10,7 +10,7 @@
 // writes per event on the root's figures items — the hot items, as every event climbs to
 // the root — whose rate a DynamoDB partition caps at 1,000 writes/s.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OWN_SOURCE } from '../shared/domain/figures/index.js';
+import { FIXED_FIGURES, OWN_SOURCE, type DatedChanges, type Tally } from '../shared/domain/figures/index.js';
 import { FIGURES_COMPONENTS } from './as-of-counting.js';
 import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
@@ -264,7 +264,7 @@ export async function runProjection(opts: ProjectionOptions) {
     opts.log,
     trees.map((t) => t.rootId),
   );
-  const counter = new RootWriteCounter(new Set([...trees.map((t) => t.rootId), YEAR_PROBE]));
+  const counter = new RootWriteCounter(new Set([...trees.map((t) => t.rootId), MONTH_PROBE]));
   counter.install(bench.stack.clients.dynamo);
   try {
     opts.log(`registering ${orgEvents.length} orgs of ${trees.length} trees…`);
@@ -298,7 +298,7 @@ export async function runProjection(opts: ProjectionOptions) {
       shapes.push({ depth, fanOut, orgs: tree.orgEvents.length, cells: tree.cells.length, oneAtATime, batched });
       opts.log(`${label}: ${JSON.stringify({ oneAtATime: oneAtATime.capacityUnitsPerEvent, batched: batched.capacityUnitsPerEvent })}`);
     }
-    return { shapes, fullYearAsOfItem: await fullYearAsOfItem(bench, counter) };
+    return { shapes, fullMonthItem: await fullMonthItem(bench, counter) };
   } finally {
     await bench.stop();
   }
@@ -306,29 +306,33 @@ export async function runProjection(opts: ProjectionOptions) {
 
 export type ProjectionShape = Awaited<ReturnType<typeof runProjection>>['shapes'][number];
 
-/** The org the year-item probe writes: no tree's, so no figure sees it. */
-const YEAR_PROBE = 'PROBE-FULL-YEAR';
+/** The org the month-item probe writes: no tree's, so no figure sees it. */
+const MONTH_PROBE = 'PROBE-FULL-MONTH';
 
 /**
- * What one write of a root's as-of item of a full year costs: a change on every day, all
- * 15 figures non-zero and up to three digits (more than a year at a national root would
- * hold: an upper bound), and a root's bookkeeping of 35 sources. The root writes this
- * item once per figures invocation that reaches it, so its write units, against the
- * partition's 1,000 per second, cap the root's write rate at a year-end peak.
+ * What one write of a root's month item costs at its fullest: a change on every day of a
+ * 31-day month, every fixed figure non-zero with up to three digits and forty keyed entries
+ * a day (more than a month at a national root would hold: an upper bound), and a root's
+ * bookkeeping of 35 sources. The root writes this item once per figures invocation that
+ * reaches it, so its write units, against the partition's 1,000 per second, cap the root's
+ * write rate at a month-end peak.
  */
-async function fullYearAsOfItem(bench: BenchStack, counter: RootWriteCounter) {
+async function fullMonthItem(bench: BenchStack, counter: RootWriteCounter) {
   const r = rng(YEAR);
-  const data: Record<string, number[]> = {};
-  for (let day = new Date(Date.UTC(YEAR, 0, 1)); day.getUTCFullYear() === YEAR; day.setUTCDate(day.getUTCDate() + 1)) {
-    data[day.toISOString().slice(5, 10)] = Array.from({ length: 15 }, () => r.int(1, 999));
+  const changes: DatedChanges = {};
+  for (let day = 1; day <= 31; day++) {
+    const t: Tally = Object.fromEntries(FIXED_FIGURES.map((f) => [f.name, r.int(1, 999)]));
+    for (let k = 0; k < 20; k++) t[`transfers.officialOut#EXT-${pad(r.int(1, 999), 3)}`] = r.int(1, 9);
+    for (let k = 0; k < 20; k++) t[`dossiers.dueSoonBy#${YEAR}-02-${pad(k + 1, 2)}`] = -r.int(1, 99);
+    changes[`${YEAR}-12-${pad(day, 2)}`] = t;
   }
   const absorbed = Object.fromEntries([OWN_SOURCE, ...Array.from({ length: 34 }, (_, i) => `P${pad(i + 1, 2)}`)].map((k) => [k, 123_456]));
-  const before = counter.of(YEAR_PROBE).writeUnits;
-  await bench.stack.stores.figures.writeAsOf(
-    { orgId: YEAR_PROBE, kind: 'subtree', part: String(YEAR), data, absorbed, treeVersion: 1 },
+  const before = counter.of(MONTH_PROBE).writeUnits;
+  await bench.stack.stores.figures.writeMonth(
+    { orgId: MONTH_PROBE, kind: 'subtree', month: `${YEAR}-12`, changes, absorbed, treeVersion: 1 },
     undefined,
   );
-  return { days: Object.keys(data).length, figuresPerDay: 15, writeUnits: counter.of(YEAR_PROBE).writeUnits - before };
+  return { days: 31, figuresPerDay: FIXED_FIGURES.length + 40, writeUnits: counter.of(MONTH_PROBE).writeUnits - before };
 }
 
 /** The measurements as a table, one row per shape and way of sending. */

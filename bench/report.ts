@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FIGURES_SOURCE } from '../shared/resources.js';
 import type { ReportCostResult } from './as-of.js';
-import { FIGURES_AS_OF, FIGURES_COMPONENTS } from './as-of-counting.js';
+import { FIGURES_RECORDS, FIGURES_COMPONENTS } from './as-of-counting.js';
 import { bundleCell, type BundleResult } from './bundles.js';
 import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
 import type { Envelope } from './city.js';
@@ -99,7 +99,7 @@ export function importJson(i: ImportPhaseResult) {
   const { summary, phase } = i;
   const importTotals = totals(phase.capacity, ['import']);
   const figuresTotals = totals(phase.capacity, FIGURES_COMPONENTS);
-  const asOfTotals = totals(phase.capacity, [FIGURES_AS_OF]);
+  const recordsTotals = totals(phase.capacity, [FIGURES_RECORDS]);
   return {
     rows: summary.rows,
     imported: summary.imported,
@@ -115,7 +115,8 @@ export function importJson(i: ImportPhaseResult) {
     capacityUnitsPerMember: {
       import: round(importTotals.total / summary.imported, 2),
       figures: round(figuresTotals.total / summary.imported, 2),
-      figuresAsOf: round(asOfTotals.total / summary.imported, 2),
+      /** The figures' part spent on the records' contributions and the facts. */
+      figuresRecords: round(recordsTotals.total / summary.imported, 2),
     },
     figuresInvocations: phase.figures.invocationMs.length,
     longestFiguresInvocationMs: longest(phase.figures.invocationMs),
@@ -137,7 +138,7 @@ export function eventsJson(m: {
   const components = ['ingest', ...FIGURES_COMPONENTS];
   const eff = perEvent(events.phase, events.sent.length, components, both);
   const effOneByOne = perEvent(naive.phase, naive.sent.length, components, both);
-  const asOfPerEvent = (phase: typeof events.phase, n: number) => round(totals(phase.capacity, [FIGURES_AS_OF]).total / n, 2);
+  const recordsPerEvent = (phase: typeof events.phase, n: number) => round(totals(phase.capacity, [FIGURES_RECORDS]).total / n, 2);
   const nai = perEvent(naive.phase, naive.sent.length, ['ingest', 'naive'], ['ingest', 'naive']);
   const naiveRate = naive.sent.length / naive.phase.seconds;
   return {
@@ -148,8 +149,8 @@ export function eventsJson(m: {
       latencyUnderFullLoadMs: percentiles(events.latencies),
       deferredDeliveries: events.phase.ingest.failedRecords,
       perEvent: eff,
-      /** The figures as of a date's part of `perEvent.capacityUnits` (contributions, cell and ancestor items). */
-      asOfCapacityUnitsPerEvent: asOfPerEvent(events.phase, events.sent.length),
+      /** The figures' part of `perEvent.capacityUnits` spent on the records' contributions and the facts (the rest: month and nets items). */
+      recordsCapacityUnitsPerEvent: recordsPerEvent(events.phase, events.sent.length),
       byOperation: byOperation(events.phase.capacity),
       sqs: events.phase.capacity.sqs,
       figuresInvocations: events.phase.figures.invocationMs.length,
@@ -195,7 +196,7 @@ export function reportsJson(r: ReportCostResult) {
   return {
     reports: r.reports,
     capacityUnitsPerReport: round(r.capacityUnitsPerReport, 1),
-    asOfCapacityUnitsPerReport: round(r.asOfCapacityUnitsPerReport, 1),
+    monthsCapacityUnitsPerReport: round(r.monthsCapacityUnitsPerReport, 1),
     msPerReport: round(r.msPerReport, 0),
   };
 }
@@ -255,7 +256,7 @@ export function render(r: RenderedResults, members: number): string {
     `| … the naive sample's events in dangvien, p50 / p99 | ${formatPercentiles(n.sameEventsDangvien.latencyMs, fmt)} | | |`,
     `| … under full load (the producer keeps 2,000 queued), p50 / p99 | ${formatPercentiles(e.latencyUnderFullLoadMs, fmt)} | | |`,
     `| capacity units per event | ${fmt(e.perEvent.capacityUnits, 1)} (${fmt(e.perEvent.readUnits, 1)} R + ${fmt(e.perEvent.writeUnits, 1)} W) | ${fmt(n.perEvent.capacityUnits, 0)} (${fmt(n.perEvent.readUnits, 0)} R + ${fmt(n.perEvent.writeUnits, 0)} W) | ${fmt(r.ratio.capacityUnitsPerEvent)}× |`,
-    `| … of which the figures as of a date | ${fmt(e.asOfCapacityUnitsPerEvent, 1)} | | |`,
+    `| … of which the records' contributions and facts | ${fmt(e.recordsCapacityUnitsPerEvent, 1)} | | |`,
     `| … the same ${n.events} events, one at a time | ${fmt(n.sameEventsDangvien.perEvent.capacityUnits, 1)} | ${fmt(n.perEvent.capacityUnits, 0)} | ${fmt(r.ratio.capacityUnitsPerEventSameEventsOneByOne)}× |`,
     `| Lambda invocations / SQS requests per event | ${fmt(e.perEvent.invocations, 2)} / ${fmt(e.perEvent.sqsRequests, 2)} | ${fmt(n.perEvent.invocations, 2)} / ${fmt(n.perEvent.sqsRequests, 2)} | |`,
     `| longest figures invocation (the function's timeout: ${FIGURES_SOURCE.functionTimeoutSeconds} s) | ${fmt(e.longestFiguresInvocationMs / 1000, 1)} s | | |`,
@@ -269,7 +270,7 @@ export function render(r: RenderedResults, members: number): string {
     `| figures caught up after the last write | ${fmt(r.import.figuresCaughtUpSeconds, 1)} s |`,
     `| longest figures invocation | ${fmt(r.import.longestFiguresInvocationMs / 1000, 1)} s |`,
     `| capacity units per member (import + figures) | ${fmt(r.import.capacityUnitsPerMember.import, 1)} + ${fmt(r.import.capacityUnitsPerMember.figures, 1)} |`,
-    `| capacity units per report (root and a district, 4 dates; of which as-of items) | ${fmt(r.reports.capacityUnitsPerReport, 1)} (${fmt(r.reports.asOfCapacityUnitsPerReport, 1)}) |`,
+    `| capacity units per report (root and a district, 4 dates; of which month items) | ${fmt(r.reports.capacityUnitsPerReport, 1)} (${fmt(r.reports.monthsCapacityUnitsPerReport, 1)}) |`,
     `| report members.total after the import | ${fmt(r.import.reportMembersTotal)} (${r.import.reportMatches ? 'exact' : 'WRONG'}) |`,
     `| \`recompute --check\` at the end | ${r.check.recomputeDifferences === 0 ? 'clean' : `${r.check.recomputeDifferences} differences`} (${fmt(r.check.recomputeSeconds, 1)} s); ${r.check.rejected} rejected, ${r.check.waiting} waiting |`,
     '',

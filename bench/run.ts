@@ -158,7 +158,7 @@ async function bundlesOnly(): Promise<void> {
 /** `--projection`: the per-event cost on trees of a few shapes (bench/projection.ts). */
 async function projection(opts: Options): Promise<void> {
   const perShape = opts.events ?? 60;
-  const { shapes, fullYearAsOfItem } = await runProjection({
+  const { shapes, fullMonthItem } = await runProjection({
     shapes: DEFAULT_SHAPES,
     oneAtATime: perShape,
     batched: perShape,
@@ -173,12 +173,12 @@ async function projection(opts: Options): Promise<void> {
     prices: PRICES,
     event: 'member.imported at a random cell (a full profile, sealed; the cell and every org above it change)',
     shapes,
-    fullYearAsOfItem,
+    fullMonthItem,
     totalSeconds: round((performance.now() - started) / 1000, 0),
   });
   console.log(renderProjection(shapes));
   console.log(
-    `\none write of a root's as-of item of a full year (${fullYearAsOfItem.days} days × ${fullYearAsOfItem.figuresPerDay} figures, an upper bound): ${fullYearAsOfItem.writeUnits} write units`,
+    `\none write of a root's month item at its fullest (${fullMonthItem.days} days × ${fullMonthItem.figuresPerDay} figures, an upper bound): ${fullMonthItem.writeUnits} write units`,
   );
   console.log(`\nresults: ${file}`);
 }

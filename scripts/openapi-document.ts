@@ -12,9 +12,9 @@ import { ReportSchema } from '../shared/domain/figures/report-schema.js';
  * be here (checked by the tests).
  */
 export const REPORT_QUERY = {
-  year: z.int().min(1930).max(2200).describe('the year of the yearly figures (default: the year of date)'),
+  year: z.int().min(1930).max(2200).describe('the year of the yearly figures, counted from 1 January to date (default: the year of date)'),
   date: BusinessDateSchema.describe(
-    'the day members, open dossiers, dueSoon, overdue, late and asOf are judged on (default: today in Vietnam, UTC+7)',
+    'the day the report is as of: members, open dossiers, dueSoon, overdue and late at its end, the yearly figures to it (default: today in Vietnam, UTC+7; 31 December of a past year given alone)',
   ),
   format: z
     .enum(['json', 'csv', 'xlsx'])

@@ -1,31 +1,35 @@
-// data: the Figures table (per-org figures, own and whole-subtree) and the reads that
-// recount a cell: what it holds now (index byCell) and its facts of a year.
+// data: the Figures table (every org's figures by month, its nets, the cells' contributions)
+// and the facts a cell is recounted from (docs/architecture.md#the-items).
 //
 //   pk                sk                      what
-//   ORG#<id>          OWN | SUBTREE           the figures now and by year (OrgFigures)
-//   ORG#<id>          OWN#ASOF#NETS           as of a date: year → net change of the year
-//   ORG#<id>          OWN#ASOF#<year>         as of a date: MM-DD → changes of that day
-//   ORG#<id>          SUBTREE#ASOF#…          the same for the whole subtree
+//   ORG#<id>          OWN#M#<YYYY-MM>         a cell's own changes of one month: day (DD) → tally text
+//   ORG#<id>          OWN#N                   the nets of its closed years: year → tally text, and the month versions they sum
+//   ORG#<id>          SUBTREE#M#<YYYY-MM>     the same for an org with children, its whole subtree
+//   ORG#<id>          SUBTREE#N
 //   CHANGES#<cell>    <record pk>             one record's dated changes in the cell, at its version
+//
+// Tallies are stored as text (domain/figures/codec.ts). Items of earlier layouts (`OWN`,
+// `SUBTREE`, `…#ASOF#…`) are read by no one; `dangvien recompute` deletes them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { normalizeChanges, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../domain/figures/index.js';
-import type { FactRecord } from '../domain/records.js';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { decodeChanges, decodeTally, encodeChanges, encodeTally, type Month, type Tally } from '../domain/figures/index.js';
+import type { FactRecord, OrgRecord } from '../domain/records.js';
+import type { ReportReader } from '../use-cases/build-report/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
-import type { FigureItems } from '../use-cases/recompute-figures/port.js';
 import {
-  asOfId,
-  figuresId,
-  type CellHolding,
+  monthId,
+  netsId,
   type ContributionPut,
   type FiguresKind,
   type FiguresStore,
-  type StoredAsOf,
+  type ItemsRead,
+  type ItemsWanted,
   type StoredContribution,
-  type StoredFigures,
+  type StoredMonth,
+  type StoredNets,
 } from '../use-cases/refresh-figures/port.js';
-import { batchGetAll, queryAll, scanAll } from './dynamo-toolkit.js';
-import { cellPartition, factPartition, storedRecordOf, stripStorage } from './keys.js';
+import { batchGetAll, queryAll } from './dynamo-toolkit.js';
+import { factPartition, orgKey, stripStorage } from './keys.js';
 
 /** The two tables the figures live in and are recounted from, and the client to reach them. */
 export interface FiguresTables {
@@ -34,61 +38,78 @@ export interface FiguresTables {
   figuresTable: string;
 }
 
-const figuresKey = (orgId: string, kind: FiguresKind) => ({ pk: `ORG#${orgId}`, sk: kind.toUpperCase() });
-const ASOF_INFIX = '#ASOF#';
 const CONTRIBUTION_PREFIX = 'CHANGES#';
-const asOfKey = (orgId: string, kind: FiguresKind, part: string) => ({
-  pk: `ORG#${orgId}`,
-  sk: `${kind.toUpperCase()}${ASOF_INFIX}${part.toUpperCase()}`,
-});
+const orgPk = (orgId: string) => `ORG#${orgId}`;
+const monthSk = (kind: FiguresKind, month: Month) => `${kind.toUpperCase()}#M#${month}`;
+const netsSk = (kind: FiguresKind) => `${kind.toUpperCase()}#N`;
 const contributionKey = (cellId: string, recordPk: string) => ({ pk: `${CONTRIBUTION_PREFIX}${cellId}`, sk: recordPk });
 
-/** Reads figure items by (org, kind); absent ones are simply not in the map. */
-async function readFigures(
-  t: FiguresTables,
-  wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>,
-  consistent = true,
-): Promise<Map<string, StoredFigures>> {
-  const found = new Map<string, StoredFigures>();
-  const unique = [...new Map(wanted.map((w) => [figuresId(w.orgId, w.kind), w])).values()];
-  const items = await batchGetAll(
-    t.documentClient,
-    t.figuresTable,
-    unique.map((w) => figuresKey(w.orgId, w.kind)),
-    { consistentRead: consistent },
-  );
-  for (const item of items) {
-    const stored = stripStorage<StoredFigures>(item);
-    found.set(figuresId(stored.orgId, stored.kind), stored);
-  }
-  return found;
+/** Whether a Figures item is a month or nets item of the current layout. */
+export const isMonthSk = (sk: string) => /^(OWN|SUBTREE)#M#\d{4}-\d{2}$/.test(sk);
+export const isNetsSk = (sk: string) => sk === 'OWN#N' || sk === 'SUBTREE#N';
+
+/** A stored month item back. */
+export function monthFromItem(item: Record<string, unknown>): StoredMonth {
+  const month = String(item.month);
+  return {
+    orgId: String(item.orgId),
+    kind: item.kind as FiguresKind,
+    month,
+    changes: decodeChanges(item.days, (dd) => `${month}-${dd}`),
+    version: Number(item.version ?? 0),
+    ...(item.absorbed ? { absorbed: item.absorbed as Record<string, number> } : {}),
+    ...(item.treeVersion !== undefined ? { treeVersion: Number(item.treeVersion) } : {}),
+  };
 }
 
-/**
- * Writes figures only if nobody wrote them since they were read at `readVersion`
- * (undefined: not there yet). Returns false when someone did: read again and redo.
- */
-async function writeFigures(
-  t: FiguresTables,
-  orgId: string,
-  kind: FiguresKind,
-  figures: OrgFigures,
-  readVersion: number | undefined,
-  bookkeeping: MergeBookkeeping = {},
-): Promise<boolean> {
-  const { absorbed, treeVersion } = bookkeeping;
-  return conditionalPut(
-    t,
-    {
-      ...figuresKey(orgId, kind),
-      orgId,
-      kind,
-      figures,
-      ...(absorbed ? { absorbed } : {}),
-      ...(treeVersion !== undefined ? { treeVersion } : {}),
-    },
-    readVersion,
-  );
+/** A stored nets item back. */
+export function netsFromItem(item: Record<string, unknown>): StoredNets {
+  const years: Record<string, Tally> = {};
+  for (const [y, text] of Object.entries((item.years as Record<string, unknown>) ?? {})) years[y] = decodeTally(text);
+  const seen: Record<string, number[]> = {};
+  for (const [y, text] of Object.entries((item.seen as Record<string, unknown>) ?? {})) seen[y] = String(text).split(',').map(Number);
+  return {
+    orgId: String(item.orgId),
+    kind: item.kind as FiguresKind,
+    ...(item.through !== undefined ? { through: Number(item.through) } : {}),
+    years,
+    seen,
+    version: Number(item.version ?? 0),
+  };
+}
+
+/** The item stored for a month (without its version). */
+export function monthItem(m: Omit<StoredMonth, 'version'>): Record<string, unknown> {
+  return {
+    pk: orgPk(m.orgId),
+    sk: monthSk(m.kind, m.month),
+    orgId: m.orgId,
+    kind: m.kind,
+    month: m.month,
+    days: encodeChanges(m.changes, (d) => d.slice(8)),
+    ...(m.absorbed ? { absorbed: m.absorbed } : {}),
+    ...(m.treeVersion !== undefined ? { treeVersion: m.treeVersion } : {}),
+  };
+}
+
+/** The item stored for nets (without its version). */
+export function netsItem(n: Omit<StoredNets, 'version'>): Record<string, unknown> {
+  const years: Record<string, string> = {};
+  for (const [y, t] of Object.entries(n.years)) {
+    const text = encodeTally(t);
+    if (text !== '') years[y] = text;
+  }
+  const seen: Record<string, string> = {};
+  for (const [y, v] of Object.entries(n.seen)) seen[y] = v.join(',');
+  return {
+    pk: orgPk(n.orgId),
+    sk: netsSk(n.kind),
+    orgId: n.orgId,
+    kind: n.kind,
+    ...(n.through !== undefined ? { through: n.through } : {}),
+    years,
+    seen,
+  };
 }
 
 /** Puts an item at `readVersion + 1` only if its version is still `readVersion` (undefined: absent). */
@@ -110,65 +131,87 @@ async function conditionalPut(t: FiguresTables, item: Record<string, unknown>, r
   }
 }
 
-/** Every item of the Figures table (for `recompute`), sorted by what it is, in no particular order. */
-export async function readAllFigureItems(t: FiguresTables): Promise<FigureItems> {
-  const out: FigureItems = { figures: [], asOf: [], contributions: [] };
-  await scanAll(t.documentClient, t.figuresTable, (item) => {
-    if (typeof item.pk !== 'string' || typeof item.sk !== 'string') return;
-    if (item.pk.startsWith(CONTRIBUTION_PREFIX)) out.contributions.push(stripStorage<StoredContribution>(item));
-    else if (item.pk.startsWith('ORG#') && item.sk.includes(ASOF_INFIX)) out.asOf.push(stripStorage<StoredAsOf>(item));
-    else if (item.pk.startsWith('ORG#')) out.figures.push(stripStorage<StoredFigures>(item));
-  });
+/** Month and nets items by key, in batches of 100. */
+async function readItems(t: FiguresTables, wanted: ItemsWanted, consistent = true): Promise<ItemsRead> {
+  const keys = new Map<string, { pk: string; sk: string }>();
+  for (const m of wanted.months ?? []) keys.set(monthId(m.orgId, m.kind, m.month), { pk: orgPk(m.orgId), sk: monthSk(m.kind, m.month) });
+  for (const n of wanted.nets ?? []) keys.set(`nets:${netsId(n.orgId, n.kind)}`, { pk: orgPk(n.orgId), sk: netsSk(n.kind) });
+  const out: ItemsRead = { months: new Map(), nets: new Map() };
+  if (keys.size === 0) return out;
+  const items = await batchGetAll(t.documentClient, t.figuresTable, [...keys.values()], { consistentRead: consistent, concurrency: 4 });
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (isMonthSk(sk)) {
+      const m = monthFromItem(item);
+      out.months.set(monthId(m.orgId, m.kind, m.month), m);
+    } else if (isNetsSk(sk)) {
+      const n = netsFromItem(item);
+      out.nets.set(netsId(n.orgId, n.kind), n);
+    }
+  }
   return out;
 }
 
-/** Reads as-of items by (org, kind, part); absent ones are simply not in the map. */
-async function readAsOf(
+/** The month items of an org and kind in a range (all of them without one). */
+async function queryMonths(
   t: FiguresTables,
-  wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind; part: string }>,
+  orgId: string,
+  kind: FiguresKind,
+  range: { from: Month; to: Month } | undefined,
   consistent = true,
-): Promise<Map<string, StoredAsOf>> {
-  const found = new Map<string, StoredAsOf>();
-  const unique = [...new Map(wanted.map((w) => [asOfId(w.orgId, w.kind, w.part), w])).values()];
-  const items = await batchGetAll(
-    t.documentClient,
-    t.figuresTable,
-    unique.map((w) => asOfKey(w.orgId, w.kind, w.part)),
-    { consistentRead: consistent },
-  );
-  for (const item of items) {
-    const stored = stripStorage<StoredAsOf>(item);
-    found.set(asOfId(stored.orgId, stored.kind, stored.part), stored);
-  }
-  return found;
+): Promise<StoredMonth[]> {
+  const { items } = await queryAll(t.documentClient, {
+    TableName: t.figuresTable,
+    KeyConditionExpression: range ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': orgPk(orgId),
+      ...(range ? { ':from': monthSk(kind, range.from), ':to': monthSk(kind, range.to) } : { ':prefix': `${kind.toUpperCase()}#M#` }),
+    },
+    ConsistentRead: consistent,
+  });
+  return items.filter((i) => isMonthSk(String(i.sk))).map(monthFromItem);
 }
 
-/** Writes an as-of item only if nobody wrote it since `readVersion` (see {@link writeFigures}). */
-async function writeAsOf(t: FiguresTables, item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean> {
-  const { absorbed, treeVersion, ...rest } = item;
-  return conditionalPut(
-    t,
-    {
-      ...asOfKey(item.orgId, item.kind, item.part),
-      ...rest,
-      ...(absorbed ? { absorbed } : {}),
-      ...(treeVersion !== undefined ? { treeVersion } : {}),
-    },
-    readVersion,
-  );
+/** Every subtree item of an org, deleted. */
+async function deleteSubtreeItems(t: FiguresTables, orgId: string): Promise<void> {
+  const { items } = await queryAll(t.documentClient, {
+    TableName: t.figuresTable,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': orgPk(orgId), ':prefix': 'SUBTREE#' },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  });
+  for (const item of items)
+    await t.documentClient.send(new DeleteCommand({ TableName: t.figuresTable, Key: { pk: item.pk, sk: item.sk } }));
+}
+
+/** A contribution item back. */
+export function contributionFromItem(item: Record<string, unknown>): StoredContribution {
+  return {
+    cellId: String(item.cellId),
+    recordPk: String(item.recordPk),
+    version: Number(item.version ?? 0),
+    changes: decodeChanges(item.changes),
+  };
 }
 
 /**
  * Puts a record's contribution unless the item holds a later version of the record
  * (a redelivered or overtaken stream record): the same version is written again, the
- * same content. Returns what it replaced (content and version), so that the years it touched are recounted too.
+ * same content. Returns what it replaced (content and version), so that the months it touched are recounted too.
  */
 async function putContribution(t: FiguresTables, c: StoredContribution): Promise<ContributionPut> {
   try {
     const out = await t.documentClient.send(
       new PutCommand({
         TableName: t.figuresTable,
-        Item: { ...contributionKey(c.cellId, c.recordPk), ...c },
+        Item: {
+          ...contributionKey(c.cellId, c.recordPk),
+          cellId: c.cellId,
+          recordPk: c.recordPk,
+          version: c.version,
+          changes: encodeChanges(c.changes),
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
         ExpressionAttributeValues: { ':v': c.version },
         ReturnValues: 'ALL_OLD',
@@ -176,7 +219,8 @@ async function putContribution(t: FiguresTables, c: StoredContribution): Promise
     );
     const old = out.Attributes;
     if (!old) return { written: true };
-    return { written: true, replaced: { changes: normalizeChanges(old.changes as DatedChanges), version: Number(old.version ?? 0) } };
+    const replaced = contributionFromItem(old);
+    return { written: true, replaced: { changes: replaced.changes, version: replaced.version } };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return { written: false };
     throw error;
@@ -197,7 +241,8 @@ async function dropContribution(t: FiguresTables, c: Omit<StoredContribution, 'c
     );
     const old = out.Attributes;
     if (!old) return { written: true };
-    return { written: true, replaced: { changes: normalizeChanges(old.changes as DatedChanges), version: Number(old.version ?? 0) } };
+    const replaced = contributionFromItem(old);
+    return { written: true, replaced: { changes: replaced.changes, version: replaced.version } };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return { written: false };
     throw error;
@@ -212,31 +257,7 @@ async function queryContributions(t: FiguresTables, cellId: string): Promise<Sto
     ExpressionAttributeValues: { ':pk': contributionKey(cellId, '').pk },
     ConsistentRead: true,
   });
-  return items.map((i) => stripStorage<StoredContribution>(i));
-}
-
-/** What a cell holds now, as records: the items of index byCell (eventually consistent, so callers verify). */
-async function queryCellHoldings(t: FiguresTables, cellId: string): Promise<CellHolding[]> {
-  const { items } = await queryAll(t.documentClient, {
-    TableName: t.recordsTable,
-    IndexName: 'byCell',
-    KeyConditionExpression: 'cellKey = :c',
-    ExpressionAttributeValues: { ':c': cellPartition(cellId) },
-  });
-  const holdings: CellHolding[] = [];
-  for (const item of items) {
-    const stored = storedRecordOf(item);
-    if (stored && stored.entity !== 'fact') holdings.push({ pk: String(item.pk), stored });
-  }
-  return holdings;
-}
-
-/** The version of a record now, read consistently (0 when it does not exist). */
-async function currentVersion(t: FiguresTables, { pk, sk }: { pk: string; sk: string }): Promise<number> {
-  const out = await t.documentClient.send(
-    new GetCommand({ TableName: t.recordsTable, Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: 'version' }),
-  );
-  return Number(out.Item?.version ?? 0);
+  return items.map(contributionFromItem);
 }
 
 /** A cell's facts of one year, read consistently from the base table. */
@@ -250,19 +271,36 @@ async function queryFacts(t: FiguresTables, cellId: string, year: number): Promi
   return items.map((i) => stripStorage<FactRecord>(i));
 }
 
+/** The org records as they are now (names and targets change without a new tree: docs/architecture.md). */
+export async function readOrgRecords(
+  t: Pick<FiguresTables, 'documentClient' | 'recordsTable'>,
+  ids: readonly string[],
+): Promise<Map<string, OrgRecord>> {
+  const items = await batchGetAll(
+    t.documentClient,
+    t.recordsTable,
+    [...new Set(ids)].map((id) => orgKey(id)),
+    { consistentRead: true },
+  );
+  return new Map(items.map((i) => stripStorage<OrgRecord>(i)).map((o) => [o.orgId, o]));
+}
+
 /** The writes of the Figures table that `recompute` shares with the refresh. */
-export function figuresWriter(t: FiguresTables): Pick<FiguresStore, 'writeFigures' | 'writeAsOf' | 'putContribution' | 'dropContribution'> {
+export function figuresWriter(
+  t: FiguresTables,
+): Pick<FiguresStore, 'writeMonth' | 'writeNets' | 'putContribution' | 'dropContribution' | 'deleteSubtreeItems'> {
   return {
-    writeFigures: (orgId, kind, figures, readVersion, bookkeeping) => writeFigures(t, orgId, kind, figures, readVersion, bookkeeping),
-    writeAsOf: (item, readVersion) => writeAsOf(t, item, readVersion),
+    writeMonth: (item, readVersion) => conditionalPut(t, monthItem(item), readVersion),
+    writeNets: (item, readVersion) => conditionalPut(t, netsItem(item), readVersion),
     putContribution: (c) => putContribution(t, c),
     dropContribution: (c) => dropContribution(t, c),
+    deleteSubtreeItems: (orgId) => deleteSubtreeItems(t, orgId),
   };
 }
 
 /**
- * The figures' store in DynamoDB: the Figures table, and the Records table's cells and
- * facts it recounts from (the figures handler's; the report reads through it too).
+ * The figures' store in DynamoDB: the Figures table, and the Records table's facts and
+ * org records (the figures handler's; the report and recompute read through it too).
  * @example
  * const store = createDynamoFiguresStore({
  *   documentClient: clients.documentClient,
@@ -272,16 +310,15 @@ export function figuresWriter(t: FiguresTables): Pick<FiguresStore, 'writeFigure
  * });
  * const report = await buildReport(store, 'HP');
  */
-export function createDynamoFiguresStore(opts: FiguresTables & { orgTree: OrgTreeReader }): FiguresStore {
+export function createDynamoFiguresStore(opts: FiguresTables & { orgTree: OrgTreeReader }): FiguresStore & ReportReader {
   const { orgTree, ...t } = opts;
   return {
     ...figuresWriter(t),
-    readFigures: (wanted, consistent) => readFigures(t, wanted, consistent),
-    queryCellItems: (cellId) => queryCellHoldings(t, cellId),
-    queryFacts: (cellId, year) => queryFacts(t, cellId, year),
-    currentVersion: (key) => currentVersion(t, key),
-    currentOrgTree: () => orgTree.currentOrgTree(),
-    readAsOf: (wanted, consistent) => readAsOf(t, wanted, consistent),
+    readItems: (wanted, consistent) => readItems(t, wanted, consistent),
+    queryMonths: (orgId, kind, range, consistent) => queryMonths(t, orgId, kind, range, consistent),
     queryContributions: (cellId) => queryContributions(t, cellId),
+    queryFacts: (cellId, year) => queryFacts(t, cellId, year),
+    currentOrgTree: () => orgTree.currentOrgTree(),
+    readOrgs: (ids) => readOrgRecords(t, ids),
   };
 }

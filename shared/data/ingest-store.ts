@@ -190,7 +190,7 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
         // from the ingest through the stream (Logs Insights: `filter eventId = …`).
         return { Put: { TableName: tableName, Item: { ...recordItems[i], lastEventId: marker.eventId }, ...condition } };
       });
-      if (writes.some((w) => w.entity === 'org')) items.push(orgTreeChanged(tableName));
+      if (writes.some((w) => w.entity === 'org' && !w.sameTree)) items.push(orgTreeChanged(tableName));
       const markerIndex = items.length;
       items.push({
         Put: {

@@ -2,7 +2,7 @@
 //
 //   pk                      sk            what
 //   ORGS                    ORG#<id>      an organization (one partition: the tree loads in one query)
-//   ORGTREE                 VERSION       a counter bumped with every org write (org-tree.ts)
+//   ORGTREE                 VERSION       a counter bumped with every change of the tree's shape (org-tree.ts)
 //   MEMBER#<id>             MEMBER        a member
 //   DOSSIER#<id>            DOSSIER       an admission dossier
 //   TRANSFER#<id>           TRANSFER      a transfer
@@ -61,7 +61,7 @@ export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token })
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
 /** The partition of index byPerson for a person. */
 export const personPartition = (personId: string) => `PERSON#${personId}`;
-/** Bumped by every transaction that writes an org (see org-tree.ts). */
+/** Bumped by every transaction that changes the tree's shape (see org-tree.ts). */
 export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 
 export type { Entity };

@@ -1,6 +1,6 @@
 // data: the orgs partition of the Records table (`ORGS`, one query loads the tree) and
-// the counter every transaction that writes an org bumps (`ORGTREE`/`VERSION`), which
-// tells the tree's readers (org-tree.ts) when to load it again.
+// the counter every transaction that changes the tree's shape bumps (`ORGTREE`/`VERSION`),
+// which tells the tree's readers (org-tree.ts) when to load it again.
 import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OrgRecord } from '../domain/records.js';
 import { queryAll } from './dynamo-toolkit.js';
@@ -26,7 +26,7 @@ export async function orgTreeVersion({ documentClient, tableName }: RecordsTable
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** The transaction item that tells the org tree's readers to load it again: part of every transaction that writes an org. */
+/** The transaction item that tells the org tree's readers to load it again: part of every transaction that changes the tree's shape. */
 export function orgTreeChanged(tableName: string): TransactItem {
   return {
     Update: {

@@ -1,8 +1,11 @@
 // data: the org tree, kept by a warm Lambda between invocations. A city has thousands of
 // orgs (4,252 for Hải Phòng's size) and a figures refresh or a report needs the whole
-// tree, yet orgs rarely change: every transaction that writes an org also bumps one
-// counter item (org-records.ts), and the reader checks that item (1 read unit) before
-// reusing its copy. One reader per process, shared by every store that needs the tree.
+// tree, yet its shape rarely changes: every transaction that registers, moves or
+// dissolves an org also bumps one counter item (org-records.ts), and the reader checks
+// that item (1 read unit) before reusing its copy. A rename or a target leaves the counter
+// as it was: the copy's names and targets may be older than the records', so a reader that
+// shows them reads the records (the report does). One reader per process, shared by every
+// store that needs the tree.
 import { OrgTree } from '../domain/figures/index.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import { loadAllOrgs, orgTreeVersion } from './org-records.js';

@@ -14,6 +14,7 @@ import { createDynamoOrgTreeReader } from '../data/org-tree.js';
 import { fileMasterSecret, kmsMasterSecret, sealedDataExists, type MasterSecret } from '../data/personal-vault.js';
 import type { RegistrySource } from '../data/producer-registry.js';
 import type { RecordsTable } from '../data/records-table.js';
+import type { ReportReader } from '../use-cases/build-report/port.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
 import type { DigestOrgs } from '../use-cases/run-reminders-job/index.js';
 
@@ -103,7 +104,7 @@ export function parseDigestOrgs(value: string | undefined): DigestOrgs {
 }
 
 /** The figures' store on the tables `RECORDS_TABLE_NAME` and `FIGURES_TABLE_NAME` (the figures function's, and the report's). */
-export function figuresStoreFrom(env: Environment): FiguresStore {
+export function figuresStoreFrom(env: Environment): FiguresStore & ReportReader {
   const { documentClient } = dynamoClientsFrom(env);
   const recordsTable = requiredEnv(env, 'RECORDS_TABLE_NAME');
   return createDynamoFiguresStore({

@@ -18,6 +18,7 @@ import { createDynamoRemindersStore } from '../data/reminder-store.js';
 import type { RunStatusTable } from '../data/run-status.js';
 import { createDynamoSendStore } from '../data/send-store.js';
 import type { EventQueue } from '../use-cases/event-queue.js';
+import type { ReportReader } from '../use-cases/build-report/port.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
 import type { IngestStore } from '../use-cases/ingest-event/port.js';
 import type { MemberImportStore } from '../use-cases/import-members/port.js';
@@ -51,7 +52,7 @@ export interface DynamoStores {
   rotateMasterSecret(opts?: { settleMs?: number; log?: (line: string) => void }): Promise<MasterRotation>;
   readonly ingest: IngestStore;
   /** The figures refresh's store; the report reads through it too. */
-  readonly figures: FiguresStore;
+  readonly figures: FiguresStore & ReportReader;
   readonly reminders: RemindersStore;
   readonly recompute: RecomputeStore;
   readonly personData: PersonDataStore;
@@ -107,7 +108,7 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
       return once('reminders', () => createDynamoRemindersStore({ ...tables(), sns: clients.sns, topicArn }));
     },
     get recompute() {
-      return once('recompute', () => createDynamoRecomputeStore(tables()));
+      return once('recompute', () => createDynamoRecomputeStore({ ...tables(), orgTree: stores.orgTree }));
     },
     get personData() {
       return once('personData', () => createDynamoPersonDataStore({ ...records(), figuresTable, vault: stores.vault }));

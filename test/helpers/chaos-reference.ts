@@ -1,10 +1,12 @@
 // The chaos tests' independent reference: a plain fold over the generated events that
-// shares no code with the product (no domain import), and the delivery helpers they share.
+// shares no code with the product (no domain import; the holiday calendar read from the
+// rule sets' data file), and the delivery helpers they share.
+import { readFileSync } from 'node:fs';
 import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import type { City, Envelope } from '../../bench/city.js';
 
-/** What the reference reads of a city: its events (org events among them, in date order), the tree before them, the targets. */
-export type ReferenceCity = Pick<City, 'events' | 'parents' | 'targets'>;
+/** What the reference reads of a city: its events (org events among them, in date order), the tree before them, the targets of its year. */
+export type ReferenceCity = Pick<City, 'events' | 'parents' | 'targets' | 'year'>;
 
 /**
  * The tree as the org events change it (docs/events.md#organizations): a registered org under its parent,
@@ -59,9 +61,16 @@ export interface Expected {
     target: number | null;
   };
   recognitions: { total: number };
-  transfers: { officialIn: number; officialOut: number; temporaryIn: number; temporaryOut: number };
+  transfers: { officialIn: number; officialOut: number; temporaryIn: number; temporaryOut: number; late: number };
   exits: { expelled: number; struckOff: number; resigned: number; deceased: number };
-  dossiers: { open: number; byStep: { received: number; processing: number; reported: number; reviewed: number }; closedInYear: number };
+  dossiers: {
+    open: number;
+    byStep: { received: number; processing: number; reported: number; reviewed: number };
+    dueSoon: number;
+    overdue: number;
+    closedInYear: number;
+    medianDaysToClose: number | null;
+  };
   ratings: { excellent: number; good: number; completed: number; notCompleted: number };
   badges: { awarded: number };
 }
@@ -96,223 +105,73 @@ type D = {
   toOrgId: string;
   issuedOn: string;
   receivedOn: string;
-  member: { memberId: string; status: string; profile: RawProfile };
+  member: { memberId: string; status: string; profile: RawProfile; recognizedOn?: string };
 };
 
-export function referenceReports(city: ReferenceCity, year: number): (orgId: string) => Expected {
-  type Person = { sex: string; youthUnion: boolean; ethnicity: string; religion?: string | null };
-  const members = new Map<string, { cell: string; status: string; profile: Person; exempted: boolean; before?: string }>();
-  const dossiers = new Map<string, { cell: string; open: boolean; step: string }>();
-  const transfers = new Map<string, { memberId: string; kind: string; from: string; to: string; toExternal: boolean; status: string }>();
-  const admissions: Array<{ cell: string; on: string; profile: RawProfile; readmitted: boolean }> = [];
-  const recognitions: Array<{ cell: string; on: string }> = [];
-  const outs = new Map<string, { kind: string; cell: string; counterpart: string; on: string }>();
-  const ins: Array<{ kind: string; cell: string; counterpart: string; on: string }> = [];
-  const exits: Array<{ cell: string; reason: string; on: string }> = [];
-  const closings: Array<{ cell: string; on: string }> = [];
-  const ratings = new Map<string, { cell: string; year: number; rating: string }>();
-  const badges: Array<{ cell: string; on: string }> = [];
-  const parents = { ...city.parents };
-  const registered = (orgId: string) => orgId in parents;
+// ---------------------------------------------------------------------------
+// Dates, by hand: days since the epoch, no product code.
 
-  for (const envelope of city.events) {
-    const d = envelope.data as D;
-    if (restructure(parents, envelope.type, d)) continue;
-    switch (envelope.type) {
-      case 'dossier.received':
-        dossiers.set(d.dossierId, { cell: d.orgId, open: true, step: 'received' });
-        break;
-      case 'dossier.stepCompleted':
-        dossiers.get(d.dossierId)!.step = d.step;
-        break;
-      case 'dossier.closed': {
-        const dossier = dossiers.get(d.dossierId)!;
-        dossier.open = false;
-        closings.push({ cell: dossier.cell, on: d.on });
-        break;
-      }
-      case 'member.admitted':
-        if (d.dossierId) {
-          const dossier = dossiers.get(d.dossierId)!;
-          dossier.open = false;
-          closings.push({ cell: dossier.cell, on: d.admittedOn });
-        }
-        members.set(d.memberId, { cell: d.orgId, status: 'probationary', profile: { ...d.profile }, exempted: false });
-        admissions.push({ cell: d.orgId, on: d.admittedOn, profile: d.profile, readmitted: d.readmitted === true });
-        break;
-      case 'member.imported':
-        members.set(d.memberId, { cell: d.orgId, status: d.status, profile: { ...d.profile }, exempted: false });
-        break;
-      case 'member.recognized': {
-        const m = members.get(d.memberId)!;
-        m.status = 'official';
-        recognitions.push({ cell: m.cell, on: d.recognizedOn });
-        break;
-      }
-      case 'member.updated': {
-        const m = members.get(d.memberId)!;
-        m.profile = { ...m.profile, ...d.profile };
-        break;
-      }
-      case 'member.exempted':
-        members.get(d.memberId)!.exempted = true;
-        break;
-      case 'member.exited': {
-        const m = members.get(d.memberId)!;
-        m.status = 'exited';
-        exits.push({ cell: m.cell, reason: d.reason, on: d.on });
-        break;
-      }
-      case 'member.evaluated':
-        // A second rating of the same year replaces the first, counted where the member is now.
-        ratings.set(`${d.memberId}/${d.year}`, { cell: members.get(d.memberId)!.cell, year: d.year, rating: d.rating });
-        break;
-      case 'member.badgeAwarded':
-        badges.push({ cell: members.get(d.memberId)!.cell, on: d.awardedOn });
-        break;
-      case 'transfer.issued': {
-        const m = members.get(d.memberId)!;
-        const toExternal = !registered(d.toOrgId);
-        outs.set(d.transferId, { kind: d.kind, cell: d.fromOrgId, counterpart: d.toOrgId, on: d.issuedOn });
-        transfers.set(d.transferId, { memberId: d.memberId, kind: d.kind, from: d.fromOrgId, to: d.toOrgId, toExternal, status: 'issued' });
-        if (d.kind === 'official') {
-          m.before = m.status;
-          m.status = toExternal ? 'gone' : 'in-transit';
-        }
-        break;
-      }
-      case 'transfer.received': {
-        const t = transfers.get(d.transferId);
-        if (t) {
-          t.status = 'received';
-          ins.push({ kind: t.kind, cell: t.to, counterpart: t.from, on: d.receivedOn });
-          if (t.kind === 'official') {
-            const m = members.get(t.memberId)!;
-            m.cell = t.to;
-            m.status = m.before!;
-          }
-        } else {
-          // An arrival from outside.
-          ins.push({ kind: d.kind, cell: d.toOrgId, counterpart: d.fromOrgId, on: d.receivedOn });
-          transfers.set(d.transferId, {
-            memberId: d.member.memberId,
-            kind: d.kind,
-            from: d.fromOrgId,
-            to: d.toOrgId,
-            toExternal: false,
-            status: 'received',
-          });
-          if (d.kind === 'official') {
-            members.set(d.member.memberId, { cell: d.toOrgId, status: d.member.status, profile: { ...d.member.profile }, exempted: false });
-          }
-        }
-        break;
-      }
-      case 'transfer.cancelled': {
-        // Undone: the member is back, the "out" never happened.
-        const t = transfers.get(d.transferId)!;
-        t.status = 'cancelled';
-        outs.delete(d.transferId);
-        if (t.kind === 'official') {
-          const m = members.get(t.memberId)!;
-          m.status = m.before!;
-        }
-        break;
-      }
-      case 'transfer.returned':
-        transfers.get(d.transferId)!.status = 'returned';
-        break;
-      default:
-        throw new Error(`the reference does not know ${envelope.type}`);
-    }
-  }
-
-  const inYear = (on: string) => on.startsWith(`${year}-`);
-  return (orgId) => {
-    const inside = (id: string): boolean => {
-      for (let o: string | null | undefined = id; o; o = parents[o]) if (o === orgId) return true;
-      return false;
-    };
-    const count = <T>(xs: Iterable<T>, pred: (x: T) => boolean) => {
-      let n = 0;
-      for (const x of xs) if (pred(x)) n++;
-      return n;
-    };
-    const active = [...members.values()].filter((m) => (m.status === 'official' || m.status === 'probationary') && inside(m.cell));
-    const yAdm = admissions.filter((a) => inYear(a.on) && inside(a.cell));
-    const moves = (list: Iterable<{ kind: string; cell: string; counterpart: string; on: string }>, kind: string) =>
-      count(list, (x) => x.kind === kind && inYear(x.on) && inside(x.cell) && !inside(x.counterpart));
-    const yRatings = [...ratings.values()].filter((r) => r.year === year && inside(r.cell));
-    const yExits = exits.filter((e) => inYear(e.on) && inside(e.cell));
-    return {
-      members: {
-        total: active.length,
-        official: count(active, (m) => m.status === 'official'),
-        probationary: count(active, (m) => m.status === 'probationary'),
-        female: count(active, (m) => m.profile.sex === 'female'),
-        youthUnion: count(active, (m) => m.profile.youthUnion),
-        ethnicMinority: count(active, (m) => m.profile.ethnicity !== 'Kinh'),
-        religious: count(active, (m) => typeof m.profile.religion === 'string' && m.profile.religion !== ''),
-        exempted: count(active, (m) => m.exempted),
-        inTransit: count(transfers.values(), (t) => t.kind === 'official' && t.status === 'issued' && !t.toExternal && inside(t.from)),
-        temporaryAttendees: count(transfers.values(), (t) => t.kind === 'temporary' && t.status === 'received' && inside(t.to)),
-      },
-      admissions: {
-        total: yAdm.length,
-        female: count(yAdm, (a) => a.profile.sex === 'female'),
-        youthUnion: count(yAdm, (a) => a.profile.youthUnion),
-        student: count(yAdm, (a) => a.profile.occupation === 'student'),
-        privateEnterprise: count(yAdm, (a) => a.profile.occupation === 'private-enterprise'),
-        enterpriseOwner: count(yAdm, (a) => a.profile.occupation === 'enterprise-owner'),
-        contractFreelance: count(yAdm, (a) => a.profile.occupation === 'contract-freelance'),
-        readmitted: count(yAdm, (a) => a.readmitted),
-        target: city.targets[orgId] ?? null,
-      },
-      recognitions: { total: count(recognitions, (r) => inYear(r.on) && inside(r.cell)) },
-      transfers: {
-        officialIn: moves(ins, 'official'),
-        officialOut: moves(outs.values(), 'official'),
-        temporaryIn: moves(ins, 'temporary'),
-        temporaryOut: moves(outs.values(), 'temporary'),
-      },
-      exits: {
-        expelled: count(yExits, (e) => e.reason === 'expelled'),
-        struckOff: count(yExits, (e) => e.reason === 'struck-off'),
-        resigned: count(yExits, (e) => e.reason === 'resigned'),
-        deceased: count(yExits, (e) => e.reason === 'deceased'),
-      },
-      dossiers: {
-        open: count(dossiers.values(), (x) => x.open && inside(x.cell)),
-        byStep: {
-          received: count(dossiers.values(), (x) => x.open && x.step === 'received' && inside(x.cell)),
-          processing: count(dossiers.values(), (x) => x.open && x.step === 'processing' && inside(x.cell)),
-          reported: count(dossiers.values(), (x) => x.open && x.step === 'reported' && inside(x.cell)),
-          reviewed: count(dossiers.values(), (x) => x.open && x.step === 'reviewed' && inside(x.cell)),
-        },
-        closedInYear: count(closings, (c) => inYear(c.on) && inside(c.cell)),
-      },
-      ratings: {
-        excellent: count(yRatings, (r) => r.rating === 'excellent'),
-        good: count(yRatings, (r) => r.rating === 'good'),
-        completed: count(yRatings, (r) => r.rating === 'completed'),
-        notCompleted: count(yRatings, (r) => r.rating === 'not-completed'),
-      },
-      badges: { awarded: count(badges, (b) => inYear(b.on) && inside(b.cell)) },
-    };
-  };
-}
-
-/** What the reference checks on a past date: members and open dossiers at the end of it. */
-export type OnDate = Pick<Expected, 'members'> & { dossiers: Pick<Expected['dossiers'], 'open' | 'byStep'> };
+const dayNumber = (date: string) =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+const fromDayNumber = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+const plusDays = (date: string, days: number) => fromDayNumber(dayNumber(date) + days);
+const daysFrom = (a: string, b: string) => dayNumber(b) - dayNumber(a);
 
 /**
- * The members and open dossiers at the end of any date, folded independently from the
- * generated events: each membership (admission, import or arrival) with its dated
- * recognition, exemption, exit and official moves; a cancelled move never happened.
+ * The days public bodies are closed, and the weekend days worked in their place, as the
+ * rule sets' data file lists them (docs/reminders.md#deadlines): the data the deadlines are
+ * counted from, read here without the product's code that counts them.
  */
-export function referenceOnDate(city: ReferenceCity): (orgId: string, date: string) => OnDate {
+const calendar = (() => {
+  const file = JSON.parse(readFileSync(new URL('../../shared/domain/rules/rule-sets.json', import.meta.url), 'utf8')) as {
+    calendars: Record<string, Array<{ on: string; workingDay?: boolean }>>;
+    ruleSets: Array<{ holidays: string | unknown[] }>;
+  };
+  const names = new Set(file.ruleSets.map((s) => s.holidays).filter((h): h is string => typeof h === 'string'));
+  if (names.size !== 1) throw new Error('the reference counts working days with one calendar: the rule sets now use several');
+  const entries = file.calendars[[...names][0]!]!;
+  return {
+    closed: new Set(entries.filter((e) => !e.workingDay).map((e) => e.on)),
+    worked: new Set(entries.filter((e) => e.workingDay).map((e) => e.on)),
+  };
+})();
+
+/** The 30th working day after `issuedOn` (the day itself never counts): a transfer's receipt deadline (docs/events.md#transfers). */
+function transferDeadline(issuedOn: string): string {
+  let date = issuedOn;
+  for (let left = 30; left > 0; ) {
+    date = plusDays(date, 1);
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    const working = calendar.worked.has(date) || (weekday !== 0 && weekday !== 6 && !calendar.closed.has(date));
+    if (working) left -= 1;
+  }
+  return date;
+}
+
+/** The median of some numbers, the mean of the two middle ones for an even count; null for none. */
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** What a report is asked for: its day, and the year of its yearly figures. */
+export interface Asked {
+  date: string;
+  year: number;
+}
+
+/**
+ * The reference, folded once from the generated events in their order (docs/report.md):
+ * for any org, day and year, the members and open dossiers at the end of the day; the
+ * dossiers due soon and overdue, and the transfers late, among those open on that day; and
+ * every yearly figure counting the events dated from 1 January of the year to the day (to
+ * 31 December when the day is later). A move inside a subtree is neither in nor out of it;
+ * a cancelled transfer never happened.
+ */
+export function referenceReports(city: ReferenceCity): (orgId: string, asked: Asked) => Expected {
   type Move = {
-    transferId: string;
     from: string;
     to: string;
     toExternal: boolean;
@@ -323,46 +182,78 @@ export function referenceOnDate(city: ReferenceCity): (orgId: string, date: stri
   type Membership = {
     cell: string;
     startOn: string;
-    profile: RawProfile;
     recognizedOn?: string;
     exemptedOn?: string;
     exitOn?: string;
     moves: Move[];
   };
+  /** A transfer to an org of this system, for `late`: pending from its issue until received or ended by the exit. */
+  type Pending = {
+    memberId: string;
+    from: string;
+    issuedOn: string;
+    dueOn: string;
+    receivedOn?: string;
+    endedOn?: string;
+    cancelled?: boolean;
+  };
   const memberships = new Map<string, Membership[]>();
   const current = (memberId: string) => memberships.get(memberId)!.at(-1)!;
   const start = (memberId: string, m: Membership) => memberships.set(memberId, [...(memberships.get(memberId) ?? []), m]);
+  const cellOf = (memberId: string): string => {
+    const m = current(memberId);
+    let cell = m.cell;
+    for (const move of m.moves) if (!move.cancelled && !move.toExternal && move.receivedOn !== undefined) cell = move.to;
+    return cell;
+  };
   const moves = new Map<string, Move>();
+  const pending = new Map<string, Pending>();
   const temporaries = new Map<string, { to: string; memberId?: string; receivedOn?: string; endedOn?: string }>();
-  const dossiers = new Map<string, { cell: string; receivedOn: string; steps: Array<{ step: string; on: string }>; closedOn?: string }>();
+  const dossiers = new Map<
+    string,
+    { cell: string; receivedOn: string; dueOn: string; steps: Array<{ step: string; on: string }>; closedOn?: string }
+  >();
   const profiles = new Map<string, RawProfile>();
+  const admissions: Array<{ cell: string; on: string; profile: RawProfile; readmitted: boolean }> = [];
+  const recognitions: Array<{ cell: string; on: string }> = [];
+  const outs = new Map<string, { kind: string; cell: string; counterpart: string; on: string }>();
+  const ins: Array<{ kind: string; cell: string; counterpart: string; on: string }> = [];
+  const exits: Array<{ cell: string; reason: string; on: string }> = [];
+  const ratings = new Map<string, { cell: string; year: number; rating: string }>();
+  const badges: Array<{ cell: string; on: string }> = [];
   const parents = { ...city.parents };
   const registered = (orgId: string) => orgId in parents;
+  const close = (dossierId: string, on: string) => {
+    const dossier = dossiers.get(dossierId)!;
+    dossier.closedOn = on;
+  };
 
   for (const envelope of city.events) {
-    const d = envelope.data as D & { receivedOn: string };
+    const d = envelope.data as D;
     if (restructure(parents, envelope.type, d)) continue;
     switch (envelope.type) {
       case 'dossier.received':
-        dossiers.set(d.dossierId, { cell: d.orgId, receivedOn: d.receivedOn, steps: [] });
+        dossiers.set(d.dossierId, { cell: d.orgId, receivedOn: d.receivedOn, dueOn: plusDays(d.receivedOn, 60), steps: [] });
         break;
       case 'dossier.stepCompleted':
         dossiers.get(d.dossierId)!.steps.push({ step: d.step, on: d.on });
         break;
       case 'dossier.closed':
-        dossiers.get(d.dossierId)!.closedOn = d.on;
+        close(d.dossierId, d.on);
         break;
       case 'member.admitted':
-        if (d.dossierId) dossiers.get(d.dossierId)!.closedOn = d.admittedOn;
-        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, profile: d.profile, moves: [] });
+        if (d.dossierId) close(d.dossierId, d.admittedOn);
+        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, moves: [] });
         profiles.set(d.memberId, { ...d.profile });
+        admissions.push({ cell: d.orgId, on: d.admittedOn, profile: d.profile, readmitted: d.readmitted === true });
         break;
       case 'member.imported':
-        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, profile: d.profile, recognizedOn: d.recognizedOn, moves: [] });
+        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, recognizedOn: d.recognizedOn, moves: [] });
         profiles.set(d.memberId, { ...d.profile });
         break;
       case 'member.recognized':
         current(d.memberId).recognizedOn = d.recognizedOn;
+        recognitions.push({ cell: cellOf(d.memberId), on: d.recognizedOn });
         break;
       case 'member.updated':
         profiles.set(d.memberId, { ...profiles.get(d.memberId)!, ...d.profile });
@@ -371,49 +262,70 @@ export function referenceOnDate(city: ReferenceCity): (orgId: string, date: stri
         current(d.memberId).exemptedOn = d.on;
         break;
       case 'member.exited': {
-        current(d.memberId).exitOn = d.on;
+        const m = current(d.memberId);
+        // A member in transit exits from the sending cell.
+        const transit = m.moves.find((move) => !move.cancelled && !move.toExternal && move.receivedOn === undefined);
+        exits.push({ cell: transit ? transit.from : cellOf(d.memberId), reason: d.reason, on: d.on });
+        m.exitOn = d.on;
         for (const t of temporaries.values()) if (t.endedOn === undefined && t.memberId === d.memberId) t.endedOn = d.on;
+        for (const p of pending.values()) {
+          if (p.memberId === d.memberId && p.receivedOn === undefined && p.endedOn === undefined && !p.cancelled) p.endedOn = d.on;
+        }
         break;
       }
-      case 'transfer.issued':
+      case 'member.evaluated':
+        // A second rating of the same year replaces the first, counted where the member is now.
+        ratings.set(`${d.memberId}/${d.year}`, { cell: cellOf(d.memberId), year: d.year, rating: d.rating });
+        break;
+      case 'member.badgeAwarded':
+        badges.push({ cell: cellOf(d.memberId), on: d.awardedOn });
+        break;
+      case 'transfer.issued': {
+        const toExternal = !registered(d.toOrgId);
+        outs.set(d.transferId, { kind: d.kind, cell: d.fromOrgId, counterpart: d.toOrgId, on: d.issuedOn });
+        if (!toExternal) {
+          pending.set(d.transferId, { memberId: d.memberId, from: d.fromOrgId, issuedOn: d.issuedOn, dueOn: transferDeadline(d.issuedOn) });
+        }
         if (d.kind === 'official') {
-          const move = {
-            transferId: d.transferId,
-            from: d.fromOrgId,
-            to: d.toOrgId,
-            toExternal: !registered(d.toOrgId),
-            issuedOn: d.issuedOn,
-          };
+          const move = { from: d.fromOrgId, to: d.toOrgId, toExternal, issuedOn: d.issuedOn };
           moves.set(d.transferId, move);
           current(d.memberId).moves.push(move);
         } else {
           temporaries.set(d.transferId, { to: d.toOrgId, memberId: d.memberId });
         }
         break;
+      }
       case 'transfer.received': {
         const move = moves.get(d.transferId);
         const temporary = temporaries.get(d.transferId);
+        const issued = outs.get(d.transferId);
+        const p = pending.get(d.transferId);
+        if (p) p.receivedOn = d.receivedOn;
         if (move) move.receivedOn = d.receivedOn;
         else if (temporary) temporary.receivedOn = d.receivedOn;
         else if (d.kind === 'temporary') temporaries.set(d.transferId, { to: d.toOrgId, receivedOn: d.receivedOn });
         else {
-          start(d.member.memberId, {
-            cell: d.toOrgId,
-            startOn: d.receivedOn,
-            profile: d.member.profile,
-            recognizedOn: (d.member as { recognizedOn?: string }).recognizedOn,
-            moves: [],
-          });
+          start(d.member.memberId, { cell: d.toOrgId, startOn: d.receivedOn, recognizedOn: d.member.recognizedOn, moves: [] });
           profiles.set(d.member.memberId, { ...d.member.profile });
         }
+        if (issued)
+          ins.push({ kind: issued.kind, cell: move?.to ?? temporary?.to ?? d.toOrgId, counterpart: issued.cell, on: d.receivedOn });
+        else ins.push({ kind: d.kind, cell: d.toOrgId, counterpart: d.fromOrgId, on: d.receivedOn });
         break;
       }
       case 'transfer.cancelled': {
+        // Undone: the member is back, the "out" never happened, nothing was ever pending.
         const move = moves.get(d.transferId);
         const temporary = temporaries.get(d.transferId);
+        const p = pending.get(d.transferId);
         if (move) move.cancelled = true;
-        else if (temporary?.receivedOn !== undefined) temporary.endedOn = d.on;
-        else temporaries.delete(d.transferId);
+        if (temporary?.receivedOn !== undefined) temporary.endedOn = d.on;
+        else {
+          temporaries.delete(d.transferId);
+          outs.delete(d.transferId);
+          if (p) p.cancelled = true;
+        }
+        if (move) outs.delete(d.transferId);
         break;
       }
       case 'transfer.returned': {
@@ -422,15 +334,23 @@ export function referenceOnDate(city: ReferenceCity): (orgId: string, date: stri
         break;
       }
       default:
-        break;
+        throw new Error(`the reference does not know ${envelope.type}`);
     }
   }
 
-  return (orgId, date) => {
+  return (orgId, { date, year }) => {
     const inside = (id: string): boolean => {
       for (let o: string | null | undefined = id; o; o = parents[o]) if (o === orgId) return true;
       return false;
     };
+    const count = <T>(xs: Iterable<T>, pred: (x: T) => boolean) => {
+      let n = 0;
+      for (const x of xs) if (pred(x)) n++;
+      return n;
+    };
+    // The yearly figures: dated in `year`, and not after `date`.
+    const inYear = (on: string) => on.startsWith(`${year}-`) && on <= date;
+
     const m = {
       total: 0,
       official: 0,
@@ -476,15 +396,81 @@ export function referenceOnDate(city: ReferenceCity): (orgId: string, date: stri
       if (t.receivedOn !== undefined && t.receivedOn <= date && (t.endedOn === undefined || t.endedOn > date) && inside(t.to))
         m.temporaryAttendees++;
     }
+
     const byStep = { received: 0, processing: 0, reported: 0, reviewed: 0 };
     let open = 0;
+    let dueSoon = 0;
+    let overdue = 0;
     for (const x of dossiers.values()) {
       if (!inside(x.cell) || x.receivedOn > date || (x.closedOn !== undefined && x.closedOn <= date)) continue;
       open++;
       const done = x.steps.filter((s) => s.on <= date).at(-1);
       byStep[(done?.step ?? 'received') as keyof typeof byStep]++;
+      const daysLeft = daysFrom(date, x.dueOn);
+      if (daysLeft <= 0) overdue++;
+      else if (daysLeft <= 15) dueSoon++;
     }
-    return { members: m, dossiers: { open, byStep } };
+    const closed = [...dossiers.values()].filter((x) => x.closedOn !== undefined && inYear(x.closedOn) && inside(x.cell));
+    const late = count(
+      pending.values(),
+      (p) =>
+        !p.cancelled &&
+        inside(p.from) &&
+        p.issuedOn <= date &&
+        p.dueOn < date &&
+        (p.receivedOn === undefined || p.receivedOn > date) &&
+        (p.endedOn === undefined || p.endedOn > date),
+    );
+
+    const yAdm = admissions.filter((a) => inYear(a.on) && inside(a.cell));
+    const movesAcross = (list: Iterable<{ kind: string; cell: string; counterpart: string; on: string }>, kind: string) =>
+      count(list, (x) => x.kind === kind && inYear(x.on) && inside(x.cell) && !inside(x.counterpart));
+    // A rating counts on 31 December of the year rated.
+    const yRatings = [...ratings.values()].filter((r) => r.year === year && `${year}-12-31` <= date && inside(r.cell));
+    const yExits = exits.filter((e) => inYear(e.on) && inside(e.cell));
+    return {
+      members: m,
+      admissions: {
+        total: yAdm.length,
+        female: count(yAdm, (a) => a.profile.sex === 'female'),
+        youthUnion: count(yAdm, (a) => a.profile.youthUnion),
+        student: count(yAdm, (a) => a.profile.occupation === 'student'),
+        privateEnterprise: count(yAdm, (a) => a.profile.occupation === 'private-enterprise'),
+        enterpriseOwner: count(yAdm, (a) => a.profile.occupation === 'enterprise-owner'),
+        contractFreelance: count(yAdm, (a) => a.profile.occupation === 'contract-freelance'),
+        readmitted: count(yAdm, (a) => a.readmitted),
+        target: year === city.year ? (city.targets[orgId] ?? null) : null,
+      },
+      recognitions: { total: count(recognitions, (r) => inYear(r.on) && inside(r.cell)) },
+      transfers: {
+        officialIn: movesAcross(ins, 'official'),
+        officialOut: movesAcross(outs.values(), 'official'),
+        temporaryIn: movesAcross(ins, 'temporary'),
+        temporaryOut: movesAcross(outs.values(), 'temporary'),
+        late,
+      },
+      exits: {
+        expelled: count(yExits, (e) => e.reason === 'expelled'),
+        struckOff: count(yExits, (e) => e.reason === 'struck-off'),
+        resigned: count(yExits, (e) => e.reason === 'resigned'),
+        deceased: count(yExits, (e) => e.reason === 'deceased'),
+      },
+      dossiers: {
+        open,
+        byStep,
+        dueSoon,
+        overdue,
+        closedInYear: closed.length,
+        medianDaysToClose: median(closed.map((x) => daysFrom(x.receivedOn, x.closedOn!))),
+      },
+      ratings: {
+        excellent: count(yRatings, (r) => r.rating === 'excellent'),
+        good: count(yRatings, (r) => r.rating === 'good'),
+        completed: count(yRatings, (r) => r.rating === 'completed'),
+        notCompleted: count(yRatings, (r) => r.rating === 'not-completed'),
+      },
+      badges: { awarded: count(badges, (b) => inYear(b.on) && inside(b.cell)) },
+    };
   };
 }
 

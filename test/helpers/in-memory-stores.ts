@@ -22,7 +22,7 @@ import type {
 import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
-import { OrgTree, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../../shared/domain/figures/index.js';
+import { OrgTree } from '../../shared/domain/figures/index.js';
 import {
   NO_BODY,
   type AppliedEvent,
@@ -32,16 +32,18 @@ import {
   type RejectedEvent,
   type WaitingRef,
 } from '../../shared/use-cases/ingest-event/port.js';
+import type { ReportReader } from '../../shared/use-cases/build-report/port.js';
 import {
-  asOfId,
-  figuresId,
-  type CellHolding,
+  monthId,
+  netsId,
   type ContributionPut,
   type FiguresKind,
   type FiguresStore,
-  type StoredAsOf,
+  type ItemsRead,
+  type ItemsWanted,
   type StoredContribution,
-  type StoredFigures,
+  type StoredMonth,
+  type StoredNets,
 } from '../../shared/use-cases/refresh-figures/port.js';
 
 /** A write no DynamoDB transaction would accept, or one that bumps a version wrongly: a bug, never a business outcome. */
@@ -164,7 +166,7 @@ export class InMemoryIngestStore implements IngestStore {
         (this.tableOf(w.entity) as Map<string, VersionedRecord['record']>).set(idOf(w), copy(w.record));
       }
     }
-    if (writes.some((w) => w.entity === 'org')) this.treeVersion += 1;
+    if (writes.some((w) => w.entity === 'org' && !w.sameTree)) this.treeVersion += 1;
     this.applied.set(key, copy(marker));
     if (opts.clearDeferred) this.deferred.delete(opts.clearDeferred);
     this.lastWrites = writes;
@@ -261,87 +263,76 @@ function idOf(w: VersionedRecord): string {
  * the DynamoDB one (shared/data/figures-store.ts), so that unit tests run the real `refreshFigures`:
  * conditional writes at `readVersion + 1`, reads as deep copies, contributions kept unless a
  * later record version is there. The org tree carries the version of the counter that
- * `putOrg` bumps, as the ORGTREE/VERSION item does. `beforeWrite` runs before every figures
- * or as-of write (keyed as the read maps are): a test makes a write wait there (a race) or
- * throw (a crash).
+ * `putOrg` bumps, as the ORGTREE/VERSION item does. `beforeWrite` runs before every month or
+ * nets write (keyed as the read maps are, a nets item as `nets:<kind>:<org>`): a test makes a
+ * write wait there (a race) or throw (a crash).
  */
-export class InMemoryFiguresStore implements FiguresStore {
+export class InMemoryFiguresStore implements FiguresStore, ReportReader {
   readonly orgs = new Map<string, OrgRecord>();
   treeVersion = 0;
-  /** The cells' records, by partition key (`MEMBER#M1`). */
-  readonly members = new Map<string, MemberRecord>();
   readonly facts: FactRecord[] = [];
-  readonly figures = new Map<string, StoredFigures>();
-  readonly asOf = new Map<string, StoredAsOf>();
+  readonly months = new Map<string, StoredMonth>();
+  readonly nets = new Map<string, StoredNets>();
   readonly contributions = new Map<string, StoredContribution>();
   beforeWrite?: (id: string) => void | Promise<void>;
-  /** Writes of figures and as-of items, by id. */
+  /** Writes of month and nets items, by id. */
   readonly writes = new Map<string, number>();
 
-  putOrg(org: OrgRecord): void {
+  /** Puts an org; `sameTree` as a rename or a target is written (the tree's counter stays). */
+  putOrg(org: OrgRecord, opts: { sameTree?: boolean } = {}): void {
     this.orgs.set(org.orgId, copy(org));
-    this.treeVersion += 1;
+    if (!opts.sameTree) this.treeVersion += 1;
   }
 
   async currentOrgTree(): Promise<OrgTree> {
     return new OrgTree([...this.orgs.values()].map(copy), this.treeVersion);
   }
 
-  async readFigures(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind }>): Promise<Map<string, StoredFigures>> {
-    const out = new Map<string, StoredFigures>();
-    for (const w of wanted) {
-      const item = this.figures.get(figuresId(w.orgId, w.kind));
-      if (item) out.set(figuresId(w.orgId, w.kind), copy(item));
+  async readOrgs(ids: readonly string[]): Promise<Map<string, OrgRecord>> {
+    return new Map(ids.filter((id) => this.orgs.has(id)).map((id) => [id, copy(this.orgs.get(id)!)]));
+  }
+
+  async readItems(wanted: ItemsWanted): Promise<ItemsRead> {
+    const out: ItemsRead = { months: new Map(), nets: new Map() };
+    for (const m of wanted.months ?? []) {
+      const item = this.months.get(monthId(m.orgId, m.kind, m.month));
+      if (item) out.months.set(monthId(m.orgId, m.kind, m.month), copy(item));
+    }
+    for (const n of wanted.nets ?? []) {
+      const item = this.nets.get(netsId(n.orgId, n.kind));
+      if (item) out.nets.set(netsId(n.orgId, n.kind), copy(item));
     }
     return out;
   }
 
-  async writeFigures(
-    orgId: string,
-    kind: FiguresKind,
-    figures: OrgFigures,
-    readVersion: number | undefined,
-    bookkeeping: MergeBookkeeping = {},
-  ): Promise<boolean> {
-    const id = figuresId(orgId, kind);
+  async queryMonths(orgId: string, kind: FiguresKind, range?: { from: string; to: string }): Promise<StoredMonth[]> {
+    return [...this.months.values()]
+      .filter((m) => m.orgId === orgId && m.kind === kind && (!range || (m.month >= range.from && m.month <= range.to)))
+      .sort((a, b) => (a.month < b.month ? -1 : 1))
+      .map(copy);
+  }
+
+  async writeMonth(item: Omit<StoredMonth, 'version'>, readVersion: number | undefined): Promise<boolean> {
+    const id = monthId(item.orgId, item.kind, item.month);
     await this.beforeWrite?.(id);
-    if (this.figures.get(id)?.version !== readVersion) return false;
-    this.figures.set(id, copy({ orgId, kind, figures, version: (readVersion ?? 0) + 1, ...bookkeeping }));
+    if (this.months.get(id)?.version !== readVersion) return false;
+    this.months.set(id, copy({ ...item, version: (readVersion ?? 0) + 1 }));
     this.writes.set(id, (this.writes.get(id) ?? 0) + 1);
     return true;
   }
 
-  /** The members that count for the cell now, as index byCell holds them (cellKey: keys.ts cellOf). */
-  async queryCellItems(cellId: string): Promise<CellHolding[]> {
-    return [...this.members]
-      .filter(([, record]) => cellOf({ entity: 'member', record }) === cellId)
-      .map(([pk, m]) => ({ pk, stored: { entity: 'member' as const, record: copy(m) } }));
-  }
-
-  async queryFacts(cellId: string, year: number): Promise<FactRecord[]> {
-    return this.facts.filter((f) => f.cellId === cellId && f.year === year).map(copy);
-  }
-
-  async currentVersion({ pk }: { pk: string; sk: string }): Promise<number> {
-    return this.members.get(pk)?.version ?? 0;
-  }
-
-  async readAsOf(wanted: ReadonlyArray<{ orgId: string; kind: FiguresKind; part: string }>): Promise<Map<string, StoredAsOf>> {
-    const out = new Map<string, StoredAsOf>();
-    for (const w of wanted) {
-      const item = this.asOf.get(asOfId(w.orgId, w.kind, w.part));
-      if (item) out.set(asOfId(w.orgId, w.kind, w.part), copy(item));
-    }
-    return out;
-  }
-
-  async writeAsOf(item: Omit<StoredAsOf, 'version'>, readVersion: number | undefined): Promise<boolean> {
-    const id = asOfId(item.orgId, item.kind, item.part);
-    await this.beforeWrite?.(id);
-    if (this.asOf.get(id)?.version !== readVersion) return false;
-    this.asOf.set(id, copy({ ...item, version: (readVersion ?? 0) + 1 }));
-    this.writes.set(id, (this.writes.get(id) ?? 0) + 1);
+  async writeNets(item: Omit<StoredNets, 'version'>, readVersion: number | undefined): Promise<boolean> {
+    const id = netsId(item.orgId, item.kind);
+    await this.beforeWrite?.(`nets:${id}`);
+    if (this.nets.get(id)?.version !== readVersion) return false;
+    this.nets.set(id, copy({ ...item, version: (readVersion ?? 0) + 1 }));
+    this.writes.set(`nets:${id}`, (this.writes.get(`nets:${id}`) ?? 0) + 1);
     return true;
+  }
+
+  async deleteSubtreeItems(orgId: string): Promise<void> {
+    for (const [id, m] of this.months) if (m.orgId === orgId && m.kind === 'subtree') this.months.delete(id);
+    this.nets.delete(netsId(orgId, 'subtree'));
   }
 
   async putContribution(c: StoredContribution): Promise<ContributionPut> {
@@ -362,5 +353,9 @@ export class InMemoryFiguresStore implements FiguresStore {
 
   async queryContributions(cellId: string): Promise<StoredContribution[]> {
     return [...this.contributions.values()].filter((c) => c.cellId === cellId).map(copy);
+  }
+
+  async queryFacts(cellId: string, year: number): Promise<FactRecord[]> {
+    return this.facts.filter((f) => f.cellId === cellId && f.year === year).map(copy);
   }
 }

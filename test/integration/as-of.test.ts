@@ -116,15 +116,21 @@ describe('report --date on the emulators, events sent in a scrambled order', () 
     expect(cells).toEqual({ C1: want.c1, C2: want.c2 });
   });
 
-  it('keeps the yearly figures and the tree of today whatever the date', async () => {
+  it('counts the yearly figures of the year to the date asked, whenever it is asked, on the tree of today', async () => {
     // Act
     const early = await dangvien('report', 'HP', '--date', '2021-01-11', '--year', '2021');
     const late = await dangvien('report', 'HP', '--date', '2021-12-31');
-    // Assess: admissions of 2021 are those of the year, whatever the day asked
-    expect(early.admissions.total).toBe(2);
+    const yearAlone = await dangvien('report', 'HP', '--year', '2021');
+    // Assess: on 11 January nothing of 2021 had happened yet; the year-end report counts the whole
+    // year, the death of 20 December reported in February included; a past year alone is its year-end report
+    expect(early.admissions.total).toBe(0);
+    expect(early.exits.deceased).toBe(0);
+    expect(early.dossiers).toMatchObject({ closedInYear: 0, medianDaysToClose: null });
     expect(late.admissions.total).toBe(2);
+    expect(late.exits.deceased).toBe(1);
+    expect(late.dossiers).toMatchObject({ closedInYear: 1, medianDaysToClose: 42 });
     expect(early.organizations).toEqual(late.organizations);
-    expect(early.exits.deceased).toBe(1);
+    expect(yearAlone).toEqual(late);
   });
 
   it('gives today the members of now, and finds no difference in a recount', async () => {

@@ -10,7 +10,7 @@ import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
 import { generateCity, seededRandom, type City, type Envelope } from '../../bench/city.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { groupOf, interleave, pick, referenceOnDate, referenceReports } from '../helpers/chaos-reference.js';
+import { groupOf, interleave, pick, referenceReports, type Asked } from '../helpers/chaos-reference.js';
 
 /** Another seed explores another history: CHAOS_SEED=7 npx vitest run test/integration/chaos.test.ts */
 const SEED = Number(process.env.CHAOS_SEED ?? 20_210_101);
@@ -77,7 +77,7 @@ function withDuplicates(sequence: Envelope[], rng: () => number, replay: Envelop
 describe('chaos: a year of a city, duplicated, interleaved, with a crashing figures Lambda', () => {
   // The compact tree: HP > Q1..Q3 > {Qk-G > Qk-G-C1, Qk-G-C2; Qk-C}, nine cells; the rolls as member.imported events.
   const city = generateCity({ seed: SEED, members: MEMBERS, events: EVENTS, tree: { districts: 3 }, rolls: 'events' });
-  const expected = referenceReports(city, 2021);
+  const expected = referenceReports(city);
   let stack: TestStack;
   const stats = { events: city.events.length, deliveries: 0, phases: 0, crashes: 0, refreshes: 0, ms: 0 };
 
@@ -155,38 +155,44 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 
-  // The province, the districts, the grassroots committees and every cell.
-  it.each(Object.keys(city.parents))('reports %s as the reference recount of the events', async (orgId) => {
-    // Act
-    const report = await buildReport(stack.stores.figures, orgId, { date: '2021-12-31', year: 2021 });
-    // Assess
-    const want = expected(orgId);
-    const got = pick(report, want);
-    expect(got).toEqual(want);
-    // The reference is not trivially zero where it matters.
-    if (orgId === city.rootId) expect(want.members.total).toBeGreaterThan(300);
-  });
+  // Asked now, years later, for days of 2021 and the end of the year before: the yearly
+  // figures count the year to the day asked, the open dossiers and transfers are those of that day.
+  const asked: Asked[] = [
+    { date: '2020-12-31', year: 2020 },
+    { date: '2021-02-14', year: 2021 },
+    { date: '2021-06-30', year: 2021 },
+    { date: '2021-09-30', year: 2021 },
+    { date: '2021-12-31', year: 2021 },
+    { date: '2022-02-10', year: 2021 },
+  ];
 
-  // Past dates: the events were delivered scrambled, the figures are those of each date.
-  const onDate = referenceOnDate(city);
-  const pastDates = ['2020-12-31', '2021-02-14', '2021-06-30', '2021-09-30', '2021-12-31'];
-  it.each(Object.keys(city.parents).flatMap((orgId) => pastDates.map((date) => [orgId, date] as const)))(
-    'reports the members and open dossiers of %s on %s as the reference recount',
-    async (orgId, date) => {
+  // The province, the districts, the grassroots committees and every cell, on each day.
+  it.each(Object.keys(city.parents).flatMap((orgId) => asked.map((a) => [orgId, a] as const)))(
+    'reports %s as the reference recount of the events, on %o',
+    async (orgId, a) => {
       // Act
-      const report = await buildReport(stack.stores.figures, orgId, { date });
+      const report = await buildReport(stack.stores.figures, orgId, a);
       // Assess
-      const want = onDate(orgId, date);
+      const want = expected(orgId, a);
       expect(pick(report, want)).toEqual(want);
     },
   );
 
-  it('sees the members change over the year in the reference', () => {
-    const totals = pastDates.map((date) => onDate(city.rootId, date).members.total);
-    expect(new Set(totals).size).toBeGreaterThan(2);
-    expect(onDate(city.rootId, '2021-12-31')).toEqual({
-      members: expected(city.rootId).members,
-      dossiers: { open: expected(city.rootId).dossiers.open, byStep: expected(city.rootId).dossiers.byStep },
-    });
+  it('gives the year-end report for a past year alone, and the reference is not trivially zero where it matters', async () => {
+    // Act
+    const yearAlone = await buildReport(stack.stores.figures, city.rootId, { year: 2021 });
+    const yearEnd = await buildReport(stack.stores.figures, city.rootId, { date: '2021-12-31', year: 2021 });
+    // Assess
+    expect(yearAlone).toEqual(yearEnd);
+    const root = asked.map((a) => expected(city.rootId, a));
+    expect(new Set(root.map((r) => r.members.total)).size).toBeGreaterThan(2);
+    expect(root[4]!.members.total).toBeGreaterThan(300);
+    expect(root[2]!.admissions.total).toBeLessThan(root[4]!.admissions.total);
+    expect(root[5]!.admissions).toEqual(root[4]!.admissions);
+    expect(root.some((r) => r.dossiers.dueSoon > 0)).toBe(true);
+    expect(root.some((r) => r.dossiers.overdue > 0)).toBe(true);
+    expect(root.some((r) => r.transfers.late > 0)).toBe(true);
+    expect(root.some((r) => r.ratings.good > 0)).toBe(true);
+    expect(root[4]!.dossiers.medianDaysToClose).not.toBeNull();
   });
 });

@@ -284,10 +284,11 @@ describe('the dangvien CLI against a local stack', () => {
   it('lists in a dry run what a recompute would replace and writes nothing; with --yes it repairs', async () => {
     // Prepare: HP's subtree figures changed behind the stack's back
     await stack.settle();
-    const stored = (await stack.stores.figures.readFigures([{ orgId: 'HP', kind: 'subtree' }])).get('subtree:HP')!;
-    const wrong = structuredClone(stored.figures);
-    wrong.current.members.total += 5;
-    expect(await stack.stores.figures.writeFigures('HP', 'subtree', wrong, stored.version)).toBe(true);
+    const [stored] = await stack.stores.figures.queryMonths('HP', 'subtree');
+    const day = Object.keys(stored!.changes)[0]!;
+    const wrong = structuredClone(stored!.changes);
+    wrong[day]!['members.total'] = (wrong[day]!['members.total'] ?? 0) + 5;
+    expect(await stack.stores.figures.writeMonth({ ...stored!, changes: wrong }, stored!.version)).toBe(true);
     // Act
     const dryRun = await dangvien('recompute', '--dry-run');
     const checkAfterDryRun = await dangvien('recompute', '--check');

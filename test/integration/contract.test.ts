@@ -24,6 +24,6 @@ ingestStoreContract('DynamoDB', async () => stack.stores.ingest);
 
 figuresStoreContract('DynamoDB', async () => ({
   store: stack.stores.figures,
-  putMember: (record) => put({ entity: 'member', record }),
   putFact: async (record) => void (await put({ entity: 'fact', record })),
+  putOrg: async (record) => void (await put({ entity: 'org', record })),
 }));

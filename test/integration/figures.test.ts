@@ -1,11 +1,13 @@
 // Figures on the emulators: record changes → stream runner → figures handler → report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../helpers/emulators.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { listWaiting } from '../../shared/use-cases/redrive/index.js';
 import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
+import { FIXED_FIGURES, type DatedChanges } from '../../shared/domain/figures/index.js';
+import { contributionFromItem } from '../../shared/data/figures-store.js';
 import { transferKey } from '../../shared/data/keys.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { getTransfer } from '../helpers/records.js';
@@ -144,28 +146,59 @@ describe('figures on the emulators', () => {
   });
 
   it('finds a figure changed behind its back, names it, and repairs it', async () => {
-    // Arrange: Q2's and then Q1's subtree gain a member in storage only
-    const stored = await stack.stores.figures.readFigures([
-      { orgId: 'Q1', kind: 'subtree' },
-      { orgId: 'Q2', kind: 'subtree' },
-    ]);
-    for (const orgId of ['Q2', 'Q1']) {
-      const { figures, version } = stored.get(`subtree:${orgId}`)!;
-      const wrong = structuredClone(figures);
-      wrong.current.members.total += 1;
-      expect(await stack.stores.figures.writeFigures(orgId, 'subtree', wrong, version)).toBe(true);
+    // Arrange: Q2's and then G1's subtree gain a member in storage only
+    const before = (await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' })).members.total;
+    for (const orgId of ['Q2', 'G1']) {
+      const [stored] = await stack.stores.figures.queryMonths(orgId, 'subtree', { from: '2021-03', to: '2021-04' });
+      const day = Object.keys(stored!.changes)[0]!;
+      const wrong = structuredClone(stored!.changes);
+      wrong[day]!['members.total'] = (wrong[day]!['members.total'] ?? 0) + 1;
+      expect(await stack.stores.figures.writeMonth({ ...stored!, changes: wrong }, stored!.version)).toBe(true);
     }
     // Act
     const found = await recomputeFigures(stack.stores.recompute, { write: false });
     const repaired = await recomputeFigures(stack.stores.recompute, { write: true });
     // Assess: named in org order, whatever order the scans came back in
-    expect(found.map((d) => `${d.kind}:${d.orgId}`)).toEqual(['subtree:Q1', 'subtree:Q2']);
+    expect(found.map((d) => `${d.kind}:${d.orgId}`)).toEqual(['subtree:G1', 'subtree:Q2']);
     expect(found[0]!.lines.join('\n')).toContain('members.total');
     expect(repaired).toHaveLength(2);
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
-    expect((await buildReport(stack.stores.figures, 'Q1', { date: '2021-12-31' })).members.total).toBe(
-      stored.get('subtree:Q1')!.figures.current.members.total,
-    );
+    expect((await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' })).members.total).toBe(before);
+  });
+
+  it('upgrades figures kept by the previous release: month items rebuilt from its contributions, its items deleted', async () => {
+    // Prepare: the Figures table as the previous release left it — no month or nets
+    // items, its whole-year items, and contributions as lists of the first fifteen figures
+    const figuresTable = stack.env.FIGURES_TABLE_NAME!;
+    const before = await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' });
+    const items: Record<string, unknown>[] = [];
+    await scanAll(stack.clients.documentClient, figuresTable, (item) => items.push(item));
+    const asList = (changes: DatedChanges) =>
+      Object.fromEntries(Object.entries(changes).map(([d, t]) => [d, FIXED_FIGURES.slice(0, 15).map((f) => t[f.name] ?? 0)]));
+    for (const item of items) {
+      const Key = { pk: item.pk, sk: item.sk };
+      if (String(item.pk).startsWith('ORG#')) await documentClient().send(new DeleteCommand({ TableName: figuresTable, Key }));
+      else {
+        const { changes } = contributionFromItem(item);
+        await documentClient().send(new PutCommand({ TableName: figuresTable, Item: { ...item, changes: asList(changes) } }));
+      }
+    }
+    const old = [
+      { pk: 'ORG#HP', sk: 'SUBTREE' },
+      { pk: 'ORG#HP', sk: 'SUBTREE#ASOF#2021' },
+    ];
+    for (const Key of old) await documentClient().send(new PutCommand({ TableName: figuresTable, Item: { ...Key, version: 3 } }));
+    // Act
+    const found = await recomputeFigures(stack.stores.recompute, { write: false });
+    await recomputeFigures(stack.stores.recompute, { write: true });
+    // Assess: the old items named and gone, the report as it was, nothing left to repair
+    expect(found.filter((d) => d.orgId === 'HP' && d.part?.startsWith('SUBTREE')).map((d) => d.part)).toEqual([
+      'SUBTREE',
+      'SUBTREE#ASOF#2021',
+    ]);
+    for (const Key of old) expect((await documentClient().send(new GetCommand({ TableName: figuresTable, Key }))).Item).toBeUndefined();
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect(await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' })).toEqual(before);
   });
 
   it('moves a provisional deadline a later calendar computes otherwise, and flags it no more', async () => {

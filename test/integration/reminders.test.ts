@@ -242,7 +242,7 @@ describe('the reminders job, day by day', () => {
     const stale = staleFrom(recordChangesOf([{ oldImage: { ...item, remindOn: '2026-01-14', remindMonth: '2026-01' }, newImage: item }]));
     // Assess
     expect(item).toMatchObject({ remindOn: '2036-01-15', remindMonth: '2036-01' }); // 40 years' badge − 60 days
-    expect(stale.cells.size).toBe(0);
+    expect(stale.records.size).toBe(0);
     expect(stale.orgs.size).toBe(0);
   });
 });

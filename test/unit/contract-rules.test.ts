@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent, type DomainEvent } from '../../shared/domain/events/index.js';
 import { decide, needsFor } from '../../shared/domain/ingest/decide.js';
 import { countOpenDossiers, emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
-import { isEthnicMinority, isReligious } from '../../shared/domain/figures/count.js';
+import { isEthnicMinority, isReligious } from '../../shared/domain/personal-data.js';
 import { traitsOf } from '../../shared/domain/personal-data.js';
 import { DomainHarness, outcomeOf } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validExternalArrival, validProfile } from '../helpers/events.js';

@@ -11,13 +11,11 @@ figuresStoreContract('in memory', async () => {
   const store = new InMemoryFiguresStore();
   return {
     store,
-    async putMember(member) {
-      const pk = `MEMBER#${member.memberId}`;
-      store.members.set(pk, structuredClone(member));
-      return pk;
-    },
     async putFact(fact) {
       store.facts.push(structuredClone(fact));
+    },
+    async putOrg(org) {
+      store.putOrg(org);
     },
   };
 });

@@ -1,16 +1,23 @@
 // The figures as of a date (docs/report.md#members-at-the-end-of-asof): the real ingest on the in-memory
 // store writes the records, the figures domain turns each record into dated changes, and
-// the figures on a date are read back from the per-year form the Figures table keeps.
+// the figures on a date are read back from the form the Figures table keeps (months, and
+// the nets of closed years).
 import { describe, expect, it } from 'vitest';
 import {
-  byYear,
-  countCellCurrent,
-  figuresOn,
-  figuresOnFromChanges,
+  applyNets,
+  byMonth,
+  encodeChanges,
+  figuresAt,
+  FIXED_FIGURES,
+  MEMBER_FIGURES,
+  monthsThatDiffer,
+  planNets,
   recordChanges,
   sumChanges,
-  yearsThatDiffer,
   type DatedChanges,
+  type FiguresAt,
+  type Nets,
+  type Tally,
 } from '../../shared/domain/figures/index.js';
 import type { DomainEvent } from '../../shared/domain/events/index.js';
 import type { StoredRecord } from '../../shared/domain/records.js';
@@ -31,8 +38,20 @@ function cellChanges(h: DomainHarness, cellId: string): DatedChanges {
   return sumChanges(recordsOf(h).map((r) => recordChanges(r).get(cellId)));
 }
 
+/** The figures on a day of some changes, every month read (no nets). */
+function on(date: string, changes: DatedChanges, nets?: Nets): FiguresAt {
+  return figuresAt({ date, year: Number(date.slice(0, 4)), keyed: false, dueSoonDays: 15 }, nets, byMonth(changes));
+}
+
+const group = (t: Tally, prefix: string, names: readonly string[]) => Object.fromEntries(names.map((n) => [n, t[`${prefix}.${n}`] ?? 0]));
+
 function membersOn(h: DomainHarness, cellId: string, date: string) {
-  return figuresOnFromChanges(date, cellChanges(h, cellId)).members;
+  return group(on(date, cellChanges(h, cellId)).state, 'members', MEMBER_FIGURES);
+}
+
+function dossiersOn(changes: DatedChanges, date: string) {
+  const { state } = on(date, changes);
+  return { open: state['dossiers.open'] ?? 0, byStep: group(state, 'dossiers.byStep', ['received', 'processing', 'reported', 'reviewed']) };
 }
 
 async function given(events: readonly (DomainEvent | object)[]): Promise<DomainHarness> {
@@ -198,20 +217,24 @@ describe('members as of a date', () => {
       validEvent('dossier.stepCompleted', { data: { dossierId: 'D2', step: 'reported', on: '2022-02-01' } }),
     ]);
 
-    // Act
-    const records = recordsOf(h);
+    // Act / Assess: what the records hold now, counted plainly
     for (const cellId of ['C1', 'C2']) {
-      const now = countCellCurrent({
-        cellId,
-        members: records.flatMap((r) => (r.entity === 'member' ? [r.record] : [])),
-        dossiers: records.flatMap((r) => (r.entity === 'dossier' ? [r.record] : [])),
-        transfers: records.flatMap((r) => (r.entity === 'transfer' ? [r.record] : [])),
+      const active = [...h.members.values()].filter((m) => m.cellId === cellId && (m.status === 'official' || m.status === 'probationary'));
+      const open = [...h.dossiers.values()].filter((d) => d.cellId === cellId && d.status === 'open');
+      const inTransit = [...h.transfers.values()].filter((t) => t.kind === 'official' && t.status === 'issued' && t.fromOrgId === cellId);
+      expect(membersOn(h, cellId, '2030-01-01')).toMatchObject({
+        total: active.length,
+        official: active.filter((m) => m.status === 'official').length,
+        exempted: active.filter((m) => m.exemptedOn !== undefined).length,
+        female: active.filter((m) => m.traits.female).length,
+        inTransit: inTransit.length,
       });
-      const asOf = figuresOnFromChanges('2030-01-01', cellChanges(h, cellId));
-
-      // Assess
-      expect(asOf.members).toEqual(now.members);
-      expect(asOf.dossiers).toEqual({ open: now.dossiers.open, byStep: now.dossiers.byStep });
+      expect(dossiersOn(cellChanges(h, cellId), '2030-01-01')).toEqual({
+        open: open.length,
+        byStep: Object.fromEntries(
+          ['received', 'processing', 'reported', 'reviewed'].map((step) => [step, open.filter((d) => d.step === step).length]),
+        ),
+      });
     }
     expect(membersOn(h, 'C1', '2030-01-01')).toMatchObject({ total: 2, inTransit: 1 });
   });
@@ -225,61 +248,76 @@ describe('dossiers as of a date', () => {
       validEvent('dossier.stepCompleted', { data: { dossierId: 'D1', step: 'processing', on: '2021-01-11' } }),
       validEvent('dossier.closed', { data: { dossierId: 'D1', outcome: 'withdrawn', on: '2021-02-15' } }),
     ]);
-    const on = (date: string) => figuresOnFromChanges(date, cellChanges(h, 'C1')).dossiers;
+    const at = (date: string) => dossiersOn(cellChanges(h, 'C1'), date);
 
     // Act / Assess
-    expect(on('2021-01-03').open).toBe(0);
-    expect(on('2021-01-04')).toEqual({ open: 1, byStep: { received: 1, processing: 0, reported: 0, reviewed: 0 } });
-    expect(on('2021-01-11')).toEqual({ open: 1, byStep: { received: 0, processing: 1, reported: 0, reviewed: 0 } });
-    expect(on('2021-02-15').open).toBe(0);
+    expect(at('2021-01-03').open).toBe(0);
+    expect(at('2021-01-04')).toEqual({ open: 1, byStep: { received: 1, processing: 0, reported: 0, reviewed: 0 } });
+    expect(at('2021-01-11')).toEqual({ open: 1, byStep: { received: 0, processing: 1, reported: 0, reviewed: 0 } });
+    expect(at('2021-02-15').open).toBe(0);
   });
 });
 
-describe('the per-year form', () => {
-  it('answers any date from the nets of earlier years and the changes of its own year', async () => {
-    // Prepare: changes over several years
+describe('the stored form: months, and the nets of closed years', () => {
+  it('answers any date from the nets of the years before it and the months of its own year', async () => {
+    // Prepare: changes over several years, the nets holding the years up to 2022
     const h = await given([
       validEvent('member.imported', { data: { admittedOn: '2015-05-19', recognizedOn: '2016-05-19' } }),
       admit('M2', '2021-03-02'),
       validEvent('member.exited', { data: { memberId: 'M2', reason: 'deceased', on: '2023-12-20' } }),
     ]);
     const changes = cellChanges(h, 'C1');
+    const months = new Map([...byMonth(changes)].map(([m, c]) => [m, { changes: c, version: 1 }]));
 
     // Act
-    const split = byYear(changes);
+    const nets = applyNets(undefined, planNets(undefined, new Map(), 2022), months);
 
-    // Assess: one year item holds only its own dates
-    expect(Object.keys(split.days).sort()).toEqual(['2015', '2016', '2021', '2023']);
+    // Assess: every month in a month item of its own, the nets one per year, and any day read the same
+    expect([...byMonth(changes).keys()]).toEqual(['2015-05', '2016-05', '2021-03', '2023-12']);
+    expect(nets.through).toBe(2022);
+    expect(Object.keys(nets.years).sort()).toEqual(['2015', '2016', '2021']);
+    expect(nets.seen['2021']).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     for (const date of ['2015-05-18', '2016-01-01', '2021-12-31', '2022-06-30', '2023-12-19', '2023-12-20', '2024-01-01']) {
-      const read = figuresOn(date, split.nets, split.days[date.slice(0, 4)]);
-      expect(read).toEqual(figuresOnFromChanges(date, changes));
+      expect(on(date, changes, nets)).toEqual(on(date, changes));
     }
-    expect(figuresOn('2022-06-30', split.nets, undefined).members).toMatchObject({ total: 2, official: 1, probationary: 1 });
+    // A day of a year the nets hold needs no month but its own year's.
+    const onlyTheNets = figuresAt({ date: '2022-06-30', year: 2022, keyed: false, dueSoonDays: 15 }, nets, new Map());
+    expect(group(onlyTheNets.state, 'members', MEMBER_FIGURES)).toMatchObject({ total: 2, official: 1, probationary: 1 });
   });
 
-  it('keeps a province-sized year far below 400 KB', () => {
-    // Prepare: a change of every figure on every day of a leap year, numbers of a province
+  it('keeps a province-sized month small', () => {
+    // Prepare: a change of every fixed figure and forty keyed entries on every day of a month, numbers of a province
     const changes: DatedChanges = {};
-    for (let d = new Date(Date.UTC(2024, 0, 1)); d.getUTCFullYear() === 2024; d.setUTCDate(d.getUTCDate() + 1)) {
-      changes[d.toISOString().slice(0, 10)] = Array.from({ length: 15 }, (_, i) => (i % 2 ? -1234 : 5678));
+    for (let day = 1; day <= 31; day++) {
+      const t: Tally = Object.fromEntries(FIXED_FIGURES.map((f, i) => [f.name, i % 2 ? -1234 : 5678]));
+      for (let k = 0; k < 20; k++) t[`transfers.officialOut#HP-Q${k}-G3-C12`] = 3;
+      for (let k = 0; k < 20; k++) t[`dossiers.dueSoonBy#2024-02-${String(k + 1).padStart(2, '0')}`] = -1;
+      changes[`2024-01-${String(day).padStart(2, '0')}`] = t;
     }
 
     // Act
-    const split = byYear(changes);
-    const bytes = Buffer.byteLength(JSON.stringify(split.days['2024']));
+    const stored = encodeChanges(changes, (d) => d.slice(8));
+    const bytes = Object.entries(stored).reduce((n, [k, v]) => n + k.length + v.length, 0);
 
-    // Assess
-    expect(Object.keys(split.days['2024']!)).toHaveLength(366);
-    expect(bytes).toBeLessThan(60_000);
+    // Assess: well under DynamoDB's 400 KB, and a few write units
+    expect(Object.keys(stored)).toHaveLength(31);
+    expect(bytes).toBeLessThan(40_000);
   });
 });
 
-describe('the years two contributions differ in', () => {
-  it('names only the years whose dated changes differ, whatever the trailing zeros', () => {
-    const before: DatedChanges = { '2020-06-01': [1, 0, 1], '2021-06-01': [0, 1, -1], '2023-01-02': [1] };
-    expect(yearsThatDiffer(before, { ...before, '2021-06-01': [0, 1, -1, 0] })).toEqual([]);
-    expect(yearsThatDiffer(before, { ...before, '2021-06-01': undefined as never, '2021-07-01': [0, 1, -1] })).toEqual([2021]);
-    expect(yearsThatDiffer(before, { '2020-06-01': [1, 0, 1] })).toEqual([2021, 2023]);
-    expect(yearsThatDiffer(undefined, { '9999-12-31': [1] })).toEqual([9999]);
+describe('the months two contributions differ in', () => {
+  it('names only the months whose dated changes differ, whatever the zeros', () => {
+    const before: DatedChanges = {
+      '2020-06-01': { 'members.total': 1, 'members.probationary': 1 },
+      '2021-06-01': { 'members.official': 1, 'members.probationary': -1 },
+      '2023-01-02': { 'members.total': 1 },
+    };
+    expect(monthsThatDiffer(before, { ...before, '2021-06-01': { ...before['2021-06-01'], 'members.exempted': 0 } })).toEqual([]);
+    expect(monthsThatDiffer(before, { ...before, '2021-06-01': undefined as never, '2021-07-01': before['2021-06-01']! })).toEqual([
+      '2021-06',
+      '2021-07',
+    ]);
+    expect(monthsThatDiffer(before, { '2020-06-01': before['2020-06-01']! })).toEqual(['2021-06', '2023-01']);
+    expect(monthsThatDiffer(undefined, { '9999-12-31': { 'members.total': 1 } })).toEqual(['9999-12']);
   });
 });

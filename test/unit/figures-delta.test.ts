@@ -1,31 +1,33 @@
-// The delta merge (domain/figures/delta.ts, use case refresh-figures): after any mix of
-// redelivery, races, crashes and restructuring, every subtree item (figures and as of a
-// date) must be exactly the merge of its sources — checked against a merge from scratch.
+// The delta merge (domain/figures/delta.ts, nets.ts, use case refresh-figures): after any
+// mix of redelivery, races, crashes, restructuring and a year closing, every month item and
+// every year the nets hold must be exactly what the records and facts give — checked
+// against a recount from scratch.
 import { describe, expect, it } from 'vitest';
 import {
-  applyFiguresDeltas,
-  applyTallyDeltas,
-  byYear,
-  countCellFigures,
-  diffFigures,
-  diffTallies,
-  emptyFigures,
-  emptyYear,
-  mergeSubtree,
+  applyDeltas,
+  byMonth,
+  diffChanges,
+  factChanges,
+  lastClosableYear,
+  mergeSources,
+  netOf,
   OWN_SOURCE,
   planMerge,
   recordChanges,
   sumChanges,
   type DatedChanges,
-  type OrgFigures,
+  type Stale,
 } from '../../shared/domain/figures/index.js';
 import type { FactRecord, MemberRecord, OrgLevel, OrgRecord } from '../../shared/domain/records.js';
 import { recordChangesOf } from '../../shared/data/stream-changes.js';
-import { staleFrom, type Stale } from '../../shared/domain/figures/stale.js';
+import { emptyStale, staleFrom } from '../../shared/domain/figures/stale.js';
 import { toItem } from '../../shared/data/keys.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures/index.js';
-import { asOfId, figuresId } from '../../shared/use-cases/refresh-figures/port.js';
+import { monthId, netsId, type FiguresKind } from '../../shared/use-cases/refresh-figures/port.js';
 import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
+
+/** Today for most tests: every year of their data is closed, so that the nets are kept too. */
+const TODAY = '2026-12-06';
 
 function org(orgId: string, parentId: string | null, level: OrgLevel, extra: Partial<OrgRecord> = {}): OrgRecord {
   return { orgId, parentId, name: orgId, level, status: 'active', targets: {}, version: 1, ...extra };
@@ -46,108 +48,115 @@ function member(id: string, cellId: string, version: number, admittedOn = '2021-
   };
 }
 
-/**
- * R ─ D1 ─ C11, C12
- *   └ D2 ─ C21
- */
-function city(): InMemoryFiguresStore {
-  const store = new InMemoryFiguresStore();
-  store.putOrg(org('R', null, 'province'));
-  store.putOrg(org('D1', 'R', 'upper-grassroots'));
-  store.putOrg(org('D2', 'R', 'upper-grassroots'));
-  for (const [cell, parent] of [
-    ['C11', 'D1'],
-    ['C12', 'D1'],
-    ['C21', 'D2'],
-  ] as const) {
-    store.putOrg(org(cell, parent, 'cell'));
-  }
-  return store;
-}
+/** The figures store of a city, and the records the refreshes count (as the Records table holds them). */
+class City {
+  readonly store = new InMemoryFiguresStore();
+  readonly members = new Map<string, MemberRecord>();
 
-const emptyStale = (): Stale => ({ cells: new Map(), records: new Map(), orgs: new Set() });
-
-/** Puts members (new versions) into the store; returns the batch their stream records make. */
-function change(store: InMemoryFiguresStore, ...members: MemberRecord[]): Stale {
-  const stale = emptyStale();
-  for (const m of members) {
-    const pk = `MEMBER#${m.memberId}`;
-    const before = store.members.get(pk);
-    store.members.set(pk, structuredClone(m));
-    for (const cellId of new Set([before?.cellId, m.cellId])) {
-      if (cellId) stale.cells.set(cellId, { current: true, years: new Set(), expectations: [] });
+  /**
+   * R ─ D1 ─ C11, C12
+   *   └ D2 ─ C21
+   */
+  constructor() {
+    this.store.putOrg(org('R', null, 'province'));
+    this.store.putOrg(org('D1', 'R', 'upper-grassroots'));
+    this.store.putOrg(org('D2', 'R', 'upper-grassroots'));
+    for (const [cell, parent] of [
+      ['C11', 'D1'],
+      ['C12', 'D1'],
+      ['C21', 'D2'],
+    ] as const) {
+      this.store.putOrg(org(cell, parent, 'cell'));
     }
-    const images = [...(before ? [{ entity: 'member' as const, record: before }] : []), { entity: 'member' as const, record: m }];
-    stale.records.set(pk, { pk, version: m.version, firstVersion: m.version, images, latest: { entity: 'member', record: m } });
   }
-  return stale;
-}
 
-/** Puts members (new versions) into the store; returns the batch the stream makes of their old and new images. */
-function streamed(store: InMemoryFiguresStore, ...members: MemberRecord[]): Stale {
-  return staleFrom(
-    recordChangesOf(
-      members.map((m) => {
-        const pk = `MEMBER#${m.memberId}`;
-        const before = store.members.get(pk);
-        store.members.set(pk, structuredClone(m));
-        const image = (record: MemberRecord) => toItem({ entity: 'member', record });
-        return { ...(before ? { oldImage: image(before) } : {}), newImage: image(m) };
-      }),
-    ),
-  );
-}
-
-/** Puts a fact into the store; returns the batch its stream record makes. */
-function addFact(store: InMemoryFiguresStore, fact: FactRecord): Stale {
-  store.facts.push(fact);
-  const stale = emptyStale();
-  stale.cells.set(fact.cellId, { current: false, years: new Set([fact.year]), expectations: [] });
-  return stale;
-}
-
-/** Changes an org; returns the batch its stream record makes (the org and its old and new parent). */
-function changeOrg(store: InMemoryFiguresStore, next: OrgRecord): Stale {
-  const before = store.orgs.get(next.orgId);
-  store.putOrg(next);
-  const stale = emptyStale();
-  for (const id of [next.orgId, before?.parentId, next.parentId]) if (id) stale.orgs.add(id);
-  return stale;
-}
-
-/** Every subtree item equals the merge from scratch of the records now, figures and as of a date. */
-async function expectExact(store: InMemoryFiguresStore): Promise<void> {
-  const tree = await store.currentOrgTree();
-  const members = [...store.members.values()];
-  const subtree = new Map<string, OrgFigures>();
-  const ownChanges = new Map<string, DatedChanges[]>();
-  for (const m of members) {
-    for (const [cell, changes] of recordChanges({ entity: 'member', record: m }))
-      ownChanges.set(cell, [...(ownChanges.get(cell) ?? []), changes]);
+  /** Puts members (new versions); returns the batch their stream records make. */
+  change(...members: MemberRecord[]): Stale {
+    const stale = emptyStale();
+    for (const m of members) {
+      const pk = `MEMBER#${m.memberId}`;
+      const before = this.members.get(pk);
+      this.members.set(pk, structuredClone(m));
+      const images = [...(before ? [{ entity: 'member' as const, record: before }] : []), { entity: 'member' as const, record: m }];
+      stale.records.set(pk, { pk, version: m.version, firstVersion: m.version, images, latest: { entity: 'member', record: m } });
+    }
+    return stale;
   }
-  const subtreeChanges = new Map<string, DatedChanges>();
-  for (const id of tree.bottomUp()) {
-    const own =
-      tree.get(id)?.level === 'cell'
-        ? countCellFigures({ cellId: id, members, dossiers: [], transfers: [], facts: store.facts })
-        : emptyFigures();
-    expect(diffFigures(store.figures.get(figuresId(id, 'own'))?.figures, own), `own:${id}`).toEqual([]);
-    const merged = mergeSubtree(
-      id,
-      own,
-      tree.children(id).map((c) => subtree.get(c.orgId)),
-      (other) => tree.isInSubtree(id, other),
+
+  /** Puts members (new versions); returns the batch the stream makes of their old and new images. */
+  streamed(...members: MemberRecord[]): Stale {
+    return staleFrom(
+      recordChangesOf(
+        members.map((m) => {
+          const pk = `MEMBER#${m.memberId}`;
+          const before = this.members.get(pk);
+          this.members.set(pk, structuredClone(m));
+          const image = (record: MemberRecord) => toItem({ entity: 'member', record });
+          return { ...(before ? { oldImage: image(before) } : {}), newImage: image(m) };
+        }),
+      ),
     );
-    subtree.set(id, merged);
-    expect(diffFigures(store.figures.get(figuresId(id, 'subtree'))?.figures, merged), `subtree:${id}`).toEqual([]);
-    const changes = sumChanges([...(ownChanges.get(id) ?? []), ...tree.children(id).map((c) => subtreeChanges.get(c.orgId))]);
-    subtreeChanges.set(id, changes);
-    const split = byYear(changes);
-    const parts = new Map(Object.entries({ nets: split.nets, ...split.days }));
-    for (const item of store.asOf.values())
-      if (item.orgId === id && item.kind === 'subtree' && !parts.has(item.part)) parts.set(item.part, {});
-    for (const [part, data] of parts) {
-      expect(diffTallies(store.asOf.get(asOfId(id, 'subtree', part))?.data, data), `subtree:${id}:${part}`).toEqual([]);
+  }
+
+  /** Puts a fact; returns the batch its stream record makes. */
+  addFact(fact: FactRecord): Stale {
+    this.store.facts.push(fact);
+    return staleFrom(recordChangesOf([{ newImage: toItem({ entity: 'fact', record: fact }) }]));
+  }
+
+  /** Changes an org; returns the batch its stream record makes. */
+  changeOrg(next: OrgRecord, opts: { sameTree?: boolean } = {}): Stale {
+    const before = this.store.orgs.get(next.orgId);
+    this.store.putOrg(next, opts);
+    const image = (record: OrgRecord) => toItem({ entity: 'org', record });
+    return staleFrom(recordChangesOf([{ ...(before ? { oldImage: image(before) } : {}), newImage: image(next) }]));
+  }
+
+  refresh(stale: Stale, today = TODAY) {
+    return refreshFigures(this.store, stale, { today });
+  }
+}
+
+/**
+ * Every month item equals the recount from scratch of the records and facts now (own for
+ * cells, subtree for orgs with children), no other is there, and every nets item holds each
+ * year up to the closable one, each equal to that year's months.
+ */
+async function expectExact(city: City, today = TODAY): Promise<void> {
+  const { store } = city;
+  const tree = await store.currentOrgTree();
+  const own = new Map<string, DatedChanges[]>();
+  for (const m of city.members.values()) {
+    for (const [cell, changes] of recordChanges({ entity: 'member', record: m })) own.set(cell, [...(own.get(cell) ?? []), changes]);
+  }
+  for (const f of store.facts) own.set(f.cellId, [...(own.get(f.cellId) ?? []), factChanges(f).changes]);
+  const expected = new Map<string, DatedChanges>();
+  const total = new Map<string, DatedChanges>();
+  for (const id of tree.bottomUp()) {
+    const mine = sumChanges(own.get(id) ?? []);
+    for (const [month, changes] of byMonth(mine)) expected.set(monthId(id, 'own', month), changes);
+    const children = tree.children(id);
+    if (children.length === 0) {
+      total.set(id, mine);
+      continue;
+    }
+    const sub = mergeSources([mine, ...children.map((c) => total.get(c.orgId))], (other) => tree.isInSubtree(id, other));
+    total.set(id, sub);
+    for (const [month, changes] of byMonth(sub)) expected.set(monthId(id, 'subtree', month), changes);
+  }
+  for (const id of new Set([...expected.keys(), ...store.months.keys()])) {
+    expect(diffChanges(store.months.get(id)?.changes, expected.get(id)), id).toEqual([]);
+  }
+  const closable = lastClosableYear(today);
+  const kinds = new Map<string, { orgId: string; kind: FiguresKind }>();
+  for (const m of store.months.values()) if (Object.keys(m.changes).length > 0) kinds.set(netsId(m.orgId, m.kind), m);
+  for (const [id, { orgId, kind }] of kinds) {
+    const nets = store.nets.get(id);
+    expect(nets?.through, `nets of ${id}`).toBeGreaterThanOrEqual(closable);
+    for (let y = 2015; y <= closable; y++) {
+      const months = [...store.months.values()].filter((m) => m.orgId === orgId && m.kind === kind && m.month.startsWith(`${y}-`));
+      const net = netOf(sumChanges(months.map((m) => m.changes)));
+      expect(diffChanges({ y: nets?.years[String(y)] ?? {} }, { y: net }), `nets of ${id}, ${y}`).toEqual([]);
     }
   }
 }
@@ -177,87 +186,96 @@ function crashOn(store: InMemoryFiguresStore, id: string): void {
 }
 
 /** A city whose every item has been merged once (in full), so that what follows can be a delta. */
-async function settledCity(): Promise<InMemoryFiguresStore> {
-  const store = city();
-  await refreshFigures(store, change(store, member('M1', 'C11', 1), member('M2', 'C12', 1), member('M3', 'C21', 1)));
-  return store;
+async function settledCity(): Promise<City> {
+  const city = new City();
+  await city.refresh(city.change(member('M1', 'C11', 1), member('M2', 'C12', 1), member('M3', 'C21', 1)));
+  return city;
 }
 
-describe('the delta merge of subtree figures', () => {
+describe('the delta merge of month items', () => {
   it('takes in a change of one cell reading no sibling, and stays exact', async () => {
-    const store = await settledCity();
+    const city = await settledCity();
     const read: string[] = [];
-    const readFigures = store.readFigures.bind(store);
-    store.readFigures = async (wanted) => {
-      read.push(...wanted.map((w) => figuresId(w.orgId, w.kind)));
-      return readFigures(wanted);
+    const readItems = city.store.readItems.bind(city.store);
+    city.store.readItems = async (wanted) => {
+      read.push(...(wanted.months ?? []).map((w) => monthId(w.orgId, w.kind, w.month)));
+      return readItems(wanted);
     };
-    await refreshFigures(store, change(store, member('M4', 'C11', 1, '2022-05-02', true)));
-    expect(read.sort()).toEqual(['own:C11', 'subtree:C11', 'subtree:D1', 'subtree:R']);
-    await expectExact(store);
+    await city.refresh(city.change(member('M4', 'C11', 1, '2021-03-05', true)));
+    expect(read.sort()).toEqual(['own:C11:2021-03', 'subtree:D1:2021-03', 'subtree:R:2021-03']);
+    await expectExact(city);
   });
 
   it('counts a batch delivered twice once', async () => {
-    const store = await settledCity();
-    const batch = change(store, member('M4', 'C11', 1, '2022-05-02', true), member('M2', 'C12', 2, '2021-03-01', true));
-    await refreshFigures(store, batch);
-    await refreshFigures(store, batch);
-    await expectExact(store);
+    const city = await settledCity();
+    const batch = city.change(member('M4', 'C11', 1, '2022-05-02', true), member('M2', 'C12', 2, '2021-03-01', true));
+    await city.refresh(batch);
+    await city.refresh(batch);
+    await expectExact(city);
   });
 
   it('is exact when two refreshes of different cells under one parent race', async () => {
-    const store = await settledCity();
-    const a = change(store, member('M4', 'C11', 1, '2022-05-02'));
-    const b = change(store, member('M5', 'C12', 1, '2023-01-09', true));
-    raceOn(store, figuresId('D1', 'subtree'));
-    await Promise.all([refreshFigures(store, a), refreshFigures(store, b)]);
-    await expectExact(store);
+    const city = await settledCity();
+    const a = city.change(member('M4', 'C11', 1, '2022-05-02'));
+    const b = city.change(member('M5', 'C12', 1, '2022-05-09', true));
+    raceOn(city.store, monthId('D1', 'subtree', '2022-05'));
+    await Promise.all([city.refresh(a), city.refresh(b)]);
+    await expectExact(city);
   });
 
-  it('is exact when two refreshes of one cell race, as of a date too', async () => {
-    const store = await settledCity();
-    const a = change(store, member('M4', 'C11', 1, '2022-05-02'));
-    const b = change(store, member('M5', 'C11', 1, '2023-01-09', true));
-    raceOn(store, asOfId('C11', 'own', 'nets'));
-    await Promise.all([refreshFigures(store, a), refreshFigures(store, b)]);
-    await expectExact(store);
-    raceOn(store, figuresId('C11', 'own'));
-    const c = change(store, member('M6', 'C11', 1, '2023-02-01'));
-    const d = change(store, member('M4', 'C11', 2, '2022-05-02', true));
-    await Promise.all([refreshFigures(store, c), refreshFigures(store, d)]);
-    await expectExact(store);
+  it('is exact when two refreshes of one cell race, on its months and on its nets', async () => {
+    const city = await settledCity();
+    raceOn(city.store, monthId('C11', 'own', '2022-05'));
+    await Promise.all([
+      city.refresh(city.change(member('M4', 'C11', 1, '2022-05-02'))),
+      city.refresh(city.change(member('M5', 'C11', 1, '2022-05-09', true))),
+    ]);
+    await expectExact(city);
+    raceOn(city.store, `nets:${netsId('C11', 'own')}`);
+    await Promise.all([
+      city.refresh(city.change(member('M6', 'C11', 1, '2023-02-01'))),
+      city.refresh(city.change(member('M4', 'C11', 2, '2022-05-02', true))),
+    ]);
+    await expectExact(city);
   });
 
-  it('catches up after a crash between a cell and its parent, other changes coming in between', async () => {
-    for (const crashAt of [figuresId('D1', 'subtree'), asOfId('D1', 'subtree', 'nets'), figuresId('R', 'subtree')]) {
-      const store = await settledCity();
-      const batch = change(store, member('M4', 'C11', 1, '2022-05-02', true));
-      crashOn(store, crashAt);
-      await expect(refreshFigures(store, batch)).rejects.toThrow(/crash/);
-      await refreshFigures(store, change(store, member('M5', 'C12', 1, '2023-01-09')));
-      await refreshFigures(store, batch);
-      await expectExact(store);
+  it('catches up after a crash between a cell and its parent, or between a month and its nets, other changes coming in between', async () => {
+    for (const crashAt of [
+      monthId('D1', 'subtree', '2022-05'),
+      `nets:${netsId('C11', 'own')}`,
+      `nets:${netsId('D1', 'subtree')}`,
+      monthId('R', 'subtree', '2022-05'),
+    ]) {
+      const city = await settledCity();
+      const batch = city.change(member('M4', 'C11', 1, '2022-05-02', true));
+      crashOn(city.store, crashAt);
+      await expect(city.refresh(batch)).rejects.toThrow(/crash/);
+      await city.refresh(city.change(member('M5', 'C12', 1, '2022-05-09')));
+      await city.refresh(batch);
+      await expectExact(city);
     }
   });
 
   it('stays exact when an org moves or merges, even between a crash and the redelivery', async () => {
-    const store = await settledCity();
-    await refreshFigures(store, changeOrg(store, org('C12', 'D2', 'cell')));
-    await expectExact(store);
-    await refreshFigures(store, change(store, member('M4', 'C12', 1, '2022-05-02')));
-    await expectExact(store);
+    const city = await settledCity();
+    await city.refresh(city.changeOrg(org('C12', 'D2', 'cell')));
+    await expectExact(city);
+    await city.refresh(city.change(member('M4', 'C12', 1, '2022-05-02')));
+    await expectExact(city);
 
-    const batch = change(store, member('M5', 'C11', 1, '2023-01-09', true));
-    crashOn(store, figuresId('R', 'subtree'));
-    await expect(refreshFigures(store, batch)).rejects.toThrow(/crash/);
+    const batch = city.change(member('M5', 'C11', 1, '2023-01-09', true));
+    crashOn(city.store, monthId('R', 'subtree', '2023-01'));
+    await expect(city.refresh(batch)).rejects.toThrow(/crash/);
     // C11 merged into C21: it keeps its place under its successor, its history with it.
-    await refreshFigures(store, changeOrg(store, org('C11', 'C21', 'cell', { status: 'dissolved', mergedInto: 'C21' })));
-    await refreshFigures(store, batch);
-    await expectExact(store);
+    await city.refresh(city.changeOrg(org('C11', 'C21', 'cell', { status: 'dissolved', mergedInto: 'C21' })));
+    await city.refresh(batch);
+    await expectExact(city);
+    // D1 has no child left: its subtree items are gone, its parent reads nothing of it.
+    expect([...city.store.months.values()].filter((m) => m.orgId === 'D1')).toEqual([]);
   });
 
   it('never adds a delta merged under another org tree (a slow refresh still holding the old one)', async () => {
-    const store = await settledCity();
+    const city = await settledCity();
     let resume = () => {};
     const paused = new Promise<void>((resolve) => {
       resume = resolve;
@@ -266,24 +284,24 @@ describe('the delta merge of subtree figures', () => {
     const reachedD1 = new Promise<void>((resolve) => {
       atD1 = resolve;
     });
-    store.beforeWrite = async (w) => {
-      if (w !== figuresId('D1', 'subtree')) return;
-      store.beforeWrite = undefined;
+    city.store.beforeWrite = async (w) => {
+      if (w !== monthId('D1', 'subtree', '2022-05')) return;
+      city.store.beforeWrite = undefined;
       atD1();
       await paused;
     };
-    const slow = refreshFigures(store, change(store, member('M4', 'C12', 1, '2022-05-02')));
+    const slow = city.refresh(city.change(member('M4', 'C12', 1, '2022-05-02')));
     await reachedD1;
-    await refreshFigures(store, changeOrg(store, org('C12', 'D2', 'cell')));
+    await city.refresh(city.changeOrg(org('C12', 'D2', 'cell')));
     resume();
     await slow;
-    await refreshFigures(store, change(store, member('M5', 'C11', 1, '2023-01-09')));
-    await refreshFigures(store, change(store, member('M4', 'C12', 2, '2022-05-02', true)));
-    await expectExact(store);
+    await city.refresh(city.change(member('M5', 'C11', 1, '2022-05-09')));
+    await city.refresh(city.change(member('M4', 'C12', 2, '2022-05-02', true)));
+    await expectExact(city);
   });
 
   it('keeps a transfer between two cells of one subtree out of that subtree, delta after delta', async () => {
-    const store = await settledCity();
+    const city = await settledCity();
     const transfer = (factId: string, from: string, to: string): FactRecord => ({
       cellId: from,
       year: 2022,
@@ -291,20 +309,80 @@ describe('the delta merge of subtree figures', () => {
       on: '2022-06-01',
       fact: { kind: 'transferOut', transferKind: 'official', counterpart: to },
     });
-    await refreshFigures(store, addFact(store, transfer('T1', 'C11', 'C12')));
-    await refreshFigures(store, addFact(store, transfer('T2', 'C11', 'C21')));
-    await refreshFigures(store, addFact(store, transfer('T3', 'C12', 'X-EXTERNAL')));
-    await expectExact(store);
-    expect(store.figures.get(figuresId('D1', 'subtree'))?.figures.years['2022']?.transfers.officialOut).toEqual({
-      C21: 1,
-      'X-EXTERNAL': 1,
+    await city.refresh(city.addFact(transfer('T1', 'C11', 'C12')));
+    await city.refresh(city.addFact(transfer('T2', 'C11', 'C21')));
+    await city.refresh(city.addFact(transfer('T3', 'C12', 'X-EXTERNAL')));
+    await expectExact(city);
+    expect(city.store.months.get(monthId('D1', 'subtree', '2022-06'))?.changes).toEqual({
+      '2022-06-01': { 'transfers.officialOut#C21': 1, 'transfers.officialOut#X-EXTERNAL': 1 },
     });
+  });
+
+  it('moves no figure and merges nothing again for a rename or a target', async () => {
+    const city = await settledCity();
+    const writes = new Map(city.store.writes);
+    const stale = city.changeOrg(org('C11', 'D1', 'cell', { name: 'Chi bộ mới', targets: { '2022': 5 }, version: 2 }), { sameTree: true });
+    await city.refresh(stale);
+    expect(stale.orgs.size).toBe(0);
+    expect(city.store.writes).toEqual(writes);
+    await city.refresh(city.change(member('M4', 'C11', 1, '2022-05-02')));
+    await expectExact(city);
   });
 });
 
-describe('as of a date, only the years a record version changed', () => {
-  /** Writes so far of each item as of a date (`kind:org:part`; figures items are `kind:org`). */
-  const asOfWrites = (store: InMemoryFiguresStore) => new Map([...store.writes].filter(([id]) => id.split(':').length === 3));
+describe('the nets of closed years', () => {
+  it('takes in a year once it is closed, and not before the day after New Year', async () => {
+    // Prepare: a city counted in 2022, and changes of 2022 counted while 2022 is open
+    const city = new City();
+    await city.refresh(city.change(member('M1', 'C11', 1), member('M2', 'C12', 1), member('M3', 'C21', 1)), '2022-06-01');
+    await city.refresh(city.change(member('M4', 'C11', 1, '2022-05-02', true)), '2022-12-31');
+    const holds = (id: string) => city.store.nets.get(id)?.through;
+    // Act / Assess: on New Year's Day 2022 is not yet taken in; on the 2nd it is, by the first refresh of each item
+    await city.refresh(city.change(member('M5', 'C12', 1, '2023-01-01')), '2023-01-01');
+    expect(holds(netsId('C12', 'own'))).toBe(2021);
+    await city.refresh(city.change(member('M6', 'C12', 1, '2023-01-02')), '2023-01-02');
+    expect(holds(netsId('C12', 'own'))).toBe(2022);
+    expect(holds(netsId('D1', 'subtree'))).toBe(2022);
+    expect(holds(netsId('C11', 'own'))).toBe(2021);
+    await city.refresh(city.change(member('M4', 'C11', 2, '2022-05-02', false), member('M3', 'C21', 2, '2021-03-01', true)), '2023-01-02');
+    await expectExact(city, '2023-01-02');
+  });
+
+  it('sums again a year a writer changed while the year was being taken in', async () => {
+    // Prepare: 2021 not yet held by the nets of C11 (written in 2021), then closed
+    const city = new City();
+    await city.refresh(city.change(member('M1', 'C11', 1, '2021-03-01')), '2021-06-01');
+    // Act: one refresh takes 2021 in; another, that read the nets before, writes a month of 2021 meanwhile
+    let once = true;
+    city.store.beforeWrite = async (w) => {
+      if (w !== `nets:${netsId('C11', 'own')}` || !once) return;
+      once = false;
+      await city.store.writeMonth(
+        {
+          orgId: 'C11',
+          kind: 'own',
+          month: '2021-03',
+          changes: { '2021-03-01': { 'members.total': 2, 'members.official': 2 } },
+        },
+        city.store.months.get(monthId('C11', 'own', '2021-03'))?.version,
+      );
+      city.members.set('MEMBER#M2', member('M2', 'C11', 1, '2021-03-01'));
+      await city.store.putContribution({
+        cellId: 'C11',
+        recordPk: 'MEMBER#M2',
+        version: 1,
+        changes: recordChanges({ entity: 'member', record: member('M2', 'C11', 1, '2021-03-01') }).get('C11')!,
+      });
+    };
+    await city.refresh(city.change(member('M3', 'C11', 1, '2022-02-01')), '2023-03-01');
+    // Assess: the nets hold both members of 2021
+    expect(city.store.nets.get(netsId('C11', 'own'))?.years['2021']).toMatchObject({ 'members.total': 2 });
+  });
+});
+
+describe('only the months a record version changed', () => {
+  /** Writes so far of each month item (nets items are `nets:…`). */
+  const monthWrites = (city: City) => new Map([...city.store.writes].filter(([id]) => !id.startsWith('nets:')));
   /** A member admitted in 2020 and recognized in 2021: its contribution spans two years. */
   const spanning = (version: number, recognizedOn = '2021-06-01', extra: Partial<MemberRecord> = {}): MemberRecord => ({
     ...member('M9', 'C11', version, '2020-06-01'),
@@ -312,73 +390,72 @@ describe('as of a date, only the years a record version changed', () => {
     ...extra,
   });
 
-  it('writes no item as of a date for a version that changes nothing they count (an evaluation)', async () => {
-    const store = await settledCity();
-    await refreshFigures(store, change(store, spanning(1)));
-    const before = asOfWrites(store);
-    await refreshFigures(store, change(store, spanning(2, '2021-06-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } })));
-    expect(asOfWrites(store)).toEqual(before);
-    await expectExact(store);
+  it('writes no month for a version that changes nothing they count (an evaluation)', async () => {
+    const city = await settledCity();
+    await city.refresh(city.change(spanning(1)));
+    const before = new Map(city.store.writes);
+    await city.refresh(city.change(spanning(2, '2021-06-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } })));
+    expect(city.store.writes).toEqual(before);
+    await expectExact(city);
   });
 
-  it('rewrites the changed year and the nets, not the year the change left alone', async () => {
-    const store = await settledCity();
-    await refreshFigures(store, change(store, spanning(1)));
-    const before = asOfWrites(store);
-    await refreshFigures(store, change(store, spanning(2, '2021-07-01')));
-    const rewritten = [...asOfWrites(store)].filter(([id, n]) => before.get(id) !== n).map(([id]) => id);
-    expect(rewritten.some((id) => id.endsWith(':2021'))).toBe(true);
-    expect(rewritten.some((id) => id.endsWith(':nets'))).toBe(true);
-    expect(rewritten.filter((id) => id.endsWith(':2020'))).toEqual([]);
-    await expectExact(store);
+  it('rewrites the changed months, not the month the change left alone', async () => {
+    const city = await settledCity();
+    await city.refresh(city.change(spanning(1)));
+    const before = monthWrites(city);
+    await city.refresh(city.change(spanning(2, '2021-07-01')));
+    const rewritten = [...monthWrites(city)].filter(([id, n]) => before.get(id) !== n).map(([id]) => id);
+    expect(rewritten.some((id) => id.endsWith(':2021-06'))).toBe(true);
+    expect(rewritten.some((id) => id.endsWith(':2021-07'))).toBe(true);
+    expect(rewritten.filter((id) => id.endsWith(':2020-06'))).toEqual([]);
+    await expectExact(city);
   });
 
   /** A city where version 2 of the member moved its recognition, and the refresh died after the put, before the recount. */
-  async function crashedAfterPut(): Promise<{ store: InMemoryFiguresStore; moved: Stale }> {
-    const store = await settledCity();
-    await refreshFigures(store, change(store, spanning(1)));
-    const moved = change(store, spanning(2, '2021-07-01'));
-    crashOn(store, asOfId('C11', 'own', 'nets'));
-    await expect(refreshFigures(store, moved)).rejects.toThrow(/crash/);
-    return { store, moved };
+  async function crashedAfterPut(): Promise<{ city: City; moved: Stale }> {
+    const city = await settledCity();
+    await city.refresh(city.change(spanning(1)));
+    const moved = city.change(spanning(2, '2021-07-01'));
+    crashOn(city.store, monthId('C11', 'own', '2021-06'));
+    await expect(city.refresh(moved)).rejects.toThrow(/crash/);
+    return { city, moved };
   }
 
-  it('recounts every year again when a batch is redelivered after a crash between the put and the recount', async () => {
-    const { store, moved } = await crashedAfterPut();
+  it('recounts every month again when a batch is redelivered after a crash between the put and the recount', async () => {
+    const { city, moved } = await crashedAfterPut();
     // The contribution is already at version 2: only the redelivery's recount can bring the items to it.
-    await refreshFigures(store, moved);
-    await expectExact(store);
+    await city.refresh(moved);
+    await expectExact(city);
     // The next version changes nothing counted, and stays exact on top.
-    await refreshFigures(store, change(store, spanning(3, '2021-07-01', { badges: { '30-years': '2021-09-02' } })));
-    await expectExact(store);
+    await city.refresh(city.change(spanning(3, '2021-07-01', { badges: { '30-years': '2021-09-02' } })));
+    await expectExact(city);
   });
 
-  it('recounts every year when the retry of a crashed batch carries more of the record changes than the first attempt', async () => {
-    const { store, moved: first } = await crashedAfterPut();
+  it('recounts every month when the retry of a crashed batch carries more of the record changes than the first attempt', async () => {
+    const { city, moved: first } = await crashedAfterPut();
     // Act: the record changed again (a rating), and the retry reads both changes from the checkpoint
-    const retry = change(store, spanning(3, '2021-07-01', { ratings: { '2021': { rating: 'good', cellId: 'C11' } } }));
+    const retry = city.change(spanning(3, '2021-07-01', { ratings: { '2021': { rating: 'good', cellId: 'C11' } } }));
     const [pk, earlier] = [...first.records][0]!;
     const later = retry.records.get(pk)!;
     retry.records.set(pk, { ...later, firstVersion: earlier.firstVersion, images: [...earlier.images, ...later.images] });
-    await refreshFigures(store, retry);
+    await city.refresh(retry);
     // Assess: version 2's move of the recognition reached the cell and every ancestor
-    await expectExact(store);
+    await expectExact(city);
   });
 
-  it('stays exact on batches the stream makes, whose evaluations and badges recount no cell', async () => {
-    const store = await settledCity();
+  it('stays exact on batches the stream makes, whose evaluations and badges recount no month', async () => {
+    const city = await settledCity();
     for (const next of [
       spanning(1),
       spanning(2, '2021-06-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
       spanning(3, '2021-07-01', { ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
       spanning(4, '2021-07-01', { badges: { '30-years': '2021-09-02' }, ratings: { '2021': { rating: 'excellent', cellId: 'C11' } } }),
-      // What the cell counts now changes while the member stays: these must recount it.
       spanning(5, '2021-07-01', { traits: { female: true, youthUnion: false, ethnicMinority: false, religious: false } }),
       spanning(6, '2021-07-01', { exemptedOn: '2021-08-01' }),
-      { ...spanning(7, '2021-07-01'), cellId: 'C21' },
+      { ...spanning(7, '2021-07-01'), cellId: 'C21', stints: [{ cellId: 'C21', from: '2020-06-01' }] },
     ]) {
-      await refreshFigures(store, streamed(store, next));
-      await expectExact(store);
+      await city.refresh(city.streamed(next));
+      await expectExact(city);
     }
   });
 });
@@ -417,32 +494,35 @@ describe('planMerge', () => {
 });
 
 describe('applying deltas', () => {
-  const figures = (members: number, out: Record<string, number>): OrgFigures => {
-    const f = emptyFigures();
-    f.current.members.total = members;
-    const y = emptyYear();
-    y.transfers.officialOut = out;
-    y.recognitions = members;
-    f.years['2021'] = y;
-    return f;
-  };
-
-  it('gives what a full merge gives, the transfer maps filtered the same way', () => {
-    const inside = (other: string) => other === 'C1' || other === 'C2';
-    const c1Before = figures(3, { C2: 1, X: 2 });
-    const c1After = figures(5, { C2: 4, X: 1, Y: 1 });
-    const c2 = figures(2, { C1: 1, X: 1 });
-    const stored = mergeSubtree('P', undefined, [c1Before, c2], inside);
-    const delta = applyFiguresDeltas('P', stored, [{ before: c1Before, after: c1After }], inside);
-    expect(diffFigures(delta, mergeSubtree('P', undefined, [c1After, c2], inside))).toEqual([]);
+  const changes = (members: number, out: Record<string, number>): DatedChanges => ({
+    '2021-06-01': {
+      'members.total': members,
+      'recognitions.total': members,
+      ...Object.fromEntries(Object.entries(out).map(([k, n]) => [`transfers.officialOut#${k}`, n])),
+    },
   });
 
-  it('adds and removes tallies of an as-of item', () => {
-    const stored = { '03-01': [2, 1], '04-01': [1] };
-    expect(applyTallyDeltas(stored, [{ before: { '03-01': [1, 1] }, after: { '03-01': [1], '05-01': [0, 2] } }])).toEqual({
-      '03-01': [2],
-      '04-01': [1],
-      '05-01': [0, 2],
+  it('gives what a full merge gives, the boundary entries filtered the same way', () => {
+    const inside = (other: string) => other === 'C1' || other === 'C2';
+    const c1Before = changes(3, { C2: 1, X: 2 });
+    const c1After = changes(5, { C2: 4, X: 1, Y: 1 });
+    const c2 = changes(2, { C1: 1, X: 1 });
+    const stored = mergeSources([c1Before, c2], inside);
+    const delta = applyDeltas(stored, [{ before: c1Before, after: c1After }], inside);
+    expect(diffChanges(delta, mergeSources([c1After, c2], inside))).toEqual([]);
+    expect(delta).toEqual({
+      '2021-06-01': { 'members.total': 7, 'recognitions.total': 7, 'transfers.officialOut#X': 2, 'transfers.officialOut#Y': 1 },
+    });
+  });
+
+  it('adds and removes days and figures of a month', () => {
+    const stored = { '2021-03-01': { 'members.total': 2, 'members.official': 1 }, '2021-03-04': { 'members.total': 1 } };
+    const before = { '2021-03-01': { 'members.total': 1, 'members.official': 1 } };
+    const after = { '2021-03-01': { 'members.total': 1 }, '2021-03-05': { 'members.official': 2 } };
+    expect(applyDeltas(stored, [{ before, after }], () => false)).toEqual({
+      '2021-03-01': { 'members.total': 2 },
+      '2021-03-04': { 'members.total': 1 },
+      '2021-03-05': { 'members.official': 2 },
     });
   });
 });

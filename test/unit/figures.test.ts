@@ -4,18 +4,25 @@ import { traitsOf } from '../../shared/domain/personal-data.js';
 import {
   OrgTree,
   achievementPct,
-  countCellCurrent,
-  countCellFigures,
-  countCellYear,
-  diffFigures,
-  emptyFigures,
+  byMonth,
+  cleanChanges,
+  decodeChanges,
+  decodeTally,
+  diffChanges,
+  encodeChanges,
+  encodeTally,
+  factChanges,
+  figuresAt,
   medianOfCounts,
-  mergeSubtree,
-  normalizeFigures,
+  mergeSources,
+  recordChanges,
   renderReport,
-  stableEquals,
+  sameChanges,
+  seriesOf,
+  sumChanges,
   sumCounts,
-  type OrgFigures,
+  type DatedChanges,
+  type FiguresAt,
 } from '../../shared/domain/figures/index.js';
 import type {
   DossierRecord,
@@ -124,22 +131,35 @@ const admission = (extra: Partial<Extract<Fact, { kind: 'admission' }>> = {}): F
   ...extra,
 });
 
-/** Own figures of every cell from its facts, then subtree figures bottom-up. */
-function subtreeFigures(tree: OrgTree, facts: readonly FactRecord[], current: Record<string, OrgFigures['current']> = {}) {
-  const sub = new Map<string, OrgFigures>();
+/** A cell's changes: what its records contribute to it, and its facts. */
+function cellChanges(
+  cellId: string,
+  held: { members?: MemberRecord[]; dossiers?: DossierRecord[]; transfers?: TransferRecord[]; facts?: FactRecord[] },
+): DatedChanges {
+  const records = [
+    ...(held.members ?? []).map((record) => ({ entity: 'member' as const, record })),
+    ...(held.dossiers ?? []).map((record) => ({ entity: 'dossier' as const, record })),
+    ...(held.transfers ?? []).map((record) => ({ entity: 'transfer' as const, record })),
+  ];
+  return sumChanges([
+    ...records.map((r) => recordChanges(r).get(cellId)),
+    ...(held.facts ?? []).filter((f) => f.cellId === cellId).map((f) => factChanges(f).changes),
+  ]);
+}
+
+/** The figures of some changes for a day and a year, read as the report reads them (no nets: every month). */
+function at(changes: DatedChanges, date = '2021-12-31', year = Number(date.slice(0, 4)), keyed = true): FiguresAt {
+  return figuresAt({ date, year, keyed, dueSoonDays: 15 }, undefined, byMonth(changes));
+}
+
+/** Every org's subtree changes, bottom-up, from its cells' changes (own changes of cells). */
+function subtreeChanges(tree: OrgTree, own: Record<string, DatedChanges>): Map<string, DatedChanges> {
+  const sub = new Map<string, DatedChanges>();
   for (const id of tree.bottomUp()) {
-    const o = tree.get(id);
-    const own =
-      o && (o.level === 'cell' || o.level === 'grassroots-cell')
-        ? {
-            ...countCellFigures({ cellId: id, members: [], dossiers: [], transfers: [], facts }),
-            ...(current[id] ? { current: current[id] } : {}),
-          }
-        : undefined;
     const kids = tree.children(id).map((c) => sub.get(c.orgId));
     sub.set(
       id,
-      mergeSubtree(id, own, kids, (x) => tree.isInSubtree(id, x)),
+      mergeSources([own[id], ...kids], (x) => tree.isInSubtree(id, x)),
     );
   }
   return sub;
@@ -171,9 +191,9 @@ function city(): OrgRecord[] {
   ];
 }
 
-// ---------------------------------------------------------------- current figures
+// ---------------------------------------------------------------- what records contribute, read on a day
 
-describe('countCellCurrent', () => {
+describe('members, transfers and dossiers on a day', () => {
   it('counts active members with their breakdowns; exempted still counts, exited and in-transit do not', () => {
     // Prepare
     const nfdKinh = 'Kinh'.normalize('NFD');
@@ -189,10 +209,11 @@ describe('countCellCurrent', () => {
     ];
 
     // Act
-    const cur = countCellCurrent({ cellId: 'C1', members, dossiers: [], transfers: [] });
+    const onDay = at(cellChanges('C1', { members }), '2021-12-31');
+    const before = at(cellChanges('C1', { members }), '2020-12-31');
 
     // Assess
-    expect(cur.members).toEqual({
+    expect(renderFor(onDay).members).toEqual({
       total: 3,
       official: 2,
       probationary: 1,
@@ -204,27 +225,31 @@ describe('countCellCurrent', () => {
       inTransit: 0,
       temporaryAttendees: 0,
     });
+    // M4 died on 2021-01-01: still on the rolls the day before.
+    expect(renderFor(before).members).toMatchObject({ total: 4, exempted: 1 });
   });
 
-  it('counts an official transfer in transit on the sending side only, and not one to an external org', () => {
+  it('counts an official transfer in transit on the sending side only, late from the day after its deadline, not one to an external org', () => {
     // Prepare
     const transfers = [
       transfer('T1', { fromOrgId: 'C1', toOrgId: 'C2', dueOn: '2021-07-13' }),
       transfer('T2', { fromOrgId: 'C1', toOrgId: 'EXT', toExternal: true, status: 'completed', dueOn: undefined }),
-      transfer('T3', { fromOrgId: 'C1', toOrgId: 'C2', status: 'cancelled' }),
-      transfer('T4', { fromOrgId: 'C1', toOrgId: 'C2', status: 'received', receivedOn: '2021-06-10' }),
+      transfer('T3', { fromOrgId: 'C1', toOrgId: 'C2', status: 'cancelled', endedOn: '2021-08-01' }),
+      transfer('T4', { fromOrgId: 'C1', toOrgId: 'C2', status: 'received', receivedOn: '2021-07-20' }),
     ];
 
     // Act
-    const sender = countCellCurrent({ cellId: 'C1', members: [], dossiers: [], transfers });
-    const receiver = countCellCurrent({ cellId: 'C2', members: [], dossiers: [], transfers });
+    const sender = (date: string) => renderFor(at(cellChanges('C1', { transfers }), date));
+    const receiver = renderFor(at(cellChanges('C2', { transfers }), '2021-12-31'));
 
     // Assess
-    expect(sender.members.inTransit).toBe(1);
-    expect(sender.members.total).toBe(0);
-    expect(sender.pendingTransfers).toEqual({ '2021-07-13': 1 });
+    expect(sender('2021-05-31').members.inTransit).toBe(0);
+    expect(sender('2021-07-13')).toMatchObject({ members: { inTransit: 2, total: 0 }, transfers: { late: 0 } });
+    // T1 and T4 are late from 14 July; T4 until its receipt on 20 July. A cancelled one never was.
+    expect(sender('2021-07-14')).toMatchObject({ members: { inTransit: 2 }, transfers: { late: 2 } });
+    expect(sender('2021-07-20')).toMatchObject({ members: { inTransit: 1 }, transfers: { late: 1 } });
     expect(receiver.members.inTransit).toBe(0);
-    expect(receiver.pendingTransfers).toEqual({});
+    expect(receiver.transfers.late).toBe(0);
   });
 
   it('counts temporary attendees on the receiving side, whatever the sender; a pending temporary one is not in transit', () => {
@@ -237,49 +262,60 @@ describe('countCellCurrent', () => {
         fromExternal: true,
         toOrgId: 'C2',
         status: 'received',
+        issuedOn: undefined,
+        receivedOn: '2021-06-05',
         dueOn: undefined,
         attendee: { status: 'official', profile: profile() },
       }),
-      transfer('T3', { kind: 'temporary', fromOrgId: 'C1', toOrgId: 'C2', status: 'returned', endedOn: '2021-08-01' }),
+      transfer('T3', {
+        kind: 'temporary',
+        fromOrgId: 'C1',
+        toOrgId: 'C2',
+        status: 'returned',
+        receivedOn: '2021-06-02',
+        endedOn: '2021-08-01',
+      }),
       transfer('T4', { kind: 'temporary', fromOrgId: 'C1', toOrgId: 'C2', status: 'issued', dueOn: '2021-08-01' }),
     ];
 
     // Act
-    const sender = countCellCurrent({ cellId: 'C1', members: [], dossiers: [], transfers });
-    const receiver = countCellCurrent({ cellId: 'C2', members: [], dossiers: [], transfers });
+    const sender = renderFor(at(cellChanges('C1', { transfers }), '2021-12-31'));
+    const receiver = renderFor(at(cellChanges('C2', { transfers }), '2021-12-31'));
+    const receiverInJuly = renderFor(at(cellChanges('C2', { transfers }), '2021-07-01'));
 
     // Assess
     expect(receiver.members.temporaryAttendees).toBe(2);
+    expect(receiverInJuly.members.temporaryAttendees).toBe(3);
     expect(sender.members.temporaryAttendees).toBe(0);
     expect(sender.members.inTransit).toBe(0);
-    expect(sender.pendingTransfers).toEqual({ '2021-08-01': 1 });
+    expect(sender.transfers.late).toBe(1);
   });
 
-  it('counts open dossiers by last step and by deadline', () => {
+  it('counts open dossiers by last step, and those due soon and overdue among those open on the day', () => {
     // Prepare
     const dossiers = [
       dossier('D1', 'C1'),
-      dossier('D2', 'C1', { step: 'reported', dueOn: '2021-03-10' }),
-      dossier('D3', 'C1', { step: 'reported', dueOn: '2021-03-10' }),
+      dossier('D2', 'C1', { step: 'reported', steps: { reported: '2021-02-01' }, dueOn: '2021-03-10' }),
+      dossier('D3', 'C1', { step: 'reported', steps: { reported: '2021-02-15' }, dueOn: '2021-03-10' }),
       dossier('D4', 'C1', { status: 'admitted', closedOn: '2021-02-01' }),
       dossier('D5', 'C2'),
     ];
 
     // Act
-    const cur = countCellCurrent({ cellId: 'C1', members: [], dossiers, transfers: [] });
+    const january = renderFor(at(cellChanges('C1', { dossiers }), '2021-01-31'));
+    const february = renderFor(at(cellChanges('C1', { dossiers }), '2021-02-28'));
+    const march = renderFor(at(cellChanges('C1', { dossiers }), '2021-03-06'));
 
     // Assess
-    expect(cur.dossiers).toEqual({
-      open: 3,
-      byStep: { received: 1, processing: 0, reported: 2, reviewed: 0 },
-      dueOn: { '2021-03-05': 1, '2021-03-10': 2 },
-    });
+    expect(january.dossiers).toMatchObject({ open: 4, byStep: { received: 4, processing: 0, reported: 0, reviewed: 0 }, dueSoon: 0 });
+    expect(february.dossiers).toMatchObject({ open: 3, byStep: { received: 1, processing: 0, reported: 2, reviewed: 0 }, dueSoon: 3 });
+    expect(march.dossiers).toMatchObject({ open: 3, dueSoon: 2, overdue: 1 });
   });
 });
 
 // ---------------------------------------------------------------- yearly figures
 
-describe('countCellYear', () => {
+describe('what a fact counts, year to date', () => {
   it('maps every kind of fact to its yearly figure', () => {
     // Prepare
     const facts = [
@@ -308,41 +344,73 @@ describe('countCellYear', () => {
     ];
 
     // Act
-    const y = countCellYear(facts);
+    const { yearly } = at(cellChanges('C1', { facts }));
+    const r = renderFor(at(cellChanges('C1', { facts })));
 
     // Assess
-    expect(y).toEqual({
-      admissions: {
-        total: 4,
-        female: 1,
-        youthUnion: 1,
-        student: 1,
-        privateEnterprise: 1,
-        enterpriseOwner: 1,
-        contractFreelance: 1,
-        readmitted: 1,
-      },
-      recognitions: 1,
-      transfers: { officialOut: { C2: 1 }, officialIn: { C3: 2 }, temporaryOut: { EXT: 1 }, temporaryIn: { C2: 1 } },
-      exits: { expelled: 1, struckOff: 1, resigned: 1, deceased: 1 },
-      dossiersClosed: { '12': 1, '40': 2 },
-      ratings: { excellent: 1, good: 1, completed: 1, notCompleted: 1 },
-      badges: 1,
+    expect(r.admissions).toMatchObject({
+      total: 4,
+      female: 1,
+      youthUnion: 1,
+      student: 1,
+      privateEnterprise: 1,
+      enterpriseOwner: 1,
+      contractFreelance: 1,
+      readmitted: 1,
     });
+    expect(r.recognitions.total).toBe(1);
+    expect(seriesOf(yearly, 'transfers.officialOut')).toEqual({ C2: 1 });
+    expect(seriesOf(yearly, 'transfers.officialIn')).toEqual({ C3: 2 });
+    expect(seriesOf(yearly, 'transfers.temporaryOut')).toEqual({ EXT: 1 });
+    expect(seriesOf(yearly, 'transfers.temporaryIn')).toEqual({ C2: 1 });
+    expect(r.exits).toEqual({ expelled: 1, struckOff: 1, resigned: 1, deceased: 1 });
+    expect(seriesOf(yearly, 'dossiers.daysToClose')).toEqual({ '12': 1, '40': 2 });
+    expect(r.dossiers).toMatchObject({ closedInYear: 3, medianDaysToClose: 40 });
+    expect(r.ratings).toEqual({ excellent: 1, good: 1, completed: 1, notCompleted: 1 });
+    expect(r.badges.awarded).toBe(1);
   });
 
-  it('groups a cell’s facts by year and ignores other cells’ facts', () => {
+  it('counts a year to the day asked, whenever it is asked, and never another year', () => {
     // Prepare
-    const facts = [fact('C1', admission(), '2021-03-01'), fact('C1', admission(), '2022-03-01'), fact('C2', admission(), '2021-03-01')];
+    const facts = [
+      fact('C1', admission(), '2020-12-31'),
+      fact('C1', admission(), '2021-01-01'),
+      fact('C1', admission({ female: true }), '2021-09-30'),
+      fact('C1', admission(), '2021-10-01'),
+      fact('C1', { kind: 'rating', rating: 'good' }, '2021-12-31'),
+      fact('C1', admission(), '2022-01-01'),
+      fact('C2', admission(), '2021-03-01'),
+    ];
+    const changes = cellChanges('C1', { facts });
 
     // Act
-    const f = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts });
+    const nineMonths = renderFor(at(changes, '2021-09-30', 2021));
+    const yearEndAskedLater = renderFor(at(changes, '2022-02-10', 2021));
+    const yearEnd = renderFor(at(changes, '2021-12-31', 2021));
+    const beforeTheYear = renderFor(at(changes, '2020-06-30', 2021));
 
     // Assess
-    expect(Object.keys(f.years)).toEqual(['2021', '2022']);
-    expect(f.years['2021']?.admissions.total).toBe(1);
+    expect(nineMonths.admissions).toMatchObject({ total: 2, female: 1 });
+    expect(nineMonths.ratings.good).toBe(0);
+    expect(yearEndAskedLater.admissions.total).toBe(3);
+    expect(yearEndAskedLater.ratings.good).toBe(1);
+    expect(yearEnd).toEqual(yearEndAskedLater);
+    expect(beforeTheYear.admissions.total).toBe(0);
   });
 });
+
+/** A report of cell C1 from figures read for it (the tree of `city()`). */
+function renderFor(figures: FiguresAt, opts: { date?: string; year?: number } = {}) {
+  const tree = new OrgTree(city());
+  return renderReport({
+    org: tree.get('C1') as OrgRecord,
+    tree,
+    figures,
+    children: [],
+    year: opts.year ?? 2021,
+    date: opts.date ?? '2021-12-31',
+  });
+}
 
 // ---------------------------------------------------------------- the tree
 
@@ -403,33 +471,34 @@ describe('OrgTree', () => {
 
 // ---------------------------------------------------------------- rolling up
 
-describe('mergeSubtree', () => {
+describe('mergeSources', () => {
+  const moves = (changes: DatedChanges | undefined) => {
+    const { yearly } = at(changes ?? {});
+    return { officialOut: seriesOf(yearly, 'transfers.officialOut'), officialIn: seriesOf(yearly, 'transfers.officialIn') };
+  };
+
   it('counts a move between two cells of one subtree as out/in at each cell but neither at their common ancestor', () => {
     // Prepare
     const tree = new OrgTree(city());
     const facts = [fact('C1', out('C2')), fact('C2', inn('C1')), fact('C1', out('C3')), fact('C3', inn('C1')), fact('C1', out('EXT'))];
+    const own = Object.fromEntries(['C1', 'C2', 'C3'].map((c) => [c, cellChanges(c, { facts })]));
 
     // Act
-    const sub = subtreeFigures(tree, facts);
-    const t = (id: string) => {
-      const { officialOut, officialIn } = get(sub, id).years['2021']?.transfers ?? { officialOut: {}, officialIn: {} };
-      return { officialOut, officialIn };
-    };
+    const sub = subtreeChanges(tree, own);
 
     // Assess
-    expect(t('C1')).toEqual({ officialOut: { C2: 1, C3: 1, EXT: 1 }, officialIn: {} });
-    expect(t('C2')).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
-    expect(t('G1')).toEqual({ officialOut: { C3: 1, EXT: 1 }, officialIn: {} });
-    expect(t('Q2')).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
-    expect(t('HP')).toEqual({ officialOut: { EXT: 1 }, officialIn: {} });
+    expect(moves(sub.get('C1'))).toEqual({ officialOut: { C2: 1, C3: 1, EXT: 1 }, officialIn: {} });
+    expect(moves(sub.get('C2'))).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
+    expect(moves(sub.get('G1'))).toEqual({ officialOut: { C3: 1, EXT: 1 }, officialIn: {} });
+    expect(moves(sub.get('Q2'))).toEqual({ officialOut: {}, officialIn: { C1: 1 } });
+    expect(moves(sub.get('HP'))).toEqual({ officialOut: { EXT: 1 }, officialIn: {} });
     const hp = renderReport({
       org: tree.get('HP') as OrgRecord,
       tree,
-      figures: get(sub, 'HP'),
+      figures: at(get(sub, 'HP')),
       children: [],
       year: 2021,
       date: '2021-12-31',
-      dueSoonDays: 15,
     });
     expect(hp.transfers).toMatchObject({ officialIn: 0, officialOut: 1 });
   });
@@ -443,29 +512,27 @@ describe('mergeSubtree', () => {
       fact('C1', inn('CD'), '2021-04-05'),
       fact('C1', admission(), '2021-08-01'),
     ];
-    const current = {
-      C1: countCellCurrent({ cellId: 'C1', members: [member('M1', 'C1'), member('M2', 'C1')], dossiers: [], transfers: [] }),
+    const own = {
+      CD: cellChanges('CD', { facts }),
+      C1: cellChanges('C1', { facts, members: [member('M1', 'C1'), member('M2', 'C1')] }),
     };
 
     // Act
-    const sub = subtreeFigures(tree, facts, current);
+    const sub = subtreeChanges(tree, own);
 
     // Assess
-    const c1 = get(sub, 'C1');
-    expect(c1.years['2021']?.admissions.total).toBe(2);
-    expect(c1.years['2021']?.admissions.female).toBe(1);
-    expect(c1.years['2021']?.transfers.officialIn).toEqual({});
-    expect(c1.years['2021']?.transfers.officialOut).toEqual({});
-    expect(get(sub, 'HP').years['2021']?.admissions.total).toBe(2);
-    expect(get(sub, 'HP').current.members.total).toBe(2);
+    const c1 = renderFor(at(get(sub, 'C1')));
+    expect(c1.admissions).toMatchObject({ total: 2, female: 1 });
+    expect(c1.transfers).toMatchObject({ officialIn: 0, officialOut: 0 });
+    expect(renderFor(at(get(sub, 'HP'))).admissions.total).toBe(2);
+    expect(renderFor(at(get(sub, 'HP'))).members.total).toBe(2);
     const report = renderReport({
       org: tree.get('G1') as OrgRecord,
       tree,
-      figures: get(sub, 'G1'),
-      children: tree.children('G1').map((o) => ({ org: o, figures: sub.get(o.orgId) })),
+      figures: at(get(sub, 'G1')),
+      children: tree.children('G1').map((o) => ({ org: o, figures: at(sub.get(o.orgId) ?? {}, '2021-12-31', 2021, false) })),
       year: 2021,
       date: '2021-12-31',
-      dueSoonDays: 15,
     });
     expect(report.children.map((c) => [c.orgId, c.admissions.total])).toEqual([
       ['C1', 2],
@@ -474,32 +541,29 @@ describe('mergeSubtree', () => {
     expect(report.organizations.cells).toBe(2);
   });
 
-  it('sums current figures, histograms and every yearly figure', () => {
+  it('sums every figure of its sources: members, dossiers, transfers, closings by days', () => {
     // Prepare
-    const a = countCellFigures({
-      cellId: 'C1',
+    const a = cellChanges('C1', {
       members: [member('M1', 'C1')],
       dossiers: [dossier('D1', 'C1')],
       transfers: [transfer('T1', {})],
       facts: [fact('C1', { kind: 'dossierClosed', outcome: 'admitted', days: 30 })],
     });
-    const b = countCellFigures({
-      cellId: 'C2',
-      members: [member('M2', 'C2', { status: 'probationary' })],
+    const b = cellChanges('C2', {
+      members: [member('M2', 'C2', { recognizedOn: undefined, status: 'probationary' })],
       dossiers: [dossier('D2', 'C2')],
-      transfers: [],
       facts: [fact('C2', { kind: 'dossierClosed', outcome: 'rejected', days: 30 }), fact('C2', { kind: 'badge', years: 40 })],
     });
 
     // Act
-    const merged = mergeSubtree('G1', undefined, [a, b], () => false);
+    const merged = mergeSources([a, b], () => false);
+    const r = renderFor(at(merged, '2021-07-14'));
 
     // Assess
-    expect(merged.current.members).toMatchObject({ total: 2, official: 1, probationary: 1, inTransit: 1 });
-    expect(merged.current.dossiers.dueOn).toEqual({ '2021-03-05': 2 });
-    expect(merged.current.pendingTransfers).toEqual({ '2021-07-13': 1 });
-    expect(merged.years['2021']?.dossiersClosed).toEqual({ '30': 2 });
-    expect(merged.years['2021']?.badges).toBe(1);
+    expect(r.members).toMatchObject({ total: 2, official: 1, probationary: 1, inTransit: 1 });
+    expect(r.dossiers).toMatchObject({ open: 2, overdue: 2, closedInYear: 2, medianDaysToClose: 30 });
+    expect(r.transfers.late).toBe(1);
+    expect(r.badges.awarded).toBe(1);
   });
 
   it('gives, at every org, officialOut/In equal to a brute-force count of moves across its boundary', () => {
@@ -551,21 +615,22 @@ describe('mergeSubtree', () => {
         };
 
         // Act
-        const sub = subtreeFigures(tree, factRecords);
+        const own = Object.fromEntries(orgs.map((o) => [o.orgId, cellChanges(o.orgId, { facts: factRecords })]));
+        const sub = subtreeChanges(tree, own);
 
         // Assess
         for (let i = 0; i < n; i++) {
           for (const year of [2021, 2022]) {
-            const t = get(sub, `O${i}`).years[String(year)]?.transfers;
+            const { yearly } = at(get(sub, `O${i}`), `${year}-12-31`, year);
             const count = (dir: 'out' | 'in', kind: 'official' | 'temporary') =>
               facts.filter(
                 (f) =>
                   f.year === year && f.direction === dir && f.transferKind === kind && inSub(i, `O${f.cell}`) && !inSub(i, f.counterpart),
               ).length;
-            expect(sumCounts(t?.officialOut ?? {})).toBe(count('out', 'official'));
-            expect(sumCounts(t?.officialIn ?? {})).toBe(count('in', 'official'));
-            expect(sumCounts(t?.temporaryOut ?? {})).toBe(count('out', 'temporary'));
-            expect(sumCounts(t?.temporaryIn ?? {})).toBe(count('in', 'temporary'));
+            expect(sumCounts(seriesOf(yearly, 'transfers.officialOut'))).toBe(count('out', 'official'));
+            expect(sumCounts(seriesOf(yearly, 'transfers.officialIn'))).toBe(count('in', 'official'));
+            expect(sumCounts(seriesOf(yearly, 'transfers.temporaryOut'))).toBe(count('out', 'temporary'));
+            expect(sumCounts(seriesOf(yearly, 'transfers.temporaryIn'))).toBe(count('in', 'temporary'));
           }
         }
       }),
@@ -574,55 +639,59 @@ describe('mergeSubtree', () => {
   });
 });
 
-// ---------------------------------------------------------------- normalising and comparing
+// ---------------------------------------------------------------- comparing and storing
 
-describe('normalizeFigures, diffFigures, stableEquals', () => {
-  it('compares equal after a JSON round trip, with zero entries and empty years dropped', () => {
+describe('cleanChanges, diffChanges, the stored text', () => {
+  it('compares equal after a JSON round trip and a stored round trip, with zero entries and empty days dropped', () => {
     // Prepare
-    const a = countCellFigures({
-      cellId: 'C1',
-      members: [member('M1', 'C1')],
-      dossiers: [],
-      transfers: [],
-      facts: [fact('C1', out('C2'))],
-    });
-    const b = JSON.parse(JSON.stringify(a)) as OrgFigures & { years: Record<string, unknown> };
-    (b.years['2021'] as OrgFigures['years'][string]).transfers.officialIn = { C9: 0 };
-    b.years['2019'] = countCellYear([]); // an all-zero year, as an undo could leave
+    const a = cellChanges('C1', { members: [member('M1', 'C1')], facts: [fact('C1', out('C2'))] });
+    const b = JSON.parse(JSON.stringify(a)) as DatedChanges;
+    b['2021-06-01'] = { ...b['2021-06-01'], 'transfers.officialIn#C9': 0 };
+    b['2019-01-01'] = { 'members.total': 0 };
 
     // Act
-    const diff = diffFigures(a, b);
+    const stored = decodeChanges(JSON.parse(JSON.stringify(encodeChanges(b))));
 
     // Assess
-    expect(diff).toEqual([]);
-    expect(stableEquals(a, b)).toBe(true);
-    expect(Object.keys(normalizeFigures(b).years)).toEqual(['2021']);
-    expect(normalizeFigures(b)).toEqual(normalizeFigures(a));
-    expect(stableEquals(emptyFigures(), {})).toBe(true);
+    expect(diffChanges(a, b)).toEqual([]);
+    expect(sameChanges(a, b)).toBe(true);
+    expect(cleanChanges(stored)).toEqual(cleanChanges(a));
+    expect(sameChanges({}, { '2021-01-01': {} })).toBe(true);
   });
 
-  it('names every path that differs', () => {
+  it('names every figure that differs, by day', () => {
     // Prepare
-    const a = countCellFigures({
-      cellId: 'C1',
-      members: [member('M1', 'C1')],
-      dossiers: [],
-      transfers: [],
-      facts: [fact('C1', out('C2'))],
-    });
-    const b = countCellFigures({ cellId: 'C1', members: [], dossiers: [], transfers: [], facts: [fact('C1', out('C3'))] });
+    const a = cellChanges('C1', { members: [member('M1', 'C1')], facts: [fact('C1', out('C2'))] });
+    const b = cellChanges('C1', { facts: [fact('C1', out('C3'))] });
 
     // Act
-    const diff = diffFigures(a, b);
+    const diff = diffChanges(a, b);
 
     // Assess
     expect(diff).toEqual([
-      'current.members.official: 1 → 0',
-      'current.members.total: 1 → 0',
-      'years.2021.transfers.officialOut[C2]: 1 → 0',
-      'years.2021.transfers.officialOut[C3]: 0 → 1',
+      '2015-05-19 members.probationary: 1 → 0',
+      '2015-05-19 members.total: 1 → 0',
+      '2016-05-19 members.official: 1 → 0',
+      '2016-05-19 members.probationary: -1 → 0',
+      '2021-06-01 transfers.officialOut#C2: 1 → 0',
+      '2021-06-01 transfers.officialOut#C3: 0 → 1',
     ]);
-    expect(stableEquals(a, b)).toBe(false);
+  });
+
+  it('stores a tally as compact text, and reads the lists of numbers the first figures as of a date stored', () => {
+    // Prepare
+    const tally = { 'members.total': 3, 'members.female': -1, 'transfers.officialOut#HP-Q2:C4': 1, 'dossiers.daysToClose#41': 2 };
+
+    // Act
+    const text = encodeTally(tally);
+
+    // Assess
+    expect(text).toBe('3,,,-1;d41=2;oHP-Q2:C4=1');
+    expect(decodeTally(text)).toEqual(tally);
+    expect(decodeTally([1, 0, 1])).toEqual({ 'members.total': 1, 'members.probationary': 1 });
+    expect(encodeTally({})).toBe('');
+    expect(() => decodeTally(';xABC=1')).toThrow(/unknown keyed entry/);
+    expect(() => encodeTally({ 'members.nobody': 1 })).toThrow(/not a figure/);
   });
 });
 
@@ -631,38 +700,33 @@ describe('normalizeFigures, diffFigures, stableEquals', () => {
 describe('renderReport', () => {
   function report(
     opts: {
-      figures?: OrgFigures;
+      changes?: DatedChanges;
       org?: OrgRecord;
       year?: number;
       date?: string;
-      children?: { org: OrgRecord; figures: OrgFigures }[];
+      children?: { org: OrgRecord; changes: DatedChanges }[];
     } = {},
   ) {
     const orgs = city();
     const tree = new OrgTree(orgs);
+    const date = opts.date ?? '2021-12-31';
+    const year = opts.year ?? 2021;
     return renderReport({
       org: opts.org ?? (tree.get('HP') as OrgRecord),
       tree,
-      figures: opts.figures ?? emptyFigures(),
-      children: opts.children ?? [],
-      year: opts.year ?? 2021,
-      date: opts.date ?? '2021-12-31',
-      dueSoonDays: 15,
+      figures: at(opts.changes ?? {}, date, year),
+      children: (opts.children ?? []).map((c) => ({ org: c.org, figures: at(c.changes, date, year, false) })),
+      year,
+      date,
     });
   }
 
   it('has the keys of docs/report.md in order, and zeros for a year without figures', () => {
     // Prepare
-    const figures = countCellFigures({
-      cellId: 'C1',
-      members: [],
-      dossiers: [],
-      transfers: [],
-      facts: [fact('C1', admission(), '2020-01-01')],
-    });
+    const changes = cellChanges('C1', { facts: [fact('C1', admission(), '2020-01-01')] });
 
     // Act
-    const r = report({ figures, year: 2021 });
+    const r = report({ changes, year: 2021 });
 
     // Assess
     expect(Object.keys(r)).toEqual([
@@ -722,7 +786,7 @@ describe('renderReport', () => {
       admissions: { total: 0, target: 6, achievementPct: 0 },
       recognitions: { total: 0 },
       transfers: { officialIn: 0, officialOut: 0, temporaryIn: 0, temporaryOut: 0, late: 0 },
-      dossiers: { closedInYear: 0, medianDaysToClose: 0 },
+      dossiers: { closedInYear: 0, medianDaysToClose: null },
       badges: { awarded: 0 },
       children: [],
     });
@@ -731,20 +795,13 @@ describe('renderReport', () => {
   it('rounds achievementPct to one decimal, half up; null without a target or with a target of 0', () => {
     // Prepare
     const tree = new OrgTree(city());
-    const admissions = (n: number) =>
-      countCellFigures({
-        cellId: 'C1',
-        members: [],
-        dossiers: [],
-        transfers: [],
-        facts: Array.from({ length: n }, () => fact('C1', admission())),
-      });
+    const admissions = (n: number) => cellChanges('C1', { facts: Array.from({ length: n }, () => fact('C1', admission())) });
 
     // Act
-    const hp = report({ figures: admissions(5) }); // 5 / 6
-    const g1 = report({ org: tree.get('G1') as OrgRecord, figures: admissions(1) }); // 1 / 16 = 6.25
-    const c2 = report({ org: tree.get('C2') as OrgRecord, figures: admissions(1) }); // target 0
-    const c3 = report({ org: tree.get('C3') as OrgRecord, figures: admissions(1) }); // no target
+    const hp = report({ changes: admissions(5) }); // 5 / 6
+    const g1 = report({ org: tree.get('G1') as OrgRecord, changes: admissions(1) }); // 1 / 16 = 6.25
+    const c2 = report({ org: tree.get('C2') as OrgRecord, changes: admissions(1) }); // target 0
+    const c3 = report({ org: tree.get('C3') as OrgRecord, changes: admissions(1) }); // no target
 
     // Assess
     expect(hp.admissions).toMatchObject({ total: 5, target: 6, achievementPct: 83.3 });
@@ -755,57 +812,54 @@ describe('renderReport', () => {
     expect(achievementPct(2, 3)).toBe(66.7);
   });
 
-  it('takes the median of days to close: the middle one, the mean of the two middle ones, 0 when none', () => {
+  it('takes the median of days to close: the middle one, the mean of the two middle ones, null when none', () => {
     // Prepare
     const closed = (days: number[]) =>
-      countCellFigures({
-        cellId: 'C1',
-        members: [],
-        dossiers: [],
-        transfers: [],
-        facts: days.map((d) => fact('C1', { kind: 'dossierClosed', outcome: 'admitted', days: d })),
-      });
+      cellChanges('C1', { facts: days.map((d) => fact('C1', { kind: 'dossierClosed', outcome: 'admitted', days: d })) });
 
     // Act
-    const odd = report({ figures: closed([50, 10, 30]) }).dossiers;
-    const even = report({ figures: closed([10, 40, 30, 60]) }).dossiers;
-    const none = report({ figures: closed([]) }).dossiers;
+    const odd = report({ changes: closed([50, 10, 30]) }).dossiers;
+    const even = report({ changes: closed([10, 40, 30, 60]) }).dossiers;
+    const none = report({ changes: closed([]) }).dossiers;
 
     // Assess
     expect(odd).toMatchObject({ closedInYear: 3, medianDaysToClose: 30 });
     expect(even).toMatchObject({ closedInYear: 4, medianDaysToClose: 35 });
-    expect(none).toMatchObject({ closedInYear: 0, medianDaysToClose: 0 });
+    expect(none).toMatchObject({ closedInYear: 0, medianDaysToClose: null });
     expect(medianOfCounts({ '3': 1, '4': 1 })).toBe(3.5);
     expect(medianOfCounts({ '9': 2, '2': 1 })).toBe(9);
+    expect(medianOfCounts({})).toBeNull();
   });
 
-  it('judges dueSoon, overdue and late on the given date', () => {
+  it('judges dueSoon, overdue and late over what is open on the given date', () => {
     // Prepare
     const date = '2021-03-01';
     const dossiers = [
       dossier('D1', 'C1', { dueOn: '2021-03-16' }), // 15 days left: due soon
       dossier('D2', 'C1', { dueOn: '2021-03-17' }), // 16 days left: neither
       dossier('D3', 'C1', { dueOn: '2021-03-02' }), // 1 day left: due soon
-      dossier('D4', 'C1', { dueOn: '2021-03-01', step: 'reviewed' }), // due today: overdue
+      dossier('D4', 'C1', { dueOn: '2021-03-01', step: 'reviewed', steps: { reviewed: '2021-02-20' } }), // due today: overdue
       dossier('D5', 'C1', { dueOn: '2021-02-27' }), // past (across a month end): overdue
+      dossier('D6', 'C1', { dueOn: '2021-02-27', status: 'rejected', closedOn: '2021-03-05' }), // overdue then, closed since
     ];
     const transfers = [
-      transfer('T1', { dueOn: '2021-02-28' }), // deadline passed: late
-      transfer('T2', { dueOn: '2021-03-01' }), // deadline today: not late yet
-      transfer('T3', { kind: 'temporary', dueOn: '2021-01-15' }), // temporary, late too
+      transfer('T1', { issuedOn: '2021-01-15', dueOn: '2021-02-28' }), // deadline passed: late
+      transfer('T2', { issuedOn: '2021-01-15', dueOn: '2021-03-01' }), // deadline today: not late yet
+      transfer('T3', { kind: 'temporary', issuedOn: '2020-12-01', dueOn: '2021-01-15' }), // temporary, late too
+      transfer('T4', { issuedOn: '2021-01-15', dueOn: '2021-02-20', status: 'received', receivedOn: '2021-03-10' }), // late then
     ];
-    const figures = countCellFigures({ cellId: 'C1', members: [], dossiers, transfers, facts: [] });
+    const changes = cellChanges('C1', { dossiers, transfers });
 
     // Act
-    const r = report({ figures, date, year: 2021 });
-    const later = report({ figures, date: '2021-03-20', year: 2021 });
+    const r = report({ changes, date, year: 2021 });
+    const later = report({ changes, date: '2021-03-20', year: 2021 });
 
     // Assess
     expect(r.asOf).toBe(date);
-    expect(r.dossiers).toMatchObject({ open: 5, byStep: { received: 4, processing: 0, reported: 0, reviewed: 1 }, dueSoon: 2, overdue: 2 });
-    expect(r.transfers.late).toBe(2);
-    expect(r.members.inTransit).toBe(2);
-    expect(later.dossiers).toMatchObject({ dueSoon: 0, overdue: 5 });
+    expect(r.dossiers).toMatchObject({ open: 6, byStep: { received: 5, processing: 0, reported: 0, reviewed: 1 }, dueSoon: 2, overdue: 3 });
+    expect(r.transfers.late).toBe(3);
+    expect(r.members.inTransit).toBe(3);
+    expect(later.dossiers).toMatchObject({ open: 5, dueSoon: 0, overdue: 5 });
     expect(later.transfers.late).toBe(3);
   });
 
@@ -813,17 +867,14 @@ describe('renderReport', () => {
     // Prepare
     const tree = new OrgTree(city());
     const withMembers = (cellId: string, n: number, admitted: number) =>
-      countCellFigures({
-        cellId,
+      cellChanges(cellId, {
         members: Array.from({ length: n }, (_, i) => member(`${cellId}-${i}`, cellId)),
-        dossiers: [],
-        transfers: [],
         facts: Array.from({ length: admitted }, () => fact(cellId, admission())),
       });
     const children = [
-      { org: tree.get('Q2') as OrgRecord, figures: withMembers('C3', 2, 0) },
-      { org: tree.get('GX') as OrgRecord, figures: withMembers('GX', 0, 4) },
-      { org: tree.get('Q1') as OrgRecord, figures: withMembers('C1', 3, 1) },
+      { org: tree.get('Q2') as OrgRecord, changes: withMembers('C3', 2, 0) },
+      { org: tree.get('GX') as OrgRecord, changes: withMembers('GX', 0, 4) },
+      { org: tree.get('Q1') as OrgRecord, changes: withMembers('C1', 3, 1) },
     ];
 
     // Act

@@ -2,7 +2,7 @@
 // empty cells, the Vietnamese header, and the CSV and Excel bytes read back.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { OrgTree, emptyFigures, renderReport, type Report } from '../../shared/domain/figures/index.js';
+import { OrgTree, renderReport, type FiguresAt, type Report } from '../../shared/domain/figures/index.js';
 import type { OrgLevel, OrgRecord } from '../../shared/domain/records.js';
 import { tableCsv } from '../../shared/report/csv.js';
 import { formatFromAccept, headerRow, MEDIA_TYPES, renderTableExport } from '../../shared/report/export.js';
@@ -32,14 +32,19 @@ function report(opts: { hpTarget?: number } = {}): Report {
     org('LC', 'HP', 'upper-grassroots'),
   ];
   const tree = new OrgTree(orgs);
+  // Two dossiers closed, so that every figure of the JSON is a number (none closed: a null median, an empty cell).
+  const figures: FiguresAt = {
+    state: {},
+    yearly: { 'dossiers.closedInYear': 2, 'dossiers.daysToClose#41': 1, 'dossiers.daysToClose#42': 1 },
+    dueSoon: 0,
+  };
   return renderReport({
     org: orgs[0]!,
     tree,
-    figures: emptyFigures(),
-    children: orgs.slice(1).map((o) => ({ org: o, figures: emptyFigures() })),
+    figures,
+    children: orgs.slice(1).map((o) => ({ org: o, figures: { state: {}, yearly: {}, dueSoon: 0 } })),
     year: 2026,
     date: '2026-11-23',
-    dueSoonDays: 15,
   });
 }
 

@@ -139,7 +139,17 @@ describe('schemas/', () => {
     const hp = org('HP', null, 'province', { '2026': 8 });
     const q1 = org('Q1', 'HP', 'upper-grassroots');
     const tree = new OrgTree([hp, q1, org('C1', 'Q1', 'grassroots-cell')]);
-    const figures = { years: { '2026': { admissions: { total: 3, female: 1 }, dossiersClosed: { '41': 1, '42': 1 } } } };
+    const figures = {
+      state: {},
+      yearly: {
+        'admissions.total': 3,
+        'admissions.female': 1,
+        'dossiers.closedInYear': 2,
+        'dossiers.daysToClose#41': 1,
+        'dossiers.daysToClose#42': 1,
+      },
+      dueSoon: 0,
+    };
     // Act
     const report = renderReport({
       org: hp,
@@ -148,7 +158,6 @@ describe('schemas/', () => {
       children: [{ org: q1, figures }],
       year: 2026,
       date: '2026-12-31',
-      dueSoonDays: 15,
     });
     // Assess
     expect(report).toMatchObject({ admissions: { target: 8, achievementPct: 37.5 }, dossiers: { medianDaysToClose: 41.5 } });
@@ -156,6 +165,9 @@ describe('schemas/', () => {
     const validate = validatorOf('report.json');
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...report, members: { ...report.members, fullNames: [] } })).toBe(false);
+    // No dossier closed: the median is null, not 0.
+    expect(validate({ ...report, dossiers: { ...report.dossiers, medianDaysToClose: null } })).toBe(true);
+    expect(validate({ ...report, dossiers: { ...report.dossiers, medianDaysToClose: -1 } })).toBe(false);
   });
 
   it('openapi.json describes GET /orgs/{orgId}/report with the report schema, its query parameters and SigV4', () => {

@@ -1,16 +1,15 @@
 // domain/figures: merging into a subtree item only what changed below it (the delta merge).
 // Pure: no AWS import, no I/O.
 //
-// A subtree item is a sum of source items: the org's own item and its children's subtree
-// items. It records the version of each source it holds (`absorbed`) and the org tree it
-// was merged under (`treeVersion`), so that it always equals the merge of exactly those
-// source versions. A writer that moved a source from version b to a (and knows its content
-// at both) may then add (after − before) when the item holds version b of that source:
-// the sum stays the merge of the sources at the versions it records. Whatever else —
-// another version, another tree, no record at all — the item is merged in full again.
-import { sumChanges, type Tally } from './as-of.js';
-import { mergeSubtree, normalizeFigures, type DeepPartial } from './merge.js';
-import type { OrgFigures } from './types.js';
+// A subtree item (one month of an org's subtree) is a sum of source items: the org's own
+// item of that month and its children's. It records the version of each source it holds
+// (`absorbed`) and the org tree it was merged under (`treeVersion`), so that it always
+// equals the merge of exactly those source versions. A writer that moved a source from
+// version b to a (and knows its content at both) may then add (after − before) when the
+// item holds version b of that source: the sum stays the merge of the sources at the
+// versions it records. Whatever else — another version, another tree, no record at all —
+// the item is merged in full again.
+import { sumChanges, withoutInside, type DatedChanges } from './catalogue.js';
 
 /** The key of the org's own item in `absorbed` (children are keyed by their orgId). */
 export const OWN_SOURCE = '@own';
@@ -18,7 +17,7 @@ export const OWN_SOURCE = '@own';
 /** Source → the version of it a subtree item holds (0: the source was absent). */
 export type Absorbed = Record<string, number>;
 
-/** What a subtree item records about what it sums (absent on items written before, or by `recompute`). */
+/** What a subtree item records about what it sums (absent on items written by `recompute`). */
 export interface MergeBookkeeping {
   absorbed?: Absorbed;
   /** The org tree's version it was merged under; undefined when that was not known. */
@@ -69,37 +68,26 @@ export function planMerge<T>(
   return changes.length === 0 ? { kind: 'none' } : { kind: 'delta', changes, absorbed };
 }
 
-/** Every number of normalised figures negated. */
-function negate<T>(value: T): T {
-  if (typeof value === 'number') return (value === 0 ? 0 : -value) as T;
-  if (Array.isArray(value)) return value.map(negate) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, negate(v)])) as T;
-  }
-  return value;
+/**
+ * The subtree's changes from its sources' (its own, its children's): their sum, without the
+ * boundary entries whose organization lies inside the subtree (`isInside`).
+ */
+export function mergeSources(sources: ReadonlyArray<DatedChanges | null | undefined>, isInside: (orgId: string) => boolean): DatedChanges {
+  return withoutInside(sumChanges(sources), isInside);
 }
 
 /**
- * The subtree figures of `orgId` after the changes of some of its sources: stored + Σ(after −
- * before), with the transfer maps filtered as {@link mergeSubtree} does (the filter drops
- * entries by key, so it is linear: filtering the sum = summing the filtered parts).
+ * A subtree item's changes after the changes of some of its sources: stored + Σ(after −
+ * before), filtered as {@link mergeSources} does (the filter drops entries by key, so it is
+ * linear: filtering the sum = summing the filtered parts).
  */
-export function applyFiguresDeltas(
-  orgId: string,
-  stored: DeepPartial<OrgFigures> | null | undefined,
-  changes: ReadonlyArray<{ before: DeepPartial<OrgFigures> | null | undefined; after: DeepPartial<OrgFigures> | null | undefined }>,
-  isInSubtree: (otherOrgId: string) => boolean,
-): OrgFigures {
-  const terms = changes.flatMap((c) => [normalizeFigures(c.after), negate(normalizeFigures(c.before))]);
-  return mergeSubtree(orgId, stored, terms, isInSubtree);
-}
-
-/** An as-of item's data after the changes of some of its sources: stored + Σ(after − before). */
-export function applyTallyDeltas(
-  stored: Record<string, Tally> | null | undefined,
-  changes: ReadonlyArray<{ before: Record<string, Tally> | null | undefined; after: Record<string, Tally> | null | undefined }>,
-): Record<string, Tally> {
-  return sumChanges([stored, ...changes.flatMap((c) => [c.after, negate(sumChanges([c.before]))])]);
+export function applyDeltas(
+  stored: DatedChanges | null | undefined,
+  changes: ReadonlyArray<{ before: DatedChanges | null | undefined; after: DatedChanges | null | undefined }>,
+  isInside: (orgId: string) => boolean,
+): DatedChanges {
+  const terms = changes.flatMap((c) => [c.after, sumChanges([c.before], -1)]);
+  return sumChanges([stored, withoutInside(sumChanges(terms), isInside)]);
 }
 
 /** Whether two absorbed maps record the same versions. */

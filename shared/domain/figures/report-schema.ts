@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events/index.js';
 import type { Report } from './report.js';
-import { MEMBER_FIGURES } from './types.js';
+import { ADMISSION_FIGURES, MEMBER_FIGURES } from './types.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assertSame<_T extends true>(): void {}
@@ -24,20 +24,11 @@ const MembersSchema = counts(MEMBER_FIGURES).describe(
 
 const AdmissionsSchema = z
   .strictObject({
-    ...counts([
-      'total',
-      'female',
-      'youthUnion',
-      'student',
-      'privateEnterprise',
-      'enterpriseOwner',
-      'contractFreelance',
-      'readmitted',
-    ] as const).shape,
+    ...counts(ADMISSION_FIGURES).shape,
     target: count().nullable().describe("the org's own admission target for the year (chỉ tiêu), null when none"),
     achievementPct: z.number().min(0).nullable().describe('round(100 × total / target, 1); null without a target or when it is 0'),
   })
-  .describe('admissions whose admittedOn falls in the year, by the profile at admission');
+  .describe('admissions whose admittedOn falls in the year and not after asOf (year to date), by the profile at admission');
 
 const OrgLevelSchema = z.enum(ORG_LEVELS);
 
@@ -56,8 +47,10 @@ export const ReportSchema = z
     orgId: IdSchema,
     name: z.string(),
     level: OrgLevelSchema,
-    asOf: BusinessDateSchema.describe('the day members, open dossiers, dueSoon, overdue and late are judged on'),
-    year: z.int().min(1930).max(2200).describe('the year of the yearly figures'),
+    asOf: BusinessDateSchema.describe(
+      'the day members, open dossiers, dueSoon, overdue and late are judged on, and the last day the yearly figures count',
+    ),
+    year: z.int().min(1930).max(2200).describe('the year of the yearly figures, counted from 1 January to asOf'),
     organizations: counts(['grassroots', 'grassrootsCommittees', 'grassrootsCells', 'cells'] as const).describe(
       'orgs of the subtree by level, today (grassroots = grassrootsCommittees + grassrootsCells; cells = level cell only)',
     ),
@@ -65,16 +58,22 @@ export const ReportSchema = z
     admissions: AdmissionsSchema,
     recognitions: counts(['total'] as const),
     transfers: counts(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late'] as const).describe(
-      'transfers across the subtree boundary in the year; late: judged on asOf',
+      'transfers across the subtree boundary in the year to asOf; late: those open and late on asOf',
     ),
     exits: counts(['expelled', 'struckOff', 'resigned', 'deceased'] as const),
     dossiers: z.strictObject({
       open: count(),
       byStep: counts(['received', 'processing', 'reported', 'reviewed'] as const),
-      dueSoon: count(),
-      overdue: count(),
+      dueSoon: count().describe('dossiers open on asOf whose deadline is 1 to 15 days after it'),
+      overdue: count().describe('dossiers open on asOf whose deadline is asOf or before'),
       closedInYear: count(),
-      medianDaysToClose: z.number().min(0).describe('0 when no dossier closed in the year; may end in .5'),
+      medianDaysToClose: z
+        .number()
+        .min(0)
+        .nullable()
+        .describe(
+          'the median days from receipt to closing of the dossiers closed in the year to asOf; may end in .5; null when none closed',
+        ),
     }),
     ratings: counts(['excellent', 'good', 'completed', 'notCompleted'] as const),
     badges: counts(['awarded'] as const),

@@ -1,19 +1,18 @@
-// domain/figures: the report of docs/report.md, rendered from stored figures.
+// domain/figures: the report of docs/report.md, rendered from the figures read for it.
 
 import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
-import { daysBetween } from '../dates.js';
-import { normalizeFigures, type DeepPartial } from './merge.js';
+import type { Tally } from './catalogue.js';
+import { seriesOf, type FiguresAt } from './reading.js';
 import type { OrganizationCounts, OrgTree } from './tree.js';
-import type { FiguresOnDate } from './as-of.js';
 import {
-  emptyYear,
+  ADMISSION_FIGURES,
+  MEMBER_FIGURES,
   sumCounts,
   type AdmissionFigures,
   type Counts,
   type DossierStepFigures,
   type ExitFigures,
   type MemberFigures,
-  type OrgFigures,
   type RatingFigures,
 } from './types.js';
 
@@ -51,7 +50,7 @@ export interface Report {
     dueSoon: number;
     overdue: number;
     closedInYear: number;
-    medianDaysToClose: number;
+    medianDaysToClose: number | null;
   };
   ratings: RatingFigures;
   badges: { awarded: number };
@@ -59,19 +58,16 @@ export interface Report {
 }
 
 export interface ReportInput {
+  /** The org's record as it is now (its name and targets). */
   org: OrgRecord;
   tree: OrgTree;
-  /** The org's whole-subtree figures. */
-  figures: DeepPartial<OrgFigures> | null | undefined;
-  /** Its members and open dossiers at the end of `date` (absent: those of now, from `figures`). */
-  onDate?: FiguresOnDate;
-  /** Its children with their subtree figures; dissolved ones are left out of the list. */
-  children: readonly { org: OrgRecord; figures: DeepPartial<OrgFigures> | null | undefined; onDate?: FiguresOnDate }[];
+  /** Its whole-subtree figures, keyed series included. */
+  figures: FiguresAt;
+  /** Its active children, with the records as they are now and their subtree figures. */
+  children: readonly { org: OrgRecord; figures: FiguresAt }[];
   year: number;
-  /** The day `asOf`, `dueSoon`, `overdue` and `late` are judged on. */
+  /** The day `asOf` is: members, open dossiers, dueSoon, overdue and late are those of its end. */
   date: BusinessDate;
-  /** The largest dossier reminder threshold (15 by default): `dueSoon` is 0 < daysLeft ≤ this. */
-  dueSoonDays: number;
 }
 
 /** round(100 × total / target, 1), half up; null when there is no target or it is 0. */
@@ -83,16 +79,16 @@ export function achievementPct(total: number, target: number | null | undefined)
 
 /**
  * The median of a `days → count` histogram: the middle value, or the mean of the two
- * middle values for an even count (so it may end in .5). **0 when the histogram is empty**
- * (no dossier closed in the year), so that the report stays all-numbers.
+ * middle values for an even count (so it may end in .5); null when it is empty (no
+ * dossier closed).
  */
-export function medianOfCounts(counts: Counts): number {
+export function medianOfCounts(counts: Counts): number | null {
   const entries = Object.entries(counts)
     .map(([k, n]) => [Number(k), n] as const)
     .filter(([k, n]) => n > 0 && Number.isFinite(k))
     .sort((a, b) => a[0] - b[0]);
   const total = entries.reduce((s, [, n]) => s + n, 0);
-  if (total === 0) return 0;
+  if (total === 0) return null;
   // The values at 0-based positions lo and hi of the sorted list (equal for an odd count).
   const lo = Math.floor((total - 1) / 2);
   const hi = Math.floor(total / 2);
@@ -107,53 +103,39 @@ export function medianOfCounts(counts: Counts): number {
   return (at(lo) + at(hi)) / 2;
 }
 
-/** Open dossiers with 0 < dueOn − date ≤ dueSoonDays, and with dueOn − date ≤ 0. */
-export function dossierDeadlines(dueOn: Counts, date: BusinessDate, dueSoonDays: number): { dueSoon: number; overdue: number } {
-  let dueSoon = 0;
-  let overdue = 0;
-  for (const [due, n] of Object.entries(dueOn)) {
-    const daysLeft = daysBetween(date, due);
-    if (daysLeft <= 0) overdue += n;
-    else if (daysLeft <= dueSoonDays) dueSoon += n;
-  }
-  return { dueSoon, overdue };
+/** The fields of one group of a tally (`members.total` → `total`), every one of `names` present. */
+function group<K extends string>(t: Tally, prefix: string, names: readonly K[]): Record<K, number> {
+  return Object.fromEntries(names.map((n) => [n, t[`${prefix}.${n}`] ?? 0])) as Record<K, number>;
 }
 
-/** Pending transfers whose receipt deadline is before `date`. */
-export function lateTransfers(pending: Counts, date: BusinessDate): number {
-  let late = 0;
-  for (const [due, n] of Object.entries(pending)) if (daysBetween(date, due) < 0) late += n;
-  return late;
-}
-
-function admissionsOf(org: OrgRecord, figures: OrgFigures, year: number): ReportAdmissions {
-  const a = figures.years[String(year)]?.admissions ?? emptyYear().admissions;
+function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmissions {
+  const a = group(yearly, 'admissions', ADMISSION_FIGURES);
   const target = org.targets[String(year)] ?? null;
   return { ...a, target, achievementPct: achievementPct(a.total, target) };
 }
 
+const membersOf = (state: Tally): MemberFigures => group(state, 'members', MEMBER_FIGURES);
+
 /**
- * The report of docs/report.md for `org`, from its subtree figures. Missing years are zeros;
- * `children` lists the active children only, sorted by orgId, each with its members now
- * and its admissions in `year` (with its own target and achievement).
+ * The report of docs/report.md for `org` from its figures; `children` lists the active
+ * children only, sorted by orgId, each with its members on the day and its admissions in
+ * the year to the day (with its own target and achievement).
  */
 export function renderReport(input: ReportInput): Report {
-  const { org, tree, year, date, dueSoonDays } = input;
-  const figures = normalizeFigures(input.figures);
-  const y = figures.years[String(year)] ?? emptyYear();
-  const cur = figures.current;
-  const { dueSoon, overdue } = dossierDeadlines(cur.dossiers.dueOn, date, dueSoonDays);
+  const { org, tree, year, date, figures } = input;
+  const { state, yearly } = figures;
+  const moves = (series: 'transfers.officialIn' | 'transfers.officialOut' | 'transfers.temporaryIn' | 'transfers.temporaryOut') =>
+    sumCounts(seriesOf(yearly, series));
   const children = input.children
     .filter((c) => c.org.status === 'active')
-    .map((c) => ({ org: c.org, figures: normalizeFigures(c.figures), onDate: c.onDate }))
     .sort((a, b) => (a.org.orgId < b.org.orgId ? -1 : a.org.orgId > b.org.orgId ? 1 : 0))
     .map(
       (c): ReportChild => ({
         orgId: c.org.orgId,
         name: c.org.name,
         level: c.org.level,
-        members: c.onDate?.members ?? c.figures.current.members,
-        admissions: admissionsOf(c.org, c.figures, year),
+        members: membersOf(c.figures.state),
+        admissions: admissionsOf(c.org, c.figures.yearly, year),
       }),
     );
   return {
@@ -163,27 +145,27 @@ export function renderReport(input: ReportInput): Report {
     asOf: date,
     year,
     organizations: tree.countOrganizations(org.orgId),
-    members: input.onDate?.members ?? cur.members,
-    admissions: admissionsOf(org, figures, year),
-    recognitions: { total: y.recognitions },
+    members: membersOf(state),
+    admissions: admissionsOf(org, yearly, year),
+    recognitions: { total: yearly['recognitions.total'] ?? 0 },
     transfers: {
-      officialIn: sumCounts(y.transfers.officialIn),
-      officialOut: sumCounts(y.transfers.officialOut),
-      temporaryIn: sumCounts(y.transfers.temporaryIn),
-      temporaryOut: sumCounts(y.transfers.temporaryOut),
-      late: lateTransfers(cur.pendingTransfers, date),
+      officialIn: moves('transfers.officialIn'),
+      officialOut: moves('transfers.officialOut'),
+      temporaryIn: moves('transfers.temporaryIn'),
+      temporaryOut: moves('transfers.temporaryOut'),
+      late: state['transfers.late'] ?? 0,
     },
-    exits: y.exits,
+    exits: group(yearly, 'exits', ['expelled', 'struckOff', 'resigned', 'deceased'] as const),
     dossiers: {
-      open: input.onDate?.dossiers.open ?? cur.dossiers.open,
-      byStep: input.onDate?.dossiers.byStep ?? cur.dossiers.byStep,
-      dueSoon,
-      overdue,
-      closedInYear: sumCounts(y.dossiersClosed),
-      medianDaysToClose: medianOfCounts(y.dossiersClosed),
+      open: state['dossiers.open'] ?? 0,
+      byStep: group(state, 'dossiers.byStep', ['received', 'processing', 'reported', 'reviewed'] as const),
+      dueSoon: figures.dueSoon,
+      overdue: state['dossiers.overdue'] ?? 0,
+      closedInYear: yearly['dossiers.closedInYear'] ?? 0,
+      medianDaysToClose: medianOfCounts(seriesOf(yearly, 'dossiers.daysToClose')),
     },
-    ratings: y.ratings,
-    badges: { awarded: y.badges },
+    ratings: group(yearly, 'ratings', ['excellent', 'good', 'completed', 'notCompleted'] as const),
+    badges: { awarded: yearly['badges.awarded'] ?? 0 },
     children,
   };
 }

@@ -1,11 +1,10 @@
-// domain/figures: which figures a batch of record changes makes stale. Coalesced: a batch
-// of a hundred changes to one cell recounts that cell once. The changes come from the
-// Records stream, read by the data layer (shared/data/stream-changes.ts).
-import { isDeepStrictEqual } from 'node:util';
-import type { StoredRecord } from '../records.js';
-import { recordCurrentFigures } from './count.js';
+// domain/figures: what a batch of record changes makes stale. Coalesced: a batch of a
+// hundred changes to one cell recounts that cell once. The changes come from the Records
+// stream, read by the data layer (shared/data/stream-changes.ts).
+import type { OrgRecord, StoredRecord } from '../records.js';
+import { monthOf, type Month } from './months.js';
 
-/** A record as one side of a change shows it: the record, and the cell it counted for then (index byCell). */
+/** A record as one side of a change shows it: the record, and the cell it counts for then (index byCell). */
 export interface RecordImage {
   stored: StoredRecord;
   cellId: string | undefined;
@@ -20,26 +19,9 @@ export interface RecordChange {
   after?: RecordImage;
 }
 
-/** A record that moved into or out of a cell: the recount must see it as it is now. */
-export interface Expectation {
-  pk: string;
-  sk: string;
-  version: number;
-  /** Whether, at `version`, the record counts for the cell. */
-  inCell: boolean;
-}
-
-export interface StaleCell {
-  /** Recount what it holds now (members, dossiers, transfers). */
-  current: boolean;
-  /** Recount these years' facts. */
-  years: Set<number>;
-  expectations: Expectation[];
-}
-
 /**
- * A record changed in the batch, for its figures as of a date: every image the batch
- * showed of it (each may have counted somewhere) and the latest one (absent: deleted).
+ * A record changed in the batch: every image the batch showed of it (each may have counted
+ * somewhere) and the latest one (absent: deleted).
  */
 export interface ChangedRecord {
   pk: string;
@@ -55,57 +37,46 @@ export interface ChangedRecord {
 }
 
 export interface Stale {
-  cells: Map<string, StaleCell>;
   /** Members, dossiers and transfers that changed, by partition key. */
   records: Map<string, ChangedRecord>;
-  /** Orgs whose subtree changed shape: they and their ancestors are merged again. */
+  /** Per cell, the months whose facts changed (a fact is its own contribution: it is recounted from its partition). */
+  factMonths: Map<string, Set<Month>>;
+  /** Orgs whose subtree changed shape (a move, a dissolution): they and their ancestors are merged again in full. */
   orgs: Set<string>;
 }
 
-/**
- * Whether a change of a record that stays in the cell leaves what the record adds to the
- * cell's figures now as it was (an evaluation, a badge): then its recount can be skipped.
- * Its figures as of a date are decided apart, from its contribution (refresh-figures/as-of.ts).
- */
-function countsTheSameNow(cellId: string, before: StoredRecord | undefined, after: StoredRecord | undefined): boolean {
-  if (!before || !after) return false;
-  return isDeepStrictEqual(recordCurrentFigures(before, cellId), recordCurrentFigures(after, cellId));
+export const emptyStale = (): Stale => ({ records: new Map(), factMonths: new Map(), orgs: new Set() });
+
+/** Whether an org change moves figures between subtrees: a new parent, a dissolution, a merger (not a name or a target). */
+function reshapes(before: OrgRecord, after: OrgRecord): boolean {
+  return (
+    before.parentId !== after.parentId ||
+    before.status !== after.status ||
+    before.mergedInto !== after.mergedInto ||
+    before.level !== after.level
+  );
 }
 
-/** The cells, records and orgs whose figures a batch of changes makes stale. */
+/** The records, fact months and orgs whose figures a batch of changes makes stale. */
 export function staleFrom(changes: readonly RecordChange[]): Stale {
-  const stale: Stale = { cells: new Map(), records: new Map(), orgs: new Set() };
-  const cell = (id: string) => {
-    let s = stale.cells.get(id);
-    if (!s) {
-      s = { current: false, years: new Set(), expectations: [] };
-      stale.cells.set(id, s);
-    }
-    return s;
-  };
-  for (const { pk, sk, version, before, after } of changes) {
+  const stale = emptyStale();
+  for (const { pk, version, before, after } of changes) {
     const latest = (after ?? before)?.stored;
     if (latest?.entity === 'member' || latest?.entity === 'dossier' || latest?.entity === 'transfer') {
-      const [was, now] = [before?.stored, after?.stored];
-      noteRecord(stale.records, pk, version, was, now);
-      for (const id of new Set([before?.cellId, after?.cellId])) {
-        if (!id || (before?.cellId === after?.cellId && countsTheSameNow(id, was, now))) continue;
-        const s = cell(id);
-        s.current = true;
-        // Only the latest change of a record in this batch says where it is now.
-        const expectation = { pk, sk, version, inCell: after?.cellId === id && after !== undefined };
-        const earlier = s.expectations.findIndex((e) => e.pk === pk);
-        if (earlier < 0) s.expectations.push(expectation);
-        else if (s.expectations[earlier]!.version <= version) s.expectations[earlier] = expectation;
-      }
+      noteRecord(stale.records, pk, version, before?.stored, after?.stored);
     } else if (latest?.entity === 'fact') {
-      cell(latest.record.cellId).years.add(Number(latest.record.year));
-    } else if (latest?.entity === 'org') {
-      for (const image of [before, after]) {
-        const parentId = image?.stored.entity === 'org' ? image.stored.record.parentId : undefined;
-        if (typeof parentId === 'string') stale.orgs.add(parentId);
+      for (const image of [before?.stored, after?.stored]) {
+        if (image?.entity !== 'fact') continue;
+        const months = stale.factMonths.get(image.record.cellId) ?? new Set<Month>();
+        months.add(monthOf(image.record.on));
+        stale.factMonths.set(image.record.cellId, months);
       }
-      stale.orgs.add(String(latest.record.orgId));
+    } else if (latest?.entity === 'org') {
+      const [was, now] = [before?.stored, after?.stored];
+      // A new org holds nothing yet: the next merge above it is a full one (the tree's version moved).
+      if (was?.entity !== 'org' || now?.entity !== 'org' || !reshapes(was.record, now.record)) continue;
+      for (const parentId of [was.record.parentId, now.record.parentId]) if (typeof parentId === 'string') stale.orgs.add(parentId);
+      stale.orgs.add(now.record.orgId);
     }
   }
   return stale;

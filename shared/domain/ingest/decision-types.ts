@@ -95,7 +95,14 @@ export function emptyState(): LoadedState {
  * must not exist yet), so a concurrent change makes the transaction fail and retry.
  */
 export type Write =
-  | (VersionedRecord & { expectedVersion: number | null })
+  | (VersionedRecord & {
+      expectedVersion: number | null;
+      /**
+       * An org write that leaves the tree's shape as it was (a rename, a target): the
+       * tree's readers keep their copy, and no figure moves (docs/architecture.md).
+       */
+      sameTree?: true;
+    })
   | { entity: 'fact'; op: 'put'; record: FactRecord }
   | { entity: 'fact'; op: 'delete'; record: Pick<FactRecord, 'cellId' | 'year' | 'factId'> };
 

@@ -68,14 +68,14 @@ export function registerOrg(e: EventOf<'org.registered'>, state: LoadedState): D
 export function renameOrg(e: EventOf<'org.renamed'>, state: LoadedState): Decision {
   const org = activeOrg(state, e.data.orgId);
   if (isDecision(org)) return org;
-  return apply({ entity: 'org', record: bump({ ...org, name: e.data.name }, org), expectedVersion: org.version });
+  return apply({ entity: 'org', record: bump({ ...org, name: e.data.name }, org), expectedVersion: org.version, sameTree: true });
 }
 
 export function setTarget(e: EventOf<'target.set'>, state: LoadedState): Decision {
   const org = activeOrg(state, e.data.orgId);
   if (isDecision(org)) return org;
   const targets = { ...org.targets, [String(e.data.year)]: e.data.admissions };
-  return apply({ entity: 'org', record: bump({ ...org, targets }, org), expectedVersion: org.version });
+  return apply({ entity: 'org', record: bump({ ...org, targets }, org), expectedVersion: org.version, sameTree: true });
 }
 
 export function moveOrg(e: EventOf<'org.moved'>, state: LoadedState): Decision {

@@ -1,10 +1,20 @@
-// use case: the report of docs/report.md for one org, from the stored subtree figures.
+// use case: the report of docs/report.md for one org, from its month and nets items.
 // (adapter) CLI `report` / functions/report-api --> use case --> domain/figures; storage through ReportReader (port.ts)
-import { figuresOn, renderReport, type Report } from '../../domain/figures/index.js';
+import {
+  figuresAt,
+  monthsToRead,
+  renderReport,
+  type DatedChanges,
+  type FiguresQuery,
+  type Month,
+  type OrgTree,
+  type Report,
+} from '../../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../../domain/dates.js';
+import type { BusinessDate } from '../../domain/records.js';
 import { dossierThresholds } from '../../domain/rules/index.js';
 import { UnknownOrgError } from '../errors.js';
-import { asOfId, figuresId, NETS } from '../refresh-figures/port.js';
+import { netsId } from '../refresh-figures/port.js';
 import type { ReportReader } from './port.js';
 
 export { UnknownOrgError };
@@ -13,40 +23,57 @@ export type { ReportReader };
 export interface ReportOptions {
   /** Defaults to the year of `date`. */
   year?: number;
-  /** The day members, open dossiers, dueSoon, overdue, late and asOf are judged on; defaults to today in Vietnam. */
+  /**
+   * The day the figures are as of; defaults to today in Vietnam, or, when only a past
+   * `year` is given, to 31 December of that year (its year-end report).
+   */
   date?: string;
+  /** Today in Vietnam (tests pass it; the default reads the clock). */
+  today?: BusinessDate;
 }
+
+/** The day and year a report is for, from what was asked (docs/report.md#asking-for-a-report). */
+export function reportPeriod(opts: ReportOptions): { date: BusinessDate; year: number } {
+  const today = opts.today ?? todayInVietnam(new Date());
+  if (opts.date !== undefined) return { date: opts.date, year: opts.year ?? yearOf(opts.date) };
+  if (opts.year !== undefined && opts.year < yearOf(today)) return { date: `${opts.year}-12-31`, year: opts.year };
+  return { date: today, year: opts.year ?? yearOf(today) };
+}
+
+/** The items that stand for an org: its subtree's when it has children, else its own. */
+const kindOf = (tree: OrgTree, orgId: string) => (tree.children(orgId).length > 0 ? ('subtree' as const) : ('own' as const));
 
 /** The report of `orgId` and its active children on a date. @throws UnknownOrgError for an org that is not registered. */
 export async function buildReport(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<Report> {
   const tree = await store.currentOrgTree();
-  const org = tree.get(orgId);
-  if (!org) throw new UnknownOrgError(orgId);
-  const date = opts.date ?? todayInVietnam(new Date());
-  const year = opts.year ?? yearOf(date);
+  if (!tree.get(orgId)) throw new UnknownOrgError(orgId);
+  const { date, year } = reportPeriod(opts);
   const children = tree.children(orgId).filter((c) => c.status === 'active');
   const ids = [orgId, ...children.map((c) => c.orgId)];
-  const [stored, asOf] = await Promise.all([
-    store.readFigures(
-      ids.map((id) => ({ orgId: id, kind: 'subtree' as const })),
-      false,
-    ),
-    // Two items per org: the net change of every year, and the changes of `date`'s year.
-    store.readAsOf(
-      ids.flatMap((id) => [NETS, String(yearOf(date))].map((part) => ({ orgId: id, kind: 'subtree' as const, part }))),
-      false,
-    ),
+  const [records, read] = await Promise.all([
+    store.readOrgs(ids),
+    store.readItems({ nets: ids.map((id) => ({ orgId: id, kind: kindOf(tree, id) })) }, false),
   ]);
-  const onDate = (id: string) =>
-    figuresOn(date, asOf.get(asOfId(id, 'subtree', NETS))?.data, asOf.get(asOfId(id, 'subtree', String(yearOf(date))))?.data);
+  const dueSoonDays = Math.max(...dossierThresholds(date));
+  const figuresOf = async (id: string, keyed: boolean) => {
+    const kind = kindOf(tree, id);
+    const nets = read.nets.get(netsId(id, kind));
+    const q: FiguresQuery = { date, year, keyed };
+    const months = new Map<Month, DatedChanges>();
+    for (const range of monthsToRead(q, nets)) {
+      for (const m of await store.queryMonths(id, kind, range, false)) months.set(m.month, m.changes);
+    }
+    return figuresAt({ ...q, dueSoonDays }, nets, months);
+  };
+  const [figures, ...childFigures] = await Promise.all([figuresOf(orgId, true), ...children.map((c) => figuresOf(c.orgId, false))]);
+  // A record the tree has but the read missed (removed since?) falls back to the tree's copy.
+  const recordOf = (id: string) => records.get(id) ?? tree.get(id)!;
   return renderReport({
-    org,
+    org: recordOf(orgId),
     tree,
-    figures: stored.get(figuresId(orgId, 'subtree'))?.figures,
-    onDate: onDate(orgId),
-    children: children.map((c) => ({ org: c, figures: stored.get(figuresId(c.orgId, 'subtree'))?.figures, onDate: onDate(c.orgId) })),
+    figures: figures!,
+    children: children.map((c, i) => ({ org: { ...recordOf(c.orgId), status: c.status }, figures: childFigures[i]! })),
     year,
     date,
-    dueSoonDays: Math.max(...dossierThresholds(date)),
   });
 }

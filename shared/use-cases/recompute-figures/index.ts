@@ -1,22 +1,33 @@
-// use case: rebuild every figure from the records (`dangvien recompute`), or only
-// compare (`--check`). It reads the whole Records table once: an operator's tool.
-// (adapter) CLI `recompute` --> use case --> domain/figures; storage through RecomputeStore (port.ts)
+// use case: rebuild every figure from the records (`dangvien recompute`), or only compare
+// (`--check`). It reads the whole Records table and the whole Figures table once: an
+// operator's tool. (adapter) CLI `recompute` --> use case --> domain/figures; storage
+// through RecomputeStore (port.ts).
+//
+// The comparison is a recount in memory, sharing the domain's contribution and merge rules
+// with the refresh. The repair writes nothing computed from that scan but the record
+// versions' own contributions (each put only over an older version): it recounts the cells
+// and merges the orgs through the refresh's own steps, each write conditional on the version
+// it read, so that a recompute running while events flow never writes over a newer figure.
 import {
-  byYear,
-  countCellFigures,
-  diffFigures,
-  diffTallies,
-  mergeSubtree,
+  byMonth,
+  diffChanges,
+  factChanges,
+  lastClosableYear,
+  mergeSources,
+  monthsTouched,
+  netOf,
   OrgTree,
   recordChanges,
   sumChanges,
   type DatedChanges,
-  type OrgFigures,
-  type Tally,
+  type Month,
 } from '../../domain/figures/index.js';
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../domain/records.js';
 import { refreshedDeadline, type DeadlineRefresh } from '../../domain/deadline-refresh.js';
-import { asOfId, NETS, type FiguresKind, type StoredAsOf, type StoredContribution } from '../refresh-figures/port.js';
+import { todayInVietnam } from '../../domain/dates.js';
+import { CELL_LEVELS, type FactRecord, type OrgRecord, type StoredRecord } from '../../domain/records.js';
+import { mapLimit } from '../../map-limit.js';
+import { mergeOrg, recountCell, syncNets } from '../refresh-figures/index.js';
+import { monthId, netsId, type FiguresKind, type StoredContribution } from '../refresh-figures/port.js';
 import type { RecomputeStore } from './port.js';
 
 export type { RecomputeStore };
@@ -24,12 +35,10 @@ export type { RecomputeStore };
 export interface Difference {
   orgId: string;
   kind: FiguresKind;
-  /** For figures as of a date: the item (`nets`, a year, or `changes:<record>` for a record's contribution). */
+  /** The item: a month `YYYY-MM`, `nets`, `changes:<record>` for a record's contribution, `deadline:<record>`, or a leftover's key. */
   part?: string;
   lines: string[];
 }
-
-type AsOfItem = Omit<StoredAsOf, 'version'>;
 
 /** A provisional deadline the rule sets of now compute otherwise, with its record's partition key. */
 interface PendingDeadline {
@@ -40,124 +49,159 @@ interface PendingDeadline {
 /** What a dossier or transfer holds of its deadline (and where it counts). */
 type DeadlineHolder = { dueOn?: string; dueOnProvisional?: boolean; cellId?: string; fromOrgId?: string };
 
-/** Every figure as of a date recounted from the records alone: contributions, then own and subtree items. */
-export interface AsOfRecount {
+/** Every figure recounted from the records alone. */
+export interface Recount {
+  tree: OrgTree;
   /** Keyed `cellId|recordPk`. */
   contributions: Map<string, StoredContribution>;
-  /** Keyed {@link asOfId}. */
-  items: Map<string, AsOfItem>;
+  /** The months every org's items should hold, keyed {@link monthId}: own for cells, subtree for orgs with children. */
+  months: Map<string, { orgId: string; kind: FiguresKind; month: Month; changes: DatedChanges }>;
+  deadlines: PendingDeadline[];
 }
 
-/**
- * Every figure recounted from the records alone. With `refreshDeadlines`, a provisional
- * deadline the rule sets of now compute otherwise is counted as refreshed, and listed.
- */
+const CELLS = new Set<string>(CELL_LEVELS);
+
+/** Every figure recounted from the records alone (the refreshed deadlines counted as `refreshed` says). */
 export async function recountEverything(
   store: Pick<RecomputeStore, 'scanRecords'>,
-  opts: { refreshDeadlines?: boolean } = {},
-): Promise<{
-  figures: Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>;
-  asOf: AsOfRecount;
-  deadlines: PendingDeadline[];
-}> {
+  refreshed: ReadonlyMap<string, StoredRecord> = new Map(),
+): Promise<Recount> {
   const deadlines: PendingDeadline[] = [];
   const orgs: OrgRecord[] = [];
-  const holdings = new Map<
-    string,
-    { members: MemberRecord[]; dossiers: DossierRecord[]; transfers: TransferRecord[]; facts: FactRecord[] }
-  >();
-  const of = (cellId: string) => {
-    let h = holdings.get(cellId);
-    if (!h) {
-      h = { members: [], dossiers: [], transfers: [], facts: [] };
-      holdings.set(cellId, h);
-    }
-    return h;
-  };
+  const facts = new Map<string, FactRecord[]>();
   const contributions = new Map<string, StoredContribution>();
-  await store.scanRecords((read, { pk, cellId }) => {
+  await store.scanRecords((read, { pk }) => {
     const refresh = refreshedDeadline(read);
     if (refresh) deadlines.push({ refresh, recordPk: pk });
-    const stored = refresh && opts.refreshDeadlines ? refresh.after : read;
+    const stored = refreshed.get(pk) ?? read;
     if (stored.entity === 'member' || stored.entity === 'dossier' || stored.entity === 'transfer') {
       for (const [cell, changes] of recordChanges(stored)) {
         contributions.set(`${cell}|${pk}`, { cellId: cell, recordPk: pk, version: stored.record.version, changes });
       }
-    }
-    if (stored.entity === 'org') orgs.push(stored.record);
-    else if (stored.entity === 'fact') of(stored.record.cellId).facts.push(stored.record);
-    else if (cellId && stored.entity === 'member') of(cellId).members.push(stored.record);
-    else if (cellId && stored.entity === 'dossier') of(cellId).dossiers.push(stored.record);
-    else if (cellId && stored.entity === 'transfer') of(cellId).transfers.push(stored.record);
+    } else if (stored.entity === 'org') orgs.push(stored.record);
+    else if (stored.entity === 'fact') facts.set(stored.record.cellId, [...(facts.get(stored.record.cellId) ?? []), stored.record]);
   });
   const tree = new OrgTree(orgs);
-  const out = new Map<string, { orgId: string; kind: FiguresKind; figures: OrgFigures }>();
-  for (const [cellId, h] of holdings) out.set(`own:${cellId}`, { orgId: cellId, kind: 'own', figures: countCellFigures({ cellId, ...h }) });
-  for (const id of tree.bottomUp()) {
-    const figures = mergeSubtree(
-      id,
-      out.get(`own:${id}`)?.figures,
-      tree.children(id).map((c) => out.get(`subtree:${c.orgId}`)?.figures),
-      (other) => tree.isInSubtree(id, other),
-    );
-    out.set(`subtree:${id}`, { orgId: id, kind: 'subtree', figures });
-  }
-  return { figures: out, asOf: { contributions, items: mergeAsOf(tree, contributions) }, deadlines };
-}
-
-/** The own and subtree as-of items of every org from the contributions (the refresh's steps 2 and 3 at once). */
-function mergeAsOf(tree: OrgTree, contributions: Map<string, StoredContribution>): Map<string, AsOfItem> {
-  const byCell = new Map<string, DatedChanges[]>();
-  for (const c of contributions.values()) byCell.set(c.cellId, [...(byCell.get(c.cellId) ?? []), c.changes]);
-  const subtree = new Map<string, DatedChanges>();
-  const items = new Map<string, AsOfItem>();
+  const own = new Map<string, DatedChanges[]>();
+  for (const c of contributions.values()) own.set(c.cellId, [...(own.get(c.cellId) ?? []), c.changes]);
+  for (const [cellId, list] of facts) own.set(cellId, [...(own.get(cellId) ?? []), ...list.map((f) => factChanges(f).changes)]);
+  const months: Recount['months'] = new Map();
   const put = (orgId: string, kind: FiguresKind, changes: DatedChanges) => {
-    const split = byYear(changes);
-    const parts: Array<[string, Record<string, Tally>]> = [[NETS, split.nets], ...Object.entries(split.days)];
-    for (const [part, data] of parts) if (Object.keys(data).length > 0) items.set(asOfId(orgId, kind, part), { orgId, kind, part, data });
+    for (const [month, m] of byMonth(changes)) months.set(monthId(orgId, kind, month), { orgId, kind, month, changes: m });
   };
-  for (const [cellId, all] of byCell) put(cellId, 'own', sumChanges(all));
-  for (const id of tree.bottomUp()) {
-    const own = sumChanges(byCell.get(id) ?? []);
-    const changes = sumChanges([own, ...tree.children(id).map((c) => subtree.get(c.orgId))]);
-    subtree.set(id, changes);
-    put(id, 'subtree', changes);
+  const totals = new Map<string, DatedChanges>();
+  for (const [cellId, list] of own) {
+    const changes = sumChanges(list);
+    put(cellId, 'own', changes);
+    totals.set(cellId, changes);
   }
-  return items;
+  for (const id of tree.bottomUp()) {
+    const children = tree.children(id);
+    if (children.length === 0) continue;
+    const changes = mergeSources([totals.get(id), ...children.map((c) => totals.get(c.orgId))], (other) => tree.isInSubtree(id, other));
+    put(id, 'subtree', changes);
+    totals.set(id, changes);
+  }
+  return { tree, contributions, months, deadlines };
 }
 
-/** Compares the stored figures with a recount; with `write`, replaces the ones that differ. */
-export async function recomputeFigures(store: RecomputeStore, opts: { write: boolean }): Promise<Difference[]> {
-  const [everything, all] = await Promise.all([recountEverything(store, { refreshDeadlines: opts.write }), store.readAllFigureItems()]);
-  const recounted = everything.figures;
-  const stored = all.figures;
-  const storedById = new Map(stored.map((s) => [`${s.kind}:${s.orgId}`, s]));
-  const differences: Difference[] = [];
-  for (const [id, fresh] of recounted) {
-    const lines = diffFigures(storedById.get(id)?.figures, fresh.figures);
-    if (lines.length === 0) continue;
-    differences.push({ orgId: fresh.orgId, kind: fresh.kind, lines });
-    // Written without the delta merge's record of the sources (`absorbed`), and at a new
-    // version: the next refresh of this item and of its parent merges them in full.
-    if (opts.write) await store.writeFigures(fresh.orgId, fresh.kind, fresh.figures, storedById.get(id)?.version);
-  }
-  for (const s of stored) {
-    const id = `${s.kind}:${s.orgId}`;
-    if (recounted.has(id)) continue;
-    const lines = diffFigures(s.figures, undefined);
-    if (lines.length > 0) differences.push({ orgId: s.orgId, kind: s.kind, lines });
-  }
-  differences.push(...(await compareAsOf(store, everything.asOf, all.asOf, all.contributions, opts.write)));
+/** Compares the stored figures with a recount; with `write`, repairs what differs. */
+export async function recomputeFigures(store: RecomputeStore, opts: { write: boolean; today?: string }): Promise<Difference[]> {
+  // Deadlines first: a record written with a refreshed deadline is counted as written.
+  const refreshed = new Map<string, StoredRecord>();
+  const deadlineDifferences: Difference[] = [];
+  const scanned = await recountEverything(store);
   // A calendar extended since a provisional deadline was stored moves it (docs/reminders.md#deadlines).
-  for (const { refresh, recordPk } of everything.deadlines) {
+  for (const { refresh, recordPk } of scanned.deadlines) {
     const { before, after } = refresh as { before: { record: DeadlineHolder }; after: { record: DeadlineHolder } };
-    differences.push({
+    deadlineDifferences.push({
       orgId: before.record.cellId ?? before.record.fromOrgId ?? '',
       kind: 'own',
       part: `deadline:${recordPk}`,
       lines: [`dueOn ${before.record.dueOn} → ${after.record.dueOn}${after.record.dueOnProvisional ? ' (still provisional)' : ''}`],
     });
-    if (opts.write) await store.writeRefreshedDeadline(refresh);
+    if (opts.write && (await store.writeRefreshedDeadline(refresh))) refreshed.set(recordPk, refresh.after);
+  }
+  const recount = refreshed.size > 0 ? await recountEverything(store, refreshed) : scanned;
+  const stored = await store.readAllFigureItems();
+  const differences: Difference[] = [...deadlineDifferences];
+  const { tree } = recount;
+
+  // Contributions.
+  const storedContributions = new Map(stored.contributions.map((c) => [`${c.cellId}|${c.recordPk}`, c]));
+  const contributionFixes: StoredContribution[] = [];
+  const cellMonths = new Map<string, Set<Month>>();
+  const touch = (cellId: string, months: Iterable<Month>) => {
+    const set = cellMonths.get(cellId) ?? new Set<Month>();
+    for (const m of months) set.add(m);
+    cellMonths.set(cellId, set);
+  };
+  for (const id of new Set([...recount.contributions.keys(), ...storedContributions.keys()])) {
+    const fresh = recount.contributions.get(id);
+    const old = storedContributions.get(id);
+    const lines = diffChanges(old?.changes, fresh?.changes);
+    if (lines.length === 0) continue;
+    const { cellId, recordPk } = (fresh ?? old)!;
+    differences.push({ orgId: cellId, kind: 'own', part: `changes:${recordPk}`, lines });
+    contributionFixes.push(fresh ?? { ...old!, changes: {} });
+    touch(cellId, [...monthsTouched(old?.changes), ...monthsTouched(fresh?.changes)]);
+  }
+
+  // Months: what each org's items should hold, and items that should not be there.
+  const storedMonths = new Map(stored.months.map((m) => [monthId(m.orgId, m.kind, m.month), m]));
+  const expected = (orgId: string, kind: FiguresKind) =>
+    kind === 'own' ? CELLS.has(tree.get(orgId)?.level ?? '') : tree.children(orgId).length > 0;
+  const monthsOf = new Map<string, Map<Month, DatedChanges>>();
+  for (const m of recount.months.values()) {
+    const id = netsId(m.orgId, m.kind);
+    monthsOf.set(id, (monthsOf.get(id) ?? new Map()).set(m.month, m.changes));
+  }
+  const mergeAgain = new Set<string>();
+  for (const id of new Set([...recount.months.keys(), ...storedMonths.keys()])) {
+    const fresh = recount.months.get(id);
+    const old = storedMonths.get(id);
+    const lines = diffChanges(old?.changes, fresh?.changes);
+    if (lines.length === 0) continue;
+    const { orgId, kind, month } = (fresh ?? old)!;
+    differences.push({ orgId, kind, part: month, lines });
+    if (kind === 'own') touch(orgId, [month]);
+    else mergeAgain.add(orgId);
+  }
+
+  // Nets: each year they hold must be the sum of that year's months.
+  const netsToFix = new Map<string, { orgId: string; kind: FiguresKind; years: number[] }>();
+  for (const n of stored.nets) {
+    const fresh = monthsOf.get(netsId(n.orgId, n.kind)) ?? new Map<Month, DatedChanges>();
+    const years = new Set([...Object.keys(n.years).map(Number), ...[...fresh.keys()].map((m) => Number(m.slice(0, 4)))]);
+    const wrong: number[] = [];
+    for (const y of [...years].sort((a, b) => a - b)) {
+      if (n.through === undefined || y > n.through) continue;
+      const net = netOf(sumChanges([...fresh].filter(([m]) => Number(m.slice(0, 4)) === y).map(([, c]) => c)));
+      const lines = diffChanges({ [String(y)]: n.years[String(y)] ?? {} }, { [String(y)]: net });
+      if (lines.length === 0) continue;
+      differences.push({ orgId: n.orgId, kind: n.kind, part: 'nets', lines: lines.map((l) => `nets ${l}`) });
+      wrong.push(y);
+    }
+    if (wrong.length > 0) netsToFix.set(netsId(n.orgId, n.kind), { orgId: n.orgId, kind: n.kind, years: wrong });
+  }
+
+  // Items of an earlier layout, and subtree items of an org without children.
+  for (const l of stored.leftovers)
+    differences.push({ orgId: l.orgId, kind: 'own', part: l.sk, lines: ['left over from an earlier version'] });
+  const childless = new Set(
+    [...stored.months, ...stored.nets].filter((i) => i.kind === 'subtree' && !expected(i.orgId, 'subtree')).map((i) => i.orgId),
+  );
+
+  if (opts.write) {
+    await repair(store, {
+      contributionFixes,
+      cellMonths,
+      mergeAgain,
+      netsToFix,
+      childless,
+      leftovers: stored.leftovers,
+      today: opts.today ?? todayInVietnam(new Date()),
+    });
   }
   // The scans come back in no particular order; operators compare what --check prints.
   return differences.sort(
@@ -165,34 +209,49 @@ export async function recomputeFigures(store: RecomputeStore, opts: { write: boo
   );
 }
 
-/** Compares the stored as-of items and contributions with a recount; with `write`, replaces the ones that differ. */
-async function compareAsOf(
+/**
+ * Writes what the comparison found through the refresh's own steps: contributions at their
+ * record's version (never over a later one), the cells recounted from the store, every org
+ * with children merged again in full deepest first (each write conditional on the version
+ * read, an unchanged month left alone), the nets summed again where they differ.
+ */
+async function repair(
   store: RecomputeStore,
-  recount: AsOfRecount,
-  storedItems: StoredAsOf[],
-  storedContributions: StoredContribution[],
-  write: boolean,
-): Promise<Difference[]> {
-  const differences: Difference[] = [];
-  const itemsById = new Map(storedItems.map((s) => [asOfId(s.orgId, s.kind, s.part), s]));
-  for (const id of new Set([...recount.items.keys(), ...itemsById.keys()])) {
-    const fresh = recount.items.get(id);
-    const old = itemsById.get(id);
-    const lines = diffTallies(old?.data, fresh?.data);
-    if (lines.length === 0) continue;
-    const { orgId, kind, part } = (fresh ?? old)!;
-    differences.push({ orgId, kind, part, lines });
-    if (write) await store.writeAsOf({ orgId, kind, part, data: fresh?.data ?? {} }, old?.version);
+  work: {
+    contributionFixes: StoredContribution[];
+    cellMonths: Map<string, Set<Month>>;
+    mergeAgain: Set<string>;
+    netsToFix: Map<string, { orgId: string; kind: FiguresKind; years: number[] }>;
+    childless: Set<string>;
+    leftovers: Array<{ pk: string; sk: string }>;
+    today: string;
+  },
+): Promise<void> {
+  const closable = lastClosableYear(work.today);
+  await mapLimit(work.contributionFixes, 16, (c) => store.putContribution(c));
+  const tree = await store.currentOrgTree();
+  await mapLimit([...work.cellMonths], 16, async ([cellId, months]) => {
+    const reports = await recountCell(store, cellId, months);
+    const fix = work.netsToFix.get(netsId(cellId, 'own'));
+    work.netsToFix.delete(netsId(cellId, 'own'));
+    await syncNets(store, { orgId: cellId, kind: 'own' }, reports, closable, undefined, fix?.years);
+  });
+  // Every org with children, merged again in full from its sources, deepest first: what
+  // changed below reaches the root whatever the comparison saw.
+  const depth = (id: string) => tree.ancestors(id).length;
+  const withChildren = tree.all().filter((o) => tree.children(o.orgId).length > 0);
+  const levels = new Map<number, string[]>();
+  for (const o of withChildren) levels.set(depth(o.orgId), [...(levels.get(depth(o.orgId)) ?? []), o.orgId]);
+  for (const d of [...levels.keys()].sort((a, b) => b - a)) {
+    await mapLimit(levels.get(d)!, 8, async (orgId) => {
+      const reports = await mergeOrg(store, tree, orgId, new Map(), true);
+      const fix = work.netsToFix.get(netsId(orgId, 'subtree'));
+      work.netsToFix.delete(netsId(orgId, 'subtree'));
+      await syncNets(store, { orgId, kind: 'subtree' }, reports, closable, undefined, fix?.years);
+    });
   }
-  const contributionsById = new Map(storedContributions.map((c) => [`${c.cellId}|${c.recordPk}`, c]));
-  for (const id of new Set([...recount.contributions.keys(), ...contributionsById.keys()])) {
-    const fresh = recount.contributions.get(id);
-    const old = contributionsById.get(id);
-    const lines = diffTallies(old?.changes, fresh?.changes);
-    if (lines.length === 0) continue;
-    const { cellId, recordPk } = (fresh ?? old)!;
-    differences.push({ orgId: cellId, kind: 'own', part: `changes:${recordPk}`, lines });
-    if (write) await store.putContribution(fresh ?? { ...old!, changes: {} });
-  }
-  return differences;
+  for (const { orgId, kind, years } of work.netsToFix.values())
+    await syncNets(store, { orgId, kind }, new Map(), closable, undefined, years);
+  for (const orgId of work.childless) if (tree.children(orgId).length === 0) await store.deleteSubtreeItems(orgId);
+  for (const l of work.leftovers) await store.deleteFigureItem(l);
 }
