@@ -5,10 +5,21 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
-import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import type { CandidateRecord, DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import type { AppliedEvent, CommitResult, IngestStore } from '../use-cases/ingest-event/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
-import { deferredKey, dossierKey, factKey, memberKey, orgKey, cellPartition, stripStorage, toItem, transferKey } from './keys.js';
+import {
+  candidateKey,
+  cellPartition,
+  deferredKey,
+  dossierKey,
+  factKey,
+  memberKey,
+  orgKey,
+  stripStorage,
+  toItem,
+  transferKey,
+} from './keys.js';
 import { storeDeferred } from './deferred-events.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { findApplied, markerItem } from './event-marker.js';
@@ -117,6 +128,7 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
       want<MemberRecord>('member', needs.members, memberKey, state.members);
       want<DossierRecord>('dossier', needs.dossiers, dossierKey, state.dossiers);
       want<TransferRecord>('transfer', needs.transfers, transferKey, state.transfers);
+      want<CandidateRecord>('candidate', needs.candidates ?? [], candidateKey, state.candidates);
       let loaded = loaders.length > 0;
       await batchGet(loaders, keysOpenedFor(state));
       for (const l of loaders) state.looked.add(l.look);
