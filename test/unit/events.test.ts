@@ -110,9 +110,7 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
     { name: 'classId with a space', make: () => withData('candidate.classCompleted', { classId: 'lớp 5' }), path: 'data.classId' },
     { name: 'without classId', make: () => without('candidate.classCompleted', 'classId'), path: 'data.classId' },
   ],
-  'candidate.dropped': [
-    { name: 'unknown reason', make: () => withData('candidate.dropped', { reason: 'admitted' }), path: 'data.reason' },
-  ],
+  'candidate.dropped': [{ name: 'unknown reason', make: () => withData('candidate.dropped', { reason: 'admitted' }), path: 'data.reason' }],
   'member.admitted': [
     { name: 'impossible date', make: () => withData('member.admitted', { admittedOn: '2021-02-30' }), path: 'data.admittedOn' },
     { name: 'ceremony before decision', make: () => withData('member.admitted', { ceremonyOn: '2021-03-01' }), path: 'data.ceremonyOn' },
@@ -167,7 +165,11 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
       make: () => withData('member.imported', { status: 'probationary', recognizedOn: undefined, cardIssuedOn: '1992-03-02' }),
       path: 'data.cardIssuedOn',
     },
-    { name: 'a card before the recognition', make: () => withData('member.imported', { cardIssuedOn: '1992-03-01' }), path: 'data.cardIssuedOn' },
+    {
+      name: 'a card before the recognition',
+      make: () => withData('member.imported', { cardIssuedOn: '1992-03-01' }),
+      path: 'data.cardIssuedOn',
+    },
     {
       name: 'interruptedDays longer than the span',
       make: () => withData('member.imported', { firstAdmittedOn: '1991-01-01', interruptedDays: 61 }),

@@ -1687,7 +1687,7 @@ function facts(h: DomainHarness, cellId: string, year: number, kind?: Fact['kind
 
 /** The records and facts, to show that a rejected or retried event changed nothing. */
 function snapshot(h: DomainHarness): string {
-  return JSON.stringify([h.orgs, h.members, h.dossiers, h.transfers, h.facts].map((m) => [...m.entries()].sort()));
+  return JSON.stringify([h.orgs, h.members, h.dossiers, h.transfers, h.candidates, h.facts].map((m) => [...m.entries()].sort()));
 }
 
 // ---------------------------------------------------------------------------- the suite

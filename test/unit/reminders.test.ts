@@ -257,7 +257,9 @@ describe('admission work, pool and temporary transfer reminders, day by day', ()
   const plan = (subject: ReminderSubject, dates: readonly string[]) =>
     Object.fromEntries(
       runJob(subject, dates)
-        .map((run, i) => [dates[i], run.map((k) => [k.reminder.kind, k.reminder.dueOn, k.reminder.daysLeft, k.reminder.threshold])] as const)
+        .map(
+          (run, i) => [dates[i], run.map((k) => [k.reminder.kind, k.reminder.dueOn, k.reminder.daysLeft, k.reminder.threshold])] as const,
+        )
         .filter(([, run]) => run.length > 0),
     );
 
@@ -406,11 +408,19 @@ const subjectArb: fc.Arbitrary<ReminderSubject> = fc.oneof(
     .record({ due: fc.integer({ min: 0, max: 90 }), noticeDays: fc.integer({ min: 0, max: 30 }) })
     .map(({ due, noticeDays }): ReminderSubject => ({ kind: 'ceremony', memberId: 'M', cellId: 'C', dueOn: day(due), noticeDays })),
   fc.integer({ min: 0, max: 90 }).map((d): ReminderSubject => ({ kind: 'records', memberId: 'M', cellId: 'C', dueOn: day(d) })),
-  fc.integer({ min: 0, max: 90 }).map((d): ReminderSubject => ({ kind: 'temporary-transfer', transferId: 'T', cellId: 'C', dueOn: day(d) })),
+  fc
+    .integer({ min: 0, max: 90 })
+    .map((d): ReminderSubject => ({ kind: 'temporary-transfer', transferId: 'T', cellId: 'C', dueOn: day(d) })),
   fc
     .record({ expires: fc.integer({ min: 0, max: 120 }), noticeDays: fc.integer({ min: 0, max: 100 }) })
     .map(
-      ({ expires, noticeDays }): ReminderSubject => ({ kind: 'certificate', personId: 'P', cellId: 'C', expiresOn: day(expires), noticeDays }),
+      ({ expires, noticeDays }): ReminderSubject => ({
+        kind: 'certificate',
+        personId: 'P',
+        cellId: 'C',
+        expiresOn: day(expires),
+        noticeDays,
+      }),
     ),
   fc
     .record({
@@ -534,7 +544,8 @@ describe('properties', () => {
             expect(count('transfer.temporaryTooLong')).toBe(inWindow(subject.dueOn, null) ? 1 : 0);
             break;
           case 'certificate': {
-            const window = subject.noticeDays > 0 && inWindow(addDays(subject.expiresOn, -subject.noticeDays), addDays(subject.expiresOn, -1));
+            const window =
+              subject.noticeDays > 0 && inWindow(addDays(subject.expiresOn, -subject.noticeDays), addDays(subject.expiresOn, -1));
             expect(count('candidate.certificateExpiring')).toBe(window ? 1 : 0);
             break;
           }
