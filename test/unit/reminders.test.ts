@@ -411,17 +411,15 @@ const subjectArb: fc.Arbitrary<ReminderSubject> = fc.oneof(
   fc
     .integer({ min: 0, max: 90 })
     .map((d): ReminderSubject => ({ kind: 'temporary-transfer', transferId: 'T', cellId: 'C', dueOn: day(d) })),
-  fc
-    .record({ expires: fc.integer({ min: 0, max: 120 }), noticeDays: fc.integer({ min: 0, max: 100 }) })
-    .map(
-      ({ expires, noticeDays }): ReminderSubject => ({
-        kind: 'certificate',
-        personId: 'P',
-        cellId: 'C',
-        expiresOn: day(expires),
-        noticeDays,
-      }),
-    ),
+  fc.record({ expires: fc.integer({ min: 0, max: 120 }), noticeDays: fc.integer({ min: 0, max: 100 }) }).map(
+    ({ expires, noticeDays }): ReminderSubject => ({
+      kind: 'certificate',
+      personId: 'P',
+      cellId: 'C',
+      expiresOn: day(expires),
+      noticeDays,
+    }),
+  ),
   fc
     .record({
       offsets: fc.uniqueArray(fc.integer({ min: 0, max: 120 }), { maxLength: 3 }),
