@@ -109,7 +109,8 @@ function memberSubjects(m: MemberRecord): ReminderSubject[] {
 
 function transferSubjects(t: TransferRecord): ReminderSubject[] {
   const out: ReminderSubject[] = [];
-  if (t.status === 'issued' && !t.toExternal && t.dueOn) out.push({ kind: 'transfer', transferId: t.transferId, cellId: t.fromOrgId, dueOn: t.dueOn });
+  if (t.status === 'issued' && !t.toExternal && t.dueOn)
+    out.push({ kind: 'transfer', transferId: t.transferId, cellId: t.fromOrgId, dueOn: t.dueOn });
   // A temporary transfer from a cell of this system under way: issued, or received at the
   // other end. One from outside has no sending cell here to remind.
   const open = t.status === 'issued' || t.status === 'received';

@@ -5,7 +5,15 @@
 // the records live.
 import type { RejectReason, RetryReason, Write } from '../../shared/domain/ingest/decision-types.js';
 import type { DomainEvent } from '../../shared/domain/events/index.js';
-import type { CandidateRecord, DossierRecord, Fact, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
+import type {
+  CandidateRecord,
+  DossierRecord,
+  Fact,
+  FactRecord,
+  MemberRecord,
+  OrgRecord,
+  TransferRecord,
+} from '../../shared/domain/records.js';
 import { PredecessorMissingError } from '../../shared/use-cases/errors.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event/index.js';
 import { InMemoryIngestStore } from './in-memory-stores.js';

@@ -86,7 +86,10 @@ function daysFrom(a: string, b: string): number {
  * `admittedOn`, and the time out of the party (`interruptedDays`) lies between the two,
  * so it can neither come without the first admission nor exceed the span.
  */
-function partyAgeFits(ctx: z.RefinementCtx, d: { admittedOn: string; firstAdmittedOn?: string | undefined; interruptedDays?: number | undefined }): void {
+function partyAgeFits(
+  ctx: z.RefinementCtx,
+  d: { admittedOn: string; firstAdmittedOn?: string | undefined; interruptedDays?: number | undefined },
+): void {
   if (d.firstAdmittedOn !== undefined && d.firstAdmittedOn >= d.admittedOn) {
     ctx.addIssue({ code: 'custom', path: ['firstAdmittedOn'], message: 'must be before admittedOn' });
   }

@@ -73,7 +73,11 @@ export function dropCandidate(e: EventOf<'candidate.dropped'>, state: LoadedStat
   if (!last || !inPool(candidate)) return reject('not-in-pool', `person ${personId} ${standing(candidate)}`);
   if (on < last.from) return reject('date-order', `the drop is before person ${personId} was listed (${last.from})`);
   const stays = [...candidate.stays.slice(0, -1), { ...last, until: on, ended: { by: 'dropped' as const, reason } }];
-  return apply({ entity: 'candidate', record: bump<CandidateRecord>({ ...candidate, stays }, candidate), expectedVersion: candidate.version });
+  return apply({
+    entity: 'candidate',
+    record: bump<CandidateRecord>({ ...candidate, stays }, candidate),
+    expectedVersion: candidate.version,
+  });
 }
 
 /**
@@ -111,7 +115,10 @@ export function admissionLinkWrite(candidate: CandidateRecord, memberId: string,
   const ended = { ...last, until: maxDate(last.from, admittedOn), ended: { by: 'admitted' as const } };
   return {
     entity: 'candidate',
-    record: bump<CandidateRecord>({ ...rest, stays: [...candidate.stays.slice(0, -1), ended], admission: { memberId, admittedOn, cellId } }, candidate),
+    record: bump<CandidateRecord>(
+      { ...rest, stays: [...candidate.stays.slice(0, -1), ended], admission: { memberId, admittedOn, cellId } },
+      candidate,
+    ),
     expectedVersion: candidate.version,
   };
 }

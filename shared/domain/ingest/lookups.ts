@@ -1,5 +1,14 @@
 // domain: finding the records an event names, or the decision when they are not fit.
-import type { CandidateRecord, DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, Fact, BusinessDate } from '../records.js';
+import type {
+  CandidateRecord,
+  DossierRecord,
+  FactRecord,
+  MemberRecord,
+  OrgRecord,
+  TransferRecord,
+  Fact,
+  BusinessDate,
+} from '../records.js';
 import { yearOf } from '../dates.js';
 import { reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { isCell } from './orgs.js';
