@@ -14,14 +14,14 @@ import { DomainHarness, outcomeOf } from '../helpers/domain-harness.js';
 import { baseOrgs, validEvent, validProfile } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
 
-const NEW_TYPES: EventType[] = [
+const NEW_TYPES = [
   'candidate.listed',
   'candidate.classCompleted',
   'candidate.dropped',
   'member.ceremonyHeld',
   'member.recordsFiled',
   'member.cardIssued',
-];
+] as const satisfies readonly EventType[];
 
 /** The date field of each new type's data. */
 const DATE_FIELD = 'on';
