@@ -61,6 +61,10 @@ describe('another district', () => {
       'lists in its own cell a person in another district’s pool',
       validEvent('candidate.listed', { data: { personId: 'P9', orgId: 'C1' } }),
     ],
+    [
+      'lists in its own cell a member of another district (the refusal would tell that they are one)',
+      validEvent('candidate.listed', { data: { personId: 'M9', orgId: 'C1' } }),
+    ],
     ['certifies a person of another district’s pool', validEvent('candidate.classCompleted', { data: { personId: 'P9' } })],
     ['drops a person of another district’s pool', validEvent('candidate.dropped', { data: { personId: 'P9' } })],
     [

@@ -505,6 +505,18 @@ const cases: Record<EventType, Case[]> = {
       when: () => listM1({ on: '2021-05-01' }),
       then: rejected('candidate-exists'),
     },
+    {
+      name: 'a member on the rolls, not from the pool: member-exists',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => listM1({ orgId: 'C2' }),
+      then: rejected('member-exists'),
+    },
+    {
+      name: 'a former member (exited), to be readmitted: listed',
+      given: () => [...baseOrgs(), importMember(), exitMember()],
+      when: () => listM1({ on: '2021-06-01' }),
+      then: applied,
+    },
     { name: 'an unknown cell', when: () => listM1(), then: retried('missing-org') },
     { name: 'not a cell', given: baseOrgs, when: () => listM1({ orgId: 'Q1' }), then: rejected('not-a-cell') },
     {

@@ -98,6 +98,7 @@ describe('orgsTouched: every org an event reaches', () => {
     ['member.cardIssued', ev('member.cardIssued', { memberId: 'M9' }), ['C9']],
     ['candidate.listed of a new person', ev('candidate.listed', { personId: 'NEW', orgId: 'C1' }), ['C1']],
     ['candidate.listed of a person in another pool: that cell too', ev('candidate.listed', { personId: 'P9', orgId: 'C1' }), ['C1', 'C9']],
+    ['candidate.listed of a member of another cell: that cell too', ev('candidate.listed', { personId: 'M9', orgId: 'C1' }), ['C1', 'C9']],
     ['candidate.listed again after a drop: the old cell too', ev('candidate.listed', { personId: 'P8', orgId: 'C1' }), ['C1', 'C9']],
     ['candidate.classCompleted: the candidate’s cell', ev('candidate.classCompleted', { personId: 'P9' }), ['C9']],
     ['candidate.dropped: the candidate’s cell', ev('candidate.dropped', { personId: 'P9' }), ['C9']],

@@ -32,6 +32,9 @@ export function listCandidate(e: EventOf<'candidate.listed'>, state: LoadedState
   if (existing && (existing.admission || inPool(existing))) {
     return reject('candidate-exists', `person ${personId} ${standing(existing)}`);
   }
+  // The pool is of non-members (quần chúng): a member on the rolls, here or gone elsewhere, is refused.
+  const member = state.members.get(personId);
+  if (member && member.status !== 'exited') return reject('member-exists', `person ${personId} is a party member`);
   const left = existing?.stays.at(-1)?.until;
   if (left !== undefined && on < left) return reject('date-order', `the listing is before person ${personId} left the pool (${left})`);
   const record = bump<CandidateRecord>(

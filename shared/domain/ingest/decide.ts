@@ -64,7 +64,8 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
       };
     }
     case 'candidate.listed':
-      return { ...needs, orgs: [event.data.orgId], candidates: [event.data.personId] };
+      // A member is not a candidate: the person's member record, if any, refuses the listing.
+      return { ...needs, orgs: [event.data.orgId], candidates: [event.data.personId], members: [event.data.personId] };
     case 'candidate.classCompleted':
     case 'candidate.dropped':
       return { ...needs, candidates: [event.data.personId] };

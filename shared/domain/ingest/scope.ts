@@ -56,7 +56,7 @@ export function orgsTouched(event: DomainEvent, state: LoadedState): string[] {
         return [d.orgId, dossierCell(d.dossierId), memberCell(d.memberId), linkedCell(applicant, d.memberId)];
       }
       case 'candidate.listed':
-        return [event.data.orgId, candidateCell(event.data.personId)];
+        return [event.data.orgId, candidateCell(event.data.personId), memberCell(event.data.personId)];
       case 'candidate.classCompleted':
       case 'candidate.dropped':
         return [candidateCell(event.data.personId)];
