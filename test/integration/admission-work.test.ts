@@ -187,5 +187,20 @@ describe('the admission work through the queue', () => {
       }),
     ]);
     expect(p1.auditTrail.map((e: { type: string }) => e.type).sort()).toEqual(['candidate.classCompleted', 'candidate.listed']);
+    expect(JSON.stringify(p1.auditTrail).normalize('NFC')).not.toContain(NAME);
+  });
+
+  it('`dangvien person erase` erases a candidate (not a member: no --force) and leaves nothing readable of them', async () => {
+    // Act
+    const erased = await dangvien('person', 'erase', 'P1', '--yes');
+    const shown = await dangvien('person', 'show', 'P1');
+    // Assess
+    expect(erased.code).toBe(0);
+    expect(JSON.parse(erased.stdout)).toMatchObject({ personId: 'P1', keysDestroyed: 1, recordsCleared: 1 });
+    expect(shown.stdout.normalize('NFC')).not.toContain(NAME);
+    expect(shown.stdout).not.toContain(BIRTH);
+    expect(JSON.parse(shown.stdout).records).toEqual([
+      expect.objectContaining({ entity: 'candidate', record: expect.objectContaining({ certificates: { 'NTVD-2021-04': '2021-04-30' } }) }),
+    ]);
   });
 });
