@@ -15,7 +15,7 @@ export interface TablePartitions {
 }
 
 /** The entities' own partitions: what the ingest writes and what follows from it. */
-const RECORD_ENTITIES = ['MEMBER#*', 'DOSSIER#*', 'TRANSFER#*'] as const;
+const RECORD_ENTITIES = ['MEMBER#*', 'DOSSIER#*', 'TRANSFER#*', 'CANDIDATE#*'] as const;
 
 export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   // Every partition of Records: the org tree and its counter, the records, the facts, the
@@ -44,7 +44,7 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   // a rejected body. Figures: the figures of orgs and the contributions of cells.
   figures: { records: ['ORGS', 'ORGTREE', 'FACT#*', ...RECORD_ENTITIES], figures: ['ORG#*', 'CHANGES#*'] },
   // The org tree and the records index byRemindOn can list (reminder-index.ts: dossiers,
-  // members, transfers). Figures: the SENT markers, the day's reminders, the digests, the
+  // members, transfers, candidates). Figures: the SENT markers, the day's reminders, the digests, the
   // outbox and the run status.
   reminders: { records: ['ORGS', ...RECORD_ENTITIES], figures: ['SENT#*', 'REMINDED#*', 'DIGEST#*', 'OUTBOX', 'STATUS'] },
   // The org tree only (no member, dossier or event), and the figures of orgs.

@@ -1,6 +1,7 @@
 // local: a small demo city for the first `npm start`, dated around today so that the
 // report and the reminders have something to show (a dossier due soon, one overdue,
-// a probation ending, a transfer in transit). Deterministic for a given day.
+// a probation ending, a transfer in transit, a ceremony overdue, party files missing, a
+// class certificate expiring, a temporary transfer too long). Deterministic for a given day.
 import { addDays, addMonths, yearOf } from '../shared/domain/dates.js';
 
 type Envelope = { id: string; type: string; occurredAt: string; source: string; data: Record<string, unknown> };
@@ -23,11 +24,21 @@ export const DEMO_ROOT = 'HP';
 /**
  * The order a producer must respect across message groups: the structure first, and a
  * dossier's steps (grouped by dossier) before the admission that closes it (grouped by
- * person). Within a phase, FIFO groups keep each subject's order.
+ * person), the admission before its ceremony and party file. Within a phase, FIFO groups
+ * keep each subject's order.
  */
+const AFTER_ADMISSION = [
+  'dossier.stepCompleted',
+  'member.admitted',
+  'member.ceremonyHeld',
+  'member.recordsFiled',
+  'transfer.received',
+  'transfer.cancelled',
+  'transfer.returned',
+];
 const PHASES: Array<(type: string) => boolean> = [
   (t) => t.startsWith('org.') || t === 'target.set',
-  (t) => !['dossier.stepCompleted', 'member.admitted', 'transfer.received', 'transfer.cancelled', 'transfer.returned'].includes(t),
+  (t) => !AFTER_ADMISSION.includes(t),
   (t) => t === 'dossier.stepCompleted',
   (t) => t === 'member.admitted',
   () => true,
@@ -98,26 +109,69 @@ export function demoCity(today: string): Envelope[] {
   emit('target.set', addDays(today, -300), { orgId: 'HP', year, admissions: 12 });
   emit('target.set', addDays(today, -300), { orgId: 'HB', year, admissions: 6 });
 
-  // Members from the legacy database: six official members per cell.
+  // Members from the legacy database: six official members per cell, their party files
+  // filed and cards issued, except a few the report will show as missing; M33 was
+  // readmitted in 2000 after a year out, so their party age counts from 1986.
   let person = 0;
   for (const cell of cells) {
     for (let k = 0; k < 6; k++, person++) {
-      const admittedOn = `${1975 + (person % 45)}-0${1 + (person % 9)}-15`;
+      const admittedOn = person === 33 ? '2000-03-15' : `${1975 + (person % 45)}-0${1 + (person % 9)}-15`;
+      const recognizedOn = addMonths(admittedOn, 12);
       emit('member.imported', longAgo, {
         memberId: `M${person}`,
         orgId: cell,
         status: 'official',
         admittedOn,
-        recognizedOn: addMonths(admittedOn, 12),
+        recognizedOn,
         profile: profile(person),
+        ...(person % 10 === 9 ? {} : { recordsFiledOn: addDays(admittedOn, 40) }),
+        ...(person % 7 === 6 ? {} : { cardIssuedOn: addDays(recognizedOn, 60) }),
+        ...(person === 33 ? { firstAdmittedOn: '1986-02-03', interruptedDays: 365 } : {}),
       });
     }
   }
 
-  // This year's admissions, each through a dossier: received, processed, admitted.
+  // The candidate pool (tạo nguồn): a few times the year's admissions, most with the class
+  // certificate; one certificate expires within three months, one person left the pool.
+  for (let k = 0; k < 12; k++) {
+    const personId = `Q${k}`;
+    const listedOn = addDays(today, -400 + k * 25);
+    emit('candidate.listed', listedOn, {
+      personId,
+      orgId: cells[k % cells.length]!,
+      on: listedOn,
+      profile: profile(100 + k),
+      nominatedBy: k % 3 === 0 ? 'trade-union' : 'youth-union',
+    });
+    if (k % 4 !== 3) {
+      const classOn = addDays(listedOn, 30);
+      emit('candidate.classCompleted', classOn, { personId, classId: `NTVD-${classOn.slice(0, 7)}`, on: classOn });
+    }
+  }
+  const expiringClassOn = addDays(addMonths(today, -60), 45);
+  emit('candidate.listed', addDays(expiringClassOn, -20), {
+    personId: 'Q-old',
+    orgId: cells[2]!,
+    on: addDays(expiringClassOn, -20),
+    profile: profile(120),
+  });
+  emit('candidate.classCompleted', expiringClassOn, { personId: 'Q-old', classId: 'NTVD-old', on: expiringClassOn });
+  emit('candidate.dropped', addDays(today, -40), { personId: 'Q11', on: addDays(today, -40), reason: 'moved-away' });
+
+  // This year's admissions, each from the pool through a dossier: listed, certified,
+  // received, processed, admitted; the ceremony 1–6 weeks after the decision (the last one
+  // not yet held: overdue), the party file filed for the first two.
+  const ceremonies: Array<[member: string, on: string | undefined, filedAfter: number | undefined]> = [];
   for (let k = 0; k < 5; k++, person++) {
     const receivedOn = addDays(today, -150 + k * 10);
     const cell = cells[k % cells.length]!;
+    const listedOn = addDays(receivedOn, -120);
+    emit('candidate.listed', listedOn, { personId: `M${person}`, orgId: cell, on: listedOn, profile: profile(person) });
+    emit('candidate.classCompleted', addDays(listedOn, 30), {
+      personId: `M${person}`,
+      classId: `NTVD-${addDays(listedOn, 30).slice(0, 7)}`,
+      on: addDays(listedOn, 30),
+    });
     emit('dossier.received', receivedOn, {
       dossierId: `D${person}`,
       personId: `M${person}`,
@@ -136,6 +190,13 @@ export function demoCity(today: string): Envelope[] {
       profile: profile(person),
       dossierId: `D${person}`,
     });
+    ceremonies.push([`M${person}`, k < 4 ? addDays(admittedOn, 7 + k * 10) : undefined, k < 2 ? 20 : undefined]);
+  }
+  for (const [memberId, ceremonyOn, filedAfter] of ceremonies) {
+    if (ceremonyOn === undefined) continue;
+    emit('member.ceremonyHeld', ceremonyOn, { memberId, on: ceremonyOn });
+    if (filedAfter !== undefined)
+      emit('member.recordsFiled', addDays(ceremonyOn, filedAfter), { memberId, on: addDays(ceremonyOn, filedAfter) });
   }
 
   // Open dossiers: one overdue, one due within the reminder window, two on time.
@@ -192,6 +253,17 @@ export function demoCity(today: string): Envelope[] {
     issuedOn: addDays(today, -15),
   });
   emit('transfer.received', addDays(today, -12), { transferId: 'TR-4', receivedOn: addDays(today, -12) });
+  // A temporary transfer open for more than a year: it should have become an official one.
+  const longAway = addMonths(today, -13);
+  emit('transfer.issued', longAway, {
+    transferId: 'TR-5',
+    memberId: 'M31',
+    kind: 'temporary',
+    fromOrgId: cells[5]!,
+    toOrgId: cells[0]!,
+    issuedOn: longAway,
+  });
+  emit('transfer.received', addDays(longAway, 5), { transferId: 'TR-5', receivedOn: addDays(longAway, 5) });
 
   // An exit, an exemption, ratings for last year and a badge.
   emit('member.exited', addDays(today, -60), { memberId: 'M25', reason: 'deceased', on: addDays(today, -60) });

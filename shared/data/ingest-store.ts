@@ -5,10 +5,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
-import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
+import type { CandidateRecord, DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
 import type { AppliedEvent, CommitResult, IngestStore } from '../use-cases/ingest-event/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import {
+  candidateKey,
   deferredKey,
   dossierKey,
   factKey,
@@ -133,6 +134,7 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
       want<MemberRecord>('member', needs.members, memberKey, state.members);
       want<DossierRecord>('dossier', needs.dossiers, dossierKey, state.dossiers);
       want<TransferRecord>('transfer', needs.transfers, transferKey, state.transfers);
+      want<CandidateRecord>('candidate', needs.candidates ?? [], candidateKey, state.candidates);
       let loaded = loaders.length > 0;
       await batchGet(loaders, keysOpenedFor(state));
       for (const l of loaders) state.looked.add(l.look);

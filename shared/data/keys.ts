@@ -6,6 +6,7 @@
 //   MEMBER#<id>             MEMBER        a member
 //   DOSSIER#<id>            DOSSIER       an admission dossier
 //   TRANSFER#<id>           TRANSFER      a transfer
+//   CANDIDATE#<personId>    CANDIDATE     a person in (or once in) a candidate pool
 //   FACT#<cell>#<year>      <factId>      one event's contribution to a yearly figure
 //   EVENT#<source>/<id>     EVENT         an applied event: the idempotency marker and the audit trail
 //   REJECTED                <rejection>   an event that can never apply, with its reason and its sender
@@ -22,7 +23,7 @@
 //   PERSON#<id>             SALT          a person's key material (personal-vault.ts)
 //
 // `personKey` (index byPerson, sparse) names the person an item is about: members,
-// dossiers, transfers, the markers of events about a person and rejected events that
+// dossiers, transfers, candidates, the markers of events about a person and rejected events that
 // name one. It is how `person show` and `person erase` find every copy (docs/personal-data.md).
 // Profiles are stored sealed (`sealedProfile`, sealed-records.ts).
 //
@@ -45,6 +46,7 @@ export const orgKey = (orgId: string) => ({ pk: 'ORGS', sk: `ORG#${orgId}` });
 export const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'MEMBER' });
 export const dossierKey = (dossierId: string) => ({ pk: `DOSSIER#${dossierId}`, sk: 'DOSSIER' });
 export const transferKey = (transferId: string) => ({ pk: `TRANSFER#${transferId}`, sk: 'TRANSFER' });
+export const candidateKey = (personId: string) => ({ pk: `CANDIDATE#${personId}`, sk: 'CANDIDATE' });
 export const factPartition = (cellId: string, year: number) => `FACT#${cellId}#${year}`;
 export const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>) => ({ pk: factPartition(f.cellId, f.year), sk: f.factId });
 /** The marker of the event (`source`, `eventId`). */
@@ -90,6 +92,7 @@ function personOf(stored: StoredRecord): string | undefined {
     case 'transfer':
       return stored.record.memberId;
     case 'dossier':
+    case 'candidate':
       return stored.record.personId;
     default:
       return undefined;
@@ -127,6 +130,8 @@ export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
       return dossierKey(stored.record.dossierId);
     case 'transfer':
       return transferKey(stored.record.transferId);
+    case 'candidate':
+      return candidateKey(stored.record.personId);
     case 'fact':
       return factKey(stored.record);
   }
@@ -160,4 +165,4 @@ export function storedRecordOf(item: Record<string, unknown>): StoredRecord | un
   return { entity: item.entity, record: stripStorage(item) } as StoredRecord;
 }
 
-const ENTITIES: ReadonlySet<Entity> = new Set(['org', 'member', 'dossier', 'transfer', 'fact']);
+const ENTITIES: ReadonlySet<Entity> = new Set(['org', 'member', 'dossier', 'transfer', 'candidate', 'fact']);

@@ -1,5 +1,5 @@
 // data: how a record's personal data sits in its item (docs/personal-data.md). The profile of a
-// member, a dossier and a temporary attendee is stored as `sealedProfile`, sealed under
+// member, a dossier, a candidate and a temporary attendee is stored as `sealedProfile`, sealed under
 // the key of the person it is about (personal-vault.ts); everything else of the record,
 // the traits the figures count included, stays in the clear. Readers that do not need
 // the profile (figures, reminders) never open it; the ingest and the operator's
@@ -19,7 +19,7 @@ export function sealingPersonOf(item: Item): string | undefined {
     attendee?.sealedProfile !== undefined;
   if (!holds) return undefined;
   if (item.entity === 'member' || item.entity === 'transfer') return item.memberId as string;
-  if (item.entity === 'dossier') return item.personId as string;
+  if (item.entity === 'dossier' || item.entity === 'candidate') return item.personId as string;
   return undefined;
 }
 

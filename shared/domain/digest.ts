@@ -6,7 +6,7 @@
 // - the org the digest is for, then its subtree's reminders grouped by cell, each cell
 //   with its name, its id and the orgs between it and the digest's org;
 // - each reminder's kind in words (one label per kind, `REMINDER_KIND_LABELS`), the id of
-//   the dossier, member or transfer, the due date as dd/mm/yyyy and the days left;
+//   the dossier, member, transfer or candidate, the due date as dd/mm/yyyy and the days left;
 // - ids and org names only: a reminder carries no personal data and neither does this.
 // A day with nothing for the org gives no digest (null): an empty message every morning
 // teaches people to ignore the real ones.
@@ -41,11 +41,17 @@ export const REMINDER_KIND_LABELS: Readonly<Record<ReminderKind, string>> = {
   'probation.overdue': 'Quá hạn xét công nhận đảng viên chính thức',
   'transfer.late': 'Chuyển sinh hoạt đảng quá hạn chưa được tiếp nhận',
   'badge.upcoming': 'Sắp đến mốc xét tặng Huy hiệu Đảng',
+  'ceremony.dueSoon': 'Sắp đến hạn tổ chức lễ kết nạp đảng viên',
+  'ceremony.overdue': 'Quá hạn tổ chức lễ kết nạp đảng viên',
+  'records.missing': 'Quá hạn hoàn thiện lý lịch đảng viên, phiếu đảng viên',
+  'transfer.temporaryTooLong': 'Sinh hoạt đảng tạm thời quá thời hạn, chưa chuyển sinh hoạt đảng chính thức',
+  'candidate.certificateExpiring': 'Giấy chứng nhận bồi dưỡng nhận thức về Đảng sắp hết hiệu lực',
 };
 
 /**
  * What the subject id of each kind is, in words. A transfer is known by its giấy giới
- * thiệu sinh hoạt đảng, the letter the sending committee issues (Hướng dẫn 12-HD/BTCTW).
+ * thiệu sinh hoạt đảng, the letter the sending committee issues (Hướng dẫn 12-HD/BTCTW);
+ * a person of the candidate pool is a quần chúng (ưu tú), by the id the cell gave them.
  */
 const SUBJECT_NOUNS: Readonly<Record<ReminderKind, string>> = {
   'dossier.dueSoon': 'hồ sơ kết nạp',
@@ -54,6 +60,11 @@ const SUBJECT_NOUNS: Readonly<Record<ReminderKind, string>> = {
   'probation.overdue': 'đảng viên',
   'transfer.late': 'giấy giới thiệu sinh hoạt đảng',
   'badge.upcoming': 'đảng viên',
+  'ceremony.dueSoon': 'đảng viên',
+  'ceremony.overdue': 'đảng viên',
+  'records.missing': 'đảng viên',
+  'transfer.temporaryTooLong': 'giấy giới thiệu sinh hoạt đảng tạm thời',
+  'candidate.certificateExpiring': 'quần chúng',
 };
 
 /** What the due date is, in words, per kind. */
@@ -64,6 +75,11 @@ const DUE_WORDS: Readonly<Record<ReminderKind, string>> = {
   'probation.overdue': 'hạn xét công nhận',
   'transfer.late': 'hạn tiếp nhận',
   'badge.upcoming': 'mốc tuổi đảng',
+  'ceremony.dueSoon': 'hạn tổ chức lễ kết nạp',
+  'ceremony.overdue': 'hạn tổ chức lễ kết nạp',
+  'records.missing': 'hạn hoàn thiện',
+  'transfer.temporaryTooLong': 'hết thời hạn sinh hoạt tạm thời ngày',
+  'candidate.certificateExpiring': 'hết hiệu lực từ ngày',
 };
 
 /** SNS takes 256 KiB; this leaves room for the subject and the attributes. */
@@ -138,7 +154,7 @@ export function composeDigest(input: {
   ];
   const footer = [
     '',
-    'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy giới thiệu sinh hoạt đảng; xem chi tiết trong hệ thống quản lý đảng viên.',
+    'Tin này chỉ ghi mã hồ sơ, mã đảng viên, mã quần chúng và mã giấy giới thiệu sinh hoạt đảng; xem chi tiết trong hệ thống quản lý đảng viên.',
     'Mỗi việc được nhắc một lần ở mỗi mốc; tin tổng hợp gửi mỗi ngày một lần, chỉ khi có việc.',
   ];
   const maxBytes = input.maxBytes ?? DIGEST_MAX_BYTES;

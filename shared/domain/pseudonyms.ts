@@ -45,6 +45,18 @@ export function pseudonymizedRecord(stored: StoredRecord, names: Pseudonyms): St
         },
       };
     }
+    case 'candidate': {
+      // The pool's dates and cells stay (the pool is counted); the person's ids do not.
+      const { profile: _profile, admission, ...record } = stored.record;
+      return {
+        entity: 'candidate',
+        record: {
+          ...record,
+          personId: renamed(record.personId, names),
+          ...(admission === undefined ? {} : { admission: { ...admission, memberId: renamed(admission.memberId, names) } }),
+        },
+      };
+    }
     default:
       return stored;
   }

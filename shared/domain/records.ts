@@ -3,11 +3,14 @@
 // fields take come from the event contract (events/vocabulary.ts), written once there.
 import type { Profile } from './events/payloads.js';
 import type {
+  AdmissionException,
+  CandidateDropReason,
   DossierOutcome,
   DossierStep,
   Education,
   ExitReason,
   MemberStatus,
+  Nominator,
   Occupation,
   OrgLevel,
   Rating,
@@ -16,7 +19,22 @@ import type {
 } from './events/vocabulary.js';
 
 export { CELL_LEVELS, DOSSIER_STEPS } from './events/vocabulary.js';
-export type { DossierOutcome, DossierStep, Education, ExitReason, MemberStatus, Occupation, OrgLevel, Profile, Rating, Sex, TransferKind };
+export type {
+  AdmissionException,
+  CandidateDropReason,
+  DossierOutcome,
+  DossierStep,
+  Education,
+  ExitReason,
+  MemberStatus,
+  Nominator,
+  Occupation,
+  OrgLevel,
+  Profile,
+  Rating,
+  Sex,
+  TransferKind,
+};
 
 /** A business date `YYYY-MM-DD` in Vietnam time. */
 export type BusinessDate = string;
@@ -59,10 +77,24 @@ export interface MemberRecord extends Versioned {
   /** What the figures count of the profile, kept in the clear (personal-data.ts). */
   traits: Traits;
   admittedOn: BusinessDate;
+  /** The admission ceremony (lễ kết nạp): probation runs from it (docs/events.md#after-the-decision). */
   ceremonyOn?: BusinessDate;
   /** Set while probationary: the day probation ends. */
   probationEndsOn?: BusinessDate;
   recognizedOn?: BusinessDate;
+  /** The day the party file (lý lịch đảng viên, phiếu đảng viên) was complete and entered. */
+  recordsFiledOn?: BusinessDate;
+  /** The first party card (thẻ đảng viên) issued; a reissue keeps the earliest date. */
+  cardIssuedOn?: BusinessDate;
+  /**
+   * Party age (docs/events.md#party-age): a readmitted or imported member's first
+   * admission and the days out of the party since; party age starts on
+   * `firstAdmittedOn` + `interruptedDays` (see party-age.ts). Absent: on `admittedOn`.
+   */
+  firstAdmittedOn?: BusinessDate;
+  interruptedDays?: number;
+  /** The exceptions the admission was made under (absent: none). */
+  exceptions?: AdmissionException[];
   exemptedOn?: BusinessDate;
   exit?: { reason: ExitReason; on: BusinessDate };
   /** The status to return to when an in-transit transfer is cancelled. */
@@ -154,6 +186,40 @@ export interface TransferRecord extends Versioned {
 }
 
 /**
+ * A person in the candidate pool (tạo nguồn, docs/events.md#the-candidate-pool): listed by a
+ * cell, sent to the class on Party awareness, and linked to the dossier and the admission
+ * that followed. One record per person, kept after they leave the pool.
+ */
+export interface CandidateRecord extends Versioned {
+  personId: string;
+  /** The cell whose pool lists the person (the latest listing's). */
+  cellId: string;
+  /** Personal data like an applicant's: sealed at rest, dropped when the person is admitted (the member record holds it). */
+  profile?: Profile;
+  nominatedBy?: Nominator;
+  /**
+   * Every stay in the pool, oldest first: from a listing to a drop or an admission
+   * (absent `until`: still in the pool). Only the last may be open.
+   */
+  stays: CandidateStay[];
+  /** The class certificates (giấy chứng nhận bồi dưỡng nhận thức về Đảng), by `classId`, each dated the day it was issued. */
+  certificates: Record<string, BusinessDate>;
+  /** The latest dossier received for the person. */
+  dossierId?: string;
+  /** The admission that took the person out of the pool. */
+  admission?: { memberId: string; admittedOn: BusinessDate; cellId: string };
+}
+
+/** One stay in a cell's pool: `from` included, `until` excluded. */
+export interface CandidateStay {
+  cellId: string;
+  from: BusinessDate;
+  until?: BusinessDate;
+  /** How the stay ended. */
+  ended?: { by: 'dropped'; reason: CandidateDropReason } | { by: 'admitted' };
+}
+
+/**
  * A fact is one event's contribution to a yearly figure, attributed to the cell the
  * member (or dossier) was in at the time and to the year of its business date.
  */
@@ -164,6 +230,8 @@ export type Fact =
       youthUnion: boolean;
       occupation: Occupation;
       readmitted: boolean;
+      /** Admitted under the population-policy exception (absent: not). */
+      populationPolicy?: true;
     }
   | { kind: 'recognition' }
   | { kind: 'transferOut'; transferKind: TransferKind; counterpart: string }
@@ -189,6 +257,7 @@ export type StoredRecord =
   | { entity: 'member'; record: MemberRecord }
   | { entity: 'dossier'; record: DossierRecord }
   | { entity: 'transfer'; record: TransferRecord }
+  | { entity: 'candidate'; record: CandidateRecord }
   | { entity: 'fact'; record: FactRecord };
 
 export type Entity = StoredRecord['entity'];

@@ -12,8 +12,22 @@
 // job's month, and no record can hide in an older one.
 import type { StoredRecord } from './records.js';
 import { nextRemindOn, pendingBadgeMilestones, type ReminderSubject } from './reminders.js';
-import { badgeNoticeDays, dossierThresholds, probationNoticeDays, recognitionDueOn } from './rules/index.js';
-import { compareDates } from './dates.js';
+import {
+  badgeNoticeDays,
+  ceremonyDeadline,
+  ceremonyNoticeDays,
+  certificateExpiresOn,
+  certificateNoticeDays,
+  dossierThresholds,
+  probationNoticeDays,
+  recognitionDueOn,
+  recordsDueOn,
+  temporaryTransferTooLongOn,
+} from './rules/index.js';
+import { compareDates, maxDate } from './dates.js';
+import { partyAgeFrom } from './party-age.js';
+import { inPool } from './ingest/candidates.js';
+import type { CandidateRecord, MemberRecord, TransferRecord } from './records.js';
 
 /**
  * The oldest month bucket of index byRemindOn: the month the first rule set took
@@ -30,9 +44,12 @@ export function remindMonthOf(remindOn: string): string {
 
 /**
  * The reminder subjects of a record as it is stored: an open dossier (its thresholds
- * from the rule set of `receivedOn`), a probationary member (probation), an active
- * member (badge milestones not yet awarded, one subject per notice length), a transfer
- * awaiting receipt at an org of this system. Anything else gives none.
+ * from the rule set of `receivedOn`); a probationary member (probation); a member
+ * admitted here whose ceremony is not held, or whose party file is not filed; an official
+ * member (badge milestones not yet awarded, counted from the start of party age, one
+ * subject per notice length); a transfer awaiting receipt at an org of this system; a
+ * temporary transfer from a cell of this system still open; a candidate in the pool with
+ * a certificate. Anything else gives none.
  */
 export function reminderSubjects(stored: StoredRecord): ReminderSubject[] {
   switch (stored.entity) {
@@ -41,40 +58,74 @@ export function reminderSubjects(stored: StoredRecord): ReminderSubject[] {
       if (d.status !== 'open') return [];
       return [{ kind: 'dossier', dossierId: d.dossierId, cellId: d.cellId, dueOn: d.dueOn, thresholds: dossierThresholds(d.receivedOn) }];
     }
-    case 'member': {
-      const m = stored.record;
-      if (m.status !== 'probationary' && m.status !== 'official') return [];
-      const out: ReminderSubject[] = [];
-      if (m.status === 'probationary' && m.probationEndsOn) {
-        out.push({
-          kind: 'probation',
-          memberId: m.memberId,
-          cellId: m.cellId,
-          probationEndsOn: m.probationEndsOn,
-          recognitionDueOn: recognitionDueOn(m.probationEndsOn),
-          noticeDays: probationNoticeDays(m.probationEndsOn),
-        });
-      }
-      // The notice is counted back from each milestone by the rules in force then; the
-      // defaults give one length for all, hence (almost always) one badge subject.
-      const byNotice = new Map<number, ReturnType<typeof pendingBadgeMilestones>>();
-      for (const milestone of pendingBadgeMilestones(m.admittedOn, Object.keys(m.badges ?? {}))) {
-        const days = badgeNoticeDays(milestone.on);
-        byNotice.set(days, [...(byNotice.get(days) ?? []), milestone]);
-      }
-      for (const [noticeDays, milestones] of byNotice) {
-        out.push({ kind: 'badge', memberId: m.memberId, cellId: m.cellId, milestones, noticeDays });
-      }
-      return out;
-    }
-    case 'transfer': {
-      const t = stored.record;
-      if (t.status !== 'issued' || t.toExternal || !t.dueOn) return [];
-      return [{ kind: 'transfer', transferId: t.transferId, cellId: t.fromOrgId, dueOn: t.dueOn }];
-    }
+    case 'member':
+      return memberSubjects(stored.record);
+    case 'transfer':
+      return transferSubjects(stored.record);
+    case 'candidate':
+      return candidateSubjects(stored.record);
     default:
       return [];
   }
+}
+
+function memberSubjects(m: MemberRecord): ReminderSubject[] {
+  if (m.status !== 'probationary' && m.status !== 'official') return [];
+  const out: ReminderSubject[] = [];
+  if (m.status === 'probationary' && m.probationEndsOn) {
+    out.push({
+      kind: 'probation',
+      memberId: m.memberId,
+      cellId: m.cellId,
+      probationEndsOn: m.probationEndsOn,
+      recognitionDueOn: recognitionDueOn(m.probationEndsOn),
+      noticeDays: probationNoticeDays(m.probationEndsOn),
+    });
+  }
+  // The admission work of docs/events.md#after-the-decision, for members admitted here
+  // only: an import or an arrival brings a member whose ceremony was held elsewhere.
+  if (m.origin === 'admitted' && m.status === 'probationary' && m.ceremonyOn === undefined) {
+    const { dueOn } = ceremonyDeadline(m.admittedOn);
+    out.push({ kind: 'ceremony', memberId: m.memberId, cellId: m.cellId, dueOn, noticeDays: ceremonyNoticeDays(dueOn) });
+  }
+  if (m.origin === 'admitted' && m.ceremonyOn !== undefined && m.recordsFiledOn === undefined) {
+    out.push({ kind: 'records', memberId: m.memberId, cellId: m.cellId, dueOn: recordsDueOn(m.ceremonyOn) });
+  }
+  // Party age belongs to official members (docs/events.md#party-age): no badge notice before recognition.
+  if (m.status === 'official') {
+    // The notice is counted back from each milestone by the rules in force then; the
+    // defaults give one length for all, hence (almost always) one badge subject.
+    const byNotice = new Map<number, ReturnType<typeof pendingBadgeMilestones>>();
+    for (const milestone of pendingBadgeMilestones(partyAgeFrom(m), Object.keys(m.badges ?? {}))) {
+      const days = badgeNoticeDays(milestone.on);
+      byNotice.set(days, [...(byNotice.get(days) ?? []), milestone]);
+    }
+    for (const [noticeDays, milestones] of byNotice) {
+      out.push({ kind: 'badge', memberId: m.memberId, cellId: m.cellId, milestones, noticeDays });
+    }
+  }
+  return out;
+}
+
+function transferSubjects(t: TransferRecord): ReminderSubject[] {
+  const out: ReminderSubject[] = [];
+  if (t.status === 'issued' && !t.toExternal && t.dueOn)
+    out.push({ kind: 'transfer', transferId: t.transferId, cellId: t.fromOrgId, dueOn: t.dueOn });
+  // A temporary transfer from a cell of this system under way: issued, or received at the
+  // other end. One from outside has no sending cell here to remind.
+  const open = t.status === 'issued' || t.status === 'received';
+  if (t.kind === 'temporary' && open && !t.fromExternal && t.issuedOn !== undefined) {
+    out.push({ kind: 'temporary-transfer', transferId: t.transferId, cellId: t.fromOrgId, dueOn: temporaryTransferTooLongOn(t.issuedOn) });
+  }
+  return out;
+}
+
+function candidateSubjects(c: CandidateRecord): ReminderSubject[] {
+  const dates = Object.values(c.certificates);
+  if (!inPool(c) || dates.length === 0) return [];
+  // The latest certificate is the one that counts: a second class renews it.
+  const expiresOn = certificateExpiresOn(dates.reduce(maxDate));
+  return [{ kind: 'certificate', personId: c.personId, cellId: c.cellId, expiresOn, noticeDays: certificateNoticeDays(expiresOn) }];
 }
 
 /**

@@ -17,6 +17,11 @@ export const REMINDER_KINDS = [
   'probation.overdue',
   'transfer.late',
   'badge.upcoming',
+  'ceremony.dueSoon',
+  'ceremony.overdue',
+  'records.missing',
+  'transfer.temporaryTooLong',
+  'candidate.certificateExpiring',
 ] as const satisfies readonly ReminderKind[];
 assertSame<Same<(typeof REMINDER_KINDS)[number], ReminderKind>>();
 
@@ -28,9 +33,11 @@ assertSame<Same<(typeof REMINDER_KINDS)[number], ReminderKind>>();
 export const ReminderSchema = z
   .strictObject({
     kind: z.enum(REMINDER_KINDS).describe('what the reminder is about'),
-    orgId: IdSchema.describe('the cell the reminder is for; for transfer.late, the sending cell'),
-    subjectId: IdSchema.describe('the dossierId, memberId or transferId'),
-    dueOn: BusinessDateSchema.describe('the date the reminder is about (deadline, end of probation, recognition due, milestone)'),
+    orgId: IdSchema.describe('the cell the reminder is for; for transfer.late and transfer.temporaryTooLong, the sending cell'),
+    subjectId: IdSchema.describe("the dossierId, memberId, transferId, or a candidate's personId"),
+    dueOn: BusinessDateSchema.describe(
+      "the date the reminder is about (deadline, end of probation, recognition due, milestone, ceremony or party file due, a temporary transfer's 12 months, a certificate's expiry)",
+    ),
     daysLeft: z.int().describe('dueOn minus the job date, in calendar days (negative when past)'),
     threshold: z.int().min(0).nullable().describe('the days-before threshold for dossier.dueSoon, else null'),
     remindOn: BusinessDateSchema.describe("the job's date"),

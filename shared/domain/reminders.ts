@@ -20,14 +20,19 @@ export type ReminderKind =
   | 'probation.ending'
   | 'probation.overdue'
   | 'transfer.late'
-  | 'badge.upcoming';
+  | 'badge.upcoming'
+  | 'ceremony.dueSoon'
+  | 'ceremony.overdue'
+  | 'records.missing'
+  | 'transfer.temporaryTooLong'
+  | 'candidate.certificateExpiring';
 
 /** The message published on the notifications topic, exactly the fields of §8 (ids only, no personal data). */
 export interface Reminder {
   kind: ReminderKind;
-  /** The cell the reminder is for; for `transfer.late`, the sending cell. */
+  /** The cell the reminder is for; for `transfer.late` and `transfer.temporaryTooLong`, the sending cell. */
   orgId: string;
-  /** The dossierId, memberId or transferId. */
+  /** The dossierId, memberId, transferId or, for a candidate, the personId. */
   subjectId: string;
   /** The date the reminder is about. */
   dueOn: BusinessDate;
@@ -90,18 +95,56 @@ export type ReminderSubject =
       milestones: readonly BadgeMilestone[];
       /** Calendar days before a milestone at which `badge.upcoming` starts. */
       noticeDays: number;
+    }
+  | {
+      /** A member admitted by `member.admitted` whose ceremony is not held yet. */
+      kind: 'ceremony';
+      memberId: string;
+      cellId: string;
+      /** The day the ceremony is due. */
+      dueOn: BusinessDate;
+      /** Calendar days before `dueOn` at which `ceremony.dueSoon` starts. */
+      noticeDays: number;
+    }
+  | {
+      /** A member admitted by `member.admitted`, ceremony held, party file not filed. */
+      kind: 'records';
+      memberId: string;
+      cellId: string;
+      /** The day the party file is due. */
+      dueOn: BusinessDate;
+    }
+  | {
+      /** A temporary transfer from a cell of this system, still open. */
+      kind: 'temporary-transfer';
+      transferId: string;
+      /** The sending cell. */
+      cellId: string;
+      /** The day it has been open 12 months: too long from then on. */
+      dueOn: BusinessDate;
+    }
+  | {
+      /** A candidate in the pool with a class certificate. */
+      kind: 'certificate';
+      personId: string;
+      cellId: string;
+      /** The day the latest certificate stops being valid. */
+      expiresOn: BusinessDate;
+      /** Calendar days before `expiresOn` at which `candidate.certificateExpiring` starts. */
+      noticeDays: number;
     };
 
-/** Badge milestones in years of membership (docs/events.md#members). */
+/** Badge milestones in years of party age (docs/events.md#party-age). */
 export const BADGE_MILESTONE_YEARS: readonly number[] = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90];
 
 /**
- * The badge milestones of a member admitted on `admittedOn` that are not yet awarded:
- * `admittedOn + N years` (29 February → 28 February) for each N not in `awardedYears`.
+ * The badge milestones of a member whose party age starts on `partyAgeFrom` that are not
+ * yet awarded: `partyAgeFrom + N years` (29 February → 28 February) for each N not in
+ * `awardedYears`.
  */
-export function pendingBadgeMilestones(admittedOn: BusinessDate, awardedYears: Iterable<number | string>): BadgeMilestone[] {
+export function pendingBadgeMilestones(partyAgeFrom: BusinessDate, awardedYears: Iterable<number | string>): BadgeMilestone[] {
   const awarded = new Set([...awardedYears].map(Number));
-  return BADGE_MILESTONE_YEARS.filter((years) => !awarded.has(years)).map((years) => ({ years, on: addYears(admittedOn, years) }));
+  return BADGE_MILESTONE_YEARS.filter((years) => !awarded.has(years)).map((years) => ({ years, on: addYears(partyAgeFrom, years) }));
 }
 
 /**
@@ -119,9 +162,14 @@ function subjectIdOf(subject: ReminderSubject): string {
       return subject.dossierId;
     case 'probation':
     case 'badge':
+    case 'ceremony':
+    case 'records':
       return subject.memberId;
     case 'transfer':
+    case 'temporary-transfer':
       return subject.transferId;
+    case 'certificate':
+      return subject.personId;
   }
 }
 
@@ -160,6 +208,11 @@ function make(
  * - `probation.overdue` once when `on` is after `recognitionDueOn` (dueOn = that date).
  * - `transfer.late` once when `on` is after the transfer's `dueOn`.
  * - `badge.upcoming` once per milestone when 0 < days to it ≤ `noticeDays`.
+ * - `ceremony.dueSoon` once when 0 < days to the ceremony's due date ≤ `noticeDays`;
+ *   `ceremony.overdue` once when `on` is after it, superseding an unsent dueSoon.
+ * - `records.missing` once when `on` is after the party file's due date.
+ * - `transfer.temporaryTooLong` once from the day the temporary transfer is 12 months open.
+ * - `candidate.certificateExpiring` once when 0 < days to the expiry ≤ `noticeDays`.
  *
  * @throws RangeError on an invalid date or notice.
  */
@@ -208,7 +261,51 @@ export function remindersFor(subject: ReminderSubject, on: BusinessDate, sentKey
       }
       return out;
     }
+    case 'ceremony': {
+      assertNoticeDays(subject.noticeDays);
+      const id = subject.memberId;
+      if (sentKeys.has(reminderKey('ceremony.overdue', id, null, subject.dueOn))) return [];
+      if (compareDates(on, subject.dueOn) > 0) return [make(subject, 'ceremony.overdue', subject.dueOn, null, on)];
+      return noticeOnce(subject, 'ceremony.dueSoon', subject.dueOn, subject.noticeDays, on, sentKeys);
+    }
+    case 'records':
+      return onceFrom(subject, 'records.missing', subject.dueOn, addDays(subject.dueOn, 1), on, sentKeys);
+    case 'temporary-transfer':
+      // Too long on the day it reaches 12 months, not the day after ("issued 12 months or more before").
+      return onceFrom(subject, 'transfer.temporaryTooLong', subject.dueOn, subject.dueOn, on, sentKeys);
+    case 'certificate':
+      assertNoticeDays(subject.noticeDays);
+      return noticeOnce(subject, 'candidate.certificateExpiring', subject.expiresOn, subject.noticeDays, on, sentKeys);
   }
+}
+
+/** The reminder `kind` about `dueOn`, once, while 0 < days to it ≤ `noticeDays`. */
+function noticeOnce(
+  subject: ReminderSubject,
+  kind: ReminderKind,
+  dueOn: BusinessDate,
+  noticeDays: number,
+  on: BusinessDate,
+  sentKeys: ReadonlySet<string>,
+): KeyedReminder[] {
+  const daysLeft = daysBetween(on, dueOn);
+  if (daysLeft <= 0 || daysLeft > noticeDays) return [];
+  if (sentKeys.has(reminderKey(kind, subjectIdOf(subject), null, dueOn))) return [];
+  return [make(subject, kind, dueOn, null, on)];
+}
+
+/** The reminder `kind` about `dueOn`, once, from `firstDay` on. */
+function onceFrom(
+  subject: ReminderSubject,
+  kind: ReminderKind,
+  dueOn: BusinessDate,
+  firstDay: BusinessDate,
+  on: BusinessDate,
+  sentKeys: ReadonlySet<string>,
+): KeyedReminder[] {
+  if (compareDates(on, firstDay) < 0) return [];
+  if (sentKeys.has(reminderKey(kind, subjectIdOf(subject), null, dueOn))) return [];
+  return [make(subject, kind, dueOn, null, on)];
 }
 
 /** All reminders of many subjects on `on`: {@link remindersFor} for each. */
@@ -232,6 +329,14 @@ function windowStarts(subject: ReminderSubject): BusinessDate[] {
       return [addDays(subject.dueOn, 1)];
     case 'badge':
       return subject.noticeDays > 0 ? subject.milestones.map((m) => addDays(m.on, -subject.noticeDays)) : [];
+    case 'ceremony':
+      return [...(subject.noticeDays > 0 ? [addDays(subject.dueOn, -subject.noticeDays)] : []), addDays(subject.dueOn, 1)];
+    case 'records':
+      return [addDays(subject.dueOn, 1)];
+    case 'temporary-transfer':
+      return [subject.dueOn];
+    case 'certificate':
+      return subject.noticeDays > 0 ? [addDays(subject.expiresOn, -subject.noticeDays)] : [];
   }
 }
 

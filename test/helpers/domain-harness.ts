@@ -5,7 +5,15 @@
 // the records live.
 import type { RejectReason, RetryReason, Write } from '../../shared/domain/ingest/decision-types.js';
 import type { DomainEvent } from '../../shared/domain/events/index.js';
-import type { DossierRecord, Fact, FactRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
+import type {
+  CandidateRecord,
+  DossierRecord,
+  Fact,
+  FactRecord,
+  MemberRecord,
+  OrgRecord,
+  TransferRecord,
+} from '../../shared/domain/records.js';
 import { PredecessorMissingError } from '../../shared/use-cases/errors.js';
 import { ingestEvent } from '../../shared/use-cases/ingest-event/index.js';
 import { InMemoryIngestStore } from './in-memory-stores.js';
@@ -25,6 +33,7 @@ export class DomainHarness {
   readonly members: Map<string, MemberRecord> = this.store.members;
   readonly dossiers: Map<string, DossierRecord> = this.store.dossiers;
   readonly transfers: Map<string, TransferRecord> = this.store.transfers;
+  readonly candidates: Map<string, CandidateRecord> = this.store.candidates;
   /** Keyed `cellId#year#factId`, like the FACT#<cell>#<year> / <factId> items. */
   readonly facts: Map<string, FactRecord> = this.store.facts;
   /** Every result, in order. */

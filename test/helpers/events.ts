@@ -1,8 +1,10 @@
 // Valid example events for tests. The defaults tell one coherent story, so that tests
 // can send them in sequence and get a consistent state:
 //   orgs HP (province) > Q1 (upper-grassroots) > C1, C2 (grassroots cells);
-//   person M1 files dossier D1 in C1 on 2021-01-04, is admitted as member M1 in C1 on
-//   2021-03-02 (ceremony 2021-03-10), recognized 2022-03-10, rated, exempted, exits;
+//   person M1 is listed in C1's candidate pool on 2020-09-01 (class certificate
+//   2020-10-15; a drop would be dated 2020-12-01), files dossier D1 in C1 on 2021-01-04,
+//   is admitted as member M1 in C1 on 2021-03-02 (ceremony 2021-03-10), the party file
+//   filed 2021-04-05, recognized 2022-03-10, card 2022-04-15, rated, exempted, exits;
 //   transfer T1 moves M1 officially from C1 to C2 (issued 2022-06-01, received 2022-06-10).
 // `member.imported` and `member.badgeAwarded` describe M1 as a legacy member instead
 // (admitted 1991), since a badge needs 30 years of membership.
@@ -63,6 +65,18 @@ const DEFAULTS: { [T in EventType]: { occurredAt: string; data: () => DataOf<T> 
     occurredAt: '2021-02-15T09:00:00+07:00',
     data: () => ({ dossierId: 'D1', outcome: 'withdrawn', on: '2021-02-15', note: 'Đương sự xin rút hồ sơ' }),
   },
+  'candidate.listed': {
+    occurredAt: '2020-09-01T09:00:00+07:00',
+    data: () => ({ personId: 'M1', orgId: 'C1', on: '2020-09-01', profile: validProfile(), nominatedBy: 'youth-union' }),
+  },
+  'candidate.classCompleted': {
+    occurredAt: '2020-10-15T09:00:00+07:00',
+    data: () => ({ personId: 'M1', classId: 'NTVD-2020-05', on: '2020-10-15' }),
+  },
+  'candidate.dropped': {
+    occurredAt: '2020-12-01T09:00:00+07:00',
+    data: () => ({ personId: 'M1', on: '2020-12-01', reason: 'withdrew' }),
+  },
   'member.admitted': {
     occurredAt: '2021-03-02T09:15:00+07:00',
     data: () => ({
@@ -107,6 +121,18 @@ const DEFAULTS: { [T in EventType]: { occurredAt: string; data: () => DataOf<T> 
   'member.badgeAwarded': {
     occurredAt: '2021-09-02T09:00:00+07:00',
     data: () => ({ memberId: 'M1', years: 30, awardedOn: '2021-09-02' }),
+  },
+  'member.ceremonyHeld': {
+    occurredAt: '2021-03-10T09:00:00+07:00',
+    data: () => ({ memberId: 'M1', on: '2021-03-10' }),
+  },
+  'member.recordsFiled': {
+    occurredAt: '2021-04-05T09:00:00+07:00',
+    data: () => ({ memberId: 'M1', on: '2021-04-05' }),
+  },
+  'member.cardIssued': {
+    occurredAt: '2022-04-15T09:00:00+07:00',
+    data: () => ({ memberId: 'M1', on: '2022-04-15' }),
   },
   'transfer.issued': {
     occurredAt: '2022-06-01T09:00:00+07:00',

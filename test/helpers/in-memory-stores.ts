@@ -11,6 +11,7 @@
 // one (a domain bug, thrown as TransactionError).
 import { countOpenDossiers, type LoadedState, type Needs, type Write } from '../../shared/domain/ingest/decision-types.js';
 import type {
+  CandidateRecord,
   DossierRecord,
   FactRecord,
   MemberRecord,
@@ -67,6 +68,8 @@ export class InMemoryIngestStore implements IngestStore {
   readonly members = new Map<string, MemberRecord>();
   readonly dossiers = new Map<string, DossierRecord>();
   readonly transfers = new Map<string, TransferRecord>();
+  /** By `personId`, as the CANDIDATE#<personId> items. */
+  readonly candidates = new Map<string, CandidateRecord>();
   /** Keyed `cellId#year#factId`, like the FACT#<cell>#<year> / <factId> items. */
   readonly facts = new Map<string, FactRecord>();
   /** The markers, by idempotency key `<source>/<id>`. */
@@ -123,6 +126,7 @@ export class InMemoryIngestStore implements IngestStore {
     want('member', needs.members, this.members, state.members);
     want('dossier', needs.dossiers, this.dossiers, state.dossiers);
     want('transfer', needs.transfers, this.transfers, state.transfers);
+    want('candidate', needs.candidates ?? [], this.candidates, state.candidates);
     if (needs.allOrgs && !state.allOrgsLoaded) {
       for (const org of this.orgs.values()) state.orgs.set(org.orgId, copy(org));
       state.allOrgsLoaded = true;
@@ -241,6 +245,8 @@ export class InMemoryIngestStore implements IngestStore {
         return this.dossiers;
       case 'transfer':
         return this.transfers;
+      case 'candidate':
+        return this.candidates;
     }
   }
 }
@@ -255,6 +261,8 @@ function idOf(w: VersionedRecord): string {
       return w.record.dossierId;
     case 'transfer':
       return w.record.transferId;
+    case 'candidate':
+      return w.record.personId;
   }
 }
 

@@ -660,7 +660,7 @@ describe('least privilege, statement by statement', () => {
 
   // The partitions (`dynamodb:LeadingKeys`) are those test/integration/access-patterns
   // sees each function touch; an index is granted without them.
-  const ENTITIES = 'MEMBER#*,DOSSIER#*,TRANSFER#*';
+  const ENTITIES = 'MEMBER#*,DOSSIER#*,TRANSFER#*,CANDIDATE#*';
 
   it('the report reads only the org tree partitions of Records, and the figures of orgs', () => {
     expect(new Set(grants(stack.api.handler.role))).toEqual(

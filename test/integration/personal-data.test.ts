@@ -35,7 +35,7 @@ describe('logs carry no personal data', () => {
     for (const r of restore) r();
   });
 
-  it('logs ids and reasons only, for applied, rejected, conflicting and waiting events', async () => {
+  it('logs ids and reasons only, for applied, rejected, conflicting and waiting events, candidates included', async () => {
     // Prepare
     const profile = validProfile({ fullName: NAME, birthDate: BIRTH });
     const admitted = validEvent('member.admitted', { data: { memberId: 'PII1', orgId: 'C1', profile } });
@@ -50,13 +50,18 @@ describe('logs carry no personal data', () => {
       validEvent('org.registered', { data: { orgId: 'C1', parentId: 'HP', name: 'C1', level: 'grassroots-cell' } }),
     ]);
     await stack.settle();
-    await stack.send([admitted, badSchema, waiting, JSON.stringify(profile)]);
+    const candidate = validEvent('candidate.listed', { data: { personId: 'PII4', orgId: 'C1', on: '2021-01-11', profile } });
+    const listedTwice = validEvent('candidate.listed', { data: { personId: 'PII4', orgId: 'C1', on: '2021-02-01', profile } });
+    await stack.send([admitted, badSchema, waiting, candidate, JSON.stringify(profile)]);
+    await stack.settle();
+    await stack.send([listedTwice]);
     await stack.settle();
     await stack.send([conflict]);
     await stack.settle();
     // Assess: the run did log (so the check below can fail), and never the name or birth date
     const log = written.join('');
     expect(log).toContain(admitted.id);
+    expect(log).toContain(listedTwice.id);
     expect(log).toContain('event deferred');
     expect(log.normalize('NFC')).not.toContain(NAME);
     expect(log).not.toContain(BIRTH);

@@ -66,13 +66,15 @@ const receive = (dossierId: string, orgId: string, receivedOn: string) =>
   });
 const importOfficial = (memberId: string, orgId: string, admittedOn = '2010-05-19') =>
   validEvent('member.imported', { data: { memberId, orgId, status: 'official', admittedOn, recognizedOn: addDays(admittedOn, 365) } });
+// The ceremony on the day of the decision: probation counts as from admittedOn, and no
+// ceremony reminder (test/integration/admission-work.test.ts has those).
 const admit = (memberId: string, orgId: string, admittedOn: string) =>
   validEvent('member.admitted', {
     data: {
       memberId,
       orgId,
       admittedOn,
-      ceremonyOn: undefined,
+      ceremonyOn: admittedOn,
       profile: validProfile({ fullName: 'Lê Văn Minh', birthDate: '2001-01-01' }),
     },
   });
@@ -121,6 +123,8 @@ describe('the reminders job, day by day', () => {
       issue('TA', 'MC', 'C1', 'C2', '2026-02-10'),
       // Cancelled: would be late on 2026-01-29.
       issue('TC', 'ME', 'C1', 'C2', '2025-12-15'),
+      // MA's party file in time: no records.missing.
+      validEvent('member.recordsFiled', { data: { memberId: 'MA', on: '2025-03-10' } }),
       // To an external org: complete when issued, never late.
       issue('TD', 'MF', 'C1', 'EXT-DN', '2025-12-01'),
       validEvent('dossier.closed', { data: { dossierId: 'DC', outcome: 'withdrawn', on: '2025-12-20' } }),

@@ -83,11 +83,32 @@ describe('the digest, read by a person', () => {
         '   - Hồ sơ sắp đến hạn: hồ sơ kết nạp D-open-1, hạn giải quyết 03/12/2026, còn 10 ngày (mốc nhắc trước 15 ngày)',
         '   - Sắp hết thời kỳ dự bị: đảng viên M41, hết thời kỳ dự bị ngày 13/12/2026, còn 20 ngày',
         '',
-        'Tin này chỉ ghi mã hồ sơ, mã đảng viên và mã giấy giới thiệu sinh hoạt đảng; xem chi tiết trong hệ thống quản lý đảng viên.',
+        'Tin này chỉ ghi mã hồ sơ, mã đảng viên, mã quần chúng và mã giấy giới thiệu sinh hoạt đảng; xem chi tiết trong hệ thống quản lý đảng viên.',
         'Mỗi việc được nhắc một lần ở mỗi mốc; tin tổng hợp gửi mỗi ngày một lần, chỉ khi có việc.',
       ].join('\n'),
     );
     expect(digest).toMatchObject({ digestFor: 'HB', date: '2026-11-23', reminderCount: 6 });
+  });
+
+  it("words the admission work, the pool and long temporary transfers in the words of the Party's documents", () => {
+    // Prepare
+    const admissionWork = [
+      reminder('ceremony.dueSoon', 'HB-C3', 'M51', '2026-11-30', 7),
+      reminder('ceremony.overdue', 'HB-C3', 'M52', '2026-11-20', -3),
+      reminder('records.missing', 'HB-C3', 'M53', '2026-11-22', -1),
+      reminder('transfer.temporaryTooLong', 'HB-C3', 'TR-5', '2026-11-23', 0),
+      reminder('candidate.certificateExpiring', 'HB-C3', 'QC-17', '2027-02-21', 90),
+    ];
+    // Act
+    const digest = composeDigest({ digestFor: 'HB-C3', date: '2026-11-23', reminders: admissionWork, tree });
+    // Assess: most urgent first; ids only.
+    expect(digest?.text.split('\n').filter((l) => l.startsWith('   - '))).toEqual([
+      '   - Quá hạn tổ chức lễ kết nạp đảng viên: đảng viên M52, hạn tổ chức lễ kết nạp 20/11/2026, quá hạn 3 ngày',
+      '   - Quá hạn hoàn thiện lý lịch đảng viên, phiếu đảng viên: đảng viên M53, hạn hoàn thiện 22/11/2026, quá hạn 1 ngày',
+      '   - Sinh hoạt đảng tạm thời quá thời hạn, chưa chuyển sinh hoạt đảng chính thức: giấy giới thiệu sinh hoạt đảng tạm thời TR-5, hết thời hạn sinh hoạt tạm thời ngày 23/11/2026, đến hạn hôm nay',
+      '   - Sắp đến hạn tổ chức lễ kết nạp đảng viên: đảng viên M51, hạn tổ chức lễ kết nạp 30/11/2026, còn 7 ngày',
+      '   - Giấy chứng nhận bồi dưỡng nhận thức về Đảng sắp hết hiệu lực: quần chúng QC-17, hết hiệu lực từ ngày 21/02/2027, còn 90 ngày',
+    ]);
   });
 
   it("never shows another subtree's reminders: Lê Chân's are only in Lê Chân's and the city's digest", () => {
@@ -211,11 +232,16 @@ describe('the digest, read by a person', () => {
     const labels = Object.values(REMINDER_KIND_LABELS);
     expect(Object.keys(REMINDER_KIND_LABELS).sort()).toEqual([
       'badge.upcoming',
+      'candidate.certificateExpiring',
+      'ceremony.dueSoon',
+      'ceremony.overdue',
       'dossier.dueSoon',
       'dossier.overdue',
       'probation.ending',
       'probation.overdue',
+      'records.missing',
       'transfer.late',
+      'transfer.temporaryTooLong',
     ]);
     expect(new Set(labels).size).toBe(labels.length);
     expect(REMINDER_KIND_LABELS['dossier.dueSoon']).toBe('Hồ sơ sắp đến hạn');

@@ -101,10 +101,51 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
     { name: 'admitted is not a closing outcome', make: () => withData('dossier.closed', { outcome: 'admitted' }), path: 'data.outcome' },
     { name: 'note too long', make: () => withData('dossier.closed', { note: 'x'.repeat(1001) }), path: 'data.note' },
   ],
+  'candidate.listed': [
+    { name: 'unknown nominator', make: () => withData('candidate.listed', { nominatedBy: 'party-cell' }), path: 'data.nominatedBy' },
+    { name: 'without a profile', make: () => without('candidate.listed', 'profile'), path: 'data.profile' },
+    { name: 'year 9999', make: () => withData('candidate.listed', { on: '9999-09-01' }), path: 'data.on' },
+  ],
+  'candidate.classCompleted': [
+    { name: 'classId with a space', make: () => withData('candidate.classCompleted', { classId: 'lớp 5' }), path: 'data.classId' },
+    { name: 'without classId', make: () => without('candidate.classCompleted', 'classId'), path: 'data.classId' },
+  ],
+  'candidate.dropped': [{ name: 'unknown reason', make: () => withData('candidate.dropped', { reason: 'admitted' }), path: 'data.reason' }],
   'member.admitted': [
     { name: 'impossible date', make: () => withData('member.admitted', { admittedOn: '2021-02-30' }), path: 'data.admittedOn' },
     { name: 'ceremony before decision', make: () => withData('member.admitted', { ceremonyOn: '2021-03-01' }), path: 'data.ceremonyOn' },
     { name: 'readmitted not a boolean', make: () => withData('member.admitted', { readmitted: 'yes' }), path: 'data.readmitted' },
+    {
+      name: 'a first admission on a first admission',
+      make: () => withData('member.admitted', { firstAdmittedOn: '1990-01-01' }),
+      path: 'data.firstAdmittedOn',
+    },
+    {
+      name: 'a readmission whose first admission is after it',
+      make: () => withData('member.admitted', { readmitted: true, firstAdmittedOn: '2021-03-03' }),
+      path: 'data.firstAdmittedOn',
+    },
+    {
+      name: 'interruptedDays longer than the span',
+      make: () => withData('member.admitted', { readmitted: true, firstAdmittedOn: '2021-01-01', interruptedDays: 61 }),
+      path: 'data.interruptedDays',
+    },
+    {
+      name: 'interruptedDays without firstAdmittedOn',
+      make: () => withData('member.admitted', { readmitted: true, interruptedDays: 10 }),
+      path: 'data.interruptedDays',
+    },
+    {
+      name: 'negative interruptedDays',
+      make: () => withData('member.admitted', { readmitted: true, firstAdmittedOn: '2001-01-01', interruptedDays: -1 }),
+      path: 'data.interruptedDays',
+    },
+    { name: 'an unknown exception', make: () => withData('member.admitted', { exceptions: ['age'] }), path: 'data.exceptions[0]' },
+    {
+      name: 'an exception listed twice',
+      make: () => withData('member.admitted', { exceptions: ['population-policy', 'population-policy'] }),
+      path: 'data.exceptions',
+    },
   ],
   'member.imported': [
     { name: 'official without recognizedOn', make: () => without('member.imported', 'recognizedOn'), path: 'data.recognizedOn' },
@@ -114,6 +155,26 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
       path: 'data.recognizedOn',
     },
     { name: 'exited is not an import status', make: () => withData('member.imported', { status: 'exited' }), path: 'data.status' },
+    {
+      name: 'a party file before the admission',
+      make: () => withData('member.imported', { recordsFiledOn: '1991-03-01' }),
+      path: 'data.recordsFiledOn',
+    },
+    {
+      name: 'a card for a probationary member',
+      make: () => withData('member.imported', { status: 'probationary', recognizedOn: undefined, cardIssuedOn: '1992-03-02' }),
+      path: 'data.cardIssuedOn',
+    },
+    {
+      name: 'a card before the recognition',
+      make: () => withData('member.imported', { cardIssuedOn: '1992-03-01' }),
+      path: 'data.cardIssuedOn',
+    },
+    {
+      name: 'interruptedDays longer than the span',
+      make: () => withData('member.imported', { firstAdmittedOn: '1991-01-01', interruptedDays: 61 }),
+      path: 'data.interruptedDays',
+    },
   ],
   'member.recognized': [
     {
@@ -140,6 +201,11 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
   'member.badgeAwarded': [
     { name: 'not a milestone', make: () => withData('member.badgeAwarded', { years: 35 }), path: 'data.years' },
     { name: 'milestone as a string', make: () => withData('member.badgeAwarded', { years: '30' }), path: 'data.years' },
+  ],
+  'member.ceremonyHeld': [{ name: 'year 9999', make: () => withData('member.ceremonyHeld', { on: '9999-03-10' }), path: 'data.on' }],
+  'member.recordsFiled': [{ name: 'without a date', make: () => without('member.recordsFiled', 'on'), path: 'data.on' }],
+  'member.cardIssued': [
+    { name: 'a date with a time', make: () => withData('member.cardIssued', { on: '2022-04-15T08:00:00+07:00' }), path: 'data.on' },
   ],
   'transfer.issued': [
     { name: 'unknown kind', make: () => withData('transfer.issued', { kind: 'permanent' }), path: 'data.kind' },
@@ -198,7 +264,7 @@ describe('EVENT_TYPES', () => {
 
     // Assess
     expect(types).toEqual(keys);
-    expect(new Set(types).size).toBe(20);
+    expect(new Set(types).size).toBe(26);
   });
 });
 

@@ -223,6 +223,8 @@ interface MMember {
   badges: Set<number>;
   /** The day probation ends, while probationary. */
   probationEndsOn?: string;
+  /** The day the member became official, once official. */
+  recognizedOn?: string;
 }
 interface MDossier {
   cell: string;
@@ -463,6 +465,7 @@ class Model {
           admittedOn: importedOn(cmd),
           badges: new Set(),
           probationEndsOn: cmd.official ? undefined : yearLater(importedOn(cmd)),
+          recognizedOn: cmd.official ? LEGACY_RECOGNIZED_ON : undefined,
         });
         return done;
       }
@@ -473,6 +476,7 @@ class Model {
         if (dateOf(cmd.day) < m.admittedOn) return no('before-admission');
         if (m.probationEndsOn !== undefined && dateOf(cmd.day) < m.probationEndsOn) return no('probation-not-ended');
         m.status = 'official';
+        m.recognizedOn = dateOf(cmd.day);
         return done;
       }
       case 'update': {
@@ -510,7 +514,10 @@ class Model {
       case 'badge': {
         const m = this.currentMember(cmd.m);
         if ('outcome' in m) return m;
+        // Party age belongs to official members (docs/events.md#party-age), from their recognition on.
+        if ((m.status === 'in-transit' ? m.before : m.status) !== 'official') return no('not-official');
         if (dateOf(cmd.day) < m.admittedOn) return no('before-admission');
+        if (m.recognizedOn !== undefined && dateOf(cmd.day) < m.recognizedOn) return no('not-official');
         if (dateOf(cmd.day) < yearsLater(m.admittedOn, cmd.years - 1)) return no('too-early');
         if (m.badges.has(cmd.years)) return no('already-awarded');
         m.badges.add(cmd.years);
@@ -567,6 +574,7 @@ class Model {
             admittedOn: '2015-01-01',
             badges: existing?.badges ?? new Set(),
             probationEndsOn: cmd.memberOfficial ? undefined : '2016-01-01',
+            recognizedOn: cmd.memberOfficial ? '2016-01-01' : undefined,
           });
         }
         this.transfers.set(cmd.t, {

@@ -1,4 +1,4 @@
-// The ingest rules of docs/events.md, event type by event type: for each of the 20
+// The ingest rules of docs/events.md, event type by event type: for each of the 26
 // types the accepted path (record effect and facts) and every rejected or retried path
 // with its exact reason code. Pure: runs the domain through the in-memory harness.
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,17 @@ const importMember = (memberId = 'M1', orgId = 'C1') => validEvent('member.impor
 const exitMember = (memberId = 'M1', on = '2021-06-01') => validEvent('member.exited', { data: { memberId, on } });
 
 const dossierD1 = () => validEvent('dossier.received');
+
+const listM1 = (data: EventOverrides<'candidate.listed'>['data'] = {}) => validEvent('candidate.listed', { data });
+const certifyM1 = (data: EventOverrides<'candidate.classCompleted'>['data'] = {}) => validEvent('candidate.classCompleted', { data });
+const dropM1 = (data: EventOverrides<'candidate.dropped'>['data'] = {}) => validEvent('candidate.dropped', { data });
+const recognizeM1 = (recognizedOn = '2022-03-10') => validEvent('member.recognized', { data: { recognizedOn } });
+/** M1 imported as official in 1991, exited in 2000, readmitted on 2021-03-02 (ceremony 2021-03-10) with its first admission. */
+const readmittedM1 = (interruptedDays: number) => [
+  importMember(),
+  exitMember('M1', '2000-01-01'),
+  admitM1({ readmitted: true, firstAdmittedOn: '1991-03-02', interruptedDays }),
+];
 
 const issue = (
   data: Partial<{
@@ -299,6 +310,13 @@ const cases: Record<EventType, Case[]> = {
 
   'dossier.received': [
     {
+      name: 'for a person in the pool: the candidate is linked to the dossier',
+      given: () => [...baseOrgs(), listM1()],
+      when: () => dossierD1(),
+      then: applied,
+      assess: (h) => expect(h.candidates.get('M1')).toMatchObject({ dossierId: 'D1', version: 2 }),
+    },
+    {
       name: 'an open dossier at step received, due 60 days later',
       given: baseOrgs,
       when: dossierD1,
@@ -436,7 +454,207 @@ const cases: Record<EventType, Case[]> = {
     },
   ],
 
+  'candidate.listed': [
+    {
+      name: "a person in the cell's pool from the listing, profile held, no certificate yet",
+      given: baseOrgs,
+      when: () => listM1(),
+      then: applied,
+      assess: (h) => {
+        expect(h.candidates.get('M1')).toMatchObject({
+          personId: 'M1',
+          cellId: 'C1',
+          nominatedBy: 'youth-union',
+          stays: [{ cellId: 'C1', from: '2020-09-01' }],
+          certificates: {},
+          version: 1,
+        });
+        expect(h.candidates.get('M1')?.profile?.fullName).toBe('Nguyễn Văn An');
+      },
+    },
+    {
+      name: "a person already in a pool (here another cell's): candidate-exists",
+      given: () => [...baseOrgs(), listM1()],
+      when: () => listM1({ orgId: 'C2', on: '2021-01-05' }),
+      then: rejected('candidate-exists'),
+    },
+    {
+      name: 'listed again after a drop: a second stay, the certificates kept',
+      given: () => [...baseOrgs(), listM1(), certifyM1(), dropM1({ reason: 'moved-away' })],
+      when: () => listM1({ orgId: 'C2', on: '2021-06-01', nominatedBy: undefined }),
+      then: applied,
+      assess: (h) => {
+        const c = h.candidates.get('M1');
+        expect(c?.stays).toEqual([
+          { cellId: 'C1', from: '2020-09-01', until: '2020-12-01', ended: { by: 'dropped', reason: 'moved-away' } },
+          { cellId: 'C2', from: '2021-06-01' },
+        ]);
+        expect(c).toMatchObject({ cellId: 'C2', certificates: { 'NTVD-2020-05': '2020-10-15' }, version: 4 });
+        expect(c?.nominatedBy).toBeUndefined();
+      },
+    },
+    {
+      name: 'listed again, dated before the drop',
+      given: () => [...baseOrgs(), listM1(), dropM1()],
+      when: () => listM1({ on: '2020-11-30' }),
+      then: rejected('date-order'),
+    },
+    {
+      name: 'a person admitted from the pool',
+      given: () => [...baseOrgs(), listM1(), admitM1()],
+      when: () => listM1({ on: '2021-05-01' }),
+      then: rejected('candidate-exists'),
+    },
+    {
+      name: 'a member on the rolls, not from the pool: member-exists',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => listM1({ orgId: 'C2' }),
+      then: rejected('member-exists'),
+    },
+    {
+      name: 'a former member (exited), to be readmitted: listed',
+      given: () => [...baseOrgs(), importMember(), exitMember()],
+      when: () => listM1({ on: '2021-06-01' }),
+      then: applied,
+    },
+    { name: 'an unknown cell', when: () => listM1(), then: retried('missing-org') },
+    { name: 'not a cell', given: baseOrgs, when: () => listM1({ orgId: 'Q1' }), then: rejected('not-a-cell') },
+    {
+      name: 'a cell dissolved before the listing',
+      given: () => [...baseOrgs(), dissolve('C2')],
+      when: () => listM1({ orgId: 'C2', on: '2021-02-01' }),
+      then: rejected('org-dissolved'),
+    },
+  ],
+
+  'candidate.classCompleted': [
+    {
+      name: 'the class certificate, by class',
+      given: () => [...baseOrgs(), listM1()],
+      when: () => certifyM1(),
+      then: applied,
+      assess: (h) => expect(h.candidates.get('M1')).toMatchObject({ certificates: { 'NTVD-2020-05': '2020-10-15' }, version: 2 }),
+    },
+    {
+      name: 'a person never listed waits for the listing',
+      given: baseOrgs,
+      when: () => certifyM1(),
+      then: retried('missing-candidate'),
+    },
+    {
+      name: 'the same class again: the date corrected, one certificate',
+      given: () => [...baseOrgs(), listM1(), certifyM1()],
+      when: () => certifyM1({ on: '2020-10-16' }),
+      then: applied,
+      assess: (h) => expect(h.candidates.get('M1')?.certificates).toEqual({ 'NTVD-2020-05': '2020-10-16' }),
+    },
+    {
+      name: 'a certificate dated after the admission',
+      given: () => [...baseOrgs(), listM1(), admitM1()],
+      when: () => certifyM1({ classId: 'NTVD-2021-02', on: '2021-03-03' }),
+      then: rejected('date-order'),
+    },
+    {
+      name: 'a certificate dated before the admission, reported after it',
+      given: () => [...baseOrgs(), listM1(), admitM1()],
+      when: () => certifyM1({ on: '2021-02-01' }),
+      then: applied,
+      assess: (h) => expect(h.candidates.get('M1')?.certificates).toEqual({ 'NTVD-2020-05': '2021-02-01' }),
+    },
+    {
+      name: 'a dropped candidate: the class was held, the certificate is kept',
+      given: () => [...baseOrgs(), listM1(), dropM1()],
+      when: () => certifyM1(),
+      then: applied,
+    },
+  ],
+
+  'candidate.dropped': [
+    {
+      name: 'out of the pool with the reason; the record and its profile kept',
+      given: () => [...baseOrgs(), listM1()],
+      when: () => dropM1(),
+      then: applied,
+      assess: (h) => {
+        expect(h.candidates.get('M1')?.stays).toEqual([
+          { cellId: 'C1', from: '2020-09-01', until: '2020-12-01', ended: { by: 'dropped', reason: 'withdrew' } },
+        ]);
+        expect(h.candidates.get('M1')?.profile).toBeDefined();
+      },
+    },
+    { name: 'dropped twice', given: () => [...baseOrgs(), listM1(), dropM1()], when: () => dropM1(), then: rejected('not-in-pool') },
+    {
+      name: 'dropped after the admission',
+      given: () => [...baseOrgs(), listM1(), admitM1()],
+      when: () => dropM1({ on: '2021-04-01' }),
+      then: rejected('not-in-pool'),
+    },
+    {
+      name: 'dropped before the listing',
+      given: () => [...baseOrgs(), listM1()],
+      when: () => dropM1({ on: '2020-08-31' }),
+      then: rejected('date-order'),
+    },
+    { name: 'a person never listed', given: baseOrgs, when: () => dropM1(), then: retried('missing-candidate') },
+  ],
+
   'member.admitted': [
+    {
+      name: 'a candidate in the pool: out of it on admittedOn, linked to the member, the profile dropped',
+      given: () => [...baseOrgs(), listM1(), certifyM1(), dossierD1()],
+      when: () => admitM1({ dossierId: 'D1' }),
+      then: applied,
+      assess: (h) => {
+        const c = h.candidates.get('M1');
+        expect(c).toMatchObject({ dossierId: 'D1', admission: { memberId: 'M1', admittedOn: '2021-03-02', cellId: 'C1' } });
+        expect(c?.stays).toEqual([{ cellId: 'C1', from: '2020-09-01', until: '2021-03-02', ended: { by: 'admitted' } }]);
+        expect(c?.profile).toBeUndefined();
+        expect(c?.certificates).toEqual({ 'NTVD-2020-05': '2020-10-15' });
+      },
+    },
+    {
+      name: 'the candidate found through the dossier when the member has another id',
+      given: () => [...baseOrgs(), listM1({ personId: 'P-9' }), validEvent('dossier.received', { data: { personId: 'P-9' } })],
+      when: () => admitM1({ memberId: 'M-9', dossierId: 'D1' }),
+      then: applied,
+      assess: (h) => expect(h.candidates.get('P-9')?.admission).toEqual({ memberId: 'M-9', admittedOn: '2021-03-02', cellId: 'C1' }),
+    },
+    {
+      name: 'a dropped candidate is not taken back by the admission',
+      given: () => [...baseOrgs(), listM1(), dropM1()],
+      when: () => admitM1(),
+      then: applied,
+      assess: (h) => expect(h.candidates.get('M1')).toMatchObject({ version: 2 }),
+    },
+    {
+      name: 'under the population-policy exception: kept on the member, counted on the admission fact',
+      given: baseOrgs,
+      when: () => admitM1({ exceptions: ['population-policy'] }),
+      then: applied,
+      assess: (h) => {
+        expect(h.members.get('M1')?.exceptions).toEqual(['population-policy']);
+        expect(facts(h, 'C1', 2021, 'admission')[0]?.fact).toMatchObject({ populationPolicy: true });
+      },
+    },
+    {
+      name: 'a readmission with its first admission and the time out: kept for party age',
+      given: () => [...baseOrgs(), importMember(), exitMember('M1', '2000-01-01')],
+      when: () => admitM1({ readmitted: true, firstAdmittedOn: '1991-03-02', interruptedDays: 365 }),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')).toMatchObject({ firstAdmittedOn: '1991-03-02', interruptedDays: 365, readmitted: true }),
+    },
+    {
+      name: 'a readmission whose first admission is after the second',
+      given: () => [...baseOrgs(), importMember(), exitMember('M1', '2000-01-01')],
+      when: () => admitM1({ readmitted: true, firstAdmittedOn: '2021-03-05' }),
+      then: rejected('schema'),
+    },
+    {
+      name: 'interruptedDays larger than the span',
+      given: () => [...baseOrgs(), importMember(), exitMember('M1', '2000-01-01')],
+      when: () => admitM1({ readmitted: true, firstAdmittedOn: '1991-03-02', interruptedDays: 20_000 }),
+      then: rejected('schema'),
+    },
     {
       name: 'a new probationary member, probation 12 months from the ceremony, an admission fact',
       given: baseOrgs,
@@ -555,6 +773,22 @@ const cases: Record<EventType, Case[]> = {
 
   'member.imported': [
     {
+      name: 'a legacy member with its file, card and party age',
+      given: baseOrgs,
+      when: () =>
+        validEvent('member.imported', {
+          data: { recordsFiledOn: '1992-05-01', cardIssuedOn: '1992-06-01', firstAdmittedOn: '1985-01-01', interruptedDays: 120 },
+        }),
+      then: applied,
+      assess: (h) =>
+        expect(h.members.get('M1')).toMatchObject({
+          recordsFiledOn: '1992-05-01',
+          cardIssuedOn: '1992-06-01',
+          firstAdmittedOn: '1985-01-01',
+          interruptedDays: 120,
+        }),
+    },
+    {
       name: 'an official legacy member: on the rolls, no admission fact',
       given: baseOrgs,
       when: () => importMember(),
@@ -602,6 +836,132 @@ const cases: Record<EventType, Case[]> = {
       when: () => validEvent('member.imported', { data: { recognizedOn: undefined } }),
       then: rejected('schema'),
     },
+  ],
+
+  'member.ceremonyHeld': [
+    {
+      name: 'the ceremony three weeks after the decision: probation now ends 12 months after it',
+      given: () => [...baseOrgs(), admitM1({ ceremonyOn: undefined })],
+      when: () => validEvent('member.ceremonyHeld', { data: { on: '2021-03-23' } }),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')).toMatchObject({ ceremonyOn: '2021-03-23', probationEndsOn: '2022-03-23', version: 2 }),
+    },
+    {
+      name: 'a second ceremony',
+      given: () => [...baseOrgs(), admitM1({ ceremonyOn: undefined }), validEvent('member.ceremonyHeld')],
+      when: () => validEvent('member.ceremonyHeld', { data: { on: '2021-04-01' } }),
+      then: rejected('already-held'),
+    },
+    {
+      name: 'a ceremony already carried by the admission',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.ceremonyHeld'),
+      then: rejected('already-held'),
+    },
+    {
+      name: 'a ceremony before the decision',
+      given: () => [...baseOrgs(), admitM1({ ceremonyOn: undefined })],
+      when: () => validEvent('member.ceremonyHeld', { data: { on: '2021-03-01' } }),
+      then: rejected('before-admission'),
+    },
+    {
+      name: 'an official member',
+      given: () => [...baseOrgs(), importMember()],
+      when: () => validEvent('member.ceremonyHeld'),
+      then: rejected('not-probationary'),
+    },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), admitM1({ ceremonyOn: undefined }), exitMember()],
+      when: () => validEvent('member.ceremonyHeld'),
+      then: rejected('not-active'),
+    },
+    {
+      name: 'a probationary member in transit: still a member, the end of probation moves',
+      given: () => [...baseOrgs(), admitM1({ ceremonyOn: undefined }), issue({ issuedOn: '2021-03-05' })],
+      when: () => validEvent('member.ceremonyHeld', { data: { on: '2021-03-04' } }),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')).toMatchObject({ status: 'in-transit', probationEndsOn: '2022-03-04' }),
+    },
+    { name: 'an unknown member', when: () => validEvent('member.ceremonyHeld'), then: retried('missing-member') },
+  ],
+
+  'member.recordsFiled': [
+    {
+      name: 'the party file complete and entered',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.recordsFiled'),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')).toMatchObject({ recordsFiledOn: '2021-04-05', version: 2 }),
+    },
+    {
+      name: 'filed twice',
+      given: () => [...baseOrgs(), admitM1(), validEvent('member.recordsFiled')],
+      when: () => validEvent('member.recordsFiled', { data: { on: '2021-05-01' } }),
+      then: rejected('already-filed'),
+    },
+    {
+      name: 'a legacy member whose file came with the import',
+      given: () => [...baseOrgs(), validEvent('member.imported', { data: { recordsFiledOn: '1992-05-01' } })],
+      when: () => validEvent('member.recordsFiled'),
+      then: rejected('already-filed'),
+    },
+    {
+      name: 'dated before the decision',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.recordsFiled', { data: { on: '2021-03-01' } }),
+      then: rejected('before-admission'),
+    },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), admitM1(), exitMember()],
+      when: () => validEvent('member.recordsFiled'),
+      then: rejected('not-active'),
+    },
+    { name: 'an unknown member', when: () => validEvent('member.recordsFiled'), then: retried('missing-member') },
+  ],
+
+  'member.cardIssued': [
+    {
+      name: 'the card of an official member',
+      given: () => [...baseOrgs(), admitM1(), recognizeM1()],
+      when: () => validEvent('member.cardIssued'),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')?.cardIssuedOn).toBe('2022-04-15'),
+    },
+    {
+      name: 'a card for a probationary member',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.cardIssued'),
+      then: rejected('not-official'),
+    },
+    {
+      name: 'a card dated before the recognition',
+      given: () => [...baseOrgs(), admitM1(), recognizeM1()],
+      when: () => validEvent('member.cardIssued', { data: { on: '2022-03-09' } }),
+      then: rejected('not-official'),
+    },
+    {
+      name: 'a reissue later: accepted, the first card kept',
+      given: () => [...baseOrgs(), admitM1(), recognizeM1(), validEvent('member.cardIssued')],
+      when: () => validEvent('member.cardIssued', { data: { on: '2030-01-02' } }),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')?.cardIssuedOn).toBe('2022-04-15'),
+    },
+    {
+      name: 'an earlier card reported after a later one: it is the first',
+      given: () => [...baseOrgs(), importMember(), validEvent('member.cardIssued')],
+      when: () => validEvent('member.cardIssued', { data: { on: '1993-01-05' } }),
+      then: applied,
+      assess: (h) => expect(h.members.get('M1')?.cardIssuedOn).toBe('1993-01-05'),
+    },
+    {
+      name: 'an exited member',
+      given: () => [...baseOrgs(), importMember(), exitMember()],
+      when: () => validEvent('member.cardIssued'),
+      then: rejected('not-active'),
+    },
+    { name: 'an unknown member', when: () => validEvent('member.cardIssued'), then: retried('missing-member') },
   ],
 
   'member.recognized': [
@@ -863,6 +1223,36 @@ const cases: Record<EventType, Case[]> = {
       then: applied,
     },
     { name: 'an unknown member', when: () => validEvent('member.badgeAwarded'), then: retried('missing-member') },
+    {
+      name: 'a probationary member: party age counts once recognized',
+      given: () => [...baseOrgs(), admitM1()],
+      when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2021-09-02' } }),
+      then: rejected('not-official'),
+    },
+    {
+      name: 'a readmitted member, probationary again: no badge yet',
+      given: () => [...baseOrgs(), ...readmittedM1(365)],
+      when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2021-09-02' } }),
+      then: rejected('not-official'),
+    },
+    {
+      name: 'a readmitted member, recognized: the 30 years count from the first admission, less the time out',
+      given: () => [...baseOrgs(), ...readmittedM1(365), recognizeM1()],
+      when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2022-04-01' } }),
+      then: applied,
+    },
+    {
+      name: 'a readmitted member whose time out puts the milestone later: too-early from the start of party age',
+      given: () => [...baseOrgs(), ...readmittedM1(7000), recognizeM1()],
+      when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2022-04-01' } }),
+      then: rejected('too-early'),
+    },
+    {
+      name: 'an award dated before the recognition',
+      given: () => [...baseOrgs(), ...readmittedM1(365), recognizeM1()],
+      when: () => validEvent('member.badgeAwarded', { data: { awardedOn: '2022-03-01' } }),
+      then: rejected('not-official'),
+    },
     {
       name: 'not a milestone',
       given: () => [...baseOrgs(), importMember()],
@@ -1309,7 +1699,7 @@ function facts(h: DomainHarness, cellId: string, year: number, kind?: Fact['kind
 
 /** The records and facts, to show that a rejected or retried event changed nothing. */
 function snapshot(h: DomainHarness): string {
-  return JSON.stringify([h.orgs, h.members, h.dossiers, h.transfers, h.facts].map((m) => [...m.entries()].sort()));
+  return JSON.stringify([h.orgs, h.members, h.dossiers, h.transfers, h.candidates, h.facts].map((m) => [...m.entries()].sort()));
 }
 
 // ---------------------------------------------------------------------------- the suite

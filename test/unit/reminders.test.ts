@@ -243,6 +243,100 @@ describe('badge reminders', () => {
   });
 });
 
+describe('admission work, pool and temporary transfer reminders, day by day', () => {
+  const ceremony: ReminderSubject = { kind: 'ceremony', memberId: 'M5', cellId: 'CB-1', dueOn: '2026-03-31', noticeDays: 7 };
+  const records: ReminderSubject = { kind: 'records', memberId: 'M5', cellId: 'CB-1', dueOn: '2026-04-09' };
+  const temporary: ReminderSubject = { kind: 'temporary-transfer', transferId: 'T9', cellId: 'CB-SEND', dueOn: '2026-08-15' };
+  const certificate: ReminderSubject = { kind: 'certificate', personId: 'P7', cellId: 'CB-2', expiresOn: '2026-10-15', noticeDays: 90 };
+  const walk = (first: string, last: string) => {
+    const out: string[] = [];
+    for (let d = first; compareDates(d, last) <= 0; d = addDays(d, 1)) out.push(d);
+    return out;
+  };
+  /** `date: [kind, dueOn, daysLeft]` of each day that sent something. */
+  const plan = (subject: ReminderSubject, dates: readonly string[]) =>
+    Object.fromEntries(
+      runJob(subject, dates)
+        .map(
+          (run, i) => [dates[i], run.map((k) => [k.reminder.kind, k.reminder.dueOn, k.reminder.daysLeft, k.reminder.threshold])] as const,
+        )
+        .filter(([, run]) => run.length > 0),
+    );
+
+  it('ceremony: dueSoon 7 days before, overdue the day after the due date, nothing on the due day or after', () => {
+    // Act
+    const sent = plan(ceremony, walk('2026-03-01', '2026-05-01'));
+    // Assess
+    expect(sent).toEqual({
+      '2026-03-24': [['ceremony.dueSoon', '2026-03-31', 7, null]],
+      '2026-04-01': [['ceremony.overdue', '2026-03-31', -1, null]],
+    });
+  });
+
+  it('ceremony: a job that missed the whole notice window catches up with the overdue only', () => {
+    // Prepare: no run from 2026-03-20 to 2026-04-09.
+    const dates = [...walk('2026-03-01', '2026-03-19'), ...walk('2026-04-10', '2026-04-20')];
+    // Act
+    const sent = plan(ceremony, dates);
+    // Assess
+    expect(sent).toEqual({ '2026-04-10': [['ceremony.overdue', '2026-03-31', -10, null]] });
+  });
+
+  it('party file: records.missing once, the day after its due date, or at the next run', () => {
+    // Act
+    const daily = plan(records, walk('2026-03-15', '2026-06-01'));
+    const caughtUp = plan(records, ['2026-04-01', '2026-05-20', '2026-05-21']);
+    // Assess
+    expect(daily).toEqual({ '2026-04-10': [['records.missing', '2026-04-09', -1, null]] });
+    expect(caughtUp).toEqual({ '2026-05-20': [['records.missing', '2026-04-09', -41, null]] });
+  });
+
+  it('temporary transfer: too long on the day it reaches 12 months, once, for the sending cell', () => {
+    // Act
+    const daily = plan(temporary, walk('2026-08-01', '2026-09-30'));
+    const [first] = remindersFor(temporary, '2026-08-15', NONE);
+    // Assess
+    expect(daily).toEqual({ '2026-08-15': [['transfer.temporaryTooLong', '2026-08-15', 0, null]] });
+    expect(first?.reminder).toStrictEqual({
+      kind: 'transfer.temporaryTooLong',
+      orgId: 'CB-SEND',
+      subjectId: 'T9',
+      dueOn: '2026-08-15',
+      daysLeft: 0,
+      threshold: null,
+      remindOn: '2026-08-15',
+    });
+  });
+
+  it('certificate: 90 days before it expires, once; a window missed entirely is not sent late', () => {
+    // Act
+    const daily = plan(certificate, walk('2026-07-01', '2026-11-30'));
+    const missed = plan(certificate, [...walk('2026-07-01', '2026-07-16'), ...walk('2026-10-15', '2026-10-20')]);
+    const late = plan(certificate, [...walk('2026-07-01', '2026-07-16'), '2026-09-01']);
+    // Assess
+    expect(daily).toEqual({ '2026-07-17': [['candidate.certificateExpiring', '2026-10-15', 90, null]] });
+    expect(missed).toEqual({});
+    expect(late).toEqual({ '2026-09-01': [['candidate.certificateExpiring', '2026-10-15', 44, null]] });
+  });
+
+  it('a ceremony held moves the end of probation: the reminders follow the new date (the key includes dueOn)', () => {
+    // Prepare: probation.ending was planned for a probation ending 2027-03-02 (no ceremony).
+    const before: ReminderSubject = { ...probation, probationEndsOn: '2027-03-02', recognitionDueOn: '2027-04-13' };
+    const after: ReminderSubject = { ...probation, probationEndsOn: '2027-03-23', recognitionDueOn: '2027-05-05' };
+    const sent = new Set<string>();
+    // Act
+    runJob(before, walk('2026-12-01', '2027-01-31'), sent);
+    const moved = runJob(after, walk('2027-02-01', '2027-05-06'), sent)
+      .flat()
+      .map((k) => [k.reminder.kind, k.reminder.remindOn, k.reminder.dueOn]);
+    // Assess
+    expect(moved).toEqual([
+      ['probation.ending', '2027-02-21', '2027-03-23'],
+      ['probation.overdue', '2027-05-06', '2027-05-05'],
+    ]);
+  });
+});
+
 describe('nextRemindOn', () => {
   it('walks a dossier through its thresholds and stops after the overdue', () => {
     // Prepare
@@ -310,6 +404,22 @@ const subjectArb: fc.Arbitrary<ReminderSubject> = fc.oneof(
       }),
     ),
   fc.integer({ min: 0, max: 90 }).map((d): ReminderSubject => ({ kind: 'transfer', transferId: 'T', cellId: 'C', dueOn: day(d) })),
+  fc
+    .record({ due: fc.integer({ min: 0, max: 90 }), noticeDays: fc.integer({ min: 0, max: 30 }) })
+    .map(({ due, noticeDays }): ReminderSubject => ({ kind: 'ceremony', memberId: 'M', cellId: 'C', dueOn: day(due), noticeDays })),
+  fc.integer({ min: 0, max: 90 }).map((d): ReminderSubject => ({ kind: 'records', memberId: 'M', cellId: 'C', dueOn: day(d) })),
+  fc
+    .integer({ min: 0, max: 90 })
+    .map((d): ReminderSubject => ({ kind: 'temporary-transfer', transferId: 'T', cellId: 'C', dueOn: day(d) })),
+  fc.record({ expires: fc.integer({ min: 0, max: 120 }), noticeDays: fc.integer({ min: 0, max: 100 }) }).map(
+    ({ expires, noticeDays }): ReminderSubject => ({
+      kind: 'certificate',
+      personId: 'P',
+      cellId: 'C',
+      expiresOn: day(expires),
+      noticeDays,
+    }),
+  ),
   fc
     .record({
       offsets: fc.uniqueArray(fc.integer({ min: 0, max: 120 }), { maxLength: 3 }),
@@ -417,6 +527,26 @@ describe('properties', () => {
           case 'dossier':
             expect(count('dossier.overdue')).toBe(inWindow(subject.dueOn, null) ? 1 : 0);
             break;
+          case 'ceremony': {
+            // The overdue supersedes a notice not yet sent; the notice, if sent, came before.
+            const overdue = inWindow(addDays(subject.dueOn, 1), null);
+            const notice = subject.noticeDays > 0 && inWindow(addDays(subject.dueOn, -subject.noticeDays), addDays(subject.dueOn, -1));
+            expect(count('ceremony.overdue')).toBe(overdue ? 1 : 0);
+            expect(count('ceremony.dueSoon')).toBe(notice ? 1 : 0);
+            break;
+          }
+          case 'records':
+            expect(count('records.missing')).toBe(inWindow(addDays(subject.dueOn, 1), null) ? 1 : 0);
+            break;
+          case 'temporary-transfer':
+            expect(count('transfer.temporaryTooLong')).toBe(inWindow(subject.dueOn, null) ? 1 : 0);
+            break;
+          case 'certificate': {
+            const window =
+              subject.noticeDays > 0 && inWindow(addDays(subject.expiresOn, -subject.noticeDays), addDays(subject.expiresOn, -1));
+            expect(count('candidate.certificateExpiring')).toBe(window ? 1 : 0);
+            break;
+          }
         }
       }),
     );

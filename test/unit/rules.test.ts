@@ -5,6 +5,10 @@ import {
   defaultRuleSets,
   addPeriod,
   badgeNoticeDays,
+  ceremonyDeadline,
+  ceremonyNoticeDays,
+  certificateExpiresOn,
+  certificateNoticeDays,
   dossierDueOn,
   dossierThresholds,
   isWorkingDay,
@@ -12,7 +16,9 @@ import {
   probationEndsOn,
   probationNoticeDays,
   recognitionDueOn,
+  recordsDueOn,
   ruleSetFor,
+  temporaryTransferTooLongOn,
   subtractPeriod,
   transferDueOn,
   type RuleSet,
@@ -28,6 +34,12 @@ const DEFAULTS = {
   transferReceipt: { days: 30, unit: 'working' },
   badgeNotice: { days: 60, unit: 'calendar' },
   probationNotice: { days: 30, unit: 'calendar' },
+  ceremonyDue: { days: 30, unit: 'working' },
+  ceremonyNotice: { days: 7, unit: 'calendar' },
+  recordsDue: { days: 30, unit: 'calendar' },
+  certificateValidity: { months: 60 },
+  certificateNotice: { days: 90, unit: 'calendar' },
+  temporaryTransferLimit: { months: 12 },
 } as const;
 
 /** A small data file like rule-sets.json, for sets the shipped file does not have. */
@@ -269,6 +281,81 @@ describe('the deadlines', () => {
   });
 });
 
+describe('the admission work and the pool (docs/reminders.md#deadlines)', () => {
+  it('ceremony: 30 working days after the decision, across Tết 2026; its notice 7 days before', () => {
+    // Prepare: decided on Tuesday 2026-02-10, before the Tết week (16–20 February 2026).
+    const admittedOn = '2026-02-10';
+    // Act
+    const { dueOn, provisional } = ceremonyDeadline(admittedOn);
+    const plain = ceremonyDeadline('2021-06-01').dueOn;
+    // Assess: 3 working days before Tết, the week of Tết skipped, 27 after it.
+    expect(dueOn).toBe('2026-03-31');
+    expect(provisional).toBe(false);
+    expect(plain).toBe('2021-07-13');
+    expect(ceremonyNoticeDays(dueOn)).toBe(7);
+  });
+
+  it('ceremony: provisional while the calendar does not list the year it runs into', () => {
+    // Prepare: 2028 has no holidays in the shipped calendar.
+    const admittedOn = '2028-03-01';
+    // Act
+    const deadline = ceremonyDeadline(admittedOn);
+    // Assess
+    expect(deadline.provisional).toBe(true);
+  });
+
+  it('party file: 30 calendar days after the ceremony', () => {
+    // Prepare, Act
+    const due = recordsDueOn('2026-03-10');
+    // Assess
+    expect(due).toBe('2026-04-09');
+  });
+
+  it('certificate: valid 60 months, 29 February to 28 February; notice 90 days before it expires', () => {
+    // Prepare, Act
+    const expires = certificateExpiresOn('2024-02-29');
+    const plain = certificateExpiresOn('2021-10-15');
+    // Assess
+    expect(expires).toBe('2029-02-28');
+    expect(plain).toBe('2026-10-15');
+    expect(certificateNoticeDays(plain)).toBe(90);
+  });
+
+  it('temporary transfer: too long 12 months after issuedOn', () => {
+    // Prepare, Act
+    const leap = temporaryTransferTooLongOn('2024-02-29');
+    const plain = temporaryTransferTooLongOn('2025-08-15');
+    // Assess
+    expect(leap).toBe('2025-02-28');
+    expect(plain).toBe('2026-08-15');
+  });
+
+  it('an older rule set keeps its own periods: a change from a date on moves only the clocks started since', () => {
+    // Prepare: a made-up 2026 set with a 20-working-day ceremony and 36-month certificates.
+    const data = file();
+    const later = { ...structuredClone(data.ruleSets[0]!), id: 'b', effectiveFrom: '2026-01-01' };
+    later.ceremonyDue = { days: 20, unit: 'working' };
+    later.certificateValidity = { months: 36 };
+    data.ruleSets.push(later);
+    const sets = parseRuleSets(data);
+    // Act
+    const before = ceremonyDeadline('2025-12-01', sets).dueOn;
+    const after = ceremonyDeadline('2026-03-02', sets).dueOn;
+    // Assess: each decision keeps the rules in force on its own date.
+    expect(before).toBe(ceremonyDeadline('2025-12-01', parseRuleSets(file())).dueOn);
+    expect(after).toBe('2026-03-30');
+    expect(certificateExpiresOn('2025-12-31', sets)).toBe('2030-12-31');
+    expect(certificateExpiresOn('2026-01-01', sets)).toBe('2029-01-01');
+  });
+
+  it('year 9999 is out of the range dates can hold: every deadline throws a RangeError, never a wrong date', () => {
+    // Prepare, Act, Assess
+    expect(() => ceremonyDeadline('9999-12-31')).toThrow(RangeError);
+    expect(() => certificateExpiresOn('9999-12-31')).toThrow(RangeError);
+    expect(() => temporaryTransferTooLongOn('9999-12-31')).toThrow(RangeError);
+  });
+});
+
 describe('parseRuleSets', () => {
   it('accepts a valid file and resolves calendars', () => {
     // Prepare
@@ -284,6 +371,8 @@ describe('parseRuleSets', () => {
     ['an unknown key', (d: RuleSetFile) => Object.assign(d.ruleSets[0]!, { dossierDeadlne: 1 })],
     ['an impossible date', (d: RuleSetFile) => (d.ruleSets[0]!.effectiveFrom = '2021-02-30')],
     ['a negative period', (d: RuleSetFile) => (d.ruleSets[0]!.transferReceipt = { days: -1, unit: 'working' })],
+    ['a certificate valid 0 months', (d: RuleSetFile) => (d.ruleSets[0]!.certificateValidity = { months: 0 })],
+    ['a set without the ceremony', (d: RuleSetFile) => delete (d.ruleSets[0] as Partial<RuleSetFile['ruleSets'][number]>).ceremonyDue],
     ['an unknown unit', (d: RuleSetFile) => Object.assign(d.ruleSets[0]!.badgeNotice, { unit: 'weeks' })],
     ['an unknown calendar', (d: RuleSetFile) => (d.ruleSets[0]!.holidays = 'nope')],
     ['a zero threshold', (d: RuleSetFile) => (d.ruleSets[0]!.dossierThresholds = [15, 0])],

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
 import { orgsTouched, outsideScope, type Producer } from '../../shared/domain/ingest/scope.js';
 import type { EventOf, EventType } from '../../shared/domain/events/index.js';
-import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
+import type { CandidateRecord, DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
 import { validEvent, type EventOverrides } from '../helpers/events.js';
 
 const Q1: Producer = { senderId: 'Q1', name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] };
@@ -30,8 +30,8 @@ const transfer = (transferId: string, memberId: string, fromOrgId: string, toOrg
 
 /**
  * HP > Q1 > C1, C2 and HP > Q2 > C9; members M1 (C1) and M9 (C9, with a temporary transfer
- * TT to C1 open); dossiers D1 (C1), D9 (C9); transfers T19 (C1 → C9), T91 (C9 → C1),
- * T9X (C9 → external X).
+ * TT to C1 open); dossiers D1 (C1), D9 (C9, of person P9); transfers T19 (C1 → C9), T91
+ * (C9 → C1), T9X (C9 → external X); candidates P9 (in C9's pool) and P8 (dropped from C9's).
  */
 function state(): LoadedState {
   const s = emptyState();
@@ -40,7 +40,16 @@ function state(): LoadedState {
   s.members.set('M1', member('M1', 'C1'));
   s.members.set('M9', member('M9', 'C9', { temporaryTransferIds: ['TT'] } as Partial<MemberRecord>));
   s.dossiers.set('D1', { dossierId: 'D1', cellId: 'C1', status: 'open', version: 1 } as DossierRecord);
-  s.dossiers.set('D9', { dossierId: 'D9', cellId: 'C9', status: 'open', version: 1 } as DossierRecord);
+  s.dossiers.set('D9', { dossierId: 'D9', personId: 'P9', cellId: 'C9', status: 'open', version: 1 } as DossierRecord);
+  const candidate = (personId: string, until?: string): CandidateRecord => ({
+    personId,
+    cellId: 'C9',
+    stays: [{ cellId: 'C9', from: '2020-01-01', ...(until ? { until, ended: { by: 'dropped', reason: 'moved-away' } } : {}) }],
+    certificates: {},
+    version: 1,
+  });
+  s.candidates.set('P9', candidate('P9'));
+  s.candidates.set('P8', candidate('P8', '2020-06-01'));
   for (const t of [transfer('T19', 'M1', 'C1', 'C9'), transfer('T91', 'M9', 'C9', 'C1'), transfer('T9X', 'M9', 'C9', 'X', true)])
     s.transfers.set(t.transferId, t);
   s.transfers.set('TT', { ...transfer('TT', 'M9', 'C9', 'C1'), kind: 'temporary', status: 'received' });
@@ -84,6 +93,30 @@ describe('orgsTouched: every org an event reaches', () => {
     ['member.evaluated', ev('member.evaluated', { memberId: 'M9' }), ['C9']],
     ['member.badgeAwarded', ev('member.badgeAwarded', { memberId: 'M9' }), ['C9']],
     ['member.exited: the cell and the transfers it ends', ev('member.exited', { memberId: 'M9' }), ['C9', 'C1']],
+    ['member.ceremonyHeld', ev('member.ceremonyHeld', { memberId: 'M9' }), ['C9']],
+    ['member.recordsFiled', ev('member.recordsFiled', { memberId: 'M9' }), ['C9']],
+    ['member.cardIssued', ev('member.cardIssued', { memberId: 'M9' }), ['C9']],
+    ['candidate.listed of a new person', ev('candidate.listed', { personId: 'NEW', orgId: 'C1' }), ['C1']],
+    ['candidate.listed of a person in another pool: that cell too', ev('candidate.listed', { personId: 'P9', orgId: 'C1' }), ['C1', 'C9']],
+    ['candidate.listed of a member of another cell: that cell too', ev('candidate.listed', { personId: 'M9', orgId: 'C1' }), ['C1', 'C9']],
+    ['candidate.listed again after a drop: the old cell too', ev('candidate.listed', { personId: 'P8', orgId: 'C1' }), ['C1', 'C9']],
+    ['candidate.classCompleted: the candidate’s cell', ev('candidate.classCompleted', { personId: 'P9' }), ['C9']],
+    ['candidate.dropped: the candidate’s cell', ev('candidate.dropped', { personId: 'P9' }), ['C9']],
+    [
+      'dossier.received for a person in a pool: the candidate’s cell too (the link)',
+      ev('dossier.received', { dossierId: 'NEW', personId: 'P9', orgId: 'C1' }),
+      ['C1', 'C9'],
+    ],
+    [
+      'dossier.received for a person dropped from a pool: no link, not that cell',
+      ev('dossier.received', { dossierId: 'NEW', personId: 'P8', orgId: 'C1' }),
+      ['C1'],
+    ],
+    [
+      'member.admitted of a person in a pool: the candidate’s cell too',
+      ev('member.admitted', { memberId: 'P9', orgId: 'C1' }),
+      ['C1', 'C9'],
+    ],
     [
       'transfer.issued: the sending cell and the member’s',
       ev('transfer.issued', { transferId: 'NEW', memberId: 'M9', fromOrgId: 'C1', toOrgId: 'C2' }),
@@ -120,8 +153,27 @@ describe('orgsTouched: every org an event reaches', () => {
   it('names nothing it has not loaded: an event whose records are missing waits instead', () => {
     // Act
     const result = orgsTouched(ev('dossier.closed', { dossierId: 'UNKNOWN' }), state());
+    const candidate = orgsTouched(ev('candidate.dropped', { personId: 'UNKNOWN' }), state());
     // Assess
     expect(result).toEqual([]);
+    expect(candidate).toEqual([]);
+  });
+
+  it('a district may not reach a person of another district through the pool, the ceremony, the file or the card', () => {
+    // Prepare
+    const events = [
+      ev('candidate.classCompleted', { personId: 'P9' }),
+      ev('candidate.dropped', { personId: 'P9' }),
+      ev('candidate.listed', { personId: 'P9', orgId: 'C1' }),
+      ev('dossier.received', { dossierId: 'NEW', personId: 'P9', orgId: 'C1' }),
+      ev('member.ceremonyHeld', { memberId: 'M9' }),
+      ev('member.recordsFiled', { memberId: 'M9' }),
+      ev('member.cardIssued', { memberId: 'M9' }),
+    ];
+    // Act
+    const outside = events.map((e) => outsideScope(Q1, orgsTouched(e, state()), state().orgs));
+    // Assess
+    expect(outside).toEqual(events.map(() => ['C9']));
   });
 });
 

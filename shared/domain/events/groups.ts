@@ -21,7 +21,7 @@ export function groupIdOf(subject: string): string {
 
 /**
  * The SQS FIFO MessageGroupId of an event (docs/events.md): `orgs` for structural events,
- * else the person — `personId` of a dossier, `memberId` of a member or transfer —
+ * else the person — `personId` of a dossier or candidate, `memberId` of a member or transfer —
  * whenever the event names it (on `dossier.stepCompleted`, `dossier.closed`,
  * `transfer.cancelled`, `transfer.returned` and `transfer.received` in the optional
  * field). Only an event that does not name the person falls back to `dossier:<id>` /
@@ -45,6 +45,10 @@ function rawSubjectOf(event: DomainEvent): string {
     case 'dossier.stepCompleted':
     case 'dossier.closed':
       return event.data.personId ?? `dossier:${event.data.dossierId}`;
+    case 'candidate.listed':
+    case 'candidate.classCompleted':
+    case 'candidate.dropped':
+      return event.data.personId;
     case 'member.admitted':
     case 'member.imported':
     case 'member.recognized':
@@ -53,6 +57,9 @@ function rawSubjectOf(event: DomainEvent): string {
     case 'member.exited':
     case 'member.evaluated':
     case 'member.badgeAwarded':
+    case 'member.ceremonyHeld':
+    case 'member.recordsFiled':
+    case 'member.cardIssued':
     case 'transfer.issued':
       return event.data.memberId;
     case 'transfer.received':

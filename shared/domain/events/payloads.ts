@@ -3,12 +3,15 @@
 import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, name, text, YearSchema } from './scalars.js';
 import {
+  AdmissionExceptionSchema,
   ArrivingStatusSchema,
   BADGE_YEARS,
+  CandidateDropReasonSchema,
   ClosingOutcomeSchema,
   CompletableStepSchema,
   EducationSchema,
   ExitReasonSchema,
+  NominatorSchema,
   OccupationSchema,
   OrgLevelSchema,
   RatingSchema,
@@ -73,6 +76,38 @@ function recognitionMatchesStatus(
   }
 }
 
+/** Whole days from `a` to `b` (business dates of the contract's range, read as UTC midnights: no time zone moves them). */
+function daysFrom(a: string, b: string): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+}
+
+/**
+ * Party age (docs/events.md#party-age): `firstAdmittedOn` is an earlier admission than
+ * `admittedOn`, and the time out of the party (`interruptedDays`) lies between the two,
+ * so it can neither come without the first admission nor exceed the span.
+ */
+function partyAgeFits(
+  ctx: z.RefinementCtx,
+  d: { admittedOn: string; firstAdmittedOn?: string | undefined; interruptedDays?: number | undefined },
+): void {
+  if (d.firstAdmittedOn !== undefined && d.firstAdmittedOn >= d.admittedOn) {
+    ctx.addIssue({ code: 'custom', path: ['firstAdmittedOn'], message: 'must be before admittedOn' });
+  }
+  if (d.interruptedDays === undefined) return;
+  if (d.firstAdmittedOn === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['interruptedDays'], message: 'only with firstAdmittedOn' });
+  } else if (d.firstAdmittedOn < d.admittedOn && d.interruptedDays > daysFrom(d.firstAdmittedOn, d.admittedOn)) {
+    ctx.addIssue({ code: 'custom', path: ['interruptedDays'], message: 'longer than the time from firstAdmittedOn to admittedOn' });
+  }
+}
+
+/** A list that names each value once: a repeated one is almost certainly a producer bug. */
+function distinctEntries(ctx: z.RefinementCtx, list: readonly string[] | undefined, path: string): void {
+  if (list !== undefined && new Set(list).size !== list.length) {
+    ctx.addIssue({ code: 'custom', path: [path], message: 'lists a value twice' });
+  }
+}
+
 /** A transfer between an org and itself is no transfer; catching it here names the field. */
 function distinctEnds(ctx: z.RefinementCtx, d: { fromOrgId?: string | undefined; toOrgId?: string | undefined }): void {
   if (d.fromOrgId !== undefined && d.fromOrgId === d.toOrgId) {
@@ -130,6 +165,22 @@ const dossierClosed = z.strictObject({
   personId: IdSchema.optional(),
 });
 
+// The pool before a dossier (docs/events.md#the-candidate-pool): the person is the subject.
+const candidateListed = z.strictObject({
+  personId: IdSchema,
+  orgId: IdSchema,
+  on: BusinessDateSchema,
+  profile: ProfileSchema,
+  nominatedBy: NominatorSchema.optional(),
+});
+
+const candidateClassCompleted = z.strictObject({ personId: IdSchema, classId: IdSchema, on: BusinessDateSchema });
+
+const candidateDropped = z.strictObject({ personId: IdSchema, on: BusinessDateSchema, reason: CandidateDropReasonSchema });
+
+/** Number of days out of party activity: bounded by the span check, and by a century here so the JSON Schema says so too. */
+const InterruptedDaysSchema = z.int().min(0).max(36_600);
+
 const memberAdmitted = z
   .strictObject({
     memberId: IdSchema,
@@ -139,8 +190,19 @@ const memberAdmitted = z
     profile: ProfileSchema,
     dossierId: IdSchema.optional(),
     readmitted: z.boolean().optional(),
+    firstAdmittedOn: BusinessDateSchema.optional(),
+    interruptedDays: InterruptedDaysSchema.optional(),
+    exceptions: z.array(AdmissionExceptionSchema).optional(),
   })
-  .superRefine((d, ctx) => notBefore(ctx, d.ceremonyOn, d.admittedOn, 'ceremonyOn', 'admittedOn'));
+  .superRefine((d, ctx) => {
+    notBefore(ctx, d.ceremonyOn, d.admittedOn, 'ceremonyOn', 'admittedOn');
+    // Only a readmission has a first admission before this one.
+    if (d.firstAdmittedOn !== undefined && d.readmitted !== true) {
+      ctx.addIssue({ code: 'custom', path: ['firstAdmittedOn'], message: 'only for a readmission (readmitted: true)' });
+    }
+    partyAgeFits(ctx, d);
+    distinctEntries(ctx, d.exceptions, 'exceptions');
+  });
 
 const memberImported = z
   .strictObject({
@@ -150,8 +212,21 @@ const memberImported = z
     admittedOn: BusinessDateSchema,
     recognizedOn: BusinessDateSchema.optional(),
     profile: ProfileSchema,
+    recordsFiledOn: BusinessDateSchema.optional(),
+    cardIssuedOn: BusinessDateSchema.optional(),
+    firstAdmittedOn: BusinessDateSchema.optional(),
+    interruptedDays: InterruptedDaysSchema.optional(),
   })
-  .superRefine((d, ctx) => recognitionMatchesStatus(ctx, d));
+  .superRefine((d, ctx) => {
+    recognitionMatchesStatus(ctx, d);
+    notBefore(ctx, d.recordsFiledOn, d.admittedOn, 'recordsFiledOn', 'admittedOn');
+    // The card comes after recognition (docs/events.md#after-the-decision).
+    if (d.cardIssuedOn !== undefined && d.status !== 'official') {
+      ctx.addIssue({ code: 'custom', path: ['cardIssuedOn'], message: 'only for an official member' });
+    }
+    if (d.recognizedOn !== undefined) notBefore(ctx, d.cardIssuedOn, d.recognizedOn, 'cardIssuedOn', 'recognizedOn');
+    partyAgeFits(ctx, d);
+  });
 
 const memberRecognized = z.strictObject({ memberId: IdSchema, recognizedOn: BusinessDateSchema });
 
@@ -168,6 +243,13 @@ const memberBadgeAwarded = z.strictObject({
   years: z.literal(BADGE_YEARS),
   awardedOn: BusinessDateSchema,
 });
+
+// After the decision (docs/events.md#after-the-decision): the ceremony, the party file, the card.
+const memberCeremonyHeld = z.strictObject({ memberId: IdSchema, on: BusinessDateSchema });
+
+const memberRecordsFiled = z.strictObject({ memberId: IdSchema, on: BusinessDateSchema });
+
+const memberCardIssued = z.strictObject({ memberId: IdSchema, on: BusinessDateSchema });
 
 const transferIssued = z
   .strictObject({
@@ -245,6 +327,9 @@ export const dataSchemas = {
   'dossier.received': dossierReceived,
   'dossier.stepCompleted': dossierStepCompleted,
   'dossier.closed': dossierClosed,
+  'candidate.listed': candidateListed,
+  'candidate.classCompleted': candidateClassCompleted,
+  'candidate.dropped': candidateDropped,
   'member.admitted': memberAdmitted,
   'member.imported': memberImported,
   'member.recognized': memberRecognized,
@@ -253,6 +338,9 @@ export const dataSchemas = {
   'member.exited': memberExited,
   'member.evaluated': memberEvaluated,
   'member.badgeAwarded': memberBadgeAwarded,
+  'member.ceremonyHeld': memberCeremonyHeld,
+  'member.recordsFiled': memberRecordsFiled,
+  'member.cardIssued': memberCardIssued,
   'transfer.issued': transferIssued,
   'transfer.received': transferReceived,
   'transfer.cancelled': transferCancelled,

@@ -65,5 +65,21 @@ export type Rating = z.infer<typeof RatingSchema>;
 export const TransferKindSchema = z.enum(['official', 'temporary']);
 export type TransferKind = z.infer<typeof TransferKindSchema>;
 
+/** Who put a candidate forward for the pool (quần chúng ưu tú, docs/events.md#the-candidate-pool). */
+export const NominatorSchema = z.enum(['youth-union', 'trade-union', 'women-union', 'cell', 'other']);
+export type Nominator = z.infer<typeof NominatorSchema>;
+
+/** Why a candidate leaves the pool without admission. */
+export const CandidateDropReasonSchema = z.enum(['withdrew', 'not-qualified', 'moved-away', 'other']);
+export type CandidateDropReason = z.infer<typeof CandidateDropReasonSchema>;
+
+/**
+ * The exceptions an admission may be made under: `population-policy`, admitted although
+ * the person had broken the population and family-planning policy (the annual
+ * statistics count them).
+ */
+export const AdmissionExceptionSchema = z.enum(['population-policy']);
+export type AdmissionException = z.infer<typeof AdmissionExceptionSchema>;
+
 /** Badge milestones in years of membership (Huy hiệu Đảng, docs/events.md#members). */
 export const BADGE_YEARS = [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90] as const;

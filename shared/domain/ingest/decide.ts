@@ -16,6 +16,8 @@ import {
 import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
 import { mergeChain } from './lookups.js';
 import { cancelTransfer, issueTransfer, receiveTransfer, returnTransfer } from './transfers.js';
+import { completeClass, dropCandidate, listCandidate } from './candidates.js';
+import { fileRecords, holdCeremony, issueCard } from './after-admission.js';
 
 const none = (): Needs => ({ orgs: [], members: [], dossiers: [], transfers: [] });
 
@@ -44,7 +46,8 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
       return { ...needs, allOrgs: true, activeMembersOf: rolls, openDossiersOf: rolls };
     }
     case 'dossier.received':
-      return { ...needs, orgs: [event.data.orgId], dossiers: [event.data.dossierId] };
+      // The person may be in the candidate pool: the dossier links them.
+      return { ...needs, orgs: [event.data.orgId], dossiers: [event.data.dossierId], candidates: [event.data.personId] };
     case 'dossier.stepCompleted':
     case 'dossier.closed':
       return { ...needs, dossiers: [event.data.dossierId] };
@@ -56,8 +59,16 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
         orgs: [event.data.orgId, ...(dossier ? [dossier.cellId] : [])],
         members: [event.data.memberId],
         dossiers: event.data.dossierId ? [event.data.dossierId] : [],
+        // The candidate the admission takes out of the pool: the applicant's, else the member's id.
+        candidates: [...(dossier ? [dossier.personId] : []), event.data.memberId],
       };
     }
+    case 'candidate.listed':
+      // A member is not a candidate: the person's member record, if any, refuses the listing.
+      return { ...needs, orgs: [event.data.orgId], candidates: [event.data.personId], members: [event.data.personId] };
+    case 'candidate.classCompleted':
+    case 'candidate.dropped':
+      return { ...needs, candidates: [event.data.personId] };
     case 'member.imported':
       return { ...needs, orgs: [event.data.orgId], members: [event.data.memberId] };
     case 'member.exited': {
@@ -70,6 +81,9 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
     case 'member.exempted':
     case 'member.evaluated':
     case 'member.badgeAwarded':
+    case 'member.ceremonyHeld':
+    case 'member.recordsFiled':
+    case 'member.cardIssued':
       return { ...needs, members: [event.data.memberId] };
     case 'transfer.issued': {
       const member = state.members.get(event.data.memberId);
@@ -136,6 +150,12 @@ function dispatch(event: DomainEvent, state: LoadedState): Decision {
       return completeDossierStep(event, state);
     case 'dossier.closed':
       return closeDossier(event, state);
+    case 'candidate.listed':
+      return listCandidate(event, state);
+    case 'candidate.classCompleted':
+      return completeClass(event, state);
+    case 'candidate.dropped':
+      return dropCandidate(event, state);
     case 'member.admitted':
       return admitMember(event, state);
     case 'member.imported':
@@ -152,6 +172,12 @@ function dispatch(event: DomainEvent, state: LoadedState): Decision {
       return evaluateMember(event, state);
     case 'member.badgeAwarded':
       return awardBadge(event, state);
+    case 'member.ceremonyHeld':
+      return holdCeremony(event, state);
+    case 'member.recordsFiled':
+      return fileRecords(event, state);
+    case 'member.cardIssued':
+      return issueCard(event, state);
     case 'transfer.issued':
       return issueTransfer(event, state);
     case 'transfer.received':

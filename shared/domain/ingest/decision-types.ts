@@ -1,6 +1,6 @@
 // domain: what applying one event decides. The handler loads what `needsFor` asks,
 // calls `decide`, and writes the result in one transaction with the event's marker.
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../records.js';
+import type { CandidateRecord, DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, VersionedRecord } from '../records.js';
 
 /** Stable, machine-readable reasons an event can never apply (docs/events.md). */
 export type RejectReason =
@@ -40,10 +40,20 @@ export type RejectReason =
   /** docs/events.md#members: a badge before admittedOn + years − 1 year. */
   | 'too-early'
   /** A date derived from the event (a deadline, the end of probation) is out of the range dates can hold. */
-  | 'date-out-of-range';
+  | 'date-out-of-range'
+  /** docs/events.md#the-candidate-pool: listing a person who is in the pool already, or was admitted from it. */
+  | 'candidate-exists'
+  /** docs/events.md#the-candidate-pool: dropping a person who is no longer in the pool (dropped or admitted). */
+  | 'not-in-pool'
+  /** docs/events.md#after-the-decision: a second admission ceremony. */
+  | 'already-held'
+  /** docs/events.md#after-the-decision: a second filing of the party file. */
+  | 'already-filed'
+  /** docs/events.md#after-the-decision: a party card, or a badge, for a member who is not official (on that date). */
+  | 'not-official';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
-export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer';
+export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer' | 'missing-candidate';
 
 /** Records an event needs to be decided; asked again after each load until complete. */
 export interface Needs {
@@ -53,6 +63,8 @@ export interface Needs {
   members: string[];
   dossiers: string[];
   transfers: string[];
+  /** Candidates by `personId` (docs/events.md#the-candidate-pool); absent: none. */
+  candidates?: string[];
   /** Dissolving an org without a merge target needs the active member counts of its rolls. */
   activeMembersOf?: string[];
   /**
@@ -70,6 +82,8 @@ export interface LoadedState {
   members: Map<string, MemberRecord>;
   dossiers: Map<string, DossierRecord>;
   transfers: Map<string, TransferRecord>;
+  /** By `personId`. */
+  candidates: Map<string, CandidateRecord>;
   activeMembers: Map<string, number>;
   /** Open dossiers per cell id, for the cells `openDossiersOf` named; a cell not in the map was not loaded. */
   openDossiers: Map<string, number>;
@@ -84,6 +98,7 @@ export function emptyState(): LoadedState {
     members: new Map(),
     dossiers: new Map(),
     transfers: new Map(),
+    candidates: new Map(),
     activeMembers: new Map(),
     openDossiers: new Map(),
     looked: new Set(),

@@ -6,8 +6,9 @@ import { dossierDeadline } from '../rules/index.js';
 import { dueOnFields } from './transfers.js';
 import { apply, bump, reject, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { activeCell, isDecision, openDossier, putFact } from './lookups.js';
+import { dossierLinkWrites } from './candidates.js';
 
-/** tiếp nhận: the 60-day clock starts on `receivedOn`. */
+/** tiếp nhận: the 60-day clock starts on `receivedOn`; a person in the candidate pool is linked to the dossier. */
 export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedState): Decision {
   const { dossierId, personId, orgId, receivedOn, profile } = e.data;
   const cell = activeCell(state, orgId, receivedOn);
@@ -27,7 +28,7 @@ export function receiveDossier(e: EventOf<'dossier.received'>, state: LoadedStat
     },
     undefined,
   );
-  return apply({ entity: 'dossier', record, expectedVersion: null });
+  return apply({ entity: 'dossier', record, expectedVersion: null }, ...dossierLinkWrites(state, personId, dossierId));
 }
 
 /** thẩm định (`processing`) → báo cáo → xét duyệt: steps only move forward (skipping one is allowed). */

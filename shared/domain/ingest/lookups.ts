@@ -1,5 +1,14 @@
 // domain: finding the records an event names, or the decision when they are not fit.
-import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, TransferRecord, Fact, BusinessDate } from '../records.js';
+import type {
+  CandidateRecord,
+  DossierRecord,
+  FactRecord,
+  MemberRecord,
+  OrgRecord,
+  TransferRecord,
+  Fact,
+  BusinessDate,
+} from '../records.js';
 import { yearOf } from '../dates.js';
 import { reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 import { isCell } from './orgs.js';
@@ -81,6 +90,11 @@ export function openDossier(state: LoadedState, dossierId: string): DossierRecor
 
 export function knownTransfer(state: LoadedState, transferId: string): TransferRecord | Decision {
   return state.transfers.get(transferId) ?? retry('missing-transfer', `transfer ${transferId} is not known (yet)`);
+}
+
+/** A person listed in a pool (docs/events.md#the-candidate-pool); a person never listed waits for the listing. */
+export function knownCandidate(state: LoadedState, personId: string): CandidateRecord | Decision {
+  return state.candidates.get(personId) ?? retry('missing-candidate', `person ${personId} is not listed as a candidate (yet)`);
 }
 
 /** A fact put, attributed to `cellId` and to the year of `on`. */

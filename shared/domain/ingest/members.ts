@@ -8,10 +8,15 @@ import { activeCell, deleteFact, effectiveCellId, isDecision, knownDossier, know
 import { closeDossierWrites, lastStepOn } from './dossiers.js';
 import { correctedTraits, traitsOf } from '../personal-data.js';
 import { cellOn, earlierStints, stintEnded, stintStarted, stintsOf } from '../stints.js';
+import { isOfficial, partyAgeFrom } from '../party-age.js';
+import { admissionLinkWrite, linkedCandidate } from './candidates.js';
 
-/** kết nạp: a new probationary member; the dossier, if any, closes as admitted. */
+/**
+ * kết nạp: a new probationary member; the dossier, if any, closes as admitted, and the
+ * person leaves the candidate pool (docs/events.md#the-candidate-pool).
+ */
 export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): Decision {
-  const { memberId, orgId, admittedOn, ceremonyOn, profile, dossierId, readmitted } = e.data;
+  const { memberId, orgId, admittedOn, ceremonyOn, profile, dossierId, readmitted, firstAdmittedOn, interruptedDays, exceptions } = e.data;
   const cell = activeCell(state, orgId, admittedOn);
   if (isDecision(cell)) return cell;
   const existing = state.members.get(memberId);
@@ -43,6 +48,11 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
     if (admittedOn < lastStepOn(dossier)) return reject('date-order', `admittedOn is before the dossier's last step (${dossier.step})`);
     writes.push(...closeDossierWrites(dossier, 'admitted', admittedOn, memberId));
   }
+  // The applicant's person id, else the member's: producers are told to use one id for both.
+  const applicant = dossierId === undefined ? undefined : state.dossiers.get(dossierId)?.personId;
+  const candidate = linkedCandidate(state, [applicant, memberId]);
+  if (candidate) writes.push(admissionLinkWrite(candidate, memberId, admittedOn, cell.orgId));
+  const populationPolicy = exceptions?.includes('population-policy') ?? false;
   const record = bump<MemberRecord>(
     {
       memberId,
@@ -57,6 +67,9 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       badges: existing?.badges ?? {},
       dossierId,
       readmitted: readmitted ?? false,
+      ...(firstAdmittedOn !== undefined ? { firstAdmittedOn } : {}),
+      ...(interruptedDays !== undefined ? { interruptedDays } : {}),
+      ...(exceptions !== undefined && exceptions.length > 0 ? { exceptions } : {}),
       origin: 'admitted',
       stints: stintStarted(earlierStints(existing), cell.orgId, admittedOn),
     },
@@ -70,6 +83,7 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       youthUnion: profile.youthUnion,
       occupation: profile.occupation,
       readmitted: readmitted ?? false,
+      ...(populationPolicy ? { populationPolicy: true as const } : {}),
     }),
   );
   return apply(...writes);
@@ -77,7 +91,8 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
 
 /** Backfill from a legacy database: on the rolls, but not an admission of any year. */
 export function importMember(e: EventOf<'member.imported'>, state: LoadedState): Decision {
-  const { memberId, orgId, status, admittedOn, recognizedOn, profile } = e.data;
+  const { memberId, orgId, status, admittedOn, recognizedOn, profile, recordsFiledOn, cardIssuedOn, firstAdmittedOn, interruptedDays } =
+    e.data;
   const cell = activeCell(state, orgId, admittedOn);
   if (isDecision(cell)) return cell;
   if (state.members.has(memberId)) return reject('member-exists', `member ${memberId} already exists`);
@@ -91,6 +106,10 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
       traits: traitsOf(profile),
       admittedOn,
       ...(status === 'probationary' ? { probationEndsOn: probationEndsOn(admittedOn) } : { recognizedOn }),
+      ...(recordsFiledOn !== undefined ? { recordsFiledOn } : {}),
+      ...(cardIssuedOn !== undefined ? { cardIssuedOn } : {}),
+      ...(firstAdmittedOn !== undefined ? { firstAdmittedOn } : {}),
+      ...(interruptedDays !== undefined ? { interruptedDays } : {}),
       ratings: {},
       badges: {},
       origin: 'imported',
@@ -105,7 +124,7 @@ export function importMember(e: EventOf<'member.imported'>, state: LoadedState):
  * A member the events of docs/events.md#members apply to: probationary, official, or in transit
  * (still a member, counted by the sending cell). Exited or gone to another system: not.
  */
-function currentMember(state: LoadedState, memberId: string): MemberRecord | Decision {
+export function currentMember(state: LoadedState, memberId: string): MemberRecord | Decision {
   const member = knownMember(state, memberId);
   if (isDecision(member)) return member;
   if (member.status !== 'probationary' && member.status !== 'official' && member.status !== 'in-transit') {
@@ -115,7 +134,7 @@ function currentMember(state: LoadedState, memberId: string): MemberRecord | Dec
 }
 
 /** docs/events.md#members: no member event is dated before the member's admittedOn. */
-function beforeAdmission(member: MemberRecord, on: BusinessDate, what: string): Decision | undefined {
+export function beforeAdmission(member: MemberRecord, on: BusinessDate, what: string): Decision | undefined {
   return on < member.admittedOn ? reject('before-admission', `${what} is before member ${member.memberId} was admitted`) : undefined;
 }
 
@@ -255,14 +274,22 @@ export function evaluateMember(e: EventOf<'member.evaluated'>, state: LoadedStat
   return apply(...writes);
 }
 
-/** Huy hiệu Đảng: each milestone once, not before admittedOn + years − 1 year. */
+/**
+ * Huy hiệu Đảng: each milestone once, for an official member (party age belongs to
+ * official members), not before the start of party age + years − 1 year
+ * (docs/events.md#party-age).
+ */
 export function awardBadge(e: EventOf<'member.badgeAwarded'>, state: LoadedState): Decision {
   const member = currentMember(state, e.data.memberId);
   if (isDecision(member)) return member;
   const { years, awardedOn } = e.data;
+  if (!isOfficial(member)) return reject('not-official', `member ${member.memberId} is probationary: party age counts once recognized`);
   const early = beforeAdmission(member, awardedOn, 'the award');
   if (early) return early;
-  const earliest = addYears(member.admittedOn, years - 1);
+  if (member.recognizedOn !== undefined && awardedOn < member.recognizedOn) {
+    return reject('not-official', `the award is dated before member ${member.memberId} was recognized (${member.recognizedOn})`);
+  }
+  const earliest = addYears(partyAgeFrom(member), years - 1);
   if (awardedOn < earliest) return reject('too-early', `the ${years}-year badge may be awarded from ${earliest}`);
   if (member.badges[String(years)]) return reject('already-awarded', `member ${member.memberId} already has the ${years}-year badge`);
   const badges = { ...member.badges, [String(years)]: awardedOn };

@@ -5,6 +5,7 @@ import type { DomainEvent } from '../events/index.js';
 import type { OrgRecord, TransferRecord } from '../records.js';
 import type { LoadedState } from './decision-types.js';
 import { openTransferIdsOf } from './members.js';
+import { linkedCandidate } from './candidates.js';
 
 /** A registered producer: who it is (SQS SenderId) and the roots of what it may write. */
 export interface Producer {
@@ -17,15 +18,19 @@ export interface Producer {
 }
 
 /**
- * Every org an event reaches (docs/personal-data.md): the orgs named in its data, and the cells of
+ * Every org an event reaches (docs/security.md): the orgs named in its data, and the cells of
  * the records it writes — the dossier it closes, the member record it creates, moves or
  * overwrites, both internal ends of the transfer it issues again, receives, cancels or
- * returns, the transfers a member's exit ends. `*` stands for "a new root". Orgs of
+ * returns, the transfers a member's exit ends, the candidate it lists again, certifies,
+ * drops or links to a dossier or an admission. `*` stands for "a new root". Orgs of
  * records not loaded (a missing predecessor) are not named: the event then waits.
  */
 export function orgsTouched(event: DomainEvent, state: LoadedState): string[] {
   const memberCell = (id: string | undefined) => (id === undefined ? undefined : state.members.get(id)?.cellId);
   const dossierCell = (id: string | undefined) => (id === undefined ? undefined : state.dossiers.get(id)?.cellId);
+  const candidateCell = (id: string) => state.candidates.get(id)?.cellId;
+  /** The cell of the candidate a dossier or an admission links (candidates.ts), if any. */
+  const linkedCell = (...ids: Array<string | undefined>) => linkedCandidate(state, ids)?.cellId;
   const ids: Array<string | null | undefined> = (() => {
     switch (event.type) {
       case 'org.registered': {
@@ -41,12 +46,20 @@ export function orgsTouched(event: DomainEvent, state: LoadedState): string[] {
       case 'org.dissolved':
         return [event.data.orgId, event.data.mergedInto];
       case 'dossier.received':
-        return [event.data.orgId, dossierCell(event.data.dossierId)];
+        return [event.data.orgId, dossierCell(event.data.dossierId), linkedCell(event.data.personId)];
       case 'dossier.stepCompleted':
       case 'dossier.closed':
         return [dossierCell(event.data.dossierId)];
-      case 'member.admitted':
-        return [event.data.orgId, dossierCell(event.data.dossierId), memberCell(event.data.memberId)];
+      case 'member.admitted': {
+        const d = event.data;
+        const applicant = d.dossierId === undefined ? undefined : state.dossiers.get(d.dossierId)?.personId;
+        return [d.orgId, dossierCell(d.dossierId), memberCell(d.memberId), linkedCell(applicant, d.memberId)];
+      }
+      case 'candidate.listed':
+        return [event.data.orgId, candidateCell(event.data.personId), memberCell(event.data.personId)];
+      case 'candidate.classCompleted':
+      case 'candidate.dropped':
+        return [candidateCell(event.data.personId)];
       case 'member.imported':
         return [event.data.orgId, memberCell(event.data.memberId)];
       case 'member.exited': {
@@ -59,6 +72,9 @@ export function orgsTouched(event: DomainEvent, state: LoadedState): string[] {
       case 'member.exempted':
       case 'member.evaluated':
       case 'member.badgeAwarded':
+      case 'member.ceremonyHeld':
+      case 'member.recordsFiled':
+      case 'member.cardIssued':
         return [memberCell(event.data.memberId)];
       case 'transfer.issued': {
         const d = event.data;

@@ -51,6 +51,18 @@ export interface RuleSet {
   badgeNotice: Period;
   /** How long before the end of probation `probation.ending` is sent. */
   probationNotice: Period;
+  /** From `admittedOn` to the day the admission ceremony is due (lễ kết nạp). */
+  ceremonyDue: Period;
+  /** How long before the ceremony's due date `ceremony.dueSoon` is sent. */
+  ceremonyNotice: Period;
+  /** From the ceremony to the day the party file (lý lịch đảng viên, phiếu đảng viên) is due. */
+  recordsDue: Period;
+  /** How long a class certificate (giấy chứng nhận bồi dưỡng nhận thức về Đảng) is valid, from its date. */
+  certificateValidity: { months: number };
+  /** How long before a certificate expires `candidate.certificateExpiring` is sent. */
+  certificateNotice: Period;
+  /** From `issuedOn` to the day a temporary transfer still open is too long. */
+  temporaryTransferLimit: { months: number };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -87,6 +99,12 @@ const ruleSetSchema = z.strictObject({
   transferReceipt: periodSchema,
   badgeNotice: periodSchema,
   probationNotice: periodSchema,
+  ceremonyDue: periodSchema,
+  ceremonyNotice: periodSchema,
+  recordsDue: periodSchema,
+  certificateValidity: z.strictObject({ months: z.number().int().positive() }),
+  certificateNotice: periodSchema,
+  temporaryTransferLimit: z.strictObject({ months: z.number().int().positive() }),
 });
 
 const ruleSetFileSchema = z
@@ -164,6 +182,12 @@ export function parseRuleSets(data: unknown): readonly RuleSet[] {
       transferReceipt: { ...set.transferReceipt },
       badgeNotice: { ...set.badgeNotice },
       probationNotice: { ...set.probationNotice },
+      ceremonyDue: { ...set.ceremonyDue },
+      ceremonyNotice: { ...set.ceremonyNotice },
+      recordsDue: { ...set.recordsDue },
+      certificateValidity: { ...set.certificateValidity },
+      certificateNotice: { ...set.certificateNotice },
+      temporaryTransferLimit: { ...set.temporaryTransferLimit },
     };
   });
   sets.sort((a, b) => compareDates(a.effectiveFrom, b.effectiveFrom));
@@ -370,4 +394,52 @@ export function probationNoticeDays(probationEndsOn: BusinessDate, sets: readonl
 export function badgeNoticeDays(milestoneOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): number {
   const set = ruleSetFor(milestoneOn, sets);
   return daysBetween(subtractPeriod(milestoneOn, set.badgeNotice, set), milestoneOn);
+}
+
+// ---------------------------------------------------------------------------------------
+// The admission work after the decision, the candidate pool, temporary transfers
+// (docs/reminders.md#deadlines)
+
+/**
+ * The day the admission ceremony is due (lễ kết nạp: 30 working days after the decision
+ * by default), by the rules in force on `admittedOn`, with whether it is provisional.
+ */
+export function ceremonyDeadline(admittedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): Deadline {
+  const set = ruleSetFor(admittedOn, sets);
+  return deadlineOf(admittedOn, set.ceremonyDue, set);
+}
+
+/** How many calendar days before the ceremony's due date `ceremony.dueSoon` is sent (rules in force on that date). */
+export function ceremonyNoticeDays(ceremonyDueOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): number {
+  const set = ruleSetFor(ceremonyDueOn, sets);
+  return daysBetween(subtractPeriod(ceremonyDueOn, set.ceremonyNotice, set), ceremonyDueOn);
+}
+
+/** The day the party file is due (30 calendar days after the ceremony by default), by the rules in force on `ceremonyOn`. */
+export function recordsDueOn(ceremonyOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
+  const set = ruleSetFor(ceremonyOn, sets);
+  return addPeriod(ceremonyOn, set.recordsDue, set);
+}
+
+/**
+ * The day a class certificate dated `on` stops being valid (60 months by default; 29
+ * February → 28 February), by the rules in force on `on`: valid on the days before it.
+ */
+export function certificateExpiresOn(on: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
+  return addMonths(on, ruleSetFor(on, sets).certificateValidity.months);
+}
+
+/** How many calendar days before a certificate expires `candidate.certificateExpiring` is sent (rules in force on that date). */
+export function certificateNoticeDays(expiresOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): number {
+  const set = ruleSetFor(expiresOn, sets);
+  return daysBetween(subtractPeriod(expiresOn, set.certificateNotice, set), expiresOn);
+}
+
+/**
+ * The day a temporary transfer issued on `issuedOn` and still open becomes too long (12
+ * months by default: a temporary transfer is for less than a year), by the rules in
+ * force on `issuedOn`.
+ */
+export function temporaryTransferTooLongOn(issuedOn: BusinessDate, sets: readonly RuleSet[] = defaultRuleSets()): BusinessDate {
+  return addMonths(issuedOn, ruleSetFor(issuedOn, sets).temporaryTransferLimit.months);
 }
