@@ -21,7 +21,7 @@ import type { DigestOrgs } from '../shared/use-cases/run-reminders-job/index.js'
 import { createDynamoStores, type DynamoStores } from '../shared/wiring/stores.js';
 import { createFiguresHandler, type FiguresHandlerDeps } from '../functions/figures/handler.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../functions/ingest/handler.js';
-import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
+import { retryQueueWithVisibility, sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
 import type { RemindersHandlerDeps } from '../functions/reminders/handler.js';
 import type { ReportHandlerDeps } from '../functions/report-api/handler.js';
 import { localStreamsClient } from './streams-client.js';
@@ -121,7 +121,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const personalDataKeyFile = opts.personalDataKeyFile ?? join(keyFolder!, 'personal-data.key');
   const env = handlerEnv(provisioned, personalDataKeyFile);
   // A waiting event never waits longer than the queue would make it (tests shorten both).
-  if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
+  if (opts.visibilityTimeout !== undefined) env.INGEST_QUEUE_VISIBILITY_SECONDS = String(opts.visibilityTimeout);
   if (opts.producersFile) env.DANGVIEN_PRODUCERS_FILE = opts.producersFile;
   const records = { documentClient: clients.documentClient, tableName: env.RECORDS_TABLE_NAME! };
   // Before any handler runs: a lost or unsafe master key stops the start, not every event.
@@ -143,7 +143,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       waitBeforeRetry: sqsWaitBeforeRetry({
         sqs: clients.sqs,
         queueUrl: env.INGEST_QUEUE_URL!,
-        maxSeconds: opts.visibilityTimeout ?? DEFAULT_RETRY_MAX_SECONDS,
+        queue: retryQueueWithVisibility(opts.visibilityTimeout),
       }),
     },
     figures: { store: stores.figures },

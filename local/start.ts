@@ -5,13 +5,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MasterSecretMissingError, UnsafeKeyFileError } from '../shared/data/personal-vault.js';
-import { INGEST_QUEUE } from '../shared/resources.js';
 import { todayInVietnam } from '../shared/domain/dates.js';
 import { outgoing } from '../shared/domain/events/outgoing.js';
 import { sendAll } from '../shared/data/queue-sender.js';
 import { parseDigestOrgs } from '../shared/wiring/environment.js';
 import { createReportHandler } from '../functions/report-api/handler.js';
-import { DEFAULT_RETRY_MAX_SECONDS } from '../functions/ingest/visibility.js';
+import { retryQueueWithVisibility } from '../functions/ingest/visibility.js';
 import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
 import { DEMO_ROOT, demoPhases } from './demo.js';
@@ -94,13 +93,8 @@ async function main(): Promise<void> {
   // No CloudWatch here to read EMF metrics: they would only fill the console.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const visibilityTimeout = process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined;
-  installLogSink({
-    format,
-    queueVisibilitySeconds: visibilityTimeout ?? INGEST_QUEUE.visibilityTimeout,
-    // As the stack's ingest shortens a waiting event's visibility (stack.ts).
-    retryMaxSeconds: visibilityTimeout ?? DEFAULT_RETRY_MAX_SECONDS,
-    stamp,
-  });
+  // As the stack's ingest schedules a waiting event's tries (stack.ts).
+  installLogSink({ format, queue: retryQueueWithVisibility(visibilityTimeout), stamp });
   // What the hints print: the CLI finds this stack only with the same --data.
   const dataOption = values.data === undefined ? '' : ` --data ${shellWord(values.data)}`;
 

@@ -14,7 +14,7 @@ import {
   type Environment,
 } from '../../shared/wiring/environment.js';
 import type { IngestHandlerDeps } from './handler.js';
-import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from './visibility.js';
+import { retryQueueWithVisibility, sqsWaitBeforeRetry } from './visibility.js';
 
 /** The ingest handler's dependencies, from `env`. @throws Error naming a variable that is missing. */
 export function ingestDependencies(env: Environment): IngestHandlerDeps {
@@ -30,7 +30,8 @@ export function ingestDependencies(env: Environment): IngestHandlerDeps {
     waitBeforeRetry: sqsWaitBeforeRetry({
       sqs: sqsClientFrom(env),
       queueUrl: requiredEnv(env, 'INGEST_QUEUE_URL'),
-      maxSeconds: Number(env.INGEST_RETRY_MAX_SECONDS ?? DEFAULT_RETRY_MAX_SECONDS),
+      // The queue's visibility timeout, when the deployment's differs from shared/resources.ts (the local stack's tests).
+      queue: retryQueueWithVisibility(env.INGEST_QUEUE_VISIBILITY_SECONDS ? Number(env.INGEST_QUEUE_VISIBILITY_SECONDS) : undefined),
     }),
   };
 }

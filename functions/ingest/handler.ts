@@ -9,6 +9,7 @@ import { MasterSecretMissingError } from '../../shared/data/personal-vault.js';
 import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
+import { pastShortWaits } from '../../shared/domain/ingest/retry-schedule.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { batchOrgTree, ingestEvent, PredecessorMissingError, type BatchOrgTree } from '../../shared/use-cases/ingest-event/index.js';
@@ -76,6 +77,8 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
         if (error instanceof MasterSecretMissingError) vault.lost = error;
         if (error instanceof PredecessorMissingError) {
           logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
+          // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).
+          if (pastShortWaits(meta.receiveCount)) metrics.addMetric('WaitingEventsPastShortWaits', MetricUnit.Count, 1);
           waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
         } else {
           logger.error('event failed', {

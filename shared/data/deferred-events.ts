@@ -21,7 +21,7 @@ export async function storeDeferred(
       Key: deferredKey(waiting.id),
       UpdateExpression:
         'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e, ' +
-        'eventId = :id, #source = :s, senderId = :sender ADD attempts :one',
+        'eventId = :id, #source = :s, senderId = :sender, receiveCount = :rc ADD attempts :one',
       ExpressionAttributeNames: { '#source': 'source' },
       ExpressionAttributeValues: {
         ':r': reason,
@@ -32,6 +32,7 @@ export async function storeDeferred(
         ':id': waiting.eventId,
         ':s': waiting.source,
         ':sender': waiting.senderId,
+        ':rc': waiting.receiveCount ?? 1,
       },
     }),
   );
@@ -52,6 +53,7 @@ export async function listDeferred({ documentClient, tableName }: RecordsTable):
       reason: string;
       message: string;
       attempts: number;
+      receiveCount?: number;
       firstTriedAt?: string;
       lastTriedAt: string;
     }>(item);
@@ -65,7 +67,9 @@ export async function listDeferred({ documentClient, tableName }: RecordsTable):
       reason: i.reason,
       message: i.message,
       attempts: i.attempts,
+      ...(i.receiveCount !== undefined ? { receiveCount: i.receiveCount } : {}),
       since: i.firstTriedAt ?? i.lastTriedAt,
+      lastTriedAt: i.lastTriedAt,
     };
   });
 }

@@ -1,6 +1,16 @@
 // domain: when the backend needs a person (`dangvien status`). Pure: the numbers come
 // from the queues, the tables and the clock; the thresholds match the stack's alarms
 // (infra/constructs/monitoring.ts), so the command and the alarms agree.
+import { describeWait, waitedSeconds, type WaitNote } from './ingest/waiting.js';
+import { pastShortWaits, secondsInWords } from './ingest/retry-schedule.js';
+
+/** A waiting event as `status` names it: its key, who sent it and its note (domain/ingest/waiting.ts). */
+export interface WaitingSummary extends WaitNote {
+  source?: string;
+  eventId: string;
+  senderId?: string;
+  reason: string;
+}
 
 /** What `dangvien status` reads, at one instant. */
 export interface HealthSnapshot {
@@ -10,8 +20,8 @@ export interface HealthSnapshot {
   deadLetterQueue: { messages: number };
   /** Events stored as rejected (they need a fix and a redrive, or nothing). */
   rejected: number;
-  /** Events waiting for a predecessor, with when the oldest first waited. */
-  waiting: { count: number; oldestSince: string | null };
+  /** Events waiting for a predecessor, with when the oldest first waited, and the oldest ones themselves. */
+  waiting: { count: number; oldestSince: string | null; oldest?: WaitingSummary[] };
   /** How far the figures are behind the records, in seconds. */
   figuresLagSeconds: number;
   /** The last completed run of the daily reminders job. */
@@ -20,12 +30,17 @@ export interface HealthSnapshot {
 
 /** The limits past which a person should look; the alarms use the same ones. */
 export const HEALTH_LIMITS = {
-  /** An event retried to the end takes 5 receives × the visibility timeout (15 min); twice that is a stuck queue. */
+  /** A message a crashed handler held comes back 6 times × the visibility timeout (18 min); more than that is a stuck queue. */
   ingestOldestAgeSeconds: 30 * 60,
   /** The figures alarm's iterator age. */
   figuresLagSeconds: 5 * 60,
-  /** Longer than the retries of an event whose predecessor is missing. */
-  waitingMinutes: 15,
+  /**
+   * An event whose predecessor overtook it by a moment applies within its short waits
+   * (2 + 4 + 8 + 16 s, domain/ingest/retry-schedule.ts); one past them, or that has waited
+   * a minute, waits for something that may never come. The WaitingEventsPastShortWaits
+   * alarm counts the first.
+   */
+  waitingSeconds: 60,
   /** The daily job at 07:00 plus two hours of slack. */
   remindersHours: 26,
 } as const;
@@ -47,13 +62,7 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
       `the oldest event on the ingest queue waited ${Math.round(s.ingest.oldestAgeSeconds / 60)} min: the ingest is not keeping up or is failing`,
     );
   }
-  if (
-    s.waiting.count > 0 &&
-    s.waiting.oldestSince !== null &&
-    hoursBetween(s.waiting.oldestSince, s.checkedAt) * 60 > limits.waitingMinutes
-  ) {
-    out.push(`${s.waiting.count} event(s) wait for a predecessor, the oldest since ${s.waiting.oldestSince}: \`dangvien rejected list\``);
-  }
+  out.push(...longWaits(s, limits.waitingSeconds));
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);
   }
@@ -65,4 +74,31 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
     );
   }
   return out;
+}
+
+/** The waiting events named one by one; past that, a count. */
+const NAMED_WAITS = 5;
+
+/**
+ * Each event that has waited longer than `limitSeconds`, by name (the oldest first): what
+ * it waits for and when it is tried next, or that it is in the dead-letter queue.
+ */
+function longWaits(s: HealthSnapshot, limitSeconds: number): string[] {
+  const now = new Date(s.checkedAt);
+  const oldest = s.waiting.oldestSince;
+  const long = (w: WaitingSummary) => waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount));
+  const named = (s.waiting.oldest ?? []).filter(long).slice(0, NAMED_WAITS);
+  if (named.length === 0 && (s.waiting.count === 0 || oldest === null || waitedSeconds({ since: oldest }, now) <= limitSeconds)) return [];
+  const lines = named.map((w) => {
+    const key = w.source === undefined ? w.eventId : `${w.source}/${w.eventId}`;
+    const sender = w.senderId === undefined ? '' : ` (sender ${w.senderId})`;
+    return `event ${key}${sender} has waited ${secondsInWords(waitedSeconds(w, now))}, ${describeWait(w, now)}: \`dangvien rejected list\``;
+  });
+  if (named.length === 0 || (named.length === NAMED_WAITS && s.waiting.count > NAMED_WAITS)) {
+    const others = s.waiting.count - named.length;
+    lines.push(
+      `${named.length ? `and ${others} more` : String(s.waiting.count)} event(s) wait for a predecessor, the oldest since ${oldest}: \`dangvien rejected list\``,
+    );
+  }
+  return lines;
 }

@@ -517,6 +517,7 @@ describe('operations alarms', () => {
       () => stack.monitoring.personalDataMasterMissing,
       'PersonalDataMasterMissing',
     ],
+    ['tries an event past its short waits', () => stack.monitoring.waitingPastShortWaits, 'WaitingEventsPastShortWaits'],
   ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
     const watched = resource(alarmOf()).Properties;

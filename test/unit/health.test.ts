@@ -48,4 +48,60 @@ describe('needsAttention', () => {
     expect(attention).toHaveLength(1);
     expect(attention[0]).toContain(words);
   });
+
+  it('names an event that has waited over a minute: what it waits for, its tries and its next one', () => {
+    // Prepare: tried 3 times, the last 2 s ago (next after 8 s); another after its last try
+    const waiting = {
+      count: 3,
+      oldestSince: '2026-12-02T07:55:00.000Z',
+      oldest: [
+        {
+          source: 'csdl-hb',
+          eventId: 'evt-7',
+          senderId: 'AROA1',
+          reason: 'missing-org',
+          message: 'organization HB-X is not registered (yet)',
+          attempts: 3,
+          receiveCount: 3,
+          since: '2026-12-02T07:55:00.000Z',
+          lastTriedAt: '2026-12-02T07:59:58.000Z',
+        },
+        {
+          source: 'csdl-hb',
+          eventId: 'evt-8',
+          reason: 'missing-member',
+          message: 'member M-9 is not known (yet)',
+          attempts: 6,
+          receiveCount: 6,
+          since: '2026-12-02T07:56:00.000Z',
+          lastTriedAt: '2026-12-02T07:59:30.000Z',
+        },
+        // A fresh wait: not named
+        { eventId: 'evt-9', reason: 'missing-org', message: 'x', attempts: 1, since: '2026-12-02T07:59:50.000Z' },
+      ],
+    };
+    // Act
+    const attention = needsAttention({ ...healthy(), waiting });
+    // Assess
+    expect(attention).toEqual([
+      'event csdl-hb/evt-7 (sender AROA1) has waited 5 min, waiting: organization HB-X is not registered (yet); tried 3 times, next in 6 s: `dangvien rejected list`',
+      'event csdl-hb/evt-8 has waited 4 min, waiting: member M-9 is not known (yet); tried 6 times, now in the dead-letter queue: `dangvien rejected list`',
+    ]);
+  });
+
+  it('names the five oldest waits and counts the others', () => {
+    // Prepare
+    const oldest = Array.from({ length: 7 }, (_, i) => ({
+      eventId: `e${i}`,
+      reason: 'missing-org',
+      message: 'organization X is not registered (yet)',
+      attempts: 1,
+      since: `2026-12-02T07:0${i}:00.000Z`,
+    }));
+    // Act
+    const attention = needsAttention({ ...healthy(), waiting: { count: 9, oldestSince: oldest[0]!.since, oldest } });
+    // Assess
+    expect(attention).toHaveLength(6);
+    expect(attention[5]).toMatch(/^and 4 more event\(s\) wait for a predecessor/);
+  });
 });

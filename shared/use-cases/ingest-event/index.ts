@@ -175,7 +175,7 @@ export async function ingestEvent(
     }
     const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
     if (decision.outcome === 'retry') {
-      await store.storeDeferred(waiting, decision.reason, decision.message);
+      await store.storeDeferred({ ...waiting, receiveCount: meta.receiveCount }, decision.reason, decision.message);
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));

@@ -41,6 +41,8 @@ export interface WaitingRef {
   eventId: string;
   source: string;
   senderId: string;
+  /** The message's receive count at this try: when the next one comes (domain/ingest/retry-schedule.ts). */
+  receiveCount?: number;
 }
 
 /**

@@ -14,6 +14,9 @@ export interface StatusReport extends HealthSnapshot {
   attention: string[];
 }
 
+/** How many of the waiting events the status lists (the oldest): `dangvien rejected list` has them all. */
+const OLDEST_WAITING = 20;
+
 /** Reads everything `status` reports and judges it. */
 export async function readStatus(sources: StatusSources, store: RedriveStore, now = new Date()): Promise<StatusReport> {
   const [ingest, dlq, rejected, waiting, run, lag] = await Promise.all([
@@ -24,13 +27,18 @@ export async function readStatus(sources: StatusSources, store: RedriveStore, no
     sources.lastCompletedRun('reminders'),
     sources.lag(),
   ]);
-  const since = waiting.map((w) => w.since).sort();
+  const oldestFirst = [...waiting].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
   const snapshot: HealthSnapshot = {
     checkedAt: now.toISOString(),
     ingest: { ...ingest, oldestAgeSeconds: lag.ingestOldestAgeSeconds },
     deadLetterQueue: { messages: dlq.visible + dlq.inFlight },
     rejected: rejected.length,
-    waiting: { count: waiting.length, oldestSince: since[0] ?? null },
+    waiting: {
+      count: waiting.length,
+      oldestSince: oldestFirst[0]?.since ?? null,
+      // Named in `attention` when they have waited too long; ids, reasons and dates only.
+      oldest: oldestFirst.slice(0, OLDEST_WAITING).map(({ id: _id, ...w }) => w),
+    },
     figuresLagSeconds: lag.figuresLagSeconds,
     reminders: { lastRunDate: run?.date ?? null, completedAt: run?.completedAt ?? null },
   };
