@@ -24,7 +24,18 @@ export async function send(file: string, opts: TargetOptions & { wait?: boolean;
   }
   const summary = await sendFile(file, to, { sender: opts.sender, wait: opts.wait ?? false, timeoutMs, warn: (s) => console.error(s) });
   console.log(JSON.stringify(summary));
-  if (summary.pending) throw new CheckFailed(`${summary.pending} events still wait for a predecessor: see \`dangvien rejected list\``);
+  const limit = `after --timeout ${timeoutMs / 1000} s`;
+  if (summary.pending) {
+    for (const p of summary.pendingLines ?? []) console.error(`line ${p.line}${p.key ? ` (${p.key})` : ''}: ${p.why}`);
+    const unlisted = summary.pending - (summary.pendingLines?.length ?? 0);
+    const more = unlisted > 0 ? ` (${unlisted} more not listed)` : '';
+    throw new CheckFailed(`${summary.pending} line(s) still pending ${limit}${more}: \`dangvien status\`, \`dangvien rejected list\``);
+  }
+  if (summary.figuresFollowed === false) {
+    throw new CheckFailed(
+      `every line is applied or rejected, but the figures had not followed them ${limit}: \`dangvien status\` shows the lag`,
+    );
+  }
 }
 
 /** `dangvien report ORG`. */
@@ -98,6 +109,11 @@ export async function importCsv(file: string, opts: TargetOptions & { dryRun?: b
   const summary = await importFile(file, to, { timeoutMs, dryRun: opts.dryRun });
   printJson(summary);
   if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
+  if ('figuresFollowed' in summary && summary.figuresFollowed === false) {
+    throw new CheckFailed(
+      `every row is written, but the figures had not followed them after --timeout ${timeoutMs / 1000} s: \`dangvien status\` shows the lag`,
+    );
+  }
   if (opts.dryRun && summary.badRows.length > 0) {
     throw new CheckFailed(`${summary.badRows.length} of ${summary.rows} rows would not be imported (listed above); nothing was written`);
   }

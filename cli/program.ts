@@ -61,14 +61,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('send events (one JSON envelope per line) to the ingest queue')
       .description(
         [
-          'Sends each line (one event envelope), grouped by the person it is about (named in the event, else found on an earlier line or in the stored dossier or transfer), with a deduplication id from (source, id) and the body’s hash. A line over 256 KiB is refused with its number; a line that is not JSON is reported with its number, sent, and counted as rejected.',
-          'With --wait it returns once every line is applied or rejected (and the figures have followed), or at --timeout, and prints {sent, accepted, duplicates, rejected}: every line counts once.',
-          'Exit 1 when events still wait for a predecessor at the timeout (`pending`).',
+          'Sends each line (one event envelope), grouped by the person it is about (named in the event, else found on an earlier line or in the stored dossier or transfer), with a deduplication id from (source, id) and the body’s hash. A line over 256 KiB is refused with its number; a line that is not JSON is reported with its number, sent, and counted as rejected; a line that repeats an earlier line’s (source, id) with another body is a conflict: not sent, counted as rejected, as `validate` reports it.',
+          'With --wait it returns once every line of the file is applied or rejected and, on the local stack, the figures have followed them — an event of someone else’s waiting elsewhere never holds it up — and prints {sent, accepted, duplicates, rejected}: every line counts once. Progress goes to stderr.',
+          '--timeout is a hard limit: at it, exit 1 with `pending` (how many lines are not yet applied or rejected) and `pendingLines`, each line with why: what it waits for, how often it was tried and when it is tried next (or that it went to the dead-letter queue), or that it is held behind an earlier line of the same person; also listed on stderr.',
         ].join('\n\n'),
       )
       .argument('<file>', 'NDJSON: one event envelope per line')
-      .option('--wait', 'wait until every line is applied or rejected')
-      .option('--timeout <seconds>', 'with --wait: give up after this long (default 300)')
+      .option('--wait', 'wait until every line is applied or rejected and the figures have followed')
+      .option('--timeout <seconds>', 'with --wait: a hard limit on the wait (default 300)')
       .option('--sender <id>', 'local stack only: send as this producer identity ($DANGVIEN_PRODUCERS_FILE decides what it may write)'),
   ).action(async (file: string, options) => (await commands()).send(file, options));
 
@@ -169,14 +169,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .description(
         [
           'One row per member, a header row naming the columns in any order, in English or Vietnamese: memberId, cellId, status (official|probationary), admittedOn, recognizedOn (official only), fullName (optional), sex (female|male), birthDate, ethnicity, religion (optional, empty = none), education and/or qualification (the higher counts), occupation, youthUnion (true|false); a column STT is left aside. Values as the events write them or as a Vietnamese export does (dates dd/mm/yyyy, Nam|Nữ, Chính thức|Dự bị, Có|x / Không|empty, education and occupation by their Vietnamese names: docs/import.md); a value that is neither is a bad row naming its line and column. Each row passes the checks of a member.imported event; bad rows are reported on stderr with their line numbers and skipped.',
-          'Rows are written in batches with a marker each: running the same file again (after Ctrl-C, a crash, or a fix) continues where it stopped and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the local stack it returns once the figures have followed.',
+          'Rows are written in batches with a marker each: running the same file again (after Ctrl-C, a crash, or a fix) continues where it stopped and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the local stack it returns once the figures have followed its rows (never waiting for anything else queued), or at --timeout with `figuresFollowed: false` and exit 1.',
           '--dry-run checks every row the same way against the stored org tree and members, writes nothing, and prints {rows, wouldImport, skipped, badRows}: exit 1 when a row is bad.',
           'Exit 1 when interrupted, 2 when the file cannot be read (missing, not UTF-8, a quote never closed) or its header is wrong.',
         ].join('\n\n'),
       )
       .argument('<file>', 'the CSV file (UTF-8, `,` or `;` between fields)')
       .option('--dry-run', 'check every row, write nothing')
-      .option('--timeout <seconds>', 'how long to wait for the figures to follow (default 1800)'),
+      .option('--timeout <seconds>', 'a hard limit on the wait for the figures to follow its rows (default 1800); exit 1 at it'),
   ).action(async (file: string, options) => (await commands()).importCsv(file, options));
 
   talksToStack(

@@ -91,6 +91,12 @@ export interface LocalStack {
   figuresLagSeconds(): number;
   /** Resolves once the ingest queue is empty and nothing is in flight, figures included. */
   settle(opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Whether the figures have followed every write to the records made before `instant`
+   * (ms), waiting up to `timeoutMs`: what `send --wait` and `import` wait for after their
+   * own lines, whatever else is queued or written meanwhile.
+   */
+  figuresCaughtUp(instant: number, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
   /** Stops the runners at once, as a kill -9 would (Runner.abort): for tests of a crash of the whole stack. */
   kill(): void;
@@ -209,6 +215,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stores,
     deps,
     figuresLagSeconds: () => streamRunner?.lagSeconds() ?? 0,
+    figuresCaughtUp: async (instant, timeoutMs) => (streamRunner ? streamRunner.caughtUpThrough(instant, timeoutMs) : true),
     async settle({ timeoutMs = 120_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       // Twice in a row quiet: a stream record can land just after a runner went idle.

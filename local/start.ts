@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       port: values.port ? Number(values.port) : await freePort(),
       reportHandler: reportHandler as never,
       settle: () => stack.settle(),
+      figuresCaughtUp: (instant, timeoutMs) => stack.figuresCaughtUp(instant, timeoutMs),
       status: () => ({
         ingestOldestAgeSeconds: emulators.oldestMessageAgeSeconds(stack.env.INGEST_QUEUE_URL!),
         figuresLagSeconds: stack.figuresLagSeconds(),

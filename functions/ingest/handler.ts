@@ -76,9 +76,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
         metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
         if (error instanceof MasterSecretMissingError) vault.lost = error;
         if (error instanceof PredecessorMissingError) {
-          logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
-          // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).
-          if (pastShortWaits(meta.receiveCount)) metrics.addMetric('WaitingEventsPastShortWaits', MetricUnit.Count, 1);
+          noteDeferred(about, error.reason, meta.receiveCount);
           waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
         } else {
           logger.error('event failed', {
@@ -108,6 +106,13 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
       await Promise.all(held.map((r) => waitBeforeRetry(r, waitingGroups.get(r.attributes.MessageGroupId ?? '') ?? 1)));
       return response;
     });
+}
+
+/** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
+function noteDeferred(about: Record<string, string>, reason: string, receiveCount: number): void {
+  logger.warn('event deferred', { ...about, reason, receiveCount });
+  // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).
+  if (pastShortWaits(receiveCount)) metrics.addMetric('WaitingEventsPastShortWaits', MetricUnit.Count, 1);
 }
 
 /**

@@ -86,7 +86,8 @@ const NAMED_WAITS = 5;
 function longWaits(s: HealthSnapshot, limitSeconds: number): string[] {
   const now = new Date(s.checkedAt);
   const oldest = s.waiting.oldestSince;
-  const long = (w: WaitingSummary) => waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount));
+  const long = (w: WaitingSummary) =>
+    waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount));
   const named = (s.waiting.oldest ?? []).filter(long).slice(0, NAMED_WAITS);
   if (named.length === 0 && (s.waiting.count === 0 || oldest === null || waitedSeconds({ since: oldest }, now) <= limitSeconds)) return [];
   const lines = named.map((w) => {

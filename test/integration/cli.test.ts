@@ -223,6 +223,22 @@ describe('the dangvien CLI against a local stack', () => {
     const listed = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ eventId?: string; reason: string }> };
     expect(listed.rejected).toContainEqual(expect.objectContaining({ eventId: first.id, reason: 'conflict' }));
   });
+  it('counts a repeated (source, id) with another body in one file as a conflict: not sent, rejected', async () => {
+    // Prepare: the same key twice with two names, and once more with the first body
+    const first = registerOrg('K2', 'HP', 'grassroots-cell');
+    const other = { ...first, data: { ...first.data, name: 'Another name' } };
+    const file = join(data, 'k2-twice.ndjson');
+    writeFileSync(file, [first, other, first].map((e) => JSON.stringify(e)).join('\n'));
+    // Act
+    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Assess: every line once: the first applied, the other body a conflict, the repeat a duplicate
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ sent: 2, accepted: 1, duplicates: 1, rejected: 1 });
+    expect(result.stderr).toContain(`line 2: conflict: csdl-dang-vien/${first.id} is on line 1 with another body`);
+    const report = JSON.parse((await dangvien('report', 'K2')).stdout) as { name: string };
+    expect(report.name).toBe(first.data.name);
+  });
+
   it('redrives a rejected event by sending it first: rejected again, it is still listed, never lost', async () => {
     // Prepare: the conflict of the test above, whose cause no redrive can fix
     const before = JSON.parse((await dangvien('rejected', 'list')).stdout) as {

@@ -104,7 +104,10 @@ describe('an event waiting for its predecessor', () => {
       waitBeforeRetry: sqsWaitBeforeRetry({ sqs: queue.client, queueUrl: 'ingest.fifo' }),
     });
     for (let i = 0; i < 3; i++) await handler(queue.receive()!, lambdaContext('ingest', 30_000));
-    await handler(sqsEventOf([{ body: validEvent('member.admitted', { data: { memberId: 'LATE', orgId: 'C1' } }) }]), lambdaContext('ingest', 30_000));
+    await handler(
+      sqsEventOf([{ body: validEvent('member.admitted', { data: { memberId: 'LATE', orgId: 'C1' } }) }]),
+      lambdaContext('ingest', 30_000),
+    );
     // Act
     await deliver(queue, store);
     // Assess
