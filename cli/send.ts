@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { outgoing } from '../shared/domain/events/outgoing.js';
 import { MAX_BODY_BYTES, utf8Length } from '../shared/domain/events/parse.js';
 import { envelopeKeyOf } from '../shared/domain/ingest/idempotency.js';
+import { retryQueueOf } from '../shared/domain/ingest/retry-schedule.js';
 import { sendEvents, type SendLine, type SendSummary } from '../shared/use-cases/send-events/index.js';
 import { connect } from './connect.js';
 import { UsageError } from './errors.js';
@@ -47,6 +48,7 @@ export async function sendFile(
   return sendEvents({ store: stores.send, queue: stores.ingestQueue }, lines, {
     ...opts,
     progress: opts.warn,
+    retryQueue: retryQueueOf(target.env),
     // The figures follow the records through the stream: on the local stack, wait for
     // those of this file's lines too. In AWS they follow within seconds (`status`: the lag).
     figuresFollowed: target.apiUrl ? (instant, waitMs) => localFiguresFollowed(target.apiUrl!, instant, waitMs) : undefined,

@@ -6,6 +6,7 @@ import type { LocalStatus } from '../local/http-api.js';
 import { queueDepth } from '../shared/data/queue-sender.js';
 import { lastCompletedRun } from '../shared/data/run-status.js';
 import { readStatus as readStackStatus, type Lag, type StatusReport } from '../shared/use-cases/status/index.js';
+import { retryQueueOf } from '../shared/domain/ingest/retry-schedule.js';
 import { connect } from './connect.js';
 import type { Target } from './target.js';
 
@@ -54,5 +55,6 @@ export async function readStatus(target: Target, now = new Date()): Promise<Stat
     },
     stores.redrive,
     now,
+    { retryQueue: retryQueueOf(target.env) },
   );
 }

@@ -21,7 +21,8 @@ import type { DigestOrgs } from '../shared/use-cases/run-reminders-job/index.js'
 import { createDynamoStores, type DynamoStores } from '../shared/wiring/stores.js';
 import { createFiguresHandler, type FiguresHandlerDeps } from '../functions/figures/handler.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../functions/ingest/handler.js';
-import { retryQueueWithVisibility, sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
+import { sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
+import { retryQueueWithVisibility } from '../shared/domain/ingest/retry-schedule.js';
 import type { RemindersHandlerDeps } from '../functions/reminders/handler.js';
 import type { ReportHandlerDeps } from '../functions/report-api/handler.js';
 import { localStreamsClient } from './streams-client.js';

@@ -10,7 +10,7 @@ import { outgoing } from '../shared/domain/events/outgoing.js';
 import { sendAll } from '../shared/data/queue-sender.js';
 import { parseDigestOrgs } from '../shared/wiring/environment.js';
 import { createReportHandler } from '../functions/report-api/handler.js';
-import { retryQueueWithVisibility } from '../functions/ingest/visibility.js';
+import { retryQueueWithVisibility } from '../shared/domain/ingest/retry-schedule.js';
 import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
 import { DEMO_ROOT, demoPhases } from './demo.js';

@@ -14,7 +14,8 @@ import {
   type Environment,
 } from '../../shared/wiring/environment.js';
 import type { IngestHandlerDeps } from './handler.js';
-import { retryQueueWithVisibility, sqsWaitBeforeRetry } from './visibility.js';
+import { retryQueueOf } from '../../shared/domain/ingest/retry-schedule.js';
+import { sqsWaitBeforeRetry } from './visibility.js';
 
 /** The ingest handler's dependencies, from `env`. @throws Error naming a variable that is missing. */
 export function ingestDependencies(env: Environment): IngestHandlerDeps {
@@ -31,7 +32,7 @@ export function ingestDependencies(env: Environment): IngestHandlerDeps {
       sqs: sqsClientFrom(env),
       queueUrl: requiredEnv(env, 'INGEST_QUEUE_URL'),
       // The queue's visibility timeout, when the deployment's differs from shared/resources.ts (the local stack's tests).
-      queue: retryQueueWithVisibility(env.INGEST_QUEUE_VISIBILITY_SECONDS ? Number(env.INGEST_QUEUE_VISIBILITY_SECONDS) : undefined),
+      queue: retryQueueOf(env),
     }),
   };
 }

@@ -47,8 +47,3 @@ export function sqsWaitBeforeRetry(opts: { sqs: SQSClient; queueUrl: string; que
     }
   };
 }
-
-/** The ingest queue's schedule with the visibility timeout the deployment gives (the local stack's tests shorten it). */
-export function retryQueueWithVisibility(visibilitySeconds: number | undefined): RetryQueue {
-  return visibilitySeconds === undefined ? INGEST_RETRY_QUEUE : { ...INGEST_RETRY_QUEUE, visibilitySeconds };
-}

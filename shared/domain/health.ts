@@ -2,7 +2,7 @@
 // from the queues, the tables and the clock; the thresholds match the stack's alarms
 // (infra/constructs/monitoring.ts), so the command and the alarms agree.
 import { describeWait, waitedSeconds, type WaitNote } from './ingest/waiting.js';
-import { pastShortWaits, secondsInWords } from './ingest/retry-schedule.js';
+import { INGEST_RETRY_QUEUE, pastShortWaits, secondsInWords, type RetryQueue } from './ingest/retry-schedule.js';
 
 /** A waiting event as `status` names it: its key, who sent it and its note (domain/ingest/waiting.ts). */
 export interface WaitingSummary extends WaitNote {
@@ -52,7 +52,7 @@ const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(
  * not on the list: they are stored with their reason and wait for a fix at the
  * producer; what cannot move on by itself is.
  */
-export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): string[] {
+export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue: RetryQueue = INGEST_RETRY_QUEUE): string[] {
   const out: string[] = [];
   if (s.deadLetterQueue.messages > 0) {
     out.push(`${s.deadLetterQueue.messages} event(s) in the dead-letter queue: \`dangvien rejected list\`, fix, \`dangvien dlq redrive\``);
@@ -62,7 +62,7 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
       `the oldest event on the ingest queue waited ${Math.round(s.ingest.oldestAgeSeconds / 60)} min: the ingest is not keeping up or is failing`,
     );
   }
-  out.push(...longWaits(s, limits.waitingSeconds));
+  out.push(...longWaits(s, limits.waitingSeconds, queue));
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);
   }
@@ -83,17 +83,17 @@ const NAMED_WAITS = 5;
  * Each event that has waited longer than `limitSeconds`, by name (the oldest first): what
  * it waits for and when it is tried next, or that it is in the dead-letter queue.
  */
-function longWaits(s: HealthSnapshot, limitSeconds: number): string[] {
+function longWaits(s: HealthSnapshot, limitSeconds: number, queue: RetryQueue): string[] {
   const now = new Date(s.checkedAt);
   const oldest = s.waiting.oldestSince;
   const long = (w: WaitingSummary) =>
-    waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount));
+    waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount, queue));
   const named = (s.waiting.oldest ?? []).filter(long).slice(0, NAMED_WAITS);
   if (named.length === 0 && (s.waiting.count === 0 || oldest === null || waitedSeconds({ since: oldest }, now) <= limitSeconds)) return [];
   const lines = named.map((w) => {
     const key = w.source === undefined ? w.eventId : `${w.source}/${w.eventId}`;
     const sender = w.senderId === undefined ? '' : ` (sender ${w.senderId})`;
-    return `event ${key}${sender} has waited ${secondsInWords(waitedSeconds(w, now))}, ${describeWait(w, now)}: \`dangvien rejected list\``;
+    return `event ${key}${sender} has waited ${secondsInWords(waitedSeconds(w, now))}, ${describeWait(w, now, queue)}: \`dangvien rejected list\``;
   });
   if (named.length === 0 || (named.length === NAMED_WAITS && s.waiting.count > NAMED_WAITS)) {
     const others = s.waiting.count - named.length;

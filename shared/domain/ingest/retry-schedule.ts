@@ -32,6 +32,20 @@ export const INGEST_RETRY_QUEUE: RetryQueue = {
 };
 
 /**
+ * The ingest queue with the visibility timeout a deployment gives it, when it gives one
+ * (`INGEST_QUEUE_VISIBILITY_SECONDS`: the local stack's tests shorten it).
+ */
+export function retryQueueWithVisibility(visibilitySeconds: number | undefined): RetryQueue {
+  return visibilitySeconds === undefined || !Number.isFinite(visibilitySeconds)
+    ? INGEST_RETRY_QUEUE
+    : { ...INGEST_RETRY_QUEUE, visibilitySeconds };
+}
+
+/** The ingest queue as a stack's environment describes it (the functions' environment, the CLI's target). */
+export const retryQueueOf = (env: Readonly<Record<string, string | undefined>>): RetryQueue =>
+  retryQueueWithVisibility(env.INGEST_QUEUE_VISIBILITY_SECONDS ? Number(env.INGEST_QUEUE_VISIBILITY_SECONDS) : undefined);
+
+/**
  * What follows the `receiveCount`-th try of a waiting event: the short waits of
  * {@link SHORT_WAITS_SECONDS} (never longer than the visibility timeout), then one wait of
  * the whole visibility timeout before the last try, then the dead-letter queue.

@@ -11,6 +11,7 @@
 import { groupOf, type Outgoing } from '../../domain/events/outgoing.js';
 import { parseEvent } from '../../domain/events/parse.js';
 import { eventHash, idempotencyKey, messageKey, type EventKey } from '../../domain/ingest/idempotency.js';
+import type { RetryQueue } from '../../domain/ingest/retry-schedule.js';
 import { describeWait } from '../../domain/ingest/waiting.js';
 import type { EventQueue } from '../event-queue.js';
 import { resolvePersons } from './person-groups.js';
@@ -59,6 +60,8 @@ export interface SendEventsOptions {
    * waited for).
    */
   figuresFollowed?: (instant: Date, waitMs: number) => Promise<boolean>;
+  /** The ingest queue's tries and visibility timeout, when the stack's differ from the deployed ones (the local stack's tests). */
+  retryQueue?: RetryQueue;
   /** The clock (tests). */
   now?: () => Date;
   /** How often the markers are read while waiting, in ms. */
@@ -160,7 +163,11 @@ export async function sendEvents(
   }
   const { counts } = tallied;
   if (tallied.pending.length > 0) {
-    const pendingLines = await whyPending(store, sent, new Set(tallied.pending), opts.sender, now());
+    const pendingLines = await whyPending(store, sent, new Set(tallied.pending), {
+      sender: opts.sender,
+      now: now(),
+      queue: opts.retryQueue,
+    });
     return { sent: sent.length, ...counts, pending: tallied.pending.length, pendingLines };
   }
   // The figures follow the records through the stream: wait for those these lines moved.
@@ -233,9 +240,9 @@ async function whyPending(
   store: SendStore,
   sent: ReadonlyArray<SendLine & { messageId: string }>,
   pending: ReadonlySet<string>,
-  sender: string | undefined,
-  now: Date,
+  at: { sender: string | undefined; now: Date; queue: RetryQueue | undefined },
 ): Promise<PendingLine[]> {
+  const { sender, now } = at;
   const notes = await store.listWaiting().catch(() => []);
   const noteOf = (key: string) =>
     notes
@@ -255,7 +262,7 @@ async function whyPending(
     const note = item.key === undefined ? undefined : noteOf(id);
     const ahead = waitingInGroup.get(group);
     let why: string;
-    if (note) why = describeWait(note, now);
+    if (note) why = describeWait(note, now, at.queue);
     else if (ahead !== undefined) why = `held behind line ${ahead} of the same person (message group), which waits`;
     else why = 'not taken by the ingest yet: the queue is behind, or the ingest is not running (`dangvien status`)';
     if (note && !waitingInGroup.has(group)) waitingInGroup.set(group, item.line);

@@ -2,7 +2,8 @@
 // the events that did not apply, how far the figures lag, when the daily job last ran,
 // judged by the domain (domain/health.ts).
 // (adapter) CLI `status` --> use case --> StatusSources (port.ts), RedriveStore
-import { needsAttention, type HealthSnapshot } from '../../domain/health.js';
+import { HEALTH_LIMITS, needsAttention, type HealthSnapshot } from '../../domain/health.js';
+import type { RetryQueue } from '../../domain/ingest/retry-schedule.js';
 import { listWaiting, type RedriveStore } from '../redrive/index.js';
 import type { StatusSources } from './port.js';
 
@@ -14,11 +15,21 @@ export interface StatusReport extends HealthSnapshot {
   attention: string[];
 }
 
+export interface StatusOptions {
+  /** The ingest queue's tries and visibility timeout, when the stack's differ from the deployed ones (the local stack's tests). */
+  retryQueue?: RetryQueue;
+}
+
 /** How many of the waiting events the status lists (the oldest): `dangvien rejected list` has them all. */
 const OLDEST_WAITING = 20;
 
 /** Reads everything `status` reports and judges it. */
-export async function readStatus(sources: StatusSources, store: RedriveStore, now = new Date()): Promise<StatusReport> {
+export async function readStatus(
+  sources: StatusSources,
+  store: RedriveStore,
+  now = new Date(),
+  opts: StatusOptions = {},
+): Promise<StatusReport> {
   const [ingest, dlq, rejected, waiting, run, lag] = await Promise.all([
     sources.ingestQueue(),
     sources.deadLetterQueue(),
@@ -42,6 +53,6 @@ export async function readStatus(sources: StatusSources, store: RedriveStore, no
     figuresLagSeconds: lag.figuresLagSeconds,
     reminders: { lastRunDate: run?.date ?? null, completedAt: run?.completedAt ?? null },
   };
-  const attention = needsAttention(snapshot);
+  const attention = needsAttention(snapshot, HEALTH_LIMITS, opts.retryQueue);
   return { healthy: attention.length === 0, attention, ...snapshot };
 }
