@@ -52,18 +52,39 @@ export async function report(
   }
 }
 
-/** `dangvien remind --date D`. */
-export async function remind(opts: TargetOptions & { date: string }): Promise<void> {
+/**
+ * `dangvien remind --date D [--dry-run | --force]`. A date after today (in Vietnam) is a
+ * dry run unless --force: its reminders are not due yet, and sending them would also
+ * move the job's last run into the future.
+ */
+export async function remind(opts: TargetOptions & { date: string; dryRun?: boolean; force?: boolean }): Promise<void> {
   const date = dateOption('--date', opts.date);
-  const to = target(opts);
-  const [{ runRemindersJob }, { parseDigestOrgs }] = await Promise.all([
+  const [{ runRemindersJob }, { previewRemindersJob }, { parseDigestOrgs }, { todayInVietnam }] = await Promise.all([
     import('../shared/use-cases/run-reminders-job/index.js'),
+    import('../shared/use-cases/run-reminders-job/dry-run.js'),
     import('../shared/wiring/environment.js'),
+    import('../shared/domain/dates.js'),
   ]);
-  const result = await runRemindersJob(connect(to).reminders, date, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
+  const today = todayInVietnam(new Date());
+  const future = date > today;
+  const dryRun = opts.dryRun === true || (future && opts.force !== true);
+  if (future && !opts.dryRun) {
+    console.error(
+      opts.force
+        ? `--force: running the job for ${date}, after today (${today}): its reminders go out now, before their day`
+        : `${date} is after today (${today} in Vietnam): a dry run — nothing is sent or recorded. \`--force\` sends them now.`,
+    );
+  }
+  const to = target(opts);
+  const run = dryRun ? previewRemindersJob : runRemindersJob;
+  const result = await run(connect(to).reminders, date, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
   for (const r of result.reminders) console.log(JSON.stringify(r));
   // stdout stays one reminder per line for programs; the digests are for a person.
   for (const digest of result.digests) console.error(`digest for ${digest.digestFor}:\n${digest.text}\n`);
+  if (dryRun)
+    console.error(
+      `dry run: ${result.reminders.length} reminder(s) and ${result.digests.length} digest(s) would be sent for ${date}; nothing was`,
+    );
 }
 
 /** `dangvien rejected list`. */

@@ -112,9 +112,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .command('remind')
       .summary('run the daily reminders job as of a date')
       .description(
-        'Runs the daily job as of that date and prints each reminder it emitted, one JSON per line. The digests it sent (one per subscribed org and day) go to stderr as the text a person reads. Running it twice for a day sends nothing new.',
+        [
+          'Runs the daily job as of that date and prints each reminder it emitted, one JSON per line. The digests it sent (one per subscribed org and day) go to stderr as the text a person reads. Running it twice for a day sends nothing new.',
+          'A date after today (in Vietnam) is a dry run unless --force: the reminders it would send are printed the same way, and nothing is published or recorded (the job’s last run stays as it was). --dry-run does the same for any date.',
+        ].join('\n\n'),
       )
-      .requiredOption('--date <YYYY-MM-DD>', 'the day the job runs as of'),
+      .requiredOption('--date <YYYY-MM-DD>', 'the day the job runs as of')
+      .addOption(new Option('--dry-run', 'print what the job would send, send and record nothing').conflicts('force'))
+      .option('--force', 'run the job for a date after today: its reminders go out now, before their day'),
   ).action(async (options) => (await commands()).remind(options));
 
   const rejected = program

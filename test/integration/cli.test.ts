@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { lastCompletedRun } from '../../shared/data/run-status.js';
+import { addDays, todayInVietnam } from '../../shared/domain/dates.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { dangvienAt } from '../helpers/cli.js';
@@ -237,6 +239,34 @@ describe('the dangvien CLI against a local stack', () => {
     expect(result.stderr).toContain(`line 2: conflict: csdl-dang-vien/${first.id} is on line 1 with another body`);
     const report = JSON.parse((await dangvien('report', 'K2')).stdout) as { name: string };
     expect(report.name).toBe(first.data.name);
+  });
+
+  it('runs remind for a date after today as a dry run: it prints what it would send, sends and records nothing; --force sends', async () => {
+    // Prepare: a dossier received today, due soon fifty days from now
+    const today = todayInVietnam(new Date());
+    const later = addDays(today, 50);
+    const file = join(data, 'dossier-today.ndjson');
+    const dossier = validEvent('dossier.received', { data: { dossierId: 'REM-D1', personId: 'REM-P1', orgId: 'C1', receivedOn: today } });
+    writeFileSync(file, JSON.stringify(dossier));
+    expect((await dangvien('send', file, '--wait', '--timeout', '50')).code).toBe(0);
+    const runBefore = await lastCompletedRun(stack.stores.runStatus, 'reminders');
+    const isOurs = (line: string) => (JSON.parse(line) as { subjectId: string }).subjectId === 'REM-D1';
+    const ours = (out: string) => out.split('\n').filter(Boolean).filter(isOurs);
+    // Act
+    const dry = await dangvien('remind', '--date', later);
+    const dryAgain = await dangvien('remind', '--date', later);
+    const runAfterDry = await lastCompletedRun(stack.stores.runStatus, 'reminders');
+    const forced = await dangvien('remind', '--date', later, '--force');
+    const forcedAgain = await dangvien('remind', '--date', later, '--force');
+    // Assess: the dry runs print the same reminder, since nothing was recorded
+    expect(dry.code).toBe(0);
+    expect(ours(dry.stdout)).toHaveLength(1);
+    expect(ours(dryAgain.stdout)).toEqual(ours(dry.stdout));
+    expect(dry.stderr).toContain(`${later} is after today (${today} in Vietnam): a dry run`);
+    expect(runAfterDry).toEqual(runBefore);
+    expect(ours(forced.stdout)).toEqual(ours(dry.stdout));
+    expect(ours(forcedAgain.stdout)).toEqual([]);
+    expect((await lastCompletedRun(stack.stores.runStatus, 'reminders'))?.date).toBe(later);
   });
 
   it('redrives a rejected event by sending it first: rejected again, it is still listed, never lost', async () => {
