@@ -6,14 +6,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MasterSecretMissingError, UnsafeKeyFileError } from '../shared/data/personal-vault.js';
 import { todayInVietnam } from '../shared/domain/dates.js';
-import { outgoing } from '../shared/domain/events/outgoing.js';
-import { sendAll } from '../shared/data/queue-sender.js';
 import { parseDigestOrgs } from '../shared/wiring/environment.js';
 import { createReportHandler } from '../functions/report-api/handler.js';
 import { retryQueueWithVisibility } from '../shared/domain/ingest/retry-schedule.js';
 import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
-import { DEMO_ROOT, demoPhases } from './demo.js';
+import { DEMO_ROOT, demoPhases, loadDemoCity } from './demo.js';
 import { dataLayout, existingData, resetData } from './data-dir.js';
 import { DataDirectoryLockedError, lockDataDirectory, type DataDirectoryLock } from './data-lock.js';
 import { everyInterfaceWarning, hasDbFiles } from './dynamodb-local.js';
@@ -167,15 +165,8 @@ async function main(): Promise<void> {
 
     if (firstStart && !values.empty) {
       const today = todayInVietnam(new Date());
-      const phases = demoPhases(today);
-      log(`first start: loading the demo city (${phases.flat().length} events)…`);
-      for (const part of phases) {
-        await sendAll(
-          stack.stores.ingestQueue,
-          part.map((e) => outgoing(JSON.stringify(e))),
-        );
-        await stack.settle();
-      }
+      log(`first start: loading the demo city (${demoPhases(today).flat().length} events)…`);
+      await loadDemoCity({ queue: stack.stores.ingestQueue, settle: () => stack.settle() }, today);
       console.log(JSON.stringify(await buildReport(stack.stores.figures, DEMO_ROOT, { date: today }), null, 2));
       log(`demo city loaded: the report above is ${api.url}/orgs/${DEMO_ROOT}/report`);
     }
