@@ -8,7 +8,7 @@ import { listWaiting, redriveDlq, redriveRejected } from '../shared/use-cases/re
 import { confirm } from './confirm.js';
 import { connect } from './connect.js';
 import { CheckFailed, UsageError } from './errors.js';
-import { dateOption, secondsOption } from './option-values.js';
+import { dateOption, daysOption, secondsOption } from './option-values.js';
 import { sendFile } from './send.js';
 import { resolveTarget, type TargetOptions } from './target.js';
 
@@ -140,10 +140,11 @@ export async function importCsv(file: string, opts: TargetOptions & { dryRun?: b
   }
 }
 
-/** `dangvien status`. */
-export async function status(opts: TargetOptions): Promise<void> {
+/** `dangvien status [--silent-days N]`. */
+export async function status(opts: TargetOptions & { silentDays?: string }): Promise<void> {
+  const silentDays = opts.silentDays === undefined ? undefined : daysOption('--silent-days', opts.silentDays);
   const { readStatus } = await import('./status.js');
-  const report = await readStatus(target(opts));
+  const report = await readStatus(target(opts), new Date(), { silentDays });
   printJson(report);
   if (!report.healthy) throw new CheckFailed(`needs attention: ${report.attention.length} item(s)`);
 }

@@ -189,7 +189,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .command('status')
       .summary('is it healthy? queues, waiting and rejected events, figures lag, last reminders run')
       .description(
-        'One JSON answer: the ingest queue (visible, in flight, age of the oldest message), the dead-letter queue, the rejected and waiting events, how far the figures lag behind the records, the last completed run of the daily reminders job, and "attention": what needs a person. Exit 1 when something needs a person.',
+        [
+          'One JSON answer: the ingest queue (visible, in flight, age of the oldest message), the dead-letter queue, the rejected and waiting events (the oldest by name), how far the figures lag behind the records, the last completed run of the daily reminders job, each source with its last event and its events and rejections of the last seven days (`sources`), the registered producers silent for too long (`silentProducers`), and "attention": what needs a person. Exit 1 when something needs a person.',
+          'A registered producer (docs/security.md) is named when none of its sources has sent anything for more than its `silentAfterDays` in the registry, else --silent-days (default 14). An event waiting past its short retries (2, 4, 8, 16 s) is named with what it waits for.',
+        ].join('\n\n'),
+      )
+      .option(
+        '--silent-days <days>',
+        'days without an event after which a registered producer is named (default 14; the registry’s silentAfterDays wins)',
       ),
   ).action(async (options) => (await commands()).status(options));
 

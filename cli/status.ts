@@ -7,6 +7,8 @@ import { queueDepth } from '../shared/data/queue-sender.js';
 import { lastCompletedRun } from '../shared/data/run-status.js';
 import { readStatus as readStackStatus, type Lag, type StatusReport } from '../shared/use-cases/status/index.js';
 import { retryQueueOf } from '../shared/domain/ingest/retry-schedule.js';
+import { createProducerRegistry } from '../shared/data/producer-registry.js';
+import { registrySourceFrom } from '../shared/wiring/environment.js';
 import { connect } from './connect.js';
 import type { Target } from './target.js';
 
@@ -44,17 +46,20 @@ async function cloudWatchStatus(env: Record<string, string>, region: string | un
 }
 
 /** Reads everything `status` reports for the target's stack, and judges it. */
-export async function readStatus(target: Target, now = new Date()): Promise<StatusReport> {
+export async function readStatus(target: Target, now = new Date(), opts: { silentDays?: number } = {}): Promise<StatusReport> {
   const stores = connect(target);
+  const registry = createProducerRegistry(registrySourceFrom({ ...target.env, ...(target.region ? { AWS_REGION: target.region } : {}) }));
   return readStackStatus(
     {
       ingestQueue: () => queueDepth({ sqs: stores.clients.sqs, queueUrl: target.env.INGEST_QUEUE_URL! }),
       deadLetterQueue: () => queueDepth({ sqs: stores.clients.sqs, queueUrl: target.env.INGEST_DLQ_URL! }),
       lastCompletedRun: (job) => lastCompletedRun(stores.runStatus, job),
       lag: () => (target.kind === 'local' && target.apiUrl ? localStatus(target.apiUrl) : cloudWatchStatus(target.env, target.region)),
+      sourceActivity: stores.sourceActivity,
+      producers: async () => (await registry())?.registry.producers,
     },
     stores.redrive,
     now,
-    { retryQueue: retryQueueOf(target.env) },
+    { retryQueue: retryQueueOf(target.env), silentDays: opts.silentDays },
   );
 }

@@ -147,6 +147,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     ingest: {
       store: stores.ingest,
       loadRegistry: createProducerRegistry(opts.producersFile ? { file: opts.producersFile } : { off: true }),
+      sourceActivity: stores.sourceActivity,
       waitBeforeRetry: sqsWaitBeforeRetry({
         sqs: clients.sqs,
         queueUrl: env.INGEST_QUEUE_URL!,

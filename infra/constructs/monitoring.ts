@@ -41,6 +41,12 @@ export const PERSONAL_DATA_MASTER_MISSING = { namespace: 'DangVien', metricName:
 export const WAITING_PAST_SHORT_WAITS = { namespace: 'DangVien', metricName: 'WaitingEventsPastShortWaits', service: 'ingest' } as const;
 
 /**
+ * What the reminders function emits (EMF) after each run: how many registered producers
+ * have sent nothing for longer than their limit (functions/reminders/handler.ts).
+ */
+export const SILENT_PRODUCERS = { namespace: 'DangVien', metricName: 'SilentProducers', service: 'reminders' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -107,6 +113,8 @@ export class Monitoring extends Construct {
   readonly personalDataMasterMissing: cloudwatch.Alarm;
   /** Fires when an event still waits for its predecessor after its short retries (`dangvien status` names it). */
   readonly waitingPastShortWaits: cloudwatch.Alarm;
+  /** Fires when the daily check found a registered producer silent for too long. */
+  readonly silentProducers: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -215,6 +223,21 @@ export class Monitoring extends Construct {
           metricName: WAITING_PAST_SHORT_WAITS.metricName,
           dimensionsMap: { service: WAITING_PAST_SHORT_WAITS.service },
           ...fiveMinuteSum,
+        }),
+        ...anyAtAll,
+      },
+    );
+    // Counted once a day, after the reminders run: a day's period keeps the alarm up until the next check.
+    this.silentProducers = alarm(
+      SILENT_PRODUCERS.metricName,
+      'A registered producer has sent nothing for longer than its limit (14 days by default, `silentAfterDays` in the registry): its system may have stopped feeding us. The reminders function logs "producer silent" with its name; `dangvien status` lists every source with its last event.',
+      {
+        metric: new cloudwatch.Metric({
+          namespace: SILENT_PRODUCERS.namespace,
+          metricName: SILENT_PRODUCERS.metricName,
+          dimensionsMap: { service: SILENT_PRODUCERS.service },
+          period: Duration.days(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
         }),
         ...anyAtAll,
       },

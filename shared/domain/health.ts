@@ -2,6 +2,7 @@
 // from the queues, the tables and the clock; the thresholds match the stack's alarms
 // (infra/constructs/monitoring.ts), so the command and the alarms agree.
 import { describeWait, waitedSeconds, type WaitNote } from './ingest/waiting.js';
+import { describeSilence, type SilentProducer, type SourceSeen } from './sources.js';
 import { INGEST_RETRY_QUEUE, pastShortWaits, secondsInWords, type RetryQueue } from './ingest/retry-schedule.js';
 
 /** A waiting event as `status` names it: its key, who sent it and its note (domain/ingest/waiting.ts). */
@@ -26,6 +27,12 @@ export interface HealthSnapshot {
   figuresLagSeconds: number;
   /** The last completed run of the daily reminders job. */
   reminders: { lastRunDate: string | null; completedAt: string | null };
+  /** Each source: its last event, and its events and rejections of the last seven days (domain/sources.ts). */
+  sources: SourceSeen[];
+  /** The registered producers that have sent nothing for longer than their limit. */
+  silentProducers: SilentProducer[];
+  /** Why the registry could not be read, when it could not (the silence check then did not run). */
+  registryUnreadable?: string;
 }
 
 /** The limits past which a person should look; the alarms use the same ones. */
@@ -65,6 +72,12 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
   out.push(...longWaits(s, limits.waitingSeconds, queue));
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);
+  }
+  for (const p of s.silentProducers) out.push(describeSilence(p, new Date(s.checkedAt)));
+  if (s.registryUnreadable !== undefined) {
+    out.push(
+      `the producer registry cannot be read (${s.registryUnreadable}): no event is applied until it can, and silent producers cannot be told`,
+    );
   }
   if (s.reminders.completedAt === null) {
     out.push('the daily reminders job has not completed a run yet: `dangvien remind --date YYYY-MM-DD`');

@@ -11,6 +11,8 @@ const healthy = (): HealthSnapshot => ({
   waiting: { count: 1, oldestSince: '2026-12-02T07:59:00.000Z' },
   figuresLagSeconds: 1,
   reminders: { lastRunDate: '2026-12-02', completedAt: '2026-12-02T00:00:05.000Z' },
+  sources: [{ source: 'csdl-hb', lastEventAt: '2026-12-02T07:30:00.000Z', eventsLast7Days: 120, rejectedLast7Days: 3 }],
+  silentProducers: [],
 });
 
 describe('needsAttention', () => {
@@ -35,6 +37,21 @@ describe('needsAttention', () => {
       'no reminders run for 27 hours',
       (s: HealthSnapshot) => ({ ...s, reminders: { lastRunDate: '2026-11-30', completedAt: '2026-12-01T05:00:00.000Z' } }),
       'last completed a run',
+    ],
+    [
+      'a registered producer silent for 20 days',
+      (s: HealthSnapshot) => ({
+        ...s,
+        silentProducers: [
+          { name: 'CSDL phường Lê Chân', sources: ['csdl-lc'], lastEventAt: '2026-11-12T08:00:00.000Z', silentAfterDays: 14 },
+        ],
+      }),
+      'producer CSDL phường Lê Chân (csdl-lc) has sent nothing for 20 days',
+    ],
+    [
+      'a registry that cannot be read',
+      (s: HealthSnapshot) => ({ ...s, registryUnreadable: 'the producer registry is not JSON' }),
+      'the producer registry cannot be read (the producer registry is not JSON)',
     ],
     [
       'a reminders job that never ran',
