@@ -91,14 +91,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('the figures of an org and its whole subtree (JSON, CSV or Excel)')
       .description(
         [
-          'The report of an org and its whole subtree, as the HTTP API gives it. --date (default: today in Vietnam) is the day dueSoon, overdue, late and asOf are judged on; --year defaults to the year of --date.',
+          'The report of an org and its whole subtree, as the HTTP API gives it. --date (default: today in Vietnam) is the day dueSoon, overdue, late and asOf are judged on; --year defaults to the year of --date. A past --year alone is that year’s year-end report (--date YYYY-12-31).',
           '--format csv|xlsx gives a table instead of the JSON: a header row, a row for ORG and one per child, columns orgId, name, level, asOf, year, then every number of the JSON by its dotted path; an empty cell is a number the JSON does not hold, never zero. CSV is UTF-8 with a byte order mark; xlsx needs --out FILE or a redirected stdout, never a terminal.',
           'Exit 2 when ORG is not registered or an option is bad.',
         ].join('\n\n'),
       )
       .argument('<org>', 'the org id')
       .option('--year <yyyy>', 'the year of the yearly figures (default: the year of --date)')
-      .option('--date <YYYY-MM-DD>', 'the day the report is as of (default: today in Vietnam)')
+      .option('--date <YYYY-MM-DD>', 'the day the report is as of (default: today in Vietnam; 31 December of a past --year given alone)')
       .option('--format <format>', 'json, csv or xlsx (default: json)')
       .option(
         '--lang <lang>',

@@ -14,7 +14,7 @@ import { ReportSchema } from '../shared/domain/figures/report-schema.js';
 export const REPORT_QUERY = {
   year: z.int().min(1930).max(2200).describe('the year of the yearly figures (default: the year of date)'),
   date: BusinessDateSchema.describe(
-    'the day members, open dossiers, dueSoon, overdue, late and asOf are judged on (default: today in Vietnam, UTC+7)',
+    'the day members, open dossiers, dueSoon, overdue, late and asOf are judged on (default: today in Vietnam, UTC+7; for a past year given alone, its 31 December)',
   ),
   format: z
     .enum(['json', 'csv', 'xlsx'])

@@ -13,6 +13,7 @@ import {
   mergeSubtree,
   normalizeFigures,
   renderReport,
+  reportDateFor,
   stableEquals,
   sumCounts,
   type OrgFigures,
@@ -628,6 +629,17 @@ describe('normalizeFigures, diffFigures, stableEquals', () => {
 
 // ---------------------------------------------------------------- the report
 
+describe('reportDateFor', () => {
+  it('judges a past year asked alone on its 31 December, and anything else on today', () => {
+    // Act / Assess
+    expect(reportDateFor(2025, '2026-01-01')).toBe('2025-12-31');
+    expect(reportDateFor(1930, '2026-12-06')).toBe('1930-12-31');
+    expect(reportDateFor(2026, '2026-12-06')).toBe('2026-12-06');
+    expect(reportDateFor(2200, '2026-12-06')).toBe('2026-12-06');
+    expect(reportDateFor(undefined, '2026-12-06')).toBe('2026-12-06');
+  });
+});
+
 describe('renderReport', () => {
   function report(
     opts: {
@@ -722,7 +734,7 @@ describe('renderReport', () => {
       admissions: { total: 0, target: 6, achievementPct: 0 },
       recognitions: { total: 0 },
       transfers: { officialIn: 0, officialOut: 0, temporaryIn: 0, temporaryOut: 0, late: 0 },
-      dossiers: { closedInYear: 0, medianDaysToClose: 0 },
+      dossiers: { closedInYear: 0, medianDaysToClose: null },
       badges: { awarded: 0 },
       children: [],
     });
@@ -755,7 +767,7 @@ describe('renderReport', () => {
     expect(achievementPct(2, 3)).toBe(66.7);
   });
 
-  it('takes the median of days to close: the middle one, the mean of the two middle ones, 0 when none', () => {
+  it('takes the median of days to close: the middle one, the mean of the two middle ones, null when none', () => {
     // Prepare
     const closed = (days: number[]) =>
       countCellFigures({
@@ -774,7 +786,7 @@ describe('renderReport', () => {
     // Assess
     expect(odd).toMatchObject({ closedInYear: 3, medianDaysToClose: 30 });
     expect(even).toMatchObject({ closedInYear: 4, medianDaysToClose: 35 });
-    expect(none).toMatchObject({ closedInYear: 0, medianDaysToClose: 0 });
+    expect(none).toMatchObject({ closedInYear: 0, medianDaysToClose: null });
     expect(medianOfCounts({ '3': 1, '4': 1 })).toBe(3.5);
     expect(medianOfCounts({ '9': 2, '2': 1 })).toBe(9);
   });

@@ -74,7 +74,7 @@ export const ReportSchema = z
       dueSoon: count(),
       overdue: count(),
       closedInYear: count(),
-      medianDaysToClose: z.number().min(0).describe('0 when no dossier closed in the year; may end in .5'),
+      medianDaysToClose: z.number().min(0).nullable().describe('null when no dossier closed in the year; may end in .5'),
     }),
     ratings: counts(['excellent', 'good', 'completed', 'notCompleted'] as const),
     badges: counts(['awarded'] as const),

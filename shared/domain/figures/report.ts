@@ -51,7 +51,8 @@ export interface Report {
     dueSoon: number;
     overdue: number;
     closedInYear: number;
-    medianDaysToClose: number;
+    /** null when no dossier closed in the year. */
+    medianDaysToClose: number | null;
   };
   ratings: RatingFigures;
   badges: { awarded: number };
@@ -83,16 +84,16 @@ export function achievementPct(total: number, target: number | null | undefined)
 
 /**
  * The median of a `days → count` histogram: the middle value, or the mean of the two
- * middle values for an even count (so it may end in .5). **0 when the histogram is empty**
- * (no dossier closed in the year), so that the report stays all-numbers.
+ * middle values for an even count (so it may end in .5). **null when the histogram is
+ * empty** (no dossier closed in the year): no median, not a median of 0 days.
  */
-export function medianOfCounts(counts: Counts): number {
+export function medianOfCounts(counts: Counts): number | null {
   const entries = Object.entries(counts)
     .map(([k, n]) => [Number(k), n] as const)
     .filter(([k, n]) => n > 0 && Number.isFinite(k))
     .sort((a, b) => a[0] - b[0]);
   const total = entries.reduce((s, [, n]) => s + n, 0);
-  if (total === 0) return 0;
+  if (total === 0) return null;
   // The values at 0-based positions lo and hi of the sorted list (equal for an odd count).
   const lo = Math.floor((total - 1) / 2);
   const hi = Math.floor(total / 2);
@@ -130,6 +131,16 @@ function admissionsOf(org: OrgRecord, figures: OrgFigures, year: number): Report
   const a = figures.years[String(year)]?.admissions ?? emptyYear().admissions;
   const target = org.targets[String(year)] ?? null;
   return { ...a, target, achievementPct: achievementPct(a.total, target) };
+}
+
+/**
+ * The day a report is judged on when none is asked for: today, but for a past year
+ * asked alone its 31 December — the year-end report of that year, not its events beside
+ * today's members (docs/report.md "Two dates").
+ * @example reportDateFor(2025, '2026-12-06') // '2025-12-31'
+ */
+export function reportDateFor(year: number | undefined, today: BusinessDate): BusinessDate {
+  return year !== undefined && year < Number(today.slice(0, 4)) ? `${year}-12-31` : today;
 }
 
 /**

@@ -1,6 +1,6 @@
 // use case: the report of docs/report.md for one org, from the stored subtree figures.
 // (adapter) CLI `report` / functions/report-api --> use case --> domain/figures; storage through ReportReader (port.ts)
-import { figuresOn, renderReport, type Report } from '../../domain/figures/index.js';
+import { figuresOn, renderReport, reportDateFor, type Report } from '../../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../../domain/dates.js';
 import { dossierThresholds } from '../../domain/rules/index.js';
 import { UnknownOrgError } from '../errors.js';
@@ -13,7 +13,10 @@ export type { ReportReader };
 export interface ReportOptions {
   /** Defaults to the year of `date`. */
   year?: number;
-  /** The day members, open dossiers, dueSoon, overdue, late and asOf are judged on; defaults to today in Vietnam. */
+  /**
+   * The day members, open dossiers, dueSoon, overdue, late and asOf are judged on;
+   * defaults to today in Vietnam, or to 31 December of a past `year` (reportDateFor).
+   */
   date?: string;
 }
 
@@ -22,7 +25,7 @@ export async function buildReport(store: ReportReader, orgId: string, opts: Repo
   const tree = await store.currentOrgTree();
   const org = tree.get(orgId);
   if (!org) throw new UnknownOrgError(orgId);
-  const date = opts.date ?? todayInVietnam(new Date());
+  const date = opts.date ?? reportDateFor(opts.year, todayInVietnam(new Date()));
   const year = opts.year ?? yearOf(date);
   const children = tree.children(orgId).filter((c) => c.status === 'active');
   const ids = [orgId, ...children.map((c) => c.orgId)];
