@@ -112,12 +112,24 @@ export async function dlqRedrive(opts: TargetOptions): Promise<void> {
 /**
  * `dangvien recompute [--check | --dry-run | --yes]`. `--check` and `--dry-run` compare
  * alone (the same comparison: --check fails on a difference, --dry-run is a preview);
- * without them the differences are written, once the operator has said yes.
+ * without them the differences are written, once the operator has said yes, and only
+ * while no event flows (domain/health.ts eventsFlowing).
  */
 export async function recompute(opts: TargetOptions & { check?: boolean; dryRun?: boolean; yes?: boolean }): Promise<void> {
   const write = !opts.check && !opts.dryRun;
+  // Asked before the stack is looked for: a script without --yes is refused as bad usage.
   if (write) await confirm('replace every stored figure that differs from a recount of the records', { yes: opts.yes ?? false });
-  const differences = await recomputeFigures(connect(target(opts)).recompute, { write });
+  const to = target(opts);
+  if (write) {
+    const { whyNotIdle } = await import('./status.js');
+    const busy = await whyNotIdle(to);
+    if (busy) {
+      throw new CheckFailed(
+        `not while events flow (${busy}): a recompute that writes now could count a cell's figures from an older version of a record. Run it again once \`dangvien status\` shows the ingest queue empty and the figures caught up; --check and --dry-run are safe at any time`,
+      );
+    }
+  }
+  const differences = await recomputeFigures(connect(to).recompute, { write });
   printJson({ differences: differences.length, details: differences });
   if (opts.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
 }

@@ -158,7 +158,7 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('recount every figure from the records; --check only compares')
       .description(
         [
-          'Recounts every figure from the records and replaces the stored figures that differ (and every provisional deadline a newer calendar moves): a repair. It asks first on a terminal; elsewhere it needs --yes.',
+          'Recounts every figure from the records and replaces the stored figures that differ (and every provisional deadline a newer calendar moves): a repair. It asks first on a terminal; elsewhere it needs --yes. It refuses (exit 1) while events flow — a message on the ingest queue, or the figures behind the records — since a change landing between its scan and its writes could leave a figure counted from an older version of a record: run it again once `dangvien status` shows both at rest.',
           '--dry-run lists what it would replace and writes nothing (exit 0 whatever it finds): a look before a repair. --check is the same comparison as a health check: exit 1 when anything differs. Both print {differences, details}.',
         ].join('\n\n'),
       )

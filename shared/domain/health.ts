@@ -35,6 +35,24 @@ export interface HealthSnapshot {
   registryUnreadable?: string;
 }
 
+/**
+ * Why a writing `recompute` must wait, or undefined when the stack is idle: it scans the
+ * records and then writes the figures, so a change landing in between could leave a
+ * cell's figures counted from an older version of a record (docs/runbook.md "Figures
+ * behind the records"). Idle: nothing on the ingest queue (visible, delayed or in
+ * flight) and the figures caught up with the records (lag under a second).
+ */
+export function eventsFlowing(ingest: { visible: number; inFlight: number }, figuresLagSeconds: number | undefined): string | undefined {
+  const onQueue = ingest.visible + ingest.inFlight;
+  const behind = figuresLagSeconds ?? 0;
+  if (onQueue === 0 && behind === 0) return undefined;
+  const parts = [
+    ...(onQueue > 0 ? [`${onQueue} message(s) on the ingest queue`] : []),
+    ...(behind > 0 ? [`the figures ${behind} s behind the records`] : []),
+  ];
+  return parts.join(', ');
+}
+
 /** The limits past which a person should look; the alarms use the same ones. */
 export const HEALTH_LIMITS = {
   /** A message a crashed handler held comes back 6 times × the visibility timeout (18 min); more than that is a stuck queue. */

@@ -353,4 +353,22 @@ describe('the dangvien CLI against a local stack', () => {
     expect(JSON.parse(repaired.stdout)).toMatchObject({ differences: 1 });
     expect(checkAfterRepair.code).toBe(0);
   });
+
+  it('refuses a writing recompute while an event is on the ingest queue, and writes nothing', async () => {
+    // Prepare: a wrong figure to repair, and an event that waits for a member never admitted
+    await stack.settle();
+    const stored = (await stack.stores.figures.readFigures([{ orgId: 'HP', kind: 'subtree' }])).get('subtree:HP')!;
+    const wrong = structuredClone(stored.figures);
+    wrong.current.members.total += 7;
+    expect(await stack.stores.figures.writeFigures('HP', 'subtree', wrong, stored.version)).toBe(true);
+    await stack.send([validEvent('member.recognized', { data: { memberId: 'NEVER-ADMITTED', recognizedOn: '2022-03-10' } })]);
+    // Act
+    const refused = await dangvien('recompute', '--yes');
+    const check = await dangvien('recompute', '--check');
+    // Assess: exit 1 saying why and what to wait for; the wrong figure is still there
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/not while events flow \(1 message\(s\) on the ingest queue\)/);
+    expect(refused.stderr).toContain('--check and --dry-run are safe at any time');
+    expect(JSON.parse(check.stdout)).toMatchObject({ differences: 1, details: [{ orgId: 'HP', kind: 'subtree' }] });
+  });
 });

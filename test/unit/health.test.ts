@@ -1,6 +1,6 @@
 // When `dangvien status` says a person is needed (domain/health.ts).
 import { describe, expect, it } from 'vitest';
-import { needsAttention, type HealthSnapshot } from '../../shared/domain/health.js';
+import { eventsFlowing, needsAttention, type HealthSnapshot } from '../../shared/domain/health.js';
 
 const NOW = '2026-12-02T08:00:00.000Z';
 const healthy = (): HealthSnapshot => ({
@@ -120,5 +120,16 @@ describe('needsAttention', () => {
     // Assess
     expect(attention).toHaveLength(6);
     expect(attention[5]).toMatch(/^and 4 more event\(s\) wait for a predecessor/);
+  });
+});
+
+describe('eventsFlowing', () => {
+  it('lets a writing recompute run only with nothing on the ingest queue and the figures caught up', () => {
+    // Act / Assess
+    expect(eventsFlowing({ visible: 0, inFlight: 0 }, 0)).toBeUndefined();
+    expect(eventsFlowing({ visible: 0, inFlight: 0 }, undefined)).toBeUndefined();
+    expect(eventsFlowing({ visible: 0, inFlight: 1 }, 0)).toBe('1 message(s) on the ingest queue');
+    expect(eventsFlowing({ visible: 2, inFlight: 1 }, 4)).toBe('3 message(s) on the ingest queue, the figures 4 s behind the records');
+    expect(eventsFlowing({ visible: 0, inFlight: 0 }, 1)).toBe('the figures 1 s behind the records');
   });
 });
