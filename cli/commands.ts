@@ -8,7 +8,7 @@ import { listWaiting, redriveDlq, redriveRejected } from '../shared/use-cases/re
 import { confirm } from './confirm.js';
 import { connect } from './connect.js';
 import { CheckFailed, UsageError } from './errors.js';
-import { dateOption, secondsOption } from './option-values.js';
+import { dateOption, daysOption, secondsOption } from './option-values.js';
 import { sendFile } from './send.js';
 import { resolveTarget, type TargetOptions } from './target.js';
 
@@ -24,7 +24,18 @@ export async function send(file: string, opts: TargetOptions & { wait?: boolean;
   }
   const summary = await sendFile(file, to, { sender: opts.sender, wait: opts.wait ?? false, timeoutMs, warn: (s) => console.error(s) });
   console.log(JSON.stringify(summary));
-  if (summary.pending) throw new CheckFailed(`${summary.pending} events still wait for a predecessor: see \`dangvien rejected list\``);
+  const limit = `after --timeout ${timeoutMs / 1000} s`;
+  if (summary.pending) {
+    for (const p of summary.pendingLines ?? []) console.error(`line ${p.line}${p.key ? ` (${p.key})` : ''}: ${p.why}`);
+    const unlisted = summary.pending - (summary.pendingLines?.length ?? 0);
+    const more = unlisted > 0 ? ` (${unlisted} more not listed)` : '';
+    throw new CheckFailed(`${summary.pending} line(s) still pending ${limit}${more}: \`dangvien status\`, \`dangvien rejected list\``);
+  }
+  if (summary.figuresFollowed === false) {
+    throw new CheckFailed(
+      `every line is applied or rejected, but the figures had not followed them ${limit}: \`dangvien status\` shows the lag`,
+    );
+  }
 }
 
 /** `dangvien report ORG`. */
@@ -41,18 +52,39 @@ export async function report(
   }
 }
 
-/** `dangvien remind --date D`. */
-export async function remind(opts: TargetOptions & { date: string }): Promise<void> {
+/**
+ * `dangvien remind --date D [--dry-run | --force]`. A date after today (in Vietnam) is a
+ * dry run unless --force: its reminders are not due yet, and sending them would also
+ * move the job's last run into the future.
+ */
+export async function remind(opts: TargetOptions & { date: string; dryRun?: boolean; force?: boolean }): Promise<void> {
   const date = dateOption('--date', opts.date);
-  const to = target(opts);
-  const [{ runRemindersJob }, { parseDigestOrgs }] = await Promise.all([
+  const [{ runRemindersJob }, { previewRemindersJob }, { parseDigestOrgs }, { todayInVietnam }] = await Promise.all([
     import('../shared/use-cases/run-reminders-job/index.js'),
+    import('../shared/use-cases/run-reminders-job/dry-run.js'),
     import('../shared/wiring/environment.js'),
+    import('../shared/domain/dates.js'),
   ]);
-  const result = await runRemindersJob(connect(to).reminders, date, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
+  const today = todayInVietnam(new Date());
+  const future = date > today;
+  const dryRun = opts.dryRun === true || (future && opts.force !== true);
+  if (future && !opts.dryRun) {
+    console.error(
+      opts.force
+        ? `--force: running the job for ${date}, after today (${today}): its reminders go out now, before their day`
+        : `${date} is after today (${today} in Vietnam): a dry run — nothing is sent or recorded. \`--force\` sends them now.`,
+    );
+  }
+  const to = target(opts);
+  const run = dryRun ? previewRemindersJob : runRemindersJob;
+  const result = await run(connect(to).reminders, date, { digestOrgs: parseDigestOrgs(to.env.REMINDER_DIGEST_ORGS) });
   for (const r of result.reminders) console.log(JSON.stringify(r));
   // stdout stays one reminder per line for programs; the digests are for a person.
   for (const digest of result.digests) console.error(`digest for ${digest.digestFor}:\n${digest.text}\n`);
+  if (dryRun)
+    console.error(
+      `dry run: ${result.reminders.length} reminder(s) and ${result.digests.length} digest(s) would be sent for ${date}; nothing was`,
+    );
 }
 
 /** `dangvien rejected list`. */
@@ -80,12 +112,24 @@ export async function dlqRedrive(opts: TargetOptions): Promise<void> {
 /**
  * `dangvien recompute [--check | --dry-run | --yes]`. `--check` and `--dry-run` compare
  * alone (the same comparison: --check fails on a difference, --dry-run is a preview);
- * without them the differences are written, once the operator has said yes.
+ * without them the differences are written, once the operator has said yes, and only
+ * while no event flows (domain/health.ts eventsFlowing).
  */
 export async function recompute(opts: TargetOptions & { check?: boolean; dryRun?: boolean; yes?: boolean }): Promise<void> {
   const write = !opts.check && !opts.dryRun;
+  // Asked before the stack is looked for: a script without --yes is refused as bad usage.
   if (write) await confirm('replace every stored figure that differs from a recount of the records', { yes: opts.yes ?? false });
-  const differences = await recomputeFigures(connect(target(opts)).recompute, { write });
+  const to = target(opts);
+  if (write) {
+    const { whyNotIdle } = await import('./status.js');
+    const busy = await whyNotIdle(to);
+    if (busy) {
+      throw new CheckFailed(
+        `not while events flow (${busy}): a recompute that writes now could count a cell's figures from an older version of a record. Run it again once \`dangvien status\` shows the ingest queue empty and the figures caught up; --check and --dry-run are safe at any time`,
+      );
+    }
+  }
+  const differences = await recomputeFigures(connect(to).recompute, { write });
   printJson({ differences: differences.length, details: differences });
   if (opts.check && differences.length > 0) throw new CheckFailed(`${differences.length} stored figures differ from a recount`);
 }
@@ -98,15 +142,21 @@ export async function importCsv(file: string, opts: TargetOptions & { dryRun?: b
   const summary = await importFile(file, to, { timeoutMs, dryRun: opts.dryRun });
   printJson(summary);
   if (summary.interrupted) throw new CheckFailed('interrupted: run the same command again to continue where it stopped');
+  if ('figuresFollowed' in summary && summary.figuresFollowed === false) {
+    throw new CheckFailed(
+      `every row is written, but the figures had not followed them after --timeout ${timeoutMs / 1000} s: \`dangvien status\` shows the lag`,
+    );
+  }
   if (opts.dryRun && summary.badRows.length > 0) {
     throw new CheckFailed(`${summary.badRows.length} of ${summary.rows} rows would not be imported (listed above); nothing was written`);
   }
 }
 
-/** `dangvien status`. */
-export async function status(opts: TargetOptions): Promise<void> {
+/** `dangvien status [--silent-days N]`. */
+export async function status(opts: TargetOptions & { silentDays?: string }): Promise<void> {
+  const silentDays = opts.silentDays === undefined ? undefined : daysOption('--silent-days', opts.silentDays);
   const { readStatus } = await import('./status.js');
-  const report = await readStatus(target(opts));
+  const report = await readStatus(target(opts), new Date(), { silentDays });
   printJson(report);
   if (!report.healthy) throw new CheckFailed(`needs attention: ${report.attention.length} item(s)`);
 }

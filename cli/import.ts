@@ -12,6 +12,7 @@ import {
 } from '../shared/use-cases/import-members/index.js';
 import { connect } from './connect.js';
 import { UsageError } from './errors.js';
+import { localFiguresFollowed } from './send.js';
 import type { Target } from './target.js';
 
 export interface ImportFileOptions {
@@ -27,11 +28,16 @@ export interface ImportFileOptions {
  * Imports the file, with a progress bar on stderr. The first Ctrl-C stops after the
  * chunk in flight (the summary says `interrupted`; the same command continues), a
  * second one exits at once (still safe: see the markers in use-cases/import-members). On the
- * local stack it then waits until the figures have followed (`/_local/settled`).
+ * local stack it then waits until the figures have followed its own rows, never for
+ * anything else queued meanwhile (someone else's waiting event), `timeoutMs` at most.
  * With `dryRun`, the rows are checked against the stored tree and members and
  * nothing is written: the summary says how many would be imported.
  */
-export async function importFile(file: string, target: Target, opts: ImportFileOptions): Promise<ImportSummary | DryRunSummary> {
+export async function importFile(
+  file: string,
+  target: Target,
+  opts: ImportFileOptions,
+): Promise<(ImportSummary & { figuresFollowed?: false }) | DryRunSummary> {
   const stderr = opts.stderr ?? process.stderr;
   let content: Buffer;
   try {
@@ -61,28 +67,12 @@ export async function importFile(file: string, target: Target, opts: ImportFileO
   }
   const skipped = opts.dryRun ? 'would be skipped' : 'skipped';
   for (const b of summary.badRows) stderr.write(`line ${b.line}: ${b.reason}: ${b.message}; ${skipped}\n`);
-  if (!opts.dryRun && !summary.interrupted && target.kind === 'local' && target.apiUrl) {
+  if (!opts.dryRun && !summary.interrupted && 'imported' in summary && summary.imported > 0 && target.kind === 'local' && target.apiUrl) {
     stderr.write('waiting for the figures to follow…\n');
-    await waitSettled(target.apiUrl, opts.timeoutMs);
+    // Every row is written by now: the figures have followed once the stream has passed this instant.
+    if (!(await localFiguresFollowed(target.apiUrl, new Date(), opts.timeoutMs))) return { ...summary, figuresFollowed: false };
   }
   return summary;
-}
-
-/** The local stack answers `/_local/settled` once nothing is queued or in flight; it gives up after 2 minutes, so ask again. */
-async function waitSettled(apiUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await fetch(`${apiUrl}/_local/settled`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `the figures had not caught up after ${Math.round(timeoutMs / 1000)} s; \`dangvien recompute --check\` tells when they have`,
-      );
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 /**

@@ -32,3 +32,10 @@ export function secondsOption(flag: string, value: string | undefined, fallback:
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} must be a number of seconds above 0`);
   return seconds;
 }
+
+/** `--silent-days N`: a whole number of days from 1 to 366, else UsageError. */
+export function daysOption(flag: string, value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`${flag} must be a whole number of days from 1 to 366`);
+  return days;
+}

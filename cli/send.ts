@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { outgoing } from '../shared/domain/events/outgoing.js';
 import { MAX_BODY_BYTES, utf8Length } from '../shared/domain/events/parse.js';
 import { envelopeKeyOf } from '../shared/domain/ingest/idempotency.js';
+import { retryQueueOf } from '../shared/domain/ingest/retry-schedule.js';
 import { sendEvents, type SendLine, type SendSummary } from '../shared/use-cases/send-events/index.js';
 import { connect } from './connect.js';
 import { UsageError } from './errors.js';
@@ -46,11 +47,34 @@ export async function sendFile(
   const stores = connect(target);
   return sendEvents({ store: stores.send, queue: stores.ingestQueue }, lines, {
     ...opts,
-    // The figures follow the records through the stream: on the local stack, wait for them too.
-    settled: target.apiUrl
-      ? async () => {
-          await fetch(`${target.apiUrl}/_local/settled`).catch(() => undefined);
-        }
-      : undefined,
+    progress: opts.warn,
+    retryQueue: retryQueueOf(target.env),
+    // The figures follow the records through the stream: on the local stack, wait for
+    // those of this file's lines too. In AWS they follow within seconds (`status`: the lag).
+    figuresFollowed: target.apiUrl ? (instant, waitMs) => localFiguresFollowed(target.apiUrl!, instant, waitMs) : undefined,
   });
+}
+
+/**
+ * Whether the local stack's figures have followed every write made before `instant`,
+ * asked of its HTTP API until `waitMs` has passed (one request waits a minute at most).
+ */
+export async function localFiguresFollowed(apiUrl: string, instant: Date, waitMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const left = Math.max(0, deadline - Date.now());
+    const url = `${apiUrl}/_local/figures?through=${instant.getTime()}&waitMs=${left}`;
+    const answer = await fetch(url, { signal: AbortSignal.timeout(left + 5_000) })
+      .then((r) => {
+        if (!r.ok) throw new Error(`the local stack answered ${r.status} when asked whether the figures have followed`);
+        return r.json() as Promise<{ caughtUp: boolean }>;
+      })
+      .catch((error: unknown) => {
+        // The stack went away: that is for the caller to hear.
+        if ((error as Error).name !== 'TimeoutError') throw error;
+        return { caughtUp: false };
+      });
+    if (answer.caughtUp) return true;
+    if (Date.now() >= deadline) return false;
+  }
 }

@@ -6,6 +6,10 @@ import type { LocalStatus } from '../local/http-api.js';
 import { queueDepth } from '../shared/data/queue-sender.js';
 import { lastCompletedRun } from '../shared/data/run-status.js';
 import { readStatus as readStackStatus, type Lag, type StatusReport } from '../shared/use-cases/status/index.js';
+import { retryQueueOf } from '../shared/domain/ingest/retry-schedule.js';
+import { eventsFlowing } from '../shared/domain/health.js';
+import { createProducerRegistry } from '../shared/data/producer-registry.js';
+import { registrySourceFrom } from '../shared/wiring/environment.js';
 import { connect } from './connect.js';
 import type { Target } from './target.js';
 
@@ -42,17 +46,40 @@ async function cloudWatchStatus(env: Record<string, string>, region: string | un
   return { ingestOldestAgeSeconds: latest('age'), figuresLagSeconds: Math.round(latest('lag') / 1000) };
 }
 
-/** Reads everything `status` reports for the target's stack, and judges it. */
-export async function readStatus(target: Target, now = new Date()): Promise<StatusReport> {
+/**
+ * What a writing `recompute` waits for (domain/health.ts eventsFlowing): the ingest
+ * queue's messages and, where the stack tells it, the figures' lag.
+ */
+export async function whyNotIdle(target: Target): Promise<string | undefined> {
   const stores = connect(target);
+  // A local stack without its HTTP API (a test's) has no lag to tell: the queue alone.
+  const lag = target.kind === 'local' && !target.apiUrl ? undefined : lagOf(target);
+  const [depth, figuresLag] = await Promise.all([
+    queueDepth({ sqs: stores.clients.sqs, queueUrl: target.env.INGEST_QUEUE_URL! }),
+    lag?.then((l) => l.figuresLagSeconds),
+  ]);
+  return eventsFlowing(depth, figuresLag);
+}
+
+/** How far behind the ingest and the figures are: the local stack's answer, or CloudWatch's. */
+const lagOf = (target: Target): Promise<Lag> =>
+  target.kind === 'local' && target.apiUrl ? localStatus(target.apiUrl) : cloudWatchStatus(target.env, target.region);
+
+/** Reads everything `status` reports for the target's stack, and judges it. */
+export async function readStatus(target: Target, now = new Date(), opts: { silentDays?: number } = {}): Promise<StatusReport> {
+  const stores = connect(target);
+  const registry = createProducerRegistry(registrySourceFrom({ ...target.env, ...(target.region ? { AWS_REGION: target.region } : {}) }));
   return readStackStatus(
     {
       ingestQueue: () => queueDepth({ sqs: stores.clients.sqs, queueUrl: target.env.INGEST_QUEUE_URL! }),
       deadLetterQueue: () => queueDepth({ sqs: stores.clients.sqs, queueUrl: target.env.INGEST_DLQ_URL! }),
       lastCompletedRun: (job) => lastCompletedRun(stores.runStatus, job),
-      lag: () => (target.kind === 'local' && target.apiUrl ? localStatus(target.apiUrl) : cloudWatchStatus(target.env, target.region)),
+      lag: () => lagOf(target),
+      sourceActivity: stores.sourceActivity,
+      producers: async () => (await registry())?.registry.producers,
     },
     stores.redrive,
     now,
+    { retryQueue: retryQueueOf(target.env), silentDays: opts.silentDays },
   );
 }

@@ -37,6 +37,8 @@ export function resolveTarget(opts: TargetOptions): Target {
       FIGURES_FUNCTION_NAME: outputs.FiguresFunctionName ?? '',
       REMINDER_DIGEST_ORGS: outputs.ReminderDigestOrgs ?? '',
       PERSONAL_DATA_KEY_ARN: outputs.PersonalDataKeyArn ?? '',
+      // The producer registry (`status` reads it for silent producers); absent when scoping is off.
+      ...(outputs.ProducersParameterName ? { PRODUCERS_PARAMETER: outputs.ProducersParameterName } : {}),
     };
     return { kind: 'aws', env, ...(outputs.Region ? { region: outputs.Region } : {}) };
   }

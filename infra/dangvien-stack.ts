@@ -46,7 +46,11 @@ export class DangVienStack extends Stack {
       producersParameterName: props.producersParameterName,
     });
     this.figures = new Figures(this, 'Figures', { records: this.records });
-    this.reminders = new Reminders(this, 'Reminders', { records: this.records, subscriptions: props.reminderSubscriptions });
+    this.reminders = new Reminders(this, 'Reminders', {
+      records: this.records,
+      subscriptions: props.reminderSubscriptions,
+      producers: this.ingest.producers,
+    });
     this.api = new Api(this, 'Api', { records: this.records });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ingestQueue: this.ingest.queue,

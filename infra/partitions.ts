@@ -5,6 +5,8 @@
 // functions and checks every partition they touch against these lists, test/infra/stack
 // checks that the roles carry them. No CDK import: the integration test reads it too.
 
+import { SOURCES_PARTITION } from '../shared/data/source-activity-store.js';
+
 /** The functions with a role of their own. */
 export type FunctionName = 'ingest' | 'figures' | 'reminders' | 'report-api';
 
@@ -14,6 +16,9 @@ export interface TablePartitions {
   readonly figures: readonly string[];
 }
 
+/** The counters of what each source sent. */
+export { SOURCES_PARTITION };
+
 /** The entities' own partitions: what the ingest writes and what follows from it. */
 const RECORD_ENTITIES = ['MEMBER#*', 'DOSSIER#*', 'TRANSFER#*', 'CANDIDATE#*'] as const;
 
@@ -21,7 +26,7 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   // Every partition of Records: the org tree and its counter, the records, the facts, the
   // markers (EVENT#, old and new layout), the rejected and waiting events and a rejected
   // event's links to other persons, the redrive grants, the persons' salts, the erased
-  // persons' tombstones and the vault. Nothing of Figures.
+  // persons' tombstones and the vault. Figures: the counters of what each source sent.
   ingest: {
     records: [
       'ORGS',
@@ -37,7 +42,7 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
       'ERASED#*',
       'VAULT',
     ],
-    figures: [],
+    figures: [SOURCES_PARTITION],
   },
   // The org tree and its counter, a cell's facts, and the version of a record the index
   // byCell lists (refresh-figures' currentVersion); never a salt, the vault, a marker or
@@ -45,8 +50,11 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   figures: { records: ['ORGS', 'ORGTREE', 'FACT#*', ...RECORD_ENTITIES], figures: ['ORG#*', 'CHANGES#*'] },
   // The org tree and the records index byRemindOn can list (reminder-index.ts: dossiers,
   // members, transfers, candidates). Figures: the SENT markers, the day's reminders, the digests, the
-  // outbox and the run status.
-  reminders: { records: ['ORGS', ...RECORD_ENTITIES], figures: ['SENT#*', 'REMINDED#*', 'DIGEST#*', 'OUTBOX', 'STATUS'] },
+  // outbox, the run status, and the sources' counters (the daily silence check).
+  reminders: {
+    records: ['ORGS', ...RECORD_ENTITIES],
+    figures: ['SENT#*', 'REMINDED#*', 'DIGEST#*', 'OUTBOX', 'STATUS', SOURCES_PARTITION],
+  },
   // The org tree only (no member, dossier or event), and the figures of orgs.
   'report-api': { records: ['ORGS', 'ORGTREE'], figures: ['ORG#*'] },
 };

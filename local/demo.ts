@@ -1,8 +1,13 @@
 // local: a small demo city for the first `npm start`, dated around today so that the
 // report and the reminders have something to show (a dossier due soon, one overdue,
 // a probation ending, a transfer in transit, a ceremony overdue, party files missing, a
-// class certificate expiring, a temporary transfer too long). Deterministic for a given day.
+// class certificate expiring, a temporary transfer too long). Deterministic for a given day. Its ids
+// (orgs, people, dossiers, transfers) and its source are its own, none of those of
+// examples/: the README's examples run as written beside it, as a second city.
+import { sendAll } from '../shared/data/queue-sender.js';
 import { addDays, addMonths, yearOf } from '../shared/domain/dates.js';
+import { outgoing } from '../shared/domain/events/outgoing.js';
+import type { EventQueue } from '../shared/use-cases/event-queue.js';
 
 type Envelope = { id: string; type: string; occurredAt: string; source: string; data: Record<string, unknown> };
 
@@ -19,7 +24,7 @@ const OCCUPATIONS = [
   'enterprise-owner',
 ];
 
-export const DEMO_ROOT = 'HP';
+export const DEMO_ROOT = 'DN';
 
 /**
  * The order a producer must respect across message groups: the structure first, and a
@@ -54,6 +59,17 @@ export function demoPhases(today: string): Envelope[][] {
   });
 }
 
+/** Sends the demo city dated around `today`, phase by phase, each applied (`settle`) before the next. */
+export async function loadDemoCity(stack: { queue: EventQueue; settle: () => Promise<void> }, today: string): Promise<void> {
+  for (const part of demoPhases(today)) {
+    await sendAll(
+      stack.queue,
+      part.map((e) => outgoing(JSON.stringify(e))),
+    );
+    await stack.settle();
+  }
+}
+
 export function demoCity(today: string): Envelope[] {
   const events: Envelope[] = [];
   const emit = (type: string, on: string, data: Record<string, unknown>) =>
@@ -77,17 +93,17 @@ export function demoCity(today: string): Envelope[] {
   const longAgo = addMonths(today, -18);
   const year = yearOf(today);
 
-  emit('org.registered', longAgo, { orgId: 'HP', parentId: null, name: 'Đảng bộ thành phố Hải Phòng (demo)', level: 'province' });
+  emit('org.registered', longAgo, { orgId: DEMO_ROOT, parentId: null, name: 'Đảng bộ thành phố Đà Nẵng (demo)', level: 'province' });
   // Two wards as they stand since 1 July 2025 (the districts are gone): under each ward's
   // party organization, a school's grassroots committee with two cells, and a residential
-  // grassroots cell. The ids are the ones the demo has always used.
+  // grassroots cell.
   const wards = [
-    { id: 'HB', name: 'Hồng Bàng' },
-    { id: 'LC', name: 'Lê Chân' },
+    { id: 'HC', name: 'Hải Châu' },
+    { id: 'TK', name: 'Thanh Khê' },
   ];
   const cells: string[] = [];
   for (const w of wards) {
-    emit('org.registered', longAgo, { orgId: w.id, parentId: 'HP', name: `Đảng bộ phường ${w.name}`, level: 'upper-grassroots' });
+    emit('org.registered', longAgo, { orgId: w.id, parentId: DEMO_ROOT, name: `Đảng bộ phường ${w.name}`, level: 'upper-grassroots' });
     emit('org.registered', longAgo, {
       orgId: `${w.id}-P1`,
       parentId: w.id,
@@ -106,8 +122,8 @@ export function demoCity(today: string): Envelope[] {
     emit('org.registered', longAgo, { orgId: `${w.id}-S1`, parentId: w.id, name: 'Chi bộ Tổ dân phố số 1', level: 'grassroots-cell' });
     cells.push(`${w.id}-S1`);
   }
-  emit('target.set', addDays(today, -300), { orgId: 'HP', year, admissions: 12 });
-  emit('target.set', addDays(today, -300), { orgId: 'HB', year, admissions: 6 });
+  emit('target.set', addDays(today, -300), { orgId: DEMO_ROOT, year, admissions: 12 });
+  emit('target.set', addDays(today, -300), { orgId: wards[0]!.id, year, admissions: 6 });
 
   // Members from the legacy database: six official members per cell, their party files
   // filed and cards issued, except a few the report will show as missing; M33 was
@@ -241,7 +257,7 @@ export function demoCity(today: string): Envelope[] {
     memberId: 'M13',
     kind: 'official',
     fromOrgId: cells[2]!,
-    toOrgId: 'DANANG-EXT',
+    toOrgId: 'HANOI-EXT',
     issuedOn: addDays(today, -20),
   });
   emit('transfer.issued', addDays(today, -15), {

@@ -1,7 +1,9 @@
 // local: the HTTP API on 127.0.0.1, standing in for API Gateway in front of the very
 // same report handler. It answers only requests addressed to 127.0.0.1 or localhost
-// (host-check.ts), and a failure with a generic 500. `/_local/settled` lets the CLI wait
-// until everything is applied; `/_local/status` answers what CloudWatch would in AWS
+// (host-check.ts), and a failure with a generic 500. `/_local/figures?through=MS&waitMs=MS`
+// lets the CLI wait until the figures have followed the writes made before an instant
+// (its own lines); `/_local/settled` until everything queued is applied (the demo, tests);
+// `/_local/status` answers what CloudWatch would in AWS
 // (queue age, figures lag); `/openapi.json` serves the API's OpenAPI document
 // (schemas/openapi.json).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -18,6 +20,9 @@ export interface LocalApi {
 }
 
 const REPORT_ROUTE = /^\/orgs\/([^/]+)\/report$/;
+
+/** The longest one `/_local/figures` request waits; the CLI asks again until its own deadline. */
+const FIGURES_WAIT_MAX_MS = 60_000;
 
 /** Headers as API Gateway v2 passes them: names in lower case, repeated ones joined by commas. */
 function gatewayHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -68,14 +73,43 @@ export interface LocalStatus {
   figuresLagSeconds: number;
 }
 
-export async function startLocalApi(opts: {
+/** What only the local stack answers (`/_local/…`, for the CLI and tests), or undefined for another path. */
+async function localAnswer(
+  url: URL,
+  opts: Pick<LocalApiOptions, 'settle' | 'figuresCaughtUp' | 'status'>,
+): Promise<{ status: number; body: unknown } | undefined> {
+  switch (url.pathname) {
+    case '/_local/settled':
+      await opts.settle();
+      return { status: 200, body: { settled: true } };
+    case '/_local/status':
+      return { status: 200, body: opts.status() };
+    case '/_local/figures': {
+      // Whether the figures have followed the writes made before `through`, waiting up to `waitMs`.
+      const through = Number(url.searchParams.get('through'));
+      const waitMs = Math.min(Number(url.searchParams.get('waitMs') ?? 0), FIGURES_WAIT_MAX_MS);
+      if (!Number.isFinite(through) || !Number.isFinite(waitMs))
+        return { status: 400, body: { message: 'through and waitMs are milliseconds' } };
+      const caughtUp = opts.figuresCaughtUp ? await opts.figuresCaughtUp(through, Math.max(0, waitMs)) : true;
+      return { status: 200, body: { caughtUp } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface LocalApiOptions {
   port: number;
   reportHandler: ApiHandler;
   settle: () => Promise<void>;
+  /** Whether the figures have followed the writes made before `instant` (ms), waiting up to `timeoutMs`. */
+  figuresCaughtUp?: (instant: number, timeoutMs: number) => Promise<boolean>;
   status: () => LocalStatus;
   /** Where a failed request is noted (the console); never given the error's message. */
   log?: (line: string) => void;
-}): Promise<LocalApi> {
+}
+
+export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
   const server: Server = createServer(async (req, res) => {
     if (!isLoopbackHost(req.headers.host, opts.port)) {
       res.writeHead(MISDIRECTED, { 'content-type': 'application/json' }).end(misdirectedBody(opts.port));
@@ -83,13 +117,9 @@ export async function startLocalApi(opts: {
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${opts.port}`);
     try {
-      if (req.method === 'GET' && url.pathname === '/_local/settled') {
-        await opts.settle();
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"settled":true}');
-        return;
-      }
-      if (req.method === 'GET' && url.pathname === '/_local/status') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(opts.status()));
+      const local = req.method === 'GET' ? await localAnswer(url, opts) : undefined;
+      if (local) {
+        res.writeHead(local.status, { 'content-type': 'application/json' }).end(JSON.stringify(local.body));
         return;
       }
       if (req.method === 'GET' && url.pathname === '/openapi.json') {

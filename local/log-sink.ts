@@ -5,8 +5,7 @@
 //
 // Only fields the handlers already log are shown (ids, reasons, error names): the
 // handlers never log personal data, and the readable line adds none.
-import { INGEST_QUEUE } from '../shared/resources.js';
-import { DEFAULT_RETRY_MAX_SECONDS, shortenedRetrySeconds } from '../functions/ingest/visibility.js';
+import { INGEST_RETRY_QUEUE, nextTryAfter, secondsInWords, type RetryQueue } from '../shared/domain/ingest/retry-schedule.js';
 
 export type LogFormat = 'text' | 'json';
 
@@ -52,20 +51,21 @@ function eventName(line: HandlerLogLine): string {
 
 /**
  * One readable line for a handler's log line. An event that waits for its predecessor:
- * `waiting: csdl-q1/atk-dlq missing-member (receive 2), tried again in 4 s`; its last
- * receive says when it moves to the dead-letter queue. Any other line: the function,
- * the level, the message and the event it is about.
- * @param queueVisibilitySeconds the ingest queue's visibility timeout: how long the last tries wait.
- * @param retryMaxSeconds the longest shortened wait the ingest makes (visibility.ts).
+ * `waiting: csdl-q1/atk-dlq missing-member (receive 2), tried again in 4 s`, as the retry
+ * schedule says (domain/ingest/retry-schedule.ts); its last receive says it goes to the
+ * dead-letter queue. Any other line: the function, the level, the message and the event
+ * it is about.
+ * @param queue the ingest queue's tries and visibility timeout (the local stack's tests shorten it).
  */
-export function readableLine(line: HandlerLogLine, queueVisibilitySeconds: number, retryMaxSeconds = DEFAULT_RETRY_MAX_SECONDS): string {
+export function readableLine(line: HandlerLogLine, queue: RetryQueue = INGEST_RETRY_QUEUE): string {
   const event = eventName(line);
   if (line.message === 'event deferred' && line.receiveCount !== undefined) {
     const receive = line.receiveCount;
+    const after = nextTryAfter(receive, queue);
     const next =
-      receive >= INGEST_QUEUE.maxReceiveCount!
-        ? `to the dead-letter queue in ${queueVisibilitySeconds} s`
-        : `tried again in ${shortenedRetrySeconds(receive, retryMaxSeconds) ?? queueVisibilitySeconds} s`;
+      after.kind === 'dead-letter'
+        ? 'that was its last try: to the dead-letter queue (`dangvien rejected list`)'
+        : `tried again in ${secondsInWords(after.seconds)}`;
     return `waiting: ${event} ${line.reason ?? ''} (receive ${receive}), ${next}`.replace(/ {2,}/g, ' ');
   }
   const about = [event, line.reason, line.error && [line.error, line.errorMessage].filter(Boolean).join(': ')].filter(Boolean);
@@ -79,9 +79,8 @@ export function readableLine(line: HandlerLogLine, queueVisibilitySeconds: numbe
  */
 export function installLogSink(opts: {
   format: LogFormat;
-  queueVisibilitySeconds: number;
-  /** The longest shortened wait before a retry (default: the deployed one). */
-  retryMaxSeconds?: number;
+  /** The ingest queue's tries and visibility timeout (default: as deployed). */
+  queue?: RetryQueue;
   stamp: () => string;
 }): () => void {
   if (opts.format === 'json') return () => undefined;
@@ -89,7 +88,7 @@ export function installLogSink(opts: {
     const write = stream.write;
     stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
       const line = typeof chunk === 'string' ? parseHandlerLine(chunk) : undefined;
-      const out = line ? `${opts.stamp()} ${readableLine(line, opts.queueVisibilitySeconds, opts.retryMaxSeconds)}\n` : chunk;
+      const out = line ? `${opts.stamp()} ${readableLine(line, opts.queue)}\n` : chunk;
       return (write as (...args: unknown[]) => boolean).call(this, out, ...rest);
     } as typeof stream.write;
     return () => {

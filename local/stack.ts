@@ -22,7 +22,8 @@ import type { DigestOrgs } from '../shared/use-cases/run-reminders-job/index.js'
 import { createDynamoStores, type DynamoStores } from '../shared/wiring/stores.js';
 import { createFiguresHandler, type FiguresHandlerDeps } from '../functions/figures/handler.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../functions/ingest/handler.js';
-import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
+import { sqsWaitBeforeRetry } from '../functions/ingest/visibility.js';
+import { retryQueueWithVisibility } from '../shared/domain/ingest/retry-schedule.js';
 import type { RemindersHandlerDeps } from '../functions/reminders/handler.js';
 import type { ReportHandlerDeps } from '../functions/report-api/handler.js';
 import { localStreamsClient } from './streams-client.js';
@@ -98,6 +99,12 @@ export interface LocalStack {
    * out of sight), and at least five minutes.
    */
   settle(opts?: { stallMs?: number }): Promise<void>;
+  /**
+   * Whether the figures have followed every write to the records made before `instant`
+   * (ms), waiting up to `timeoutMs`: what `send --wait` and `import` wait for after their
+   * own lines, whatever else is queued or written meanwhile.
+   */
+  figuresCaughtUp(instant: number, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
   /** Stops the runners at once, as a kill -9 would (Runner.abort): for tests of a crash of the whole stack. */
   kill(): void;
@@ -128,7 +135,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const personalDataKeyFile = opts.personalDataKeyFile ?? join(keyFolder!, 'personal-data.key');
   const env = handlerEnv(provisioned, personalDataKeyFile);
   // A waiting event never waits longer than the queue would make it (tests shorten both).
-  if (opts.visibilityTimeout !== undefined) env.INGEST_RETRY_MAX_SECONDS = String(opts.visibilityTimeout);
+  if (opts.visibilityTimeout !== undefined) env.INGEST_QUEUE_VISIBILITY_SECONDS = String(opts.visibilityTimeout);
   if (opts.producersFile) env.DANGVIEN_PRODUCERS_FILE = opts.producersFile;
   const records = { documentClient: clients.documentClient, tableName: env.RECORDS_TABLE_NAME! };
   // Before any handler runs: a lost or unsafe master key stops the start, not every event.
@@ -147,10 +154,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     ingest: {
       store: stores.ingest,
       loadRegistry: createProducerRegistry(opts.producersFile ? { file: opts.producersFile } : { off: true }),
+      sourceActivity: stores.sourceActivity,
       waitBeforeRetry: sqsWaitBeforeRetry({
         sqs: clients.sqs,
         queueUrl: env.INGEST_QUEUE_URL!,
-        maxSeconds: opts.visibilityTimeout ?? DEFAULT_RETRY_MAX_SECONDS,
+        queue: retryQueueWithVisibility(opts.visibilityTimeout),
       }),
     },
     figures: { store: stores.figures },
@@ -227,6 +235,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stores,
     deps,
     figuresLagSeconds: () => streamRunner?.lagSeconds() ?? 0,
+    figuresCaughtUp: async (instant, timeoutMs) => (streamRunner ? streamRunner.caughtUpThrough(instant, timeoutMs) : true),
     async settle({ stallMs = defaultStallMs } = {}) {
       let last = '';
       let movedAt = Date.now();

@@ -5,16 +5,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MasterSecretMissingError, UnsafeKeyFileError } from '../shared/data/personal-vault.js';
-import { INGEST_QUEUE } from '../shared/resources.js';
 import { todayInVietnam } from '../shared/domain/dates.js';
-import { outgoing } from '../shared/domain/events/outgoing.js';
-import { sendAll } from '../shared/data/queue-sender.js';
 import { parseDigestOrgs } from '../shared/wiring/environment.js';
 import { createReportHandler } from '../functions/report-api/handler.js';
-import { DEFAULT_RETRY_MAX_SECONDS } from '../functions/ingest/visibility.js';
+import { retryQueueWithVisibility } from '../shared/domain/ingest/retry-schedule.js';
 import { digestOrgsOf, parseReminderSubscriptions } from '../shared/domain/subscriptions.js';
 import { buildReport } from '../shared/use-cases/build-report/index.js';
-import { DEMO_ROOT, demoPhases } from './demo.js';
+import { DEMO_ROOT, demoPhases, loadDemoCity } from './demo.js';
 import { dataLayout, existingData, resetData } from './data-dir.js';
 import { DataDirectoryLockedError, lockDataDirectory, type DataDirectoryLock } from './data-lock.js';
 import { everyInterfaceWarning, hasDbFiles } from './dynamodb-local.js';
@@ -94,13 +91,8 @@ async function main(): Promise<void> {
   // No CloudWatch here to read EMF metrics: they would only fill the console.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const visibilityTimeout = process.env.DANGVIEN_VISIBILITY_TIMEOUT ? Number(process.env.DANGVIEN_VISIBILITY_TIMEOUT) : undefined;
-  installLogSink({
-    format,
-    queueVisibilitySeconds: visibilityTimeout ?? INGEST_QUEUE.visibilityTimeout,
-    // As the stack's ingest shortens a waiting event's visibility (stack.ts).
-    retryMaxSeconds: visibilityTimeout ?? DEFAULT_RETRY_MAX_SECONDS,
-    stamp,
-  });
+  // As the stack's ingest schedules a waiting event's tries (stack.ts).
+  installLogSink({ format, queue: retryQueueWithVisibility(visibilityTimeout), stamp });
   // What the hints print: the CLI finds this stack only with the same --data.
   const dataOption = values.data === undefined ? '' : ` --data ${shellWord(values.data)}`;
 
@@ -143,6 +135,7 @@ async function main(): Promise<void> {
       port: values.port ? Number(values.port) : await freePort(),
       reportHandler: reportHandler as never,
       settle: () => stack.settle(),
+      figuresCaughtUp: (instant, timeoutMs) => stack.figuresCaughtUp(instant, timeoutMs),
       status: () => ({
         ingestOldestAgeSeconds: emulators.oldestMessageAgeSeconds(stack.env.INGEST_QUEUE_URL!),
         figuresLagSeconds: stack.figuresLagSeconds(),
@@ -172,15 +165,8 @@ async function main(): Promise<void> {
 
     if (firstStart && !values.empty) {
       const today = todayInVietnam(new Date());
-      const phases = demoPhases(today);
-      log(`first start: loading the demo city (${phases.flat().length} events)…`);
-      for (const part of phases) {
-        await sendAll(
-          stack.stores.ingestQueue,
-          part.map((e) => outgoing(JSON.stringify(e))),
-        );
-        await stack.settle();
-      }
+      log(`first start: loading the demo city (${demoPhases(today).flat().length} events)…`);
+      await loadDemoCity({ queue: stack.stores.ingestQueue, settle: () => stack.settle() }, today);
       console.log(JSON.stringify(await buildReport(stack.stores.figures, DEMO_ROOT, { date: today }), null, 2));
       log(`demo city loaded: the report above is ${api.url}/orgs/${DEMO_ROOT}/report`);
     }

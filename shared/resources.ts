@@ -110,7 +110,8 @@ export const INGEST_QUEUE: QueueDef = {
   id: 'Ingest.fifo',
   fifo: true,
   visibilityTimeout: 180,
-  maxReceiveCount: 5,
+  // Four short waits, one of the whole visibility timeout, then the DLQ (domain/ingest/retry-schedule.ts).
+  maxReceiveCount: 6,
   deadLetterQueue: INGEST_DLQ.id,
   maxMessageSizeBytes: MAX_EVENT_BYTES,
   retentionDays: 4,

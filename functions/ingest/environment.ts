@@ -1,10 +1,11 @@
 // functions/ingest: what the deployment's environment says this function is built from
 // (infra/constructs/ingest.ts sets it): the Records table, the personal data key, the
-// producer registry and the ingest queue.
+// producer registry, the ingest queue, and the Figures table's source counters.
 import { createDynamoIngestStore } from '../../shared/data/ingest-store.js';
 import { createDynamoOrgTreeReader } from '../../shared/data/org-tree.js';
 import { createDynamoVault } from '../../shared/data/personal-vault.js';
 import { createProducerRegistry } from '../../shared/data/producer-registry.js';
+import { createDynamoSourceActivityStore } from '../../shared/data/source-activity-store.js';
 import {
   dynamoClientsFrom,
   masterSecretFrom,
@@ -14,7 +15,8 @@ import {
   type Environment,
 } from '../../shared/wiring/environment.js';
 import type { IngestHandlerDeps } from './handler.js';
-import { DEFAULT_RETRY_MAX_SECONDS, sqsWaitBeforeRetry } from './visibility.js';
+import { retryQueueOf } from '../../shared/domain/ingest/retry-schedule.js';
+import { sqsWaitBeforeRetry } from './visibility.js';
 
 /** The ingest handler's dependencies, from `env`. @throws Error naming a variable that is missing. */
 export function ingestDependencies(env: Environment): IngestHandlerDeps {
@@ -30,7 +32,12 @@ export function ingestDependencies(env: Environment): IngestHandlerDeps {
     waitBeforeRetry: sqsWaitBeforeRetry({
       sqs: sqsClientFrom(env),
       queueUrl: requiredEnv(env, 'INGEST_QUEUE_URL'),
-      maxSeconds: Number(env.INGEST_RETRY_MAX_SECONDS ?? DEFAULT_RETRY_MAX_SECONDS),
+      // The queue's visibility timeout, when the deployment's differs from shared/resources.ts (the local stack's tests).
+      queue: retryQueueOf(env),
     }),
+    // What each source sent, for `dangvien status` (an older deployment without the variable: not counted).
+    ...(env.FIGURES_TABLE_NAME
+      ? { sourceActivity: createDynamoSourceActivityStore({ documentClient, tableName: env.FIGURES_TABLE_NAME }) }
+      : {}),
   };
 }

@@ -9,10 +9,12 @@ import { MasterSecretMissingError } from '../../shared/data/personal-vault.js';
 import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
+import { pastShortWaits } from '../../shared/domain/ingest/retry-schedule.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { batchOrgTree, ingestEvent, PredecessorMissingError, type BatchOrgTree } from '../../shared/use-cases/ingest-event/index.js';
 import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
+import { tallyBatch, type CountedOutcome, type SourceActivityStore } from '../../shared/use-cases/source-activity/index.js';
 import { processGroupsConcurrently } from './fifo-groups.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
 import type { WaitBeforeRetry } from './visibility.js';
@@ -28,6 +30,8 @@ export interface IngestHandlerDeps {
   loadRegistry: RegistryLoader;
   /** Shortens the wait of a record held up by a waiting event (visibility.ts). */
   waitBeforeRetry: WaitBeforeRetry;
+  /** Where each batch's outcomes are counted per source and day (`dangvien status`); absent: not counted. */
+  sourceActivity?: SourceActivityStore;
 }
 
 /**
@@ -37,12 +41,18 @@ export interface IngestHandlerDeps {
  * An event whose predecessor is missing comes back within seconds (its visibility is
  * shortened, doubling with each receive), not after the queue's whole visibility timeout.
  */
-export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: IngestHandlerDeps) {
+export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sourceActivity }: IngestHandlerDeps) {
   // Per invocation: the local stack runs invocations of one handler concurrently (Lambda
   // never does within an instance), so a batch's state is never kept on the handler.
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
   const recordHandlerFor =
-    (waitingGroups: Map<string, number>, loaded: LoadedRegistry | undefined, orgTree: BatchOrgTree, vault: { lost?: Error }) =>
+    (
+      waitingGroups: Map<string, number>,
+      loaded: LoadedRegistry | undefined,
+      orgTree: BatchOrgTree,
+      vault: { lost?: Error },
+      counted: Array<{ source: string; outcome: CountedOutcome }>,
+    ) =>
     async (record: SQSRecord) => {
       const meta = {
         messageId: record.messageId,
@@ -69,13 +79,16 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
         const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta));
         const { eventId: _eventId, ...outcome } = result;
         logger.info('event ingested', { ...about, ...outcome });
+        // Counted for its source only when its sender may use it: nobody else can make a silent source look alive.
+        if (key && (!loaded || producerFor(loaded.registry, meta.context.senderId)?.sources.includes(key.source)))
+          counted.push({ source: key.source, outcome: result.outcome });
         metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
         return result;
       } catch (error) {
         metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);
         if (error instanceof MasterSecretMissingError) vault.lost = error;
         if (error instanceof PredecessorMissingError) {
-          logger.warn('event deferred', { ...about, reason: error.reason, receiveCount: meta.receiveCount });
+          noteDeferred(about, error.reason, meta.receiveCount);
           waitingGroups.set(record.attributes.MessageGroupId ?? '', meta.receiveCount);
         } else {
           logger.error('event failed', {
@@ -97,14 +110,43 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
       const vault: { lost?: Error } = {};
       // One copy of the org tree for the batch's scope checks (§11): read only with scoping
       // on, one counter read, another only when an event finds the copy behind.
-      const response = await processGroupsConcurrently(event.Records, recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault));
+      const counted: Array<{ source: string; outcome: CountedOutcome }> = [];
+      const response = await processGroupsConcurrently(
+        event.Records,
+        recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault, counted),
+      );
       if (vault.lost) failWithoutMasterSecret(vault.lost);
       // The waiting event and the records of its group skipped after it come back together, soon.
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       const held = event.Records.filter((r) => failed.has(r.messageId) && waitingGroups.has(r.attributes.MessageGroupId ?? ''));
       await Promise.all(held.map((r) => waitBeforeRetry(r, waitingGroups.get(r.attributes.MessageGroupId ?? '') ?? 1)));
+      if (sourceActivity) await countSources(sourceActivity, counted);
       return response;
     });
+}
+
+/**
+ * Adds the batch's outcomes to its sources' counters (use-cases/source-activity). The
+ * events are applied already: a failure here is a warning and a metric, never a retry.
+ */
+async function countSources(
+  store: SourceActivityStore,
+  counted: ReadonlyArray<{ source: string; outcome: CountedOutcome }>,
+): Promise<void> {
+  if (counted.length === 0) return;
+  try {
+    await store.add(tallyBatch(counted, new Date()));
+  } catch (error) {
+    logger.warn('could not count the batch for its sources', { error: (error as Error).name });
+    metrics.addMetric('SourceCountsLost', MetricUnit.Count, counted.length);
+  }
+}
+
+/** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
+function noteDeferred(about: Record<string, string>, reason: string, receiveCount: number): void {
+  logger.warn('event deferred', { ...about, reason, receiveCount });
+  // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).
+  if (pastShortWaits(receiveCount)) metrics.addMetric('WaitingEventsPastShortWaits', MetricUnit.Count, 1);
 }
 
 /**

@@ -8,6 +8,8 @@ import { isBusinessDate, todayInVietnam } from '../../shared/domain/dates.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import type { RemindersStore } from '../../shared/use-cases/run-reminders-job/port.js';
+import type { WatchedProducer } from '../../shared/domain/sources.js';
+import { sourcesAndSilence, type SourceActivityStore } from '../../shared/use-cases/source-activity/index.js';
 import { runRemindersJob, type DigestOrgs, type RemindersJobOptions } from '../../shared/use-cases/run-reminders-job/index.js';
 
 const logger = loggerFor('reminders');
@@ -48,10 +50,15 @@ export interface RemindersHandlerDeps {
   digestOrgs: DigestOrgs;
   /** The rest of the job's options (tests move its clock on). */
   options?: Omit<RemindersJobOptions, 'digestOrgs'>;
+  /**
+   * After each run, the registered producers silent for too long are named (a log line
+   * each and the SilentProducers metric); absent when producer scoping is off.
+   */
+  silence?: { sourceActivity: SourceActivityStore; producers: () => Promise<WatchedProducer[] | undefined> };
 }
 
 /** Builds the handler. */
-export function createRemindersHandler({ store, digestOrgs, options = {} }: RemindersHandlerDeps) {
+export function createRemindersHandler({ store, digestOrgs, options = {}, silence }: RemindersHandlerDeps) {
   return middy<RemindersEvent, RemindersOutcome, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
@@ -75,6 +82,32 @@ export function createRemindersHandler({ store, digestOrgs, options = {} }: Remi
       logger.info('reminders sent', { ...outcome });
       // The heartbeat the RemindersNotRun alarm watches: added only once the run completed.
       metrics.addMetric('RemindersRunCompleted', MetricUnit.Count, 1);
+      if (silence) await nameSilentProducers(silence);
       return outcome;
     });
+}
+
+/**
+ * The registered producers none of whose sources has sent anything for longer than their
+ * limit (domain/sources.ts): a warning each, and the SilentProducers metric its alarm
+ * watches (infra/constructs/monitoring.ts), 0 when none. The day's reminders are out
+ * already: a failure here is logged, never the run's.
+ */
+async function nameSilentProducers(silence: NonNullable<RemindersHandlerDeps['silence']>): Promise<void> {
+  try {
+    const producers = await silence.producers();
+    if (producers === undefined) return;
+    const now = new Date();
+    const { silent } = await sourcesAndSilence(silence.sourceActivity, producers, now);
+    for (const p of silent)
+      logger.warn('producer silent', {
+        producer: p.name,
+        sources: p.sources,
+        lastEventAt: p.lastEventAt,
+        silentAfterDays: p.silentAfterDays,
+      });
+    metrics.addMetric('SilentProducers', MetricUnit.Count, silent.length);
+  } catch (error) {
+    logger.error('could not check the producers for silence', { error: (error as Error).name });
+  }
 }

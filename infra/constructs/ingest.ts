@@ -113,6 +113,7 @@ export class Ingest extends Construct {
       memorySize: 1024,
       environment: {
         RECORDS_TABLE_NAME: records.recordsTable.tableName,
+        FIGURES_TABLE_NAME: records.figuresTable.tableName,
         INGEST_QUEUE_URL: this.queue.queueUrl,
         PERSONAL_DATA_KEY_ARN: records.personalDataKey.keyArn,
         ...(producers ? { PRODUCERS_PARAMETER: producers.parameterName } : {}),
@@ -128,6 +129,8 @@ export class Ingest extends Construct {
       leadingKeys: FUNCTION_PARTITIONS.ingest.records,
     });
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byCell'] });
+    // What each source sent (source-activity-store.ts): one UpdateItem per source and day of a batch, one for its last event.
+    grantItems(this.handler, records.figuresTable, { actions: ['UpdateItem'], leadingKeys: FUNCTION_PARTITIONS.ingest.figures });
     // A correction reaches every copy kept about the person, sealed again under a new key (index byPerson).
     grantItems(this.handler, records.recordsTable, { actions: ['Query'], indexes: ['byPerson'] });
     grantTableKey(this.handler, records.key, 'write');

@@ -34,6 +34,19 @@ export const PRODUCER_REGISTRY_UNREADABLE = { namespace: 'DangVien', metricName:
 export const PERSONAL_DATA_MASTER_MISSING = { namespace: 'DangVien', metricName: 'PersonalDataMasterMissing', service: 'ingest' } as const;
 
 /**
+ * What the ingest emits (EMF) for each try of a waiting event past its short waits (2, 4,
+ * 8, 16 s: shared/domain/ingest/retry-schedule.ts): its predecessor has not come, and
+ * `dangvien status` names it. functions/ingest/handler.ts names the same metric.
+ */
+export const WAITING_PAST_SHORT_WAITS = { namespace: 'DangVien', metricName: 'WaitingEventsPastShortWaits', service: 'ingest' } as const;
+
+/**
+ * What the reminders function emits (EMF) after each run: how many registered producers
+ * have sent nothing for longer than their limit (functions/reminders/handler.ts).
+ */
+export const SILENT_PRODUCERS = { namespace: 'DangVien', metricName: 'SilentProducers', service: 'reminders' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -63,9 +76,9 @@ export interface MonitoringProps {
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly httpApi: apigwv2.IHttpApi;
   /**
-   * How old the oldest waiting event may grow. An event whose predecessor is missing
-   * is retried up to maxReceiveCount × visibility timeout (15 minutes), so more than
-   * that means the ingest function is not keeping up.
+   * How old the oldest waiting event may grow. A message a crashed handler held comes
+   * back up to maxReceiveCount × visibility timeout (18 minutes), so more than that means
+   * the ingest function is not keeping up.
    * @default 30 minutes
    */
   readonly maxEventAge?: Duration;
@@ -98,6 +111,10 @@ export class Monitoring extends Construct {
   readonly producerRegistryUnreadable: cloudwatch.Alarm;
   /** Fires when the personal data master secret is missing while sealed data exists (nothing applies meanwhile). */
   readonly personalDataMasterMissing: cloudwatch.Alarm;
+  /** Fires when an event still waits for its predecessor after its short retries (`dangvien status` names it). */
+  readonly waitingPastShortWaits: cloudwatch.Alarm;
+  /** Fires when the daily check found a registered producer silent for too long. */
+  readonly silentProducers: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -195,6 +212,35 @@ export class Monitoring extends Construct {
     this.personalDataMasterMissing = anyBatchLeft(
       PERSONAL_DATA_MASTER_MISSING,
       'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the Records table; then `dangvien dlq redrive`.',
+    );
+    // `dangvien status` names the same events (domain/health.ts): each has its own line there.
+    this.waitingPastShortWaits = alarm(
+      WAITING_PAST_SHORT_WAITS.metricName,
+      'An event waits for a predecessor that did not come within its short retries (2, 4, 8, 16 s): it is tried once more after the visibility timeout, then goes to the dead-letter queue. `dangvien status` names it and says what it waits for; send the missing event, or fix the one that waits.',
+      {
+        metric: new cloudwatch.Metric({
+          namespace: WAITING_PAST_SHORT_WAITS.namespace,
+          metricName: WAITING_PAST_SHORT_WAITS.metricName,
+          dimensionsMap: { service: WAITING_PAST_SHORT_WAITS.service },
+          ...fiveMinuteSum,
+        }),
+        ...anyAtAll,
+      },
+    );
+    // Counted once a day, after the reminders run: a day's period keeps the alarm up until the next check.
+    this.silentProducers = alarm(
+      SILENT_PRODUCERS.metricName,
+      'A registered producer has sent nothing for longer than its limit (14 days by default, `silentAfterDays` in the registry): its system may have stopped feeding us. The reminders function logs "producer silent" with its name; `dangvien status` lists every source with its last event.',
+      {
+        metric: new cloudwatch.Metric({
+          namespace: SILENT_PRODUCERS.namespace,
+          metricName: SILENT_PRODUCERS.metricName,
+          dimensionsMap: { service: SILENT_PRODUCERS.service },
+          period: Duration.days(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        ...anyAtAll,
+      },
     );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
     alarm(

@@ -11,12 +11,13 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { digestOrgsOf, endpointOf, filterPolicyOf, type ReminderSubscription } from '../../shared/domain/subscriptions.js';
 import { REMINDERS_SCHEDULE } from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
-import { FUNCTION_PARTITIONS } from '../partitions.js';
+import { FUNCTION_PARTITIONS, SOURCES_PARTITION } from '../partitions.js';
 import { acknowledge, acknowledgeKmsGrantWildcards, arnFinding } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
@@ -25,6 +26,11 @@ export interface RemindersProps {
   readonly records: Records;
   /** Who receives what (shared/domain/subscriptions.ts). @default none */
   readonly subscriptions?: readonly ReminderSubscription[];
+  /**
+   * The producer registry: after each run the function names the registered producers
+   * silent for too long (the SilentProducers metric and alarm). @default none: not checked
+   */
+  readonly producers?: ssm.IStringParameter;
 }
 
 /** The notifications topic, the schedule and the function it runs. */
@@ -71,6 +77,7 @@ export class Reminders extends Construct {
       environment: {
         RECORDS_TABLE_NAME: recordsTable.tableName,
         FIGURES_TABLE_NAME: figuresTable.tableName,
+        ...(props.producers ? { PRODUCERS_PARAMETER: props.producers.parameterName } : {}),
         NOTIFICATIONS_TOPIC_ARN: this.topic.topicArn,
         REMINDER_DIGEST_ORGS: this.digestOrgs,
       },
@@ -84,7 +91,16 @@ export class Reminders extends Construct {
     const partitions = FUNCTION_PARTITIONS.reminders;
     grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byRemindOn'] });
     grantItems(this.handler, recordsTable, { actions: ['Query', 'BatchGetItem', 'UpdateItem'], leadingKeys: partitions.records });
-    grantItems(this.handler, figuresTable, { actions: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'], leadingKeys: partitions.figures });
+    // The sources' counters are read only (the daily silence check): no write reaches them.
+    const writes = partitions.figures.filter((p) => p !== SOURCES_PARTITION);
+    grantItems(this.handler, figuresTable, { actions: ['Query'], leadingKeys: partitions.figures });
+    grantItems(this.handler, figuresTable, { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], leadingKeys: writes });
+    // The silence check reads the registry (the sources' counters are among the partitions above).
+    if (props.producers) {
+      this.handler.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.producers.parameterArn] }),
+      );
+    }
     grantTableKey(this.handler, props.records.key, 'write');
     this.topic.grantPublish(this.handler);
 

@@ -87,6 +87,12 @@ interface ShardState {
   attempts: number;
   /** The last record fetched, where a fresh iterator resumes. */
   lastFetched?: string;
+  /**
+   * Every record of the shard written before this instant (ms) has been handled (or sent
+   * to the on-failure destination): a read that started then found nothing new, or a
+   * handled record was written then (creation times are whole seconds, rounded down).
+   */
+  doneThrough: number;
 }
 
 /** A stream runner, which also tells how far behind the table its consumer is. */
@@ -96,6 +102,13 @@ export interface StreamRunner extends Runner {
    * consumer has caught up): Lambda's IteratorAge for this mapping, as the figures lag.
    */
   lagSeconds(now?: number): number;
+  /**
+   * Resolves true once every record written to the table before `instant` (ms) has been
+   * handled, false when `timeoutMs` passes first: "the figures have followed the writes
+   * made by then", whatever is written after (someone else's events) and however long
+   * the queue holds other messages.
+   */
+  caughtUpThrough(instant: number, timeoutMs: number): Promise<boolean>;
 }
 
 /** Lambda's limit for a synchronous invocation's payload, which also caps a stream batch. */
@@ -143,7 +156,14 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
 
   function addShard(shard: Shard): void {
     if (!shard.ShardId || shards.has(shard.ShardId)) return;
-    shards.set(shard.ShardId, { shardId: shard.ShardId, parentShardId: shard.ParentShardId, pending: [], closed: false, attempts: 0 });
+    shards.set(shard.ShardId, {
+      shardId: shard.ShardId,
+      parentShardId: shard.ParentShardId,
+      pending: [],
+      closed: false,
+      attempts: 0,
+      doneThrough: Number.NEGATIVE_INFINITY,
+    });
   }
 
   /** A child shard waits until its parent is drained, as Lambda does. */
@@ -171,6 +191,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
       return true;
     }
     let out: GetRecordsCommandOutput;
+    const readAt = Date.now();
     try {
       out = await opts.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
     } catch (error) {
@@ -187,7 +208,36 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     state.lastFetched = fetched[fetched.length - 1]?.dynamodb?.SequenceNumber ?? state.lastFetched;
     state.iterator = out.NextShardIterator;
     if (!state.iterator) state.closed = true;
+    // Nothing new and nothing left to handle: everything written before the read is done.
+    if (fetched.length === 0 && state.pending.length === 0) state.doneThrough = Math.max(state.doneThrough, readAt);
     return true;
+  }
+
+  /** What `done` of the shard's head tells: records written before the last one's second were handled. */
+  function handled(state: ShardState, done: readonly DynamoDBRecord[]): void {
+    const created = done[done.length - 1]?.dynamodb?.ApproximateCreationDateTime;
+    if (created !== undefined) state.doneThrough = Math.max(state.doneThrough, created * 1000);
+  }
+
+  /** The instant before which every record of every shard has been handled. */
+  function doneThrough(): number {
+    let through = Number.POSITIVE_INFINITY;
+    for (const state of shards.values()) {
+      if (state.closed && state.pending.length === 0) continue;
+      through = Math.min(through, state.doneThrough);
+    }
+    return through;
+  }
+
+  let caughtUpWaiters: Array<{ instant: number; resolve: (caughtUp: boolean) => void }> = [];
+  function settleCaughtUp(): void {
+    if (caughtUpWaiters.length === 0) return;
+    const through = doneThrough();
+    caughtUpWaiters = caughtUpWaiters.filter((w) => {
+      if (w.instant >= through) return true;
+      w.resolve(true);
+      return false;
+    });
   }
 
   async function invoke(batch: DynamoDBRecord[]): Promise<{ failedFrom?: number; error?: unknown }> {
@@ -213,7 +263,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     if (aborted) return false;
     const succeeded = failedFrom === undefined ? batch.length : failedFrom;
     if (succeeded > 0) {
-      state.pending.splice(0, succeeded);
+      handled(state, state.pending.splice(0, succeeded));
       saveCheckpoint(state.shardId, batch[succeeded - 1]?.dynamodb?.SequenceNumber);
       state.attempts = 0;
       return true;
@@ -221,6 +271,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     state.attempts++;
     if (state.attempts > opts.retryAttempts) {
       const dropped = state.pending.splice(0, batch.length);
+      handled(state, dropped);
       saveCheckpoint(state.shardId, dropped[dropped.length - 1]?.dynamodb?.SequenceNumber);
       state.attempts = 0;
       await opts.onFailure?.(dropped, error);
@@ -247,6 +298,7 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
         failed = true;
         if (running) opts.onError?.(error);
       }
+      if (!failed) settleCaughtUp();
       if (!progressed) {
         if (!failed) {
           for (const w of idleWaiters) w();
@@ -280,6 +332,19 @@ export function startStreamRunner(opts: StreamRunnerOptions): StreamRunner {
     /** Resolves after a full pass over every shard found nothing new. */
     idle() {
       return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    caughtUpThrough(instant, timeoutMs) {
+      return new Promise((resolve) => {
+        const waiter = { instant, resolve };
+        caughtUpWaiters.push(waiter);
+        setTimeout(
+          () => {
+            caughtUpWaiters = caughtUpWaiters.filter((w) => w !== waiter);
+            resolve(false);
+          },
+          Math.max(0, timeoutMs),
+        ).unref();
+      });
     },
   };
 }

@@ -21,7 +21,7 @@ export async function storeDeferred(
       Key: deferredKey(waiting.id),
       UpdateExpression:
         'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e, ' +
-        `eventId = :id, #source = :s, senderId = :sender${waiting.personId ? ', personKey = :person' : ''} ADD attempts :one`,
+        `eventId = :id, #source = :s, senderId = :sender, receiveCount = :rc${waiting.personId ? ', personKey = :person' : ''} ADD attempts :one`,
       ExpressionAttributeNames: { '#source': 'source' },
       ExpressionAttributeValues: {
         ':r': reason,
@@ -34,6 +34,7 @@ export async function storeDeferred(
         ':sender': waiting.senderId,
         // Its message names the person: found and forgotten with them (index byPerson).
         ...(waiting.personId ? { ':person': personPartition(waiting.personId) } : {}),
+        ':rc': waiting.receiveCount ?? 1,
       },
     }),
   );
@@ -54,6 +55,7 @@ export async function listDeferred({ documentClient, tableName }: RecordsTable):
       reason: string;
       message: string;
       attempts: number;
+      receiveCount?: number;
       firstTriedAt?: string;
       lastTriedAt: string;
     }>(item);
@@ -67,7 +69,9 @@ export async function listDeferred({ documentClient, tableName }: RecordsTable):
       reason: i.reason,
       message: i.message,
       attempts: i.attempts,
+      ...(i.receiveCount !== undefined ? { receiveCount: i.receiveCount } : {}),
       since: i.firstTriedAt ?? i.lastTriedAt,
+      lastTriedAt: i.lastTriedAt,
     };
   });
 }

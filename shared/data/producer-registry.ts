@@ -22,6 +22,8 @@ const RegistrySchema = z.strictObject({
       name: z.string().min(1).max(200),
       sources: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).min(1),
       orgs: z.array(z.string().min(1).max(128)).min(1),
+      /** Days without an event after which `dangvien status` names it as silent (docs/runbook.md); default 14. */
+      silentAfterDays: z.int().min(1).max(366).optional(),
     }),
   ),
 });

@@ -8,6 +8,7 @@ import { appliedKeys, findApplied } from './event-marker.js';
 import { dossierKey, stripStorage, transferKey } from './keys.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
+import { listDeferred } from './deferred-events.js';
 import { listRejected } from './rejected-events.js';
 
 const keyOfRef = (ref: PersonRef) => ('dossierId' in ref ? dossierKey(ref.dossierId) : transferKey(ref.transferId));
@@ -24,6 +25,7 @@ export function createDynamoSendStore(opts: RecordsTable & { vault: PersonalVaul
     findApplied: (key) => findApplied(table, opts.vault, key),
     listRejected: () => listRejected(opts),
     appliedKeys: (keys) => appliedKeys(table, keys),
+    listWaiting: () => listDeferred(table),
     async personsOf(refs) {
       const keys = refs.map(keyOfRef);
       const stored = await batchGetAll(

@@ -1,6 +1,17 @@
 // domain: when the backend needs a person (`dangvien status`). Pure: the numbers come
 // from the queues, the tables and the clock; the thresholds match the stack's alarms
 // (infra/constructs/monitoring.ts), so the command and the alarms agree.
+import { describeWait, waitedSeconds, type WaitNote } from './ingest/waiting.js';
+import { describeSilence, type SilentProducer, type SourceSeen } from './sources.js';
+import { INGEST_RETRY_QUEUE, pastShortWaits, secondsInWords, type RetryQueue } from './ingest/retry-schedule.js';
+
+/** A waiting event as `status` names it: its key, who sent it and its note (domain/ingest/waiting.ts). */
+export interface WaitingSummary extends WaitNote {
+  source?: string;
+  eventId: string;
+  senderId?: string;
+  reason: string;
+}
 
 /** What `dangvien status` reads, at one instant. */
 export interface HealthSnapshot {
@@ -10,22 +21,51 @@ export interface HealthSnapshot {
   deadLetterQueue: { messages: number };
   /** Events stored as rejected (they need a fix and a redrive, or nothing). */
   rejected: number;
-  /** Events waiting for a predecessor, with when the oldest first waited. */
-  waiting: { count: number; oldestSince: string | null };
+  /** Events waiting for a predecessor, with when the oldest first waited, and the oldest ones themselves. */
+  waiting: { count: number; oldestSince: string | null; oldest?: WaitingSummary[] };
   /** How far the figures are behind the records, in seconds. */
   figuresLagSeconds: number;
   /** The last completed run of the daily reminders job. */
   reminders: { lastRunDate: string | null; completedAt: string | null };
+  /** Each source: its last event, and its events and rejections of the last seven days (domain/sources.ts). */
+  sources: SourceSeen[];
+  /** The registered producers that have sent nothing for longer than their limit. */
+  silentProducers: SilentProducer[];
+  /** Why the registry could not be read, when it could not (the silence check then did not run). */
+  registryUnreadable?: string;
+}
+
+/**
+ * Why a writing `recompute` must wait, or undefined when the stack is idle: it scans the
+ * records and then writes the figures, so a change landing in between could leave a
+ * cell's figures counted from an older version of a record (docs/runbook.md "Figures
+ * behind the records"). Idle: nothing on the ingest queue (visible, delayed or in
+ * flight) and the figures caught up with the records (lag under a second).
+ */
+export function eventsFlowing(ingest: { visible: number; inFlight: number }, figuresLagSeconds: number | undefined): string | undefined {
+  const onQueue = ingest.visible + ingest.inFlight;
+  const behind = figuresLagSeconds ?? 0;
+  if (onQueue === 0 && behind === 0) return undefined;
+  const parts = [
+    ...(onQueue > 0 ? [`${onQueue} message(s) on the ingest queue`] : []),
+    ...(behind > 0 ? [`the figures ${behind} s behind the records`] : []),
+  ];
+  return parts.join(', ');
 }
 
 /** The limits past which a person should look; the alarms use the same ones. */
 export const HEALTH_LIMITS = {
-  /** An event retried to the end takes 5 receives × the visibility timeout (15 min); twice that is a stuck queue. */
+  /** A message a crashed handler held comes back 6 times × the visibility timeout (18 min); more than that is a stuck queue. */
   ingestOldestAgeSeconds: 30 * 60,
   /** The figures alarm's iterator age. */
   figuresLagSeconds: 5 * 60,
-  /** Longer than the retries of an event whose predecessor is missing. */
-  waitingMinutes: 15,
+  /**
+   * An event whose predecessor overtook it by a moment applies within its short waits
+   * (2 + 4 + 8 + 16 s, domain/ingest/retry-schedule.ts); one past them, or that has waited
+   * a minute, waits for something that may never come. The WaitingEventsPastShortWaits
+   * alarm counts the first.
+   */
+  waitingSeconds: 60,
   /** The daily job at 07:00 plus two hours of slack. */
   remindersHours: 26,
 } as const;
@@ -37,7 +77,7 @@ const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(
  * not on the list: they are stored with their reason and wait for a fix at the
  * producer; what cannot move on by itself is.
  */
-export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): string[] {
+export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue: RetryQueue = INGEST_RETRY_QUEUE): string[] {
   const out: string[] = [];
   if (s.deadLetterQueue.messages > 0) {
     out.push(`${s.deadLetterQueue.messages} event(s) in the dead-letter queue: \`dangvien rejected list\`, fix, \`dangvien dlq redrive\``);
@@ -47,15 +87,15 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
       `the oldest event on the ingest queue waited ${Math.round(s.ingest.oldestAgeSeconds / 60)} min: the ingest is not keeping up or is failing`,
     );
   }
-  if (
-    s.waiting.count > 0 &&
-    s.waiting.oldestSince !== null &&
-    hoursBetween(s.waiting.oldestSince, s.checkedAt) * 60 > limits.waitingMinutes
-  ) {
-    out.push(`${s.waiting.count} event(s) wait for a predecessor, the oldest since ${s.waiting.oldestSince}: \`dangvien rejected list\``);
-  }
+  out.push(...longWaits(s, limits.waitingSeconds, queue));
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);
+  }
+  for (const p of s.silentProducers) out.push(describeSilence(p, new Date(s.checkedAt)));
+  if (s.registryUnreadable !== undefined) {
+    out.push(
+      `the producer registry cannot be read (${s.registryUnreadable}): no event is applied until it can, and silent producers cannot be told`,
+    );
   }
   if (s.reminders.completedAt === null) {
     out.push('the daily reminders job has not completed a run yet: `dangvien remind --date YYYY-MM-DD`');
@@ -65,4 +105,32 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
     );
   }
   return out;
+}
+
+/** The waiting events named one by one; past that, a count. */
+const NAMED_WAITS = 5;
+
+/**
+ * Each event that has waited longer than `limitSeconds`, by name (the oldest first): what
+ * it waits for and when it is tried next, or that it is in the dead-letter queue.
+ */
+function longWaits(s: HealthSnapshot, limitSeconds: number, queue: RetryQueue): string[] {
+  const now = new Date(s.checkedAt);
+  const oldest = s.waiting.oldestSince;
+  const long = (w: WaitingSummary) =>
+    waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount, queue));
+  const named = (s.waiting.oldest ?? []).filter(long).slice(0, NAMED_WAITS);
+  if (named.length === 0 && (s.waiting.count === 0 || oldest === null || waitedSeconds({ since: oldest }, now) <= limitSeconds)) return [];
+  const lines = named.map((w) => {
+    const key = w.source === undefined ? w.eventId : `${w.source}/${w.eventId}`;
+    const sender = w.senderId === undefined ? '' : ` (sender ${w.senderId})`;
+    return `event ${key}${sender} has waited ${secondsInWords(waitedSeconds(w, now))}, ${describeWait(w, now, queue)}: \`dangvien rejected list\``;
+  });
+  if (named.length === 0 || (named.length === NAMED_WAITS && s.waiting.count > NAMED_WAITS)) {
+    const others = s.waiting.count - named.length;
+    lines.push(
+      `${named.length ? `and ${others} more` : String(s.waiting.count)} event(s) wait for a predecessor, the oldest since ${oldest}: \`dangvien rejected list\``,
+    );
+  }
+  return lines;
 }

@@ -17,6 +17,7 @@ import { createDynamoRedriveStore } from '../data/redrive-store.js';
 import { createDynamoRemindersStore } from '../data/reminder-store.js';
 import type { RunStatusTable } from '../data/run-status.js';
 import { createDynamoSendStore } from '../data/send-store.js';
+import { createDynamoSourceActivityStore } from '../data/source-activity-store.js';
 import type { EventQueue } from '../use-cases/event-queue.js';
 import type { ReportReader } from '../use-cases/build-report/port.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
@@ -28,6 +29,7 @@ import type { RecomputeStore } from '../use-cases/recompute-figures/port.js';
 import type { DeadLetterQueue, RedriveStore } from '../use-cases/redrive/port.js';
 import type { RemindersStore } from '../use-cases/run-reminders-job/port.js';
 import type { SendStore } from '../use-cases/send-events/port.js';
+import type { SourceActivityStore } from '../use-cases/source-activity/port.js';
 
 /** One stack's resources, as its composition root knows them. */
 export interface StackResources {
@@ -60,6 +62,8 @@ export interface DynamoStores {
   readonly send: SendStore;
   /** The Figures table, where the scheduled jobs' heartbeat is kept. */
   readonly runStatus: RunStatusTable;
+  /** What each source sent, per day, and when it last did (the ingest counts, `status` reads). */
+  readonly sourceActivity: SourceActivityStore;
   readonly ingestQueue: EventQueue;
   readonly deadLetterQueue: DeadLetterQueue;
   /** The bulk import's store; `concurrency`: batch requests in flight at once. */
@@ -121,6 +125,11 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
     },
     get runStatus() {
       return { documentClient: clients.documentClient, tableName: figuresTable };
+    },
+    get sourceActivity() {
+      return once('sourceActivity', () =>
+        createDynamoSourceActivityStore({ documentClient: clients.documentClient, tableName: figuresTable }),
+      );
     },
     get ingestQueue() {
       return once('ingestQueue', () => createSqsEventQueue({ sqs: clients.sqs, queueUrl: resources.ingestQueueUrl }));

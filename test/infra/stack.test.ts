@@ -320,8 +320,8 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('ingest has no DynamoDB access to the Figures table', () => {
-    expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.figuresTable)).toEqual([]);
+  it('ingest reaches the Figures table only to count what each source sent', () => {
+    expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.figuresTable)).toEqual(['dynamodb:UpdateItem']);
     expect(dynamoActionsOn(stack.ingest.handler.role, stack.records.recordsTable)).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
     );
@@ -443,8 +443,13 @@ describe('producer registry', () => {
     expect(JSON.stringify(gets[0]!.Resource)).toContain(logicalId(stack.ingest.producers!));
   });
 
-  it('only the ingest role may read it, and no role may write it', () => {
-    for (const part of [stack.figures, stack.reminders, stack.api]) {
+  it('only the ingest and the reminders roles may read it (the daily silence check), and no role may write it', () => {
+    expect(
+      statementsOf(stack.reminders.handler.role)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('ssm:')),
+    ).toEqual(['ssm:GetParameter']);
+    for (const part of [stack.figures, stack.api]) {
       expect(
         statementsOf(part.handler.role)
           .flatMap(actionsOf)
@@ -524,6 +529,7 @@ describe('operations alarms', () => {
       () => stack.monitoring.personalDataMasterMissing,
       'PersonalDataMasterMissing',
     ],
+    ['tries an event past its short waits', () => stack.monitoring.waitingPastShortWaits, 'WaitingEventsPastShortWaits'],
   ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
     const watched = resource(alarmOf()).Properties;
@@ -540,6 +546,23 @@ describe('operations alarms', () => {
     expect(environmentOf(stack.ingest.handler.function).POWERTOOLS_SERVICE_NAME).toBe('ingest');
     const source = readFileSync(`${repoRoot}/functions/ingest/handler.ts`, 'utf8');
     expect(source).toContain(`addMetric('${metricName}'`);
+  });
+
+  it('alarms for a day when the daily run names a registered producer gone silent', () => {
+    // Act
+    const watched = resource(stack.monitoring.silentProducers).Properties;
+    // Assess
+    expect(watched).toMatchObject({
+      Namespace: 'DangVien',
+      MetricName: 'SilentProducers',
+      Dimensions: [{ Name: 'service', Value: 'reminders' }],
+      Statistic: 'Maximum',
+      Period: 86_400,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(environmentOf(stack.reminders.handler.function).PRODUCERS_PARAMETER).toBeDefined();
+    expect(readFileSync(`${repoRoot}/functions/reminders/handler.ts`, 'utf8')).toContain("addMetric('SilentProducers'");
   });
 
   it('watches throttles and system errors of both tables', () => {
@@ -683,7 +706,8 @@ describe('least privilege, statement by statement', () => {
         `Query on Records ${records}`,
         `BatchGetItem on Records ${records}`,
         `UpdateItem on Records ${records}`,
-        `Query on Figures ${figures}`,
+        // The sources' counters: read by the daily silence check, never written.
+        'Query on Figures [SENT#*,REMINDED#*,DIGEST#*,OUTBOX,STATUS,SOURCES]',
         `PutItem on Figures ${figures}`,
         `UpdateItem on Figures ${figures}`,
         `DeleteItem on Figures ${figures}`,
@@ -691,7 +715,7 @@ describe('least privilege, statement by statement', () => {
     );
   });
 
-  it('ingest has exactly what ingest-event calls, on Records only, on the partitions of its records', () => {
+  it('ingest has exactly what ingest-event calls, on the partitions of its records, and counts its sources', () => {
     const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,REJECTED-LINK,DEFERRED,REDRIVE,PERSON#*,ERASED#*,VAULT]`;
     expect(new Set(grants(stack.ingest.handler.role))).toEqual(
       new Set([
@@ -704,6 +728,7 @@ describe('least privilege, statement by statement', () => {
         `ConditionCheckItem on Records ${records}`,
         'Query on Records/byCell',
         'Query on Records/byPerson',
+        'UpdateItem on Figures [SOURCES]',
       ]),
     );
   });

@@ -133,6 +133,15 @@ describe('report --date on the emulators, events sent in a scrambled order', () 
     expect(yearAlone).toEqual(late);
   });
 
+  it('gives a past year asked alone its year-end report, not its events beside today’s members', async () => {
+    // Act
+    const alone = await dangvien('report', 'HP', '--year', '2021');
+    const yearEnd = await dangvien('report', 'HP', '--year', '2021', '--date', '2021-12-31');
+    // Assess: 2 members at the end of 2021 (3 today)
+    expect(alone).toMatchObject({ asOf: '2021-12-31', year: 2021, ...EXPECTED['2021-12-31']!.hp });
+    expect(alone).toEqual(yearEnd);
+  });
+
   it('gives today the members of now, and finds no difference in a recount', async () => {
     // Act
     const today = await dangvien('report', 'HP');

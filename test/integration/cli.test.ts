@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { lastCompletedRun } from '../../shared/data/run-status.js';
+import { addDays, todayInVietnam } from '../../shared/domain/dates.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { dangvienAt } from '../helpers/cli.js';
@@ -220,6 +222,50 @@ describe('the dangvien CLI against a local stack', () => {
     const listed = JSON.parse((await dangvien('rejected', 'list')).stdout) as { rejected: Array<{ eventId?: string; reason: string }> };
     expect(listed.rejected).toContainEqual(expect.objectContaining({ eventId: first.id, reason: 'conflict' }));
   });
+  it('counts a repeated (source, id) with another body in one file as a conflict: not sent, rejected', async () => {
+    // Prepare: the same key twice with two names, and once more with the first body
+    const first = registerOrg('K2', 'HP', 'grassroots-cell');
+    const other = { ...first, data: { ...first.data, name: 'Another name' } };
+    const file = join(data, 'k2-twice.ndjson');
+    writeFileSync(file, [first, other, first].map((e) => JSON.stringify(e)).join('\n'));
+    // Act
+    const result = await dangvien('send', file, '--wait', '--timeout', '50');
+    // Assess: every line once: the first applied, the other body a conflict, the repeat a duplicate
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ sent: 2, accepted: 1, duplicates: 1, rejected: 1 });
+    expect(result.stderr).toContain(`line 2: conflict: csdl-dang-vien/${first.id} is on line 1 with another body`);
+    const report = JSON.parse((await dangvien('report', 'K2')).stdout) as { name: string };
+    expect(report.name).toBe(first.data.name);
+  });
+
+  it('runs remind for a date after today as a dry run: it prints what it would send, sends and records nothing; --force sends', async () => {
+    // Prepare: a dossier received today, due soon fifty days from now
+    const today = todayInVietnam(new Date());
+    const later = addDays(today, 50);
+    const file = join(data, 'dossier-today.ndjson');
+    const dossier = validEvent('dossier.received', { data: { dossierId: 'REM-D1', personId: 'REM-P1', orgId: 'C1', receivedOn: today } });
+    writeFileSync(file, JSON.stringify(dossier));
+    expect((await dangvien('send', file, '--wait', '--timeout', '50')).code).toBe(0);
+    const runBefore = await lastCompletedRun(stack.stores.runStatus, 'reminders');
+    const isOurs = (line: string) => (JSON.parse(line) as { subjectId: string }).subjectId === 'REM-D1';
+    const ours = (out: string) => out.split('\n').filter(Boolean).filter(isOurs);
+    // Act
+    const dry = await dangvien('remind', '--date', later);
+    const dryAgain = await dangvien('remind', '--date', later);
+    const runAfterDry = await lastCompletedRun(stack.stores.runStatus, 'reminders');
+    const forced = await dangvien('remind', '--date', later, '--force');
+    const forcedAgain = await dangvien('remind', '--date', later, '--force');
+    // Assess: the dry runs print the same reminder, since nothing was recorded
+    expect(dry.code).toBe(0);
+    expect(ours(dry.stdout)).toHaveLength(1);
+    expect(ours(dryAgain.stdout)).toEqual(ours(dry.stdout));
+    expect(dry.stderr).toContain(`${later} is after today (${today} in Vietnam): a dry run`);
+    expect(runAfterDry).toEqual(runBefore);
+    expect(ours(forced.stdout)).toEqual(ours(dry.stdout));
+    expect(ours(forcedAgain.stdout)).toEqual([]);
+    expect((await lastCompletedRun(stack.stores.runStatus, 'reminders'))?.date).toBe(later);
+  });
+
   it('redrives a rejected event by sending it first: rejected again, it is still listed, never lost', async () => {
     // Prepare: the conflict of the test above, whose cause no redrive can fix
     const before = JSON.parse((await dangvien('rejected', 'list')).stdout) as {
@@ -304,5 +350,24 @@ describe('the dangvien CLI against a local stack', () => {
     expect(repaired.code).toBe(0);
     expect(JSON.parse(repaired.stdout)).toMatchObject({ differences: 1 });
     expect(checkAfterRepair.code).toBe(0);
+  });
+
+  it('refuses a writing recompute while an event is on the ingest queue, and writes nothing', async () => {
+    // Prepare: a wrong figure to repair, and an event that waits for a member never admitted
+    await stack.settle();
+    const [stored] = await stack.stores.figures.queryMonths('HP', 'subtree');
+    const day = Object.keys(stored!.changes)[0]!;
+    const wrong = structuredClone(stored!.changes);
+    wrong[day]!['members.total'] = (wrong[day]!['members.total'] ?? 0) + 7;
+    expect(await stack.stores.figures.writeMonth({ ...stored!, changes: wrong }, stored!.version)).toBe(true);
+    await stack.send([validEvent('member.recognized', { data: { memberId: 'NEVER-ADMITTED', recognizedOn: '2022-03-10' } })]);
+    // Act
+    const refused = await dangvien('recompute', '--yes');
+    const check = await dangvien('recompute', '--check');
+    // Assess: exit 1 saying why and what to wait for; the wrong figure is still there
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/not while events flow \(1 message\(s\) on the ingest queue\)/);
+    expect(refused.stderr).toContain('--check and --dry-run are safe at any time');
+    expect(JSON.parse(check.stdout)).toMatchObject({ differences: 1, details: [{ orgId: 'HP', kind: 'subtree' }] });
   });
 });

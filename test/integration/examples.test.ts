@@ -1,6 +1,8 @@
 // The producer kit as a newcomer meets it: the README's example commands, run as written
-// (`npx dangvien …` is the built CLI), on a local stack with the real report handler
-// behind the local HTTP API; then the API's answers against schemas/openapi.json.
+// (`npx dangvien …` is the built CLI), on the stack the README's setup starts — with the
+// demo city of a first `npm start` loaded — and the real report handler behind the local
+// HTTP API; the report checked against the README's own JSON, the reminders example
+// against what it prints; then the API's answers against schemas/openapi.json.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createReportHandler, QuerySchema } from '../../functions/report-api/handler.js';
+import { loadDemoCity } from '../../local/demo.js';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
+import { todayInVietnam } from '../../shared/domain/dates.js';
 import { startLocalApi, type LocalApi } from '../../local/http-api.js';
 import { freePort } from '../../local/ports.js';
 import { ReportSchema } from '../../shared/domain/figures/report-schema.js';
@@ -23,17 +27,23 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => Ajv2020;
 
-/** The `npx dangvien …` lines of the README's example block, comments dropped. */
-function readmeExampleCommands(): string[][] {
+/** The first fenced block of `lang` in the README's section `heading`. */
+function readmeBlock(heading: string, lang: 'sh' | 'json'): string {
   const readme = readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf('### Try it: the examples'));
-  const block = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
-  return block
+  const section = readme.slice(readme.indexOf(heading));
+  return new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``).exec(section)?.[1] ?? '';
+}
+
+/** The `npx dangvien …` lines of a README section's shell block, comments dropped. */
+function readmeCommands(heading: string): string[][] {
+  return readmeBlock(heading, 'sh')
     .split('\n')
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter((l) => l.startsWith('npx dangvien '))
     .map((l) => l.split(/\s+/).slice(2));
 }
+
+const EXAMPLES = '### Try it: the examples';
 
 interface OpenApi {
   paths: Record<string, { get: { parameters: { name: string; in: string }[] } }>;
@@ -57,12 +67,15 @@ describe('the examples, as the README runs them', () => {
   };
 
   beforeAll(async () => {
-    // Prepare: a stack, the real report handler behind the local API, and the endpoints file `npm start` leaves
+    // Prepare: a stack with the demo city a first `npm start` loads, the real report handler
+    // behind the local API, and the endpoints file `npm start` leaves
     stack = await startTestStack();
+    await loadDemoCity({ queue: stack.stores.ingestQueue, settle: () => stack.settle() }, todayInVietnam(new Date()));
     api = await startLocalApi({
       port: await freePort(),
       reportHandler: createReportHandler(stack.deps.report) as never,
       settle: () => stack.settle(),
+      figuresCaughtUp: (instant, timeoutMs) => stack.figuresCaughtUp(instant, timeoutMs),
       status: () => ({ ingestOldestAgeSeconds: 0, figuresLagSeconds: stack.figuresLagSeconds() }),
     });
     data = mkdtempSync(join(tmpdir(), 'dangvien-examples-'));
@@ -77,7 +90,7 @@ describe('the examples, as the README runs them', () => {
   });
 
   // The README's four lines, in order: each step needs the one before it.
-  const commands = readmeExampleCommands();
+  const commands = readmeCommands(EXAMPLES);
 
   it('the README lists validate, send, import and report, in that order', () => {
     expect(commands.map((c) => c[0])).toEqual(['validate', 'send', 'import', 'report']);
@@ -107,12 +120,13 @@ describe('the examples, as the README runs them', () => {
     expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 10, imported: 10, skipped: 0, badRows: [] });
   });
 
-  it('report: the totals of the story', async () => {
+  it('report: the figures the README shows, as its JSON block has them', async () => {
     // Act
     const report = await dangvien(commands[3]!);
     // Assess
     expect(report.code).toBe(0);
     const hp = ReportSchema.parse(JSON.parse(report.stdout));
+    expect(hp).toMatchObject(JSON.parse(readmeBlock(EXAMPLES, 'json')));
     // 10 imported (1 probationary) + Hoa admitted from her dossier + Sơn recognized and moved to LC
     expect(hp).toMatchObject({
       orgId: 'HP',
@@ -130,6 +144,20 @@ describe('the examples, as the README runs them', () => {
       ['HB', 8],
       ['LC', 4],
     ]);
+  });
+
+  it('remind: the README’s reminders example prints the examples’ open dossier', async () => {
+    // Prepare
+    const [remind] = readmeCommands('### Reminders and digests');
+    // Act
+    const reminded = await dangvien(remind!);
+    // Assess
+    expect(reminded.code).toBe(0);
+    const reminders = reminded.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { subjectId: string; orgId: string });
+    expect(reminders).toContainEqual(expect.objectContaining({ subjectId: 'D-2026-002', orgId: 'LC-THPT-GV' }));
   });
 
   it('the HTTP API answers as schemas/openapi.json says: the report, a bad query and an unknown org', async () => {

@@ -6,6 +6,7 @@ import { createIngestHandler, type IngestHandlerDeps } from '../../functions/ing
 import { ingestEvent } from '../../shared/use-cases/ingest-event/index.js';
 import { listWaiting, redriveDlq } from '../../shared/use-cases/redrive/index.js';
 import { validEvent } from '../helpers/events.js';
+import { INGEST_RETRY_QUEUE } from '../../shared/domain/ingest/retry-schedule.js';
 import { getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { ingestStoreWith } from '../helpers/store-decorators.js';
@@ -184,8 +185,11 @@ describe('ingest on the emulators', () => {
     const dlqMessages = await sqsClient().send(
       new ReceiveMessageCommand({ QueueUrl: stack.env.INGEST_DLQ_URL, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
     );
-    // Assess: in the DLQ with its reason on record
-    expect(deferred.find((d) => d.eventId === recognize.id)).toMatchObject({ reason: 'missing-member', attempts: 5 });
+    // Assess: in the DLQ with its reason on record, after every try the queue gives it (6)
+    expect(deferred.find((d) => d.eventId === recognize.id)).toMatchObject({
+      reason: 'missing-member',
+      attempts: INGEST_RETRY_QUEUE.maxReceiveCount,
+    });
     expect(dlqMessages.Messages?.map((m) => JSON.parse(m.Body ?? '{}').id)).toContain(recognize.id);
     // Act: the admit arrives, then the operator redrives the DLQ
     await stack.send([admit]);

@@ -88,4 +88,28 @@ describe('dangvien status', () => {
     expect(attention).toContain('dead-letter queue');
     expect(attention).toContain('reminders job last completed a run');
   });
+
+  it('names an event whose predecessor did not come within its short waits, and what it waits for', async () => {
+    // Prepare: a recognition of a member nobody admitted, tried until past its short waits
+    await stack.send([
+      validEvent('member.recognized', { id: 'status-named', data: { memberId: 'NAMED-GHOST', recognizedOn: '2022-03-10' } }),
+    ]);
+    const pastShortWaits = async () => {
+      const listed = JSON.parse((await cli('rejected', 'list')).stdout) as { waiting: Array<{ eventId: string; receiveCount?: number }> };
+      return (listed.waiting.find((w) => w.eventId === 'status-named')?.receiveCount ?? 0) >= 5;
+    };
+    for (const deadline = Date.now() + 120_000; !(await pastShortWaits()); ) {
+      if (Date.now() > deadline) throw new Error('status-named never got past its short waits');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Act
+    const status = await dangvien('status');
+    // Assess
+    expect(status.code).toBe(1);
+    expect(status.json().attention).toContainEqual(
+      expect.stringMatching(
+        /^event csdl-dang-vien\/status-named \(sender \S+\) has waited \d+ s, waiting: member NAMED-GHOST is not known \(yet\); tried [56] times, /,
+      ),
+    );
+  });
 });

@@ -1,6 +1,6 @@
 // When `dangvien status` says a person is needed (domain/health.ts).
 import { describe, expect, it } from 'vitest';
-import { needsAttention, type HealthSnapshot } from '../../shared/domain/health.js';
+import { eventsFlowing, needsAttention, type HealthSnapshot } from '../../shared/domain/health.js';
 
 const NOW = '2026-12-02T08:00:00.000Z';
 const healthy = (): HealthSnapshot => ({
@@ -11,6 +11,8 @@ const healthy = (): HealthSnapshot => ({
   waiting: { count: 1, oldestSince: '2026-12-02T07:59:00.000Z' },
   figuresLagSeconds: 1,
   reminders: { lastRunDate: '2026-12-02', completedAt: '2026-12-02T00:00:05.000Z' },
+  sources: [{ source: 'csdl-hb', lastEventAt: '2026-12-02T07:30:00.000Z', eventsLast7Days: 120, rejectedLast7Days: 3 }],
+  silentProducers: [],
 });
 
 describe('needsAttention', () => {
@@ -37,6 +39,21 @@ describe('needsAttention', () => {
       'last completed a run',
     ],
     [
+      'a registered producer silent for 20 days',
+      (s: HealthSnapshot) => ({
+        ...s,
+        silentProducers: [
+          { name: 'CSDL phường Lê Chân', sources: ['csdl-lc'], lastEventAt: '2026-11-12T08:00:00.000Z', silentAfterDays: 14 },
+        ],
+      }),
+      'producer CSDL phường Lê Chân (csdl-lc) has sent nothing for 20 days',
+    ],
+    [
+      'a registry that cannot be read',
+      (s: HealthSnapshot) => ({ ...s, registryUnreadable: 'the producer registry is not JSON' }),
+      'the producer registry cannot be read (the producer registry is not JSON)',
+    ],
+    [
       'a reminders job that never ran',
       (s: HealthSnapshot) => ({ ...s, reminders: { lastRunDate: null, completedAt: null } }),
       'not completed a run yet',
@@ -47,5 +64,72 @@ describe('needsAttention', () => {
     // Assess
     expect(attention).toHaveLength(1);
     expect(attention[0]).toContain(words);
+  });
+
+  it('names an event that has waited over a minute: what it waits for, its tries and its next one', () => {
+    // Prepare: tried 3 times, the last 2 s ago (next after 8 s); another after its last try
+    const waiting = {
+      count: 3,
+      oldestSince: '2026-12-02T07:55:00.000Z',
+      oldest: [
+        {
+          source: 'csdl-hb',
+          eventId: 'evt-7',
+          senderId: 'AROA1',
+          reason: 'missing-org',
+          message: 'organization HB-X is not registered (yet)',
+          attempts: 3,
+          receiveCount: 3,
+          since: '2026-12-02T07:55:00.000Z',
+          lastTriedAt: '2026-12-02T07:59:58.000Z',
+        },
+        {
+          source: 'csdl-hb',
+          eventId: 'evt-8',
+          reason: 'missing-member',
+          message: 'member M-9 is not known (yet)',
+          attempts: 6,
+          receiveCount: 6,
+          since: '2026-12-02T07:56:00.000Z',
+          lastTriedAt: '2026-12-02T07:59:30.000Z',
+        },
+        // A fresh wait: not named
+        { eventId: 'evt-9', reason: 'missing-org', message: 'x', attempts: 1, since: '2026-12-02T07:59:50.000Z' },
+      ],
+    };
+    // Act
+    const attention = needsAttention({ ...healthy(), waiting });
+    // Assess
+    expect(attention).toEqual([
+      'event csdl-hb/evt-7 (sender AROA1) has waited 5 min, waiting: organization HB-X is not registered (yet); tried 3 times, next in 6 s: `dangvien rejected list`',
+      'event csdl-hb/evt-8 has waited 4 min, waiting: member M-9 is not known (yet); tried 6 times, now in the dead-letter queue: `dangvien rejected list`',
+    ]);
+  });
+
+  it('names the five oldest waits and counts the others', () => {
+    // Prepare
+    const oldest = Array.from({ length: 7 }, (_, i) => ({
+      eventId: `e${i}`,
+      reason: 'missing-org',
+      message: 'organization X is not registered (yet)',
+      attempts: 1,
+      since: `2026-12-02T07:0${i}:00.000Z`,
+    }));
+    // Act
+    const attention = needsAttention({ ...healthy(), waiting: { count: 9, oldestSince: oldest[0]!.since, oldest } });
+    // Assess
+    expect(attention).toHaveLength(6);
+    expect(attention[5]).toMatch(/^and 4 more event\(s\) wait for a predecessor/);
+  });
+});
+
+describe('eventsFlowing', () => {
+  it('lets a writing recompute run only with nothing on the ingest queue and the figures caught up', () => {
+    // Act / Assess
+    expect(eventsFlowing({ visible: 0, inFlight: 0 }, 0)).toBeUndefined();
+    expect(eventsFlowing({ visible: 0, inFlight: 0 }, undefined)).toBeUndefined();
+    expect(eventsFlowing({ visible: 0, inFlight: 1 }, 0)).toBe('1 message(s) on the ingest queue');
+    expect(eventsFlowing({ visible: 2, inFlight: 1 }, 4)).toBe('3 message(s) on the ingest queue, the figures 4 s behind the records');
+    expect(eventsFlowing({ visible: 0, inFlight: 0 }, 1)).toBe('the figures 1 s behind the records');
   });
 });

@@ -1,15 +1,7 @@
-// How the ingest handler waits and retries (functions/ingest): waiting events come back
-// within seconds, throttling is retried in place.
+// How the ingest handler retries throttling in place (functions/ingest/throttling.ts);
+// the schedule of a waiting event's tries is test/unit/ingest-retry-schedule.test.ts.
 import { describe, expect, it } from 'vitest';
 import { isThrottling, retryWhileThrottled } from '../../functions/ingest/throttling.js';
-import { retryDelaySeconds } from '../../functions/ingest/visibility.js';
-
-describe('an event waiting for its predecessor', () => {
-  it('comes back after 2, 4, 8, 16, 32 seconds by receive, never more than a minute or the queue allows', () => {
-    expect([1, 2, 3, 4, 5, 9].map((n) => retryDelaySeconds(n, 60))).toEqual([2, 4, 8, 16, 32, 60]);
-    expect(retryDelaySeconds(3, 1)).toBe(1);
-  });
-});
 
 describe('throttling', () => {
   const throttledTransaction = Object.assign(new Error('cancelled'), {

@@ -40,18 +40,24 @@ describe('logFormat', () => {
 describe('readableLine', () => {
   it('says which event waits, for what, and when it is tried again', () => {
     // Act
-    const line = readableLine(parseHandlerLine(deferred(2))!, 180);
+    const line = readableLine(parseHandlerLine(deferred(2))!);
     // Assess
     expect(line).toBe('waiting: csdl-q1/atk-dlq missing-member (receive 2), tried again in 4 s');
   });
 
-  it("names the queue's whole visibility timeout for the last tries, then the dead-letter queue", () => {
+  it("names 16 s after the fourth try, the queue's whole visibility timeout before the last, then the dead-letter queue", () => {
     // Act
-    const beforeLast = readableLine(parseHandlerLine(deferred(4))!, 180);
-    const last = readableLine(parseHandlerLine(deferred(5))!, 180);
+    const fourth = readableLine(parseHandlerLine(deferred(4))!);
+    const beforeLast = readableLine(parseHandlerLine(deferred(5))!);
+    const last = readableLine(parseHandlerLine(deferred(6))!);
+    const shortQueue = readableLine(parseHandlerLine(deferred(5))!, { maxReceiveCount: 6, visibilitySeconds: 2 });
     // Assess
-    expect(beforeLast).toBe('waiting: csdl-q1/atk-dlq missing-member (receive 4), tried again in 180 s');
-    expect(last).toBe('waiting: csdl-q1/atk-dlq missing-member (receive 5), to the dead-letter queue in 180 s');
+    expect(fourth).toBe('waiting: csdl-q1/atk-dlq missing-member (receive 4), tried again in 16 s');
+    expect(beforeLast).toBe('waiting: csdl-q1/atk-dlq missing-member (receive 5), tried again in 3 min');
+    expect(last).toBe(
+      'waiting: csdl-q1/atk-dlq missing-member (receive 6), that was its last try: to the dead-letter queue (`dangvien rejected list`)',
+    );
+    expect(shortQueue).toBe('waiting: csdl-q1/atk-dlq missing-member (receive 5), tried again in 2 s');
   });
 
   it('gives any other handler line its function, level, message and event, on one line', () => {
@@ -66,7 +72,7 @@ describe('readableLine', () => {
       errorMessage: 'e-1: kept changing',
     });
     // Act
-    const line = readableLine(parseHandlerLine(failed)!, 180);
+    const line = readableLine(parseHandlerLine(failed)!);
     // Assess
     expect(line).toBe('ingest error: event failed (s/e-1, ConcurrentUpdateError: e-1: kept changing)');
   });
@@ -90,7 +96,7 @@ describe('installLogSink', () => {
   function captured(format: 'text' | 'json', write: () => void): string[] {
     const lines: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
-    restores.push(installLogSink({ format, queueVisibilitySeconds: 180, stamp: () => '[08:00:00]' }));
+    restores.push(installLogSink({ format, stamp: () => '[08:00:00]' }));
     write();
     return lines;
   }

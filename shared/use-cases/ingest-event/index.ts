@@ -201,7 +201,7 @@ export async function ingestEvent(
       ...personField(persons[0]),
     };
     if (decision.outcome === 'retry') {
-      await store.storeDeferred(waiting, decision.reason, decision.message);
+      await store.storeDeferred({ ...waiting, receiveCount: meta.receiveCount }, decision.reason, decision.message);
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));

@@ -48,6 +48,8 @@ export interface WaitingRef {
   senderId: string;
   /** The person the event names, if any: why it waits names them, and goes with their erasure. */
   personId?: string;
+  /** The message's receive count at this try: when the next one comes (domain/ingest/retry-schedule.ts). */
+  receiveCount?: number;
 }
 
 /**

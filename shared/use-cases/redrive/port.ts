@@ -14,8 +14,11 @@ export interface WaitingEvent {
   reason: string;
   message: string;
   attempts: number;
-  /** When it first waited (ISO-8601). */
+  /** The message's receive count at its last try (absent in notes kept before it was noted). */
+  receiveCount?: number;
+  /** When it first waited, and when it was last tried (ISO-8601). */
   since: string;
+  lastTriedAt?: string;
 }
 
 export interface RedriveStore {

@@ -4,6 +4,7 @@
 import type { AppliedEvent } from '../../domain/ingest/applied-event.js';
 import type { EventKey } from '../../domain/ingest/idempotency.js';
 import type { RejectedEvent } from '../ingest-event/port.js';
+import type { WaitingEvent } from '../redrive/port.js';
 
 /** A dossier or a transfer, by id. */
 export type PersonRef = { dossierId: string } | { transferId: string };
@@ -14,6 +15,8 @@ export interface SendStore {
   listRejected(): Promise<RejectedEvent[]>;
   /** Which of these idempotency keys have been applied, as `<source>/<id>`. */
   appliedKeys(keys: readonly EventKey[]): Promise<Set<string>>;
+  /** The notes the ingest keeps of events waiting for their predecessor (why, tries, when): why a line is pending. */
+  listWaiting(): Promise<WaitingEvent[]>;
   /** The person of each dossier (its applicant) or transfer (its member) named, in order; undefined when it is not stored. */
   personsOf(refs: readonly PersonRef[]): Promise<Array<string | undefined>>;
 }

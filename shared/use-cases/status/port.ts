@@ -1,7 +1,10 @@
 // use case readStatus: what `dangvien status` looks at, each from where it is kept: the
-// queues (SQS), the scheduled jobs' heartbeat (shared/data/run-status.ts), and what
-// CloudWatch tells in AWS (the local stack answers it itself). The rejected and waiting
-// events come through the redrive store (redrive/port.ts).
+// queues (SQS), the scheduled jobs' heartbeat (shared/data/run-status.ts), what
+// CloudWatch tells in AWS (the local stack answers it itself), the producer registry and
+// the sources' counters (source-activity/port.ts). The rejected and waiting events come
+// through the redrive store (redrive/port.ts).
+import type { WatchedProducer } from '../../domain/sources.js';
+import type { SourceActivityStore } from '../source-activity/port.js';
 
 /** A queue's messages: waiting to be received (delayed ones included), and received but not yet deleted. */
 export interface QueueDepth {
@@ -30,4 +33,11 @@ export interface StatusSources {
   /** The last completed run of `job`, if it ever completed one. */
   lastCompletedRun(job: ScheduledJob): Promise<CompletedRun | undefined>;
   lag(): Promise<Lag>;
+  /** What each source sent, per day. */
+  sourceActivity: SourceActivityStore;
+  /**
+   * The registered producers (their sources and silence limits); undefined when producer
+   * scoping is off. Throws when the registry cannot be read: `status` says so.
+   */
+  producers(): Promise<WatchedProducer[] | undefined>;
 }
