@@ -1,5 +1,6 @@
 // domain/figures: the report of docs/report.md, rendered from the figures read for it.
 
+import { yearPlan } from '../plans.js';
 import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
 import type { Tally } from './catalogue.js';
 import { seriesOf, type FiguresAt } from './reading.js';
@@ -110,7 +111,7 @@ function group<K extends string>(t: Tally, prefix: string, names: readonly K[]):
 
 function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmissions {
   const a = group(yearly, 'admissions', ADMISSION_FIGURES);
-  const target = org.targets[String(year)] ?? null;
+  const target = yearPlan(org, year, 'own')?.admissions ?? null;
   return { ...a, target, achievementPct: achievementPct(a.total, target) };
 }
 
