@@ -4,6 +4,7 @@ import {
   figuresAt,
   monthsToRead,
   renderReport,
+  termToCount,
   type DatedChanges,
   type FiguresQuery,
   type Month,
@@ -65,14 +66,48 @@ export async function buildReport(store: ReportReader, orgId: string, opts: Repo
     }
     return figuresAt({ ...q, dueSoonDays }, nets, months);
   };
-  const [figures, ...childFigures] = await Promise.all([figuresOf(orgId, true), ...children.map((c) => figuresOf(c.orgId, false))]);
   // A record the tree has but the read missed (removed since?) falls back to the tree's copy.
   const recordOf = (id: string) => records.get(id) ?? tree.get(id)!;
+  /** The admissions of `y` from 1 January to `to` (a year's figures as the report reads them). */
+  const yearlyOf = async (id: string, y: number, to: BusinessDate) => {
+    const kind = kindOf(tree, id);
+    const nets = read.nets.get(netsId(id, kind));
+    const q: FiguresQuery = { date: to, year: y, keyed: false };
+    const months = new Map<Month, DatedChanges>();
+    for (const range of monthsToRead(q, nets)) {
+      for (const m of await store.queryMonths(id, kind, range, false)) months.set(m.month, m.changes);
+    }
+    return figuresAt({ ...q, dueSoonDays: 0 }, nets, months).yearly;
+  };
+  /** The admissions of the term a term plan covers `year` with, from its first 1 January to `date` (docs/report.md#targets-and-terms). */
+  const termAdmittedOf = async (id: string): Promise<number | undefined> => {
+    const term = termToCount(recordOf(id), year, date);
+    if (!term) return undefined;
+    const years = [];
+    for (let y = term.fromYear; y <= yearOf(term.to); y++) years.push(y);
+    const tallies = await Promise.all(years.map((y) => yearlyOf(id, y, y === yearOf(term.to) ? term.to : `${y}-12-31`)));
+    return tallies.reduce((n, t) => n + (t['admissions.total'] ?? 0), 0);
+  };
+  const childrenRead = Promise.all(
+    children.map(async (c) => ({ figures: await figuresOf(c.orgId, false), termAdmitted: await termAdmittedOf(c.orgId) })),
+  );
+  const [figures, previousYear, termAdmitted, childFigures] = await Promise.all([
+    figuresOf(orgId, true),
+    yearlyOf(orgId, year - 1, `${year - 1}-12-31`),
+    termAdmittedOf(orgId),
+    childrenRead,
+  ]);
   return renderReport({
     org: recordOf(orgId),
     tree,
-    figures: figures!,
-    children: children.map((c, i) => ({ org: { ...recordOf(c.orgId), status: c.status }, figures: childFigures[i]! })),
+    figures,
+    previousYear,
+    termAdmitted,
+    children: children.map((c, i) => ({
+      org: { ...recordOf(c.orgId), status: c.status },
+      figures: childFigures[i]!.figures,
+      termAdmitted: childFigures[i]!.termAdmitted,
+    })),
     year,
     date,
   });
