@@ -12,6 +12,7 @@ import {
   type Report,
 } from '../../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../../domain/dates.js';
+import { reportText } from '../../domain/report-text.js';
 import type { BusinessDate } from '../../domain/records.js';
 import { dossierThresholds } from '../../domain/rules/index.js';
 import { UnknownOrgError } from '../errors.js';
@@ -48,6 +49,24 @@ const kindOf = (tree: OrgTree, orgId: string) => (tree.children(orgId).length > 
 export async function buildReport(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<Report> {
   const tree = await store.currentOrgTree();
   if (!tree.get(orgId)) throw new UnknownOrgError(orgId);
+  return reportFrom(store, tree, orgId, opts);
+}
+
+/**
+ * The report as the committee's paragraph in Vietnamese (docs/report.md#the-committees-text),
+ * the assigned plans said to come from the org's parent, by its name.
+ * @throws UnknownOrgError for an org that is not registered.
+ */
+export async function buildReportText(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<string> {
+  const tree = await store.currentOrgTree();
+  const org = tree.get(orgId);
+  if (!org) throw new UnknownOrgError(orgId);
+  const report = await reportFrom(store, tree, orgId, opts);
+  const parent = org.parentId === null ? undefined : tree.get(org.parentId);
+  return reportText(report, { assignedBy: parent?.name });
+}
+
+async function reportFrom(store: ReportReader, tree: OrgTree, orgId: string, opts: ReportOptions): Promise<Report> {
   const { date, year } = reportPeriod(opts);
   const children = tree.children(orgId).filter((c) => c.status === 'active');
   const ids = [orgId, ...children.map((c) => c.orgId)];
