@@ -75,29 +75,21 @@ async function reportFrom(store: ReportReader, tree: OrgTree, orgId: string, opt
     store.readItems({ nets: ids.map((id) => ({ orgId: id, kind: kindOf(tree, id) })) }, false),
   ]);
   const dueSoonDays = Math.max(...dossierThresholds(date));
-  const figuresOf = async (id: string, keyed: boolean) => {
+  /** The figures of `id` for a query, from its nets and the months they do not cover. */
+  const readFigures = async (id: string, q: FiguresQuery) => {
     const kind = kindOf(tree, id);
     const nets = read.nets.get(netsId(id, kind));
-    const q: FiguresQuery = { date, year, keyed };
     const months = new Map<Month, DatedChanges>();
     for (const range of monthsToRead(q, nets)) {
       for (const m of await store.queryMonths(id, kind, range, false)) months.set(m.month, m.changes);
     }
-    return figuresAt({ ...q, dueSoonDays }, nets, months);
+    return figuresAt({ ...q, dueSoonDays: q.keyed ? dueSoonDays : 0 }, nets, months);
   };
+  const figuresOf = (id: string, keyed: boolean) => readFigures(id, { date, year, keyed });
+  /** The yearly figures of `y` from 1 January to `to`, as the report reads a year. */
+  const yearlyOf = async (id: string, y: number, to: BusinessDate) => (await readFigures(id, { date: to, year: y, keyed: false })).yearly;
   // A record the tree has but the read missed (removed since?) falls back to the tree's copy.
   const recordOf = (id: string) => records.get(id) ?? tree.get(id)!;
-  /** The admissions of `y` from 1 January to `to` (a year's figures as the report reads them). */
-  const yearlyOf = async (id: string, y: number, to: BusinessDate) => {
-    const kind = kindOf(tree, id);
-    const nets = read.nets.get(netsId(id, kind));
-    const q: FiguresQuery = { date: to, year: y, keyed: false };
-    const months = new Map<Month, DatedChanges>();
-    for (const range of monthsToRead(q, nets)) {
-      for (const m of await store.queryMonths(id, kind, range, false)) months.set(m.month, m.changes);
-    }
-    return figuresAt({ ...q, dueSoonDays: 0 }, nets, months).yearly;
-  };
   /** The admissions of the term a term plan covers `year` with, from its first 1 January to `date` (docs/report.md#targets-and-terms). */
   const termAdmittedOf = async (id: string): Promise<number | undefined> => {
     const term = termToCount(recordOf(id), year, date);
