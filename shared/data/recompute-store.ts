@@ -78,8 +78,9 @@ export function createDynamoRecomputeStore(t: FiguresTables & { orgTree: OrgTree
   return {
     ...createDynamoFiguresStore(t),
     readAllFigureItems: () => readAllFigureItems(t),
-    deleteFigureItem: async (key) => {
-      await t.documentClient.send(new DeleteCommand({ TableName: t.figuresTable, Key: key }));
+    deleteFigureItem: async ({ pk, sk }) => {
+      // The key alone: DynamoDB refuses a key with any other attribute (a leftover carries its orgId).
+      await t.documentClient.send(new DeleteCommand({ TableName: t.figuresTable, Key: { pk, sk } }));
     },
     writeRefreshedDeadline: (refresh) => writeRefreshedDeadline(t, refresh),
     async scanRecords(visit) {

@@ -1,11 +1,13 @@
 // Figures on the emulators: record changes → stream runner → figures handler → report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../helpers/emulators.js';
 import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { listWaiting } from '../../shared/use-cases/redrive/index.js';
 import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
+import { FIXED_FIGURES, type DatedChanges } from '../../shared/domain/figures/index.js';
+import { contributionFromItem } from '../../shared/data/figures-store.js';
 import { transferKey } from '../../shared/data/keys.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { getTransfer } from '../helpers/records.js';
@@ -162,6 +164,41 @@ describe('figures on the emulators', () => {
     expect(repaired).toHaveLength(2);
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
     expect((await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' })).members.total).toBe(before);
+  });
+
+  it('upgrades figures kept by the previous release: month items rebuilt from its contributions, its items deleted', async () => {
+    // Prepare: the Figures table as the previous release left it — no month or nets
+    // items, its whole-year items, and contributions as lists of the first fifteen figures
+    const figuresTable = stack.env.FIGURES_TABLE_NAME!;
+    const before = await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' });
+    const items: Record<string, unknown>[] = [];
+    await scanAll(stack.clients.documentClient, figuresTable, (item) => items.push(item));
+    const asList = (changes: DatedChanges) =>
+      Object.fromEntries(Object.entries(changes).map(([d, t]) => [d, FIXED_FIGURES.slice(0, 15).map((f) => t[f.name] ?? 0)]));
+    for (const item of items) {
+      const Key = { pk: item.pk, sk: item.sk };
+      if (String(item.pk).startsWith('ORG#')) await documentClient().send(new DeleteCommand({ TableName: figuresTable, Key }));
+      else {
+        const { changes } = contributionFromItem(item);
+        await documentClient().send(new PutCommand({ TableName: figuresTable, Item: { ...item, changes: asList(changes) } }));
+      }
+    }
+    const old = [
+      { pk: 'ORG#HP', sk: 'SUBTREE' },
+      { pk: 'ORG#HP', sk: 'SUBTREE#ASOF#2021' },
+    ];
+    for (const Key of old) await documentClient().send(new PutCommand({ TableName: figuresTable, Item: { ...Key, version: 3 } }));
+    // Act
+    const found = await recomputeFigures(stack.stores.recompute, { write: false });
+    await recomputeFigures(stack.stores.recompute, { write: true });
+    // Assess: the old items named and gone, the report as it was, nothing left to repair
+    expect(found.filter((d) => d.orgId === 'HP' && d.part?.startsWith('SUBTREE')).map((d) => d.part)).toEqual([
+      'SUBTREE',
+      'SUBTREE#ASOF#2021',
+    ]);
+    for (const Key of old) expect((await documentClient().send(new GetCommand({ TableName: figuresTable, Key }))).Item).toBeUndefined();
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect(await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' })).toEqual(before);
   });
 
   it('moves a provisional deadline a later calendar computes otherwise, and flags it no more', async () => {
