@@ -88,18 +88,19 @@ export function buildProgram(opts: ProgramOptions): Command {
   talksToStack(
     program
       .command('report')
-      .summary('the figures of an org and its whole subtree (JSON, CSV or Excel)')
+      .summary("the figures of an org and its whole subtree (JSON, CSV, Excel or the committee's text)")
       .description(
         [
           'The report of an org and its whole subtree, as the HTTP API gives it. --date is the day the report is as of: members, open dossiers, dueSoon, overdue and late are those of its end, and the yearly figures count --year from 1 January to it. --date defaults to today in Vietnam, or to 31 December of a past --year given alone (its year-end report); --year defaults to the year of --date.',
           '--format csv|xlsx gives a table instead of the JSON: a header row, a row for ORG and one per child, columns orgId, name, level, asOf, year, then every number of the JSON by its dotted path; an empty cell is a number the JSON does not hold, never zero. CSV is UTF-8 with a byte order mark; xlsx needs --out FILE or a redirected stdout, never a terminal.',
+          '--format text gives the paragraph a committee pastes into its report, in Vietnamese: the admissions of the year (or of its first months) against the own plan and the plan the level above assigned, the term since its start, the breakdowns with their shares and the change from the previous year, the members, transfers and exits. Organizations by name, never a person.',
           'Exit 2 when ORG is not registered or an option is bad.',
         ].join('\n\n'),
       )
       .argument('<org>', 'the org id')
       .option('--year <yyyy>', 'the year of the yearly figures (default: the year of --date)')
       .option('--date <YYYY-MM-DD>', 'the day the report is as of (default: today in Vietnam; 31 December of a past --year given alone)')
-      .option('--format <format>', 'json, csv or xlsx (default: json)')
+      .option('--format <format>', 'json, csv, xlsx or text (default: json)')
       .option(
         '--lang <lang>',
         'vi: the table in Vietnamese: header labels and levels by name; CSV as Excel on a Vietnamese Windows reads it (; between fields, , before decimals, dates dd/mm/yyyy); xlsx with a title row (Báo cáo số liệu … tính đến ngày dd/mm/yyyy). CSV and xlsx only: the JSON keeps its English keys',

@@ -1,9 +1,9 @@
-// cli: `dangvien report ORG [--year] [--date] [--format json|csv|xlsx] [--lang vi] [--out FILE]`
+// cli: `dangvien report ORG [--year] [--date] [--format json|csv|xlsx|text] [--lang vi] [--out FILE]`
 // (docs/report.md, §10). Usage is checked before the stack is asked anything, so a bad
 // option exits 2 at once, with or without a stack.
 import { writeFile } from 'node:fs/promises';
 import { ExportFormatSchema, ExportLangSchema, type ExportFormat, type ExportLang, renderTableExport } from '../shared/report/export.js';
-import { buildReport } from '../shared/use-cases/build-report/index.js';
+import { buildReport, buildReportText } from '../shared/use-cases/build-report/index.js';
 import { connect } from './connect.js';
 import { UsageError } from './errors.js';
 import type { Target } from './target.js';
@@ -19,7 +19,7 @@ export interface ReportCommandOptions {
   out?: string;
 }
 
-const USAGE = 'usage: dangvien report ORG [--year YYYY] [--date YYYY-MM-DD] [--format json|csv|xlsx] [--lang vi] [--out FILE]';
+const USAGE = 'usage: dangvien report ORG [--year YYYY] [--date YYYY-MM-DD] [--format json|csv|xlsx|text] [--lang vi] [--out FILE]';
 
 interface ReportRequest {
   orgId: string;
@@ -42,7 +42,9 @@ export function parseReportRequest(args: readonly string[], values: ReportComman
   const lang = values.lang === undefined ? undefined : ExportLangSchema.safeParse(values.lang);
   if (lang && !lang.success) throw new UsageError(`--lang ${lang.error.issues[0]!.message}`);
   if (lang && format.data === 'json')
-    throw new UsageError('--lang vi labels the header of --format csv or xlsx; the JSON keeps its English keys');
+    throw new UsageError(
+      '--lang vi labels the header of --format csv or xlsx (--format text is Vietnamese already); the JSON keeps its English keys',
+    );
   if (values.out === '') throw new UsageError('--out needs a file name');
   // An Excel file is bytes that would garble the terminal (and can leave it in a bad state).
   if (format.data === 'xlsx' && values.out === undefined && stdoutIsTty)
@@ -53,11 +55,14 @@ export function parseReportRequest(args: readonly string[], values: ReportComman
 /** The report in the asked format, to `--out FILE` or stdout. */
 export async function reportCommand(args: readonly string[], values: ReportCommandOptions, target: () => Target): Promise<void> {
   const request = parseReportRequest(args, values, process.stdout.isTTY === true);
-  const report = await buildReport(connect(target()).figures, request.orgId, { year: request.year, date: request.date });
-  const bytes =
-    request.format === 'json'
-      ? Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8')
-      : (await renderTableExport(report, request.format, request.lang)).body;
+  const store = connect(target()).figures;
+  const when = { year: request.year, date: request.date };
+  const bytes = await (async () => {
+    if (request.format === 'text') return Buffer.from(await buildReportText(store, request.orgId, when), 'utf8');
+    const report = await buildReport(store, request.orgId, when);
+    if (request.format === 'json') return Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8');
+    return (await renderTableExport(report, request.format, request.lang)).body;
+  })();
   if (request.out === undefined) {
     // Awaited: the process exits right after the command, and a pipe may not have taken it all yet.
     await writeOut(bytes);

@@ -17,9 +17,11 @@ export const REPORT_QUERY = {
     'the day the report is as of: members, open dossiers, dueSoon, overdue and late at its end, the yearly figures to it (default: today in Vietnam, UTC+7; 31 December of a past year given alone)',
   ),
   format: z
-    .enum(['json', 'csv', 'xlsx'])
+    .enum(['json', 'csv', 'xlsx', 'text'])
     .default('json')
-    .describe('json (default), csv (a header row, then the org and one row per child) or xlsx (the same table as an Excel sheet)'),
+    .describe(
+      "json (default), csv (a header row, then the org and one row per child), xlsx (the same table as an Excel sheet) or text (the committee's paragraph in Vietnamese, UTF-8)",
+    ),
   lang: z
     .enum(['vi'])
     .describe(
@@ -27,7 +29,7 @@ export const REPORT_QUERY = {
     ),
 } as const;
 
-/** The media types of the three formats. */
+/** The media type of the Excel format (the others are plain text types). */
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), without its own `$schema`. */
@@ -80,10 +82,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
           ],
           responses: {
             '200': {
-              description: 'the report (JSON by default; csv or xlsx with format, or Accept: text/csv)',
+              description: 'the report (JSON by default; csv, xlsx or text with format, or Accept: text/csv, the xlsx type, text/plain)',
               content: {
                 'application/json': { schema: { $ref: '#/components/schemas/Report' } },
                 'text/csv': { schema: { type: 'string' } },
+                'text/plain': { schema: { type: 'string' } },
                 [XLSX]: { schema: { type: 'string', contentMediaType: XLSX } },
               },
             },

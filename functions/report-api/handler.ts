@@ -1,14 +1,22 @@
 // (adapter) API Gateway HTTP API `GET /orgs/{orgId}/report` --> use case build-report
 // JSON by default; CSV or Excel with `?format=csv|xlsx` or `Accept: text/csv` / the xlsx
-// media type (`format` wins over `Accept`), Vietnamese header with `?lang=vi` (docs/report.md).
+// media type, the committee's Vietnamese paragraph with `?format=text` or `Accept:
+// text/plain` (`format` wins over `Accept`), Vietnamese header with `?lang=vi` (docs/report.md).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { BusinessDateSchema } from '../../shared/domain/events/index.js';
 import { loggerFor } from '../../shared/observability/logger.js';
-import { ExportFormatSchema, ExportLangSchema, formatFromAccept, LANG_NEEDS_TABLE, renderTableExport } from '../../shared/report/export.js';
-import { buildReport, UnknownOrgError, type ReportReader } from '../../shared/use-cases/build-report/index.js';
+import {
+  ExportFormatSchema,
+  ExportLangSchema,
+  formatFromAccept,
+  LANG_NEEDS_TABLE,
+  MEDIA_TYPES,
+  renderTableExport,
+} from '../../shared/report/export.js';
+import { buildReport, buildReportText, UnknownOrgError, type ReportReader } from '../../shared/use-cases/build-report/index.js';
 
 const logger = loggerFor('report-api');
 
@@ -48,6 +56,10 @@ export function createReportHandler({ reader }: ReportHandlerDeps) {
       const { format = formatFromAccept(event.headers?.accept), lang, ...when } = query.data;
       if (lang && format === 'json') return json(400, { message: `bad query: ${LANG_NEEDS_TABLE}` });
       try {
+        if (format === 'text') {
+          const text = await buildReportText(reader, orgId, when);
+          return { statusCode: 200, headers: { 'content-type': `${MEDIA_TYPES.text}; charset=utf-8`, vary: 'accept' }, body: text };
+        }
         const report = await buildReport(reader, orgId, when);
         if (format === 'json') return json(200, report);
         const file = await renderTableExport(report, format, lang);

@@ -60,8 +60,30 @@ export interface OrgRecord extends Versioned {
   status: 'active' | 'dissolved';
   dissolvedOn?: BusinessDate;
   mergedInto?: string;
-  /** Admission targets by year (chỉ tiêu kết nạp). */
+  /**
+   * Admission targets by year (chỉ tiêu kết nạp) as records written before `plans` kept
+   * them: the org's own, read as an own year plan unless `plans` holds one for that year.
+   */
   targets: Record<string, number>;
+  /** Admission plans by year or term, own or assigned (docs/events.md#targets); absent on older records. */
+  plans?: AdmissionPlan[];
+}
+
+/** Whose plan a target is: the org's own (kế hoạch, nghị quyết đại hội) or assigned from above (cấp trên giao). */
+export type PlanKind = 'own' | 'assigned';
+
+/** One admission plan of an org: for a year (`fromYear` = `toYear`, not a term) or for a congress term. */
+export interface AdmissionPlan {
+  kind: PlanKind;
+  /** A term (nhiệm kỳ) rather than one year. */
+  term: boolean;
+  fromYear: number;
+  toYear: number;
+  admissions: number;
+  /** The least admissions from private enterprises (workers and owners) within the target. */
+  privateSector?: number;
+  /** The least admissions of students within the target. */
+  student?: number;
 }
 
 export interface MemberRecord extends Versioned {

@@ -12,11 +12,14 @@ import { lazy } from '../lazy.js';
 const csvWriter = lazy(() => import('./csv.js'));
 const xlsxWriter = lazy(() => import('./xlsx.js'));
 
-export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'text'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** `--format` / `?format=`. */
-export const ExportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be json, csv or xlsx' });
+/** The formats that are the report as a table. */
+export type TableFormat = 'csv' | 'xlsx';
+
+/** `--format` / `?format=`. `text` is the committee's paragraph in Vietnamese (docs/report.md#the-committees-text). */
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS, { error: 'must be json, csv, xlsx or text' });
 
 /**
  * `--lang` / `?lang=`: the table in Vietnamese — labels in the header, levels by their
@@ -31,6 +34,7 @@ export const MEDIA_TYPES: Readonly<Record<ExportFormat, string>> = {
   json: 'application/json',
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  text: 'text/plain',
 };
 
 /**
@@ -88,7 +92,7 @@ export function sheetTitleVi(report: Pick<Report, 'name' | 'year' | 'asOf'>): st
 }
 
 /** The report as a CSV or Excel table (JSON is the report itself and needs no rendering). */
-export async function renderTableExport(report: Report, format: Exclude<ExportFormat, 'json'>, lang?: ExportLang): Promise<TableExport> {
+export async function renderTableExport(report: Report, format: TableFormat, lang?: ExportLang): Promise<TableExport> {
   const table = reportTable(report, lang);
   const header = headerRow(table.columns, lang);
   const fileName = `${report.orgId}-${report.year}.${format}`;

@@ -4,12 +4,15 @@
 //
 // Invariant: every number in the table is the JSON's value at the column's dotted path.
 // The columns are read from the JSON itself (its key order), so a figure added to the
-// report becomes a column without touching this file; a child row holds only the sections
+// report becomes a column without touching this file (a section the JSON may leave null
+// or absent takes its columns from the report's schema, so the columns never depend on
+// the data); a child row holds only the sections
 // a child carries in the JSON (members, admissions), the others are empty cells — not
 // zeros, which would claim a figure the report never computed for that child. `asOf` and
 // `year` are the report's own, on every row: a printed sheet, or a row pasted elsewhere,
 // still says what day and year it is as of.
 import type { Report } from '../domain/figures/report.js';
+import { ReportSchema } from '../domain/figures/report-schema.js';
 import type { BusinessDate, OrgLevel } from '../domain/records.js';
 import { ORG_LEVEL_NAMES } from '../domain/vietnamese.js';
 
@@ -46,23 +49,48 @@ export class NotATableError extends Error {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Every leaf of `section` by its dotted path under `prefix`, in key order; a leaf is a number or null. */
-function leafPaths(section: Record<string, unknown>, prefix: string): string[] {
-  return Object.entries(section).flatMap(([key, value]) => {
+/** A zod schema as far as the table reads it: its kind, what it wraps, an object's fields. */
+interface SchemaNode {
+  def: { type: string };
+  unwrap?: () => SchemaNode;
+  shape?: Record<string, SchemaNode>;
+}
+
+/** The object fields a schema describes (through nullable and optional), or undefined for a leaf or no schema. */
+function fieldsOf(schema: SchemaNode | undefined): Record<string, SchemaNode> | undefined {
+  let s = schema;
+  while (s && (s.def.type === 'nullable' || s.def.type === 'optional') && s.unwrap) s = s.unwrap();
+  return s?.def.type === 'object' ? s.shape : undefined;
+}
+
+/**
+ * Every leaf of `section` by its dotted path under `prefix`, in the JSON's key order; a
+ * leaf is a number or null. A section the report may leave null or absent (`term`, a
+ * sub-target) still gives its columns, from the schema, so that the table has the same
+ * columns whatever the data: they follow the JSON's keys, in the schema's order.
+ */
+function leafPaths(section: Record<string, unknown>, schema: SchemaNode | undefined, prefix: string): string[] {
+  const fields = fieldsOf(schema);
+  const keys = [...Object.keys(section), ...Object.keys(fields ?? {}).filter((k) => !(k in section))];
+  return keys.flatMap((key) => {
     const path = `${prefix}.${key}`;
-    if (isObject(value)) return leafPaths(value, path);
-    if (typeof value === 'number' || value === null) return [path];
+    const value = section[key];
+    if (isObject(value)) return leafPaths(value, fields?.[key], path);
+    if ((value === null || value === undefined) && fieldsOf(fields?.[key])) return leafPaths({}, fields?.[key], path);
+    if (typeof value === 'number' || value === null || value === undefined) return [path];
     throw new NotATableError(`the report's ${path} is not a number`);
   });
 }
 
 /** The figure columns of a report: every number of its JSON by dotted path, in the JSON's order. */
 export function figureColumns(report: Report): string[] {
+  const sections = fieldsOf(ReportSchema as unknown as SchemaNode) ?? {};
   return Object.entries(report as unknown as Record<string, unknown>)
     .filter(([key]) => !NOT_COLUMNS.has(key))
     .flatMap(([key, value]) => {
+      if (value === null && fieldsOf(sections[key])) return leafPaths({}, sections[key], key);
       if (!isObject(value)) throw new NotATableError(`the report's ${key} is not a section of figures`);
-      return leafPaths(value, key);
+      return leafPaths(value, sections[key], key);
     });
 }
 

@@ -71,6 +71,8 @@ describe('report exports on a local stack', () => {
       registerOrg('LCC', 'LCG', 'cell'),
       validEvent('target.set', { data: { orgId: 'HP', year: 2021, admissions: 7 } }),
       validEvent('target.set', { data: { orgId: 'HB', year: 2021, admissions: 2 } }),
+      validEvent('target.set', { data: { orgId: 'HB', year: 2021, kind: 'assigned', admissions: 4 } }),
+      validEvent('target.set', { data: { orgId: 'HB', year: undefined, term: { fromYear: 2020, toYear: 2025 }, admissions: 10 } }),
     ]);
     await stack.settle();
     await stack.send([
@@ -169,7 +171,7 @@ describe('report exports on a local stack', () => {
   it('refuses a bad --format, a --lang other than vi, --lang with JSON and an unwritable --out: exit 2, a message, nothing on stdout', async () => {
     // Prepare
     const cases: [string[], string][] = [
-      [['--format', 'pdf'], '--format must be json, csv or xlsx'],
+      [['--format', 'pdf'], '--format must be json, csv, xlsx or text'],
       [['--format', 'csv', '--lang', 'en'], '--lang must be vi'],
       [['--lang', 'vi'], 'JSON keeps its English keys'],
       [['--format', 'csv', '--out', join(data, 'no-such-dir', 'x.csv')], 'cannot write --out'],
@@ -190,6 +192,21 @@ describe('report exports on a local stack', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('NOPE');
     expect(() => readFileSync(file)).toThrow();
+  });
+
+  it("writes the committee's text: the year against both plans, the term since its start, the change from 2020", async () => {
+    // Act
+    const out = await dangvien('report', 'HB', ...WHEN, '--format', 'text');
+    const withLang = await dangvien('report', 'HB', ...WHEN, '--format', 'text', '--lang', 'vi');
+    // Assess
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    const text = out.stdout.toString('utf8');
+    expect(text).toContain(
+      'Năm 2021 đã kết nạp được 2 đảng viên, tăng 2 người so với năm 2020, bằng 100% kế hoạch của Tổ chức HB, bằng 50% kế hoạch của Tổ chức HP giao; từ đầu nhiệm kỳ kết nạp được 2/10 đảng viên mới, bằng 20% chỉ tiêu nhiệm kỳ 2020 - 2025.',
+    );
+    expect(text).toContain('Tính đến ngày 31/12/2021, Tổ chức HB có 2 đảng viên (0 đảng viên chính thức, 2 đảng viên dự bị).');
+    expect(text).not.toMatch(/A1|A2|HBC/);
+    expect(withLang.stdout.equals(out.stdout)).toBe(true);
   });
 
   describe('the HTTP API', () => {
@@ -238,6 +255,21 @@ describe('report exports on a local stack', () => {
       expect((await readXlsx(cli.stdout)).sheet).toBe('Báo cáo');
     });
 
+    it("serves the CLI's text for ?format=text and for Accept: text/plain", async () => {
+      // Prepare
+      const cli = await dangvien('report', 'HP', ...WHEN, '--format', 'text');
+      // Act
+      const byQuery = await get('&format=text');
+      const byAccept = await get('', { accept: 'text/plain' });
+      // Assess
+      for (const response of [byQuery, byAccept]) {
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+        expect(await response.text()).toBe(cli.stdout.toString('utf8'));
+      }
+      expect(cli.stdout.toString('utf8')).toContain('Năm 2021 đã kết nạp được 3 đảng viên');
+    });
+
     it('keeps the JSON for no Accept, a browser’s Accept and ?format=json, whatever Accept says', async () => {
       for (const response of [
         await get(''),
@@ -258,7 +290,7 @@ describe('report exports on a local stack', () => {
       const unknown = await fetch(`${api.url}/orgs/NOPE/report?format=xlsx`);
       // Assess
       expect([pdf.status, repeated.status, english.status, jsonVi.status, unknown.status]).toEqual([400, 400, 400, 400, 404]);
-      expect(((await pdf.json()) as { message: string }).message).toContain('format: must be json, csv or xlsx');
+      expect(((await pdf.json()) as { message: string }).message).toContain('format: must be json, csv, xlsx or text');
       expect(((await english.json()) as { message: string }).message).toContain('lang: must be vi');
       expect(((await jsonVi.json()) as { message: string }).message).toContain('JSON keeps its English keys');
     });

@@ -738,6 +738,8 @@ describe('renderReport', () => {
       'organizations',
       'members',
       'admissions',
+      'term',
+      'previousYear',
       'recognitions',
       'transfers',
       'exits',
@@ -770,6 +772,10 @@ describe('renderReport', () => {
       'readmitted',
       'target',
       'achievementPct',
+      'targetAssigned',
+      'achievementPctAssigned',
+      'subTargets',
+      'sharesPct',
     ]);
     expect(Object.keys(r.transfers)).toEqual(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late']);
     expect(Object.keys(r.dossiers)).toEqual(['open', 'byStep', 'dueSoon', 'overdue', 'closedInYear', 'medianDaysToClose']);
@@ -888,8 +894,9 @@ describe('renderReport', () => {
       level: 'upper-grassroots',
       members: expect.objectContaining({ total: 3, official: 3 }),
       admissions: expect.objectContaining({ total: 1, target: null, achievementPct: null }),
+      term: null,
     });
-    expect(Object.keys(r.children[0] ?? {})).toEqual(['orgId', 'name', 'level', 'members', 'admissions']);
+    expect(Object.keys(r.children[0] ?? {})).toEqual(['orgId', 'name', 'level', 'members', 'admissions', 'term']);
     expect(r.children[1]?.members.total).toBe(2);
   });
 });

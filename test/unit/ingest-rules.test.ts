@@ -284,14 +284,52 @@ const cases: Record<EventType, Case[]> = {
       given: baseOrgs,
       when: () => validEvent('target.set'),
       then: applied,
-      assess: (h) => expect(h.orgs.get('HP')).toMatchObject({ targets: { '2021': 1000 }, version: 2 }),
+      assess: (h) =>
+        expect(h.orgs.get('HP')).toMatchObject({
+          plans: [{ kind: 'own', term: false, fromYear: 2021, toYear: 2021, admissions: 1000 }],
+          version: 2,
+        }),
     },
     {
       name: 'a second year adds to the first',
       given: () => [...baseOrgs(), validEvent('target.set')],
       when: () => validEvent('target.set', { data: { year: 2022, admissions: 900 } }),
       then: applied,
-      assess: (h) => expect(h.orgs.get('HP')?.targets).toEqual({ '2021': 1000, '2022': 900 }),
+      assess: (h) =>
+        expect(h.orgs.get('HP')?.plans?.map((p) => [p.fromYear, p.admissions])).toEqual([
+          [2021, 1000],
+          [2022, 900],
+        ]),
+    },
+    {
+      name: 'a later one for the same year and kind replaces the earlier; the assigned one stands beside it',
+      given: () => [
+        ...baseOrgs(),
+        validEvent('target.set'),
+        validEvent('target.set', { data: { kind: 'assigned', admissions: 1200, privateSector: 100 } }),
+      ],
+      when: () => validEvent('target.set', { data: { admissions: 950, student: 50 } }),
+      then: applied,
+      assess: (h) =>
+        expect(h.orgs.get('HP')?.plans).toEqual([
+          { kind: 'assigned', term: false, fromYear: 2021, toYear: 2021, admissions: 1200, privateSector: 100 },
+          { kind: 'own', term: false, fromYear: 2021, toYear: 2021, admissions: 950, student: 50 },
+        ]),
+    },
+    {
+      name: 'a term sits beside the year of the same kind, and a corrected term replaces the one it overlaps',
+      given: () => [
+        ...baseOrgs(),
+        validEvent('target.set'),
+        validEvent('target.set', { data: { year: undefined, term: { fromYear: 2020, toYear: 2024 }, admissions: 4000 } }),
+      ],
+      when: () => validEvent('target.set', { data: { year: undefined, term: { fromYear: 2020, toYear: 2025 }, admissions: 5000 } }),
+      then: applied,
+      assess: (h) =>
+        expect(h.orgs.get('HP')?.plans).toEqual([
+          { kind: 'own', term: false, fromYear: 2021, toYear: 2021, admissions: 1000 },
+          { kind: 'own', term: true, fromYear: 2020, toYear: 2025, admissions: 5000 },
+        ]),
     },
     { name: 'an unknown org', when: () => validEvent('target.set'), then: retried('missing-org') },
     {
@@ -304,6 +342,43 @@ const cases: Record<EventType, Case[]> = {
       name: 'a negative target',
       given: baseOrgs,
       when: () => validEvent('target.set', { data: { admissions: -1 } }),
+      then: rejected('schema'),
+    },
+    {
+      name: 'a term of 11 years',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { year: undefined, term: { fromYear: 2020, toYear: 2031 } } }),
+      then: rejected('schema'),
+    },
+    {
+      name: 'a term ending before it starts',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { year: undefined, term: { fromYear: 2025, toYear: 2020 } } }),
+      then: rejected('schema'),
+    },
+    { name: 'year 9999', given: baseOrgs, when: () => validEvent('target.set', { data: { year: 9999 } }), then: rejected('schema') },
+    {
+      name: 'both a year and a term',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { term: { fromYear: 2020, toYear: 2025 } } }),
+      then: rejected('schema'),
+    },
+    {
+      name: 'neither a year nor a term',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { year: undefined } }),
+      then: rejected('schema'),
+    },
+    {
+      name: 'a sub-target above the target',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { admissions: 100, privateSector: 101 } }),
+      then: rejected('schema'),
+    },
+    {
+      name: 'a kind that is neither own nor assigned',
+      given: baseOrgs,
+      when: () => validEvent('target.set', { data: { kind: 'district' as never } }),
       then: rejected('schema'),
     },
   ],

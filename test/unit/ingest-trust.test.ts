@@ -105,6 +105,22 @@ describe('the idempotency key is (source, id)', () => {
   });
 });
 
+describe('a district sets its own plans only', () => {
+  it("refuses Q1's target for Q2 as out-of-scope and leaves Q2's plans as they were", async () => {
+    // Prepare
+    const store = await twoDistricts();
+    const target = validEvent('target.set', {
+      source: 'csdl-q1',
+      data: { orgId: 'Q2', year: undefined, term: { fromYear: 2020, toYear: 2025 }, kind: 'assigned', admissions: 1 },
+    });
+    // Act
+    const out = await ingest(store, target, scoped('Q1'));
+    // Assess
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.orgs.get('Q2')?.plans).toBeUndefined();
+  });
+});
+
 describe('rejected and waiting events are kept per sending identity', () => {
   it("keeps Q1's rejection when an unknown sender sends a bad event under the same key", async () => {
     // Prepare: Q1's event is rejected by a rule and kept with its body, for a redrive

@@ -13,8 +13,8 @@ describe('dangvien report options', () => {
   });
 
   it.each([
-    [{ format: 'XLSX' }, '--format must be json, csv or xlsx'],
-    [{ format: '' }, '--format must be json, csv or xlsx'],
+    [{ format: 'XLSX' }, '--format must be json, csv, xlsx or text'],
+    [{ format: '' }, '--format must be json, csv, xlsx or text'],
     [{ format: 'csv', lang: 'VI' }, '--lang must be vi'],
     [{ lang: 'vi' }, 'the JSON keeps its English keys'],
     [{ format: 'json', lang: 'vi' }, 'the JSON keeps its English keys'],

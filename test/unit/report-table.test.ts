@@ -27,7 +27,15 @@ function distinctNumbers(value: unknown, next = { n: 1 }): void {
 /** A real report (renderReport) for HP with two children, HB with a target and LC without. */
 function report(opts: { hpTarget?: number } = {}): Report {
   const orgs = [
-    org('HP', null, 'province', { targets: opts.hpTarget === undefined ? {} : { '2026': opts.hpTarget } }),
+    org('HP', null, 'province', {
+      targets: opts.hpTarget === undefined ? {} : { '2026': opts.hpTarget },
+      // Every plan, so that every column of the JSON holds a number.
+      plans: [
+        { kind: 'assigned', term: false, fromYear: 2026, toYear: 2026, admissions: 20, privateSector: 3, student: 2 },
+        { kind: 'own', term: true, fromYear: 2025, toYear: 2030, admissions: 100 },
+        { kind: 'assigned', term: true, fromYear: 2025, toYear: 2030, admissions: 120 },
+      ],
+    }),
     org('HB', 'HP', 'upper-grassroots', { targets: { '2026': 8 } }),
     org('LC', 'HP', 'upper-grassroots'),
   ];
@@ -35,7 +43,7 @@ function report(opts: { hpTarget?: number } = {}): Report {
   // Two dossiers closed, so that every figure of the JSON is a number (none closed: a null median, an empty cell).
   const figures: FiguresAt = {
     state: {},
-    yearly: { 'dossiers.closedInYear': 2, 'dossiers.daysToClose#41': 1, 'dossiers.daysToClose#42': 1 },
+    yearly: { 'admissions.total': 4, 'dossiers.closedInYear': 2, 'dossiers.daysToClose#41': 1, 'dossiers.daysToClose#42': 1 },
     dueSoon: 0,
   };
   return renderReport({
@@ -43,6 +51,7 @@ function report(opts: { hpTarget?: number } = {}): Report {
     tree,
     figures,
     children: orgs.slice(1).map((o) => ({ org: o, figures: { state: {}, yearly: {}, dueSoon: 0 } })),
+    termAdmitted: 9,
     year: 2026,
     date: '2026-11-23',
   });
@@ -118,8 +127,27 @@ describe('reportTable', () => {
     expect(cell(without, 0, 'admissions.achievementPct')).toBeNull();
     expect(cell(without, 2, 'admissions.target')).toBeNull(); // LC: no target either
     expect(cell(withTarget, 0, 'admissions.target')).toBe(12);
-    expect(cell(withTarget, 0, 'admissions.achievementPct')).toBe(0);
+    expect(cell(withTarget, 0, 'admissions.achievementPct')).toBe(33.3); // 4 of 12
     expect(cell(withTarget, 1, 'admissions.target')).toBe(8); // HB's own target
+  });
+});
+
+describe('the columns do not depend on the data', () => {
+  it('gives the term and sub-target columns, empty, for an org that has no term and no sub-target', () => {
+    // Prepare: the children have no plan at all; HP has them all
+    const r = report({ hpTarget: 12 });
+    // Act
+    const { columns, rows } = reportTable(r);
+    // Assess
+    expect(r.children[0]!.term).toBeNull();
+    expect(r.children[0]!.admissions.subTargets).toEqual({});
+    for (const column of ['term.admitted', 'admissions.subTargets.student.target', 'admissions.sharesPct.female']) {
+      expect(columns, column).toContain(column);
+      expect(rows[1]![columns.indexOf(column)], column).toBeNull();
+    }
+    expect(rows[0]![columns.indexOf('term.admitted')]).toBe(9);
+    const noPlans = reportTable({ ...r, term: null, admissions: { ...r.admissions, subTargets: {} } });
+    expect(noPlans.columns).toEqual(columns);
   });
 });
 

@@ -138,7 +138,36 @@ const orgDissolved = z.strictObject({ orgId: IdSchema, on: BusinessDateSchema, m
   if (d.mergedInto === d.orgId) ctx.addIssue({ code: 'custom', path: ['mergedInto'], message: 'must differ from orgId' });
 });
 
-const targetSet = z.strictObject({ orgId: IdSchema, year: YearSchema, admissions: z.int().min(0) });
+/** The longest congress term (nhiệm kỳ) a target may cover: `toYear` − `fromYear` ≤ 10 (docs/events.md#targets). */
+export const MAX_TERM_YEARS = 10;
+
+const TermSchema = z.strictObject({ fromYear: YearSchema, toYear: YearSchema }).superRefine((t, ctx) => {
+  if (t.toYear < t.fromYear) ctx.addIssue({ code: 'custom', path: ['toYear'], message: 'must not be before fromYear' });
+  else if (t.toYear - t.fromYear > MAX_TERM_YEARS)
+    ctx.addIssue({ code: 'custom', path: ['toYear'], message: `a term spans at most ${MAX_TERM_YEARS} years after fromYear` });
+});
+
+// A plan for a year or for a term, the org's own or assigned from above; a sub-target is
+// the least number of the admissions from a group, so it cannot exceed the target itself.
+const targetSet = z
+  .strictObject({
+    orgId: IdSchema,
+    year: YearSchema.optional(),
+    term: TermSchema.optional(),
+    kind: z.enum(['own', 'assigned']).optional(),
+    admissions: z.int().min(0),
+    privateSector: z.int().min(0).optional(),
+    student: z.int().min(0).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if ((d.year === undefined) === (d.term === undefined))
+      ctx.addIssue({ code: 'custom', path: ['year'], message: 'give either year or term, not both and not neither' });
+    for (const group of ['privateSector', 'student'] as const) {
+      const n = d[group];
+      if (n !== undefined && n > d.admissions)
+        ctx.addIssue({ code: 'custom', path: [group], message: 'a sub-target cannot exceed the target (admissions)' });
+    }
+  });
 
 const dossierReceived = z.strictObject({
   dossierId: IdSchema,

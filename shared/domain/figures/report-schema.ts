@@ -4,7 +4,7 @@
 // the tests parse real reports with it, so the published shape cannot drift.
 import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events/index.js';
-import type { Report } from './report.js';
+import { ADMISSION_SHARES, type Report } from './report.js';
 import { ADMISSION_FIGURES, MEMBER_FIGURES } from './types.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -22,13 +22,54 @@ const MembersSchema = counts(MEMBER_FIGURES).describe(
   'active members at the end of asOf (official + probationary = total; in transit and exited not in total)',
 );
 
+const AdmissionCountsSchema = counts(ADMISSION_FIGURES);
+
+/** A percentage, null when there is nothing to divide by. */
+const pct = () => z.number().min(0).nullable();
+
+const SubTargetSchema = z.strictObject({
+  target: count().describe('the least admissions from the group the plan calls for'),
+  admitted: count().describe("the year's admissions from the group, to asOf"),
+  achievementPct: pct().describe('round(100 × admitted / target, 1); null when the target is 0'),
+});
+
 const AdmissionsSchema = z
   .strictObject({
-    ...counts(ADMISSION_FIGURES).shape,
+    ...AdmissionCountsSchema.shape,
     target: count().nullable().describe("the org's own admission target for the year (chỉ tiêu), null when none"),
-    achievementPct: z.number().min(0).nullable().describe('round(100 × total / target, 1); null without a target or when it is 0'),
+    achievementPct: pct().describe('round(100 × total / target, 1); null without a target or when it is 0'),
+    targetAssigned: count()
+      .nullable()
+      .describe('the admission target the level above assigned for the year (kế hoạch cấp trên giao), null when none'),
+    achievementPctAssigned: pct().describe('round(100 × total / targetAssigned, 1); null without one or when it is 0'),
+    subTargets: z
+      .strictObject({
+        privateSector: SubTargetSchema.optional().describe('admissions from private enterprises: privateEnterprise + enterpriseOwner'),
+        student: SubTargetSchema.optional().describe('admissions of students'),
+      })
+      .describe("each group the year's own plan names a sub-target for (else the assigned plan's); absent groups have none"),
+    sharesPct: z
+      .strictObject(
+        Object.fromEntries(ADMISSION_SHARES.map((k) => [k, pct()])) as { [K in (typeof ADMISSION_SHARES)[number]]: ReturnType<typeof pct> },
+      )
+      .describe(
+        'each breakdown as a share of total: round(100 × n / total, 2); privateSector = privateEnterprise + enterpriseOwner; null when total is 0',
+      ),
   })
   .describe('admissions whose admittedOn falls in the year and not after asOf (year to date), by the profile at admission');
+
+const TermSchema = z
+  .strictObject({
+    fromYear: z.int().min(1930).max(2199),
+    toYear: z.int().min(1930).max(2199),
+    target: count().nullable().describe('the own term target (nghị quyết đại hội), null when only an assigned one covers the year'),
+    targetAssigned: count().nullable().describe('the assigned target of the same term, null when none'),
+    admitted: count().describe('admissions from 1 January of fromYear to asOf, at most to 31 December of toYear'),
+    achievementPct: pct().describe('round(100 × admitted / target, 1)'),
+    achievementPctAssigned: pct().describe('round(100 × admitted / targetAssigned, 1)'),
+  })
+  .nullable()
+  .describe('the congress term (nhiệm kỳ) a term target of the org covers the year with; null when none does');
 
 const OrgLevelSchema = z.enum(ORG_LEVELS);
 
@@ -39,6 +80,7 @@ export const ReportChildSchema = z.strictObject({
   level: OrgLevelSchema,
   members: MembersSchema,
   admissions: AdmissionsSchema,
+  term: TermSchema,
 });
 
 /** The report of one org for its whole subtree (docs/report.md), keys in the contract's order. */
@@ -56,6 +98,10 @@ export const ReportSchema = z
     ),
     members: MembersSchema,
     admissions: AdmissionsSchema,
+    term: TermSchema,
+    previousYear: z
+      .strictObject({ year: z.int().min(1929).max(2199), admissions: AdmissionCountsSchema })
+      .describe("the previous year's admissions, the whole year (no targets, no shares), for the change from it"),
     recognitions: counts(['total'] as const),
     transfers: counts(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late'] as const).describe(
       'transfers across the subtree boundary in the year to asOf; late: those open and late on asOf',

@@ -1,5 +1,6 @@
 // domain/figures: the report of docs/report.md, rendered from the figures read for it.
 
+import { termPlans, yearPlan } from '../plans.js';
 import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
 import type { Tally } from './catalogue.js';
 import { seriesOf, type FiguresAt } from './reading.js';
@@ -16,11 +17,49 @@ import {
   type RatingFigures,
 } from './types.js';
 
+/** A sub-target of the year's plan and how far the year's admissions meet it. */
+export interface SubTargetFigures {
+  target: number;
+  admitted: number;
+  /** round(100 × admitted / target, 1); null when the target is 0. */
+  achievementPct: number | null;
+}
+
+/** The groups a plan may name a sub-target for (docs/report.md#targets-and-terms). */
+export const SUB_TARGET_GROUPS = ['privateSector', 'student'] as const;
+export type SubTargetGroup = (typeof SUB_TARGET_GROUPS)[number];
+
+/** The shares of `admissions.sharesPct`, in the report's order. */
+export const ADMISSION_SHARES = ['female', 'youthUnion', 'student', 'privateSector', 'contractFreelance', 'readmitted'] as const;
+export type AdmissionShare = (typeof ADMISSION_SHARES)[number];
+
 export interface ReportAdmissions extends AdmissionFigures {
   /** The org's own target for the year (chỉ tiêu), null when none. */
   target: number | null;
   /** round(100 × total / target, 1); null when there is no target or it is 0. */
   achievementPct: number | null;
+  /** The target the level above assigned for the year, null when none. */
+  targetAssigned: number | null;
+  /** round(100 × total / targetAssigned, 1); null when there is none or it is 0. */
+  achievementPctAssigned: number | null;
+  /** Each group the year's own plan (else the assigned one) names a sub-target for. */
+  subTargets: Partial<Record<SubTargetGroup, SubTargetFigures>>;
+  /** Each breakdown as a share of `total`: round(100 × n / total, 2); null when total is 0. */
+  sharesPct: Record<AdmissionShare, number | null>;
+}
+
+/** The congress term a term plan covers `year` with, and the admissions since its start. */
+export interface ReportTerm {
+  fromYear: number;
+  toYear: number;
+  /** The own term target, null when only an assigned one covers the year. */
+  target: number | null;
+  /** The assigned term target of the same term, null when none. */
+  targetAssigned: number | null;
+  /** Admissions from 1 January of fromYear to asOf, at most to 31 December of toYear. */
+  admitted: number;
+  achievementPct: number | null;
+  achievementPctAssigned: number | null;
 }
 
 export interface ReportChild {
@@ -29,6 +68,7 @@ export interface ReportChild {
   level: OrgLevel;
   members: MemberFigures;
   admissions: ReportAdmissions;
+  term: ReportTerm | null;
 }
 
 /** docs/report.md, keys in the contract's order. */
@@ -41,6 +81,9 @@ export interface Report {
   organizations: OrganizationCounts;
   members: MemberFigures;
   admissions: ReportAdmissions;
+  term: ReportTerm | null;
+  /** The previous year's whole admissions, for "tăng … so với năm …". */
+  previousYear: { year: number; admissions: AdmissionFigures };
   recognitions: { total: number };
   transfers: { officialIn: number; officialOut: number; temporaryIn: number; temporaryOut: number; late: number };
   exits: ExitFigures;
@@ -64,7 +107,11 @@ export interface ReportInput {
   /** Its whole-subtree figures, keyed series included. */
   figures: FiguresAt;
   /** Its active children, with the records as they are now and their subtree figures. */
-  children: readonly { org: OrgRecord; figures: FiguresAt }[];
+  children: readonly { org: OrgRecord; figures: FiguresAt; termAdmitted?: number | undefined }[];
+  /** The admissions of its term so far ({@link termToCount}), when a term plan covers the year. */
+  termAdmitted?: number | undefined;
+  /** The yearly figures of the previous year, the whole year (none read: zeros). */
+  previousYear?: Tally;
   year: number;
   /** The day `asOf` is: members, open dossiers, dueSoon, overdue and late are those of its end. */
   date: BusinessDate;
@@ -72,9 +119,30 @@ export interface ReportInput {
 
 /** round(100 × total / target, 1), half up; null when there is no target or it is 0. */
 export function achievementPct(total: number, target: number | null | undefined): number | null {
-  if (target === null || target === undefined || target === 0) return null;
-  // 1000 × total is exact, so a true half (e.g. 1/16 → 6.25) rounds up, not by float luck.
-  return Math.round((1000 * total) / target) / 10;
+  return roundedPct(total, target, 1);
+}
+
+/** round(100 × n / of, decimals), half up; null when `of` is absent or 0. */
+export function roundedPct(n: number, of: number | null | undefined, decimals: 1 | 2): number | null {
+  if (of === null || of === undefined || of === 0) return null;
+  const scale = 10 ** decimals;
+  // 100 × scale × n is exact, so a true half (e.g. 1/16 → 6.25) rounds up, not by float luck.
+  return Math.round((100 * scale * n) / of) / scale;
+}
+
+/**
+ * The term a term plan of `org` covers `year` with, and the last day its admissions count
+ * to: `date`, at most 31 December of `toYear`; undefined when no term plan covers the year.
+ */
+export function termToCount(
+  org: OrgRecord,
+  year: number,
+  date: BusinessDate,
+): { fromYear: number; toYear: number; to: BusinessDate } | undefined {
+  const term = termPlans(org, year);
+  if (!term) return undefined;
+  const last = `${term.toYear}-12-31`;
+  return { fromYear: term.fromYear, toYear: term.toYear, to: date < last ? date : last };
 }
 
 /**
@@ -110,8 +178,54 @@ function group<K extends string>(t: Tally, prefix: string, names: readonly K[]):
 
 function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmissions {
   const a = group(yearly, 'admissions', ADMISSION_FIGURES);
-  const target = org.targets[String(year)] ?? null;
-  return { ...a, target, achievementPct: achievementPct(a.total, target) };
+  const own = yearPlan(org, year, 'own');
+  const assigned = yearPlan(org, year, 'assigned');
+  const target = own?.admissions ?? null;
+  const targetAssigned = assigned?.admissions ?? null;
+  const inGroup: Record<SubTargetGroup, number> = { privateSector: a.privateEnterprise + a.enterpriseOwner, student: a.student };
+  const subTargets: ReportAdmissions['subTargets'] = {};
+  for (const g of SUB_TARGET_GROUPS) {
+    const sub = own?.[g] ?? assigned?.[g];
+    if (sub !== undefined) subTargets[g] = { target: sub, admitted: inGroup[g], achievementPct: achievementPct(inGroup[g], sub) };
+  }
+  const shareOf: Record<AdmissionShare, number> = {
+    female: a.female,
+    youthUnion: a.youthUnion,
+    student: a.student,
+    privateSector: inGroup.privateSector,
+    contractFreelance: a.contractFreelance,
+    readmitted: a.readmitted,
+  };
+  const sharesPct = Object.fromEntries(ADMISSION_SHARES.map((k) => [k, roundedPct(shareOf[k], a.total, 2)])) as Record<
+    AdmissionShare,
+    number | null
+  >;
+  return {
+    ...a,
+    target,
+    achievementPct: achievementPct(a.total, target),
+    targetAssigned,
+    achievementPctAssigned: achievementPct(a.total, targetAssigned),
+    subTargets,
+    sharesPct,
+  };
+}
+
+function termOf(org: OrgRecord, year: number, admitted: number | undefined): ReportTerm | null {
+  const term = termPlans(org, year);
+  if (!term) return null;
+  const n = admitted ?? 0;
+  const target = term.own?.admissions ?? null;
+  const targetAssigned = term.assigned?.admissions ?? null;
+  return {
+    fromYear: term.fromYear,
+    toYear: term.toYear,
+    target,
+    targetAssigned,
+    admitted: n,
+    achievementPct: achievementPct(n, target),
+    achievementPctAssigned: achievementPct(n, targetAssigned),
+  };
 }
 
 const membersOf = (state: Tally): MemberFigures => group(state, 'members', MEMBER_FIGURES);
@@ -136,6 +250,7 @@ export function renderReport(input: ReportInput): Report {
         level: c.org.level,
         members: membersOf(c.figures.state),
         admissions: admissionsOf(c.org, c.figures.yearly, year),
+        term: termOf(c.org, year, c.termAdmitted),
       }),
     );
   return {
@@ -147,6 +262,8 @@ export function renderReport(input: ReportInput): Report {
     organizations: tree.countOrganizations(org.orgId),
     members: membersOf(state),
     admissions: admissionsOf(org, yearly, year),
+    term: termOf(org, year, input.termAdmitted),
+    previousYear: { year: year - 1, admissions: group(input.previousYear ?? {}, 'admissions', ADMISSION_FIGURES) },
     recognitions: { total: yearly['recognitions.total'] ?? 0 },
     transfers: {
       officialIn: moves('transfers.officialIn'),

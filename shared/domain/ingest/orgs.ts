@@ -1,6 +1,7 @@
 // domain: the rules of the organization events (docs/events.md#organizations).
 import type { EventOf } from '../events/index.js';
 import { CELL_LEVELS, type OrgLevel, type OrgRecord } from '../records.js';
+import { planOf, withPlan } from '../plans.js';
 import { apply, bump, reject, retry, type Decision, type LoadedState, type Write } from './decision-types.js';
 
 /** Which levels an active org of each level may hold (docs/events.md#organizations, "may hold"). */
@@ -74,8 +75,8 @@ export function renameOrg(e: EventOf<'org.renamed'>, state: LoadedState): Decisi
 export function setTarget(e: EventOf<'target.set'>, state: LoadedState): Decision {
   const org = activeOrg(state, e.data.orgId);
   if (isDecision(org)) return org;
-  const targets = { ...org.targets, [String(e.data.year)]: e.data.admissions };
-  return apply({ entity: 'org', record: bump({ ...org, targets }, org), expectedVersion: org.version, sameTree: true });
+  const plans = withPlan(org, planOf(e.data));
+  return apply({ entity: 'org', record: bump({ ...org, ...plans }, org), expectedVersion: org.version, sameTree: true });
 }
 
 export function moveOrg(e: EventOf<'org.moved'>, state: LoadedState): Decision {

@@ -4,6 +4,7 @@ import {
   figuresAt,
   monthsToRead,
   renderReport,
+  termToCount,
   type DatedChanges,
   type FiguresQuery,
   type Month,
@@ -11,6 +12,7 @@ import {
   type Report,
 } from '../../domain/figures/index.js';
 import { todayInVietnam, yearOf } from '../../domain/dates.js';
+import { reportText } from '../../domain/report-text.js';
 import type { BusinessDate } from '../../domain/records.js';
 import { dossierThresholds } from '../../domain/rules/index.js';
 import { UnknownOrgError } from '../errors.js';
@@ -47,6 +49,24 @@ const kindOf = (tree: OrgTree, orgId: string) => (tree.children(orgId).length > 
 export async function buildReport(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<Report> {
   const tree = await store.currentOrgTree();
   if (!tree.get(orgId)) throw new UnknownOrgError(orgId);
+  return reportFrom(store, tree, orgId, opts);
+}
+
+/**
+ * The report as the committee's paragraph in Vietnamese (docs/report.md#the-committees-text),
+ * the assigned plans said to come from the org's parent, by its name.
+ * @throws UnknownOrgError for an org that is not registered.
+ */
+export async function buildReportText(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<string> {
+  const tree = await store.currentOrgTree();
+  const org = tree.get(orgId);
+  if (!org) throw new UnknownOrgError(orgId);
+  const report = await reportFrom(store, tree, orgId, opts);
+  const parent = org.parentId === null ? undefined : tree.get(org.parentId);
+  return reportText(report, { assignedBy: parent?.name });
+}
+
+async function reportFrom(store: ReportReader, tree: OrgTree, orgId: string, opts: ReportOptions): Promise<Report> {
   const { date, year } = reportPeriod(opts);
   const children = tree.children(orgId).filter((c) => c.status === 'active');
   const ids = [orgId, ...children.map((c) => c.orgId)];
@@ -55,24 +75,50 @@ export async function buildReport(store: ReportReader, orgId: string, opts: Repo
     store.readItems({ nets: ids.map((id) => ({ orgId: id, kind: kindOf(tree, id) })) }, false),
   ]);
   const dueSoonDays = Math.max(...dossierThresholds(date));
-  const figuresOf = async (id: string, keyed: boolean) => {
+  /** The figures of `id` for a query, from its nets and the months they do not cover. */
+  const readFigures = async (id: string, q: FiguresQuery) => {
     const kind = kindOf(tree, id);
     const nets = read.nets.get(netsId(id, kind));
-    const q: FiguresQuery = { date, year, keyed };
     const months = new Map<Month, DatedChanges>();
     for (const range of monthsToRead(q, nets)) {
       for (const m of await store.queryMonths(id, kind, range, false)) months.set(m.month, m.changes);
     }
-    return figuresAt({ ...q, dueSoonDays }, nets, months);
+    return figuresAt({ ...q, dueSoonDays: q.keyed ? dueSoonDays : 0 }, nets, months);
   };
-  const [figures, ...childFigures] = await Promise.all([figuresOf(orgId, true), ...children.map((c) => figuresOf(c.orgId, false))]);
+  const figuresOf = (id: string, keyed: boolean) => readFigures(id, { date, year, keyed });
+  /** The yearly figures of `y` from 1 January to `to`, as the report reads a year. */
+  const yearlyOf = async (id: string, y: number, to: BusinessDate) => (await readFigures(id, { date: to, year: y, keyed: false })).yearly;
   // A record the tree has but the read missed (removed since?) falls back to the tree's copy.
   const recordOf = (id: string) => records.get(id) ?? tree.get(id)!;
+  /** The admissions of the term a term plan covers `year` with, from its first 1 January to `date` (docs/report.md#targets-and-terms). */
+  const termAdmittedOf = async (id: string): Promise<number | undefined> => {
+    const term = termToCount(recordOf(id), year, date);
+    if (!term) return undefined;
+    const years = [];
+    for (let y = term.fromYear; y <= yearOf(term.to); y++) years.push(y);
+    const tallies = await Promise.all(years.map((y) => yearlyOf(id, y, y === yearOf(term.to) ? term.to : `${y}-12-31`)));
+    return tallies.reduce((n, t) => n + (t['admissions.total'] ?? 0), 0);
+  };
+  const childrenRead = Promise.all(
+    children.map(async (c) => ({ figures: await figuresOf(c.orgId, false), termAdmitted: await termAdmittedOf(c.orgId) })),
+  );
+  const [figures, previousYear, termAdmitted, childFigures] = await Promise.all([
+    figuresOf(orgId, true),
+    yearlyOf(orgId, year - 1, `${year - 1}-12-31`),
+    termAdmittedOf(orgId),
+    childrenRead,
+  ]);
   return renderReport({
     org: recordOf(orgId),
     tree,
-    figures: figures!,
-    children: children.map((c, i) => ({ org: { ...recordOf(c.orgId), status: c.status }, figures: childFigures[i]! })),
+    figures,
+    previousYear,
+    termAdmitted,
+    children: children.map((c, i) => ({
+      org: { ...recordOf(c.orgId), status: c.status },
+      figures: childFigures[i]!.figures,
+      termAdmitted: childFigures[i]!.termAdmitted,
+    })),
     year,
     date,
   });
