@@ -61,14 +61,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('send events (one JSON envelope per line) to the ingest queue')
       .description(
         [
-          'Sends each line (one event envelope), grouped by the person it is about (named in the event, else found on an earlier line or in the stored dossier or transfer), with a deduplication id from (source, id) and the body’s hash. A line over 256 KiB is refused with its number; a line that is not JSON is reported with its number, sent, and counted as rejected.',
-          'With --wait it returns once every line is applied or rejected (and the figures have followed), or at --timeout, and prints {sent, accepted, duplicates, rejected}: every line counts once.',
-          'Exit 1 when events still wait for a predecessor at the timeout (`pending`).',
+          'Sends each line (one event envelope), grouped by the person it is about (named in the event, else found on an earlier line or in the stored dossier or transfer), with a deduplication id from (source, id) and the body’s hash. A line over 256 KiB is refused with its number; a line that is not JSON is reported with its number, sent, and counted as rejected; a line that repeats an earlier line’s (source, id) with another body is a conflict: not sent, counted as rejected, as `validate` reports it.',
+          'With --wait it returns once every line of the file is applied or rejected and, on the local stack, the figures have followed them — an event of someone else’s waiting elsewhere never holds it up — and prints {sent, accepted, duplicates, rejected}: every line counts once. Progress goes to stderr.',
+          '--timeout is a hard limit: at it, exit 1 with `pending` (how many lines are not yet applied or rejected) and `pendingLines`, each line with why: what it waits for, how often it was tried and when it is tried next (or that it went to the dead-letter queue), or that it is held behind an earlier line of the same person; also listed on stderr.',
         ].join('\n\n'),
       )
       .argument('<file>', 'NDJSON: one event envelope per line')
-      .option('--wait', 'wait until every line is applied or rejected')
-      .option('--timeout <seconds>', 'with --wait: give up after this long (default 300)')
+      .option('--wait', 'wait until every line is applied or rejected and the figures have followed')
+      .option('--timeout <seconds>', 'with --wait: a hard limit on the wait (default 300)')
       .option('--sender <id>', 'local stack only: send as this producer identity ($DANGVIEN_PRODUCERS_FILE decides what it may write)'),
   ).action(async (file: string, options) => (await commands()).send(file, options));
 
@@ -113,9 +113,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .command('remind')
       .summary('run the daily reminders job as of a date')
       .description(
-        'Runs the daily job as of that date and prints each reminder it emitted, one JSON per line. The digests it sent (one per subscribed org and day) go to stderr as the text a person reads. Running it twice for a day sends nothing new.',
+        [
+          'Runs the daily job as of that date and prints each reminder it emitted, one JSON per line. The digests it sent (one per subscribed org and day) go to stderr as the text a person reads. Running it twice for a day sends nothing new.',
+          'A date after today (in Vietnam) is a dry run unless --force: the reminders it would send are printed the same way, and nothing is published or recorded (the job’s last run stays as it was). --dry-run does the same for any date.',
+        ].join('\n\n'),
       )
-      .requiredOption('--date <YYYY-MM-DD>', 'the day the job runs as of'),
+      .requiredOption('--date <YYYY-MM-DD>', 'the day the job runs as of')
+      .addOption(new Option('--dry-run', 'print what the job would send, send and record nothing').conflicts('force'))
+      .option('--force', 'run the job for a date after today: its reminders go out now, before their day'),
   ).action(async (options) => (await commands()).remind(options));
 
   const rejected = program
@@ -154,7 +159,7 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('recount every figure from the records; --check only compares')
       .description(
         [
-          'Recounts every figure from the records and replaces the stored figures that differ (and every provisional deadline a newer calendar moves): a repair. It asks first on a terminal; elsewhere it needs --yes.',
+          'Recounts every figure from the records and replaces the stored figures that differ (and every provisional deadline a newer calendar moves): a repair. It asks first on a terminal; elsewhere it needs --yes. It refuses (exit 1) while events flow — a message on the ingest queue, or the figures behind the records — since a change landing between its scan and its writes could leave a figure counted from an older version of a record: run it again once `dangvien status` shows both at rest.',
           '--dry-run lists what it would replace and writes nothing (exit 0 whatever it finds): a look before a repair. --check is the same comparison as a health check: exit 1 when anything differs. Both print {differences, details}.',
         ].join('\n\n'),
       )
@@ -170,14 +175,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .description(
         [
           'One row per member, a header row naming the columns in any order, in English or Vietnamese: memberId, cellId, status (official|probationary), admittedOn, recognizedOn (official only), fullName (optional), sex (female|male), birthDate, ethnicity, religion (optional, empty = none), education and/or qualification (the higher counts), occupation, youthUnion (true|false); a column STT is left aside. Values as the events write them or as a Vietnamese export does (dates dd/mm/yyyy, Nam|Nữ, Chính thức|Dự bị, Có|x / Không|empty, education and occupation by their Vietnamese names: docs/import.md); a value that is neither is a bad row naming its line and column. Each row passes the checks of a member.imported event; bad rows are reported on stderr with their line numbers and skipped.',
-          'Rows are written in batches with a marker each: running the same file again (after Ctrl-C, a crash, or a fix) continues where it stopped and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the local stack it returns once the figures have followed.',
+          'Rows are written in batches with a marker each: running the same file again (after Ctrl-C, a crash, or a fix) continues where it stopped and never counts a member twice. Prints {rows, imported, skipped, badRows}; on the local stack it returns once the figures have followed its rows (never waiting for anything else queued), or at --timeout with `figuresFollowed: false` and exit 1.',
           '--dry-run checks every row the same way against the stored org tree and members, writes nothing, and prints {rows, wouldImport, skipped, badRows}: exit 1 when a row is bad.',
           'Exit 1 when interrupted, 2 when the file cannot be read (missing, not UTF-8, a quote never closed) or its header is wrong.',
         ].join('\n\n'),
       )
       .argument('<file>', 'the CSV file (UTF-8, `,` or `;` between fields)')
       .option('--dry-run', 'check every row, write nothing')
-      .option('--timeout <seconds>', 'how long to wait for the figures to follow (default 1800)'),
+      .option('--timeout <seconds>', 'a hard limit on the wait for the figures to follow its rows (default 1800); exit 1 at it'),
   ).action(async (file: string, options) => (await commands()).importCsv(file, options));
 
   talksToStack(
@@ -185,7 +190,14 @@ export function buildProgram(opts: ProgramOptions): Command {
       .command('status')
       .summary('is it healthy? queues, waiting and rejected events, figures lag, last reminders run')
       .description(
-        'One JSON answer: the ingest queue (visible, in flight, age of the oldest message), the dead-letter queue, the rejected and waiting events, how far the figures lag behind the records, the last completed run of the daily reminders job, and "attention": what needs a person. Exit 1 when something needs a person.',
+        [
+          'One JSON answer: the ingest queue (visible, in flight, age of the oldest message), the dead-letter queue, the rejected and waiting events (the oldest by name), how far the figures lag behind the records, the last completed run of the daily reminders job, each source with its last event and its events and rejections of the last seven days (`sources`), the registered producers silent for too long (`silentProducers`), and "attention": what needs a person. Exit 1 when something needs a person.',
+          'A registered producer (docs/security.md) is named when none of its sources has sent anything for more than its `silentAfterDays` in the registry, else --silent-days (default 14). An event waiting past its short retries (2, 4, 8, 16 s) is named with what it waits for.',
+        ].join('\n\n'),
+      )
+      .option(
+        '--silent-days <days>',
+        'days without an event after which a registered producer is named (default 14; the registry’s silentAfterDays wins)',
       ),
   ).action(async (options) => (await commands()).status(options));
 
