@@ -13,6 +13,7 @@ import type {
   Nominator,
   Occupation,
   OrgLevel,
+  OrgSector,
   Rating,
   Sex,
   TransferKind,
@@ -30,6 +31,7 @@ export type {
   Nominator,
   Occupation,
   OrgLevel,
+  OrgSector,
   Profile,
   Rating,
   Sex,
@@ -62,6 +64,12 @@ export interface OrgRecord extends Versioned {
   mergedInto?: string;
   /** Admission targets by year (chỉ tiêu kết nạp). */
   targets: Record<string, number>;
+  /** When it was founded (thành lập), for `organizations.newInYear`. */
+  establishedOn?: BusinessDate;
+  /** What kind of body it is in, for `organizations.privateSector`. */
+  sector?: OrgSector;
+  /** Its annual ratings by year (đánh giá, xếp loại tổ chức đảng); a later one for a year replaces it. */
+  orgRatings?: Record<string, Rating>;
 }
 
 export interface MemberRecord extends Versioned {
