@@ -13,6 +13,7 @@ import type {
   Nominator,
   Occupation,
   OrgLevel,
+  OrgSector,
   Rating,
   Sex,
   TransferKind,
@@ -30,6 +31,7 @@ export type {
   Nominator,
   Occupation,
   OrgLevel,
+  OrgSector,
   Profile,
   Rating,
   Sex,
@@ -65,6 +67,12 @@ export interface OrgRecord extends Versioned {
    * them: the org's own, read as an own year plan unless `plans` holds one for that year.
    */
   targets: Record<string, number>;
+  /** When it was founded (thành lập), for `organizations.newInYear`. */
+  establishedOn?: BusinessDate;
+  /** What kind of body it is in, for `organizations.privateSector`. */
+  sector?: OrgSector;
+  /** Its annual ratings by year (đánh giá, xếp loại tổ chức đảng); a later one for a year replaces it. */
+  orgRatings?: Record<string, Rating>;
   /** Admission plans by year or term, own or assigned (docs/events.md#targets); absent on older records. */
   plans?: AdmissionPlan[];
 }

@@ -30,6 +30,8 @@ function restructure(
       return true;
     case 'target.set':
     case 'org.renamed':
+    case 'org.updated':
+    case 'org.evaluated':
       return true;
     default:
       return false;
@@ -37,6 +39,7 @@ function restructure(
 }
 
 export interface Expected {
+  organizations: { newInYear: number; privateSector: number };
   members: {
     total: number;
     official: number;
@@ -58,6 +61,7 @@ export interface Expected {
     enterpriseOwner: number;
     contractFreelance: number;
     readmitted: number;
+    populationPolicy: number;
     target: number | null;
   };
   recognitions: { total: number };
@@ -72,6 +76,7 @@ export interface Expected {
     medianDaysToClose: number | null;
   };
   ratings: { excellent: number; good: number; completed: number; notCompleted: number };
+  orgRatings: { excellent: number; good: number; completed: number; notCompleted: number };
   badges: { awarded: number };
 }
 
@@ -86,6 +91,8 @@ type D = {
   orgId: string;
   parentId: string | null;
   mergedInto?: string;
+  establishedOn?: string;
+  sector?: string;
   dossierId: string;
   step: string;
   on: string;
@@ -94,6 +101,7 @@ type D = {
   profile: RawProfile;
   admittedOn: string;
   readmitted?: boolean;
+  exceptions?: string[];
   recognizedOn: string;
   reason: string;
   year: number;
@@ -214,7 +222,7 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
     { cell: string; receivedOn: string; dueOn: string; steps: Array<{ step: string; on: string }>; closedOn?: string }
   >();
   const profiles = new Map<string, RawProfile>();
-  const admissions: Array<{ cell: string; on: string; profile: RawProfile; readmitted: boolean }> = [];
+  const admissions: Array<{ cell: string; on: string; profile: RawProfile; readmitted: boolean; populationPolicy: boolean }> = [];
   const recognitions: Array<{ cell: string; on: string }> = [];
   const outs = new Map<string, { kind: string; cell: string; counterpart: string; on: string }>();
   const ins: Array<{ kind: string; cell: string; counterpart: string; on: string }> = [];
@@ -228,8 +236,22 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
     dossier.closedOn = on;
   };
 
+  /** The orgs' own data as the org events leave it: founding date, sector, dissolved, rating by year. */
+  const orgData = new Map<string, { establishedOn?: string; sector?: string; dissolved?: boolean; ratings: Record<number, string> }>();
+  const orgOf = (orgId: string) => {
+    const o = orgData.get(orgId) ?? { ratings: {} };
+    orgData.set(orgId, o);
+    return o;
+  };
   for (const envelope of city.events) {
     const d = envelope.data as D;
+    if (envelope.type === 'org.registered' || envelope.type === 'org.updated') {
+      if (d.establishedOn !== undefined) orgOf(d.orgId).establishedOn = d.establishedOn;
+      if (d.sector !== undefined) orgOf(d.orgId).sector = d.sector;
+    }
+    if (envelope.type === 'org.dissolved') orgOf(d.orgId).dissolved = true;
+    // A later rating of the same org and year replaces the earlier.
+    if (envelope.type === 'org.evaluated') orgOf(d.orgId).ratings[d.year] = d.rating;
     if (restructure(parents, envelope.type, d)) continue;
     switch (envelope.type) {
       case 'dossier.received':
@@ -245,7 +267,13 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         if (d.dossierId) close(d.dossierId, d.admittedOn);
         start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, moves: [] });
         profiles.set(d.memberId, { ...d.profile });
-        admissions.push({ cell: d.orgId, on: d.admittedOn, profile: d.profile, readmitted: d.readmitted === true });
+        admissions.push({
+          cell: d.orgId,
+          on: d.admittedOn,
+          profile: d.profile,
+          readmitted: d.readmitted === true,
+          populationPolicy: d.exceptions?.includes('population-policy') === true,
+        });
         break;
       case 'member.imported':
         start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, recognizedOn: d.recognizedOn, moves: [] });
@@ -428,7 +456,14 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
     // A rating counts on 31 December of the year rated.
     const yRatings = [...ratings.values()].filter((r) => r.year === year && `${year}-12-31` <= date && inside(r.cell));
     const yExits = exits.filter((e) => inYear(e.on) && inside(e.cell));
+    const orgsInside = [...orgData].filter(([id]) => inside(id)).map(([, o]) => o);
+    // An org's rating counts on 31 December of the year rated, as a member's does.
+    const orgRated = `${year}-12-31` <= date ? orgsInside.map((o) => o.ratings[year]) : [];
     return {
+      organizations: {
+        newInYear: count(orgsInside, (o) => o.establishedOn !== undefined && inYear(o.establishedOn)),
+        privateSector: count(orgsInside, (o) => !o.dissolved && (o.sector === 'private-enterprise' || o.sector === 'foreign-invested')),
+      },
       members: m,
       admissions: {
         total: yAdm.length,
@@ -439,6 +474,7 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         enterpriseOwner: count(yAdm, (a) => a.profile.occupation === 'enterprise-owner'),
         contractFreelance: count(yAdm, (a) => a.profile.occupation === 'contract-freelance'),
         readmitted: count(yAdm, (a) => a.readmitted),
+        populationPolicy: count(yAdm, (a) => a.populationPolicy),
         target: year === city.year ? (city.targets[orgId] ?? null) : null,
       },
       recognitions: { total: count(recognitions, (r) => inYear(r.on) && inside(r.cell)) },
@@ -468,6 +504,12 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         good: count(yRatings, (r) => r.rating === 'good'),
         completed: count(yRatings, (r) => r.rating === 'completed'),
         notCompleted: count(yRatings, (r) => r.rating === 'not-completed'),
+      },
+      orgRatings: {
+        excellent: count(orgRated, (r) => r === 'excellent'),
+        good: count(orgRated, (r) => r === 'good'),
+        completed: count(orgRated, (r) => r === 'completed'),
+        notCompleted: count(orgRated, (r) => r === 'not-completed'),
       },
       badges: { awarded: count(badges, (b) => inYear(b.on) && inside(b.cell)) },
     };

@@ -53,6 +53,14 @@ const DEFAULTS: { [T in EventType]: { occurredAt: string; data: () => DataOf<T> 
     occurredAt: '2021-01-02T08:00:00+07:00',
     data: () => ({ orgId: 'HP', year: 2021, admissions: 1000 }),
   },
+  'org.updated': {
+    occurredAt: '2021-02-01T08:00:00+07:00',
+    data: () => ({ orgId: 'C1', sector: 'private-enterprise' }),
+  },
+  'org.evaluated': {
+    occurredAt: '2022-01-10T08:00:00+07:00',
+    data: () => ({ orgId: 'C1', year: 2021, rating: 'good' }),
+  },
   'dossier.received': {
     occurredAt: '2021-01-04T09:00:00+07:00',
     data: () => ({ dossierId: 'D1', personId: 'M1', orgId: 'C1', receivedOn: '2021-01-04', profile: validProfile() }),

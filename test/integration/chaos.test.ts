@@ -72,11 +72,54 @@ function withDuplicates(sequence: Envelope[], rng: () => number, replay: Envelop
   return placed.sort((a, b) => a.at - b.at).map((p) => p.e);
 }
 
+/**
+ * The organizations' own story of the year, in the city's events by date (one message
+ * group, `orgs`): a cell founded in April, a sector given and changed, a founding date
+ * given late, ratings of 2020 and 2021, one of them corrected after the fact; and one
+ * admission in seven made under the population-policy exception.
+ */
+function withOrgStory(city: City): City {
+  const source = city.events[0]!.source;
+  const story: Array<[on: string, type: string, data: Record<string, unknown>]> = [
+    ['2021-01-15', 'org.evaluated', { orgId: 'Q1-G', year: 2020, rating: 'good' }],
+    ['2021-01-15', 'org.evaluated', { orgId: 'Q2', year: 2020, rating: 'excellent' }],
+    ['2021-02-01', 'org.updated', { orgId: 'Q2-C', sector: 'state-enterprise' }],
+    ['2021-03-01', 'org.updated', { orgId: 'Q3-G', establishedOn: '2021-01-20', sector: 'private-enterprise' }],
+    [
+      '2021-04-15',
+      'org.registered',
+      {
+        orgId: 'Q1-N',
+        parentId: 'Q1',
+        name: 'Chi bộ Công ty TNHH Minh Phát',
+        level: 'grassroots-cell',
+        establishedOn: '2021-04-15',
+        sector: 'private-enterprise',
+      },
+    ],
+    ['2021-07-01', 'org.updated', { orgId: 'Q2-C', sector: 'foreign-invested' }],
+    ['2021-12-20', 'org.evaluated', { orgId: 'Q1-G-C1', year: 2021, rating: 'good' }],
+    ['2021-12-20', 'org.evaluated', { orgId: 'Q1', year: 2021, rating: 'excellent' }],
+    ['2021-12-20', 'org.evaluated', { orgId: 'Q3-C', year: 2021, rating: 'completed' }],
+    ['2021-12-28', 'org.evaluated', { orgId: 'Q1-G-C1', year: 2021, rating: 'not-completed' }],
+  ];
+  let admitted = 0;
+  const events = city.events.map((e) =>
+    e.type === 'member.admitted' && admitted++ % 7 === 0 ? { ...e, data: { ...e.data, exceptions: ['population-policy'] } } : e,
+  );
+  story.forEach(([on, type, data], k) => {
+    const envelope = { id: `csdl-orgs-${k + 1}`, type, occurredAt: `${on}T07:30:00+07:00`, source, data } as Envelope;
+    const at = events.findIndex((e) => e.occurredAt.slice(0, 10) > on);
+    events.splice(at < 0 ? events.length : at, 0, envelope);
+  });
+  return { ...city, events };
+}
+
 // ---------------------------------------------------------------------------
 
 describe('chaos: a year of a city, duplicated, interleaved, with a crashing figures Lambda', () => {
   // The compact tree: HP > Q1..Q3 > {Qk-G > Qk-G-C1, Qk-G-C2; Qk-C}, nine cells; the rolls as member.imported events.
-  const city = generateCity({ seed: SEED, members: MEMBERS, events: EVENTS, tree: { districts: 3 }, rolls: 'events' });
+  const city = withOrgStory(generateCity({ seed: SEED, members: MEMBERS, events: EVENTS, tree: { districts: 3 }, rolls: 'events' }));
   const expected = referenceReports(city);
   let stack: TestStack;
   const stats = { events: city.events.length, deliveries: 0, phases: 0, crashes: 0, refreshes: 0, ms: 0 };
@@ -136,6 +179,9 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
       'member.imported',
       'member.recognized',
       'member.updated',
+      'org.evaluated',
+      'org.registered',
+      'org.updated',
       'transfer.cancelled',
       'transfer.issued',
       'transfer.received',
@@ -193,6 +239,12 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
     expect(root.some((r) => r.dossiers.overdue > 0)).toBe(true);
     expect(root.some((r) => r.transfers.late > 0)).toBe(true);
     expect(root.some((r) => r.ratings.good > 0)).toBe(true);
+    expect(root[4]!.admissions.populationPolicy).toBeGreaterThan(0);
+    expect(root[4]!.organizations).toEqual({ newInYear: 2, privateSector: 3 });
+    expect(root[2]!.organizations.newInYear).toBe(2);
+    expect(root[1]!.organizations.newInYear).toBe(1);
+    expect(root[4]!.orgRatings).toEqual({ excellent: 1, good: 0, completed: 1, notCompleted: 1 });
+    expect(root[0]!.orgRatings).toEqual({ excellent: 1, good: 1, completed: 0, notCompleted: 0 });
     expect(root[4]!.dossiers.medianDaysToClose).not.toBeNull();
   });
 });

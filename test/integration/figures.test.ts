@@ -48,7 +48,14 @@ describe('figures on the emulators', () => {
     const hp = await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' });
     expect(hp.members).toMatchObject({ total: 3, probationary: 3, female: 1 });
     expect(hp.admissions).toMatchObject({ total: 3, female: 1, student: 1, youthUnion: 2, target: 3, achievementPct: 100 });
-    expect(hp.organizations).toEqual({ grassroots: 3, grassrootsCommittees: 1, grassrootsCells: 2, cells: 2 });
+    expect(hp.organizations).toEqual({
+      grassroots: 3,
+      grassrootsCommittees: 1,
+      grassrootsCells: 2,
+      cells: 2,
+      newInYear: 0,
+      privateSector: 0,
+    });
     expect(hp.children.map((c) => [c.orgId, c.members.total])).toEqual([
       ['Q1', 2],
       ['Q2', 1],
@@ -115,6 +122,27 @@ describe('figures on the emulators', () => {
     expect(afterOrg).not.toBe(before);
     expect(afterOrg.has('C13')).toBe(true);
     expect((await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' })).organizations.cells).toBe(cellsBefore + 1);
+  });
+
+  it('shows a rating corrected, a sector changed and a founding date given in a warm report at once', async () => {
+    // Prepare: the report's tree is warm
+    const before = await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' });
+    // Act
+    await stack.send([
+      validEvent('org.evaluated', { data: { orgId: 'C11', year: 2021, rating: 'good' } }),
+      validEvent('org.updated', { data: { orgId: 'C12', sector: 'private-enterprise', establishedOn: '2021-06-01' } }),
+      validEvent('org.evaluated', { data: { orgId: 'G1', year: 2021, rating: 'completed' } }),
+      validEvent('org.evaluated', { data: { orgId: 'C11', year: 2021, rating: 'excellent' } }),
+    ]);
+    await stack.settle();
+    const after = await buildReport(stack.stores.figures, 'G1', { date: '2021-12-31' });
+    const hp = await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' });
+    // Assess
+    expect(before.orgRatings).toEqual({ excellent: 0, good: 0, completed: 0, notCompleted: 0 });
+    expect(after.orgRatings).toEqual({ excellent: 1, good: 0, completed: 1, notCompleted: 0 });
+    expect(after.organizations).toMatchObject({ newInYear: 1, privateSector: 1 });
+    expect(after.members).toEqual(before.members);
+    expect(hp.orgRatings).toEqual(after.orgRatings);
   });
 
   it('finds no difference between the stored figures and a recount from the records', async () => {

@@ -75,6 +75,17 @@ const invalid: { [T in EventType]: InvalidCase[] } = {
     { name: 'fractional target', make: () => withData('target.set', { admissions: 2.5 }), path: 'data.admissions' },
     { name: 'year as a string', make: () => withData('target.set', { year: '2021' }), path: 'data.year' },
   ],
+  'org.updated': [
+    { name: 'nothing to change', make: () => without('org.updated', 'sector'), path: 'data' },
+    { name: 'unknown sector', make: () => withData('org.updated', { sector: 'private' }), path: 'data.sector' },
+    { name: 'impossible founding date', make: () => withData('org.updated', { establishedOn: '2021-02-30' }), path: 'data.establishedOn' },
+    { name: 'a parent cannot be changed here', make: () => withData('org.updated', { parentId: 'HP' }), path: 'data.parentId' },
+  ],
+  'org.evaluated': [
+    { name: 'year 9999', make: () => withData('org.evaluated', { year: 9999 }), path: 'data.year' },
+    { name: 'a member rating word', make: () => withData('org.evaluated', { rating: 'notCompleted' }), path: 'data.rating' },
+    { name: 'no year', make: () => without('org.evaluated', 'year'), path: 'data.year' },
+  ],
   'dossier.received': [
     { name: 'impossible date', make: () => withData('dossier.received', { receivedOn: '2021-02-30' }), path: 'data.receivedOn' },
     {
@@ -264,7 +275,7 @@ describe('EVENT_TYPES', () => {
 
     // Assess
     expect(types).toEqual(keys);
-    expect(new Set(types).size).toBe(26);
+    expect(new Set(types).size).toBe(28);
   });
 });
 
@@ -322,6 +333,14 @@ describe('optional and alternative shapes', () => {
   it.each([
     ['org.registered root', validEvent('org.registered', { data: { orgId: 'HP', parentId: null, level: 'province' } })],
     ['org.dissolved without mergedInto', validEvent('org.dissolved', { data: { mergedInto: undefined } })],
+    [
+      'org.registered with its founding date and sector',
+      validEvent('org.registered', { data: { establishedOn: '2021-05-19', sector: 'foreign-invested' } }),
+    ],
+    [
+      'org.updated with every field',
+      validEvent('org.updated', { data: { name: 'Chi bộ Công ty A', establishedOn: '2019-01-01', sector: 'state-enterprise' } }),
+    ],
     ['dossier.closed without note', validEvent('dossier.closed', { data: { note: undefined } })],
     ['member.admitted minimal', validEvent('member.admitted', { data: { ceremonyOn: undefined } })],
     ['member.admitted with dossier, readmitted', validEvent('member.admitted', { data: { dossierId: 'D1', readmitted: true } })],
@@ -454,6 +473,11 @@ describe('NFC normalisation', () => {
       'org.registered name',
       validEvent('org.registered', { data: { name: nfd } }),
       (e: DomainEvent) => (e.type === 'org.registered' ? e.data.name : undefined),
+    ],
+    [
+      'org.updated name',
+      validEvent('org.updated', { data: { name: nfd } }),
+      (e: DomainEvent) => (e.type === 'org.updated' ? e.data.name : undefined),
     ],
     [
       'dossier.closed note',

@@ -322,7 +322,7 @@ describe('what a fact counts, year to date', () => {
       fact('C1', admission({ female: true, youthUnion: true, occupation: 'student' })),
       fact('C1', admission({ occupation: 'private-enterprise', readmitted: true })),
       fact('C1', admission({ occupation: 'enterprise-owner' })),
-      fact('C1', admission({ occupation: 'contract-freelance' })),
+      fact('C1', admission({ occupation: 'contract-freelance', populationPolicy: true })),
       fact('C1', { kind: 'recognition' }),
       fact('C1', out('C2')),
       fact('C1', out('EXT', 'temporary')),
@@ -357,6 +357,7 @@ describe('what a fact counts, year to date', () => {
       enterpriseOwner: 1,
       contractFreelance: 1,
       readmitted: 1,
+      populationPolicy: 1,
     });
     expect(r.recognitions.total).toBe(1);
     expect(seriesOf(yearly, 'transfers.officialOut')).toEqual({ C2: 1 });
@@ -745,10 +746,19 @@ describe('renderReport', () => {
       'exits',
       'dossiers',
       'ratings',
+      'orgRatings',
       'badges',
       'children',
     ]);
-    expect(Object.keys(r.organizations)).toEqual(['grassroots', 'grassrootsCommittees', 'grassrootsCells', 'cells']);
+    expect(Object.keys(r.organizations)).toEqual([
+      'grassroots',
+      'grassrootsCommittees',
+      'grassrootsCells',
+      'cells',
+      'newInYear',
+      'privateSector',
+    ]);
+    expect(Object.keys(r.orgRatings)).toEqual(['excellent', 'good', 'completed', 'notCompleted']);
     expect(Object.keys(r.members)).toEqual([
       'total',
       'official',
@@ -770,6 +780,7 @@ describe('renderReport', () => {
       'enterpriseOwner',
       'contractFreelance',
       'readmitted',
+      'populationPolicy',
       'target',
       'achievementPct',
       'targetAssigned',

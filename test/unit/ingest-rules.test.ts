@@ -1,4 +1,4 @@
-// The ingest rules of docs/events.md, event type by event type: for each of the 26
+// The ingest rules of docs/events.md, event type by event type: for each of the 28
 // types the accepted path (record effect and facts) and every rejected or retried path
 // with its exact reason code. Pure: runs the domain through the in-memory harness.
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,23 @@ const cases: Record<EventType, Case[]> = {
       when: () => reg('C3', 'Q1', 'grassroots-cell'),
       then: applied,
       assess: (h) => expect(h.orgs.get('C3')).toMatchObject({ parentId: 'Q1', level: 'grassroots-cell', status: 'active' }),
+    },
+    {
+      name: 'with its founding date and sector',
+      given: baseOrgs,
+      when: () =>
+        validEvent('org.registered', {
+          data: {
+            orgId: 'C3',
+            parentId: 'Q1',
+            name: 'Chi bộ Công ty A',
+            level: 'grassroots-cell',
+            establishedOn: '2021-05-19',
+            sector: 'private-enterprise',
+          },
+        }),
+      then: applied,
+      assess: (h) => expect(h.orgs.get('C3')).toMatchObject({ establishedOn: '2021-05-19', sector: 'private-enterprise' }),
     },
     { name: 'the same orgId twice', given: baseOrgs, when: () => reg('C1', 'Q1', 'grassroots-cell'), then: rejected('org-exists') },
     { name: 'the parent has not arrived yet', when: () => reg('C1', 'Q1', 'grassroots-cell'), then: retried('missing-org') },
@@ -381,6 +398,100 @@ const cases: Record<EventType, Case[]> = {
       when: () => validEvent('target.set', { data: { kind: 'district' as never } }),
       then: rejected('schema'),
     },
+  ],
+
+  'org.updated': [
+    {
+      name: 'the sector and founding date are kept, the name and tree untouched',
+      given: baseOrgs,
+      when: () => validEvent('org.updated', { data: { orgId: 'C1', sector: 'foreign-invested', establishedOn: '2021-05-19' } }),
+      then: applied,
+      assess: (h) =>
+        expect(h.orgs.get('C1')).toMatchObject({
+          name: 'Chi bộ Khu phố 1',
+          parentId: 'Q1',
+          sector: 'foreign-invested',
+          establishedOn: '2021-05-19',
+          version: 2,
+        }),
+    },
+    {
+      name: 'a later sector replaces the earlier',
+      given: () => [...baseOrgs(), validEvent('org.updated', { data: { sector: 'state-enterprise' } })],
+      when: () => validEvent('org.updated', { data: { sector: 'private-enterprise' } }),
+      then: applied,
+      assess: (h) => expect(h.orgs.get('C1')?.sector).toBe('private-enterprise'),
+    },
+    {
+      name: 'a name given in NFD is kept in NFC',
+      given: baseOrgs,
+      when: () => validEvent('org.updated', { data: { sector: undefined, name: 'Chi bộ Công ty Thuỷ sản'.normalize('NFD') } }),
+      then: applied,
+      assess: (h) => expect(h.orgs.get('C1')?.name).toBe('Chi bộ Công ty Thuỷ sản'.normalize('NFC')),
+    },
+    { name: 'an unknown org', when: () => validEvent('org.updated'), then: retried('missing-org') },
+    {
+      name: 'a dissolved org',
+      given: () => [...world(), dissolve('Q2')],
+      when: () => validEvent('org.updated', { data: { orgId: 'Q2' } }),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'founded after a year it was already rated for',
+      given: () => [...baseOrgs(), validEvent('org.evaluated', { data: { year: 2021 } })],
+      when: () => validEvent('org.updated', { data: { establishedOn: '2022-01-01' } }),
+      then: rejected('before-established'),
+    },
+    {
+      name: 'nothing to change',
+      given: baseOrgs,
+      when: () => validEvent('org.updated', { data: { sector: undefined } }),
+      then: rejected('schema'),
+    },
+  ],
+
+  'org.evaluated': [
+    {
+      name: 'the rating of the year is kept on the org',
+      given: baseOrgs,
+      when: () => validEvent('org.evaluated'),
+      then: applied,
+      assess: (h) => expect(h.orgs.get('C1')).toMatchObject({ orgRatings: { '2021': 'good' }, version: 2 }),
+    },
+    {
+      name: 'a corrected rating for the same year replaces the earlier, other years stay',
+      given: () => [...baseOrgs(), validEvent('org.evaluated', { data: { year: 2020 } }), validEvent('org.evaluated')],
+      when: () => validEvent('org.evaluated', { data: { rating: 'not-completed' } }),
+      then: applied,
+      assess: (h) => expect(h.orgs.get('C1')?.orgRatings).toEqual({ '2020': 'good', '2021': 'not-completed' }),
+    },
+    {
+      name: 'a non-cell org is rated too',
+      given: baseOrgs,
+      when: () => validEvent('org.evaluated', { data: { orgId: 'Q1', rating: 'excellent' } }),
+      then: applied,
+      assess: (h) => expect(h.orgs.get('Q1')?.orgRatings).toEqual({ '2021': 'excellent' }),
+    },
+    { name: 'an unknown org', when: () => validEvent('org.evaluated'), then: retried('missing-org') },
+    {
+      name: 'a dissolved org',
+      given: () => [...world(), dissolve('Q2')],
+      when: () => validEvent('org.evaluated', { data: { orgId: 'Q2' } }),
+      then: rejected('org-dissolved'),
+    },
+    {
+      name: 'a year before the org was established',
+      given: () => [...baseOrgs(), validEvent('org.updated', { data: { establishedOn: '2021-05-19' } })],
+      when: () => validEvent('org.evaluated', { data: { year: 2020 } }),
+      then: rejected('before-established'),
+    },
+    {
+      name: 'the year it was established',
+      given: () => [...baseOrgs(), validEvent('org.updated', { data: { establishedOn: '2021-05-19' } })],
+      when: () => validEvent('org.evaluated', { data: { year: 2021 } }),
+      then: applied,
+    },
+    { name: 'year 9999', given: baseOrgs, when: () => validEvent('org.evaluated', { data: { year: 9999 } }), then: rejected('schema') },
   ],
 
   'dossier.received': [

@@ -76,6 +76,8 @@ describe('orgsTouched: every org an event reaches', () => {
     ['org.moved: the org and its new parent', ev('org.moved', { orgId: 'C9', parentId: 'Q1' }), ['C9', 'Q1']],
     ['org.dissolved: the org and its merge target', ev('org.dissolved', { orgId: 'C1', mergedInto: 'C9' }), ['C1', 'C9']],
     ['target.set', ev('target.set', { orgId: 'Q2' }), ['Q2']],
+    ['org.updated', ev('org.updated', { orgId: 'C9' }), ['C9']],
+    ['org.evaluated', ev('org.evaluated', { orgId: 'Q2' }), ['Q2']],
     ['dossier.received', ev('dossier.received', { dossierId: 'NEW', orgId: 'C1' }), ['C1']],
     ['dossier.received reusing a dossier id: its cell too', ev('dossier.received', { dossierId: 'D9', orgId: 'C1' }), ['C1', 'C9']],
     ['dossier.stepCompleted: the dossier’s cell', ev('dossier.stepCompleted', { dossierId: 'D9' }), ['C9']],
@@ -174,6 +176,20 @@ describe('orgsTouched: every org an event reaches', () => {
     const outside = events.map((e) => outsideScope(Q1, orgsTouched(e, state()), state().orgs));
     // Assess
     expect(outside).toEqual(events.map(() => ['C9']));
+  });
+});
+
+describe('a district rates and updates only its own organizations', () => {
+  it('may rate and update itself and its cells, not another district or the city above', () => {
+    // Prepare
+    const mine = [ev('org.evaluated', { orgId: 'Q1' }), ev('org.updated', { orgId: 'C2', sector: 'residential' })];
+    const theirs = [ev('org.evaluated', { orgId: 'C9' }), ev('org.updated', { orgId: 'Q2' }), ev('org.evaluated', { orgId: 'HP' })];
+    // Act
+    const outsideMine = mine.map((e) => outsideScope(Q1, orgsTouched(e, state()), state().orgs));
+    const outsideTheirs = theirs.map((e) => outsideScope(Q1, orgsTouched(e, state()), state().orgs));
+    // Assess
+    expect(outsideMine).toEqual([[], []]);
+    expect(outsideTheirs).toEqual([['C9'], ['Q2'], ['HP']]);
   });
 });
 

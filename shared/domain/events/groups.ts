@@ -39,6 +39,8 @@ function rawSubjectOf(event: DomainEvent): string {
     case 'org.moved':
     case 'org.dissolved':
     case 'target.set':
+    case 'org.updated':
+    case 'org.evaluated':
       return 'orgs';
     case 'dossier.received':
       return event.data.personId;

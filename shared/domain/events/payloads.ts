@@ -14,6 +14,7 @@ import {
   NominatorSchema,
   OccupationSchema,
   OrgLevelSchema,
+  OrgSectorSchema,
   RatingSchema,
   SexSchema,
   TransferKindSchema,
@@ -121,12 +122,30 @@ const orgRegistered = z
     parentId: IdSchema.nullable(),
     name: name(300),
     level: OrgLevelSchema,
+    establishedOn: BusinessDateSchema.optional(),
+    sector: OrgSectorSchema.optional(),
   })
   .superRefine((d, ctx) => {
     if (d.parentId === d.orgId) ctx.addIssue({ code: 'custom', path: ['parentId'], message: 'must differ from orgId' });
   });
 
 const orgRenamed = z.strictObject({ orgId: IdSchema, name: name(300) });
+
+// An update with nothing to change is a producer bug, not a no-op to record.
+const orgUpdated = z
+  .strictObject({
+    orgId: IdSchema,
+    name: name(300).optional(),
+    sector: OrgSectorSchema.optional(),
+    establishedOn: BusinessDateSchema.optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.name === undefined && d.sector === undefined && d.establishedOn === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'names none of name, sector, establishedOn' });
+    }
+  });
+
+const orgEvaluated = z.strictObject({ orgId: IdSchema, year: YearSchema, rating: RatingSchema });
 
 // A move always has a parent: no restructuring so far has made a subtree a new root,
 // and allowing null would let a typo detach a whole district from its province.
@@ -353,6 +372,8 @@ export const dataSchemas = {
   'org.moved': orgMoved,
   'org.dissolved': orgDissolved,
   'target.set': targetSet,
+  'org.updated': orgUpdated,
+  'org.evaluated': orgEvaluated,
   'dossier.received': dossierReceived,
   'dossier.stepCompleted': dossierStepCompleted,
   'dossier.closed': dossierClosed,

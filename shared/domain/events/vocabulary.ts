@@ -62,6 +62,22 @@ export type ExitReason = z.infer<typeof ExitReasonSchema>;
 export const RatingSchema = z.enum(['excellent', 'good', 'completed', 'not-completed']);
 export type Rating = z.infer<typeof RatingSchema>;
 
+/**
+ * What kind of body a party organization is in (docs/events.md#organizations): for
+ * `organizations.privateSector` and the sentences about party organizations in enterprises.
+ */
+export const OrgSectorSchema = z.enum([
+  'private-enterprise',
+  'foreign-invested',
+  'state-enterprise',
+  'public-agency',
+  'residential',
+  'armed-forces',
+  'education',
+  'other',
+]);
+export type OrgSector = z.infer<typeof OrgSectorSchema>;
+
 export const TransferKindSchema = z.enum(['official', 'temporary']);
 export type TransferKind = z.infer<typeof TransferKindSchema>;
 

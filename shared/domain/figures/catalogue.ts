@@ -56,6 +56,8 @@ export const FIXED_FIGURES = [
   { name: 'ratings.completed', kind: 'event' },
   { name: 'ratings.notCompleted', kind: 'event' },
   { name: 'badges.awarded', kind: 'event' },
+  // The committee's figures of organizations and admissions (docs/report.md).
+  { name: 'admissions.populationPolicy', kind: 'event' },
 ] as const satisfies ReadonlyArray<{ name: string; kind: FigureKind }>;
 
 export type FixedFigure = (typeof FIXED_FIGURES)[number]['name'];

@@ -10,5 +10,6 @@ export * from './codec.js';
 export * from './reading.js';
 export * from './delta.js';
 export * from './tree.js';
+export * from './org-figures.js';
 export * from './report.js';
 export * from './stale.js';

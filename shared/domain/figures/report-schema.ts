@@ -93,8 +93,15 @@ export const ReportSchema = z
       'the day members, open dossiers, dueSoon, overdue and late are judged on, and the last day the yearly figures count',
     ),
     year: z.int().min(1930).max(2200).describe('the year of the yearly figures, counted from 1 January to asOf'),
-    organizations: counts(['grassroots', 'grassrootsCommittees', 'grassrootsCells', 'cells'] as const).describe(
-      'orgs of the subtree by level, today (grassroots = grassrootsCommittees + grassrootsCells; cells = level cell only)',
+    organizations: counts([
+      'grassroots',
+      'grassrootsCommittees',
+      'grassrootsCells',
+      'cells',
+      'newInYear',
+      'privateSector',
+    ] as const).describe(
+      'orgs of the subtree by level, today (grassroots = grassrootsCommittees + grassrootsCells; cells = level cell only); newInYear: founded in the year to asOf; privateSector: active, in a private-enterprise or foreign-invested body, today',
     ),
     members: MembersSchema,
     admissions: AdmissionsSchema,
@@ -122,6 +129,9 @@ export const ReportSchema = z
         ),
     }),
     ratings: counts(['excellent', 'good', 'completed', 'notCompleted'] as const),
+    orgRatings: counts(['excellent', 'good', 'completed', 'notCompleted'] as const).describe(
+      "the subtree's organizations (itself included) by their rating for the year, counted from 31 December of it",
+    ),
     badges: counts(['awarded'] as const),
     children: z.array(ReportChildSchema).describe('the active children, sorted by orgId'),
   })

@@ -5,6 +5,7 @@ import type { BusinessDate, OrgLevel, OrgRecord } from '../records.js';
 import type { Tally } from './catalogue.js';
 import { seriesOf, type FiguresAt } from './reading.js';
 import type { OrganizationCounts, OrgTree } from './tree.js';
+import { orgFiguresOf, type OrgProfileCounts } from './org-figures.js';
 import {
   ADMISSION_FIGURES,
   MEMBER_FIGURES,
@@ -78,7 +79,7 @@ export interface Report {
   level: OrgLevel;
   asOf: BusinessDate;
   year: number;
-  organizations: OrganizationCounts;
+  organizations: OrganizationCounts & OrgProfileCounts;
   members: MemberFigures;
   admissions: ReportAdmissions;
   term: ReportTerm | null;
@@ -96,6 +97,8 @@ export interface Report {
     medianDaysToClose: number | null;
   };
   ratings: RatingFigures;
+  /** The subtree's organizations by their own rating for the year (đánh giá, xếp loại tổ chức đảng). */
+  orgRatings: RatingFigures;
   badges: { awarded: number };
   children: ReportChild[];
 }
@@ -253,13 +256,14 @@ export function renderReport(input: ReportInput): Report {
         term: termOf(c.org, year, c.termAdmitted),
       }),
     );
+  const own = orgFiguresOf(tree, org.orgId, year, date);
   return {
     orgId: org.orgId,
     name: org.name,
     level: org.level,
     asOf: date,
     year,
-    organizations: tree.countOrganizations(org.orgId),
+    organizations: { ...tree.countOrganizations(org.orgId), ...own.organizations },
     members: membersOf(state),
     admissions: admissionsOf(org, yearly, year),
     term: termOf(org, year, input.termAdmitted),
@@ -282,6 +286,7 @@ export function renderReport(input: ReportInput): Report {
       medianDaysToClose: medianOfCounts(seriesOf(yearly, 'dossiers.daysToClose')),
     },
     ratings: group(yearly, 'ratings', ['excellent', 'good', 'completed', 'notCompleted'] as const),
+    orgRatings: own.orgRatings,
     badges: { awarded: yearly['badges.awarded'] ?? 0 },
     children,
   };

@@ -40,6 +40,7 @@ export const ADMISSION_FIGURES = [
   'enterpriseOwner',
   'contractFreelance',
   'readmitted',
+  'populationPolicy',
 ] as const satisfies ReadonlyArray<keyof AdmissionFigures>;
 
 export interface AdmissionFigures {
@@ -51,6 +52,8 @@ export interface AdmissionFigures {
   enterpriseOwner: number;
   contractFreelance: number;
   readmitted: number;
+  /** Admitted under the population-policy exception (`exceptions` holds `population-policy`). */
+  populationPolicy: number;
 }
 
 export interface DossierStepFigures {

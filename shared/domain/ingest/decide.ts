@@ -13,7 +13,7 @@ import {
   recognizeMember,
   updateMember,
 } from './members.js';
-import { dissolveOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget } from './orgs.js';
+import { dissolveOrg, evaluateOrg, moveOrg, registerOrg, renameOrg, rollsOf, setTarget, updateOrg } from './orgs.js';
 import { mergeChain } from './lookups.js';
 import { cancelTransfer, issueTransfer, receiveTransfer, returnTransfer } from './transfers.js';
 import { completeClass, dropCandidate, listCandidate } from './candidates.js';
@@ -38,6 +38,8 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
     case 'org.renamed':
     case 'org.moved':
     case 'target.set':
+    case 'org.updated':
+    case 'org.evaluated':
       return { ...needs, allOrgs: true };
     case 'org.dissolved': {
       // Without a merge target it must be empty: no active or in-transit member and no
@@ -144,6 +146,10 @@ function dispatch(event: DomainEvent, state: LoadedState): Decision {
       return dissolveOrg(event, state);
     case 'target.set':
       return setTarget(event, state);
+    case 'org.updated':
+      return updateOrg(event, state);
+    case 'org.evaluated':
+      return evaluateOrg(event, state);
     case 'dossier.received':
       return receiveDossier(event, state);
     case 'dossier.stepCompleted':

@@ -50,7 +50,9 @@ export type RejectReason =
   /** docs/events.md#after-the-decision: a second filing of the party file. */
   | 'already-filed'
   /** docs/events.md#after-the-decision: a party card, or a badge, for a member who is not official (on that date). */
-  | 'not-official';
+  | 'not-official'
+  /** docs/events.md#organizations: an org's rating for a year before it was established, or an establishment after a rated year. */
+  | 'before-established';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer' | 'missing-candidate';

@@ -53,7 +53,7 @@ function activeOrg(state: LoadedState, orgId: string): OrgRecord | Decision {
 const isDecision = (x: OrgRecord | Decision): x is Decision => 'outcome' in x;
 
 export function registerOrg(e: EventOf<'org.registered'>, state: LoadedState): Decision {
-  const { orgId, parentId, name, level } = e.data;
+  const { orgId, parentId, name, level, establishedOn, sector } = e.data;
   if (state.orgs.has(orgId)) return reject('org-exists', `organization ${orgId} is already registered`);
   if (parentId !== null) {
     const parent = activeOrg(state, parentId);
@@ -62,7 +62,19 @@ export function registerOrg(e: EventOf<'org.registered'>, state: LoadedState): D
       return reject('bad-parent', `a ${parent.level} cannot hold a ${level}`);
     }
   }
-  const record = bump<OrgRecord>({ orgId, parentId, name, level, status: 'active', targets: {} }, undefined);
+  const record = bump<OrgRecord>(
+    {
+      orgId,
+      parentId,
+      name,
+      level,
+      status: 'active',
+      targets: {},
+      ...(establishedOn ? { establishedOn } : {}),
+      ...(sector ? { sector } : {}),
+    },
+    undefined,
+  );
   return apply({ entity: 'org', record, expectedVersion: null });
 }
 
@@ -77,6 +89,51 @@ export function setTarget(e: EventOf<'target.set'>, state: LoadedState): Decisio
   if (isDecision(org)) return org;
   const plans = withPlan(org, planOf(e.data));
   return apply({ entity: 'org', record: bump({ ...org, ...plans }, org), expectedVersion: org.version, sameTree: true });
+}
+
+/** The first year an org can be rated in: that of its founding, when known. */
+const firstRatedYear = (establishedOn: string | undefined): number =>
+  establishedOn === undefined ? -Infinity : Number(establishedOn.slice(0, 4));
+
+/**
+ * A change of name, sector or founding date (docs/events.md#organizations). It moves no
+ * member figure, but the report counts orgs by sector and founding date over the whole
+ * subtree from the tree it keeps, so the write moves the tree's version (no `sameTree`).
+ */
+export function updateOrg(e: EventOf<'org.updated'>, state: LoadedState): Decision {
+  const org = activeOrg(state, e.data.orgId);
+  if (isDecision(org)) return org;
+  const { name, sector, establishedOn } = e.data;
+  const rated = Object.keys(org.orgRatings ?? {}).map(Number);
+  if (establishedOn !== undefined && rated.some((y) => y < firstRatedYear(establishedOn))) {
+    return reject('before-established', `organization ${org.orgId} has a rating for a year before ${establishedOn}`);
+  }
+  const record = bump<OrgRecord>(
+    {
+      ...org,
+      ...(name !== undefined ? { name } : {}),
+      ...(sector !== undefined ? { sector } : {}),
+      ...(establishedOn !== undefined ? { establishedOn } : {}),
+    },
+    org,
+  );
+  return apply({ entity: 'org', record, expectedVersion: org.version });
+}
+
+/**
+ * The annual rating of an org (docs/events.md#organizations): a later one for the same
+ * year replaces the earlier. Kept on the org record, which the report's tree holds
+ * (`orgRatings`), so the write moves the tree's version.
+ */
+export function evaluateOrg(e: EventOf<'org.evaluated'>, state: LoadedState): Decision {
+  const org = activeOrg(state, e.data.orgId);
+  if (isDecision(org)) return org;
+  const { year, rating } = e.data;
+  if (year < firstRatedYear(org.establishedOn)) {
+    return reject('before-established', `organization ${org.orgId} was established on ${org.establishedOn}, after ${year}`);
+  }
+  const orgRatings = { ...org.orgRatings, [String(year)]: rating };
+  return apply({ entity: 'org', record: bump({ ...org, orgRatings }, org), expectedVersion: org.version });
 }
 
 export function moveOrg(e: EventOf<'org.moved'>, state: LoadedState): Decision {

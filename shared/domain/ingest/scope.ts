@@ -40,6 +40,8 @@ export function orgsTouched(event: DomainEvent, state: LoadedState): string[] {
       }
       case 'org.renamed':
       case 'target.set':
+      case 'org.updated':
+      case 'org.evaluated':
         return [event.data.orgId];
       case 'org.moved':
         return [event.data.orgId, event.data.parentId];
