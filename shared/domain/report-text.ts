@@ -96,6 +96,8 @@ function breakdownSentence(r: Report, wholeYear: boolean): string | undefined {
     },
     { count: a.student, words: 'học sinh, sinh viên', share: a.sharesPct.student },
     { count: a.contractFreelance, words: 'lao động hợp đồng, tự do', share: a.sharesPct.contractFreelance },
+    // The Statute's exception (docs/report.md): counted, never given as a share.
+    { count: a.populationPolicy, words: 'quần chúng vi phạm chính sách dân số', share: null },
     { count: a.readmitted, words: 'trường hợp kết nạp lại', share: a.sharesPct.readmitted },
   ];
   let yearSaid = false;

@@ -28,7 +28,7 @@ function admissions(
   cellId: string,
   on: string,
   count: number,
-  opts: { female?: number; youthUnion?: number; occupations?: Partial<Record<Occupation, number>> } = {},
+  opts: { female?: number; youthUnion?: number; populationPolicy?: number; occupations?: Partial<Record<Occupation, number>> } = {},
 ): FactRecord[] {
   const occupations = Object.entries(opts.occupations ?? {}).flatMap(([o, k]) => Array.from({ length: k ?? 0 }, () => o as Occupation));
   return Array.from({ length: count }, (_, i) => ({
@@ -42,6 +42,7 @@ function admissions(
       youthUnion: i < (opts.youthUnion ?? 0),
       occupation: occupations[i] ?? 'state-sector',
       readmitted: false,
+      ...(i < (opts.populationPolicy ?? 0) ? { populationPolicy: true as const } : {}),
     },
   }));
 }
@@ -104,7 +105,7 @@ function hongBang() {
 
 /**
  * Hải Phòng's 2021: 3.298 admissions, 2.079 women, 1.732 union members, 842 from private
- * enterprises, 326 students, 139 contract or freelance workers; in 2020 1.691 women and
+ * enterprises, 326 students, 139 contract or freelance workers, 41 under the population-policy exception; in 2020 1.691 women and
  * 1.705 union members among 3.100.
  */
 function haiPhong() {
@@ -117,6 +118,7 @@ function haiPhong() {
     ...admissions('HP-C1', '2021-05-19', 3298, {
       female: 2079,
       youthUnion: 1732,
+      populationPolicy: 41,
       occupations: { 'private-enterprise': 800, 'enterprise-owner': 42, student: 326, 'contract-freelance': 139 },
     }),
   ];
@@ -204,7 +206,9 @@ describe("the committee's text", () => {
     expect(text).toContain('Năm 2021 đã kết nạp được 3.298 đảng viên, tăng 198 người so với năm 2020');
     expect(text).toContain('2.079 nữ, chiếm 63,04%, tăng 388 người so với năm 2020; 1.732 đoàn viên, chiếm 52,52%, tăng 27 người;');
     expect(text).toContain('842 người làm việc trong doanh nghiệp tư nhân (kể cả chủ doanh nghiệp), chiếm 25,53%');
-    expect(text).toContain('326 học sinh, sinh viên, chiếm 9,88%; 139 lao động hợp đồng, tự do, chiếm 4,21%');
+    expect(text).toContain(
+      '326 học sinh, sinh viên, chiếm 9,88%; 139 lao động hợp đồng, tự do, chiếm 4,21%; 41 quần chúng vi phạm chính sách dân số',
+    );
     expect(text).toContain('kết nạp được 842/800 đảng viên trong doanh nghiệp tư nhân, bằng 105,3% chỉ tiêu');
     expect(text).toContain('Đảng bộ thành phố Hải Phòng có 3 đảng viên (2 đảng viên chính thức, 1 đảng viên dự bị)');
     // A root has no level above: no one is said to have assigned it anything
