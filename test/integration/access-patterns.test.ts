@@ -170,7 +170,7 @@ describe('what each function touches of the tables', () => {
   });
   afterAll(async () => stack?.stop());
 
-  it('the functions touch only the partitions their roles name', { timeout: 180_000 }, async () => {
+  it('the functions touch only the partitions their roles name', async () => {
     // Prepare: each function in its own container, every call recorded
     const tables: Record<string, Access['table']> = {
       [stack.env.RECORDS_TABLE_NAME!]: 'records',

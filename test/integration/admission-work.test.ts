@@ -118,7 +118,7 @@ describe('the admission work through the queue', () => {
       validEvent('transfer.received', { data: { transferId: 'T3', receivedOn: '2025-02-20' } }),
     ]);
     await stack.settle();
-  }, 120_000);
+  });
   afterAll(async () => stack?.stop());
 
   it('writes the pool, the ceremony, the party file and the card to the records', async () => {

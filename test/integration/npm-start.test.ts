@@ -30,7 +30,7 @@ async function until(check: () => boolean, what: () => string, timeoutMs = 60_00
   }
 }
 
-describe('npm start on one data directory', { timeout: 180_000 }, () => {
+describe('npm start on one data directory', () => {
   let first: StartedStack;
   afterAll(killAllStarted);
 

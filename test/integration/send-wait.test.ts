@@ -18,18 +18,10 @@ import { dangvienAt } from '../helpers/cli.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 /** Less than the visibility timeout a waiting event of the old schedule sat out, and than the whole-stack wait of the old `send`. */
 const HOLD_GUARD_MS = 100_000;
-
-/** Polls `check` until it holds (each look is a real read of the stack); fails with `what` at the hang guard. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not reached: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('send --wait beside someone else’s waiting event', () => {
   let stack: TestStack;
@@ -62,14 +54,16 @@ describe('send --wait beside someone else’s waiting event', () => {
     // Another producer's event about a member nobody admitted: it waits, and keeps the queue from settling.
     const ghost = validEvent('member.recognized', { id: 'others-ghost', source: 'csdl-other', data: { memberId: 'GHOST' } });
     await sendAll(stack.stores.ingestQueue, [outgoing(JSON.stringify(ghost))], { localSender: 'other-producer' });
-    await until(async () => (await stack.stores.send.listWaiting()).some((w) => w.eventId === 'others-ghost'), 'the ghost waits');
-  }, 180_000);
+    await until('the ghost waits', async () => (await stack.stores.send.listWaiting()).some((w) => w.eventId === 'others-ghost'), {
+      intervalMs: 200,
+    });
+  });
   afterAll(async () => {
     await api?.close();
     await stack?.stop();
   });
 
-  it('returns once its own lines are applied and their figures have followed', { timeout: 240_000 }, async () => {
+  it('returns once its own lines are applied and their figures have followed', async () => {
     // Prepare
     const own = file('own.ndjson', [validEvent('member.admitted', { data: { memberId: 'W-M1', orgId: 'W-C1', dossierId: undefined } })]);
     // Act
@@ -85,7 +79,7 @@ describe('send --wait beside someone else’s waiting event', () => {
     expect((await stack.stores.send.listWaiting()).map((w) => w.eventId)).toContain('others-ghost');
   });
 
-  it('keeps --timeout: exit 1 at the limit, naming each pending line and why', { timeout: 240_000 }, async () => {
+  it('keeps --timeout: exit 1 at the limit, naming each pending line and why', async () => {
     // Prepare: its own good line, and one that waits for a member nobody admitted
     const own = file('own-waiting.ndjson', [
       validEvent('member.admitted', { data: { memberId: 'W-M2', orgId: 'W-C1', dossierId: undefined } }),
@@ -111,7 +105,7 @@ describe('send --wait beside someone else’s waiting event', () => {
     expect(tookMs).toBeLessThan(HOLD_GUARD_MS);
   });
 
-  it('import waits for the figures of its own rows only', { timeout: 240_000 }, async () => {
+  it('import waits for the figures of its own rows only', async () => {
     // Prepare
     const csv = join(data, 'members.csv');
     writeFileSync(csv, [CSV_HEADER, csvRow('W-I1', 'W-C1'), csvRow('W-I2', 'W-C1')].join('\n'));

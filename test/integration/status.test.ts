@@ -98,10 +98,7 @@ describe('dangvien status', () => {
       const listed = JSON.parse((await cli('rejected', 'list')).stdout) as { waiting: Array<{ eventId: string; receiveCount?: number }> };
       return (listed.waiting.find((w) => w.eventId === 'status-named')?.receiveCount ?? 0) >= 5;
     };
-    for (const deadline = Date.now() + 120_000; !(await pastShortWaits()); ) {
-      if (Date.now() > deadline) throw new Error('status-named never got past its short waits');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await until('status-named past its short waits', pastShortWaits, { intervalMs: 250 });
     // Act
     const status = await dangvien('status');
     // Assess
