@@ -83,6 +83,19 @@ describe('parseRegistry and the local registry file', () => {
     ['a producer without sources', '{"producers": [{"senderId": "A", "name": "a", "sources": [], "orgs": ["*"]}]}'],
     ['a source outside the id alphabet', '{"producers": [{"senderId": "A", "name": "a", "sources": ["a b"], "orgs": ["*"]}]}'],
     ['no producers list', '{}'],
+    [
+      'two producers with one senderId',
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["Q1"]}, {"senderId": "A", "name": "b", "sources": ["b"], "orgs": ["*"]}]}',
+    ],
+    [
+      'one source in two producers',
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["Q1"]}, {"senderId": "B", "name": "b", "sources": ["b", "a"], "orgs": ["Q2"]}]}',
+    ],
+    [
+      'a role session, whose name the caller chooses, as a senderId',
+      '{"producers": [{"senderId": "AROAEXAMPLE:ward-hb", "name": "a", "sources": ["a"], "orgs": ["*"]}]}',
+    ],
+    ['a senderId outside the alphabet of IAM ids', '{"producers": [{"senderId": "A#B", "name": "a", "sources": ["a"], "orgs": ["*"]}]}'],
   ])('refuses a registry with %s', (_case, text) => {
     // Act / Assess
     expect(() => parseRegistry(text)).toThrow(ProducerRegistryError);

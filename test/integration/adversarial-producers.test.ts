@@ -1,0 +1,87 @@
+// The hostile district, second round (docs/security.md): attacks that need a stack of
+// their own, each on the emulators through SQS. A registry that would let one producer
+// stand for another is refused whole.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDepth } from '../../shared/data/queue-sender.js';
+import { outgoing } from '../../shared/domain/events/outgoing.js';
+import { redriveDlq } from '../../shared/use-cases/redrive/index.js';
+import { registerOrg, validEvent } from '../helpers/events.js';
+import { partition } from '../helpers/records.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const CITY = 'AIDACITY';
+const Q1 = 'AROAQ1';
+const Q2 = 'AROAQ2';
+
+type Entry = { senderId: string; name: string; sources: string[]; orgs: string[]; quotas?: Record<string, number> };
+const city: Entry = { senderId: CITY, name: 'city', sources: ['csdl-city'], orgs: ['*'] };
+const q1: Entry = { senderId: Q1, name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] };
+const q2: Entry = { senderId: Q2, name: 'district Q2', sources: ['csdl-q2'], orgs: ['Q2'] };
+
+describe('a hostile district against the registry, the queue and the dead-letter queue', () => {
+  let stack: TestStack;
+  let producersFile: string;
+  const register = (producers: Entry[]) => writeFileSync(producersFile, JSON.stringify({ producers }));
+  const send = (sender: string, events: object[]) =>
+    stack.stores.ingestQueue.send(
+      events.map((e) => outgoing(JSON.stringify(e))),
+      { localSender: sender },
+    );
+  const until = async (what: () => Promise<boolean>) => {
+    for (const deadline = Date.now() + 60_000; !(await what()); ) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const dlqMessages = async () => {
+    const depth = await queueDepth({ sqs: stack.clients.sqs, queueUrl: stack.env.INGEST_DLQ_URL! });
+    return depth.visible + depth.inFlight;
+  };
+  const marker = async (source: string, id: string) => (await partition(stack, `EVENT#${source}/${id}`))[0];
+
+  beforeAll(async () => {
+    // Prepare: the city builds two districts with a cell each
+    producersFile = join(mkdtempSync(join(tmpdir(), 'adversarial-producers-')), 'producers.json');
+    register([city, q1, q2]);
+    stack = await startTestStack({ producersFile });
+    await send(
+      CITY,
+      [
+        registerOrg('HP', null, 'province'),
+        registerOrg('Q1', 'HP', 'upper-grassroots'),
+        registerOrg('Q2', 'HP', 'upper-grassroots'),
+        registerOrg('Q1-C1', 'Q1', 'grassroots-cell'),
+        registerOrg('Q2-C1', 'Q2', 'grassroots-cell'),
+      ].map((e) => ({ ...e, source: 'csdl-city' })),
+    );
+    await stack.settle();
+  }, 120_000);
+  afterAll(async () => stack?.stop());
+
+  it.each<[string, Entry[]]>([
+    ["a second entry that gives Q1 Q2's source", [city, q1, q2, { ...q1, senderId: 'AROAQ1B', sources: ['csdl-q1b', 'csdl-q2'] }]],
+    ["Q1's identity registered twice, the second time with Q2's source", [city, q1, q2, { ...q1, sources: ['csdl-q2'], orgs: ['*'] }]],
+    ["Q1 registered as a role session whose name it chooses, with Q2's source", [city, { ...q1, senderId: `${Q1}:csdl-q2` }, q2]],
+  ])(
+    'applies nothing under a registry with %s, and once it is fixed the pre-claim of a Q2 id is out of scope',
+    async (_case, producers) => {
+      // Prepare: Q1 tries to claim an id Q2 will use, under Q2's source
+      register(producers);
+      const claim = validEvent('member.imported', { source: 'csdl-q2', data: { memberId: `CLAIM-${producers.length}`, orgId: 'Q1-C1' } });
+      // Act
+      await send(Q1, [claim]);
+      await until(async () => (await dlqMessages()) > 0);
+      register([city, q1, q2]);
+      await redriveDlq(stack.stores.redrive, stack.stores.deadLetterQueue, stack.stores.ingestQueue);
+      await stack.settle();
+      // Assess: never applied; stored as Q1's, out of scope
+      expect(await marker('csdl-q2', claim.id)).toBeUndefined();
+      const own = (await stack.stores.redrive.listRejected()).filter((r) => r.eventId === claim.id);
+      expect(own.map((r) => [r.senderId, r.reason])).toEqual([[Q1, 'out-of-scope']]);
+    },
+    120_000,
+  );
+});
