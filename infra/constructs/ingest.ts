@@ -8,15 +8,19 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, PERSONAL_DATA_KEY_CONTEXT, type QueueDef } from '../../shared/resources.js';
+import {
+  DEFAULT_QUEUE_RETENTION_DAYS,
+  INGEST_DLQ,
+  INGEST_QUEUE,
+  INGEST_SOURCE,
+  PERSONAL_DATA_KEY_CONTEXT,
+  type QueueDef,
+} from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
 import { FUNCTION_PARTITIONS } from '../partitions.js';
 import { acknowledgeKmsGrantWildcards } from '../nag.js';
 import { DangVienFunction } from './dangvien-function.js';
 import type { Records } from './records.js';
-
-/** The longest SQS keeps a message: an operator has two weeks to re-drive. */
-const RETENTION = Duration.days(14);
 
 export interface IngestProps {
   readonly records: Records;
@@ -58,7 +62,8 @@ export function queueFrom(scope: Construct, def: QueueDef, key: kms.IKey, built:
     fifo: def.fifo ? true : undefined,
     visibilityTimeout: Duration.seconds(def.visibilityTimeout),
     maxMessageSizeBytes: def.maxMessageSizeBytes,
-    retentionPeriod: RETENTION,
+    // The redrive grants and the notes of waiting events live as long (shared/data/retention.ts).
+    retentionPeriod: Duration.days(def.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS),
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     // Data keys are reused for 5 minutes: fewer KMS calls on a busy queue.

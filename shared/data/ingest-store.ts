@@ -15,7 +15,7 @@ import { findApplied, markerItem } from './event-marker.js';
 import { loadAllOrgs, orgTreeChanged } from './org-records.js';
 import type { PersonalVault, PersonKey } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
-import { findRedriveGrant } from './redrive-grant.js';
+import { deleteRedriveGrant, findRedriveGrant } from './redrive-grant.js';
 import { correctRejected, storeRejected } from './rejected-events.js';
 import { openSealed, sealed } from './sealed-records.js';
 
@@ -97,7 +97,8 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
 
   return {
     findApplied: (key) => findApplied(table, key),
-    findRedriveGrant: (token) => findRedriveGrant(table, token),
+    redriveGrantFor: (token, body) => findRedriveGrant(withVault, token, body),
+    useRedriveGrant: (token) => deleteRedriveGrant(table, token),
     storeRejected: (rejected) => storeRejected(withVault, rejected),
     correctRejected: (personId, correction) => correctRejected(withVault, personId, correction),
     storeDeferred: (waiting, reason, message) => storeDeferred(table, waiting, reason, message),

@@ -218,6 +218,12 @@ export interface PersonalVault {
   keys(personIds: Iterable<string>, opts: { create: boolean }): Promise<Map<string, PersonKey>>;
   /** Destroys a person's key: every copy sealed under it becomes unreadable. False when there was none. */
   erase(personId: string): Promise<boolean>;
+  /**
+   * A key of the master secret for one `purpose` (HKDF, info `dangvien/<purpose>/v1`), for
+   * what must be keyed but belongs to no person: a redrive grant's digest of a body
+   * (redrive-grant.ts). Held by whoever holds the master: the ingest and the operators.
+   */
+  purposeKey(purpose: string): Promise<Buffer>;
 }
 
 function derive(master: Buffer, personId: string, salt: Buffer): PersonKey {
@@ -273,6 +279,9 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
       }
       for (const [personId, salt] of await createSalts(table, missing)) found.set(personId, derive(secret, personId, salt));
       return found;
+    },
+    async purposeKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', await masterSecret(), Buffer.alloc(0), `dangvien/${purpose}/v1`, 32));
     },
     async erase(personId) {
       const out = await table.documentClient.send(

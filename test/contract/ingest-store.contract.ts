@@ -147,7 +147,7 @@ export function ingestStoreContract(implementation: string, storeFor: () => Prom
 
     it('finds no redrive grant for a token nobody granted', async () => {
       const store = await storeFor();
-      expect(await store.findRedriveGrant(id('token'))).toBeUndefined();
+      expect(await store.redriveGrantFor(id('token'), '{}')).toBeUndefined();
     });
   });
 }

@@ -73,8 +73,8 @@ export class InMemoryIngestStore implements IngestStore {
   readonly rejected = new Map<string, RejectedEvent>();
   /** By waiting id (`<source>/<id>@<sender>`), as the DEFERRED items. */
   readonly deferred = new Map<string, DeferredEvent>();
-  /** Redrive grants by token. */
-  readonly grants = new Map<string, RedriveGrant>();
+  /** Redrive grants by token, with the body each vouches for (the DynamoDB store keeps a keyed digest of it). */
+  readonly grants = new Map<string, RedriveGrant & { body: string }>();
   /** Bumped by every commit that writes an org, as the ORGTREE counter is. */
   treeVersion = 0;
   /** How often the scope check asked for the tree (the counter read of the DynamoDB store). */
@@ -89,9 +89,22 @@ export class InMemoryIngestStore implements IngestStore {
     return marker && copy(marker);
   }
 
-  async findRedriveGrant(token: string): Promise<RedriveGrant | undefined> {
+  async redriveGrantFor(token: string, body: string): Promise<RedriveGrant | undefined> {
     const grant = this.grants.get(token);
-    return grant && copy(grant);
+    if (!grant || grant.body !== body || grant.expiresAt <= Date.now() / 1000) return undefined;
+    const { body: _body, ...kept } = copy(grant);
+    return kept;
+  }
+
+  async useRedriveGrant(token: string): Promise<void> {
+    this.grants.delete(token);
+  }
+
+  /** What an operator's redrive writes: a grant of `token` for `senderId` and this body, kept `days`. */
+  grant(token: string, senderId: string, body: string, days = 15): void {
+    const now = Date.now();
+    const expiresAt = Math.floor(now / 1000) + days * 86_400;
+    this.grants.set(token, { token, senderId, body, bodyDigest: `digest-of:${body}`, createdAt: new Date(now).toISOString(), expiresAt });
   }
 
   /** A copy of the tree as it is now, as the kept copy is once the counter has been read. */

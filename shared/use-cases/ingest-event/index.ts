@@ -2,16 +2,7 @@
 // (adapter) functions/ingest --> use case --> domain/ingest; storage through IngestStore (port.ts)
 import { decide, needsFor } from '../../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../../domain/ingest/decision-types.js';
-import {
-  bodyHash,
-  envelopeKeyOf,
-  eventHash,
-  idempotencyKey,
-  messageKey,
-  rejectionId,
-  senderOf,
-  waitingId,
-} from '../../domain/ingest/idempotency.js';
+import { envelopeKeyOf, eventHash, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../../domain/ingest/idempotency.js';
 import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/index.js';
 import { personAbout, personNamedBy, personNamedByBody } from '../../domain/personal-data.js';
@@ -74,6 +65,13 @@ export function batchOrgTree(store: Pick<IngestStore, 'currentOrgTree'>): BatchO
 
 const MAX_STALE_RETRIES = 5;
 
+/** What the handler passes with each message. */
+export interface IngestMeta {
+  messageId: string;
+  receiveCount: number;
+  context?: IngestContext;
+}
+
 /**
  * Parse → check the marker → load → decide → one transaction. A rejected event is stored
  * with its reason and the message is done; a missing predecessor throws so that the
@@ -81,14 +79,20 @@ const MAX_STALE_RETRIES = 5;
  * @throws PredecessorMissingError to have the message retried later.
  * @throws ConcurrentUpdateError when the records kept changing underneath.
  */
-export async function ingestEvent(
-  store: IngestStore,
-  body: string,
-  meta: { messageId: string; receiveCount: number; context?: IngestContext },
-): Promise<IngestOutcome> {
+export async function ingestEvent(store: IngestStore, body: string, meta: IngestMeta): Promise<IngestOutcome> {
+  const who = await senderOfMessage(store, body, meta.context);
+  if (who.refused) return refuseRedrive(store, body, who.senderId);
+  const outcome = await ingestAs(store, body, meta, who.senderId);
+  // A grant serves once: the message is done with. (One that waits keeps it, for its
+  // retries and for the operator's redrive of the dead-letter queue.)
+  if (who.grant) await store.useRedriveGrant(who.grant);
+  return outcome;
+}
+
+/** {@link ingestEvent} for a message whose sending identity is settled. */
+async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, senderId: string | undefined): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
-  const senderId = await senderOfMessage(store, body, meta.context);
   const producers = meta.context?.producers;
   const producer = producers?.(senderId);
   const orgTree = meta.context?.orgTree ?? batchOrgTree(store);
@@ -203,15 +207,52 @@ async function loadState(store: IngestStore, event: DomainEvent): Promise<Loaded
 }
 
 /**
- * The identity a message is processed as: its SQS SenderId, or — for an operator's
- * redrive — the sender recorded in the grant the message names, when that grant exists
- * in the ingest's own table and vouches for this very body. A forged or stale token
- * changes nothing: the message is what its real SenderId may send.
+ * The identity a message is processed as: its SQS SenderId; or — for an operator's
+ * redrive — the sender recorded in the grant the message names, when that grant is kept
+ * in the ingest's own table and vouches for this very body. A message naming a grant
+ * that does not (made up, copied onto another body, used, expired) is `refused`: it is
+ * processed as nobody, never as whoever re-sent it, whose rights (an operator's) are not
+ * the first sender's.
  */
-async function senderOfMessage(store: IngestStore, body: string, context: IngestContext | undefined): Promise<string | undefined> {
-  if (!context?.redrive) return context?.senderId;
-  const grant = await store.findRedriveGrant(context.redrive);
-  return grant && grant.bodyHash === bodyHash(body) ? grant.senderId : context.senderId;
+async function senderOfMessage(
+  store: IngestStore,
+  body: string,
+  context: IngestContext | undefined,
+): Promise<{ senderId: string | undefined; grant?: string; refused?: true }> {
+  if (!context?.redrive) return { senderId: context?.senderId };
+  const grant = await store.redriveGrantFor(context.redrive, body);
+  return grant ? { senderId: grant.senderId, grant: context.redrive } : { senderId: context.senderId, refused: true };
+}
+
+/**
+ * A message naming a redrive grant that does not vouch for it: out of scope, nothing of
+ * it kept (docs/security.md) — unless it is a redelivery of an event its grant already
+ * applied (the grant is deleted once used), which is a duplicate.
+ */
+async function refuseRedrive(store: IngestStore, body: string, senderId: string | undefined): Promise<IngestOutcome> {
+  const parsed = parseEvent(body);
+  if (parsed.ok) {
+    const applied = await store.findApplied({ source: parsed.event.source, eventId: parsed.event.id });
+    if (applied?.hash === eventHash(parsed.event)) return { outcome: 'duplicate', eventId: parsed.event.id, type: parsed.event.type };
+  }
+  const envelopeKey = envelopeKeyOf(body);
+  // Without a usable key the body is not kept either, so there is nothing to tell apart: one item per sender.
+  const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : 'redrive:unusable';
+  const eventId = envelopeIdOf(body);
+  const reason = 'out-of-scope';
+  await store.storeRejected({
+    id: rejectionId(key, senderId),
+    key,
+    eventId,
+    ...(envelopeKey ? { source: envelopeKey.source } : {}),
+    senderId: senderOf(senderId),
+    ...(parsed.ok ? { type: parsed.event.type } : {}),
+    reason,
+    message: 'the message names a redrive grant that does not vouch for it (none, used, expired or for another body)',
+    body: NO_BODY,
+    rejectedAt: new Date().toISOString(),
+  });
+  return { outcome: 'rejected', eventId, reason };
 }
 
 const personField = (personId: string | undefined) => (personId ? { personId } : {});

@@ -52,9 +52,11 @@ export interface RedriveGrant {
   token: string;
   /** The identity that first sent the body. */
   senderId: string;
-  /** SHA-256 of the body: the grant vouches for this body only. */
-  bodyHash: string;
+  /** A keyed digest of the body (shared/data/redrive-grant.ts): the grant vouches for this body only. */
+  bodyDigest: string;
   createdAt: string;
+  /** Epoch seconds after which it vouches for nothing (it expires with its message). */
+  expiresAt: number;
 }
 
 /**
@@ -81,8 +83,13 @@ export interface IngestStore extends OrgTreeReader {
   correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
   storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
-  /** The redrive grant of `token`, read consistently; undefined when there is none. */
-  findRedriveGrant(token: string): Promise<RedriveGrant | undefined>;
+  /**
+   * The redrive grant of `token` when it is kept and vouches for this very `body`, read
+   * consistently; undefined otherwise (none, expired, already used, another body).
+   */
+  redriveGrantFor(token: string, body: string): Promise<RedriveGrant | undefined>;
+  /** Deletes the grant of `token`: its message is done with, and a grant serves once. */
+  useRedriveGrant(token: string): Promise<void>;
 }
 
 /**
