@@ -53,6 +53,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
           redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
           producers: loaded ? (senderId: string | undefined) => producerFor(loaded.registry, senderId) : undefined,
           orgTree,
+          groupId: record.attributes.MessageGroupId,
         },
       };
       // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)

@@ -143,7 +143,13 @@ export function fileMasterSecret(path: string, sealed: () => Promise<boolean>): 
     async load() {
       const existing = readKeyFile(path);
       if (existing) return existing;
-      if (await sealed()) throw new MasterSecretMissingError(path);
+      // Another process may have made the file (and sealed under it) since it was looked
+      // for: read it again before calling it lost.
+      if (await sealed()) {
+        const madeMeanwhile = readKeyFile(path);
+        if (madeMeanwhile) return madeMeanwhile;
+        throw new MasterSecretMissingError(path);
+      }
       try {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         writeFileSync(path, randomBytes(32), { flag: 'wx', mode: 0o600 });

@@ -1,11 +1,13 @@
 // The hostile district, second round (docs/security.md): attacks that need a stack of
 // their own, each on the emulators through SQS. A registry that would let one producer
 // stand for another is refused whole.
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queueDepth } from '../../shared/data/queue-sender.js';
+import { LOCAL_SENDER_ATTRIBUTE, queueDepth } from '../../shared/data/queue-sender.js';
 import { outgoing } from '../../shared/domain/events/outgoing.js';
 import { redriveDlq } from '../../shared/use-cases/redrive/index.js';
 import { registerOrg, validEvent } from '../helpers/events.js';
@@ -41,6 +43,18 @@ describe('a hostile district against the registry, the queue and the dead-letter
     return depth.visible + depth.inFlight;
   };
   const marker = async (source: string, id: string) => (await partition(stack, `EVENT#${source}/${id}`))[0];
+  /** Sends one event in the message group the sender chooses, as any SQS client can. */
+  const sendInGroup = (sender: string, event: object, group: string) =>
+    stack.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.env.INGEST_QUEUE_URL,
+        MessageBody: JSON.stringify(event),
+        MessageGroupId: group,
+        MessageDeduplicationId: randomUUID(),
+        MessageAttributes: { [LOCAL_SENDER_ATTRIBUTE]: { DataType: 'String', StringValue: sender } },
+      }),
+    );
+  const waitsOf = async (eventId: string) => (await partition(stack, 'DEFERRED')).filter((d) => d.eventId === eventId);
 
   beforeAll(async () => {
     // Prepare: the city builds two districts with a cell each
@@ -84,4 +98,23 @@ describe('a hostile district against the registry, the queue and the dead-letter
     },
     120_000,
   );
+
+  it.each([
+    ['the orgs group', 'orgs'],
+    ["the group of another district's member", 'Q2-M1'],
+  ])('rejects at once, never left waiting, an event that would wait sent in %s', async (_case, group) => {
+    // Prepare: an update of a member that does not exist (it would wait for it), in a group not its subject's
+    const stall = validEvent('member.updated', {
+      source: 'csdl-q1',
+      data: { memberId: `NOBODY-${group}`, profile: { education: 'college' } },
+    });
+    // Act
+    await sendInGroup(Q1, stall, group);
+    await stack.settle();
+    // Assess: rejected on its first receive, never noted as waiting, nothing in the DLQ
+    const own = (await stack.stores.redrive.listRejected()).filter((r) => r.eventId === stall.id);
+    expect(own.map((r) => [r.senderId, r.reason])).toEqual([[Q1, 'wrong-group']]);
+    expect(await waitsOf(stall.id)).toEqual([]);
+    expect(await dlqMessages()).toBe(0);
+  });
 });

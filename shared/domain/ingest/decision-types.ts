@@ -40,7 +40,9 @@ export type RejectReason =
   /** docs/events.md#members: a badge before admittedOn + years − 1 year. */
   | 'too-early'
   /** A date derived from the event (a deadline, the end of probation) is out of the range dates can hold. */
-  | 'date-out-of-range';
+  | 'date-out-of-range'
+  /** docs/events.md#message-groups: the message's group is not its event's subject group. */
+  | 'wrong-group';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer';

@@ -7,6 +7,7 @@ import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer 
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/index.js';
 import { personAbout, personNamedBy, personNamedByBody } from '../../domain/personal-data.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
+import { groupDecision } from '../../domain/ingest/groups.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
 import { NO_BODY, type IngestStore, type RejectedEvent } from './port.js';
 
@@ -30,6 +31,8 @@ export interface IngestContext {
   producers?: (senderId: string | undefined) => Producer | undefined;
   /** The copy of the org tree the batch's scope checks share; without one, each event reads its own. */
   orgTree?: BatchOrgTree;
+  /** The message's SQS FIFO MessageGroupId: it must be its event's subject group (domain/ingest/groups.ts). */
+  groupId?: string;
 }
 
 /**
@@ -162,9 +165,11 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
       return { outcome: 'rejected', eventId: event.id, reason: 'conflict' };
     }
     const state = await loadState(store, event);
-    const decision = producer
-      ? ((await scopeDecision(store, event, state, producer, orgTree)) ?? decide(event, state))
-      : decide(event, state);
+    // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
+    const decision =
+      (producer ? await scopeDecision(store, event, state, producer, orgTree) : undefined) ??
+      groupDecision(event, meta.context?.groupId, state) ??
+      decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
