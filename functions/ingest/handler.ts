@@ -52,6 +52,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
           // A redrive names its grant; the ingest checks it against its own table (§11).
           redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
           producers: loaded ? (senderId: string | undefined) => producerFor(loaded.registry, senderId) : undefined,
+          registered: loaded?.registry.producers,
           orgTree,
           groupId: record.attributes.MessageGroupId,
         },

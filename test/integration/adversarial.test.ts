@@ -219,6 +219,10 @@ const SCENARIOS: Scenario[] = [
     token: 'forged-token',
   },
   {
+    name: 'registers under itself an org id the registry grants to a ward system of Q2',
+    event: q1(registerOrgAs(atk(43), 'Q2-NEW', 'Q1', 'grassroots-cell')),
+  },
+  {
     name: "redrives through a real grant's token, for another body",
     event: q1(validEvent('member.updated', { id: atk(42), data: { memberId: 'Q2-M1', profile: { sex: 'female' } } })),
     token: 'borrowed',
@@ -285,6 +289,8 @@ describe('a hostile district cannot write outside its subtree, through any path'
           { senderId: Q1, name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] },
           { senderId: Q2, name: 'district Q2', sources: ['csdl-q2'], orgs: ['Q2'] },
           { senderId: OPERATOR, name: 'operators', sources: ['csdl-operators'], orgs: ['*'] },
+          // A ward of Q2 the city will register: its system is registered already
+          { senderId: 'AROAW', name: 'ward of Q2', sources: ['csdl-w'], orgs: ['Q2-NEW'] },
         ],
       }),
     );

@@ -3,7 +3,7 @@
 import { decide, needsFor } from '../../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../../domain/ingest/decision-types.js';
 import { envelopeKeyOf, eventHash, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../../domain/ingest/idempotency.js';
-import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
+import { copyIsBehind, orgsTouched, outsideScope, reservedFor, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/index.js';
 import { personAbout, personNamedBy, personNamedByBody } from '../../domain/personal-data.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
@@ -29,6 +29,8 @@ export interface IngestContext {
   redrive?: string;
   /** The producer registry's lookup; absent when producer scoping is off. */
   producers?: (senderId: string | undefined) => Producer | undefined;
+  /** Every registered producer (the registry's org grants reserve org ids); with `producers`. */
+  registered?: readonly Producer[];
   /** The copy of the org tree the batch's scope checks share; without one, each event reads its own. */
   orgTree?: BatchOrgTree;
   /** The message's SQS FIFO MessageGroupId: it must be its event's subject group (domain/ingest/groups.ts). */
@@ -152,7 +154,9 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
       }
       // Another body under an applied key: a conflict, unless it reaches outside the
       // sender's subtrees — then it is refused as such and nothing of it is kept (§11).
-      const outside = producer ? await scopeDecision(store, event, await loadState(store, event), producer, orgTree) : undefined;
+      const outside = producer
+        ? await scopeDecision(store, event, await loadState(store, event), producer, orgTree, meta.context?.registered ?? [])
+        : undefined;
       if (outside?.outcome === 'reject') {
         await store.storeRejected(rejected(outside.reason, outside.message, NO_BODY));
         return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
@@ -167,7 +171,7 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
     const state = await loadState(store, event);
     // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
     const decision =
-      (producer ? await scopeDecision(store, event, state, producer, orgTree) : undefined) ??
+      (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
       groupDecision(event, meta.context?.groupId, state) ??
       decide(event, state);
     if (decision.outcome === 'reject') {
@@ -293,8 +297,14 @@ async function scopeDecision(
   state: LoadedState,
   producer: Producer,
   orgTree: BatchOrgTree,
+  registered: readonly Producer[],
 ): Promise<Decision | undefined> {
   if (producer.orgs.includes('*')) return undefined;
+  if (event.type === 'org.registered') {
+    // Org events load the whole tree: the chains above the other producer's grants are in it.
+    const holder = reservedFor(event.data.orgId, producer, registered, state.orgs);
+    if (holder) return reject('out-of-scope', `organization ${event.data.orgId} is granted by the producer registry to ${holder.name}`);
+  }
   const touched = orgsTouched(event, state);
   let orgs: OrgLookup = state.orgs;
   if (!state.allOrgsLoaded) {
