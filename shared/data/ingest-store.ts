@@ -6,10 +6,11 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
-import type { AppliedEvent, CommitResult, IngestStore } from '../use-cases/ingest-event/port.js';
+import type { AppliedEvent, CommitResult, IngestStore, WaitingRef } from '../use-cases/ingest-event/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import { deferredKey, dossierKey, factKey, memberKey, orgKey, cellPartition, stripStorage, toItem, transferKey } from './keys.js';
-import { storeDeferred } from './deferred-events.js';
+import { clearDeferred, countWaiting, isDeferred, storeDeferred } from './deferred-events.js';
+import { noteQuotaReached } from './quotas.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { findApplied, markerItem } from './event-marker.js';
 import { loadAllOrgs, orgTreeChanged } from './org-records.js';
@@ -102,6 +103,10 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
     storeRejected: (rejected) => storeRejected(withVault, rejected),
     correctRejected: (personId, correction) => correctRejected(withVault, personId, correction),
     storeDeferred: (waiting, reason, message) => storeDeferred(table, waiting, reason, message),
+    clearDeferred: (waiting) => clearDeferred(table, waiting),
+    isDeferred: (waiting) => isDeferred(table, waiting),
+    countWaiting: (quotaKey) => countWaiting(table, quotaKey),
+    noteQuotaReached: (reached) => noteQuotaReached(table, reached),
     // The copy the figures and the report keep too: one counter read, the whole tree only when it moved.
     currentOrgTree: () => orgTree.currentOrgTree(),
 
@@ -147,7 +152,7 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
     async commit(
       marker: AppliedEvent,
       writes: readonly Write[],
-      commitOpts: { clearDeferred?: string; loaded?: LoadedState },
+      commitOpts: { clearDeferred?: WaitingRef; loaded?: LoadedState },
     ): Promise<CommitResult> {
       const known = commitOpts.loaded ? keysOpenedFor(commitOpts.loaded) : undefined;
       const recordItems = await sealed(

@@ -31,6 +31,12 @@ const RegistrySchema = z
         name: z.string().min(1).max(200),
         sources: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).min(1),
         orgs: z.array(z.string().min(1).max(128)).min(1),
+        // Its own quotas where the defaults do not fit (domain/ingest/quotas.ts).
+        quotas: z
+          .strictObject({
+            waiting: z.int().min(1).max(1_000_000).optional(),
+          })
+          .optional(),
       }),
     ),
   })

@@ -6,6 +6,7 @@ import { appliedKeys } from './event-marker.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 import { deleteRedriveGrant, findRedriveGrant, grantRedrive } from './redrive-grant.js';
+import { listQuotasReached } from './quotas.js';
 import { deleteRejected, listRejected } from './rejected-events.js';
 
 /**
@@ -24,5 +25,6 @@ export function createDynamoRedriveStore(opts: RecordsTable & { vault: PersonalV
     grantRedrive: (senderId, body) => grantRedrive(opts, senderId, body),
     grantedSender: async (token, body) => (await findRedriveGrant(opts, token, body))?.senderId,
     revokeRedriveGrant: (token) => deleteRedriveGrant(table, token),
+    listQuotasReached: () => listQuotasReached(table),
   };
 }

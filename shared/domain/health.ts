@@ -16,6 +16,8 @@ export interface HealthSnapshot {
   figuresLagSeconds: number;
   /** The last completed run of the daily reminders job. */
   reminders: { lastRunDate: string | null; completedAt: string | null };
+  /** The quotas producers reached in the last day (domain/ingest/quotas.ts): by whom, which, when last. */
+  quotasReached: Array<{ senderId: string; kind: string; limit: number; at: string }>;
 }
 
 /** The limits past which a person should look; the alarms use the same ones. */
@@ -53,6 +55,11 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS): strin
     hoursBetween(s.waiting.oldestSince, s.checkedAt) * 60 > limits.waitingMinutes
   ) {
     out.push(`${s.waiting.count} event(s) wait for a predecessor, the oldest since ${s.waiting.oldestSince}: \`dangvien rejected list\``);
+  }
+  for (const q of s.quotasReached) {
+    out.push(
+      `producer ${q.senderId} reached its quota of ${q.limit} ${q.kind} events (last at ${q.at}): its events over it are rejected \`too-many-${q.kind}\`, see docs/runbook.md`,
+    );
   }
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);

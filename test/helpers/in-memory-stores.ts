@@ -22,6 +22,7 @@ import type {
 import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
+import { quotaKeyOf } from '../../shared/domain/ingest/quotas.js';
 import { OrgTree, type DatedChanges, type MergeBookkeeping, type OrgFigures } from '../../shared/domain/figures/index.js';
 import {
   NO_BODY,
@@ -30,6 +31,7 @@ import {
   type IngestStore,
   type RedriveGrant,
   type RejectedEvent,
+  type QuotaReached,
   type WaitingRef,
 } from '../../shared/use-cases/ingest-event/port.js';
 import {
@@ -73,6 +75,8 @@ export class InMemoryIngestStore implements IngestStore {
   readonly rejected = new Map<string, RejectedEvent>();
   /** By waiting id (`<source>/<id>@<sender>`), as the DEFERRED items. */
   readonly deferred = new Map<string, DeferredEvent>();
+  /** The quotas reached, by `<quota>#<kind>`, as the QUOTA items. */
+  readonly quotasReached = new Map<string, QuotaReached>();
   /** Redrive grants by token, with the body each vouches for (the DynamoDB store keeps a keyed digest of it). */
   readonly grants = new Map<string, RedriveGrant & { body: string }>();
   /** Bumped by every commit that writes an org, as the ORGTREE counter is. */
@@ -152,7 +156,7 @@ export class InMemoryIngestStore implements IngestStore {
     return loaded;
   }
 
-  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult> {
+  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: WaitingRef }): Promise<CommitResult> {
     const seen = new Set<string>();
     let stale = false;
     for (const w of writes) {
@@ -179,7 +183,7 @@ export class InMemoryIngestStore implements IngestStore {
     }
     if (writes.some((w) => w.entity === 'org')) this.treeVersion += 1;
     this.applied.set(key, copy(marker));
-    if (opts.clearDeferred) this.deferred.delete(opts.clearDeferred);
+    if (opts.clearDeferred) this.deferred.delete(opts.clearDeferred.id);
     this.lastWrites = writes;
     return 'committed';
   }
@@ -194,6 +198,22 @@ export class InMemoryIngestStore implements IngestStore {
       if (r.personId !== personId || r.body === NO_BODY) continue;
       this.rejected.set(id, { ...r, body: JSON.stringify(correctedBody(JSON.parse(r.body), correction)) });
     }
+  }
+
+  async clearDeferred(waiting: WaitingRef): Promise<void> {
+    this.deferred.delete(waiting.id);
+  }
+
+  async isDeferred(waiting: WaitingRef): Promise<boolean> {
+    return this.deferred.has(waiting.id);
+  }
+
+  async countWaiting(quotaKey: string): Promise<number> {
+    return [...this.deferred.values()].filter((d) => quotaKeyOf(d.senderId) === quotaKey).length;
+  }
+
+  async noteQuotaReached(reached: QuotaReached): Promise<void> {
+    this.quotasReached.set(`${reached.senderId}#${reached.kind}`, copy(reached));
   }
 
   async storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {

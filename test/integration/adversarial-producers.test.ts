@@ -117,4 +117,31 @@ describe('a hostile district against the registry, the queue and the dead-letter
     expect(await waitsOf(stall.id)).toEqual([]);
     expect(await dlqMessages()).toBe(0);
   });
+
+  it('caps the waiting events of a district that floods the ingest, and leaves the other district’s place alone', async () => {
+    // Prepare: Q1 may have two events waiting; it sends four updates of members nobody admitted, Q2 one
+    register([city, { ...q1, quotas: { waiting: 2 } }, q2]);
+    const flood = [1, 2, 3, 4].map((i) =>
+      validEvent('member.updated', { source: 'csdl-q1', data: { memberId: `FLOOD-${String(i)}`, profile: { education: 'college' } } }),
+    );
+    const other = validEvent('member.updated', { source: 'csdl-q2', data: { memberId: 'Q2-LATE', profile: { education: 'college' } } });
+    // Act
+    for (const e of flood) await sendInGroup(Q1, e, e.data.memberId);
+    await sendInGroup(Q2, other, other.data.memberId);
+    const refusedOf = async () =>
+      (await stack.stores.redrive.listRejected()).filter((r) => r.reason === 'too-many-waiting' && r.senderId === Q1);
+    await until(async () => (await refusedOf()).length === 2 && (await waitsOf(other.id)).length === 1);
+    // Assess: two of Q1's wait, two are rejected with their bodies kept; Q2's waits; status names Q1
+    const waiting = (await partition(stack, 'DEFERRED')).filter((d) => flood.some((e) => e.id === d.eventId));
+    expect(waiting).toHaveLength(2);
+    const refused = await refusedOf();
+    expect(refused.map((r) => JSON.parse(r.body).id).sort()).toEqual(
+      flood
+        .map((e) => e.id)
+        .filter((id) => !waiting.some((d) => d.eventId === id))
+        .sort(),
+    );
+    expect((await waitsOf(other.id)).map((d) => d.senderId)).toEqual([Q2]);
+    expect(await stack.stores.redrive.listQuotasReached()).toEqual([expect.objectContaining({ senderId: Q1, kind: 'waiting', limit: 2 })]);
+  }, 120_000);
 });

@@ -25,6 +25,7 @@ function storeWith(grants: Map<string, { senderId: string; body: string }>): Red
     revokeRedriveGrant: async (token) => {
       grants.delete(token);
     },
+    listQuotasReached: async () => [],
   };
 }
 

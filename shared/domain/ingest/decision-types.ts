@@ -42,7 +42,9 @@ export type RejectReason =
   /** A date derived from the event (a deadline, the end of probation) is out of the range dates can hold. */
   | 'date-out-of-range'
   /** docs/events.md#message-groups: the message's group is not its event's subject group. */
-  | 'wrong-group';
+  | 'wrong-group'
+  /** docs/producers.md#quotas: its producer has as many events waiting as its quota allows. */
+  | 'too-many-waiting';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer';

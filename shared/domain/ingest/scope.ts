@@ -4,6 +4,7 @@
 import type { DomainEvent } from '../events/index.js';
 import type { OrgRecord, TransferRecord } from '../records.js';
 import type { LoadedState } from './decision-types.js';
+import type { Quotas } from './quotas.js';
 import { openTransferIdsOf } from './members.js';
 
 /** A registered producer: who it is (SQS SenderId) and the roots of what it may write. */
@@ -14,6 +15,8 @@ export interface Producer {
   sources: string[];
   /** Org ids whose subtrees it may write; `*` for everything (the city's own system). */
   orgs: string[];
+  /** Its own quotas, where the defaults do not fit (domain/ingest/quotas.ts). */
+  quotas?: Partial<Quotas>;
 }
 
 /**
@@ -111,12 +114,7 @@ export function outsideScope(producer: Producer, touched: readonly string[], org
  * that producer lie in its subtrees. So a district cannot register, under itself, the
  * id the city reserved for another's ward, and take that ward's subtree with it.
  */
-export function reservedFor(
-  orgId: string,
-  registering: Producer,
-  producers: readonly Producer[],
-  orgs: OrgLookup,
-): Producer | undefined {
+export function reservedFor(orgId: string, registering: Producer, producers: readonly Producer[], orgs: OrgLookup): Producer | undefined {
   if (registering.orgs.includes('*')) return undefined;
   const covers = (granted: string) =>
     granted !== '*' && (granted === orgId ? registering.orgs.includes(orgId) : withinSubtrees(registering.orgs, granted, orgs));

@@ -8,8 +8,9 @@ import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/
 import { personAbout, personNamedBy, personNamedByBody } from '../../domain/personal-data.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { groupDecision } from '../../domain/ingest/groups.js';
+import { quotaKeyOf, quotasOf, waitingDecision } from '../../domain/ingest/quotas.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
-import { NO_BODY, type IngestStore, type RejectedEvent } from './port.js';
+import { NO_BODY, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
 
 export { PredecessorMissingError };
 
@@ -144,6 +145,9 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
     await store.storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
     return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
   }
+  const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
+  // A message received before, or redriven from the dead-letter queue, may have a note of its wait.
+  const mayBeWaiting = meta.receiveCount > 1 || meta.context?.redrive !== undefined;
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
@@ -184,16 +188,25 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
         ...rejected(decision.reason, decision.message, kept),
         ...(kept === NO_BODY ? {} : personField(personAbout(event, state))),
       });
+      // It waits no longer: its note counts against its producer's quota no more.
+      if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
-    const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
     if (decision.outcome === 'retry') {
+      const limit = quotasOf(producer?.quotas).waiting;
+      const overQuota = await waitingQuotaDecision(store, waiting, limit, mayBeWaiting);
+      if (overQuota?.outcome === 'reject') {
+        // Kept with its body, as any rejection of the producer's own event: redriven once its backlog is cleared.
+        await store.storeRejected({ ...rejected(overQuota.reason, overQuota.message, body), ...personField(personAbout(event, state)) });
+        await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
+        return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
+      }
       await store.storeDeferred(waiting, decision.reason, decision.message);
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
     const result = await store.commit(marker, decision.writes, {
-      clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined,
+      clearDeferred: mayBeWaiting ? waiting : undefined,
       loaded: state,
     });
     if (result === 'committed') {
@@ -204,6 +217,21 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
+}
+
+/**
+ * Whether an event about to wait may (domain/ingest/quotas.ts): one already noted as
+ * waiting keeps its place without a count; a new one is counted against its producer's quota.
+ */
+async function waitingQuotaDecision(
+  store: IngestStore,
+  waiting: WaitingRef,
+  limit: number,
+  mayBeWaiting: boolean,
+): Promise<Decision | undefined> {
+  if (mayBeWaiting && (await store.isDeferred(waiting))) return undefined;
+  const count = await store.countWaiting(quotaKeyOf(waiting.senderId));
+  return waitingDecision(count, limit, false);
 }
 
 /** What deciding the event needs. */

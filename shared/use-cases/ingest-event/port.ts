@@ -4,6 +4,7 @@
 import type { AppliedEvent } from '../../domain/ingest/applied-event.js';
 import type { LoadedState, Needs, Write } from '../../domain/ingest/decision-types.js';
 import type { EventKey } from '../../domain/ingest/idempotency.js';
+import type { QuotaKind } from '../../domain/ingest/quotas.js';
 import type { Profile } from '../../domain/records.js';
 import type { OrgTreeReader } from '../org-tree.js';
 
@@ -59,6 +60,16 @@ export interface RedriveGrant {
   expiresAt: number;
 }
 
+/** A producer reached one of its quotas (domain/ingest/quotas.ts): what `dangvien status` shows. */
+export interface QuotaReached {
+  /** The identity counted (without a role session). */
+  senderId: string;
+  kind: QuotaKind;
+  limit: number;
+  /** When (ISO-8601). */
+  at: string;
+}
+
 /**
  * `already-applied`: the event's marker exists (another delivery committed first);
  * `stale`: a record changed since it was read (a version condition failed). Nothing was
@@ -74,10 +85,10 @@ export interface IngestStore extends OrgTreeReader {
   /**
    * All of `writes` and the marker, or nothing. Each record write holds only if the record
    * is still at `expectedVersion` (null: absent), the marker only if absent.
-   * `clearDeferred` (a {@link WaitingRef} id) also forgets why the event waited;
+   * `clearDeferred` also forgets why the event waited;
    * `loaded`: the state the writes were decided on (a store may reuse what it read for it).
    */
-  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string; loaded?: LoadedState }): Promise<CommitResult>;
+  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: WaitingRef; loaded?: LoadedState }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
   /** Applies a correction of a person's profile to the rejected events kept about them. */
   correctRejected(personId: string, correction: Partial<Profile>): Promise<void>;
@@ -90,6 +101,14 @@ export interface IngestStore extends OrgTreeReader {
   redriveGrantFor(token: string, body: string): Promise<RedriveGrant | undefined>;
   /** Deletes the grant of `token`: its message is done with, and a grant serves once. */
   useRedriveGrant(token: string): Promise<void>;
+  /** Forgets why an event waited: it is done with (rejected, or a duplicate, after waiting). */
+  clearDeferred(waiting: WaitingRef): Promise<void>;
+  /** Whether this very event of this sender is noted as waiting (an expired note is not). */
+  isDeferred(waiting: WaitingRef): Promise<boolean>;
+  /** How many events of the identity `quotaKey` are noted as waiting (expired notes aside). */
+  countWaiting(quotaKey: string): Promise<number>;
+  /** Notes that a quota was reached, for `dangvien status` (kept a day). */
+  noteQuotaReached(reached: QuotaReached): Promise<void>;
 }
 
 /**

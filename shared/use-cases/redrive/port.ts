@@ -2,7 +2,7 @@
 // that did not apply, and their redrive, read and write. `dangvien rejected` and `dlq`
 // pass the DynamoDB store (shared/data/redrive-store.ts) and the SQS queues.
 import type { EventKey } from '../../domain/ingest/idempotency.js';
-import type { RejectedEvent } from '../ingest-event/port.js';
+import type { QuotaReached, RejectedEvent } from '../ingest-event/port.js';
 
 /** An event waiting for its predecessor, as an operator sees it. */
 export interface WaitingEvent {
@@ -42,6 +42,8 @@ export interface RedriveStore {
   grantedSender(token: string, body: string): Promise<string | undefined>;
   /** Deletes the grant of `token` (its message went out again under another). */
   revokeRedriveGrant(token: string): Promise<void>;
+  /** The quotas producers reached in the last day (`dangvien status`). */
+  listQuotasReached(): Promise<QuotaReached[]>;
 }
 
 /** A message of the ingest's dead-letter queue, as a redrive needs it. */

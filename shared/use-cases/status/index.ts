@@ -16,13 +16,14 @@ export interface StatusReport extends HealthSnapshot {
 
 /** Reads everything `status` reports and judges it. */
 export async function readStatus(sources: StatusSources, store: RedriveStore, now = new Date()): Promise<StatusReport> {
-  const [ingest, dlq, rejected, waiting, run, lag] = await Promise.all([
+  const [ingest, dlq, rejected, waiting, run, lag, quotasReached] = await Promise.all([
     sources.ingestQueue(),
     sources.deadLetterQueue(),
     store.listRejected(),
     listWaiting(store),
     sources.lastCompletedRun('reminders'),
     sources.lag(),
+    store.listQuotasReached(),
   ]);
   const since = waiting.map((w) => w.since).sort();
   const snapshot: HealthSnapshot = {
@@ -33,6 +34,7 @@ export async function readStatus(sources: StatusSources, store: RedriveStore, no
     waiting: { count: waiting.length, oldestSince: since[0] ?? null },
     figuresLagSeconds: lag.figuresLagSeconds,
     reminders: { lastRunDate: run?.date ?? null, completedAt: run?.completedAt ?? null },
+    quotasReached,
   };
   const attention = needsAttention(snapshot);
   return { healthy: attention.length === 0, attention, ...snapshot };
