@@ -11,7 +11,13 @@ import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { batchOrgTree, ingestEvent, PredecessorMissingError, type BatchOrgTree } from '../../shared/use-cases/ingest-event/index.js';
+import {
+  batchOrgTree,
+  ingestEvent,
+  PredecessorMissingError,
+  type BatchOrgTree,
+  type IngestOutcome,
+} from '../../shared/use-cases/ingest-event/index.js';
 import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
 import { processGroupsConcurrently } from './fifo-groups.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
@@ -20,6 +26,12 @@ import type { WaitBeforeRetry } from './visibility.js';
 const logger = loggerFor('ingest');
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
+
+/** Counts an outcome; a rejection over its producer's quota also feeds the alarm WaitingQuotaReached (infra/constructs/monitoring.ts). */
+function countOutcome(result: IngestOutcome): void {
+  metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
+  if (result.outcome === 'rejected' && result.reason === 'too-many-waiting') metrics.addMetric('WaitingQuotaReached', MetricUnit.Count, 1);
+}
 
 /** What the ingest handler is built from (environment.ts builds it from the deployment's environment). */
 export interface IngestHandlerDeps {
@@ -71,7 +83,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry }: In
         const result = await retryWhileThrottled(() => ingestEvent(store, record.body, meta));
         const { eventId: _eventId, ...outcome } = result;
         logger.info('event ingested', { ...about, ...outcome });
-        metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
+        countOutcome(result);
         return result;
       } catch (error) {
         metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);

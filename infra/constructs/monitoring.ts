@@ -34,6 +34,12 @@ export const PRODUCER_REGISTRY_UNREADABLE = { namespace: 'DangVien', metricName:
 export const PERSONAL_DATA_MASTER_MISSING = { namespace: 'DangVien', metricName: 'PersonalDataMasterMissing', service: 'ingest' } as const;
 
 /**
+ * What the ingest emits (EMF) for an event it rejected because its producer had as many
+ * events waiting as its quota allows (docs/producers.md "Quotas"): functions/ingest/handler.ts names it.
+ */
+export const WAITING_QUOTA_REACHED = { namespace: 'DangVien', metricName: 'WaitingQuotaReached', service: 'ingest' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -98,6 +104,7 @@ export class Monitoring extends Construct {
   readonly producerRegistryUnreadable: cloudwatch.Alarm;
   /** Fires when the personal data master secret is missing while sealed data exists (nothing applies meanwhile). */
   readonly personalDataMasterMissing: cloudwatch.Alarm;
+  readonly waitingQuotaReached: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -175,7 +182,10 @@ export class Monitoring extends Construct {
       },
     );
     /** An alarm on any count of a metric the ingest emits when it leaves a whole batch on the queue. */
-    const anyBatchLeft = (metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING, description: string) =>
+    const anyBatchLeft = (
+      metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING | typeof WAITING_QUOTA_REACHED,
+      description: string,
+    ) =>
       alarm(metric.metricName, description, {
         metric: new cloudwatch.Metric({
           namespace: metric.namespace,
@@ -195,6 +205,11 @@ export class Monitoring extends Construct {
     this.personalDataMasterMissing = anyBatchLeft(
       PERSONAL_DATA_MASTER_MISSING,
       'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the Records table; then `dangvien dlq redrive`.',
+    );
+    // A producer at its quota: its events that would wait are rejected (kept, to be redriven).
+    this.waitingQuotaReached = anyBatchLeft(
+      WAITING_QUOTA_REACHED,
+      'A producer has as many events waiting for a predecessor as its quota allows: its new events that would wait are rejected too-many-waiting (kept). `dangvien status` names it; see the runbook "A producer reached its quota".',
     );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
     alarm(

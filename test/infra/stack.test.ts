@@ -517,6 +517,7 @@ describe('operations alarms', () => {
       () => stack.monitoring.personalDataMasterMissing,
       'PersonalDataMasterMissing',
     ],
+    ['rejects an event over its producer’s quota of waiting events', () => stack.monitoring.waitingQuotaReached, 'WaitingQuotaReached'],
   ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
     const watched = resource(alarmOf()).Properties;
