@@ -147,7 +147,33 @@ export function ingestStoreContract(implementation: string, storeFor: () => Prom
 
     it('finds no redrive grant for a token nobody granted', async () => {
       const store = await storeFor();
-      expect(await store.findRedriveGrant(id('token'))).toBeUndefined();
+      expect(await store.redriveGrantFor(id('token'), '{}')).toBeUndefined();
+    });
+
+    it('counts the waiting events of one identity, its role sessions together, and no one else’s; a commit or a clear frees one', async () => {
+      // Prepare: AIDA… waits with two events (one from a role session of it), AIDA…X (a longer id) with one
+      const store = await storeFor();
+      const sender = id('AIDA').replace('-', '');
+      const note = (eventId: string, senderId: string) => ({
+        id: `contract/${eventId}@${senderId}`,
+        eventId,
+        source: 'contract',
+        senderId,
+      });
+      const [a, b, other] = [note(id('w'), sender), note(id('w'), `${sender}:session`), note(id('w'), `${sender}X`)];
+      for (const w of [a, b, other]) await store.storeDeferred(w, 'missing-member', 'waits');
+      await store.storeDeferred(a, 'missing-member', 'waits again');
+      // Act
+      const before = await store.countWaiting(sender);
+      const noted = [await store.isDeferred(a), await store.isDeferred({ ...a, senderId: `${sender}X`, id: `${a.id}X` })];
+      await store.commit(marker(a.eventId), [], { clearDeferred: a });
+      await store.clearDeferred(b);
+      const after = await store.countWaiting(sender);
+      // Assess
+      expect(before).toBe(2);
+      expect(noted).toEqual([true, false]);
+      expect(after).toBe(0);
+      expect(await store.countWaiting(`${sender}X`)).toBe(1);
     });
   });
 }

@@ -50,7 +50,11 @@ export type RejectReason =
   /** docs/events.md#after-the-decision: a second filing of the party file. */
   | 'already-filed'
   /** docs/events.md#after-the-decision: a party card, or a badge, for a member who is not official (on that date). */
-  | 'not-official';
+  | 'not-official'
+  /** docs/events.md#message-groups: the message's group is not its event's subject group. */
+  | 'wrong-group'
+  /** docs/producers.md#quotas: its producer has as many events waiting as its quota allows. */
+  | 'too-many-waiting';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer' | 'missing-candidate';
