@@ -28,7 +28,7 @@ import { findApplied, markerItem } from './event-marker.js';
 import { loadAllOrgs, orgTreeChanged } from './org-records.js';
 import { stillSealsWith, type PersonalVault, type PersonKey } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
-import { deleteRedriveGrant, findRedriveGrant } from './redrive-grant.js';
+import { findRedriveGrant, useRedriveGrant } from './redrive-grant.js';
 import { rejectedBodiesAbout, storeRejected } from './rejected-events.js';
 import { resealPerson } from './reseal.js';
 import { openSealed, personKeys, sealed, sealingPersonOf } from './sealed-records.js';
@@ -111,8 +111,8 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
 
   return {
     findApplied: (key) => findApplied(table, vault, key),
-    redriveGrantFor: (token, body) => findRedriveGrant(withVault, token, body),
-    useRedriveGrant: (token) => deleteRedriveGrant(table, token),
+    redriveGrantFor: (token, body, messageId) => findRedriveGrant(withVault, token, body, messageId),
+    useRedriveGrant: (token, messageId) => useRedriveGrant(table, token, messageId),
     storeRejected: (rejected) => storeRejected(withVault, rejected),
     rejectedBodiesAbout: (personId, senderId, limit) => rejectedBodiesAbout(table, personId, senderId, limit),
     followCorrection: async (personId, correction) => {

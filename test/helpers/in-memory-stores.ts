@@ -98,15 +98,19 @@ export class InMemoryIngestStore implements IngestStore {
     return marker && copy(marker);
   }
 
-  async redriveGrantFor(token: string, body: string): Promise<RedriveGrant | undefined> {
+  async redriveGrantFor(token: string, body: string, messageId: string): Promise<RedriveGrant | undefined> {
     const grant = this.grants.get(token);
     if (!grant || grant.body !== body || grant.expiresAt <= Date.now() / 1000) return undefined;
+    if (grant.usedBy !== undefined && grant.usedBy !== messageId) return undefined;
     const { body: _body, ...kept } = copy(grant);
     return kept;
   }
 
-  async useRedriveGrant(token: string): Promise<void> {
-    this.grants.delete(token);
+  async useRedriveGrant(token: string, messageId: string): Promise<boolean> {
+    const grant = this.grants.get(token);
+    if (!grant || (grant.usedBy !== undefined && grant.usedBy !== messageId)) return false;
+    grant.usedBy = messageId;
+    return true;
   }
 
   /** What an operator's redrive writes: a grant of `token` for `senderId` and this body, kept `days`. */

@@ -1,6 +1,6 @@
 // Redrive grants on DynamoDB Local (docs/security.md "Redrives keep the first sender"): a
 // grant vouches for one body through a keyed digest — nothing in the table can be checked
-// against a guessed body — expires with its message, and is deleted once its message is done.
+// against a guessed body — expires with its message, and serves the one message that used it.
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,8 @@ describe('redrive grants in the Records table', () => {
     const plain = createHash('sha256').update(body).digest('hex');
     expect(JSON.stringify(item)).not.toContain(plain);
     expect(item.expiresAt).toBeGreaterThan(Date.now() / 1000 + 14 * 86_400);
-    expect(await stack.stores.ingest.redriveGrantFor(token, body)).toMatchObject({ senderId: 'AROAQ1' });
-    expect(await stack.stores.ingest.redriveGrantFor(token, `${body} `)).toBeUndefined();
+    expect(await stack.stores.ingest.redriveGrantFor(token, body, 'm-1')).toMatchObject({ senderId: 'AROAQ1' });
+    expect(await stack.stores.ingest.redriveGrantFor(token, `${body} `, 'm-1')).toBeUndefined();
   });
 
   it('vouches for nothing once expired, though DynamoDB Local never deletes it', async () => {
@@ -47,13 +47,13 @@ describe('redrive grants in the Records table', () => {
       }),
     );
     // Assess
-    expect(await stack.stores.ingest.redriveGrantFor(token, body)).toBeUndefined();
+    expect(await stack.stores.ingest.redriveGrantFor(token, body, 'm-2')).toBeUndefined();
     expect(await stack.stores.redrive.grantedSender(token, body)).toBeUndefined();
   });
 
-  it('is deleted once the ingest is done with its message', async () => {
+  it('is kept once the ingest is done with its message, marked used by it, and serves no other message', async () => {
     // Prepare: a rejected event (its member does not exist as probationary)
-    const before = (await partition(stack, 'REDRIVE')).length;
+    const before = (await partition(stack, 'REDRIVE')).map((i) => i.sk);
     const bad = validEvent('member.recognized', { data: { memberId: 'NOT-PROBATIONARY' } });
     await stack.send([validEvent('member.imported', { data: { memberId: 'NOT-PROBATIONARY', status: 'official' } }), bad]);
     await stack.settle();
@@ -61,8 +61,13 @@ describe('redrive grants in the Records table', () => {
     // Act
     await redriveRejected(stack.stores.redrive, stack.stores.ingestQueue, [rejection.id]);
     await stack.settle();
-    // Assess: rejected again, and its grant gone
-    expect((await stack.stores.redrive.listRejected()).filter((r) => r.eventId === bad.id)).toHaveLength(1);
-    expect(await partition(stack, 'REDRIVE')).toHaveLength(before);
+    // Assess: rejected again, once, as its first sender; its grant kept and used by one message
+    const again = (await stack.stores.redrive.listRejected()).filter((r) => r.eventId === bad.id);
+    expect(again.map((r) => [r.senderId, r.reason])).toEqual([[rejection.senderId, rejection.reason]]);
+    const grants = (await partition(stack, 'REDRIVE')).filter((i) => !before.includes(i.sk));
+    expect(grants).toHaveLength(1);
+    const [token, usedBy] = [String(grants[0]!.sk), String(grants[0]!.usedBy)];
+    expect(await stack.stores.ingest.redriveGrantFor(token, rejection.body, usedBy)).toMatchObject({ senderId: rejection.senderId });
+    expect(await stack.stores.ingest.redriveGrantFor(token, rejection.body, 'another-message')).toBeUndefined();
   });
 });

@@ -201,7 +201,7 @@ describe('a redrive keeps the first sender only through a grant in the store', (
     expect(store.grants.has('tok-3')).toBe(true);
   });
 
-  it('serves once: the grant is deleted when its event is applied, and a redelivery after it is a duplicate', async () => {
+  it('serves one message: kept, marked used, once its event is applied; another message under its token is a duplicate', async () => {
     // Prepare
     const store = await twoDistricts();
     const body = JSON.stringify(q1Event());
@@ -211,8 +211,33 @@ describe('a redrive keeps the first sender only through a grant in the store', (
     const again = await ingest(store, body, scoped('OPERATOR', 'tok-4'));
     // Assess
     expect([first.outcome, again.outcome]).toEqual(['applied', 'duplicate']);
-    expect(store.grants.has('tok-4')).toBe(false);
+    expect(store.grants.get('tok-4')?.usedBy).toMatch(/^m\d+$/);
     expect(store.rejected.size).toBe(0);
+  });
+
+  it('judges a redelivery of the redriven message as its first sender again, while another message under its token is refused', async () => {
+    // Prepare: Q1's second admission of R1 is rejected with its body; the operator redrives it
+    const store = await twoDistricts();
+    await ingest(store, q1Event(), scoped('Q1'));
+    const body = JSON.stringify(
+      validEvent('member.admitted', { id: 'admit-again', source: 'csdl-q1', data: { memberId: 'R1', orgId: 'C1' } }),
+    );
+    await ingest(store, body, scoped('Q1'));
+    store.grant('tok-5', 'Q1', body);
+    const redriven = (receiveCount: number, messageId = 'm-redriven') =>
+      ingestEvent(store, body, { messageId, receiveCount, context: scoped('OPERATOR', 'tok-5') });
+    // Act: SQS delivers the redriven message, then again (its visibility ran out); a copy comes as another message
+    const first = await redriven(1);
+    const redelivered = await redriven(2);
+    const copy = await redriven(1, 'm-copy');
+    // Assess: the same rejection of Q1's both times, no out-of-scope one of the operator's for it; the copy refused
+    expect([first, redelivered].map((o) => o.outcome === 'rejected' && o.reason)).toEqual(['member-exists', 'member-exists']);
+    expect(copy).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect([...store.rejected.values()].map((r) => [r.senderId, r.reason, r.body === NO_BODY])).toEqual([
+      ['Q1', 'member-exists', false],
+      ['OPERATOR', 'out-of-scope', true],
+    ]);
+    expect(store.grants.get('tok-5')?.usedBy).toBe('m-redriven');
   });
 
   it("never falls back to the re-sender's rights: a used grant's token on another body is out of scope, nothing kept", async () => {

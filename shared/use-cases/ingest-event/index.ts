@@ -86,13 +86,9 @@ export interface IngestMeta {
  * @throws ConcurrentUpdateError when the records kept changing underneath.
  */
 export async function ingestEvent(store: IngestStore, body: string, meta: IngestMeta): Promise<IngestOutcome> {
-  const who = await senderOfMessage(store, body, meta.context);
+  const who = await senderOfMessage(store, body, meta);
   if (who.refused) return refuseRedrive(store, body, who.senderId);
-  const outcome = await ingestAs(store, body, meta, who.senderId);
-  // A grant serves once: the message is done with. (One that waits keeps it, for its
-  // retries and for the operator's redrive of the dead-letter queue.)
-  if (who.grant) await store.useRedriveGrant(who.grant);
-  return outcome;
+  return ingestAs(store, body, meta, who.senderId);
 }
 
 /** {@link ingestEvent} for a message whose sending identity is settled. */
@@ -277,25 +273,31 @@ async function loadState(store: IngestStore, event: DomainEvent): Promise<Loaded
 /**
  * The identity a message is processed as: its SQS SenderId; or — for an operator's
  * redrive — the sender recorded in the grant the message names, when that grant is kept
- * in the ingest's own table and vouches for this very body. A message naming a grant
- * that does not (made up, copied onto another body, used, expired) is `refused`: it is
- * processed as nobody, never as whoever re-sent it, whose rights (an operator's) are not
- * the first sender's.
+ * in the ingest's own table, vouches for this very body and serves this message. A grant
+ * serves one message: it is marked used by that message's id before anything is decided,
+ * and kept until it expires, so that SQS redelivering the same message (a visibility
+ * timeout that ran out, a retry of a wait) finds it again, while another message with
+ * the same token does not. A message naming a grant that does not serve it (made up,
+ * copied onto another body or message, expired) is `refused`: it is processed as nobody,
+ * never as whoever re-sent it, whose rights (an operator's) are not the first sender's.
  */
 async function senderOfMessage(
   store: IngestStore,
   body: string,
-  context: IngestContext | undefined,
-): Promise<{ senderId: string | undefined; grant?: string; refused?: true }> {
+  meta: IngestMeta,
+): Promise<{ senderId: string | undefined; refused?: true }> {
+  const context = meta.context;
   if (!context?.redrive) return { senderId: context?.senderId };
-  const grant = await store.redriveGrantFor(context.redrive, body);
-  return grant ? { senderId: grant.senderId, grant: context.redrive } : { senderId: context.senderId, refused: true };
+  const grant = await store.redriveGrantFor(context.redrive, body, meta.messageId);
+  // Marked before the message is processed: of two messages under one token, one only is served.
+  if (grant && (await store.useRedriveGrant(context.redrive, meta.messageId))) return { senderId: grant.senderId };
+  return { senderId: context.senderId, refused: true };
 }
 
 /**
- * A message naming a redrive grant that does not vouch for it: out of scope, nothing of
- * it kept (docs/security.md) — unless it is a redelivery of an event its grant already
- * applied (the grant is deleted once used), which is a duplicate.
+ * A message naming a redrive grant that does not serve it: out of scope, nothing of it
+ * kept (docs/security.md) — unless its event is applied already with this very body (a
+ * copy of a redriven message), which is a duplicate.
  */
 async function refuseRedrive(store: IngestStore, body: string, senderId: string | undefined): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
@@ -316,7 +318,7 @@ async function refuseRedrive(store: IngestStore, body: string, senderId: string 
     senderId: senderOf(senderId),
     ...(parsed.ok ? { type: parsed.event.type } : {}),
     reason,
-    message: 'the message names a redrive grant that does not vouch for it (none, used, expired or for another body)',
+    message: 'the message names a redrive grant that does not vouch for it (none, expired, for another body, or used by another message)',
     body: NO_BODY,
     rejectedAt: new Date().toISOString(),
   });

@@ -67,6 +67,8 @@ export interface RedriveGrant {
   createdAt: string;
   /** Epoch seconds after which it vouches for nothing (it expires with its message). */
   expiresAt: number;
+  /** The SQS message id of the message it served: it serves that one only. */
+  usedBy?: string;
 }
 
 /** A producer reached one of its quotas (domain/ingest/quotas.ts): what `dangvien status` shows. */
@@ -115,12 +117,17 @@ export interface IngestStore extends OrgTreeReader {
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
   storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
   /**
-   * The redrive grant of `token` when it is kept and vouches for this very `body`, read
-   * consistently; undefined otherwise (none, expired, already used, another body).
+   * The redrive grant of `token` when it is kept, vouches for this very `body` and may serve
+   * the message `messageId` (no message used it yet, or this one did), read consistently;
+   * undefined otherwise (none, expired, another body, used by another message).
    */
-  redriveGrantFor(token: string, body: string): Promise<RedriveGrant | undefined>;
-  /** Deletes the grant of `token`: its message is done with, and a grant serves once. */
-  useRedriveGrant(token: string): Promise<void>;
+  redriveGrantFor(token: string, body: string, messageId: string): Promise<RedriveGrant | undefined>;
+  /**
+   * Marks the grant of `token` used by the message `messageId`, for as long as it is kept:
+   * a redelivery of that message is served again, any other message never. False when
+   * another message used it first, or it is gone.
+   */
+  useRedriveGrant(token: string, messageId: string): Promise<boolean>;
   /** Forgets why an event waited: it is done with (rejected, or a duplicate, after waiting). */
   clearDeferred(waiting: WaitingRef): Promise<void>;
   /** Whether this very event of this sender is noted as waiting (an expired note is not). */
