@@ -20,7 +20,7 @@ import { countedRecords, FIGURES_RECORDS } from './as-of-counting.js';
 import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
 import type { NaiveReads } from './naive.js';
 import type { City, Envelope } from './city.js';
-import { SOURCE } from './city/tree.js';
+import { SOURCE, STRUCTURE_SOURCE } from './city/tree.js';
 
 export interface FunctionCounters {
   records: number;
@@ -125,7 +125,7 @@ export class BenchStack {
   private registryFile(): string {
     const file = join(this.work, 'producers.json');
     const producers = [
-      { senderId: STRUCTURE_SENDER, name: 'bench: org tree', sources: [SOURCE], orgs: ['*'] },
+      { senderId: STRUCTURE_SENDER, name: 'bench: org tree', sources: [STRUCTURE_SOURCE], orgs: ['*'] },
       { senderId: PROVINCE_SENDER, name: 'bench: the province', sources: [SOURCE], orgs: [...this.scopeRoots] },
     ];
     writeFileSync(file, JSON.stringify({ producers }));

@@ -16,7 +16,7 @@ import { withComponent } from './capacity.js';
 import type { City, Envelope } from './city.js';
 import { profileFor } from './city/people.js';
 import { pad, rng } from './city/random.js';
-import { SOURCE } from './city/tree.js';
+import { SOURCE, STRUCTURE_SOURCE } from './city/tree.js';
 import { BenchStack, waitFor } from './harness.js';
 import { registerOrgsDirect } from './orgs-direct.js';
 import { perEvent, round } from './report.js';
@@ -66,7 +66,7 @@ export function shapeTree(shape: Shape): ShapeTree {
       id: `org-${orgId}`,
       type: 'org.registered',
       occurredAt: `${YEAR - 1}-01-02T08:00:00+07:00`,
-      source: SOURCE,
+      source: STRUCTURE_SOURCE,
       data: { orgId, parentId, name: `${level} ${orgId}`, level },
     });
     if (depth === shape.depth) {

@@ -41,6 +41,12 @@ export interface QueueDef {
   retentionDays?: number;
 }
 
+/** SQS's longest retention, and ours unless a queue says otherwise: an operator has two weeks to redrive. */
+export const DEFAULT_QUEUE_RETENTION_DAYS = 14;
+
+/** The attribute (epoch seconds) by which DynamoDB expires an item of a table that has a TTL. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
 /**
  * Member, dossier, transfer and org records, the facts that feed yearly figures,
  * the audit trail (applied events) and the rejected events. The stream drives the
@@ -60,6 +66,9 @@ export const RECORDS_TABLE: TableDef = {
     { indexName: 'byPerson', partitionKey: { name: 'personKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
+  // Rejected and waiting events, redrive grants, holds and quota counters expire
+  // (shared/data/retention.ts); records, markers and salts never carry the attribute.
+  timeToLive: TTL_ATTRIBUTE,
 };
 
 /**
@@ -67,9 +76,6 @@ export const RECORDS_TABLE: TableDef = {
  * secret (shared/data/personal-vault.ts); the key policy allows no other use.
  */
 export const PERSONAL_DATA_KEY_CONTEXT = { purpose: 'dangvien-personal-data' } as const;
-
-/** The attribute (epoch seconds) by which DynamoDB expires an item of a table that has a TTL. */
-export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * Per-org figures (own and whole-subtree) and the reminders already sent. The lists a

@@ -9,6 +9,11 @@ import { pad, type Rng } from './random.js';
 
 export const ROOT_ID = 'HP';
 export const SOURCE = 'csdl-dang-vien';
+/**
+ * The source of the org tree's and the targets' events: the city committee's own system,
+ * a producer of its own (a registry gives every source one producer, docs/security.md).
+ */
+export const STRUCTURE_SOURCE = 'csdl-thanh-uy';
 
 export type TreeShape = 'hai-phong' | { districts: number };
 
@@ -41,7 +46,7 @@ function emptyTree(year: number): Tree & { register: (orgId: string, parentId: s
       id: `org-${orgId}`,
       type: 'org.registered',
       occurredAt: `${year - 1}-01-02T08:00:00+07:00`,
-      source: SOURCE,
+      source: STRUCTURE_SOURCE,
       data: { orgId, parentId, name, level },
     });
   };
@@ -117,7 +122,7 @@ export function targetEvents(
     id: `target-${orgId}-${year}`,
     type: 'target.set',
     occurredAt: `${year}-01-04T08:00:00+07:00`,
-    source: SOURCE,
+    source: STRUCTURE_SOURCE,
     data: { orgId, year, admissions },
   }));
   return { events, targets };

@@ -12,7 +12,13 @@ import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotenc
 import { pastShortWaits } from '../../shared/domain/ingest/retry-schedule.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
-import { batchOrgTree, ingestEvent, PredecessorMissingError, type BatchOrgTree } from '../../shared/use-cases/ingest-event/index.js';
+import {
+  batchOrgTree,
+  ingestEvent,
+  PredecessorMissingError,
+  type BatchOrgTree,
+  type IngestOutcome,
+} from '../../shared/use-cases/ingest-event/index.js';
 import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
 import { tallyBatch, type CountedOutcome, type SourceActivityStore } from '../../shared/use-cases/source-activity/index.js';
 import { processGroupsConcurrently } from './fifo-groups.js';
@@ -22,6 +28,12 @@ import type { WaitBeforeRetry } from './visibility.js';
 const logger = loggerFor('ingest');
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
+
+/** Counts an outcome; a rejection over its producer's quota also feeds the alarm WaitingQuotaReached (infra/constructs/monitoring.ts). */
+function countOutcome(result: IngestOutcome): void {
+  metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
+  if (result.outcome === 'rejected' && result.reason === 'too-many-waiting') metrics.addMetric('WaitingQuotaReached', MetricUnit.Count, 1);
+}
 
 /** What the ingest handler is built from (environment.ts builds it from the deployment's environment). */
 export interface IngestHandlerDeps {
@@ -62,7 +74,9 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
           // A redrive names its grant; the ingest checks it against its own table (§11).
           redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
           producers: loaded ? (senderId: string | undefined) => producerFor(loaded.registry, senderId) : undefined,
+          registered: loaded?.registry.producers,
           orgTree,
+          groupId: record.attributes.MessageGroupId,
         },
       };
       // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)
@@ -82,7 +96,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
         // Counted for its source only when its sender may use it: nobody else can make a silent source look alive.
         if (key && (!loaded || producerFor(loaded.registry, meta.context.senderId)?.sources.includes(key.source)))
           counted.push({ source: key.source, outcome: result.outcome });
-        metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
+        countOutcome(result);
         return result;
       } catch (error) {
         metrics.addMetric(error instanceof PredecessorMissingError ? 'EventsDeferred' : 'EventsFailed', MetricUnit.Count, 1);

@@ -8,7 +8,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { INGEST_DLQ, INGEST_QUEUE, INGEST_SOURCE, PERSONAL_DATA_KEY_CONTEXT, type QueueDef } from '../../shared/resources.js';
+import {
+  DEFAULT_QUEUE_RETENTION_DAYS,
+  INGEST_DLQ,
+  INGEST_QUEUE,
+  INGEST_SOURCE,
+  PERSONAL_DATA_KEY_CONTEXT,
+  type QueueDef,
+} from '../../shared/resources.js';
 import { customerKey, grantItems, grantTableKey } from '../access.js';
 import { FUNCTION_PARTITIONS } from '../partitions.js';
 import { acknowledgeKmsGrantWildcards } from '../nag.js';
@@ -55,8 +62,10 @@ export function queueFrom(scope: Construct, def: QueueDef, key: kms.IKey, built:
     fifo: def.fifo ? true : undefined,
     visibilityTimeout: Duration.seconds(def.visibilityTimeout),
     maxMessageSizeBytes: def.maxMessageSizeBytes,
-    // How long the definition says: the ingest queue 4 days, the dead-letter queue 14 (shared/resources.ts).
-    retentionPeriod: Duration.days(def.retentionDays ?? 14),
+    // How long the definition says: the ingest queue 4 days, the dead-letter queue 14
+    // (shared/resources.ts); the redrive grants and the notes of waiting events live as
+    // long as a message can (shared/data/retention.ts).
+    retentionPeriod: Duration.days(def.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS),
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     // Data keys are reused for 5 minutes: fewer KMS calls on a busy queue.

@@ -47,6 +47,12 @@ export const WAITING_PAST_SHORT_WAITS = { namespace: 'DangVien', metricName: 'Wa
 export const SILENT_PRODUCERS = { namespace: 'DangVien', metricName: 'SilentProducers', service: 'reminders' } as const;
 
 /**
+ * What the ingest emits (EMF) for an event it rejected because its producer had as many
+ * events waiting as its quota allows (docs/producers.md "Quotas"): functions/ingest/handler.ts names it.
+ */
+export const WAITING_QUOTA_REACHED = { namespace: 'DangVien', metricName: 'WaitingQuotaReached', service: 'ingest' } as const;
+
+/**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
  * functions and `dangvien` call (the CLI's recompute scans, its import batch-writes). At
  * most 10 metrics fit one alarm's metric math; stream reads (GetRecords) are watched
@@ -115,6 +121,8 @@ export class Monitoring extends Construct {
   readonly waitingPastShortWaits: cloudwatch.Alarm;
   /** Fires when the daily check found a registered producer silent for too long. */
   readonly silentProducers: cloudwatch.Alarm;
+  /** Fires when a producer's event was rejected over its quota of waiting events (`dangvien status` names it). */
+  readonly waitingQuotaReached: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -192,7 +200,10 @@ export class Monitoring extends Construct {
       },
     );
     /** An alarm on any count of a metric the ingest emits when it leaves a whole batch on the queue. */
-    const anyBatchLeft = (metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING, description: string) =>
+    const anyBatchLeft = (
+      metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING | typeof WAITING_QUOTA_REACHED,
+      description: string,
+    ) =>
       alarm(metric.metricName, description, {
         metric: new cloudwatch.Metric({
           namespace: metric.namespace,
@@ -241,6 +252,11 @@ export class Monitoring extends Construct {
         }),
         ...anyAtAll,
       },
+    );
+    // A producer at its quota: its events that would wait are rejected (kept, to be redriven).
+    this.waitingQuotaReached = anyBatchLeft(
+      WAITING_QUOTA_REACHED,
+      'A producer has as many events waiting for a predecessor as its quota allows: its new events that would wait are rejected too-many-waiting (kept). `dangvien status` names it; see the runbook "A producer reached its quota".',
     );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
     alarm(

@@ -6,7 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LoadedState, Needs, Write } from '../domain/ingest/decision-types.js';
 import type { CandidateRecord, DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../domain/records.js';
-import type { AppliedEvent, CommitResult, IngestStore } from '../use-cases/ingest-event/port.js';
+import type { AppliedEvent, CommitResult, IngestStore, WaitingRef } from '../use-cases/ingest-event/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import {
   candidateKey,
@@ -21,13 +21,14 @@ import {
   toItem,
   transferKey,
 } from './keys.js';
-import { storeDeferred } from './deferred-events.js';
+import { clearDeferred, countWaiting, isDeferred, storeDeferred } from './deferred-events.js';
+import { noteQuotaReached } from './quotas.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { findApplied, markerItem } from './event-marker.js';
 import { loadAllOrgs, orgTreeChanged } from './org-records.js';
 import { stillSealsWith, type PersonalVault, type PersonKey } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
-import { findRedriveGrant } from './redrive-grant.js';
+import { findRedriveGrant, useRedriveGrant } from './redrive-grant.js';
 import { rejectedBodiesAbout, storeRejected } from './rejected-events.js';
 import { resealPerson } from './reseal.js';
 import { openSealed, personKeys, sealed, sealingPersonOf } from './sealed-records.js';
@@ -110,7 +111,8 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
 
   return {
     findApplied: (key) => findApplied(table, vault, key),
-    findRedriveGrant: (token) => findRedriveGrant(table, token),
+    redriveGrantFor: (token, body, messageId) => findRedriveGrant(withVault, token, body, messageId),
+    useRedriveGrant: (token, messageId) => useRedriveGrant(table, token, messageId),
     storeRejected: (rejected) => storeRejected(withVault, rejected),
     rejectedBodiesAbout: (personId, senderId, limit) => rejectedBodiesAbout(table, personId, senderId, limit),
     followCorrection: async (personId, correction) => {
@@ -118,6 +120,10 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
     },
     erasures: (personIds) => vault.erasures(personIds),
     storeDeferred: (waiting, reason, message) => storeDeferred(table, waiting, reason, message),
+    clearDeferred: (waiting) => clearDeferred(table, waiting),
+    isDeferred: (waiting) => isDeferred(table, waiting),
+    countWaiting: (quotaKey) => countWaiting(table, quotaKey),
+    noteQuotaReached: (reached) => noteQuotaReached(table, reached),
     // The copy the figures and the report keep too: one counter read, the whole tree only when it moved.
     currentOrgTree: () => orgTree.currentOrgTree(),
 
@@ -164,7 +170,7 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
     async commit(
       marker: AppliedEvent,
       writes: readonly Write[],
-      commitOpts: { clearDeferred?: string; loaded?: LoadedState },
+      commitOpts: { clearDeferred?: WaitingRef; loaded?: LoadedState },
     ): Promise<CommitResult> {
       const known = commitOpts.loaded ? keysOpenedFor(commitOpts.loaded) : new Map<string, PersonKey>();
       const plain = writes.map((w) => (w.entity === 'fact' ? {} : toItem(w)));

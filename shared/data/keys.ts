@@ -11,8 +11,9 @@
 //   EVENT#<source>/<id>     EVENT         an applied event: the idempotency marker and the audit trail
 //   REJECTED                <rejection>   an event that can never apply, with its reason and its sender
 //   REJECTED-LINK           <rejection>|<person>  another person a rejected event is about (rejected-events.ts)
-//   DEFERRED                <waiting>     an event waiting for its predecessor, with its reason and its sender
+//   DEFERRED                <quota>#<waiting>  an event waiting for its predecessor, with its reason and its sender
 //   REDRIVE                 <token>       an operator's redrive: whose event a re-sent body is (redrive-grant.ts)
+//   QUOTA                   <quota>#<kind>  a producer reached a quota: what `dangvien status` shows
 //
 // The idempotency key is (`source`, `id`) (docs/events.md): both are `[A-Za-z0-9._:-]`, so
 // `/` cannot occur in either and `<source>/<id>` names one key only. Markers written
@@ -20,6 +21,10 @@
 // ingest reads that key too when the new one is absent (ingest-store.ts findApplied).
 // `<rejection>` and `<waiting>` add the sending identity (`<source>/<id>@<senderId>`,
 // see domain/ingest/idempotency.ts), so that no producer can overwrite what another sent.
+// `<quota>` is the sending identity without a role session (domain/ingest/quotas.ts): a
+// waiting note starts with it, so that a producer's waiting events are counted by a query
+// of its own prefix. Notes written before start with the waiting id: listed, not counted.
+// Waiting notes, grants and quota notes expire (`expiresAt`, retention.ts).
 //   PERSON#<id>             SALT          a person's key material (personal-vault.ts)
 //
 // `personKey` (index byPerson, sparse) names the person an item is about: members,
@@ -38,6 +43,7 @@
 // need a reminder: the first day it may, see domain/reminder-index.ts.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
 import { idempotencyKey } from '../domain/ingest/idempotency.js';
+import { quotaKeyOf } from '../domain/ingest/quotas.js';
 import { traitsOf } from '../domain/personal-data.js';
 import { indexAttributes } from '../domain/reminder-index.js';
 import { withoutSealed } from './sealed-records.js';
@@ -58,7 +64,14 @@ export const eventIdOfMarkerPk = (pk: string) => pk.slice('EVENT#'.length).split
 export const rejectedKey = (id: string) => ({ pk: 'REJECTED', sk: id });
 /** A rejected event's link to another person it is about, found by that person (index byPerson). */
 export const rejectedLinkKey = (rejectionId: string, personId: string) => ({ pk: 'REJECTED-LINK', sk: `${rejectionId}|${personId}` });
-export const deferredKey = (waitingId: string) => ({ pk: 'DEFERRED', sk: waitingId });
+/** The note of a waiting event: its sender's quota prefix (see above), then its waiting id. */
+export const deferredKey = (waiting: { id: string; senderId: string }) => ({
+  pk: 'DEFERRED',
+  sk: `${deferredPrefix(waiting.senderId)}${waiting.id}`,
+});
+/** What every waiting note of one identity's quota starts with. */
+export const deferredPrefix = (senderId: string) => `${quotaKeyOf(senderId)}#`;
+export const quotaReachedKey = (quotaKey: string, kind: string) => ({ pk: 'QUOTA', sk: `${quotaKey}#${kind}` });
 export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
 /** The partition of index byPerson for a person. */

@@ -185,7 +185,14 @@ export function fileMasterSecret(path: string, sealed: () => Promise<boolean>): 
       const file = keyFileOf(path, version);
       const existing = readKeyFile(file);
       if (existing) return existing;
-      if (version !== 1 || (await sealed())) throw new MasterSecretMissingError(file);
+      if (version !== 1) throw new MasterSecretMissingError(file);
+      // Another process may have made the file (and sealed under it) since it was looked
+      // for: read it again before calling it lost.
+      if (await sealed()) {
+        const madeMeanwhile = readKeyFile(file);
+        if (madeMeanwhile) return madeMeanwhile;
+        throw new MasterSecretMissingError(file);
+      }
       makeKeyFile(file);
       const made = readKeyFile(file);
       if (!made) throw new Error(`${file} disappeared as it was made`);

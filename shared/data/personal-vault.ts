@@ -91,6 +91,14 @@ export interface PersonalVault {
   masterVersion(): Promise<number>;
   /** Seals the erasure secret under the current master again (a rotation of the master). */
   rewrapSecrets(): Promise<void>;
+  /**
+   * A key for one `purpose` (HKDF of the vault's erasure secret, info `dangvien/<purpose>/v1`),
+   * for what must be keyed but belongs to no person: a redrive grant's digest of a body
+   * (redrive-grant.ts). Made from the secret that outlives a rotation of the master, so a
+   * grant written before one still vouches after it. Held by whoever holds the master: the
+   * ingest and the operators.
+   */
+  purposeKey(purpose: string): Promise<Buffer>;
 }
 
 /** The keys a salt item holds, by kid: master version and salt. */
@@ -315,6 +323,9 @@ export function createDynamoVault(opts: RecordsTable & { masterSecret: MasterSec
       if (missing.length === 1) found.set(missing[0]!, await createSalt(missing[0]!));
       else for (const [personId, key] of await createSalts(missing)) found.set(personId, key);
       return found;
+    },
+    async purposeKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', await erasureKey(), Buffer.alloc(0), `dangvien/${purpose}/v1`, 32));
     },
     async erase(personId) {
       const out = await documentClient.send(new DeleteCommand({ TableName: tableName, Key: saltKey(personId), ReturnValues: 'ALL_OLD' }));

@@ -15,18 +15,50 @@ import { lazy } from '../lazy.js';
 /** Only with PRODUCERS_PARAMETER, and once a minute: no part of the cold start. */
 const ssm = lazy(() => import('@aws-sdk/client-ssm'));
 
-const RegistrySchema = z.strictObject({
-  producers: z.array(
-    z.strictObject({
-      senderId: z.string().min(1).max(256),
-      name: z.string().min(1).max(200),
-      sources: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).min(1),
-      orgs: z.array(z.string().min(1).max(128)).min(1),
-      /** Days without an event after which `dangvien status` names it as silent (docs/runbook.md); default 14. */
-      silentAfterDays: z.int().min(1).max(366).optional(),
-    }),
-  ),
-});
+/**
+ * An identity as SQS stamps it, without a role session: an IAM user's or role's unique id
+ * (`AIDA…`, `AROA…`), an account id, or locally any such name. No `:` — a role session's
+ * name (`AROA…:name`) is chosen by whoever assumes the role, so it identifies nobody — and
+ * no `#` or `@`, which the stored keys use as separators (domain/ingest/idempotency.ts).
+ */
+const SENDER_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
+const RegistrySchema = z
+  .strictObject({
+    producers: z.array(
+      z.strictObject({
+        senderId: z.string().regex(SENDER_ID_PATTERN),
+        name: z.string().min(1).max(200),
+        sources: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).min(1),
+        orgs: z.array(z.string().min(1).max(128)).min(1),
+        /** Days without an event after which `dangvien status` names it as silent (docs/runbook.md); default 14. */
+        silentAfterDays: z.int().min(1).max(366).optional(),
+        // Its own quotas where the defaults do not fit (domain/ingest/quotas.ts).
+        quotas: z
+          .strictObject({
+            waiting: z.int().min(1).max(1_000_000).optional(),
+          })
+          .optional(),
+      }),
+    ),
+  })
+  .superRefine((registry, ctx) => {
+    // One entry per identity, one owner per source: else the first match would silently
+    // decide (a second entry's narrower grant never applied), and two producers sharing
+    // a source would share its ids — either could pre-claim or hide the other's events.
+    const senders = new Set<string>();
+    const owners = new Map<string, number>();
+    registry.producers.forEach((p, i) => {
+      if (senders.has(p.senderId)) ctx.addIssue({ code: 'custom', path: ['producers', i, 'senderId'], message: 'duplicate senderId' });
+      senders.add(p.senderId);
+      for (const source of new Set(p.sources)) {
+        const owner = owners.get(source);
+        if (owner !== undefined && owner !== i)
+          ctx.addIssue({ code: 'custom', path: ['producers', i, 'sources'], message: `a source of producers[${owner}] too` });
+        owners.set(source, i);
+      }
+    });
+  });
 
 export type ProducerRegistry = z.infer<typeof RegistrySchema>;
 
@@ -61,7 +93,9 @@ export function parseRegistry(text: string): ProducerRegistry {
   }
   const parsed = RegistrySchema.safeParse(json);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`).join('; ');
+    // The code, or a custom rule's own words (which name positions, never a value).
+    const why = (i: z.core.$ZodIssue) => (i.code === 'custom' ? i.message : i.code);
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${why(i)}`).join('; ');
     throw new ProducerRegistryError(`the producer registry does not match its schema: ${where}`);
   }
   return parsed.data;
@@ -109,7 +143,8 @@ async function readRegistryFile(file: string): Promise<LoadedRegistry> {
 
 /**
  * The producer behind an SQS SenderId: an IAM user's id, or a role's `AROA…:session`,
- * which matches a registration of the role id alone.
+ * which matches a registration of the role id alone (a registry never names a session:
+ * parseRegistry refuses it).
  */
 export function producerFor(registry: ProducerRegistry, senderId: string | undefined): Producer | undefined {
   if (!senderId) return undefined;

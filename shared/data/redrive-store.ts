@@ -5,7 +5,8 @@ import { listDeferred } from './deferred-events.js';
 import { appliedKeys } from './event-marker.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
-import { grantRedrive } from './redrive-grant.js';
+import { deleteRedriveGrant, findRedriveGrant, grantRedrive } from './redrive-grant.js';
+import { listQuotasReached } from './quotas.js';
 import { deleteRejected, listRejected } from './rejected-events.js';
 
 /**
@@ -21,6 +22,9 @@ export function createDynamoRedriveStore(opts: RecordsTable & { vault: PersonalV
     listDeferred: () => listDeferred(table),
     deleteRejected: (rejected) => deleteRejected(table, rejected),
     appliedKeys: (keys) => appliedKeys(table, keys),
-    grantRedrive: (senderId, body) => grantRedrive(table, senderId, body),
+    grantRedrive: (senderId, body) => grantRedrive(opts, senderId, body),
+    grantedSender: async (token, body) => (await findRedriveGrant(opts, token, body))?.senderId,
+    revokeRedriveGrant: (token) => deleteRedriveGrant(table, token),
+    listQuotasReached: () => listQuotasReached(table),
   };
 }

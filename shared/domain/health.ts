@@ -33,6 +33,8 @@ export interface HealthSnapshot {
   silentProducers: SilentProducer[];
   /** Why the registry could not be read, when it could not (the silence check then did not run). */
   registryUnreadable?: string;
+  /** The quotas producers reached in the last day (domain/ingest/quotas.ts): by whom, which, when last. */
+  quotasReached: Array<{ senderId: string; kind: string; limit: number; at: string }>;
 }
 
 /**
@@ -88,6 +90,11 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
     );
   }
   out.push(...longWaits(s, limits.waitingSeconds, queue));
+  for (const q of s.quotasReached) {
+    out.push(
+      `producer ${q.senderId} reached its quota of ${q.limit} ${q.kind} events (last at ${q.at}): its events over it are rejected \`too-many-${q.kind}\`, see docs/runbook.md`,
+    );
+  }
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);
   }

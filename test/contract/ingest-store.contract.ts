@@ -48,7 +48,15 @@ async function loadMember(store: IngestStore, memberId: string): Promise<MemberR
   return state.members.get(memberId);
 }
 
-export function ingestStoreContract(implementation: string, storeFor: () => Promise<IngestStore>): void {
+/**
+ * @param grant writes a redrive grant for `senderId` and `body` as an operator's redrive
+ * does (not a port of the ingest's: the operator's CLI writes grants), answering its token.
+ */
+export function ingestStoreContract<S extends IngestStore>(
+  implementation: string,
+  storeFor: () => Promise<S>,
+  grant: (store: S, senderId: string, body: string) => Promise<string>,
+): void {
   describe(`IngestStore contract: ${implementation}`, () => {
     const id = (what: string) => `${what}-${randomUUID().slice(0, 8)}`;
 
@@ -145,9 +153,57 @@ export function ingestStoreContract(implementation: string, storeFor: () => Prom
       if (before.version !== undefined && after.version !== undefined) expect(after.version).toBeGreaterThan(before.version);
     });
 
-    it('finds no redrive grant for a token nobody granted', async () => {
+    it('finds no redrive grant for a token nobody granted, and none to use', async () => {
       const store = await storeFor();
-      expect(await store.findRedriveGrant(id('token'))).toBeUndefined();
+      expect(await store.redriveGrantFor(id('token'), '{}', id('m'))).toBeUndefined();
+      expect(await store.useRedriveGrant(id('token'), id('m'))).toBe(false);
+    });
+
+    it('serves a redrive grant to one message: again to its redelivery, never to another message', async () => {
+      // Prepare
+      const store = await storeFor();
+      const body = JSON.stringify({ id: id('e'), note: 'the body the grant vouches for' });
+      const token = await grant(store, 'AROAQ1', body);
+      const [first, other] = [id('m'), id('m')];
+      // Act
+      const before = await store.redriveGrantFor(token, body, first);
+      const used = await store.useRedriveGrant(token, first);
+      const redelivered = await store.redriveGrantFor(token, body, first);
+      const usedAgain = await store.useRedriveGrant(token, first);
+      const forOther = await store.redriveGrantFor(token, body, other);
+      const usedByOther = await store.useRedriveGrant(token, other);
+      // Assess
+      expect(before).toMatchObject({ token, senderId: 'AROAQ1' });
+      expect([used, usedAgain, usedByOther]).toEqual([true, true, false]);
+      expect(redelivered).toMatchObject({ token, senderId: 'AROAQ1', usedBy: first });
+      expect(forOther).toBeUndefined();
+      expect(await store.redriveGrantFor(token, `${body} `, first)).toBeUndefined();
+    });
+
+    it('counts the waiting events of one identity, its role sessions together, and no one else’s; a commit or a clear frees one', async () => {
+      // Prepare: AIDA… waits with two events (one from a role session of it), AIDA…X (a longer id) with one
+      const store = await storeFor();
+      const sender = id('AIDA').replace('-', '');
+      const note = (eventId: string, senderId: string) => ({
+        id: `contract/${eventId}@${senderId}`,
+        eventId,
+        source: 'contract',
+        senderId,
+      });
+      const [a, b, other] = [note(id('w'), sender), note(id('w'), `${sender}:session`), note(id('w'), `${sender}X`)];
+      for (const w of [a, b, other]) await store.storeDeferred(w, 'missing-member', 'waits');
+      await store.storeDeferred(a, 'missing-member', 'waits again');
+      // Act
+      const before = await store.countWaiting(sender);
+      const noted = [await store.isDeferred(a), await store.isDeferred({ ...a, senderId: `${sender}X`, id: `${a.id}X` })];
+      await store.commit(marker(a.eventId), [], { clearDeferred: a });
+      await store.clearDeferred(b);
+      const after = await store.countWaiting(sender);
+      // Assess
+      expect(before).toBe(2);
+      expect(noted).toEqual([true, false]);
+      expect(after).toBe(0);
+      expect(await store.countWaiting(`${sender}X`)).toBe(1);
     });
   });
 }

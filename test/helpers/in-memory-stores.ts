@@ -23,6 +23,7 @@ import type {
 import { correctedBody } from '../../shared/domain/personal-data.js';
 import { cellOf } from '../../shared/data/keys.js';
 import { idempotencyKey, type EventKey } from '../../shared/domain/ingest/idempotency.js';
+import { quotaKeyOf } from '../../shared/domain/ingest/quotas.js';
 import { OrgTree } from '../../shared/domain/figures/index.js';
 import {
   NO_BODY,
@@ -31,6 +32,7 @@ import {
   type IngestStore,
   type RedriveGrant,
   type RejectedEvent,
+  type QuotaReached,
   type WaitingRef,
 } from '../../shared/use-cases/ingest-event/port.js';
 import type { ReportReader } from '../../shared/use-cases/build-report/port.js';
@@ -78,8 +80,10 @@ export class InMemoryIngestStore implements IngestStore {
   readonly rejected = new Map<string, RejectedEvent>();
   /** By waiting id (`<source>/<id>@<sender>`), as the DEFERRED items. */
   readonly deferred = new Map<string, DeferredEvent>();
-  /** Redrive grants by token. */
-  readonly grants = new Map<string, RedriveGrant>();
+  /** The quotas reached, by `<quota>#<kind>`, as the QUOTA items. */
+  readonly quotasReached = new Map<string, QuotaReached>();
+  /** Redrive grants by token, with the body each vouches for (the DynamoDB store keeps a keyed digest of it). */
+  readonly grants = new Map<string, RedriveGrant & { body: string }>();
   /** Bumped by every commit that writes an org, as the ORGTREE counter is. */
   treeVersion = 0;
   /** How often the scope check asked for the tree (the counter read of the DynamoDB store). */
@@ -94,9 +98,26 @@ export class InMemoryIngestStore implements IngestStore {
     return marker && copy(marker);
   }
 
-  async findRedriveGrant(token: string): Promise<RedriveGrant | undefined> {
+  async redriveGrantFor(token: string, body: string, messageId: string): Promise<RedriveGrant | undefined> {
     const grant = this.grants.get(token);
-    return grant && copy(grant);
+    if (!grant || grant.body !== body || grant.expiresAt <= Date.now() / 1000) return undefined;
+    if (grant.usedBy !== undefined && grant.usedBy !== messageId) return undefined;
+    const { body: _body, ...kept } = copy(grant);
+    return kept;
+  }
+
+  async useRedriveGrant(token: string, messageId: string): Promise<boolean> {
+    const grant = this.grants.get(token);
+    if (!grant || (grant.usedBy !== undefined && grant.usedBy !== messageId)) return false;
+    grant.usedBy = messageId;
+    return true;
+  }
+
+  /** What an operator's redrive writes: a grant of `token` for `senderId` and this body, kept `days`. */
+  grant(token: string, senderId: string, body: string, days = 15): void {
+    const now = Date.now();
+    const expiresAt = Math.floor(now / 1000) + days * 86_400;
+    this.grants.set(token, { token, senderId, body, bodyDigest: `digest-of:${body}`, createdAt: new Date(now).toISOString(), expiresAt });
   }
 
   /** A copy of the tree as it is now, as the kept copy is once the counter has been read. */
@@ -145,7 +166,7 @@ export class InMemoryIngestStore implements IngestStore {
     return loaded;
   }
 
-  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string }): Promise<CommitResult> {
+  async commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: WaitingRef }): Promise<CommitResult> {
     const seen = new Set<string>();
     let stale = false;
     for (const w of writes) {
@@ -172,7 +193,7 @@ export class InMemoryIngestStore implements IngestStore {
     }
     if (writes.some((w) => w.entity === 'org' && !w.sameTree)) this.treeVersion += 1;
     this.applied.set(key, copy(marker));
-    if (opts.clearDeferred) this.deferred.delete(opts.clearDeferred);
+    if (opts.clearDeferred) this.deferred.delete(opts.clearDeferred.id);
     this.lastWrites = writes;
     return 'committed';
   }
@@ -215,6 +236,22 @@ export class InMemoryIngestStore implements IngestStore {
 
   async erasures(personIds: readonly string[]): Promise<Map<string, string>> {
     return new Map(personIds.flatMap((id) => (this.erased.has(id) ? [[id, this.erased.get(id)!] as const] : [])));
+  }
+
+  async clearDeferred(waiting: WaitingRef): Promise<void> {
+    this.deferred.delete(waiting.id);
+  }
+
+  async isDeferred(waiting: WaitingRef): Promise<boolean> {
+    return this.deferred.has(waiting.id);
+  }
+
+  async countWaiting(quotaKey: string): Promise<number> {
+    return [...this.deferred.values()].filter((d) => quotaKeyOf(d.senderId) === quotaKey).length;
+  }
+
+  async noteQuotaReached(reached: QuotaReached): Promise<void> {
+    this.quotasReached.set(`${reached.senderId}#${reached.kind}`, copy(reached));
   }
 
   async storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Test harness: the SQS event Lambda's event source mapping hands the ingest, built from
 // bodies, so that a test says only what is special about its messages.
 import type { SQSEvent } from 'aws-lambda';
-import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
+import { groupOf, outgoing } from '../../shared/domain/events/outgoing.js';
 
 /** One message of a batch: its body (an object is sent as JSON) and what differs from the defaults. */
 export interface TestMessage {
@@ -24,7 +24,7 @@ export function sqsEventOf(messages: readonly TestMessage[]): SQSEvent {
         SentTimestamp: '0',
         SenderId: senderId ?? 'local',
         ApproximateFirstReceiveTimestamp: '0',
-        MessageGroupId: group ?? subjectOf(body as DomainEvent),
+        MessageGroupId: group ?? groupOf(outgoing(typeof body === 'string' ? body : JSON.stringify(body))),
       },
       messageAttributes: {},
       md5OfBody: '',

@@ -2,7 +2,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
+import { groupOf, outgoing } from '../../shared/domain/events/outgoing.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 
 export type TestStack = LocalStack & {
@@ -27,7 +27,8 @@ export async function startTestStack(opts: Partial<Omit<LocalStackOptions, 'endp
       for (let i = 0; i < events.length; i += 10) {
         const entries = events.slice(i, i + 10).map((e, j) => {
           const body = typeof e === 'string' ? e : JSON.stringify(e);
-          const group = typeof e === 'string' ? 'raw' : subjectOf(e as DomainEvent);
+          // The event's subject, as producers send it (a body that is no event: a group of its own).
+          const group = groupOf(outgoing(body));
           return { Id: String(j), MessageBody: body, MessageGroupId: group, MessageDeduplicationId: randomUUID() };
         });
         await stack.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.env.INGEST_QUEUE_URL!, Entries: entries }));

@@ -530,6 +530,7 @@ describe('operations alarms', () => {
       'PersonalDataMasterMissing',
     ],
     ['tries an event past its short waits', () => stack.monitoring.waitingPastShortWaits, 'WaitingEventsPastShortWaits'],
+    ['rejects an event over its producer’s quota of waiting events', () => stack.monitoring.waitingQuotaReached, 'WaitingQuotaReached'],
   ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
     const watched = resource(alarmOf()).Properties;

@@ -7,8 +7,9 @@
 // it owns are compared before and after the attack.
 //
 // To make laundering observable, the operator's identity (fauxqs's SenderId, which the CLI
-// sends as) is registered with the whole tree and Q1's source: a redrive that went out as
-// the operator would apply what Q1 may not write.
+// sends as) is registered with the whole tree (and a source of its own: a registry gives
+// each source one producer): a redrive that went out as the operator would be judged as
+// the operator, and its rejection stored under the operator's identity instead of Q1's.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,10 @@ const Q2_REJECTED = q2(validEvent('member.recognized', { id: 'q2-bad', data: { m
 
 /** Q1's events sent before the attack: one that waits for a member Q2 will get, one rejected by a rule. */
 const DLQ_BOUND = q1(validEvent('member.updated', { id: 'atk-dlq', data: { memberId: 'LATE-Q2', profile: { education: 'college' } } }));
+/** The same, carrying a redrive token Q1 made up: `dlq redrive` must not take it for a grant of the operator's. */
+const DLQ_FORGED = q1(
+  validEvent('member.updated', { id: 'atk-dlq-forged', data: { memberId: 'LATE2-Q2', profile: { education: 'college' } } }),
+);
 const Q1_REJECTED = q1(validEvent('member.admitted', { id: 'q1-bad', data: { memberId: 'Q1-M1', orgId: 'Q1-C1' } }));
 
 interface Scenario {
@@ -214,6 +219,10 @@ const SCENARIOS: Scenario[] = [
     token: 'forged-token',
   },
   {
+    name: 'registers under itself an org id the registry grants to a ward system of Q2',
+    event: q1(registerOrgAs(atk(43), 'Q2-NEW', 'Q1', 'grassroots-cell')),
+  },
+  {
     name: "redrives through a real grant's token, for another body",
     event: q1(validEvent('member.updated', { id: atk(42), data: { memberId: 'Q2-M1', profile: { sex: 'female' } } })),
     token: 'borrowed',
@@ -236,7 +245,7 @@ function registerOrgAs(id: string, orgId: string, parentId: string | null, level
 async function q2Snapshot(stack: TestStack): Promise<unknown> {
   const keys = [
     ...['Q2', 'Q2-C1', 'Q2-C2', 'HP'].map(orgKey),
-    ...['Q2-M1', 'Q2-M2', 'Q2-M3', 'Q2-M4', 'Q2-M5', 'LATE-Q2'].map(memberKey),
+    ...['Q2-M1', 'Q2-M2', 'Q2-M3', 'Q2-M4', 'Q2-M5', 'LATE-Q2', 'LATE2-Q2'].map(memberKey),
     dossierKey('Q2-D1'),
     ...['Q2-T1', 'Q2-TX', 'Q2-TT', 'Q1-T1'].map(transferKey),
     eventKey('csdl-q2', 'evt-1'),
@@ -279,7 +288,9 @@ describe('a hostile district cannot write outside its subtree, through any path'
           { senderId: CITY, name: 'city', sources: ['csdl-city'], orgs: ['*'] },
           { senderId: Q1, name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] },
           { senderId: Q2, name: 'district Q2', sources: ['csdl-q2'], orgs: ['Q2'] },
-          { senderId: OPERATOR, name: 'operators', sources: ['csdl-city', 'csdl-q1', 'csdl-q2'], orgs: ['*'] },
+          { senderId: OPERATOR, name: 'operators', sources: ['csdl-operators'], orgs: ['*'] },
+          // A ward of Q2 the city will register: its system is registered already
+          { senderId: 'AROAW', name: 'ward of Q2', sources: ['csdl-w'], orgs: ['Q2-NEW'] },
         ],
       }),
     );
@@ -313,9 +324,11 @@ describe('a hostile district cannot write outside its subtree, through any path'
     // Q1 registers Q2's external destination as its own cell, sends an update of a member
     // that does not exist yet (it waits, then lands in the DLQ), and an event rejected by a rule
     await phase(Q1, [q1(registerOrgAs('q1-ext', 'EXT-X', 'Q1', 'grassroots-cell')), DLQ_BOUND, Q1_REJECTED]);
-    // The member the waiting update names now exists, in Q2; the operator redrives Q2's
+    await send(Q1, [DLQ_FORGED], 'made-up-token');
+    await stack.settle();
+    // The members the waiting updates name now exist, in Q2; the operator redrives Q2's
     // rejected event (still rejected: a grant exists whose token Q1 will borrow)
-    await phase(CITY, [imported('LATE-Q2', 'Q2-C1')]);
+    await phase(CITY, [imported('LATE-Q2', 'Q2-C1'), imported('LATE2-Q2', 'Q2-C1')]);
     const q2Rejection = (await stack.stores.redrive.listRejected()).find((r) => r.eventId === 'q2-bad' && r.senderId === Q2)!;
     await redriveRejected(stack.stores.redrive, stack.stores.ingestQueue, [q2Rejection.id]);
     await stack.settle();
@@ -366,6 +379,13 @@ describe('a hostile district cannot write outside its subtree, through any path'
     const own = rejected.filter((r) => r.eventId === DLQ_BOUND.id);
     expect(own.map((r) => [r.senderId, r.reason])).toEqual([[Q1, 'out-of-scope']]);
     expect((await getMember(stack, 'LATE-Q2'))?.profile).toMatchObject({ education: 'university' });
+  });
+
+  it("does not launder a made-up redrive token: Q1's update carrying one is Q1's and out of scope, never the operator's", async () => {
+    // Assess
+    const own = rejected.filter((r) => r.eventId === DLQ_FORGED.id);
+    expect(own.map((r) => [r.senderId, r.reason])).toEqual([[Q1, 'out-of-scope']]);
+    expect((await getMember(stack, 'LATE2-Q2'))?.profile).toMatchObject({ education: 'university' });
   });
 
   it("redrives Q1's rejected event as Q1: rejected again, listed as Q1's, never the operator's", () => {

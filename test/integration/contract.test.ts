@@ -20,7 +20,11 @@ async function put(stored: StoredRecord): Promise<string> {
   return keyOf(stored).pk;
 }
 
-ingestStoreContract('DynamoDB', async () => stack.stores.ingest);
+ingestStoreContract(
+  'DynamoDB',
+  async () => stack.stores.ingest,
+  (_store, senderId, body) => stack.stores.redrive.grantRedrive(senderId, body),
+);
 
 figuresStoreContract('DynamoDB', async () => ({
   store: stack.stores.figures,

@@ -4,6 +4,7 @@
 // or read an old profile with the key a correction should have replaced. Each attack is
 // made on the emulators after `person erase`, and each must find nothing, while every
 // figure stays exact and the audit trail keeps the events' ids, types and dates.
+import { createHash } from 'node:crypto';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { scanAll } from '../../shared/data/dynamo-toolkit.js';
 import { eventKey, memberKey } from '../../shared/data/keys.js';
 import { open } from '../../shared/data/sealing.js';
 import { parseEvent } from '../../shared/domain/events/index.js';
-import { bodyHash, eventHash } from '../../shared/domain/ingest/idempotency.js';
+import { eventHash } from '../../shared/domain/ingest/idempotency.js';
 import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { erasePerson } from '../../shared/use-cases/person-data/index.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
@@ -151,7 +152,8 @@ describe('an erasure cannot be undone by someone who reads the tables', () => {
     const hashes = guesses.flatMap((guess) => {
       const parsed = parseEvent(JSON.stringify(guess));
       if (!parsed.ok) throw new Error(parsed.message);
-      return [eventHash(parsed.event), bodyHash(JSON.stringify(guess))];
+      // A plain SHA-256 of the body too: what a redrive grant once kept, before its digests were keyed.
+      return [eventHash(parsed.event), createHash('sha256').update(JSON.stringify(guess)).digest('hex')];
     });
     // Assess
     expect(hashes).toHaveLength(2 * RELIGIONS.length);

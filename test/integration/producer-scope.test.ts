@@ -51,7 +51,7 @@ describe('producer scoping by SQS SenderId', () => {
       JSON.stringify({
         producers: [
           { senderId: CITY, name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] },
-          { senderId: DISTRICT_ROLE, name: 'district Q1', sources: ['csdl-dang-vien'], orgs: ['Q1'] },
+          { senderId: DISTRICT_ROLE, name: 'district Q1', sources: ['csdl-q1'], orgs: ['Q1'] },
         ],
       }),
     );
@@ -69,14 +69,17 @@ describe('producer scoping by SQS SenderId', () => {
 
   it('applies what a district system writes inside its subtree (a role session matches its role)', async () => {
     // Act
-    await invoke(`${DISTRICT_ROLE}:csdl-session`, validEvent('member.admitted', { data: { memberId: 'IN1', orgId: 'C1' } }));
+    await invoke(
+      `${DISTRICT_ROLE}:csdl-session`,
+      validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'IN1', orgId: 'C1' } }),
+    );
     // Assess
     expect((await getMember(stack, 'IN1'))?.cellId).toBe('C1');
   });
 
   it('rejects as out-of-scope what it writes outside, and what an unknown sender writes', async () => {
     // Prepare
-    const outside = validEvent('member.admitted', { data: { memberId: 'OUT1', orgId: 'C9' } });
+    const outside = validEvent('member.admitted', { source: 'csdl-q1', data: { memberId: 'OUT1', orgId: 'C9' } });
     const stranger = validEvent('member.admitted', { data: { memberId: 'OUT2', orgId: 'C1' } });
     // Act
     await invoke(DISTRICT_ROLE, outside);

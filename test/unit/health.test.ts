@@ -13,6 +13,7 @@ const healthy = (): HealthSnapshot => ({
   reminders: { lastRunDate: '2026-12-02', completedAt: '2026-12-02T00:00:05.000Z' },
   sources: [{ source: 'csdl-hb', lastEventAt: '2026-12-02T07:30:00.000Z', eventsLast7Days: 120, rejectedLast7Days: 3 }],
   silentProducers: [],
+  quotasReached: [],
 });
 
 describe('needsAttention', () => {
@@ -31,6 +32,11 @@ describe('needsAttention', () => {
       'an event waiting for 16 minutes',
       (s: HealthSnapshot) => ({ ...s, waiting: { count: 2, oldestSince: '2026-12-02T07:44:00.000Z' } }),
       'wait for a predecessor',
+    ],
+    [
+      'a producer at its quota of waiting events',
+      (s: HealthSnapshot) => ({ ...s, quotasReached: [{ senderId: 'AIDADISTRICT', kind: 'waiting', limit: 2, at: NOW }] }),
+      'AIDADISTRICT reached its quota of 2 waiting events',
     ],
     ['figures 6 minutes behind', (s: HealthSnapshot) => ({ ...s, figuresLagSeconds: 360 }), 'behind the records'],
     [

@@ -2,7 +2,6 @@
 // the idempotency key is (source, id); rejected and waiting events are kept per sender;
 // a redrive is processed as its first sender only through a grant in the store.
 import { describe, expect, it } from 'vitest';
-import { bodyHash } from '../../shared/domain/ingest/idempotency.js';
 import type { Producer } from '../../shared/domain/ingest/scope.js';
 import { batchOrgTree, ingestEvent, PredecessorMissingError, type IngestContext } from '../../shared/use-cases/ingest-event/index.js';
 import { NO_BODY } from '../../shared/use-cases/ingest-event/port.js';
@@ -183,7 +182,7 @@ describe('a redrive keeps the first sender only through a grant in the store', (
     // Prepare: the operator re-sends Q1's event; SQS says the operator sent it
     const store = await twoDistricts();
     const body = JSON.stringify(q1Event());
-    store.grants.set('tok-1', { token: 'tok-1', senderId: 'Q1', bodyHash: bodyHash(body), createdAt: '2026-01-01T00:00:00Z' });
+    store.grant('tok-1', 'Q1', body);
     // Act
     const out = await ingest(store, body, scoped('OPERATOR', 'tok-1'));
     // Assess
@@ -193,11 +192,11 @@ describe('a redrive keeps the first sender only through a grant in the store', (
   it.each([
     ['a token that is in no grant', 'forged', undefined],
     ['a grant for another body', 'tok-2', 'some other body'],
-  ])('gets nothing from %s: processed as the real sender', async (_case, token, grantedBody) => {
+  ])('gets nothing from %s: refused as out of scope, under the real sender', async (_case, token, grantedBody) => {
     // Prepare
     const store = await twoDistricts();
     const body = JSON.stringify(q1Event());
-    if (grantedBody) store.grants.set('tok-2', { token: 'tok-2', senderId: 'Q1', bodyHash: bodyHash(grantedBody), createdAt: '' });
+    if (grantedBody) store.grant('tok-2', 'Q1', grantedBody);
     // Act: Q2 sends Q1's event with a redrive token
     const out = await ingest(store, body, scoped('Q2', token));
     // Assess
@@ -210,11 +209,63 @@ describe('a redrive keeps the first sender only through a grant in the store', (
     // Prepare: Q1's event that still breaks a rule
     const store = await twoDistricts();
     const body = JSON.stringify(validEvent('member.recognized', { source: 'csdl-q1', data: { memberId: 'NOBODY' } }));
-    store.grants.set('tok-3', { token: 'tok-3', senderId: 'Q1', bodyHash: bodyHash(body), createdAt: '' });
+    store.grant('tok-3', 'Q1', body);
     // Act
     await expect(ingest(store, body, scoped('OPERATOR', 'tok-3'))).rejects.toBeInstanceOf(PredecessorMissingError);
     // Assess
     expect([...store.deferred.values()].map((d) => d.senderId)).toEqual(['Q1']);
+    expect(store.grants.has('tok-3')).toBe(true);
+  });
+
+  it('serves one message: kept, marked used, once its event is applied; another message under its token is a duplicate', async () => {
+    // Prepare
+    const store = await twoDistricts();
+    const body = JSON.stringify(q1Event());
+    store.grant('tok-4', 'Q1', body);
+    // Act
+    const first = await ingest(store, body, scoped('OPERATOR', 'tok-4'));
+    const again = await ingest(store, body, scoped('OPERATOR', 'tok-4'));
+    // Assess
+    expect([first.outcome, again.outcome]).toEqual(['applied', 'duplicate']);
+    expect(store.grants.get('tok-4')?.usedBy).toMatch(/^m\d+$/);
+    expect(store.rejected.size).toBe(0);
+  });
+
+  it('judges a redelivery of the redriven message as its first sender again, while another message under its token is refused', async () => {
+    // Prepare: Q1's second admission of R1 is rejected with its body; the operator redrives it
+    const store = await twoDistricts();
+    await ingest(store, q1Event(), scoped('Q1'));
+    const body = JSON.stringify(
+      validEvent('member.admitted', { id: 'admit-again', source: 'csdl-q1', data: { memberId: 'R1', orgId: 'C1' } }),
+    );
+    await ingest(store, body, scoped('Q1'));
+    store.grant('tok-5', 'Q1', body);
+    const redriven = (receiveCount: number, messageId = 'm-redriven') =>
+      ingestEvent(store, body, { messageId, receiveCount, context: scoped('OPERATOR', 'tok-5') });
+    // Act: SQS delivers the redriven message, then again (its visibility ran out); a copy comes as another message
+    const first = await redriven(1);
+    const redelivered = await redriven(2);
+    const copy = await redriven(1, 'm-copy');
+    // Assess: the same rejection of Q1's both times, no out-of-scope one of the operator's for it; the copy refused
+    expect([first, redelivered].map((o) => o.outcome === 'rejected' && o.reason)).toEqual(['member-exists', 'member-exists']);
+    expect(copy).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect([...store.rejected.values()].map((r) => [r.senderId, r.reason, r.body === NO_BODY])).toEqual([
+      ['Q1', 'member-exists', false],
+      ['OPERATOR', 'out-of-scope', true],
+    ]);
+    expect(store.grants.get('tok-5')?.usedBy).toBe('m-redriven');
+  });
+
+  it("never falls back to the re-sender's rights: a used grant's token on another body is out of scope, nothing kept", async () => {
+    // Prepare: the operator's identity may write everything, but the grant it sends under is gone
+    const store = await twoDistricts();
+    const body = JSON.stringify(q1Event());
+    // Act
+    const out = await ingest(store, body, { ...scoped('CITY', 'tok-used') });
+    // Assess
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.members.has('R1')).toBe(false);
+    expect([...store.rejected.values()].map((r) => [r.senderId, r.body])).toEqual([['CITY', NO_BODY]]);
   });
 });
 

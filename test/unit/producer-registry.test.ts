@@ -83,9 +83,36 @@ describe('parseRegistry and the local registry file', () => {
     ['a producer without sources', '{"producers": [{"senderId": "A", "name": "a", "sources": [], "orgs": ["*"]}]}'],
     ['a source outside the id alphabet', '{"producers": [{"senderId": "A", "name": "a", "sources": ["a b"], "orgs": ["*"]}]}'],
     ['no producers list', '{}'],
+    [
+      'two producers with one senderId',
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["Q1"]}, {"senderId": "A", "name": "b", "sources": ["b"], "orgs": ["*"]}]}',
+    ],
+    [
+      'one source in two producers',
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["Q1"]}, {"senderId": "B", "name": "b", "sources": ["b", "a"], "orgs": ["Q2"]}]}',
+    ],
+    [
+      'a role session, whose name the caller chooses, as a senderId',
+      '{"producers": [{"senderId": "AROAEXAMPLE:ward-hb", "name": "a", "sources": ["a"], "orgs": ["*"]}]}',
+    ],
+    ['a senderId outside the alphabet of IAM ids', '{"producers": [{"senderId": "A#B", "name": "a", "sources": ["a"], "orgs": ["*"]}]}'],
+    [
+      'a quota of no waiting events',
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["*"], "quotas": {"waiting": 0}}]}',
+    ],
+    ['an unknown quota', '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["*"], "quotas": {"events": 5}}]}'],
   ])('refuses a registry with %s', (_case, text) => {
     // Act / Assess
     expect(() => parseRegistry(text)).toThrow(ProducerRegistryError);
+  });
+
+  it('keeps a producer’s own quota of waiting events', () => {
+    // Act
+    const registry = parseRegistry(
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["*"], "quotas": {"waiting": 50}}]}',
+    );
+    // Assess
+    expect(registry.producers[0]?.quotas).toEqual({ waiting: 50 });
   });
 
   it('reads the file on every call and names each content by its hash', async () => {

@@ -3,7 +3,7 @@
 // lie outside a district's subtree.
 import { describe, expect, it } from 'vitest';
 import { emptyState, type LoadedState } from '../../shared/domain/ingest/decision-types.js';
-import { orgsTouched, outsideScope, type Producer } from '../../shared/domain/ingest/scope.js';
+import { orgsTouched, outsideScope, reservedFor, type Producer } from '../../shared/domain/ingest/scope.js';
 import type { EventOf, EventType } from '../../shared/domain/events/index.js';
 import type { CandidateRecord, DossierRecord, MemberRecord, OrgRecord, TransferRecord } from '../../shared/domain/records.js';
 import { validEvent, type EventOverrides } from '../helpers/events.js';
@@ -223,5 +223,40 @@ describe('outsideScope', () => {
     const outside = outsideScope(Q1, orgsTouched(ev('member.updated', { memberId: 'M9' }), s), s.orgs);
     // Assess
     expect(outside).toEqual([]);
+  });
+});
+
+describe('org ids the registry grants are reserved for their producer', () => {
+  const ward: Producer = { senderId: 'W', name: 'ward of Q2', sources: ['csdl-w'], orgs: ['W1'] };
+  const district2: Producer = { senderId: 'Q2', name: 'district Q2', sources: ['csdl-q2'], orgs: ['Q2', 'W1'] };
+
+  it.each<[string, Producer, Producer[], Producer | undefined]>([
+    ["refuses a district registering the id of another's ward", Q1, [Q1, ward], ward],
+    ['lets the city register it', CITY, [CITY, ward], undefined],
+    ['lets a producer whose entry names the id too register it', district2, [district2, ward], undefined],
+    [
+      "refuses a district whose subtrees hold the holder's other grants, but not granted the id itself",
+      Q1,
+      [Q1, { ...ward, orgs: ['W1', 'C1'] }],
+      { ...ward, orgs: ['W1', 'C1'] },
+    ],
+    [
+      'lets one granted the id whose subtrees hold all the holder’s other grants',
+      { ...Q1, orgs: ['Q1', 'W1'] },
+      [{ ...ward, orgs: ['W1', 'C1'] }],
+      undefined,
+    ],
+    [
+      "refuses one granted the id whose subtrees miss one of the holder's other grants",
+      { ...Q1, orgs: ['Q1', 'W1'] },
+      [{ ...ward, orgs: ['W1', 'C9'] }],
+      { ...ward, orgs: ['W1', 'C9'] },
+    ],
+    ['leaves an id nobody is granted to the tree', Q1, [Q1, CITY], undefined],
+  ])('%s', (_name, registering, producers, holder) => {
+    // Act
+    const found = reservedFor('W1', registering, producers, state().orgs);
+    // Assess
+    expect(found).toEqual(holder);
   });
 });

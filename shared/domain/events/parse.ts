@@ -1,7 +1,7 @@
 // domain/events: the one parser every entry point uses (the queue, the CLI, the import),
 // and the limits on a body (docs/events.md). Never throws; messages built here never carry
 // a field's value, because they are stored with rejected events and shown to operators.
-import * as z from 'zod';
+import type * as z from 'zod';
 import { type DomainEvent, eventSchemas } from './envelope.js';
 import { dataSchemas, type EventType } from './payloads.js';
 import { ID_PATTERN } from './scalars.js';

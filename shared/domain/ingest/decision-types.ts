@@ -52,7 +52,11 @@ export type RejectReason =
   /** docs/events.md#after-the-decision: a party card, or a badge, for a member who is not official (on that date). */
   | 'not-official'
   /** docs/events.md#organizations: an org's rating for a year before it was established, or an establishment after a rated year. */
-  | 'before-established';
+  | 'before-established'
+  /** docs/events.md#message-groups: the message's group is not its event's subject group. */
+  | 'wrong-group'
+  /** docs/producers.md#quotas: its producer has as many events waiting as its quota allows. */
+  | 'too-many-waiting';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer' | 'missing-candidate';

@@ -49,9 +49,6 @@ export function envelopeKeyOf(body: string): EventKey | undefined {
   return typeof source === 'string' && SOURCE_PATTERN.test(source) ? { source, eventId } : undefined;
 }
 
-/** SHA-256 of a message body as sent: what a redrive grant vouches for. */
-export const bodyHash = (body: string): string => createHash('sha256').update(body).digest('hex');
-
 /**
  * The hash of a parsed event, what its marker keeps: a redelivery with another body is a
  * conflict. Taken over the parsed event (NFC text, keys sorted), so the same event sent

@@ -4,6 +4,7 @@
 import type { DomainEvent } from '../events/index.js';
 import type { OrgRecord, TransferRecord } from '../records.js';
 import type { LoadedState } from './decision-types.js';
+import type { Quotas } from './quotas.js';
 import { openTransferIdsOf } from './members.js';
 import { linkedCandidate } from './candidates.js';
 
@@ -15,6 +16,8 @@ export interface Producer {
   sources: string[];
   /** Org ids whose subtrees it may write; `*` for everything (the city's own system). */
   orgs: string[];
+  /** Its own quotas, where the defaults do not fit (domain/ingest/quotas.ts). */
+  quotas?: Partial<Quotas>;
 }
 
 /**
@@ -119,6 +122,21 @@ export interface OrgLookup {
 export function outsideScope(producer: Producer, touched: readonly string[], orgs: OrgLookup): string[] {
   if (producer.orgs.includes('*')) return [];
   return [...new Set(touched)].filter((orgId) => !withinSubtrees(producer.orgs, orgId, orgs));
+}
+
+/**
+ * The producer for which the registry reserves the id of an org `registering` wants to
+ * register, if any (docs/security.md "Organization ids the registry grants"): another
+ * producer is granted that id, and `registering` does not cover that producer's scope —
+ * it is not `*`, and neither is that id also granted to it nor does each other org of
+ * that producer lie in its subtrees. So a district cannot register, under itself, the
+ * id the city reserved for another's ward, and take that ward's subtree with it.
+ */
+export function reservedFor(orgId: string, registering: Producer, producers: readonly Producer[], orgs: OrgLookup): Producer | undefined {
+  if (registering.orgs.includes('*')) return undefined;
+  const covers = (granted: string) =>
+    granted !== '*' && (granted === orgId ? registering.orgs.includes(orgId) : withinSubtrees(registering.orgs, granted, orgs));
+  return producers.find((p) => p.senderId !== registering.senderId && p.orgs.includes(orgId) && !p.orgs.every(covers));
 }
 
 function withinSubtrees(roots: readonly string[], orgId: string, orgs: OrgLookup): boolean {

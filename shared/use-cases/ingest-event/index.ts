@@ -2,22 +2,15 @@
 // (adapter) functions/ingest --> use case --> domain/ingest; storage through IngestStore (port.ts)
 import { decide, needsFor } from '../../domain/ingest/decide.js';
 import { emptyState, reject, type Decision, type LoadedState } from '../../domain/ingest/decision-types.js';
-import {
-  bodyHash,
-  envelopeKeyOf,
-  eventHash,
-  idempotencyKey,
-  messageKey,
-  rejectionId,
-  senderOf,
-  waitingId,
-} from '../../domain/ingest/idempotency.js';
-import { copyIsBehind, orgsTouched, outsideScope, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
+import { envelopeKeyOf, eventHash, idempotencyKey, messageKey, rejectionId, senderOf, waitingId } from '../../domain/ingest/idempotency.js';
+import { copyIsBehind, orgsTouched, outsideScope, reservedFor, type OrgLookup, type Producer } from '../../domain/ingest/scope.js';
 import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/index.js';
 import { personAbout, personNamedBy, personNamedByBody, personsAbout } from '../../domain/personal-data.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
+import { groupDecision } from '../../domain/ingest/groups.js';
+import { quotaKeyOf, quotasOf, waitingDecision } from '../../domain/ingest/quotas.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
-import { NO_BODY, type IngestStore, type RejectedEvent } from './port.js';
+import { NO_BODY, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
 
 export { PredecessorMissingError };
 
@@ -37,8 +30,12 @@ export interface IngestContext {
   redrive?: string;
   /** The producer registry's lookup; absent when producer scoping is off. */
   producers?: (senderId: string | undefined) => Producer | undefined;
+  /** Every registered producer (the registry's org grants reserve org ids); with `producers`. */
+  registered?: readonly Producer[];
   /** The copy of the org tree the batch's scope checks share; without one, each event reads its own. */
   orgTree?: BatchOrgTree;
+  /** The message's SQS FIFO MessageGroupId: it must be its event's subject group (domain/ingest/groups.ts). */
+  groupId?: string;
 }
 
 /**
@@ -74,6 +71,13 @@ export function batchOrgTree(store: Pick<IngestStore, 'currentOrgTree'>): BatchO
 
 const MAX_STALE_RETRIES = 5;
 
+/** What the handler passes with each message. */
+export interface IngestMeta {
+  messageId: string;
+  receiveCount: number;
+  context?: IngestContext;
+}
+
 /**
  * Parse → check the marker → load → decide → one transaction. A rejected event is stored
  * with its reason and the message is done; a missing predecessor throws so that the
@@ -81,14 +85,16 @@ const MAX_STALE_RETRIES = 5;
  * @throws PredecessorMissingError to have the message retried later.
  * @throws ConcurrentUpdateError when the records kept changing underneath.
  */
-export async function ingestEvent(
-  store: IngestStore,
-  body: string,
-  meta: { messageId: string; receiveCount: number; context?: IngestContext },
-): Promise<IngestOutcome> {
+export async function ingestEvent(store: IngestStore, body: string, meta: IngestMeta): Promise<IngestOutcome> {
+  const who = await senderOfMessage(store, body, meta);
+  if (who.refused) return refuseRedrive(store, body, who.senderId);
+  return ingestAs(store, body, meta, who.senderId);
+}
+
+/** {@link ingestEvent} for a message whose sending identity is settled. */
+async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, senderId: string | undefined): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
-  const senderId = await senderOfMessage(store, body, meta.context);
   const producers = meta.context?.producers;
   const producer = producers?.(senderId);
   const orgTree = meta.context?.orgTree ?? batchOrgTree(store);
@@ -138,6 +144,9 @@ export async function ingestEvent(
     await store.storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
     return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
   }
+  const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
+  // A message received before, or redriven from the dead-letter queue, may have a note of its wait.
+  const mayBeWaiting = meta.receiveCount > 1 || meta.context?.redrive !== undefined;
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
@@ -151,7 +160,9 @@ export async function ingestEvent(
       }
       // Another body under an applied key: a conflict, unless it reaches outside the
       // sender's subtrees — then it is refused as such and nothing of it is kept (§11).
-      const outside = producer ? await scopeDecision(store, event, await loadState(store, event), producer, orgTree) : undefined;
+      const outside = producer
+        ? await scopeDecision(store, event, await loadState(store, event), producer, orgTree, meta.context?.registered ?? [])
+        : undefined;
       if (outside?.outcome === 'reject') {
         await store.storeRejected(rejected(outside.reason, outside.message, NO_BODY));
         return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
@@ -173,11 +184,14 @@ export async function ingestEvent(
     if (erasedOn) {
       const message = `the personal data of a person this event is about was erased on ${erasedOn.slice(0, 10)}, after the event occurred; nothing of it is kept`;
       await store.storeRejected(rejected('erased', message, NO_BODY));
+      if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: 'erased' };
     }
-    const decision = producer
-      ? ((await scopeDecision(store, event, state, producer, orgTree)) ?? decide(event, state))
-      : decide(event, state);
+    // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
+    const decision =
+      (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
+      groupDecision(event, meta.context?.groupId, state) ??
+      decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
@@ -191,22 +205,35 @@ export async function ingestEvent(
         ...rejected(decision.reason, decision.message, keep ? body : NO_BODY),
         ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
       });
+      // It waits no longer: its note counts against its producer's quota no more.
+      if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
-    const waiting = {
-      id: waitingId(key, senderId),
-      eventId: event.id,
-      source: event.source,
-      senderId: senderOf(senderId),
-      ...personField(persons[0]),
-    };
     if (decision.outcome === 'retry') {
-      await store.storeDeferred({ ...waiting, receiveCount: meta.receiveCount }, decision.reason, decision.message);
+      const limit = quotasOf(producer?.quotas).waiting;
+      const overQuota = await waitingQuotaDecision(store, waiting, limit, mayBeWaiting);
+      if (overQuota?.outcome === 'reject') {
+        // Kept with its body (under the cap of bodies about a person), as any rejection of
+        // the producer's own event: redriven once its backlog is cleared.
+        const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
+        const [about, ...linked] = persons;
+        await store.storeRejected({
+          ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
+          ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+        });
+        await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
+        return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
+      }
+      await store.storeDeferred(
+        { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount },
+        decision.reason,
+        decision.message,
+      );
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
     const result = await store.commit(marker, decision.writes, {
-      clearDeferred: meta.receiveCount > 1 ? waiting.id : undefined,
+      clearDeferred: mayBeWaiting ? waiting : undefined,
       loaded: state,
     });
     if (result === 'committed') {
@@ -219,6 +246,21 @@ export async function ingestEvent(
   }
 }
 
+/**
+ * Whether an event about to wait may (domain/ingest/quotas.ts): one already noted as
+ * waiting keeps its place without a count; a new one is counted against its producer's quota.
+ */
+async function waitingQuotaDecision(
+  store: IngestStore,
+  waiting: WaitingRef,
+  limit: number,
+  mayBeWaiting: boolean,
+): Promise<Decision | undefined> {
+  if (mayBeWaiting && (await store.isDeferred(waiting))) return undefined;
+  const count = await store.countWaiting(quotaKeyOf(waiting.senderId));
+  return waitingDecision(count, limit, false);
+}
+
 /** What deciding the event needs. */
 async function loadState(store: IngestStore, event: DomainEvent): Promise<LoadedState> {
   const state = emptyState();
@@ -229,15 +271,58 @@ async function loadState(store: IngestStore, event: DomainEvent): Promise<Loaded
 }
 
 /**
- * The identity a message is processed as: its SQS SenderId, or — for an operator's
- * redrive — the sender recorded in the grant the message names, when that grant exists
- * in the ingest's own table and vouches for this very body. A forged or stale token
- * changes nothing: the message is what its real SenderId may send.
+ * The identity a message is processed as: its SQS SenderId; or — for an operator's
+ * redrive — the sender recorded in the grant the message names, when that grant is kept
+ * in the ingest's own table, vouches for this very body and serves this message. A grant
+ * serves one message: it is marked used by that message's id before anything is decided,
+ * and kept until it expires, so that SQS redelivering the same message (a visibility
+ * timeout that ran out, a retry of a wait) finds it again, while another message with
+ * the same token does not. A message naming a grant that does not serve it (made up,
+ * copied onto another body or message, expired) is `refused`: it is processed as nobody,
+ * never as whoever re-sent it, whose rights (an operator's) are not the first sender's.
  */
-async function senderOfMessage(store: IngestStore, body: string, context: IngestContext | undefined): Promise<string | undefined> {
-  if (!context?.redrive) return context?.senderId;
-  const grant = await store.findRedriveGrant(context.redrive);
-  return grant && grant.bodyHash === bodyHash(body) ? grant.senderId : context.senderId;
+async function senderOfMessage(
+  store: IngestStore,
+  body: string,
+  meta: IngestMeta,
+): Promise<{ senderId: string | undefined; refused?: true }> {
+  const context = meta.context;
+  if (!context?.redrive) return { senderId: context?.senderId };
+  const grant = await store.redriveGrantFor(context.redrive, body, meta.messageId);
+  // Marked before the message is processed: of two messages under one token, one only is served.
+  if (grant && (await store.useRedriveGrant(context.redrive, meta.messageId))) return { senderId: grant.senderId };
+  return { senderId: context.senderId, refused: true };
+}
+
+/**
+ * A message naming a redrive grant that does not serve it: out of scope, nothing of it
+ * kept (docs/security.md) — unless its event is applied already with this very body (a
+ * copy of a redriven message), which is a duplicate.
+ */
+async function refuseRedrive(store: IngestStore, body: string, senderId: string | undefined): Promise<IngestOutcome> {
+  const parsed = parseEvent(body);
+  if (parsed.ok) {
+    const applied = await store.findApplied({ source: parsed.event.source, eventId: parsed.event.id });
+    if (applied?.hash === eventHash(parsed.event)) return { outcome: 'duplicate', eventId: parsed.event.id, type: parsed.event.type };
+  }
+  const envelopeKey = envelopeKeyOf(body);
+  // Without a usable key the body is not kept either, so there is nothing to tell apart: one item per sender.
+  const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : 'redrive:unusable';
+  const eventId = envelopeIdOf(body);
+  const reason = 'out-of-scope';
+  await store.storeRejected({
+    id: rejectionId(key, senderId),
+    key,
+    eventId,
+    ...(envelopeKey ? { source: envelopeKey.source } : {}),
+    senderId: senderOf(senderId),
+    ...(parsed.ok ? { type: parsed.event.type } : {}),
+    reason,
+    message: 'the message names a redrive grant that does not vouch for it (none, expired, for another body, or used by another message)',
+    body: NO_BODY,
+    rejectedAt: new Date().toISOString(),
+  });
+  return { outcome: 'rejected', eventId, reason };
 }
 
 const personField = (personId: string | undefined) => (personId ? { personId } : {});
@@ -309,8 +394,14 @@ async function scopeDecision(
   state: LoadedState,
   producer: Producer,
   orgTree: BatchOrgTree,
+  registered: readonly Producer[],
 ): Promise<Decision | undefined> {
   if (producer.orgs.includes('*')) return undefined;
+  if (event.type === 'org.registered') {
+    // Org events load the whole tree: the chains above the other producer's grants are in it.
+    const holder = reservedFor(event.data.orgId, producer, registered, state.orgs);
+    if (holder) return reject('out-of-scope', `organization ${event.data.orgId} is granted by the producer registry to ${holder.name}`);
+  }
   const touched = orgsTouched(event, state);
   let orgs: OrgLookup = state.orgs;
   if (!state.allOrgsLoaded) {

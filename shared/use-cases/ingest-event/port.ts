@@ -4,6 +4,7 @@
 import type { AppliedEvent } from '../../domain/ingest/applied-event.js';
 import type { LoadedState, Needs, Write } from '../../domain/ingest/decision-types.js';
 import type { EventKey } from '../../domain/ingest/idempotency.js';
+import type { QuotaKind } from '../../domain/ingest/quotas.js';
 import type { Profile } from '../../domain/records.js';
 import type { OrgTreeReader } from '../org-tree.js';
 
@@ -61,9 +62,23 @@ export interface RedriveGrant {
   token: string;
   /** The identity that first sent the body. */
   senderId: string;
-  /** SHA-256 of the body: the grant vouches for this body only. */
-  bodyHash: string;
+  /** A keyed digest of the body (shared/data/redrive-grant.ts): the grant vouches for this body only. */
+  bodyDigest: string;
   createdAt: string;
+  /** Epoch seconds after which it vouches for nothing (it expires with its message). */
+  expiresAt: number;
+  /** The SQS message id of the message it served: it serves that one only. */
+  usedBy?: string;
+}
+
+/** A producer reached one of its quotas (domain/ingest/quotas.ts): what `dangvien status` shows. */
+export interface QuotaReached {
+  /** The identity counted (without a role session). */
+  senderId: string;
+  kind: QuotaKind;
+  limit: number;
+  /** When (ISO-8601). */
+  at: string;
 }
 
 /**
@@ -81,10 +96,10 @@ export interface IngestStore extends OrgTreeReader {
   /**
    * All of `writes` and the marker, or nothing. Each record write holds only if the record
    * is still at `expectedVersion` (null: absent), the marker only if absent.
-   * `clearDeferred` (a {@link WaitingRef} id) also forgets why the event waited;
+   * `clearDeferred` also forgets why the event waited;
    * `loaded`: the state the writes were decided on (a store may reuse what it read for it).
    */
-  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: string; loaded?: LoadedState }): Promise<CommitResult>;
+  commit(marker: AppliedEvent, writes: readonly Write[], opts: { clearDeferred?: WaitingRef; loaded?: LoadedState }): Promise<CommitResult>;
   storeRejected(rejected: RejectedEvent): Promise<void>;
   /**
    * How many rejected bodies from `senderId` are kept about `personId`, counted up to
@@ -101,8 +116,26 @@ export interface IngestStore extends OrgTreeReader {
   erasures(personIds: readonly string[]): Promise<Map<string, string>>;
   /** Notes why an event waits, so an operator can see it while it is retried and in the DLQ. */
   storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void>;
-  /** The redrive grant of `token`, read consistently; undefined when there is none. */
-  findRedriveGrant(token: string): Promise<RedriveGrant | undefined>;
+  /**
+   * The redrive grant of `token` when it is kept, vouches for this very `body` and may serve
+   * the message `messageId` (no message used it yet, or this one did), read consistently;
+   * undefined otherwise (none, expired, another body, used by another message).
+   */
+  redriveGrantFor(token: string, body: string, messageId: string): Promise<RedriveGrant | undefined>;
+  /**
+   * Marks the grant of `token` used by the message `messageId`, for as long as it is kept:
+   * a redelivery of that message is served again, any other message never. False when
+   * another message used it first, or it is gone.
+   */
+  useRedriveGrant(token: string, messageId: string): Promise<boolean>;
+  /** Forgets why an event waited: it is done with (rejected, or a duplicate, after waiting). */
+  clearDeferred(waiting: WaitingRef): Promise<void>;
+  /** Whether this very event of this sender is noted as waiting (an expired note is not). */
+  isDeferred(waiting: WaitingRef): Promise<boolean>;
+  /** How many events of the identity `quotaKey` are noted as waiting (expired notes aside). */
+  countWaiting(quotaKey: string): Promise<number>;
+  /** Notes that a quota was reached, for `dangvien status` (kept a day). */
+  noteQuotaReached(reached: QuotaReached): Promise<void>;
 }
 
 /**

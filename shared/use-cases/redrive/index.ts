@@ -4,7 +4,7 @@
 // sent it, so that it is applied as what that producer may write, not as the operator.
 // (adapter) CLI `rejected`, `dlq` --> use case --> RedriveStore, EventQueue, DeadLetterQueue (port.ts)
 import { outgoing, type Outgoing } from '../../domain/events/outgoing.js';
-import { idempotencyKey } from '../../domain/ingest/idempotency.js';
+import { idempotencyKey, senderOf } from '../../domain/ingest/idempotency.js';
 import type { EventQueue } from '../event-queue.js';
 import { NO_BODY, type RejectedEvent } from '../ingest-event/port.js';
 import type { DeadLetter, DeadLetterQueue, RedriveStore, WaitingEvent } from './port.js';
@@ -34,9 +34,9 @@ export async function redriveRejected(
   // A rejection that kept no body (an unknown or out-of-scope sender) has nothing to send.
   const found = listed.filter((r) => r.body !== NO_BODY);
   const items: Outgoing[] = [];
-  // A rejection stored before senders were kept has none to keep: it goes as the operator.
-  for (const r of found)
-    items.push({ ...outgoing(r.body), ...(r.senderId ? { redrive: await store.grantRedrive(r.senderId, r.body) } : {}) });
+  // A rejection stored before senders were kept has none to keep: it goes as nobody
+  // (`unknown`), never as the operator who re-sends it.
+  for (const r of found) items.push({ ...outgoing(r.body), redrive: await store.grantRedrive(senderOf(r.senderId), r.body) });
   const outcomes = await queue.send(items, { fresh: true });
   const sent = found.filter((_, i) => outcomes[i]?.ok);
   for (const r of sent) await store.deleteRejected(r);
@@ -65,10 +65,10 @@ export async function listWaiting(store: RedriveStore): Promise<WaitingEvent[]> 
 }
 
 /**
- * Moves every message of the DLQ back to the ingest queue, each under a redrive grant for
- * its first sender (or the grant it already carries). Only what the ingest queue took
- * leaves the DLQ. (The AWS console's "start DLQ redrive" would send as the operator: use
- * this instead.)
+ * Moves every message of the DLQ back to the ingest queue, each under a new redrive grant
+ * for the producer that sent it. Only what the ingest queue took leaves the DLQ, and the
+ * grants the re-sent messages carried are deleted with them. (The AWS console's "start
+ * DLQ redrive" would send as the operator: use this instead.)
  * @throws Error when the ingest queue refuses messages; they stay in the DLQ.
  */
 export async function redriveDlq(store: RedriveStore, dlq: DeadLetterQueue, queue: EventQueue): Promise<number> {
@@ -76,19 +76,30 @@ export async function redriveDlq(store: RedriveStore, dlq: DeadLetterQueue, queu
   for (;;) {
     const messages = await dlq.receive();
     if (messages.length === 0) return moved;
+    const senders = await Promise.all(messages.map((m) => senderOfDeadLetter(store, m)));
     const items: Outgoing[] = [];
-    for (const m of messages) items.push({ ...outgoing(m.body), redrive: await grantOf(store, m) });
+    for (const [i, m] of messages.entries())
+      items.push({ ...outgoing(m.body), redrive: await store.grantRedrive(senders[i]!.senderId, m.body) });
     const outcomes = await queue.send(items, { fresh: true });
     // The rest comes back once its visibility runs out.
     const sent = messages.filter((_, i) => outcomes[i]?.ok);
     if (sent.length > 0) await dlq.remove(sent);
+    for (const [i, m] of messages.entries()) if (outcomes[i]?.ok && senders[i]!.grant) await store.revokeRedriveGrant(senders[i]!.grant!);
     moved += sent.length;
     if (sent.length < messages.length)
       throw new Error(`the ingest queue refused ${messages.length - sent.length} messages; they stay in the DLQ`);
   }
 }
 
-/** The grant a DLQ message goes back under: the one it carries, else a new one for its first sender. */
-async function grantOf(store: RedriveStore, message: DeadLetter): Promise<string> {
-  return message.redrive ?? store.grantRedrive(message.firstSender ?? 'unknown', message.body);
+/**
+ * Whose a DLQ message is: the producer that sent it — SQS's SenderId of the message (no
+ * producer can set it) — or, for a message that was itself a redrive, the sender its grant
+ * records, when the table keeps that grant and it vouches for this body. A token the
+ * message merely carries is an attribute its producer could have set: alone it proves
+ * nothing, and the message stays its SQS sender's.
+ */
+async function senderOfDeadLetter(store: RedriveStore, message: DeadLetter): Promise<{ senderId: string; grant?: string }> {
+  const granted = message.redrive ? await store.grantedSender(message.redrive, message.body) : undefined;
+  if (granted !== undefined) return { senderId: granted, grant: message.redrive };
+  return { senderId: senderOf(message.firstSender) };
 }

@@ -2,7 +2,7 @@
 // that did not apply, and their redrive, read and write. `dangvien rejected` and `dlq`
 // pass the DynamoDB store (shared/data/redrive-store.ts) and the SQS queues.
 import type { EventKey } from '../../domain/ingest/idempotency.js';
-import type { RejectedEvent } from '../ingest-event/port.js';
+import type { QuotaReached, RejectedEvent } from '../ingest-event/port.js';
 
 /** An event waiting for its predecessor, as an operator sees it. */
 export interface WaitingEvent {
@@ -38,17 +38,29 @@ export interface RedriveStore {
    * from its own table); answers the token the message must carry.
    */
   grantRedrive(senderId: string, body: string): Promise<string>;
+  /**
+   * The sender a grant of `token` records, when it is kept and vouches for this very
+   * `body` (a DLQ message that was itself a redrive); undefined otherwise.
+   */
+  grantedSender(token: string, body: string): Promise<string | undefined>;
+  /** Deletes the grant of `token` (its message went out again under another). */
+  revokeRedriveGrant(token: string): Promise<void>;
+  /** The quotas producers reached in the last day (`dangvien status`). */
+  listQuotasReached(): Promise<QuotaReached[]>;
 }
 
 /** A message of the ingest's dead-letter queue, as a redrive needs it. */
 export interface DeadLetter {
   body: string;
   /**
-   * Who first sent it: the SenderId SQS set (a system attribute no producer can set), or
-   * on the local stack the identity `send --sender` named.
+   * Who sent it to the ingest queue: the SenderId SQS set (a system attribute no producer
+   * can set), or on the local stack the identity `send --sender` named.
    */
   firstSender?: string;
-  /** The grant it already carries, when it was itself a redrive. */
+  /**
+   * The redrive token it carries. Anyone may set the attribute: it stands for a sender
+   * only through a grant in the table that vouches for the body.
+   */
   redrive?: string;
   /** What deleting it from the queue takes. */
   receipt: string;

@@ -35,7 +35,7 @@ export async function readStatus(
   now = new Date(),
   opts: StatusOptions = {},
 ): Promise<StatusReport> {
-  const [ingest, dlq, rejected, waiting, run, lag, seen] = await Promise.all([
+  const [ingest, dlq, rejected, waiting, run, lag, seen, quotasReached] = await Promise.all([
     sources.ingestQueue(),
     sources.deadLetterQueue(),
     store.listRejected(),
@@ -43,6 +43,7 @@ export async function readStatus(
     sources.lastCompletedRun('reminders'),
     sources.lag(),
     seenSources(sources, now, opts.silentDays ?? DEFAULT_SILENT_DAYS),
+    store.listQuotasReached(),
   ]);
   const oldestFirst = [...waiting].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
   const snapshot: HealthSnapshot = {
@@ -59,6 +60,7 @@ export async function readStatus(
     figuresLagSeconds: lag.figuresLagSeconds,
     reminders: { lastRunDate: run?.date ?? null, completedAt: run?.completedAt ?? null },
     ...seen,
+    quotasReached,
   };
   const attention = needsAttention(snapshot, HEALTH_LIMITS, opts.retryQueue);
   return { healthy: attention.length === 0, attention, ...snapshot };
