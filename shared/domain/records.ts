@@ -260,6 +260,10 @@ export type Fact =
       youthUnion: boolean;
       occupation: Occupation;
       readmitted: boolean;
+      /** An ethnic minority at admission, as `members.ethnicMinority` counts (absent: not, or a fact written before this was kept). */
+      ethnicMinority?: true;
+      /** A religion at admission, as `members.religious` counts (absent: none, or a fact written before this was kept). */
+      religious?: true;
       /** Admitted under the population-policy exception (absent: not). */
       populationPolicy?: true;
     }

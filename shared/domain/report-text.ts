@@ -96,6 +96,8 @@ function breakdownSentence(r: Report, wholeYear: boolean): string | undefined {
     },
     { count: a.student, words: 'học sinh, sinh viên', share: a.sharesPct.student },
     { count: a.contractFreelance, words: 'lao động hợp đồng, tự do', share: a.sharesPct.contractFreelance },
+    { count: a.ethnicMinority, words: 'người dân tộc thiểu số', share: a.sharesPct.ethnicMinority },
+    { count: a.religious, words: 'người có đạo', share: a.sharesPct.religious },
     // The Statute's exception (docs/report.md): counted, never given as a share.
     { count: a.populationPolicy, words: 'quần chúng vi phạm chính sách dân số', share: null },
     { count: a.readmitted, words: 'trường hợp kết nạp lại', share: a.sharesPct.readmitted },

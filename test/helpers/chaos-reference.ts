@@ -61,6 +61,8 @@ export interface Expected {
     enterpriseOwner: number;
     contractFreelance: number;
     readmitted: number;
+    ethnicMinority: number;
+    religious: number;
     populationPolicy: number;
     target: number | null;
   };
@@ -474,6 +476,8 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         enterpriseOwner: count(yAdm, (a) => a.profile.occupation === 'enterprise-owner'),
         contractFreelance: count(yAdm, (a) => a.profile.occupation === 'contract-freelance'),
         readmitted: count(yAdm, (a) => a.readmitted),
+        ethnicMinority: count(yAdm, (a) => a.profile.ethnicity !== 'Kinh'),
+        religious: count(yAdm, (a) => typeof a.profile.religion === 'string' && a.profile.religion !== ''),
         populationPolicy: count(yAdm, (a) => a.populationPolicy),
         target: year === city.year ? (city.targets[orgId] ?? null) : null,
       },

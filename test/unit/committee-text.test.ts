@@ -28,7 +28,14 @@ function admissions(
   cellId: string,
   on: string,
   count: number,
-  opts: { female?: number; youthUnion?: number; populationPolicy?: number; occupations?: Partial<Record<Occupation, number>> } = {},
+  opts: {
+    female?: number;
+    youthUnion?: number;
+    ethnicMinority?: number;
+    religious?: number;
+    populationPolicy?: number;
+    occupations?: Partial<Record<Occupation, number>>;
+  } = {},
 ): FactRecord[] {
   const occupations = Object.entries(opts.occupations ?? {}).flatMap(([o, k]) => Array.from({ length: k ?? 0 }, () => o as Occupation));
   return Array.from({ length: count }, (_, i) => ({
@@ -42,6 +49,8 @@ function admissions(
       youthUnion: i < (opts.youthUnion ?? 0),
       occupation: occupations[i] ?? 'state-sector',
       readmitted: false,
+      ...(i < (opts.ethnicMinority ?? 0) ? { ethnicMinority: true as const } : {}),
+      ...(i < (opts.religious ?? 0) ? { religious: true as const } : {}),
       ...(i < (opts.populationPolicy ?? 0) ? { populationPolicy: true as const } : {}),
     },
   }));
@@ -105,7 +114,7 @@ function hongBang() {
 
 /**
  * Hải Phòng's 2021: 3.298 admissions, 2.079 women, 1.732 union members, 842 from private
- * enterprises, 326 students, 139 contract or freelance workers, 41 under the population-policy exception; in 2020 1.691 women and
+ * enterprises, 326 students, 139 contract or freelance workers, 33 of an ethnic minority, 66 with a religion, 41 under the population-policy exception; in 2020 1.691 women and
  * 1.705 union members among 3.100.
  */
 function haiPhong() {
@@ -118,6 +127,8 @@ function haiPhong() {
     ...admissions('HP-C1', '2021-05-19', 3298, {
       female: 2079,
       youthUnion: 1732,
+      ethnicMinority: 33,
+      religious: 66,
       populationPolicy: 41,
       occupations: { 'private-enterprise': 800, 'enterprise-owner': 42, student: 326, 'contract-freelance': 139 },
     }),
@@ -174,6 +185,8 @@ describe("the committee's figures", () => {
       student: 9.88,
       privateSector: 25.53,
       contractFreelance: 4.21,
+      ethnicMinority: 1,
+      religious: 2,
       readmitted: 0,
     });
     expect(r.admissions.subTargets).toEqual({ privateSector: { target: 800, admitted: 842, achievementPct: 105.3 } });
@@ -207,7 +220,7 @@ describe("the committee's text", () => {
     expect(text).toContain('2.079 nữ, chiếm 63,04%, tăng 388 người so với năm 2020; 1.732 đoàn viên, chiếm 52,52%, tăng 27 người;');
     expect(text).toContain('842 người làm việc trong doanh nghiệp tư nhân (kể cả chủ doanh nghiệp), chiếm 25,53%');
     expect(text).toContain(
-      '326 học sinh, sinh viên, chiếm 9,88%; 139 lao động hợp đồng, tự do, chiếm 4,21%; 41 quần chúng vi phạm chính sách dân số',
+      '326 học sinh, sinh viên, chiếm 9,88%; 139 lao động hợp đồng, tự do, chiếm 4,21%; 33 người dân tộc thiểu số, chiếm 1%; 66 người có đạo, chiếm 2%; 41 quần chúng vi phạm chính sách dân số',
     );
     expect(text).toContain('kết nạp được 842/800 đảng viên trong doanh nghiệp tư nhân, bằng 105,3% chỉ tiêu');
     expect(text).toContain('Đảng bộ thành phố Hải Phòng có 3 đảng viên (2 đảng viên chính thức, 1 đảng viên dự bị)');

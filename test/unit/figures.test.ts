@@ -320,7 +320,7 @@ describe('what a fact counts, year to date', () => {
     // Prepare
     const facts = [
       fact('C1', admission({ female: true, youthUnion: true, occupation: 'student' })),
-      fact('C1', admission({ occupation: 'private-enterprise', readmitted: true })),
+      fact('C1', admission({ occupation: 'private-enterprise', readmitted: true, ethnicMinority: true, religious: true })),
       fact('C1', admission({ occupation: 'enterprise-owner' })),
       fact('C1', admission({ occupation: 'contract-freelance', populationPolicy: true })),
       fact('C1', { kind: 'recognition' }),
@@ -357,6 +357,8 @@ describe('what a fact counts, year to date', () => {
       enterpriseOwner: 1,
       contractFreelance: 1,
       readmitted: 1,
+      ethnicMinority: 1,
+      religious: 1,
       populationPolicy: 1,
     });
     expect(r.recognitions.total).toBe(1);
@@ -780,6 +782,8 @@ describe('renderReport', () => {
       'enterpriseOwner',
       'contractFreelance',
       'readmitted',
+      'ethnicMinority',
+      'religious',
       'populationPolicy',
       'target',
       'achievementPct',

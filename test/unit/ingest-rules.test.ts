@@ -823,6 +823,24 @@ const cases: Record<EventType, Case[]> = {
       },
     },
     {
+      name: 'an ethnic minority with a religion (any case, NFD): both traits on the admission fact, nothing of the profile',
+      given: baseOrgs,
+      when: () => admitM1({ profile: validProfile({ ethnicity: 'TÀY'.normalize('NFD'), religion: 'Công giáo'.normalize('NFD') }) }),
+      then: applied,
+      assess: (h) => {
+        const fact = facts(h, 'C1', 2021, 'admission')[0]?.fact;
+        expect(fact).toMatchObject({ ethnicMinority: true, religious: true });
+        expect(JSON.stringify(fact).normalize('NFC').toLowerCase()).not.toMatch(/tày|công giáo/);
+      },
+    },
+    {
+      name: 'Kinh and "Không": neither trait on the admission fact',
+      given: baseOrgs,
+      when: () => admitM1({ profile: validProfile({ ethnicity: 'kinh', religion: 'Không' }) }),
+      then: applied,
+      assess: (h) => expect(facts(h, 'C1', 2021, 'admission')[0]?.fact).not.toHaveProperty('ethnicMinority'),
+    },
+    {
       name: 'a readmission with its first admission and the time out: kept for party age',
       given: () => [...baseOrgs(), importMember(), exitMember('M1', '2000-01-01')],
       when: () => admitM1({ readmitted: true, firstAdmittedOn: '1991-03-02', interruptedDays: 365 }),

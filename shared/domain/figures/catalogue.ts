@@ -58,6 +58,8 @@ export const FIXED_FIGURES = [
   { name: 'badges.awarded', kind: 'event' },
   // The committee's figures of organizations and admissions (docs/report.md).
   { name: 'admissions.populationPolicy', kind: 'event' },
+  { name: 'admissions.ethnicMinority', kind: 'event' },
+  { name: 'admissions.religious', kind: 'event' },
 ] as const satisfies ReadonlyArray<{ name: string; kind: FigureKind }>;
 
 export type FixedFigure = (typeof FIXED_FIGURES)[number]['name'];

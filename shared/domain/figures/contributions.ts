@@ -169,6 +169,8 @@ export function factTally(fact: FactRecord['fact']): Tally {
       if (fact.female) t['admissions.female'] = 1;
       if (fact.youthUnion) t['admissions.youthUnion'] = 1;
       if (fact.readmitted) t['admissions.readmitted'] = 1;
+      if (fact.ethnicMinority) t['admissions.ethnicMinority'] = 1;
+      if (fact.religious) t['admissions.religious'] = 1;
       if (fact.populationPolicy) t['admissions.populationPolicy'] = 1;
       const occupation = OCCUPATION_FIGURES[fact.occupation];
       if (occupation) t[occupation] = 1;

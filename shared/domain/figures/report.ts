@@ -31,7 +31,16 @@ export const SUB_TARGET_GROUPS = ['privateSector', 'student'] as const;
 export type SubTargetGroup = (typeof SUB_TARGET_GROUPS)[number];
 
 /** The shares of `admissions.sharesPct`, in the report's order. */
-export const ADMISSION_SHARES = ['female', 'youthUnion', 'student', 'privateSector', 'contractFreelance', 'readmitted'] as const;
+export const ADMISSION_SHARES = [
+  'female',
+  'youthUnion',
+  'student',
+  'privateSector',
+  'contractFreelance',
+  'ethnicMinority',
+  'religious',
+  'readmitted',
+] as const;
 export type AdmissionShare = (typeof ADMISSION_SHARES)[number];
 
 export interface ReportAdmissions extends AdmissionFigures {
@@ -197,6 +206,8 @@ function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmiss
     student: a.student,
     privateSector: inGroup.privateSector,
     contractFreelance: a.contractFreelance,
+    ethnicMinority: a.ethnicMinority,
+    religious: a.religious,
     readmitted: a.readmitted,
   };
   const sharesPct = Object.fromEntries(ADMISSION_SHARES.map((k) => [k, roundedPct(shareOf[k], a.total, 2)])) as Record<

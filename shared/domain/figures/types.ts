@@ -40,6 +40,8 @@ export const ADMISSION_FIGURES = [
   'enterpriseOwner',
   'contractFreelance',
   'readmitted',
+  'ethnicMinority',
+  'religious',
   'populationPolicy',
 ] as const satisfies ReadonlyArray<keyof AdmissionFigures>;
 
@@ -52,6 +54,10 @@ export interface AdmissionFigures {
   enterpriseOwner: number;
   contractFreelance: number;
   readmitted: number;
+  /** An ethnic minority at admission: every ethnicity but Kinh, as `members.ethnicMinority`. */
+  ethnicMinority: number;
+  /** A religion at admission, as `members.religious`. */
+  religious: number;
   /** Admitted under the population-policy exception (`exceptions` holds `population-policy`). */
   populationPolicy: number;
 }

@@ -83,6 +83,8 @@ export function admitMember(e: EventOf<'member.admitted'>, state: LoadedState): 
       youthUnion: profile.youthUnion,
       occupation: profile.occupation,
       readmitted: readmitted ?? false,
+      ...(record.traits.ethnicMinority ? { ethnicMinority: true as const } : {}),
+      ...(record.traits.religious ? { religious: true as const } : {}),
       ...(populationPolicy ? { populationPolicy: true as const } : {}),
     }),
   );
