@@ -199,11 +199,8 @@ export class Monitoring extends Construct {
         ...anyAtAll,
       },
     );
-    /** An alarm on any count of a metric the ingest emits when it leaves a whole batch on the queue. */
-    const anyBatchLeft = (
-      metric: typeof PRODUCER_REGISTRY_UNREADABLE | typeof PERSONAL_DATA_MASTER_MISSING | typeof WAITING_QUOTA_REACHED,
-      description: string,
-    ) =>
+    /** An alarm on any count, in five minutes, of a metric a function emits (one the operator must act on). */
+    const anyCountOf = (metric: { namespace: string; metricName: string; service: string }, description: string) =>
       alarm(metric.metricName, description, {
         metric: new cloudwatch.Metric({
           namespace: metric.namespace,
@@ -215,28 +212,19 @@ export class Monitoring extends Construct {
       });
     // Fail closed: while the registry is unreadable nothing is applied, every batch returns
     // to the queue (and, if it lasts, goes to the DLQ to be redriven).
-    this.producerRegistryUnreadable = anyBatchLeft(
+    this.producerRegistryUnreadable = anyCountOf(
       PRODUCER_REGISTRY_UNREADABLE,
       'The ingest could not read or parse the producer registry: no event is applied until it can. Check the SSM parameter (valid JSON, the schema of README "Who may write what") and the ingest log line "producer registry unreadable"; then `dangvien dlq redrive`.',
     );
     // Fail closed: never a new master secret while data is sealed under the old one.
-    this.personalDataMasterMissing = anyBatchLeft(
+    this.personalDataMasterMissing = anyCountOf(
       PERSONAL_DATA_MASTER_MISSING,
       'The personal data master secret (item VAULT/MASTER of the Records table) is missing while personal data is sealed under it: no event is applied until it is restored. Restore the item from a point-in-time backup of the Records table; then `dangvien dlq redrive`.',
     );
     // `dangvien status` names the same events (domain/health.ts): each has its own line there.
-    this.waitingPastShortWaits = alarm(
-      WAITING_PAST_SHORT_WAITS.metricName,
+    this.waitingPastShortWaits = anyCountOf(
+      WAITING_PAST_SHORT_WAITS,
       'An event waits for a predecessor that did not come within its short retries (2, 4, 8, 16 s): it is tried once more after the visibility timeout, then goes to the dead-letter queue. `dangvien status` names it and says what it waits for; send the missing event, or fix the one that waits.',
-      {
-        metric: new cloudwatch.Metric({
-          namespace: WAITING_PAST_SHORT_WAITS.namespace,
-          metricName: WAITING_PAST_SHORT_WAITS.metricName,
-          dimensionsMap: { service: WAITING_PAST_SHORT_WAITS.service },
-          ...fiveMinuteSum,
-        }),
-        ...anyAtAll,
-      },
     );
     // Counted once a day, after the reminders run: a day's period keeps the alarm up until the next check.
     this.silentProducers = alarm(
@@ -254,7 +242,7 @@ export class Monitoring extends Construct {
       },
     );
     // A producer at its quota: its events that would wait are rejected (kept, to be redriven).
-    this.waitingQuotaReached = anyBatchLeft(
+    this.waitingQuotaReached = anyCountOf(
       WAITING_QUOTA_REACHED,
       'A producer has as many events waiting for a predecessor as its quota allows: its new events that would wait are rejected too-many-waiting (kept). `dangvien status` names it; see the runbook "A producer reached its quota".',
     );
