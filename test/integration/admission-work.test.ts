@@ -5,7 +5,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { ENDPOINTS_FILE } from '../../local/endpoints.js';
@@ -15,33 +14,16 @@ import type { Reminder } from '../../shared/domain/reminders.js';
 import { ceremonyDeadline, ceremonyNoticeDays } from '../../shared/domain/rules/index.js';
 import { runRemindersJob } from '../../shared/use-cases/run-reminders-job/index.js';
 import { dangvienAt } from '../helpers/cli.js';
-import { documentClient, sqsClient } from '../helpers/emulators.js';
+import { documentClient } from '../helpers/emulators.js';
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { published } from '../helpers/notifications.js';
 
 type Row = [kind: string, subjectId: string, orgId: string, dueOn: string, daysLeft: number];
 
 const NAME = 'Đinh Thị Quần Chúng';
 const BIRTH = '2002-02-02';
 const MEMBER_NAME = 'Võ Văn Kết Nạp';
-
-/** Every message the notifications topic delivered since the last call, raw bodies, removed from the queue. */
-async function published(stack: TestStack): Promise<string[]> {
-  const queueUrl = stack.env.NOTIFICATIONS_QUEUE_URL!;
-  const bodies: string[] = [];
-  for (;;) {
-    const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) return bodies;
-    bodies.push(...messages.map((m) => m.Body ?? ''));
-    await sqsClient().send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-  }
-}
 
 function days(first: string, last: string): string[] {
   const out: string[] = [];

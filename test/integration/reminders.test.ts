@@ -1,12 +1,11 @@
 // The daily reminders job on the emulators: records written by the ingest (or directly),
 // index byRemindOn → runRemindersJob → SNS topic → the local notifications queue.
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemindersHandler, jobDate } from '../../functions/reminders/handler.js';
 import { recordChangesOf } from '../../shared/data/stream-changes.js';
 import { staleFrom } from '../../shared/domain/figures/stale.js';
-import { documentClient, sqsClient } from '../helpers/emulators.js';
+import { documentClient } from '../helpers/emulators.js';
 import { dossierKey, memberKey, toItem, transferKey } from '../../shared/data/keys.js';
 import { addDays, compareDates } from '../../shared/domain/dates.js';
 import type { DossierRecord, OrgRecord } from '../../shared/domain/records.js';
@@ -16,29 +15,12 @@ import { DEFAULT_LEASE_MS, runRemindersJob } from '../../shared/use-cases/run-re
 import { registerOrg, validEvent, validProfile } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { remindersStoreWith } from '../helpers/store-decorators.js';
+import { published } from '../helpers/notifications.js';
 
 type Row = [kind: string, subjectId: string, orgId: string, dueOn: string, daysLeft: number, threshold: number | null];
 
 const row = (r: Reminder): Row => [r.kind, r.subjectId, r.orgId, r.dueOn, r.daysLeft, r.threshold];
 const sortRows = (rows: Row[]) => [...rows].sort((a, b) => `${a[0]}|${a[1]}|${a[3]}`.localeCompare(`${b[0]}|${b[1]}|${b[3]}`));
-
-/** Every message the notifications topic delivered since the last call, raw bodies, removed from the queue. */
-async function published(stack: TestStack): Promise<string[]> {
-  const queueUrl = stack.env.NOTIFICATIONS_QUEUE_URL!;
-  const bodies: string[] = [];
-  for (;;) {
-    const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) return bodies;
-    bodies.push(...messages.map((m) => m.Body ?? ''));
-    await sqsClient().send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-  }
-}
 
 const publishedRows = async (stack: TestStack) => sortRows((await published(stack)).map((b) => row(JSON.parse(b) as Reminder)));
 
