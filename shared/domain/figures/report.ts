@@ -7,27 +7,37 @@ import type { OrganizationCounts, OrgTree } from './tree.js';
 import {
   ADMISSION_FIGURES,
   MEMBER_FIGURES,
+  MEMBER_WORK_FIGURES,
   sumCounts,
   type AdmissionFigures,
+  type CandidateFigures,
   type Counts,
   type DossierStepFigures,
   type ExitFigures,
   type MemberFigures,
+  type MemberWorkFigures,
   type RatingFigures,
 } from './types.js';
+
+/** `members` in the report: on the rolls, then the admission work after the decision. */
+export type ReportMembers = MemberFigures & MemberWorkFigures;
 
 export interface ReportAdmissions extends AdmissionFigures {
   /** The org's own target for the year (chỉ tiêu), null when none. */
   target: number | null;
   /** round(100 × total / target, 1); null when there is no target or it is 0. */
   achievementPct: number | null;
+  /** The year's admissions whose party file was filed by the day asked. */
+  recordsFiled: number;
+  /** round(100 × recordsFiled / total, 2); null when `total` is 0. */
+  recordsFiledPct: number | null;
 }
 
 export interface ReportChild {
   orgId: string;
   name: string;
   level: OrgLevel;
-  members: MemberFigures;
+  members: ReportMembers;
   admissions: ReportAdmissions;
 }
 
@@ -39,10 +49,19 @@ export interface Report {
   asOf: BusinessDate;
   year: number;
   organizations: OrganizationCounts;
-  members: MemberFigures;
+  members: ReportMembers;
   admissions: ReportAdmissions;
+  candidates: CandidateFigures;
   recognitions: { total: number };
-  transfers: { officialIn: number; officialOut: number; temporaryIn: number; temporaryOut: number; late: number };
+  transfers: {
+    officialIn: number;
+    officialOut: number;
+    temporaryIn: number;
+    temporaryOut: number;
+    late: number;
+    /** Temporary transfers from the subtree open on the day and issued 12 months or more before it. */
+    temporaryTooLong: number;
+  };
   exits: ExitFigures;
   dossiers: {
     open: number;
@@ -103,6 +122,13 @@ export function medianOfCounts(counts: Counts): number | null {
   return (at(lo) + at(hi)) / 2;
 }
 
+/** round(100 × part / whole, 2), half up; null when `whole` is 0. */
+export function sharePct(part: number, whole: number): number | null {
+  if (whole === 0) return null;
+  // 10000 × part is exact, so a true half rounds up, not by float luck.
+  return Math.round((10000 * part) / whole) / 100;
+}
+
 /** The fields of one group of a tally (`members.total` → `total`), every one of `names` present. */
 function group<K extends string>(t: Tally, prefix: string, names: readonly K[]): Record<K, number> {
   return Object.fromEntries(names.map((n) => [n, t[`${prefix}.${n}`] ?? 0])) as Record<K, number>;
@@ -111,10 +137,27 @@ function group<K extends string>(t: Tally, prefix: string, names: readonly K[]):
 function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmissions {
   const a = group(yearly, 'admissions', ADMISSION_FIGURES);
   const target = org.targets[String(year)] ?? null;
-  return { ...a, target, achievementPct: achievementPct(a.total, target) };
+  const recordsFiled = yearly['admissions.recordsFiled'] ?? 0;
+  return { ...a, target, achievementPct: achievementPct(a.total, target), recordsFiled, recordsFiledPct: sharePct(recordsFiled, a.total) };
 }
 
-const membersOf = (state: Tally): MemberFigures => group(state, 'members', MEMBER_FIGURES);
+function membersOf(state: Tally): ReportMembers {
+  const m = group(state, 'members', MEMBER_FIGURES);
+  const { recordsFiled, officialWithoutCard, ceremonyPending } = group(state, 'members', MEMBER_WORK_FIGURES);
+  return { ...m, recordsFiled, recordsFiledPct: sharePct(recordsFiled, m.total), officialWithoutCard, ceremonyPending };
+}
+
+/** The candidates of the report's own org: the pool on the day, the year's certificates and classes, the year's admissions from the pool. */
+function candidatesOf(state: Tally, yearly: Tally): CandidateFigures {
+  const certificates = seriesOf(yearly, 'candidates.certificatesBy');
+  return {
+    pool: state['candidates.pool'] ?? 0,
+    certified: state['candidates.certified'] ?? 0,
+    trained: sumCounts(certificates),
+    classes: Object.values(certificates).filter((n) => n > 0).length,
+    admitted: yearly['candidates.admitted'] ?? 0,
+  };
+}
 
 /**
  * The report of docs/report.md for `org` from its figures; `children` lists the active
@@ -147,6 +190,7 @@ export function renderReport(input: ReportInput): Report {
     organizations: tree.countOrganizations(org.orgId),
     members: membersOf(state),
     admissions: admissionsOf(org, yearly, year),
+    candidates: candidatesOf(state, yearly),
     recognitions: { total: yearly['recognitions.total'] ?? 0 },
     transfers: {
       officialIn: moves('transfers.officialIn'),
@@ -154,6 +198,7 @@ export function renderReport(input: ReportInput): Report {
       temporaryIn: moves('transfers.temporaryIn'),
       temporaryOut: moves('transfers.temporaryOut'),
       late: state['transfers.late'] ?? 0,
+      temporaryTooLong: state['transfers.temporaryTooLong'] ?? 0,
     },
     exits: group(yearly, 'exits', ['expelled', 'struckOff', 'resigned', 'deceased'] as const),
     dossiers: {
