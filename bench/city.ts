@@ -14,6 +14,7 @@ import { compareDates } from '../shared/domain/dates.js';
 import type { UncheckedEnvelope } from '../shared/domain/events/index.js';
 import { exportCsv } from './city/csv.js';
 import { apportion, membersOnRolls } from './city/people.js';
+import { pipelineStories } from './city/pipeline.js';
 import { pad, rng } from './city/random.js';
 import { badgeStories, exitStories, ratingStories, standingStories } from './city/records.js';
 import { transferStories } from './city/transfers.js';
@@ -83,6 +84,7 @@ function draftYear(seed: number, input: YearInput): Draft[] {
   exitStories(y);
   transferStories(y);
   ratingStories(y);
+  pipelineStories(y, seed + 1000);
   return y.drafts;
 }
 

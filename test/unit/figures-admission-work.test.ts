@@ -148,7 +148,7 @@ describe('members: the party file, the card, the ceremony', () => {
     expect(changesOf(h, ['C1'])).not.toEqual(before);
   });
 
-  it('counts the new membership only after a readmission: the earlier one counts in none of the four', async () => {
+  it('keeps the dates of an earlier membership after a readmission: a past day counts as it stood', async () => {
     // Prepare: filed and carded in the first membership, out in 2019, readmitted in 2021
     const h = await given([
       admit('M1', '2010-03-02', { ceremonyOn: '2010-03-02' }),
@@ -156,11 +156,16 @@ describe('members: the party file, the card, the ceremony', () => {
       recognized('M1', '2011-03-02'),
       card('M1', '2011-06-01'),
       validEvent('member.exited', { data: { memberId: 'M1', reason: 'resigned', on: '2019-01-10' } }),
-      admit('M1', '2021-03-02', { readmitted: true }),
     ]);
+    const before = reportOf(h, 'C1', '2018-12-31').members;
 
-    // Act / Assess
-    expect(reportOf(h, 'C1', '2018-12-31').members).toMatchObject({ total: 1, official: 1, recordsFiled: 0, officialWithoutCard: 0 });
+    // Act
+    await h.given([admit('M1', '2021-03-02', { readmitted: true })]);
+
+    // Assess
+    expect(before).toMatchObject({ total: 1, official: 1, recordsFiled: 1, officialWithoutCard: 0 });
+    expect(reportOf(h, 'C1', '2018-12-31').members).toEqual(before);
+    expect(reportOf(h, 'C1', '2011-03-10').members).toMatchObject({ official: 1, officialWithoutCard: 1 });
     expect(reportOf(h, 'C1', '2021-03-02').members).toMatchObject({ total: 1, probationary: 1, ceremonyPending: 1, recordsFiled: 0 });
   });
 });

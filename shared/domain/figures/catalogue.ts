@@ -57,7 +57,7 @@ export const FIXED_FIGURES = [
   { name: 'ratings.notCompleted', kind: 'event' },
   { name: 'badges.awarded', kind: 'event' },
   // The admission work after the decision and before it (docs/report.md#members-at-the-end-of-asof,
-  // #candidates-the-pool-and-its-classes).
+  // #candidates-the-pool-on-asof-the-classes-in-year).
   { name: 'members.recordsFiled', kind: 'state' },
   { name: 'members.officialWithoutCard', kind: 'state' },
   { name: 'members.ceremonyPending', kind: 'state' },

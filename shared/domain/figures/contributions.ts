@@ -80,22 +80,20 @@ const TRAIT_FIGURES = {
 /**
  * A member on each stay: `members.total`, `official` from its recognition (else
  * `probationary`), `exempted` from its exemption, and the traits of the member's current
- * profile — a correction fixes data, not an event, so it applies to every date. On the
- * stays of the current membership also the admission work after the decision: the party
- * file filed, an official member still without a card, a member admitted here whose
- * ceremony is still to be held (an earlier membership's dates of these are not kept).
+ * profile — a correction fixes data, not an event, so it applies to every date. Then the
+ * admission work after the decision, by the dates of the stay's membership: the party
+ * file filed, an official member still without a card, a member admitted by a decision
+ * whose ceremony is still to be held.
  */
 function memberChanges(member: MemberRecord, out: CellChanges): void {
   // The traits (personal-data.ts): the figures never read the profile itself.
   const flags = member.traits;
   const traits = (Object.keys(TRAIT_FIGURES) as Array<keyof typeof TRAIT_FIGURES>).filter((k) => flags[k]).map((k) => TRAIT_FIGURES[k]);
-  const { recordsFiledOn, cardIssuedOn, ceremonyOn } = member;
-  const byDecision = member.origin === 'admitted';
   const on = (date: BusinessDate | undefined, d: BusinessDate) => date !== undefined && date <= d;
   for (const stint of stintsOf(member)) {
-    const { recognizedOn, exemptedOn } = stint.earlier ?? member;
-    const current = stint.earlier === undefined;
-    const cuts = [recognizedOn, exemptedOn, ...(current ? [recordsFiledOn, cardIssuedOn, ceremonyOn] : [])];
+    const { recognizedOn, exemptedOn, recordsFiledOn, cardIssuedOn, ceremonyOn } = stint.earlier ?? member;
+    const byDecision = stint.earlier ? stint.earlier.byDecision === true : member.origin === 'admitted';
+    const cuts = [recognizedOn, exemptedOn, recordsFiledOn, cardIssuedOn, ceremonyOn];
     addState(changesIn(out, stint.cellId), stint.from, stint.until, cuts, (d) => {
       const official = on(recognizedOn, d);
       return [
@@ -103,9 +101,9 @@ function memberChanges(member: MemberRecord, out: CellChanges): void {
         official ? 'members.official' : 'members.probationary',
         ...(on(exemptedOn, d) ? (['members.exempted'] as const) : []),
         ...traits,
-        ...(current && on(recordsFiledOn, d) ? (['members.recordsFiled'] as const) : []),
-        ...(current && official && !on(cardIssuedOn, d) ? (['members.officialWithoutCard'] as const) : []),
-        ...(current && byDecision && !official && !on(ceremonyOn, d) ? (['members.ceremonyPending'] as const) : []),
+        ...(on(recordsFiledOn, d) ? (['members.recordsFiled'] as const) : []),
+        ...(official && !on(cardIssuedOn, d) ? (['members.officialWithoutCard'] as const) : []),
+        ...(byDecision && !official && !on(ceremonyOn, d) ? (['members.ceremonyPending'] as const) : []),
       ];
     });
   }
@@ -198,7 +196,7 @@ function candidateCellOn(c: CandidateRecord, date: BusinessDate): string {
 }
 
 /**
- * A candidate (docs/report.md#candidates-the-pool-and-its-classes): in `candidates.pool` on
+ * A candidate (docs/report.md#candidates-the-pool-on-asof-the-classes-in-year): in `candidates.pool` on
  * each stay, and `certified` while a certificate is valid (from its date to its expiry);
  * each certificate in `candidates.certificatesBy` under its class, on its date, in the cell
  * of the pool on that date; `candidates.admitted` on the admission, in the admitting cell,
