@@ -233,11 +233,43 @@ describe('transfers: temporary ones too long', () => {
     expect(on('2021-06-01')).toBe(1);
     expect(on('2022-06-01')).toBe(1);
     expect(reportOf(h, 'C2', '2021-05-31').transfers.temporaryTooLong).toBe(0);
+    expect(reportOf(h, 'C2', '2021-05-31').members.temporaryAttendees).toBe(1);
     expect(reportOf(h, 'Q1', '2021-05-31').transfers.temporaryTooLong).toBe(1);
   });
 });
 
+describe('transfers: a temporary one cancelled after its receipt', () => {
+  it('stops counting it as too long on the day it was cancelled', async () => {
+    // Prepare
+    const h = await given([
+      admit('M1', '2019-03-02'),
+      temporary('T1', 'M1', '2020-01-15'),
+      validEvent('transfer.received', { data: { transferId: 'T1', receivedOn: '2020-01-20' } }),
+      validEvent('transfer.cancelled', { data: { transferId: 'T1', on: '2021-03-01' } }),
+    ]);
+
+    // Act
+    const on = (date: string) => reportOf(h, 'C1', date).transfers.temporaryTooLong;
+
+    // Assess
+    expect([on('2021-01-14'), on('2021-01-15'), on('2021-02-28'), on('2021-03-01')]).toEqual([0, 1, 1, 0]);
+  });
+});
+
 describe('candidates', () => {
+  it('ends a certificate of 29 February on 28 February 60 months later', async () => {
+    // Prepare
+    const h = await given([listed('P1', 'C1', '2020-02-03'), classDone('P1', 'LOP-2020-02', '2020-02-29')]);
+
+    // Act
+    const on = (date: string) => reportOf(h, 'C1', date).candidates;
+
+    // Assess
+    expect(on('2025-02-27')).toMatchObject({ pool: 1, certified: 1 });
+    expect(on('2025-02-28')).toMatchObject({ pool: 1, certified: 0 });
+    expect(on('2020-12-31')).toMatchObject({ trained: 1, classes: 1 });
+  });
+
   it('counts the pool and the certified on a day, the certificates and classes of the year, the admitted from the pool', async () => {
     // Prepare: one class trains P1 (C1) and P2 (C2); P3 another class; P4 never trained; P1 admitted
     const h = await given([
