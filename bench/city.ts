@@ -40,6 +40,8 @@ export interface CityOptions {
   rolls?: 'csv' | 'events';
   /** Adds four bad rows to the CSV (a date that does not exist, an unknown cell, a duplicate member, a sex that is not a contract value). */
   badRows?: boolean;
+  /** The admission work around the stories (candidate pool, ceremonies, files, cards: `city/pipeline.ts`); default true. */
+  admissionWork?: boolean;
 }
 
 export interface City {
@@ -84,7 +86,7 @@ function draftYear(seed: number, input: YearInput): Draft[] {
   exitStories(y);
   transferStories(y);
   ratingStories(y);
-  pipelineStories(y, seed + 1000);
+  if (input.admissionWork) pipelineStories(y, seed + 1000);
   return y.drafts;
 }
 
@@ -134,6 +136,7 @@ export function generateCity(opts: CityOptions): City {
     membersNumbered: numbered,
     scale: 1,
     importEvents: opts.rolls === 'events',
+    admissionWork: opts.admissionWork !== false,
   };
   let drafts = draftYear(seed + 1, input);
   // Not every kind of story scales (badges, recognitions): a few passes come close to the size asked.
