@@ -14,6 +14,7 @@ import { compareDates } from '../shared/domain/dates.js';
 import type { UncheckedEnvelope } from '../shared/domain/events/index.js';
 import { exportCsv } from './city/csv.js';
 import { apportion, membersOnRolls } from './city/people.js';
+import { pipelineStories } from './city/pipeline.js';
 import { pad, rng } from './city/random.js';
 import { badgeStories, exitStories, ratingStories, standingStories } from './city/records.js';
 import { transferStories } from './city/transfers.js';
@@ -39,6 +40,8 @@ export interface CityOptions {
   rolls?: 'csv' | 'events';
   /** Adds four bad rows to the CSV (a date that does not exist, an unknown cell, a duplicate member, a sex that is not a contract value). */
   badRows?: boolean;
+  /** The admission work around the stories (candidate pool, ceremonies, files, cards: `city/pipeline.ts`); default true. */
+  admissionWork?: boolean;
 }
 
 export interface City {
@@ -83,6 +86,7 @@ function draftYear(seed: number, input: YearInput): Draft[] {
   exitStories(y);
   transferStories(y);
   ratingStories(y);
+  if (input.admissionWork) pipelineStories(y, seed + 1000);
   return y.drafts;
 }
 
@@ -132,6 +136,7 @@ export function generateCity(opts: CityOptions): City {
     membersNumbered: numbered,
     scale: 1,
     importEvents: opts.rolls === 'events',
+    admissionWork: opts.admissionWork !== false,
   };
   let drafts = draftYear(seed + 1, input);
   // Not every kind of story scales (badges, recognitions): a few passes come close to the size asked.

@@ -34,6 +34,8 @@ export interface YearInput {
   scale: number;
   /** Members on the rolls arrive as `member.imported` events on the first day (else: they come from the CSV export). */
   importEvents: boolean;
+  /** Drafts the admission work around the stories (city/pipeline.ts). */
+  admissionWork: boolean;
 }
 
 /** The simulation's state, shared by the stories. */

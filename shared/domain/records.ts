@@ -161,7 +161,16 @@ export interface MemberStint {
    * Set on the stays of an earlier membership (before a readmission or a return from
    * another system): that membership's dates, which the record no longer holds.
    */
-  earlier?: { recognizedOn?: BusinessDate; exemptedOn?: BusinessDate };
+  earlier?: {
+    recognizedOn?: BusinessDate;
+    exemptedOn?: BusinessDate;
+    /** The admission work of that membership (docs/report.md `members`); absent on stays marked before it was kept. */
+    recordsFiledOn?: BusinessDate;
+    cardIssuedOn?: BusinessDate;
+    ceremonyOn?: BusinessDate;
+    /** That membership began with `member.admitted`. */
+    byDecision?: true;
+  };
 }
 
 export interface DossierRecord extends Versioned {

@@ -45,6 +45,10 @@ export function earlierStints(existing: MemberRecord | undefined): MemberStint[]
   const dates = {
     ...(existing.recognizedOn !== undefined ? { recognizedOn: existing.recognizedOn } : {}),
     ...(existing.exemptedOn !== undefined ? { exemptedOn: existing.exemptedOn } : {}),
+    ...(existing.recordsFiledOn !== undefined ? { recordsFiledOn: existing.recordsFiledOn } : {}),
+    ...(existing.cardIssuedOn !== undefined ? { cardIssuedOn: existing.cardIssuedOn } : {}),
+    ...(existing.ceremonyOn !== undefined ? { ceremonyOn: existing.ceremonyOn } : {}),
+    ...(existing.origin === 'admitted' ? { byDecision: true as const } : {}),
   };
   return stintsOf(existing).map((s) => (s.earlier ? s : { ...s, earlier: dates }));
 }

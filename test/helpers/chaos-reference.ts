@@ -51,6 +51,10 @@ export interface Expected {
     exempted: number;
     inTransit: number;
     temporaryAttendees: number;
+    recordsFiled: number;
+    recordsFiledPct: number | null;
+    officialWithoutCard: number;
+    ceremonyPending: number;
   };
   admissions: {
     total: number;
@@ -65,9 +69,19 @@ export interface Expected {
     religious: number;
     populationPolicy: number;
     target: number | null;
+    recordsFiled: number;
+    recordsFiledPct: number | null;
   };
+  candidates: { pool: number; certified: number; trained: number; classes: number; admitted: number };
   recognitions: { total: number };
-  transfers: { officialIn: number; officialOut: number; temporaryIn: number; temporaryOut: number; late: number };
+  transfers: {
+    officialIn: number;
+    officialOut: number;
+    temporaryIn: number;
+    temporaryOut: number;
+    late: number;
+    temporaryTooLong: number;
+  };
   exits: { expelled: number; struckOff: number; resigned: number; deceased: number };
   dossiers: {
     open: number;
@@ -116,6 +130,11 @@ type D = {
   issuedOn: string;
   receivedOn: string;
   member: { memberId: string; status: string; profile: RawProfile; recognizedOn?: string };
+  ceremonyOn?: string;
+  recordsFiledOn?: string;
+  cardIssuedOn?: string;
+  personId: string;
+  classId: string;
 };
 
 // ---------------------------------------------------------------------------
@@ -126,6 +145,18 @@ const dayNumber = (date: string) =>
 const fromDayNumber = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 const plusDays = (date: string, days: number) => fromDayNumber(dayNumber(date) + days);
 const daysFrom = (a: string, b: string) => dayNumber(b) - dayNumber(a);
+/** `months` calendar months after `date`, the day clamped to the month's last (29 February + 12 months → 28 February). */
+function plusMonths(date: string, months: number): string {
+  const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const [y, m] = [Math.floor(total / 12), (total % 12) + 1];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(Number(date.slice(8, 10)), last)).padStart(2, '0')}`;
+}
+/** round(100 × part / whole, 2); null of none. */
+const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((10_000 * part) / whole) / 100);
+/** A class certificate is valid 60 months, a temporary transfer too long at 12 (the default rule set, docs/reminders.md#deadlines). */
+const CERTIFICATE_MONTHS = 60;
+const TEMPORARY_LIMIT_MONTHS = 12;
 
 /**
  * The days public bodies are closed, and the weekend days worked in their place, as the
@@ -196,7 +227,19 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
     exemptedOn?: string;
     exitOn?: string;
     moves: Move[];
+    /** The admission work after the decision; `byDecision`: begun by member.admitted. */
+    byDecision?: boolean;
+    ceremonyOn?: string;
+    recordsFiledOn?: string;
+    cardIssuedOn?: string;
   };
+  /** A person in the candidate pool: stays (cell, from, until), certificates by class, the admission. */
+  type Candidate = {
+    stays: Array<{ cell: string; from: string; until?: string }>;
+    certificates: Map<string, string>;
+    admission?: { cell: string; on: string };
+  };
+  const candidates = new Map<string, Candidate>();
   /** A transfer to an org of this system, for `late`: pending from its issue until received or ended by the exit. */
   type Pending = {
     memberId: string;
@@ -218,13 +261,23 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
   };
   const moves = new Map<string, Move>();
   const pending = new Map<string, Pending>();
-  const temporaries = new Map<string, { to: string; memberId?: string; receivedOn?: string; endedOn?: string }>();
+  const temporaries = new Map<
+    string,
+    { to: string; memberId?: string; receivedOn?: string; endedOn?: string; from?: string; issuedOn?: string }
+  >();
   const dossiers = new Map<
     string,
     { cell: string; receivedOn: string; dueOn: string; steps: Array<{ step: string; on: string }>; closedOn?: string }
   >();
   const profiles = new Map<string, RawProfile>();
-  const admissions: Array<{ cell: string; on: string; profile: RawProfile; readmitted: boolean; populationPolicy: boolean }> = [];
+  const admissions: Array<{
+    cell: string;
+    on: string;
+    profile: RawProfile;
+    readmitted: boolean;
+    populationPolicy: boolean;
+    membership: Membership;
+  }> = [];
   const recognitions: Array<{ cell: string; on: string }> = [];
   const outs = new Map<string, { kind: string; cell: string; counterpart: string; on: string }>();
   const ins: Array<{ kind: string; cell: string; counterpart: string; on: string }> = [];
@@ -265,9 +318,10 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
       case 'dossier.closed':
         close(d.dossierId, d.on);
         break;
-      case 'member.admitted':
+      case 'member.admitted': {
         if (d.dossierId) close(d.dossierId, d.admittedOn);
-        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, moves: [] });
+        const membership: Membership = { cell: d.orgId, startOn: d.admittedOn, moves: [], byDecision: true, ceremonyOn: d.ceremonyOn };
+        start(d.memberId, membership);
         profiles.set(d.memberId, { ...d.profile });
         admissions.push({
           cell: d.orgId,
@@ -275,11 +329,50 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
           profile: d.profile,
           readmitted: d.readmitted === true,
           populationPolicy: d.exceptions?.includes('population-policy') === true,
+          membership,
         });
+        // Out of the pool (the city uses one id for the applicant and the member).
+        const c = candidates.get(d.memberId);
+        const stay = c?.stays.at(-1);
+        if (c && stay && stay.until === undefined) {
+          stay.until = [stay.from, d.admittedOn].sort().at(-1)!;
+          c.admission = { cell: d.orgId, on: d.admittedOn };
+        }
         break;
+      }
       case 'member.imported':
-        start(d.memberId, { cell: d.orgId, startOn: d.admittedOn, recognizedOn: d.recognizedOn, moves: [] });
+        start(d.memberId, {
+          cell: d.orgId,
+          startOn: d.admittedOn,
+          recognizedOn: d.recognizedOn,
+          moves: [],
+          recordsFiledOn: d.recordsFiledOn,
+          cardIssuedOn: d.cardIssuedOn,
+        });
         profiles.set(d.memberId, { ...d.profile });
+        break;
+      case 'member.ceremonyHeld':
+        current(d.memberId).ceremonyOn = d.on;
+        break;
+      case 'member.recordsFiled':
+        current(d.memberId).recordsFiledOn = d.on;
+        break;
+      case 'member.cardIssued': {
+        const m = current(d.memberId);
+        if (m.cardIssuedOn === undefined || d.on < m.cardIssuedOn) m.cardIssuedOn = d.on;
+        break;
+      }
+      case 'candidate.listed': {
+        const c = candidates.get(d.personId) ?? { stays: [], certificates: new Map<string, string>() };
+        c.stays.push({ cell: d.orgId, from: d.on });
+        candidates.set(d.personId, c);
+        break;
+      }
+      case 'candidate.classCompleted':
+        candidates.get(d.personId)!.certificates.set(d.classId, d.on);
+        break;
+      case 'candidate.dropped':
+        candidates.get(d.personId)!.stays.at(-1)!.until = d.on;
         break;
       case 'member.recognized':
         current(d.memberId).recognizedOn = d.recognizedOn;
@@ -321,7 +414,7 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
           moves.set(d.transferId, move);
           current(d.memberId).moves.push(move);
         } else {
-          temporaries.set(d.transferId, { to: d.toOrgId, memberId: d.memberId });
+          temporaries.set(d.transferId, { to: d.toOrgId, memberId: d.memberId, from: d.fromOrgId, issuedOn: d.issuedOn });
         }
         break;
       }
@@ -392,7 +485,12 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
       exempted: 0,
       inTransit: 0,
       temporaryAttendees: 0,
+      recordsFiled: 0,
+      recordsFiledPct: null as number | null,
+      officialWithoutCard: 0,
+      ceremonyPending: 0,
     };
+    const by = (on: string | undefined) => on !== undefined && on <= date;
     for (const [memberId, list] of memberships) {
       const p = profiles.get(memberId)!;
       for (const ms of list) {
@@ -413,8 +511,12 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         if (inTransitFrom !== undefined && inside(inTransitFrom)) m.inTransit++;
         if (cell === undefined || !inside(cell)) continue;
         m.total++;
-        if (ms.recognizedOn !== undefined && ms.recognizedOn <= date) m.official++;
+        const official = by(ms.recognizedOn);
+        if (official) m.official++;
         else m.probationary++;
+        if (by(ms.recordsFiledOn)) m.recordsFiled++;
+        if (official && !by(ms.cardIssuedOn)) m.officialWithoutCard++;
+        if (!official && ms.byDecision && !by(ms.ceremonyOn)) m.ceremonyPending++;
         if (p.sex === 'female') m.female++;
         if (p.youthUnion) m.youthUnion++;
         if (p.ethnicity !== 'Kinh') m.ethnicMinority++;
@@ -422,10 +524,44 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         if (ms.exemptedOn !== undefined && ms.exemptedOn <= date) m.exempted++;
       }
     }
+    m.recordsFiledPct = share(m.recordsFiled, m.total);
+    let temporaryTooLong = 0;
     for (const t of temporaries.values()) {
-      if (t.receivedOn !== undefined && t.receivedOn <= date && (t.endedOn === undefined || t.endedOn > date) && inside(t.to))
-        m.temporaryAttendees++;
+      const open = t.endedOn === undefined || t.endedOn > date;
+      if (t.receivedOn !== undefined && t.receivedOn <= date && open && inside(t.to)) m.temporaryAttendees++;
+      // Issued here (a cancelled one before its receipt was deleted above), open, 12 months on.
+      if (
+        t.from !== undefined &&
+        t.issuedOn !== undefined &&
+        inside(t.from) &&
+        open &&
+        plusMonths(t.issuedOn, TEMPORARY_LIMIT_MONTHS) <= date
+      )
+        temporaryTooLong++;
     }
+
+    // The pool on the day, the year's certificates, the year's admissions from the pool.
+    const pool = { pool: 0, certified: 0, trained: 0, classes: 0, admitted: 0 };
+    const classes = new Set<string>();
+    for (const c of candidates.values()) {
+      const stay = c.stays.find((s) => s.from <= date && (s.until === undefined || s.until > date));
+      const certs = [...c.certificates.entries()];
+      if (stay && inside(stay.cell)) {
+        pool.pool++;
+        if (certs.some(([, on]) => on <= date && plusMonths(on, CERTIFICATE_MONTHS) > date)) pool.certified++;
+      }
+      for (const [classId, on] of certs) {
+        let cell = c.stays[0]!.cell;
+        for (const s of c.stays) if (s.from <= on) cell = s.cell;
+        if (inYear(on) && inside(cell)) {
+          pool.trained++;
+          classes.add(classId);
+        }
+      }
+      const a = c.admission;
+      if (a && inYear(a.on) && inside(a.cell) && certs.some(([, on]) => on <= a.on)) pool.admitted++;
+    }
+    pool.classes = classes.size;
 
     const byStep = { received: 0, processing: 0, reported: 0, reviewed: 0 };
     let open = 0;
@@ -453,6 +589,7 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
     );
 
     const yAdm = admissions.filter((a) => inYear(a.on) && inside(a.cell));
+    const yFiled = count(yAdm, (a) => by(a.membership.recordsFiledOn));
     const movesAcross = (list: Iterable<{ kind: string; cell: string; counterpart: string; on: string }>, kind: string) =>
       count(list, (x) => x.kind === kind && inYear(x.on) && inside(x.cell) && !inside(x.counterpart));
     // A rating counts on 31 December of the year rated.
@@ -480,7 +617,10 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         religious: count(yAdm, (a) => typeof a.profile.religion === 'string' && a.profile.religion !== ''),
         populationPolicy: count(yAdm, (a) => a.populationPolicy),
         target: year === city.year ? (city.targets[orgId] ?? null) : null,
+        recordsFiled: yFiled,
+        recordsFiledPct: share(yFiled, yAdm.length),
       },
+      candidates: pool,
       recognitions: { total: count(recognitions, (r) => inYear(r.on) && inside(r.cell)) },
       transfers: {
         officialIn: movesAcross(ins, 'official'),
@@ -488,6 +628,7 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
         temporaryIn: movesAcross(ins, 'temporary'),
         temporaryOut: movesAcross(outs.values(), 'temporary'),
         late,
+        temporaryTooLong,
       },
       exits: {
         expelled: count(yExits, (e) => e.reason === 'expelled'),

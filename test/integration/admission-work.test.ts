@@ -172,6 +172,31 @@ describe('the admission work through the queue', () => {
     expect(JSON.stringify(p1.auditTrail).normalize('NFC')).not.toContain(NAME);
   });
 
+  it('`dangvien report` counts the files, cards, ceremonies, the pool and the transfers too long, on the day asked', async () => {
+    // Act
+    const onDay = JSON.parse((await dangvien('report', 'HP', '--date', '2026-02-16')).stdout);
+    const dayBefore = JSON.parse((await dangvien('report', 'HP', '--date', '2026-02-15')).stdout);
+    const year2021 = JSON.parse((await dangvien('report', 'HP', '--year', '2021')).stdout);
+    // Assess: M1 decided without a ceremony; M5 official without a card; no file filed yet
+    expect(onDay.members).toMatchObject({
+      total: 4,
+      official: 2,
+      probationary: 2,
+      recordsFiled: 0,
+      recordsFiledPct: 0,
+      officialWithoutCard: 1,
+      ceremonyPending: 1,
+    });
+    expect(onDay.admissions).toMatchObject({ total: 1, recordsFiled: 0, recordsFiledPct: 0 });
+    // P1's certificate of 2021-04-30 is still valid; PX was dropped
+    expect(onDay.candidates).toEqual({ pool: 1, certified: 1, trained: 0, classes: 0, admitted: 0 });
+    expect(year2021.candidates).toEqual({ pool: 1, certified: 1, trained: 2, classes: 1, admitted: 0 });
+    // T3, issued 2025-02-16, is 12 months old on 2026-02-16
+    expect(onDay.transfers.temporaryTooLong).toBe(1);
+    expect(dayBefore.transfers.temporaryTooLong).toBe(0);
+    expect(onDay.children.find((c: { orgId: string }) => c.orgId === 'Q1').members).toMatchObject({ ceremonyPending: 1 });
+  });
+
   it('`dangvien person erase` erases a candidate (not a member: no --force) and leaves nothing readable of them', async () => {
     // Act
     const erased = await dangvien('person', 'erase', 'P1', '--yes');
@@ -183,5 +208,9 @@ describe('the admission work through the queue', () => {
     expect(shown.stdout).not.toContain(BIRTH);
     // The pool's record stays (its dates count) under the person's pseudonym: nothing is held under P1.
     expect(JSON.parse(shown.stdout).records).toEqual([]);
+    await stack.settle();
+    const year2021 = JSON.parse((await dangvien('report', 'HP', '--year', '2021')).stdout);
+    expect(year2021.candidates).toEqual({ pool: 1, certified: 1, trained: 2, classes: 1, admitted: 0 });
+    expect((await dangvien('recompute', '--check')).code).toBe(0);
   });
 });

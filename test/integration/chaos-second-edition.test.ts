@@ -284,7 +284,15 @@ function injectFaults(client: DynamoDBClient, life: () => number, rng: () => num
 
 describe('chaos, second edition: any interleaving, a restructuring, crashes in both Lambdas, throttling, a restart', () => {
   // The compact tree: HP > Q1..Q3 > {Qk-G > Qk-G-C1, Qk-G-C2; Qk-C}, nine cells; the rolls as member.imported events.
-  const city = generateCity({ seed: SEED, members: MEMBERS, events: EVENTS, tree: { districts: 3 }, rolls: 'events' });
+  // Without the admission work (the first edition covers it): this history's restructuring is tuned to the city it draws.
+  const city = generateCity({
+    seed: SEED,
+    members: MEMBERS,
+    events: EVENTS,
+    tree: { districts: 3 },
+    rolls: 'events',
+    admissionWork: false,
+  });
   const { events, orgEvents } = restructured(city);
   const reference = { events, parents: city.parents, targets: city.targets, year: city.year };
   const expected = referenceReports(reference);

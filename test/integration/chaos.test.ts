@@ -168,16 +168,22 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
     expect(city.events.length).toBeGreaterThanOrEqual(2_000);
     expect(city.cells).toHaveLength(9);
     expect([...types.keys()].sort()).toEqual([
+      'candidate.classCompleted',
+      'candidate.dropped',
+      'candidate.listed',
       'dossier.closed',
       'dossier.received',
       'dossier.stepCompleted',
       'member.admitted',
       'member.badgeAwarded',
+      'member.cardIssued',
+      'member.ceremonyHeld',
       'member.evaluated',
       'member.exempted',
       'member.exited',
       'member.imported',
       'member.recognized',
+      'member.recordsFiled',
       'member.updated',
       'org.evaluated',
       'org.registered',
@@ -246,5 +252,15 @@ describe('chaos: a year of a city, duplicated, interleaved, with a crashing figu
     expect(root[4]!.orgRatings).toEqual({ excellent: 1, good: 0, completed: 1, notCompleted: 1 });
     expect(root[0]!.orgRatings).toEqual({ excellent: 1, good: 1, completed: 0, notCompleted: 0 });
     expect(root[4]!.dossiers.medianDaysToClose).not.toBeNull();
+    // The admission work: files, cards, ceremonies, the pool and its classes
+    expect(root[4]!.members.recordsFiled).toBeGreaterThan(0);
+    expect(root[4]!.members.recordsFiled).toBeLessThan(root[4]!.members.total);
+    expect(root[4]!.members.officialWithoutCard).toBeGreaterThan(0);
+    expect(root.some((r) => r.members.ceremonyPending > 0)).toBe(true);
+    expect(root[4]!.admissions.recordsFiled).toBeGreaterThan(0);
+    expect(root[4]!.candidates.pool).toBeGreaterThan(root[4]!.candidates.certified);
+    expect(root[4]!.candidates.classes).toBeGreaterThan(1);
+    expect(root[4]!.candidates.trained).toBeGreaterThan(root[4]!.candidates.classes);
+    expect(root[4]!.candidates.admitted).toBeGreaterThan(0);
   });
 });

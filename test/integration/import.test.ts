@@ -175,7 +175,7 @@ describe('dangvien import', () => {
     ]);
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
     const after = (await buildReport(stack.stores.figures, 'HP', { date: '2021-12-31' })).members;
-    const added = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
+    const added = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v ?? 0) - (before[k as keyof typeof before] ?? 0)]));
     expect(added).toMatchObject({ total: 6, official: 4, probationary: 2, female: 4, youthUnion: 4, ethnicMinority: 2, religious: 2 });
   });
 

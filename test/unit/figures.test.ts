@@ -224,6 +224,10 @@ describe('members, transfers and dossiers on a day', () => {
       exempted: 1,
       inTransit: 0,
       temporaryAttendees: 0,
+      recordsFiled: 0,
+      recordsFiledPct: 0,
+      officialWithoutCard: 2,
+      ceremonyPending: 1,
     });
     // M4 died on 2021-01-01: still on the rolls the day before.
     expect(renderFor(before).members).toMatchObject({ total: 4, exempted: 1 });
@@ -672,9 +676,12 @@ describe('cleanChanges, diffChanges, the stored text', () => {
 
     // Assess
     expect(diff).toEqual([
+      '2015-05-19 members.ceremonyPending: 1 → 0',
       '2015-05-19 members.probationary: 1 → 0',
       '2015-05-19 members.total: 1 → 0',
+      '2016-05-19 members.ceremonyPending: -1 → 0',
       '2016-05-19 members.official: 1 → 0',
+      '2016-05-19 members.officialWithoutCard: 1 → 0',
       '2016-05-19 members.probationary: -1 → 0',
       '2021-06-01 transfers.officialOut#C2: 1 → 0',
       '2021-06-01 transfers.officialOut#C3: 0 → 1',
@@ -743,6 +750,7 @@ describe('renderReport', () => {
       'admissions',
       'term',
       'previousYear',
+      'candidates',
       'recognitions',
       'transfers',
       'exits',
@@ -772,6 +780,10 @@ describe('renderReport', () => {
       'exempted',
       'inTransit',
       'temporaryAttendees',
+      'recordsFiled',
+      'recordsFiledPct',
+      'officialWithoutCard',
+      'ceremonyPending',
     ]);
     expect(Object.keys(r.admissions)).toEqual([
       'total',
@@ -791,8 +803,11 @@ describe('renderReport', () => {
       'achievementPctAssigned',
       'subTargets',
       'sharesPct',
+      'recordsFiled',
+      'recordsFiledPct',
     ]);
-    expect(Object.keys(r.transfers)).toEqual(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late']);
+    expect(Object.keys(r.candidates)).toEqual(['pool', 'certified', 'trained', 'classes', 'admitted']);
+    expect(Object.keys(r.transfers)).toEqual(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late', 'temporaryTooLong']);
     expect(Object.keys(r.dossiers)).toEqual(['open', 'byStep', 'dueSoon', 'overdue', 'closedInYear', 'medianDaysToClose']);
     expect(Object.keys(r.dossiers.byStep)).toEqual(['received', 'processing', 'reported', 'reviewed']);
     expect(Object.keys(r.exits)).toEqual(['expelled', 'struckOff', 'resigned', 'deceased']);
@@ -804,9 +819,10 @@ describe('renderReport', () => {
       asOf: '2021-12-31',
       year: 2021,
       organizations: { grassroots: 3, grassrootsCommittees: 2, grassrootsCells: 1, cells: 3 },
-      admissions: { total: 0, target: 6, achievementPct: 0 },
+      admissions: { total: 0, target: 6, achievementPct: 0, recordsFiled: 0, recordsFiledPct: null },
+      candidates: { pool: 0, certified: 0, trained: 0, classes: 0, admitted: 0 },
       recognitions: { total: 0 },
-      transfers: { officialIn: 0, officialOut: 0, temporaryIn: 0, temporaryOut: 0, late: 0 },
+      transfers: { officialIn: 0, officialOut: 0, temporaryIn: 0, temporaryOut: 0, late: 0, temporaryTooLong: 0 },
       dossiers: { closedInYear: 0, medianDaysToClose: null },
       badges: { awarded: 0 },
       children: [],

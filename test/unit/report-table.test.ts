@@ -70,7 +70,14 @@ describe('reportTable', () => {
     expect(columns.indexOf('admissions.achievementPct')).toBe(columns.indexOf('admissions.target') + 1);
     // children are not a column, nor twice asOf or year; every other leaf of the JSON is one
     expect(columns.filter((c) => c === 'asOf' || c === 'year' || c.startsWith('children'))).toEqual(['asOf', 'year']);
-    for (const column of columns.slice(4)) expect(typeof jsonAt(r, column), column).toBe('number');
+    // a number each (two dossiers closed: the median is one), but a share of no member: null, still a column
+    const shares = ['members.recordsFiledPct'];
+    for (const column of columns.slice(4).filter((c) => !shares.includes(c))) expect(typeof jsonAt(r, column), column).toBe('number');
+    expect(columns).toContain('dossiers.medianDaysToClose');
+    for (const share of shares) {
+      expect(columns).toContain(share);
+      expect(jsonAt(r, share), share).toBeNull();
+    }
   });
 
   it('follows the JSON’s key order, not a list of its own', () => {

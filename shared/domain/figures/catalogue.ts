@@ -60,6 +60,16 @@ export const FIXED_FIGURES = [
   { name: 'admissions.populationPolicy', kind: 'event' },
   { name: 'admissions.ethnicMinority', kind: 'event' },
   { name: 'admissions.religious', kind: 'event' },
+  // The admission work after the decision and before it (docs/report.md#members-at-the-end-of-asof,
+  // #candidates-the-pool-on-asof-the-classes-in-year).
+  { name: 'members.recordsFiled', kind: 'state' },
+  { name: 'members.officialWithoutCard', kind: 'state' },
+  { name: 'members.ceremonyPending', kind: 'state' },
+  { name: 'transfers.temporaryTooLong', kind: 'state' },
+  { name: 'candidates.pool', kind: 'state' },
+  { name: 'candidates.certified', kind: 'state' },
+  { name: 'admissions.recordsFiled', kind: 'event' },
+  { name: 'candidates.admitted', kind: 'event' },
 ] as const satisfies ReadonlyArray<{ name: string; kind: FigureKind }>;
 
 export type FixedFigure = (typeof FIXED_FIGURES)[number]['name'];
@@ -78,6 +88,8 @@ export const KEYED_SERIES = [
   { name: 'transfers.temporaryIn', code: 'u', kind: 'event', boundary: true },
   { name: 'dossiers.daysToClose', code: 'd', kind: 'event', boundary: false },
   { name: 'dossiers.dueSoonBy', code: 's', kind: 'window', boundary: false },
+  // Class certificates by classId: their sum is `candidates.trained`, their keys `classes`.
+  { name: 'candidates.certificatesBy', code: 'c', kind: 'event', boundary: false },
 ] as const satisfies ReadonlyArray<{ name: string; code: string; kind: FigureKind | 'window'; boundary: boolean }>;
 
 export type KeyedSeries = (typeof KEYED_SERIES)[number]['name'];

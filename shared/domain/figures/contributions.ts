@@ -11,8 +11,18 @@
 // contribution is +1 on its business date, in the cell it names.
 
 import { addDays, maxDate, minDate } from '../dates.js';
-import type { BusinessDate, DossierRecord, DossierStep, FactRecord, MemberRecord, StoredRecord, TransferRecord } from '../records.js';
+import type {
+  BusinessDate,
+  CandidateRecord,
+  DossierRecord,
+  DossierStep,
+  FactRecord,
+  MemberRecord,
+  StoredRecord,
+  TransferRecord,
+} from '../records.js';
 import { DOSSIER_STEPS } from '../records.js';
+import { certificateExpiresOn, temporaryTransferTooLongOn } from '../rules/index.js';
 import { stintsOf } from '../stints.js';
 import { cleanChanges, DUE_SOON_WINDOW_DAYS, keyed, type DatedChanges, type FixedFigure, type Tally } from './catalogue.js';
 
@@ -70,21 +80,46 @@ const TRAIT_FIGURES = {
 /**
  * A member on each stay: `members.total`, `official` from its recognition (else
  * `probationary`), `exempted` from its exemption, and the traits of the member's current
- * profile — a correction fixes data, not an event, so it applies to every date.
+ * profile — a correction fixes data, not an event, so it applies to every date. Then the
+ * admission work after the decision, by the dates of the stay's membership: the party
+ * file filed, an official member still without a card, a member admitted by a decision
+ * whose ceremony is still to be held.
  */
 function memberChanges(member: MemberRecord, out: CellChanges): void {
   // The traits (personal-data.ts): the figures never read the profile itself.
   const flags = member.traits;
   const traits = (Object.keys(TRAIT_FIGURES) as Array<keyof typeof TRAIT_FIGURES>).filter((k) => flags[k]).map((k) => TRAIT_FIGURES[k]);
+  const on = (date: BusinessDate | undefined, d: BusinessDate) => date !== undefined && date <= d;
   for (const stint of stintsOf(member)) {
-    const { recognizedOn, exemptedOn } = stint.earlier ?? member;
-    addState(changesIn(out, stint.cellId), stint.from, stint.until, [recognizedOn, exemptedOn], (d) => [
-      'members.total',
-      recognizedOn !== undefined && recognizedOn <= d ? 'members.official' : 'members.probationary',
-      ...(exemptedOn !== undefined && exemptedOn <= d ? (['members.exempted'] as const) : []),
-      ...traits,
-    ]);
+    const { recognizedOn, exemptedOn, recordsFiledOn, cardIssuedOn, ceremonyOn } = stint.earlier ?? member;
+    const byDecision = stint.earlier ? stint.earlier.byDecision === true : member.origin === 'admitted';
+    const cuts = [recognizedOn, exemptedOn, recordsFiledOn, cardIssuedOn, ceremonyOn];
+    addState(changesIn(out, stint.cellId), stint.from, stint.until, cuts, (d) => {
+      const official = on(recognizedOn, d);
+      return [
+        'members.total',
+        official ? 'members.official' : 'members.probationary',
+        ...(on(exemptedOn, d) ? (['members.exempted'] as const) : []),
+        ...traits,
+        ...(on(recordsFiledOn, d) ? (['members.recordsFiled'] as const) : []),
+        ...(official && !on(cardIssuedOn, d) ? (['members.officialWithoutCard'] as const) : []),
+        ...(byDecision && !official && !on(ceremonyOn, d) ? (['members.ceremonyPending'] as const) : []),
+      ];
+    });
   }
+  admissionFiled(member, out);
+}
+
+/**
+ * `admissions.recordsFiled`: an admission whose party file was filed in the year of the
+ * admission, counted in the admitting cell on the later of the two dates — so that the
+ * year to a day counts the year's admissions filed by that day (docs/report.md#admissions-in-year).
+ */
+function admissionFiled(member: MemberRecord, out: CellChanges): void {
+  const { recordsFiledOn, admittedOn } = member;
+  if (member.origin !== 'admitted' || recordsFiledOn === undefined || recordsFiledOn.slice(0, 4) !== admittedOn.slice(0, 4)) return;
+  const admitting = stintsOf(member).find((s) => s.earlier === undefined)?.cellId ?? member.cellId;
+  bumpOn(changesIn(out, admitting), maxDate(admittedOn, recordsFiledOn), ['admissions.recordsFiled'], 1);
 }
 
 /**
@@ -132,9 +167,57 @@ function transferChanges(t: TransferRecord, out: CellChanges): void {
     addState(changesIn(out, t.fromOrgId), t.issuedOn, until, [], () => ['members.inTransit']);
     return;
   }
+  temporaryTooLong(t, out);
   if (t.receivedOn === undefined) return;
   const until = t.status === 'received' ? undefined : t.endedOn;
   addState(changesIn(out, t.toOrgId), t.receivedOn, until, [], () => ['members.temporaryAttendees']);
+}
+
+/**
+ * A temporary transfer from a cell of this system, open (issued or received, not returned,
+ * cancelled or ended by the exit) on and after the day it becomes too long (12 months
+ * after its issue by default, the rules in force on `issuedOn`): at the sending cell. A
+ * transfer cancelled before its receipt never was.
+ */
+function temporaryTooLong(t: TransferRecord, out: CellChanges): void {
+  if (t.fromExternal || t.issuedOn === undefined) return;
+  if (t.status === 'cancelled' && t.receivedOn === undefined) return;
+  const open = t.status === 'issued' || t.status === 'received';
+  addState(changesIn(out, t.fromOrgId), temporaryTransferTooLongOn(t.issuedOn), open ? undefined : t.endedOn, [], () => [
+    'transfers.temporaryTooLong',
+  ]);
+}
+
+/** The cell of a candidate's pool on `date`: the last stay begun by then (else the first). */
+function candidateCellOn(c: CandidateRecord, date: BusinessDate): string {
+  let cell = c.stays[0]?.cellId ?? c.cellId;
+  for (const stay of c.stays) if (stay.from <= date) cell = stay.cellId;
+  return cell;
+}
+
+/**
+ * A candidate (docs/report.md#candidates-the-pool-on-asof-the-classes-in-year): in `candidates.pool` on
+ * each stay, and `certified` while a certificate is valid (from its date to its expiry);
+ * each certificate in `candidates.certificatesBy` under its class, on its date, in the cell
+ * of the pool on that date; `candidates.admitted` on the admission, in the admitting cell,
+ * when a certificate is dated on or before it (the ingest refuses one dated after).
+ */
+function candidateChanges(c: CandidateRecord, out: CellChanges): void {
+  const certificates = Object.entries(c.certificates);
+  const validity = certificates.map(([, on]) => ({ from: on, until: certificateExpiresOn(on) }));
+  const cuts = validity.flatMap((v) => [v.from, v.until]);
+  for (const stay of c.stays) {
+    addState(changesIn(out, stay.cellId), stay.from, stay.until, cuts, (d) => [
+      'candidates.pool',
+      ...(validity.some((v) => v.from <= d && d < v.until) ? (['candidates.certified'] as const) : []),
+    ]);
+  }
+  for (const [classId, on] of certificates)
+    bumpOn(changesIn(out, candidateCellOn(c, on)), on, [keyed('candidates.certificatesBy', classId)], 1);
+  const { admission } = c;
+  if (admission && certificates.some(([, on]) => on <= admission.admittedOn)) {
+    bumpOn(changesIn(out, admission.cellId), admission.admittedOn, ['candidates.admitted'], 1);
+  }
 }
 
 /**
@@ -146,6 +229,7 @@ export function recordChanges(stored: StoredRecord): Map<string, DatedChanges> {
   if (stored.entity === 'member') memberChanges(stored.record, out);
   else if (stored.entity === 'dossier') dossierChanges(stored.record, out);
   else if (stored.entity === 'transfer') transferChanges(stored.record, out);
+  else if (stored.entity === 'candidate') candidateChanges(stored.record, out);
   for (const [cell, changes] of out) {
     const clean = cleanChanges(changes);
     if (Object.keys(clean).length === 0) out.delete(cell);

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events/index.js';
 import { ADMISSION_SHARES, type Report } from './report.js';
-import { ADMISSION_FIGURES, MEMBER_FIGURES } from './types.js';
+import { ADMISSION_FIGURES, MEMBER_FIGURES, MEMBER_WORK_FIGURES } from './types.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assertSame<_T extends true>(): void {}
@@ -18,9 +18,21 @@ function counts<const K extends readonly string[]>(keys: K) {
   return z.strictObject(Object.fromEntries(keys.map((k) => [k, count()])) as { [P in K[number]]: ReturnType<typeof count> });
 }
 
-const MembersSchema = counts(MEMBER_FIGURES).describe(
-  'active members at the end of asOf (official + probationary = total; in transit and exited not in total)',
-);
+/** A share of a whole in percent, 2 decimals; null when the whole is 0. */
+const share = () => z.number().min(0).max(100).nullable();
+
+const [RECORDS_FILED, ...OTHER_WORK_FIGURES] = MEMBER_WORK_FIGURES;
+
+const MembersSchema = z
+  .strictObject({
+    ...counts(MEMBER_FIGURES).shape,
+    [RECORDS_FILED]: count().describe('of total, those whose party file was filed on or before asOf'),
+    recordsFiledPct: share().describe('round(100 × recordsFiled / total, 2); null when total is 0'),
+    ...counts(OTHER_WORK_FIGURES).shape,
+  })
+  .describe(
+    'active members at the end of asOf (official + probationary = total; in transit and exited not in total); officialWithoutCard: official members with no card by asOf; ceremonyPending: probationary members admitted by member.admitted with no ceremony by asOf',
+  );
 
 const AdmissionCountsSchema = counts(ADMISSION_FIGURES);
 
@@ -55,6 +67,8 @@ const AdmissionsSchema = z
       .describe(
         'each breakdown as a share of total: round(100 × n / total, 2); privateSector = privateEnterprise + enterpriseOwner; null when total is 0',
       ),
+    recordsFiled: count().describe('of total, those whose party file was filed by asOf'),
+    recordsFiledPct: share().describe('round(100 × recordsFiled / total, 2); null when total is 0'),
   })
   .describe('admissions whose admittedOn falls in the year and not after asOf (year to date), by the profile at admission');
 
@@ -109,9 +123,12 @@ export const ReportSchema = z
     previousYear: z
       .strictObject({ year: z.int().min(1929).max(2199), admissions: AdmissionCountsSchema })
       .describe("the previous year's admissions, the whole year (no targets, no shares), for the change from it"),
+    candidates: counts(['pool', 'certified', 'trained', 'classes', 'admitted'] as const).describe(
+      "the candidate pool (tạo nguồn): pool on asOf (listed, not dropped or admitted), certified (of pool, a class certificate valid on asOf), trained (certificates dated in the year to asOf), classes (their distinct classIds), admitted (the year's admissions of candidates with a certificate dated on or before their admission)",
+    ),
     recognitions: counts(['total'] as const),
-    transfers: counts(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late'] as const).describe(
-      'transfers across the subtree boundary in the year to asOf; late: those open and late on asOf',
+    transfers: counts(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late', 'temporaryTooLong'] as const).describe(
+      'transfers across the subtree boundary in the year to asOf; late: those open and late on asOf; temporaryTooLong: temporary transfers from the subtree open on asOf and issued 12 months or more before it',
     ),
     exits: counts(['expelled', 'struckOff', 'resigned', 'deceased'] as const),
     dossiers: z.strictObject({

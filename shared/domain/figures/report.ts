@@ -9,12 +9,15 @@ import { orgFiguresOf, type OrgProfileCounts } from './org-figures.js';
 import {
   ADMISSION_FIGURES,
   MEMBER_FIGURES,
+  MEMBER_WORK_FIGURES,
   sumCounts,
   type AdmissionFigures,
+  type CandidateFigures,
   type Counts,
   type DossierStepFigures,
   type ExitFigures,
   type MemberFigures,
+  type MemberWorkFigures,
   type RatingFigures,
 } from './types.js';
 
@@ -43,6 +46,9 @@ export const ADMISSION_SHARES = [
 ] as const;
 export type AdmissionShare = (typeof ADMISSION_SHARES)[number];
 
+/** `members` in the report: on the rolls, then the admission work after the decision. */
+export type ReportMembers = MemberFigures & MemberWorkFigures;
+
 export interface ReportAdmissions extends AdmissionFigures {
   /** The org's own target for the year (chỉ tiêu), null when none. */
   target: number | null;
@@ -56,6 +62,10 @@ export interface ReportAdmissions extends AdmissionFigures {
   subTargets: Partial<Record<SubTargetGroup, SubTargetFigures>>;
   /** Each breakdown as a share of `total`: round(100 × n / total, 2); null when total is 0. */
   sharesPct: Record<AdmissionShare, number | null>;
+  /** The year's admissions whose party file was filed by the day asked. */
+  recordsFiled: number;
+  /** round(100 × recordsFiled / total, 2); null when `total` is 0. */
+  recordsFiledPct: number | null;
 }
 
 /** The congress term a term plan covers `year` with, and the admissions since its start. */
@@ -76,7 +86,7 @@ export interface ReportChild {
   orgId: string;
   name: string;
   level: OrgLevel;
-  members: MemberFigures;
+  members: ReportMembers;
   admissions: ReportAdmissions;
   term: ReportTerm | null;
 }
@@ -89,13 +99,22 @@ export interface Report {
   asOf: BusinessDate;
   year: number;
   organizations: OrganizationCounts & OrgProfileCounts;
-  members: MemberFigures;
+  members: ReportMembers;
   admissions: ReportAdmissions;
   term: ReportTerm | null;
   /** The previous year's whole admissions, for "tăng … so với năm …". */
   previousYear: { year: number; admissions: AdmissionFigures };
+  candidates: CandidateFigures;
   recognitions: { total: number };
-  transfers: { officialIn: number; officialOut: number; temporaryIn: number; temporaryOut: number; late: number };
+  transfers: {
+    officialIn: number;
+    officialOut: number;
+    temporaryIn: number;
+    temporaryOut: number;
+    late: number;
+    /** Temporary transfers from the subtree open on the day and issued 12 months or more before it. */
+    temporaryTooLong: number;
+  };
   exits: ExitFigures;
   dossiers: {
     open: number;
@@ -183,6 +202,13 @@ export function medianOfCounts(counts: Counts): number | null {
   return (at(lo) + at(hi)) / 2;
 }
 
+/** round(100 × part / whole, 2), half up; null when `whole` is 0. */
+export function sharePct(part: number, whole: number): number | null {
+  if (whole === 0) return null;
+  // 10000 × part is exact, so a true half rounds up, not by float luck.
+  return Math.round((10000 * part) / whole) / 100;
+}
+
 /** The fields of one group of a tally (`members.total` → `total`), every one of `names` present. */
 function group<K extends string>(t: Tally, prefix: string, names: readonly K[]): Record<K, number> {
   return Object.fromEntries(names.map((n) => [n, t[`${prefix}.${n}`] ?? 0])) as Record<K, number>;
@@ -210,6 +236,7 @@ function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmiss
     religious: a.religious,
     readmitted: a.readmitted,
   };
+  const recordsFiled = yearly['admissions.recordsFiled'] ?? 0;
   const sharesPct = Object.fromEntries(ADMISSION_SHARES.map((k) => [k, roundedPct(shareOf[k], a.total, 2)])) as Record<
     AdmissionShare,
     number | null
@@ -222,6 +249,8 @@ function admissionsOf(org: OrgRecord, yearly: Tally, year: number): ReportAdmiss
     achievementPctAssigned: achievementPct(a.total, targetAssigned),
     subTargets,
     sharesPct,
+    recordsFiled,
+    recordsFiledPct: sharePct(recordsFiled, a.total),
   };
 }
 
@@ -242,7 +271,23 @@ function termOf(org: OrgRecord, year: number, admitted: number | undefined): Rep
   };
 }
 
-const membersOf = (state: Tally): MemberFigures => group(state, 'members', MEMBER_FIGURES);
+function membersOf(state: Tally): ReportMembers {
+  const m = group(state, 'members', MEMBER_FIGURES);
+  const { recordsFiled, officialWithoutCard, ceremonyPending } = group(state, 'members', MEMBER_WORK_FIGURES);
+  return { ...m, recordsFiled, recordsFiledPct: sharePct(recordsFiled, m.total), officialWithoutCard, ceremonyPending };
+}
+
+/** The candidates of the report's own org: the pool on the day, the year's certificates and classes, the year's admissions from the pool. */
+function candidatesOf(state: Tally, yearly: Tally): CandidateFigures {
+  const certificates = seriesOf(yearly, 'candidates.certificatesBy');
+  return {
+    pool: state['candidates.pool'] ?? 0,
+    certified: state['candidates.certified'] ?? 0,
+    trained: sumCounts(certificates),
+    classes: Object.values(certificates).filter((n) => n > 0).length,
+    admitted: yearly['candidates.admitted'] ?? 0,
+  };
+}
 
 /**
  * The report of docs/report.md for `org` from its figures; `children` lists the active
@@ -279,6 +324,7 @@ export function renderReport(input: ReportInput): Report {
     admissions: admissionsOf(org, yearly, year),
     term: termOf(org, year, input.termAdmitted),
     previousYear: { year: year - 1, admissions: group(input.previousYear ?? {}, 'admissions', ADMISSION_FIGURES) },
+    candidates: candidatesOf(state, yearly),
     recognitions: { total: yearly['recognitions.total'] ?? 0 },
     transfers: {
       officialIn: moves('transfers.officialIn'),
@@ -286,6 +332,7 @@ export function renderReport(input: ReportInput): Report {
       temporaryIn: moves('transfers.temporaryIn'),
       temporaryOut: moves('transfers.temporaryOut'),
       late: state['transfers.late'] ?? 0,
+      temporaryTooLong: state['transfers.temporaryTooLong'] ?? 0,
     },
     exits: group(yearly, 'exits', ['expelled', 'struckOff', 'resigned', 'deceased'] as const),
     dossiers: {

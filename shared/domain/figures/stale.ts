@@ -62,7 +62,7 @@ export function staleFrom(changes: readonly RecordChange[]): Stale {
   const stale = emptyStale();
   for (const { pk, version, before, after } of changes) {
     const latest = (after ?? before)?.stored;
-    if (latest?.entity === 'member' || latest?.entity === 'dossier' || latest?.entity === 'transfer') {
+    if (latest?.entity === 'member' || latest?.entity === 'dossier' || latest?.entity === 'transfer' || latest?.entity === 'candidate') {
       noteRecord(stale.records, pk, version, before?.stored, after?.stored);
     } else if (latest?.entity === 'fact') {
       for (const image of [before?.stored, after?.stored]) {

@@ -14,6 +14,37 @@ export const MEMBER_FIGURES = [
   'temporaryAttendees',
 ] as const satisfies ReadonlyArray<keyof MemberFigures>;
 
+/** The counts of `members.*` on the admission work after the decision (docs/report.md `members`), after `recordsFiledPct` the first. */
+export const MEMBER_WORK_FIGURES = ['recordsFiled', 'officialWithoutCard', 'ceremonyPending'] as const satisfies ReadonlyArray<
+  keyof MemberWorkFigures
+>;
+
+/** The admission work after the decision, members at the end of the day asked (docs/report.md `members`). */
+export interface MemberWorkFigures {
+  /** Members of `total` whose party file was filed on or before the day. */
+  recordsFiled: number;
+  /** round(100 × recordsFiled / total, 2); null when `total` is 0. */
+  recordsFiledPct: number | null;
+  /** Official members with no card issued by the day. */
+  officialWithoutCard: number;
+  /** Probationary members admitted by a decision here, their ceremony not held by the day. */
+  ceremonyPending: number;
+}
+
+/** The candidate pool and its classes (docs/report.md `candidates`). */
+export interface CandidateFigures {
+  /** Listed on or before the day, not dropped or admitted by then. */
+  pool: number;
+  /** Of `pool`, those with a class certificate valid on the day. */
+  certified: number;
+  /** Class certificates dated in the year to the day. */
+  trained: number;
+  /** The distinct classes of those certificates. */
+  classes: number;
+  /** The year's admissions of candidates with a certificate dated on or before their admission. */
+  admitted: number;
+}
+
 /** Members at the end of the day asked (docs/report.md `members`). */
 export interface MemberFigures {
   /** official + probationary (exempted included; in-transit and exited excluded). */

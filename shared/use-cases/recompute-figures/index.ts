@@ -74,7 +74,7 @@ export async function recountEverything(
     const refresh = refreshedDeadline(read);
     if (refresh) deadlines.push({ refresh, recordPk: pk });
     const stored = refreshed.get(pk) ?? read;
-    if (stored.entity === 'member' || stored.entity === 'dossier' || stored.entity === 'transfer') {
+    if (stored.entity === 'member' || stored.entity === 'dossier' || stored.entity === 'transfer' || stored.entity === 'candidate') {
       for (const [cell, changes] of recordChanges(stored)) {
         contributions.set(`${cell}|${pk}`, { cellId: cell, recordPk: pk, version: stored.record.version, changes });
       }
