@@ -123,6 +123,35 @@ function membersSentence(r: Report): string {
   return `Tính đến ngày ${vietnameseDate(r.asOf)}, ${r.name} có ${n(m.total)} đảng viên (${n(m.official)} đảng viên chính thức, ${n(m.probationary)} đảng viên dự bị)`;
 }
 
+/**
+ * The party files, as Hải Phòng reports them: "hồ sơ đảng viên mới kết nạp được cập nhật
+ * vào cơ sở dữ liệu là 1.994 hồ sơ, đạt tỷ lệ 60,46%", and of all members.
+ */
+function filesSentence(r: Report): string | undefined {
+  const said = [
+    r.admissions.total > 0 && r.admissions.recordsFiledPct !== null
+      ? `hồ sơ đảng viên mới kết nạp được cập nhật vào cơ sở dữ liệu là ${n(r.admissions.recordsFiled)} hồ sơ, đạt tỷ lệ ${pct(r.admissions.recordsFiledPct)}`
+      : '',
+    r.members.total > 0 && r.members.recordsFiledPct !== null
+      ? `hồ sơ đảng viên đã cập nhật là ${n(r.members.recordsFiled)}/${n(r.members.total)}, đạt tỷ lệ ${pct(r.members.recordsFiledPct)}`
+      : '',
+  ].filter((x) => x !== '');
+  return said.length === 0 ? undefined : said.join('; ');
+}
+
+/** The candidate pool and its classes, as Dương Kinh reports them ("mở 5 lớp … cho 198 quần chúng ưu tú"). */
+function candidatesSentence(r: Report, period: string): string | undefined {
+  const c = r.candidates;
+  const said = [
+    c.trained > 0 ? `${period} mở ${n(c.classes)} lớp bồi dưỡng nhận thức về Đảng cho ${n(c.trained)} quần chúng ưu tú` : '',
+    c.admitted > 0 ? `kết nạp được ${n(c.admitted)} đảng viên mới từ số quần chúng đã qua lớp bồi dưỡng` : '',
+    c.pool > 0
+      ? `nguồn phát triển đảng viên hiện có ${n(c.pool)} quần chúng ưu tú (${n(c.certified)} quần chúng có giấy chứng nhận còn giá trị)`
+      : '',
+  ].filter((x) => x !== '');
+  return said.length === 0 ? undefined : said.join('; ');
+}
+
 /** Recognitions, transfers and exits of the period, each said only when it happened. */
 function movementSentence(r: Report, period: string): string | undefined {
   const t = r.transfers;
@@ -147,7 +176,8 @@ const sentence = (s: string) => `${s.charAt(0).toLocaleUpperCase('vi')}${s.slice
  * The report as the committee's paragraph, in Vietnamese: the admissions of the year (or
  * of its first months) against the own and the assigned plan, the term's achievement,
  * the breakdowns with their shares and, for a whole year, the change from the previous
- * one, the members on the day, then recognitions, transfers and exits. Numbers in
+ * one, the candidate pool and its classes, the members on the day and their party
+ * files, then recognitions, transfers and exits. Numbers in
  * Vietnamese notation, dates dd/mm/yyyy; organizations by their registered names.
  */
 export function reportText(r: Report, ctx: ReportTextContext = {}): string {
@@ -158,7 +188,9 @@ export function reportText(r: Report, ctx: ReportTextContext = {}): string {
     `Số liệu công tác đảng viên của ${r.name}, tính đến ngày ${vietnameseDate(r.asOf)}`,
     admissions,
     breakdownSentence(r, wholeYear),
+    candidatesSentence(r, wholeYear ? `Trong năm ${r.year}` : periodPhrase(r.year, r.asOf)),
     membersSentence(r),
+    filesSentence(r),
     movementSentence(r, wholeYear ? `Trong năm ${r.year}` : periodPhrase(r.year, r.asOf)),
   ].filter((s): s is string => s !== undefined);
   return `${sentences.map(sentence).join(' ')}\n`;

@@ -269,4 +269,25 @@ describe('the words of the text', () => {
     expect(text).toContain('Năm 2021 chưa kết nạp được đảng viên mới');
     expect(text).not.toContain('chiếm');
   });
+
+  it('says the party files and the candidate pool as Hải Phòng and Dương Kinh do, and nothing of them when there is none', async () => {
+    // Prepare: the report of a year with files and classes (the figures as the engine gives them)
+    const store = await storeWith([org('HP', null, 'province', 'Đảng bộ thành phố Hải Phòng')], []);
+    const none = await buildReport(store, 'HP', { year: 2021, today: TODAY });
+    const r = {
+      ...none,
+      admissions: { ...none.admissions, total: 3298, recordsFiled: 1994, recordsFiledPct: 60.46 },
+      members: { ...none.members, total: 127455, recordsFiled: 126715, recordsFiledPct: 99.42 },
+      candidates: { pool: 600, certified: 420, trained: 198, classes: 5, admitted: 179 },
+    };
+    // Act
+    const text = reportText(r);
+    const without = reportText(none);
+    // Assess
+    expect(text).toContain('Hồ sơ đảng viên mới kết nạp được cập nhật vào cơ sở dữ liệu là 1.994 hồ sơ, đạt tỷ lệ 60,46%');
+    expect(text).toContain('hồ sơ đảng viên đã cập nhật là 126.715/127.455, đạt tỷ lệ 99,42%');
+    expect(text).toContain('Trong năm 2021 mở 5 lớp bồi dưỡng nhận thức về Đảng cho 198 quần chúng ưu tú; kết nạp được 179 đảng viên mới');
+    expect(text).toContain('nguồn phát triển đảng viên hiện có 600 quần chúng ưu tú (420 quần chúng có giấy chứng nhận còn giá trị)');
+    expect(without).not.toMatch(/hồ sơ đảng viên|lớp bồi dưỡng|nguồn phát triển/i);
+  });
 });
