@@ -299,6 +299,34 @@ describe('candidates', () => {
     expect(q1('2025-10-15')).toMatchObject({ pool: 2, certified: 1 });
   });
 
+  it('gives each child its own pool beside its admissions and plan, so the committee above sees a cell short of candidates', async () => {
+    // Prepare: C1 plans 3 admissions and has 1 in its pool; C2 plans 1 and has 2
+    const h = await given([
+      validEvent('target.set', { data: { orgId: 'C1', year: 2021, admissions: 3 } }),
+      validEvent('target.set', { data: { orgId: 'C2', year: 2021, admissions: 1 } }),
+      listed('P1', 'C1', '2020-09-01'),
+      listed('P2', 'C2', '2020-09-01'),
+      listed('P3', 'C2', '2020-09-01'),
+    ]);
+    const date = '2021-06-30';
+    const figuresOf = (cell: string) =>
+      figuresAt({ date, year: 2021, keyed: true, dueSoonDays: 15 }, undefined, byMonth(changesOf(h, [cell])));
+    // Act
+    const r = renderReport({
+      org: h.orgs.get('Q1')!,
+      tree: new OrgTree([...h.orgs.values()]),
+      figures: figuresOf('C1'),
+      children: ['C1', 'C2'].map((c) => ({ org: h.orgs.get(c)!, figures: figuresOf(c) })),
+      year: 2021,
+      date,
+    });
+    // Assess
+    expect(r.children.map((c) => [c.orgId, c.candidates.pool, c.admissions.total, c.admissions.target])).toEqual([
+      ['C1', 1, 0, 3],
+      ['C2', 2, 0, 1],
+    ]);
+  });
+
   it('counts an admission from the pool only with a certificate dated by then, whatever order it arrived in', async () => {
     // Prepare: P1 admitted, its certificate (dated before) reported after; P2 admitted untrained
     const h = await given([

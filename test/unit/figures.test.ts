@@ -900,7 +900,7 @@ describe('renderReport', () => {
     expect(later.transfers.late).toBe(3);
   });
 
-  it('lists the active children only, sorted by orgId, with their members and admissions', () => {
+  it('lists the active children only, sorted by orgId, with their members, admissions and pool', () => {
     // Prepare
     const tree = new OrgTree(city());
     const withMembers = (cellId: string, n: number, admitted: number) =>
@@ -926,8 +926,9 @@ describe('renderReport', () => {
       members: expect.objectContaining({ total: 3, official: 3 }),
       admissions: expect.objectContaining({ total: 1, target: null, achievementPct: null }),
       term: null,
+      candidates: { pool: 0, certified: 0, trained: 0, classes: 0, admitted: 0 },
     });
-    expect(Object.keys(r.children[0] ?? {})).toEqual(['orgId', 'name', 'level', 'members', 'admissions', 'term']);
+    expect(Object.keys(r.children[0] ?? {})).toEqual(['orgId', 'name', 'level', 'members', 'admissions', 'term', 'candidates']);
     expect(r.children[1]?.members.total).toBe(2);
   });
 });

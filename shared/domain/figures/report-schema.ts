@@ -87,7 +87,12 @@ const TermSchema = z
 
 const OrgLevelSchema = z.enum(ORG_LEVELS);
 
-/** One child in `children`: the same members and admissions, one level down. */
+/** The candidate pool of a subtree (docs/report.md). */
+const CandidatesSchema = counts(['pool', 'certified', 'trained', 'classes', 'admitted'] as const).describe(
+  "the candidate pool (tạo nguồn): pool on asOf (listed, not dropped or admitted), certified (of pool, a class certificate valid on asOf), trained (certificates dated in the year to asOf), classes (their distinct classIds), admitted (the year's admissions of candidates with a certificate dated on or before their admission)",
+);
+
+/** One child in `children`: the same members, admissions and candidate pool, one level down. */
 export const ReportChildSchema = z.strictObject({
   orgId: IdSchema,
   name: z.string(),
@@ -95,6 +100,7 @@ export const ReportChildSchema = z.strictObject({
   members: MembersSchema,
   admissions: AdmissionsSchema,
   term: TermSchema,
+  candidates: CandidatesSchema,
 });
 
 /** The report of one org for its whole subtree (docs/report.md), keys in the contract's order. */
@@ -123,9 +129,7 @@ export const ReportSchema = z
     previousYear: z
       .strictObject({ year: z.int().min(1929).max(2199), admissions: AdmissionCountsSchema })
       .describe("the previous year's admissions, the whole year (no targets, no shares), for the change from it"),
-    candidates: counts(['pool', 'certified', 'trained', 'classes', 'admitted'] as const).describe(
-      "the candidate pool (tạo nguồn): pool on asOf (listed, not dropped or admitted), certified (of pool, a class certificate valid on asOf), trained (certificates dated in the year to asOf), classes (their distinct classIds), admitted (the year's admissions of candidates with a certificate dated on or before their admission)",
-    ),
+    candidates: CandidatesSchema,
     recognitions: counts(['total'] as const),
     transfers: counts(['officialIn', 'officialOut', 'temporaryIn', 'temporaryOut', 'late', 'temporaryTooLong'] as const).describe(
       'transfers across the subtree boundary in the year to asOf; late: those open and late on asOf; temporaryTooLong: temporary transfers from the subtree open on asOf and issued 12 months or more before it',

@@ -89,6 +89,8 @@ export interface ReportChild {
   members: ReportMembers;
   admissions: ReportAdmissions;
   term: ReportTerm | null;
+  /** Its pool beside its admissions and plan: what the committee above reads to see a cell short of candidates. */
+  candidates: CandidateFigures;
 }
 
 /** docs/report.md, keys in the contract's order. */
@@ -310,6 +312,7 @@ export function renderReport(input: ReportInput): Report {
         members: membersOf(c.figures.state),
         admissions: admissionsOf(c.org, c.figures.yearly, year),
         term: termOf(c.org, year, c.termAdmitted),
+        candidates: candidatesOf(c.figures.state, c.figures.yearly),
       }),
     );
   const own = orgFiguresOf(tree, org.orgId, year, date);
