@@ -195,29 +195,17 @@ export function contributionFromItem(item: Record<string, unknown>): StoredContr
   };
 }
 
-/**
- * Puts a record's contribution unless the item holds a later version of the record
- * (a redelivered or overtaken stream record): the same version is written again, the
- * same content. Returns what it replaced (content and version), so that the months it touched are recounted too.
- */
-async function putContribution(t: FiguresTables, c: StoredContribution): Promise<ContributionPut> {
+/** The condition a contribution's put and delete share: no later version of the record is there. */
+const notLaterThan = (version: number) => ({
+  ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
+  ExpressionAttributeValues: { ':v': version },
+  ReturnValues: 'ALL_OLD' as const,
+});
+
+/** Runs a contribution's conditional write; returns the contribution it replaced, or that it was refused. */
+async function replacing(write: () => Promise<{ Attributes?: Record<string, unknown> }>): Promise<ContributionPut> {
   try {
-    const out = await t.documentClient.send(
-      new PutCommand({
-        TableName: t.figuresTable,
-        Item: {
-          ...contributionKey(c.cellId, c.recordPk),
-          cellId: c.cellId,
-          recordPk: c.recordPk,
-          version: c.version,
-          changes: encodeChanges(c.changes),
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
-        ExpressionAttributeValues: { ':v': c.version },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    const old = out.Attributes;
+    const old = (await write()).Attributes;
     if (!old) return { written: true };
     const replaced = contributionFromItem(old);
     return { written: true, replaced: { changes: replaced.changes, version: replaced.version } };
@@ -227,26 +215,26 @@ async function putContribution(t: FiguresTables, c: StoredContribution): Promise
   }
 }
 
-/** Deletes a record's contribution unless the item holds a later version of the record; returns what it deleted. */
-async function dropContribution(t: FiguresTables, c: Omit<StoredContribution, 'changes'>): Promise<ContributionPut> {
-  try {
-    const out = await t.documentClient.send(
-      new DeleteCommand({
-        TableName: t.figuresTable,
-        Key: contributionKey(c.cellId, c.recordPk),
-        ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
-        ExpressionAttributeValues: { ':v': c.version },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    const old = out.Attributes;
-    if (!old) return { written: true };
-    const replaced = contributionFromItem(old);
-    return { written: true, replaced: { changes: replaced.changes, version: replaced.version } };
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return { written: false };
-    throw error;
-  }
+/**
+ * Puts a record's contribution unless the item holds a later version of the record
+ * (a redelivered or overtaken stream record): the same version is written again, the
+ * same content.
+ */
+function putContribution(t: FiguresTables, c: StoredContribution): Promise<ContributionPut> {
+  const Item = {
+    ...contributionKey(c.cellId, c.recordPk),
+    cellId: c.cellId,
+    recordPk: c.recordPk,
+    version: c.version,
+    changes: encodeChanges(c.changes),
+  };
+  return replacing(() => t.documentClient.send(new PutCommand({ TableName: t.figuresTable, Item, ...notLaterThan(c.version) })));
+}
+
+/** Deletes a record's contribution (the record is gone), unless the item holds a later version of it. */
+function dropContribution(t: FiguresTables, c: Omit<StoredContribution, 'changes'>): Promise<ContributionPut> {
+  const Key = contributionKey(c.cellId, c.recordPk);
+  return replacing(() => t.documentClient.send(new DeleteCommand({ TableName: t.figuresTable, Key, ...notLaterThan(c.version) })));
 }
 
 /** Every contribution to a cell, read consistently. */

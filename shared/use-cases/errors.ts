@@ -37,14 +37,6 @@ export class ConcurrentUpdateError extends UseCaseError {
   }
 }
 
-/** The index byCell lags the table a little; the stream batch is retried until it has caught up. */
-export class IndexLaggingError extends UseCaseError {
-  constructor(readonly cellId: string) {
-    super(`index byCell does not show the latest changes of cell ${cellId} yet`);
-    this.name = 'IndexLaggingError';
-  }
-}
-
 /** A report asked for an org that is not registered. */
 export class UnknownOrgError extends UseCaseError {
   constructor(readonly orgId: string) {
