@@ -133,7 +133,7 @@ function filesSentence(r: Report): string | undefined {
       ? `hồ sơ đảng viên mới kết nạp được cập nhật vào cơ sở dữ liệu là ${n(r.admissions.recordsFiled)} hồ sơ, đạt tỷ lệ ${pct(r.admissions.recordsFiledPct)}`
       : '',
     r.members.total > 0 && r.members.recordsFiledPct !== null
-      ? `hồ sơ đảng viên đã cập nhật là ${n(r.members.recordsFiled)}/${n(r.members.total)}, đạt tỷ lệ ${pct(r.members.recordsFiledPct)}`
+      ? `cập nhật hồ sơ của ${n(r.members.recordsFiled)}/${n(r.members.total)} đảng viên vào cơ sở dữ liệu, đạt tỷ lệ ${pct(r.members.recordsFiledPct)}`
       : '',
   ].filter((x) => x !== '');
   return said.length === 0 ? undefined : said.join('; ');
@@ -143,10 +143,10 @@ function filesSentence(r: Report): string | undefined {
 function candidatesSentence(r: Report, period: string): string | undefined {
   const c = r.candidates;
   const said = [
-    c.trained > 0 ? `${period} mở ${n(c.classes)} lớp bồi dưỡng nhận thức về Đảng cho ${n(c.trained)} quần chúng ưu tú` : '',
-    c.admitted > 0 ? `kết nạp được ${n(c.admitted)} đảng viên mới từ số quần chúng đã qua lớp bồi dưỡng` : '',
+    c.trained > 0 ? `${period} đã mở ${n(c.classes)} lớp bồi dưỡng nhận thức về Đảng cho ${n(c.trained)} quần chúng ưu tú` : '',
+    c.admitted > 0 ? `kết nạp được ${n(c.admitted)} đảng viên mới là quần chúng đã học lớp bồi dưỡng nhận thức về Đảng` : '',
     c.pool > 0
-      ? `nguồn phát triển đảng viên hiện có ${n(c.pool)} quần chúng ưu tú (${n(c.certified)} quần chúng có giấy chứng nhận còn giá trị)`
+      ? `nguồn phát triển đảng viên hiện có ${n(c.pool)} quần chúng ưu tú, trong đó ${n(c.certified)} quần chúng có giấy chứng nhận bồi dưỡng nhận thức về Đảng còn giá trị`
       : '',
   ].filter((x) => x !== '');
   return said.length === 0 ? undefined : said.join('; ');

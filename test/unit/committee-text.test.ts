@@ -285,9 +285,13 @@ describe('the words of the text', () => {
     const without = reportText(none);
     // Assess
     expect(text).toContain('Hồ sơ đảng viên mới kết nạp được cập nhật vào cơ sở dữ liệu là 1.994 hồ sơ, đạt tỷ lệ 60,46%');
-    expect(text).toContain('hồ sơ đảng viên đã cập nhật là 126.715/127.455, đạt tỷ lệ 99,42%');
-    expect(text).toContain('Trong năm 2021 mở 5 lớp bồi dưỡng nhận thức về Đảng cho 198 quần chúng ưu tú; kết nạp được 179 đảng viên mới');
-    expect(text).toContain('nguồn phát triển đảng viên hiện có 600 quần chúng ưu tú (420 quần chúng có giấy chứng nhận còn giá trị)');
+    expect(text).toContain('cập nhật hồ sơ của 126.715/127.455 đảng viên vào cơ sở dữ liệu, đạt tỷ lệ 99,42%');
+    expect(text).toContain(
+      'Trong năm 2021 đã mở 5 lớp bồi dưỡng nhận thức về Đảng cho 198 quần chúng ưu tú; kết nạp được 179 đảng viên mới là quần chúng đã học lớp bồi dưỡng',
+    );
+    expect(text).toContain(
+      'nguồn phát triển đảng viên hiện có 600 quần chúng ưu tú, trong đó 420 quần chúng có giấy chứng nhận bồi dưỡng nhận thức về Đảng còn giá trị',
+    );
     expect(without).not.toMatch(/hồ sơ đảng viên|lớp bồi dưỡng|nguồn phát triển/i);
   });
 });
