@@ -41,6 +41,10 @@
 //
 // `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
 // need a reminder: the first day it may, see domain/reminder-index.ts.
+//
+// `figuresBy` = `import` is on a member item the bulk import wrote and counted itself
+// (member-import-store.ts): the figures function leaves that insert aside
+// (stream-changes.ts). Only the import sets it; the next write of the record drops it.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
 import { idempotencyKey } from '../domain/ingest/idempotency.js';
 import { quotaKeyOf } from '../domain/ingest/quotas.js';
@@ -82,7 +86,10 @@ export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 export type { Entity };
 
 /** Attributes that are storage, not record: stripped when reading. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId', 'personKey'] as const;
+/** The attribute, and its value, by which the bulk import marks a member item whose figures it wrote itself. */
+export const FIGURES_BY_IMPORT = { figuresBy: 'import' } as const;
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId', 'personKey', 'figuresBy'] as const;
 
 /**
  * The record an item holds, without its storage attributes. Sealed profiles must have
@@ -158,8 +165,10 @@ export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
  */
 export function toItem(stored: StoredRecord): Record<string, unknown> {
   const cell = cellOf(stored);
+  // A record never brings the import's mark along: only the import's own put sets it.
+  const { figuresBy: _mark, ...record } = stored.record as unknown as Record<string, unknown>;
   return {
-    ...stored.record,
+    ...record,
     ...keyOf(stored),
     entity: stored.entity,
     ...(cell ? { cellKey: cellPartition(cell) } : {}),

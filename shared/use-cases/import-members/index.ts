@@ -15,8 +15,18 @@
 // member items are written first and the markers after them, so an interruption can
 // leave a member without its marker but never a marker without its member; the re-run
 // recognises such a member as its own (the stored record is exactly the one this row
-// makes) and only adds the marker. The figures are not written here: they follow the
-// member items through the Records stream, like any other change.
+// makes) and only adds the marker.
+//
+// The figures are written here, once per chunk, through the figures function's own steps
+// (use-cases/refresh-figures: each member's contribution put at its version, its cells
+// recounted in full, their ancestors merged), between the members and the markers. The
+// member items carry the import's mark, by which the figures function leaves their
+// inserts aside instead of counting them a second time through the stream. A marked row
+// was counted; a re-run counts again every unmarked row whose member is stored (a run
+// that stopped before the markers, even if an event changed the member since): a recount
+// is idempotent. An event about an imported member racing the import is counted by the
+// figures function as any change, and the conditional writes of the figures decide
+// between the two recounts.
 //
 // A dry run (`checkImport`) reads and decides exactly as the import does and writes
 // nothing: what it reports is what the import would do now.
@@ -41,6 +51,10 @@ import {
 } from '../../import/member-csv.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { eventHash } from '../../domain/ingest/idempotency.js';
+import { todayInVietnam } from '../../domain/dates.js';
+import { emptyStale, type ChangedRecord } from '../../domain/figures/stale.js';
+import type { BusinessDate } from '../../domain/records.js';
+import { refreshFigures } from '../refresh-figures/index.js';
 import type { ImportMarker, MemberImportStore } from './port.js';
 
 export type { ImportMarker, MemberImportStore };
@@ -93,6 +107,8 @@ export interface ImportOptions {
   /** Stops cleanly after the chunk in flight (Ctrl-C). */
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
+  /** Today in Vietnam, for the figures' closed years (default: the machine's clock). */
+  today?: BusinessDate;
 }
 
 /**
@@ -138,6 +154,7 @@ interface Run {
   claimed: Map<string, number>;
   orgs: Map<string, OrgRecord>;
   appliedAt: string;
+  today: BusinessDate;
 }
 
 async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
@@ -151,6 +168,7 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
     claimed: new Map(),
     orgs,
     appliedAt: new Date().toISOString(),
+    today: opts.today ?? todayInVietnam(new Date()),
   };
   const progress = (rowsDone: number) =>
     opts.onProgress?.({ rowsDone, rows, imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length });
@@ -176,12 +194,13 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
       r.summary.badRows.length = counted.bad;
       return { ...r.summary, badRows: byLine(r.summary.badRows), interrupted: true };
     }
-    const { members, markers } = read.value;
+    const { members, counted: toCount, markers } = read.value;
     const done = Math.min(rows, start + chunkSize);
     writing = (async () => {
       if (write) {
-        // Members first, then their markers (see the top of the file).
+        // Members first, then their figures, then their markers (see the top of the file).
         if (members.length > 0) await store.putMembers(members);
+        if (toCount.length > 0) await countMembers(store, toCount, r.today);
         if (markers.length > 0) await store.putMarkers(markers);
       }
       progress(done);
@@ -191,8 +210,30 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
   return { ...r.summary, badRows: byLine(r.summary.badRows) };
 }
 
+/**
+ * Puts the contributions of `members` (as stored now) and recounts their cells' months
+ * and their ancestors', as the figures function does for a batch of changes.
+ */
+async function countMembers(store: MemberImportStore, members: readonly MemberRecord[], today: BusinessDate): Promise<void> {
+  const stale = emptyStale();
+  for (const record of members) {
+    const pk = store.memberPk(record.memberId);
+    const stored = { entity: 'member' as const, record };
+    const changed: ChangedRecord = { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
+    stale.records.set(pk, changed);
+  }
+  await refreshFigures(store.figures, stale, { today });
+}
+
+/** What a chunk writes: its new members, the members whose figures it writes (those and the unmarked ones stored), the markers. */
+interface ChunkWrites {
+  members: MemberRecord[];
+  counted: MemberRecord[];
+  markers: ImportMarker[];
+}
+
 /** One chunk: the schema row by row, what is already stored, then the domain rule in file order. */
-async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: MemberRecord[]; markers: ImportMarker[] }> {
+async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<ChunkWrites> {
   const pending = parseRows(r, chunk);
   const [marked, stored] = await Promise.all([
     r.store.findMarkers(
@@ -202,14 +243,20 @@ async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: Membe
     r.store.findMembers(pending.map((p) => p.event.data.memberId)),
   ]);
   const members: MemberRecord[] = [];
+  const counted = new Map<string, MemberRecord>();
   const markers: ImportMarker[] = [];
   for (const p of pending) {
-    const outcome = decideRow(r, p, marked.has(p.event.id), stored.get(p.event.data.memberId));
+    const isMarked = marked.has(p.event.id);
+    const storedMember = stored.get(p.event.data.memberId);
+    // Unmarked and stored: maybe an earlier run's, stopped before its figures (a recount is harmless if not).
+    if (!isMarked && storedMember) counted.set(storedMember.memberId, storedMember);
+    const outcome = decideRow(r, p, isMarked, storedMember);
     if (outcome === 'skipped') continue;
     members.push(...outcome.members);
+    for (const m of outcome.members) counted.set(m.memberId, m);
     markers.push(markerOf(p, r.appliedAt));
   }
-  return { members, markers };
+  return { members, counted: [...counted.values()], markers };
 }
 
 /** The rows that pass the schema, as the queue would parse a member.imported event; the others are bad rows. */
