@@ -9,6 +9,7 @@
 //   CANDIDATE#<personId>    CANDIDATE     a person in (or once in) a candidate pool
 //   FACT#<cell>#<year>      <factId>      one event's contribution to a yearly figure
 //   EVENT#<source>/<id>     EVENT         an applied event: the idempotency marker and the audit trail
+//   IMPORT#<fileHash>       FIGURES       a run of `dangvien import` of that file counted every row it marked (member-import-store.ts)
 //   REJECTED                <rejection>   an event that can never apply, with its reason and its sender
 //   REJECTED-LINK           <rejection>|<person>  another person a rejected event is about (rejected-events.ts)
 //   DEFERRED                <quota>#<waiting>  an event waiting for its predecessor, with its reason and its sender
@@ -60,6 +61,8 @@ export const candidateKey = (personId: string) => ({ pk: `CANDIDATE#${personId}`
 export const factPartition = (cellId: string, year: number) => `FACT#${cellId}#${year}`;
 export const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>) => ({ pk: factPartition(f.cellId, f.year), sk: f.factId });
 /** The marker of the event (`source`, `eventId`). */
+/** The note that the figures of an imported file's marked rows are all counted. */
+export const importFiguresKey = (fileHash: string) => ({ pk: `IMPORT#${fileHash}`, sk: 'FIGURES' });
 export const eventKey = (source: string, eventId: string) => ({ pk: `EVENT#${idempotencyKey(source, eventId)}`, sk: 'EVENT' });
 /** The marker as versions before the (source, id) key wrote it: read only, never written. */
 export const legacyEventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });

@@ -10,7 +10,8 @@ import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
 import { batchGetAll, batchWriteAll } from './dynamo-toolkit.js';
 import { markerItem } from './event-marker.js';
-import { eventKey, FIGURES_BY_IMPORT, memberKey, stripStorage, toItem } from './keys.js';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { eventKey, FIGURES_BY_IMPORT, importFiguresKey, memberKey, stripStorage, toItem } from './keys.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 import { openSealed, sealed } from './sealed-records.js';
@@ -38,6 +39,20 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
     currentOrgTree: () => orgTree.currentOrgTree(),
     figures,
     memberPk: (memberId) => memberKey(memberId).pk,
+    async fileCounted(fileHash) {
+      const out = await documentClient.send(
+        new GetCommand({ TableName: tableName, Key: importFiguresKey(fileHash), ConsistentRead: true }),
+      );
+      return out.Item !== undefined;
+    },
+    async setFileCounted(fileHash, counted) {
+      const Key = importFiguresKey(fileHash);
+      if (!counted) await documentClient.send(new DeleteCommand({ TableName: tableName, Key }));
+      else
+        await documentClient.send(
+          new PutCommand({ TableName: tableName, Item: { ...Key, entity: 'import-figures', countedAt: new Date().toISOString() } }),
+        );
+    },
     async findMarkers(source, eventIds) {
       const byPk = new Map(eventIds.map((id) => [eventKey(source, id).pk, id]));
       const keys = eventIds.map((id) => eventKey(source, id));

@@ -124,16 +124,19 @@ describe('dangvien import', () => {
     expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(36);
   });
 
-  it('resumes a run that crashed between the members and their figures, and counts everyone once', async () => {
-    // Prepare: 3 chunks of 4; the crash comes as the second chunk's figures begin, its members written
-    const file = csv(...members(300, 312));
+  it.each([
+    ['in the second chunk, its members written and not marked', 'contribution', 5, 300, { imported: 8, skipped: 4 }],
+    ['at the recount, every row marked', 'figures', 1, 320, { imported: 0, skipped: 12 }],
+  ] as const)('resumes a run that crashed %s, and counts everyone once', async (_when, step, nth, from, resumedCounts) => {
+    // Prepare: 3 chunks of 4
+    const file = csv(...members(from, from + 12));
     const before = (await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total;
-    let refreshes = 0;
+    let steps = 0;
     await expect(
       importMembers(
         file,
-        importStoreWith(stack.stores.memberImport(), (what) => {
-          if (what === 'figures' && ++refreshes === 2) throw new Error('simulated crash');
+        importStoreWith(stack.stores.memberImport({ concurrency: 1 }), (what) => {
+          if (what === step && ++steps === nth) throw new Error('simulated crash');
         }),
         { chunkSize: 4 },
       ),
@@ -142,14 +145,14 @@ describe('dangvien import', () => {
     // Act
     const resumed = await importFile(file, { chunkSize: 4 });
     await stack.settle();
-    // Assess: the members the crash left uncounted are counted by the re-run, once
-    expect(resumed).toMatchObject({ rows: 12, imported: 8, skipped: 4, badRows: [] });
+    // Assess: what the crash left uncounted is counted by the re-run, once
+    expect(resumed).toMatchObject({ rows: 12, ...resumedCounts, badRows: [] });
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
     expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(before + 12);
   });
 
   it.each(['figures', 'contribution'] as const)(
-    'ends exact when an event changes an imported member at the import step "%s", before its recount',
+    'ends exact when an event changes an imported member at the import step "%s", before the recount',
     async (step) => {
       // Prepare: the exit of a member the import has written, applied (and counted) while the import waits
       const [id, other] = step === 'figures' ? ['E1', 'E2'] : ['E3', 'E4'];

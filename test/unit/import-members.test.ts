@@ -18,6 +18,12 @@ class MemoryStore implements MemberImportStore {
     for (const o of orgs) this.figures.putOrg(o);
   }
   memberPk = (memberId: string) => `MEMBER#${memberId}`;
+  readonly countedFiles = new Set<string>();
+  fileCounted = async (fileHash: string) => this.countedFiles.has(fileHash);
+  setFileCounted = async (fileHash: string, counted: boolean) => {
+    if (counted) this.countedFiles.add(fileHash);
+    else this.countedFiles.delete(fileHash);
+  };
   currentOrgTree = async () => new OrgTree(this.orgs);
   findMarkers = async (source: string, ids: string[]) => new Set(ids.filter((id) => this.markers.get(id)?.source === source));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
@@ -98,20 +104,21 @@ describe('importMembers on a store', () => {
     expect(store.markers.size).toBe(2);
   });
 
-  it('counts the members it writes in their cell and its ancestors, once per chunk', async () => {
+  it('counts the members it writes in their cell and its ancestors, once for the file', async () => {
     // Prepare: three members in two chunks
     const store = new MemoryStore(TREE);
     const csv = file(['M1'], ['M2', { sex: 'female' }], ['M3']);
     // Act
     await importMembers(csv, store, { chunkSize: 2, today: '2026-12-06' });
-    // Assess
+    // Assess: one write per month item (the cell's and the province's), not one per chunk
     const hp = await buildReport(store.figures, 'HP', { date: '2026-12-06' });
     expect(hp.members).toMatchObject({ total: 3, female: 1 });
     expect([...store.figures.contributions.values()].map((c) => c.recordPk).sort()).toEqual(['MEMBER#M1', 'MEMBER#M2', 'MEMBER#M3']);
+    expect(Math.max(...store.figures.writes.values())).toBe(1);
   });
 
-  it('a re-run counts the members of a run that stopped between the members and their figures', async () => {
-    // Prepare: the first run's figures fail after its members are written
+  it('a re-run counts the members of a run that stopped before its recount, all of them marked', async () => {
+    // Prepare: the first run's recount fails after its members, contributions and markers are written
     const store = new MemoryStore(TREE);
     const csv = file(['M1'], ['M2']);
     store.figures.beforeWrite = () => {
@@ -121,9 +128,12 @@ describe('importMembers on a store', () => {
     store.figures.beforeWrite = undefined;
     // Act
     const again = await importMembers(csv, store, { today: '2026-12-06' });
-    // Assess
-    expect(again).toMatchObject({ imported: 2, skipped: 0, badRows: [] });
+    const third = await importMembers(csv, store, { today: '2026-12-06' });
+    // Assess: the re-run counts the whole file; a run after it has nothing left to count
+    expect(again).toMatchObject({ imported: 0, skipped: 2, badRows: [] });
     expect((await buildReport(store.figures, 'HP', { date: '2026-12-06' })).members.total).toBe(2);
+    expect(third).toMatchObject({ imported: 0, skipped: 2 });
+    expect(store.figures.contributions.size).toBe(2);
   });
 
   it('imports a Vietnamese member export as its database writes it, and refuses the two bad rows by line and column', async () => {

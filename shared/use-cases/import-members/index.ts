@@ -17,16 +17,20 @@
 // recognises such a member as its own (the stored record is exactly the one this row
 // makes) and only adds the marker.
 //
-// The figures are written here, once per chunk, through the figures function's own steps
-// (use-cases/refresh-figures: each member's contribution put at its version, its cells
-// recounted in full, their ancestors merged), between the members and the markers. The
-// member items carry the import's mark, by which the figures function leaves their
-// inserts aside instead of counting them a second time through the stream. A marked row
-// was counted; a re-run counts again every unmarked row whose member is stored (a run
-// that stopped before the markers, even if an event changed the member since): a recount
-// is idempotent. An event about an imported member racing the import is counted by the
-// figures function as any change, and the conditional writes of the figures decide
-// between the two recounts.
+// The figures are written here, through the figures function's own steps
+// (use-cases/refresh-figures): each chunk puts its members' contributions at their
+// versions between the members and the markers, and the run ends with one recount of
+// every cell and month they reached and one merge of the ancestors — once per file, where
+// the stream would recount and merge once per batch. The member items carry the import's
+// mark, by which the figures function leaves their inserts aside. A note per file
+// (`fileCounted`) says a run counted every row it marked; a writing run forgets it before
+// marking anything and writes it after its recount. So a re-run after a stop before the
+// recount finds no note and redoes the figures of the whole file (every stored member of
+// its rows: puts at the same version change nothing, recounts are full); with the note, it
+// counts only the unmarked rows whose member is stored (a run stopped before their
+// markers). An event about an imported member racing the import is counted by the figures
+// function as any change; the import's recount covers every month the import's version
+// counted in, and the conditional writes of the figures decide between the two recounts.
 //
 // A dry run (`checkImport`) reads and decides exactly as the import does and writes
 // nothing: what it reports is what the import would do now.
@@ -52,9 +56,10 @@ import {
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { eventHash } from '../../domain/ingest/idempotency.js';
 import { todayInVietnam } from '../../domain/dates.js';
-import { emptyStale, type ChangedRecord } from '../../domain/figures/stale.js';
+import type { ChangedRecord } from '../../domain/figures/stale.js';
+import type { Month } from '../../domain/figures/index.js';
 import type { BusinessDate } from '../../domain/records.js';
-import { refreshFigures } from '../refresh-figures/index.js';
+import { addMonths, recountAndMerge, writeContributions } from '../refresh-figures/index.js';
 import type { ImportMarker, MemberImportStore } from './port.js';
 
 export type { ImportMarker, MemberImportStore };
@@ -155,21 +160,47 @@ interface Run {
   orgs: Map<string, OrgRecord>;
   appliedAt: string;
   today: BusinessDate;
+  /**
+   * Whether this run counts again the rows an earlier run marked: no run of this file is
+   * known to have counted the figures of every row it marked (it stopped before its
+   * recount), so this one redoes the figures of the whole file.
+   */
+  recountMarked: boolean;
+  /** The months of each cell whose contributions this run put: recounted once, at the end. */
+  cellMonths: Map<string, Set<Month>>;
 }
 
 async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
-  const chunkSize = opts.chunkSize ?? 1000;
-  const rows = file.rows.length;
   const orgs = new Map((await store.currentOrgTree()).all().map((o) => [o.orgId, o]));
+  // A writing run forgets that the file was counted before it marks any row: stopped
+  // before its own recount, it leaves its re-run to count the whole file again.
+  const recountMarked = write && !(await store.fileCounted(file.fileHash));
+  if (write) await store.setFileCounted(file.fileHash, false);
   const r: Run = {
     file,
     store,
-    summary: { rows, imported: 0, skipped: 0, badRows: [] },
+    summary: { rows: file.rows.length, imported: 0, skipped: 0, badRows: [] },
     claimed: new Map(),
     orgs,
     appliedAt: new Date().toISOString(),
     today: opts.today ?? todayInVietnam(new Date()),
+    recountMarked,
+    cellMonths: new Map(),
   };
+  const summary = await runChunks(r, opts, write);
+  if (write) {
+    // Once for the file: each cell its contributions reached, every month they touch, and each ancestor.
+    await recountAndMerge(store.figures, await store.figures.currentOrgTree(), r.cellMonths, new Set(), { today: r.today });
+    await store.setFileCounted(file.fileHash, true);
+  }
+  return summary;
+}
+
+/** The chunks of a run, to the end of the file or the signal: members, their contributions, markers. */
+async function runChunks(r: Run, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
+  const { file, store } = r;
+  const chunkSize = opts.chunkSize ?? 1000;
+  const rows = file.rows.length;
   const progress = (rowsDone: number) =>
     opts.onProgress?.({ rowsDone, rows, imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length });
   progress(0);
@@ -198,9 +229,9 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
     const done = Math.min(rows, start + chunkSize);
     writing = (async () => {
       if (write) {
-        // Members first, then their figures, then their markers (see the top of the file).
+        // Members first, then their contributions, then their markers (see the top of the file).
         if (members.length > 0) await store.putMembers(members);
-        if (toCount.length > 0) await countMembers(store, toCount, r.today);
+        if (toCount.length > 0) addMonths(r.cellMonths, await putContributions(store, toCount));
         if (markers.length > 0) await store.putMarkers(markers);
       }
       progress(done);
@@ -211,18 +242,16 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
 }
 
 /**
- * Puts the contributions of `members` (as stored now) and recounts their cells' months
- * and their ancestors', as the figures function does for a batch of changes.
+ * Puts the contributions of `members` (as stored now) at their versions, as the figures
+ * function does for a batch of changes; returns the months of each cell to recount.
  */
-async function countMembers(store: MemberImportStore, members: readonly MemberRecord[], today: BusinessDate): Promise<void> {
-  const stale = emptyStale();
-  for (const record of members) {
-    const pk = store.memberPk(record.memberId);
+function putContributions(store: MemberImportStore, members: readonly MemberRecord[]) {
+  const changed = members.map((record): ChangedRecord => {
     const stored = { entity: 'member' as const, record };
-    const changed: ChangedRecord = { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
-    stale.records.set(pk, changed);
-  }
-  await refreshFigures(store.figures, stale, { today });
+    const pk = store.memberPk(record.memberId);
+    return { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
+  });
+  return writeContributions(store.figures, changed);
 }
 
 /** What a chunk writes: its new members, the members whose figures it writes (those and the unmarked ones stored), the markers. */
@@ -248,8 +277,9 @@ async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<ChunkWrites> {
   for (const p of pending) {
     const isMarked = marked.has(p.event.id);
     const storedMember = stored.get(p.event.data.memberId);
-    // Unmarked and stored: maybe an earlier run's, stopped before its figures (a recount is harmless if not).
-    if (!isMarked && storedMember) counted.set(storedMember.memberId, storedMember);
+    // Stored and unmarked: maybe an earlier run's, stopped before its markers (a recount is
+    // harmless if not); marked, when no run is known to have counted what it marked.
+    if (storedMember && (!isMarked || r.recountMarked)) counted.set(storedMember.memberId, storedMember);
     const outcome = decideRow(r, p, isMarked, storedMember);
     if (outcome === 'skipped') continue;
     members.push(...outcome.members);

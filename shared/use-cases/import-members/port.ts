@@ -22,4 +22,8 @@ export interface MemberImportStore extends OrgTreeReader {
   readonly figures: FiguresStore;
   /** The partition key of a member's item, which its contributions name. */
   memberPk(memberId: string): string;
+  /** Whether a run of the file with this hash counted every row it marked, and no writing run began since. */
+  fileCounted(fileHash: string): Promise<boolean>;
+  /** Records that (`true`, at the end of a run), or forgets it (`false`, before a run marks any row). */
+  setFileCounted(fileHash: string, counted: boolean): Promise<void>;
 }
