@@ -9,6 +9,7 @@
 //   CANDIDATE#<personId>    CANDIDATE     a person in (or once in) a candidate pool
 //   FACT#<cell>#<year>      <factId>      one event's contribution to a yearly figure
 //   EVENT#<source>/<id>     EVENT         an applied event: the idempotency marker and the audit trail
+//   IMPORT#<fileHash>       FIGURES       a run of `dangvien import` of that file counted every row it marked (member-import-store.ts)
 //   REJECTED                <rejection>   an event that can never apply, with its reason and its sender
 //   REJECTED-LINK           <rejection>|<person>  another person a rejected event is about (rejected-events.ts)
 //   DEFERRED                <quota>#<waiting>  an event waiting for its predecessor, with its reason and its sender
@@ -41,6 +42,10 @@
 //
 // `remindMonth`/`remindOn` (index byRemindOn, sparse) are set while a record may still
 // need a reminder: the first day it may, see domain/reminder-index.ts.
+//
+// `figuresBy` = `import` is on a member item the bulk import wrote and counted itself
+// (member-import-store.ts): the figures function leaves that insert aside
+// (stream-changes.ts). Only the import sets it; the next write of the record drops it.
 import type { Entity, FactRecord, StoredRecord } from '../domain/records.js';
 import { idempotencyKey } from '../domain/ingest/idempotency.js';
 import { quotaKeyOf } from '../domain/ingest/quotas.js';
@@ -56,6 +61,8 @@ export const candidateKey = (personId: string) => ({ pk: `CANDIDATE#${personId}`
 export const factPartition = (cellId: string, year: number) => `FACT#${cellId}#${year}`;
 export const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>) => ({ pk: factPartition(f.cellId, f.year), sk: f.factId });
 /** The marker of the event (`source`, `eventId`). */
+/** The note that the figures of an imported file's marked rows are all counted. */
+export const importFiguresKey = (fileHash: string) => ({ pk: `IMPORT#${fileHash}`, sk: 'FIGURES' });
 export const eventKey = (source: string, eventId: string) => ({ pk: `EVENT#${idempotencyKey(source, eventId)}`, sk: 'EVENT' });
 /** The marker as versions before the (source, id) key wrote it: read only, never written. */
 export const legacyEventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
@@ -82,7 +89,10 @@ export const orgTreeVersionKey = { pk: 'ORGTREE', sk: 'VERSION' } as const;
 export type { Entity };
 
 /** Attributes that are storage, not record: stripped when reading. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId', 'personKey'] as const;
+/** The attribute, and its value, by which the bulk import marks a member item whose figures it wrote itself. */
+export const FIGURES_BY_IMPORT = { figuresBy: 'import' } as const;
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'entity', 'cellKey', 'remindMonth', 'remindOn', 'lastEventId', 'personKey', 'figuresBy'] as const;
 
 /**
  * The record an item holds, without its storage attributes. Sealed profiles must have
@@ -158,8 +168,10 @@ export function keyOf(stored: StoredRecord): { pk: string; sk: string } {
  */
 export function toItem(stored: StoredRecord): Record<string, unknown> {
   const cell = cellOf(stored);
+  // A record never brings the import's mark along: only the import's own put sets it.
+  const { figuresBy: _mark, ...record } = stored.record as unknown as Record<string, unknown>;
   return {
-    ...stored.record,
+    ...record,
     ...keyOf(stored),
     entity: stored.entity,
     ...(cell ? { cellKey: cellPartition(cell) } : {}),

@@ -7,9 +7,11 @@
 import type { MemberRecord } from '../domain/records.js';
 import type { MemberImportStore } from '../use-cases/import-members/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
+import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
 import { batchGetAll, batchWriteAll } from './dynamo-toolkit.js';
 import { markerItem } from './event-marker.js';
-import { eventKey, memberKey, stripStorage, toItem } from './keys.js';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { eventKey, FIGURES_BY_IMPORT, importFiguresKey, memberKey, stripStorage, toItem } from './keys.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 import { openSealed, sealed } from './sealed-records.js';
@@ -17,6 +19,8 @@ import { openSealed, sealed } from './sealed-records.js';
 export interface DynamoMemberImportStoreOptions extends RecordsTable {
   vault: PersonalVault;
   orgTree: OrgTreeReader;
+  /** The figures function's store, where the import counts what it wrote. */
+  figures: FiguresStore;
   /** BatchWriteItem / BatchGetItem requests in flight at once (default 16). */
   concurrency?: number;
 }
@@ -28,11 +32,27 @@ export interface DynamoMemberImportStoreOptions extends RecordsTable {
  * const summary = await importMembers(readFileSync('members.csv'), store);
  */
 export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptions): MemberImportStore {
-  const { documentClient, tableName, vault, orgTree } = opts;
+  const { documentClient, tableName, vault, orgTree, figures } = opts;
   const concurrency = opts.concurrency ?? 16;
   const write = (items: Record<string, unknown>[]) => batchWriteAll(documentClient, tableName, items, { concurrency });
   return {
     currentOrgTree: () => orgTree.currentOrgTree(),
+    figures,
+    memberPk: (memberId) => memberKey(memberId).pk,
+    async fileCounted(fileHash) {
+      const out = await documentClient.send(
+        new GetCommand({ TableName: tableName, Key: importFiguresKey(fileHash), ConsistentRead: true }),
+      );
+      return out.Item !== undefined;
+    },
+    async setFileCounted(fileHash, counted) {
+      const Key = importFiguresKey(fileHash);
+      if (!counted) await documentClient.send(new DeleteCommand({ TableName: tableName, Key }));
+      else
+        await documentClient.send(
+          new PutCommand({ TableName: tableName, Item: { ...Key, entity: 'import-figures', countedAt: new Date().toISOString() } }),
+        );
+    },
     async findMarkers(source, eventIds) {
       const byPk = new Map(eventIds.map((id) => [eventKey(source, id).pk, id]));
       const keys = eventIds.map((id) => eventKey(source, id));
@@ -46,13 +66,13 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
       );
       return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
     },
-    putMembers: async (members) =>
-      write(
-        await sealed(
-          vault,
-          members.map((record) => toItem({ entity: 'member', record })),
-        ),
-      ),
+    putMembers: async (members) => {
+      const items = await sealed(
+        vault,
+        members.map((record) => toItem({ entity: 'member', record })),
+      );
+      await write(items.map((item) => ({ ...item, ...FIGURES_BY_IMPORT })));
+    },
     async putMarkers(markers) {
       // Each hash sealed under its member's key (event-marker.ts): made with the member's record.
       const keys = await vault.keys(

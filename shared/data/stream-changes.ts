@@ -4,7 +4,7 @@
 // reminders job makes without touching the record.
 import { isDeepStrictEqual } from 'node:util';
 import type { RecordChange, RecordImage } from '../domain/figures/stale.js';
-import { storedRecordOf } from './keys.js';
+import { FIGURES_BY_IMPORT, storedRecordOf } from './keys.js';
 
 /** A stream record's images, unmarshalled. */
 export interface StreamImages {
@@ -32,6 +32,14 @@ function onlyReminderIndexMoved({ oldImage, newImage }: StreamImages): boolean {
   return moved && isDeepStrictEqual(withoutReminderIndex(oldImage), withoutReminderIndex(newImage));
 }
 
+/**
+ * Whether a change is the bulk import's insert of a member whose figures it wrote itself
+ * (docs/import.md): counted already, so not again. A later change of that member (an
+ * event, an erasure) shows it as the old image and is counted as any other.
+ */
+const insertedByImport = ({ oldImage, newImage }: StreamImages): boolean =>
+  oldImage === undefined && newImage?.figuresBy === FIGURES_BY_IMPORT.figuresBy;
+
 function imageOf(item: Record<string, unknown> | undefined): RecordImage | undefined {
   const stored = item ? storedRecordOf(item) : undefined;
   return item && stored ? { stored, cellId: cellFrom(item) } : undefined;
@@ -39,12 +47,13 @@ function imageOf(item: Record<string, unknown> | undefined): RecordImage | undef
 
 /**
  * The changes of records among a batch of stream images: items that hold no record (a
- * marker, a rejection, the tree's counter) and moves in index byRemindOn are left out.
+ * marker, a rejection, the tree's counter), moves in index byRemindOn and the import's
+ * inserts of members it counted itself are left out.
  */
 export function recordChangesOf(images: readonly StreamImages[]): RecordChange[] {
   const changes: RecordChange[] = [];
   for (const change of images) {
-    if (onlyReminderIndexMoved(change)) continue;
+    if (onlyReminderIndexMoved(change) || insertedByImport(change)) continue;
     const item = change.newImage ?? change.oldImage;
     const [before, after] = [imageOf(change.oldImage), imageOf(change.newImage)];
     if (!item || (!before && !after)) continue;

@@ -139,7 +139,8 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
         createSqsDeadLetterQueue({ sqs: clients.sqs, queueUrl: resources.deadLetterQueueUrl, localSenders: resources.localSenders }),
       );
     },
-    memberImport: (opts = {}) => createDynamoMemberImportStore({ ...records(), vault: stores.vault, orgTree: stores.orgTree, ...opts }),
+    memberImport: (opts = {}) =>
+      createDynamoMemberImportStore({ ...records(), vault: stores.vault, orgTree: stores.orgTree, figures: stores.figures, ...opts }),
   };
   return stores;
 }

@@ -102,8 +102,17 @@ export function remindersStoreWith<S extends RemindersStore>(store: S, steps: Re
   return out as S;
 }
 
-/** An import store that runs `hook` before each write of members or of markers. */
-export function importStoreWith<S extends MemberImportStore>(store: S, hook: (what: 'members' | 'markers', items: number) => unknown): S {
+/** Where a test steps into the import: before each write of members, of a chunk's figures (before its first read), of markers; after each contribution put. */
+export type ImportStep = 'members' | 'figures' | 'contribution' | 'markers';
+
+/** An import store that runs `hook` at each of its steps ({@link ImportStep}). */
+export function importStoreWith<S extends MemberImportStore>(store: S, hook: (what: ImportStep, items: number) => unknown): S {
   const withMembers = beforeCall<MemberImportStore, 'putMembers'>(store, 'putMembers', (members) => hook('members', members.length));
-  return beforeCall(withMembers, 'putMarkers', (markers) => hook('markers', markers.length)) as S;
+  const withMarkers = beforeCall(withMembers, 'putMarkers', (markers) => hook('markers', markers.length));
+  const figures = afterCall(
+    figuresStoreWith(store.figures, () => hook('figures', 0)),
+    'putContribution',
+    () => hook('contribution', 1),
+  );
+  return decorate(withMarkers, { figures }) as S;
 }

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { checkImport, ImportFileError, importMembers, type ImportOptions } from '../../shared/use-cases/import-members/index.js';
+import { erasePerson, showPerson } from '../../shared/use-cases/person-data/index.js';
 import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index.js';
-import { baseOrgs } from '../helpers/events.js';
+import { baseOrgs, validEvent } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { importStoreWith } from '../helpers/store-decorators.js';
@@ -121,6 +122,76 @@ describe('dangvien import', () => {
     expect(second).toMatchObject({ imported: 8, skipped: 4, badRows: [] });
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
     expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(36);
+  });
+
+  it.each([
+    ['in the second chunk, its members written and not marked', 'contribution', 5, 300, { imported: 8, skipped: 4 }],
+    ['at the recount, every row marked', 'figures', 1, 320, { imported: 0, skipped: 12 }],
+  ] as const)('resumes a run that crashed %s, and counts everyone once', async (_when, step, nth, from, resumedCounts) => {
+    // Prepare: 3 chunks of 4
+    const file = csv(...members(from, from + 12));
+    const before = (await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total;
+    let steps = 0;
+    await expect(
+      importMembers(
+        file,
+        importStoreWith(stack.stores.memberImport({ concurrency: 1 }), (what) => {
+          if (what === step && ++steps === nth) throw new Error('simulated crash');
+        }),
+        { chunkSize: 4 },
+      ),
+    ).rejects.toThrow('simulated crash');
+    await stack.settle();
+    // Act
+    const resumed = await importFile(file, { chunkSize: 4 });
+    await stack.settle();
+    // Assess: what the crash left uncounted is counted by the re-run, once
+    expect(resumed).toMatchObject({ rows: 12, ...resumedCounts, badRows: [] });
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members.total).toBe(before + 12);
+  });
+
+  it.each(['figures', 'contribution'] as const)(
+    'ends exact when an event changes an imported member at the import step "%s", before the recount',
+    async (step) => {
+      // Prepare: the exit of a member the import has written, applied (and counted) while the import waits
+      const [id, other] = step === 'figures' ? ['E1', 'E2'] : ['E3', 'E4'];
+      const file = csv(row(id, 'C1'), row(other, 'C2'));
+      const before = await buildReport(stack.stores.figures, 'HP', { date: '2024-12-31' });
+      let raced = false;
+      const racing = importStoreWith(stack.stores.memberImport(), async (what) => {
+        if (what !== step || raced) return;
+        raced = true;
+        await stack.send([validEvent('member.exited', { data: { memberId: id, reason: 'resigned', on: '2024-05-20' } })]);
+        await stack.settle();
+      });
+      // Act
+      const summary = await importMembers(file, racing);
+      await stack.settle();
+      // Assess: both members imported, one of them out since May 2024, and every figure exact
+      expect(raced).toBe(true);
+      expect(summary).toMatchObject({ imported: 2, badRows: [] });
+      expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+      const after = await buildReport(stack.stores.figures, 'HP', { date: '2024-12-31' });
+      expect(after.members.total - before.members.total).toBe(1);
+      expect(after.exits.resigned - before.exits.resigned).toBe(1);
+    },
+  );
+
+  it('erases an imported member: the figures follow the record under its pseudonym, and nothing names the member', async () => {
+    // Prepare: an imported member, counted by the import
+    await importFile(csv(row('X1', 'C1')));
+    await stack.settle();
+    const before = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
+    // Act
+    await erasePerson(stack.stores.personData, 'X1', { force: true });
+    await stack.settle();
+    // Assess: still counted (under the pseudonym), exact, and the person holds nothing
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    expect((await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' })).members).toEqual(before.members);
+    const { contributions } = await stack.stores.recompute.readAllFigureItems();
+    expect(contributions.filter((c) => c.recordPk.includes('X1'))).toEqual([]);
+    expect((await showPerson(stack.stores.personData, 'X1')).records).toEqual([]);
   });
 
   it('keeps the key a person already has when many persons get theirs at once', async () => {

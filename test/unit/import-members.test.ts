@@ -5,13 +5,25 @@ import { describe, expect, it } from 'vitest';
 import { OrgTree } from '../../shared/domain/figures/tree.js';
 import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
 import { checkImport, importMembers, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members/index.js';
+import { buildReport } from '../../shared/use-cases/build-report/index.js';
+import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
 
 /** A store in memory that counts its writes. */
 class MemoryStore implements MemberImportStore {
   readonly members = new Map<string, MemberRecord>();
   readonly markers = new Map<string, ImportMarker>();
   writes = 0;
-  constructor(private readonly orgs: OrgRecord[]) {}
+  readonly figures = new InMemoryFiguresStore();
+  constructor(private readonly orgs: OrgRecord[]) {
+    for (const o of orgs) this.figures.putOrg(o);
+  }
+  memberPk = (memberId: string) => `MEMBER#${memberId}`;
+  readonly countedFiles = new Set<string>();
+  fileCounted = async (fileHash: string) => this.countedFiles.has(fileHash);
+  setFileCounted = async (fileHash: string, counted: boolean) => {
+    if (counted) this.countedFiles.add(fileHash);
+    else this.countedFiles.delete(fileHash);
+  };
   currentOrgTree = async () => new OrgTree(this.orgs);
   findMarkers = async (source: string, ids: string[]) => new Set(ids.filter((id) => this.markers.get(id)?.source === source));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
@@ -90,6 +102,38 @@ describe('importMembers on a store', () => {
     // Assess
     expect(again).toMatchObject({ rows: 2, imported: 1, skipped: 1, badRows: [] });
     expect(store.markers.size).toBe(2);
+  });
+
+  it('counts the members it writes in their cell and its ancestors, once for the file', async () => {
+    // Prepare: three members in two chunks
+    const store = new MemoryStore(TREE);
+    const csv = file(['M1'], ['M2', { sex: 'female' }], ['M3']);
+    // Act
+    await importMembers(csv, store, { chunkSize: 2, today: '2026-12-06' });
+    // Assess: one write per month item (the cell's and the province's), not one per chunk
+    const hp = await buildReport(store.figures, 'HP', { date: '2026-12-06' });
+    expect(hp.members).toMatchObject({ total: 3, female: 1 });
+    expect([...store.figures.contributions.values()].map((c) => c.recordPk).sort()).toEqual(['MEMBER#M1', 'MEMBER#M2', 'MEMBER#M3']);
+    expect(Math.max(...store.figures.writes.values())).toBe(1);
+  });
+
+  it('a re-run counts the members of a run that stopped before its recount, all of them marked', async () => {
+    // Prepare: the first run's recount fails after its members, contributions and markers are written
+    const store = new MemoryStore(TREE);
+    const csv = file(['M1'], ['M2']);
+    store.figures.beforeWrite = () => {
+      throw new Error('simulated crash');
+    };
+    await expect(importMembers(csv, store, { today: '2026-12-06' })).rejects.toThrow('simulated crash');
+    store.figures.beforeWrite = undefined;
+    // Act
+    const again = await importMembers(csv, store, { today: '2026-12-06' });
+    const third = await importMembers(csv, store, { today: '2026-12-06' });
+    // Assess: the re-run counts the whole file; a run after it has nothing left to count
+    expect(again).toMatchObject({ imported: 0, skipped: 2, badRows: [] });
+    expect((await buildReport(store.figures, 'HP', { date: '2026-12-06' })).members.total).toBe(2);
+    expect(third).toMatchObject({ imported: 0, skipped: 2 });
+    expect(store.figures.contributions.size).toBe(2);
   });
 
   it('imports a Vietnamese member export as its database writes it, and refuses the two bad rows by line and column', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { recordChangesOf, type StreamImages } from '../../shared/data/stream-changes.js';
 import { staleFrom as staleFromChanges } from '../../shared/domain/figures/stale.js';
 import { recordChanges } from '../../shared/domain/figures/index.js';
-import { toItem } from '../../shared/data/keys.js';
+import { FIGURES_BY_IMPORT, toItem } from '../../shared/data/keys.js';
 import type { DossierRecord, FactRecord, MemberRecord, OrgRecord, StoredRecord, TransferRecord } from '../../shared/domain/records.js';
 import { writeContributions } from '../../shared/use-cases/refresh-figures/index.js';
 import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
@@ -43,6 +43,33 @@ async function recounted(images: StreamImages[]): Promise<Record<string, string[
   const months = await writeContributions(store, staleFrom(images).records.values());
   return Object.fromEntries([...months].map(([cell, set]) => [cell, [...set].sort()]));
 }
+
+describe("the bulk import's own inserts", () => {
+  it('are left aside, and the next change of the member is counted as any other', async () => {
+    // Prepare: the import's insert of M1 (its figures written by the import), then an event's change
+    const imported = { ...memberItem(member()), ...FIGURES_BY_IMPORT };
+    const changed = memberItem(member({ version: 2, status: 'official', recognizedOn: '2022-03-01' }));
+    // Act
+    const insertOnly = staleFrom([{ newImage: imported }]);
+    const afterEvent = staleFrom([{ newImage: imported }, { oldImage: imported, newImage: changed }]);
+    // Assess
+    expect(insertOnly.records.size).toBe(0);
+    expect(afterEvent.records.get('MEMBER#M1')).toMatchObject({ version: 2, firstVersion: 2 });
+    expect(staleFrom([{ oldImage: imported, newImage: changed }])).toEqual(
+      staleFrom([{ oldImage: memberItem(member()), newImage: changed }]),
+    );
+  });
+
+  it('are only those the import marks: a record cannot carry the mark into an item, and an overwrite is counted', () => {
+    // Prepare: a record smuggling the attribute, and the import's put over an existing member
+    const smuggled = toItem({ entity: 'member', record: { ...member(), ...FIGURES_BY_IMPORT } as MemberRecord });
+    const overwrite = { oldImage: memberItem(member()), newImage: { ...memberItem(member()), ...FIGURES_BY_IMPORT } };
+    // Act / Assess
+    expect(smuggled).not.toHaveProperty('figuresBy');
+    expect(staleFrom([{ newImage: smuggled }]).records.size).toBe(1);
+    expect(staleFrom([overwrite]).records.size).toBe(1);
+  });
+});
 
 describe('the months a record change makes stale', () => {
   it('recounts no month for an evaluation or a badge, but puts the record at its version', async () => {

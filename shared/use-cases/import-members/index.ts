@@ -15,8 +15,22 @@
 // member items are written first and the markers after them, so an interruption can
 // leave a member without its marker but never a marker without its member; the re-run
 // recognises such a member as its own (the stored record is exactly the one this row
-// makes) and only adds the marker. The figures are not written here: they follow the
-// member items through the Records stream, like any other change.
+// makes) and only adds the marker.
+//
+// The figures are written here, through the figures function's own steps
+// (use-cases/refresh-figures): each chunk puts its members' contributions at their
+// versions between the members and the markers, and the run ends with one recount of
+// every cell and month they reached and one merge of the ancestors — once per file, where
+// the stream would recount and merge once per batch. The member items carry the import's
+// mark, by which the figures function leaves their inserts aside. A note per file
+// (`fileCounted`) says a run counted every row it marked; a writing run forgets it before
+// marking anything and writes it after its recount. So a re-run after a stop before the
+// recount finds no note and redoes the figures of the whole file (every stored member of
+// its rows: puts at the same version change nothing, recounts are full); with the note, it
+// counts only the unmarked rows whose member is stored (a run stopped before their
+// markers). An event about an imported member racing the import is counted by the figures
+// function as any change; the import's recount covers every month the import's version
+// counted in, and the conditional writes of the figures decide between the two recounts.
 //
 // A dry run (`checkImport`) reads and decides exactly as the import does and writes
 // nothing: what it reports is what the import would do now.
@@ -41,6 +55,11 @@ import {
 } from '../../import/member-csv.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { eventHash } from '../../domain/ingest/idempotency.js';
+import { todayInVietnam } from '../../domain/dates.js';
+import type { ChangedRecord } from '../../domain/figures/stale.js';
+import type { Month } from '../../domain/figures/index.js';
+import type { BusinessDate } from '../../domain/records.js';
+import { addMonths, recountAndMerge, writeContributions } from '../refresh-figures/index.js';
 import type { ImportMarker, MemberImportStore } from './port.js';
 
 export type { ImportMarker, MemberImportStore };
@@ -93,6 +112,8 @@ export interface ImportOptions {
   /** Stops cleanly after the chunk in flight (Ctrl-C). */
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
+  /** Today in Vietnam, for the figures' closed years (default: the machine's clock). */
+  today?: BusinessDate;
 }
 
 /**
@@ -138,20 +159,48 @@ interface Run {
   claimed: Map<string, number>;
   orgs: Map<string, OrgRecord>;
   appliedAt: string;
+  today: BusinessDate;
+  /**
+   * Whether this run counts again the rows an earlier run marked: no run of this file is
+   * known to have counted the figures of every row it marked (it stopped before its
+   * recount), so this one redoes the figures of the whole file.
+   */
+  recountMarked: boolean;
+  /** The months of each cell whose contributions this run put: recounted once, at the end. */
+  cellMonths: Map<string, Set<Month>>;
 }
 
 async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
-  const chunkSize = opts.chunkSize ?? 1000;
-  const rows = file.rows.length;
   const orgs = new Map((await store.currentOrgTree()).all().map((o) => [o.orgId, o]));
+  // A writing run forgets that the file was counted before it marks any row: stopped
+  // before its own recount, it leaves its re-run to count the whole file again.
+  const recountMarked = write && !(await store.fileCounted(file.fileHash));
+  if (write) await store.setFileCounted(file.fileHash, false);
   const r: Run = {
     file,
     store,
-    summary: { rows, imported: 0, skipped: 0, badRows: [] },
+    summary: { rows: file.rows.length, imported: 0, skipped: 0, badRows: [] },
     claimed: new Map(),
     orgs,
     appliedAt: new Date().toISOString(),
+    today: opts.today ?? todayInVietnam(new Date()),
+    recountMarked,
+    cellMonths: new Map(),
   };
+  const summary = await runChunks(r, opts, write);
+  if (write) {
+    // Once for the file: each cell its contributions reached, every month they touch, and each ancestor.
+    await recountAndMerge(store.figures, await store.figures.currentOrgTree(), r.cellMonths, new Set(), { today: r.today });
+    await store.setFileCounted(file.fileHash, true);
+  }
+  return summary;
+}
+
+/** The chunks of a run, to the end of the file or the signal: members, their contributions, markers. */
+async function runChunks(r: Run, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
+  const { file, store } = r;
+  const chunkSize = opts.chunkSize ?? 1000;
+  const rows = file.rows.length;
   const progress = (rowsDone: number) =>
     opts.onProgress?.({ rowsDone, rows, imported: r.summary.imported, skipped: r.summary.skipped, bad: r.summary.badRows.length });
   progress(0);
@@ -176,12 +225,13 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
       r.summary.badRows.length = counted.bad;
       return { ...r.summary, badRows: byLine(r.summary.badRows), interrupted: true };
     }
-    const { members, markers } = read.value;
+    const { members, counted: toCount, markers } = read.value;
     const done = Math.min(rows, start + chunkSize);
     writing = (async () => {
       if (write) {
-        // Members first, then their markers (see the top of the file).
+        // Members first, then their contributions, then their markers (see the top of the file).
         if (members.length > 0) await store.putMembers(members);
+        if (toCount.length > 0) addMonths(r.cellMonths, await putContributions(store, toCount));
         if (markers.length > 0) await store.putMarkers(markers);
       }
       progress(done);
@@ -191,8 +241,28 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
   return { ...r.summary, badRows: byLine(r.summary.badRows) };
 }
 
+/**
+ * Puts the contributions of `members` (as stored now) at their versions, as the figures
+ * function does for a batch of changes; returns the months of each cell to recount.
+ */
+function putContributions(store: MemberImportStore, members: readonly MemberRecord[]) {
+  const changed = members.map((record): ChangedRecord => {
+    const stored = { entity: 'member' as const, record };
+    const pk = store.memberPk(record.memberId);
+    return { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
+  });
+  return writeContributions(store.figures, changed);
+}
+
+/** What a chunk writes: its new members, the members whose figures it writes (those and the unmarked ones stored), the markers. */
+interface ChunkWrites {
+  members: MemberRecord[];
+  counted: MemberRecord[];
+  markers: ImportMarker[];
+}
+
 /** One chunk: the schema row by row, what is already stored, then the domain rule in file order. */
-async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: MemberRecord[]; markers: ImportMarker[] }> {
+async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<ChunkWrites> {
   const pending = parseRows(r, chunk);
   const [marked, stored] = await Promise.all([
     r.store.findMarkers(
@@ -202,14 +272,21 @@ async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<{ members: Membe
     r.store.findMembers(pending.map((p) => p.event.data.memberId)),
   ]);
   const members: MemberRecord[] = [];
+  const counted = new Map<string, MemberRecord>();
   const markers: ImportMarker[] = [];
   for (const p of pending) {
-    const outcome = decideRow(r, p, marked.has(p.event.id), stored.get(p.event.data.memberId));
+    const isMarked = marked.has(p.event.id);
+    const storedMember = stored.get(p.event.data.memberId);
+    // Stored and unmarked: maybe an earlier run's, stopped before its markers (a recount is
+    // harmless if not); marked, when no run is known to have counted what it marked.
+    if (storedMember && (!isMarked || r.recountMarked)) counted.set(storedMember.memberId, storedMember);
+    const outcome = decideRow(r, p, isMarked, storedMember);
     if (outcome === 'skipped') continue;
     members.push(...outcome.members);
+    for (const m of outcome.members) counted.set(m.memberId, m);
     markers.push(markerOf(p, r.appliedAt));
   }
-  return { members, markers };
+  return { members, counted: [...counted.values()], markers };
 }
 
 /** The rows that pass the schema, as the queue would parse a member.imported event; the others are bad rows. */

@@ -9,7 +9,7 @@
 //    month items (cells.ts), and its nets of closed years follow (nets.ts);
 // 3. each ancestor, deepest first, takes in its sources' changes month by month — the
 //    delta they report when it is exact, else their sum again (merge.ts) — and its nets follow.
-import { lastClosableYear, type Month, type Stale } from '../../domain/figures/index.js';
+import { lastClosableYear, type Month, type OrgTree, type Stale } from '../../domain/figures/index.js';
 import type { BusinessDate } from '../../domain/records.js';
 import { mapLimit } from '../../map-limit.js';
 import { recountCell, type MonthReports } from './cells.js';
@@ -35,29 +35,49 @@ export interface RefreshOptions {
 export async function refreshFigures(store: FiguresStore, stale: Stale, opts: RefreshOptions): Promise<{ cells: number; orgs: number }> {
   if (stale.records.size === 0 && stale.factMonths.size === 0 && stale.orgs.size === 0) return { cells: 0, orgs: 0 };
   const tree = await store.currentOrgTree();
-  const closable = lastClosableYear(opts.today);
   const cellMonths = await writeContributions(store, stale.records.values());
-  for (const [cellId, months] of stale.factMonths) {
-    const set = cellMonths.get(cellId) ?? new Set<Month>();
-    for (const m of months) set.add(m);
-    cellMonths.set(cellId, set);
+  addMonths(cellMonths, stale.factMonths);
+  return recountAndMerge(store, tree, cellMonths, stale.orgs, opts);
+}
+
+/** Adds each cell's `months` to `into`. */
+export function addMonths(into: Map<string, Set<Month>>, months: ReadonlyMap<string, ReadonlySet<Month>>): void {
+  for (const [cellId, set] of months) {
+    const all = into.get(cellId) ?? new Set<Month>();
+    for (const m of set) all.add(m);
+    into.set(cellId, all);
   }
+}
+
+/**
+ * Steps 2 and 3 alone: recounts these months of these cells (their contributions already
+ * put) and merges every ancestor, and every org of `restructured` with its ancestors in
+ * full. The bulk import runs them once for a file whose contributions it put chunk by chunk.
+ */
+export async function recountAndMerge(
+  store: FiguresStore,
+  tree: OrgTree,
+  cellMonths: ReadonlyMap<string, ReadonlySet<Month>>,
+  restructuredOrgs: ReadonlySet<string>,
+  opts: RefreshOptions,
+): Promise<{ cells: number; orgs: number }> {
+  const closable = lastClosableYear(opts.today);
   /** What each org's own items became in this refresh, and its total (what its parent takes in). */
   const own = new Map<string, MonthReports>();
   const total = new Map<string, MonthReports>();
   await mapLimit([...cellMonths], IN_FLIGHT, async ([cellId, months]) => {
-    const reports = await recountCell(store, cellId, months);
+    const reports = await recountCell(store, cellId, new Set(months));
     own.set(cellId, reports);
     await syncNets(store, { orgId: cellId, kind: 'own' }, reports, closable, opts.netsKnown);
   });
   // Every org above a recounted cell, and every org whose subtree changed shape with its ancestors.
   const touched = new Set<string>();
   const restructured = new Set<string>();
-  for (const id of [...own.keys(), ...stale.orgs]) {
+  for (const id of [...own.keys(), ...restructuredOrgs]) {
     if (!tree.has(id)) continue;
     const chain = [id, ...tree.ancestors(id).map((a) => a.orgId)];
     for (const org of chain) touched.add(org);
-    if (stale.orgs.has(id)) for (const org of chain) restructured.add(org);
+    if (restructuredOrgs.has(id)) for (const org of chain) restructured.add(org);
   }
   // Deepest first: an org is merged after all of its children that changed.
   const depth = (id: string) => tree.ancestors(id).length;
