@@ -5,15 +5,12 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
-  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
-  type GlobalSecondaryIndexDescription,
-  type Projection,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, type IndexDef, type QueueDef, type TableDef } from '../shared/resources.js';
+import { NOTIFICATIONS_QUEUE, QUEUES, TABLES, type QueueDef, type TableDef } from '../shared/resources.js';
 
 export interface ProvisionedQueue {
   url: string;
@@ -56,7 +53,7 @@ export async function createTable(client: DynamoDBClient, def: TableDef, name: s
                 { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
                 ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
               ],
-              Projection: projectionOf(i),
+              Projection: { ProjectionType: i.projection },
             }))
           : undefined,
         StreamSpecification: def.stream ? { StreamEnabled: true, StreamViewType: def.stream } : undefined,
@@ -65,81 +62,11 @@ export async function createTable(client: DynamoDBClient, def: TableDef, name: s
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await untilActive(client, name);
-  await rebuildChangedIndexes(client, def, name);
-  await enableTimeToLive(client, def, name);
-}
-
-/** What an index carries, as DynamoDB writes it. */
-function projectionOf(i: IndexDef): Projection {
-  return i.projection === 'INCLUDE'
-    ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...(i.nonKeyAttributes ?? [])] }
-    : { ProjectionType: i.projection };
-}
-
-/** Whether a stored index carries what its definition says. */
-function sameProjection(stored: GlobalSecondaryIndexDescription, i: IndexDef): boolean {
-  const want = projectionOf(i);
-  const has = stored.Projection ?? {};
-  const attributes = (p: Projection) => [...(p.NonKeyAttributes ?? [])].sort().join(',');
-  return has.ProjectionType === want.ProjectionType && attributes(has) === attributes(want);
-}
-
-/** Waits until the table and every index of it are active (an index being built or deleted is not). */
-async function untilActive(client: DynamoDBClient, name: string): Promise<GlobalSecondaryIndexDescription[]> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 100; i++) {
     const out = await client.send(new DescribeTableCommand({ TableName: name }));
-    const indexes = out.Table?.GlobalSecondaryIndexes ?? [];
-    if (out.Table?.TableStatus === 'ACTIVE' && indexes.every((x) => x.IndexStatus === 'ACTIVE')) return indexes;
+    if (out.Table?.TableStatus === 'ACTIVE') return enableTimeToLive(client, def, name);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`table ${name} did not become active`);
-}
-
-/**
- * A table kept from an earlier version (the local stack keeps its data across restarts)
- * whose index carries other attributes than its definition now says: DynamoDB cannot
- * change a projection in place, so the index is deleted and built again from the items.
- */
-async function rebuildChangedIndexes(client: DynamoDBClient, def: TableDef, name: string): Promise<void> {
-  const stored = await untilActive(client, name);
-  for (const i of def.indexes) {
-    const now = stored.find((x) => x.IndexName === i.indexName);
-    if (now && sameProjection(now, i)) continue;
-    if (now) {
-      await client.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: i.indexName } }] }));
-      await untilGone(client, name, i.indexName);
-    }
-    const keys = [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])];
-    await client.send(
-      new UpdateTableCommand({
-        TableName: name,
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: 'S' })),
-        GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: i.indexName,
-              KeySchema: [
-                { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
-                ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
-              ],
-              Projection: projectionOf(i),
-            },
-          },
-        ],
-      }),
-    );
-    await untilActive(client, name);
-  }
-}
-
-async function untilGone(client: DynamoDBClient, name: string, indexName: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const out = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (!(out.Table?.GlobalSecondaryIndexes ?? []).some((x) => x.IndexName === indexName)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`index ${indexName} of ${name} was not deleted`);
 }
 
 /** Turns on the table's TTL as deployed (DynamoDB refuses to enable it twice, so look first). */

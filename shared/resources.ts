@@ -11,14 +11,8 @@ export interface IndexDef {
   indexName: string;
   partitionKey: KeyDef;
   sortKey?: KeyDef;
-  /**
-   * Which attributes the index carries besides the keys: all, none (the reader fetches the
-   * item itself), or `nonKeyAttributes` (INCLUDE: what the readers filter or count on).
-   * Every attribute an index carries is written again with each change of the item.
-   */
-  projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
-  /** With INCLUDE: the attributes carried. */
-  nonKeyAttributes?: readonly string[];
+  /** Which attributes the index carries; 'ALL' keeps the handlers simple. */
+  projection: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDef {
@@ -66,8 +60,7 @@ export const RECORDS_TABLE: TableDef = {
     // What a cell holds now: active members, open dossiers, pending and attending transfers.
     { indexName: 'byCell', partitionKey: { name: 'cellKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },
     // Sparse: only items with a reminder still to send, bucketed by month of the next one.
-    // Keys only: the reminders job reads the due records again, consistently, by key.
-    { indexName: 'byRemindOn', partitionKey: { name: 'remindMonth' }, sortKey: { name: 'remindOn' }, projection: 'KEYS_ONLY' },
+    { indexName: 'byRemindOn', partitionKey: { name: 'remindMonth' }, sortKey: { name: 'remindOn' }, projection: 'ALL' },
     // Sparse: every item about a person (records, audit trail, rejected events), for
     // `person show`/`person erase` and for a correction to reach every copy (docs/personal-data.md).
     { indexName: 'byPerson', partitionKey: { name: 'personKey' }, sortKey: { name: 'sk' }, projection: 'ALL' },

@@ -12,7 +12,6 @@ import { customerKey } from '../access.js';
 const PROJECTION: Record<TableDef['indexes'][number]['projection'], dynamodb.ProjectionType> = {
   ALL: dynamodb.ProjectionType.ALL,
   KEYS_ONLY: dynamodb.ProjectionType.KEYS_ONLY,
-  INCLUDE: dynamodb.ProjectionType.INCLUDE,
 };
 
 const STREAM_VIEW: Record<NonNullable<TableDef['stream']>, dynamodb.StreamViewType> = {
@@ -48,7 +47,6 @@ export function tableFrom(scope: Construct, def: TableDef, key: kms.IKey): dynam
       partitionKey: attribute(index.partitionKey),
       sortKey: index.sortKey ? attribute(index.sortKey) : undefined,
       projectionType: PROJECTION[index.projection],
-      nonKeyAttributes: index.projection === 'INCLUDE' ? [...(index.nonKeyAttributes ?? [])] : undefined,
     });
   }
   return table;

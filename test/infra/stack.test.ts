@@ -135,21 +135,11 @@ describe('tables', () => {
       def.indexes.map((i) => ({
         IndexName: i.indexName,
         KeySchema: keySchema(i.partitionKey, i.sortKey),
-        Projection: { ProjectionType: i.projection, ...(i.nonKeyAttributes ? { NonKeyAttributes: [...i.nonKeyAttributes] } : {}) },
+        Projection: { ProjectionType: i.projection },
       })),
     );
     expect(props.StreamSpecification).toEqual(def.stream ? { StreamViewType: def.stream } : undefined);
     expect(props.TimeToLiveSpecification).toEqual(def.timeToLive ? { AttributeName: def.timeToLive, Enabled: true } : undefined);
-  });
-
-  it('keeps in index byRemindOn only the keys, which the reminders job reads the records again by', () => {
-    // Act
-    const indexes = resource(stack.records.tables.get('Records')!).Properties.GlobalSecondaryIndexes as Array<{
-      IndexName: string;
-      Projection: { ProjectionType: string };
-    }>;
-    // Assess
-    expect(indexes.find((i) => i.IndexName === 'byRemindOn')?.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it.each(TABLES.map((def) => [def.id, def] as const))(
