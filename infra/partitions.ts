@@ -44,10 +44,10 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
     ],
     figures: [SOURCES_PARTITION],
   },
-  // The org tree and its counter, a cell's facts, and the version of a record the index
-  // byCell lists (refresh-figures' currentVersion); never a salt, the vault, a marker or
-  // a rejected body. Figures: the figures of orgs and the contributions of cells.
-  figures: { records: ['ORGS', 'ORGTREE', 'FACT#*', ...RECORD_ENTITIES], figures: ['ORG#*', 'CHANGES#*'] },
+  // The org tree and its counter, and a cell's facts: the records themselves come from the
+  // stream's images; never a member, a salt, the vault, a marker or a rejected body.
+  // Figures: the figures of orgs and the contributions of cells.
+  figures: { records: ['ORGS', 'ORGTREE', 'FACT#*'], figures: ['ORG#*', 'CHANGES#*'] },
   // The org tree and the records index byRemindOn can list (reminder-index.ts: dossiers,
   // members, transfers, candidates). Figures: the SENT markers, the day's reminders, the digests, the
   // outbox, the run status, and the sources' counters (the daily silence check).

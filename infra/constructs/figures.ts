@@ -58,12 +58,11 @@ export class Figures extends Construct {
       },
     });
     // What refresh-figures calls through figures-store.ts and org-tree.ts: on Records
-    // a record's version and the org-tree counter (GetItem), a cell's facts and the org
-    // tree (Query), what a cell holds (Query on index byCell); on Figures the figures it
-    // recounts (BatchGetItem) and writes, conditionally on their version (PutItem).
+    // the org-tree counter (GetItem), a cell's facts and the org tree (Query); the records
+    // themselves come from the stream's images. On Figures the figures it recounts
+    // (BatchGetItem) and writes, conditionally on their version (PutItem).
     const partitions = FUNCTION_PARTITIONS.figures;
     grantItems(this.handler, recordsTable, { actions: ['GetItem', 'Query'], leadingKeys: partitions.records });
-    grantItems(this.handler, recordsTable, { actions: ['Query'], indexes: ['byCell'] });
     // DeleteItem: the contribution of a record an erasure moved under a pseudonym (refresh-figures/as-of.ts).
     grantItems(this.handler, figuresTable, {
       actions: ['BatchGetItem', 'PutItem', 'DeleteItem', 'Query'],
