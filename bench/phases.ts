@@ -31,7 +31,7 @@ export interface OrgTreeResult {
 /** 1. The org tree: through the queue (one FIFO message group, so one at a time) or decided in-process. */
 export async function orgTreePhase(bench: BenchStack, city: City, via: 'queue' | 'direct' | undefined, log: Log): Promise<OrgTreeResult> {
   const how = via ?? (city.orgEvents.length <= 1000 ? 'queue' : 'direct');
-  log(`registering ${city.orgEvents.length} orgs and targets (${how})…`);
+  log(`registering ${city.orgEvents.length} org events (${how})…`);
   const p = bench.phase();
   if (how === 'queue') await bench.produce(city.orgEvents);
   else await withComponent('orgs', () => registerOrgsDirect(bench.records, city.orgEvents));
