@@ -123,7 +123,7 @@ interface BenchResult {
   latency: { ratePerSecond: number; latencyMs: { n: number; p50: number; p99: number } };
   import: { totalSeconds: number; rawWriteSeconds?: number; totalOverRawWrite?: number };
   check: { recomputeDifferences: number };
-  ceiling: { ingestOnlyEventsPerSecond?: number; endToEndOverIngestOnly?: number };
+  ceiling: { ingestOnlyEventsPerSecond?: number; endToEndEventsPerSecond?: number; endToEndOverIngestOnly?: number };
   orgEvents?: { byType: Record<string, { perEvent: { capacityUnits: number } } | undefined> };
 }
 
@@ -151,9 +151,11 @@ const PERFORMANCE_ROWS: ReadonlyArray<{ label: RegExp; value: (r: BenchResult) =
   {
     label: /end to end ÷ the ingest alone/,
     value: (r) =>
-      r.ceiling.endToEndOverIngestOnly === undefined || r.ceiling.ingestOnlyEventsPerSecond === undefined
+      r.ceiling.endToEndOverIngestOnly === undefined ||
+      r.ceiling.ingestOnlyEventsPerSecond === undefined ||
+      r.ceiling.endToEndEventsPerSecond === undefined
         ? undefined
-        : `${decimals(r.events.eventsPerSecond, 1)} ÷ ${decimals(r.ceiling.ingestOnlyEventsPerSecond, 1)} = ${decimals(r.ceiling.endToEndOverIngestOnly, 2)}`,
+        : `${decimals(r.ceiling.endToEndEventsPerSecond, 1)} ÷ ${decimals(r.ceiling.ingestOnlyEventsPerSecond, 1)} = ${decimals(r.ceiling.endToEndOverIngestOnly, 2)}`,
   },
   {
     label: /org\.renamed.*target\.set/,
