@@ -8,7 +8,9 @@
 //
 // A merged cell refuses every event dated on or after its merger (docs/events.md
 // "org.dissolved"): only a cell that no drafted event reaches from that day on is merged,
-// and no org event of the year names it afterwards.
+// and no org event of the year names it afterwards. Mergers fall before mid-November, so
+// that the bench's year at full speed holds them (its last weeks go to the paced and
+// naive samples).
 import { compareDates } from '../../shared/domain/dates.js';
 import type { Draft } from './year.js';
 import { type Rng, workday } from './random.js';
@@ -86,7 +88,7 @@ export function orgYearStories(
   const mergeable = orgs
     .filter((o) => o.level === 'cell' && siblingsOf(o).length > 0)
     .map((o) => ({ o, last: reached.get(o.orgId) ?? `${year - 1}-12-31` }))
-    .filter(({ last }) => compareDates(last, `${year}-11-30`) < 0)
+    .filter(({ last }) => compareDates(last, `${year}-10-31`) < 0)
     .sort((a, b) => compareDates(a.last, b.last) || a.o.orgId.localeCompare(b.o.orgId));
   const merged = new Map<string, string>();
   const targetsOfMerges = new Set<string>();
@@ -95,7 +97,7 @@ export function orgYearStories(
     if (!into || merged.has(o.orgId) || targetsOfMerges.has(o.orgId)) continue;
     // The day after the last event that reaches it, or later.
     const lastDay = Math.round((Date.parse(last) - Date.parse(`${year}-01-01`)) / 86_400_000) + 1;
-    const on = day(Math.max(5, lastDay + 1), 345);
+    const on = day(Math.max(5, lastDay + 1), 320);
     merged.set(o.orgId, on);
     targetsOfMerges.add(into.orgId);
     emit(on, 'org.dissolved', { orgId: o.orgId, on, mergedInto: into.orgId });
