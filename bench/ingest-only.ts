@@ -9,6 +9,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { performance } from 'node:perf_hooks';
 import { batchWriteAll } from '../shared/data/dynamo-toolkit.js';
+import { listWaiting } from '../shared/use-cases/redrive/index.js';
 import { componentOfCall } from './capacity.js';
 import type { City, Envelope } from './city.js';
 import { BenchStack, type PhaseResult } from './harness.js';
@@ -71,6 +72,9 @@ export interface IngestOnlyResult {
   /** The events sent through the ingest alone (the first of the year's when a sample). */
   events: number;
   eventsPerSecond: number;
+  /** Rejected and waiting events there at the end: 0 and 0, or the rate is not of the same work. */
+  rejected: number;
+  waiting: number;
   phase: PhaseResult;
 }
 
@@ -111,8 +115,10 @@ export async function ingestOnlyPhase(
     await io.settle('ingest only');
     const phase = io.phaseEnd(p);
     const eventsPerSecond = sent.length / phase.seconds;
-    log(`ingest only: ${eventsPerSecond.toFixed(1)} events/s`);
-    return { rawWriteSeconds, rawWriteItems: members.length, events: sent.length, eventsPerSecond, phase };
+    const rejected = (await io.stack.stores.redrive.listRejected()).length;
+    const waiting = (await listWaiting(io.stack.stores.redrive)).length;
+    log(`ingest only: ${eventsPerSecond.toFixed(1)} events/s; ${rejected} rejected, ${waiting} waiting`);
+    return { rawWriteSeconds, rawWriteItems: members.length, events: sent.length, eventsPerSecond, rejected, waiting, phase };
   } finally {
     await io.stop();
   }

@@ -145,6 +145,9 @@ export function ingestOnlyJson(io: IngestOnlyResult | undefined, endToEndEventsP
     sampleEvents: io.events,
     sample: io.events < yearEvents,
     ingestOnlySeconds: round(io.phase.seconds, 1),
+    /** Rejected and waiting there at the end (as in the main year: 0 and 0). */
+    ingestOnlyRejected: io.rejected,
+    ingestOnlyWaiting: io.waiting,
     ingestOnlyPerEvent: perEvent(io.phase, io.events, ['ingest-only'], ['ingest']),
     /** End-to-end events/s of the same events in the year (the first `sampleEvents`, to the last reflected). */
     endToEndEventsPerSecond: round(endToEndEventsPerSecond, 1),
