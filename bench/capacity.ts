@@ -47,14 +47,35 @@ export interface SqsLine {
   empty: number;
 }
 
+/** The units of one (tag, component): what calls made for one kind of event cost, beside the components' sums. */
+export interface TagLine {
+  tag: string;
+  component: string;
+  read: number;
+  write: number;
+  requests: number;
+}
+
 const context = new AsyncLocalStorage<string>();
+const tagContext = new AsyncLocalStorage<string>();
 
 /** Runs `fn` with its DynamoDB and SQS calls counted under `component`. */
 export function withComponent<T>(component: string, fn: () => T): T {
   return context.run(component, fn);
 }
 
+/**
+ * Runs `fn` with its DynamoDB calls also summed under `tag` (an event type), whatever
+ * component they are counted under: the components' sums stay as they are.
+ */
+export function withTag<T>(tag: string, fn: () => T): T {
+  return tagContext.run(tag, fn);
+}
+
 const currentComponent = () => context.getStore() ?? 'other';
+
+/** The component the current call is counted under (`withComponent`), `other` outside any. */
+export const componentOfCall = currentComponent;
 
 /**
  * Counts capacity and requests. `install` adds the middlewares to a client (idempotent
@@ -62,6 +83,7 @@ const currentComponent = () => context.getStore() ?? 'other';
  */
 export class CapacityMeter {
   private readonly lines = new Map<string, CapacityLine>();
+  private readonly tagLines = new Map<string, TagLine>();
   private readonly sqsLines = new Map<string, SqsLine>();
   private readonly installed = new WeakSet<object>();
   /** Table name → the short name shown in results (`bench-Records` → `Records`). */
@@ -133,11 +155,22 @@ export class CapacityMeter {
     line.capacityUnits += units;
     if (failed) line.failed += 1;
     this.lines.set(key, line);
+    const tag = tagContext.getStore();
+    if (tag === undefined) return;
+    const tagKey = `${tag}|${component}`;
+    const tagged = this.tagLines.get(tagKey) ?? { tag, component, read: 0, write: 0, requests: 0 };
+    tagged[kind] += units;
+    if (countRequest) tagged.requests += 1;
+    this.tagLines.set(tagKey, tagged);
   }
 
   /** A copy of the sums so far: take one before a phase and `since` it after. */
   snapshot(): Snapshot {
-    return { dynamo: [...this.lines.values()].map((l) => ({ ...l })), sqs: [...this.sqsLines.values()].map((l) => ({ ...l })) };
+    return {
+      dynamo: [...this.lines.values()].map((l) => ({ ...l })),
+      sqs: [...this.sqsLines.values()].map((l) => ({ ...l })),
+      tagged: [...this.tagLines.values()].map((l) => ({ ...l })),
+    };
   }
 
   /** What was consumed since `before`. */
@@ -164,13 +197,23 @@ export class CapacityMeter {
         return { ...l, requests: l.requests - (o?.requests ?? 0), empty: l.empty - (o?.empty ?? 0) };
       })
       .filter((l) => l.requests > 0);
-    return { dynamo, sqs };
+    const tagKey = (l: TagLine) => `${l.tag}|${l.component}`;
+    const oldTagged = new Map(before.tagged.map((l) => [tagKey(l), l]));
+    const tagged = now.tagged
+      .map((l) => {
+        const o = oldTagged.get(tagKey(l));
+        return { ...l, read: l.read - (o?.read ?? 0), write: l.write - (o?.write ?? 0), requests: l.requests - (o?.requests ?? 0) };
+      })
+      .filter((l) => l.requests > 0);
+    return { dynamo, sqs, tagged };
   }
 }
 
 export interface Snapshot {
   dynamo: CapacityLine[];
   sqs: SqsLine[];
+  /** The same calls again, summed by tag (withTag) and component. */
+  tagged: TagLine[];
 }
 
 /** Totals of a snapshot, optionally of some components only. */

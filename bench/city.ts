@@ -14,6 +14,7 @@ import { compareDates } from '../shared/domain/dates.js';
 import type { UncheckedEnvelope } from '../shared/domain/events/index.js';
 import { exportCsv } from './city/csv.js';
 import { apportion, membersOnRolls } from './city/people.js';
+import { orgYearStories } from './city/org-year.js';
 import { pipelineStories } from './city/pipeline.js';
 import { pad, rng } from './city/random.js';
 import { badgeStories, exitStories, ratingStories, standingStories } from './city/records.js';
@@ -42,6 +43,12 @@ export interface CityOptions {
   badRows?: boolean;
   /** The admission work around the stories (candidate pool, ceremonies, files, cards: `city/pipeline.ts`); default true. */
   admissionWork?: boolean;
+  /**
+   * The org events of the year (`city/org-year.ts`: plans, renames, updates, ratings, a few
+   * moves and a merger) among the year's events, instead of the year's plans before it;
+   * default: for Hải Phòng's tree.
+   */
+  orgYear?: boolean;
 }
 
 export interface City {
@@ -53,7 +60,7 @@ export interface City {
   cells: string[];
   /** Admission targets of the year by org. */
   targets: Record<string, number>;
-  /** `org.registered` parents first, then `target.set`: one message group (`orgs`). */
+  /** `org.registered` parents first, then (without `orgYear`) the year's `target.set`: one message group (`orgs`). */
   orgEvents: Envelope[];
   /** The legacy export: header + one row per member (+ the bad rows); empty when the rolls are events. */
   csv: string;
@@ -100,7 +107,13 @@ function finish(drafts: Draft[], year: number): Pick<City, 'events' | 'after'> {
   order.forEach(({ d, i }, k) => {
     const id = `csdl-${year}-${pad(k + 1, 6)}`;
     idOfDraft.set(i, id);
-    events.push({ id, type: d.type, occurredAt: `${d.on}T${pad(8 + (k % 9))}:${pad(k % 60)}:00+07:00`, source: SOURCE, data: d.data });
+    events.push({
+      id,
+      type: d.type,
+      occurredAt: `${d.on}T${pad(8 + (k % 9))}:${pad(k % 60)}:00+07:00`,
+      source: d.source ?? SOURCE,
+      data: d.data,
+    });
     const before = new Set([lastOfPerson.get(d.person), d.after === undefined ? undefined : idOfDraft.get(d.after)]);
     before.delete(undefined);
     if (before.size > 0) after[id] = [...before] as string[];
@@ -145,7 +158,13 @@ export function generateCity(opts: CityOptions): City {
     input.scale *= (opts.events - imports) / Math.max(1, drafts.length - imports);
     drafts = draftYear(seed + 1, input);
   }
-  const { events: targetSets, targets } = targetEvents(tree, year, Math.round(0.032 * members.length * input.scale));
+  const admissionsPlanned = Math.round(0.032 * members.length * input.scale);
+  const { events: targetSets, targets } = targetEvents(tree, year, admissionsPlanned);
+  const orgYear = opts.orgYear ?? (opts.tree ?? 'hai-phong') === 'hai-phong';
+  if (orgYear) {
+    const rolls = new Map(members.map((m) => [m.memberId, m.cellId]));
+    drafts = [...drafts, ...orgYearStories(rng(seed + 2000), tree, year, admissionsPlanned, drafts, rolls)];
+  }
   const exported = opts.rolls === 'events' ? { csv: '', badRows: [] } : exportCsv(members, opts.badRows === true);
   const city = {
     rootId: ROOT_ID,
@@ -153,7 +172,7 @@ export function generateCity(opts: CityOptions): City {
     parents: tree.parents,
     cells: tree.units.map((u) => u.cellId),
     targets,
-    orgEvents: [...tree.orgEvents, ...targetSets],
+    orgEvents: orgYear ? tree.orgEvents : [...tree.orgEvents, ...targetSets],
     ...exported,
     ...finish(drafts, year),
   };

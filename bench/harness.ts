@@ -2,6 +2,7 @@
 // they finish; the producer that sends the city's events in story order; and phases
 // (what the meter and the counters say between two moments).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +18,7 @@ import { sendAll } from '../shared/data/queue-sender.js';
 import type { RecordsTable } from '../shared/data/records-table.js';
 import { outgoing } from '../shared/domain/events/outgoing.js';
 import { countedRecords, FIGURES_RECORDS } from './as-of-counting.js';
-import { CapacityMeter, withComponent, type Snapshot } from './capacity.js';
+import { CapacityMeter, withComponent, withTag, type Snapshot } from './capacity.js';
 import type { NaiveReads } from './naive.js';
 import type { City, Envelope } from './city.js';
 import { SOURCE, STRUCTURE_SOURCE } from './city/tree.js';
@@ -58,7 +59,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The running bench stack and what it has seen. */
 export class BenchStack {
-  readonly meter = new CapacityMeter((name) => name.replace(/^bench-/, ''));
   readonly counters: Record<Counted, FunctionCounters> = { ingest: zero(), figures: zero(), naive: zero() };
   /** Event id → when it was handed to the queue. */
   readonly enqueuedAt = new Map<string, number>();
@@ -76,7 +76,15 @@ export class BenchStack {
     private readonly city: City,
     private readonly log: (line: string) => void,
     private readonly scopeRoots: readonly string[],
+    /** What the ingest's calls are counted as: `ingest`, or `ingest-only` on a stack without figures. */
+    private readonly ingestComponent = 'ingest',
+    /** A stack started beside another on its emulators (`startBeside`): stopping it leaves them running. */
+    private readonly beside = false,
+    readonly meter = new CapacityMeter((name) => name.replace(/^bench-/, '')),
   ) {}
+
+  /** Event id → type, for the events of the city (what a stream record's `lastEventId` names). */
+  private typeOfEvent?: Map<string, string>;
 
   /**
    * Starts the emulators and the stack with the wrapped handlers. `scopeRoots`: the roots
@@ -117,6 +125,32 @@ export class BenchStack {
   }
 
   /**
+   * A second stack on the same emulators, under its own table and queue names, with the
+   * same producers and personal-data key and no figures function: the ingest alone. Its
+   * calls are counted by `main`'s meter as `ingest-only`.
+   */
+  static async startBeside(main: BenchStack, prefix: string, concurrency: number): Promise<BenchStack> {
+    const bench = new BenchStack(main.emulators, main.work, main.city, main.log, main.scopeRoots, 'ingest-only', true, main.meter);
+    bench.stack = await withComponent('runner', () =>
+      startLocalStack({
+        endpoints: main.emulators,
+        prefix,
+        visibilityTimeout: 10,
+        concurrency,
+        checkpointFile: join(main.work, `${prefix}-checkpoints.json`),
+        producersFile: bench.registryFile(),
+        personalDataKeyFile: join(main.work, 'personal-data.key'),
+        handlers: { ingest: (deps: IngestHandlerDeps) => bench.countedIngest(deps) },
+        figures: false,
+        log: main.log,
+      }),
+    );
+    main.meter.installOnDynamo(bench.stack.clients.dynamo);
+    main.meter.installOnSqs(bench.stack.clients.sqs);
+    return bench;
+  }
+
+  /**
    * The registry the bench's events are sent under: the city's own system (`*`) sends the
    * org tree, which needs it for a new root; the province's system — scoped to the
    * province's subtree, so every one of its events walks the chains above what it
@@ -148,22 +182,53 @@ export class BenchStack {
 
   async stop(): Promise<void> {
     await this.stack?.stop().catch(() => undefined);
+    if (this.beside) {
+      // Its tables go, so that DynamoDB Local holds only the main stack's again.
+      for (const table of Object.values(this.stack?.provisioned.tables ?? {})) {
+        await this.stack.clients.dynamo.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+      }
+      return;
+    }
     await this.emulators.stop();
     rmSync(this.work, { recursive: true, force: true });
   }
 
-  /** The real ingest handler, counting and noting which events it is done with. */
+  /**
+   * The real ingest handler, counting and noting which events it is done with. The org
+   * events of a batch (one FIFO group, `orgs`) go to it one at a time, each tagged with its
+   * type, so that their units can be told apart (`orgEvents.byType`); once one of them
+   * fails, the group's later ones fail too without being tried, as the handler does for a
+   * group.
+   */
   private countedIngest(deps: IngestHandlerDeps): SqsHandler {
     const real = createIngestHandler(deps) as unknown as SqsHandler;
+    const run = async (records: SQSEvent['Records'], context: Context): Promise<Array<{ itemIdentifier: string }>> => {
+      if (records.length === 0) return [];
+      const response = (await withComponent(this.ingestComponent, () => real({ Records: records }, context))) as
+        | SQSBatchResponse
+        | undefined;
+      return response?.batchItemFailures ?? [];
+    };
     return async (event: SQSEvent, context: Context) => {
       const t0 = performance.now();
       try {
-        const response = (await withComponent('ingest', () => real(event, context))) as SQSBatchResponse | undefined;
-        const failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        const orgRecords = event.Records.filter((r) => orgEventType(r.body) !== undefined);
+        const failures = await run(
+          event.Records.filter((r) => !orgRecords.includes(r)),
+          context,
+        );
+        for (const r of orgRecords) {
+          if (failures.some((f) => orgRecords.some((o) => o.messageId === f.itemIdentifier))) {
+            failures.push({ itemIdentifier: r.messageId });
+            continue;
+          }
+          failures.push(...(await withTag(orgEventType(r.body)!, () => run([r], context))));
+        }
+        const failedIds = new Set(failures.map((f) => f.itemIdentifier));
         for (const r of event.Records) if (!failedIds.has(r.messageId)) this.noteProcessed(r.body);
         this.counters.ingest.records += event.Records.length - failedIds.size;
         this.counters.ingest.failedRecords += failedIds.size;
-        return response;
+        return { batchItemFailures: failures };
       } finally {
         noteInvocation(this.counters.ingest, t0);
       }
@@ -182,10 +247,29 @@ export class BenchStack {
   private countedFigures(deps: FiguresHandlerDeps): StreamHandler {
     // The real handler on the real store, its contributions and facts counted apart.
     const real = createFiguresHandler({ store: countedRecords(deps.store, FIGURES_RECORDS) }) as unknown as StreamHandler;
+    const run = (records: DynamoDBStreamEvent['Records'], context: Context) =>
+      withComponent('figures', () => real({ Records: records }, context));
     return async (event, context) => {
       const t0 = performance.now();
       try {
-        const response = await withComponent('figures', () => real(event, context));
+        // An org change that reshapes the tree (a move, a merger) goes first, on its own and
+        // tagged with its event's type (`orgEvents.byType`); the figures are made from the
+        // records as they are, whatever order a batch's records are taken in.
+        const reshaping = new Map<string, DynamoDBStreamEvent['Records']>();
+        for (const r of event.Records) {
+          const type = this.reshapingType(r);
+          if (type) reshaping.set(type, [...(reshaping.get(type) ?? []), r]);
+        }
+        for (const [type, records] of reshaping) {
+          const part = (await withTag(type, () => run(records, context))) as { batchItemFailures?: unknown[] } | undefined;
+          // A failure in a part: the whole batch again (idempotent), never a checkpoint past the rest.
+          if (part?.batchItemFailures?.length) throw new Error(`figures: a ${type} part of a batch failed`);
+        }
+        const taken = new Set([...reshaping.values()].flat());
+        const response = await run(
+          event.Records.filter((r) => !taken.has(r)),
+          context,
+        );
         const now = Date.now();
         for (const id of markersOf(event)) if (!this.reflectedAt.has(id)) this.reflectedAt.set(id, now);
         this.counters.figures.records += event.Records.length;
@@ -194,6 +278,16 @@ export class BenchStack {
         noteInvocation(this.counters.figures, t0);
       }
     };
+  }
+
+  /** The type of the event whose org change this stream record is, when it moves or dissolves an org. */
+  private reshapingType(r: DynamoDBStreamEvent['Records'][number]): string | undefined {
+    const now = r.dynamodb?.NewImage;
+    const was = r.dynamodb?.OldImage;
+    if (now?.pk?.S !== 'ORGS' || was === undefined) return undefined;
+    if (now.parentId?.S === was.parentId?.S && now.status?.S === was.status?.S) return undefined;
+    this.typeOfEvent ??= new Map([...this.city.events, ...this.city.orgEvents].map((e) => [e.id, e.type]));
+    return this.typeOfEvent.get(now.lastEventId?.S ?? '');
   }
 
   /** Waits until nothing is queued or in flight. */
@@ -278,6 +372,16 @@ const STRUCTURE_SENDER = 'bench-org-tree';
 const PROVINCE_SENDER = 'bench-province';
 /** Who sends an event (see `registryFile`): the org tree's events go as the city's system. */
 const senderOf = (e: Envelope) => (e.type.startsWith('org.') || e.type === 'target.set' ? STRUCTURE_SENDER : PROVINCE_SENDER);
+
+/** The type of an org event's body (one of the `orgs` group), else undefined. */
+function orgEventType(body: string): string | undefined {
+  try {
+    const type = (JSON.parse(body) as { type?: unknown }).type;
+    return typeof type === 'string' && (type.startsWith('org.') || type === 'target.set') ? type : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const markersOf = (event: DynamoDBStreamEvent) =>
   event.Records.map((r) => r.dynamodb?.Keys?.pk?.S ?? '')

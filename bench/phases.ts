@@ -31,7 +31,7 @@ export interface OrgTreeResult {
 /** 1. The org tree: through the queue (one FIFO message group, so one at a time) or decided in-process. */
 export async function orgTreePhase(bench: BenchStack, city: City, via: 'queue' | 'direct' | undefined, log: Log): Promise<OrgTreeResult> {
   const how = via ?? (city.orgEvents.length <= 1000 ? 'queue' : 'direct');
-  log(`registering ${city.orgEvents.length} orgs and targets (${how})…`);
+  log(`registering ${city.orgEvents.length} org events (${how})…`);
   const p = bench.phase();
   if (how === 'queue') await bench.produce(city.orgEvents);
   else await withComponent('orgs', () => registerOrgsDirect(bench.records, city.orgEvents));
@@ -78,6 +78,8 @@ export async function importPhase(bench: BenchStack, city: City, log: Log): Prom
 
 export interface EventYearResult {
   phase: PhaseResult;
+  /** When the first event was handed to the queue (Date.now()), the clock of `reflectedAt`. */
+  startedAtMs: number;
   /** Enqueue → figures, ms, of each event reflected. */
   latencies: number[];
   eventsPerSecond: number;
@@ -86,6 +88,7 @@ export interface EventYearResult {
 /** 3. The year at full speed: the producer keeps at most 2,000 events queued. */
 export async function eventYearPhase(bench: BenchStack, events: Envelope[], log: Log): Promise<EventYearResult> {
   log(`sending ${events.length} events at full speed…`);
+  const startedAtMs = Date.now();
   const p = bench.phase();
   const progress = setInterval(() => {
     const reflected = events.filter((e) => bench.reflectedAt.has(e.id)).length;
@@ -103,7 +106,16 @@ export async function eventYearPhase(bench: BenchStack, events: Envelope[], log:
   const latencies = events.map((e) => (bench.reflectedAt.get(e.id) ?? NaN) - bench.enqueuedAt.get(e.id)!).filter(Number.isFinite);
   const eventsPerSecond = events.length / phase.seconds;
   log(`events: ${Math.round(eventsPerSecond * 10) / 10} events/s`);
-  return { phase, latencies, eventsPerSecond };
+  return { phase, startedAtMs, latencies, eventsPerSecond };
+}
+
+/**
+ * Events per second end to end of the year's first `n` events: from the first send until
+ * the last of them was reflected in the figures (the rest of the year queued behind them).
+ */
+export function firstEventsPerSecond(bench: BenchStack, year: EventYearResult, events: Envelope[], n: number): number {
+  const done = events.slice(0, n).reduce((latest, e) => Math.max(latest, bench.reflectedAt.get(e.id) ?? Infinity), 0);
+  return n / ((done - year.startedAtMs) / 1000);
 }
 
 export interface PacedResult {

@@ -8,13 +8,17 @@
 // full, as at a year-end peak: the figures Lambda coalesces a batch's climbs). Measured:
 // capacity units per event (ingest and figures, from ReturnConsumedCapacity) and the
 // writes per event on the root's figures items — the hot items, as every event climbs to
-// the root — whose rate a DynamoDB partition caps at 1,000 writes/s.
+// the root — whose rate a DynamoDB partition caps at 1,000 writes/s. Then, per shape,
+// renames and targets one at a time (they change no figure: their cost is the ingest's)
+// and a bulk import of a thousand members (the burst a province's import sends up to the root).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FIXED_FIGURES, OWN_SOURCE, type DatedChanges, type Tally } from '../shared/domain/figures/index.js';
 import { FIGURES_COMPONENTS } from './as-of-counting.js';
-import { withComponent } from './capacity.js';
+import { importMembers } from '../shared/use-cases/import-members/index.js';
+import { totals, withComponent } from './capacity.js';
+import { exportCsv } from './city/csv.js';
 import type { City, Envelope } from './city.js';
-import { profileFor } from './city/people.js';
+import { type Member, profileFor } from './city/people.js';
 import { pad, rng } from './city/random.js';
 import { SOURCE, STRUCTURE_SOURCE } from './city/tree.js';
 import { BenchStack, waitFor } from './harness.js';
@@ -106,6 +110,34 @@ export function arrivals(tree: ShapeTree, count: number, seed: number, tag: stri
 }
 
 /**
+ * `count` org events of one type at random orgs of the tree (the root included), as the
+ * city committee's system sends them: a rename, or a plan for the year.
+ */
+export function orgChanges(tree: ShapeTree, type: 'org.renamed' | 'target.set', count: number, seed: number): Envelope[] {
+  const r = rng(seed);
+  const orgs = tree.orgEvents.map((e) => String(e.data.orgId));
+  return Array.from({ length: count }, (_, i) => {
+    const orgId = orgs[r.int(0, orgs.length - 1)]!;
+    return {
+      id: `proj-${tree.rootId}-${type}-${pad(i + 1, 4)}`,
+      type,
+      occurredAt: `${YEAR}-12-${pad(r.int(1, 28))}T09:00:00+07:00`,
+      source: STRUCTURE_SOURCE,
+      data: type === 'org.renamed' ? { orgId, name: `Tên mới ${i + 1} của ${orgId}` } : { orgId, year: YEAR, admissions: r.int(1, 50) },
+    };
+  });
+}
+
+/** A legacy export of `count` members at random cells of the tree, for a bulk import. */
+export function importFile(tree: ShapeTree, count: number, seed: number): string {
+  const members: Member[] = arrivals(tree, count, seed, 'I').map((e) => {
+    const d = e.data as { memberId: string; orgId: string; admittedOn: string; profile: Member['profile'] };
+    return { memberId: d.memberId, cellId: d.orgId, status: 'probationary', admittedOn: d.admittedOn, profile: d.profile };
+  });
+  return exportCsv(members, false).csv;
+}
+
+/**
  * Counts the writes that reach the Figures items of the given roots (`pk = ORG#<root>`:
  * the subtree figures and the as-of items), whatever the operation — Put, Update, Delete,
  * and each item of a BatchWrite or TransactWrite — and how many of them failed (a
@@ -192,6 +224,10 @@ function rootsWritten(command: string, input: Record<string, unknown>, roots: Re
 
 export interface ProjectionOptions {
   shapes: readonly Shape[];
+  /** Renames and targets per shape, each sent one at a time (default 10 of each). */
+  orgEvents?: number;
+  /** Members per shape in one bulk import (default 1,000). */
+  importMembers?: number;
   /** Events per shape sent one at a time, each waited for. */
   oneAtATime: number;
   /** Events per shape sent in batches, the queue kept full. */
@@ -295,7 +331,30 @@ export async function runProjection(opts: ProjectionOptions) {
       await bench.produce(batch);
       await bench.settle(`${label}, batched`);
       const batched = modeJson(bench, counter, tree.rootId, batch.length, run);
-      shapes.push({ depth, fanOut, orgs: tree.orgEvents.length, cells: tree.cells.length, oneAtATime, batched });
+      const orgEventCosts: Record<string, ReturnType<typeof modeJson>> = {};
+      for (const type of ['org.renamed', 'target.set'] as const) {
+        const changes = orgChanges(tree, type, opts.orgEvents ?? 10, opts.seed + 100 * (i + 1) + type.length);
+        opts.log(`${label}: ${changes.length} ${type} one at a time…`);
+        run = { start: bench.phase(), rootBefore: counter.of(tree.rootId) };
+        for (const e of changes) {
+          await bench.send([e]);
+          await waitFor([e.id], bench.reflectedAt);
+        }
+        await bench.settle(`${label}, ${type}`);
+        orgEventCosts[type] = modeJson(bench, counter, tree.rootId, changes.length, run);
+      }
+      const bulk = await bulkImport(bench, counter, tree, opts.importMembers ?? 1000, opts.seed + 7 * (i + 1));
+      opts.log(`${label}: bulk import ${JSON.stringify(bulk.capacityUnitsPerMember)} per member`);
+      shapes.push({
+        depth,
+        fanOut,
+        orgs: tree.orgEvents.length,
+        cells: tree.cells.length,
+        oneAtATime,
+        batched,
+        orgEvents: orgEventCosts,
+        bulkImport: bulk,
+      });
       opts.log(`${label}: ${JSON.stringify({ oneAtATime: oneAtATime.capacityUnitsPerEvent, batched: batched.capacityUnitsPerEvent })}`);
     }
     return { shapes, fullMonthItem: await fullMonthItem(bench, counter) };
@@ -305,6 +364,32 @@ export async function runProjection(opts: ProjectionOptions) {
 }
 
 export type ProjectionShape = Awaited<ReturnType<typeof runProjection>>['shapes'][number];
+
+/**
+ * One bulk import of `count` members into the tree's cells, then its figures through the
+ * stream: capacity units per member (the import, the figures) and the root's figures
+ * writes per member — a province's import is the burst that reaches a national root.
+ */
+async function bulkImport(bench: BenchStack, counter: RootWriteCounter, tree: ShapeTree, count: number, seed: number) {
+  const start = bench.phase();
+  const rootBefore = counter.of(tree.rootId);
+  const summary = await withComponent('import', () => importMembers(importFile(tree, count, seed), bench.stack.stores.memberImport()));
+  await bench.settle(`${tree.rootId}, bulk import`);
+  const phase = bench.phaseEnd(start);
+  const rootNow = counter.of(tree.rootId);
+  const per = (components: string[]) => round(totals(phase.capacity, components).total / summary.imported, 2);
+  return {
+    members: summary.imported,
+    seconds: round(phase.seconds, 1),
+    capacityUnitsPerMember: { import: per(['import']), figures: per(FIGURES_COMPONENTS) },
+    rootFiguresWrites: {
+      attempted: rootNow.attempted - rootBefore.attempted,
+      failed: rootNow.failed - rootBefore.failed,
+      writeUnits: round(rootNow.writeUnits - rootBefore.writeUnits, 1),
+    },
+    figuresInvocations: phase.figures.invocationMs.length,
+  };
+}
 
 /** The org the month-item probe writes: no tree's, so no figure sees it. */
 const MONTH_PROBE = 'PROBE-FULL-MONTH';
@@ -353,6 +438,19 @@ export function renderProjection(shapes: ProjectionShape[]): string {
         `| ${s.depth} × ${s.fanOut} (${s.orgs}) | ${mode} | ${m.events} | ${f(cu.ingest)} + ${f(cu.figures)} = ${f(cu.total)} | ${f(m.figuresInvocationsPerEvent, 2)} | ${f(m.rootFiguresWrites.perEvent, 2)} (${m.rootFiguresWrites.failed}); ${f(m.rootFiguresWrites.writeUnitsPerEvent, 2)} | ${f(m.eventsPerSecondAtRootPartitionLimit, 0)} | ${f(m.costPerMillionEvents.total, 2)} |`,
       );
     }
+  }
+  lines.push(
+    '',
+    '| depth × fan-out (orgs) | org.renamed, one at a time: CU ingest + figures = total | target.set, one at a time | bulk import: members; CU per member, import + figures; root figures writes (write units) |',
+    '|---|---:|---:|---:|',
+  );
+  for (const s of shapes) {
+    const cu = (m: ProjectionShape['oneAtATime'] | undefined) =>
+      m ? `${f(m.capacityUnitsPerEvent.ingest)} + ${f(m.capacityUnitsPerEvent.figures)} = ${f(m.capacityUnitsPerEvent.total)}` : '–';
+    const b = s.bulkImport;
+    lines.push(
+      `| ${s.depth} × ${s.fanOut} (${s.orgs}) | ${cu(s.orgEvents['org.renamed'])} | ${cu(s.orgEvents['target.set'])} | ${b.members}; ${f(b.capacityUnitsPerMember.import)} + ${f(b.capacityUnitsPerMember.figures)}; ${b.rootFiguresWrites.attempted} (${f(b.rootFiguresWrites.writeUnits)}) |`,
+    );
   }
   return lines.join('\n');
 }

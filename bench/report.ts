@@ -9,6 +9,7 @@ import { sqsBilledRequests, totals, type Snapshot } from './capacity.js';
 import type { Envelope } from './city.js';
 import type { CeilingResult } from './dynamo-local.js';
 import type { Counted, PhaseResult } from './harness.js';
+import type { IngestOnlyResult } from './ingest-only.js';
 import type { CheckResult, EventYearResult, ImportPhaseResult, NaiveResult, OrgTreeResult, PacedResult } from './phases.js';
 
 // Prices: AWS list prices, us-east-1, on demand (DynamoDB after the November 2024 cut).
@@ -124,6 +125,67 @@ export function importJson(i: ImportPhaseResult) {
   };
 }
 
+/** The import against the same member items written by batch writes alone on a fresh table (bench/ingest-only.ts). */
+export function rawWriteJson(i: ImportPhaseResult, io: IngestOnlyResult | undefined) {
+  if (!io) return {};
+  return {
+    rawWriteSeconds: round(io.rawWriteSeconds, 1),
+    rawWriteItems: io.rawWriteItems,
+    /** Import + figures caught up ÷ the raw write: the target is ≤ 1.5. */
+    totalOverRawWrite: round(i.phase.seconds / io.rawWriteSeconds, 2),
+  };
+}
+
+/** The ingest alone (bench/ingest-only.ts), beside the end-to-end rate of the same events in the year. */
+export function ingestOnlyJson(io: IngestOnlyResult | undefined, endToEndEventsPerSecond: number, yearEvents: number) {
+  if (!io) return {};
+  return {
+    ingestOnlyEventsPerSecond: round(io.eventsPerSecond, 1),
+    /** The events sent through the ingest alone: the first of the year's full-speed events. */
+    sampleEvents: io.events,
+    sample: io.events < yearEvents,
+    ingestOnlySeconds: round(io.phase.seconds, 1),
+    /** Rejected and waiting there at the end (as in the main year: 0 and 0). */
+    ingestOnlyRejected: io.rejected,
+    ingestOnlyWaiting: io.waiting,
+    ingestOnlyPerEvent: perEvent(io.phase, io.events, ['ingest-only'], ['ingest']),
+    /** End-to-end events/s of the same events in the year (the first `sampleEvents`, to the last reflected). */
+    endToEndEventsPerSecond: round(endToEndEventsPerSecond, 1),
+    /** End to end ÷ the ingest alone, on the same events: the target is ≥ 0.5. */
+    endToEndOverIngestOnly: round(endToEndEventsPerSecond / io.eventsPerSecond, 2),
+  };
+}
+
+/**
+ * Each org event type's units in the year at full speed: the ingest's (each org event is
+ * handed to it alone, bench/harness.ts) and the figures' for the org changes that reshape
+ * the tree (a move, a merger; a rename or a target changes no figure), per event sent.
+ */
+export function orgEventsJson(phase: PhaseResult, sent: Envelope[]) {
+  const counts = countTypes(sent.filter((e) => e.type.startsWith('org.') || e.type === 'target.set'));
+  const byType: Record<string, { count: number; perEvent: Record<string, number> }> = {};
+  for (const [type, count] of Object.entries(counts)) {
+    const lines = phase.capacity.tagged.filter((l) => l.tag === type);
+    const sum = (ls: typeof lines, k: 'read' | 'write') => ls.reduce((n, l) => n + l[k], 0);
+    const ingest = lines.filter((l) => l.component === 'ingest');
+    const figures = lines.filter((l) => FIGURES_COMPONENTS.includes(l.component));
+    const read = sum(lines, 'read');
+    const write = sum(lines, 'write');
+    byType[type] = {
+      count,
+      perEvent: {
+        capacityUnits: round((read + write) / count, 2),
+        readUnits: round(read / count, 2),
+        writeUnits: round(write / count, 2),
+        ingest: round((sum(ingest, 'read') + sum(ingest, 'write')) / count, 2),
+        figures: round((sum(figures, 'read') + sum(figures, 'write')) / count, 2),
+        requests: round(lines.reduce((n, l) => n + l.requests, 0) / count, 2),
+      },
+    };
+  }
+  return { events: Object.values(counts).reduce((a, b) => a + b, 0), byType };
+}
+
 /** The longest of some durations (ms, rounded), 0 for none: set beside the function's timeout. */
 const longest = (ms: number[]) => Math.round(ms.reduce((a, b) => Math.max(a, b), 0));
 
@@ -231,9 +293,10 @@ export function writeResults(file: string, results: Record<string, unknown>): st
 export type RenderedResults = ReturnType<typeof eventsJson> & {
   city: { orgEvents: number; eventsUsed: number; year: number };
   bundles: BundleResult[];
-  ceiling: CeilingResult;
+  ceiling: CeilingResult & Partial<ReturnType<typeof ingestOnlyJson>>;
   orgs: ReturnType<typeof orgsJson>;
-  import: ReturnType<typeof importJson>;
+  import: ReturnType<typeof importJson> & Partial<ReturnType<typeof rawWriteJson>>;
+  orgEvents?: ReturnType<typeof orgEventsJson>;
   check: ReturnType<typeof checkJson>;
   reports: ReturnType<typeof reportsJson>;
   totalSeconds: number;
@@ -247,7 +310,7 @@ export function render(r: RenderedResults, members: number): string {
   const e = r.events;
   const n = r.naive;
   const lines = [
-    `### ${fmt(members)} members — ${r.city.orgEvents} org events (orgs and targets), ${fmt(r.city.eventsUsed)} events of ${r.city.year}`,
+    `### ${fmt(members)} members — ${r.city.orgEvents} org events before the year (the tree), ${fmt(r.city.eventsUsed)} events of ${r.city.year}`,
     '',
     '| | dangvien (recount the cell, merge up) | naive (recount every subtree on the path, per event) | naive ÷ dangvien |',
     '|---|---:|---:|---:|',
@@ -270,6 +333,11 @@ export function render(r: RenderedResults, members: number): string {
     `| figures caught up after the last write | ${fmt(r.import.figuresCaughtUpSeconds, 1)} s |`,
     `| longest figures invocation | ${fmt(r.import.longestFiguresInvocationMs / 1000, 1)} s |`,
     `| capacity units per member (import + figures) | ${fmt(r.import.capacityUnitsPerMember.import, 1)} + ${fmt(r.import.capacityUnitsPerMember.figures, 1)} |`,
+    ...(r.import.rawWriteSeconds === undefined
+      ? []
+      : [
+          `| the same member items by batch writes alone (fresh table); import + figures ÷ that | ${fmt(r.import.rawWriteSeconds, 1)} s; ${fmt(r.import.totalOverRawWrite ?? NaN, 2)} |`,
+        ]),
     `| capacity units per report (root and a district, 4 dates; of which month items) | ${fmt(r.reports.capacityUnitsPerReport, 1)} (${fmt(r.reports.monthsCapacityUnitsPerReport, 1)}) |`,
     `| report members.total after the import | ${fmt(r.import.reportMembersTotal)} (${r.import.reportMatches ? 'exact' : 'WRONG'}) |`,
     `| \`recompute --check\` at the end | ${r.check.recomputeDifferences === 0 ? 'clean' : `${r.check.recomputeDifferences} differences`} (${fmt(r.check.recomputeSeconds, 1)} s); ${r.check.rejected} rejected, ${r.check.waiting} waiting |`,
@@ -278,11 +346,28 @@ export function render(r: RenderedResults, members: number): string {
     '|---|---:|',
     `| org tree (${r.orgs.events} events, one FIFO group) | ${fmt(r.orgs.seconds, 1)} s |`,
     `| DynamoDB Local: 2-item TransactWriteItems, ${r.ceiling.workers} workers | ${fmt(r.ceiling.transactionsPerSecond)}/s (${r.ceiling.capacityUnitsPerTransaction} WCU each) |`,
+    ...(r.ceiling.ingestOnlyEventsPerSecond === undefined
+      ? []
+      : [
+          `| the year's events through the ingest alone${r.ceiling.sample ? ` (the first ${fmt(r.ceiling.sampleEvents ?? NaN)})` : ''}; end to end (the same events) ÷ that | ${fmt(r.ceiling.endToEndEventsPerSecond ?? NaN, 1)} ÷ ${fmt(r.ceiling.ingestOnlyEventsPerSecond, 1)}/s = ${fmt(r.ceiling.endToEndOverIngestOnly ?? NaN, 2)} |`,
+        ]),
     ...r.bundles.map(
       (b: BundleResult) =>
         `| λ ${b.function}: bundle, zipped, cold init wall / CPU (median) | ${bundleCell(b, (n) => `${fmt(n / 1024)} KiB`)} |`,
     ),
     `| whole run | ${fmt(r.totalSeconds / 60, 1)} min |`,
   ];
+  const orgTypes = Object.entries(r.orgEvents?.byType ?? {});
+  if (orgTypes.length > 0) {
+    lines.push(
+      '',
+      '| org events of the year | events | capacity units per event: ingest + figures = total |',
+      '|---|---:|---:|',
+      ...orgTypes.map(
+        ([type, t]) =>
+          `| \`${type}\` | ${fmt(t.count)} | ${fmt(t.perEvent.ingest ?? NaN, 1)} + ${fmt(t.perEvent.figures ?? NaN, 1)} = ${fmt(t.perEvent.capacityUnits ?? NaN, 1)} |`,
+      ),
+    );
+  }
   return lines.join('\n');
 }

@@ -23,13 +23,25 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 import { measureBundles, renderBundles, type BundleResult } from './bundles.js';
 import { generateCity, type City, type Envelope } from './city.js';
-import { measureCeiling } from './dynamo-local.js';
+import { measureCeiling, type CeilingResult } from './dynamo-local.js';
+import { ImportCapture, ingestOnlyPhase } from './ingest-only.js';
 import { BenchStack } from './harness.js';
-import { eventYearPhase, importPhase, naiveBaselinePhase, orgTreePhase, pacedLatencyPhase, recomputeCheckPhase } from './phases.js';
+import {
+  eventYearPhase,
+  firstEventsPerSecond,
+  importPhase,
+  naiveBaselinePhase,
+  orgTreePhase,
+  pacedLatencyPhase,
+  recomputeCheckPhase,
+} from './phases.js';
 import {
   checkJson,
   eventsJson,
   importJson,
+  ingestOnlyJson,
+  orgEventsJson,
+  rawWriteJson,
   orgsJson,
   PRICES,
   render,
@@ -49,7 +61,7 @@ const ROOT = join(HERE, '..');
 // ---------------------------------------------------------------------------
 // Arguments
 
-const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [--events N] [--naive-events N] [--latency-events N] [--latency-rate N] [--concurrency N] [--seed N] [--orgs queue|direct]
+const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [--events N] [--naive-events N] [--latency-events N] [--latency-rate N] [--ingest-only-events N] [--concurrency N] [--seed N] [--orgs queue|direct]
   --bundles-only      only bundle the Lambdas as deployed and time their cold init, with the
                       AWS SDK bundled (as deployed) and external; no emulators, prints a table
   --projection        per-event cost by tree depth and fan-out (a few synthetic trees, events
@@ -61,6 +73,10 @@ const USAGE = `npm run bench -- [--bundles-only | --projection] [--members N] [-
   --latency-events N  events sent at a steady pace for the latency figures (default 300)
   --latency-rate N    their pace, events per second (default: half the full-load throughput
                       measured, at most 20); set it to compare runs at the same pace
+  --ingest-only-events N
+                      the year's full-speed events also sent, before them, through an ingest with
+                      no figures function on a fresh table set (ceiling.ingestOnlyEventsPerSecond):
+                      the first N of them (default 20,000; 0: none, and no raw write of the import)
   --concurrency N     ingest runner concurrency (Lambda's maximum concurrency; default 4)
   --seed N            the city's seed (default 2021)
   --orgs queue|direct how the org tree is registered: through the queue like any event, or
@@ -78,6 +94,7 @@ function options() {
       'naive-events': { type: 'string' },
       'latency-events': { type: 'string', default: '300' },
       'latency-rate': { type: 'string' },
+      'ingest-only-events': { type: 'string' },
       concurrency: { type: 'string', default: '4' },
       seed: { type: 'string', default: '2021' },
       orgs: { type: 'string' },
@@ -111,6 +128,7 @@ function options() {
     naiveEvents: int('naive-events', values['naive-events'] ?? (members > 50_000 ? '5' : '20'), 1),
     latencyEvents: int('latency-events', values['latency-events'], 10),
     latencyRate: values['latency-rate'] === undefined ? undefined : int('latency-rate', values['latency-rate'], 1),
+    ingestOnlyEvents: values['ingest-only-events'] === undefined ? undefined : int('ingest-only-events', values['ingest-only-events'], 0),
     concurrency: int('concurrency', values.concurrency, 1),
     seed: int('seed', values.seed, 0),
     orgs: values.orgs as 'queue' | 'direct' | undefined,
@@ -212,7 +230,7 @@ async function main(): Promise<void> {
 
   const bench = await BenchStack.start(city, opts.concurrency, log);
   try {
-    Object.assign(results, await runPhases(bench, city, split, opts));
+    Object.assign(results, await runPhases(bench, city, split, opts, results.ceiling as CeilingResult));
   } finally {
     await bench.stop();
   }
@@ -227,15 +245,46 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The year's events sent through the ingest alone by default: all of a 10,000-member year,
+ * the first 20,000 of a larger one (at 127,455 members the whole year would add about half
+ * the run). The end-to-end rate it is compared with is that of the same events.
+ */
+const INGEST_ONLY_EVENTS = 20_000;
+
 /** The phases on the stack, in order, as the results JSON's sections. */
-async function runPhases(bench: BenchStack, city: City, split: EventSplit, opts: Options): Promise<Record<string, unknown>> {
+async function runPhases(
+  bench: BenchStack,
+  city: City,
+  split: EventSplit,
+  opts: Options,
+  ceiling: CeilingResult,
+): Promise<Record<string, unknown>> {
   const orgs = await orgTreePhase(bench, city, opts.orgs, log);
+  const capture = new ImportCapture();
+  if (opts.ingestOnlyEvents !== 0) capture.install(bench.stack.clients.dynamo);
   const imported = await importPhase(bench, city, log);
-  const importResult = importJson(imported);
-  log(`import: ${JSON.stringify(importResult, (k, v) => (k === 'badRows' ? undefined : v))}`);
+  const ingestOnly =
+    opts.ingestOnlyEvents === 0
+      ? undefined
+      : await ingestOnlyPhase(bench, city, capture, split.main, {
+          concurrency: opts.concurrency,
+          sample: opts.ingestOnlyEvents ?? INGEST_ONLY_EVENTS,
+          log,
+        });
+  capture.clear();
+  // Not the year's work then: said in the results (ceiling.ingestOnlyRejected, …Waiting), the run goes on.
+  if (ingestOnly && (ingestOnly.rejected > 0 || ingestOnly.waiting > 0))
+    log(`WARNING: the ingest alone rejected ${ingestOnly.rejected} and left ${ingestOnly.waiting} waiting`);
+  const importResult = { ...importJson(imported), ...rawWriteJson(imported, ingestOnly) };
+  log(`import: ${JSON.stringify(importResult, (k, v) => (k === 'badRows' || k === 'byOperation' ? undefined : v))}`);
   if (!imported.badRowsAsExpected || !importResult.reportMatches)
     throw new Error('the import did not give the expected result: see results.import');
   const events = await eventYearPhase(bench, split.main, log);
+  const sameEvents = ingestOnly ? firstEventsPerSecond(bench, events, split.main, ingestOnly.events) : NaN;
+  Object.assign(ceiling, ingestOnlyJson(ingestOnly, sameEvents, split.main.length));
+  const orgEvents = orgEventsJson(events.phase, split.main);
+  log(`org events: ${JSON.stringify(orgEvents)}`);
   const latency = await pacedLatencyPhase(bench, split.paced, events.eventsPerSecond, log, opts.latencyRate);
   const naive = await naiveBaselinePhase(bench, city, split.naive, log);
   const check = await recomputeCheckPhase(bench, city, log);
@@ -246,7 +295,7 @@ async function runPhases(bench: BenchStack, city: City, split: EventSplit, opts:
     latency: { ...latency, sent: split.paced },
     naive: { ...naive, sent: split.naive },
   });
-  return { orgs: orgsJson(orgs), import: importResult, ...later, check: checkJson(check), reports };
+  return { orgs: orgsJson(orgs), import: importResult, ...later, orgEvents, check: checkJson(check), reports };
 }
 
 main().catch((error: unknown) => {

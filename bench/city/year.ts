@@ -20,6 +20,8 @@ export interface Draft {
   data: Record<string, unknown>;
   person: string;
   after?: number;
+  /** The envelope's source when it is not the members' system's (the org events: the city committee's). */
+  source?: string;
 }
 
 export interface YearInput {

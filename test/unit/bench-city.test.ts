@@ -3,6 +3,8 @@
 // throughput figures as cheap work).
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../../bench/city.js';
+import { STRUCTURE_SOURCE } from '../../bench/city/tree.js';
+import { parseEvent } from '../../shared/domain/events/index.js';
 import { fileHashOf, headerNames, parseCsv, readHeader, rowEvent } from '../../shared/import/member-csv.js';
 import { DomainHarness } from '../helpers/domain-harness.js';
 
@@ -70,5 +72,63 @@ describe('the benchmark city', () => {
       for (const before of small.after[e.id] ?? []) expect(index.get(before)).toBeLessThan(index.get(e.id)!);
       lastOf.set(person, e.id);
     }
+  });
+
+  describe('its org events of the year', () => {
+    const isOrgEvent = (e: { type: string }) => e.type.startsWith('org.') || e.type === 'target.set';
+    const orgEvents = city.events.filter(isOrgEvent);
+
+    it('are the same for the same seed and hold every kind a province sends, tens to a few hundred of them', () => {
+      // Prepare
+      const again = generateCity({ members: 1500, seed: 7, badRows: true }).events.filter(isOrgEvent);
+      // Act
+      const types = new Set(orgEvents.map((e) => e.type));
+      const kinds = new Set(
+        orgEvents
+          .filter((e) => e.type === 'target.set')
+          .map((e) => `${'term' in e.data ? 'term' : 'year'}/${String(e.data.kind ?? 'own')}`),
+      );
+      // Assess
+      expect(again).toEqual(orgEvents);
+      expect([...types].sort()).toEqual(['org.dissolved', 'org.evaluated', 'org.moved', 'org.renamed', 'org.updated', 'target.set']);
+      expect(kinds).toEqual(new Set(['year/own', 'year/assigned', 'term/own']));
+      expect(orgEvents.length).toBeGreaterThan(20);
+      expect(orgEvents.length).toBeLessThan(500);
+      expect(city.orgEvents.every((e) => e.type === 'org.registered')).toBe(true);
+    });
+
+    it('are valid by the event schemas, come from the city committee’s system and are spread over the year among the others', () => {
+      // Act
+      const parsed = orgEvents.map((e) => parseEvent(JSON.stringify(e)));
+      const positions = orgEvents.map((e) => city.events.indexOf(e));
+      // Assess
+      expect(parsed.filter((p) => !p.ok)).toEqual([]);
+      expect(new Set(orgEvents.map((e) => e.source))).toEqual(new Set([STRUCTURE_SOURCE]));
+      expect(Math.min(...positions)).toBeLessThan(city.events.length / 4);
+      expect(Math.max(...positions)).toBeGreaterThan(city.events.length / 2);
+    });
+
+    it('move and merge only organizations that exist and are active then, and name no merged cell after its merger', () => {
+      // Prepare
+      const active = new Set(city.orgEvents.map((e) => String(e.data.orgId)));
+      // Act: walk the year in order
+      const problems: string[] = [];
+      for (const e of orgEvents) {
+        const d = e.data as { orgId: string; parentId?: string; mergedInto?: string };
+        for (const id of [d.orgId, d.parentId, d.mergedInto])
+          if (id !== undefined && !active.has(id)) problems.push(`${e.id} ${e.type} ${id}`);
+        if (e.type === 'org.dissolved') active.delete(d.orgId);
+      }
+      const merged = new Map(orgEvents.filter((e) => e.type === 'org.dissolved').map((e) => [String(e.data.orgId), String(e.data.on)]));
+      const late = city.events.filter((e) => {
+        const on = e.occurredAt.slice(0, 10);
+        if (e.type === 'org.dissolved') return false;
+        return Object.values(e.data).some((v) => typeof v === 'string' && merged.has(v) && on >= merged.get(v)!);
+      });
+      // Assess
+      expect(problems).toEqual([]);
+      expect(merged.size).toBeGreaterThan(0);
+      expect(late.map((e) => e.id)).toEqual([]);
+    });
   });
 });

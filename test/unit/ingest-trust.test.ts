@@ -360,3 +360,97 @@ describe('scope reads the orgs an event reaches and the batch’s copy of the tr
     expect(store.members.get('NEW3')?.cellId).toBe('C3');
   });
 });
+
+describe('a rename or a target is decided on its org and the chain above it, never on the whole tree', () => {
+  const spy = (store: InMemoryIngestStore) => {
+    const asked: Array<{ orgs: string[]; allOrgs?: boolean }> = [];
+    const load = store.loadNeeds.bind(store);
+    store.loadNeeds = async (needs, state) => {
+      asked.push({ orgs: needs.orgs, allOrgs: needs.allOrgs });
+      return load(needs, state);
+    };
+    return asked;
+  };
+
+  it('applies a district’s rename and target inside its subtree, loading only the org and leaving the tree’s counter', async () => {
+    // Prepare
+    const store = await twoDistricts();
+    const asked = spy(store);
+    const versionBefore = store.treeVersion;
+    // Act
+    const renamed = await ingest(
+      store,
+      validEvent('org.renamed', { source: 'csdl-q1', data: { orgId: 'C1', name: 'Chi bộ Khu phố Một' } }),
+      scoped('Q1'),
+    );
+    const target = await ingest(
+      store,
+      validEvent('target.set', { source: 'csdl-q1', data: { orgId: 'C1', year: 2022, admissions: 4 } }),
+      scoped('Q1'),
+    );
+    // Assess
+    expect([renamed.outcome, target.outcome]).toEqual(['applied', 'applied']);
+    expect(store.orgs.get('C1')?.name).toBe('Chi bộ Khu phố Một');
+    expect(asked.some((a) => a.allOrgs)).toBe(false);
+    expect(new Set(asked.flatMap((a) => a.orgs))).toEqual(new Set(['C1']));
+    expect(store.treeVersion).toBe(versionBefore);
+  });
+
+  it("refuses Q1's rename of an org in Q2 as out-of-scope, keeping neither the new name nor the body", async () => {
+    // Prepare
+    const store = await twoDistricts();
+    // Act
+    const out = await ingest(
+      store,
+      validEvent('org.renamed', { source: 'csdl-q1', data: { orgId: 'C9', name: 'Chi bộ bị chiếm' } }),
+      scoped('Q1'),
+    );
+    // Assess
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.orgs.get('C9')?.name).toBe('C9');
+    expect([...store.rejected.values()].map((r) => r.body)).toEqual([NO_BODY]);
+  });
+
+  it('rejects a target for a dissolved org as org-dissolved and leaves its plans as they were', async () => {
+    // Prepare: C2 merged into C1
+    const store = await twoDistricts();
+    const merge = validEvent('org.dissolved', { source: 'csdl-city', data: { orgId: 'C2', on: '2022-03-01', mergedInto: 'C1' } });
+    expect((await ingest(store, merge, scoped('CITY'))).outcome).toBe('applied');
+    const plansBefore = JSON.stringify(store.orgs.get('C2'));
+    // Act
+    const out = await ingest(
+      store,
+      validEvent('target.set', { source: 'csdl-q1', data: { orgId: 'C2', year: 2022, admissions: 3 } }),
+      scoped('Q1'),
+    );
+    // Assess
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'org-dissolved' });
+    expect(JSON.stringify(store.orgs.get('C2'))).toBe(plansBefore);
+  });
+
+  it('judges a rename racing a move of its org on the move: the org left the district, the rename is out of scope', async () => {
+    // Prepare: Q1's rename of C1 reads C1; the city's move of C1 under Q2 commits before the rename does
+    const store = await twoDistricts();
+    const commit = store.commit.bind(store);
+    let raced = false;
+    store.commit = async (marker, writes, opts) => {
+      if (!raced && marker.type === 'org.renamed') {
+        raced = true;
+        const move = validEvent('org.moved', { source: 'csdl-city', data: { orgId: 'C1', parentId: 'Q2' } });
+        expect((await ingest(store, move, scoped('CITY'))).outcome).toBe('applied');
+      }
+      return commit(marker, writes, opts);
+    };
+    const batch = { ...scoped('Q1'), orgTree: batchOrgTree(store) };
+    // Act
+    const out = await ingest(
+      store,
+      validEvent('org.renamed', { source: 'csdl-q1', data: { orgId: 'C1', name: 'Chi bộ đổi tên muộn' } }),
+      batch,
+    );
+    // Assess: the move stands, the rename is not applied over it
+    expect(raced).toBe(true);
+    expect(out).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
+    expect(store.orgs.get('C1')).toMatchObject({ parentId: 'Q2', name: 'Chi bộ Khu phố 1' });
+  });
+});

@@ -35,12 +35,15 @@ function recordsNeeded(event: DomainEvent, state: LoadedState): Needs {
   const needs = none();
   switch (event.type) {
     case 'org.registered':
-    case 'org.renamed':
     case 'org.moved':
+      return { ...needs, allOrgs: true };
+    case 'org.renamed':
     case 'target.set':
     case 'org.updated':
     case 'org.evaluated':
-      return { ...needs, allOrgs: true };
+      // Decided on the org alone: no other org's record changes, nor the tree's shape.
+      // The scope check reads the chain above it from the batch's copy of the tree.
+      return { ...needs, orgs: [event.data.orgId] };
     case 'org.dissolved': {
       // Without a merge target it must be empty: no active or in-transit member and no
       // open dossier on its rolls (its own and those of cells merged into it).

@@ -386,7 +386,9 @@ function senderDecision(event: DomainEvent, senderId: string | undefined, produc
  * event touches. The touched orgs are read as they are now (the decision has most of
  * them already); the chains above them come from the batch's copy of the tree, or from
  * a newer copy when this one is behind what the event read (README "Who may write
- * what"). Org events load the whole tree themselves: it is used as it is.
+ * what"). The org events that load the whole tree (a registration, a move, a
+ * dissolution) are judged on it as it is; a rename, a target, an update or a rating
+ * loads its org alone, and the chain above it comes from the copy like any event's.
  */
 async function scopeDecision(
   store: IngestStore,
