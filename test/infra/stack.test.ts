@@ -443,13 +443,16 @@ describe('producer registry', () => {
     expect(JSON.stringify(gets[0]!.Resource)).toContain(logicalId(stack.ingest.producers!));
   });
 
-  it('only the ingest and the reminders roles may read it (the daily silence check), and no role may write it', () => {
-    expect(
-      statementsOf(stack.reminders.handler.role)
-        .flatMap(actionsOf)
-        .filter((a) => a.startsWith('ssm:')),
-    ).toEqual(['ssm:GetParameter']);
-    for (const part of [stack.figures, stack.api]) {
+  it('only the ingest, the reminders (the daily silence check) and the report (its readers) roles may read it, and no role may write it', () => {
+    for (const part of [stack.reminders, stack.api]) {
+      expect(
+        statementsOf(part.handler.role)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('ssm:')),
+      ).toEqual(['ssm:GetParameter']);
+    }
+    expect(environmentOf(stack.api.handler.function).PRODUCERS_PARAMETER).toEqual({ Ref: logicalId(stack.ingest.producers!) });
+    for (const part of [stack.figures]) {
       expect(
         statementsOf(part.handler.role)
           .flatMap(actionsOf)
