@@ -38,6 +38,12 @@ export interface RejectedEvent {
    * erasure of any of them finds it and forgets it too.
    */
   linkedPersonIds?: string[];
+  /**
+   * Set when read past its time (RETENTION_DAYS.rejected after `rejectedAt`): every list
+   * and count leaves it out; only an erasure still reaches it, to delete it before the
+   * table's TTL does (docs/security.md "What expires").
+   */
+  expired?: true;
 }
 
 /** An event waiting for its predecessor, kept per sending identity like a rejection. */
