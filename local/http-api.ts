@@ -83,6 +83,8 @@ export interface LocalStatus {
   ingestOldestAgeSeconds: number;
   /** How far the figures are behind the records (the stream's iterator age), in seconds. */
   figuresLagSeconds: number;
+  /** Seconds since the oldest message on the dead-letter queue was sent. */
+  deadLetterOldestAgeSeconds?: number;
 }
 
 /** What only the local stack answers (`/_local/…`, for the CLI and tests), or undefined for another path. */

@@ -16,6 +16,7 @@ import { isSealed, open, seal, type PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 import { TTL_ATTRIBUTE } from '../resources.js';
 import { expiresAtOf, isLive, liveFilter, RETENTION_DAYS } from './retention.js';
+import { countRejectedBody } from './quotas.js';
 
 /** The Records table and the vault whose keys seal the bodies. */
 export type RejectedEventsTable = RecordsTable & { vault: PersonalVault };
@@ -71,8 +72,11 @@ export async function rejectedOf(vault: PersonalVault, items: Record<string, unk
   });
 }
 
-export async function storeRejected({ documentClient, tableName, vault }: RejectedEventsTable, rejected: RejectedEvent): Promise<void> {
+export async function storeRejected(table: RejectedEventsTable, rejected: RejectedEvent): Promise<void> {
+  const { documentClient, tableName, vault } = table;
   await documentClient.send(new PutCommand({ TableName: tableName, Item: await rejectedItem(vault, rejected) }));
+  // Counted against its sender's quota of bodies kept (docs/security.md "Quotas").
+  if (rejected.body !== NO_BODY && rejected.senderId) await countRejectedBody(table, rejected.senderId, rejected.rejectedAt, 1);
   for (const personId of rejected.body === NO_BODY ? [] : (rejected.linkedPersonIds ?? [])) {
     await documentClient.send(
       new PutCommand({
@@ -143,22 +147,29 @@ export async function rejectedBodiesAbout(
  * Its links to other persons go with it.
  */
 export async function deleteRejected(
-  { documentClient, tableName }: RecordsTable,
+  table: RecordsTable,
   rejected: Pick<RejectedEvent, 'id' | 'rejectedAt' | 'linkedPersonIds'>,
 ): Promise<void> {
+  const { documentClient, tableName } = table;
+  let old: Record<string, unknown> | undefined;
   try {
-    await documentClient.send(
+    const out = await documentClient.send(
       new DeleteCommand({
         TableName: tableName,
         Key: rejectedKey(rejected.id),
         ConditionExpression: 'rejectedAt = :at',
         ExpressionAttributeValues: { ':at': rejected.rejectedAt },
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    old = out.Attributes;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return;
   }
+  // Its place under its sender's quota of bodies kept is free again.
+  if (old?.sealedBody !== undefined && typeof old.senderId === 'string' && isLive(old))
+    await countRejectedBody(table, old.senderId, rejected.rejectedAt, -1);
   for (const personId of rejected.linkedPersonIds ?? []) {
     await documentClient.send(new DeleteCommand({ TableName: tableName, Key: rejectedLinkKey(rejected.id, personId) }));
   }
