@@ -3,8 +3,7 @@
 // năm 2018 đã kết nạp được 158 đảng viên, bằng 79% kế hoạch của …, bằng 69,6% kế hoạch của
 // … giao; từ đầu nhiệm kỳ kết nạp được 833/1.000 đảng viên mới, bằng 83,3% chỉ tiêu".
 // Pure: it reads the report's JSON (figures and org names, never a person) and nothing else.
-import type { AdmissionFigures } from './figures/types.js';
-import type { Report, ReportAdmissions } from './figures/report.js';
+import type { Report } from './figures/report.js';
 import { addDays, yearOf } from './dates.js';
 import { vietnameseDate, vietnameseNumber, vietnamesePercent } from './vietnamese.js';
 

@@ -121,7 +121,7 @@ export async function eventsThisMinute(
   await Promise.all(
     [...bySender].map(async ([quotaKey, ids]) => {
       const total = await store.countEvents(quotaKey, minuteOf(now), ids.length);
-      ids.forEach((id, i) => counted.set(id, total - ids.length + i + 1));
+      for (const [i, id] of ids.entries()) counted.set(id, total - ids.length + i + 1);
     }),
   );
   return counted;
