@@ -74,8 +74,14 @@ export async function rejectedOf(vault: PersonalVault, items: Record<string, unk
 
 export async function storeRejected(table: RejectedEventsTable, rejected: RejectedEvent): Promise<void> {
   const { documentClient, tableName, vault } = table;
-  await documentClient.send(new PutCommand({ TableName: tableName, Item: await rejectedItem(vault, rejected) }));
-  // Counted against its sender's quota of bodies kept (docs/security.md "Quotas").
+  const put = await documentClient.send(
+    new PutCommand({ TableName: tableName, Item: await rejectedItem(vault, rejected), ReturnValues: 'ALL_OLD' }),
+  );
+  // Counted against its sender's quota of bodies kept (docs/security.md "Quotas"); the
+  // same event rejected again replaces its body, and its place moves to today.
+  const old = put.Attributes;
+  if (old?.sealedBody !== undefined && typeof old.senderId === 'string' && typeof old.rejectedAt === 'string' && isLive(old))
+    await countRejectedBody(table, old.senderId, old.rejectedAt, -1);
   if (rejected.body !== NO_BODY && rejected.senderId) await countRejectedBody(table, rejected.senderId, rejected.rejectedAt, 1);
   for (const personId of rejected.body === NO_BODY ? [] : (rejected.linkedPersonIds ?? [])) {
     await documentClient.send(

@@ -74,3 +74,27 @@ describe('rejected events expire', () => {
     expect(await item(rejectedLinkKey('old', 'P-LINKED'))).toBeUndefined();
   });
 });
+
+describe('rejected bodies kept, counted', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ figures: false });
+  });
+  afterAll(() => stack?.stop());
+
+  it('the same failing event sent again holds one place, and a redrive gives it back', async () => {
+    // Prepare
+    const again = (daysAgo: number) => ({ ...rejectedAbout('same', 'P-2', daysAgo), linkedPersonIds: [] });
+
+    // Act
+    for (const daysAgo of [3, 2, 1]) await stack.stores.ingest.storeRejected(again(daysAgo));
+    await stack.stores.ingest.storeRejected({ ...rejectedAbout('other', 'P-3', 1), linkedPersonIds: [] });
+    const heldBefore = await stack.stores.ingest.countRejectedKept('AROAX');
+    const stored = (await stack.stores.redrive.listRejected()).find((r) => r.id === 'same')!;
+    await stack.stores.redrive.deleteRejected(stored);
+    const heldAfter = await stack.stores.ingest.countRejectedKept('AROAX');
+
+    // Assess
+    expect([heldBefore, heldAfter]).toEqual([2, 1]);
+  });
+});
