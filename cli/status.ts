@@ -22,9 +22,10 @@ async function localStatus(apiUrl: string): Promise<LocalStatus> {
   return (await response.json()) as LocalStatus;
 }
 
-/** The newest value of the last 15 minutes of two CloudWatch metrics (0 when none). */
+/** The newest value of the last 15 minutes of three CloudWatch metrics (0 when none). */
 async function cloudWatchStatus(env: Record<string, string>, region: string | undefined): Promise<Lag> {
   const queueName = (env.INGEST_QUEUE_URL ?? '').split('/').pop() ?? '';
+  const dlqName = (env.INGEST_DLQ_URL ?? '').split('/').pop() ?? '';
   const end = new Date();
   const start = new Date(end.getTime() - 15 * 60_000);
   const query = (id: string, namespace: string, metricName: string, dimension: { Name: string; Value: string }): MetricDataQuery => ({
@@ -39,11 +40,16 @@ async function cloudWatchStatus(env: Record<string, string>, region: string | un
       MetricDataQueries: [
         query('age', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { Name: 'QueueName', Value: queueName }),
         query('lag', 'AWS/Lambda', 'IteratorAge', { Name: 'FunctionName', Value: env.FIGURES_FUNCTION_NAME ?? '' }),
+        query('dlq', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { Name: 'QueueName', Value: dlqName }),
       ],
     }),
   );
   const latest = (id: string) => out.MetricDataResults?.find((r) => r.Id === id)?.Values?.[0] ?? 0;
-  return { ingestOldestAgeSeconds: latest('age'), figuresLagSeconds: Math.round(latest('lag') / 1000) };
+  return {
+    ingestOldestAgeSeconds: latest('age'),
+    figuresLagSeconds: Math.round(latest('lag') / 1000),
+    deadLetterOldestAgeSeconds: latest('dlq'),
+  };
 }
 
 /**

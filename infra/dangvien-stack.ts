@@ -51,7 +51,7 @@ export class DangVienStack extends Stack {
       subscriptions: props.reminderSubscriptions,
       producers: this.ingest.producers,
     });
-    this.api = new Api(this, 'Api', { records: this.records });
+    this.api = new Api(this, 'Api', { records: this.records, producers: this.ingest.producers });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       ingestQueue: this.ingest.queue,
       deadLetterQueue: this.ingest.deadLetterQueue,

@@ -38,6 +38,9 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
       'REJECTED-LINK',
       'DEFERRED',
       'REDRIVE',
+      // A producer's quota notes (`status`) and its counters: events per minute, rejected bodies kept.
+      'QUOTA',
+      'QUOTA-COUNT#*',
       'PERSON#*',
       'ERASED#*',
       'VAULT',

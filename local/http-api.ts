@@ -21,6 +21,14 @@ export interface LocalApi {
 
 const REPORT_ROUTE = /^\/orgs\/([^/]+)\/report$/;
 
+/**
+ * The header naming the caller locally, as `dangvien send --sender` names a producer:
+ * in AWS the IAM authorizer says who signed the request; here nobody signs, so the
+ * caller says who it is (docs/security.md "Reads scoped by subtree"). Without it, the
+ * caller is `local`, as an unnamed sender is.
+ */
+export const LOCAL_CALLER_HEADER = 'x-dangvien-caller';
+
 /** The longest one `/_local/figures` request waits; the CLI asks again until its own deadline. */
 const FIGURES_WAIT_MAX_MS = 60_000;
 
@@ -35,6 +43,8 @@ function gatewayHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 function gatewayQuery(params: URLSearchParams): Record<string, string> {
   return Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.getAll(name).join(',')]));
 }
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** The API's OpenAPI document, as generated into schemas/ (`npm run schema`). */
 const OPENAPI_DOCUMENT = new URL('../schemas/openapi.json', import.meta.url);
@@ -51,6 +61,8 @@ function toEvent(method: string, url: URL, orgId: string, headers: IncomingHttpH
     pathParameters: { orgId: decodeURIComponent(orgId) },
     isBase64Encoded: false,
     requestContext: {
+      // What API Gateway's IAM authorizer passes (the caller's userId), from the local header.
+      ...{ authorizer: { iam: { userId: headerValue(headers[LOCAL_CALLER_HEADER]) ?? 'local' } } },
       accountId: 'local',
       apiId: 'local',
       domainName: url.host,
@@ -71,6 +83,8 @@ export interface LocalStatus {
   ingestOldestAgeSeconds: number;
   /** How far the figures are behind the records (the stream's iterator age), in seconds. */
   figuresLagSeconds: number;
+  /** Seconds since the oldest message on the dead-letter queue was sent. */
+  deadLetterOldestAgeSeconds?: number;
 }
 
 /** What only the local stack answers (`/_local/…`, for the CLI and tests), or undefined for another path. */

@@ -150,10 +150,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     masterSecret: fileMasterSecret(personalDataKeyFile, () => sealedDataExists(records)),
     localSenders: true,
   });
+  // One registry for both: who may write (producers) and who may read (readers).
+  const loadRegistry = createProducerRegistry(opts.producersFile ? { file: opts.producersFile } : { off: true });
   const deps: LocalHandlerDeps = {
     ingest: {
       store: stores.ingest,
-      loadRegistry: createProducerRegistry(opts.producersFile ? { file: opts.producersFile } : { off: true }),
+      loadRegistry,
       sourceActivity: stores.sourceActivity,
       waitBeforeRetry: sqsWaitBeforeRetry({
         sqs: clients.sqs,
@@ -163,7 +165,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     },
     figures: { store: stores.figures },
     reminders: { store: stores.reminders, digestOrgs: opts.digestOrgs ?? [] },
-    report: { reader: stores.figures },
+    report: { reader: stores.figures, loadRegistry },
   };
   const log = opts.log ?? (() => undefined);
   const onError = (error: unknown) => log(`runner: ${(error as Error).name}: ${(error as Error).message}`);

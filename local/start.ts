@@ -138,6 +138,7 @@ async function main(): Promise<void> {
       figuresCaughtUp: (instant, timeoutMs) => stack.figuresCaughtUp(instant, timeoutMs),
       status: () => ({
         ingestOldestAgeSeconds: emulators.oldestMessageAgeSeconds(stack.env.INGEST_QUEUE_URL!),
+        deadLetterOldestAgeSeconds: emulators.oldestMessageAgeSeconds(stack.env.INGEST_DLQ_URL!),
         figuresLagSeconds: stack.figuresLagSeconds(),
       }),
       log,

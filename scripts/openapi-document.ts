@@ -91,8 +91,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
               },
             },
             '400': errorResponse('a bad query parameter (year, date, format, lang)'),
-            '403': errorResponse('the request is not signed by a principal allowed to call the API'),
-            '404': errorResponse('the org is not registered'),
+            '403': errorResponse(
+              'the request is not signed by a principal allowed to call the API, or the org lies outside the subtrees its identity is registered to read (the same answer whether the org exists or not)',
+            ),
+            '404': errorResponse('the org is not registered (only to a caller that may read it)'),
+            '503': errorResponse('the registry of readers cannot be read: no report is answered until it can'),
           },
         },
       },

@@ -14,6 +14,7 @@ import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import {
   batchOrgTree,
+  eventsThisMinute,
   ingestEvent,
   PredecessorMissingError,
   type BatchOrgTree,
@@ -29,10 +30,17 @@ const logger = loggerFor('ingest');
 
 const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
 
-/** Counts an outcome; a rejection over its producer's quota also feeds the alarm WaitingQuotaReached (infra/constructs/monitoring.ts). */
+/**
+ * Counts an outcome; a rejection over one of its producer's quotas also feeds that quota's
+ * alarm (WaitingQuotaReached, EventsPerMinuteQuotaReached, RejectedKeptQuotaReached;
+ * infra/constructs/monitoring.ts).
+ */
 function countOutcome(result: IngestOutcome): void {
   metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
-  if (result.outcome === 'rejected' && result.reason === 'too-many-waiting') metrics.addMetric('WaitingQuotaReached', MetricUnit.Count, 1);
+  if (result.outcome !== 'rejected') return;
+  if (result.reason === 'too-many-waiting') metrics.addMetric('WaitingQuotaReached', MetricUnit.Count, 1);
+  if (result.reason === 'too-many-events') metrics.addMetric('EventsPerMinuteQuotaReached', MetricUnit.Count, 1);
+  if (result.bodyOverQuota) metrics.addMetric('RejectedKeptQuotaReached', MetricUnit.Count, 1);
 }
 
 /** What the ingest handler is built from (environment.ts builds it from the deployment's environment). */
@@ -64,6 +72,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
       orgTree: BatchOrgTree,
       vault: { lost?: Error },
       counted: Array<{ source: string; outcome: CountedOutcome }>,
+      rate: Map<string, number>,
     ) =>
     async (record: SQSRecord) => {
       const meta = {
@@ -77,6 +86,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
           registered: loaded?.registry.producers,
           orgTree,
           groupId: record.attributes.MessageGroupId,
+          eventsThisMinute: rate.get(record.messageId),
         },
       };
       // Every line about this message carries its event id (Logs Insights: `filter eventId = …`)
@@ -125,9 +135,10 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
       // One copy of the org tree for the batch's scope checks (§11): read only with scoping
       // on, one counter read, another only when an event finds the copy behind.
       const counted: Array<{ source: string; outcome: CountedOutcome }> = [];
+      const rate = await eventsThisMinute(store, rateCounted(event.Records, loaded));
       const response = await processGroupsConcurrently(
         event.Records,
-        recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault, counted),
+        recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault, counted, rate),
       );
       if (vault.lost) failWithoutMasterSecret(vault.lost);
       // The waiting event and the records of its group skipped after it come back together, soon.
@@ -157,6 +168,21 @@ async function countSources(
 }
 
 /** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
+/**
+ * The messages counted against their sender's events per minute (docs/security.md
+ * "Quotas"): with scoping on, a registered producer's first receives. A retry was counted
+ * when first received; a redrive is the operator's, judged on its grant.
+ */
+function rateCounted(records: readonly SQSRecord[], loaded: LoadedRegistry | undefined): Array<{ messageId: string; senderId: string }> {
+  if (!loaded) return [];
+  return records.flatMap((r) => {
+    const senderId = r.attributes.SenderId;
+    const first = Number(r.attributes.ApproximateReceiveCount ?? '1') <= 1;
+    const redrive = r.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue !== undefined;
+    return senderId && first && !redrive && producerFor(loaded.registry, senderId) ? [{ messageId: r.messageId, senderId }] : [];
+  });
+}
+
 function noteDeferred(about: Record<string, string>, reason: string, receiveCount: number): void {
   logger.warn('event deferred', { ...about, reason, receiveCount });
   // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).

@@ -16,7 +16,14 @@ import {
   MEDIA_TYPES,
   renderTableExport,
 } from '../../shared/report/export.js';
-import { buildReport, buildReportText, UnknownOrgError, type ReportReader } from '../../shared/use-cases/build-report/index.js';
+import { ProducerRegistryError, readerFor, type RegistryLoader } from '../../shared/data/producer-registry.js';
+import {
+  buildReport,
+  buildReportText,
+  ReadOutOfScopeError,
+  UnknownOrgError,
+  type ReportReader,
+} from '../../shared/use-cases/build-report/index.js';
 
 const logger = loggerFor('report-api');
 
@@ -38,10 +45,34 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
 /** What the report handler is built from (environment.ts builds it from the deployment's environment). */
 export interface ReportHandlerDeps {
   reader: ReportReader;
+  /** The registry whose `readers` say who may read what; undefined from the loader: scoping off, everyone reads everything. */
+  loadRegistry: RegistryLoader;
 }
 
-/** Builds the handler: parse the path and query, build the report, answer it in the asked format. */
-export function createReportHandler({ reader }: ReportHandlerDeps) {
+/** One answer for "not yours" and "does not exist" alike (docs/security.md "Reads scoped by subtree"). */
+const FORBIDDEN = { message: 'this identity may not read this report' };
+
+/**
+ * The caller as API Gateway's IAM authorizer names it: `userId`, an IAM user's id or a
+ * role's `AROA…:session` (the local HTTP API sets it from a header of its own).
+ */
+function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+  const authorizer = (event.requestContext as { authorizer?: { iam?: { userId?: string } } }).authorizer;
+  return authorizer?.iam?.userId;
+}
+
+/**
+ * The org roots the caller may read: undefined for everything (scoping off), `[]` for
+ * nothing. @throws ProducerRegistryError when the registry cannot be read (fail closed).
+ */
+async function readableBy(loadRegistry: RegistryLoader, event: APIGatewayProxyEventV2): Promise<readonly string[] | undefined> {
+  const loaded = await loadRegistry();
+  if (!loaded) return undefined;
+  return readerFor(loaded.registry, callerOf(event))?.orgs ?? [];
+}
+
+/** Builds the handler: parse the path and query, check who asks, build the report, answer it in the asked format. */
+export function createReportHandler({ reader, loadRegistry }: ReportHandlerDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
@@ -56,11 +87,14 @@ export function createReportHandler({ reader }: ReportHandlerDeps) {
       const { format = formatFromAccept(event.headers?.accept), lang, ...when } = query.data;
       if (lang && format === 'json') return json(400, { message: `bad query: ${LANG_NEEDS_TABLE}` });
       try {
+        const readable = await readableBy(loadRegistry, event);
+        if (readable?.length === 0) return json(403, FORBIDDEN);
+        const asked = { ...when, readable };
         if (format === 'text') {
-          const text = await buildReportText(reader, orgId, when);
+          const text = await buildReportText(reader, orgId, asked);
           return { statusCode: 200, headers: { 'content-type': `${MEDIA_TYPES.text}; charset=utf-8`, vary: 'accept' }, body: text };
         }
-        const report = await buildReport(reader, orgId, when);
+        const report = await buildReport(reader, orgId, asked);
         if (format === 'json') return json(200, report);
         const file = await renderTableExport(report, format, lang);
         return {
@@ -76,7 +110,13 @@ export function createReportHandler({ reader }: ReportHandlerDeps) {
           isBase64Encoded: true,
         };
       } catch (error) {
+        if (error instanceof ReadOutOfScopeError) return json(403, FORBIDDEN);
         if (error instanceof UnknownOrgError) return json(404, { message: error.message });
+        if (error instanceof ProducerRegistryError) {
+          // Fail closed, as the ingest does: no registry read, no report for anyone.
+          logger.error('producer registry unreadable', { reason: error.message });
+          return json(503, { message: 'reports are unavailable: the registry of readers cannot be read' });
+        }
         logger.error('report failed', { orgId, error: (error as Error).name });
         throw error;
       }

@@ -1,11 +1,14 @@
 // infra: the report over HTTP (docs/report.md). `GET /orgs/{orgId}/report`, signed with
-// SigV4 (IAM auth): the caller's IAM policy decides who may read which reports.
+// SigV4 (IAM auth): the caller's IAM policy decides who may call it, the registry's
+// `readers` which org's report it may read.
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { grantItems, grantTableKey } from '../access.js';
 import { FUNCTION_PARTITIONS } from '../partitions.js';
@@ -14,6 +17,11 @@ import type { Records } from './records.js';
 
 export interface ApiProps {
   readonly records: Records;
+  /**
+   * The producer registry, whose `readers` say who may read which reports
+   * (docs/security.md "Reads scoped by subtree"); without it reads are not scoped.
+   */
+  readonly producers?: ssm.IStringParameter;
 }
 
 /**
@@ -55,8 +63,14 @@ export class Api extends Construct {
       environment: {
         RECORDS_TABLE_NAME: recordsTable.tableName,
         FIGURES_TABLE_NAME: figuresTable.tableName,
+        ...(props.producers ? { PRODUCERS_PARAMETER: props.producers.parameterName } : {}),
       },
     });
+    if (props.producers) {
+      this.handler.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.producers.parameterArn] }),
+      );
+    }
     // build-report reads the org tree (org-tree.ts: the ORGTREE counter with GetItem,
     // the ORGS partition with Query) and the subtree figures of an org and its children
     // (BatchGetItem). Nothing else of the Records table: no member, dossier or event.

@@ -14,6 +14,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { customerKey } from '../access.js';
+import { HEALTH_LIMITS } from '../../shared/domain/health.js';
 
 /**
  * The heartbeat the reminders function emits (EMF, Powertools Metrics) after each
@@ -51,6 +52,16 @@ export const SILENT_PRODUCERS = { namespace: 'DangVien', metricName: 'SilentProd
  * events waiting as its quota allows (docs/producers.md "Quotas"): functions/ingest/handler.ts names it.
  */
 export const WAITING_QUOTA_REACHED = { namespace: 'DangVien', metricName: 'WaitingQuotaReached', service: 'ingest' } as const;
+
+/** What the ingest emits for an event rejected over its producer's events per minute (too-many-events). */
+export const EVENTS_PER_MINUTE_QUOTA_REACHED = {
+  namespace: 'DangVien',
+  metricName: 'EventsPerMinuteQuotaReached',
+  service: 'ingest',
+} as const;
+
+/** What the ingest emits for a rejection kept without its body: its producer has as many bodies kept as its quota allows. */
+export const REJECTED_KEPT_QUOTA_REACHED = { namespace: 'DangVien', metricName: 'RejectedKeptQuotaReached', service: 'ingest' } as const;
 
 /**
  * The DynamoDB operations whose throttles and system errors are alarmed on: every one the
@@ -123,6 +134,12 @@ export class Monitoring extends Construct {
   readonly silentProducers: cloudwatch.Alarm;
   /** Fires when a producer's event was rejected over its quota of waiting events (`dangvien status` names it). */
   readonly waitingQuotaReached: cloudwatch.Alarm;
+  /** Fires when a producer's event was rejected over its events per minute. */
+  readonly eventsPerMinuteQuotaReached: cloudwatch.Alarm;
+  /** Fires when a rejection was kept without its body: its producer is at its quota of rejected bodies. */
+  readonly rejectedKeptQuotaReached: cloudwatch.Alarm;
+  /** Fires when a message has been in the ingest's dead-letter queue for 10 of the 14 days SQS keeps it. */
+  readonly deadLetterAboutToExpire: cloudwatch.Alarm;
   /** Saved Logs Insights queries: one event's path, and the rejections by reason. */
   readonly queries: { followEvent: logs.QueryDefinition; rejectionsByReason: logs.QueryDefinition };
 
@@ -245,6 +262,25 @@ export class Monitoring extends Construct {
     this.waitingQuotaReached = anyCountOf(
       WAITING_QUOTA_REACHED,
       'A producer has as many events waiting for a predecessor as its quota allows: its new events that would wait are rejected too-many-waiting (kept). `dangvien status` names it; see the runbook "A producer reached its quota".',
+    );
+    this.eventsPerMinuteQuotaReached = anyCountOf(
+      EVENTS_PER_MINUTE_QUOTA_REACHED,
+      'A producer sent more events in a minute than its quota allows: its events over it are rejected too-many-events (kept). `dangvien status` names it; see the runbook "A producer reached its quota".',
+    );
+    this.rejectedKeptQuotaReached = anyCountOf(
+      REJECTED_KEPT_QUOTA_REACHED,
+      'A producer has as many rejected events kept as its quota allows: its further rejections are kept without their bodies. `dangvien status` names it; see the runbook "A producer reached its quota".',
+    );
+    // SQS deletes a dead-lettered message 14 days after its move and records nothing: say so 4 days before.
+    this.deadLetterAboutToExpire = alarm(
+      'DeadLetterQueueAboutToExpire',
+      'An event has been in the ingest dead-letter queue for more than 10 days: SQS deletes it for good at 14, with nothing recorded. Redrive it (`dangvien dlq redrive`) or decide it is not wanted; see the runbook "A dead-lettered event about to be lost".',
+      {
+        metric: props.deadLetterQueue.metricApproximateAgeOfOldestMessage(oneMinuteMax),
+        threshold: HEALTH_LIMITS.deadLetterWarnSeconds,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      },
     );
     const failedBatches = props.failedBatches.metricApproximateNumberOfMessagesVisible(oneMinuteMax);
     alarm(

@@ -22,7 +22,7 @@ import {
   transferKey,
 } from './keys.js';
 import { clearDeferred, countWaiting, isDeferred, storeDeferred } from './deferred-events.js';
-import { noteQuotaReached } from './quotas.js';
+import { countEvents, countRejectedKept, noteQuotaReached } from './quotas.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { findApplied, markerItem } from './event-marker.js';
 import { loadAllOrgs, orgTreeChanged } from './org-records.js';
@@ -124,6 +124,8 @@ export function createDynamoIngestStore(opts: DynamoIngestStoreOptions): IngestS
     isDeferred: (waiting) => isDeferred(table, waiting),
     countWaiting: (quotaKey) => countWaiting(table, quotaKey),
     noteQuotaReached: (reached) => noteQuotaReached(table, reached),
+    countEvents: (quotaKey, minute, n) => countEvents(table, quotaKey, minute, n),
+    countRejectedKept: (quotaKey) => countRejectedKept(table, quotaKey),
     // The copy the figures and the report keep too: one counter read, the whole tree only when it moved.
     currentOrgTree: () => orgTree.currentOrgTree(),
 

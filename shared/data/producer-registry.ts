@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import type { Producer } from '../domain/ingest/scope.js';
+import type { Reader } from '../domain/read-scope.js';
 import { lazy } from '../lazy.js';
 
 /** Only with PRODUCERS_PARAMETER, and once a minute: no part of the cold start. */
@@ -37,10 +38,27 @@ const RegistrySchema = z
         quotas: z
           .strictObject({
             waiting: z.int().min(1).max(1_000_000).optional(),
+            eventsPerMinute: z.int().min(1).max(1_000_000).optional(),
+            rejectedKept: z.int().min(0).max(10_000_000).optional(),
           })
           .optional(),
       }),
     ),
+    /**
+     * Who may read which reports (docs/security.md "Reads scoped by subtree"): an identity
+     * as API Gateway's IAM authorizer names the caller (`userId`, the form of SQS's
+     * SenderId), and the org ids whose subtrees it may read. An identity without an entry
+     * reads nothing.
+     */
+    readers: z
+      .array(
+        z.strictObject({
+          identity: z.string().regex(SENDER_ID_PATTERN),
+          name: z.string().min(1).max(200),
+          orgs: z.array(z.string().min(1).max(128)).min(1),
+        }),
+      )
+      .optional(),
   })
   .superRefine((registry, ctx) => {
     // One entry per identity, one owner per source: else the first match would silently
@@ -57,6 +75,12 @@ const RegistrySchema = z
           ctx.addIssue({ code: 'custom', path: ['producers', i, 'sources'], message: `a source of producers[${owner}] too` });
         owners.set(source, i);
       }
+    });
+    // One entry per reader too: a second, wider entry would otherwise go unnoticed.
+    const readers = new Set<string>();
+    (registry.readers ?? []).forEach((r, i) => {
+      if (readers.has(r.identity)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'identity'], message: 'duplicate identity' });
+      readers.add(r.identity);
     });
   });
 
@@ -149,4 +173,13 @@ async function readRegistryFile(file: string): Promise<LoadedRegistry> {
 export function producerFor(registry: ProducerRegistry, senderId: string | undefined): Producer | undefined {
   if (!senderId) return undefined;
   return registry.producers.find((p) => p.senderId === senderId || senderId.startsWith(`${p.senderId}:`));
+}
+
+/**
+ * The reader behind a caller's identity (API Gateway's `userId`: an IAM user's id, or a
+ * role's `AROA…:session`, which matches a registration of the role id alone), if any.
+ */
+export function readerFor(registry: ProducerRegistry, callerId: string | undefined): Reader | undefined {
+  if (!callerId) return undefined;
+  return registry.readers?.find((r) => r.identity === callerId || callerId.startsWith(`${r.identity}:`));
 }

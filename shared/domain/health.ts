@@ -4,6 +4,7 @@
 import { describeWait, waitedSeconds, type WaitNote } from './ingest/waiting.js';
 import { describeSilence, type SilentProducer, type SourceSeen } from './sources.js';
 import { INGEST_RETRY_QUEUE, pastShortWaits, secondsInWords, type RetryQueue } from './ingest/retry-schedule.js';
+import { DEFAULT_QUEUE_RETENTION_DAYS, INGEST_DLQ } from '../resources.js';
 
 /** A waiting event as `status` names it: its key, who sent it and its note (domain/ingest/waiting.ts). */
 export interface WaitingSummary extends WaitNote {
@@ -18,7 +19,8 @@ export interface HealthSnapshot {
   /** The instant of the reading (ISO-8601). */
   checkedAt: string;
   ingest: { visible: number; inFlight: number; oldestAgeSeconds: number };
-  deadLetterQueue: { messages: number };
+  /** Its messages, and how long the oldest has been in it (seconds; SQS deletes it after the DLQ's retention). */
+  deadLetterQueue: { messages: number; oldestAgeSeconds?: number };
   /** Events stored as rejected (they need a fix and a redrive, or nothing). */
   rejected: number;
   /** Events waiting for a predecessor, with when the oldest first waited, and the oldest ones themselves. */
@@ -70,7 +72,15 @@ export const HEALTH_LIMITS = {
   waitingSeconds: 60,
   /** The daily job at 07:00 plus two hours of slack. */
   remindersHours: 26,
+  /**
+   * A dead-lettered event this old is named with the day SQS will delete it (its DLQ keeps
+   * it 14 days): four days to redrive it. The DeadLetterQueueAboutToExpire alarm agrees.
+   */
+  deadLetterWarnSeconds: 10 * 86_400,
 } as const;
+
+/** Days the ingest's dead-letter queue keeps a message from its move (resources.ts). */
+export const DEAD_LETTER_RETENTION_DAYS = INGEST_DLQ.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS;
 
 const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000;
 
@@ -84,17 +94,21 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
   if (s.deadLetterQueue.messages > 0) {
     out.push(`${s.deadLetterQueue.messages} event(s) in the dead-letter queue: \`dangvien rejected list\`, fix, \`dangvien dlq redrive\``);
   }
+  const dlqAge = s.deadLetterQueue.oldestAgeSeconds ?? 0;
+  if (s.deadLetterQueue.messages > 0 && dlqAge > limits.deadLetterWarnSeconds) {
+    // SQS deletes a dead-lettered message for good, and records nothing: say the day.
+    const lostOn = new Date(Date.parse(s.checkedAt) + (DEAD_LETTER_RETENTION_DAYS * 86_400 - dlqAge) * 1000).toISOString().slice(0, 10);
+    out.push(
+      `the oldest event in the dead-letter queue has been there ${Math.floor(dlqAge / 86_400)} days: SQS deletes it for good on ${lostOn} unless it is redriven (\`dangvien dlq redrive\`), see docs/runbook.md#a-dead-lettered-event-about-to-be-lost`,
+    );
+  }
   if (s.ingest.oldestAgeSeconds > limits.ingestOldestAgeSeconds) {
     out.push(
       `the oldest event on the ingest queue waited ${Math.round(s.ingest.oldestAgeSeconds / 60)} min: the ingest is not keeping up or is failing`,
     );
   }
   out.push(...longWaits(s, limits.waitingSeconds, queue));
-  for (const q of s.quotasReached) {
-    out.push(
-      `producer ${q.senderId} reached its quota of ${q.limit} ${q.kind} events (last at ${q.at}): its events over it are rejected \`too-many-${q.kind}\`, see docs/runbook.md`,
-    );
-  }
+  for (const q of s.quotasReached) out.push(describeQuota(q));
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);
   }
@@ -140,4 +154,14 @@ function longWaits(s: HealthSnapshot, limitSeconds: number, queue: RetryQueue): 
     );
   }
   return lines;
+}
+
+/** A producer that reached a quota, in the words of its quota (docs/security.md "Quotas"). */
+function describeQuota(q: HealthSnapshot['quotasReached'][number]): string {
+  const what: Record<string, string> = {
+    waiting: `${q.limit} events waiting: its new events that would wait are rejected \`too-many-waiting\``,
+    eventsPerMinute: `${q.limit} events a minute: its events over it are rejected \`too-many-events\` (kept)`,
+    rejectedKept: `${q.limit} rejected events kept: its further rejections are kept without their bodies`,
+  };
+  return `producer ${q.senderId} reached its quota of ${what[q.kind] ?? `${q.limit} ${q.kind}`} (last at ${q.at}), see docs/runbook.md#a-producer-reached-its-quota`;
 }

@@ -3,8 +3,7 @@
 // năm 2018 đã kết nạp được 158 đảng viên, bằng 79% kế hoạch của …, bằng 69,6% kế hoạch của
 // … giao; từ đầu nhiệm kỳ kết nạp được 833/1.000 đảng viên mới, bằng 83,3% chỉ tiêu".
 // Pure: it reads the report's JSON (figures and org names, never a person) and nothing else.
-import type { AdmissionFigures } from './figures/types.js';
-import type { Report, ReportAdmissions } from './figures/report.js';
+import type { Report } from './figures/report.js';
 import { addDays, yearOf } from './dates.js';
 import { vietnameseDate, vietnameseNumber, vietnamesePercent } from './vietnamese.js';
 
@@ -68,7 +67,7 @@ function termSentence(r: Report, ctx: ReportTextContext): string | undefined {
 const SUB_TARGET_WORDS = { privateSector: 'trong doanh nghiệp tư nhân', student: 'là học sinh, sinh viên' } as const;
 
 /** "kết nạp được 80 đảng viên trong doanh nghiệp tư nhân, bằng 88,9% chỉ tiêu". */
-function subTargetSentences(a: ReportAdmissions): string[] {
+function subTargetSentences(a: Report['admissions']): string[] {
   return (Object.keys(SUB_TARGET_WORDS) as (keyof typeof SUB_TARGET_WORDS)[]).flatMap((g) => {
     const sub = a.subTargets[g];
     if (!sub) return [];
@@ -85,8 +84,10 @@ function subTargetSentences(a: ReportAdmissions): string[] {
 function breakdownSentence(r: Report, wholeYear: boolean): string | undefined {
   const a = r.admissions;
   if (a.total === 0) return undefined;
-  const before: AdmissionFigures = r.previousYear.admissions;
-  const items: { count: number; words: string; share: number | null; was?: number }[] = [
+  const before = r.previousYear.admissions;
+  // A count the report suppresses (null: a small organization's few) is not said at all,
+  // nor its change from the previous year (docs/report.md "Small counts suppressed").
+  const items: { count: number | null; words: string; share: number | null; was?: number | null }[] = [
     { count: a.female, words: 'nữ', share: a.sharesPct.female, was: before.female },
     { count: a.youthUnion, words: 'đoàn viên', share: a.sharesPct.youthUnion, was: before.youthUnion },
     {
@@ -104,11 +105,11 @@ function breakdownSentence(r: Report, wholeYear: boolean): string | undefined {
   ];
   let yearSaid = false;
   const phrases = items
-    .filter((i) => i.count > 0)
+    .filter((i): i is typeof i & { count: number } => i.count !== null && i.count > 0)
     .map((i) => {
       const parts = [`${n(i.count)} ${i.words}`];
       if (i.share !== null) parts.push(`chiếm ${pct(i.share)}`);
-      if (wholeYear && i.was !== undefined) {
+      if (wholeYear && i.was !== undefined && i.was !== null) {
         parts.push(changePhrase(i.count, i.was, r.previousYear.year, !yearSaid));
         yearSaid = true;
       }

@@ -30,8 +30,14 @@ export const IDENTITY_COLUMNS = ['orgId', 'name', 'level'] as const;
 /** The report's parameters, after the identity: the same on every row. */
 export const PARAMETER_COLUMNS = ['asOf', 'year'] as const;
 
-/** Top-level keys of the report that are not figure columns; `children` are the further rows. */
-const NOT_COLUMNS: ReadonlySet<string> = new Set([...IDENTITY_COLUMNS, ...PARAMETER_COLUMNS, 'children']);
+/** Top-level keys of the report that are not figure columns; `children` are the further rows, `suppressed` marks cells. */
+const NOT_COLUMNS: ReadonlySet<string> = new Set([...IDENTITY_COLUMNS, ...PARAMETER_COLUMNS, 'suppressed', 'children']);
+
+/**
+ * The cell of a figure a row's `suppressed` names (docs/report.md "Small counts
+ * suppressed"): words, not an empty cell, which would read as "no figure computed".
+ */
+export const SUPPRESSED_CELL: Record<'vi' | 'en', string> = { en: 'suppressed', vi: 'không công bố (số nhỏ)' };
 
 /** The language of the table's words: the contract's (the default) or Vietnamese (`--lang vi`). */
 export type TableLang = 'vi' | undefined;
@@ -107,7 +113,9 @@ function valueAt(source: Record<string, unknown>, path: string): unknown {
 function rowOf(source: Record<string, unknown>, report: Report, figures: readonly string[], lang: TableLang): TableCell[] {
   const level = source.level as OrgLevel;
   const identity = [String(source.orgId), String(source.name), lang === 'vi' ? (ORG_LEVEL_NAMES[level] ?? level) : level];
+  const hidden = new Set(((source.suppressed ?? []) as Array<{ field: string }>).map((f) => f.field));
   const cells = figures.map((path) => {
+    if (hidden.has(path)) return SUPPRESSED_CELL[lang ?? 'en'];
     const v = valueAt(source, path);
     // Absent (a section a child does not carry) and null (no target) are both empty.
     return typeof v === 'number' ? v : null;

@@ -44,3 +44,15 @@ export class UnknownOrgError extends UseCaseError {
     this.name = 'UnknownOrgError';
   }
 }
+
+/**
+ * The caller may not read this report: the org lies outside the subtrees its identity is
+ * registered to read (docs/security.md "Reads scoped by subtree"). Its message says
+ * nothing of the org, not even whether it exists.
+ */
+export class ReadOutOfScopeError extends UseCaseError {
+  constructor() {
+    super('this identity may not read this report');
+    this.name = 'ReadOutOfScopeError';
+  }
+}

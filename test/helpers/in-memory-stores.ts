@@ -250,6 +250,20 @@ export class InMemoryIngestStore implements IngestStore {
     return [...this.deferred.values()].filter((d) => quotaKeyOf(d.senderId) === quotaKey).length;
   }
 
+  /** Events counted per identity and minute (countEvents). */
+  readonly eventsCounted = new Map<string, number>();
+
+  async countEvents(quotaKey: string, minute: string, n: number): Promise<number> {
+    const total = (this.eventsCounted.get(`${quotaKey}#${minute}`) ?? 0) + n;
+    this.eventsCounted.set(`${quotaKey}#${minute}`, total);
+    return total;
+  }
+
+  /** The rejected bodies kept of an identity (none expire here: tests run within a day). */
+  async countRejectedKept(quotaKey: string): Promise<number> {
+    return [...this.rejected.values()].filter((r) => r.body !== NO_BODY && r.senderId?.split(':')[0] === quotaKey).length;
+  }
+
   async noteQuotaReached(reached: QuotaReached): Promise<void> {
     this.quotasReached.set(`${reached.senderId}#${reached.kind}`, copy(reached));
   }

@@ -443,13 +443,16 @@ describe('producer registry', () => {
     expect(JSON.stringify(gets[0]!.Resource)).toContain(logicalId(stack.ingest.producers!));
   });
 
-  it('only the ingest and the reminders roles may read it (the daily silence check), and no role may write it', () => {
-    expect(
-      statementsOf(stack.reminders.handler.role)
-        .flatMap(actionsOf)
-        .filter((a) => a.startsWith('ssm:')),
-    ).toEqual(['ssm:GetParameter']);
-    for (const part of [stack.figures, stack.api]) {
+  it('only the ingest, the reminders (the daily silence check) and the report (its readers) roles may read it, and no role may write it', () => {
+    for (const part of [stack.reminders, stack.api]) {
+      expect(
+        statementsOf(part.handler.role)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('ssm:')),
+      ).toEqual(['ssm:GetParameter']);
+    }
+    expect(environmentOf(stack.api.handler.function).PRODUCERS_PARAMETER).toEqual({ Ref: logicalId(stack.ingest.producers!) });
+    for (const part of [stack.figures]) {
       expect(
         statementsOf(part.handler.role)
           .flatMap(actionsOf)
@@ -531,6 +534,16 @@ describe('operations alarms', () => {
     ],
     ['tries an event past its short waits', () => stack.monitoring.waitingPastShortWaits, 'WaitingEventsPastShortWaits'],
     ['rejects an event over its producer’s quota of waiting events', () => stack.monitoring.waitingQuotaReached, 'WaitingQuotaReached'],
+    [
+      'rejects an event over its producer’s events per minute',
+      () => stack.monitoring.eventsPerMinuteQuotaReached,
+      'EventsPerMinuteQuotaReached',
+    ],
+    [
+      'keeps a rejection without its body, its producer at its quota',
+      () => stack.monitoring.rejectedKeptQuotaReached,
+      'RejectedKeptQuotaReached',
+    ],
   ])('alarms at once when the ingest %s', (_case, alarmOf, metricName) => {
     // Act
     const watched = resource(alarmOf()).Properties;
@@ -547,6 +560,21 @@ describe('operations alarms', () => {
     expect(environmentOf(stack.ingest.handler.function).POWERTOOLS_SERVICE_NAME).toBe('ingest');
     const source = readFileSync(`${repoRoot}/functions/ingest/handler.ts`, 'utf8');
     expect(source).toContain(`addMetric('${metricName}'`);
+  });
+
+  it('alarms when a dead-lettered event has been kept 10 of the 14 days SQS keeps it, before it is lost unrecorded', () => {
+    // Act
+    const watched = resource(stack.monitoring.deadLetterAboutToExpire).Properties;
+
+    // Assess
+    expect(watched).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Statistic: 'Maximum',
+      Threshold: 10 * 86_400,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(JSON.stringify(watched.Dimensions)).toContain(logicalId(stack.ingest.deadLetterQueue));
   });
 
   it('alarms for a day when the daily run names a registered producer gone silent', () => {
@@ -717,7 +745,7 @@ describe('least privilege, statement by statement', () => {
   });
 
   it('ingest has exactly what ingest-event calls, on the partitions of its records, and counts its sources', () => {
-    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,REJECTED-LINK,DEFERRED,REDRIVE,PERSON#*,ERASED#*,VAULT]`;
+    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,REJECTED-LINK,DEFERRED,REDRIVE,QUOTA,QUOTA-COUNT#*,PERSON#*,ERASED#*,VAULT]`;
     expect(new Set(grants(stack.ingest.handler.role))).toEqual(
       new Set([
         `GetItem on Records ${records}`,

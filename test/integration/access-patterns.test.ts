@@ -260,8 +260,10 @@ describe('what each function touches of the tables', () => {
     // and dossier and transfer reminders, none of them due on the city's dates. The city has
     // no candidate pool: the ingest reads the partition of each applicant (the link), the
     // figures and the reminders only a pool's. The sources' counters the reminders read only
-    // in a deployment with a producer registry (test/infra/reminders-heartbeat.test.ts).
+    // in a deployment with a producer registry (test/infra/reminders-heartbeat.test.ts). A
+    // quota's note only when a producer reaches one (test/integration/waiting-quota).
     const reachedByReadingOnly = [
+      'ingest records QUOTA',
       'figures records MEMBER#*',
       'figures records DOSSIER#*',
       'figures records TRANSFER#*',

@@ -406,11 +406,15 @@ describe('what a fact counts, year to date', () => {
   });
 });
 
-/** A report of cell C1 from figures read for it (the tree of `city()`). */
+/**
+ * A report of cell C1 from figures read for it (the tree of `city()`), rendered as a
+ * grassroots committee's so that its small counts of sensitive traits are shown: these
+ * tests check the counting; test/unit/adversarial-small-counts checks what a cell hides.
+ */
 function renderFor(figures: FiguresAt, opts: { date?: string; year?: number } = {}) {
   const tree = new OrgTree(city());
   return renderReport({
-    org: tree.get('C1') as OrgRecord,
+    org: { ...(tree.get('C1') as OrgRecord), level: 'grassroots-committee' },
     tree,
     figures,
     children: [],
@@ -758,6 +762,7 @@ describe('renderReport', () => {
       'ratings',
       'orgRatings',
       'badges',
+      'suppressed',
       'children',
     ]);
     expect(Object.keys(r.organizations)).toEqual([
@@ -927,8 +932,18 @@ describe('renderReport', () => {
       admissions: expect.objectContaining({ total: 1, target: null, achievementPct: null }),
       term: null,
       candidates: { pool: 0, certified: 0, trained: 0, classes: 0, admitted: 0 },
+      suppressed: [],
     });
-    expect(Object.keys(r.children[0] ?? {})).toEqual(['orgId', 'name', 'level', 'members', 'admissions', 'term', 'candidates']);
+    expect(Object.keys(r.children[0] ?? {})).toEqual([
+      'orgId',
+      'name',
+      'level',
+      'members',
+      'admissions',
+      'term',
+      'candidates',
+      'suppressed',
+    ]);
     expect(r.children[1]?.members.total).toBe(2);
   });
 });

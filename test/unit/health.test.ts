@@ -36,7 +36,17 @@ describe('needsAttention', () => {
     [
       'a producer at its quota of waiting events',
       (s: HealthSnapshot) => ({ ...s, quotasReached: [{ senderId: 'AIDADISTRICT', kind: 'waiting', limit: 2, at: NOW }] }),
-      'AIDADISTRICT reached its quota of 2 waiting events',
+      'AIDADISTRICT reached its quota of 2 events waiting',
+    ],
+    [
+      'a producer at its quota of events a minute',
+      (s: HealthSnapshot) => ({ ...s, quotasReached: [{ senderId: 'AIDADISTRICT', kind: 'eventsPerMinute', limit: 600, at: NOW }] }),
+      'AIDADISTRICT reached its quota of 600 events a minute: its events over it are rejected `too-many-events`',
+    ],
+    [
+      'a producer at its quota of rejected events kept',
+      (s: HealthSnapshot) => ({ ...s, quotasReached: [{ senderId: 'AIDADISTRICT', kind: 'rejectedKept', limit: 10, at: NOW }] }),
+      'AIDADISTRICT reached its quota of 10 rejected events kept',
     ],
     ['figures 6 minutes behind', (s: HealthSnapshot) => ({ ...s, figuresLagSeconds: 360 }), 'behind the records'],
     [
@@ -70,6 +80,17 @@ describe('needsAttention', () => {
     // Assess
     expect(attention).toHaveLength(1);
     expect(attention[0]).toContain(words);
+  });
+
+  it('names a dead-lettered event 11 days old with the day SQS deletes it, and not one of 9 days beyond the DLQ line', () => {
+    // Act
+    const eleven = needsAttention({ ...healthy(), deadLetterQueue: { messages: 2, oldestAgeSeconds: 11 * 86_400 } });
+    const nine = needsAttention({ ...healthy(), deadLetterQueue: { messages: 2, oldestAgeSeconds: 9 * 86_400 } });
+
+    // Assess: it arrived on 21 November; the DLQ keeps it 14 days
+    expect(eleven).toHaveLength(2);
+    expect(eleven[1]).toContain('has been there 11 days: SQS deletes it for good on 2026-12-05 unless it is redriven');
+    expect(nine).toHaveLength(1);
   });
 
   it('names an event that has waited over a minute: what it waits for, its tries and its next one', () => {

@@ -188,7 +188,7 @@ describe('schemas/', () => {
       'query:format',
       'query:lang',
     ]);
-    expect(Object.keys(get?.responses ?? {})).toEqual(['200', '400', '403', '404']);
+    expect(Object.keys(get?.responses ?? {})).toEqual(['200', '400', '403', '404', '503']);
     const { $schema: _s, $id: _i, ...report } = checkedIn('report.json');
     expect(doc.components.schemas.Report).toEqual(report);
     expect(doc.security).toEqual([{ sigv4: [] }]);

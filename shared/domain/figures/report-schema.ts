@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { BusinessDateSchema, IdSchema, ORG_LEVELS } from '../events/index.js';
 import { ADMISSION_SHARES, type Report } from './report.js';
 import { ADMISSION_FIGURES, MEMBER_FIGURES, MEMBER_WORK_FIGURES } from './types.js';
+import { SMALL_COUNT_THRESHOLD, SUPPRESSIBLE_FIELDS, SUPPRESSION_REASON, type SensitiveTrait } from './suppression.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assertSame<_T extends true>(): void {}
@@ -18,6 +19,26 @@ function counts<const K extends readonly string[]>(keys: K) {
   return z.strictObject(Object.fromEntries(keys.map((k) => [k, count()])) as { [P in K[number]]: ReturnType<typeof count> });
 }
 
+/** Why a sensitive count may be null (suppression.ts), said once for each of them. */
+const HIDDEN = `null when the org is a cell, grassroots cell or sub-committee and this count or the rest of its total is below ${String(SMALL_COUNT_THRESHOLD)} (named in suppressed)`;
+
+/** Strict objects of counts, the sensitive traits among them nullable (suppression.ts). */
+function countsWithTraits<const K extends readonly string[]>(keys: K) {
+  const sensitive = (k: string): k is SensitiveTrait => k === 'ethnicMinority' || k === 'religious';
+  return z.strictObject(
+    Object.fromEntries(keys.map((k) => [k, sensitive(k) ? count().nullable().describe(HIDDEN) : count()])) as {
+      [P in K[number]]: P extends SensitiveTrait ? z.ZodNullable<ReturnType<typeof count>> : ReturnType<typeof count>;
+    },
+  );
+}
+
+/** The figures of a row shown as null, and why (docs/report.md "Small counts suppressed"). */
+const SuppressedSchema = z
+  .array(z.strictObject({ field: z.enum(SUPPRESSIBLE_FIELDS), reason: z.literal(SUPPRESSION_REASON) }))
+  .describe(
+    `the figures of this row shown as null because they would single people out: in a cell, grassroots cell or sub-committee, a count of ethnicMinority or religious (members, admissions, the previous year's) and its share, when it or the rest of its total is below ${String(SMALL_COUNT_THRESHOLD)}, zero included; empty when none`,
+  );
+
 /** A share of a whole in percent, 2 decimals; null when the whole is 0. */
 const share = () => z.number().min(0).max(100).nullable();
 
@@ -25,7 +46,7 @@ const [RECORDS_FILED, ...OTHER_WORK_FIGURES] = MEMBER_WORK_FIGURES;
 
 const MembersSchema = z
   .strictObject({
-    ...counts(MEMBER_FIGURES).shape,
+    ...countsWithTraits(MEMBER_FIGURES).shape,
     [RECORDS_FILED]: count().describe('of total, those whose party file was filed on or before asOf'),
     recordsFiledPct: share().describe('round(100 × recordsFiled / total, 2); null when total is 0'),
     ...counts(OTHER_WORK_FIGURES).shape,
@@ -34,7 +55,7 @@ const MembersSchema = z
     'active members at the end of asOf (official + probationary = total; in transit and exited not in total); officialWithoutCard: official members with no card by asOf; ceremonyPending: probationary members admitted by member.admitted with no ceremony by asOf',
   );
 
-const AdmissionCountsSchema = counts(ADMISSION_FIGURES);
+const AdmissionCountsSchema = countsWithTraits(ADMISSION_FIGURES);
 
 /** A percentage, null when there is nothing to divide by. */
 const pct = () => z.number().min(0).nullable();
@@ -65,7 +86,7 @@ const AdmissionsSchema = z
         Object.fromEntries(ADMISSION_SHARES.map((k) => [k, pct()])) as { [K in (typeof ADMISSION_SHARES)[number]]: ReturnType<typeof pct> },
       )
       .describe(
-        'each breakdown as a share of total: round(100 × n / total, 2); privateSector = privateEnterprise + enterpriseOwner; null when total is 0',
+        'each breakdown as a share of total: round(100 × n / total, 2); privateSector = privateEnterprise + enterpriseOwner; null when total is 0, and ethnicMinority and religious when their count is suppressed',
       ),
     recordsFiled: count().describe('of total, those whose party file was filed by asOf'),
     recordsFiledPct: share().describe('round(100 × recordsFiled / total, 2); null when total is 0'),
@@ -101,6 +122,7 @@ export const ReportChildSchema = z.strictObject({
   admissions: AdmissionsSchema,
   term: TermSchema,
   candidates: CandidatesSchema,
+  suppressed: SuppressedSchema,
 });
 
 /** The report of one org for its whole subtree (docs/report.md), keys in the contract's order. */
@@ -154,6 +176,7 @@ export const ReportSchema = z
       "the subtree's organizations (itself included) by their rating for the year, counted from 31 December of it",
     ),
     badges: counts(['awarded'] as const),
+    suppressed: SuppressedSchema,
     children: z.array(ReportChildSchema).describe('the active children, sorted by orgId'),
   })
   .meta({ title: 'report', description: 'The report of an org and its whole subtree: figures only, never personal data.' });

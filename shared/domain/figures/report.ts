@@ -6,6 +6,7 @@ import type { Tally } from './catalogue.js';
 import { seriesOf, type FiguresAt } from './reading.js';
 import type { OrganizationCounts, OrgTree } from './tree.js';
 import { orgFiguresOf, type OrgProfileCounts } from './org-figures.js';
+import { hidesSmallCounts, hideFew, type Shown, type SuppressedFigure } from './suppression.js';
 import {
   ADMISSION_FIGURES,
   MEMBER_FIGURES,
@@ -86,11 +87,13 @@ export interface ReportChild {
   orgId: string;
   name: string;
   level: OrgLevel;
-  members: ReportMembers;
-  admissions: ReportAdmissions;
+  members: Shown<ReportMembers>;
+  admissions: Shown<ReportAdmissions>;
   term: ReportTerm | null;
   /** Its pool beside its admissions and plan: what the committee above reads to see a cell short of candidates. */
   candidates: CandidateFigures;
+  /** The figures of this row shown as null because they would single people out (suppression.ts). */
+  suppressed: SuppressedFigure[];
 }
 
 /** docs/report.md, keys in the contract's order. */
@@ -101,11 +104,11 @@ export interface Report {
   asOf: BusinessDate;
   year: number;
   organizations: OrganizationCounts & OrgProfileCounts;
-  members: ReportMembers;
-  admissions: ReportAdmissions;
+  members: Shown<ReportMembers>;
+  admissions: Shown<ReportAdmissions>;
   term: ReportTerm | null;
   /** The previous year's whole admissions, for "tăng … so với năm …". */
-  previousYear: { year: number; admissions: AdmissionFigures };
+  previousYear: { year: number; admissions: Shown<AdmissionFigures> };
   candidates: CandidateFigures;
   recognitions: { total: number };
   transfers: {
@@ -130,6 +133,8 @@ export interface Report {
   /** The subtree's organizations by their own rating for the year (đánh giá, xếp loại tổ chức đảng). */
   orgRatings: RatingFigures;
   badges: { awarded: number };
+  /** The figures of the org's own row shown as null because they would single people out (suppression.ts). */
+  suppressed: SuppressedFigure[];
   children: ReportChild[];
 }
 
@@ -292,6 +297,23 @@ function candidatesOf(state: Tally, yearly: Tally): CandidateFigures {
 }
 
 /**
+ * The members and admissions of an org at `level` as its report shows them: small counts
+ * of the sensitive traits hidden below the grassroots level (suppression.ts), with the
+ * figures hidden.
+ */
+function shownAt(level: OrgLevel, members: ReportMembers, admissions: ReportAdmissions) {
+  if (!hidesSmallCounts(level)) return { members, admissions, suppressed: [] };
+  const [m, a] = [hideFew(members, 'members'), hideFew(admissions, 'admissions')];
+  return { members: m.group, admissions: a.group, suppressed: [...m.hidden, ...a.hidden] };
+}
+
+/** The previous year's admissions of an org at `level` as its report shows them (shownAt). */
+function previousShownAt(level: OrgLevel, previous: AdmissionFigures) {
+  if (!hidesSmallCounts(level)) return { group: previous, hidden: [] };
+  return hideFew(previous, 'previousYear.admissions');
+}
+
+/**
  * The report of docs/report.md for `org` from its figures; `children` lists the active
  * children only, sorted by orgId, each with its members on the day and its admissions in
  * the year to the day (with its own target and achievement).
@@ -304,18 +326,22 @@ export function renderReport(input: ReportInput): Report {
   const children = input.children
     .filter((c) => c.org.status === 'active')
     .sort((a, b) => (a.org.orgId < b.org.orgId ? -1 : a.org.orgId > b.org.orgId ? 1 : 0))
-    .map(
-      (c): ReportChild => ({
+    .map((c): ReportChild => {
+      const shown = shownAt(c.org.level, membersOf(c.figures.state), admissionsOf(c.org, c.figures.yearly, year));
+      return {
         orgId: c.org.orgId,
         name: c.org.name,
         level: c.org.level,
-        members: membersOf(c.figures.state),
-        admissions: admissionsOf(c.org, c.figures.yearly, year),
+        members: shown.members,
+        admissions: shown.admissions,
         term: termOf(c.org, year, c.termAdmitted),
         candidates: candidatesOf(c.figures.state, c.figures.yearly),
-      }),
-    );
+        suppressed: shown.suppressed,
+      };
+    });
   const own = orgFiguresOf(tree, org.orgId, year, date);
+  const shown = shownAt(org.level, membersOf(state), admissionsOf(org, yearly, year));
+  const previous = previousShownAt(org.level, group(input.previousYear ?? {}, 'admissions', ADMISSION_FIGURES));
   return {
     orgId: org.orgId,
     name: org.name,
@@ -323,10 +349,10 @@ export function renderReport(input: ReportInput): Report {
     asOf: date,
     year,
     organizations: { ...tree.countOrganizations(org.orgId), ...own.organizations },
-    members: membersOf(state),
-    admissions: admissionsOf(org, yearly, year),
+    members: shown.members,
+    admissions: shown.admissions,
     term: termOf(org, year, input.termAdmitted),
-    previousYear: { year: year - 1, admissions: group(input.previousYear ?? {}, 'admissions', ADMISSION_FIGURES) },
+    previousYear: { year: year - 1, admissions: previous.group },
     candidates: candidatesOf(state, yearly),
     recognitions: { total: yearly['recognitions.total'] ?? 0 },
     transfers: {
@@ -349,6 +375,7 @@ export function renderReport(input: ReportInput): Report {
     ratings: group(yearly, 'ratings', ['excellent', 'good', 'completed', 'notCompleted'] as const),
     orgRatings: own.orgRatings,
     badges: { awarded: yearly['badges.awarded'] ?? 0 },
+    suppressed: [...shown.suppressed, ...previous.hidden],
     children,
   };
 }

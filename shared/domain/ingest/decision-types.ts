@@ -56,7 +56,9 @@ export type RejectReason =
   /** docs/events.md#message-groups: the message's group is not its event's subject group. */
   | 'wrong-group'
   /** docs/producers.md#quotas: its producer has as many events waiting as its quota allows. */
-  | 'too-many-waiting';
+  | 'too-many-waiting'
+  /** docs/producers.md#quotas: its producer sent more events this minute than its quota allows. */
+  | 'too-many-events';
 
 /** Reasons to try again later: a predecessor has not arrived yet. */
 export type RetryReason = 'missing-org' | 'missing-member' | 'missing-dossier' | 'missing-transfer' | 'missing-candidate';

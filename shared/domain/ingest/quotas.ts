@@ -13,16 +13,40 @@ import { reject, type Decision } from './decision-types.js';
 export interface Quotas {
   /** Events waiting for a predecessor at once (retried or in the dead-letter queue); beyond, `too-many-waiting`. */
   waiting: number;
+  /** Events received in one minute (UTC), first receives only; beyond, `too-many-events` (body kept). */
+  eventsPerMinute: number;
+  /** Rejected bodies kept for it at once (30 days each); beyond, a rejection is kept without its body. */
+  rejectedKept: number;
 }
 
-/** The quotas of a producer the registry sets none for (docs/security.md: why this number). */
-export const DEFAULT_QUOTAS: Quotas = { waiting: 1000 };
+/**
+ * The quotas of a producer the registry sets none for (docs/security.md "Quotas": why these
+ * numbers). 600 a minute is ten a second, several times what a district's system sends on
+ * its busiest day; 10 000 bodies is a month of a bad day's rejections.
+ */
+export const DEFAULT_QUOTAS: Quotas = { waiting: 1000, eventsPerMinute: 600, rejectedKept: 10_000 };
 
 /** Which quota was reached. */
 export type QuotaKind = keyof Quotas;
 
 /** A producer's quotas: its own, else the defaults. */
 export const quotasOf = (own: Partial<Quotas> | undefined): Quotas => ({ ...DEFAULT_QUOTAS, ...own });
+
+/**
+ * `too-many-events` when the event is the `counted`-th its producer sent in the current
+ * minute and that is over its `limit`; undefined otherwise (docs/security.md "Quotas").
+ */
+export function rateDecision(counted: number | undefined, limit: number): Decision | undefined {
+  if (counted === undefined || counted <= limit) return undefined;
+  return reject(
+    'too-many-events',
+    `this producer sent more than its quota of ${String(limit)} events this minute: the event is kept, have it redriven, ` +
+      'and send at most that many a minute (docs/producers.md#11-quotas)',
+  );
+}
+
+/** The minute (UTC, `YYYY-MM-DDTHH:MM`) an event received at `now` is counted in. */
+export const minuteOf = (now: Date): string => now.toISOString().slice(0, 16);
 
 /** Whom a quota counts: the sending identity without its role session. */
 export const quotaKeyOf = (senderId: string): string => senderId.split(':')[0] || senderId;

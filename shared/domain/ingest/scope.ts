@@ -139,7 +139,8 @@ export function reservedFor(orgId: string, registering: Producer, producers: rea
   return producers.find((p) => p.senderId !== registering.senderId && p.orgs.includes(orgId) && !p.orgs.every(covers));
 }
 
-function withinSubtrees(roots: readonly string[], orgId: string, orgs: OrgLookup): boolean {
+/** Whether `orgId` lies in the subtree of one of `roots` (never for `*`, a new root). */
+export function withinSubtrees(roots: readonly string[], orgId: string, orgs: OrgLookup): boolean {
   if (orgId === '*') return false;
   const seen = new Set<string>();
   for (let id: string | null | undefined = orgId; id && !seen.has(id); id = orgs.get(id)?.parentId) {

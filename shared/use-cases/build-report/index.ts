@@ -15,11 +15,12 @@ import { todayInVietnam, yearOf } from '../../domain/dates.js';
 import { reportText } from '../../domain/report-text.js';
 import type { BusinessDate } from '../../domain/records.js';
 import { dossierThresholds } from '../../domain/rules/index.js';
-import { UnknownOrgError } from '../errors.js';
+import { mayRead } from '../../domain/read-scope.js';
+import { ReadOutOfScopeError, UnknownOrgError } from '../errors.js';
 import { netsId } from '../refresh-figures/port.js';
 import type { ReportReader } from './port.js';
 
-export { UnknownOrgError };
+export { ReadOutOfScopeError, UnknownOrgError };
 export type { ReportReader };
 
 export interface ReportOptions {
@@ -32,6 +33,11 @@ export interface ReportOptions {
   date?: string;
   /** Today in Vietnam (tests pass it; the default reads the clock). */
   today?: BusinessDate;
+  /**
+   * The orgs whose subtrees the caller may read (its registry entry's `orgs`); undefined
+   * for everything (scoping off, or the operator's CLI).
+   */
+  readable?: readonly string[];
 }
 
 /** The day and year a report is for, from what was asked (docs/report.md#asking-for-a-report). */
@@ -45,22 +51,34 @@ export function reportPeriod(opts: ReportOptions): { date: BusinessDate; year: n
 /** The items that stand for an org: its subtree's when it has children, else its own. */
 const kindOf = (tree: OrgTree, orgId: string) => (tree.children(orgId).length > 0 ? ('subtree' as const) : ('own' as const));
 
-/** The report of `orgId` and its active children on a date. @throws UnknownOrgError for an org that is not registered. */
-export async function buildReport(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<Report> {
+/**
+ * The org tree, once the caller is known to may read `orgId`'s report: out of its scope
+ * is told before "not registered", so that neither says whether the org exists.
+ */
+async function treeFor(store: ReportReader, orgId: string, readable: readonly string[] | undefined): Promise<OrgTree> {
   const tree = await store.currentOrgTree();
+  if (readable !== undefined && !mayRead(readable, orgId, tree)) throw new ReadOutOfScopeError();
   if (!tree.get(orgId)) throw new UnknownOrgError(orgId);
+  return tree;
+}
+
+/**
+ * The report of `orgId` and its active children on a date.
+ * @throws ReadOutOfScopeError when `opts.readable` does not reach `orgId`; UnknownOrgError for an org that is not registered.
+ */
+export async function buildReport(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<Report> {
+  const tree = await treeFor(store, orgId, opts.readable);
   return reportFrom(store, tree, orgId, opts);
 }
 
 /**
  * The report as the committee's paragraph in Vietnamese (docs/report.md#the-committees-text),
  * the assigned plans said to come from the org's parent, by its name.
- * @throws UnknownOrgError for an org that is not registered.
+ * @throws ReadOutOfScopeError when `opts.readable` does not reach `orgId`; UnknownOrgError for an org that is not registered.
  */
 export async function buildReportText(store: ReportReader, orgId: string, opts: ReportOptions = {}): Promise<string> {
-  const tree = await store.currentOrgTree();
-  const org = tree.get(orgId);
-  if (!org) throw new UnknownOrgError(orgId);
+  const tree = await treeFor(store, orgId, opts.readable);
+  const org = tree.get(orgId)!;
   const report = await reportFrom(store, tree, orgId, opts);
   const parent = org.parentId === null ? undefined : tree.get(org.parentId);
   return reportText(report, { assignedBy: parent?.name });

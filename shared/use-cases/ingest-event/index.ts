@@ -8,7 +8,7 @@ import { envelopeIdOf, parseEvent, type DomainEvent } from '../../domain/events/
 import { personAbout, personNamedBy, personNamedByBody, personsAbout } from '../../domain/personal-data.js';
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { groupDecision } from '../../domain/ingest/groups.js';
-import { quotaKeyOf, quotasOf, waitingDecision } from '../../domain/ingest/quotas.js';
+import { minuteOf, quotaKeyOf, quotasOf, rateDecision, waitingDecision } from '../../domain/ingest/quotas.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
 import { NO_BODY, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
 
@@ -17,7 +17,13 @@ export { PredecessorMissingError };
 export type IngestOutcome =
   | { outcome: 'applied'; eventId: string; type: string }
   | { outcome: 'duplicate'; eventId: string; type: string }
-  | { outcome: 'rejected'; eventId?: string; reason: string };
+  | {
+      outcome: 'rejected';
+      eventId?: string;
+      reason: string;
+      /** Its body was not kept: its sender has as many rejected bodies kept as its quota allows. */
+      bodyOverQuota?: true;
+    };
 
 /**
  * What the handler knows of a message beyond its body: who sent it, and what its batch
@@ -36,6 +42,11 @@ export interface IngestContext {
   orgTree?: BatchOrgTree;
   /** The message's SQS FIFO MessageGroupId: it must be its event's subject group (domain/ingest/groups.ts). */
   groupId?: string;
+  /**
+   * How many events its sender sent in this minute, this one included (eventsThisMinute);
+   * absent when not counted (a retry, a redrive, scoping off).
+   */
+  eventsThisMinute?: number;
 }
 
 /**
@@ -88,16 +99,52 @@ export interface IngestMeta {
 export async function ingestEvent(store: IngestStore, body: string, meta: IngestMeta): Promise<IngestOutcome> {
   const who = await senderOfMessage(store, body, meta);
   if (who.refused) return refuseRedrive(store, body, who.senderId);
-  return ingestAs(store, body, meta, who.senderId);
+  const kept = { overQuota: false };
+  const outcome = await ingestAs(store, body, meta, who.senderId, kept);
+  return outcome.outcome === 'rejected' && kept.overQuota ? { ...outcome, bodyOverQuota: true } : outcome;
+}
+
+/**
+ * For each message counted against its sender's rate, how many events that sender sent in
+ * this minute up to and including it (IngestContext.eventsThisMinute): one count per
+ * sending identity and batch (docs/security.md "Quotas"). The handler passes the first
+ * receives of registered producers' messages that name no redrive grant.
+ */
+export async function eventsThisMinute(
+  store: Pick<IngestStore, 'countEvents'>,
+  messages: ReadonlyArray<{ messageId: string; senderId: string }>,
+  now = new Date(),
+): Promise<Map<string, number>> {
+  const bySender = new Map<string, string[]>();
+  for (const m of messages) bySender.set(quotaKeyOf(m.senderId), [...(bySender.get(quotaKeyOf(m.senderId)) ?? []), m.messageId]);
+  const counted = new Map<string, number>();
+  await Promise.all(
+    [...bySender].map(async ([quotaKey, ids]) => {
+      const total = await store.countEvents(quotaKey, minuteOf(now), ids.length);
+      for (const [i, id] of ids.entries()) counted.set(id, total - ids.length + i + 1);
+    }),
+  );
+  return counted;
 }
 
 /** {@link ingestEvent} for a message whose sending identity is settled. */
-async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, senderId: string | undefined): Promise<IngestOutcome> {
+async function ingestAs(
+  store: IngestStore,
+  body: string,
+  meta: IngestMeta,
+  senderId: string | undefined,
+  kept: { overQuota: boolean },
+): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
   const producers = meta.context?.producers;
   const producer = producers?.(senderId);
   const orgTree = meta.context?.orgTree ?? batchOrgTree(store);
+  const quotas = quotasOf(producer?.quotas);
+  /** Stores a rejection, its body only while its sender's quota of bodies kept allows. */
+  const storeRejected = async (r: RejectedEvent) => {
+    if (!(await storeUnderQuota(store, r, quotas.rejectedKept, now))) kept.overQuota = true;
+  };
   if (!parsed.ok) {
     const envelopeKey = envelopeKeyOf(body);
     const key = envelopeKey ? idempotencyKey(envelopeKey.source, envelopeKey.eventId) : messageKey(meta.messageId);
@@ -107,7 +154,7 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
     const sender = producers ? producer !== undefined && (!envelopeKey || producer.sources.includes(envelopeKey.source)) : true;
     const named = sender ? personNamedByBody(body) : undefined;
     const keep = sender && (named === undefined || (await mayKeepBodyAbout(store, [named], senderOf(senderId), undefined)));
-    await store.storeRejected({
+    await storeRejected({
       id: rejectionId(key, senderId),
       key,
       eventId,
@@ -141,7 +188,7 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
   // using another producer's source, gets no conflict checked and no body kept (§11).
   const senderRefusal = producers ? senderDecision(event, senderId, producer) : undefined;
   if (senderRefusal?.outcome === 'reject') {
-    await store.storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
+    await storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
     return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
   }
   const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
@@ -164,13 +211,13 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
         ? await scopeDecision(store, event, await loadState(store, event), producer, orgTree, meta.context?.registered ?? [])
         : undefined;
       if (outside?.outcome === 'reject') {
-        await store.storeRejected(rejected(outside.reason, outside.message, NO_BODY));
+        await storeRejected(rejected(outside.reason, outside.message, NO_BODY));
         return { outcome: 'rejected', eventId: event.id, reason: outside.reason };
       }
       const message = `event ${key} was already applied with a different body; the first one stands`;
       const named = personNamedBy(event.data);
       const keep = named === undefined || (await mayKeepBodyAbout(store, [named], senderOf(senderId), event.occurredAt));
-      await store.storeRejected({
+      await storeRejected({
         ...rejected('conflict', message, keep ? body : NO_BODY, `conflict:${hash.slice(0, 12)}`),
         ...(keep ? personField(named) : {}),
       });
@@ -183,14 +230,17 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
     const erasedOn = await erasedAfter(store, persons, event.occurredAt);
     if (erasedOn) {
       const message = `the personal data of a person this event is about was erased on ${erasedOn.slice(0, 10)}, after the event occurred; nothing of it is kept`;
-      await store.storeRejected(rejected('erased', message, NO_BODY));
+      await storeRejected(rejected('erased', message, NO_BODY));
       if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: 'erased' };
     }
     // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
+    // Then over its rate (docs/security.md "Quotas"): kept, to be redriven, before any work is done for it.
+    const overRate = producer ? rateDecision(meta.context?.eventsThisMinute, quotas.eventsPerMinute) : undefined;
     const decision =
       (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
       groupDecision(event, meta.context?.groupId, state) ??
+      overRate ??
       decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
@@ -201,23 +251,30 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
         decision.reason !== 'out-of-scope' &&
         (persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt)));
       const [about, ...linked] = persons;
-      await store.storeRejected({
+      await storeRejected({
         ...rejected(decision.reason, decision.message, keep ? body : NO_BODY),
         ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
       });
+      if (decision === overRate)
+        await store.noteQuotaReached({
+          senderId: quotaKeyOf(senderOf(senderId)),
+          kind: 'eventsPerMinute',
+          limit: quotas.eventsPerMinute,
+          at: now,
+        });
       // It waits no longer: its note counts against its producer's quota no more.
       if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
-      const limit = quotasOf(producer?.quotas).waiting;
+      const limit = quotas.waiting;
       const overQuota = await waitingQuotaDecision(store, waiting, limit, mayBeWaiting);
       if (overQuota?.outcome === 'reject') {
         // Kept with its body (under the cap of bodies about a person), as any rejection of
         // the producer's own event: redriven once its backlog is cleared.
         const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
         const [about, ...linked] = persons;
-        await store.storeRejected({
+        await storeRejected({
           ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
           ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
         });
@@ -326,6 +383,32 @@ async function refuseRedrive(store: IngestStore, body: string, senderId: string 
 }
 
 const personField = (personId: string | undefined) => (personId ? { personId } : {});
+
+/**
+ * Stores `rejected`; its body only while its sender has fewer than `limit` bodies kept
+ * (docs/security.md "Quotas"): past that, the rejection is kept with its reason and
+ * without its body (it is counted, the producer can send it again), and the quota noted.
+ * False when the body was left out for the quota.
+ */
+async function storeUnderQuota(store: IngestStore, rejected: RejectedEvent, limit: number, now: string): Promise<boolean> {
+  if (rejected.body === NO_BODY || rejected.senderId === undefined) {
+    await store.storeRejected(rejected);
+    return true;
+  }
+  const quotaKey = quotaKeyOf(rejected.senderId);
+  if ((await store.countRejectedKept(quotaKey)) < limit) {
+    await store.storeRejected(rejected);
+    return true;
+  }
+  const { personId: _personId, linkedPersonIds: _linked, ...rest } = rejected;
+  await store.storeRejected({
+    ...rest,
+    body: NO_BODY,
+    message: `${rejected.message} (its body is not kept: this producer has ${String(limit)} rejected events kept, its quota)`,
+  });
+  await store.noteQuotaReached({ senderId: quotaKey, kind: 'rejectedKept', limit, at: now });
+  return false;
+}
 
 /**
  * How many rejected bodies one sender may have kept about one person (docs/personal-data.md).

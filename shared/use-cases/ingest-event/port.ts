@@ -38,6 +38,12 @@ export interface RejectedEvent {
    * erasure of any of them finds it and forgets it too.
    */
   linkedPersonIds?: string[];
+  /**
+   * Set when read past its time (RETENTION_DAYS.rejected after `rejectedAt`): every list
+   * and count leaves it out; only an erasure still reaches it, to delete it before the
+   * table's TTL does (docs/security.md "What expires").
+   */
+  expired?: true;
 }
 
 /** An event waiting for its predecessor, kept per sending identity like a rejection. */
@@ -136,6 +142,13 @@ export interface IngestStore extends OrgTreeReader {
   countWaiting(quotaKey: string): Promise<number>;
   /** Notes that a quota was reached, for `dangvien status` (kept a day). */
   noteQuotaReached(reached: QuotaReached): Promise<void>;
+  /**
+   * Adds `n` events to what the identity `quotaKey` sent in `minute` and answers the new
+   * total (one write per identity and batch; the count expires with the day).
+   */
+  countEvents(quotaKey: string, minute: string, n: number): Promise<number>;
+  /** How many rejected bodies of the identity `quotaKey` are kept (not expired, not redriven or erased). */
+  countRejectedKept(quotaKey: string): Promise<number>;
 }
 
 /**

@@ -61,8 +61,11 @@ export async function showPerson(store: PersonDataStore, personId: string): Prom
         event: JSON.parse(m.audit) as unknown,
       })),
     ),
+    // An expired rejection is no longer kept (an erasure still deletes it, below).
     rejected: holdings.flatMap((h) =>
-      h.rejected.map((r) => ({ id: r.id, reason: r.reason, message: r.message, rejectedAt: r.rejectedAt, body: r.body })),
+      h.rejected
+        .filter((r) => !r.expired)
+        .map((r) => ({ id: r.id, reason: r.reason, message: r.message, rejectedAt: r.rejectedAt, body: r.body })),
     ),
   };
 }

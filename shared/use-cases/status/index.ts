@@ -49,7 +49,7 @@ export async function readStatus(
   const snapshot: HealthSnapshot = {
     checkedAt: now.toISOString(),
     ingest: { ...ingest, oldestAgeSeconds: lag.ingestOldestAgeSeconds },
-    deadLetterQueue: { messages: dlq.visible + dlq.inFlight },
+    deadLetterQueue: { messages: dlq.visible + dlq.inFlight, oldestAgeSeconds: lag.deadLetterOldestAgeSeconds ?? 0 },
     rejected: rejected.length,
     waiting: {
       count: waiting.length,

@@ -16,6 +16,8 @@ export interface QueueDepth {
 export interface Lag {
   ingestOldestAgeSeconds: number;
   figuresLagSeconds: number;
+  /** How long the oldest message of the dead-letter queue has been there (0 when none, or not told). */
+  deadLetterOldestAgeSeconds?: number;
 }
 
 export type ScheduledJob = 'reminders';
