@@ -8,7 +8,7 @@ import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { importStoreWith } from '../helpers/store-decorators.js';
+import { beforeCall, importStoreWith } from '../helpers/store-decorators.js';
 
 const HEADER = CSV_HEADER;
 const row = csvRow;
@@ -192,6 +192,31 @@ describe('dangvien import', () => {
     const { contributions } = await stack.stores.recompute.readAllFigureItems();
     expect(contributions.filter((c) => c.recordPk.includes('X1'))).toEqual([]);
     expect((await showPerson(stack.stores.personData, 'X1')).records).toEqual([]);
+  });
+
+  it('ends exact, and names no erased member, when an imported member is erased before the import puts its contribution', async () => {
+    // Prepare: the import waits, its member written, while the member is erased and the figures catch up
+    const file = csv(row('X7', 'C1'));
+    const base = stack.stores.memberImport();
+    const before = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
+    let erased = false;
+    const figures = beforeCall(base.figures, 'putContribution', async () => {
+      if (erased) return;
+      erased = true;
+      await erasePerson(stack.stores.personData, 'X7', { force: true });
+      await stack.settle();
+    });
+    // Act
+    const summary = await importMembers(file, { ...base, figures });
+    await stack.settle();
+    // Assess: counted once (under its pseudonym), and no figure item names the member
+    expect(erased).toBe(true);
+    expect(summary).toMatchObject({ imported: 1, badRows: [] });
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    const { contributions } = await stack.stores.recompute.readAllFigureItems();
+    expect(contributions.filter((c) => c.recordPk.includes('X7'))).toEqual([]);
+    const after = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
+    expect(after.members.total - before.members.total).toBe(1);
   });
 
   it('keeps the key a person already has when many persons get theirs at once', async () => {
