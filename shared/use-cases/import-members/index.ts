@@ -245,13 +245,21 @@ async function runChunks(r: Run, opts: ImportOptions, write: boolean): Promise<I
  * Puts the contributions of `members` (as stored now) at their versions, as the figures
  * function does for a batch of changes; returns the months of each cell to recount.
  */
-function putContributions(store: MemberImportStore, members: readonly MemberRecord[]) {
+async function putContributions(store: MemberImportStore, members: readonly MemberRecord[]) {
   const changed = members.map((record): ChangedRecord => {
     const stored = { entity: 'member' as const, record };
     const pk = store.memberPk(record.memberId);
     return { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
   });
-  return writeContributions(store.figures, changed);
+  const months = await writeContributions(store.figures, changed);
+  // A member erased since it was read (its item deleted, the figures function dropping a
+  // contribution not yet there) would keep the one put above, under its old key: dropped
+  // again as the figures function drops a deleted record's. An erasure after this read is
+  // the figures function's to follow, after the put.
+  const still = await store.findMembers(members.map((m) => m.memberId));
+  const gone = changed.filter((c) => !still.has((c.latest!.record as MemberRecord).memberId)).map(({ latest: _, ...c }) => c);
+  if (gone.length > 0) addMonths(months, await writeContributions(store.figures, gone));
+  return months;
 }
 
 /** What a chunk writes: its new members, the members whose figures it writes (those and the unmarked ones stored), the markers. */
