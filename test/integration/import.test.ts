@@ -219,6 +219,28 @@ describe('dangvien import', () => {
     expect(after.members.total - before.members.total).toBe(1);
   });
 
+  // Known defect, not fixed: the stream leaves the import's inserts aside, and only a re-run
+  // of rows still in the file recounts what the crashed run wrote (it.fails until it does).
+  it.fails('ends exact when a run crashed before its recount and the file run again was fixed, one of its rows taken out', async () => {
+    // Prepare: a run of three rows crashes at its recount, every member written, none counted
+    const first = csv(row('F1', 'C1'), row('F2', 'C1'), row('F3', 'C2'));
+    await expect(
+      importMembers(
+        first,
+        importStoreWith(stack.stores.memberImport(), (what) => {
+          if (what === 'figures') throw new Error('simulated crash');
+        }),
+      ),
+    ).rejects.toThrow('simulated crash');
+    await stack.settle();
+    // Act: the operator runs the file again, fixed: the third row (another district's) taken out
+    const fixed = csv(row('F1', 'C1'), row('F2', 'C1'));
+    await importFile(fixed);
+    await stack.settle();
+    // Assess: every stored member is counted, F3 included
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+  });
+
   it('keeps the key a person already has when many persons get theirs at once', async () => {
     // Prepare: K2 already has a key (what was sealed for K2 before is readable with it only)
     const [earlier] = (await stack.stores.vault.keys(['K2'], { create: true })).values();
