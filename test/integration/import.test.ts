@@ -241,6 +241,41 @@ describe('dangvien import', () => {
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 
+  it('ends exact when two imports of files that disagree on a member run at once', async () => {
+    // Prepare: two exports place member O1 in different cells; both are decided before either writes
+    const [fileA, fileB] = [csv(row('O1', 'C1')), csv(row('O1', 'C2'))];
+    let releaseB!: () => void;
+    const bMayWrite = new Promise<void>((resolve) => (releaseB = resolve));
+    let bAtMembers!: () => void;
+    const bDecided = new Promise<void>((resolve) => (bAtMembers = resolve));
+    let runB: Promise<unknown> | undefined;
+    const storeB = importStoreWith(stack.stores.memberImport(), async (what) => {
+      if (what !== 'members') return;
+      bAtMembers();
+      await bMayWrite;
+    });
+    const storeA = importStoreWith(stack.stores.memberImport(), async (what) => {
+      if (what !== 'members' || runB) return;
+      runB = importMembers(fileB, storeB);
+      await bDecided;
+    });
+    // B writes over A's member, and is counted, before A puts its contribution
+    let raced = false;
+    const figuresA = beforeCall(storeA.figures, 'putContribution', async () => {
+      if (raced) return;
+      raced = true;
+      releaseB();
+      await runB;
+      await stack.settle();
+    });
+    // Act
+    await importMembers(fileA, { ...storeA, figures: figuresA });
+    await stack.settle();
+    // Assess: one member, counted once, in the cell its record names
+    expect(raced).toBe(true);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+  });
+
   it('keeps the key a person already has when many persons get theirs at once', async () => {
     // Prepare: K2 already has a key (what was sealed for K2 before is readable with it only)
     const [earlier] = (await stack.stores.vault.keys(['K2'], { create: true })).values();
