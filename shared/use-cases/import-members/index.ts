@@ -252,13 +252,28 @@ async function putContributions(store: MemberImportStore, members: readonly Memb
     return { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
   });
   const months = await writeContributions(store.figures, changed);
-  // A member erased since it was read (its item deleted, the figures function dropping a
-  // contribution not yet there) would keep the one put above, under its old key: dropped
-  // again as the figures function drops a deleted record's. An erasure after this read is
-  // the figures function's to follow, after the put.
-  const still = await store.findMembers(members.map((m) => m.memberId));
-  const gone = changed.filter((c) => !still.has((c.latest!.record as MemberRecord).memberId)).map(({ latest: _, ...c }) => c);
-  if (gone.length > 0) addMonths(months, await writeContributions(store.figures, gone));
+  // A member changed since it was read (erased, or written over by another import at the
+  // same version) may have been counted by the figures function before the put above
+  // replaced or brought back its contribution: counted again here as the figures function
+  // counts a change, from what is stored now. A change after this read is the figures
+  // function's to follow, after the put.
+  const now = await store.findMembers(members.map((m) => m.memberId));
+  const since = members.flatMap((record, i): ChangedRecord[] => {
+    const stored = now.get(record.memberId);
+    if (stored && isDeepStrictEqual(plain(stored), plain(record))) return [];
+    const latest = stored ? { entity: 'member' as const, record: stored } : undefined;
+    const { pk, images } = changed[i]!;
+    return [
+      {
+        pk,
+        version: stored?.version ?? record.version,
+        firstVersion: record.version,
+        images: [...images, ...(latest ? [latest] : [])],
+        ...(latest ? { latest } : {}),
+      },
+    ];
+  });
+  if (since.length > 0) addMonths(months, await writeContributions(store.figures, since));
   return months;
 }
 
