@@ -8,7 +8,7 @@ import { recomputeFigures } from '../../shared/use-cases/recompute-figures/index
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { CSV_HEADER, csvRow } from '../helpers/member-csv.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { importStoreWith } from '../helpers/store-decorators.js';
+import { beforeCall, importStoreWith } from '../helpers/store-decorators.js';
 
 const HEADER = CSV_HEADER;
 const row = csvRow;
@@ -192,6 +192,102 @@ describe('dangvien import', () => {
     const { contributions } = await stack.stores.recompute.readAllFigureItems();
     expect(contributions.filter((c) => c.recordPk.includes('X1'))).toEqual([]);
     expect((await showPerson(stack.stores.personData, 'X1')).records).toEqual([]);
+  });
+
+  it('ends exact, and names no erased member, when an imported member is erased before the import puts its contribution', async () => {
+    // Prepare: the import waits, its member written, while the member is erased and the figures catch up
+    const file = csv(row('X7', 'C1'));
+    const base = stack.stores.memberImport();
+    const before = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
+    let erased = false;
+    const figures = beforeCall(base.figures, 'putContribution', async () => {
+      if (erased) return;
+      erased = true;
+      await erasePerson(stack.stores.personData, 'X7', { force: true });
+      await stack.settle();
+    });
+    // Act
+    const summary = await importMembers(file, { ...base, figures });
+    await stack.settle();
+    // Assess: counted once (under its pseudonym), and no figure item names the member
+    expect(erased).toBe(true);
+    expect(summary).toMatchObject({ imported: 1, badRows: [] });
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+    const { contributions } = await stack.stores.recompute.readAllFigureItems();
+    expect(contributions.filter((c) => c.recordPk.includes('X7'))).toEqual([]);
+    const after = await buildReport(stack.stores.figures, 'HP', { date: '2021-01-31' });
+    expect(after.members.total - before.members.total).toBe(1);
+  });
+
+  // Known defect, not fixed: the stream leaves the import's inserts aside, and only a re-run
+  // of rows still in the file recounts what the crashed run wrote (it.fails until it does).
+  it.fails('ends exact when a run crashed before its recount and the file run again was fixed, one of its rows taken out', async () => {
+    // Prepare: a run of three rows crashes at its recount, every member written, none counted
+    const first = csv(row('F1', 'C1'), row('F2', 'C1'), row('F3', 'C2'));
+    await expect(
+      importMembers(
+        first,
+        importStoreWith(stack.stores.memberImport(), (what) => {
+          if (what === 'figures') throw new Error('simulated crash');
+        }),
+      ),
+    ).rejects.toThrow('simulated crash');
+    await stack.settle();
+    // Act: the operator runs the file again, fixed: the third row (another district's) taken out
+    const fixed = csv(row('F1', 'C1'), row('F2', 'C1'));
+    await importFile(fixed);
+    await stack.settle();
+    // Assess: every stored member is counted, F3 included
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+  });
+
+  it('ends exact when two imports of files that disagree on a member run at once', async () => {
+    // Prepare: two exports place member O1 in different cells; both are decided before either writes
+    const [fileA, fileB] = [csv(row('O1', 'C1')), csv(row('O1', 'C2'))];
+    let releaseB!: () => void;
+    const bMayWrite = new Promise<void>((resolve) => (releaseB = resolve));
+    let bAtMembers!: () => void;
+    const bDecided = new Promise<void>((resolve) => (bAtMembers = resolve));
+    let runB: Promise<unknown> | undefined;
+    const storeB = importStoreWith(stack.stores.memberImport(), async (what) => {
+      if (what !== 'members') return;
+      bAtMembers();
+      await bMayWrite;
+    });
+    const storeA = importStoreWith(stack.stores.memberImport(), async (what) => {
+      if (what !== 'members' || runB) return;
+      runB = importMembers(fileB, storeB);
+      await bDecided;
+    });
+    // B writes over A's member, and is counted, before A puts its contribution
+    let raced = false;
+    const figuresA = beforeCall(storeA.figures, 'putContribution', async () => {
+      if (raced) return;
+      raced = true;
+      releaseB();
+      await runB;
+      await stack.settle();
+    });
+    // Act
+    await importMembers(fileA, { ...storeA, figures: figuresA });
+    await stack.settle();
+    // Assess: one member, counted once, in the cell its record names
+    expect(raced).toBe(true);
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+  });
+
+  // Known defect, not fixed (older than the import's own figures): the import does not
+  // read the tombstone, so a fixed export run again brings an erased member back.
+  it.fails('does not bring back a member erased since an earlier export of the same rolls was imported', async () => {
+    // Prepare: R1 imported, then erased
+    await importFile(csv(row('R1', 'C1')));
+    await erasePerson(stack.stores.personData, 'R1', { force: true });
+    await stack.settle();
+    // Act: the export, fixed (a row added), imported again
+    await importFile(csv(row('R1', 'C1'), row('R2', 'C1')));
+    await stack.settle();
+    // Assess: nothing of R1 is stored again
+    expect((await showPerson(stack.stores.personData, 'R1')).records).toEqual([]);
   });
 
   it('keeps the key a person already has when many persons get theirs at once', async () => {

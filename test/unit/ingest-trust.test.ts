@@ -453,4 +453,41 @@ describe('a rename or a target is decided on its org and the chain above it, nev
     expect(out).toMatchObject({ outcome: 'rejected', reason: 'out-of-scope' });
     expect(store.orgs.get('C1')).toMatchObject({ parentId: 'Q2', name: 'Chi bộ Khu phố 1' });
   });
+
+  it('refuses Q1 a rename of an org registered under Q2 after the batch copied the tree, in the same batch or another invocation', async () => {
+    // Prepare: the batch's copy holds no X; X is then registered under Q2, first by this batch, then by another invocation
+    const store = await twoDistricts();
+    const batch = { ...scoped('Q1'), orgTree: batchOrgTree(store) };
+    await batch.orgTree.current();
+    const register = (orgId: string) =>
+      validEvent('org.registered', { source: 'csdl-city', data: { orgId, parentId: 'Q2', name: orgId, level: 'grassroots-cell' } });
+    expect((await ingest(store, register('X1'), { ...batch, ...scoped('CITY') })).outcome).toBe('applied');
+    expect((await ingest(store, register('X2'), scoped('CITY'))).outcome).toBe('applied');
+    // Act
+    const outs = [];
+    for (const orgId of ['X1', 'X2'])
+      outs.push(await ingest(store, validEvent('org.renamed', { source: 'csdl-q1', data: { orgId, name: 'Chi bộ bị chiếm' } }), batch));
+    // Assess
+    expect(outs.map((o) => o.outcome === 'rejected' && o.reason)).toEqual(['out-of-scope', 'out-of-scope']);
+    expect(store.orgs.get('X1')?.name).toBe('X1');
+  });
+
+  it('refuses Q1 a target, an update and a rating of its former cell moved to Q2 by another invocation after the batch copied the tree', async () => {
+    // Prepare: the batch's copy has C1 under Q1; the city then moves C1 under Q2 elsewhere
+    const store = await twoDistricts();
+    const batch = { ...scoped('Q1'), orgTree: batchOrgTree(store) };
+    await batch.orgTree.current();
+    const move = validEvent('org.moved', { source: 'csdl-city', data: { orgId: 'C1', parentId: 'Q2' } });
+    expect((await ingest(store, move, scoped('CITY'))).outcome).toBe('applied');
+    // Act
+    const events = [
+      validEvent('target.set', { source: 'csdl-q1', data: { orgId: 'C1', year: 2022, admissions: 9 } }),
+      validEvent('org.updated', { source: 'csdl-q1', data: { orgId: 'C1', sector: 'state-enterprise' } }),
+      validEvent('org.evaluated', { source: 'csdl-q1', data: { orgId: 'C1', year: 2022, rating: 'excellent' } }),
+    ];
+    const outs = [];
+    for (const e of events) outs.push(await ingest(store, e, batch));
+    // Assess
+    expect(outs.map((o) => o.outcome === 'rejected' && o.reason)).toEqual(['out-of-scope', 'out-of-scope', 'out-of-scope']);
+  });
 });

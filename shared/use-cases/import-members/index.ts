@@ -245,13 +245,36 @@ async function runChunks(r: Run, opts: ImportOptions, write: boolean): Promise<I
  * Puts the contributions of `members` (as stored now) at their versions, as the figures
  * function does for a batch of changes; returns the months of each cell to recount.
  */
-function putContributions(store: MemberImportStore, members: readonly MemberRecord[]) {
+async function putContributions(store: MemberImportStore, members: readonly MemberRecord[]) {
   const changed = members.map((record): ChangedRecord => {
     const stored = { entity: 'member' as const, record };
     const pk = store.memberPk(record.memberId);
     return { pk, version: record.version, firstVersion: record.version, images: [stored], latest: stored };
   });
-  return writeContributions(store.figures, changed);
+  const months = await writeContributions(store.figures, changed);
+  // A member changed since it was read (erased, or written over by another import at the
+  // same version) may have been counted by the figures function before the put above
+  // replaced or brought back its contribution: counted again here as the figures function
+  // counts a change, from what is stored now. A change after this read is the figures
+  // function's to follow, after the put.
+  const now = await store.findMembers(members.map((m) => m.memberId));
+  const since = members.flatMap((record, i): ChangedRecord[] => {
+    const stored = now.get(record.memberId);
+    if (stored && isDeepStrictEqual(plain(stored), plain(record))) return [];
+    const latest = stored ? { entity: 'member' as const, record: stored } : undefined;
+    const { pk, images } = changed[i]!;
+    return [
+      {
+        pk,
+        version: stored?.version ?? record.version,
+        firstVersion: record.version,
+        images: [...images, ...(latest ? [latest] : [])],
+        ...(latest ? { latest } : {}),
+      },
+    ];
+  });
+  if (since.length > 0) addMonths(months, await writeContributions(store.figures, since));
+  return months;
 }
 
 /** What a chunk writes: its new members, the members whose figures it writes (those and the unmarked ones stored), the markers. */
