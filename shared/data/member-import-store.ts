@@ -66,6 +66,7 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
       );
       return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
     },
+    erasures: (personIds) => vault.erasures(personIds),
     putMembers: async (members) => {
       const items = await sealed(
         vault,

@@ -26,6 +26,8 @@ class MemoryStore implements MemberImportStore {
   };
   currentOrgTree = async () => new OrgTree(this.orgs);
   findMarkers = async (source: string, ids: string[]) => new Set(ids.filter((id) => this.markers.get(id)?.source === source));
+  readonly erased = new Map<string, string>();
+  erasures = async (ids: string[]) => new Map(ids.flatMap((id) => (this.erased.has(id) ? [[id, this.erased.get(id)!] as const] : [])));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
   putMembers = async (members: MemberRecord[]) => {
     this.writes += members.length;
@@ -63,6 +65,21 @@ describe('importMembers on a store', () => {
     // Assess
     expect(summary).toMatchObject({ rows: 3, imported: 2, skipped: 0 });
     expect(summary.badRows).toEqual([{ line: 3, column: 'admittedOn', reason: 'schema', message: expect.not.stringContaining('9999') }]);
+    expect([...store.members.keys()].sort()).toEqual(['M1', 'M3']);
+  });
+
+  it('refuses the row of an erased member, in a dry run too, and imports the others', async () => {
+    // Prepare: M2 was erased (its tombstone stands); an export made before that still lists them
+    const store = new MemoryStore(TREE);
+    store.erased.set('M2', '2026-03-04T05:06:07.000Z');
+    const csv = file(['M1'], ['M2'], ['M3']);
+    // Act
+    const dry = await checkImport(csv, store);
+    const real = await importMembers(csv, store);
+    // Assess: the row says why and names no personal data; nothing of M2 is written
+    for (const summary of [dry, real])
+      expect(summary.badRows).toEqual([{ line: 3, reason: 'erased', message: expect.stringContaining('erased on 2026-03-04') }]);
+    expect(real.imported).toBe(2);
     expect([...store.members.keys()].sort()).toEqual(['M1', 'M3']);
   });
 

@@ -287,17 +287,24 @@ interface ChunkWrites {
 /** One chunk: the schema row by row, what is already stored, then the domain rule in file order. */
 async function decideChunk(r: Run, chunk: CsvRecord[]): Promise<ChunkWrites> {
   const pending = parseRows(r, chunk);
-  const [marked, stored] = await Promise.all([
+  const [marked, stored, erased] = await Promise.all([
     r.store.findMarkers(
       IMPORT_SOURCE,
       pending.map((p) => p.event.id),
     ),
     r.store.findMembers(pending.map((p) => p.event.data.memberId)),
+    r.store.erasures(pending.map((p) => p.event.data.memberId)),
   ]);
   const members: MemberRecord[] = [];
   const counted = new Map<string, MemberRecord>();
   const markers: ImportMarker[] = [];
   for (const p of pending) {
+    const erasedAt = erased.get(p.event.data.memberId);
+    if (erasedAt !== undefined) {
+      // An export made before the erasure would bring back what it erased (docs/import.md).
+      bad(r, p.line, 'erased', `the personal data of this member was erased on ${erasedAt.slice(0, 10)}; the row is not imported`);
+      continue;
+    }
     const isMarked = marked.has(p.event.id);
     const storedMember = stored.get(p.event.data.memberId);
     // Stored and unmarked: maybe an earlier run's, stopped before its markers (a recount is

@@ -14,6 +14,8 @@ export interface MemberImportStore extends OrgTreeReader {
   findMarkers(source: string, eventIds: string[]): Promise<Set<string>>;
   /** The stored members among these ids (consistent reads). */
   findMembers(memberIds: string[]): Promise<Map<string, MemberRecord>>;
+  /** When each of these persons was erased, for those that were (their tombstones). */
+  erasures(personIds: string[]): Promise<Map<string, string>>;
   /** Writes the members, marked as counted by the import: the figures function leaves these inserts aside. */
   putMembers(members: MemberRecord[]): Promise<void>;
   /** Called only once the members of the same rows are written and counted. */
