@@ -26,7 +26,8 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   // Every partition of Records: the org tree and its counter, the records, the facts, the
   // markers (EVENT#, old and new layout), the rejected and waiting events and a rejected
   // event's links to other persons, the redrive grants, the persons' salts, the erased
-  // persons' tombstones and the vault. Figures: the counters of what each source sent.
+  // persons' tombstones, the vault and the message groups held behind an event in the
+  // dead-letter queue. Figures: the counters of what each source sent.
   ingest: {
     records: [
       'ORGS',
@@ -38,6 +39,7 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
       'REJECTED-LINK',
       'DEFERRED',
       'REDRIVE',
+      'HOLD',
       'PERSON#*',
       'ERASED#*',
       'VAULT',

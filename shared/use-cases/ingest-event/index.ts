@@ -9,15 +9,18 @@ import { personAbout, personNamedBy, personNamedByBody, personsAbout } from '../
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { groupDecision } from '../../domain/ingest/groups.js';
 import { quotaKeyOf, quotasOf, waitingDecision } from '../../domain/ingest/quotas.js';
+import { heldChainOf, holdDecision, recordsTouched } from '../../domain/ingest/hold.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
-import { NO_BODY, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
+import { NO_BODY, type GroupHolds, type HeldGroup, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
 
 export { PredecessorMissingError };
 
 export type IngestOutcome =
   | { outcome: 'applied'; eventId: string; type: string }
   | { outcome: 'duplicate'; eventId: string; type: string }
-  | { outcome: 'rejected'; eventId?: string; reason: string };
+  | { outcome: 'rejected'; eventId?: string; reason: string }
+  /** Parked behind an event of its group that is in the dead-letter queue (domain/ingest/hold.ts). */
+  | { outcome: 'held'; eventId: string; type: string; behind: string };
 
 /**
  * What the handler knows of a message beyond its body: who sent it, and what its batch
@@ -36,6 +39,8 @@ export interface IngestContext {
   orgTree?: BatchOrgTree;
   /** The message's SQS FIFO MessageGroupId: it must be its event's subject group (domain/ingest/groups.ts). */
   groupId?: string;
+  /** The held message groups; absent: no group is ever held (an event's later ones may overtake it once it is dead-lettered). */
+  holds?: GroupHolds;
 }
 
 /**
@@ -75,6 +80,8 @@ const MAX_STALE_RETRIES = 5;
 export interface IngestMeta {
   messageId: string;
   receiveCount: number;
+  /** This is the message's last try: if it waits again, it goes to the dead-letter queue (retry-schedule.ts). */
+  lastTry?: boolean;
   context?: IngestContext;
 }
 
@@ -88,11 +95,30 @@ export interface IngestMeta {
 export async function ingestEvent(store: IngestStore, body: string, meta: IngestMeta): Promise<IngestOutcome> {
   const who = await senderOfMessage(store, body, meta);
   if (who.refused) return refuseRedrive(store, body, who.senderId);
-  return ingestAs(store, body, meta, who.senderId);
+  const seen: HoldSeen = {};
+  const outcome = await ingestAs(store, body, meta, who.senderId, seen);
+  // The event its group was held behind is done with (applied, a duplicate, rejected): the
+  // group's parked events, redriven behind it, apply in order after it.
+  const holds = meta.context?.holds;
+  if (holds && seen.hold && outcome.outcome !== 'held' && seen.hold.heldKey === seen.key)
+    await holds.release(seen.hold.group, seen.hold.heldKey);
+  return outcome;
+}
+
+/** The hold of the message's group as the ingest found it, and the message's key. */
+interface HoldSeen {
+  hold?: HeldGroup;
+  key?: string;
 }
 
 /** {@link ingestEvent} for a message whose sending identity is settled. */
-async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, senderId: string | undefined): Promise<IngestOutcome> {
+async function ingestAs(
+  store: IngestStore,
+  body: string,
+  meta: IngestMeta,
+  senderId: string | undefined,
+  seen: HoldSeen,
+): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
   const producers = meta.context?.producers;
@@ -147,6 +173,10 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
   const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
   // A message received before, or redriven from the dead-letter queue, may have a note of its wait.
   const mayBeWaiting = meta.receiveCount > 1 || meta.context?.redrive !== undefined;
+  const holds = meta.context?.holds;
+  const groupId = meta.context?.groupId;
+  seen.key = key;
+  if (holds && groupId !== undefined) seen.hold = await holds.find(groupId);
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
@@ -188,10 +218,26 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
       return { outcome: 'rejected', eventId: event.id, reason: 'erased' };
     }
     // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
-    const decision =
+    const refused =
       (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
-      groupDecision(event, meta.context?.groupId, state) ??
-      decide(event, state);
+      groupDecision(event, meta.context?.groupId, state);
+    // Its group is held behind an event in the dead-letter queue: parked behind it, unless it may pass.
+    const hold = seen.hold;
+    if (!refused && holds && hold && hold.heldKey !== key && holdDecision(event, hold.chain).outcome === 'hold') {
+      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      if (overQuota?.outcome === 'reject')
+        return rejectOverQuota(store, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
+      // Noted first, so that it counts against its producer's quota before it is parked; a
+      // note of a message in the dead-letter queue says so (its last try is behind it).
+      await store.storeDeferred(
+        { ...waiting, ...personField(persons[0]), receiveCount: Number.MAX_SAFE_INTEGER },
+        'held',
+        `held behind event ${hold.heldEventId} of its message group, which is in the dead-letter queue`,
+      );
+      await holds.park(hold.group, body, senderOf(senderId), recordsTouched(event));
+      return { outcome: 'held', eventId: event.id, type: event.type, behind: hold.heldEventId };
+    }
+    const decision = refused ?? decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
@@ -210,25 +256,24 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
-      const limit = quotasOf(producer?.quotas).waiting;
-      const overQuota = await waitingQuotaDecision(store, waiting, limit, mayBeWaiting);
-      if (overQuota?.outcome === 'reject') {
-        // Kept with its body (under the cap of bodies about a person), as any rejection of
-        // the producer's own event: redriven once its backlog is cleared.
-        const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
-        const [about, ...linked] = persons;
-        await store.storeRejected({
-          ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
-          ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
-        });
-        await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
-        return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
-      }
+      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      if (overQuota?.outcome === 'reject')
+        return rejectOverQuota(store, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
       await store.storeDeferred(
         { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount },
         decision.reason,
         decision.message,
       );
+      // Its last try: it goes to the dead-letter queue, and its group's later events are held behind it.
+      if (meta.lastTry && holds && groupId !== undefined)
+        await holds.hold({
+          group: groupId,
+          heldKey: key,
+          heldEventId: event.id,
+          reason: decision.reason,
+          since: now,
+          chain: heldChainOf(event, decision.reason),
+        });
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
@@ -244,6 +289,34 @@ async function ingestAs(store: IngestStore, body: string, meta: IngestMeta, send
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
+}
+
+/**
+ * An event over its producer's quota of waiting events (domain/ingest/quotas.ts): kept with
+ * its body (under the cap of bodies about a person), as any rejection of the producer's own
+ * event, to be redriven once its backlog is cleared.
+ */
+async function rejectOverQuota(
+  store: IngestStore,
+  overQuota: Extract<Decision, { outcome: 'reject' }>,
+  waiting: WaitingRef,
+  persons: readonly string[],
+  producer: Producer | undefined,
+  event: DomainEvent,
+  senderId: string | undefined,
+  now: string,
+  rejected: (reason: string, message: string, keptBody: string) => RejectedEvent,
+  body: string,
+): Promise<IngestOutcome> {
+  const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
+  const [about, ...linked] = persons;
+  await store.storeRejected({
+    ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
+    ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+  });
+  const limit = quotasOf(producer?.quotas).waiting;
+  await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
+  return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
 }
 
 /**
