@@ -97,11 +97,20 @@ export async function ingestEvent(store: IngestStore, body: string, meta: Ingest
   if (who.refused) return refuseRedrive(store, body, who.senderId);
   const seen: HoldSeen = {};
   const outcome = await ingestAs(store, body, meta, who.senderId, seen);
-  // The event its group was held behind is done with (applied, a duplicate, rejected): the
-  // group's parked events, redriven behind it, apply in order after it.
+  // The event its group was held behind is done with (applied, a duplicate, rejected), as
+  // it comes back from the dead-letter queue: the group's parked events, redriven behind it,
+  // apply in order after it. The same event sent again by its producer, while events are
+  // parked behind its copy in the dead-letter queue, leaves the hold: they must come back first.
   const holds = meta.context?.holds;
-  if (holds && seen.hold && outcome.outcome !== 'held' && seen.hold.heldKey === seen.key)
-    await holds.release(seen.hold.group, seen.hold.heldKey);
+  const hold = seen.hold;
+  if (
+    holds &&
+    hold &&
+    outcome.outcome !== 'held' &&
+    hold.heldKey === seen.key &&
+    (hold.parked === 0 || meta.context?.redrive !== undefined)
+  )
+    await holds.release(hold.group, hold.heldKey);
   return outcome;
 }
 
