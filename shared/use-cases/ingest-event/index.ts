@@ -100,7 +100,7 @@ export async function ingestEvent(store: IngestStore, body: string, meta: Ingest
   // The event its group was held behind is done with (applied, a duplicate, rejected), as
   // it comes back from the dead-letter queue: the group's parked events, redriven behind it,
   // apply in order after it. The same event sent again by its producer, while events are
-  // parked behind its copy in the dead-letter queue, leaves the hold: they must come back first.
+  // parked behind its copy in the dead-letter queue, does not end the hold: they come back first.
   const holds = meta.context?.holds;
   const hold = seen.hold;
   if (
