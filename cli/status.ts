@@ -83,6 +83,7 @@ export async function readStatus(target: Target, now = new Date(), opts: { silen
       lag: () => lagOf(target),
       sourceActivity: stores.sourceActivity,
       producers: async () => (await registry())?.registry.producers,
+      heldGroups: () => stores.holds.list(),
     },
     stores.redrive,
     now,

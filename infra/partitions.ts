@@ -26,7 +26,8 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
   // Every partition of Records: the org tree and its counter, the records, the facts, the
   // markers (EVENT#, old and new layout), the rejected and waiting events and a rejected
   // event's links to other persons, the redrive grants, the persons' salts, the erased
-  // persons' tombstones and the vault. Figures: the counters of what each source sent.
+  // persons' tombstones, the vault and the message groups held behind an event in the
+  // dead-letter queue. Figures: the counters of what each source sent.
   ingest: {
     records: [
       'ORGS',
@@ -41,6 +42,7 @@ export const FUNCTION_PARTITIONS: Record<FunctionName, TablePartitions> = {
       // A producer's quota notes (`status`) and its counters: events per minute, rejected bodies kept.
       'QUOTA',
       'QUOTA-COUNT#*',
+      'HOLD',
       'PERSON#*',
       'ERASED#*',
       'VAULT',

@@ -157,6 +157,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       store: stores.ingest,
       loadRegistry,
       sourceActivity: stores.sourceActivity,
+      holds: stores.holds,
+      retryQueue: retryQueueWithVisibility(opts.visibilityTimeout),
       waitBeforeRetry: sqsWaitBeforeRetry({
         sqs: clients.sqs,
         queueUrl: env.INGEST_QUEUE_URL!,

@@ -9,7 +9,7 @@ import { MasterSecretMissingError } from '../../shared/data/personal-vault.js';
 import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { envelopeIdOf } from '../../shared/domain/events/index.js';
 import { envelopeKeyOf, messageKey } from '../../shared/domain/ingest/idempotency.js';
-import { pastShortWaits } from '../../shared/domain/ingest/retry-schedule.js';
+import { nextTryAfter, pastShortWaits, type RetryQueue } from '../../shared/domain/ingest/retry-schedule.js';
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import {
@@ -20,7 +20,7 @@ import {
   type BatchOrgTree,
   type IngestOutcome,
 } from '../../shared/use-cases/ingest-event/index.js';
-import type { IngestStore } from '../../shared/use-cases/ingest-event/port.js';
+import type { GroupHolds, IngestStore } from '../../shared/use-cases/ingest-event/port.js';
 import { tallyBatch, type CountedOutcome, type SourceActivityStore } from '../../shared/use-cases/source-activity/index.js';
 import { processGroupsConcurrently } from './fifo-groups.js';
 import { isThrottling, retryWhileThrottled } from './throttling.js';
@@ -28,7 +28,7 @@ import type { WaitBeforeRetry } from './visibility.js';
 
 const logger = loggerFor('ingest');
 
-const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected' } as const;
+const OUTCOME_METRIC = { applied: 'EventsApplied', duplicate: 'EventsDuplicate', rejected: 'EventsRejected', held: 'EventsHeld' } as const;
 
 /**
  * Counts an outcome; a rejection over one of its producer's quotas also feeds that quota's
@@ -52,6 +52,13 @@ export interface IngestHandlerDeps {
   waitBeforeRetry: WaitBeforeRetry;
   /** Where each batch's outcomes are counted per source and day (`dangvien status`); absent: not counted. */
   sourceActivity?: SourceActivityStore;
+  /**
+   * The message groups held behind an event in the dead-letter queue (domain/ingest/hold.ts);
+   * absent: none is held, and a dead-lettered event's later ones may overtake it.
+   */
+  holds?: GroupHolds;
+  /** The ingest queue's tries (its maxReceiveCount): which try is a message's last. */
+  retryQueue?: RetryQueue;
 }
 
 /**
@@ -61,7 +68,7 @@ export interface IngestHandlerDeps {
  * An event whose predecessor is missing comes back within seconds (its visibility is
  * shortened, doubling with each receive), not after the queue's whole visibility timeout.
  */
-export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sourceActivity }: IngestHandlerDeps) {
+export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sourceActivity, holds, retryQueue }: IngestHandlerDeps) {
   // Per invocation: the local stack runs invocations of one handler concurrently (Lambda
   // never does within an instance), so a batch's state is never kept on the handler.
   /** `waitingGroups`: groups of this invocation held up by a waiting event, with that event's receive count. */
@@ -75,10 +82,13 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
       rate: Map<string, number>,
     ) =>
     async (record: SQSRecord) => {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
       const meta = {
         messageId: record.messageId,
-        receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
+        receiveCount,
+        lastTry: nextTryAfter(receiveCount, retryQueue).kind === 'dead-letter',
         context: {
+          ...(holds ? { holds } : {}),
           senderId: record.attributes.SenderId,
           // A redrive names its grant; the ingest checks it against its own table (§11).
           redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
@@ -104,7 +114,12 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
         const { eventId: _eventId, ...outcome } = result;
         logger.info('event ingested', { ...about, ...outcome });
         // Counted for its source only when its sender may use it: nobody else can make a silent source look alive.
-        if (key && (!loaded || producerFor(loaded.registry, meta.context.senderId)?.sources.includes(key.source)))
+        // A held event is counted once it applies, after its redrive.
+        if (
+          key &&
+          result.outcome !== 'held' &&
+          (!loaded || producerFor(loaded.registry, meta.context.senderId)?.sources.includes(key.source))
+        )
           counted.push({ source: key.source, outcome: result.outcome });
         countOutcome(result);
         return result;

@@ -124,6 +124,7 @@ export class Ingest extends Construct {
         RECORDS_TABLE_NAME: records.recordsTable.tableName,
         FIGURES_TABLE_NAME: records.figuresTable.tableName,
         INGEST_QUEUE_URL: this.queue.queueUrl,
+        INGEST_DLQ_URL: this.deadLetterQueue.queueUrl,
         PERSONAL_DATA_KEY_ARN: records.personalDataKey.keyArn,
         ...(producers ? { PRODUCERS_PARAMETER: producers.parameterName } : {}),
       },
@@ -153,6 +154,9 @@ export class Ingest extends Construct {
         conditions: { StringEquals: { 'kms:EncryptionContext:purpose': PERSONAL_DATA_KEY_CONTEXT.purpose } },
       }),
     );
+    // A message group held behind an event in the dead-letter queue parks its later events
+    // there, behind it (shared/data/group-holds.ts).
+    this.deadLetterQueue.grantSendMessages(this.handler.function);
     if (producers) {
       this.handler.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [producers.parameterArn] }),

@@ -80,6 +80,8 @@ export const deferredKey = (waiting: { id: string; senderId: string }) => ({
 export const deferredPrefix = (senderId: string) => `${quotaKeyOf(senderId)}#`;
 export const quotaReachedKey = (quotaKey: string, kind: string) => ({ pk: 'QUOTA', sk: `${quotaKey}#${kind}` });
 export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token });
+/** A message group held behind an event in the dead-letter queue (group-holds.ts). */
+export const holdKey = (group: string) => ({ pk: 'HOLD', sk: group });
 export const cellPartition = (cellId: string) => `CELL#${cellId}`;
 /** The partition of index byPerson for a person. */
 export const personPartition = (personId: string) => `PERSON#${personId}`;

@@ -141,7 +141,7 @@ export function createSqsDeadLetterQueue({ sqs, queueUrl, localSenders = false }
           MaxNumberOfMessages: 10,
           WaitTimeSeconds: 0,
           VisibilityTimeout: 30,
-          MessageSystemAttributeNames: ['SenderId'],
+          MessageSystemAttributeNames: ['SenderId', 'MessageGroupId'],
           MessageAttributeNames: [LOCAL_SENDER_ATTRIBUTE, REDRIVE_ATTRIBUTE],
         }),
       );
@@ -149,8 +149,10 @@ export function createSqsDeadLetterQueue({ sqs, queueUrl, localSenders = false }
         const local = localSenders ? m.MessageAttributes?.[LOCAL_SENDER_ATTRIBUTE]?.StringValue : undefined;
         const firstSender = local ?? m.Attributes?.SenderId;
         const redrive = m.MessageAttributes?.[REDRIVE_ATTRIBUTE]?.StringValue;
+        const group = m.Attributes?.MessageGroupId;
         return {
           body: m.Body ?? '',
+          ...(group ? { group } : {}),
           receipt: m.ReceiptHandle ?? '',
           ...(firstSender ? { firstSender } : {}),
           ...(redrive ? { redrive } : {}),

@@ -37,6 +37,20 @@ export interface HealthSnapshot {
   registryUnreadable?: string;
   /** The quotas producers reached in the last day (domain/ingest/quotas.ts): by whom, which, when last. */
   quotasReached: Array<{ senderId: string; kind: string; limit: number; at: string }>;
+  /**
+   * The message groups held behind an event in the dead-letter queue (domain/ingest/hold.ts):
+   * which group, behind which event, since when, and how many events were parked behind it.
+   */
+  heldGroups?: HeldGroupSummary[];
+}
+
+/** A message group held behind an event in the dead-letter queue, as `status` shows it. */
+export interface HeldGroupSummary {
+  group: string;
+  behind: string;
+  reason: string;
+  since: string;
+  parked: number;
 }
 
 /**
@@ -108,6 +122,12 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
     );
   }
   out.push(...longWaits(s, limits.waitingSeconds, queue));
+  for (const h of s.heldGroups ?? []) {
+    out.push(
+      `message group ${h.group} is held behind event ${h.behind} (${h.reason}, in the dead-letter queue since ${h.since}): ` +
+        `${h.parked} later event(s) parked behind it; fix what it waits for, then \`dangvien dlq redrive\``,
+    );
+  }
   for (const q of s.quotasReached) out.push(describeQuota(q));
   if (s.figuresLagSeconds > limits.figuresLagSeconds) {
     out.push(`the figures are ${Math.round(s.figuresLagSeconds / 60)} min behind the records: \`dangvien recompute --check\``);

@@ -5,6 +5,7 @@
 // reader and one vault per stack, shared by every store that needs them.
 import type { AwsClients } from '../data/aws-clients.js';
 import { createDynamoFiguresStore } from '../data/figures-store.js';
+import { createDynamoGroupHolds } from '../data/group-holds.js';
 import { createDynamoIngestStore } from '../data/ingest-store.js';
 import { createDynamoMemberImportStore } from '../data/member-import-store.js';
 import { createDynamoOrgTreeReader } from '../data/org-tree.js';
@@ -21,7 +22,7 @@ import { createDynamoSourceActivityStore } from '../data/source-activity-store.j
 import type { EventQueue } from '../use-cases/event-queue.js';
 import type { ReportReader } from '../use-cases/build-report/port.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
-import type { IngestStore } from '../use-cases/ingest-event/port.js';
+import type { GroupHolds, IngestStore } from '../use-cases/ingest-event/port.js';
 import type { MemberImportStore } from '../use-cases/import-members/port.js';
 import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import type { PersonDataStore } from '../use-cases/person-data/port.js';
@@ -53,6 +54,8 @@ export interface DynamoStores {
   /** Rotates the personal data master secret (docs/runbook.md); `settleMs`: how long the last look waits. */
   rotateMasterSecret(opts?: { settleMs?: number; log?: (line: string) => void }): Promise<MasterRotation>;
   readonly ingest: IngestStore;
+  /** The message groups held behind an event in the dead-letter queue (the ingest parks, `status` lists). */
+  readonly holds: GroupHolds;
   /** The figures refresh's store; the report reads through it too. */
   readonly figures: FiguresStore & ReportReader;
   readonly reminders: RemindersStore;
@@ -104,6 +107,15 @@ export function createDynamoStores(resources: StackResources): DynamoStores {
     rotateMasterSecret: (opts) => rotateMasterSecret({ ...records(), vault: stores.vault, masterSecret: resources.masterSecret }, opts),
     get ingest() {
       return once('ingest', () => createDynamoIngestStore({ ...records(), vault: stores.vault, orgTree: stores.orgTree }));
+    },
+    get holds() {
+      return once('holds', () =>
+        createDynamoGroupHolds({
+          ...records(),
+          vault: stores.vault,
+          deadLetterQueue: createSqsEventQueue({ sqs: clients.sqs, queueUrl: resources.deadLetterQueueUrl }),
+        }),
+      );
     },
     get figures() {
       return once('figures', () => createDynamoFiguresStore({ ...tables(), orgTree: stores.orgTree }));

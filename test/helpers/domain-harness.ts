@@ -85,6 +85,9 @@ export class DomainHarness {
             reason: out.reason as RejectReason,
             message: this.rejectionMessage(),
           };
+        case 'held':
+          // The harness's messages carry no group: none is ever held.
+          throw new Error(`event ${out.eventId} held, though no group is held here`);
       }
     } catch (error) {
       if (!(error instanceof PredecessorMissingError)) throw error;

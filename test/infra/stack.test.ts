@@ -310,7 +310,7 @@ describe('functions', () => {
 
   it('get the environment their handlers read', () => {
     const env = (handler: { function: IConstruct }) => Object.keys(environmentOf(handler.function));
-    expect(env(stack.ingest.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'INGEST_QUEUE_URL']));
+    expect(env(stack.ingest.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'INGEST_QUEUE_URL', 'INGEST_DLQ_URL']));
     expect(env(stack.figures.handler)).toEqual(expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME']));
     expect(env(stack.reminders.handler)).toEqual(
       expect.arrayContaining(['RECORDS_TABLE_NAME', 'FIGURES_TABLE_NAME', 'NOTIFICATIONS_TOPIC_ARN']),
@@ -745,7 +745,7 @@ describe('least privilege, statement by statement', () => {
   });
 
   it('ingest has exactly what ingest-event calls, on the partitions of its records, and counts its sources', () => {
-    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,REJECTED-LINK,DEFERRED,REDRIVE,QUOTA,QUOTA-COUNT#*,PERSON#*,ERASED#*,VAULT]`;
+    const records = `[ORGS,ORGTREE,${ENTITIES},FACT#*,EVENT#*,REJECTED,REJECTED-LINK,DEFERRED,REDRIVE,QUOTA,QUOTA-COUNT#*,HOLD,PERSON#*,ERASED#*,VAULT]`;
     expect(new Set(grants(stack.ingest.handler.role))).toEqual(
       new Set([
         `GetItem on Records ${records}`,

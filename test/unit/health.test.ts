@@ -34,6 +34,14 @@ describe('needsAttention', () => {
       'wait for a predecessor',
     ],
     [
+      'a message group held behind an event in the DLQ',
+      (s: HealthSnapshot) => ({
+        ...s,
+        heldGroups: [{ group: 'P1', behind: 'ev-step-1', reason: 'missing-dossier', since: '2026-12-02T07:00:00.000Z', parked: 2 }],
+      }),
+      'message group P1 is held behind event ev-step-1 (missing-dossier, in the dead-letter queue since 2026-12-02T07:00:00.000Z): 2 later event(s) parked',
+    ],
+    [
       'a producer at its quota of waiting events',
       (s: HealthSnapshot) => ({ ...s, quotasReached: [{ senderId: 'AIDADISTRICT', kind: 'waiting', limit: 2, at: NOW }] }),
       'AIDADISTRICT reached its quota of 2 events waiting',

@@ -9,8 +9,9 @@ import { personAbout, personNamedBy, personNamedByBody, personsAbout } from '../
 import { appliedEvent } from '../../domain/ingest/applied-event.js';
 import { groupDecision } from '../../domain/ingest/groups.js';
 import { minuteOf, quotaKeyOf, quotasOf, rateDecision, waitingDecision } from '../../domain/ingest/quotas.js';
+import { heldChainOf, holdDecision, recordsTouched } from '../../domain/ingest/hold.js';
 import { ConcurrentUpdateError, PredecessorMissingError } from '../errors.js';
-import { NO_BODY, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
+import { NO_BODY, type GroupHolds, type HeldGroup, type IngestStore, type RejectedEvent, type WaitingRef } from './port.js';
 
 export { PredecessorMissingError };
 
@@ -23,7 +24,9 @@ export type IngestOutcome =
       reason: string;
       /** Its body was not kept: its sender has as many rejected bodies kept as its quota allows. */
       bodyOverQuota?: true;
-    };
+    }
+  /** Parked behind an event of its group that is in the dead-letter queue (domain/ingest/hold.ts). */
+  | { outcome: 'held'; eventId: string; type: string; behind: string };
 
 /**
  * What the handler knows of a message beyond its body: who sent it, and what its batch
@@ -47,6 +50,8 @@ export interface IngestContext {
    * absent when not counted (a retry, a redrive, scoping off).
    */
   eventsThisMinute?: number;
+  /** The held message groups; absent: no group is ever held (an event's later ones may overtake it once it is dead-lettered). */
+  holds?: GroupHolds;
 }
 
 /**
@@ -86,6 +91,8 @@ const MAX_STALE_RETRIES = 5;
 export interface IngestMeta {
   messageId: string;
   receiveCount: number;
+  /** This is the message's last try: if it waits again, it goes to the dead-letter queue (retry-schedule.ts). */
+  lastTry?: boolean;
   context?: IngestContext;
 }
 
@@ -100,8 +107,29 @@ export async function ingestEvent(store: IngestStore, body: string, meta: Ingest
   const who = await senderOfMessage(store, body, meta);
   if (who.refused) return refuseRedrive(store, body, who.senderId);
   const kept = { overQuota: false };
-  const outcome = await ingestAs(store, body, meta, who.senderId, kept);
+  const seen: HoldSeen = {};
+  const outcome = await ingestAs(store, body, meta, who.senderId, kept, seen);
+  // The event its group was held behind is done with (applied, a duplicate, rejected), as
+  // it comes back from the dead-letter queue: the group's parked events, redriven behind it,
+  // apply in order after it. The same event sent again by its producer, while events are
+  // parked behind its copy in the dead-letter queue, does not end the hold: they come back first.
+  const holds = meta.context?.holds;
+  const hold = seen.hold;
+  if (
+    holds &&
+    hold &&
+    outcome.outcome !== 'held' &&
+    hold.heldKey === seen.key &&
+    (hold.parked === 0 || meta.context?.redrive !== undefined)
+  )
+    await holds.release(hold.group, hold.heldKey);
   return outcome.outcome === 'rejected' && kept.overQuota ? { ...outcome, bodyOverQuota: true } : outcome;
+}
+
+/** The hold of the message's group as the ingest found it, and the message's key. */
+interface HoldSeen {
+  hold?: HeldGroup;
+  key?: string;
 }
 
 /**
@@ -134,6 +162,7 @@ async function ingestAs(
   meta: IngestMeta,
   senderId: string | undefined,
   kept: { overQuota: boolean },
+  seen: HoldSeen,
 ): Promise<IngestOutcome> {
   const parsed = parseEvent(body);
   const now = new Date().toISOString();
@@ -194,6 +223,10 @@ async function ingestAs(
   const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
   // A message received before, or redriven from the dead-letter queue, may have a note of its wait.
   const mayBeWaiting = meta.receiveCount > 1 || meta.context?.redrive !== undefined;
+  const holds = meta.context?.holds;
+  const groupId = meta.context?.groupId;
+  seen.key = key;
+  if (holds && groupId !== undefined) seen.hold = await holds.find(groupId);
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
@@ -237,11 +270,27 @@ async function ingestAs(
     // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
     // Then over its rate (docs/security.md "Quotas"): kept, to be redriven, before any work is done for it.
     const overRate = producer ? rateDecision(meta.context?.eventsThisMinute, quotas.eventsPerMinute) : undefined;
-    const decision =
+    const refused =
       (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
       groupDecision(event, meta.context?.groupId, state) ??
-      overRate ??
-      decide(event, state);
+      overRate;
+    // Its group is held behind an event in the dead-letter queue: parked behind it, unless it may pass.
+    const hold = seen.hold;
+    if (!refused && holds && hold && hold.heldKey !== key && holdDecision(event, hold.chain).outcome === 'hold') {
+      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      if (overQuota?.outcome === 'reject')
+        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
+      // Noted first, so that it counts against its producer's quota before it is parked; a
+      // note of a message in the dead-letter queue says so (its last try is behind it).
+      await store.storeDeferred(
+        { ...waiting, ...personField(persons[0]), receiveCount: Number.MAX_SAFE_INTEGER },
+        'held',
+        `held behind event ${hold.heldEventId} of its message group, which is in the dead-letter queue`,
+      );
+      await holds.park(hold.group, body, senderOf(senderId), recordsTouched(event));
+      return { outcome: 'held', eventId: event.id, type: event.type, behind: hold.heldEventId };
+    }
+    const decision = refused ?? decide(event, state);
     if (decision.outcome === 'reject') {
       // Another delivery of this very event may have committed since the marker check
       // (a visibility timeout ran out mid-batch): then what we saw is its own effect.
@@ -267,25 +316,24 @@ async function ingestAs(
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
-      const limit = quotas.waiting;
-      const overQuota = await waitingQuotaDecision(store, waiting, limit, mayBeWaiting);
-      if (overQuota?.outcome === 'reject') {
-        // Kept with its body (under the cap of bodies about a person), as any rejection of
-        // the producer's own event: redriven once its backlog is cleared.
-        const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
-        const [about, ...linked] = persons;
-        await storeRejected({
-          ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
-          ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
-        });
-        await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
-        return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
-      }
+      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      if (overQuota?.outcome === 'reject')
+        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
       await store.storeDeferred(
         { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount },
         decision.reason,
         decision.message,
       );
+      // Its last try: it goes to the dead-letter queue, and its group's later events are held behind it.
+      if (meta.lastTry && holds && groupId !== undefined)
+        await holds.hold({
+          group: groupId,
+          heldKey: key,
+          heldEventId: event.id,
+          reason: decision.reason,
+          since: now,
+          chain: heldChainOf(event, decision.reason),
+        });
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
@@ -301,6 +349,35 @@ async function ingestAs(
     // 'already-applied' loops to the marker check; 'stale' reloads and decides again.
     if (attempt >= MAX_STALE_RETRIES) throw new ConcurrentUpdateError(`event ${event.id}`, attempt + 1);
   }
+}
+
+/**
+ * An event over its producer's quota of waiting events (domain/ingest/quotas.ts): kept with
+ * its body (under the cap of bodies about a person), as any rejection of the producer's own
+ * event, to be redriven once its backlog is cleared.
+ */
+async function rejectOverQuota(
+  store: IngestStore,
+  storeRejected: (r: RejectedEvent) => Promise<void>,
+  overQuota: Extract<Decision, { outcome: 'reject' }>,
+  waiting: WaitingRef,
+  persons: readonly string[],
+  producer: Producer | undefined,
+  event: DomainEvent,
+  senderId: string | undefined,
+  now: string,
+  rejected: (reason: string, message: string, keptBody: string) => RejectedEvent,
+  body: string,
+): Promise<IngestOutcome> {
+  const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
+  const [about, ...linked] = persons;
+  await storeRejected({
+    ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
+    ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+  });
+  const limit = quotasOf(producer?.quotas).waiting;
+  await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
+  return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
 }
 
 /**

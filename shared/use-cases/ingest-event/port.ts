@@ -2,7 +2,8 @@
 // (shared/data/ingest-store.ts), unit tests an in-memory one (test/helpers/in-memory-stores.ts);
 // test/contract/ingest-store.contract.ts holds both to the same promises.
 import type { AppliedEvent } from '../../domain/ingest/applied-event.js';
-import type { LoadedState, Needs, Write } from '../../domain/ingest/decision-types.js';
+import type { LoadedState, Needs, RetryReason, Write } from '../../domain/ingest/decision-types.js';
+import type { HeldChain } from '../../domain/ingest/hold.js';
 import type { EventKey } from '../../domain/ingest/idempotency.js';
 import type { QuotaKind } from '../../domain/ingest/quotas.js';
 import type { Profile } from '../../domain/records.js';
@@ -156,3 +157,46 @@ export interface IngestStore extends OrgTreeReader {
  * sender, docs/security.md): such a rejection cannot be redriven, only sent again by its producer.
  */
 export const NO_BODY = '';
+
+/**
+ * A message group held behind an event that went to the dead-letter queue
+ * (domain/ingest/hold.ts): its later events are parked behind it until it comes back.
+ */
+export interface HeldGroup {
+  /** The SQS FIFO MessageGroupId. */
+  group: string;
+  /** The idempotency key `<source>/<id>` of the event in the dead-letter queue. */
+  heldKey: string;
+  heldEventId: string;
+  /** Why it waited when it went to the dead-letter queue. */
+  reason: RetryReason;
+  /** When the group was held (ISO-8601). */
+  since: string;
+  /** What the held event waits for, and what it and the events parked behind it touch. */
+  chain: HeldChain;
+  /** How many events were parked behind it. */
+  parked: number;
+}
+
+/**
+ * Where a held group's events are parked: in the dead-letter queue itself, behind the held
+ * event, in the group's order (the DLQ is FIFO), each under a redrive grant for its sender —
+ * so that `dangvien dlq redrive` brings them all back in order, applied as their producers'.
+ * shared/data/group-holds.ts is the DynamoDB + SQS one.
+ */
+export interface GroupHolds {
+  /** The hold of `group`, if it is held (an expired hold is not), read consistently. */
+  find(group: string): Promise<HeldGroup | undefined>;
+  /** Holds `hold.group` behind `hold.heldKey`; a group held already stays held behind its first. */
+  hold(hold: Omit<HeldGroup, 'parked'>): Promise<void>;
+  /**
+   * Sends `body` to the dead-letter queue in `group` under a grant for `senderId`, then adds
+   * what it touches to the group's chain. A repeat (a crash before the ack) is dropped by
+   * the queue's deduplication, or, later, is a duplicate when redriven.
+   */
+  park(group: string, body: string, senderId: string, touches: readonly string[]): Promise<void>;
+  /** Ends the hold of `group` if it is still behind `heldKey` (the held event is done with). */
+  release(group: string, heldKey: string): Promise<void>;
+  /** Every held group (what `dangvien status` lists). */
+  list(): Promise<HeldGroup[]>;
+}

@@ -78,8 +78,13 @@ export async function redriveDlq(store: RedriveStore, dlq: DeadLetterQueue, queu
     if (messages.length === 0) return moved;
     const senders = await Promise.all(messages.map((m) => senderOfDeadLetter(store, m)));
     const items: Outgoing[] = [];
+    // Each back in the group it was in, in the order it was in there.
     for (const [i, m] of messages.entries())
-      items.push({ ...outgoing(m.body), redrive: await store.grantRedrive(senders[i]!.senderId, m.body) });
+      items.push({
+        ...outgoing(m.body),
+        ...(m.group ? { person: m.group } : {}),
+        redrive: await store.grantRedrive(senders[i]!.senderId, m.body),
+      });
     const outcomes = await queue.send(items, { fresh: true });
     // The rest comes back once its visibility runs out.
     const sent = messages.filter((_, i) => outcomes[i]?.ok);

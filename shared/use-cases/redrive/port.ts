@@ -53,6 +53,11 @@ export interface RedriveStore {
 export interface DeadLetter {
   body: string;
   /**
+   * The message group it was in: a redrive puts it back there, behind the events of its
+   * group that came before it and ahead of those parked behind it (domain/ingest/hold.ts).
+   */
+  group?: string;
+  /**
    * Who sent it to the ingest queue: the SenderId SQS set (a system attribute no producer
    * can set), or on the local stack the identity `send --sender` named.
    */

@@ -35,7 +35,7 @@ export async function readStatus(
   now = new Date(),
   opts: StatusOptions = {},
 ): Promise<StatusReport> {
-  const [ingest, dlq, rejected, waiting, run, lag, seen, quotasReached] = await Promise.all([
+  const [ingest, dlq, rejected, waiting, run, lag, seen, quotasReached, held] = await Promise.all([
     sources.ingestQueue(),
     sources.deadLetterQueue(),
     store.listRejected(),
@@ -44,6 +44,7 @@ export async function readStatus(
     sources.lag(),
     seenSources(sources, now, opts.silentDays ?? DEFAULT_SILENT_DAYS),
     store.listQuotasReached(),
+    sources.heldGroups?.() ?? Promise.resolve([]),
   ]);
   const oldestFirst = [...waiting].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
   const snapshot: HealthSnapshot = {
@@ -61,6 +62,7 @@ export async function readStatus(
     reminders: { lastRunDate: run?.date ?? null, completedAt: run?.completedAt ?? null },
     ...seen,
     quotasReached,
+    heldGroups: held.map((h) => ({ group: h.group, behind: h.heldEventId, reason: h.reason, since: h.since, parked: h.parked })),
   };
   const attention = needsAttention(snapshot, HEALTH_LIMITS, opts.retryQueue);
   return { healthy: attention.length === 0, attention, ...snapshot };

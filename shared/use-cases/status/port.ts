@@ -4,6 +4,7 @@
 // the sources' counters (source-activity/port.ts). The rejected and waiting events come
 // through the redrive store (redrive/port.ts).
 import type { WatchedProducer } from '../../domain/sources.js';
+import type { HeldGroup } from '../ingest-event/port.js';
 import type { SourceActivityStore } from '../source-activity/port.js';
 
 /** A queue's messages: waiting to be received (delayed ones included), and received but not yet deleted. */
@@ -42,4 +43,6 @@ export interface StatusSources {
    * scoping is off. Throws when the registry cannot be read: `status` says so.
    */
   producers(): Promise<WatchedProducer[] | undefined>;
+  /** The message groups held behind an event in the dead-letter queue; absent: none is listed. */
+  heldGroups?(): Promise<HeldGroup[]>;
 }

@@ -1,0 +1,79 @@
+// data: message groups held behind an event in the dead-letter queue (domain/ingest/hold.ts,
+// docs/architecture.md). The hold is one item, HOLD/<group>: the held event, why it waited,
+// the records its chain touches and how many events were parked. A parked event goes to
+// the dead-letter queue itself, behind the held one in the same FIFO group, under a redrive
+// grant for its sender (redrive-grant.ts): `dangvien dlq redrive` brings the whole group
+// back in order, each event applied as its producer's. The hold expires with the message it
+// is about (retention.ts).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventQueue } from '../use-cases/event-queue.js';
+import type { GroupHolds, HeldGroup } from '../use-cases/ingest-event/port.js';
+import { queryAll } from './dynamo-toolkit.js';
+import { holdKey, stripStorage } from './keys.js';
+import { grantRedrive, type GrantsTable } from './redrive-grant.js';
+import { expiresAtOf, isLive, RETENTION_DAYS } from './retention.js';
+
+/** The holds of the Records table; `deadLetterQueue` is where parked events go. */
+export function createDynamoGroupHolds(table: GrantsTable & { deadLetterQueue: EventQueue }): GroupHolds {
+  const { documentClient, tableName } = table;
+  const read = (item: Record<string, unknown>): HeldGroup => stripStorage<HeldGroup>(item);
+  return {
+    async find(group) {
+      const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: holdKey(group), ConsistentRead: true }));
+      return Item && isLive(Item) ? read(Item) : undefined;
+    },
+    async hold(hold) {
+      const now = new Date();
+      try {
+        await documentClient.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...hold, parked: 0, ...holdKey(hold.group), entity: 'hold', expiresAt: expiresAtOf(now, RETENTION_DAYS.hold) },
+            // A live hold stays behind its first event; an expired one (DynamoDB Local never deletes it) is replaced.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+    async park(group, body, senderId, touches) {
+      const token = await grantRedrive(table, senderId, body);
+      const [sent] = await table.deadLetterQueue.send([{ body, redrive: token, person: group }]);
+      if (!sent?.ok) throw new Error(`the dead-letter queue refused a held event: ${sent && !sent.ok ? sent.message : 'not sent'}`);
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: holdKey(group),
+          UpdateExpression: 'SET chain.touches = list_append(chain.touches, :t) ADD parked :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': [...touches], ':one': 1 },
+        }),
+      );
+    },
+    async release(group, heldKey) {
+      try {
+        await documentClient.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: holdKey(group),
+            ConditionExpression: 'heldKey = :k',
+            ExpressionAttributeValues: { ':k': heldKey },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+    async list() {
+      const { items } = await queryAll(documentClient, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'HOLD' },
+      });
+      return items.filter((item) => isLive(item)).map(read);
+    },
+  };
+}

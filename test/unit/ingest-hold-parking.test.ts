@@ -1,0 +1,201 @@
+// The ingest with a message group held behind its event in the dead-letter queue
+// (use-cases/ingest-event, domain/ingest/hold.ts): what is parked, what passes, who may
+// not park, when the hold ends, and a crash halfway.
+import { describe, expect, it } from 'vitest';
+import { chainWith } from '../../shared/domain/ingest/hold.js';
+import type { Producer } from '../../shared/domain/ingest/scope.js';
+import { ingestEvent, PredecessorMissingError, type IngestContext } from '../../shared/use-cases/ingest-event/index.js';
+import type { GroupHolds, HeldGroup } from '../../shared/use-cases/ingest-event/port.js';
+import { parseEvent } from '../../shared/domain/events/index.js';
+import { baseOrgs, validEvent } from '../helpers/events.js';
+import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
+
+/** Holds kept in memory, the dead-letter queue a list; `failParkOnce` crashes a park after its send. */
+class InMemoryHolds implements GroupHolds {
+  readonly holds = new Map<string, HeldGroup>();
+  readonly deadLetters: Array<{ group: string; body: string; senderId: string }> = [];
+  failParkOnce = false;
+  async find(group: string) {
+    return this.holds.get(group);
+  }
+  async hold(hold: Omit<HeldGroup, 'parked'>) {
+    if (!this.holds.has(hold.group)) this.holds.set(hold.group, { ...hold, parked: 0 });
+  }
+  async park(group: string, body: string, senderId: string, touches: readonly string[]) {
+    // The queue's deduplication drops a copy of the same body sent again (within five minutes).
+    if (!this.deadLetters.some((d) => d.group === group && d.body === body)) this.deadLetters.push({ group, body, senderId });
+    if (this.failParkOnce) {
+      this.failParkOnce = false;
+      throw new Error('injected crash after the send to the dead-letter queue');
+    }
+    const hold = this.holds.get(group)!;
+    hold.parked += 1;
+    hold.chain = { ...hold.chain, touches: [...hold.chain.touches, ...touches] };
+  }
+  async release(group: string, heldKey: string) {
+    if (this.holds.get(group)?.heldKey === heldKey) this.holds.delete(group);
+  }
+  async list() {
+    return [...this.holds.values()];
+  }
+}
+
+const PRODUCERS: Producer[] = [
+  { senderId: 'CITY', name: 'city', sources: ['csdl-dang-vien'], orgs: ['*'] },
+  { senderId: 'Q9', name: 'another district', sources: ['csdl-q9'], orgs: ['Q9'] },
+];
+const producers = (id: string | undefined) => PRODUCERS.find((p) => p.senderId === id);
+
+let messages = 0;
+function ingest(
+  store: InMemoryIngestStore,
+  holds: InMemoryHolds,
+  event: object | string,
+  opts: { group: string; receiveCount?: number; lastTry?: boolean; senderId?: string; redrive?: string },
+) {
+  const context: IngestContext = {
+    senderId: opts.senderId ?? 'CITY',
+    producers,
+    registered: PRODUCERS,
+    groupId: opts.group,
+    holds,
+    ...(opts.redrive ? { redrive: opts.redrive } : {}),
+  };
+  const body = typeof event === 'string' ? event : JSON.stringify(event);
+  return ingestEvent(store, body, { messageId: `m${++messages}`, receiveCount: opts.receiveCount ?? 1, lastTry: opts.lastTry, context });
+}
+
+async function outcomeOf(...args: Parameters<typeof ingest>): Promise<string> {
+  try {
+    const out = await ingest(...args);
+    return out.outcome === 'rejected' ? out.reason : out.outcome;
+  } catch (error) {
+    if (error instanceof PredecessorMissingError) return `waits:${error.reason}`;
+    throw error;
+  }
+}
+
+/** The tree, and person P1's dossier step dead-lettered before its dossier: group P1 held behind it. */
+async function heldBehindStep() {
+  const store = new InMemoryIngestStore();
+  const holds = new InMemoryHolds();
+  for (const e of baseOrgs()) await ingest(store, holds, e, { group: 'orgs' });
+  const step = validEvent('dossier.stepCompleted', { data: { dossierId: 'D1', personId: 'P1' } });
+  expect(await outcomeOf(store, holds, step, { group: 'P1', receiveCount: 6, lastTry: true })).toBe('waits:missing-dossier');
+  return { store, holds, step };
+}
+
+const received = () => validEvent('dossier.received', { data: { dossierId: 'D1', personId: 'P1' } });
+const admitted = () => validEvent('member.admitted', { data: { memberId: 'P1', orgId: 'C1', dossierId: 'D1' } });
+
+describe('a group held behind its event in the dead-letter queue', () => {
+  it('is held at the last try only: an earlier try holds nothing', async () => {
+    // Prepare
+    const store = new InMemoryIngestStore();
+    const holds = new InMemoryHolds();
+    for (const e of baseOrgs()) await ingest(store, holds, e, { group: 'orgs' });
+    // Act
+    await outcomeOf(store, holds, validEvent('dossier.stepCompleted', { data: { dossierId: 'D1', personId: 'P1' } }), {
+      group: 'P1',
+      receiveCount: 5,
+    });
+    // Assess
+    expect(await holds.list()).toEqual([]);
+  });
+
+  it('parks the admission behind the step, in the dead-letter queue, noted as waiting `held`; lets the dossier through', async () => {
+    // Prepare
+    const { store, holds, step } = await heldBehindStep();
+    const admission = admitted();
+    // Act
+    const passed = await outcomeOf(store, holds, received(), { group: 'P1' });
+    const parked = await outcomeOf(store, holds, admission, { group: 'P1' });
+    // Assess
+    expect([passed, parked]).toEqual(['applied', 'held']);
+    expect(holds.deadLetters.map((d) => [d.group, JSON.parse(d.body).id, d.senderId])).toEqual([['P1', admission.id, 'CITY']]);
+    expect(store.deferredOf(admission.id)).toMatchObject({ reason: 'held', message: expect.stringContaining(step.id) });
+    expect(store.members.size).toBe(0);
+    expect((await holds.find('P1'))?.parked).toBe(1);
+  });
+
+  it('keeps what a parked event touches: a correction of the member it admits is parked too', async () => {
+    // Prepare: a step that names no person (group dossier:D1), an admission parked behind it.
+    const store = new InMemoryIngestStore();
+    const holds = new InMemoryHolds();
+    const step = parseEvent(JSON.stringify(validEvent('dossier.stepCompleted', { data: { dossierId: 'D1' } })));
+    if (!step.ok) throw new Error(step.message);
+    await holds.hold({
+      group: 'P1',
+      heldKey: 'x/y',
+      heldEventId: 'y',
+      reason: 'missing-dossier',
+      since: '2026-12-06T00:00:00Z',
+      chain: chainWith({ waitsFor: { reason: 'missing-dossier', records: ['dossier:D1'] }, touches: ['dossier:D1'] }, step.event),
+    });
+    for (const e of baseOrgs()) await ingest(store, holds, e, { group: 'orgs' });
+    expect(await outcomeOf(store, holds, admitted(), { group: 'P1' })).toBe('held');
+    // Act
+    const correction = await outcomeOf(store, holds, validEvent('member.updated', { data: { memberId: 'P1' } }), { group: 'P1' });
+    // Assess
+    expect(correction).toBe('held');
+  });
+
+  it("refuses another producer's event in the group before the hold: nobody parks events in another's person", async () => {
+    // Prepare
+    const { store, holds } = await heldBehindStep();
+    const foreign = validEvent('member.evaluated', { source: 'csdl-q9', data: { memberId: 'OTHER' } });
+    // Act
+    const outcome = await outcomeOf(store, holds, foreign, { group: 'P1', senderId: 'Q9' });
+    // Assess
+    expect(outcome).toBe('wrong-group');
+    expect(holds.deadLetters).toEqual([]);
+  });
+
+  it('ends when the held event comes back from the dead-letter queue and applies; the parked admission then applies after it', async () => {
+    // Prepare
+    const { store, holds, step } = await heldBehindStep();
+    await outcomeOf(store, holds, received(), { group: 'P1' });
+    const admission = admitted();
+    await outcomeOf(store, holds, admission, { group: 'P1' });
+    // Act: dlq redrive, in the group's order, each under a grant for its sender.
+    store.grant('g-step', 'CITY', JSON.stringify(step));
+    store.grant('g-admission', 'CITY', holds.deadLetters[0]!.body);
+    const redriven = [
+      await outcomeOf(store, holds, step, { group: 'P1', redrive: 'g-step' }),
+      await outcomeOf(store, holds, holds.deadLetters[0]!.body, { group: 'P1', redrive: 'g-admission' }),
+    ];
+    // Assess
+    expect(redriven).toEqual(['applied', 'applied']);
+    expect(await holds.list()).toEqual([]);
+    expect(store.dossiers.get('D1')).toMatchObject({ status: 'admitted', step: 'processing' });
+    expect(store.deferredOf(admission.id)).toBeUndefined();
+  });
+
+  it('stays while events are parked when the producer sends the held event again itself: they must come back first', async () => {
+    // Prepare
+    const { store, holds, step } = await heldBehindStep();
+    await outcomeOf(store, holds, received(), { group: 'P1' });
+    await outcomeOf(store, holds, admitted(), { group: 'P1' });
+    // Act: the step sent again by its producer (no redrive), then a later event of the person.
+    const again = await outcomeOf(store, holds, step, { group: 'P1' });
+    const later = await outcomeOf(store, holds, validEvent('member.ceremonyHeld', { data: { memberId: 'P1' } }), { group: 'P1' });
+    // Assess
+    expect([again, later]).toEqual(['applied', 'held']);
+    expect((await holds.find('P1'))?.heldEventId).toBe(step.id);
+  });
+
+  it('parks an event once when it crashes after its send to the dead-letter queue and is delivered again', async () => {
+    // Prepare
+    const { store, holds } = await heldBehindStep();
+    await outcomeOf(store, holds, received(), { group: 'P1' });
+    const admission = admitted();
+    holds.failParkOnce = true;
+    // Act
+    await expect(ingest(store, holds, admission, { group: 'P1' })).rejects.toThrow('injected');
+    const second = await outcomeOf(store, holds, admission, { group: 'P1', receiveCount: 2 });
+    // Assess
+    expect(second).toBe('held');
+    expect(holds.deadLetters).toHaveLength(1);
+    expect(store.deferredOf(admission.id)).toMatchObject({ reason: 'held' });
+  });
+});
