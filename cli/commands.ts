@@ -113,7 +113,9 @@ export async function dlqRedrive(opts: TargetOptions): Promise<void> {
 /** `dangvien dlq discard ID… [--dry-run | --yes]`. */
 export async function dlqDiscard(ids: string[], opts: TargetOptions & { dryRun?: boolean; yes?: boolean }): Promise<void> {
   if (!opts.dryRun)
-    await confirm(`take ${ids.join(', ')} out of the dead-letter queue (kept as rejected events \`discarded\`)`, { yes: opts.yes ?? false });
+    await confirm(`take ${ids.join(', ')} out of the dead-letter queue (kept as rejected events \`discarded\`)`, {
+      yes: opts.yes ?? false,
+    });
   const stores = connect(target(opts));
   const result = await discardDeadLetters(
     { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue },
