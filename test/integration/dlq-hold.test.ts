@@ -62,12 +62,13 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     await stack.settle();
     expect(await stack.stores.holds.list()).toMatchObject([{ group: 'PH2', heldEventId: step.id, parked: 1 }]);
     const { stores } = stack;
-    // Act: the operator decides the step must never apply, and discards it.
-    const discarded = await discardDeadLetters(
-      { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue },
-      [step.id],
-    );
-    // Assess: the group is released; the step is kept, rejected `discarded`, and no longer waits.
+    const discardStores = { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue };
+    // Act: the operator decides the step must never apply, looks first with a dry run, then discards it.
+    const preview = await discardDeadLetters(discardStores, [step.id], { dryRun: true });
+    const discarded = await discardDeadLetters(discardStores, [step.id]);
+    // Assess: the dry run named the step and gave back what it read (the discard found it at
+    // once); the group is released; the step is kept, rejected `discarded`, and no longer waits.
+    expect(preview).toMatchObject({ outcome: 'dry-run', wouldDiscard: [{ eventId: step.id, group: 'PH2' }] });
     expect(discarded).toMatchObject({ outcome: 'discarded', discarded: [{ eventId: step.id, group: 'PH2', released: true }] });
     expect(await stores.holds.list()).toEqual([]);
     const rejected = (await stores.redrive.listRejected()).filter((r) => r.eventId === step.id);
