@@ -4,6 +4,7 @@
 // UsageError (exit 2) here, by its type.
 import { UnknownOrgError } from '../shared/use-cases/errors.js';
 import { recomputeFigures } from '../shared/use-cases/recompute-figures/index.js';
+import { discardDeadLetters } from '../shared/use-cases/redrive/discard.js';
 import { listWaiting, redriveDlq, redriveRejected } from '../shared/use-cases/redrive/index.js';
 import { confirm } from './confirm.js';
 import { connect } from './connect.js';
@@ -107,6 +108,26 @@ export async function rejectedRedrive(ids: string[], opts: TargetOptions): Promi
 export async function dlqRedrive(opts: TargetOptions): Promise<void> {
   const stores = connect(target(opts));
   console.log(JSON.stringify({ moved: await redriveDlq(stores.redrive, stores.deadLetterQueue, stores.ingestQueue) }));
+}
+
+/** `dangvien dlq discard ID… [--dry-run | --yes]`. */
+export async function dlqDiscard(ids: string[], opts: TargetOptions & { dryRun?: boolean; yes?: boolean }): Promise<void> {
+  if (!opts.dryRun)
+    await confirm(`take ${ids.join(', ')} out of the dead-letter queue (kept as rejected events \`discarded\`)`, {
+      yes: opts.yes ?? false,
+    });
+  const stores = connect(target(opts));
+  const result = await discardDeadLetters(
+    { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue },
+    ids,
+    { dryRun: opts.dryRun ?? false },
+  );
+  if (result.outcome === 'unknown')
+    throw new UsageError(
+      `not in the dead-letter queue: ${result.unknown.join(', ')} (or an event id that names more than one message: give its <source>/<id>); nothing was discarded`,
+    );
+  const { outcome: _outcome, ...shown } = result;
+  console.log(JSON.stringify(shown));
 }
 
 /**

@@ -152,6 +152,20 @@ export function buildProgram(opts: ProgramOptions): Command {
       .summary('move the dead-letter queue back to the ingest queue')
       .description('Moves every message of the ingest dead-letter queue back to the ingest queue; prints {moved}.'),
   ).action(async (options) => (await commands()).dlqRedrive(options));
+  talksToStack(
+    dlq
+      .command('discard')
+      .summary('take events out of the dead-letter queue for good; each is kept as a rejected event')
+      .description(
+        [
+          'Takes the named events out of the dead-letter queue, each kept as a rejected event `discarded` under the producer that first sent it (its body as any rejected body: `dangvien rejected redrive` can still send it while it is kept). A message group held behind a discarded event is released: the events parked behind it apply at the next `dlq redrive`. Prints {discarded}, each with its group and whether that group was released.',
+          'An id is `<source>/<id>`, or an event id that names one message (what `status` shows of a held group). An id not in the dead-letter queue: exit 2, nothing changed. The other messages read while looking are made visible again at once. It asks first on a terminal; elsewhere it needs --yes. --dry-run prints {wouldDiscard} and changes nothing.',
+        ].join('\n\n'),
+      )
+      .argument('<ids...>', 'the events: `<source>/<id>`, or the event id')
+      .option('--dry-run', 'list what would be discarded, change nothing')
+      .option('--yes', 'discard without asking (needed when stdin is not a terminal)'),
+  ).action(async (ids: string[], options) => (await commands()).dlqDiscard(ids, options));
 
   talksToStack(
     program

@@ -125,7 +125,8 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
   for (const h of s.heldGroups ?? []) {
     out.push(
       `message group ${h.group} is held behind event ${h.behind} (${h.reason}, in the dead-letter queue since ${h.since}): ` +
-        `${h.parked} later event(s) parked behind it; fix what it waits for, then \`dangvien dlq redrive\``,
+        `${h.parked} later event(s) parked behind it; fix what it waits for, then \`dangvien dlq redrive\` ` +
+        `(or, if it must never apply, \`dangvien dlq discard ${h.behind}\` first)`,
     );
   }
   for (const q of s.quotasReached) out.push(describeQuota(q));

@@ -166,12 +166,17 @@ describe('dangvien usage', () => {
     const erased = await dangvien(['person', 'erase', 'P-1', '--yes', '--data', noStack]);
     const dryRun = await dangvien(['person', 'erase', 'P-1', '--dry-run', '--data', noStack]);
     const check = await dangvien(['recompute', '--check', '--data', noStack]);
+    const discard = await dangvien(['dlq', 'discard', 'csdl/E-1', '--data', noStack]);
+    const discarded = await dangvien(['dlq', 'discard', 'csdl/E-1', '--yes', '--data', noStack]);
+    const discardDryRun = await dangvien(['dlq', 'discard', 'csdl/E-1', '--dry-run', '--data', noStack]);
     // Assess: refused as bad usage; with --yes, or when nothing is written, it goes on (to find no stack)
     expect(erase).toMatchObject({ code: 2, stdout: '' });
     expect(erase.stderr).toContain('pass --yes');
     expect(recompute).toMatchObject({ code: 2, stdout: '' });
     expect(recompute.stderr).toContain('pass --yes');
-    expect([erased.code, dryRun.code, check.code]).toEqual([3, 3, 3]);
+    expect(discard).toMatchObject({ code: 2, stdout: '' });
+    expect(discard.stderr).toContain('pass --yes');
+    expect([erased.code, dryRun.code, check.code, discarded.code, discardDryRun.code]).toEqual([3, 3, 3, 3, 3]);
   });
 
   it('ends quietly when the reader closes the pipe: exit 1 from validate after an invalid line, no trace', async () => {

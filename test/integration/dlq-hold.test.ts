@@ -1,7 +1,8 @@
 // A message group held behind its event in the dead-letter queue (domain/ingest/hold.ts,
 // docs/architecture.md): on the emulators, queue → ingest → DLQ → redrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listWaiting, redriveDlq } from '../../shared/use-cases/redrive/index.js';
+import { discardDeadLetters } from '../../shared/use-cases/redrive/discard.js';
+import { listWaiting, redriveDlq, redriveRejected } from '../../shared/use-cases/redrive/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { getDossier, getMember, partition } from '../helpers/records.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -48,5 +49,44 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     expect((await partition(stack, 'REJECTED')).map((r) => `${r.eventId} ${r.reason}`)).toEqual([]);
     expect(await stack.stores.holds.list()).toEqual([]);
     expect(await listWaiting(stack.stores.redrive)).toEqual([]);
+  });
+
+  it('releases the group when the operator discards the step: the admission applies, the step is kept rejected `discarded`', async () => {
+    // Prepare: the step waits for its dossier until the DLQ; the reception passes the hold, the admission is parked.
+    const step = validEvent('dossier.stepCompleted', { data: { dossierId: 'DH2', personId: 'PH2', step: 'processing', on: '2021-01-11' } });
+    const received = validEvent('dossier.received', { data: { dossierId: 'DH2', personId: 'PH2', orgId: 'C1', receivedOn: '2021-01-04' } });
+    const admitted = validEvent('member.admitted', { data: { memberId: 'PH2', orgId: 'C1', dossierId: 'DH2', admittedOn: '2021-03-02' } });
+    await stack.send([step]);
+    await stack.settle();
+    await stack.send([received, admitted]);
+    await stack.settle();
+    expect(await stack.stores.holds.list()).toMatchObject([{ group: 'PH2', heldEventId: step.id, parked: 1 }]);
+    const { stores } = stack;
+    const discardStores = { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue };
+    // Act: the operator decides the step must never apply, looks first with a dry run, then discards it.
+    const preview = await discardDeadLetters(discardStores, [step.id], { dryRun: true });
+    const discarded = await discardDeadLetters(discardStores, [step.id]);
+    // Assess: the dry run named the step and gave back what it read (the discard found it at
+    // once); the group is released; the step is kept, rejected `discarded`, and no longer waits.
+    expect(preview).toMatchObject({ outcome: 'dry-run', wouldDiscard: [{ eventId: step.id, group: 'PH2' }] });
+    expect(discarded).toMatchObject({ outcome: 'discarded', discarded: [{ eventId: step.id, group: 'PH2', released: true }] });
+    expect(await stores.holds.list()).toEqual([]);
+    const rejected = (await stores.redrive.listRejected()).filter((r) => r.eventId === step.id);
+    expect(rejected).toMatchObject([{ reason: 'discarded', body: JSON.stringify(step), personId: 'PH2' }]);
+    expect((await listWaiting(stores.redrive)).map((w) => w.eventId)).toEqual([admitted.id]);
+    // Act: the operator redrives the DLQ: the admission parked behind the step is there, visible at once.
+    const moved = await redriveDlq(stores.redrive, stores.deadLetterQueue, stores.ingestQueue);
+    await stack.settle();
+    // Assess: the admission applied and closed the dossier, without the step.
+    expect(moved).toBe(1);
+    expect(await getMember(stack, 'PH2')).toMatchObject({ status: 'probationary', cellId: 'C1' });
+    expect(await getDossier(stack, 'DH2')).toMatchObject({ status: 'admitted', step: 'received' });
+    expect(await listWaiting(stores.redrive)).toEqual([]);
+    // Act: the discarded step is sent again after all — too late now.
+    const again = await redriveRejected(stores.redrive, stores.ingestQueue, [rejected[0]!.id]);
+    await stack.settle();
+    // Assess: it is refused `dossier-closed` (its dossier was closed by the admission), still kept.
+    expect(again).toMatchObject({ redriven: [rejected[0]!.id], unknown: [], failed: [] });
+    expect((await stores.redrive.listRejected()).filter((r) => r.eventId === step.id).map((r) => r.reason)).toEqual(['dossier-closed']);
   });
 });

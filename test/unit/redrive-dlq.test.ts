@@ -38,6 +38,7 @@ function queues(messages: DeadLetter[]) {
     remove: async (gone) => {
       pending = pending.filter((m) => !gone.includes(m));
     },
+    giveBack: async () => {},
   };
   const queue: EventQueue = {
     send: async (items) => {

@@ -500,7 +500,11 @@ export const REJECTED_BODIES_PER_PERSON = 100;
  * When the first of `persons` that was erased after `occurredAt` was erased (undefined: none
  * was). Without `occurredAt` (a body that failed the schema), any erasure counts.
  */
-async function erasedAfter(store: IngestStore, persons: readonly string[], occurredAt: string | undefined): Promise<string | undefined> {
+async function erasedAfter(
+  store: Pick<IngestStore, 'erasures'>,
+  persons: readonly string[],
+  occurredAt: string | undefined,
+): Promise<string | undefined> {
   if (persons.length === 0) return undefined;
   const erasures = await store.erasures(persons);
   const happened = occurredAt === undefined ? undefined : Date.parse(occurredAt);
@@ -511,9 +515,12 @@ async function erasedAfter(store: IngestStore, persons: readonly string[], occur
   return undefined;
 }
 
-/** Whether a rejected body about `persons` from `senderId` is kept: none of them erased since, the first under its cap. */
-async function mayKeepBodyAbout(
-  store: IngestStore,
+/**
+ * Whether a rejected body about `persons` from `senderId` is kept: none of them erased
+ * since, the first under its cap (the ingest's rejections, and a DLQ message an operator discards).
+ */
+export async function mayKeepBodyAbout(
+  store: Pick<IngestStore, 'erasures' | 'rejectedBodiesAbout'>,
   persons: readonly string[],
   senderId: string,
   occurredAt: string | undefined,

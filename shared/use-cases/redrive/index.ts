@@ -103,7 +103,10 @@ export async function redriveDlq(store: RedriveStore, dlq: DeadLetterQueue, queu
  * message merely carries is an attribute its producer could have set: alone it proves
  * nothing, and the message stays its SQS sender's.
  */
-async function senderOfDeadLetter(store: RedriveStore, message: DeadLetter): Promise<{ senderId: string; grant?: string }> {
+export async function senderOfDeadLetter(
+  store: Pick<RedriveStore, 'grantedSender'>,
+  message: DeadLetter,
+): Promise<{ senderId: string; grant?: string }> {
   const granted = message.redrive ? await store.grantedSender(message.redrive, message.body) : undefined;
   if (granted !== undefined) return { senderId: granted, grant: message.redrive };
   return { senderId: senderOf(message.firstSender) };

@@ -75,4 +75,6 @@ export interface DeadLetterQueue {
   /** Up to ten messages, hidden for a while (they come back unless removed); none when the queue is empty. */
   receive(): Promise<DeadLetter[]>;
   remove(messages: readonly DeadLetter[]): Promise<void>;
+  /** Makes these received messages visible again at once (they were received, not meant to be taken). */
+  giveBack(messages: readonly DeadLetter[]): Promise<void>;
 }
