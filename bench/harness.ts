@@ -154,13 +154,21 @@ export class BenchStack {
    * The registry the bench's events are sent under: the city's own system (`*`) sends the
    * org tree, which needs it for a new root; the province's system — scoped to the
    * province's subtree, so every one of its events walks the chains above what it
-   * reaches, as a district's would — sends everything else.
+   * reaches, as a district's would — sends everything else, the city's whole year as
+   * fast as the stack takes it: far above a district's default quota of events a minute
+   * (docs/producers.md "Quotas"), so its entry raises it, as an operator would for a replay.
    */
   private registryFile(): string {
     const file = join(this.work, 'producers.json');
     const producers = [
       { senderId: STRUCTURE_SENDER, name: 'bench: org tree', sources: [STRUCTURE_SOURCE], orgs: ['*'] },
-      { senderId: PROVINCE_SENDER, name: 'bench: the province', sources: [SOURCE], orgs: [...this.scopeRoots] },
+      {
+        senderId: PROVINCE_SENDER,
+        name: 'bench: the province',
+        sources: [SOURCE],
+        orgs: [...this.scopeRoots],
+        quotas: { eventsPerMinute: 1_000_000 },
+      },
     ];
     writeFileSync(file, JSON.stringify({ producers }));
     return file;
