@@ -25,6 +25,7 @@ import { toItem } from '../../shared/data/keys.js';
 import { refreshFigures } from '../../shared/use-cases/refresh-figures/index.js';
 import { monthId, netsId, type FiguresKind } from '../../shared/use-cases/refresh-figures/port.js';
 import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
+import { OrgTree } from '../../shared/domain/figures/tree.js';
 
 /** Today for most tests: every year of their data is closed, so that the nets are kept too. */
 const TODAY = '2026-12-06';
@@ -202,6 +203,27 @@ describe('the delta merge of month items', () => {
       return readItems(wanted);
     };
     await city.refresh(city.change(member('M4', 'C11', 1, '2021-03-05', true)));
+    expect(read.sort()).toEqual(['own:C11:2021-03', 'subtree:D1:2021-03', 'subtree:R:2021-03']);
+    await expectExact(city);
+  });
+
+  it('takes in a change after a rating or an update of an org as a delta: the tree moved, its shape did not', async () => {
+    // Prepare: C11 rated and its sector changed (the tree's counter moves: the report counts them)
+    const city = await settledCity();
+    const treeBefore = city.store.treeVersion;
+    await city.refresh(
+      city.changeOrg(org('C11', 'D1', 'cell', { orgRatings: { '2021': 'excellent' }, sector: 'private-enterprise', version: 2 })),
+    );
+    expect(city.store.treeVersion).toBeGreaterThan(treeBefore);
+    const read: string[] = [];
+    const readItems = city.store.readItems.bind(city.store);
+    city.store.readItems = async (wanted) => {
+      read.push(...(wanted.months ?? []).map((w) => monthId(w.orgId, w.kind, w.month)));
+      return readItems(wanted);
+    };
+    // Act
+    await city.refresh(city.change(member('M4', 'C11', 1, '2021-03-05', true)));
+    // Assess: each ancestor read its own month only, no sibling's (a full merge reads them all)
     expect(read.sort()).toEqual(['own:C11:2021-03', 'subtree:D1:2021-03', 'subtree:R:2021-03']);
     await expectExact(city);
   });
@@ -524,5 +546,40 @@ describe('applying deltas', () => {
       '2021-03-04': { 'members.total': 1 },
       '2021-03-05': { 'members.official': 2 },
     });
+  });
+});
+
+describe("the tree's version a delta merge depends on", () => {
+  const base = [
+    org('R', null, 'province'),
+    org('D1', 'R', 'upper-grassroots'),
+    org('D2', 'R', 'upper-grassroots'),
+    org('C11', 'D1', 'cell'),
+  ];
+  const versionOf = (orgs: OrgRecord[], counter: number | undefined = 7) => new OrgTree(orgs, counter).mergeVersion;
+  const withC11 = (c11: Partial<OrgRecord>) => base.map((o) => (o.orgId === 'C11' ? { ...o, ...c11 } : o));
+
+  it('stays for a rename, a plan, a rating, a sector or a founding date, whatever the counter says', () => {
+    const before = versionOf(base);
+    for (const c11 of [
+      { name: 'Chi bộ mới' },
+      { targets: { '2022': 3 } },
+      { orgRatings: { '2021': 'good' as const } },
+      { sector: 'private-enterprise' as const },
+      { establishedOn: '2001-01-01' },
+    ])
+      expect(versionOf(withC11(c11), 8)).toBe(before);
+  });
+
+  it('moves with a move, a dissolution, a merger or a new org, and is unknown when the counter is', () => {
+    const before = versionOf(base);
+    for (const orgs of [
+      withC11({ parentId: 'D2' }),
+      withC11({ status: 'dissolved', dissolvedOn: '2022-01-01' }),
+      withC11({ status: 'dissolved', dissolvedOn: '2022-01-01', mergedInto: 'D1' }),
+      [...base, org('C12', 'D1', 'cell')],
+    ])
+      expect(versionOf(orgs)).not.toBe(before);
+    expect(new OrgTree(base).mergeVersion).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 // domain/figures: the org tree as the figures see it.
 
+import { createHash } from 'node:crypto';
 import type { OrgLevel, OrgRecord } from '../records.js';
 
 /** docs/report.md `organizations`. */
@@ -38,6 +39,26 @@ export class OrgTree {
       else this.childIds.set(org.parentId, [org.orgId]);
     }
   }
+
+  /**
+   * What a subtree item's delta merge depends on (docs/architecture.md "An ancestor takes
+   * in only what changed"): the tree's shape — each org's parent, level, status and where it
+   * merged — and its version being known. A rename, a plan, an update or a rating moves
+   * the tree's version counter (the report's copy must see them) but not this, so they
+   * do not make every ancestor's next merge a full one. Undefined when {@link version} is.
+   */
+  get mergeVersion(): number | undefined {
+    if (this.version === undefined) return undefined;
+    if (this.shape === undefined) {
+      const hash = createHash('sha256');
+      for (const o of [...this.byId.values()].sort((a, b) => compare(a.orgId, b.orgId)))
+        hash.update(JSON.stringify([o.orgId, o.parentId, o.level, o.status, o.dissolvedOn ?? null, o.mergedInto ?? null]));
+      // 48 bits: a safe integer, stored where the counter's value was.
+      this.shape = hash.digest().readUIntBE(0, 6);
+    }
+    return this.shape;
+  }
+  private shape: number | undefined;
 
   /** The org record, or undefined for an id that is not registered (an external org). */
   get(orgId: string): OrgRecord | undefined {

@@ -137,7 +137,7 @@ export async function mergeOrg(
     const done = await mapLimit(months, PARTS_IN_FLIGHT, (month) => {
       const stored = storedMonths.get(month);
       const items = sourceMonths.map((m) => m.get(month));
-      return write(month, stored, fullMerge(stored, tree.version, sources, items, isInside));
+      return write(month, stored, fullMerge(stored, tree.mergeVersion, sources, items, isInside));
     });
     pending = months.filter((_, i) => !done[i]);
   } else {
@@ -156,7 +156,7 @@ export async function mergeOrg(
     const read = await store.readItems({ months: pending.map((month) => ({ orgId, kind: 'subtree' as const, month })) });
     const plans = pending.map((month) => {
       const stored = read.months.get(monthId(orgId, 'subtree', month));
-      const opts = { treeVersion: tree.version, restructured: restructured && attempt === 0 };
+      const opts = { treeVersion: tree.mergeVersion, restructured: restructured && attempt === 0 };
       return { month, stored, plan: restructured ? ({ kind: 'full' } as const) : planMerge(stored, opts, partReports(month)) };
     });
     const full = plans.filter((p) => p.plan.kind === 'full').map((p) => p.month);
@@ -169,7 +169,7 @@ export async function mergeOrg(
       return write(
         month,
         stored,
-        merged(plan, stored, isInside, () => fullMerge(stored, tree.version, sources, items(), isInside)),
+        merged(plan, stored, isInside, () => fullMerge(stored, tree.mergeVersion, sources, items(), isInside)),
       );
     });
     pending = pending.filter((_, i) => !done[i]);
