@@ -85,9 +85,9 @@ function breakdownSentence(r: Report, wholeYear: boolean): string | undefined {
   const a = r.admissions;
   if (a.total === 0) return undefined;
   const before = r.previousYear.admissions;
-  // A count the report suppresses (null: a small organization's few) is not said at all,
-  // nor its change from the previous year (docs/report.md "Small counts suppressed").
-  const items: { count: number | null; words: string; share: number | null; was?: number | null }[] = [
+  // A count the report suppresses (null: a small organization's few) is not said at all
+  // (docs/report.md "Small counts suppressed").
+  const items: { count: number | null; words: string; share: number | null; was?: number }[] = [
     { count: a.female, words: 'nữ', share: a.sharesPct.female, was: before.female },
     { count: a.youthUnion, words: 'đoàn viên', share: a.sharesPct.youthUnion, was: before.youthUnion },
     {
@@ -109,7 +109,7 @@ function breakdownSentence(r: Report, wholeYear: boolean): string | undefined {
     .map((i) => {
       const parts = [`${n(i.count)} ${i.words}`];
       if (i.share !== null) parts.push(`chiếm ${pct(i.share)}`);
-      if (wholeYear && i.was !== undefined && i.was !== null) {
+      if (wholeYear && i.was !== undefined) {
         parts.push(changePhrase(i.count, i.was, r.previousYear.year, !yearSaid));
         yearSaid = true;
       }

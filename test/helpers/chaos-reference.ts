@@ -2,7 +2,7 @@
 // shares no code with the product (no domain import; the holiday calendar read from the
 // rule sets' data file), and the delivery helpers they share.
 import type { OrgLevel } from '../../shared/domain/records.js';
-import { hidesSmallCounts, revealsFew, type Shown } from '../../shared/domain/figures/suppression.js';
+import type { Shown } from '../../shared/domain/figures/suppression.js';
 import { readFileSync } from 'node:fs';
 import { subjectOf, type DomainEvent } from '../../shared/domain/events/index.js';
 import type { City, Envelope } from '../../bench/city.js';
@@ -663,12 +663,11 @@ export function referenceReports(city: ReferenceCity): (orgId: string, asked: As
   };
 }
 
-/** The fields of `actual` that `shape` has, at any depth (the report has more than the reference checks). */
 /**
- * The reference as a report shows it: in a small organization's report, the sensitive
- * counts that would single people out are null (domain/figures/suppression.ts). The
- * rule's own attack tests are test/unit/adversarial-small-counts.test.ts; here the recount
- * keeps every other figure exact, and the hidden ones hidden where they should be.
+ * The reference as a report shows it: in the report of a cell, a grassroots cell or a
+ * sub-committee, a sensitive count below 5, or leaving fewer than 5 others, is null
+ * (docs/report.md "Small counts suppressed"). Written out here rather than imported, so
+ * that a wrong threshold or level list in the code differs from it.
  */
 export function asShown(
   want: Expected,
@@ -677,15 +676,17 @@ export function asShown(
   members: Shown<Expected['members']>;
   admissions: Shown<Expected['admissions']>;
 } {
-  if (!hidesSmallCounts(level)) return want;
+  if (!['cell', 'grassroots-cell', 'sub-committee'].includes(level)) return want;
+  const few = (n: number, total: number) => n < 5 || total - n < 5;
   const hide = <G extends { total: number; ethnicMinority: number; religious: number }>(g: G): Shown<G> => ({
     ...g,
-    ethnicMinority: revealsFew(g.ethnicMinority, g.total) ? null : g.ethnicMinority,
-    religious: revealsFew(g.religious, g.total) ? null : g.religious,
+    ethnicMinority: few(g.ethnicMinority, g.total) ? null : g.ethnicMinority,
+    religious: few(g.religious, g.total) ? null : g.religious,
   });
   return { ...want, members: hide(want.members), admissions: hide(want.admissions) };
 }
 
+/** The fields of `actual` that `shape` has, at any depth (the report has more than the reference checks). */
 export function pick(actual: unknown, shape: unknown): unknown {
   if (shape === null || typeof shape !== 'object' || actual === null || typeof actual !== 'object') return actual;
   return Object.fromEntries(

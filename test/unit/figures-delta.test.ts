@@ -186,6 +186,17 @@ function crashOn(store: InMemoryFiguresStore, id: string): void {
   };
 }
 
+/** The month items `city`'s store is asked to read from now on, as `kind:org:month`. */
+function monthsRead(city: City): string[] {
+  const read: string[] = [];
+  const readItems = city.store.readItems.bind(city.store);
+  city.store.readItems = async (wanted) => {
+    read.push(...(wanted.months ?? []).map((w) => monthId(w.orgId, w.kind, w.month)));
+    return readItems(wanted);
+  };
+  return read;
+}
+
 /** A city whose every item has been merged once (in full), so that what follows can be a delta. */
 async function settledCity(): Promise<City> {
   const city = new City();
@@ -196,12 +207,7 @@ async function settledCity(): Promise<City> {
 describe('the delta merge of month items', () => {
   it('takes in a change of one cell reading no sibling, and stays exact', async () => {
     const city = await settledCity();
-    const read: string[] = [];
-    const readItems = city.store.readItems.bind(city.store);
-    city.store.readItems = async (wanted) => {
-      read.push(...(wanted.months ?? []).map((w) => monthId(w.orgId, w.kind, w.month)));
-      return readItems(wanted);
-    };
+    const read = monthsRead(city);
     await city.refresh(city.change(member('M4', 'C11', 1, '2021-03-05', true)));
     expect(read.sort()).toEqual(['own:C11:2021-03', 'subtree:D1:2021-03', 'subtree:R:2021-03']);
     await expectExact(city);
@@ -215,12 +221,7 @@ describe('the delta merge of month items', () => {
       city.changeOrg(org('C11', 'D1', 'cell', { orgRatings: { '2021': 'excellent' }, sector: 'private-enterprise', version: 2 })),
     );
     expect(city.store.treeVersion).toBeGreaterThan(treeBefore);
-    const read: string[] = [];
-    const readItems = city.store.readItems.bind(city.store);
-    city.store.readItems = async (wanted) => {
-      read.push(...(wanted.months ?? []).map((w) => monthId(w.orgId, w.kind, w.month)));
-      return readItems(wanted);
-    };
+    const read = monthsRead(city);
     // Act
     await city.refresh(city.change(member('M4', 'C11', 1, '2021-03-05', true)));
     // Assess: each ancestor read its own month only, no sibling's (a full merge reads them all)

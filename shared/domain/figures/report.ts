@@ -210,11 +210,7 @@ export function medianOfCounts(counts: Counts): number | null {
 }
 
 /** round(100 × part / whole, 2), half up; null when `whole` is 0. */
-export function sharePct(part: number, whole: number): number | null {
-  if (whole === 0) return null;
-  // 10000 × part is exact, so a true half rounds up, not by float luck.
-  return Math.round((10000 * part) / whole) / 100;
-}
+export const sharePct = (part: number, whole: number): number | null => roundedPct(part, whole, 2);
 
 /** The fields of one group of a tally (`members.total` → `total`), every one of `names` present. */
 function group<K extends string>(t: Tally, prefix: string, names: readonly K[]): Record<K, number> {

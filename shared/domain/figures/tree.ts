@@ -43,9 +43,9 @@ export class OrgTree {
   /**
    * What a subtree item's delta merge depends on (docs/architecture.md "An ancestor takes
    * in only what changed"): the tree's shape — each org's parent, level, status and where it
-   * merged — and its version being known. A rename, a plan, an update or a rating moves
-   * the tree's version counter (the report's copy must see them) but not this, so they
-   * do not make every ancestor's next merge a full one. Undefined when {@link version} is.
+   * merged — and its version being known. An update or a rating of an org moves the tree's
+   * version counter (the report's copy must see them) but not this, so it does not make
+   * every ancestor's next merge a full one (a rename or a plan moves neither). Undefined when {@link version} is.
    */
   get mergeVersion(): number | undefined {
     if (this.version === undefined) return undefined;
