@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
+import { IdSchema } from '../domain/events/scalars.js';
 import type { Producer } from '../domain/ingest/scope.js';
 import type { Reader } from '../domain/read-scope.js';
 import { lazy } from '../lazy.js';
@@ -24,6 +25,12 @@ const ssm = lazy(() => import('@aws-sdk/client-ssm'));
  */
 const SENDER_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * Org ids as events name them, or `*` for the whole tree: an entry such as " Q1" or "q1 "
+ * would otherwise grant nothing without a word, the registry being read as valid.
+ */
+const GrantedOrgsSchema = z.array(z.union([z.literal('*'), IdSchema])).min(1);
+
 const RegistrySchema = z
   .strictObject({
     producers: z.array(
@@ -31,7 +38,7 @@ const RegistrySchema = z
         senderId: z.string().regex(SENDER_ID_PATTERN),
         name: z.string().min(1).max(200),
         sources: z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).min(1),
-        orgs: z.array(z.string().min(1).max(128)).min(1),
+        orgs: GrantedOrgsSchema,
         /** Days without an event after which `dangvien status` names it as silent (docs/runbook.md); default 14. */
         silentAfterDays: z.int().min(1).max(366).optional(),
         // Its own quotas where the defaults do not fit (domain/ingest/quotas.ts).
@@ -55,7 +62,7 @@ const RegistrySchema = z
         z.strictObject({
           identity: z.string().regex(SENDER_ID_PATTERN),
           name: z.string().min(1).max(200),
-          orgs: z.array(z.string().min(1).max(128)).min(1),
+          orgs: GrantedOrgsSchema,
         }),
       )
       .optional(),

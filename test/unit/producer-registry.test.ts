@@ -101,6 +101,14 @@ describe('parseRegistry and the local registry file', () => {
       '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["*"], "quotas": {"waiting": 0}}]}',
     ],
     ['an unknown quota', '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": ["*"], "quotas": {"events": 5}}]}'],
+    [
+      'an org id with a space, which would grant nothing',
+      '{"producers": [{"senderId": "A", "name": "a", "sources": ["a"], "orgs": [" Q1"]}]}',
+    ],
+    [
+      "a reader's org id with a space, which would let it read nothing",
+      '{"producers": [], "readers": [{"identity": "R", "name": "r", "orgs": ["Q1 "]}]}',
+    ],
   ])('refuses a registry with %s', (_case, text) => {
     // Act / Assess
     expect(() => parseRegistry(text)).toThrow(ProducerRegistryError);
