@@ -28,7 +28,7 @@ export const LABELS_VI: Readonly<Record<string, string>> = {
   'members.recordsFiled': 'Hồ sơ đảng viên đã cập nhật vào cơ sở dữ liệu',
   'members.recordsFiledPct': 'Tỷ lệ hồ sơ đảng viên đã cập nhật vào cơ sở dữ liệu (%)',
   'members.officialWithoutCard': 'Đảng viên chính thức chưa được phát thẻ đảng viên',
-  'members.ceremonyPending': 'Đảng viên dự bị chưa tổ chức lễ kết nạp',
+  'members.ceremonyPending': 'Đảng viên đã có quyết định kết nạp nhưng chưa tổ chức lễ kết nạp',
   'admissions.total': 'Kết nạp đảng viên: tổng số',
   'admissions.female': 'Kết nạp đảng viên: nữ',
   'admissions.youthUnion': 'Kết nạp đảng viên: đoàn viên',

@@ -37,7 +37,7 @@ const NOT_COLUMNS: ReadonlySet<string> = new Set([...IDENTITY_COLUMNS, ...PARAME
  * The cell of a figure a row's `suppressed` names (docs/report.md "Small counts
  * suppressed"): words, not an empty cell, which would read as "no figure computed".
  */
-export const SUPPRESSED_CELL: Record<'vi' | 'en', string> = { en: 'suppressed', vi: 'không công bố (số nhỏ)' };
+export const SUPPRESSED_CELL: Record<'vi' | 'en', string> = { en: 'suppressed', vi: 'không công bố (số lượng ít)' };
 
 /** The language of the table's words: the contract's (the default) or Vietnamese (`--lang vi`). */
 export type TableLang = 'vi' | undefined;

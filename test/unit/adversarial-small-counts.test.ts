@@ -164,7 +164,7 @@ describe('a cell’s few religious or ethnic-minority members are not shown', ()
       lines
         .find((l) => l.startsWith(`${id};`))!
         .split(';')
-        .filter((c) => c === 'không công bố (số nhỏ)').length;
+        .filter((c) => c === 'không công bố (số lượng ít)').length;
     // C1: members' two, admissions' two and their shares; C2: only its year's admissions (none)
     expect([hidden('G'), hidden('C1'), hidden('C2')]).toEqual([0, 6, 4]);
   });
