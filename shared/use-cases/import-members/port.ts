@@ -24,8 +24,20 @@ export interface MemberImportStore extends OrgTreeReader {
   readonly figures: FiguresStore;
   /** The partition key of a member's item, which its contributions name. */
   memberPk(memberId: string): string;
-  /** Whether a run of the file with this hash counted every row it marked, and no writing run began since. */
-  fileCounted(fileHash: string): Promise<boolean>;
-  /** Records that (`true`, at the end of a run), or forgets it (`false`, before a run marks any row). */
-  setFileCounted(fileHash: string, counted: boolean): Promise<void>;
+  /**
+   * Begins a writing run of the file with this hash, before it marks any row: replaces the
+   * file's note, in one write, by one that names a new run and says "not counted". Returns
+   * the run's id and whether the note it replaced said that a run counted every row it
+   * marked (no writing run began since).
+   */
+  beginFileRun(fileHash: string): Promise<FileRun>;
+  /** At the end of a run, after its recount: notes the file as counted, if the note still names this run (no run of the file began since). */
+  finishFileRun(fileHash: string, runId: string): Promise<void>;
+}
+
+/** A writing run of a file, as {@link MemberImportStore.beginFileRun} begins it. */
+export interface FileRun {
+  runId: string;
+  /** Whether the file was counted before this run began. */
+  counted: boolean;
 }
