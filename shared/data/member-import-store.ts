@@ -82,6 +82,14 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
       );
       return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
     },
+    async findMembersForFigures(memberIds) {
+      // The figures read members from the stream without the vault: the sealed profile stays sealed, and is dropped.
+      const items = await batchGetAll(documentClient, tableName, [...new Set(memberIds)].map(memberKey), {
+        concurrency,
+        consistentRead: true,
+      });
+      return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
+    },
     erasures: (personIds) => vault.erasures(personIds),
     putMembers: async (members) => {
       const items = await sealed(

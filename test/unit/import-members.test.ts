@@ -36,6 +36,10 @@ class MemoryStore implements MemberImportStore {
   readonly erased = new Map<string, string>();
   erasures = async (ids: string[]) => new Map(ids.flatMap((id) => (this.erased.has(id) ? [[id, this.erased.get(id)!] as const] : [])));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
+  findMembersForFigures = async (ids: string[]) => {
+    const found = await this.findMembers(ids);
+    return new Map([...found].map(([id, { profile: _profile, ...rest }]) => [id, rest]));
+  };
   putMembers = async (members: MemberRecord[]) => {
     this.writes += members.length;
     for (const m of members) this.members.set(m.memberId, m);

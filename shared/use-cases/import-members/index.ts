@@ -257,11 +257,12 @@ async function putContributions(store: MemberImportStore, members: readonly Memb
   // same version) may have been counted by the figures function before the put above
   // replaced or brought back its contribution: counted again here as the figures function
   // counts a change, from what is stored now. A change after this read is the figures
-  // function's to follow, after the put.
-  const now = await store.findMembers(members.map((m) => m.memberId));
+  // function's to follow, after the put. The profile is left out on both sides: the
+  // figures never read it (only the traits, in the clear), so it is not opened.
+  const now = await store.findMembersForFigures(members.map((m) => m.memberId));
   const since = members.flatMap((record, i): ChangedRecord[] => {
     const stored = now.get(record.memberId);
-    if (stored && isDeepStrictEqual(plain(stored), plain(record))) return [];
+    if (stored && isDeepStrictEqual(plain(withoutProfile(stored)), plain(withoutProfile(record)))) return [];
     const latest = stored ? { entity: 'member' as const, record: stored } : undefined;
     const { pk, images } = changed[i]!;
     return [
@@ -413,6 +414,12 @@ function stateWith(orgs: Map<string, OrgRecord>, member: MemberRecord | undefine
 
 function markerOf(p: Pending, appliedAt: string): ImportMarker {
   return appliedEvent(p.event, eventHash(p.event), appliedAt, p.event.data.memberId);
+}
+
+/** A member as the figures see it: the profile is never read by them. */
+function withoutProfile(record: MemberRecord): Omit<MemberRecord, 'profile'> {
+  const { profile: _profile, ...rest } = record;
+  return rest;
 }
 
 /** A record as it comes back from the table (no undefined fields). */

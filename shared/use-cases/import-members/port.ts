@@ -14,6 +14,11 @@ export interface MemberImportStore extends OrgTreeReader {
   findMarkers(source: string, eventIds: string[]): Promise<Set<string>>;
   /** The stored members among these ids (consistent reads). */
   findMembers(memberIds: string[]): Promise<Map<string, MemberRecord>>;
+  /**
+   * The stored members among these ids as the figures function reads them: without their
+   * profile, which is not opened (consistent reads).
+   */
+  findMembersForFigures(memberIds: string[]): Promise<Map<string, MemberRecord>>;
   /** When each of these persons was erased, for those that were (their tombstones). */
   erasures(personIds: string[]): Promise<Map<string, string>>;
   /** Writes the members, marked as counted by the import: the figures function leaves these inserts aside. */
