@@ -73,6 +73,7 @@ export function perEvent(phase: PhaseResult, events: number, components: string[
     requests: round(t.requests / events, 2),
     invocations: round(invocations / events, 3),
     sqsRequests: round(sqs / events, 3),
+    /** Handler milliseconds per event: every invocation's time ÷ the events, not one invocation's. */
     handlerMs: round(ms / events, 1),
     costPerMillionEvents: {
       dynamodb: round(cost.dynamodb),

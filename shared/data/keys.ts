@@ -61,7 +61,7 @@ export const candidateKey = (personId: string) => ({ pk: `CANDIDATE#${personId}`
 export const factPartition = (cellId: string, year: number) => `FACT#${cellId}#${year}`;
 export const factKey = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>) => ({ pk: factPartition(f.cellId, f.year), sk: f.factId });
 /** The marker of the event (`source`, `eventId`). */
-/** The note that the figures of an imported file's marked rows are all counted. */
+/** An imported file's note: the run that last began on it, and whether that run counted every row it marked. */
 export const importFiguresKey = (fileHash: string) => ({ pk: `IMPORT#${fileHash}`, sk: 'FIGURES' });
 export const eventKey = (source: string, eventId: string) => ({ pk: `EVENT#${idempotencyKey(source, eventId)}`, sk: 'EVENT' });
 /** The marker as versions before the (source, id) key wrote it: read only, never written. */

@@ -10,7 +10,9 @@ import type { OrgTreeReader } from '../use-cases/org-tree.js';
 import type { FiguresStore } from '../use-cases/refresh-figures/port.js';
 import { batchGetAll, batchWriteAll } from './dynamo-toolkit.js';
 import { markerItem } from './event-marker.js';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { eventKey, FIGURES_BY_IMPORT, importFiguresKey, memberKey, stripStorage, toItem } from './keys.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
@@ -39,19 +41,33 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
     currentOrgTree: () => orgTree.currentOrgTree(),
     figures,
     memberPk: (memberId) => memberKey(memberId).pk,
-    async fileCounted(fileHash) {
+    async beginFileRun(fileHash) {
+      // One put that returns the note it replaced: two runs beginning at once cannot both
+      // read "counted" (the second reads the first's note).
+      const runId = randomUUID();
       const out = await documentClient.send(
-        new GetCommand({ TableName: tableName, Key: importFiguresKey(fileHash), ConsistentRead: true }),
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...importFiguresKey(fileHash), entity: 'import-figures', runId, counted: false },
+          ReturnValues: 'ALL_OLD',
+        }),
       );
-      return out.Item !== undefined;
+      return { runId, counted: out.Attributes?.counted === true };
     },
-    async setFileCounted(fileHash, counted) {
-      const Key = importFiguresKey(fileHash);
-      if (!counted) await documentClient.send(new DeleteCommand({ TableName: tableName, Key }));
-      else
+    async finishFileRun(fileHash, runId) {
+      try {
         await documentClient.send(
-          new PutCommand({ TableName: tableName, Item: { ...Key, entity: 'import-figures', countedAt: new Date().toISOString() } }),
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...importFiguresKey(fileHash), entity: 'import-figures', runId, counted: true, countedAt: new Date().toISOString() },
+            ConditionExpression: 'runId = :runId',
+            ExpressionAttributeValues: { ':runId': runId },
+          }),
         );
+      } catch (error) {
+        // Another run of the file began since: its note stays, and says "not counted".
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
     async findMarkers(source, eventIds) {
       const byPk = new Map(eventIds.map((id) => [eventKey(source, id).pk, id]));
@@ -64,6 +80,14 @@ export function createDynamoMemberImportStore(opts: DynamoMemberImportStoreOptio
         vault,
         await batchGetAll(documentClient, tableName, [...new Set(memberIds)].map(memberKey), { concurrency, consistentRead: true }),
       );
+      return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
+    },
+    async findMembersForFigures(memberIds) {
+      // The figures read members from the stream without the vault: the sealed profile stays sealed, and is dropped.
+      const items = await batchGetAll(documentClient, tableName, [...new Set(memberIds)].map(memberKey), {
+        concurrency,
+        consistentRead: true,
+      });
       return new Map(items.map((item) => stripStorage<MemberRecord>(item)).map((m) => [m.memberId, m]));
     },
     erasures: (personIds) => vault.erasures(personIds),

@@ -276,6 +276,33 @@ describe('dangvien import', () => {
     expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
   });
 
+  it('ends exact when a second run of a file begins during a first and crashes before its recount', async () => {
+    // Prepare: an interrupted run counted S1 and noted the file as counted; run A begins,
+    // and before A reads its first chunk run B of the same file begins, writes and marks S2,
+    // and crashes at its recount; A skips both marked rows and ends
+    const file = csv(row('S1', 'C1'), row('S2', 'C2'));
+    const stop = new AbortController();
+    await importFile(file, { chunkSize: 1, signal: stop.signal, onProgress: (p) => p.rowsDone === 1 && stop.abort() });
+    let marked = false;
+    const storeB = importStoreWith(stack.stores.memberImport(), (what) => {
+      if (what === 'markers') marked = true;
+      else if (what === 'figures' && marked) throw new Error('simulated crash');
+    });
+    let bRan = false;
+    const storeA = beforeCall(stack.stores.memberImport(), 'findMarkers', async () => {
+      if (bRan) return;
+      bRan = true;
+      await expect(importMembers(file, storeB)).rejects.toThrow('simulated crash');
+    });
+    const runA = await importMembers(file, storeA);
+    // Act
+    await importFile(file);
+    await stack.settle();
+    // Assess: S2, written by B, is counted
+    expect(runA).toMatchObject({ imported: 0, skipped: 2 });
+    expect(await recomputeFigures(stack.stores.recompute, { write: false })).toEqual([]);
+  });
+
   it('does not bring back a member erased since an earlier export of the same rolls was imported', async () => {
     // Prepare: R1 imported, then erased
     await importFile(csv(row('R1', 'C1')));

@@ -7,6 +7,7 @@ import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
 import { checkImport, importMembers, type ImportMarker, type MemberImportStore } from '../../shared/use-cases/import-members/index.js';
 import { buildReport } from '../../shared/use-cases/build-report/index.js';
 import { InMemoryFiguresStore } from '../helpers/in-memory-stores.js';
+import { beforeCall } from '../helpers/store-decorators.js';
 
 /** A store in memory that counts its writes. */
 class MemoryStore implements MemberImportStore {
@@ -18,17 +19,27 @@ class MemoryStore implements MemberImportStore {
     for (const o of orgs) this.figures.putOrg(o);
   }
   memberPk = (memberId: string) => `MEMBER#${memberId}`;
-  readonly countedFiles = new Set<string>();
-  fileCounted = async (fileHash: string) => this.countedFiles.has(fileHash);
-  setFileCounted = async (fileHash: string, counted: boolean) => {
-    if (counted) this.countedFiles.add(fileHash);
-    else this.countedFiles.delete(fileHash);
+  /** Each file's note: the run it names and whether it says counted. */
+  readonly fileNotes = new Map<string, { runId: string; counted: boolean }>();
+  private runs = 0;
+  beginFileRun = async (fileHash: string) => {
+    const before = this.fileNotes.get(fileHash);
+    const runId = `run-${++this.runs}`;
+    this.fileNotes.set(fileHash, { runId, counted: false });
+    return { runId, counted: before?.counted === true };
+  };
+  finishFileRun = async (fileHash: string, runId: string) => {
+    if (this.fileNotes.get(fileHash)?.runId === runId) this.fileNotes.set(fileHash, { runId, counted: true });
   };
   currentOrgTree = async () => new OrgTree(this.orgs);
   findMarkers = async (source: string, ids: string[]) => new Set(ids.filter((id) => this.markers.get(id)?.source === source));
   readonly erased = new Map<string, string>();
   erasures = async (ids: string[]) => new Map(ids.flatMap((id) => (this.erased.has(id) ? [[id, this.erased.get(id)!] as const] : [])));
   findMembers = async (ids: string[]) => new Map(ids.flatMap((id) => (this.members.has(id) ? [[id, this.members.get(id)!] as const] : [])));
+  findMembersForFigures = async (ids: string[]) => {
+    const found = await this.findMembers(ids);
+    return new Map([...found].map(([id, { profile: _profile, ...rest }]) => [id, rest]));
+  };
   putMembers = async (members: MemberRecord[]) => {
     this.writes += members.length;
     for (const m of members) this.members.set(m.memberId, m);
@@ -151,6 +162,37 @@ describe('importMembers on a store', () => {
     expect((await buildReport(store.figures, 'HP', { date: '2026-12-06' })).members.total).toBe(2);
     expect(third).toMatchObject({ imported: 0, skipped: 2 });
     expect(store.figures.contributions.size).toBe(2);
+  });
+
+  it('a re-run counts the rows of a second run of the file that began during the first and stopped before its recount', async () => {
+    // Prepare: an interrupted run counted M1 (the file's note says so); run A begins, and
+    // before A reads its first chunk run B of the same file begins, writes and marks M2, and
+    // crashes before its recount; A then skips both marked rows and ends
+    const store = new MemoryStore(TREE);
+    const csv = file(['M1'], ['M2']);
+    const stop = new AbortController();
+    await importMembers(csv, store, {
+      chunkSize: 1,
+      today: '2026-12-06',
+      signal: stop.signal,
+      onProgress: (p) => p.rowsDone === 1 && stop.abort(),
+    });
+    let bRan = false;
+    const a = beforeCall(store, 'findMarkers', async () => {
+      if (bRan) return;
+      bRan = true;
+      store.figures.beforeWrite = () => {
+        throw new Error('simulated crash');
+      };
+      await expect(importMembers(csv, store, { today: '2026-12-06' })).rejects.toThrow('simulated crash');
+      store.figures.beforeWrite = undefined;
+    });
+    const runA = await importMembers(csv, a, { today: '2026-12-06' });
+    // Act
+    await importMembers(csv, store, { today: '2026-12-06' });
+    // Assess: B's member is in the figures, counted by the re-run
+    expect(runA).toMatchObject({ imported: 0, skipped: 2 });
+    expect((await buildReport(store.figures, 'HP', { date: '2026-12-06' })).members.total).toBe(2);
   });
 
   it('imports a Vietnamese member export as its database writes it, and refuses the two bad rows by line and column', async () => {

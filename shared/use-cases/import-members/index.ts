@@ -22,13 +22,15 @@
 // versions between the members and the markers, and the run ends with one recount of
 // every cell and month they reached and one merge of the ancestors — once per file, where
 // the stream would recount and merge once per batch. The member items carry the import's
-// mark, by which the figures function leaves their inserts aside. A note per file
-// (`fileCounted`) says a run counted every row it marked; a writing run forgets it before
-// marking anything and writes it after its recount. So a re-run after a stop before the
-// recount finds no note and redoes the figures of the whole file (every stored member of
-// its rows: puts at the same version change nothing, recounts are full); with the note, it
-// counts only the unmarked rows whose member is stored (a run stopped before their
-// markers). An event about an imported member racing the import is counted by the figures
+// mark, by which the figures function leaves their inserts aside. A note per file says
+// whether a run counted every row it marked. A writing run replaces it, before marking
+// anything, by one naming the run and saying "not counted" (and learns from the same write
+// what the note said), and marks it counted after its recount only if the note still names
+// it: a second run of the file that began in between may have marked rows and stopped
+// before its own recount. So a re-run after a stop before the recount finds the file not
+// counted and redoes the figures of the whole file (every stored member of its rows: puts
+// at the same version change nothing, recounts are full); counted, it counts only the
+// unmarked rows whose member is stored (a run stopped before their markers). An event about an imported member racing the import is counted by the figures
 // function as any change; the import's recount covers every month the import's version
 // counted in, and the conditional writes of the figures decide between the two recounts.
 //
@@ -60,9 +62,9 @@ import type { ChangedRecord } from '../../domain/figures/stale.js';
 import type { Month } from '../../domain/figures/index.js';
 import type { BusinessDate } from '../../domain/records.js';
 import { addMonths, recountAndMerge, writeContributions } from '../refresh-figures/index.js';
-import type { ImportMarker, MemberImportStore } from './port.js';
+import type { FileRun, ImportMarker, MemberImportStore } from './port.js';
 
-export type { ImportMarker, MemberImportStore };
+export type { FileRun, ImportMarker, MemberImportStore };
 export { ImportFileError, MEMBER_CSV_ALIASES, MEMBER_CSV_COLUMNS, type MemberCsvColumn } from '../../import/member-csv.js';
 
 /** A row that was not imported, with its line in the file (the header is line 1). */
@@ -172,10 +174,9 @@ interface Run {
 
 async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOptions, write: boolean): Promise<ImportSummary> {
   const orgs = new Map((await store.currentOrgTree()).all().map((o) => [o.orgId, o]));
-  // A writing run forgets that the file was counted before it marks any row: stopped
-  // before its own recount, it leaves its re-run to count the whole file again.
-  const recountMarked = write && !(await store.fileCounted(file.fileHash));
-  if (write) await store.setFileCounted(file.fileHash, false);
+  // A writing run notes the file as not counted before it marks any row: stopped before its
+  // own recount, it leaves its re-run to count the whole file again.
+  const fileRun = write ? await store.beginFileRun(file.fileHash) : undefined;
   const r: Run = {
     file,
     store,
@@ -184,14 +185,14 @@ async function run(file: MemberCsv, store: MemberImportStore, opts: ImportOption
     orgs,
     appliedAt: new Date().toISOString(),
     today: opts.today ?? todayInVietnam(new Date()),
-    recountMarked,
+    recountMarked: fileRun !== undefined && !fileRun.counted,
     cellMonths: new Map(),
   };
   const summary = await runChunks(r, opts, write);
-  if (write) {
+  if (fileRun) {
     // Once for the file: each cell its contributions reached, every month they touch, and each ancestor.
     await recountAndMerge(store.figures, await store.figures.currentOrgTree(), r.cellMonths, new Set(), { today: r.today });
-    await store.setFileCounted(file.fileHash, true);
+    await store.finishFileRun(file.fileHash, fileRun.runId);
   }
   return summary;
 }
@@ -256,11 +257,12 @@ async function putContributions(store: MemberImportStore, members: readonly Memb
   // same version) may have been counted by the figures function before the put above
   // replaced or brought back its contribution: counted again here as the figures function
   // counts a change, from what is stored now. A change after this read is the figures
-  // function's to follow, after the put.
-  const now = await store.findMembers(members.map((m) => m.memberId));
+  // function's to follow, after the put. The profile is left out on both sides: the
+  // figures never read it (only the traits, in the clear), so it is not opened.
+  const now = await store.findMembersForFigures(members.map((m) => m.memberId));
   const since = members.flatMap((record, i): ChangedRecord[] => {
     const stored = now.get(record.memberId);
-    if (stored && isDeepStrictEqual(plain(stored), plain(record))) return [];
+    if (stored && isDeepStrictEqual(plain(withoutProfile(stored)), plain(withoutProfile(record)))) return [];
     const latest = stored ? { entity: 'member' as const, record: stored } : undefined;
     const { pk, images } = changed[i]!;
     return [
@@ -412,6 +414,12 @@ function stateWith(orgs: Map<string, OrgRecord>, member: MemberRecord | undefine
 
 function markerOf(p: Pending, appliedAt: string): ImportMarker {
   return appliedEvent(p.event, eventHash(p.event), appliedAt, p.event.data.memberId);
+}
+
+/** A member as the figures see it: the profile is never read by them. */
+function withoutProfile(record: MemberRecord): Omit<MemberRecord, 'profile'> {
+  const { profile: _profile, ...rest } = record;
+  return rest;
 }
 
 /** A record as it comes back from the table (no undefined fields). */

@@ -14,6 +14,11 @@ export interface MemberImportStore extends OrgTreeReader {
   findMarkers(source: string, eventIds: string[]): Promise<Set<string>>;
   /** The stored members among these ids (consistent reads). */
   findMembers(memberIds: string[]): Promise<Map<string, MemberRecord>>;
+  /**
+   * The stored members among these ids as the figures function reads them: without their
+   * profile, which is not opened (consistent reads).
+   */
+  findMembersForFigures(memberIds: string[]): Promise<Map<string, MemberRecord>>;
   /** When each of these persons was erased, for those that were (their tombstones). */
   erasures(personIds: string[]): Promise<Map<string, string>>;
   /** Writes the members, marked as counted by the import: the figures function leaves these inserts aside. */
@@ -24,8 +29,20 @@ export interface MemberImportStore extends OrgTreeReader {
   readonly figures: FiguresStore;
   /** The partition key of a member's item, which its contributions name. */
   memberPk(memberId: string): string;
-  /** Whether a run of the file with this hash counted every row it marked, and no writing run began since. */
-  fileCounted(fileHash: string): Promise<boolean>;
-  /** Records that (`true`, at the end of a run), or forgets it (`false`, before a run marks any row). */
-  setFileCounted(fileHash: string, counted: boolean): Promise<void>;
+  /**
+   * Begins a writing run of the file with this hash, before it marks any row: replaces the
+   * file's note, in one write, by one that names a new run and says "not counted". Returns
+   * the run's id and whether the note it replaced said that a run counted every row it
+   * marked (no writing run began since).
+   */
+  beginFileRun(fileHash: string): Promise<FileRun>;
+  /** At the end of a run, after its recount: notes the file as counted, if the note still names this run (no run of the file began since). */
+  finishFileRun(fileHash: string, runId: string): Promise<void>;
+}
+
+/** A writing run of a file, as {@link MemberImportStore.beginFileRun} begins it. */
+export interface FileRun {
+  runId: string;
+  /** Whether the file was counted before this run began. */
+  counted: boolean;
 }
