@@ -199,3 +199,26 @@ describe('a group held behind its event in the dead-letter queue', () => {
     expect(store.deferredOf(admission.id)).toMatchObject({ reason: 'held' });
   });
 });
+
+describe('a group held by one producer', () => {
+  it("holds that producer's later events only: another producer's event about the person applies", async () => {
+    // Prepare: district Q9 sends a correction of P1, who does not exist yet; at its last try it holds group P1.
+    const store = new InMemoryIngestStore();
+    const holds = new InMemoryHolds();
+    for (const e of baseOrgs()) await ingest(store, holds, e, { group: 'orgs' });
+    const q9 = (data: object) => validEvent('member.updated', { source: 'csdl-q9', data: { memberId: 'P1', ...data } });
+    expect(await outcomeOf(store, holds, q9({}), { group: 'P1', senderId: 'Q9', receiveCount: 6, lastTry: true })).toBe(
+      'waits:missing-member',
+    );
+    // Act
+    const sameProducer = await outcomeOf(store, holds, q9({}), { group: 'P1', senderId: 'Q9' });
+    const imported = await outcomeOf(store, holds, validEvent('member.imported', { data: { memberId: 'P1', orgId: 'C1' } }), {
+      group: 'P1',
+    });
+    const evaluated = await outcomeOf(store, holds, validEvent('member.evaluated', { data: { memberId: 'P1' } }), { group: 'P1' });
+    // Assess
+    expect([sameProducer, imported, evaluated]).toEqual(['held', 'applied', 'applied']);
+    expect(holds.deadLetters.map((d) => d.senderId)).toEqual(['Q9']);
+    expect((await holds.list())[0]).toMatchObject({ producer: 'Q9', parked: 1 });
+  });
+});

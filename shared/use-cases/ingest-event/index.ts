@@ -126,6 +126,16 @@ export async function ingestEvent(store: IngestStore, body: string, meta: Ingest
   return outcome.outcome === 'rejected' && kept.overQuota ? { ...outcome, bodyOverQuota: true } : outcome;
 }
 
+/**
+ * The hold `hold` when it holds the events of `producer` (its quota key; undefined: scoping
+ * off). A producer's events are held behind its own event only: order across producers is
+ * their arrival order anyway, and one district's event that waits for ever must not stop
+ * another's about the same person (docs/architecture.md "A group held behind the dead-letter queue").
+ */
+function heldFor(hold: HeldGroup | undefined, producer: string | undefined): HeldGroup | undefined {
+  return hold && (hold.producer === undefined || producer === undefined || hold.producer === producer) ? hold : undefined;
+}
+
 /** The hold of the message's group as the ingest found it, and the message's key. */
 interface HoldSeen {
   hold?: HeldGroup;
@@ -275,7 +285,7 @@ async function ingestAs(
       groupDecision(event, meta.context?.groupId, state) ??
       overRate;
     // Its group is held behind an event in the dead-letter queue: parked behind it, unless it may pass.
-    const hold = seen.hold;
+    const hold = heldFor(seen.hold, producers ? quotaKeyOf(senderOf(senderId)) : undefined);
     if (!refused && holds && hold && hold.heldKey !== key && holdDecision(event, hold.chain).outcome === 'hold') {
       const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
       if (overQuota?.outcome === 'reject')
@@ -333,6 +343,7 @@ async function ingestAs(
           reason: decision.reason,
           since: now,
           chain: heldChainOf(event, decision.reason),
+          ...(producers ? { producer: quotaKeyOf(senderOf(senderId)) } : {}),
         });
       throw new PredecessorMissingError(event.id, decision.reason);
     }

@@ -176,6 +176,12 @@ export interface HeldGroup {
   chain: HeldChain;
   /** How many events were parked behind it. */
   parked: number;
+  /**
+   * Whose event is held: its sender's quota key (domain/ingest/quotas.ts quotaKeyOf). Only
+   * that producer's later events are held behind it; absent (producer scoping off: one
+   * producer), every event of the group is.
+   */
+  producer?: string;
 }
 
 /**
