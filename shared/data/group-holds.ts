@@ -40,9 +40,10 @@ export function createDynamoGroupHolds(table: GrantsTable & { deadLetterQueue: E
       }
     },
     async park(group, body, senderId, touches) {
-      const token = await grantRedrive(table, senderId, body);
-      const [sent] = await table.deadLetterQueue.send([{ body, redrive: token, person: group }]);
-      if (!sent?.ok) throw new Error(`the dead-letter queue refused a held event: ${sent && !sent.ok ? sent.message : 'not sent'}`);
+      // Counted first: a crash before the send leaves a hold counting one event too many
+      // (its producer's re-send of the held event then keeps the hold: safe), never an
+      // event in the dead-letter queue that the hold does not count (a re-send would end
+      // the hold, and the parked event be overtaken).
       await documentClient.send(
         new UpdateCommand({
           TableName: tableName,
@@ -52,6 +53,9 @@ export function createDynamoGroupHolds(table: GrantsTable & { deadLetterQueue: E
           ExpressionAttributeValues: { ':t': [...touches], ':one': 1 },
         }),
       );
+      const token = await grantRedrive(table, senderId, body);
+      const [sent] = await table.deadLetterQueue.send([{ body, redrive: token, person: group }]);
+      if (!sent?.ok) throw new Error(`the dead-letter queue refused a held event: ${sent && !sent.ok ? sent.message : 'not sent'}`);
     },
     async release(group, heldKey) {
       try {

@@ -1,6 +1,7 @@
 // A message group held behind its event in the dead-letter queue (domain/ingest/hold.ts,
 // docs/architecture.md): on the emulators, queue → ingest → DLQ → redrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoGroupHolds } from '../../shared/data/group-holds.js';
 import { discardDeadLetters } from '../../shared/use-cases/redrive/discard.js';
 import { listWaiting, redriveDlq, redriveRejected } from '../../shared/use-cases/redrive/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
@@ -88,5 +89,31 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     // Assess: it is refused `dossier-closed` (its dossier was closed by the admission), still kept.
     expect(again).toMatchObject({ redriven: [rejected[0]!.id], unknown: [], failed: [] });
     expect((await stores.redrive.listRejected()).filter((r) => r.eventId === step.id).map((r) => r.reason)).toEqual(['dossier-closed']);
+  });
+
+  it('counts a parked event before it is sent: a send that fails leaves the hold counting it, never a hold that looks empty', async () => {
+    // Prepare: group PH3 held; a dead-letter queue that refuses every message.
+    const { stores } = stack;
+    await stores.holds.hold({
+      group: 'PH3',
+      heldKey: 'csdl-dang-vien/held-3',
+      heldEventId: 'held-3',
+      reason: 'missing-member',
+      since: new Date().toISOString(),
+      chain: { waitsFor: { reason: 'missing-member', records: ['person:PH3'] }, touches: ['person:PH3'] },
+    });
+    const refusing = createDynamoGroupHolds({
+      documentClient: stack.clients.documentClient,
+      tableName: stack.env.RECORDS_TABLE_NAME!,
+      vault: stores.vault,
+      deadLetterQueue: { send: async () => [{ ok: false, message: 'injected: the queue is unreachable' }] },
+    });
+    const parked = validEvent('member.evaluated', { data: { memberId: 'PH3' } });
+    // Act
+    const park = refusing.park('PH3', JSON.stringify(parked), 'CITY', ['person:PH3']);
+    // Assess: the park failed (the message stays on the ingest queue, to be parked again), and
+    // the hold counts it: a re-send of the held event by its producer does not end the hold.
+    await expect(park).rejects.toThrow('injected');
+    expect((await stores.holds.list()).find((h) => h.group === 'PH3')).toMatchObject({ parked: 1 });
   });
 });

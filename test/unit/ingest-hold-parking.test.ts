@@ -10,7 +10,11 @@ import { parseEvent } from '../../shared/domain/events/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
 
-/** Holds kept in memory, the dead-letter queue a list; `failParkOnce` crashes a park after its send. */
+/**
+ * Holds kept in memory, the dead-letter queue a list that keeps every copy sent (the real
+ * send has a random deduplication id); `failParkOnce` crashes a park after its send, before
+ * the message is acknowledged.
+ */
 class InMemoryHolds implements GroupHolds {
   readonly holds = new Map<string, HeldGroup>();
   readonly deadLetters: Array<{ group: string; body: string; senderId: string }> = [];
@@ -22,15 +26,14 @@ class InMemoryHolds implements GroupHolds {
     if (!this.holds.has(hold.group)) this.holds.set(hold.group, { ...hold, parked: 0 });
   }
   async park(group: string, body: string, senderId: string, touches: readonly string[]) {
-    // The queue's deduplication drops a copy of the same body sent again (within five minutes).
-    if (!this.deadLetters.some((d) => d.group === group && d.body === body)) this.deadLetters.push({ group, body, senderId });
+    const hold = this.holds.get(group)!;
+    hold.parked += 1;
+    hold.chain = { ...hold.chain, touches: [...hold.chain.touches, ...touches] };
+    this.deadLetters.push({ group, body, senderId });
     if (this.failParkOnce) {
       this.failParkOnce = false;
       throw new Error('injected crash after the send to the dead-letter queue');
     }
-    const hold = this.holds.get(group)!;
-    hold.parked += 1;
-    hold.chain = { ...hold.chain, touches: [...hold.chain.touches, ...touches] };
   }
   async release(group: string, heldKey: string) {
     if (this.holds.get(group)?.heldKey === heldKey) this.holds.delete(group);
@@ -184,19 +187,28 @@ describe('a group held behind its event in the dead-letter queue', () => {
     expect((await holds.find('P1'))?.heldEventId).toBe(step.id);
   });
 
-  it('parks an event once when it crashes after its send to the dead-letter queue and is delivered again', async () => {
-    // Prepare
-    const { store, holds } = await heldBehindStep();
+  it('applies an event parked twice (a crash before its acknowledgement) once: the second copy is a duplicate by its marker', async () => {
+    // Prepare: the admission crashes after its park, is delivered again and parked again.
+    const { store, holds, step } = await heldBehindStep();
     await outcomeOf(store, holds, received(), { group: 'P1' });
     const admission = admitted();
     holds.failParkOnce = true;
-    // Act
     await expect(ingest(store, holds, admission, { group: 'P1' })).rejects.toThrow('injected');
-    const second = await outcomeOf(store, holds, admission, { group: 'P1', receiveCount: 2 });
+    expect(await outcomeOf(store, holds, admission, { group: 'P1', receiveCount: 2 })).toBe('held');
+    expect(holds.deadLetters).toHaveLength(2);
+    expect((await holds.find('P1'))?.parked).toBe(2);
+    // Act: dlq redrive, in the group's order: the step, then both copies of the admission.
+    store.grant('g-step', 'CITY', JSON.stringify(step));
+    const redriven = [await outcomeOf(store, holds, step, { group: 'P1', redrive: 'g-step' })];
+    for (const [i, copy] of holds.deadLetters.entries()) {
+      store.grant(`g-${i}`, 'CITY', copy.body);
+      redriven.push(await outcomeOf(store, holds, copy.body, { group: 'P1', redrive: `g-${i}` }));
+    }
     // Assess
-    expect(second).toBe('held');
-    expect(holds.deadLetters).toHaveLength(1);
-    expect(store.deferredOf(admission.id)).toMatchObject({ reason: 'held' });
+    expect(redriven).toEqual(['applied', 'applied', 'duplicate']);
+    expect(store.members.get('P1')).toMatchObject({ status: 'probationary' });
+    expect(await holds.list()).toEqual([]);
+    expect(store.deferredOf(admission.id)).toBeUndefined();
   });
 });
 

@@ -196,9 +196,10 @@ export interface GroupHolds {
   /** Holds `hold.group` behind `hold.heldKey`; a group held already stays held behind its first. */
   hold(hold: Omit<HeldGroup, 'parked'>): Promise<void>;
   /**
-   * Sends `body` to the dead-letter queue in `group` under a grant for `senderId`, then adds
-   * what it touches to the group's chain. A repeat (a crash before the ack) is dropped by
-   * the queue's deduplication, or, later, is a duplicate when redriven.
+   * Counts `body` in the hold of `group` and adds what it touches to the group's chain, then
+   * sends it to the dead-letter queue in `group` under a grant for `senderId` (in that order:
+   * the hold never counts fewer events than the queue holds behind it). A repeat (a crash
+   * before the ack) is a second copy in the queue, a duplicate by its marker when it applies.
    */
   park(group: string, body: string, senderId: string, touches: readonly string[]): Promise<void>;
   /** Ends the hold of `group` if it is still behind `heldKey` (the held event is done with). */
