@@ -116,4 +116,25 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     await expect(park).rejects.toThrow('injected');
     expect((await stores.holds.list()).find((h) => h.group === 'PH3')).toMatchObject({ parked: 1 });
   });
+
+  it('keeps each record a held group touches once, however many events are parked behind it', async () => {
+    // Prepare: group PH4 held behind a correction of PH4.
+    const { stores } = stack;
+    await stores.holds.hold({
+      group: 'PH4',
+      heldKey: 'csdl-dang-vien/held-4',
+      heldEventId: 'held-4',
+      reason: 'missing-member',
+      since: new Date().toISOString(),
+      chain: { waitsFor: { reason: 'missing-member', records: ['person:PH4'] }, touches: ['person:PH4'] },
+    });
+    // Act: three events about PH4 parked, one of them about a dossier as well.
+    for (const touches of [['person:PH4'], ['person:PH4', 'dossier:DH4'], ['person:PH4']]) {
+      await stores.holds.park('PH4', JSON.stringify(validEvent('member.evaluated', { data: { memberId: 'PH4' } })), 'CITY', touches);
+    }
+    // Assess: the chain names each record once (the item cannot grow past DynamoDB's limit).
+    const held = (await stores.holds.list()).find((h) => h.group === 'PH4');
+    expect(held).toMatchObject({ parked: 3 });
+    expect([...held!.chain.touches].sort()).toEqual(['dossier:DH4', 'person:PH4']);
+  });
 });

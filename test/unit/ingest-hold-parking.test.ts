@@ -2,7 +2,7 @@
 // (use-cases/ingest-event, domain/ingest/hold.ts): what is parked, what passes, who may
 // not park, when the hold ends, and a crash halfway.
 import { describe, expect, it } from 'vitest';
-import { chainWith } from '../../shared/domain/ingest/hold.js';
+import { heldChainOf } from '../../shared/domain/ingest/hold.js';
 import type { Producer } from '../../shared/domain/ingest/scope.js';
 import { ingestEvent, PredecessorMissingError, type IngestContext } from '../../shared/use-cases/ingest-event/index.js';
 import type { GroupHolds, HeldGroup } from '../../shared/use-cases/ingest-event/port.js';
@@ -28,7 +28,7 @@ class InMemoryHolds implements GroupHolds {
   async park(group: string, body: string, senderId: string, touches: readonly string[]) {
     const hold = this.holds.get(group)!;
     hold.parked += 1;
-    hold.chain = { ...hold.chain, touches: [...hold.chain.touches, ...touches] };
+    hold.chain = { ...hold.chain, touches: [...new Set([...hold.chain.touches, ...touches])] };
     this.deadLetters.push({ group, body, senderId });
     if (this.failParkOnce) {
       this.failParkOnce = false;
@@ -133,7 +133,7 @@ describe('a group held behind its event in the dead-letter queue', () => {
       heldEventId: 'y',
       reason: 'missing-dossier',
       since: '2026-12-06T00:00:00Z',
-      chain: chainWith({ waitsFor: { reason: 'missing-dossier', records: ['dossier:D1'] }, touches: ['dossier:D1'] }, step.event),
+      chain: heldChainOf(step.event, 'missing-dossier'),
     });
     for (const e of baseOrgs()) await ingest(store, holds, e, { group: 'orgs' });
     expect(await outcomeOf(store, holds, admitted(), { group: 'P1' })).toBe('held');
