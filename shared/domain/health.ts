@@ -39,15 +39,20 @@ export interface HealthSnapshot {
   quotasReached: Array<{ senderId: string; kind: string; limit: number; at: string }>;
   /**
    * The message groups held behind an event in the dead-letter queue (domain/ingest/hold.ts):
-   * which group, behind which event, since when, and how many events were parked behind it.
+   * behind which event (`<source>/<id>`), what it waits for, since when, and how many
+   * events were parked behind it; never the group, which is a person's id.
    */
   heldGroups?: HeldGroupSummary[];
 }
 
-/** A message group held behind an event in the dead-letter queue, as `status` shows it. */
+/**
+ * A message group held behind an event in the dead-letter queue, as `status` shows it: by
+ * its held event, never by the group (a person's id, personal data).
+ */
 export interface HeldGroupSummary {
-  group: string;
+  /** The held event's `<source>/<id>` (what `dlq discard` takes). */
   behind: string;
+  /** What it waits for (its retry reason). */
   reason: string;
   since: string;
   parked: number;
@@ -124,7 +129,7 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
   out.push(...longWaits(s, limits.waitingSeconds, queue));
   for (const h of s.heldGroups ?? []) {
     out.push(
-      `message group ${h.group} is held behind event ${h.behind} (${h.reason}, in the dead-letter queue since ${h.since}): ` +
+      `event ${h.behind} waits (${h.reason}) in the dead-letter queue since ${h.since}, its message group held behind it: ` +
         `${h.parked} later event(s) parked behind it; fix what it waits for, then \`dangvien dlq redrive\` ` +
         `(or, if it must never apply, \`dangvien dlq discard ${h.behind}\` first)`,
     );

@@ -37,9 +37,9 @@ describe('needsAttention', () => {
       'a message group held behind an event in the DLQ',
       (s: HealthSnapshot) => ({
         ...s,
-        heldGroups: [{ group: 'P1', behind: 'ev-step-1', reason: 'missing-dossier', since: '2026-12-02T07:00:00.000Z', parked: 2 }],
+        heldGroups: [{ behind: 'csdl-dang-vien/ev-step-1', reason: 'missing-dossier', since: '2026-12-02T07:00:00.000Z', parked: 2 }],
       }),
-      'message group P1 is held behind event ev-step-1 (missing-dossier, in the dead-letter queue since 2026-12-02T07:00:00.000Z): 2 later event(s) parked',
+      'event csdl-dang-vien/ev-step-1 waits (missing-dossier) in the dead-letter queue since 2026-12-02T07:00:00.000Z, its message group held behind it: 2 later event(s) parked',
     ],
     [
       'a producer at its quota of waiting events',
