@@ -6,7 +6,7 @@
 // back in order, each event applied as its producer's. The hold expires with the message it
 // is about (retention.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventQueue } from '../use-cases/event-queue.js';
 import type { GroupHolds, HeldGroup } from '../use-cases/ingest-event/port.js';
 import { queryAll } from './dynamo-toolkit.js';
@@ -24,10 +24,6 @@ export function createDynamoGroupHolds(table: GrantsTable & { deadLetterQueue: E
     return { ...rest, chain: { ...rest.chain, touches: [...touched] } };
   };
   return {
-    async find(group) {
-      const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: holdKey(group), ConsistentRead: true }));
-      return Item && isLive(Item) ? read(Item) : undefined;
-    },
     async hold(hold) {
       const now = new Date();
       try {
@@ -81,8 +77,10 @@ export function createDynamoGroupHolds(table: GrantsTable & { deadLetterQueue: E
             ExpressionAttributeValues: { ':k': heldKey },
           }),
         );
+        return true;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return false;
       }
     },
     async list() {
@@ -90,6 +88,7 @@ export function createDynamoGroupHolds(table: GrantsTable & { deadLetterQueue: E
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': 'HOLD' },
+        ConsistentRead: true,
       });
       return items.filter((item) => isLive(item)).map(read);
     },

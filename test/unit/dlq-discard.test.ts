@@ -59,10 +59,7 @@ function storesWith(
       },
     },
     holds: {
-      find: async (group) => holds.get(group),
-      release: async (group, heldKey) => {
-        if (holds.get(group)?.heldKey === heldKey) holds.delete(group);
-      },
+      release: async (group, heldKey) => holds.get(group)?.heldKey === heldKey && holds.delete(group),
     },
   };
   return { stores, queue, rejected, cleared, holds, grants };

@@ -2,6 +2,10 @@
 // (use-cases/ingest-event, domain/ingest/hold.ts): what is parked, what passes, who may
 // not park, when the hold ends, and a crash halfway.
 import { describe, expect, it } from 'vitest';
+import { createIngestHandler } from '../../functions/ingest/handler.js';
+import { lambdaContext } from '../../local/runners/lambda-context.js';
+import { sqsEventOf } from '../helpers/sqs-events.js';
+import { REDRIVE_ATTRIBUTE } from '../../shared/data/queue-sender.js';
 import { heldChainOf } from '../../shared/domain/ingest/hold.js';
 import type { Producer } from '../../shared/domain/ingest/scope.js';
 import { ingestEvent, PredecessorMissingError, type IngestContext } from '../../shared/use-cases/ingest-event/index.js';
@@ -19,7 +23,10 @@ class InMemoryHolds implements GroupHolds {
   readonly holds = new Map<string, HeldGroup>();
   readonly deadLetters: Array<{ group: string; body: string; senderId: string }> = [];
   failParkOnce = false;
-  async find(group: string) {
+  /** How many times the ingest read the holds (list). */
+  reads = 0;
+  /** The hold of `group` as it is now, for the test's assertions (not a read of the ingest's). */
+  holdOf(group: string) {
     return this.holds.get(group);
   }
   async hold(hold: Omit<HeldGroup, 'parked'>) {
@@ -36,10 +43,11 @@ class InMemoryHolds implements GroupHolds {
     }
   }
   async release(group: string, heldKey: string) {
-    if (this.holds.get(group)?.heldKey === heldKey) this.holds.delete(group);
+    return this.holds.get(group)?.heldKey === heldKey && this.holds.delete(group);
   }
   async list() {
-    return [...this.holds.values()];
+    this.reads += 1;
+    return [...this.holds.values()].map((h) => ({ ...h, chain: { ...h.chain, touches: [...h.chain.touches] } }));
   }
 }
 
@@ -61,7 +69,8 @@ function ingest(
     producers,
     registered: PRODUCERS,
     groupId: opts.group,
-    holds,
+    // Each message its own batch here: the holds as they are now.
+    holds: { store: holds, held: new Map([...holds.holds].map(([g, h]) => [g, structuredClone(h)])) },
     ...(opts.redrive ? { redrive: opts.redrive } : {}),
   };
   const body = typeof event === 'string' ? event : JSON.stringify(event);
@@ -118,7 +127,7 @@ describe('a group held behind its event in the dead-letter queue', () => {
     expect(holds.deadLetters.map((d) => [d.group, JSON.parse(d.body).id, d.senderId])).toEqual([['P1', admission.id, 'CITY']]);
     expect(store.deferredOf(admission.id)).toMatchObject({ reason: 'held', message: expect.stringContaining(step.id) });
     expect(store.members.size).toBe(0);
-    expect((await holds.find('P1'))?.parked).toBe(1);
+    expect(holds.holdOf('P1')?.parked).toBe(1);
   });
 
   it('keeps what a parked event touches: a correction of the member it admits is parked too', async () => {
@@ -184,7 +193,7 @@ describe('a group held behind its event in the dead-letter queue', () => {
     const later = await outcomeOf(store, holds, validEvent('member.ceremonyHeld', { data: { memberId: 'P1' } }), { group: 'P1' });
     // Assess
     expect([again, later]).toEqual(['applied', 'held']);
-    expect((await holds.find('P1'))?.heldEventId).toBe(step.id);
+    expect(holds.holdOf('P1')?.heldEventId).toBe(step.id);
   });
 
   it('applies an event parked twice (a crash before its acknowledgement) once: the second copy is a duplicate by its marker', async () => {
@@ -196,7 +205,7 @@ describe('a group held behind its event in the dead-letter queue', () => {
     await expect(ingest(store, holds, admission, { group: 'P1' })).rejects.toThrow('injected');
     expect(await outcomeOf(store, holds, admission, { group: 'P1', receiveCount: 2 })).toBe('held');
     expect(holds.deadLetters).toHaveLength(2);
-    expect((await holds.find('P1'))?.parked).toBe(2);
+    expect(holds.holdOf('P1')?.parked).toBe(2);
     // Act: dlq redrive, in the group's order: the step, then both copies of the admission.
     store.grant('g-step', 'CITY', JSON.stringify(step));
     const redriven = [await outcomeOf(store, holds, step, { group: 'P1', redrive: 'g-step' })];
@@ -232,5 +241,61 @@ describe('a group held by one producer', () => {
     expect([sameProducer, imported, evaluated]).toEqual(['held', 'applied', 'applied']);
     expect(holds.deadLetters.map((d) => d.senderId)).toEqual(['Q9']);
     expect((await holds.list())[0]).toMatchObject({ producer: 'Q9', parked: 1 });
+  });
+});
+
+describe('the holds of one batch', () => {
+  it('are read once per batch, and an event parked in it is seen by the next event of its group', async () => {
+    // Prepare: group P1 held behind a step that names only its dossier; a handler without scoping.
+    const store = new InMemoryIngestStore();
+    const holds = new InMemoryHolds();
+    const handler = createIngestHandler({ store, loadRegistry: async () => undefined, waitBeforeRetry: async () => {}, holds });
+    await handler(sqsEventOf(baseOrgs().map((body) => ({ body }))), lambdaContext('ingest', 30_000));
+    const step = parseEvent(JSON.stringify(validEvent('dossier.stepCompleted', { data: { dossierId: 'D1' } })));
+    if (!step.ok) throw new Error(step.message);
+    await holds.hold({
+      group: 'P1',
+      heldKey: `csdl-dang-vien/${step.event.id}`,
+      heldEventId: step.event.id,
+      reason: 'missing-dossier',
+      since: '2026-12-06T00:00:00Z',
+      chain: heldChainOf(step.event, 'missing-dossier'),
+    });
+    holds.reads = 0;
+    // Act: the admission closing D1 (parked), a correction of the member it admits, an event of another person.
+    const batch = [
+      admitted(),
+      validEvent('member.updated', { data: { memberId: 'P1' } }),
+      validEvent('member.imported', { data: { memberId: 'P2', orgId: 'C1' } }),
+    ];
+    const response = await handler(sqsEventOf(batch.map((body) => ({ body }))), lambdaContext('ingest', 30_000));
+    // Assess: one read; the correction parked behind the admission it follows; nothing failed.
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(holds.reads).toBe(1);
+    expect(holds.deadLetters.map((d) => JSON.parse(d.body).id)).toEqual([batch[0]!.id, batch[1]!.id]);
+  });
+
+  it('see the hold released by the held event redriven: the events parked behind it, redriven in the same batch, apply', async () => {
+    // Prepare: P1 held behind its step, the admission parked; a handler without scoping.
+    const { store, holds, step } = await heldBehindStep();
+    await outcomeOf(store, holds, received(), { group: 'P1' });
+    await outcomeOf(store, holds, admitted(), { group: 'P1' });
+    const parked = holds.deadLetters[0]!.body;
+    store.grant('g-step', 'CITY', JSON.stringify(step));
+    store.grant('g-admission', 'CITY', parked);
+    const handler = createIngestHandler({ store, loadRegistry: async () => undefined, waitBeforeRetry: async () => {}, holds });
+    // Act: dlq redrive brings the group back in one batch, in order, each message naming its grant.
+    const batch = sqsEventOf([
+      { body: step, group: 'P1' },
+      { body: parked, group: 'P1' },
+    ]);
+    for (const [record, grant] of batch.Records.map((r, i) => [r, ['g-step', 'g-admission'][i]!] as const))
+      record.messageAttributes = { [REDRIVE_ATTRIBUTE]: { dataType: 'String', stringValue: grant } };
+    const response = await handler(batch, lambdaContext('ingest', 30_000));
+    // Assess: both applied, nothing parked again, the hold gone.
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(holds.deadLetters).toHaveLength(1);
+    expect(await holds.list()).toEqual([]);
+    expect(store.members.get('P1')).toMatchObject({ status: 'probationary' });
   });
 });

@@ -50,8 +50,26 @@ export interface IngestContext {
    * absent when not counted (a retry, a redrive, scoping off).
    */
   eventsThisMinute?: number;
-  /** The held message groups; absent: no group is ever held (an event's later ones may overtake it once it is dead-lettered). */
-  holds?: GroupHolds;
+  /** The held message groups as the batch sees them; absent: no group is ever held (an event's later ones may overtake it once it is dead-lettered). */
+  holds?: BatchHolds;
+}
+
+/**
+ * The held message groups one batch sees (docs/architecture.md "A group held behind the
+ * dead-letter queue"): read once per batch, one query that is usually empty, and kept up
+ * to date by the batch's own holds, parks and releases, so that an event later in the
+ * batch sees what an earlier one did. A group is held only at an event's last try, and
+ * the group's later events come in a later batch (FIFO: a group stops at its failure).
+ */
+export interface BatchHolds {
+  store: GroupHolds;
+  /** By group. */
+  held: Map<string, HeldGroup>;
+}
+
+/** The held groups for one batch: one read of `store`. */
+export async function batchHolds(store: GroupHolds): Promise<BatchHolds> {
+  return { store, held: new Map((await store.list()).map((h) => [h.group, h])) };
 }
 
 /**
@@ -121,8 +139,10 @@ export async function ingestEvent(store: IngestStore, body: string, meta: Ingest
     outcome.outcome !== 'held' &&
     hold.heldKey === seen.key &&
     (hold.parked === 0 || meta.context?.redrive !== undefined)
-  )
-    await holds.release(hold.group, hold.heldKey);
+  ) {
+    await holds.store.release(hold.group, hold.heldKey);
+    holds.held.delete(hold.group);
+  }
   return outcome.outcome === 'rejected' && kept.overQuota ? { ...outcome, bodyOverQuota: true } : outcome;
 }
 
@@ -236,7 +256,7 @@ async function ingestAs(
   const holds = meta.context?.holds;
   const groupId = meta.context?.groupId;
   seen.key = key;
-  if (holds && groupId !== undefined) seen.hold = await holds.find(groupId);
+  if (holds && groupId !== undefined) seen.hold = holds.held.get(groupId);
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
@@ -297,7 +317,13 @@ async function ingestAs(
         'held',
         `held behind event ${hold.heldEventId} of its message group, which is in the dead-letter queue`,
       );
-      await holds.park(hold.group, body, senderOf(senderId), recordsTouched(event));
+      const touches = recordsTouched(event);
+      await holds.store.park(hold.group, body, senderOf(senderId), touches);
+      holds.held.set(hold.group, {
+        ...hold,
+        parked: hold.parked + 1,
+        chain: { ...hold.chain, touches: [...new Set([...hold.chain.touches, ...touches])] },
+      });
       return { outcome: 'held', eventId: event.id, type: event.type, behind: hold.heldEventId };
     }
     const decision = refused ?? decide(event, state);
@@ -335,8 +361,8 @@ async function ingestAs(
         decision.message,
       );
       // Its last try: it goes to the dead-letter queue, and its group's later events are held behind it.
-      if (meta.lastTry && holds && groupId !== undefined)
-        await holds.hold({
+      if (meta.lastTry && holds && groupId !== undefined) {
+        const held = {
           group: groupId,
           heldKey: key,
           heldEventId: event.id,
@@ -344,7 +370,11 @@ async function ingestAs(
           since: now,
           chain: heldChainOf(event, decision.reason),
           ...(producers ? { producer: quotaKeyOf(senderOf(senderId)) } : {}),
-        });
+        };
+        await holds.store.hold(held);
+        // A group held already stays behind its first event.
+        if (!holds.held.has(groupId)) holds.held.set(groupId, { ...held, parked: 0 });
+      }
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));

@@ -191,8 +191,6 @@ export interface HeldGroup {
  * shared/data/group-holds.ts is the DynamoDB + SQS one.
  */
 export interface GroupHolds {
-  /** The hold of `group`, if it is held (an expired hold is not), read consistently. */
-  find(group: string): Promise<HeldGroup | undefined>;
   /** Holds `hold.group` behind `hold.heldKey`; a group held already stays held behind its first. */
   hold(hold: Omit<HeldGroup, 'parked'>): Promise<void>;
   /**
@@ -202,8 +200,8 @@ export interface GroupHolds {
    * before the ack) is a second copy in the queue, a duplicate by its marker when it applies.
    */
   park(group: string, body: string, senderId: string, touches: readonly string[]): Promise<void>;
-  /** Ends the hold of `group` if it is still behind `heldKey` (the held event is done with). */
-  release(group: string, heldKey: string): Promise<void>;
-  /** Every held group (what `dangvien status` lists). */
+  /** Ends the hold of `group` if it is still behind `heldKey` (the held event is done with); answers whether it did. */
+  release(group: string, heldKey: string): Promise<boolean>;
+  /** Every held group (expired holds aside), read consistently: what each ingest batch and `dangvien status` read. */
   list(): Promise<HeldGroup[]>;
 }

@@ -20,7 +20,7 @@ export type DiscardRejections = Pick<IngestStore, 'storeRejected' | 'rejectedBod
 export interface DiscardStores {
   redrive: Pick<RedriveStore, 'grantedSender' | 'revokeRedriveGrant'>;
   rejections: DiscardRejections;
-  holds: Pick<GroupHolds, 'find' | 'release'>;
+  holds: Pick<GroupHolds, 'release'>;
   dlq: DeadLetterQueue;
 }
 
@@ -86,7 +86,8 @@ export async function discardDeadLetters(
       continue;
     }
     await keepAsRejected(stores.rejections, message.body, { key, source, eventId }, sender.senderId);
-    const released = message.group !== undefined && (await releaseIfHeldBehind(stores.holds, message.group, key));
+    // The hold ends only when it is behind this very event (a conditional delete: it answers which).
+    const released = message.group !== undefined && (await stores.holds.release(message.group, key));
     await stores.dlq.remove([message]);
     // Its grant vouched for a message that is gone: a `rejected redrive` makes a new one.
     if (sender.grant) await stores.redrive.revokeRedriveGrant(sender.grant);
@@ -160,12 +161,4 @@ async function keepAsRejected(
   });
   // It waits no longer: its note counts against its producer's waiting quota no more.
   await store.clearDeferred({ id: waitingId(key, senderId), eventId, source, senderId });
-}
-
-/** Ends the hold of `group` when it is held behind this very event; answers whether it did. */
-async function releaseIfHeldBehind(holds: DiscardStores['holds'], group: string, key: string): Promise<boolean> {
-  const hold = await holds.find(group);
-  if (hold?.heldKey !== key) return false;
-  await holds.release(group, key);
-  return true;
 }
