@@ -2,6 +2,7 @@
 // docs/architecture.md): on the emulators, queue → ingest → DLQ → redrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoGroupHolds } from '../../shared/data/group-holds.js';
+import { erasePerson } from '../../shared/use-cases/person-data/index.js';
 import { discardDeadLetters } from '../../shared/use-cases/redrive/discard.js';
 import { listWaiting, redriveDlq, redriveRejected } from '../../shared/use-cases/redrive/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
@@ -89,6 +90,38 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     // Assess: it is refused `dossier-closed` (its dossier was closed by the admission), still kept.
     expect(again).toMatchObject({ redriven: [rejected[0]!.id], unknown: [], failed: [] });
     expect((await stores.redrive.listRejected()).filter((r) => r.eventId === step.id).map((r) => r.reason)).toEqual(['dossier-closed']);
+  });
+
+  it('keeps a discarded event about the applicant its dossier names, and erasing her forgets it', async () => {
+    // Prepare: a step that names only its dossier, and an admission of MH6 from applicant
+    // PH6's dossier, each waiting for its dossier until the DLQ; then both dossiers come.
+    const step = validEvent('dossier.stepCompleted', { data: { dossierId: 'DH5', step: 'processing', on: '2021-01-11' } });
+    const admitted = validEvent('member.admitted', { data: { memberId: 'MH6', orgId: 'C1', dossierId: 'DH6', admittedOn: '2021-03-02' } });
+    await stack.send([step, admitted]);
+    await stack.settle();
+    await stack.send(
+      [
+        ['DH5', 'PH5'],
+        ['DH6', 'PH6'],
+      ].map(([dossierId, personId]) =>
+        validEvent('dossier.received', { data: { dossierId, personId, orgId: 'C1', receivedOn: '2021-01-04' } }),
+      ),
+    );
+    await stack.settle();
+    const { stores } = stack;
+    const discardStores = { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue };
+    const discarded = await discardDeadLetters(discardStores, [step.id, admitted.id]);
+    const kept = async () => (await stores.redrive.listRejected()).filter((r) => r.eventId === step.id || r.eventId === admitted.id);
+    expect(discarded).toMatchObject({ outcome: 'discarded' });
+    expect((await kept()).map((r) => r.reason)).toEqual(['discarded', 'discarded']);
+    // Act: each applicant's personal data is erased.
+    const erased = [
+      await erasePerson(stores.personData, 'PH5', { force: false }),
+      await erasePerson(stores.personData, 'PH6', { force: false }),
+    ];
+    // Assess: each erasure forgot the discarded event about her; nothing of them is kept.
+    expect(erased.map((e) => e.rejectedForgotten)).toEqual([1, 1]);
+    expect(await kept()).toEqual([]);
   });
 
   it('counts a parked event before it is sent: a send that fails leaves the hold counting it, never a hold that looks empty', async () => {

@@ -335,10 +335,9 @@ async function ingestAs(
       const keep =
         decision.reason !== 'out-of-scope' &&
         (persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt)));
-      const [about, ...linked] = persons;
       await storeRejected({
         ...rejected(decision.reason, decision.message, keep ? body : NO_BODY),
-        ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+        ...(keep ? bodyIndexedBy(persons) : {}),
       });
       if (decision === overRate)
         await store.noteQuotaReached({
@@ -411,10 +410,9 @@ async function rejectOverQuota(
   body: string,
 ): Promise<IngestOutcome> {
   const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
-  const [about, ...linked] = persons;
   await storeRejected({
     ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
-    ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+    ...(keep ? bodyIndexedBy(persons) : {}),
   });
   const limit = quotasOf(producer?.quotas).waiting;
   await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
@@ -501,6 +499,31 @@ async function refuseRedrive(store: IngestStore, body: string, senderId: string 
 }
 
 const personField = (personId: string | undefined) => (personId ? { personId } : {});
+
+/**
+ * How a kept rejected body about `persons` (personsAbout) is indexed, so that `person
+ * erase` of any of them finds it (docs/personal-data.md): the first is its person, the
+ * others are linked to it.
+ */
+export function bodyIndexedBy(persons: readonly string[]): Pick<RejectedEvent, 'personId' | 'linkedPersonIds'> {
+  const [about, ...linked] = persons;
+  return { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) };
+}
+
+/**
+ * Every person `event` is about, as the ingest finds them (personsAbout) when it keeps a
+ * rejected body: read outside the ingest (a DLQ message an operator discards), only the
+ * dossier and the transfer it acts on, whose persons it may not name itself.
+ */
+export async function personsAboutEvent(store: Pick<IngestStore, 'loadNeeds'>, event: DomainEvent): Promise<string[]> {
+  const data = event.data as { dossierId?: string; transferId?: string };
+  const state = emptyState();
+  await store.loadNeeds(
+    { orgs: [], members: [], dossiers: data.dossierId ? [data.dossierId] : [], transfers: data.transferId ? [data.transferId] : [] },
+    state,
+  );
+  return personsAbout(event, state);
+}
 
 /**
  * Stores `rejected`; its body only while its sender has fewer than `limit` bodies kept
