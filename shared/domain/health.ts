@@ -165,7 +165,9 @@ function longWaits(s: HealthSnapshot, limitSeconds: number, queue: RetryQueue): 
   const now = new Date(s.checkedAt);
   const oldest = s.waiting.oldestSince;
   const long = (w: WaitingSummary) =>
-    waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount, queue));
+    waitedSeconds(w, now) > limitSeconds ||
+    w.inDeadLetterQueue === true ||
+    (w.receiveCount !== undefined && pastShortWaits(w.receiveCount, queue));
   const named = (s.waiting.oldest ?? []).filter(long).slice(0, NAMED_WAITS);
   if (named.length === 0 && (s.waiting.count === 0 || oldest === null || waitedSeconds({ since: oldest }, now) <= limitSeconds)) return [];
   const lines = named.map((w) => {

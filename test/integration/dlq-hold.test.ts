@@ -35,10 +35,10 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     expect(holds).toMatchObject([{ group: 'PH1', heldEventId: step.id, reason: 'missing-dossier', parked: 1 }]);
     expect(await getDossier(stack, 'DH1')).toMatchObject({ status: 'open' });
     expect(await getMember(stack, 'PH1')).toBeUndefined();
-    expect((await listWaiting(stack.stores.redrive)).map((w) => [w.eventId, w.reason])).toEqual(
+    expect((await listWaiting(stack.stores.redrive)).map((w) => [w.eventId, w.reason, w.receiveCount, w.inDeadLetterQueue])).toEqual(
       expect.arrayContaining([
-        [step.id, 'missing-dossier'],
-        [admitted.id, 'held'],
+        [step.id, 'missing-dossier', 6, undefined],
+        [admitted.id, 'held', 1, true],
       ]),
     );
     // Act: the operator redrives the dead-letter queue.

@@ -141,6 +141,27 @@ describe('needsAttention', () => {
     ]);
   });
 
+  it('names an event parked behind a held one at once: it is in the dead-letter queue after one try', () => {
+    // Prepare: parked 5 s ago, at its first receive
+    const parked = {
+      source: 'csdl-hb',
+      eventId: 'evt-10',
+      reason: 'held',
+      message: 'held behind event evt-8 of its message group, which is in the dead-letter queue',
+      attempts: 1,
+      receiveCount: 1,
+      inDeadLetterQueue: true,
+      since: '2026-12-02T07:59:55.000Z',
+      lastTriedAt: '2026-12-02T07:59:55.000Z',
+    };
+    // Act
+    const attention = needsAttention({ ...healthy(), waiting: { count: 1, oldestSince: parked.since, oldest: [parked] } });
+    // Assess
+    expect(attention).toEqual([
+      'event csdl-hb/evt-10 has waited 5 s, waiting: held behind event evt-8 of its message group, which is in the dead-letter queue; tried 1 time, now in the dead-letter queue: `dangvien rejected list`',
+    ]);
+  });
+
   it('names the five oldest waits and counts the others', () => {
     // Prepare
     const oldest = Array.from({ length: 7 }, (_, i) => ({

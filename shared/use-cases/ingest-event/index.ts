@@ -310,10 +310,10 @@ async function ingestAs(
       const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
       if (overQuota?.outcome === 'reject')
         return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
-      // Noted first, so that it counts against its producer's quota before it is parked; a
-      // note of a message in the dead-letter queue says so (its last try is behind it).
+      // Noted first, so that it counts against its producer's quota before it is parked; the
+      // note says its message is in the dead-letter queue (its tries are over until a redrive).
       await store.storeDeferred(
-        { ...waiting, ...personField(persons[0]), receiveCount: Number.MAX_SAFE_INTEGER },
+        { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount, inDeadLetterQueue: true },
         'held',
         `held behind event ${hold.heldEventId} of its message group, which is in the dead-letter queue`,
       );

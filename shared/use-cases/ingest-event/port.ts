@@ -58,6 +58,11 @@ export interface WaitingRef {
   personId?: string;
   /** The message's receive count at this try: when the next one comes (domain/ingest/retry-schedule.ts). */
   receiveCount?: number;
+  /**
+   * Its message is in the dead-letter queue, parked behind a held event of its group
+   * (domain/ingest/hold.ts): it is tried again only when redriven, whatever its receive count.
+   */
+  inDeadLetterQueue?: true;
 }
 
 /**
