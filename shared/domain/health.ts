@@ -99,7 +99,7 @@ export const HEALTH_LIMITS = {
 } as const;
 
 /** Days the ingest's dead-letter queue keeps a message from its move (resources.ts). */
-export const DEAD_LETTER_RETENTION_DAYS = INGEST_DLQ.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS;
+const DEAD_LETTER_RETENTION_DAYS = INGEST_DLQ.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS;
 
 const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000;
 

@@ -307,9 +307,9 @@ async function ingestAs(
     // Its group is held behind an event in the dead-letter queue: parked behind it, unless it may pass.
     const hold = heldFor(seen.hold, producers ? quotaKeyOf(senderOf(senderId)) : undefined);
     if (!refused && holds && hold && hold.heldKey !== key && holdDecision(event, hold.chain).outcome === 'hold') {
-      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      const overQuota = await waitingQuotaDecision(store, waiting, quotas.waiting, mayBeWaiting);
       if (overQuota?.outcome === 'reject')
-        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
+        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, quotas.waiting, event, senderId, now, rejected, body);
       // Noted first, so that it counts against its producer's quota before it is parked; the
       // note says its message is in the dead-letter queue (its tries are over until a redrive).
       await store.storeDeferred(
@@ -351,9 +351,9 @@ async function ingestAs(
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
-      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      const overQuota = await waitingQuotaDecision(store, waiting, quotas.waiting, mayBeWaiting);
       if (overQuota?.outcome === 'reject')
-        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
+        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, quotas.waiting, event, senderId, now, rejected, body);
       await store.storeDeferred(
         { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount },
         decision.reason,
@@ -402,7 +402,8 @@ async function rejectOverQuota(
   overQuota: Extract<Decision, { outcome: 'reject' }>,
   waiting: WaitingRef,
   persons: readonly string[],
-  producer: Producer | undefined,
+  /** The producer's quota of waiting events. */
+  limit: number,
   event: DomainEvent,
   senderId: string | undefined,
   now: string,
@@ -414,7 +415,6 @@ async function rejectOverQuota(
     ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
     ...(keep ? bodyIndexedBy(persons) : {}),
   });
-  const limit = quotasOf(producer?.quotas).waiting;
   await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
   return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
 }
