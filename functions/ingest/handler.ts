@@ -187,7 +187,6 @@ async function countSources(
   }
 }
 
-/** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
 /**
  * The messages counted against their sender's events per minute (docs/security.md
  * "Quotas"): with scoping on, a registered producer's first receives. A retry was counted
@@ -203,6 +202,7 @@ function rateCounted(records: readonly SQSRecord[], loaded: LoadedRegistry | und
   });
 }
 
+/** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
 function noteDeferred(about: Record<string, string>, reason: string, receiveCount: number): void {
   logger.warn('event deferred', { ...about, reason, receiveCount });
   // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).

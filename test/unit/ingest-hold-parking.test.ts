@@ -62,7 +62,7 @@ function ingest(
   store: InMemoryIngestStore,
   holds: InMemoryHolds,
   event: object | string,
-  opts: { group: string; receiveCount?: number; lastTry?: boolean; senderId?: string; redrive?: string },
+  opts: { group: string; receiveCount?: number; lastTry?: boolean; senderId?: string; redrive?: string; eventsThisMinute?: number },
 ) {
   const context: IngestContext = {
     senderId: opts.senderId ?? 'CITY',
@@ -72,6 +72,7 @@ function ingest(
     // Each message its own batch here: the holds as they are now.
     holds: { store: holds, held: new Map([...holds.holds].map(([g, h]) => [g, structuredClone(h)])) },
     ...(opts.redrive ? { redrive: opts.redrive } : {}),
+    ...(opts.eventsThisMinute !== undefined ? { eventsThisMinute: opts.eventsThisMinute } : {}),
   };
   const body = typeof event === 'string' ? event : JSON.stringify(event);
   return ingestEvent(store, body, { messageId: `m${++messages}`, receiveCount: opts.receiveCount ?? 1, lastTry: opts.lastTry, context });
@@ -199,6 +200,16 @@ describe('a group held behind its event in the dead-letter queue', () => {
     const later = await outcomeOf(store, holds, validEvent('member.ceremonyHeld', { data: { memberId: 'P1' } }), { group: 'P1' });
     // Assess
     expect([again, later]).toEqual(['applied', 'held']);
+    expect(holds.holdOf('P1')?.heldEventId).toBe(step.id);
+  });
+
+  it('stays when the producer sends the held event again over its rate: refused before the hold is looked at', async () => {
+    // Prepare: nothing parked yet (a re-send applied or rejected would end the hold)
+    const { store, holds, step } = await heldBehindStep();
+    // Act: the step sent again as the 601st event of its producer's minute (quota 600)
+    const again = await outcomeOf(store, holds, step, { group: 'P1', eventsThisMinute: 601 });
+    // Assess: refused over the rate; the group is still held behind the step in the dead-letter queue
+    expect(again).toBe('too-many-events');
     expect(holds.holdOf('P1')?.heldEventId).toBe(step.id);
   });
 

@@ -250,6 +250,21 @@ async function ingestAs(
     await storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
     return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
   }
+  // Then over its rate (docs/security.md "Quotas"): refused before any work is done for it,
+  // without a read, so that a flood costs two writes an event. Nothing of it is kept but
+  // its reason (keeping its body would need its persons, their erasures and its scope):
+  // its producer sends it again. Kept beside any other rejection of the event, never over it.
+  const overRate = producer ? rateDecision(meta.context?.eventsThisMinute, quotas.eventsPerMinute) : undefined;
+  if (overRate?.outcome === 'reject') {
+    await storeRejected(rejected(overRate.reason, overRate.message, NO_BODY, overRate.reason));
+    await store.noteQuotaReached({
+      senderId: quotaKeyOf(senderOf(senderId)),
+      kind: 'eventsPerMinute',
+      limit: quotas.eventsPerMinute,
+      at: now,
+    });
+    return { outcome: 'rejected', eventId: event.id, reason: overRate.reason };
+  }
   const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
   // A message received before, or redriven from the dead-letter queue, may have a note of its wait.
   const mayBeWaiting = meta.receiveCount > 1 || meta.context?.redrive !== undefined;
@@ -298,12 +313,9 @@ async function ingestAs(
       return { outcome: 'rejected', eventId: event.id, reason: 'erased' };
     }
     // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
-    // Then over its rate (docs/security.md "Quotas"): kept, to be redriven, before any work is done for it.
-    const overRate = producer ? rateDecision(meta.context?.eventsThisMinute, quotas.eventsPerMinute) : undefined;
     const refused =
       (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
-      groupDecision(event, meta.context?.groupId, state) ??
-      overRate;
+      groupDecision(event, meta.context?.groupId, state);
     // Its group is held behind an event in the dead-letter queue: parked behind it, unless it may pass.
     const hold = heldFor(seen.hold, producers ? quotaKeyOf(senderOf(senderId)) : undefined);
     if (!refused && holds && hold && hold.heldKey !== key && holdDecision(event, hold.chain).outcome === 'hold') {
@@ -339,13 +351,6 @@ async function ingestAs(
         ...rejected(decision.reason, decision.message, keep ? body : NO_BODY),
         ...(keep ? bodyIndexedBy(persons) : {}),
       });
-      if (decision === overRate)
-        await store.noteQuotaReached({
-          senderId: quotaKeyOf(senderOf(senderId)),
-          kind: 'eventsPerMinute',
-          limit: quotas.eventsPerMinute,
-          at: now,
-        });
       // It waits no longer: its note counts against its producer's quota no more.
       if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
