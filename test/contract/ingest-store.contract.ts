@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { emptyState, type Write } from '../../shared/domain/ingest/decision-types.js';
 import type { MemberRecord, OrgRecord } from '../../shared/domain/records.js';
-import type { AppliedEvent, IngestStore } from '../../shared/use-cases/ingest-event/port.js';
+import { type AppliedEvent, type IngestStore, NO_BODY, type RejectedEvent } from '../../shared/use-cases/ingest-event/port.js';
 
 const org = (orgId: string, version = 1): OrgRecord => ({
   orgId,
@@ -204,6 +204,46 @@ export function ingestStoreContract<S extends IngestStore>(
       expect(noted).toEqual([true, false]);
       expect(after).toBe(0);
       expect(await store.countWaiting(`${sender}X`)).toBe(1);
+    });
+
+    it('counts the events of one identity per minute, its role sessions together: each count answers the new total', async () => {
+      // Prepare: an identity of its own, two minutes
+      const store = await storeFor();
+      const sender = id('AIDA').replace('-', '');
+      // Act: two batches in one minute, one in the next, and another identity's in the first
+      const first = await store.countEvents(sender, '2026-12-06T10:00', 3);
+      const second = await store.countEvents(sender, '2026-12-06T10:00', 4);
+      const nextMinute = await store.countEvents(sender, '2026-12-06T10:01', 1);
+      const other = await store.countEvents(`${sender}X`, '2026-12-06T10:00', 2);
+      // Assess
+      expect([first, second, nextMinute, other]).toEqual([3, 7, 1, 2]);
+    });
+
+    it('counts the rejected bodies an identity has kept: once each, whatever its session; a rejection kept without its body not at all', async () => {
+      // Prepare: rejections of one identity (one from a role session of it) and of another
+      const store = await storeFor();
+      const sender = id('AIDA').replace('-', '');
+      const rejection = (eventId: string, senderId: string, body: string): RejectedEvent => ({
+        id: `contract/${eventId}@${senderId}`,
+        reason: 'missing-member',
+        message: 'kept',
+        body,
+        eventId,
+        source: 'contract',
+        key: `contract/${eventId}`,
+        senderId,
+        rejectedAt: new Date().toISOString(),
+      });
+      const [a, b, c] = [id('r'), id('r'), id('r')];
+      // Act: a twice (a resend replaces its rejection), b from a session, c without its body, one of the other identity
+      await store.storeRejected(rejection(a, sender, '{"id":"a"}'));
+      await store.storeRejected(rejection(a, sender, '{"id":"a","again":true}'));
+      await store.storeRejected(rejection(b, `${sender}:session`, '{"id":"b"}'));
+      await store.storeRejected(rejection(c, sender, NO_BODY));
+      await store.storeRejected(rejection(id('r'), `${sender}X`, '{"id":"x"}'));
+      // Assess
+      expect(await store.countRejectedKept(sender)).toBe(2);
+      expect(await store.countRejectedKept(`${sender}X`)).toBe(1);
     });
   });
 }
