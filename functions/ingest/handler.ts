@@ -13,10 +13,12 @@ import { nextTryAfter, pastShortWaits, type RetryQueue } from '../../shared/doma
 import { loggerFor } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import {
+  batchHolds,
   batchOrgTree,
   eventsThisMinute,
   ingestEvent,
   PredecessorMissingError,
+  type BatchHolds,
   type BatchOrgTree,
   type IngestOutcome,
 } from '../../shared/use-cases/ingest-event/index.js';
@@ -80,6 +82,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
       vault: { lost?: Error },
       counted: Array<{ source: string; outcome: CountedOutcome }>,
       rate: Map<string, number>,
+      held: BatchHolds | undefined,
     ) =>
     async (record: SQSRecord) => {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
@@ -88,7 +91,7 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
         receiveCount,
         lastTry: nextTryAfter(receiveCount, retryQueue).kind === 'dead-letter',
         context: {
-          ...(holds ? { holds } : {}),
+          ...(held ? { holds: held } : {}),
           senderId: record.attributes.SenderId,
           // A redrive names its grant; the ingest checks it against its own table (§11).
           redrive: record.messageAttributes?.[REDRIVE_ATTRIBUTE]?.stringValue,
@@ -151,9 +154,11 @@ export function createIngestHandler({ store, loadRegistry, waitBeforeRetry, sour
       // on, one counter read, another only when an event finds the copy behind.
       const counted: Array<{ source: string; outcome: CountedOutcome }> = [];
       const rate = await eventsThisMinute(store, rateCounted(event.Records, loaded));
+      // The held groups, one query per batch (usually empty): no event reads a hold of its own.
+      const heldGroups = holds ? await batchHolds(holds) : undefined;
       const response = await processGroupsConcurrently(
         event.Records,
-        recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault, counted, rate),
+        recordHandlerFor(waitingGroups, loaded, batchOrgTree(store), vault, counted, rate, heldGroups),
       );
       if (vault.lost) failWithoutMasterSecret(vault.lost);
       // The waiting event and the records of its group skipped after it come back together, soon.
@@ -182,7 +187,6 @@ async function countSources(
   }
 }
 
-/** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
 /**
  * The messages counted against their sender's events per minute (docs/security.md
  * "Quotas"): with scoping on, a registered producer's first receives. A retry was counted
@@ -198,6 +202,7 @@ function rateCounted(records: readonly SQSRecord[], loaded: LoadedRegistry | und
   });
 }
 
+/** The log line of an event that waits for its predecessor, and the metric of one past its short waits. */
 function noteDeferred(about: Record<string, string>, reason: string, receiveCount: number): void {
   logger.warn('event deferred', { ...about, reason, receiveCount });
   // Its predecessor did not come within the short waits: the alarm of the same name (infra/constructs/monitoring.ts).

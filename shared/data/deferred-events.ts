@@ -26,7 +26,9 @@ export async function storeDeferred(
       Key: deferredKey(waiting),
       UpdateExpression:
         'SET reason = :r, message = :m, lastTriedAt = :t, firstTriedAt = if_not_exists(firstTriedAt, :t), entity = :e, ' +
-        `eventId = :id, #source = :s, senderId = :sender, expiresAt = :exp, receiveCount = :rc${waiting.personId ? ', personKey = :person' : ''} ADD attempts :one`,
+        `eventId = :id, #source = :s, senderId = :sender, expiresAt = :exp, receiveCount = :rc${waiting.personId ? ', personKey = :person' : ''}` +
+        // A message parked in the dead-letter queue says so until it waits again after its redrive.
+        `${waiting.inDeadLetterQueue ? ', inDeadLetterQueue = :dlq' : ' REMOVE inDeadLetterQueue'} ADD attempts :one`,
       ExpressionAttributeNames: { '#source': 'source' },
       ExpressionAttributeValues: {
         ':r': reason,
@@ -41,6 +43,7 @@ export async function storeDeferred(
         // Its message names the person: found and forgotten with them (index byPerson).
         ...(waiting.personId ? { ':person': personPartition(waiting.personId) } : {}),
         ':rc': waiting.receiveCount ?? 1,
+        ...(waiting.inDeadLetterQueue ? { ':dlq': true } : {}),
       },
     }),
   );
@@ -90,6 +93,7 @@ export async function listDeferred({ documentClient, tableName }: RecordsTable):
         message: string;
         attempts: number;
         receiveCount?: number;
+        inDeadLetterQueue?: boolean;
         firstTriedAt?: string;
         lastTriedAt: string;
       }>(item);
@@ -105,6 +109,7 @@ export async function listDeferred({ documentClient, tableName }: RecordsTable):
         message: i.message,
         attempts: i.attempts,
         ...(i.receiveCount !== undefined ? { receiveCount: i.receiveCount } : {}),
+        ...(i.inDeadLetterQueue ? { inDeadLetterQueue: true } : {}),
         since: i.firstTriedAt ?? i.lastTriedAt,
         lastTriedAt: i.lastTriedAt,
       };

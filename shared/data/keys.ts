@@ -15,6 +15,9 @@
 //   DEFERRED                <quota>#<waiting>  an event waiting for its predecessor, with its reason and its sender
 //   REDRIVE                 <token>       an operator's redrive: whose event a re-sent body is (redrive-grant.ts)
 //   QUOTA                   <quota>#<kind>  a producer reached a quota: what `dangvien status` shows
+//   QUOTA-COUNT#<quota>     MINUTE#<minute>  its events in that minute (quotas.ts)
+//   QUOTA-COUNT#<quota>     KEPT#<day>    its rejected bodies kept that were rejected that day
+//   HOLD                    <group>       a message group held behind an event in the dead-letter queue (group-holds.ts)
 //
 // The idempotency key is (`source`, `id`) (docs/events.md): both are `[A-Za-z0-9._:-]`, so
 // `/` cannot occur in either and `<source>/<id>` names one key only. Markers written
@@ -25,7 +28,7 @@
 // `<quota>` is the sending identity without a role session (domain/ingest/quotas.ts): a
 // waiting note starts with it, so that a producer's waiting events are counted by a query
 // of its own prefix. Notes written before start with the waiting id: listed, not counted.
-// Waiting notes, grants and quota notes expire (`expiresAt`, retention.ts).
+// Waiting notes, grants, quota notes and counters, and holds expire (`expiresAt`, retention.ts).
 //   PERSON#<id>             SALT          a person's key material (personal-vault.ts)
 //
 // `personKey` (index byPerson, sparse) names the person an item is about: members,
@@ -79,6 +82,8 @@ export const deferredKey = (waiting: { id: string; senderId: string }) => ({
 /** What every waiting note of one identity's quota starts with. */
 export const deferredPrefix = (senderId: string) => `${quotaKeyOf(senderId)}#`;
 export const quotaReachedKey = (quotaKey: string, kind: string) => ({ pk: 'QUOTA', sk: `${quotaKey}#${kind}` });
+/** One identity's counter of its quotas: events in a minute (`MINUTE#<minute>`), rejected bodies kept on a day (`KEPT#<day>`). */
+export const quotaCountKey = (quotaKey: string, sk: string) => ({ pk: `QUOTA-COUNT#${quotaKey}`, sk });
 export const redriveGrantKey = (token: string) => ({ pk: 'REDRIVE', sk: token });
 /** A message group held behind an event in the dead-letter queue (group-holds.ts). */
 export const holdKey = (group: string) => ({ pk: 'HOLD', sk: group });

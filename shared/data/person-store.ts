@@ -14,7 +14,7 @@ import type { FactRecord, MemberRecord } from '../domain/records.js';
 import type { HeldRecord, ItemKey, PersonDataStore } from '../use-cases/person-data/port.js';
 import { batchGetAll, queryAll } from './dynamo-toolkit.js';
 import { markerOf } from './event-marker.js';
-import { dossierKey, factKey, keyOf, personPartition, storedRecordOf, stripStorage, toItem } from './keys.js';
+import { dossierKey, factKey, holdKey, keyOf, personPartition, storedRecordOf, stripStorage, toItem } from './keys.js';
 import type { PersonalVault } from './personal-vault.js';
 import type { RecordsTable } from './records-table.js';
 import { deleteRejected, linkedRejected, rejectedOf } from './rejected-events.js';
@@ -82,12 +82,21 @@ export function createDynamoPersonDataStore(opts: RecordsTable & { figuresTable:
         facts.set(`${String(item.pk)}/${String(item.sk)}`, item);
       }
       const links = items.filter((i) => i.entity === 'rejected-link');
+      // A message group held behind an event about them: the group is the person's id, or
+      // `dossier:<id>` for a step that names only the dossier (group-holds.ts). The hold names
+      // the person and what the parked events touch; the events themselves, in the dead-letter
+      // queue, are refused `erased` when they come back.
+      const dossiers = records.flatMap((r) => (r.stored.entity === 'dossier' ? [r.stored.record.dossierId] : []));
+      const holds = await batchGetAll(documentClient, tableName, [personId, ...dossiers.map((d) => `dossier:${d}`)].map(holdKey), {
+        consistentRead: true,
+        projection: 'pk, sk',
+      });
       return {
         records,
         auditTrail: items.filter((i) => i.entity === 'event').map((i) => ({ ...markerOf(i, new Map()), key: keyOfItem(i) })),
         rejected: await rejectedOf(vault, [...items.filter((i) => i.entity === 'rejected'), ...(await linkedRejected(table, links))]),
         facts: [...facts.values()].map((i) => ({ key: keyOfItem(i), record: stripStorage<FactRecord>(i) })),
-        notes: [...links, ...items.filter((i) => i.entity === 'deferred')].map(keyOfItem),
+        notes: [...links, ...items.filter((i) => i.entity === 'deferred'), ...holds].map(keyOfItem),
       };
     },
     tombstone: (personId, erasedAt) => vault.tombstone(personId, erasedAt),

@@ -7,7 +7,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { quotaKeyOf, type QuotaKind } from '../domain/ingest/quotas.js';
 import type { QuotaReached } from '../use-cases/ingest-event/port.js';
 import { queryAll } from './dynamo-toolkit.js';
-import { quotaReachedKey, stripStorage } from './keys.js';
+import { quotaCountKey, quotaReachedKey, stripStorage } from './keys.js';
 import type { RecordsTable } from './records-table.js';
 import { expiresAtOf, isLive, RETENTION_DAYS } from './retention.js';
 
@@ -44,9 +44,6 @@ export async function listQuotasReached({ documentClient, tableName }: RecordsTa
     })
     .sort((a, b) => a.at.localeCompare(b.at));
 }
-
-/** The partition of one identity's counters: events per minute, rejected bodies kept per day. */
-export const quotaCountKey = (quotaKey: string, sk: string) => ({ pk: `QUOTA-COUNT#${quotaKey}`, sk });
 
 /** Adds `n` (may be negative) to a counter and answers its new value; the counter expires at `expiresAt`. */
 async function addTo({ documentClient, tableName }: RecordsTable, key: { pk: string; sk: string }, n: number, expiresAt: number) {

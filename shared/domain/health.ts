@@ -39,15 +39,20 @@ export interface HealthSnapshot {
   quotasReached: Array<{ senderId: string; kind: string; limit: number; at: string }>;
   /**
    * The message groups held behind an event in the dead-letter queue (domain/ingest/hold.ts):
-   * which group, behind which event, since when, and how many events were parked behind it.
+   * behind which event (`<source>/<id>`), what it waits for, since when, and how many
+   * events were parked behind it; never the group, which is a person's id.
    */
   heldGroups?: HeldGroupSummary[];
 }
 
-/** A message group held behind an event in the dead-letter queue, as `status` shows it. */
+/**
+ * A message group held behind an event in the dead-letter queue, as `status` shows it: by
+ * its held event, never by the group (a person's id, personal data).
+ */
 export interface HeldGroupSummary {
-  group: string;
+  /** The held event's `<source>/<id>` (what `dlq discard` takes). */
   behind: string;
+  /** What it waits for (its retry reason). */
   reason: string;
   since: string;
   parked: number;
@@ -94,7 +99,7 @@ export const HEALTH_LIMITS = {
 } as const;
 
 /** Days the ingest's dead-letter queue keeps a message from its move (resources.ts). */
-export const DEAD_LETTER_RETENTION_DAYS = INGEST_DLQ.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS;
+const DEAD_LETTER_RETENTION_DAYS = INGEST_DLQ.retentionDays ?? DEFAULT_QUEUE_RETENTION_DAYS;
 
 const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000;
 
@@ -124,7 +129,7 @@ export function needsAttention(s: HealthSnapshot, limits = HEALTH_LIMITS, queue:
   out.push(...longWaits(s, limits.waitingSeconds, queue));
   for (const h of s.heldGroups ?? []) {
     out.push(
-      `message group ${h.group} is held behind event ${h.behind} (${h.reason}, in the dead-letter queue since ${h.since}): ` +
+      `event ${h.behind} waits (${h.reason}) in the dead-letter queue since ${h.since}, its message group held behind it: ` +
         `${h.parked} later event(s) parked behind it; fix what it waits for, then \`dangvien dlq redrive\` ` +
         `(or, if it must never apply, \`dangvien dlq discard ${h.behind}\` first)`,
     );
@@ -160,7 +165,9 @@ function longWaits(s: HealthSnapshot, limitSeconds: number, queue: RetryQueue): 
   const now = new Date(s.checkedAt);
   const oldest = s.waiting.oldestSince;
   const long = (w: WaitingSummary) =>
-    waitedSeconds(w, now) > limitSeconds || (w.receiveCount !== undefined && pastShortWaits(w.receiveCount, queue));
+    waitedSeconds(w, now) > limitSeconds ||
+    w.inDeadLetterQueue === true ||
+    (w.receiveCount !== undefined && pastShortWaits(w.receiveCount, queue));
   const named = (s.waiting.oldest ?? []).filter(long).slice(0, NAMED_WAITS);
   if (named.length === 0 && (s.waiting.count === 0 || oldest === null || waitedSeconds({ since: oldest }, now) <= limitSeconds)) return [];
   const lines = named.map((w) => {

@@ -60,6 +60,8 @@ export interface DeferredEvent {
   reason: string;
   message: string;
   attempts: number;
+  receiveCount?: number;
+  inDeadLetterQueue?: true;
 }
 
 const factId = (f: Pick<FactRecord, 'cellId' | 'year' | 'factId'>): string => `${f.cellId}#${String(f.year)}#${f.factId}`;
@@ -270,7 +272,15 @@ export class InMemoryIngestStore implements IngestStore {
 
   async storeDeferred(waiting: WaitingRef, reason: string, message: string): Promise<void> {
     const attempts = (this.deferred.get(waiting.id)?.attempts ?? 0) + 1;
-    this.deferred.set(waiting.id, { eventId: waiting.eventId, senderId: waiting.senderId, reason, message, attempts });
+    this.deferred.set(waiting.id, {
+      eventId: waiting.eventId,
+      senderId: waiting.senderId,
+      reason,
+      message,
+      attempts,
+      ...(waiting.receiveCount !== undefined ? { receiveCount: waiting.receiveCount } : {}),
+      ...(waiting.inDeadLetterQueue ? { inDeadLetterQueue: true as const } : {}),
+    });
   }
 
   /**

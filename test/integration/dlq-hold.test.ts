@@ -1,6 +1,8 @@
 // A message group held behind its event in the dead-letter queue (domain/ingest/hold.ts,
 // docs/architecture.md): on the emulators, queue → ingest → DLQ → redrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoGroupHolds } from '../../shared/data/group-holds.js';
+import { erasePerson } from '../../shared/use-cases/person-data/index.js';
 import { discardDeadLetters } from '../../shared/use-cases/redrive/discard.js';
 import { listWaiting, redriveDlq, redriveRejected } from '../../shared/use-cases/redrive/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
@@ -33,10 +35,10 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     expect(holds).toMatchObject([{ group: 'PH1', heldEventId: step.id, reason: 'missing-dossier', parked: 1 }]);
     expect(await getDossier(stack, 'DH1')).toMatchObject({ status: 'open' });
     expect(await getMember(stack, 'PH1')).toBeUndefined();
-    expect((await listWaiting(stack.stores.redrive)).map((w) => [w.eventId, w.reason])).toEqual(
+    expect((await listWaiting(stack.stores.redrive)).map((w) => [w.eventId, w.reason, w.receiveCount, w.inDeadLetterQueue])).toEqual(
       expect.arrayContaining([
-        [step.id, 'missing-dossier'],
-        [admitted.id, 'held'],
+        [step.id, 'missing-dossier', 6, undefined],
+        [admitted.id, 'held', 1, true],
       ]),
     );
     // Act: the operator redrives the dead-letter queue.
@@ -88,5 +90,84 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     // Assess: it is refused `dossier-closed` (its dossier was closed by the admission), still kept.
     expect(again).toMatchObject({ redriven: [rejected[0]!.id], unknown: [], failed: [] });
     expect((await stores.redrive.listRejected()).filter((r) => r.eventId === step.id).map((r) => r.reason)).toEqual(['dossier-closed']);
+  });
+
+  it('keeps a discarded event about the applicant its dossier names, and erasing her forgets it', async () => {
+    // Prepare: a step that names only its dossier, and an admission of MH6 from applicant
+    // PH6's dossier, each waiting for its dossier until the DLQ; then both dossiers come.
+    const step = validEvent('dossier.stepCompleted', { data: { dossierId: 'DH5', step: 'processing', on: '2021-01-11' } });
+    const admitted = validEvent('member.admitted', { data: { memberId: 'MH6', orgId: 'C1', dossierId: 'DH6', admittedOn: '2021-03-02' } });
+    await stack.send([step, admitted]);
+    await stack.settle();
+    await stack.send(
+      [
+        ['DH5', 'PH5'],
+        ['DH6', 'PH6'],
+      ].map(([dossierId, personId]) =>
+        validEvent('dossier.received', { data: { dossierId, personId, orgId: 'C1', receivedOn: '2021-01-04' } }),
+      ),
+    );
+    await stack.settle();
+    const { stores } = stack;
+    const discardStores = { redrive: stores.redrive, rejections: stores.ingest, holds: stores.holds, dlq: stores.deadLetterQueue };
+    const discarded = await discardDeadLetters(discardStores, [step.id, admitted.id]);
+    const kept = async () => (await stores.redrive.listRejected()).filter((r) => r.eventId === step.id || r.eventId === admitted.id);
+    expect(discarded).toMatchObject({ outcome: 'discarded' });
+    expect((await kept()).map((r) => r.reason)).toEqual(['discarded', 'discarded']);
+    // Act: each applicant's personal data is erased.
+    const erased = [
+      await erasePerson(stores.personData, 'PH5', { force: false }),
+      await erasePerson(stores.personData, 'PH6', { force: false }),
+    ];
+    // Assess: each erasure forgot the discarded event about her; nothing of them is kept.
+    expect(erased.map((e) => e.rejectedForgotten)).toEqual([1, 1]);
+    expect(await kept()).toEqual([]);
+  });
+
+  it('counts a parked event before it is sent: a send that fails leaves the hold counting it, never a hold that looks empty', async () => {
+    // Prepare: group PH3 held; a dead-letter queue that refuses every message.
+    const { stores } = stack;
+    await stores.holds.hold({
+      group: 'PH3',
+      heldKey: 'csdl-dang-vien/held-3',
+      heldEventId: 'held-3',
+      reason: 'missing-member',
+      since: new Date().toISOString(),
+      chain: { waitsFor: { reason: 'missing-member', records: ['person:PH3'] }, touches: ['person:PH3'] },
+    });
+    const refusing = createDynamoGroupHolds({
+      documentClient: stack.clients.documentClient,
+      tableName: stack.env.RECORDS_TABLE_NAME!,
+      vault: stores.vault,
+      deadLetterQueue: { send: async () => [{ ok: false, message: 'injected: the queue is unreachable' }] },
+    });
+    const parked = validEvent('member.evaluated', { data: { memberId: 'PH3' } });
+    // Act
+    const park = refusing.park('PH3', JSON.stringify(parked), 'CITY', ['person:PH3']);
+    // Assess: the park failed (the message stays on the ingest queue, to be parked again), and
+    // the hold counts it: a re-send of the held event by its producer does not end the hold.
+    await expect(park).rejects.toThrow('injected');
+    expect((await stores.holds.list()).find((h) => h.group === 'PH3')).toMatchObject({ parked: 1 });
+  });
+
+  it('keeps each record a held group touches once, however many events are parked behind it', async () => {
+    // Prepare: group PH4 held behind a correction of PH4.
+    const { stores } = stack;
+    await stores.holds.hold({
+      group: 'PH4',
+      heldKey: 'csdl-dang-vien/held-4',
+      heldEventId: 'held-4',
+      reason: 'missing-member',
+      since: new Date().toISOString(),
+      chain: { waitsFor: { reason: 'missing-member', records: ['person:PH4'] }, touches: ['person:PH4'] },
+    });
+    // Act: three events about PH4 parked, one of them about a dossier as well.
+    for (const touches of [['person:PH4'], ['person:PH4', 'dossier:DH4'], ['person:PH4']]) {
+      await stores.holds.park('PH4', JSON.stringify(validEvent('member.evaluated', { data: { memberId: 'PH4' } })), 'CITY', touches);
+    }
+    // Assess: the chain names each record once (the item cannot grow past DynamoDB's limit).
+    const held = (await stores.holds.list()).find((h) => h.group === 'PH4');
+    expect(held).toMatchObject({ parked: 3 });
+    expect([...held!.chain.touches].sort()).toEqual(['dossier:DH4', 'person:PH4']);
   });
 });

@@ -103,6 +103,18 @@ describe('personal data: corrections and erasure reach every copy', () => {
       { accepted: membership.length - 1, rejected: 1 },
     ]);
     const before = await reports();
+    // The applicant's group, and the group of her dossier (a step that names only it), held
+    // behind events in the dead-letter queue: the holds name her and what she is about.
+    const held = (group: string, event: string) => ({
+      group,
+      heldKey: `csdl-dang-vien/${event}`,
+      heldEventId: event,
+      reason: 'missing-dossier' as const,
+      since: new Date().toISOString(),
+      chain: { waitsFor: { reason: 'missing-dossier' as const, records: ['dossier:D-A'] }, touches: ['dossier:D-A', 'person:P-A'] },
+    });
+    await target(data).stores.holds.hold(held('P-A', 'held-applicant'));
+    await target(data).stores.holds.hold(held('dossier:D-A', 'held-dossier'));
 
     // Act: a dry run first, then the erasure (`--yes`: no terminal here to ask on)
     const preview = await dangvien('person', 'erase', 'P-A', '--dry-run');
@@ -145,6 +157,8 @@ describe('personal data: corrections and erasure reach every copy', () => {
     expect(check.code).toBe(0);
     // The dossier and the audit trail stay under a pseudonym: nothing is found by the applicant's id any more
     expect(shownApplicant).toMatchObject({ records: [], auditTrail: [], rejected: [] });
+    // The holds of her group and her dossier's are gone (the events they held come back refused `erased`)
+    expect(scanned.text).not.toContain('"pk":"HOLD"');
     expect(scanned.text).toContain('"status":"rejected"');
     expect(scanned.text).toMatch(/"personId":"~[A-Za-z0-9_-]{22}"/);
     // The member's current profile is there for the operator, the old name nowhere

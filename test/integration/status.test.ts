@@ -109,4 +109,23 @@ describe('dangvien status', () => {
       ),
     );
   });
+
+  it('names a held group by its held event and what it waits for, never by the group (a person id)', async () => {
+    // Prepare: the group of person HELD-PERSON held behind one of its events.
+    await stack.stores.holds.hold({
+      group: 'HELD-PERSON',
+      heldKey: 'csdl-dang-vien/status-held',
+      heldEventId: 'status-held',
+      reason: 'missing-member',
+      since: new Date().toISOString(),
+      chain: { waitsFor: { reason: 'missing-member', records: ['person:HELD-PERSON'] }, touches: ['person:HELD-PERSON'] },
+      producer: 'CITY',
+    });
+    // Act
+    const status = await dangvien('status');
+    // Assess
+    expect(status.json().attention).toContainEqual(expect.stringContaining('event csdl-dang-vien/status-held waits (missing-member)'));
+    expect(status.json().heldGroups).toEqual([expect.objectContaining({ behind: 'csdl-dang-vien/status-held', reason: 'missing-member' })]);
+    expect(status.stdout).not.toContain('HELD-PERSON');
+  });
 });

@@ -6,7 +6,9 @@ import type { HeldGroup, RejectedEvent, WaitingRef } from '../../shared/use-case
 import { NO_BODY } from '../../shared/use-cases/ingest-event/port.js';
 import { discardDeadLetters, type DiscardStores } from '../../shared/use-cases/redrive/discard.js';
 import type { DeadLetter } from '../../shared/use-cases/redrive/port.js';
-import { validEvent } from '../helpers/events.js';
+import { ingestEvent } from '../../shared/use-cases/ingest-event/index.js';
+import { baseOrgs, validEvent } from '../helpers/events.js';
+import { InMemoryIngestStore } from '../helpers/in-memory-stores.js';
 
 /** A DLQ in memory: a received message is hidden until removed or given back. */
 function deadLetterQueue(messages: DeadLetter[]) {
@@ -57,12 +59,11 @@ function storesWith(
       clearDeferred: async (w) => {
         cleared.push(w);
       },
+      // No record is known: a message's persons are those its body names.
+      loadNeeds: async () => false,
     },
     holds: {
-      find: async (group) => holds.get(group),
-      release: async (group, heldKey) => {
-        if (holds.get(group)?.heldKey === heldKey) holds.delete(group);
-      },
+      release: async (group, heldKey) => holds.get(group)?.heldKey === heldKey && holds.delete(group),
     },
   };
   return { stores, queue, rejected, cleared, holds, grants };
@@ -240,5 +241,49 @@ describe('dlq discard keeps the rejection under the producer that sent the messa
     // Assess
     expect(rejected).toEqual([expect.objectContaining({ reason: 'discarded', body: NO_BODY })]);
     expect(rejected[0]!.personId).toBeUndefined();
+  });
+});
+
+describe('dlq discard keeps a body about the persons the ingest would keep it about', () => {
+  it('ties a step naming only its dossier to the applicant, and an admission to its applicant too, as `person erase` finds them', async () => {
+    // Prepare: the dossier DL1 of applicant PL1 applied; in the DLQ a step that names only
+    // DL1 and an admission of member ML1 from DL1 (the ids differ: two message groups).
+    const records = new InMemoryIngestStore();
+    const applied = [...baseOrgs(), validEvent('dossier.received', { data: { dossierId: 'DL1', personId: 'PL1', orgId: 'C1' } })];
+    for (const [i, e] of applied.entries()) await ingestEvent(records, JSON.stringify(e), { messageId: `m-${i}`, receiveCount: 1 });
+    const onlyDossier = validEvent('dossier.stepCompleted', { data: { dossierId: 'DL1' } });
+    const admission = validEvent('member.admitted', { data: { memberId: 'ML1', orgId: 'C1', dossierId: 'DL1' } });
+    const { stores } = storesWith([letter(onlyDossier, 'dossier:DL1'), letter(admission, 'ML1')]);
+    stores.rejections = records;
+    // Act
+    await discardDeadLetters(stores, [onlyDossier.id, admission.id]);
+    // Assess: each kept with its body, indexed by every person it is about (the first its
+    // personId, the others linked), so an erasure of the applicant finds both.
+    const kept = (id: string) => [...records.rejected.values()].find((r) => r.eventId === id);
+    expect(kept(onlyDossier.id)).toMatchObject({ reason: 'discarded', body: JSON.stringify(onlyDossier), personId: 'PL1' });
+    expect(kept(onlyDossier.id)?.linkedPersonIds).toBeUndefined();
+    expect(kept(admission.id)).toMatchObject({
+      reason: 'discarded',
+      body: JSON.stringify(admission),
+      personId: 'ML1',
+      linkedPersonIds: ['PL1'],
+    });
+  });
+
+  it('keeps no body of an admission whose applicant was erased after it occurred', async () => {
+    // Prepare: applicant PL2 erased (a tombstone); the admission from her dossier in the DLQ.
+    const records = new InMemoryIngestStore();
+    const applied = [...baseOrgs(), validEvent('dossier.received', { data: { dossierId: 'DL2', personId: 'PL2', orgId: 'C1' } })];
+    for (const [i, e] of applied.entries()) await ingestEvent(records, JSON.stringify(e), { messageId: `m-${i}`, receiveCount: 1 });
+    records.erased.set('PL2', new Date().toISOString());
+    const admission = validEvent('member.admitted', { data: { memberId: 'ML2', orgId: 'C1', dossierId: 'DL2' } });
+    const { stores } = storesWith([letter(admission, 'ML2')]);
+    stores.rejections = records;
+    // Act
+    await discardDeadLetters(stores, [admission.id]);
+    // Assess
+    const kept = [...records.rejected.values()].find((r) => r.eventId === admission.id);
+    expect(kept).toMatchObject({ reason: 'discarded', body: NO_BODY });
+    expect(kept?.personId).toBeUndefined();
   });
 });

@@ -37,9 +37,9 @@ describe('needsAttention', () => {
       'a message group held behind an event in the DLQ',
       (s: HealthSnapshot) => ({
         ...s,
-        heldGroups: [{ group: 'P1', behind: 'ev-step-1', reason: 'missing-dossier', since: '2026-12-02T07:00:00.000Z', parked: 2 }],
+        heldGroups: [{ behind: 'csdl-dang-vien/ev-step-1', reason: 'missing-dossier', since: '2026-12-02T07:00:00.000Z', parked: 2 }],
       }),
-      'message group P1 is held behind event ev-step-1 (missing-dossier, in the dead-letter queue since 2026-12-02T07:00:00.000Z): 2 later event(s) parked',
+      'event csdl-dang-vien/ev-step-1 waits (missing-dossier) in the dead-letter queue since 2026-12-02T07:00:00.000Z, its message group held behind it: 2 later event(s) parked',
     ],
     [
       'a producer at its quota of waiting events',
@@ -138,6 +138,27 @@ describe('needsAttention', () => {
     expect(attention).toEqual([
       'event csdl-hb/evt-7 (sender AROA1) has waited 5 min, waiting: organization HB-X is not registered (yet); tried 3 times, next in 6 s: `dangvien rejected list`',
       'event csdl-hb/evt-8 has waited 4 min, waiting: member M-9 is not known (yet); tried 6 times, now in the dead-letter queue: `dangvien rejected list`',
+    ]);
+  });
+
+  it('names an event parked behind a held one at once: it is in the dead-letter queue after one try', () => {
+    // Prepare: parked 5 s ago, at its first receive
+    const parked = {
+      source: 'csdl-hb',
+      eventId: 'evt-10',
+      reason: 'held',
+      message: 'held behind event evt-8 of its message group, which is in the dead-letter queue',
+      attempts: 1,
+      receiveCount: 1,
+      inDeadLetterQueue: true,
+      since: '2026-12-02T07:59:55.000Z',
+      lastTriedAt: '2026-12-02T07:59:55.000Z',
+    };
+    // Act
+    const attention = needsAttention({ ...healthy(), waiting: { count: 1, oldestSince: parked.since, oldest: [parked] } });
+    // Assess
+    expect(attention).toEqual([
+      'event csdl-hb/evt-10 has waited 5 s, waiting: held behind event evt-8 of its message group, which is in the dead-letter queue; tried 1 time, now in the dead-letter queue: `dangvien rejected list`',
     ]);
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type DomainEvent } from '../../shared/domain/events/index.js';
 import { EVENT_TYPES, type EventType } from '../../shared/domain/events/payloads.js';
-import { chainWith, heldChainOf, holdDecision } from '../../shared/domain/ingest/hold.js';
+import { heldChainOf, holdDecision, recordsTouched, type HeldChain } from '../../shared/domain/ingest/hold.js';
 import { validEvent } from '../helpers/events.js';
 
 /** `validEvent` parsed as the ingest sees it. */
@@ -110,6 +110,12 @@ describe('the orgs group held behind a registration that waited for its parent',
   });
 });
 
+/** The chain once `parked` is parked behind it: what the hold store adds (shared/data/group-holds.ts park). */
+const withParked = (chain: HeldChain, parked: DomainEvent): HeldChain => ({
+  ...chain,
+  touches: [...new Set([...chain.touches, ...recordsTouched(parked)])],
+});
+
 describe('events held behind the dead-lettered one hold what touches them too', () => {
   it('lets a profile correction pass a step that names no person, until an admission of that person is held', () => {
     // Prepare: the step names its dossier only; the person's correction touches nothing it touches.
@@ -117,13 +123,13 @@ describe('events held behind the dead-lettered one hold what touches them too', 
     const correction = event('member.updated');
     expect(outcomeOf(correction, chain)).toBe('pass:independent');
     // Act: the admission closing D1 is held behind the step.
-    const longer = chainWith(chain, event('member.admitted', { dossierId: 'D1' }));
+    const longer = withParked(chain, event('member.admitted', { dossierId: 'D1' }));
     // Assess: the correction must not overtake the held admission that creates the member.
     expect(outcomeOf(correction, longer)).toBe('hold');
   });
 
   it('still lets the missing dossier through once events are held behind the step', () => {
-    const chain = chainWith(
+    const chain = withParked(
       heldChainOf(event('dossier.stepCompleted', { personId: 'M1' }), 'missing-dossier'),
       event('member.admitted', { dossierId: 'D1' }),
     );

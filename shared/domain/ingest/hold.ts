@@ -135,12 +135,6 @@ export function heldChainOf(event: DomainEvent, reason: RetryReason): HeldChain 
   return { waitsFor: { reason, records: recordsWaitedFor(event, reason) }, touches: recordsTouched(event) };
 }
 
-/** The chain once `event` is held behind it as well. */
-export const chainWith = (chain: HeldChain, event: DomainEvent): HeldChain => ({
-  ...chain,
-  touches: [...new Set([...chain.touches, ...recordsTouched(event)])],
-});
-
 /**
  * Whether `event`, arriving in a group held by `chain`, passes or is held behind it. It
  * passes when it creates a record the dead-lettered event waits for (held, the two would

@@ -13,7 +13,7 @@ import { reject, type Decision } from './decision-types.js';
 export interface Quotas {
   /** Events waiting for a predecessor at once (retried or in the dead-letter queue); beyond, `too-many-waiting`. */
   waiting: number;
-  /** Events received in one minute (UTC), first receives only; beyond, `too-many-events` (body kept). */
+  /** Events received in one minute (UTC), first receives only; beyond, `too-many-events` (nothing of it kept but its reason). */
   eventsPerMinute: number;
   /** Rejected bodies kept for it at once (30 days each); beyond, a rejection is kept without its body. */
   rejectedKept: number;
@@ -40,8 +40,8 @@ export function rateDecision(counted: number | undefined, limit: number): Decisi
   if (counted === undefined || counted <= limit) return undefined;
   return reject(
     'too-many-events',
-    `this producer sent more than its quota of ${String(limit)} events this minute: the event is kept, have it redriven, ` +
-      'and send at most that many a minute (docs/producers.md#11-quotas)',
+    `this producer sent more than its quota of ${String(limit)} events this minute: nothing of the event is kept, ` +
+      'send it again, and at most that many a minute (docs/producers.md#11-quotas)',
   );
 }
 

@@ -12,6 +12,8 @@ export interface WaitNote {
   attempts: number;
   /** The message's receive count at its last try (SQS's; it starts again after a redrive). */
   receiveCount?: number;
+  /** Parked in the dead-letter queue behind a held event of its group, whatever its receive count. */
+  inDeadLetterQueue?: boolean;
   /** When it first waited, and when it was last tried (ISO-8601). */
   since: string;
   lastTriedAt?: string;
@@ -22,6 +24,7 @@ export type WaitState = { kind: 'retrying'; nextTryInSeconds: number } | { kind:
 
 /** Where the event of `note` stands at `now`: its next try, or the dead-letter queue after its last. */
 export function waitState(note: WaitNote, now: Date, queue: RetryQueue = INGEST_RETRY_QUEUE): WaitState {
+  if (note.inDeadLetterQueue) return { kind: 'dead-letter' };
   const tries = note.receiveCount ?? note.attempts;
   const next = nextTryAfter(tries, queue);
   if (next.kind === 'dead-letter') return { kind: 'dead-letter' };

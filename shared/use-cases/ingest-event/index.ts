@@ -50,8 +50,26 @@ export interface IngestContext {
    * absent when not counted (a retry, a redrive, scoping off).
    */
   eventsThisMinute?: number;
-  /** The held message groups; absent: no group is ever held (an event's later ones may overtake it once it is dead-lettered). */
-  holds?: GroupHolds;
+  /** The held message groups as the batch sees them; absent: no group is ever held (an event's later ones may overtake it once it is dead-lettered). */
+  holds?: BatchHolds;
+}
+
+/**
+ * The held message groups one batch sees (docs/architecture.md "A group held behind the
+ * dead-letter queue"): read once per batch, one query that is usually empty, and kept up
+ * to date by the batch's own holds, parks and releases, so that an event later in the
+ * batch sees what an earlier one did. A group is held only at an event's last try, and
+ * the group's later events come in a later batch (FIFO: a group stops at its failure).
+ */
+export interface BatchHolds {
+  store: GroupHolds;
+  /** By group. */
+  held: Map<string, HeldGroup>;
+}
+
+/** The held groups for one batch: one read of `store`. */
+export async function batchHolds(store: GroupHolds): Promise<BatchHolds> {
+  return { store, held: new Map((await store.list()).map((h) => [h.group, h])) };
 }
 
 /**
@@ -121,9 +139,21 @@ export async function ingestEvent(store: IngestStore, body: string, meta: Ingest
     outcome.outcome !== 'held' &&
     hold.heldKey === seen.key &&
     (hold.parked === 0 || meta.context?.redrive !== undefined)
-  )
-    await holds.release(hold.group, hold.heldKey);
+  ) {
+    await holds.store.release(hold.group, hold.heldKey);
+    holds.held.delete(hold.group);
+  }
   return outcome.outcome === 'rejected' && kept.overQuota ? { ...outcome, bodyOverQuota: true } : outcome;
+}
+
+/**
+ * The hold `hold` when it holds the events of `producer` (its quota key; undefined: scoping
+ * off). A producer's events are held behind its own event only: order across producers is
+ * their arrival order anyway, and one district's event that waits for ever must not stop
+ * another's about the same person (docs/architecture.md "A group held behind the dead-letter queue").
+ */
+function heldFor(hold: HeldGroup | undefined, producer: string | undefined): HeldGroup | undefined {
+  return hold && (hold.producer === undefined || producer === undefined || hold.producer === producer) ? hold : undefined;
 }
 
 /** The hold of the message's group as the ingest found it, and the message's key. */
@@ -220,13 +250,28 @@ async function ingestAs(
     await storeRejected(rejected(senderRefusal.reason, senderRefusal.message, NO_BODY));
     return { outcome: 'rejected', eventId: event.id, reason: senderRefusal.reason };
   }
+  // Then over its rate (docs/security.md "Quotas"): refused before any work is done for it,
+  // without a read, so that a flood costs two writes an event. Nothing of it is kept but
+  // its reason (keeping its body would need its persons, their erasures and its scope):
+  // its producer sends it again. Kept beside any other rejection of the event, never over it.
+  const overRate = producer ? rateDecision(meta.context?.eventsThisMinute, quotas.eventsPerMinute) : undefined;
+  if (overRate?.outcome === 'reject') {
+    await storeRejected(rejected(overRate.reason, overRate.message, NO_BODY, overRate.reason));
+    await store.noteQuotaReached({
+      senderId: quotaKeyOf(senderOf(senderId)),
+      kind: 'eventsPerMinute',
+      limit: quotas.eventsPerMinute,
+      at: now,
+    });
+    return { outcome: 'rejected', eventId: event.id, reason: overRate.reason };
+  }
   const waiting = { id: waitingId(key, senderId), eventId: event.id, source: event.source, senderId: senderOf(senderId) };
   // A message received before, or redriven from the dead-letter queue, may have a note of its wait.
   const mayBeWaiting = meta.receiveCount > 1 || meta.context?.redrive !== undefined;
   const holds = meta.context?.holds;
   const groupId = meta.context?.groupId;
   seen.key = key;
-  if (holds && groupId !== undefined) seen.hold = await holds.find(groupId);
+  if (holds && groupId !== undefined) seen.hold = holds.held.get(groupId);
   for (let attempt = 0; ; attempt++) {
     const applied = await store.findApplied(eventKey);
     if (applied) {
@@ -268,26 +313,29 @@ async function ingestAs(
       return { outcome: 'rejected', eventId: event.id, reason: 'erased' };
     }
     // Out of scope first (nothing of it is kept), then a wrong group: both before anything can wait.
-    // Then over its rate (docs/security.md "Quotas"): kept, to be redriven, before any work is done for it.
-    const overRate = producer ? rateDecision(meta.context?.eventsThisMinute, quotas.eventsPerMinute) : undefined;
     const refused =
       (producer ? await scopeDecision(store, event, state, producer, orgTree, meta.context?.registered ?? []) : undefined) ??
-      groupDecision(event, meta.context?.groupId, state) ??
-      overRate;
+      groupDecision(event, meta.context?.groupId, state);
     // Its group is held behind an event in the dead-letter queue: parked behind it, unless it may pass.
-    const hold = seen.hold;
+    const hold = heldFor(seen.hold, producers ? quotaKeyOf(senderOf(senderId)) : undefined);
     if (!refused && holds && hold && hold.heldKey !== key && holdDecision(event, hold.chain).outcome === 'hold') {
-      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      const overQuota = await waitingQuotaDecision(store, waiting, quotas.waiting, mayBeWaiting);
       if (overQuota?.outcome === 'reject')
-        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
-      // Noted first, so that it counts against its producer's quota before it is parked; a
-      // note of a message in the dead-letter queue says so (its last try is behind it).
+        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, quotas.waiting, event, senderId, now, rejected, body);
+      // Noted first, so that it counts against its producer's quota before it is parked; the
+      // note says its message is in the dead-letter queue (its tries are over until a redrive).
       await store.storeDeferred(
-        { ...waiting, ...personField(persons[0]), receiveCount: Number.MAX_SAFE_INTEGER },
+        { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount, inDeadLetterQueue: true },
         'held',
         `held behind event ${hold.heldEventId} of its message group, which is in the dead-letter queue`,
       );
-      await holds.park(hold.group, body, senderOf(senderId), recordsTouched(event));
+      const touches = recordsTouched(event);
+      await holds.store.park(hold.group, body, senderOf(senderId), touches);
+      holds.held.set(hold.group, {
+        ...hold,
+        parked: hold.parked + 1,
+        chain: { ...hold.chain, touches: [...new Set([...hold.chain.touches, ...touches])] },
+      });
       return { outcome: 'held', eventId: event.id, type: event.type, behind: hold.heldEventId };
     }
     const decision = refused ?? decide(event, state);
@@ -299,41 +347,38 @@ async function ingestAs(
       const keep =
         decision.reason !== 'out-of-scope' &&
         (persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt)));
-      const [about, ...linked] = persons;
       await storeRejected({
         ...rejected(decision.reason, decision.message, keep ? body : NO_BODY),
-        ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+        ...(keep ? bodyIndexedBy(persons) : {}),
       });
-      if (decision === overRate)
-        await store.noteQuotaReached({
-          senderId: quotaKeyOf(senderOf(senderId)),
-          kind: 'eventsPerMinute',
-          limit: quotas.eventsPerMinute,
-          at: now,
-        });
       // It waits no longer: its note counts against its producer's quota no more.
       if (mayBeWaiting) await store.clearDeferred(waiting);
       return { outcome: 'rejected', eventId: event.id, reason: decision.reason };
     }
     if (decision.outcome === 'retry') {
-      const overQuota = await waitingQuotaDecision(store, waiting, quotasOf(producer?.quotas).waiting, mayBeWaiting);
+      const overQuota = await waitingQuotaDecision(store, waiting, quotas.waiting, mayBeWaiting);
       if (overQuota?.outcome === 'reject')
-        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, producer, event, senderId, now, rejected, body);
+        return rejectOverQuota(store, storeRejected, overQuota, waiting, persons, quotas.waiting, event, senderId, now, rejected, body);
       await store.storeDeferred(
         { ...waiting, ...personField(persons[0]), receiveCount: meta.receiveCount },
         decision.reason,
         decision.message,
       );
       // Its last try: it goes to the dead-letter queue, and its group's later events are held behind it.
-      if (meta.lastTry && holds && groupId !== undefined)
-        await holds.hold({
+      if (meta.lastTry && holds && groupId !== undefined) {
+        const held = {
           group: groupId,
           heldKey: key,
           heldEventId: event.id,
           reason: decision.reason,
           since: now,
           chain: heldChainOf(event, decision.reason),
-        });
+          ...(producers ? { producer: quotaKeyOf(senderOf(senderId)) } : {}),
+        };
+        await holds.store.hold(held);
+        // A group held already stays behind its first event.
+        if (!holds.held.has(groupId)) holds.held.set(groupId, { ...held, parked: 0 });
+      }
       throw new PredecessorMissingError(event.id, decision.reason);
     }
     const marker = appliedEvent(event, hash, now, personAbout(event, state));
@@ -362,7 +407,8 @@ async function rejectOverQuota(
   overQuota: Extract<Decision, { outcome: 'reject' }>,
   waiting: WaitingRef,
   persons: readonly string[],
-  producer: Producer | undefined,
+  /** The producer's quota of waiting events. */
+  limit: number,
   event: DomainEvent,
   senderId: string | undefined,
   now: string,
@@ -370,12 +416,10 @@ async function rejectOverQuota(
   body: string,
 ): Promise<IngestOutcome> {
   const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderOf(senderId), event.occurredAt));
-  const [about, ...linked] = persons;
   await storeRejected({
     ...rejected(overQuota.reason, overQuota.message, keep ? body : NO_BODY),
-    ...(keep ? { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) } : {}),
+    ...(keep ? bodyIndexedBy(persons) : {}),
   });
-  const limit = quotasOf(producer?.quotas).waiting;
   await store.noteQuotaReached({ senderId: quotaKeyOf(waiting.senderId), kind: 'waiting', limit, at: now });
   return { outcome: 'rejected', eventId: event.id, reason: overQuota.reason };
 }
@@ -460,6 +504,31 @@ async function refuseRedrive(store: IngestStore, body: string, senderId: string 
 }
 
 const personField = (personId: string | undefined) => (personId ? { personId } : {});
+
+/**
+ * How a kept rejected body about `persons` (personsAbout) is indexed, so that `person
+ * erase` of any of them finds it (docs/personal-data.md): the first is its person, the
+ * others are linked to it.
+ */
+export function bodyIndexedBy(persons: readonly string[]): Pick<RejectedEvent, 'personId' | 'linkedPersonIds'> {
+  const [about, ...linked] = persons;
+  return { ...personField(about), ...(linked.length > 0 ? { linkedPersonIds: linked } : {}) };
+}
+
+/**
+ * Every person `event` is about, as the ingest finds them (personsAbout) when it keeps a
+ * rejected body: read outside the ingest (a DLQ message an operator discards), only the
+ * dossier and the transfer it acts on, whose persons it may not name itself.
+ */
+export async function personsAboutEvent(store: Pick<IngestStore, 'loadNeeds'>, event: DomainEvent): Promise<string[]> {
+  const data = event.data as { dossierId?: string; transferId?: string };
+  const state = emptyState();
+  await store.loadNeeds(
+    { orgs: [], members: [], dossiers: data.dossierId ? [data.dossierId] : [], transfers: data.transferId ? [data.transferId] : [] },
+    state,
+  );
+  return personsAbout(event, state);
+}
 
 /**
  * Stores `rejected`; its body only while its sender has fewer than `limit` bodies kept

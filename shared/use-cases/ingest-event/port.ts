@@ -58,6 +58,11 @@ export interface WaitingRef {
   personId?: string;
   /** The message's receive count at this try: when the next one comes (domain/ingest/retry-schedule.ts). */
   receiveCount?: number;
+  /**
+   * Its message is in the dead-letter queue, parked behind a held event of its group
+   * (domain/ingest/hold.ts): it is tried again only when redriven, whatever its receive count.
+   */
+  inDeadLetterQueue?: true;
 }
 
 /**
@@ -176,6 +181,12 @@ export interface HeldGroup {
   chain: HeldChain;
   /** How many events were parked behind it. */
   parked: number;
+  /**
+   * Whose event is held: its sender's quota key (domain/ingest/quotas.ts quotaKeyOf). Only
+   * that producer's later events are held behind it; absent (producer scoping off: one
+   * producer), every event of the group is.
+   */
+  producer?: string;
 }
 
 /**
@@ -185,18 +196,17 @@ export interface HeldGroup {
  * shared/data/group-holds.ts is the DynamoDB + SQS one.
  */
 export interface GroupHolds {
-  /** The hold of `group`, if it is held (an expired hold is not), read consistently. */
-  find(group: string): Promise<HeldGroup | undefined>;
   /** Holds `hold.group` behind `hold.heldKey`; a group held already stays held behind its first. */
   hold(hold: Omit<HeldGroup, 'parked'>): Promise<void>;
   /**
-   * Sends `body` to the dead-letter queue in `group` under a grant for `senderId`, then adds
-   * what it touches to the group's chain. A repeat (a crash before the ack) is dropped by
-   * the queue's deduplication, or, later, is a duplicate when redriven.
+   * Counts `body` in the hold of `group` and adds what it touches to the group's chain, then
+   * sends it to the dead-letter queue in `group` under a grant for `senderId` (in that order:
+   * the hold never counts fewer events than the queue holds behind it). A repeat (a crash
+   * before the ack) is a second copy in the queue, a duplicate by its marker when it applies.
    */
   park(group: string, body: string, senderId: string, touches: readonly string[]): Promise<void>;
-  /** Ends the hold of `group` if it is still behind `heldKey` (the held event is done with). */
-  release(group: string, heldKey: string): Promise<void>;
-  /** Every held group (what `dangvien status` lists). */
+  /** Ends the hold of `group` if it is still behind `heldKey` (the held event is done with); answers whether it did. */
+  release(group: string, heldKey: string): Promise<boolean>;
+  /** Every held group (expired holds aside), read consistently: what each ingest batch and `dangvien status` read. */
   list(): Promise<HeldGroup[]>;
 }

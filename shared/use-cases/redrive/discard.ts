@@ -8,19 +8,19 @@
 import { parseEvent } from '../../domain/events/index.js';
 import { envelopeKeyOf, idempotencyKey, rejectionId, waitingId } from '../../domain/ingest/idempotency.js';
 import { personNamedByBody } from '../../domain/personal-data.js';
-import { mayKeepBodyAbout } from '../ingest-event/index.js';
+import { bodyIndexedBy, mayKeepBodyAbout, personsAboutEvent } from '../ingest-event/index.js';
 import { type GroupHolds, type IngestStore, NO_BODY } from '../ingest-event/port.js';
 import { senderOfDeadLetter } from './index.js';
 import type { DeadLetter, DeadLetterQueue, RedriveStore } from './port.js';
 
 /** Where a discarded message's rejection goes: the ingest's own path (sealed, capped per person, nothing of an erased person). */
-export type DiscardRejections = Pick<IngestStore, 'storeRejected' | 'rejectedBodiesAbout' | 'erasures' | 'clearDeferred'>;
+export type DiscardRejections = Pick<IngestStore, 'storeRejected' | 'rejectedBodiesAbout' | 'erasures' | 'clearDeferred' | 'loadNeeds'>;
 
 /** What `dlq discard` needs. */
 export interface DiscardStores {
   redrive: Pick<RedriveStore, 'grantedSender' | 'revokeRedriveGrant'>;
   rejections: DiscardRejections;
-  holds: Pick<GroupHolds, 'find' | 'release'>;
+  holds: Pick<GroupHolds, 'release'>;
   dlq: DeadLetterQueue;
 }
 
@@ -86,7 +86,8 @@ export async function discardDeadLetters(
       continue;
     }
     await keepAsRejected(stores.rejections, message.body, { key, source, eventId }, sender.senderId);
-    const released = message.group !== undefined && (await releaseIfHeldBehind(stores.holds, message.group, key));
+    // The hold ends only when it is behind this very event (a conditional delete: it answers which).
+    const released = message.group !== undefined && (await stores.holds.release(message.group, key));
     await stores.dlq.remove([message]);
     // Its grant vouched for a message that is gone: a `rejected redrive` makes a new one.
     if (sender.grant) await stores.redrive.revokeRedriveGrant(sender.grant);
@@ -134,7 +135,12 @@ function lookup(received: readonly Received[], id: string): Keyed[] {
   return byEvent.length === 1 ? byEvent : [];
 }
 
-/** The message as a rejected event `discarded`, its body kept as the ingest keeps a rejected body. */
+/**
+ * The message as a rejected event `discarded`, its body kept as the ingest keeps a rejected
+ * body: about the persons the ingest would find (an event's, through the dossier or the
+ * transfer it acts on; a body that fails the schema, the one it names), under none of
+ * them erased since, indexed by all of them for `person erase`.
+ */
 async function keepAsRejected(
   store: DiscardRejections,
   body: string,
@@ -142,8 +148,7 @@ async function keepAsRejected(
   senderId: string,
 ): Promise<void> {
   const parsed = parseEvent(body);
-  const person = personNamedByBody(body);
-  const persons = person === undefined ? [] : [person];
+  const persons = parsed.ok ? await personsAboutEvent(store, parsed.event) : personsNamedByBody(body);
   const keep = persons.length === 0 || (await mayKeepBodyAbout(store, persons, senderId, parsed.ok ? parsed.event.occurredAt : undefined));
   await store.storeRejected({
     id: rejectionId(key, senderId),
@@ -156,16 +161,14 @@ async function keepAsRejected(
     message: DISCARDED_MESSAGE,
     body: keep ? body : NO_BODY,
     rejectedAt: new Date().toISOString(),
-    ...(keep && person ? { personId: person } : {}),
+    ...(keep ? bodyIndexedBy(persons) : {}),
   });
   // It waits no longer: its note counts against its producer's waiting quota no more.
   await store.clearDeferred({ id: waitingId(key, senderId), eventId, source, senderId });
 }
 
-/** Ends the hold of `group` when it is held behind this very event; answers whether it did. */
-async function releaseIfHeldBehind(holds: DiscardStores['holds'], group: string, key: string): Promise<boolean> {
-  const hold = await holds.find(group);
-  if (hold?.heldKey !== key) return false;
-  await holds.release(group, key);
-  return true;
+/** The person a body that fails the schema names, if it names one: the ingest keeps such a body about them. */
+function personsNamedByBody(body: string): string[] {
+  const named = personNamedByBody(body);
+  return named === undefined ? [] : [named];
 }

@@ -16,6 +16,8 @@ export interface WaitingEvent {
   attempts: number;
   /** The message's receive count at its last try (absent in notes kept before it was noted). */
   receiveCount?: number;
+  /** Its message is parked in the dead-letter queue behind a held event of its group. */
+  inDeadLetterQueue?: boolean;
   /** When it first waited, and when it was last tried (ISO-8601). */
   since: string;
   lastTriedAt?: string;

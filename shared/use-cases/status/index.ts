@@ -62,7 +62,8 @@ export async function readStatus(
     reminders: { lastRunDate: run?.date ?? null, completedAt: run?.completedAt ?? null },
     ...seen,
     quotasReached,
-    heldGroups: held.map((h) => ({ group: h.group, behind: h.heldEventId, reason: h.reason, since: h.since, parked: h.parked })),
+    // By the held event, never by the group: a group is a person's id.
+    heldGroups: held.map((h) => ({ behind: h.heldKey, reason: h.reason, since: h.since, parked: h.parked })),
   };
   const attention = needsAttention(snapshot, HEALTH_LIMITS, opts.retryQueue);
   return { healthy: attention.length === 0, attention, ...snapshot };
