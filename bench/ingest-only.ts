@@ -1,9 +1,10 @@
 // bench: what the figures and the import's bookkeeping cost in time, against the same
 // work without them, in the same run. The import's member items are kept as the import
-// writes them (a middleware on the client); a second stack beside the main one, on the
-// same emulators and with no figures function, then takes them written by batch writes
-// alone (`import.rawWriteSeconds`), the tree, and the year's events through its ingest
-// (`ceiling.ingestOnlyEventsPerSecond`), before the main stack's year begins.
+// writes them (a middleware on the client); a second stack, on emulators of its own
+// (BenchStack.startBeside says why) and with no figures function, then takes them written
+// by batch writes alone (`import.rawWriteSeconds`), the tree, and the year's events
+// through its ingest (`ceiling.ingestOnlyEventsPerSecond`), before the main stack's year
+// begins.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -81,7 +82,7 @@ export interface IngestOnlyResult {
 /**
  * The import's member items on a fresh table by batch writes alone (timed), then the
  * year's `events` (or their first `sample`) through an ingest with no figures function
- * behind it, on the same emulators, from the same tree and members.
+ * behind it, on emulators of its own, from the same tree and members.
  */
 export async function ingestOnlyPhase(
   main: BenchStack,
