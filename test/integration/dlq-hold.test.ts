@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoGroupHolds } from '../../shared/data/group-holds.js';
 import { erasePerson } from '../../shared/use-cases/person-data/index.js';
 import { discardDeadLetters } from '../../shared/use-cases/redrive/discard.js';
+import type { GroupHolds } from '../../shared/use-cases/ingest-event/port.js';
 import { listWaiting, redriveDlq, redriveRejected } from '../../shared/use-cases/redrive/index.js';
 import { baseOrgs, validEvent } from '../helpers/events.js';
 import { getDossier, getMember, partition } from '../helpers/records.js';
@@ -127,14 +128,7 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
   it('counts a parked event before it is sent: a send that fails leaves the hold counting it, never a hold that looks empty', async () => {
     // Prepare: group PH3 held; a dead-letter queue that refuses every message.
     const { stores } = stack;
-    await stores.holds.hold({
-      group: 'PH3',
-      heldKey: 'csdl-dang-vien/held-3',
-      heldEventId: 'held-3',
-      reason: 'missing-member',
-      since: new Date().toISOString(),
-      chain: { waitsFor: { reason: 'missing-member', records: ['person:PH3'] }, touches: ['person:PH3'] },
-    });
+    await holdBehindCorrection(stores.holds, 'PH3', 'held-3');
     const refusing = createDynamoGroupHolds({
       documentClient: stack.clients.documentClient,
       tableName: stack.env.RECORDS_TABLE_NAME!,
@@ -153,14 +147,7 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
   it('keeps each record a held group touches once, however many events are parked behind it', async () => {
     // Prepare: group PH4 held behind a correction of PH4.
     const { stores } = stack;
-    await stores.holds.hold({
-      group: 'PH4',
-      heldKey: 'csdl-dang-vien/held-4',
-      heldEventId: 'held-4',
-      reason: 'missing-member',
-      since: new Date().toISOString(),
-      chain: { waitsFor: { reason: 'missing-member', records: ['person:PH4'] }, touches: ['person:PH4'] },
-    });
+    await holdBehindCorrection(stores.holds, 'PH4', 'held-4');
     // Act: three events about PH4 parked, one of them about a dossier as well.
     for (const touches of [['person:PH4'], ['person:PH4', 'dossier:DH4'], ['person:PH4']]) {
       await stores.holds.park('PH4', JSON.stringify(validEvent('member.evaluated', { data: { memberId: 'PH4' } })), 'CITY', touches);
@@ -171,3 +158,15 @@ describe('a person whose dossier step went to the dead-letter queue', () => {
     expect([...held!.chain.touches].sort()).toEqual(['dossier:DH4', 'person:PH4']);
   });
 });
+
+/** Holds `person`'s group behind a correction of them (`eventId`) that waits for the member. */
+function holdBehindCorrection(holds: GroupHolds, person: string, eventId: string): Promise<void> {
+  return holds.hold({
+    group: person,
+    heldKey: `csdl-dang-vien/${eventId}`,
+    heldEventId: eventId,
+    reason: 'missing-member',
+    since: new Date().toISOString(),
+    chain: { waitsFor: { reason: 'missing-member', records: [`person:${person}`] }, touches: [`person:${person}`] },
+  });
+}
