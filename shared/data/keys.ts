@@ -30,6 +30,8 @@
 // of its own prefix. Notes written before start with the waiting id: listed, not counted.
 // Waiting notes, grants, quota notes and counters, and holds expire (`expiresAt`, retention.ts).
 //   PERSON#<id>             SALT          a person's key material (personal-vault.ts)
+//   ERASED#<pseudonym>      ERASED        a tombstone: the person with that pseudonym was erased (personal-vault.ts)
+//   VAULT                   ERASURE, MASTER…  the erasure secret and the master secrets (personal-vault.ts, master-secret.ts)
 //
 // `personKey` (index byPerson, sparse) names the person an item is about: members,
 // dossiers, transfers, candidates, the markers of events about a person and rejected events that
